@@ -1,0 +1,28 @@
+//! The Trellis framework model: career frameworks as data, with the rules that keep them sound.
+//!
+//! - [`framework`]: the types a framework is written in.
+//! - [`validate`]: errors (ids, references, levels, interview weights, regression, links).
+//! - [`lint`]: warnings (empty sections, template leaks, junk tails, mojibake).
+//! - [`resolve`]: the effective profile of a role level; [`diff`]: what changes between two.
+//!
+//! Pure: no I/O. Reading and writing files is `trellis-formats`' job.
+#![forbid(unsafe_code)]
+
+pub mod diagnostic;
+pub mod diff;
+pub mod framework;
+pub mod lint;
+pub mod resolve;
+pub mod text;
+pub mod validate;
+
+pub use diagnostic::{Code, Diagnostic, Location, Pointer, Seg, Severity};
+pub use framework::*;
+pub use resolve::{EffectiveRequirement, Profile, Status, resolve};
+
+/// Every error and warning about a loaded framework, in a stable order.
+pub fn check(fw: &Framework, unloaded: &validate::Unloaded) -> Vec<Diagnostic> {
+    let mut out = validate::validate(fw, unloaded);
+    out.extend(lint::lint(fw));
+    out
+}

@@ -1,0 +1,432 @@
+//! Lints: warnings about content that is valid but probably wrong. Empty sections, overlong role
+//! levels, text copied from another role's template, scraped junk at the end of a text, mojibake.
+//! Lints never block.
+
+use std::collections::HashSet;
+
+use crate::diagnostic::{Code, Diagnostic, Pointer, Seg};
+use crate::framework::{Framework, RoleLevel, Track};
+use crate::text::{mojibake_samples, repair_mojibake};
+
+/// More requirements than this in one role level is more than a person can work on at once.
+pub const MAX_REQUIREMENTS: usize = 15;
+
+pub fn lint(fw: &Framework) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    if fw.tracks.is_empty() && fw.skills.is_empty() {
+        out.push(Diagnostic::new(
+            Code::EmptyFramework,
+            "the framework has no skills and no tracks",
+        ));
+    }
+    lint_mojibake_outside_role_levels(fw, &mut out);
+    for (t, track) in fw.tracks.iter().enumerate() {
+        if track.levels.is_empty() {
+            out.push(
+                Diagnostic::new(
+                    Code::EmptyFramework,
+                    format!("track `{}` has no role levels", track.id),
+                )
+                .at(Pointer::new([
+                    Seg::Key("tracks"),
+                    Seg::Index(t),
+                    Seg::Key("levels"),
+                ])),
+            );
+        }
+        let foreign = foreign_titles(fw, track);
+        let own_nouns = title_nouns(track);
+        for (l, level) in track.levels.iter().enumerate() {
+            let at = Pointer::role_level(t, l);
+            lint_empty(track, l, level, &at, &mut out);
+            if level.requirements.len() > MAX_REQUIREMENTS {
+                out.push(
+                    Diagnostic::new(
+                        Code::TooManyRequirements,
+                        format!(
+                            "`{}` lists {} requirements; more than {MAX_REQUIREMENTS} is hard to work towards",
+                            level.title,
+                            level.requirements.len()
+                        ),
+                    )
+                    .at(at.key("requirements"))
+                    .hint("mark the few that matter most as critical and move the rest to guidance"),
+                );
+            }
+            let texts = level.texts();
+            for (path, text) in &texts {
+                let here = at.join(path.iter().cloned());
+                if let Some(d) = mojibake(text, here.clone()) {
+                    out.push(d);
+                }
+                if let Some(title) = template_leak(text, &foreign, &own_nouns) {
+                    out.push(
+                        Diagnostic::new(
+                            Code::TemplateLeak,
+                            format!("`{}` ({}) mentions \"{title}\", a role outside this track", level.title, track.name),
+                        )
+                        .at(here.clone())
+                        .hint("this text was probably copied from another role's profile; rewrite it for this role"),
+                    );
+                }
+            }
+            let vocabulary = vocabulary(level, &texts);
+            for (path, text) in &texts {
+                if let Some(tail) = junk_tail(text, &vocabulary) {
+                    out.push(
+                        Diagnostic::new(
+                            Code::JunkTail,
+                            format!(
+                                "`{}` ends a text with something unrelated to the profile: \"{}\"",
+                                level.title,
+                                shorten(&tail, 60)
+                            ),
+                        )
+                        .at(at.join(path.iter().cloned()))
+                        .hint(
+                            "this looks like scraped junk (an advert or call to action); delete it",
+                        ),
+                    );
+                }
+            }
+        }
+    }
+    out
+}
+
+fn shorten(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        text.to_owned()
+    } else {
+        let cut: String = text.chars().take(max).collect();
+        format!("{}…", cut.trim_end())
+    }
+}
+
+fn mojibake(text: &str, at: Pointer) -> Option<Diagnostic> {
+    let samples = mojibake_samples(text);
+    let first = samples.first()?;
+    let repaired = repair_mojibake(text).unwrap_or_default();
+    Some(
+        Diagnostic::new(
+            Code::Mojibake,
+            format!("mojibake `{first}` (UTF-8 text read as Windows-1252)"),
+        )
+        .at(at)
+        .hint(format!(
+            "repaired, it reads: \"{}\"",
+            shorten(&repaired, 80)
+        )),
+    )
+}
+
+fn lint_mojibake_outside_role_levels(fw: &Framework, out: &mut Vec<Diagnostic>) {
+    if let Some(d) = fw
+        .description
+        .as_deref()
+        .and_then(|t| mojibake(t, Pointer::new([Seg::Key("description")])))
+    {
+        out.push(d);
+    }
+    for (i, skill) in fw.skills.iter().enumerate() {
+        let at = Pointer::skill(i);
+        let mut texts: Vec<(Pointer, &str)> = vec![(at.key("name"), &skill.name)];
+        for (key, text) in [
+            ("description", &skill.description),
+            ("guidance", &skill.guidance),
+        ] {
+            if let Some(t) = text {
+                texts.push((at.key(key), t));
+            }
+        }
+        for (level, text) in &skill.levels {
+            texts.push((
+                at.join([Seg::Key("levels"), Seg::Name(level.to_string())]),
+                text,
+            ));
+        }
+        out.extend(texts.into_iter().filter_map(|(p, t)| mojibake(t, p)));
+    }
+}
+
+fn lint_empty(
+    track: &Track,
+    index: usize,
+    level: &RoleLevel,
+    at: &Pointer,
+    out: &mut Vec<Diagnostic>,
+) {
+    let empty = |what: String, at: Pointer| Diagnostic::new(Code::EmptySection, what).at(at);
+    for (g, group) in level.responsibilities.iter().enumerate() {
+        if group.items.iter().all(|i| i.trim().is_empty()) {
+            out.push(empty(
+                format!(
+                    "responsibility group `{}` of `{}` is empty",
+                    group.group, level.title
+                ),
+                at.key("responsibilities").index(g),
+            ));
+        }
+    }
+    for (t, tier) in level.decision_rights.iter().enumerate() {
+        if tier.items.iter().all(|i| i.trim().is_empty()) {
+            out.push(empty(
+                format!(
+                    "decision tier `{}` of `{}` is empty",
+                    tier.tier, level.title
+                ),
+                at.key("decision_rights").index(t),
+            ));
+        }
+    }
+    for (key, text) in [("summary", &level.summary), ("scope", &level.scope)] {
+        if text.as_deref().is_some_and(|t| t.trim().is_empty()) {
+            out.push(empty(
+                format!("`{key}` of `{}` is empty", level.title),
+                at.key(key),
+            ));
+        }
+    }
+    let stands_alone = !track.cumulative || index == 0;
+    if stands_alone && level.requirements.is_empty() {
+        out.push(
+            empty(format!("`{}` requires no skills", level.title), at.clone())
+                .hint("add requirements so people can see what this level expects"),
+        );
+    }
+}
+
+/// Titles of role levels in other tracks, lower-cased, except titles this track uses too.
+fn foreign_titles(fw: &Framework, track: &Track) -> Vec<String> {
+    let own: HashSet<String> = track
+        .levels
+        .iter()
+        .map(|l| l.title.to_lowercase())
+        .collect();
+    let mut titles: Vec<String> = fw
+        .tracks
+        .iter()
+        .filter(|t| t.id != track.id)
+        .flat_map(|t| t.levels.iter().map(|l| l.title.to_lowercase()))
+        .filter(|t| !own.contains(t) && t.split_whitespace().count() >= 2)
+        .collect();
+    titles.sort();
+    titles.dedup();
+    titles
+}
+
+/// The last word of each title in the track, e.g. `manager` for "Senior Product Manager".
+fn title_nouns(track: &Track) -> HashSet<String> {
+    track
+        .levels
+        .iter()
+        .flat_map(|l| {
+            l.title
+                .split_whitespace()
+                .map(str::to_lowercase)
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+const SENIORITY: [&str; 8] = [
+    "junior",
+    "senior",
+    "lead",
+    "principal",
+    "staff",
+    "chief",
+    "associate",
+    "graduate",
+];
+const ROLE_NOUNS: [&str; 12] = [
+    "engineer",
+    "developer",
+    "designer",
+    "analyst",
+    "architect",
+    "scientist",
+    "tester",
+    "researcher",
+    "consultant",
+    "accountant",
+    "nurse",
+    "marketer",
+];
+
+/// Finds the first mention of a role outside the track: a title from another track, or a seniority
+/// word followed by a role noun that no title of this track uses ("Principal Engineers are…" on a
+/// product page).
+fn template_leak(text: &str, foreign: &[String], own_nouns: &HashSet<String>) -> Option<String> {
+    let words: Vec<String> = text
+        .split(|c: char| !c.is_alphanumeric() && c != '-')
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect();
+    let singular = |w: &str| w.strip_suffix('s').unwrap_or(w).to_owned();
+    for title in foreign {
+        let parts: Vec<&str> = title.split_whitespace().collect();
+        for window in words.windows(parts.len()) {
+            let last = parts.len() - 1;
+            let matches = window[..last] == parts[..last]
+                && (window[last] == parts[last] || singular(&window[last]) == parts[last]);
+            if matches {
+                return Some(window.join(" "));
+            }
+        }
+    }
+    for pair in words.windows(2) {
+        let noun = singular(&pair[1]);
+        if SENIORITY.contains(&pair[0].as_str())
+            && ROLE_NOUNS.contains(&noun.as_str())
+            && !own_nouns.contains(&noun)
+        {
+            return Some(pair.join(" "));
+        }
+    }
+    None
+}
+
+const STOP_WORDS: [&str; 40] = [
+    "the", "a", "an", "and", "or", "of", "to", "in", "on", "for", "with", "by", "at", "from", "is",
+    "are", "be", "as", "it", "this", "that", "their", "your", "you", "we", "our", "they", "its",
+    "into", "about", "near", "now", "today", "more", "most", "best", "all", "can", "will", "who",
+];
+
+fn content_words(text: &str) -> impl Iterator<Item = String> + '_ {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| w.len() > 2)
+        .map(str::to_lowercase)
+        .filter(|w| !STOP_WORDS.contains(&w.as_str()))
+}
+
+fn vocabulary(level: &RoleLevel, texts: &[(Vec<Seg>, &str)]) -> HashSet<String> {
+    let mut words: HashSet<String> = content_words(&level.title).collect();
+    for (_, text) in texts {
+        // Leave out each text's last paragraph so a junk tail cannot vouch for itself.
+        let body = text.rsplit_once("\n\n").map_or("", |(body, _)| body);
+        words.extend(content_words(body));
+        if !text.contains("\n\n") && !is_promotional(text) {
+            words.extend(content_words(text));
+        }
+    }
+    words
+}
+
+const PROMO_VERBS: [&str; 14] = [
+    "find",
+    "book",
+    "buy",
+    "shop",
+    "order",
+    "call",
+    "click",
+    "visit",
+    "compare",
+    "discover",
+    "download",
+    "subscribe",
+    "get",
+    "claim",
+];
+const PROMO_MARKERS: [&str; 16] = [
+    "http://",
+    "https://",
+    "www.",
+    "sponsored",
+    "advertisement",
+    "near you",
+    "near me",
+    "free quote",
+    "best price",
+    "limited offer",
+    "click here",
+    "call now",
+    "trusted",
+    "discount",
+    "top-rated",
+    "top rated",
+];
+
+fn is_promotional(text: &str) -> bool {
+    let lower = text.to_lowercase();
+    let starts_with_verb = lower
+        .split_whitespace()
+        .next()
+        .is_some_and(|w| PROMO_VERBS.contains(&w.trim_matches(|c: char| !c.is_alphanumeric())));
+    starts_with_verb && PROMO_MARKERS.iter().any(|m| lower.contains(m))
+        || ["sponsored", "advertisement"]
+            .iter()
+            .any(|m| lower.contains(m))
+}
+
+/// The last paragraph (or last line) of `text` when it is promotional and shares almost no words with
+/// the rest of the profile.
+fn junk_tail(text: &str, vocabulary: &HashSet<String>) -> Option<String> {
+    let tail = text
+        .trim_end()
+        .rsplit(['\n'])
+        .find(|l| !l.trim().is_empty())?
+        .trim()
+        .to_owned();
+    if !is_promotional(&tail) {
+        return None;
+    }
+    let words: Vec<String> = content_words(&tail).collect();
+    if words.is_empty() {
+        return Some(tail);
+    }
+    let known = words.iter().filter(|w| vocabulary.contains(*w)).count();
+    (known * 10 < words.len() * 3).then_some(tail)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn titles(t: &[&str]) -> Vec<String> {
+        t.iter().map(|s| s.to_lowercase()).collect()
+    }
+
+    #[test]
+    fn template_leak_finds_other_track_titles_and_plurals() {
+        let own: HashSet<String> = ["product", "manager", "senior"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let foreign = titles(&["Principal Engineer", "Staff Engineer"]);
+        assert_eq!(
+            template_leak("Principal Engineers are expected to lead.", &foreign, &own).as_deref(),
+            Some("principal engineers")
+        );
+        // A seniority word and a role noun no title of this track uses.
+        assert_eq!(
+            template_leak("Lead Developers combine craft and care.", &[], &own).as_deref(),
+            Some("lead developers")
+        );
+        assert_eq!(
+            template_leak("Senior product managers coach others.", &foreign, &own),
+            None
+        );
+        assert_eq!(
+            template_leak("Work closely with engineers and designers.", &foreign, &own),
+            None
+        );
+    }
+
+    #[test]
+    fn junk_tail_needs_promotion_and_no_overlap() {
+        let vocab: HashSet<String> =
+            content_words("roadmap discovery stakeholders product outcomes").collect();
+        let ad = "Own the roadmap.\n\nFind Trusted Cardiac Hospitals Near You - book a consultation today";
+        assert!(junk_tail(ad, &vocab).is_some());
+        assert_eq!(
+            junk_tail(
+                "Find the product outcomes that matter to stakeholders.",
+                &vocab
+            ),
+            None
+        );
+        assert_eq!(junk_tail("Own the roadmap and discovery.", &vocab), None);
+    }
+}

@@ -1,0 +1,236 @@
+//! Resolution: the *effective* profile of a role level, its own requirements plus what it inherits
+//! from the earlier levels of its track, each marked new, raised or inherited.
+
+use indexmap::IndexMap;
+use serde::Serialize;
+
+use crate::diagnostic::did_you_mean;
+use crate::framework::{
+    Behaviour, DecisionTier, Framework, Importance, InterviewDimension, Kpi, LevelId, LevelMapping,
+    ResponsibilityGroup, SalaryBand, Tool, role_level_id,
+};
+use crate::validate::{effective_next, effective_previous};
+
+/// How a requirement of the effective profile relates to the level before.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    /// First required at this level.
+    New,
+    /// Required before, at a lower level.
+    Raised,
+    /// Required before at the same level (or higher, when a lower level is deliberately allowed).
+    Inherited,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::New => "new",
+            Status::Raised => "raised",
+            Status::Inherited => "inherited",
+        }
+    }
+}
+
+/// One requirement of an effective profile.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EffectiveRequirement {
+    pub skill: String,
+    pub skill_name: String,
+    pub level: LevelId,
+    pub level_label: String,
+    pub importance: Importance,
+    pub status: Status,
+    /// The level it was required at by the level before, when raised.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub previous_level: Option<LevelId>,
+    /// Full id of the role level that set this requirement.
+    pub set_by: String,
+    /// What the skill looks like at the required level.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub descriptor: Option<String>,
+    pub category: Option<String>,
+    /// True when the skill's text comes from a source that may not be redistributed.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub restricted: bool,
+    /// Position of `level` on the skill's scale (0 for the lowest), for comparisons.
+    #[serde(skip)]
+    pub rank: usize,
+}
+
+/// Everything a person at a role level is expected to know and do.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Profile {
+    pub id: String,
+    pub track: String,
+    pub track_name: String,
+    pub title: String,
+    pub summary: Option<String>,
+    pub scope: Option<String>,
+    pub previous: Option<String>,
+    pub next: Option<String>,
+    pub requirements: Vec<EffectiveRequirement>,
+    pub responsibilities: Vec<ResponsibilityGroup>,
+    pub behaviours: Vec<Behaviour>,
+    pub kpis: Vec<Kpi>,
+    pub decision_rights: Vec<DecisionTier>,
+    pub tools: Vec<Tool>,
+    pub interview: Vec<InterviewDimension>,
+    pub salary: Option<SalaryBand>,
+    pub mappings: Vec<LevelMapping>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownRoleLevel {
+    pub id: String,
+    pub hint: Option<String>,
+}
+
+impl std::fmt::Display for UnknownRoleLevel {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "unknown role level `{}`", self.id)?;
+        if let Some(h) = &self.hint {
+            write!(f, "; {h}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for UnknownRoleLevel {}
+
+/// Finds a role level by full id, or by its slug alone when that is unambiguous.
+pub fn find_role_level(fw: &Framework, id: &str) -> Result<String, UnknownRoleLevel> {
+    if fw.role_level(id).is_some() {
+        return Ok(id.to_owned());
+    }
+    let matches: Vec<String> = fw
+        .role_levels()
+        .filter(|(_, _, l)| l.id == id)
+        .map(|(full, _, _)| full)
+        .collect();
+    if let [only] = matches.as_slice() {
+        return Ok(only.clone());
+    }
+    let ids: Vec<String> = fw.role_levels().map(|(full, _, _)| full).collect();
+    let hint = if matches.len() > 1 {
+        Some(format!("it is ambiguous: {}", matches.join(", ")))
+    } else {
+        did_you_mean(id, ids.iter().map(String::as_str))
+            .or_else(|| Some("`trellis list` shows every role level".to_owned()))
+    };
+    Err(UnknownRoleLevel {
+        id: id.to_owned(),
+        hint,
+    })
+}
+
+/// Resolves the effective profile of the role level with this full id.
+pub fn resolve(fw: &Framework, id: &str) -> Result<Profile, UnknownRoleLevel> {
+    let id = find_role_level(fw, id)?;
+    let Some((track, index, level)) = fw.role_level(&id) else {
+        return Err(UnknownRoleLevel { id, hint: None });
+    };
+    // Cumulative tracks inherit from every earlier level; others stand alone but are still compared
+    // with the level before to mark what is new or raised.
+    let mut held: IndexMap<&str, EffectiveRequirement> = IndexMap::new();
+    let first = if track.cumulative {
+        0
+    } else {
+        index.saturating_sub(1)
+    };
+    for (i, earlier) in track.levels.iter().enumerate().take(index + 1).skip(first) {
+        let here = i == index;
+        for drop in &earlier.drops {
+            held.shift_remove(drop.skill.as_str());
+        }
+        let set_by = role_level_id(&track.id, &earlier.id);
+        let mut listed = Vec::new();
+        for req in &earlier.requirements {
+            let Some(skill) = fw.skill(&req.skill) else {
+                continue;
+            };
+            let Some(scale) = fw.scale(&skill.scale) else {
+                continue;
+            };
+            let Some(rank) = scale.rank(req.level.as_str()) else {
+                continue;
+            };
+            listed.push(req.skill.as_str());
+            let before = held.get(req.skill.as_str());
+            let (status, previous_level) = match before {
+                None => (Status::New, None),
+                Some(b) if rank > b.rank => (Status::Raised, Some(b.level.clone())),
+                Some(_) => (Status::Inherited, None),
+            };
+            // Restating a requirement at the same level keeps where it was first set.
+            let set_by = match before {
+                Some(b) if status == Status::Inherited && rank == b.rank => b.set_by.clone(),
+                _ => set_by.clone(),
+            };
+            let entry = EffectiveRequirement {
+                skill: skill.id.clone(),
+                skill_name: skill.name.clone(),
+                level: req.level.clone(),
+                level_label: scale
+                    .level(req.level.as_str())
+                    .map(|l| l.label.clone())
+                    .unwrap_or_default(),
+                importance: req.importance,
+                status,
+                previous_level,
+                set_by,
+                descriptor: skill.levels.get(req.level.as_str()).cloned(),
+                category: skill.category.clone(),
+                restricted: !fw.skill_text_redistributable(skill),
+                rank,
+            };
+            held.insert(req.skill.as_str(), entry);
+        }
+        if !here {
+            for req in held.values_mut() {
+                req.status = Status::Inherited;
+                req.previous_level = None;
+            }
+        } else if !track.cumulative {
+            held.retain(|skill, _| listed.contains(skill));
+        }
+    }
+    Ok(Profile {
+        id: id.clone(),
+        track: track.id.clone(),
+        track_name: track.name.clone(),
+        title: level.title.clone(),
+        summary: level.summary.clone(),
+        scope: level.scope.clone(),
+        previous: effective_previous(track, index, level),
+        next: effective_next(track, index, level),
+        requirements: held.into_values().collect(),
+        responsibilities: level.responsibilities.clone(),
+        behaviours: level.behaviours.clone(),
+        kpis: level.kpis.clone(),
+        decision_rights: level.decision_rights.clone(),
+        tools: level.tools.clone(),
+        interview: level.interview.clone(),
+        salary: level.salary.clone(),
+        mappings: level.mappings.clone(),
+    })
+}
+
+impl Profile {
+    /// Removes descriptor text that may not be published without a licence.
+    pub fn withhold_restricted(&mut self) {
+        for req in &mut self.requirements {
+            if req.restricted {
+                req.descriptor = None;
+            }
+        }
+    }
+
+    pub fn count(&self, status: Status) -> usize {
+        self.requirements
+            .iter()
+            .filter(|r| r.status == status)
+            .count()
+    }
+}

@@ -1,2 +1,147 @@
+//! `trellis`: the command line for framework authors.
 #![forbid(unsafe_code)]
-fn main() {}
+
+mod commands;
+mod source;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+/// Trellis: career frameworks as code. Check, explore, compare and publish role profiles.
+///
+/// Without --framework, commands use ./framework.yaml when there is one, else the built-in starter
+/// framework.
+#[derive(Debug, Parser)]
+#[command(name = "trellis", version, about, long_about, max_term_width = 100)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Validate a framework like a compiler: errors exit 1, warnings exit 0.
+    Check {
+        #[arg(long, value_name = "DIR")]
+        framework: Option<PathBuf>,
+        #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
+        format: CheckFormat,
+        /// Explain a diagnostic code (e.g. T0401) instead of checking.
+        #[arg(long, value_name = "CODE")]
+        explain: Option<String>,
+    },
+    /// List tracks and their role levels.
+    List {
+        #[arg(long, value_name = "DIR")]
+        framework: Option<PathBuf>,
+        #[arg(long, value_enum, default_value_t = ListFormat::Text)]
+        format: ListFormat,
+    },
+    /// Show the effective profile of a role level: its own requirements and what it inherits.
+    Show {
+        /// Role-level id, e.g. `product/senior-product-manager` (the slug alone works when unique).
+        role_level: String,
+        #[arg(long, value_name = "DIR")]
+        framework: Option<PathBuf>,
+        #[arg(long, value_enum, default_value_t = DocFormat::Md)]
+        format: DocFormat,
+        /// Include text from sources that may not be redistributed (you hold their licence).
+        #[arg(long)]
+        licensed: bool,
+    },
+    /// What changes from role level A to role level B: the "what do I need for the next level" answer.
+    Diff {
+        from: String,
+        to: String,
+        #[arg(long, value_name = "DIR")]
+        framework: Option<PathBuf>,
+        #[arg(long, value_enum, default_value_t = DiffFormat::Md)]
+        format: DiffFormat,
+        /// Include text from sources that may not be redistributed (you hold their licence).
+        #[arg(long)]
+        licensed: bool,
+    },
+    /// Build a static website of the framework: role profiles, comparisons and a skills catalogue.
+    Build {
+        #[arg(long, value_name = "DIR")]
+        framework: Option<PathBuf>,
+        /// Where to write the site.
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        /// Publish text from sources that may not be redistributed (you hold their licence).
+        #[arg(long)]
+        licensed: bool,
+    },
+    /// Print the JSON Schema of a kind of framework file, for editor validation.
+    Schema {
+        #[arg(value_enum, default_value_t = SchemaKind::Framework)]
+        kind: SchemaKind,
+    },
+    /// Write the starter framework into a directory to adapt it.
+    Init {
+        /// Directory to create (must not exist or be empty).
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+    },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum CheckFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum ListFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum DocFormat {
+    Md,
+    Html,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum DiffFormat {
+    Md,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum SchemaKind {
+    Framework,
+    Skills,
+    Track,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Check { framework, format, explain } => match explain {
+            Some(code) => commands::check::explain(&code),
+            None => commands::check::run(framework.as_deref(), matches!(format, CheckFormat::Json)),
+        },
+        Command::List { framework, format } => commands::list::run(framework.as_deref(), matches!(format, ListFormat::Json)),
+        Command::Show { role_level, framework, format, licensed } => {
+            commands::show::run(framework.as_deref(), &role_level, format, licensed)
+        }
+        Command::Diff { from, to, framework, format, licensed } => {
+            commands::diff::run(framework.as_deref(), &from, &to, matches!(format, DiffFormat::Json), licensed)
+        }
+        Command::Build { framework, out, licensed } => commands::build::run(framework.as_deref(), &out, licensed),
+        Command::Schema { kind } => commands::schema::run(kind),
+        Command::Init { dir } => commands::init::run(&dir),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,1 +1,17 @@
+//! Framework files to and from the model, and everything that publishes a framework.
+//!
+//! - [`yaml`]: YAML with positions, so diagnostics say file, line and column.
+//! - [`load`]: a framework directory into the model, with every diagnostic located.
+//! - [`schema`]: the JSON Schemas of the file format.
+//! - [`starter`]: the starter framework embedded in the binary.
+//! - [`write`]: the model back into framework files.
 #![forbid(unsafe_code)]
+
+pub mod load;
+pub mod render;
+pub mod schema;
+pub mod starter;
+pub mod write;
+pub mod yaml;
+
+pub use load::{FrameworkFiles, Loaded, load};

@@ -318,6 +318,8 @@ pub struct Diagnostic {
     pub pointer: Option<Pointer>,
     /// Where in a file the problem is, once resolved by the loader.
     pub location: Option<Location>,
+    /// Another place the message refers to, such as the first of two duplicates.
+    pub related: Option<Pointer>,
 }
 
 impl Diagnostic {
@@ -328,11 +330,17 @@ impl Diagnostic {
             hint: None,
             pointer: None,
             location: None,
+            related: None,
         }
     }
 
     pub fn at(mut self, pointer: Pointer) -> Self {
         self.pointer = Some(pointer);
+        self
+    }
+
+    pub fn related(mut self, pointer: Pointer) -> Self {
+        self.related = Some(pointer);
         self
     }
 

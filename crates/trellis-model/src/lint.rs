@@ -157,36 +157,6 @@ fn lint_empty(
     out: &mut Vec<Diagnostic>,
 ) {
     let empty = |what: String, at: Pointer| Diagnostic::new(Code::EmptySection, what).at(at);
-    for (g, group) in level.responsibilities.iter().enumerate() {
-        if group.items.iter().all(|i| i.trim().is_empty()) {
-            out.push(empty(
-                format!(
-                    "responsibility group `{}` of `{}` is empty",
-                    group.group, level.title
-                ),
-                at.key("responsibilities").index(g),
-            ));
-        }
-    }
-    for (t, tier) in level.decision_rights.iter().enumerate() {
-        if tier.items.iter().all(|i| i.trim().is_empty()) {
-            out.push(empty(
-                format!(
-                    "decision tier `{}` of `{}` is empty",
-                    tier.tier, level.title
-                ),
-                at.key("decision_rights").index(t),
-            ));
-        }
-    }
-    for (key, text) in [("summary", &level.summary), ("scope", &level.scope)] {
-        if text.as_deref().is_some_and(|t| t.trim().is_empty()) {
-            out.push(empty(
-                format!("`{key}` of `{}` is empty", level.title),
-                at.key(key),
-            ));
-        }
-    }
     let stands_alone = !track.cumulative || index == 0;
     if stands_alone && level.requirements.is_empty() {
         out.push(

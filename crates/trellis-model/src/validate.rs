@@ -57,9 +57,8 @@ fn duplicates<'a>(
             out.push(
                 Diagnostic::new(Code::DuplicateId, format!("duplicate {what} id `{id}`"))
                     .at(at)
-                    .hint(format!(
-                        "the first {what} with this id is at {first}; ids must be unique"
-                    )),
+                    .related(first.clone())
+                    .hint("ids must be unique"),
             );
         } else {
             seen.insert(id, at);

@@ -1,0 +1,24 @@
+//! `trellis diff`: what changes from one role level to another.
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use anyhow::Result;
+use trellis_formats::render::markdown;
+use trellis_model::diff::diff;
+
+use crate::source;
+
+pub fn run(framework: Option<&Path>, from: &str, to: &str, json: bool, licensed: bool) -> Result<ExitCode> {
+    let fw = source::valid(framework)?;
+    let mut changes = diff(&fw, from, to)?;
+    if !licensed {
+        changes.withhold_restricted();
+    }
+    if json {
+        println!("{}", serde_json::to_string_pretty(&changes)?);
+    } else {
+        print!("{}", markdown::diff(&fw, &changes));
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,17 @@
+//! `trellis schema`: the JSON Schema of a kind of framework file.
+
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+
+use crate::SchemaKind;
+
+pub fn run(kind: SchemaKind) -> Result<ExitCode> {
+    let name = match kind {
+        SchemaKind::Framework => "framework",
+        SchemaKind::Skills => "skills",
+        SchemaKind::Track => "track",
+    };
+    print!("{}", trellis_formats::schema::schema(name).context("generating the schema")?);
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,97 @@
+//! The loader on real files: the starter framework, a round trip through the writer, and arbitrary
+//! broken input (property tests: never a panic, always a located diagnostic).
+
+use proptest::prelude::*;
+use trellis_formats::load::{FrameworkFile, FrameworkFiles};
+use trellis_formats::starter::starter_files;
+use trellis_formats::{load, write};
+
+fn files_of(pairs: &[(String, Vec<u8>)]) -> FrameworkFiles {
+    FrameworkFiles {
+        root: "test".into(),
+        files: pairs.iter().map(|(p, b)| FrameworkFile { path: p.clone(), bytes: Ok(b.clone()) }).collect(),
+    }
+}
+
+fn starter_pairs() -> Vec<(String, Vec<u8>)> {
+    starter_files().files.into_iter().map(|f| (f.path, f.bytes.expect("embedded"))).collect()
+}
+
+#[test]
+fn starter_loads_without_diagnostics() {
+    let loaded = load(&starter_files());
+    assert!(loaded.diagnostics.is_empty(), "{:#?}", loaded.diagnostics);
+    assert_eq!(loaded.framework.id, "starter");
+}
+
+#[test]
+fn writing_and_reloading_loses_nothing() {
+    let original = load(&starter_files()).framework;
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("copy");
+    write::write_dir(&original, &out).unwrap();
+    let reloaded = load(&FrameworkFiles::read_dir(&out));
+    assert!(reloaded.diagnostics.is_empty(), "{:#?}", reloaded.diagnostics);
+    assert_eq!(reloaded.framework, original);
+    // A second write into a non-empty directory is refused, and leaves it as it was.
+    let err = write::write_dir(&original, &out).unwrap_err();
+    assert!(err.to_string().contains("not empty"), "{err}");
+    assert_eq!(load(&FrameworkFiles::read_dir(&out)).framework, original);
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().filter_map(|e| e.ok()).collect();
+    assert_eq!(leftovers.len(), 1, "no staging directory left behind");
+}
+
+#[test]
+fn one_broken_element_does_not_hide_the_rest() {
+    let mut pairs = starter_pairs();
+    let (_, bytes) = pairs.iter_mut().find(|(p, _)| p == "tracks/product.yaml").unwrap();
+    let text = String::from_utf8(bytes.clone()).unwrap().replacen("    title:", "    titel:", 2);
+    *bytes = text.into_bytes();
+    let loaded = load(&files_of(&pairs));
+    let unknown: Vec<_> = loaded.diagnostics.iter().filter(|d| d.code.as_str() == "T0003").collect();
+    assert_eq!(unknown.len(), 2, "{:#?}", loaded.diagnostics);
+    assert!(unknown.iter().all(|d| d.hint.as_deref() == Some("did you mean `title`?")));
+    // The two broken levels are skipped; links and requirements pointing at them are not reported.
+    assert_eq!(loaded.errors(), 2, "{:#?}", loaded.diagnostics);
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    /// Any bytes in any framework file: diagnostics, never a panic, and every error has a place.
+    #[test]
+    fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..400), which in 0usize..3) {
+        let mut pairs = starter_pairs();
+        let target = ["framework.yaml", "tracks/product.yaml", "skills/discovery.yaml"][which];
+        if let Some((_, b)) = pairs.iter_mut().find(|(p, _)| p == target) {
+            *b = bytes;
+        }
+        let loaded = load(&files_of(&pairs));
+        for d in &loaded.diagnostics {
+            prop_assert!(!d.message.is_empty());
+        }
+    }
+
+    /// The starter's own text, cut short or with a byte changed anywhere: same promise.
+    #[test]
+    fn mutated_framework_files_never_panic(which in 0usize..8, at in any::<prop::sample::Index>(), byte in any::<u8>(), cut in any::<bool>()) {
+        let mut pairs = starter_pairs();
+        let which = which % pairs.len();
+        let bytes = &mut pairs[which].1;
+        let i = at.index(bytes.len().max(1)).min(bytes.len().saturating_sub(1));
+        if cut { bytes.truncate(i) } else if !bytes.is_empty() { bytes[i] = byte }
+        let loaded = load(&files_of(&pairs));
+        for d in loaded.diagnostics.iter().filter(|d| d.is_error()) {
+            prop_assert!(d.location.as_ref().is_some_and(|l| l.line >= 1 && l.column >= 1) || d.pointer.is_none(), "{d:?}");
+        }
+    }
+
+    /// Text of any shape written by the writer reads back the same.
+    #[test]
+    fn written_text_reads_back(text in "\\PC{0,40}(\n\\PC{0,20}){0,3}") {
+        let yaml = write::to_yaml(&serde_json::json!({ "summary": text.clone() })).unwrap();
+        let node = trellis_formats::yaml::parse(&yaml).unwrap();
+        let back: std::collections::BTreeMap<String, String> = trellis_formats::yaml::from_node(&node).unwrap();
+        prop_assert_eq!(&back["summary"], &text);
+    }
+}

@@ -74,6 +74,27 @@ enum Command {
         #[arg(long)]
         licensed: bool,
     },
+    /// Import a framework from SFIA, DDaT, Monzo or role-profile documents into framework files.
+    Import {
+        /// The input format, or `auto` to detect it.
+        #[arg(value_enum, value_name = "FORMAT")]
+        source_format: ImportFormat,
+        /// Input files (a directory stands for the files in it).
+        #[arg(required = true, value_name = "INPUT")]
+        inputs: Vec<PathBuf>,
+        /// Directory to write the framework into (must not exist or be empty).
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        /// Name of the imported framework.
+        #[arg(long)]
+        name: Option<String>,
+        /// DDaT: the seniority order of role levels, one title per line, most junior first.
+        #[arg(long, value_name = "FILE")]
+        level_order: Option<PathBuf>,
+        /// How to print the import report.
+        #[arg(long = "format", value_name = "REPORT", value_enum, default_value_t = CheckFormat::Text)]
+        report_format: CheckFormat,
+    },
     /// Print the JSON Schema of a kind of framework file, for editor validation.
     Schema {
         #[arg(value_enum, default_value_t = SchemaKind::Framework)]
@@ -113,6 +134,18 @@ enum DiffFormat {
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
+enum ImportFormat {
+    Auto,
+    Sfia,
+    Ddat,
+    Monzo,
+    SfiaPages,
+    Madetech,
+    DdatText,
+    Blueprint,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
 enum SchemaKind {
     Framework,
     Skills,
@@ -122,18 +155,68 @@ enum SchemaKind {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Check { framework, format, explain } => match explain {
+        Command::Check {
+            framework,
+            format,
+            explain,
+        } => match explain {
             Some(code) => commands::check::explain(&code),
             None => commands::check::run(framework.as_deref(), matches!(format, CheckFormat::Json)),
         },
-        Command::List { framework, format } => commands::list::run(framework.as_deref(), matches!(format, ListFormat::Json)),
-        Command::Show { role_level, framework, format, licensed } => {
-            commands::show::run(framework.as_deref(), &role_level, format, licensed)
+        Command::List { framework, format } => {
+            commands::list::run(framework.as_deref(), matches!(format, ListFormat::Json))
         }
-        Command::Diff { from, to, framework, format, licensed } => {
-            commands::diff::run(framework.as_deref(), &from, &to, matches!(format, DiffFormat::Json), licensed)
+        Command::Show {
+            role_level,
+            framework,
+            format,
+            licensed,
+        } => commands::show::run(framework.as_deref(), &role_level, format, licensed),
+        Command::Diff {
+            from,
+            to,
+            framework,
+            format,
+            licensed,
+        } => commands::diff::run(
+            framework.as_deref(),
+            &from,
+            &to,
+            matches!(format, DiffFormat::Json),
+            licensed,
+        ),
+        Command::Build {
+            framework,
+            out,
+            licensed,
+        } => commands::build::run(framework.as_deref(), &out, licensed),
+        Command::Import {
+            source_format,
+            inputs,
+            out,
+            name,
+            level_order,
+            report_format,
+        } => {
+            let format = match source_format {
+                ImportFormat::Auto => None,
+                other => trellis_formats::import::Format::parse(
+                    other
+                        .to_possible_value()
+                        .map(|v| v.get_name().to_owned())
+                        .unwrap_or_default()
+                        .as_str(),
+                ),
+            };
+            commands::import::run(commands::import::Args {
+                format,
+                inputs: &inputs,
+                out: &out,
+                name,
+                level_order: level_order.as_deref(),
+                json: matches!(report_format, CheckFormat::Json),
+            })
         }
-        Command::Build { framework, out, licensed } => commands::build::run(framework.as_deref(), &out, licensed),
         Command::Schema { kind } => commands::schema::run(kind),
         Command::Init { dir } => commands::init::run(&dir),
     };

@@ -13,7 +13,9 @@ pub fn files(framework: Option<&Path>) -> Result<FrameworkFiles> {
         Some(path) => {
             // Accept the framework.yaml itself as well as its directory.
             let dir = if path.file_name().is_some_and(|n| n == "framework.yaml") && path.is_file() {
-                path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."))
+                path.parent()
+                    .filter(|p| !p.as_os_str().is_empty())
+                    .unwrap_or(Path::new("."))
             } else {
                 path
             };
@@ -21,11 +23,16 @@ pub fn files(framework: Option<&Path>) -> Result<FrameworkFiles> {
                 bail!("framework directory {} does not exist", dir.display());
             }
             if !dir.is_dir() {
-                bail!("{} is not a framework directory (it should hold framework.yaml)", dir.display());
+                bail!(
+                    "{} is not a framework directory (it should hold framework.yaml)",
+                    dir.display()
+                );
             }
             Ok(FrameworkFiles::read_dir(dir))
         }
-        None if Path::new("framework.yaml").is_file() => Ok(FrameworkFiles::read_dir(Path::new("."))),
+        None if Path::new("framework.yaml").is_file() => {
+            Ok(FrameworkFiles::read_dir(Path::new(".")))
+        }
         None => Ok(starter_files()),
     }
 }
@@ -35,7 +42,12 @@ pub fn valid(framework: Option<&Path>) -> Result<Framework> {
     let files = files(framework)?;
     let loaded: Loaded = load(&files);
     if loaded.has_errors() {
-        let errors: Vec<_> = loaded.diagnostics.iter().filter(|d| d.is_error()).cloned().collect();
+        let errors: Vec<_> = loaded
+            .diagnostics
+            .iter()
+            .filter(|d| d.is_error())
+            .cloned()
+            .collect();
         print_text(&files, &errors, &mut std::io::stderr().lock())?;
         bail!(
             "the framework in {} has {} error(s); fix them first (`trellis check` lists everything)",

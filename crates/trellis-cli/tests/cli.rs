@@ -10,14 +10,19 @@ fn trellis(args: &[&str]) -> Output {
 }
 
 fn trellis_in(dir: &Path, args: &[&str]) -> Output {
-    let out = Command::new(env!("CARGO_BIN_EXE_trellis")).args(args).current_dir(dir).output().expect("run trellis");
+    let out = Command::new(env!("CARGO_BIN_EXE_trellis"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("run trellis");
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(!stderr.contains("panicked"), "trellis panicked: {stderr}");
     out
 }
 
 fn json(out: &Output) -> Value {
-    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&out.stdout)))
+    serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&out.stdout)))
 }
 
 /// Writes a framework directory from (relative path, contents) pairs.
@@ -36,7 +41,13 @@ const HEADER: &str = "id: t\nname: Test framework\nversion: '1'\nsources:\n  - i
 const SKILLS: &str = "skills:\n  - id: research\n    name: User research\n    scale: p\n    levels: {1: Joins interviews., 2: Runs interviews., 3: Plans studies., 4: Sets the research agenda.}\n  - id: planning\n    name: Planning\n    scale: p\n    levels: {2: Plans a quarter., 3: Plans a year., 4: Plans the portfolio.}\n  - id: licensed\n    name: Licensed skill\n    scale: p\n    source: sfia\n    levels: {1: SECRET descriptor text., 2: SECRET level two.}\n";
 
 fn diagnostics_with(out: &Output, code: &str) -> Vec<Value> {
-    json(out)["diagnostics"].as_array().unwrap().iter().filter(|d| d["code"] == code).cloned().collect()
+    json(out)["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] == code)
+        .cloned()
+        .collect()
 }
 
 #[test]
@@ -50,7 +61,14 @@ fn starter_framework_checks_clean() {
     assert!(s["skills"].as_u64().unwrap() >= 15);
     assert!(s["tracks"].as_u64().unwrap() >= 2);
     assert!(s["role_levels"].as_u64().unwrap() >= 9);
-    for key in ["skills", "tracks", "role_levels", "requirements", "errors", "warnings"] {
+    for key in [
+        "skills",
+        "tracks",
+        "role_levels",
+        "requirements",
+        "errors",
+        "warnings",
+    ] {
         assert!(s[key].is_u64(), "summary.{key}");
     }
 }
@@ -65,13 +83,21 @@ fn every_rule_reports_code_file_line_and_hint() {
         ("tracks/product.yaml", track),
         ("tracks/design.yaml", design),
     ]);
-    let out = trellis(&["check", "--framework", dir.path().to_str().unwrap(), "--format", "json"]);
+    let out = trellis(&[
+        "check",
+        "--framework",
+        dir.path().to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
     assert_eq!(out.status.code(), Some(1), "errors exit 1");
     let file = |name: &str| format!("{}/tracks/{name}", dir.path().display());
     let expect = |code: &str, line: u64, hint: &str| {
         let found = diagnostics_with(&out, code);
         assert!(
-            found.iter().any(|d| d["line"] == line && d["file"] == file("product.yaml") && d["hint"].as_str().unwrap_or("").contains(hint)),
+            found.iter().any(|d| d["line"] == line
+                && d["file"] == file("product.yaml")
+                && d["hint"].as_str().unwrap_or("").contains(hint)),
             "{code} at line {line} with hint {hint:?}; got {found:#?}"
         );
     };
@@ -92,31 +118,74 @@ fn every_rule_reports_code_file_line_and_hint() {
     // Text output names the same places, with the offending line quoted.
     let text = trellis(&["check", "--framework", dir.path().to_str().unwrap()]);
     let text = String::from_utf8(text.stdout).unwrap();
-    assert!(text.contains(&format!("error[T0201]: unknown skill `reserch`\n  --> {}:8:16", file("product.yaml"))), "{text}");
-    assert!(text.contains("      - skill: reserch\n  |                ^"), "{text}");
+    assert!(
+        text.contains(&format!(
+            "error[T0201]: unknown skill `reserch`\n  --> {}:8:16",
+            file("product.yaml")
+        )),
+        "{text}"
+    );
+    assert!(
+        text.contains("      - skill: reserch\n  |                ^"),
+        "{text}"
+    );
 }
 
 #[test]
 fn regression_is_allowed_when_marked_and_drops_need_a_reason() {
     let track = "id: product\nname: Product\ncumulative: false\nlevels:\n  - id: one\n    title: One\n    requirements:\n      - {skill: research, level: 3}\n      - {skill: planning, level: 2}\n  - id: two\n    title: Two\n    requirements:\n      - {skill: research, level: 2, regression_reason: Leads research through others.}\n  - id: three\n    title: Three\n    requirements:\n      - {skill: research, level: 2}\n    drops:\n      - {skill: planning, reason: Handed to the delivery track.}\n";
-    let dir = framework(&[("framework.yaml", HEADER), ("skills/all.yaml", SKILLS), ("tracks/product.yaml", track)]);
-    let out = trellis(&["check", "--framework", dir.path().to_str().unwrap(), "--format", "json"]);
+    let dir = framework(&[
+        ("framework.yaml", HEADER),
+        ("skills/all.yaml", SKILLS),
+        ("tracks/product.yaml", track),
+    ]);
+    let out = trellis(&[
+        "check",
+        "--framework",
+        dir.path().to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
     let dropped = diagnostics_with(&out, "T0402");
     // Level two dropped planning without saying so; level three says so.
     assert_eq!(dropped.len(), 1, "{:#}", json(&out));
-    assert!(dropped[0]["message"].as_str().unwrap().contains("`Two` no longer requires `planning`"));
-    assert!(diagnostics_with(&out, "T0401").is_empty(), "marked regression is not an error");
+    assert!(
+        dropped[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("`Two` no longer requires `planning`")
+    );
+    assert!(
+        diagnostics_with(&out, "T0401").is_empty(),
+        "marked regression is not an error"
+    );
 }
 
 #[test]
 fn broken_links_disagree_in_both_directions() {
     let track = "id: a\nname: A\nlevels:\n  - id: one\n    title: A One\n    requirements: [{skill: research, level: 1}]\n    next: b/two\n  - id: two\n    title: A Two\n";
     let other = "id: b\nname: B\nlevels:\n  - id: one\n    title: B One\n    requirements: [{skill: research, level: 1}]\n  - id: two\n    title: B Two\n";
-    let dir = framework(&[("framework.yaml", HEADER), ("skills/all.yaml", SKILLS), ("tracks/a.yaml", track), ("tracks/b.yaml", other)]);
-    let out = trellis(&["check", "--framework", dir.path().to_str().unwrap(), "--format", "json"]);
+    let dir = framework(&[
+        ("framework.yaml", HEADER),
+        ("skills/all.yaml", SKILLS),
+        ("tracks/a.yaml", track),
+        ("tracks/b.yaml", other),
+    ]);
+    let out = trellis(&[
+        "check",
+        "--framework",
+        dir.path().to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
     let broken = diagnostics_with(&out, "T0501");
     assert_eq!(broken.len(), 1, "{:#}", json(&out));
-    assert!(broken[0]["hint"].as_str().unwrap().contains("set `previous: a/one` on `b/two`"));
+    assert!(
+        broken[0]["hint"]
+            .as_str()
+            .unwrap()
+            .contains("set `previous: a/one` on `b/two`")
+    );
     assert_eq!(broken[0]["line"], 7);
 }
 
@@ -126,7 +195,11 @@ fn broken_files_get_diagnostics_not_panics() {
         ("tab indentation", b"id: t\n\tname: x\n".to_vec(), "T0002"),
         ("unclosed flow", b"id: [t\nname: x\n".to_vec(), "T0002"),
         ("not UTF-8", b"id: t\nname: caf\xe9\n".to_vec(), "T0005"),
-        ("binary garbage", vec![0, 159, 146, 150, 255, 0, 1, 2], "T0005"),
+        (
+            "binary garbage",
+            vec![0, 159, 146, 150, 255, 0, 1, 2],
+            "T0005",
+        ),
         ("empty", Vec::new(), "T0004"),
         ("a list", b"- a\n- b\n".to_vec(), "T0004"),
         ("duplicate key", b"id: t\nid: u\n".to_vec(), "T0101"),
@@ -135,45 +208,94 @@ fn broken_files_get_diagnostics_not_panics() {
     for (what, bytes, code) in cases {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("framework.yaml"), &bytes).unwrap();
-        let out = trellis(&["check", "--framework", dir.path().to_str().unwrap(), "--format", "json"]);
+        let out = trellis(&[
+            "check",
+            "--framework",
+            dir.path().to_str().unwrap(),
+            "--format",
+            "json",
+        ]);
         assert_eq!(out.status.code(), Some(1), "{what}");
         let found = diagnostics_with(&out, code);
-        assert!(!found.is_empty(), "{what}: expected {code}, got {:#}", json(&out));
-        assert!(found[0]["line"].as_u64().unwrap() >= 1, "{what}: has a line");
+        assert!(
+            !found.is_empty(),
+            "{what}: expected {code}, got {:#}",
+            json(&out)
+        );
+        assert!(
+            found[0]["line"].as_u64().unwrap() >= 1,
+            "{what}: has a line"
+        );
     }
     let missing = trellis(&["check", "--framework", "/nonexistent/framework"]);
     assert_eq!(missing.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&missing.stderr).contains("does not exist"));
     let dir = tempfile::tempdir().unwrap();
-    let out = trellis(&["check", "--framework", dir.path().to_str().unwrap(), "--format", "json"]);
-    assert_eq!(diagnostics_with(&out, "T0001")[0]["message"], "cannot read framework.yaml: no such file");
+    let out = trellis(&[
+        "check",
+        "--framework",
+        dir.path().to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(
+        diagnostics_with(&out, "T0001")[0]["message"],
+        "cannot read framework.yaml: no such file"
+    );
 }
 
 #[test]
 fn list_gives_stable_slugs() {
     let v = json(&trellis(&["list", "--format", "json"]));
     let tracks = v["tracks"].as_array().unwrap();
-    let product = tracks.iter().find(|t| t["id"] == "product").expect("a product track");
+    let product = tracks
+        .iter()
+        .find(|t| t["id"] == "product")
+        .expect("a product track");
     let levels = product["levels"].as_array().unwrap();
     assert_eq!(levels.len(), 5);
     assert_eq!(levels[0]["id"], "product/associate-product-manager");
-    assert!(levels.iter().any(|l| l["id"] == "product/senior-product-manager" && l["title"] == "Senior Product Manager"));
+    assert!(
+        levels
+            .iter()
+            .any(|l| l["id"] == "product/senior-product-manager"
+                && l["title"] == "Senior Product Manager")
+    );
     assert_eq!(levels[4]["id"], "product/head-of-product");
 }
 
 fn statuses_fixture() -> tempfile::TempDir {
     let track = "id: product\nname: Product\nlevels:\n  - id: one\n    title: One\n    requirements:\n      - {skill: research, level: 1, importance: critical}\n      - {skill: licensed, level: 1}\n  - id: two\n    title: Two\n    requirements:\n      - {skill: research, level: 2, importance: critical}\n      - {skill: planning, level: 2, importance: optional}\n    kpis: [{metric: Cycle time}]\n";
-    framework(&[("framework.yaml", HEADER), ("skills/all.yaml", SKILLS), ("tracks/product.yaml", track)])
+    framework(&[
+        ("framework.yaml", HEADER),
+        ("skills/all.yaml", SKILLS),
+        ("tracks/product.yaml", track),
+    ])
 }
 
 #[test]
 fn show_marks_new_raised_and_inherited() {
     let dir = statuses_fixture();
-    let out = trellis(&["show", "product/two", "--framework", dir.path().to_str().unwrap(), "--format", "json"]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = trellis(&[
+        "show",
+        "product/two",
+        "--framework",
+        dir.path().to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let v = json(&out);
     let reqs = v["requirements"].as_array().unwrap();
-    let by = |skill: &str| reqs.iter().find(|r| r["skill"] == skill).unwrap_or_else(|| panic!("{skill} in {v:#}"));
+    let by = |skill: &str| {
+        reqs.iter()
+            .find(|r| r["skill"] == skill)
+            .unwrap_or_else(|| panic!("{skill} in {v:#}"))
+    };
     assert_eq!(by("research")["status"], "raised");
     assert_eq!(by("research")["level"], "2");
     assert_eq!(by("research")["importance"], "critical");
@@ -182,12 +304,35 @@ fn show_marks_new_raised_and_inherited() {
     assert_eq!(by("licensed")["status"], "inherited");
     // Text from a source that may not be redistributed is withheld unless licensed.
     assert!(!String::from_utf8_lossy(&out.stdout).contains("SECRET"));
-    let licensed = trellis(&["show", "two", "--framework", dir.path().to_str().unwrap(), "--format", "json", "--licensed"]);
+    let licensed = trellis(&[
+        "show",
+        "two",
+        "--framework",
+        dir.path().to_str().unwrap(),
+        "--format",
+        "json",
+        "--licensed",
+    ]);
     assert!(String::from_utf8_lossy(&licensed.stdout).contains("SECRET descriptor text."));
-    let md = trellis(&["show", "product/two", "--framework", dir.path().to_str().unwrap()]);
+    let md = trellis(&[
+        "show",
+        "product/two",
+        "--framework",
+        dir.path().to_str().unwrap(),
+    ]);
     let md = String::from_utf8(md.stdout).unwrap();
-    assert!(md.contains("# Two") && md.contains("User research") && md.contains("raised"), "{md}");
-    let html = trellis(&["show", "product/two", "--framework", dir.path().to_str().unwrap(), "--format", "html"]);
+    assert!(
+        md.contains("# Two") && md.contains("User research") && md.contains("raised"),
+        "{md}"
+    );
+    let html = trellis(&[
+        "show",
+        "product/two",
+        "--framework",
+        dir.path().to_str().unwrap(),
+        "--format",
+        "html",
+    ]);
     assert!(String::from_utf8_lossy(&html.stdout).starts_with("<!DOCTYPE html>"));
 }
 
@@ -196,14 +341,28 @@ fn unknown_role_levels_are_explained() {
     let out = trellis(&["show", "product/senior-product-manger"]);
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("unknown role level `product/senior-product-manger`"), "{err}");
-    assert!(err.contains("did you mean `product/senior-product-manager`?"), "{err}");
+    assert!(
+        err.contains("unknown role level `product/senior-product-manger`"),
+        "{err}"
+    );
+    assert!(
+        err.contains("did you mean `product/senior-product-manager`?"),
+        "{err}"
+    );
 }
 
 #[test]
 fn diff_lists_added_raised_and_removed_with_descriptors() {
     let dir = statuses_fixture();
-    let out = trellis(&["diff", "product/one", "product/two", "--framework", dir.path().to_str().unwrap(), "--format", "json"]);
+    let out = trellis(&[
+        "diff",
+        "product/one",
+        "product/two",
+        "--framework",
+        dir.path().to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
     assert!(out.status.success());
     let v = json(&out);
     assert_eq!(v["raised"][0]["skill"], "research");
@@ -212,23 +371,51 @@ fn diff_lists_added_raised_and_removed_with_descriptors() {
     assert_eq!(v["added"][0]["skill"], "planning");
     assert_eq!(v["kpis"]["added"][0], "Cycle time");
     assert_eq!(v["unchanged"], 1);
-    let back = json(&trellis(&["diff", "product/two", "product/one", "--framework", dir.path().to_str().unwrap(), "--format", "json"]));
+    let back = json(&trellis(&[
+        "diff",
+        "product/two",
+        "product/one",
+        "--framework",
+        dir.path().to_str().unwrap(),
+        "--format",
+        "json",
+    ]));
     assert_eq!(back["lowered"][0]["skill"], "research");
     assert_eq!(back["removed"][0]["skill"], "planning");
     assert_eq!(back["removed"][0]["from_descriptor"], "Plans a quarter.");
     // Across tracks, on the starter.
-    let md = trellis(&["diff", "product/senior-product-manager", "product/principal-product-manager"]);
-    assert!(md.status.success(), "{}", String::from_utf8_lossy(&md.stderr));
+    let md = trellis(&[
+        "diff",
+        "product/senior-product-manager",
+        "product/principal-product-manager",
+    ]);
+    assert!(
+        md.status.success(),
+        "{}",
+        String::from_utf8_lossy(&md.stderr)
+    );
     assert!(String::from_utf8_lossy(&md.stdout).contains("Principal Product Manager"));
 }
 
 #[test]
 fn commands_refuse_a_framework_with_errors() {
-    let dir = framework(&[("framework.yaml", "id: x\nname: X\nversion: '1'\nscales: [{id: p, name: P, levels: [{id: 1, label: One}]}]\n"), ("tracks/a.yaml", "id: a\nname: A\nlevels:\n  - id: one\n    title: One\n    requirements: [{skill: nope, level: 1}]\n")]);
+    let dir = framework(&[
+        (
+            "framework.yaml",
+            "id: x\nname: X\nversion: '1'\nscales: [{id: p, name: P, levels: [{id: 1, label: One}]}]\n",
+        ),
+        (
+            "tracks/a.yaml",
+            "id: a\nname: A\nlevels:\n  - id: one\n    title: One\n    requirements: [{skill: nope, level: 1}]\n",
+        ),
+    ]);
     let out = trellis(&["show", "a/one", "--framework", dir.path().to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("unknown skill `nope`") && err.contains("has 1 error(s)"), "{err}");
+    assert!(
+        err.contains("unknown skill `nope`") && err.contains("has 1 error(s)"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -244,7 +431,11 @@ fn build_writes_a_site() {
     let out_dir = tempfile::tempdir().unwrap();
     let site: PathBuf = out_dir.path().join("site");
     let out = trellis(&["build", "--out", site.to_str().unwrap()]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(site.join("index.html").is_file());
     assert!(String::from_utf8_lossy(&out.stdout).contains("index.html"));
 }
@@ -254,16 +445,29 @@ fn init_copies_the_starter_which_then_checks_clean() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("mine");
     assert!(trellis(&["init", dir.to_str().unwrap()]).status.success());
-    let out = trellis(&["check", "--framework", dir.to_str().unwrap(), "--format", "json"]);
+    let out = trellis(&[
+        "check",
+        "--framework",
+        dir.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
     assert!(out.status.success());
     assert_eq!(json(&out)["summary"]["errors"], 0);
-    assert!(!trellis(&["init", dir.to_str().unwrap()]).status.success(), "never overwrites");
+    assert!(
+        !trellis(&["init", dir.to_str().unwrap()]).status.success(),
+        "never overwrites"
+    );
 }
 
 #[test]
 fn committed_schemas_match_the_model() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../schema");
-    for (kind, file) in [("framework", "framework.schema.json"), ("skills", "skills.schema.json"), ("track", "track.schema.json")] {
+    for (kind, file) in [
+        ("framework", "framework.schema.json"),
+        ("skills", "skills.schema.json"),
+        ("track", "track.schema.json"),
+    ] {
         let out = trellis(&["schema", kind]);
         let committed = std::fs::read_to_string(root.join(file)).unwrap_or_default();
         assert_eq!(

@@ -3,7 +3,6 @@
 //! `cargo bench -p trellis-formats --bench framework`. The framework is also left in
 //! `$TMPDIR/trellis-synthetic-200` so the whole binary can be timed with hyperfine (see BENCHMARKS.md).
 
-
 use criterion::{Criterion, criterion_group, criterion_main};
 use indexmap::IndexMap;
 use trellis_formats::render::site::{SiteOptions, build};
@@ -24,11 +23,21 @@ fn synthetic() -> Framework {
             scale: "proficiency".into(),
             category: Some(format!("Category {}", s % 8)),
             subcategory: None,
-            description: Some(format!("What skill {s} is about, in a sentence or two of plain prose.")),
+            description: Some(format!(
+                "What skill {s} is about, in a sentence or two of plain prose."
+            )),
             guidance: None,
             source: Some("house".into()),
             url: None,
-            levels: SCALE.iter().map(|l| (LevelId::from(*l), format!("Skill {s} at level {l}: what good looks like."))).collect(),
+            levels: SCALE
+                .iter()
+                .map(|l| {
+                    (
+                        LevelId::from(*l),
+                        format!("Skill {s} at level {l}: what good looks like."),
+                    )
+                })
+                .collect(),
         })
         .collect();
     let tracks = (0..TRACKS)
@@ -41,16 +50,24 @@ fn synthetic() -> Framework {
                 .map(|l| RoleLevel {
                     id: format!("level-{l}"),
                     title: format!("Track {t} role level {l}"),
-                    summary: Some(format!("Level {l} of track {t}: owns more, decides more, grows others.")),
+                    summary: Some(format!(
+                        "Level {l} of track {t}: owns more, decides more, grows others."
+                    )),
                     responsibilities: vec![ResponsibilityGroup {
                         group: "Delivery".into(),
-                        items: (0..4).map(|i| format!("Responsibility {i} of level {l}")).collect(),
+                        items: (0..4)
+                            .map(|i| format!("Responsibility {i} of level {l}"))
+                            .collect(),
                     }],
                     requirements: (0..8)
                         .map(|r| Requirement {
                             skill: format!("skill-{:03}", (t * 10 + r) % SKILLS),
                             level: LevelId::from(SCALE[(l / 2).min(4)]),
-                            importance: if r < 3 { Importance::Critical } else { Importance::Important },
+                            importance: if r < 3 {
+                                Importance::Critical
+                            } else {
+                                Importance::Important
+                            },
                             regression_reason: None,
                         })
                         .collect(),
@@ -67,7 +84,10 @@ fn synthetic() -> Framework {
                             name: (*name).into(),
                             weight: 25,
                             description: None,
-                            anchors: IndexMap::from([(1, "Weak".to_owned()), (5, "Strong".to_owned())]),
+                            anchors: IndexMap::from([
+                                (1, "Weak".to_owned()),
+                                (5, "Strong".to_owned()),
+                            ]),
                         })
                         .collect(),
                     ..RoleLevel::default()
@@ -94,7 +114,14 @@ fn synthetic() -> Framework {
             id: "proficiency".into(),
             name: "Proficiency".into(),
             description: None,
-            levels: SCALE.iter().map(|l| ScaleLevel { id: LevelId::from(*l), label: format!("Level {l}"), description: None }).collect(),
+            levels: SCALE
+                .iter()
+                .map(|l| ScaleLevel {
+                    id: LevelId::from(*l),
+                    label: format!("Level {l}"),
+                    description: None,
+                })
+                .collect(),
         }],
         skills,
         tracks,
@@ -107,11 +134,15 @@ fn bench(c: &mut Criterion) {
     write::write_dir(&synthetic(), &dir).expect("write the synthetic framework");
     let loaded = load(&FrameworkFiles::read_dir(&dir));
     assert_eq!(loaded.errors(), 0, "{:#?}", loaded.diagnostics);
-    assert_eq!(loaded.framework.role_levels().count(), TRACKS * LEVELS_PER_TRACK);
+    assert_eq!(
+        loaded.framework.role_levels().count(),
+        TRACKS * LEVELS_PER_TRACK
+    );
 
-    c.bench_function("check: read, parse and check 200 role levels x 200 skills", |b| {
-        b.iter(|| load(&FrameworkFiles::read_dir(&dir)))
-    });
+    c.bench_function(
+        "check: read, parse and check 200 role levels x 200 skills",
+        |b| b.iter(|| load(&FrameworkFiles::read_dir(&dir))),
+    );
     let out = tempfile::tempdir().expect("tempdir");
     let fw = loaded.framework;
     c.bench_function("build: static site of 200 role levels x 200 skills", |b| {

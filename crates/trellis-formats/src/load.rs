@@ -41,18 +41,29 @@ impl FrameworkFiles {
             bytes: std::fs::read(dir.join(FRAMEWORK_FILE)).map_err(|e| describe_io(&e)),
         }];
         for sub in ["skills", "tracks"] {
-            let Ok(entries) = std::fs::read_dir(dir.join(sub)) else { continue };
-            let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| is_yaml(p)).collect();
+            let Ok(entries) = std::fs::read_dir(dir.join(sub)) else {
+                continue;
+            };
+            let mut paths: Vec<PathBuf> = entries
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| is_yaml(p))
+                .collect();
             paths.sort();
             for path in paths {
-                let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+                let name = path
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default();
                 files.push(FrameworkFile {
                     path: format!("{sub}/{name}"),
                     bytes: std::fs::read(&path).map_err(|e| describe_io(&e)),
                 });
             }
         }
-        FrameworkFiles { root: dir.display().to_string(), files }
+        FrameworkFiles {
+            root: dir.display().to_string(),
+            files,
+        }
     }
 
     /// The file path as shown in diagnostics: the directory joined with the relative path.
@@ -127,13 +138,18 @@ pub fn load(files: &FrameworkFiles) -> Loaded {
         tracks: vec![],
     };
     let file_diag = |d: Diagnostic, file: usize, pos: Pos| {
-        d.located(Location { file: files.display_path(&files.files[file].path), line: pos.line, column: pos.column })
+        d.located(Location {
+            file: files.display_path(&files.files[file].path),
+            line: pos.line,
+            column: pos.column,
+        })
     };
 
     for (index, file) in files.files.iter().enumerate() {
         let tree = match parse_file(file) {
             Ok(tree) => tree,
-            Err((d, pos)) => {
+            Err(failed) => {
+                let (d, pos) = *failed;
                 diagnostics.push(file_diag(d, index, pos));
                 origins.trees.push(None);
                 continue;
@@ -152,29 +168,47 @@ pub fn load(files: &FrameworkFiles) -> Loaded {
             d.hint = e.hint;
             diagnostics.push(file_diag(d, index, e.pos.unwrap_or(fallback)));
         };
-        let mut add_skills = |items: &[Node], base: &str, framework: &mut Framework, de_error: &mut dyn FnMut(yaml::DeError, Pos)| {
-            for (i, item) in items.iter().enumerate() {
-                match yaml::from_node::<Skill>(item) {
-                    Ok(skill) => {
-                        framework.skills.push(skill);
-                        origins.skills.push((index, vec![PathSeg::Key(base.into()), PathSeg::Index(i)]));
-                    }
-                    Err(e) => {
-                        if let Some(id) = item.get("id").and_then(Node::as_str) {
-                            unloaded.skills.insert(id.to_owned());
+        let mut add_skills =
+            |items: &[Node],
+             base: &str,
+             framework: &mut Framework,
+             de_error: &mut dyn FnMut(yaml::DeError, Pos)| {
+                for (i, item) in items.iter().enumerate() {
+                    match yaml::from_node::<Skill>(item) {
+                        Ok(skill) => {
+                            framework.skills.push(skill);
+                            origins
+                                .skills
+                                .push((index, vec![PathSeg::Key(base.into()), PathSeg::Index(i)]));
                         }
-                        de_error(e, item.pos);
+                        Err(e) => {
+                            if let Some(id) = item.get("id").and_then(Node::as_str) {
+                                unloaded.skills.insert(id.to_owned());
+                            }
+                            de_error(e, item.pos);
+                        }
                     }
                 }
-            }
-        };
+            };
         if file.path == FRAMEWORK_FILE {
             if !matches!(tree.value, Value::Map(_)) {
-                de_error(not_a_mapping(&tree, "framework.yaml holds `id`, `name`, `version`, `sources` and `scales`"), tree.pos);
+                de_error(
+                    not_a_mapping(
+                        &tree,
+                        "framework.yaml holds `id`, `name`, `version`, `sources` and `scales`",
+                    ),
+                    tree.pos,
+                );
                 continue;
             }
             match yaml::from_node::<Framework>(&tree.without(&["skills", "tracks"])) {
-                Ok(header) => framework = Framework { skills: vec![], tracks: vec![], ..header },
+                Ok(header) => {
+                    framework = Framework {
+                        skills: vec![],
+                        tracks: vec![],
+                        ..header
+                    }
+                }
                 Err(e) => de_error(e, tree.pos),
             }
             if let Some(skills) = tree.get("skills") {
@@ -183,36 +217,68 @@ pub fn load(files: &FrameworkFiles) -> Loaded {
             if let Some(tracks) = tree.get("tracks") {
                 for (i, track) in tracks.items().iter().enumerate() {
                     let path = vec![PathSeg::Key("tracks".into()), PathSeg::Index(i)];
-                    load_track(track, index, path, &mut framework, &mut origins.tracks, &mut unloaded, &mut de_error);
+                    load_track(
+                        track,
+                        index,
+                        path,
+                        &mut framework,
+                        &mut origins.tracks,
+                        &mut unloaded,
+                        &mut de_error,
+                    );
                 }
             }
         } else if file.path.starts_with("skills/") {
             match tree.get("skills") {
                 Some(skills) if matches!(skills.value, Value::Seq(_)) || skills.is_null() => {
                     // Check the rest of the file (unknown top-level fields) without the skills.
-                    if let Err(e) = yaml::from_node::<trellis_model::SkillsFile>(&tree.with_empty("skills")) {
+                    if let Err(e) =
+                        yaml::from_node::<trellis_model::SkillsFile>(&tree.with_empty("skills"))
+                    {
                         de_error(e, tree.pos);
                     }
                     add_skills(skills.items(), "skills", &mut framework, &mut de_error);
                 }
                 _ => match yaml::from_node::<trellis_model::SkillsFile>(&tree) {
                     Err(e) => de_error(e, tree.pos),
-                    Ok(_) => de_error(not_a_mapping(&tree, "a skills file holds `skills:` and a list of skills"), tree.pos),
+                    Ok(_) => de_error(
+                        not_a_mapping(&tree, "a skills file holds `skills:` and a list of skills"),
+                        tree.pos,
+                    ),
                 },
             }
         } else {
-            load_track(&tree, index, vec![], &mut framework, &mut origins.tracks, &mut unloaded, &mut de_error);
+            load_track(
+                &tree,
+                index,
+                vec![],
+                &mut framework,
+                &mut origins.tracks,
+                &mut unloaded,
+                &mut de_error,
+            );
         }
         origins.trees.push(Some(tree));
     }
 
-    if files.files.first().is_some_and(|f| f.bytes.is_ok()) && framework.id.is_empty() && !diagnostics.iter().any(|d| d.is_error()) {
-        diagnostics.push(Diagnostic::new(Code::InvalidValue, "framework.yaml has no framework header"));
+    if files.files.first().is_some_and(|f| f.bytes.is_ok())
+        && framework.id.is_empty()
+        && !diagnostics.iter().any(|d| d.is_error())
+    {
+        diagnostics.push(Diagnostic::new(
+            Code::InvalidValue,
+            "framework.yaml has no framework header",
+        ));
     }
     for d in trellis_model::check(&framework, &unloaded) {
         let mut d = d;
         if let Some((file, pos)) = d.related.as_ref().and_then(|p| locate(&origins, p)) {
-            let place = format!("{}:{}:{}", files.display_path(&files.files[file].path), pos.line, pos.column);
+            let place = format!(
+                "{}:{}:{}",
+                files.display_path(&files.files[file].path),
+                pos.line,
+                pos.column
+            );
             d.hint = Some(match d.hint.take() {
                 Some(h) => format!("{h}; the first is at {place}"),
                 None => format!("the first is at {place}"),
@@ -228,13 +294,20 @@ pub fn load(files: &FrameworkFiles) -> Loaded {
         diagnostics.push(d);
     }
     sort(&mut diagnostics, files);
-    Loaded { framework, diagnostics }
+    Loaded {
+        framework,
+        diagnostics,
+    }
 }
 
 fn not_a_mapping(node: &Node, what: &str) -> yaml::DeError {
     yaml::DeError {
         code: Code::InvalidValue,
-        message: if node.is_null() { "the file is empty".into() } else { format!("expected a mapping, found {}", describe(node)) },
+        message: if node.is_null() {
+            "the file is empty".into()
+        } else {
+            format!("expected a mapping, found {}", describe(node))
+        },
         hint: Some(what.into()),
         pos: Some(node.pos),
     }
@@ -258,10 +331,20 @@ fn load_track(
     de_error: &mut dyn FnMut(yaml::DeError, Pos),
 ) {
     if !matches!(node.value, Value::Map(_)) {
-        de_error(not_a_mapping(node, "a track file holds `id`, `name` and `levels:` with a list of role levels"), node.pos);
+        de_error(
+            not_a_mapping(
+                node,
+                "a track file holds `id`, `name` and `levels:` with a list of role levels",
+            ),
+            node.pos,
+        );
         return;
     }
-    let track_id = node.get("id").and_then(Node::as_str).unwrap_or_default().to_owned();
+    let track_id = node
+        .get("id")
+        .and_then(Node::as_str)
+        .unwrap_or_default()
+        .to_owned();
     let mut track: Track = match yaml::from_node(&node.with_empty("levels")) {
         Ok(track) => track,
         Err(e) => {
@@ -275,7 +358,10 @@ fn load_track(
     let mut loaded_levels = Vec::new();
     if let Some(levels) = node.get("levels") {
         if !matches!(levels.value, Value::Seq(_)) && !levels.is_null() {
-            de_error(not_a_mapping(levels, "`levels` is a list of role levels").into_list_error(), levels.pos);
+            de_error(
+                not_a_mapping(levels, "`levels` is a list of role levels").into_list_error(),
+                levels.pos,
+            );
         }
         for (i, item) in levels.items().iter().enumerate() {
             match yaml::from_node::<RoleLevel>(item) {
@@ -298,30 +384,38 @@ fn load_track(
 
 impl yaml::DeError {
     fn into_list_error(mut self) -> Self {
-        self.message = self.message.replace("expected a mapping", "expected a list");
+        self.message = self
+            .message
+            .replace("expected a mapping", "expected a list");
         self
     }
 }
 
-fn parse_file(file: &FrameworkFile) -> Result<Node, (Diagnostic, Pos)> {
+fn parse_file(file: &FrameworkFile) -> Result<Node, Box<(Diagnostic, Pos)>> {
     let start = Pos { line: 1, column: 1 };
-    let bytes = file.bytes.as_ref().map_err(|e| (Diagnostic::new(Code::Io, format!("cannot read {}: {e}", file.path)), start))?;
+    let bytes = file.bytes.as_ref().map_err(|e| {
+        Box::new((
+            Diagnostic::new(Code::Io, format!("cannot read {}: {e}", file.path)),
+            start,
+        ))
+    })?;
     let text = std::str::from_utf8(bytes).map_err(|e| {
         let before = &bytes[..e.valid_up_to()];
         let line = before.iter().filter(|b| **b == b'\n').count() + 1;
         let column = before.iter().rev().take_while(|b| **b != b'\n').count() + 1;
-        (
+        Box::new((
             Diagnostic::new(Code::Encoding, "the file is not UTF-8 text").hint("save it as UTF-8"),
             Pos { line, column },
-        )
+        ))
     })?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     yaml::parse(text).map_err(|e| {
         let mut d = Diagnostic::new(Code::Syntax, e.message.clone());
         if let Some(first) = e.first {
-            d = Diagnostic::new(Code::DuplicateId, e.message).hint(format!("first written at line {}", first.line));
+            d = Diagnostic::new(Code::DuplicateId, e.message)
+                .hint(format!("first written at line {}", first.line));
         }
-        (d, if e.pos.line == 0 { start } else { e.pos })
+        Box::new((d, if e.pos.line == 0 { start } else { e.pos }))
     })
 }
 
@@ -355,7 +449,13 @@ fn locate(origins: &Origins, pointer: &Pointer) -> Option<(usize, Pos)> {
             let (file, path) = origins.skills.get(*i)?;
             (*file, path.clone(), rest)
         }
-        [Seg::Key("tracks"), Seg::Index(t), Seg::Key("levels"), Seg::Index(l), rest @ ..] => {
+        [
+            Seg::Key("tracks"),
+            Seg::Index(t),
+            Seg::Key("levels"),
+            Seg::Index(l),
+            rest @ ..,
+        ] => {
             let (file, path, levels) = origins.tracks.get(*t)?;
             let mut path = path.clone();
             path.push(PathSeg::Key("levels".into()));
@@ -391,7 +491,11 @@ fn sort(diagnostics: &mut [Diagnostic], files: &FrameworkFiles) {
     let order = |d: &Diagnostic| {
         let (file, line, column) = match &d.location {
             Some(l) => (
-                files.files.iter().position(|f| files.display_path(&f.path) == l.file).unwrap_or(usize::MAX),
+                files
+                    .files
+                    .iter()
+                    .position(|f| files.display_path(&f.path) == l.file)
+                    .unwrap_or(usize::MAX),
                 l.line,
                 l.column,
             ),

@@ -13,20 +13,35 @@ pub const STARTER_ROOT: &str = "<starter>";
 pub fn starter_files() -> FrameworkFiles {
     let mut files = Vec::new();
     if let Some(f) = STARTER.get_file(crate::load::FRAMEWORK_FILE) {
-        files.push(FrameworkFile { path: crate::load::FRAMEWORK_FILE.into(), bytes: Ok(f.contents().to_vec()) });
+        files.push(FrameworkFile {
+            path: crate::load::FRAMEWORK_FILE.into(),
+            bytes: Ok(f.contents().to_vec()),
+        });
     }
     for sub in ["skills", "tracks"] {
-        let Some(dir) = STARTER.get_dir(sub) else { continue };
+        let Some(dir) = STARTER.get_dir(sub) else {
+            continue;
+        };
         let mut entries: Vec<_> = dir
             .files()
-            .filter(|f| f.path().extension().is_some_and(|e| e == "yaml" || e == "yml"))
+            .filter(|f| {
+                f.path()
+                    .extension()
+                    .is_some_and(|e| e == "yaml" || e == "yml")
+            })
             .collect();
         entries.sort_by_key(|f| f.path());
         for f in entries {
-            files.push(FrameworkFile { path: f.path().to_string_lossy().replace('\\', "/"), bytes: Ok(f.contents().to_vec()) });
+            files.push(FrameworkFile {
+                path: f.path().to_string_lossy().replace('\\', "/"),
+                bytes: Ok(f.contents().to_vec()),
+            });
         }
     }
-    FrameworkFiles { root: STARTER_ROOT.into(), files }
+    FrameworkFiles {
+        root: STARTER_ROOT.into(),
+        files,
+    }
 }
 
 /// Writes the starter framework's files into `dir`, for `trellis init`.

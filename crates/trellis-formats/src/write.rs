@@ -87,7 +87,11 @@ fn scalar(value: &Value, indent: usize) -> String {
 }
 
 fn key_text(key: &str) -> String {
-    if is_plain(key) { key.to_owned() } else { quoted(key) }
+    if is_plain(key) {
+        key.to_owned()
+    } else {
+        quoted(key)
+    }
 }
 
 fn string(s: &str, indent: usize) -> String {
@@ -145,11 +149,17 @@ fn literal_safe(s: &str) -> bool {
 
 /// Whether `s` can be written unquoted and read back as the same text.
 fn is_plain(s: &str) -> bool {
-    let Some(first) = s.chars().next() else { return false };
+    let Some(first) = s.chars().next() else {
+        return false;
+    };
     if s != s.trim() || s.contains(['\n', '\r', '\t']) || s.chars().any(|c| c.is_control()) {
         return false;
     }
-    if "-?:,[]{}#&*!|>'\"%@`".contains(first) || s.contains(": ") || s.contains(" #") || s.ends_with(':') {
+    if "-?:,[]{}#&*!|>'\"%@`".contains(first)
+        || s.contains(": ")
+        || s.contains(" #")
+        || s.ends_with(':')
+    {
         return false;
     }
     if s.contains(['\u{feff}', '\u{2028}', '\u{2029}', '\u{85}', '\u{a0}']) {
@@ -157,8 +167,10 @@ fn is_plain(s: &str) -> bool {
     }
     // Words YAML tools read as something other than text.
     let lower = s.to_ascii_lowercase();
-    if matches!(lower.as_str(), "~" | "null" | "true" | "false" | "yes" | "no" | "on" | "off" | "y" | "n")
-        || s.parse::<f64>().is_ok()
+    if matches!(
+        lower.as_str(),
+        "~" | "null" | "true" | "false" | "yes" | "no" | "on" | "off" | "y" | "n"
+    ) || s.parse::<f64>().is_ok()
         || lower.starts_with("0x")
         || lower.starts_with("0o")
         || lower.starts_with(".inf")
@@ -174,7 +186,10 @@ fn is_plain(s: &str) -> bool {
 #[derive(Debug, thiserror::Error)]
 pub enum WriteError {
     #[error("{path}: {source}")]
-    Io { path: PathBuf, source: std::io::Error },
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("{0} exists and is not empty; choose a new directory")]
     NotEmpty(PathBuf),
     #[error("could not serialize the framework: {0}")]
@@ -182,20 +197,35 @@ pub enum WriteError {
 }
 
 fn io(path: &Path) -> impl FnOnce(std::io::Error) -> WriteError + '_ {
-    move |source| WriteError::Io { path: path.to_owned(), source }
+    move |source| WriteError::Io {
+        path: path.to_owned(),
+        source,
+    }
 }
 
 /// The files of a framework directory: `framework.yaml`, one skills file per category and one file
 /// per track, as (relative path, YAML text).
 pub fn framework_files(fw: &Framework) -> Result<Vec<(String, String)>, WriteError> {
-    let header = Framework { skills: vec![], tracks: vec![], ..fw.clone() };
+    let header = Framework {
+        skills: vec![],
+        tracks: vec![],
+        ..fw.clone()
+    };
     let mut files = vec![(crate::load::FRAMEWORK_FILE.to_owned(), to_yaml(&header)?)];
     let mut by_file: Vec<(String, SkillsFile)> = Vec::new();
     for skill in &fw.skills {
-        let name = format!("skills/{}.yaml", slug(skill.category.as_deref().unwrap_or("skills")));
+        let name = format!(
+            "skills/{}.yaml",
+            slug(skill.category.as_deref().unwrap_or("skills"))
+        );
         match by_file.iter_mut().find(|(n, _)| *n == name) {
             Some((_, file)) => file.skills.push(skill.clone()),
-            None => by_file.push((name, SkillsFile { skills: vec![skill.clone()] })),
+            None => by_file.push((
+                name,
+                SkillsFile {
+                    skills: vec![skill.clone()],
+                },
+            )),
         }
     }
     for (name, file) in by_file {
@@ -225,7 +255,11 @@ pub fn slug(text: &str) -> String {
         }
     }
     let out = out.trim_end_matches('-').to_owned();
-    if out.is_empty() { "unnamed".into() } else { out }
+    if out.is_empty() {
+        "unnamed".into()
+    } else {
+        out
+    }
 }
 
 /// Writes the framework into `out`, which must not exist or be empty. The files are written into a
@@ -244,7 +278,10 @@ pub fn write_dir(fw: &Framework, out: &Path) -> Result<(), WriteError> {
         _ => PathBuf::from("."),
     };
     std::fs::create_dir_all(&parent).map_err(io(&parent))?;
-    let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "framework".into());
+    let name = out
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "framework".into());
     let staging = parent.join(format!(".{name}.partial-{}", std::process::id()));
     let result = (|| {
         for (path, text) in &files {

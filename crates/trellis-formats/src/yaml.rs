@@ -29,7 +29,10 @@ impl fmt::Display for Pos {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Value {
     /// A scalar as written; `plain` is false when it was quoted or a block scalar, so it is text.
-    Scalar { text: String, plain: bool },
+    Scalar {
+        text: String,
+        plain: bool,
+    },
     Seq(Vec<Node>),
     Map(Vec<(Node, Node)>),
 }
@@ -68,7 +71,10 @@ impl Node {
     /// The value under `key`, when this is a mapping that has it.
     pub fn get(&self, key: &str) -> Option<&Node> {
         match &self.value {
-            Value::Map(entries) => entries.iter().find(|(k, _)| k.as_str() == Some(key)).map(|(_, v)| v),
+            Value::Map(entries) => entries
+                .iter()
+                .find(|(k, _)| k.as_str() == Some(key))
+                .map(|(_, v)| v),
             _ => None,
         }
     }
@@ -133,15 +139,26 @@ struct Builder<'a> {
 }
 
 fn pos_of(marker: &saphyr_parser::Marker) -> Pos {
-    Pos { line: marker.line(), column: marker.col() + 1 }
+    Pos {
+        line: marker.line(),
+        column: marker.col() + 1,
+    }
 }
 
 impl<'a> Builder<'a> {
     fn next(&mut self) -> Result<(Event<'a>, Pos), ParseError> {
         match self.parser.next_event() {
             Some(Ok((event, span))) => Ok((event, pos_of(&span.start))),
-            Some(Err(e)) => Err(ParseError { message: e.info().to_owned(), pos: pos_of(e.marker()), first: None }),
-            None => Err(ParseError { message: "unexpected end of input".into(), pos: Pos::default(), first: None }),
+            Some(Err(e)) => Err(ParseError {
+                message: e.info().to_owned(),
+                pos: pos_of(e.marker()),
+                first: None,
+            }),
+            None => Err(ParseError {
+                message: "unexpected end of input".into(),
+                pos: Pos::default(),
+                first: None,
+            }),
         }
     }
 
@@ -153,7 +170,8 @@ impl<'a> Builder<'a> {
                 Event::StreamStart | Event::DocumentEnd | Event::Nothing => {}
                 Event::DocumentStart(_) if root.is_some() => {
                     return Err(ParseError {
-                        message: "a framework file holds one YAML document; this is a second one".into(),
+                        message: "a framework file holds one YAML document; this is a second one"
+                            .into(),
                         pos,
                         first: None,
                     });
@@ -164,12 +182,19 @@ impl<'a> Builder<'a> {
                 }
                 Event::StreamEnd => {
                     return Ok(root.unwrap_or(Node {
-                        value: Value::Scalar { text: String::new(), plain: true },
+                        value: Value::Scalar {
+                            text: String::new(),
+                            plain: true,
+                        },
                         pos: Pos { line: 1, column: 1 },
                     }));
                 }
                 _ => {
-                    return Err(ParseError { message: "unexpected content".into(), pos, first: None });
+                    return Err(ParseError {
+                        message: "unexpected content".into(),
+                        pos,
+                        first: None,
+                    });
                 }
             }
         }
@@ -177,16 +202,33 @@ impl<'a> Builder<'a> {
 
     fn node(&mut self, event: Event<'a>, pos: Pos, depth: usize) -> Result<Node, ParseError> {
         if depth > MAX_DEPTH {
-            return Err(ParseError { message: format!("nesting deeper than {MAX_DEPTH} levels"), pos, first: None });
+            return Err(ParseError {
+                message: format!("nesting deeper than {MAX_DEPTH} levels"),
+                pos,
+                first: None,
+            });
         }
         self.nodes += 1;
         if self.nodes > MAX_NODES {
-            return Err(ParseError { message: "the document expands to too many values (alias bomb?)".into(), pos, first: None });
+            return Err(ParseError {
+                message: "the document expands to too many values (alias bomb?)".into(),
+                pos,
+                first: None,
+            });
         }
         let (node, anchor) = match event {
             Event::Scalar(text, style, anchor, tag) => {
                 let plain = style == ScalarStyle::Plain && tag.is_none();
-                (Node { value: Value::Scalar { text: text.into_owned(), plain }, pos }, anchor)
+                (
+                    Node {
+                        value: Value::Scalar {
+                            text: text.into_owned(),
+                            plain,
+                        },
+                        pos,
+                    },
+                    anchor,
+                )
             }
             Event::SequenceStart(anchor, _) => {
                 let mut items = Vec::new();
@@ -197,7 +239,13 @@ impl<'a> Builder<'a> {
                     }
                     items.push(self.node(event, pos, depth + 1)?);
                 }
-                (Node { value: Value::Seq(items), pos }, anchor)
+                (
+                    Node {
+                        value: Value::Seq(items),
+                        pos,
+                    },
+                    anchor,
+                )
             }
             Event::MappingStart(anchor, _) => {
                 let mut entries: Vec<(Node, Node)> = Vec::new();
@@ -210,7 +258,8 @@ impl<'a> Builder<'a> {
                     let (event, value_pos) = self.next()?;
                     let value = self.node(event, value_pos, depth + 1)?;
                     if let Some(text) = key.as_str()
-                        && let Some((first, _)) = entries.iter().find(|(k, _)| k.as_str() == Some(text))
+                        && let Some((first, _)) =
+                            entries.iter().find(|(k, _)| k.as_str() == Some(text))
                     {
                         return Err(ParseError {
                             message: format!("duplicate key `{text}`"),
@@ -220,7 +269,13 @@ impl<'a> Builder<'a> {
                     }
                     entries.push((key, value));
                 }
-                (Node { value: Value::Map(entries), pos }, anchor)
+                (
+                    Node {
+                        value: Value::Map(entries),
+                        pos,
+                    },
+                    anchor,
+                )
             }
             Event::Alias(id) => {
                 let node = self.anchors.get(&id).cloned().ok_or(ParseError {
@@ -231,7 +286,13 @@ impl<'a> Builder<'a> {
                 self.nodes += count(&node);
                 return Ok(Node { pos, ..node });
             }
-            _ => return Err(ParseError { message: "unexpected YAML event".into(), pos, first: None }),
+            _ => {
+                return Err(ParseError {
+                    message: "unexpected YAML event".into(),
+                    pos,
+                    first: None,
+                });
+            }
         };
         if anchor > 0 {
             self.anchors.insert(anchor, node.clone());
@@ -244,7 +305,12 @@ fn count(node: &Node) -> usize {
     match &node.value {
         Value::Scalar { .. } => 1,
         Value::Seq(items) => 1 + items.iter().map(count).sum::<usize>(),
-        Value::Map(entries) => 1 + entries.iter().map(|(k, v)| count(k) + count(v)).sum::<usize>(),
+        Value::Map(entries) => {
+            1 + entries
+                .iter()
+                .map(|(k, v)| count(k) + count(v))
+                .sum::<usize>()
+        }
     }
 }
 
@@ -274,19 +340,34 @@ impl std::error::Error for DeError {}
 
 impl de::Error for DeError {
     fn custom<T: fmt::Display>(msg: T) -> Self {
-        DeError { code: Code::InvalidValue, message: msg.to_string(), hint: None, pos: None }
+        DeError {
+            code: Code::InvalidValue,
+            message: msg.to_string(),
+            hint: None,
+            pos: None,
+        }
     }
 
     fn unknown_field(field: &str, expected: &'static [&'static str]) -> Self {
         let hint = did_you_mean(field, expected.iter().copied())
             .unwrap_or_else(|| format!("known fields here: {}", expected.join(", ")));
-        DeError { code: Code::UnknownField, message: format!("unknown field `{field}`"), hint: Some(hint), pos: None }
+        DeError {
+            code: Code::UnknownField,
+            message: format!("unknown field `{field}`"),
+            hint: Some(hint),
+            pos: None,
+        }
     }
 
     fn unknown_variant(variant: &str, expected: &'static [&'static str]) -> Self {
         let hint = did_you_mean(variant, expected.iter().copied())
             .unwrap_or_else(|| format!("expected one of: {}", expected.join(", ")));
-        DeError { code: Code::InvalidValue, message: format!("unknown value `{variant}`"), hint: Some(hint), pos: None }
+        DeError {
+            code: Code::InvalidValue,
+            message: format!("unknown value `{variant}`"),
+            hint: Some(hint),
+            pos: None,
+        }
     }
 }
 
@@ -358,7 +439,12 @@ impl<'de> de::Deserializer<'de> for NodeDe<'de> {
         }
     }
 
-    integer!(deserialize_u8, u8, visit_u64, "a whole number from 0 to 255");
+    integer!(
+        deserialize_u8,
+        u8,
+        visit_u64,
+        "a whole number from 0 to 255"
+    );
     integer!(deserialize_u16, u16, visit_u64, "a whole number");
     integer!(deserialize_u32, u32, visit_u64, "a whole number");
     integer!(deserialize_u64, u64, visit_u64, "a whole number");
@@ -394,11 +480,19 @@ impl<'de> de::Deserializer<'de> for NodeDe<'de> {
     }
 
     fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DeError> {
-        if self.0.is_null() { visitor.visit_none() } else { visitor.visit_some(self) }
+        if self.0.is_null() {
+            visitor.visit_none()
+        } else {
+            visitor.visit_some(self)
+        }
     }
 
     fn deserialize_unit<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DeError> {
-        if self.0.is_null() { visitor.visit_unit() } else { Err(self.invalid("nothing")) }
+        if self.0.is_null() {
+            visitor.visit_unit()
+        } else {
+            Err(self.invalid("nothing"))
+        }
     }
 
     fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DeError> {
@@ -412,8 +506,14 @@ impl<'de> de::Deserializer<'de> for NodeDe<'de> {
 
     fn deserialize_map<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DeError> {
         match &self.0.value {
-            Value::Map(entries) => visitor.visit_map(MapAccess { entries: entries.iter(), value: None }),
-            _ if self.0.is_null() => visitor.visit_map(MapAccess { entries: [].iter(), value: None }),
+            Value::Map(entries) => visitor.visit_map(MapAccess {
+                entries: entries.iter(),
+                value: None,
+            }),
+            _ if self.0.is_null() => visitor.visit_map(MapAccess {
+                entries: [].iter(),
+                value: None,
+            }),
             _ => Err(self.invalid("a mapping of `key: value` lines")),
         }
     }
@@ -439,7 +539,11 @@ impl<'de> de::Deserializer<'de> for NodeDe<'de> {
         }
     }
 
-    fn deserialize_newtype_struct<V: Visitor<'de>>(self, _name: &'static str, visitor: V) -> Result<V::Value, DeError> {
+    fn deserialize_newtype_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        visitor: V,
+    ) -> Result<V::Value, DeError> {
         visitor.visit_newtype_struct(self)
     }
 
@@ -457,9 +561,15 @@ struct SeqAccess<'a>(std::slice::Iter<'a, Node>);
 impl<'de> de::SeqAccess<'de> for SeqAccess<'de> {
     type Error = DeError;
 
-    fn next_element_seed<T: DeserializeSeed<'de>>(&mut self, seed: T) -> Result<Option<T::Value>, DeError> {
+    fn next_element_seed<T: DeserializeSeed<'de>>(
+        &mut self,
+        seed: T,
+    ) -> Result<Option<T::Value>, DeError> {
         match self.0.next() {
-            Some(node) => seed.deserialize(NodeDe(node)).map(Some).map_err(|e| e.or_at(node.pos)),
+            Some(node) => seed
+                .deserialize(NodeDe(node))
+                .map(Some)
+                .map_err(|e| e.or_at(node.pos)),
             None => Ok(None),
         }
     }
@@ -473,19 +583,28 @@ struct MapAccess<'a> {
 impl<'de> de::MapAccess<'de> for MapAccess<'de> {
     type Error = DeError;
 
-    fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, DeError> {
+    fn next_key_seed<K: DeserializeSeed<'de>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, DeError> {
         match self.entries.next() {
             Some((key, value)) => {
                 self.value = Some(value);
-                seed.deserialize(NodeDe(key)).map(Some).map_err(|e| e.or_at(key.pos))
+                seed.deserialize(NodeDe(key))
+                    .map(Some)
+                    .map_err(|e| e.or_at(key.pos))
             }
             None => Ok(None),
         }
     }
 
     fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, DeError> {
-        let value = self.value.take().ok_or_else(|| de::Error::custom("value without a key"))?;
-        seed.deserialize(NodeDe(value)).map_err(|e| e.or_at(value.pos))
+        let value = self
+            .value
+            .take()
+            .ok_or_else(|| de::Error::custom("value without a key"))?;
+        seed.deserialize(NodeDe(value))
+            .map_err(|e| e.or_at(value.pos))
     }
 }
 
@@ -497,7 +616,10 @@ mod tests {
     #[test]
     fn positions_point_at_values() {
         let node = parse("a: 1\nb:\n  - x\n  - y: 2\n").unwrap();
-        assert_eq!(node.get("b").unwrap().items()[1].get("y").unwrap().pos, Pos { line: 4, column: 8 });
+        assert_eq!(
+            node.get("b").unwrap().items()[1].get("y").unwrap().pos,
+            Pos { line: 4, column: 8 }
+        );
     }
 
     #[test]
@@ -513,7 +635,13 @@ mod tests {
     fn wrong_types_and_enum_values_are_located() {
         let node = parse("skill: x\nlevel: 3\nimportance: critcal\n").unwrap();
         let err = from_node::<Requirement>(&node).unwrap_err();
-        assert_eq!(err.pos, Some(Pos { line: 3, column: 13 }));
+        assert_eq!(
+            err.pos,
+            Some(Pos {
+                line: 3,
+                column: 13
+            })
+        );
         assert_eq!(err.hint.as_deref(), Some("did you mean `critical`?"));
         let node = parse("skill: [a]\nlevel: 3\n").unwrap();
         let err = from_node::<Requirement>(&node).unwrap_err();
@@ -529,7 +657,10 @@ mod tests {
         assert_eq!(req.importance, Importance::Important);
         let node = parse("id: s\nname: S\nscale: p\nlevels:\n  2: two\n  3: three\n").unwrap();
         let skill: Skill = from_node(&node).unwrap();
-        assert_eq!(skill.levels.keys().map(|l| l.as_str()).collect::<Vec<_>>(), ["2", "3"]);
+        assert_eq!(
+            skill.levels.keys().map(|l| l.as_str()).collect::<Vec<_>>(),
+            ["2", "3"]
+        );
     }
 
     #[test]

@@ -9,12 +9,22 @@ use trellis_formats::{load, write};
 fn files_of(pairs: &[(String, Vec<u8>)]) -> FrameworkFiles {
     FrameworkFiles {
         root: "test".into(),
-        files: pairs.iter().map(|(p, b)| FrameworkFile { path: p.clone(), bytes: Ok(b.clone()) }).collect(),
+        files: pairs
+            .iter()
+            .map(|(p, b)| FrameworkFile {
+                path: p.clone(),
+                bytes: Ok(b.clone()),
+            })
+            .collect(),
     }
 }
 
 fn starter_pairs() -> Vec<(String, Vec<u8>)> {
-    starter_files().files.into_iter().map(|f| (f.path, f.bytes.expect("embedded"))).collect()
+    starter_files()
+        .files
+        .into_iter()
+        .map(|f| (f.path, f.bytes.expect("embedded")))
+        .collect()
 }
 
 #[test]
@@ -31,26 +41,46 @@ fn writing_and_reloading_loses_nothing() {
     let out = dir.path().join("copy");
     write::write_dir(&original, &out).unwrap();
     let reloaded = load(&FrameworkFiles::read_dir(&out));
-    assert!(reloaded.diagnostics.is_empty(), "{:#?}", reloaded.diagnostics);
+    assert!(
+        reloaded.diagnostics.is_empty(),
+        "{:#?}",
+        reloaded.diagnostics
+    );
     assert_eq!(reloaded.framework, original);
     // A second write into a non-empty directory is refused, and leaves it as it was.
     let err = write::write_dir(&original, &out).unwrap_err();
     assert!(err.to_string().contains("not empty"), "{err}");
     assert_eq!(load(&FrameworkFiles::read_dir(&out)).framework, original);
-    let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().filter_map(|e| e.ok()).collect();
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .collect();
     assert_eq!(leftovers.len(), 1, "no staging directory left behind");
 }
 
 #[test]
 fn one_broken_element_does_not_hide_the_rest() {
     let mut pairs = starter_pairs();
-    let (_, bytes) = pairs.iter_mut().find(|(p, _)| p == "tracks/product.yaml").unwrap();
-    let text = String::from_utf8(bytes.clone()).unwrap().replacen("    title:", "    titel:", 2);
+    let (_, bytes) = pairs
+        .iter_mut()
+        .find(|(p, _)| p == "tracks/product.yaml")
+        .unwrap();
+    let text = String::from_utf8(bytes.clone())
+        .unwrap()
+        .replacen("    title:", "    titel:", 2);
     *bytes = text.into_bytes();
     let loaded = load(&files_of(&pairs));
-    let unknown: Vec<_> = loaded.diagnostics.iter().filter(|d| d.code.as_str() == "T0003").collect();
+    let unknown: Vec<_> = loaded
+        .diagnostics
+        .iter()
+        .filter(|d| d.code.as_str() == "T0003")
+        .collect();
     assert_eq!(unknown.len(), 2, "{:#?}", loaded.diagnostics);
-    assert!(unknown.iter().all(|d| d.hint.as_deref() == Some("did you mean `title`?")));
+    assert!(
+        unknown
+            .iter()
+            .all(|d| d.hint.as_deref() == Some("did you mean `title`?"))
+    );
     // The two broken levels are skipped; links and requirements pointing at them are not reported.
     assert_eq!(loaded.errors(), 2, "{:#?}", loaded.diagnostics);
 }

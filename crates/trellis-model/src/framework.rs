@@ -132,7 +132,8 @@ impl<'de> Deserialize<'de> for LevelId {
                 Ok(LevelId(v.to_string()))
             }
         }
-        deserializer.deserialize_str(Visitor)
+        // `any`, so JSON numbers (`"level": 4`) are accepted as well as text.
+        deserializer.deserialize_any(Visitor)
     }
 }
 

@@ -227,7 +227,11 @@ const ROLE_NOUNS: [&str; 12] = [
 /// Finds the first mention of a role outside the track: a title from another track, or a seniority
 /// word followed by a role noun that no title of this track uses ("Principal Engineers are…" on a
 /// product page).
-fn template_leak(text: &str, foreign: &[String], own_nouns: &HashSet<String>) -> Option<String> {
+pub fn template_leak(
+    text: &str,
+    foreign: &[String],
+    own_nouns: &HashSet<String>,
+) -> Option<String> {
     let words: Vec<String> = text
         .split(|c: char| !c.is_alphanumeric() && c != '-')
         .filter(|w| !w.is_empty())
@@ -318,7 +322,7 @@ const PROMO_MARKERS: [&str; 16] = [
     "top rated",
 ];
 
-fn is_promotional(text: &str) -> bool {
+pub fn is_promotional(text: &str) -> bool {
     let lower = text.to_lowercase();
     let starts_with_verb = lower
         .split_whitespace()

@@ -12,9 +12,17 @@ pub fn run(framework: Option<&Path>, out: &Path, licensed: bool) -> Result<ExitC
     let fw = source::valid(framework)?;
     let report = build(&fw, out, &SiteOptions { licensed })?;
     let restricted = fw.sources.iter().filter(|s| !s.redistributable).count();
-    println!("Built {} pages of {} {} into {}.", report.pages, fw.name, fw.version, out.display());
+    println!(
+        "Built {} pages of {} {} into {}.",
+        report.pages,
+        fw.name,
+        fw.version,
+        out.display()
+    );
     if restricted > 0 && !licensed {
-        println!("Text from sources that may not be redistributed was left out; --licensed includes it.");
+        println!(
+            "Text from sources that may not be redistributed was left out; --licensed includes it."
+        );
     }
     println!("Open {} in a browser.", out.join("index.html").display());
     Ok(ExitCode::SUCCESS)

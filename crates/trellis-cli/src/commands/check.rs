@@ -18,7 +18,10 @@ pub fn run(framework: Option<&Path>, json: bool) -> Result<ExitCode> {
     let mut out = std::io::stdout().lock();
     if json {
         let diagnostics: Vec<_> = loaded.diagnostics.iter().map(diagnostic_json).collect();
-        serde_json::to_writer_pretty(&mut out, &json!({ "summary": summary, "diagnostics": diagnostics }))?;
+        serde_json::to_writer_pretty(
+            &mut out,
+            &json!({ "summary": summary, "diagnostics": diagnostics }),
+        )?;
         writeln!(out)?;
     } else {
         print_text(&files, &loaded.diagnostics, &mut out)?;
@@ -29,13 +32,23 @@ pub fn run(framework: Option<&Path>, json: bool) -> Result<ExitCode> {
             files.root,
             plural(summary["skills"].as_u64().unwrap_or(0) as usize, "skill"),
             plural(summary["tracks"].as_u64().unwrap_or(0) as usize, "track"),
-            plural(summary["role_levels"].as_u64().unwrap_or(0) as usize, "role level"),
-            plural(summary["requirements"].as_u64().unwrap_or(0) as usize, "requirement"),
+            plural(
+                summary["role_levels"].as_u64().unwrap_or(0) as usize,
+                "role level"
+            ),
+            plural(
+                summary["requirements"].as_u64().unwrap_or(0) as usize,
+                "requirement"
+            ),
             plural(loaded.errors(), "error"),
             plural(loaded.warnings(), "warning"),
         )?;
     }
-    Ok(if loaded.has_errors() { ExitCode::FAILURE } else { ExitCode::SUCCESS })
+    Ok(if loaded.has_errors() {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 fn summary(fw: &Framework, errors: usize, warnings: usize) -> serde_json::Value {
@@ -49,7 +62,7 @@ fn summary(fw: &Framework, errors: usize, warnings: usize) -> serde_json::Value 
     })
 }
 
-fn diagnostic_json(d: &Diagnostic) -> serde_json::Value {
+pub fn diagnostic_json(d: &Diagnostic) -> serde_json::Value {
     json!({
         "severity": d.severity(),
         "code": d.code,
@@ -62,7 +75,11 @@ fn diagnostic_json(d: &Diagnostic) -> serde_json::Value {
 }
 
 /// Prints diagnostics the way compilers do: the message, the place, the line with a caret, a hint.
-pub fn print_text(files: &FrameworkFiles, diagnostics: &[Diagnostic], out: &mut dyn Write) -> Result<()> {
+pub fn print_text(
+    files: &FrameworkFiles,
+    diagnostics: &[Diagnostic],
+    out: &mut dyn Write,
+) -> Result<()> {
     for d in diagnostics {
         writeln!(out, "{}[{}]: {}", d.severity(), d.code, d.message)?;
         if let Some(loc) = &d.location {
@@ -70,8 +87,11 @@ pub fn print_text(files: &FrameworkFiles, diagnostics: &[Diagnostic], out: &mut 
             if let Some(line) = source_line(files, &loc.file, loc.line) {
                 let gutter = loc.line.to_string();
                 let pad = " ".repeat(gutter.len());
-                let caret_at: String =
-                    line.chars().take(loc.column.saturating_sub(1)).map(|c| if c == '\t' { '\t' } else { ' ' }).collect();
+                let caret_at: String = line
+                    .chars()
+                    .take(loc.column.saturating_sub(1))
+                    .map(|c| if c == '\t' { '\t' } else { ' ' })
+                    .collect();
                 writeln!(out, "{pad} |\n{gutter} | {line}\n{pad} | {caret_at}^")?;
             }
         }
@@ -84,7 +104,10 @@ pub fn print_text(files: &FrameworkFiles, diagnostics: &[Diagnostic], out: &mut 
 }
 
 fn source_line(files: &FrameworkFiles, file: &str, line: usize) -> Option<String> {
-    let f = files.files.iter().find(|f| files.display_path(&f.path) == file)?;
+    let f = files
+        .files
+        .iter()
+        .find(|f| files.display_path(&f.path) == file)?;
     let text = String::from_utf8_lossy(f.bytes.as_ref().ok()?);
     let line = text.lines().nth(line.checked_sub(1)?)?;
     // Long lines (folded prose) are cut so the caret stays on screen.
@@ -94,7 +117,10 @@ fn source_line(files: &FrameworkFiles, file: &str, line: usize) -> Option<String
 pub fn explain(code: &str) -> Result<ExitCode> {
     let Some(c) = Code::parse(code) else {
         let known: Vec<&str> = Code::ALL.iter().map(|c| c.as_str()).collect();
-        bail!("unknown diagnostic code `{code}`; codes are: {}", known.join(", "));
+        bail!(
+            "unknown diagnostic code `{code}`; codes are: {}",
+            known.join(", ")
+        );
     };
     println!("{} ({}): {}", c.as_str(), c.severity(), c.explanation());
     Ok(ExitCode::SUCCESS)

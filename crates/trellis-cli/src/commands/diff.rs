@@ -9,7 +9,13 @@ use trellis_model::diff::diff;
 
 use crate::source;
 
-pub fn run(framework: Option<&Path>, from: &str, to: &str, json: bool, licensed: bool) -> Result<ExitCode> {
+pub fn run(
+    framework: Option<&Path>,
+    from: &str,
+    to: &str,
+    json: bool,
+    licensed: bool,
+) -> Result<ExitCode> {
     let fw = source::valid(framework)?;
     let mut changes = diff(&fw, from, to)?;
     if !licensed {

@@ -24,7 +24,10 @@ pub fn run(framework: Option<&Path>, json: bool) -> Result<ExitCode> {
                 json!({ "id": t.id, "name": t.name, "levels": levels })
             })
             .collect();
-        println!("{}", serde_json::to_string_pretty(&json!({ "tracks": tracks }))?);
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&json!({ "tracks": tracks }))?
+        );
     } else {
         println!("{} {}", fw.name, fw.version);
         for t in &fw.tracks {

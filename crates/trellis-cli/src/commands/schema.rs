@@ -12,6 +12,9 @@ pub fn run(kind: SchemaKind) -> Result<ExitCode> {
         SchemaKind::Skills => "skills",
         SchemaKind::Track => "track",
     };
-    print!("{}", trellis_formats::schema::schema(name).context("generating the schema")?);
+    print!(
+        "{}",
+        trellis_formats::schema::schema(name).context("generating the schema")?
+    );
     Ok(ExitCode::SUCCESS)
 }

@@ -9,7 +9,12 @@ use trellis_model::resolve;
 
 use crate::{DocFormat, source};
 
-pub fn run(framework: Option<&Path>, role_level: &str, format: DocFormat, licensed: bool) -> Result<ExitCode> {
+pub fn run(
+    framework: Option<&Path>,
+    role_level: &str,
+    format: DocFormat,
+    licensed: bool,
+) -> Result<ExitCode> {
     let fw = source::valid(framework)?;
     let mut profile = resolve(&fw, role_level)?;
     if !licensed {

@@ -1,0 +1,229 @@
+//! `trellis import`: frameworks organisations already have, into framework files.
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context, Result, bail};
+use serde_json::json;
+use trellis_formats::import::{self, Format, ImportOptions, Input, detect};
+use trellis_formats::load::{FrameworkFile, FrameworkFiles};
+use trellis_formats::{load, write};
+
+use crate::commands::check::{diagnostic_json, print_text};
+
+pub struct Args<'a> {
+    pub format: Option<Format>,
+    pub inputs: &'a [PathBuf],
+    pub out: &'a Path,
+    pub name: Option<String>,
+    pub level_order: Option<&'a Path>,
+    pub json: bool,
+}
+
+pub fn run(args: Args<'_>) -> Result<ExitCode> {
+    if args.out.exists()
+        && std::fs::read_dir(args.out)
+            .map(|mut d| d.next().is_some())
+            .unwrap_or(true)
+    {
+        bail!(
+            "{} exists and is not empty; choose a new directory for the imported framework",
+            args.out.display()
+        );
+    }
+    let progress = Progress::new(args.json);
+    let inputs = read_inputs(args.inputs, &progress)?;
+    let (format, detected) = match args.format {
+        Some(format) => (format, None),
+        None => {
+            let (format, clue) = detect::detect(&inputs).map_err(anyhow::Error::msg)?;
+            (format, Some(clue))
+        }
+    };
+    if let Some(clue) = detected
+        && !args.json
+    {
+        eprintln!("Detected format `{format}`: {clue}.");
+    }
+    let level_order = match args.level_order {
+        Some(path) => Some(read_file(path)?),
+        None => None,
+    };
+    progress.stage(&format!("importing {format}"));
+    let options = ImportOptions {
+        name: args.name,
+        level_order,
+    };
+    let mut imported = import::import(format, &inputs, &options)?;
+    imported.report.detected = detected.is_some();
+
+    // Check what would be written before writing anything: an import that `trellis check` would reject
+    // is a bug in the importer, and must not leave files behind.
+    progress.stage("checking");
+    let files = write::framework_files(&imported.framework)?;
+    let in_memory = FrameworkFiles {
+        root: args.out.display().to_string(),
+        files: files
+            .iter()
+            .map(|(p, t)| FrameworkFile {
+                path: p.clone(),
+                bytes: Ok(t.clone().into_bytes()),
+            })
+            .collect(),
+    };
+    let checked = load(&in_memory);
+    if checked.has_errors() {
+        print_text(
+            &in_memory,
+            &checked.diagnostics,
+            &mut std::io::stderr().lock(),
+        )?;
+        bail!(
+            "the imported framework does not pass `trellis check` ({} errors); nothing was written",
+            checked.errors()
+        );
+    }
+    progress.stage("writing");
+    write::write_dir(&imported.framework, args.out)?;
+    progress.done();
+
+    let report = &imported.report;
+    if args.json {
+        let diagnostics: Vec<_> = checked.diagnostics.iter().map(diagnostic_json).collect();
+        let mut value = serde_json::to_value(report)?;
+        value["out"] = json!(args.out.display().to_string());
+        value["check"] =
+            json!({ "errors": 0, "warnings": checked.warnings(), "diagnostics": diagnostics });
+        println!("{}", serde_json::to_string_pretty(&value)?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    let c = &report.counts;
+    println!(
+        "Imported {} ({}) into {}:",
+        imported.framework.name,
+        format,
+        args.out.display()
+    );
+    println!(
+        "  {} skills, {} tracks, {} role levels, {} requirements, {} responsibilities, {} behaviours, {} KPIs, {} decision rights, {} tools, {} interview dimensions",
+        c.skills,
+        c.tracks,
+        c.role_levels,
+        c.requirements,
+        c.responsibilities,
+        c.behaviours,
+        c.kpis,
+        c.decision_rights,
+        c.tools,
+        c.interview_dimensions
+    );
+    for order in &report.level_orders {
+        println!(
+            "  level order for {} ({}): {}",
+            order.track,
+            order.rule,
+            order.levels.join(" < ")
+        );
+    }
+    if !report.warnings.is_empty() {
+        println!("\n{} warning(s) about the source:", report.warnings.len());
+        for w in &report.warnings {
+            let at = w.line.map(|l| format!(":{l}")).unwrap_or_default();
+            println!("  {}{at}: [{}] {}", w.file, w.kind, w.message);
+        }
+    }
+    if !report.skipped.is_empty() {
+        println!("\n{} item(s) not imported:", report.skipped.len());
+        for s in &report.skipped {
+            let at = s.line.map(|l| format!(":{l}")).unwrap_or_default();
+            println!("  {}{at}: {} ({})", s.file, s.what, s.why);
+        }
+    }
+    if checked.warnings() > 0 {
+        println!(
+            "\n`trellis check` warns about {} thing(s) in the imported framework:\n",
+            checked.warnings()
+        );
+        print_text(
+            &in_memory,
+            &checked.diagnostics,
+            &mut std::io::stdout().lock(),
+        )?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn read_file(path: &Path) -> Result<Input> {
+    if path.is_dir() {
+        bail!("{} is a directory; name a file", path.display());
+    }
+    let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+    Ok(Input {
+        path: path.to_owned(),
+        bytes,
+    })
+}
+
+/// Reads every input; a directory stands for the files in it (Monzo keeps one file per discipline).
+fn read_inputs(paths: &[PathBuf], progress: &Progress) -> Result<Vec<Input>> {
+    let mut files = Vec::new();
+    for path in paths {
+        if path.is_dir() {
+            let mut entries: Vec<PathBuf> = std::fs::read_dir(path)
+                .with_context(|| format!("cannot read directory {}", path.display()))?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| {
+                    p.is_file()
+                        && !p
+                            .file_name()
+                            .is_some_and(|n| n.to_string_lossy().starts_with('.'))
+                })
+                .collect();
+            entries.sort();
+            if entries.is_empty() {
+                bail!("{} is an empty directory", path.display());
+            }
+            files.extend(entries);
+        } else {
+            files.push(path.clone());
+        }
+    }
+    let mut inputs = Vec::with_capacity(files.len());
+    for (i, file) in files.iter().enumerate() {
+        progress.stage(&format!(
+            "reading {} ({}/{})",
+            file.display(),
+            i + 1,
+            files.len()
+        ));
+        inputs.push(read_file(file)?);
+    }
+    Ok(inputs)
+}
+
+/// One status line on a terminal, rewritten as the import moves on; silent when output is piped.
+struct Progress {
+    on: bool,
+}
+
+impl Progress {
+    fn new(json: bool) -> Self {
+        Progress {
+            on: !json && std::io::stderr().is_terminal(),
+        }
+    }
+
+    fn stage(&self, what: &str) {
+        if self.on {
+            let line: String = what.chars().take(70).collect();
+            eprint!("\r\x1b[2K… {line}");
+        }
+    }
+
+    fn done(&self) {
+        if self.on {
+            eprint!("\r\x1b[2K");
+        }
+    }
+}

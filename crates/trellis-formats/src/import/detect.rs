@@ -1,0 +1,172 @@
+//! `auto`: which format an input is in, judged from its content rather than its name, because exported
+//! files are often renamed.
+
+use super::{Format, Input};
+
+/// The format of one input, with the clue that decided it, or `None` when nothing matched.
+pub fn detect_one(input: &Input) -> Option<(Format, &'static str)> {
+    let bytes = &input.bytes;
+    if bytes.starts_with(b"PK\x03\x04") {
+        return Some((
+            Format::Sfia,
+            "a spreadsheet workbook (.xlsx), which only the SFIA importer reads",
+        ));
+    }
+    // Judge from the start of the file: enough for every header and title line.
+    let head = String::from_utf8_lossy(&bytes[..bytes.len().min(16 * 1024)]);
+    let head = head.trim_start_matches('\u{feff}');
+    let first_line = head.lines().next().unwrap_or("").to_ascii_lowercase();
+    if first_line.contains("role family") && first_line.contains("role level") {
+        return Some((
+            Format::Ddat,
+            "a CSV header with `Role Family` and `Role Level`",
+        ));
+    }
+    if first_line.contains("skill name") && first_line.contains("awareness") {
+        return Some((Format::Ddat, "a DDaT skill-description CSV header"));
+    }
+    if first_line.contains("code")
+        && (first_line.contains("overall description") || first_line.contains("level 1"))
+    {
+        return Some((
+            Format::Sfia,
+            "a CSV header with `Code` and SFIA level columns",
+        ));
+    }
+    if head.starts_with("---") && (head.contains("\ntopics:") || head.contains("\nsidebarGroup:")) {
+        return Some((Format::Monzo, "Markdown with Monzo front matter (`topics`)"));
+    }
+    if head.contains("**Career Path:**") || head.contains("## Required SFIA Skills") {
+        return Some((
+            Format::SfiaPages,
+            "a generated page with `**Career Path:**` and SFIA skills",
+        ));
+    }
+    let numbered = head.lines().filter(|l| is_numbered_section(l)).count();
+    if numbered >= 5 {
+        return Some((
+            Format::Blueprint,
+            "numbered sections like `1) Role Summary`",
+        ));
+    }
+    if head.lines().any(|l| l.starts_with("Role level:"))
+        && head.lines().any(|l| l.starts_with("Skill:"))
+    {
+        return Some((Format::DdatText, "`Role level:` and `Skill:` lines"));
+    }
+    let title = head.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
+    if title.starts_with("# ") && (title.contains("SFIA Level") || head.contains("\n## ")) {
+        return Some((
+            Format::Madetech,
+            "a Markdown role profile with `##` sections",
+        ));
+    }
+    None
+}
+
+fn is_numbered_section(line: &str) -> bool {
+    let Some((number, rest)) = line.split_once(") ") else {
+        return false;
+    };
+    !number.is_empty()
+        && number.len() <= 2
+        && number.chars().all(|c| c.is_ascii_digit())
+        && !rest.trim().is_empty()
+}
+
+/// The format of all inputs, when they agree; otherwise what each one looked like.
+pub fn detect(inputs: &[Input]) -> Result<(Format, &'static str), String> {
+    let mut found: Vec<(String, Option<(Format, &'static str)>)> =
+        inputs.iter().map(|i| (i.name(), detect_one(i))).collect();
+    // A DDaT role CSV may come with its skill CSV; both are `ddat`.
+    found.dedup_by(|a, b| a.1.map(|f| f.0) == b.1.map(|f| f.0));
+    match found.as_slice() {
+        [(_, Some(only))] => Ok(*only),
+        [(file, None)] => Err(format!(
+            "{file} matches none of the formats; name one: {}",
+            names()
+        )),
+        _ => {
+            let each: Vec<String> = found
+                .iter()
+                .map(|(file, f)| format!("{file}: {}", f.map_or("unknown", |f| f.0.as_str())))
+                .collect();
+            Err(format!(
+                "the inputs are in different formats ({}); import them separately",
+                each.join(", ")
+            ))
+        }
+    }
+}
+
+fn names() -> String {
+    Format::ALL
+        .iter()
+        .map(|f| f.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn input(text: &str) -> Input {
+        Input {
+            path: "x".into(),
+            bytes: text.as_bytes().to_vec(),
+        }
+    }
+
+    #[test]
+    fn recognises_each_layout() {
+        let cases = [
+            (
+                "Role Family,Role,Role Description,Role Level,Role Level Description,Skill Name\n",
+                Format::Ddat,
+            ),
+            (
+                "\u{feff}#,Levels,,,,,,,Code,URL,Skill,Category,Subcategory,Overall description\n",
+                Format::Sfia,
+            ),
+            (
+                "---\ntitle: Web\nsidebarGroup: Engineering\ntopics:\n  - name: x\n---\n",
+                Format::Monzo,
+            ),
+            (
+                "# Analyst\n**Level 3** | **Career Path:** Data\n",
+                Format::SfiaPages,
+            ),
+            (
+                "# Lead Designer (SFIA Level 5)\n\n## Scope\n- things\n",
+                Format::Madetech,
+            ),
+            (
+                "Digital role: Designer\nRole level: Senior designer\nSkill: Drawing\n- draws\n",
+                Format::DdatText,
+            ),
+            (
+                "1) Role Summary\nx\n2) Mission\ny\n3) Duties\nz\n4) Days\nw\n5) Outputs\nv\n",
+                Format::Blueprint,
+            ),
+        ];
+        for (text, format) in cases {
+            assert_eq!(
+                detect_one(&input(text)).map(|f| f.0),
+                Some(format),
+                "{text}"
+            );
+        }
+        assert_eq!(detect_one(&input("just some words")), None);
+    }
+
+    #[test]
+    fn mixed_inputs_are_refused_with_each_named() {
+        let err = detect(&[
+            input("Role level: A\nSkill: B\n"),
+            input("# A\n**Career Path:** B\n"),
+        ])
+        .unwrap_err();
+        assert!(err.contains("different formats"), "{err}");
+    }
+}

@@ -1,0 +1,290 @@
+//! Importers: the formats organisations already have, read into one framework model.
+//!
+//! Each importer turns its inputs into a [`Framework`] plus an [`ImportReport`] of what it found,
+//! repaired and skipped. Defects of the source (template leaks, junk tails, mojibake, sentinels,
+//! duplicates) are reported, not copied. The caller writes the framework with [`crate::write`] and checks
+//! it like any other.
+
+use std::fmt;
+use std::path::PathBuf;
+
+use serde::Serialize;
+use trellis_model::Framework;
+
+pub mod blueprint;
+pub mod ddat;
+pub mod ddat_text;
+pub mod detect;
+pub mod madetech;
+pub mod monzo;
+pub mod sfia;
+pub mod sfia_pages;
+
+/// One input file, already read.
+#[derive(Debug, Clone)]
+pub struct Input {
+    /// The path as the user gave it, for messages.
+    pub path: PathBuf,
+    pub bytes: Vec<u8>,
+}
+
+impl Input {
+    pub fn name(&self) -> String {
+        self.path.display().to_string()
+    }
+}
+
+/// The formats `trellis import` reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Format {
+    Sfia,
+    Ddat,
+    Monzo,
+    SfiaPages,
+    Madetech,
+    DdatText,
+    Blueprint,
+}
+
+impl Format {
+    pub const ALL: [Format; 7] = [
+        Format::Sfia,
+        Format::Ddat,
+        Format::Monzo,
+        Format::SfiaPages,
+        Format::Madetech,
+        Format::DdatText,
+        Format::Blueprint,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Format::Sfia => "sfia",
+            Format::Ddat => "ddat",
+            Format::Monzo => "monzo",
+            Format::SfiaPages => "sfia-pages",
+            Format::Madetech => "madetech",
+            Format::DdatText => "ddat-text",
+            Format::Blueprint => "blueprint",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<Format> {
+        Format::ALL.into_iter().find(|f| f.as_str() == name)
+    }
+}
+
+impl fmt::Display for Format {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Settings that apply to some importers.
+#[derive(Debug, Clone, Default)]
+pub struct ImportOptions {
+    /// The framework's name; each importer has a default.
+    pub name: Option<String>,
+    /// DDaT: the seniority order of role levels, one title per line, most junior first.
+    pub level_order: Option<Input>,
+}
+
+/// Something the importer noticed about the source: a defect it repaired or reported.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ImportWarning {
+    /// A short stable kind, e.g. `template-leak`, `junk-tail`, `mojibake`, `duplicate-row`, `sentinel`.
+    pub kind: String,
+    pub message: String,
+    pub file: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<usize>,
+}
+
+/// Something in the source that was not imported, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Skipped {
+    pub what: String,
+    pub why: String,
+    pub file: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<usize>,
+}
+
+/// The seniority order used for one track, and where it came from (DDaT has none of its own).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LevelOrder {
+    pub track: String,
+    pub levels: Vec<String>,
+    /// How the order was decided, e.g. "--level-order file" or "inferred from title words".
+    pub rule: String,
+}
+
+/// What an import produced: counts, warnings, what was skipped and why.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+pub struct ImportReport {
+    pub format: String,
+    /// True when the format was detected by `auto`.
+    pub detected: bool,
+    pub inputs: Vec<String>,
+    pub counts: Counts,
+    pub warnings: Vec<ImportWarning>,
+    pub skipped: Vec<Skipped>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub level_orders: Vec<LevelOrder>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+pub struct Counts {
+    pub skills: usize,
+    pub tracks: usize,
+    pub role_levels: usize,
+    pub requirements: usize,
+    pub responsibilities: usize,
+    pub behaviours: usize,
+    pub kpis: usize,
+    pub decision_rights: usize,
+    pub tools: usize,
+    pub interview_dimensions: usize,
+}
+
+impl Counts {
+    pub fn of(fw: &Framework) -> Counts {
+        let levels = || fw.tracks.iter().flat_map(|t| &t.levels);
+        Counts {
+            skills: fw.skills.len(),
+            tracks: fw.tracks.len(),
+            role_levels: levels().count(),
+            requirements: levels().map(|l| l.requirements.len()).sum(),
+            responsibilities: levels()
+                .flat_map(|l| &l.responsibilities)
+                .map(|g| g.items.len())
+                .sum(),
+            behaviours: levels().map(|l| l.behaviours.len()).sum(),
+            kpis: levels().map(|l| l.kpis.len()).sum(),
+            decision_rights: levels()
+                .flat_map(|l| &l.decision_rights)
+                .map(|t| t.items.len())
+                .sum(),
+            tools: levels().map(|l| l.tools.len()).sum(),
+            interview_dimensions: levels().map(|l| l.interview.len()).sum(),
+        }
+    }
+}
+
+impl ImportReport {
+    pub fn warn(
+        &mut self,
+        kind: &str,
+        message: impl Into<String>,
+        file: &str,
+        line: Option<usize>,
+    ) {
+        self.warnings.push(ImportWarning {
+            kind: kind.into(),
+            message: message.into(),
+            file: file.into(),
+            line,
+        });
+    }
+
+    pub fn skip(
+        &mut self,
+        what: impl Into<String>,
+        why: impl Into<String>,
+        file: &str,
+        line: Option<usize>,
+    ) {
+        self.skipped.push(Skipped {
+            what: what.into(),
+            why: why.into(),
+            file: file.into(),
+            line,
+        });
+    }
+}
+
+/// A framework and the report of how it was read.
+#[derive(Debug, Clone)]
+pub struct Imported {
+    pub framework: Framework,
+    pub report: ImportReport,
+}
+
+/// Why an input could not be imported at all. Always names the file, and the line when there is one.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ImportError {
+    #[error("{file}{}: {message}", line.map(|l| format!(":{l}")).unwrap_or_default())]
+    Invalid {
+        file: String,
+        line: Option<usize>,
+        message: String,
+    },
+    #[error("no input files given")]
+    NoInput,
+    #[error("{file}: could not tell which format this is; {hint}")]
+    Undetected { file: String, hint: String },
+}
+
+impl ImportError {
+    pub fn invalid(file: &str, line: Option<usize>, message: impl Into<String>) -> Self {
+        ImportError::Invalid {
+            file: file.into(),
+            line,
+            message: message.into(),
+        }
+    }
+}
+
+/// Decodes an input as UTF-8 text (a BOM is dropped), or says where it stops being text.
+pub fn text(input: &Input) -> Result<&str, ImportError> {
+    let file = input.name();
+    if input.bytes.is_empty() || input.bytes.iter().all(|b| b.is_ascii_whitespace()) {
+        return Err(ImportError::invalid(&file, None, "the file is empty"));
+    }
+    let text = std::str::from_utf8(&input.bytes).map_err(|e| {
+        let before = &input.bytes[..e.valid_up_to()];
+        let line = before.iter().filter(|b| **b == b'\n').count() + 1;
+        ImportError::invalid(
+            &file,
+            Some(line),
+            "not UTF-8 text (binary data, or another encoding such as Windows-1252: save it as UTF-8)",
+        )
+    })?;
+    if text.contains('\0') {
+        let line = text[..text.find('\0').unwrap_or(0)].lines().count().max(1);
+        return Err(ImportError::invalid(
+            &file,
+            Some(line),
+            "binary data, not text",
+        ));
+    }
+    Ok(text.strip_prefix('\u{feff}').unwrap_or(text))
+}
+
+/// Runs the importer for `format` on `inputs`.
+pub fn import(
+    format: Format,
+    inputs: &[Input],
+    options: &ImportOptions,
+) -> Result<Imported, ImportError> {
+    if inputs.is_empty() {
+        return Err(ImportError::NoInput);
+    }
+    let mut report = ImportReport {
+        format: format.as_str().into(),
+        inputs: inputs.iter().map(Input::name).collect(),
+        ..ImportReport::default()
+    };
+    let framework = match format {
+        Format::Sfia => sfia::import(inputs, options, &mut report)?,
+        Format::Ddat => ddat::import(inputs, options, &mut report)?,
+        Format::Monzo => monzo::import(inputs, options, &mut report)?,
+        Format::SfiaPages => sfia_pages::import(inputs, options, &mut report)?,
+        Format::Madetech => madetech::import(inputs, options, &mut report)?,
+        Format::DdatText => ddat_text::import(inputs, options, &mut report)?,
+        Format::Blueprint => blueprint::import(inputs, options, &mut report)?,
+    };
+    report.counts = Counts::of(&framework);
+    Ok(Imported { framework, report })
+}

@@ -1,0 +1,43 @@
+//! A role profile as one standalone HTML page, with its stylesheet inline, for
+//! `trellis show --format html`. The static site uses the same template with links and a shared
+//! stylesheet.
+//!
+//! Renders what it is given: withhold restricted text first when the reader may not see it.
+
+use askama::Template;
+use trellis_model::{Framework, Profile};
+
+use super::text;
+use super::view::{Frame, Links, ProfileView, STYLE};
+
+/// The page of one role level. Autoescaped: every value is text, never markup.
+#[derive(Debug, Template)]
+#[template(path = "profile.html")]
+pub(crate) struct ProfilePage {
+    pub frame: Frame,
+    pub profile: ProfileView,
+}
+
+/// A complete HTML5 document for one effective profile.
+pub fn profile_page(fw: &Framework, p: &Profile) -> String {
+    let page = ProfilePage {
+        frame: Frame {
+            title: format!("{}: {}", p.title, fw.name),
+            root: String::new(),
+            inline_css: Some(STYLE),
+            nav: false,
+            current: "",
+            framework: fw.name.clone(),
+            version: fw.version.clone(),
+            attributions: text::profile_sources(fw, p)
+                .into_iter()
+                .map(text::attribution)
+                .collect(),
+        },
+        profile: ProfileView::new(fw, p, Links::NONE, false),
+    };
+    // Rendering plain strings into a String cannot fail: there are no fallible filters and writing
+    // to a String never errors.
+    page.render()
+        .expect("rendering a profile page into a String cannot fail")
+}

@@ -1,0 +1,387 @@
+//! Role profiles and comparisons as Markdown, for `trellis show` and `trellis diff`.
+//!
+//! Renders what it is given: withhold restricted text first (`Profile::withhold_restricted`) when the
+//! reader may not see it. Empty sections are left out.
+
+use std::fmt::Write as _;
+
+use trellis_model::diff::{Diff, ListChange, RequirementChange};
+use trellis_model::{Framework, Profile};
+
+use super::text;
+
+/// The effective profile of a role level as a Markdown document.
+pub fn profile(fw: &Framework, p: &Profile) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "# {}\n", line(&p.title));
+    let _ = writeln!(
+        out,
+        "**Track:** {} · **Role level:** `{}`\n",
+        line(&p.track_name),
+        p.id
+    );
+    if let Some(s) = nonempty(&p.summary) {
+        let _ = writeln!(out, "{}\n", para(s));
+    }
+    if let Some(s) = nonempty(&p.scope) {
+        let _ = writeln!(out, "## Scope\n\n{}\n", para(s));
+    }
+    if !p.mappings.is_empty() {
+        out.push_str("## Equivalent levels\n\n");
+        for m in &p.mappings {
+            let _ = writeln!(out, "- {}", line(&text::mapping(fw, m)));
+        }
+        out.push('\n');
+    }
+    requirements(&mut out, fw, p);
+    if !p.responsibilities.is_empty() {
+        out.push_str("## Responsibilities\n\n");
+        for g in &p.responsibilities {
+            let _ = writeln!(out, "### {}\n", line(&g.group));
+            bullets(&mut out, &g.items);
+        }
+    }
+    if !p.behaviours.is_empty() {
+        out.push_str("## Behaviours\n\n");
+        for b in &p.behaviours {
+            match nonempty(&b.description) {
+                Some(d) => {
+                    let _ = writeln!(out, "- **{}**: {}", line(&b.name), line(d));
+                }
+                None => {
+                    let _ = writeln!(out, "- **{}**", line(&b.name));
+                }
+            }
+        }
+        out.push('\n');
+    }
+    if !p.kpis.is_empty() {
+        out.push_str("## KPIs\n\n");
+        table_head(
+            &mut out,
+            &[
+                "Metric",
+                "What it measures",
+                "Why it matters",
+                "Target",
+                "Frequency",
+            ],
+        );
+        for k in &p.kpis {
+            row(
+                &mut out,
+                &[
+                    &k.metric,
+                    opt(&k.measures),
+                    opt(&k.why),
+                    opt(&k.target),
+                    opt(&k.frequency),
+                ],
+            );
+        }
+        out.push('\n');
+    }
+    if !p.decision_rights.is_empty() {
+        out.push_str("## Decision rights\n\n");
+        for t in &p.decision_rights {
+            let _ = writeln!(out, "### {}\n", line(&t.tier));
+            bullets(&mut out, &t.items);
+        }
+    }
+    if !p.tools.is_empty() {
+        out.push_str("## Tools\n\n");
+        for t in &p.tools {
+            let mut item = format!("**{}**", line(&t.name));
+            if let Some(c) = nonempty(&t.category) {
+                let _ = write!(item, " ({})", line(c));
+            }
+            if let Some(purpose) = nonempty(&t.purpose) {
+                let _ = write!(item, ": {}", line(purpose));
+            }
+            let _ = writeln!(out, "- {item}");
+        }
+        out.push('\n');
+    }
+    if !p.interview.is_empty() {
+        out.push_str("## Interview scorecard\n\n");
+        table_head(&mut out, &["Dimension", "Weight", "What it assesses"]);
+        for d in &p.interview {
+            row(
+                &mut out,
+                &[&d.name, &format!("{}%", d.weight), opt(&d.description)],
+            );
+        }
+        out.push('\n');
+        for d in p.interview.iter().filter(|d| !d.anchors.is_empty()) {
+            let _ = writeln!(out, "### {} ({}%)\n", line(&d.name), d.weight);
+            let mut anchors: Vec<_> = d.anchors.iter().collect();
+            anchors.sort_by_key(|(score, _)| **score);
+            for (score, anchor) in anchors {
+                let _ = writeln!(out, "- **{score}**: {}", line(anchor));
+            }
+            out.push('\n');
+        }
+    }
+    if let Some(s) = &p.salary {
+        let _ = writeln!(out, "## Salary band\n\n{}\n", text::salary(s));
+        if let Some(n) = nonempty(&s.note) {
+            let _ = writeln!(out, "{}\n", para(n));
+        }
+    }
+    if p.previous.is_some() || p.next.is_some() {
+        out.push_str("## Career path\n\n");
+        for (what, id) in [("Previous", &p.previous), ("Next", &p.next)] {
+            if let Some(id) = id {
+                match text::role_title(fw, id) {
+                    Some(title) => {
+                        let _ = writeln!(out, "- {what}: {} (`{id}`)", line(&title));
+                    }
+                    None => {
+                        let _ = writeln!(out, "- {what}: `{id}`");
+                    }
+                }
+            }
+        }
+        out.push('\n');
+    }
+    sources(&mut out, &text::profile_sources(fw, p));
+    finish(out)
+}
+
+fn requirements(out: &mut String, fw: &Framework, p: &Profile) {
+    if p.requirements.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "## Skill requirements\n\n{}.\n", text::counts(p));
+    let withheld: Vec<&str> = p
+        .requirements
+        .iter()
+        .filter(|r| text::requirement_withheld(fw, r))
+        .map(|r| r.skill.as_str())
+        .collect();
+    for s in text::sources_of(fw, withheld) {
+        let _ = writeln!(out, "> {}\n", line(&text::withheld_note(s)));
+    }
+    table_head(
+        out,
+        &[
+            "Skill",
+            "Level",
+            "Importance",
+            "Status",
+            "What it looks like at this level",
+        ],
+    );
+    for r in &p.requirements {
+        let skill = match fw.skill(&r.skill).and_then(|s| s.code.as_deref()) {
+            Some(code) => format!("{} ({code})", r.skill_name),
+            None => r.skill_name.clone(),
+        };
+        let descriptor = match &r.descriptor {
+            Some(d) => d.clone(),
+            None if text::requirement_withheld(fw, r) => "(withheld: source licence)".to_owned(),
+            None => String::new(),
+        };
+        row(
+            out,
+            &[
+                &skill,
+                &text::level(r.level.as_str(), &r.level_label),
+                r.importance.as_str(),
+                &text::status(fw, r),
+                &descriptor,
+            ],
+        );
+    }
+    out.push('\n');
+}
+
+/// What changes from one role level to the next, as a Markdown document.
+pub fn diff(fw: &Framework, d: &Diff) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "# From {} to {}\n",
+        line(&d.from_title),
+        line(&d.to_title)
+    );
+    let _ = writeln!(out, "`{}` → `{}`\n", d.from, d.to);
+    let _ = writeln!(
+        out,
+        "{} added, {} raised, {} lowered, {} removed, {} unchanged.\n",
+        d.added.len(),
+        d.raised.len(),
+        d.lowered.len(),
+        d.removed.len(),
+        d.unchanged
+    );
+    let all = d
+        .added
+        .iter()
+        .chain(&d.raised)
+        .chain(&d.lowered)
+        .chain(&d.removed);
+    let withheld: Vec<&str> = all
+        .filter(|c| text::change_withheld(fw, c))
+        .map(|c| c.skill.as_str())
+        .collect();
+    for s in text::sources_of(fw, withheld) {
+        let _ = writeln!(out, "> {}\n", line(&text::withheld_note(s)));
+    }
+    for (heading, changes) in [
+        ("Added requirements", &d.added),
+        ("Raised requirements", &d.raised),
+        ("Lowered requirements", &d.lowered),
+        ("Removed requirements", &d.removed),
+    ] {
+        if changes.is_empty() {
+            continue;
+        }
+        let _ = writeln!(out, "## {heading}\n");
+        for c in changes {
+            change(&mut out, fw, c);
+        }
+        out.push('\n');
+    }
+    if d.unchanged > 0 {
+        let noun = if d.unchanged == 1 {
+            "requirement"
+        } else {
+            "requirements"
+        };
+        let _ = writeln!(out, "{} {noun} unchanged.\n", d.unchanged);
+    }
+    for (heading, list) in [
+        ("Responsibilities", &d.responsibilities),
+        ("Behaviours", &d.behaviours),
+        ("KPIs", &d.kpis),
+        ("Decision rights", &d.decision_rights),
+    ] {
+        list_change(&mut out, heading, list);
+    }
+    finish(out)
+}
+
+fn change(out: &mut String, fw: &Framework, c: &RequirementChange) {
+    let level = |id: &Option<trellis_model::LevelId>, label: &Option<String>| {
+        id.as_ref()
+            .map(|id| text::level(id.as_str(), label.as_deref().unwrap_or("")))
+    };
+    let from = level(&c.from_level, &c.from_label);
+    let to = level(&c.to_level, &c.to_label);
+    let levels = match (&from, &to) {
+        (Some(f), Some(t)) => format!("{f} → {t}"),
+        (None, Some(t)) => t.clone(),
+        (Some(f), None) => format!("was {f}"),
+        (None, None) => String::new(),
+    };
+    let _ = writeln!(
+        out,
+        "- **{}** (`{}`): {levels}, {}",
+        line(&c.skill_name),
+        c.skill,
+        c.importance
+    );
+    let mut any = false;
+    for (what, text) in [("from", &c.from_descriptor), ("to", &c.to_descriptor)] {
+        if let Some(t) = nonempty(text) {
+            let _ = writeln!(out, "  - {what}: {}", line(t));
+            any = true;
+        }
+    }
+    if !any && text::change_withheld(fw, c) {
+        out.push_str("  - (descriptors withheld: source licence)\n");
+    }
+}
+
+fn list_change(out: &mut String, heading: &str, list: &ListChange) {
+    if list.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "## {heading}\n");
+    for (what, items) in [("Added", &list.added), ("Removed", &list.removed)] {
+        if items.is_empty() {
+            continue;
+        }
+        let _ = writeln!(out, "{what}:\n");
+        bullets(out, items);
+    }
+}
+
+fn sources(out: &mut String, sources: &[&trellis_model::Source]) {
+    if sources.is_empty() {
+        return;
+    }
+    out.push_str("## Sources\n\n");
+    for s in sources {
+        let _ = writeln!(out, "- {}", line(&text::attribution(s)));
+    }
+    out.push('\n');
+}
+
+fn bullets(out: &mut String, items: &[String]) {
+    for i in items {
+        let _ = writeln!(out, "- {}", line(i));
+    }
+    out.push('\n');
+}
+
+fn table_head(out: &mut String, headings: &[&str]) {
+    let _ = writeln!(out, "| {} |", headings.join(" | "));
+    let _ = writeln!(out, "|{}", "---|".repeat(headings.len()));
+}
+
+fn row(out: &mut String, cells: &[&str]) {
+    let cells: Vec<String> = cells.iter().map(|c| cell(c)).collect();
+    let _ = writeln!(out, "| {} |", cells.join(" | "));
+}
+
+/// A table cell: one line, with pipes escaped so they do not end the cell.
+fn cell(s: &str) -> String {
+    line(s).replace('|', "\\|")
+}
+
+/// Inline text: one line, so it cannot end a list item or heading early.
+fn line(s: &str) -> String {
+    text::one_line(s)
+}
+
+/// A paragraph: blank lines inside are kept as paragraph breaks, other line breaks folded.
+fn para(s: &str) -> String {
+    s.split("\n\n")
+        .map(text::one_line)
+        .filter(|p| !p.is_empty())
+        .collect::<Vec<_>>()
+        .join("\n\n")
+}
+
+fn nonempty(s: &Option<String>) -> Option<&str> {
+    s.as_deref().map(str::trim).filter(|s| !s.is_empty())
+}
+
+fn opt(s: &Option<String>) -> &str {
+    s.as_deref().unwrap_or("")
+}
+
+/// One trailing newline, however the last section ended.
+fn finish(mut out: String) -> String {
+    while out.ends_with("\n\n") {
+        out.pop();
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cells_escape_pipes_and_newlines() {
+        assert_eq!(cell("a | b\nc"), "a \\| b c");
+    }
+
+    #[test]
+    fn paragraphs_keep_blank_lines() {
+        assert_eq!(para("one\ntwo\n\nthree"), "one two\n\nthree");
+    }
+}

@@ -1,0 +1,412 @@
+//! What the HTML templates see: plain strings, worked out here so the templates stay dumb and every
+//! page says things the same way.
+
+use std::collections::HashMap;
+
+use trellis_model::diff::{Diff, ListChange, RequirementChange};
+use trellis_model::{Behaviour, DecisionTier, Framework, Kpi, Profile, ResponsibilityGroup, Tool};
+
+use super::text;
+
+/// The stylesheet, inlined into standalone pages and written as `style.css` by the site builder.
+pub(crate) const STYLE: &str = include_str!("../../templates/style.css");
+
+/// The parts of a page around its content: head, header, navigation and footer.
+#[derive(Debug)]
+pub(crate) struct Frame {
+    /// The page's `<title>`.
+    pub title: String,
+    /// The way back to the site's root from this page: "", "../" or "../../".
+    pub root: String,
+    /// Set for standalone pages; site pages link to the shared stylesheet.
+    pub inline_css: Option<&'static str>,
+    /// Whether to show the site navigation (site pages only).
+    pub nav: bool,
+    /// Which navigation entry is this page: "index", "skills", "compare" or "".
+    pub current: &'static str,
+    pub framework: String,
+    pub version: String,
+    pub attributions: Vec<String>,
+}
+
+/// Text that links somewhere when there is somewhere to link to.
+#[derive(Debug, Clone)]
+pub(crate) struct Link {
+    pub text: String,
+    pub href: Option<String>,
+}
+
+/// Where each page of the site lives, relative to the site root.
+#[derive(Debug, Default)]
+pub(crate) struct SiteMap {
+    /// Full role-level id to its page.
+    pub roles: HashMap<String, String>,
+    /// (from, to) role-level ids to their comparison page.
+    pub compares: HashMap<(String, String), String>,
+}
+
+/// Makes links from one page: none at all for a standalone page, relative ones on the site.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Links<'a> {
+    pub root: &'a str,
+    pub site: Option<&'a SiteMap>,
+}
+
+impl Links<'_> {
+    pub const NONE: Links<'static> = Links {
+        root: "",
+        site: None,
+    };
+
+    pub fn skill(&self, id: &str) -> Option<String> {
+        self.site
+            .map(|_| format!("{}skills.html#{}", self.root, skill_anchor(id)))
+    }
+
+    pub fn role(&self, id: &str) -> Option<String> {
+        let path = self.site?.roles.get(id)?;
+        Some(format!("{}{path}", self.root))
+    }
+
+    pub fn compare(&self, from: &str, to: &str) -> Option<String> {
+        let path = self.site?.compares.get(&(from.to_owned(), to.to_owned()))?;
+        Some(format!("{}{path}", self.root))
+    }
+
+    pub fn track(&self, id: &str) -> Option<String> {
+        self.site
+            .map(|_| format!("{}index.html#{}", self.root, track_anchor(id)))
+    }
+
+    /// A link to a role level, titled, or its id when the framework does not have it.
+    pub fn role_link(&self, fw: &Framework, id: &str) -> Link {
+        Link {
+            text: text::role_title(fw, id).unwrap_or_else(|| id.to_owned()),
+            href: self.role(id),
+        }
+    }
+}
+
+/// A file-name- and URL-safe form of an id that never maps two ids to one name: ASCII letters,
+/// digits, `-` and `_` are kept and every other byte is written as `~xx`.
+pub(crate) fn slug(id: &str) -> String {
+    if id.is_empty() {
+        return "~".to_owned();
+    }
+    let mut out = String::with_capacity(id.len());
+    for b in id.bytes() {
+        if b.is_ascii_alphanumeric() || b == b'-' || b == b'_' {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("~{b:02x}"));
+        }
+    }
+    out
+}
+
+pub(crate) fn skill_anchor(id: &str) -> String {
+    format!("skill-{}", slug(id))
+}
+
+pub(crate) fn track_anchor(id: &str) -> String {
+    format!("track-{}", slug(id))
+}
+
+pub(crate) fn scale_anchor(id: &str) -> String {
+    format!("scale-{}", slug(id))
+}
+
+/// One requirement row of a profile.
+#[derive(Debug)]
+pub(crate) struct RequirementView {
+    pub skill_name: String,
+    pub code: Option<String>,
+    pub skill_href: Option<String>,
+    pub level: String,
+    pub importance: &'static str,
+    /// "new", "raised" or "inherited", for the badge's class.
+    pub status: &'static str,
+    /// The status in words, e.g. "Raised from Working".
+    pub status_text: String,
+    pub descriptor: Option<String>,
+    /// The descriptor exists but may not be shown here.
+    pub withheld: bool,
+}
+
+#[derive(Debug)]
+pub(crate) struct InterviewView {
+    pub name: String,
+    pub weight: u32,
+    pub description: Option<String>,
+    pub anchors: Vec<(u8, String)>,
+}
+
+#[derive(Debug)]
+pub(crate) struct SalaryView {
+    pub range: String,
+    pub note: Option<String>,
+}
+
+/// Everything a role-level page shows.
+#[derive(Debug)]
+pub(crate) struct ProfileView {
+    pub id: String,
+    pub title: String,
+    pub track: Link,
+    pub summary: Option<String>,
+    pub scope: Option<String>,
+    pub mappings: Vec<String>,
+    pub counts: String,
+    pub withheld_notes: Vec<String>,
+    pub licensed_hint: bool,
+    pub requirements: Vec<RequirementView>,
+    pub responsibilities: Vec<ResponsibilityGroup>,
+    pub behaviours: Vec<Behaviour>,
+    pub kpis: Vec<Kpi>,
+    pub decision_rights: Vec<DecisionTier>,
+    pub tools: Vec<Tool>,
+    pub interview: Vec<InterviewView>,
+    pub salary: Option<SalaryView>,
+    pub previous: Option<Link>,
+    pub next: Option<Link>,
+    pub compare_previous: Option<String>,
+    pub compare_next: Option<String>,
+    /// Other role levels that name this one as their previous level, e.g. across tracks, with the
+    /// comparison page for each step. Only the site knows these.
+    pub also_next: Vec<(Link, Option<String>)>,
+}
+
+fn nonempty(s: &Option<String>) -> Option<String> {
+    s.as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+}
+
+impl ProfileView {
+    /// `licensed_hint`: follow each withheld-text note with how licence holders publish the text.
+    pub fn new(fw: &Framework, p: &Profile, links: Links<'_>, licensed_hint: bool) -> Self {
+        let withheld: Vec<&str> = p
+            .requirements
+            .iter()
+            .filter(|r| text::requirement_withheld(fw, r))
+            .map(|r| r.skill.as_str())
+            .collect();
+        let requirements = p
+            .requirements
+            .iter()
+            .map(|r| RequirementView {
+                skill_name: r.skill_name.clone(),
+                code: fw.skill(&r.skill).and_then(|s| s.code.clone()),
+                skill_href: links.skill(&r.skill),
+                level: text::level(r.level.as_str(), &r.level_label),
+                importance: r.importance.as_str(),
+                status: r.status.as_str(),
+                status_text: text::status(fw, r),
+                descriptor: nonempty(&r.descriptor),
+                withheld: text::requirement_withheld(fw, r),
+            })
+            .collect();
+        ProfileView {
+            id: p.id.clone(),
+            title: p.title.clone(),
+            track: Link {
+                text: p.track_name.clone(),
+                href: links.track(&p.track),
+            },
+            summary: nonempty(&p.summary),
+            scope: nonempty(&p.scope),
+            mappings: p.mappings.iter().map(|m| text::mapping(fw, m)).collect(),
+            counts: text::counts(p),
+            withheld_notes: notes(fw, withheld),
+            licensed_hint,
+            requirements,
+            responsibilities: p.responsibilities.clone(),
+            behaviours: p.behaviours.clone(),
+            kpis: p.kpis.clone(),
+            decision_rights: p.decision_rights.clone(),
+            tools: p.tools.clone(),
+            interview: p
+                .interview
+                .iter()
+                .map(|d| {
+                    let mut anchors: Vec<(u8, String)> =
+                        d.anchors.iter().map(|(k, v)| (*k, v.clone())).collect();
+                    anchors.sort_by_key(|(k, _)| *k);
+                    InterviewView {
+                        name: d.name.clone(),
+                        weight: d.weight,
+                        description: nonempty(&d.description),
+                        anchors,
+                    }
+                })
+                .collect(),
+            salary: p.salary.as_ref().map(|s| SalaryView {
+                range: text::salary(s),
+                note: nonempty(&s.note),
+            }),
+            previous: p.previous.as_deref().map(|id| links.role_link(fw, id)),
+            next: p.next.as_deref().map(|id| links.role_link(fw, id)),
+            compare_previous: p
+                .previous
+                .as_deref()
+                .and_then(|prev| links.compare(prev, &p.id)),
+            compare_next: p
+                .next
+                .as_deref()
+                .and_then(|next| links.compare(&p.id, next)),
+            also_next: Vec::new(),
+        }
+    }
+}
+
+/// One note per source whose text is withheld from these skills.
+pub(crate) fn notes<'s>(fw: &Framework, skills: impl IntoIterator<Item = &'s str>) -> Vec<String> {
+    text::sources_of(fw, skills)
+        .into_iter()
+        .map(text::withheld_note)
+        .collect()
+}
+
+/// One requirement that changes between two role levels.
+#[derive(Debug)]
+pub(crate) struct ChangeView {
+    pub skill_name: String,
+    pub code: Option<String>,
+    pub skill_href: Option<String>,
+    pub from: String,
+    pub to: String,
+    pub importance: &'static str,
+    pub from_descriptor: Option<String>,
+    pub to_descriptor: Option<String>,
+    pub withheld: bool,
+}
+
+#[derive(Debug)]
+pub(crate) struct ChangeGroup {
+    pub id: &'static str,
+    pub heading: &'static str,
+    pub changes: Vec<ChangeView>,
+}
+
+#[derive(Debug)]
+pub(crate) struct ListView {
+    pub id: &'static str,
+    pub heading: &'static str,
+    pub added: Vec<String>,
+    pub removed: Vec<String>,
+}
+
+/// Everything a comparison page shows.
+#[derive(Debug)]
+pub(crate) struct DiffView {
+    pub from: Link,
+    pub to: Link,
+    pub summary: String,
+    pub withheld_notes: Vec<String>,
+    pub licensed_hint: bool,
+    pub groups: Vec<ChangeGroup>,
+    pub unchanged: usize,
+    pub lists: Vec<ListView>,
+}
+
+impl DiffView {
+    pub fn new(fw: &Framework, d: &Diff, links: Links<'_>, licensed_hint: bool) -> Self {
+        let change = |c: &RequirementChange| {
+            let level = |id: &Option<trellis_model::LevelId>, label: &Option<String>| {
+                id.as_ref().map_or_else(
+                    || "Not required".to_owned(),
+                    |id| text::level(id.as_str(), label.as_deref().unwrap_or("")),
+                )
+            };
+            ChangeView {
+                skill_name: c.skill_name.clone(),
+                code: fw.skill(&c.skill).and_then(|s| s.code.clone()),
+                skill_href: links.skill(&c.skill),
+                from: level(&c.from_level, &c.from_label),
+                to: level(&c.to_level, &c.to_label),
+                importance: c.importance.as_str(),
+                from_descriptor: nonempty(&c.from_descriptor),
+                to_descriptor: nonempty(&c.to_descriptor),
+                withheld: text::change_withheld(fw, c),
+            }
+        };
+        let all = d
+            .added
+            .iter()
+            .chain(&d.raised)
+            .chain(&d.lowered)
+            .chain(&d.removed);
+        let withheld: Vec<&str> = all
+            .filter(|c| text::change_withheld(fw, c))
+            .map(|c| c.skill.as_str())
+            .collect();
+        let groups = [
+            ("added", "Added requirements", &d.added),
+            ("raised", "Raised requirements", &d.raised),
+            ("lowered", "Lowered requirements", &d.lowered),
+            ("removed", "Removed requirements", &d.removed),
+        ]
+        .into_iter()
+        .filter(|(_, _, cs)| !cs.is_empty())
+        .map(|(id, heading, cs)| ChangeGroup {
+            id,
+            heading,
+            changes: cs.iter().map(change).collect(),
+        })
+        .collect();
+        let list = |id, heading, l: &ListChange| ListView {
+            id,
+            heading,
+            added: l.added.clone(),
+            removed: l.removed.clone(),
+        };
+        let lists = [
+            list("responsibilities", "Responsibilities", &d.responsibilities),
+            list("behaviours", "Behaviours", &d.behaviours),
+            list("kpis", "KPIs", &d.kpis),
+            list("decision-rights", "Decision rights", &d.decision_rights),
+        ]
+        .into_iter()
+        .filter(|l| !l.added.is_empty() || !l.removed.is_empty())
+        .collect();
+        DiffView {
+            from: Link {
+                text: d.from_title.clone(),
+                href: links.role(&d.from),
+            },
+            to: Link {
+                text: d.to_title.clone(),
+                href: links.role(&d.to),
+            },
+            summary: format!(
+                "{} added, {} raised, {} lowered, {} removed, {} unchanged.",
+                d.added.len(),
+                d.raised.len(),
+                d.lowered.len(),
+                d.removed.len(),
+                d.unchanged
+            ),
+            withheld_notes: notes(fw, withheld),
+            licensed_hint,
+            groups,
+            unchanged: d.unchanged,
+            lists,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_are_safe_and_distinct() {
+        assert_eq!(slug("senior-pm_2"), "senior-pm_2");
+        assert_eq!(slug("a/b"), "a~2fb");
+        assert_eq!(slug("a.b"), "a~2eb");
+        assert_eq!(slug(""), "~");
+        assert_ne!(slug("a~2fb"), slug("a/b"));
+        assert_eq!(slug("é"), "~c3~a9");
+    }
+}

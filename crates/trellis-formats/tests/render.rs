@@ -1,0 +1,257 @@
+//! Rendered documents, pinned with snapshots of a small framework built here (not the starter, so the
+//! snapshots only change when the renderers do), plus escaping and empty-section checks.
+
+use scraper::Html;
+use serde_json::json;
+use trellis_formats::render::{html, markdown};
+use trellis_model::diff::diff;
+use trellis_model::{Framework, Profile, resolve};
+
+/// A bakery's framework: two levels of one track and a level in another, a skill from a source
+/// that may not be redistributed, and every section of a role level filled in at the senior level.
+fn bakery() -> Framework {
+    // Level ids are strings: `LevelId` deserializes from strings (YAML numbers arrive as text).
+    serde_json::from_value(json!({
+        "id": "bakery",
+        "name": "Bakery Careers",
+        "version": "2026.1",
+        "sources": [
+            {"id": "house", "name": "Bakery house text", "licence": "CC-BY-4.0",
+             "attribution": "Written by the bakery's own staff."},
+            {"id": "guild", "name": "Bakers' Guild Standard", "version": "7",
+             "licence": "Guild members only", "attribution": "The Guild Standard is a mark of the Bakers' Guild.",
+             "redistributable": false, "level_scale": "guild-levels"}
+        ],
+        "scales": [
+            {"id": "skill", "name": "Proficiency", "levels": [
+                {"id": "novice", "label": "Novice"},
+                {"id": "capable", "label": "Capable"},
+                {"id": "master", "label": "Master"}
+            ]},
+            {"id": "reach", "name": "Reach", "levels": [
+                {"id": "1", "label": "Self"},
+                {"id": "2", "label": "Shift"},
+                {"id": "3", "label": "Shop"}
+            ]},
+            {"id": "guild-levels", "name": "Guild levels", "levels": [
+                {"id": "3", "label": "Level 3"},
+                {"id": "4", "label": "Level 4"}
+            ]}
+        ],
+        "skills": [
+            {"id": "lamination", "name": "Lamination", "scale": "skill", "category": "Pastry",
+             "source": "house",
+             "levels": {"novice": "Folds butter into dough with a recipe card to hand.",
+                        "capable": "Laminates croissant dough unsupervised, fixing tears as they happen.",
+                        "master": "Designs new laminated products and trains others in the fold."}},
+            {"id": "shift-leading", "name": "Leading a shift", "scale": "reach", "category": "People",
+             "source": "house",
+             "levels": {"1": "Keeps their own station ready for the rush.",
+                        "2": "Runs the early shift: rota, breaks and the 6am bake."}},
+            {"id": "fermentation", "name": "Fermentation control", "code": "FERM",
+             "scale": "guild-levels", "category": "Bread", "source": "guild",
+             "levels": {"3": "Guild text about level three fermentation.",
+                        "4": "Guild text about level four fermentation."}}
+        ],
+        "tracks": [
+            {"id": "bakers", "name": "Bakers", "levels": [
+                {"id": "baker", "title": "Baker", "summary": "Bakes the daily range.",
+                 "requirements": [
+                     {"skill": "lamination", "level": "novice", "importance": "important"},
+                     {"skill": "shift-leading", "level": "1", "importance": "optional"},
+                     {"skill": "fermentation", "level": "3", "importance": "critical"}
+                 ],
+                 "responsibilities": [{"group": "Baking", "items": ["Bake the morning bread."]}],
+                 "behaviours": [{"name": "Tidy station"}],
+                 "kpis": [{"metric": "Waste", "target": "Under 5%"}],
+                 "decision_rights": [{"tier": "Decides alone", "items": ["When a loaf is done."]}]},
+                {"id": "head-baker", "title": "Head Baker",
+                 "summary": "Runs the bakehouse and decides what goes in the window.",
+                 "scope": "One shop and its overnight production.",
+                 "requirements": [
+                     {"skill": "lamination", "level": "capable", "importance": "critical"},
+                     {"skill": "shift-leading", "level": "2", "importance": "important"},
+                     {"skill": "fermentation", "level": "4", "importance": "critical"}
+                 ],
+                 "responsibilities": [
+                     {"group": "Baking", "items": ["Bake the morning bread.", "Set the recipes\nfor the season."]},
+                     {"group": "People", "items": ["Train new bakers."]}
+                 ],
+                 "behaviours": [
+                     {"name": "Tidy station"},
+                     {"name": "Calm in the rush", "description": "Keeps their voice down when the ovens are full."}
+                 ],
+                 "kpis": [
+                     {"metric": "Waste", "measures": "Unsold bread | thrown away", "why": "Margins are thin.",
+                      "target": "Under 3%", "frequency": "Weekly"},
+                     {"metric": "Sell-outs before noon", "target": "None"}
+                 ],
+                 "decision_rights": [
+                     {"tier": "Decides alone", "items": ["When a loaf is done.", "The daily bake list."]},
+                     {"tier": "Needs the owner", "items": ["New suppliers."]}
+                 ],
+                 "tools": [
+                     {"name": "Deck oven", "category": "Equipment", "purpose": "Crusty bread."},
+                     {"name": "Rota app"}
+                 ],
+                 "interview": [
+                     {"name": "Bake test", "weight": 60, "description": "A two-hour practical.",
+                      "anchors": {"5": "Flawless batch, on time.", "1": "Burnt or raw."}},
+                     {"name": "Leadership", "weight": 40}
+                 ],
+                 "salary": {"currency": "EUR", "min": 32000, "max": 41500, "note": "Before overtime."},
+                 "mappings": [{"source": "guild", "level": "4", "note": "Master's certificate."}]}
+            ]},
+            {"id": "management", "name": "Management", "levels": [
+                {"id": "owner", "title": "Shop Owner", "previous": "bakers/head-baker",
+                 "requirements": [{"skill": "shift-leading", "level": "3"}]}
+            ]}
+        ]
+    }))
+    .expect("the bakery framework deserializes")
+}
+
+fn withheld(fw: &Framework, id: &str) -> Profile {
+    let mut p = resolve(fw, id).unwrap();
+    p.withhold_restricted();
+    p
+}
+
+/// The page without its inline stylesheet, which has no business in a snapshot of the markup.
+fn without_style(page: &str) -> String {
+    let start = page.find("<style>").expect("an inline stylesheet");
+    let end = page.find("</style>").expect("the end of the stylesheet") + "</style>".len();
+    format!(
+        "{}<style>/* style.css */</style>{}",
+        &page[..start],
+        &page[end..]
+    )
+}
+
+#[test]
+fn markdown_profile() {
+    let fw = bakery();
+    insta::assert_snapshot!(markdown::profile(&fw, &withheld(&fw, "bakers/head-baker")));
+}
+
+#[test]
+fn markdown_profile_licensed_shows_restricted_text() {
+    let fw = bakery();
+    let p = resolve(&fw, "bakers/head-baker").unwrap();
+    let md = markdown::profile(&fw, &p);
+    assert!(md.contains("Guild text about level four fermentation."));
+    assert!(!md.contains("withheld"));
+    let md = markdown::profile(&fw, &withheld(&fw, "bakers/head-baker"));
+    assert!(!md.contains("Guild text"));
+    assert!(md.contains("Bakers' Guild Standard"));
+}
+
+#[test]
+fn markdown_diff() {
+    let fw = bakery();
+    let mut d = diff(&fw, "bakers/baker", "bakers/head-baker").unwrap();
+    d.withhold_restricted();
+    insta::assert_snapshot!(markdown::diff(&fw, &d));
+}
+
+#[test]
+fn markdown_diff_across_tracks() {
+    let fw = bakery();
+    let d = diff(&fw, "bakers/head-baker", "management/owner").unwrap();
+    insta::assert_snapshot!(markdown::diff(&fw, &d));
+}
+
+#[test]
+fn html_profile() {
+    let fw = bakery();
+    let page = html::profile_page(&fw, &withheld(&fw, "bakers/head-baker"));
+    let doc = Html::parse_document(&page);
+    assert!(doc.errors.is_empty(), "{:?}", doc.errors);
+    insta::assert_snapshot!(without_style(&page));
+}
+
+#[test]
+fn html_profile_is_standalone() {
+    let fw = bakery();
+    let page = html::profile_page(&fw, &withheld(&fw, "bakers/head-baker"));
+    assert!(page.starts_with("<!DOCTYPE html>"));
+    assert!(page.contains("<html lang=\"en\">"));
+    assert!(page.contains("@media print"), "the stylesheet is inline");
+    assert!(!page.contains("<link rel=\"stylesheet\""));
+    assert!(
+        !page.contains("href=\"../"),
+        "a standalone page links nowhere on a site"
+    );
+}
+
+#[test]
+fn html_escapes_text() {
+    let mut fw = bakery();
+    fw.tracks[0].levels[1].summary = Some("<script>alert(\"x\")</script> & <b>bold</b>".to_owned());
+    fw.tracks[0].levels[1].title = "Head <i>Baker</i>".to_owned();
+    let page = html::profile_page(&fw, &resolve(&fw, "bakers/head-baker").unwrap());
+    assert!(!page.contains("<script>"), "script tag not escaped");
+    assert!(!page.contains("<b>bold</b>") && !page.contains("<i>Baker</i>"));
+    // askama writes character references as decimal numbers.
+    assert!(page.contains("&#60;script&#62;alert(&#34;x&#34;)&#60;/script&#62;"));
+    assert!(page.contains("&#38; &#60;b&#62;bold&#60;/b&#62;"));
+    let doc = Html::parse_document(&page);
+    assert!(doc.errors.is_empty(), "{:?}", doc.errors);
+    let select = |s: &str| scraper::Selector::parse(s).unwrap();
+    assert_eq!(doc.select(&select("script")).count(), 0);
+    assert_eq!(doc.select(&select("main b, main i")).count(), 0);
+    let lede: String = doc
+        .select(&select(".lede"))
+        .flat_map(|e| e.text())
+        .collect();
+    assert_eq!(lede, "<script>alert(\"x\")</script> & <b>bold</b>");
+}
+
+#[test]
+fn markdown_tables_escape_pipes_and_newlines() {
+    let fw = bakery();
+    let md = markdown::profile(&fw, &resolve(&fw, "bakers/head-baker").unwrap());
+    assert!(md.contains("Unsold bread \\| thrown away"));
+    assert!(md.contains("- Set the recipes for the season."));
+    for line in md.lines().filter(|l| l.starts_with('|')) {
+        let unescaped = line.replace("\\|", "");
+        let cells = unescaped.matches('|').count();
+        assert!(cells >= 2, "{line}");
+    }
+}
+
+#[test]
+fn empty_sections_are_left_out() {
+    let fw = bakery();
+    let p = resolve(&fw, "management/owner").unwrap();
+    let md = markdown::profile(&fw, &p);
+    for heading in [
+        "## Scope",
+        "## Responsibilities",
+        "## Behaviours",
+        "## KPIs",
+        "## Decision rights",
+        "## Tools",
+        "## Interview scorecard",
+        "## Salary band",
+        "## Equivalent levels",
+    ] {
+        assert!(
+            !md.contains(heading),
+            "{heading} rendered for an empty section"
+        );
+    }
+    assert!(md.contains("## Skill requirements"));
+    assert!(md.contains("- Previous: Head Baker (`bakers/head-baker`)"));
+    let page = html::profile_page(&fw, &p);
+    for id in [
+        "id=\"scope\"",
+        "id=\"kpis\"",
+        "id=\"tools\"",
+        "id=\"interview\"",
+        "id=\"salary\"",
+    ] {
+        assert!(!page.contains(id), "{id} rendered for an empty section");
+    }
+    assert!(Html::parse_document(&page).errors.is_empty());
+}

@@ -1,0 +1,338 @@
+//! The storage port: what the server needs from a database, independent of which one.
+//!
+//! One trait, [`Store`], implemented by `trellis-store-sqlite` and `trellis-store-postgres`. Every
+//! method is one transaction. Methods that change something take an [`Audit`] and append its audit
+//! event in the same transaction, so a change and its record are never separated.
+//!
+//! Times are Unix milliseconds (UTC) everywhere, so both backends store and compare them the same way.
+#![forbid(unsafe_code)]
+
+use std::future::Future;
+
+use serde::{Deserialize, Serialize};
+
+pub type PersonId = i64;
+pub type TeamId = i64;
+pub type FrameworkVersionId = i64;
+/// Unix time in milliseconds.
+pub type Millis = i64;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("not found: {0}")]
+    NotFound(String),
+    /// A uniqueness or concurrency conflict, e.g. an email already in use or a stale version.
+    #[error("conflict: {0}")]
+    Conflict(String),
+    /// A value the database refused (a constraint other than uniqueness).
+    #[error("invalid: {0}")]
+    Invalid(String),
+    /// Anything else: connection lost, disk full, migration failure. Never shown to users verbatim.
+    #[error("database error: {0}")]
+    Backend(String),
+}
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// The system role of an account, which decides what it may see and do beyond its own records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SystemRole {
+    Admin,
+    PeopleTeam,
+    Member,
+}
+
+impl SystemRole {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SystemRole::Admin => "admin",
+            SystemRole::PeopleTeam => "people-team",
+            SystemRole::Member => "member",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<SystemRole> {
+        match s {
+            "admin" => Some(SystemRole::Admin),
+            "people-team" => Some(SystemRole::PeopleTeam),
+            "member" => Some(SystemRole::Member),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Team {
+    pub id: TeamId,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Person {
+    pub id: PersonId,
+    /// Stored lower-cased; unique.
+    pub email: String,
+    pub name: String,
+    pub team_id: Option<TeamId>,
+    pub manager_id: Option<PersonId>,
+    /// Full role-level id, e.g. `product/senior-product-manager`.
+    pub role_level: Option<String>,
+    /// The framework version the role level was assigned on.
+    pub role_level_version: Option<FrameworkVersionId>,
+    pub role_level_since: Option<Millis>,
+    pub system_role: SystemRole,
+    pub active: bool,
+    /// Argon2id PHC string; `None` until a password is set. Never serialized.
+    #[serde(skip)]
+    pub password_hash: Option<String>,
+    /// Increases with every update, for optimistic concurrency.
+    pub revision: i64,
+    pub created_at: Millis,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewPerson {
+    pub email: String,
+    pub name: String,
+    pub team_id: Option<TeamId>,
+    pub manager_id: Option<PersonId>,
+    pub role_level: Option<String>,
+    pub role_level_version: Option<FrameworkVersionId>,
+    pub system_role: SystemRole,
+    pub password_hash: Option<String>,
+}
+
+/// Changes to a person; `None` leaves a field as it is. `Some(None)` clears an optional field.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct PersonUpdate {
+    pub name: Option<String>,
+    pub email: Option<String>,
+    pub team_id: Option<Option<TeamId>>,
+    pub manager_id: Option<Option<PersonId>>,
+    pub role_level: Option<Option<String>>,
+    pub role_level_version: Option<Option<FrameworkVersionId>>,
+    pub system_role: Option<SystemRole>,
+    pub active: Option<bool>,
+    /// When given, the update fails with `Conflict` unless the person is still at this revision.
+    pub expected_revision: Option<i64>,
+}
+
+/// A published snapshot of a framework. The content is the framework model as JSON.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FrameworkVersion {
+    pub id: FrameworkVersionId,
+    pub framework_id: String,
+    pub version: String,
+    pub name: String,
+    pub published_at: Millis,
+    pub published_by: Option<PersonId>,
+    pub content: serde_json::Value,
+}
+
+/// A framework version without its content, for listings.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FrameworkVersionSummary {
+    pub id: FrameworkVersionId,
+    pub framework_id: String,
+    pub version: String,
+    pub name: String,
+    pub published_at: Millis,
+    pub published_by: Option<PersonId>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewFrameworkVersion {
+    pub framework_id: String,
+    pub version: String,
+    pub name: String,
+    pub content: serde_json::Value,
+}
+
+/// A signed-in browser session. Only a hash of the session token is stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Session {
+    pub token_hash: String,
+    pub person_id: PersonId,
+    pub csrf_token: String,
+    pub created_at: Millis,
+    pub last_seen_at: Millis,
+    /// Absolute expiry, whatever the activity.
+    pub expires_at: Millis,
+}
+
+/// An API token for scripts. Only a hash of the token is stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ApiToken {
+    pub id: i64,
+    pub person_id: PersonId,
+    pub label: String,
+    #[serde(skip)]
+    pub token_hash: String,
+    pub created_at: Millis,
+    pub last_used_at: Option<Millis>,
+    pub revoked_at: Option<Millis>,
+}
+
+/// Whether the audited action happened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Outcome {
+    Success,
+    Failure,
+    Denied,
+}
+
+impl Outcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Success => "success",
+            Outcome::Failure => "failure",
+            Outcome::Denied => "denied",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Outcome> {
+        match s {
+            "success" => Some(Outcome::Success),
+            "failure" => Some(Outcome::Failure),
+            "denied" => Some(Outcome::Denied),
+            _ => None,
+        }
+    }
+}
+
+/// Who is acting and from where, passed to every change so its audit event is written with it.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Audit {
+    pub actor_id: Option<PersonId>,
+    /// Client address as seen by the server, when known.
+    pub ip: Option<String>,
+    pub at: Millis,
+}
+
+/// One entry of the append-only audit log. Never holds secrets (passwords, tokens, session ids).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AuditEvent {
+    pub id: i64,
+    pub at: Millis,
+    pub actor_id: Option<PersonId>,
+    /// What happened, dotted: `sign-in`, `person.create`, `framework.publish`, `access.denied`, …
+    pub action: String,
+    /// What it happened to, e.g. `person:12`, `framework:starter@1.0.0`, `route:GET /admin`.
+    pub target: String,
+    pub outcome: Outcome,
+    pub ip: Option<String>,
+    /// Extra facts as JSON (changed field names, counts). Never secrets.
+    pub details: serde_json::Value,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewAuditEvent {
+    pub action: String,
+    pub target: String,
+    pub outcome: Outcome,
+    pub details: serde_json::Value,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct AuditFilter {
+    pub actor_id: Option<PersonId>,
+    /// Matches actions starting with this, e.g. `person.` or `sign-in`.
+    pub action_prefix: Option<String>,
+    pub outcome: Option<Outcome>,
+    pub since: Option<Millis>,
+    pub until: Option<Millis>,
+    /// Newest first; at most this many (the backend caps it at 1,000).
+    pub limit: u32,
+    pub before_id: Option<i64>,
+}
+
+/// The storage port. Every method is one transaction.
+///
+/// Changes append their own audit event in the same transaction, with these actions: `framework.publish`
+/// (target `framework:<id>@<version>`), `team.create` (`team:<id>`), `person.create` and `person.update`
+/// (`person:<id>`, details list the changed field names, never values of secrets), `person.password`
+/// (`person:<id>`), `token.create` and `token.revoke` (`token:<id>`).
+pub trait Store: Clone + Send + Sync + 'static {
+    /// Applies the embedded migrations. Refuses a database from a newer Trellis.
+    fn migrate(&self) -> impl Future<Output = StoreResult<()>> + Send;
+
+    // Frameworks.
+    /// Publishes a framework version. `Conflict` when that framework id and version already exist.
+    fn publish_framework(
+        &self,
+        new: NewFrameworkVersion,
+        audit: &Audit,
+    ) -> impl Future<Output = StoreResult<FrameworkVersion>> + Send;
+    fn framework_versions(&self) -> impl Future<Output = StoreResult<Vec<FrameworkVersionSummary>>> + Send;
+    fn framework_version(&self, id: FrameworkVersionId) -> impl Future<Output = StoreResult<FrameworkVersion>> + Send;
+    /// The most recently published version, if any.
+    fn current_framework(&self) -> impl Future<Output = StoreResult<Option<FrameworkVersion>>> + Send;
+
+    // Teams.
+    /// The team with this name, created if it does not exist.
+    fn ensure_team(&self, name: &str, audit: &Audit) -> impl Future<Output = StoreResult<Team>> + Send;
+    fn teams(&self) -> impl Future<Output = StoreResult<Vec<Team>>> + Send;
+
+    // People.
+    /// `Conflict` when the email is taken (emails compare case-insensitively).
+    fn create_person(&self, new: NewPerson, audit: &Audit) -> impl Future<Output = StoreResult<Person>> + Send;
+    /// `Conflict` on a taken email, a stale `expected_revision`, or a manager loop.
+    fn update_person(
+        &self,
+        id: PersonId,
+        update: PersonUpdate,
+        audit: &Audit,
+    ) -> impl Future<Output = StoreResult<Person>> + Send;
+    fn set_password(&self, id: PersonId, hash: &str, audit: &Audit) -> impl Future<Output = StoreResult<()>> + Send;
+    fn person(&self, id: PersonId) -> impl Future<Output = StoreResult<Person>> + Send;
+    fn person_by_email(&self, email: &str) -> impl Future<Output = StoreResult<Option<Person>>> + Send;
+    /// Everyone, ordered by name.
+    fn people(&self) -> impl Future<Output = StoreResult<Vec<Person>>> + Send;
+    /// Direct and indirect reports of a manager (not the manager), ordered by name.
+    fn reports(&self, manager: PersonId) -> impl Future<Output = StoreResult<Vec<Person>>> + Send;
+    fn count_admins(&self) -> impl Future<Output = StoreResult<i64>> + Send;
+
+    // Sessions.
+    fn create_session(&self, session: Session) -> impl Future<Output = StoreResult<()>> + Send;
+    /// The session and its person, if the session exists.
+    fn session(&self, token_hash: &str) -> impl Future<Output = StoreResult<Option<(Session, Person)>>> + Send;
+    fn touch_session(&self, token_hash: &str, now: Millis) -> impl Future<Output = StoreResult<()>> + Send;
+    fn delete_session(&self, token_hash: &str) -> impl Future<Output = StoreResult<()>> + Send;
+    /// Signs a person out everywhere (after a password change, say). Returns how many sessions ended.
+    fn delete_sessions_of(&self, person: PersonId) -> impl Future<Output = StoreResult<u64>> + Send;
+
+    // API tokens.
+    fn create_api_token(
+        &self,
+        person: PersonId,
+        label: &str,
+        token_hash: &str,
+        audit: &Audit,
+    ) -> impl Future<Output = StoreResult<ApiToken>> + Send;
+    /// A token that exists and is not revoked, with its person; records its use.
+    fn use_api_token(
+        &self,
+        token_hash: &str,
+        now: Millis,
+    ) -> impl Future<Output = StoreResult<Option<(ApiToken, Person)>>> + Send;
+    fn api_tokens(&self, person: PersonId) -> impl Future<Output = StoreResult<Vec<ApiToken>>> + Send;
+    fn revoke_api_token(&self, id: i64, audit: &Audit) -> impl Future<Output = StoreResult<()>> + Send;
+
+    // Sign-in throttling, keyed by something like `email:x@y` or `ip:1.2.3.4`.
+    /// Records a failure and returns the failures for this key since `window_start`.
+    fn record_sign_in_failure(
+        &self,
+        key: &str,
+        now: Millis,
+        window_start: Millis,
+    ) -> impl Future<Output = StoreResult<u32>> + Send;
+    fn sign_in_failures(&self, key: &str, window_start: Millis) -> impl Future<Output = StoreResult<u32>> + Send;
+    fn clear_sign_in_failures(&self, key: &str) -> impl Future<Output = StoreResult<()>> + Send;
+
+    // Audit.
+    /// Appends an event that is not part of a change (a sign-in, a denial, a read).
+    fn append_audit(&self, event: NewAuditEvent, audit: &Audit) -> impl Future<Output = StoreResult<()>> + Send;
+    fn audit_events(&self, filter: AuditFilter) -> impl Future<Output = StoreResult<Vec<AuditEvent>>> + Send;
+}

@@ -139,18 +139,53 @@ fn bench(c: &mut Criterion) {
         TRACKS * LEVELS_PER_TRACK
     );
 
+    // References measured in the same run: the I/O floor under each command.
+    c.bench_function("reference: read the framework files", |b| {
+        b.iter(|| FrameworkFiles::read_dir(&dir))
+    });
     c.bench_function(
         "check: read, parse and check 200 role levels x 200 skills",
         |b| b.iter(|| load(&FrameworkFiles::read_dir(&dir))),
     );
     let out = tempfile::tempdir().expect("tempdir");
     let fw = loaded.framework;
+    let built = out.path().join("site");
+    build(&fw, &built, &SiteOptions { licensed: false }).expect("build");
+    let pages = site_files(&built);
+    let copy = out.path().join("copy");
+    c.bench_function("reference: write the same site bytes", |b| {
+        b.iter(|| {
+            for (path, bytes) in &pages {
+                let target = copy.join(path);
+                std::fs::create_dir_all(target.parent().expect("a parent")).expect("mkdir");
+                std::fs::write(target, bytes).expect("write");
+            }
+        })
+    });
     c.bench_function("build: static site of 200 role levels x 200 skills", |b| {
         b.iter(|| {
             let site = out.path().join("site");
             build(&fw, &site, &SiteOptions { licensed: false }).expect("build");
         })
     });
+}
+
+/// Every file of a built site, relative path and bytes.
+fn site_files(root: &std::path::Path) -> Vec<(std::path::PathBuf, Vec<u8>)> {
+    let mut out = Vec::new();
+    let mut dirs = vec![root.to_path_buf()];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir).expect("read site").flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else {
+                let rel = path.strip_prefix(root).expect("inside").to_path_buf();
+                out.push((rel, std::fs::read(&path).expect("read page")));
+            }
+        }
+    }
+    out
 }
 
 criterion_group! {

@@ -176,7 +176,7 @@ pub struct Skill {
     pub url: Option<String>,
     /// What the skill looks like at each level where it is defined. Sparse: a skill may be defined at
     /// some levels of its scale only.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
     #[schemars(with = "IndexMap<String, String>")]
     pub levels: IndexMap<LevelId, String>,
 }

@@ -5,7 +5,13 @@
 //! event in the same transaction, so a change and its record are never separated.
 //!
 //! Times are Unix milliseconds (UTC) everywhere, so both backends store and compare them the same way.
+//!
+//! Errors follow one rule in every backend: a method that addresses a record by id (or token) it
+//! cannot find returns [`StoreError::NotFound`]; a reference inside new values (a manager, a team, a
+//! framework version) that does not exist is [`StoreError::Invalid`].
 #![forbid(unsafe_code)]
+
+pub mod backend;
 
 use std::future::Future;
 
@@ -241,10 +247,13 @@ pub struct AuditFilter {
     /// Matches actions starting with this, e.g. `person.` or `sign-in`.
     pub action_prefix: Option<String>,
     pub outcome: Option<Outcome>,
+    /// Events at or after this time.
     pub since: Option<Millis>,
+    /// Events before this time (exclusive, so consecutive windows do not overlap).
     pub until: Option<Millis>,
-    /// Newest first; at most this many (the backend caps it at 1,000).
+    /// Newest first; at most this many (the backend caps it at 1,000; 0 means the cap).
     pub limit: u32,
+    /// Events older than this one (exclusive), for paging: pass the last id of the previous page.
     pub before_id: Option<i64>,
 }
 
@@ -265,43 +274,83 @@ pub trait Store: Clone + Send + Sync + 'static {
         new: NewFrameworkVersion,
         audit: &Audit,
     ) -> impl Future<Output = StoreResult<FrameworkVersion>> + Send;
-    fn framework_versions(&self) -> impl Future<Output = StoreResult<Vec<FrameworkVersionSummary>>> + Send;
-    fn framework_version(&self, id: FrameworkVersionId) -> impl Future<Output = StoreResult<FrameworkVersion>> + Send;
-    /// The most recently published version, if any.
-    fn current_framework(&self) -> impl Future<Output = StoreResult<Option<FrameworkVersion>>> + Send;
+    /// All published versions, newest first.
+    fn framework_versions(
+        &self,
+    ) -> impl Future<Output = StoreResult<Vec<FrameworkVersionSummary>>> + Send;
+    fn framework_version(
+        &self,
+        id: FrameworkVersionId,
+    ) -> impl Future<Output = StoreResult<FrameworkVersion>> + Send;
+    /// The most recently published version (of any framework id), if any.
+    fn current_framework(
+        &self,
+    ) -> impl Future<Output = StoreResult<Option<FrameworkVersion>>> + Send;
 
     // Teams.
-    /// The team with this name, created if it does not exist.
-    fn ensure_team(&self, name: &str, audit: &Audit) -> impl Future<Output = StoreResult<Team>> + Send;
+    /// The team with this name, created (and audited) if it does not exist. Names compare
+    /// case-insensitively, ignoring surrounding space. Teams are listed by name.
+    fn ensure_team(
+        &self,
+        name: &str,
+        audit: &Audit,
+    ) -> impl Future<Output = StoreResult<Team>> + Send;
     fn teams(&self) -> impl Future<Output = StoreResult<Vec<Team>>> + Send;
 
     // People.
     /// `Conflict` when the email is taken (emails compare case-insensitively).
-    fn create_person(&self, new: NewPerson, audit: &Audit) -> impl Future<Output = StoreResult<Person>> + Send;
-    /// `Conflict` on a taken email, a stale `expected_revision`, or a manager loop.
+    fn create_person(
+        &self,
+        new: NewPerson,
+        audit: &Audit,
+    ) -> impl Future<Output = StoreResult<Person>> + Send;
+    /// `Conflict` on a taken email, a stale `expected_revision`, or a manager loop. An update that
+    /// changes nothing writes nothing (same revision, no audit event). Deactivating a person ends
+    /// their sessions in the same transaction.
     fn update_person(
         &self,
         id: PersonId,
         update: PersonUpdate,
         audit: &Audit,
     ) -> impl Future<Output = StoreResult<Person>> + Send;
-    fn set_password(&self, id: PersonId, hash: &str, audit: &Audit) -> impl Future<Output = StoreResult<()>> + Send;
+    /// Does not change the revision, so an edit form open elsewhere stays valid.
+    fn set_password(
+        &self,
+        id: PersonId,
+        hash: &str,
+        audit: &Audit,
+    ) -> impl Future<Output = StoreResult<()>> + Send;
     fn person(&self, id: PersonId) -> impl Future<Output = StoreResult<Person>> + Send;
-    fn person_by_email(&self, email: &str) -> impl Future<Output = StoreResult<Option<Person>>> + Send;
-    /// Everyone, ordered by name.
+    fn person_by_email(
+        &self,
+        email: &str,
+    ) -> impl Future<Output = StoreResult<Option<Person>>> + Send;
+    /// Everyone, ordered by name (case-insensitively).
     fn people(&self) -> impl Future<Output = StoreResult<Vec<Person>>> + Send;
     /// Direct and indirect reports of a manager (not the manager), ordered by name.
     fn reports(&self, manager: PersonId) -> impl Future<Output = StoreResult<Vec<Person>>> + Send;
+    /// Active people with the admin role.
     fn count_admins(&self) -> impl Future<Output = StoreResult<i64>> + Send;
 
     // Sessions.
+    /// `Conflict` when the token hash is taken. Also removes sessions that have expired.
     fn create_session(&self, session: Session) -> impl Future<Output = StoreResult<()>> + Send;
-    /// The session and its person, if the session exists.
-    fn session(&self, token_hash: &str) -> impl Future<Output = StoreResult<Option<(Session, Person)>>> + Send;
-    fn touch_session(&self, token_hash: &str, now: Millis) -> impl Future<Output = StoreResult<()>> + Send;
+    /// The session and its person, if the session exists, expired or not: the caller checks the
+    /// timeouts and whether the person is active.
+    fn session(
+        &self,
+        token_hash: &str,
+    ) -> impl Future<Output = StoreResult<Option<(Session, Person)>>> + Send;
+    /// A session that no longer exists is not an error (it may have just been signed out).
+    fn touch_session(
+        &self,
+        token_hash: &str,
+        now: Millis,
+    ) -> impl Future<Output = StoreResult<()>> + Send;
     fn delete_session(&self, token_hash: &str) -> impl Future<Output = StoreResult<()>> + Send;
     /// Signs a person out everywhere (after a password change, say). Returns how many sessions ended.
-    fn delete_sessions_of(&self, person: PersonId) -> impl Future<Output = StoreResult<u64>> + Send;
+    fn delete_sessions_of(&self, person: PersonId)
+    -> impl Future<Output = StoreResult<u64>> + Send;
 
     // API tokens.
     fn create_api_token(
@@ -317,8 +366,16 @@ pub trait Store: Clone + Send + Sync + 'static {
         token_hash: &str,
         now: Millis,
     ) -> impl Future<Output = StoreResult<Option<(ApiToken, Person)>>> + Send;
-    fn api_tokens(&self, person: PersonId) -> impl Future<Output = StoreResult<Vec<ApiToken>>> + Send;
-    fn revoke_api_token(&self, id: i64, audit: &Audit) -> impl Future<Output = StoreResult<()>> + Send;
+    fn api_tokens(
+        &self,
+        person: PersonId,
+    ) -> impl Future<Output = StoreResult<Vec<ApiToken>>> + Send;
+    /// `NotFound` for an unknown id; revoking a revoked token changes nothing.
+    fn revoke_api_token(
+        &self,
+        id: i64,
+        audit: &Audit,
+    ) -> impl Future<Output = StoreResult<()>> + Send;
 
     // Sign-in throttling, keyed by something like `email:x@y` or `ip:1.2.3.4`.
     /// Records a failure and returns the failures for this key since `window_start`.
@@ -328,11 +385,22 @@ pub trait Store: Clone + Send + Sync + 'static {
         now: Millis,
         window_start: Millis,
     ) -> impl Future<Output = StoreResult<u32>> + Send;
-    fn sign_in_failures(&self, key: &str, window_start: Millis) -> impl Future<Output = StoreResult<u32>> + Send;
+    fn sign_in_failures(
+        &self,
+        key: &str,
+        window_start: Millis,
+    ) -> impl Future<Output = StoreResult<u32>> + Send;
     fn clear_sign_in_failures(&self, key: &str) -> impl Future<Output = StoreResult<()>> + Send;
 
     // Audit.
     /// Appends an event that is not part of a change (a sign-in, a denial, a read).
-    fn append_audit(&self, event: NewAuditEvent, audit: &Audit) -> impl Future<Output = StoreResult<()>> + Send;
-    fn audit_events(&self, filter: AuditFilter) -> impl Future<Output = StoreResult<Vec<AuditEvent>>> + Send;
+    fn append_audit(
+        &self,
+        event: NewAuditEvent,
+        audit: &Audit,
+    ) -> impl Future<Output = StoreResult<()>> + Send;
+    fn audit_events(
+        &self,
+        filter: AuditFilter,
+    ) -> impl Future<Output = StoreResult<Vec<AuditEvent>>> + Send;
 }

@@ -1,0 +1,550 @@
+//! Runs the story suite on every backend against real databases, plus what only makes sense per
+//! backend: connection settings, the append-only audit table, migrating an older database forward,
+//! refusing a newer one, and (SQLite) surviving a kill in the middle of writes.
+//!
+//! SQLite runs in a fresh temporary file per test. PostgreSQL runs when `TRELLIS_TEST_POSTGRES_URL`
+//! names a server (an admin URL: each test creates its own database there and drops it afterwards).
+//! Without it the PostgreSQL tests are skipped with a note, unless `TRELLIS_REQUIRE_POSTGRES=1`, in
+//! which case they fail, so that CI cannot pass without having run them. `scripts/test` sets both.
+
+use std::future::Future;
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+use std::str::FromStr;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use serde_json::json;
+use sqlx::postgres::PgConnectOptions;
+use sqlx::{AssertSqlSafe, Connection, PgConnection};
+use trellis_store::{
+    AuditFilter, NewAuditEvent, NewFrameworkVersion, Outcome, PersonUpdate, Store, StoreError,
+};
+use trellis_store_postgres::PgStore;
+use trellis_store_sqlite::SqliteStore;
+use trellis_store_tests::{by, new_person, system};
+
+// ---------------------------------------------------------------------------------------------
+// Harnesses.
+
+/// Runs `test` on a new, empty (not migrated) SQLite database file.
+async fn fresh_sqlite<F, Fut>(test: F)
+where
+    F: FnOnce(SqliteStore, std::path::PathBuf) -> Fut,
+    Fut: Future<Output = ()>,
+{
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("trellis.db");
+    let store = SqliteStore::connect(&format!("sqlite://{}", path.display()))
+        .await
+        .unwrap();
+    test(store.clone(), path).await;
+    store.close().await;
+}
+
+async fn on_sqlite<F, Fut>(story: F)
+where
+    F: FnOnce(SqliteStore) -> Fut,
+    Fut: Future<Output = ()>,
+{
+    fresh_sqlite(|store, _| async move {
+        store.migrate().await.unwrap();
+        story(store).await;
+    })
+    .await;
+}
+
+/// The admin URL of the PostgreSQL server to test on, if there is one.
+fn postgres_admin_url() -> Option<String> {
+    match std::env::var("TRELLIS_TEST_POSTGRES_URL") {
+        Ok(url) if !url.trim().is_empty() => Some(url),
+        _ if std::env::var("TRELLIS_REQUIRE_POSTGRES").as_deref() == Ok("1") => {
+            panic!(
+                "TRELLIS_REQUIRE_POSTGRES=1 but TRELLIS_TEST_POSTGRES_URL is not set: run scripts/test"
+            )
+        }
+        _ => {
+            eprintln!(
+                "note: PostgreSQL test skipped: TRELLIS_TEST_POSTGRES_URL is not set (scripts/test sets it)"
+            );
+            None
+        }
+    }
+}
+
+static DATABASES: AtomicU32 = AtomicU32::new(0);
+
+/// Runs `test` on a new, empty (not migrated) PostgreSQL database, dropped afterwards even when
+/// the test fails.
+async fn fresh_postgres<F, Fut>(test: F)
+where
+    F: FnOnce(PgStore, PgConnectOptions) -> Fut,
+    Fut: Future<Output = ()> + Send + 'static,
+{
+    let Some(admin_url) = postgres_admin_url() else {
+        return;
+    };
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .subsec_nanos();
+    let name = format!(
+        "trellis_test_{}_{}_{nanos}",
+        std::process::id(),
+        DATABASES.fetch_add(1, Ordering::Relaxed)
+    );
+    let mut admin = PgConnection::connect(&admin_url)
+        .await
+        .expect("cannot connect to TRELLIS_TEST_POSTGRES_URL");
+    sqlx::query(AssertSqlSafe(format!("CREATE DATABASE {name}")))
+        .execute(&mut admin)
+        .await
+        .unwrap();
+    let options = PgConnectOptions::from_str(&admin_url)
+        .unwrap()
+        .database(&name);
+    let store = PgStore::connect_with(options.clone()).await.unwrap();
+    // A task of its own, so that a failing test still gets its database dropped.
+    let outcome = tokio::spawn(test(store.clone(), options)).await;
+    store.close().await;
+    sqlx::query(AssertSqlSafe(format!("DROP DATABASE {name} WITH (FORCE)")))
+        .execute(&mut admin)
+        .await
+        .unwrap();
+    if let Err(failure) = outcome {
+        std::panic::resume_unwind(failure.into_panic());
+    }
+}
+
+async fn on_postgres<F, Fut>(story: F)
+where
+    F: FnOnce(PgStore) -> Fut + Send + 'static,
+    Fut: Future<Output = ()> + Send + 'static,
+{
+    fresh_postgres(|store, _| async move {
+        store.migrate().await.unwrap();
+        story(store).await;
+    })
+    .await;
+}
+
+macro_rules! sqlite_stories {
+    ($($story:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test]
+                async fn $story() {
+                    crate::on_sqlite(trellis_store_tests::$story).await;
+                }
+            )*
+        }
+    };
+}
+
+macro_rules! postgres_stories {
+    ($($story:ident),* $(,)?) => {
+        mod postgres {
+            $(
+                #[tokio::test]
+                async fn $story() {
+                    crate::on_postgres(trellis_store_tests::$story).await;
+                }
+            )*
+        }
+    };
+}
+
+trellis_store_tests::for_each_story!(sqlite_stories);
+trellis_store_tests::for_each_story!(postgres_stories);
+
+// ---------------------------------------------------------------------------------------------
+// Shared by the backend-specific tests.
+
+const FUTURE_VERSION: i64 = 99_990_101_000_000;
+
+fn assert_refused_as_newer<T: std::fmt::Debug>(result: Result<T, StoreError>) {
+    match result {
+        Err(StoreError::Backend(message)) => {
+            assert!(
+                message.contains("newer Trellis"),
+                "unclear message: {message}"
+            );
+            assert!(
+                message.contains(&FUTURE_VERSION.to_string()),
+                "message names the migration: {message}"
+            );
+        }
+        other => panic!("a database from a newer Trellis must be refused, got {other:?}"),
+    }
+}
+
+/// Writes some of everything through the port, as an older Trellis would have.
+async fn write_some_rows<S: Store>(store: &S) -> i64 {
+    let team = store.ensure_team("Platform", &system(1)).await.unwrap();
+    let new = trellis_store::NewPerson {
+        team_id: Some(team.id),
+        ..new_person("ann@example.com", "Ann")
+    };
+    let ann = store.create_person(new, &system(2)).await.unwrap();
+    let framework = NewFrameworkVersion {
+        framework_id: "starter".into(),
+        version: "1.0.0".into(),
+        name: "Starter".into(),
+        content: json!({ "b": 1, "a": 2 }),
+    };
+    store
+        .publish_framework(framework, &by(ann.id, 3))
+        .await
+        .unwrap();
+    ann.id
+}
+
+async fn assert_rows_kept<S: Store>(store: &S, ann: i64) {
+    assert_eq!(store.person(ann).await.unwrap().email, "ann@example.com");
+    assert_eq!(store.teams().await.unwrap().len(), 1);
+    let current = store.current_framework().await.unwrap().unwrap();
+    assert_eq!(
+        serde_json::to_string(&current.content).unwrap(),
+        r#"{"b":1,"a":2}"#
+    );
+    assert_eq!(
+        store
+            .audit_events(AuditFilter::default())
+            .await
+            .unwrap()
+            .len(),
+        3
+    );
+}
+
+fn audit_event() -> NewAuditEvent {
+    NewAuditEvent {
+        action: "sign-in".into(),
+        target: "person:1".into(),
+        outcome: Outcome::Success,
+        details: json!({}),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// SQLite.
+
+#[tokio::test]
+async fn sqlite_connections_are_durable_and_checked() {
+    fresh_sqlite(|store, path| async move {
+        assert!(path.exists(), "the database file is created when missing");
+        let mut conn = store.pool().acquire().await.unwrap();
+        let journal: String = sqlx::query_scalar("PRAGMA journal_mode")
+            .fetch_one(&mut *conn)
+            .await
+            .unwrap();
+        let synchronous: i64 = sqlx::query_scalar("PRAGMA synchronous")
+            .fetch_one(&mut *conn)
+            .await
+            .unwrap();
+        let foreign_keys: i64 = sqlx::query_scalar("PRAGMA foreign_keys")
+            .fetch_one(&mut *conn)
+            .await
+            .unwrap();
+        let busy: i64 = sqlx::query_scalar("PRAGMA busy_timeout")
+            .fetch_one(&mut *conn)
+            .await
+            .unwrap();
+        assert_eq!(
+            (journal.as_str(), synchronous, foreign_keys),
+            ("wal", 2, 1),
+            "WAL, synchronous=FULL, foreign keys"
+        );
+        assert!(busy >= 1_000, "busy timeout {busy}");
+    })
+    .await;
+
+    // A plain path works as well as a URL.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("plain.db");
+    let store = SqliteStore::connect(path.to_str().unwrap()).await.unwrap();
+    store.migrate().await.unwrap();
+    store.close().await;
+    assert!(path.exists());
+}
+
+#[tokio::test]
+async fn sqlite_audit_log_is_append_only() {
+    on_sqlite(|store| async move {
+        store.append_audit(audit_event(), &system(1)).await.unwrap();
+        let update = sqlx::query("UPDATE audit_events SET action = 'tampered'")
+            .execute(store.pool())
+            .await;
+        let delete = sqlx::query("DELETE FROM audit_events")
+            .execute(store.pool())
+            .await;
+        assert!(update.unwrap_err().to_string().contains("append-only"));
+        assert!(delete.unwrap_err().to_string().contains("append-only"));
+        let events = store.audit_events(AuditFilter::default()).await.unwrap();
+        assert_eq!(events.len(), 1);
+        assert_eq!(events[0].action, "sign-in");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn sqlite_older_database_is_migrated_forward() {
+    fresh_sqlite(|store, path| async move {
+        let migrator = trellis_store_sqlite::migrator();
+        let first = migrator.iter().next().unwrap().version;
+        assert!(migrator.iter().count() >= 2);
+        migrator.run_to(first, store.pool()).await.unwrap();
+        let ann = write_some_rows(&store).await;
+        store.close().await;
+
+        // The next version of Trellis opens it.
+        let store = SqliteStore::connect(path.to_str().unwrap()).await.unwrap();
+        store.migrate().await.unwrap();
+        assert_rows_kept(&store, ann).await;
+        let applied: i64 =
+            sqlx::query_scalar("SELECT count(*) FROM _sqlx_migrations WHERE success")
+                .fetch_one(store.pool())
+                .await
+                .unwrap();
+        assert_eq!(applied, migrator.iter().count() as i64);
+        let update = sqlx::query("UPDATE audit_events SET action = 'tampered'")
+            .execute(store.pool())
+            .await;
+        assert!(
+            update.is_err(),
+            "the later migration (append-only audit log) is in force"
+        );
+        store.migrate().await.unwrap();
+        assert_rows_kept(&store, ann).await;
+        store.close().await;
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn sqlite_newer_database_is_refused() {
+    fresh_sqlite(|store, path| async move {
+        store.migrate().await.unwrap();
+        let ann = write_some_rows(&store).await;
+        sqlx::query(
+            "INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time)
+             VALUES (?, 'from a newer Trellis', TRUE, ?, 0)",
+        )
+        .bind(FUTURE_VERSION)
+        .bind(vec![0_u8; 48])
+        .execute(store.pool())
+        .await
+        .unwrap();
+        assert_refused_as_newer(store.migrate().await);
+        store.close().await;
+
+        let store = SqliteStore::connect(path.to_str().unwrap()).await.unwrap();
+        assert_refused_as_newer(store.migrate().await);
+        assert_rows_kept(&store, ann).await;
+        store.close().await;
+    })
+    .await;
+}
+
+/// Kills (SIGKILL) a process that is writing to a database as fast as it can, then checks that the
+/// database opens, passes `integrity_check` and holds every change the process saw committed.
+#[test]
+fn sqlite_survives_a_kill_mid_write() {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("trellis.db");
+    runtime.block_on(async {
+        let store = SqliteStore::connect(path.to_str().unwrap()).await.unwrap();
+        store.migrate().await.unwrap();
+        store.close().await;
+    });
+
+    let mut child = Command::new(std::env::current_exe().unwrap())
+        .args([
+            "sqlite_crash_writer",
+            "--exact",
+            "--ignored",
+            "--nocapture",
+            "--test-threads=1",
+        ])
+        .env("TRELLIS_CRASH_DB", &path)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut committed = Vec::new();
+    let started = Instant::now();
+    for line in BufReader::new(child.stdout.take().unwrap()).lines() {
+        if let Some(id) = line.unwrap().strip_prefix("committed ") {
+            committed.push(id.parse::<i64>().unwrap());
+        }
+        if committed.len() >= 150 || started.elapsed() > Duration::from_secs(60) {
+            break;
+        }
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(
+        committed.len() >= 150,
+        "the writer committed only {} changes",
+        committed.len()
+    );
+
+    runtime.block_on(async {
+        let store = SqliteStore::connect(path.to_str().unwrap()).await.unwrap();
+        let check: String = sqlx::query_scalar("PRAGMA integrity_check")
+            .fetch_one(store.pool())
+            .await
+            .unwrap();
+        assert_eq!(check, "ok");
+        store.migrate().await.unwrap();
+        for &id in &committed {
+            let person = store.person(id).await.unwrap();
+            assert_eq!(
+                person.revision, 2,
+                "both transactions of person {id} are there"
+            );
+        }
+        let audited = store
+            .audit_events(AuditFilter {
+                action_prefix: Some("person.".into()),
+                ..AuditFilter::default()
+            })
+            .await
+            .unwrap();
+        for &id in &committed {
+            let target = format!("person:{id}");
+            assert_eq!(
+                audited.iter().filter(|e| e.target == target).count(),
+                2,
+                "{target} is audited"
+            );
+        }
+        // And it takes new writes.
+        store
+            .create_person(new_person("after@example.com", "After"), &system(1))
+            .await
+            .unwrap();
+        store.close().await;
+    });
+}
+
+/// The writer process of `sqlite_survives_a_kill_mid_write`: creates and updates people in two
+/// concurrent tasks, printing each id once its transactions have committed, until it is killed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "the child process of sqlite_survives_a_kill_mid_write"]
+async fn sqlite_crash_writer() {
+    let Ok(path) = std::env::var("TRELLIS_CRASH_DB") else {
+        return;
+    };
+    let store = SqliteStore::connect(&path).await.unwrap();
+    let mut writers = tokio::task::JoinSet::new();
+    for writer in 0..2 {
+        let store = store.clone();
+        writers.spawn(async move {
+            for i in 0.. {
+                let new = new_person(
+                    &format!("w{writer}-{i}@example.com"),
+                    &format!("Writer {writer} {i}"),
+                );
+                let person = store.create_person(new, &system(i)).await.unwrap();
+                let update = PersonUpdate {
+                    role_level: Some(Some("x/y".into())),
+                    ..Default::default()
+                };
+                store
+                    .update_person(person.id, update, &system(i))
+                    .await
+                    .unwrap();
+                println!("committed {}", person.id);
+            }
+        });
+    }
+    writers.join_next().await.unwrap().unwrap();
+}
+
+// ---------------------------------------------------------------------------------------------
+// PostgreSQL.
+
+#[tokio::test]
+async fn postgres_audit_log_is_append_only() {
+    on_postgres(|store| async move {
+        store.append_audit(audit_event(), &system(1)).await.unwrap();
+        for statement in [
+            "UPDATE audit_events SET action = 'tampered'",
+            "DELETE FROM audit_events",
+            "TRUNCATE audit_events",
+        ] {
+            let refused = sqlx::query(statement)
+                .execute(store.pool())
+                .await
+                .unwrap_err();
+            assert!(
+                refused.to_string().contains("append-only"),
+                "{statement}: {refused}"
+            );
+        }
+        let events = store.audit_events(AuditFilter::default()).await.unwrap();
+        assert_eq!(events.len(), 1);
+        assert_eq!(events[0].action, "sign-in");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn postgres_older_database_is_migrated_forward() {
+    fresh_postgres(|store, options| async move {
+        let migrator = trellis_store_postgres::migrator();
+        let first = migrator.iter().next().unwrap().version;
+        assert!(migrator.iter().count() >= 2);
+        migrator.run_to(first, store.pool()).await.unwrap();
+        let ann = write_some_rows(&store).await;
+        store.close().await;
+
+        let store = PgStore::connect_with(options).await.unwrap();
+        store.migrate().await.unwrap();
+        assert_rows_kept(&store, ann).await;
+        let applied: i64 =
+            sqlx::query_scalar("SELECT count(*) FROM _sqlx_migrations WHERE success")
+                .fetch_one(store.pool())
+                .await
+                .unwrap();
+        assert_eq!(applied, migrator.iter().count() as i64);
+        let update = sqlx::query("UPDATE audit_events SET action = 'tampered'")
+            .execute(store.pool())
+            .await;
+        assert!(
+            update.is_err(),
+            "the later migration (append-only audit log) is in force"
+        );
+        store.migrate().await.unwrap();
+        assert_rows_kept(&store, ann).await;
+        store.close().await;
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn postgres_newer_database_is_refused() {
+    fresh_postgres(|store, options| async move {
+        store.migrate().await.unwrap();
+        let ann = write_some_rows(&store).await;
+        sqlx::query(
+            "INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time)
+             VALUES ($1, 'from a newer Trellis', TRUE, $2, 0)",
+        )
+        .bind(FUTURE_VERSION)
+        .bind(vec![0_u8; 48])
+        .execute(store.pool())
+        .await
+        .unwrap();
+        assert_refused_as_newer(store.migrate().await);
+        store.close().await;
+
+        let store = PgStore::connect_with(options).await.unwrap();
+        assert_refused_as_newer(store.migrate().await);
+        assert_rows_kept(&store, ann).await;
+        store.close().await;
+    })
+    .await;
+}

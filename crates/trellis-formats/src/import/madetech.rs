@@ -1,17 +1,410 @@
-//! Importer: Made Tech role profiles.
+//! Importer: Made Tech handbook role profiles (`madetech`), like
+//! `madetech-principal-product-manager.md`. One profile (file) is one role level.
+//!
+//! - Title: `# Principal Product Manager (SFIA Level 6)`. When the title gives no SFIA level, the role
+//!   prefix does, by Made Tech's own scheme: Academy 1, Associate 2, Mid 3, Senior 4, Lead 5,
+//!   Principal 6, Director 7. The level becomes a mapping `{source: sfia, level: N}`, never a
+//!   requirement: Made Tech levels and other frameworks' levels are related only by explicit mappings.
+//!   A title and prefix that disagree are reported; the title wins.
+//! - Track: the title without its prefix ("Product Manager"), so several profiles of one discipline
+//!   form one track, ordered by level.
+//! - The text before the first `##` is the summary; each `##`/`###` section is a responsibility group
+//!   (group = heading, items = its bullets and paragraphs). A line ending in `:` that introduces a list
+//!   is reported as skipped rather than made an item. Empty sections are reported, not imported.
+//! - Links (to DDaT and SFIA pages) are kept as text, `label (url)`. Competencies are links to other
+//!   frameworks, not skill levels, so no skill requirements are imported; the report says so.
+//!
+//! Provenance: the handbook states no licence in its pages (and we found none published with it), so
+//! its source is recorded with licence "unknown — check before publishing" and `redistributable:
+//! false`. That is the safe default: copying a company's text without a licence is the publisher's
+//! risk, and marking it lets `trellis build` and reviewers see that it needs checking first.
 
-use trellis_model::Framework;
+use indexmap::IndexMap;
+use trellis_model::{
+    Framework, LevelId, LevelMapping, ResponsibilityGroup, RoleLevel, Source, Track,
+};
 
+use super::markdown_util::{
+    self as md, Line, bullet, canonical_order, flatten_links, heading, is_rule, sfia_scale,
+    sfia_source,
+};
 use super::{ImportError, ImportOptions, ImportReport, Input};
+use crate::write::slug;
+
+const HINT: &str = "is this a Made Tech role profile like madetech-principal-product-manager.md?";
+
+/// Made Tech's title prefixes and the SFIA level each stands for.
+pub const PREFIXES: [(&str, u32); 7] = [
+    ("academy", 1),
+    ("associate", 2),
+    ("mid", 3),
+    ("senior", 4),
+    ("lead", 5),
+    ("principal", 6),
+    ("director", 7),
+];
+
+fn madetech_source() -> Source {
+    Source {
+        id: "madetech".into(),
+        name: "Made Tech handbook".into(),
+        version: None,
+        licence: Some("unknown — check before publishing".into()),
+        attribution: Some("Made Tech handbook".into()),
+        url: Some("https://github.com/madetech/handbook".into()),
+        redistributable: false,
+        level_scale: None,
+    }
+}
+
+struct Profile {
+    file: String,
+    line: usize,
+    track: String,
+    level: RoleLevel,
+    sfia: Option<u32>,
+    sfia_version: Option<String>,
+}
+
+/// `Title (SFIA Level N)` → (title, N).
+fn split_title(title: &str) -> (String, Option<u32>) {
+    if let Some((before, inner)) = title.trim().rsplit_once('(')
+        && let Some(inner) = inner.strip_suffix(')')
+    {
+        let lower = inner.trim().to_lowercase();
+        if let Some(n) = lower
+            .strip_prefix("sfia level")
+            .and_then(|n| n.trim().parse().ok())
+        {
+            return (before.trim().to_owned(), Some(n));
+        }
+    }
+    (title.trim().to_owned(), None)
+}
+
+fn looks_like_other_format(lines: &[Line]) -> Option<&'static str> {
+    let first = lines.iter().find(|l| !l.text.trim().is_empty())?;
+    if first.text.trim() == "---"
+        && lines
+            .iter()
+            .any(|l| l.text.starts_with("topics:") || l.text.starts_with("levels:"))
+    {
+        return Some("it starts with YAML front matter like a Monzo framework file; use `monzo`");
+    }
+    if lines.iter().any(|l| {
+        l.text.contains("**Career Path:**") || heading(&l.text) == Some((2, "Required SFIA Skills"))
+    }) {
+        return Some("it looks like a generated SFIA framework page; use `sfia-pages`");
+    }
+    None
+}
+
+fn parse(input: &Input, report: &mut ImportReport) -> Result<Profile, ImportError> {
+    let file = input.name();
+    let text = super::text(input)?;
+    let lines = md::lines(text, report, &file);
+    if let Some(why) = looks_like_other_format(&lines) {
+        return Err(ImportError::invalid(
+            &file,
+            None,
+            format!("not a Made Tech role profile: {why}"),
+        ));
+    }
+    let Some((title_index, raw_title)) =
+        lines
+            .iter()
+            .enumerate()
+            .find_map(|(i, l)| match heading(&l.text) {
+                Some((1, t)) if !t.is_empty() => Some((i, t)),
+                _ => None,
+            })
+    else {
+        return Err(ImportError::invalid(
+            &file,
+            None,
+            format!("no `# Title` heading; {HINT}"),
+        ));
+    };
+    let title_line = lines.get(title_index).map_or(1, |l| l.no);
+    let (title, explicit) = split_title(raw_title);
+    let first_word = title.split_whitespace().next().unwrap_or("").to_lowercase();
+    let prefix = PREFIXES
+        .iter()
+        .find(|(p, _)| *p == first_word)
+        .map(|(_, n)| *n);
+    let track = match prefix {
+        Some(_) => title
+            .split_once(char::is_whitespace)
+            .map_or(title.as_str(), |(_, rest)| rest.trim())
+            .to_owned(),
+        None => title.clone(),
+    };
+    let track = if track.is_empty() {
+        title.clone()
+    } else {
+        track
+    };
+    let sfia = match (explicit, prefix) {
+        (Some(n), Some(p)) if n != p => {
+            report.warn(
+                "level-mismatch",
+                format!(
+                    "the title says SFIA level {n}, but the prefix `{first_word}` stands for level {p} in Made Tech's scheme; level {n} was used"
+                ),
+                &file,
+                Some(title_line),
+            );
+            Some(n)
+        }
+        (Some(n), _) | (None, Some(n)) => Some(n),
+        (None, None) => {
+            report.warn(
+                "missing-levels",
+                "the title gives no SFIA level and starts with no known prefix (Academy, Associate, Mid, Senior, Lead, Principal, Director); imported without a level mapping",
+                &file,
+                Some(title_line),
+            );
+            None
+        }
+    };
+    let sfia = match sfia {
+        Some(n) if !(1..=7).contains(&n) => {
+            report.warn(
+                "undefined-level",
+                format!("SFIA level {n} does not exist (levels run from 1 to 7); imported without a level mapping"),
+                &file,
+                Some(title_line),
+            );
+            None
+        }
+        other => other,
+    };
+
+    let body = lines.get(title_index + 1..).unwrap_or(&[]);
+    let first_section = body
+        .iter()
+        .position(|l| heading(&l.text).is_some())
+        .unwrap_or(body.len());
+    let intro: Vec<String> = body
+        .get(..first_section)
+        .unwrap_or(&[])
+        .iter()
+        .filter(|l| !is_rule(&l.text))
+        .map(|l| match bullet(&l.text) {
+            Some(item) => format!("- {}", flatten_links(item).0),
+            None => flatten_links(l.text.trim()).0,
+        })
+        .collect();
+    let intro_refs: Vec<&str> = intro.iter().map(String::as_str).collect();
+    let summary = md::join_block(&intro_refs);
+
+    let mut all_links = Vec::new();
+    let mut groups = Vec::new();
+    let mut competencies = false;
+    let rest = body.get(first_section..).unwrap_or(&[]);
+    let starts: Vec<usize> = rest
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| heading(&l.text).is_some())
+        .map(|(i, _)| i)
+        .collect();
+    for (k, &start) in starts.iter().enumerate() {
+        let end = starts.get(k + 1).copied().unwrap_or(rest.len());
+        let Some(head) = rest.get(start) else {
+            continue;
+        };
+        let name = heading(&head.text).map_or("", |(_, t)| t).to_owned();
+        competencies |= name.to_lowercase().contains("competenc");
+        let section = rest.get(start + 1..end).unwrap_or(&[]);
+        let items = items(section, &file, report, &mut all_links);
+        if items.is_empty() {
+            if name.is_empty() {
+                continue;
+            }
+            report.warn(
+                "empty-section",
+                format!("section \"{name}\" is empty; not imported"),
+                &file,
+                Some(head.no),
+            );
+            continue;
+        }
+        let group = if name.is_empty() {
+            "Responsibilities".to_owned()
+        } else {
+            name
+        };
+        groups.push(ResponsibilityGroup { group, items });
+    }
+    if competencies || !all_links.is_empty() {
+        let labels: Vec<String> = all_links
+            .iter()
+            .map(|l: &md::Link| format!("\"{}\"", l.label))
+            .collect();
+        report.skip(
+            "skill requirements",
+            if labels.is_empty() {
+                "the profile names its competencies without skill levels, so no skill requirements were imported".to_owned()
+            } else {
+                format!(
+                    "the competencies are links to other frameworks' pages ({}), kept as text, not skill levels; no skill requirements were imported",
+                    labels.join(", ")
+                )
+            },
+            &file,
+            None,
+        );
+    }
+    let sfia_version = all_links.iter().find_map(|l| {
+        let rest = l.href.split_once("sfia-online.org/en/sfia-")?.1;
+        let v: String = rest.chars().take_while(char::is_ascii_digit).collect();
+        (!v.is_empty()).then_some(v)
+    });
+
+    let mut level = RoleLevel {
+        id: slug(&title),
+        title,
+        summary,
+        responsibilities: groups,
+        ..RoleLevel::default()
+    };
+    if let Some(n) = sfia {
+        level.mappings.push(LevelMapping {
+            source: "sfia".into(),
+            level: LevelId(n.to_string()),
+            note: None,
+        });
+    }
+    Ok(Profile {
+        file,
+        line: title_line,
+        track,
+        level,
+        sfia,
+        sfia_version,
+    })
+}
+
+/// The items of one section: bullets, and paragraphs (lines joined). A paragraph line ending in `:`
+/// introduces what follows and is reported, not imported.
+fn items(
+    section: &[Line],
+    file: &str,
+    report: &mut ImportReport,
+    links: &mut Vec<md::Link>,
+) -> Vec<String> {
+    let mut items: Vec<String> = Vec::new();
+    let mut paragraph: Vec<&str> = Vec::new();
+    let mut last_was_bullet = false;
+    let flush = |paragraph: &mut Vec<&str>, items: &mut Vec<String>| {
+        if !paragraph.is_empty() {
+            items.push(paragraph.join(" "));
+            paragraph.clear();
+        }
+    };
+    for line in section {
+        let raw = line.text.as_str();
+        if raw.trim().is_empty() || is_rule(raw) {
+            flush(&mut paragraph, &mut items);
+            last_was_bullet = false;
+            continue;
+        }
+        if let Some(item) = bullet(raw) {
+            flush(&mut paragraph, &mut items);
+            if !item.is_empty() {
+                items.push(item.to_owned());
+            }
+            last_was_bullet = !item.is_empty();
+            continue;
+        }
+        if last_was_bullet && raw.starts_with([' ', '\t']) {
+            if let Some(last) = items.last_mut() {
+                last.push(' ');
+                last.push_str(raw.trim());
+            }
+            continue;
+        }
+        last_was_bullet = false;
+        let text = raw.trim();
+        if text.ends_with(':') {
+            flush(&mut paragraph, &mut items);
+            report.skip(
+                format!("lead-in \"{text}\""),
+                "it introduces the list that follows; the list items are imported",
+                file,
+                Some(line.no),
+            );
+            continue;
+        }
+        paragraph.push(text);
+    }
+    flush(&mut paragraph, &mut items);
+    items
+        .into_iter()
+        .map(|item| {
+            let (text, found) = flatten_links(&item);
+            links.extend(found);
+            text
+        })
+        .collect()
+}
 
 pub fn import(
     inputs: &[Input],
-    _options: &ImportOptions,
-    _report: &mut ImportReport,
+    options: &ImportOptions,
+    report: &mut ImportReport,
 ) -> Result<Framework, ImportError> {
-    Err(ImportError::invalid(
-        &inputs[0].name(),
-        None,
-        "this importer is not written yet",
-    ))
+    if inputs.is_empty() {
+        return Err(ImportError::NoInput);
+    }
+    let mut profiles = Vec::new();
+    for input in inputs {
+        profiles.push(parse(input, report)?);
+    }
+    let mut fw = md::framework(options, "Made Tech roles");
+    fw.sources.push(madetech_source());
+    if profiles.iter().any(|p| p.sfia.is_some()) {
+        let version = profiles.iter().find_map(|p| p.sfia_version.clone());
+        fw.sources.push(sfia_source(version.as_deref()));
+        fw.scales.push(sfia_scale());
+    }
+    let mut tracks: IndexMap<String, (Track, Vec<Option<u32>>)> = IndexMap::new();
+    for profile in profiles {
+        let id = slug(&profile.track);
+        let (track, levels) = tracks.entry(id.clone()).or_insert_with(|| {
+            (
+                Track {
+                    id,
+                    name: profile.track.clone(),
+                    description: None,
+                    cumulative: true,
+                    levels: Vec::new(),
+                },
+                Vec::new(),
+            )
+        });
+        if track.levels.iter().any(|l| l.id == profile.level.id) {
+            report.skip(
+                format!("role level \"{}\"", profile.level.title),
+                format!(
+                    "another input already gives `{}/{}`",
+                    track.id, profile.level.id
+                ),
+                &profile.file,
+                Some(profile.line),
+            );
+            continue;
+        }
+        track.levels.push(profile.level);
+        levels.push(profile.sfia);
+    }
+    for (mut track, levels) in tracks.into_values() {
+        let mut paired: Vec<(Option<u32>, RoleLevel)> =
+            levels.into_iter().zip(track.levels).collect();
+        paired.sort_by_key(|(n, _)| n.unwrap_or(u32::MAX));
+        track.levels = paired.into_iter().map(|(_, l)| l).collect();
+        fw.tracks.push(track);
+    }
+    canonical_order(&mut fw);
+    Ok(fw)
 }

@@ -12,13 +12,16 @@ use serde::Serialize;
 use trellis_model::Framework;
 
 pub mod blueprint;
+pub mod csv_table;
 pub mod ddat;
 pub mod ddat_text;
 pub mod detect;
 pub mod madetech;
+pub mod markdown_util;
 pub mod monzo;
 pub mod sfia;
 pub mod sfia_pages;
+pub mod xlsx;
 
 /// One input file, already read.
 #[derive(Debug, Clone)]

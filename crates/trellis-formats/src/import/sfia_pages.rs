@@ -1,17 +1,971 @@
-//! Importer: generated SFIA framework pages.
+//! Importer: role pages generated from the SFIA skills spreadsheet (`sfia-pages`), one page per role
+//! level, like `sfia-framework-level-5-senior-product-manager.md`.
+//!
+//! Layout read: `# Title`; `**Level N** | **Career Path:** X`; `## Framework Overview` (generic text the
+//! generator repeats on every page: skipped, and scanned for template leaks); `## Role Overview` with
+//! `**Scope Summary:**`; `## Required SFIA Skills` with one `### Skill name (CODE)` per skill, each with
+//! `**SFIA Reference:**`, `**Category:** … | **Subcategory:** …`, `**Overall Description:**`,
+//! `**Guidance Notes:**` and `**Level N Attainment:**`; `## Navigation` with previous/next links.
+//!
+//! What it builds:
+//! - one role level per page (id from the title), in the track named by its career path, role levels
+//!   sorted by level; `scope` is the scope summary, `summary` the rest of the role overview;
+//! - one skill per SFIA code on the SFIA responsibility scale, merged over all pages (the union of the
+//!   attainment texts); SFIA text is attributed to the `sfia` source, which is not redistributable;
+//! - a requirement per skill at the page's level, `important`, and a mapping to SFIA level N;
+//! - previous/next links when the linked page is among the inputs (even in another track), with both
+//!   ends made to agree; links to pages not given are reported as skipped.
+//!
+//! Defects reported: template leaks (engineering text on a product page), mojibake, attainment at a
+//! level other than the page's, skills without attainment text, links that contradict each other.
 
-use trellis_model::Framework;
+use std::collections::{HashMap, HashSet};
 
+use indexmap::IndexMap;
+use trellis_model::{
+    Framework, Importance, LevelId, LevelMapping, Requirement, RoleLevel, Skill, Source, Track,
+    role_level_id,
+};
+
+use super::markdown_util::{
+    self as md, Line, SFIA_SCALE, bold_field, bullet, canonical_order, heading, is_rule,
+    join_block, leak, sfia_scale, sfia_source, shorten, title_words,
+};
 use super::{ImportError, ImportOptions, ImportReport, Input};
+use crate::write::slug;
+
+const HINT: &str =
+    "is this a page generated like sfia-framework-level-5-senior-product-manager.md?";
+
+/// The source entry for the generated pages themselves (titles, role overviews, navigation). Their
+/// licence is not stated in the pages, so they are marked not redistributable until someone checks.
+fn pages_source() -> Source {
+    Source {
+        id: "sfia-pages".into(),
+        name: "Generated SFIA framework pages".into(),
+        version: None,
+        licence: Some("unknown — check before publishing".into()),
+        attribution: None,
+        url: None,
+        redistributable: false,
+        level_scale: None,
+    }
+}
+
+#[derive(Debug, Default)]
+struct PageSkill {
+    code: String,
+    name: String,
+    line: usize,
+    url: Option<String>,
+    category: Option<String>,
+    subcategory: Option<String>,
+    description: Option<String>,
+    guidance: Option<String>,
+    /// Level, text and line of the `**Level N Attainment:**` block.
+    attainment: Option<(u32, String, usize)>,
+}
+
+#[derive(Debug)]
+struct Nav {
+    title: String,
+    href: String,
+    line: usize,
+}
+
+#[derive(Debug)]
+struct Page {
+    file: String,
+    file_name: String,
+    title: String,
+    /// The level as written.
+    level: u32,
+    level_line: usize,
+    track: String,
+    scope: Option<String>,
+    summary: Option<(String, usize)>,
+    skills: Vec<PageSkill>,
+    previous: Option<Nav>,
+    next: Option<Nav>,
+    overview: Vec<(String, usize)>,
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Field {
+    None,
+    Description,
+    Guidance,
+    Attainment(u32),
+    Other,
+}
+
+/// The level number of `**Level N**` or `**Level:** N`.
+fn level_of(part: &str) -> Option<u32> {
+    let part = part.trim();
+    if let Some(n) = part
+        .strip_prefix("**Level ")
+        .and_then(|r| r.strip_suffix("**"))
+    {
+        return n.trim().parse().ok();
+    }
+    match bold_field(part) {
+        Some((label, value)) if label.eq_ignore_ascii_case("level") => value.parse().ok(),
+        _ => None,
+    }
+}
+
+/// `Name (CODE)` → (name, code).
+fn name_and_code(text: &str) -> Option<(&str, &str)> {
+    let (name, rest) = text.trim().rsplit_once('(')?;
+    let code = rest.strip_suffix(')')?.trim();
+    let valid =
+        !code.is_empty() && code.len() <= 12 && code.chars().all(|c| c.is_ascii_alphanumeric());
+    (valid && !name.trim().is_empty()).then_some((name.trim(), code))
+}
+
+fn parse(input: &Input, report: &mut ImportReport) -> Result<Page, ImportError> {
+    let file = input.name();
+    let text = super::text(input)?;
+    let lines = md::lines(text, report, &file);
+
+    let Some((title_index, title)) =
+        lines
+            .iter()
+            .enumerate()
+            .find_map(|(i, l)| match heading(&l.text) {
+                Some((1, t)) if !t.is_empty() => Some((i, t.to_owned())),
+                _ => None,
+            })
+    else {
+        return Err(ImportError::invalid(
+            &file,
+            None,
+            format!("no `# Title` heading; {HINT}"),
+        ));
+    };
+    let first_section = lines
+        .iter()
+        .position(|l| matches!(heading(&l.text), Some((2, _))))
+        .unwrap_or(lines.len());
+    let header = lines
+        .get(title_index + 1..first_section.max(title_index + 1))
+        .unwrap_or(&[]);
+
+    let mut level = None;
+    let mut track = None;
+    let mut header_used = HashSet::new();
+    for line in header {
+        let mut used = false;
+        for part in line.text.split('|') {
+            if level.is_none()
+                && let Some(n) = level_of(part)
+            {
+                level = Some((n, line.no));
+                used = true;
+            }
+            if let Some((label, value)) = bold_field(part)
+                && label.eq_ignore_ascii_case("career path")
+                && !value.is_empty()
+                && track.is_none()
+            {
+                track = Some(value.to_owned());
+                used = true;
+            }
+        }
+        if used {
+            header_used.insert(line.no);
+        }
+    }
+    let Some((level, level_line)) = level else {
+        return Err(ImportError::invalid(
+            &file,
+            lines.get(title_index).map(|l| l.no),
+            format!("no `**Level N**` line under the title; {HINT}"),
+        ));
+    };
+    let track = match track {
+        Some(t) => t,
+        None => {
+            report.warn(
+                "missing-track",
+                "no `**Career Path:** X` line; the role level was put in a track named \"Roles\"",
+                &file,
+                Some(level_line),
+            );
+            "Roles".into()
+        }
+    };
+    let stray: Vec<&Line> = header
+        .iter()
+        .filter(|l| !header_used.contains(&l.no) && !l.text.trim().is_empty() && !is_rule(&l.text))
+        .collect();
+    if let Some(first) = stray.first() {
+        report.skip(
+            format!(
+                "text between the title and the first section: \"{}\"",
+                shorten(first.text.trim(), 60)
+            ),
+            "not part of the page layout",
+            &file,
+            Some(first.no),
+        );
+    }
+
+    let mut page = Page {
+        file: file.clone(),
+        file_name: md::file_name(&input.path),
+        title: title.clone(),
+        level,
+        level_line,
+        track,
+        scope: None,
+        summary: None,
+        skills: Vec::new(),
+        previous: None,
+        next: None,
+        overview: Vec::new(),
+    };
+    let sections = split_sections(lines.get(first_section..).unwrap_or(&[]));
+    for (name, line, body) in sections {
+        match name.to_lowercase().as_str() {
+            "framework overview" => {
+                page.overview = body
+                    .iter()
+                    .filter(|l| !l.text.trim().is_empty() && !is_rule(&l.text))
+                    .map(|l| (l.text.clone(), l.no))
+                    .collect();
+                report.skip(
+                    "framework overview",
+                    "generic text the generator repeats on every page, not specific to this role level",
+                    &file,
+                    Some(line),
+                );
+            }
+            "role overview" => role_overview(&mut page, body),
+            "required sfia skills" => skills(&mut page, body, report),
+            "navigation" => navigation(&mut page, body),
+            _ => {
+                if body
+                    .iter()
+                    .any(|l| !l.text.trim().is_empty() && !is_rule(&l.text))
+                {
+                    report.skip(
+                        format!("section \"{name}\""),
+                        "not part of the sfia-pages layout",
+                        &file,
+                        Some(line),
+                    );
+                }
+            }
+        }
+    }
+    Ok(page)
+}
+
+/// `##` sections: name, line and body lines.
+fn split_sections(lines: &[Line]) -> Vec<(String, usize, &[Line])> {
+    let starts: Vec<usize> = lines
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| matches!(heading(&l.text), Some((2, _))))
+        .map(|(i, _)| i)
+        .collect();
+    starts
+        .iter()
+        .enumerate()
+        .filter_map(|(k, &start)| {
+            let end = starts.get(k + 1).copied().unwrap_or(lines.len());
+            let line = lines.get(start)?;
+            let (_, name) = heading(&line.text)?;
+            Some((
+                name.to_owned(),
+                line.no,
+                lines.get(start + 1..end).unwrap_or(&[]),
+            ))
+        })
+        .collect()
+}
+
+fn role_overview(page: &mut Page, body: &[Line]) {
+    let mut scope: Vec<&str> = Vec::new();
+    let mut summary: Vec<&str> = Vec::new();
+    let mut summary_line = None;
+    let mut in_scope = false;
+    for line in body {
+        if is_rule(&line.text) {
+            in_scope = false;
+            continue;
+        }
+        if let Some((label, value)) = bold_field(&line.text)
+            && label.eq_ignore_ascii_case("scope summary")
+        {
+            scope.push(value);
+            in_scope = true;
+            continue;
+        }
+        if line.text.trim().is_empty() {
+            in_scope = false;
+            summary.push("");
+            continue;
+        }
+        if in_scope {
+            scope.push(&line.text);
+        } else {
+            summary_line.get_or_insert(line.no);
+            summary.push(&line.text);
+        }
+    }
+    page.scope = join_block(&scope);
+    page.summary = join_block(&summary).zip(summary_line);
+}
+
+fn skills(page: &mut Page, body: &[Line], report: &mut ImportReport) {
+    let file = page.file.clone();
+    let mut current: Option<PageSkill> = None;
+    let mut field = Field::None;
+    let mut buffer: Vec<&str> = Vec::new();
+    let mut buffer_line = 0;
+
+    fn flush(skill: &mut Option<PageSkill>, field: Field, buffer: &mut Vec<&str>, line: usize) {
+        let text = join_block(buffer);
+        buffer.clear();
+        let (Some(skill), Some(text)) = (skill.as_mut(), text) else {
+            return;
+        };
+        match field {
+            Field::Description => skill.description = Some(text),
+            Field::Guidance => skill.guidance = Some(text),
+            Field::Attainment(n) => skill.attainment = Some((n, text, line)),
+            Field::None | Field::Other => {}
+        }
+    }
+
+    for line in body {
+        if let Some((depth, text)) = heading(&line.text) {
+            flush(&mut current, field, &mut buffer, buffer_line);
+            field = Field::None;
+            if let Some(done) = current.take() {
+                page.skills.push(done);
+            }
+            if depth == 3 {
+                match name_and_code(text) {
+                    Some((name, code)) => {
+                        current = Some(PageSkill {
+                            code: code.to_uppercase(),
+                            name: name.to_owned(),
+                            line: line.no,
+                            ..PageSkill::default()
+                        })
+                    }
+                    None => report.skip(
+                        format!("skill \"{text}\""),
+                        "its heading has no SFIA code in brackets, e.g. `### Product management (PROD)`",
+                        &file,
+                        Some(line.no),
+                    ),
+                }
+            }
+            continue;
+        }
+        if current.is_none() {
+            continue;
+        }
+        if is_rule(&line.text) {
+            flush(&mut current, field, &mut buffer, buffer_line);
+            field = Field::None;
+            continue;
+        }
+        if line.text.contains("**Category:**") || line.text.contains("**Subcategory:**") {
+            for part in line.text.split('|') {
+                if let (Some((label, value)), Some(skill)) = (bold_field(part), current.as_mut())
+                    && !value.is_empty()
+                {
+                    match label.to_lowercase().as_str() {
+                        "category" => skill.category = Some(value.to_owned()),
+                        "subcategory" => skill.subcategory = Some(value.to_owned()),
+                        _ => {}
+                    }
+                }
+            }
+            continue;
+        }
+        if let Some((label, value)) = bold_field(&line.text) {
+            let lower = label.to_lowercase();
+            let next = if lower == "sfia reference" {
+                if let Some(skill) = current.as_mut() {
+                    let url = md::links(value)
+                        .into_iter()
+                        .next()
+                        .map(|l| l.href)
+                        .unwrap_or_else(|| value.to_owned());
+                    skill.url = (!url.is_empty()).then_some(url);
+                }
+                Some(Field::None)
+            } else if lower == "overall description" {
+                Some(Field::Description)
+            } else if lower == "guidance notes" {
+                Some(Field::Guidance)
+            } else {
+                lower
+                    .strip_prefix("level ")
+                    .and_then(|r| r.strip_suffix(" attainment"))
+                    .and_then(|n| n.trim().parse::<u32>().ok())
+                    .map(Field::Attainment)
+            };
+            if let Some(next) = next {
+                flush(&mut current, field, &mut buffer, buffer_line);
+                field = next;
+                buffer_line = line.no;
+                if !value.is_empty() && next != Field::None {
+                    buffer.push(value);
+                }
+                continue;
+            }
+        }
+        if field == Field::None && !line.text.trim().is_empty() {
+            report.skip(
+                format!("text \"{}\"", shorten(line.text.trim(), 60)),
+                "outside the labelled parts of a skill",
+                &file,
+                Some(line.no),
+            );
+            field = Field::Other;
+            continue;
+        }
+        if buffer.is_empty() && !line.text.trim().is_empty() {
+            buffer_line = line.no;
+        }
+        buffer.push(&line.text);
+    }
+    flush(&mut current, field, &mut buffer, buffer_line);
+    if let Some(done) = current.take() {
+        page.skills.push(done);
+    }
+}
+
+fn navigation(page: &mut Page, body: &[Line]) {
+    for line in body {
+        for link in md::links(&line.text) {
+            let label = link.label.trim();
+            let target = |prefix: &str| {
+                let lower = label.to_lowercase();
+                lower
+                    .strip_prefix(prefix)
+                    .map(|_| label.get(prefix.len()..).unwrap_or("").trim().to_owned())
+            };
+            if let Some(title) = target("previous:") {
+                page.previous.get_or_insert(Nav {
+                    title,
+                    href: link.href.clone(),
+                    line: line.no,
+                });
+            } else if let Some(title) = target("next:") {
+                page.next.get_or_insert(Nav {
+                    title,
+                    href: link.href.clone(),
+                    line: line.no,
+                });
+            }
+        }
+    }
+}
+
+/// The SFIA version named by a skill URL such as `https://sfia-online.org/en/skillcode/9/PROD`.
+fn sfia_version(pages: &[Page]) -> Option<String> {
+    pages
+        .iter()
+        .flat_map(|p| &p.skills)
+        .filter_map(|s| s.url.as_deref())
+        .find_map(|url| {
+            let rest = url.split_once("/skillcode/")?.1;
+            let version = rest.split('/').next()?;
+            (!version.is_empty() && version.chars().all(|c| c.is_ascii_digit()))
+                .then(|| version.to_owned())
+        })
+}
 
 pub fn import(
     inputs: &[Input],
-    _options: &ImportOptions,
-    _report: &mut ImportReport,
+    options: &ImportOptions,
+    report: &mut ImportReport,
 ) -> Result<Framework, ImportError> {
-    Err(ImportError::invalid(
-        &inputs[0].name(),
-        None,
-        "this importer is not written yet",
-    ))
+    if inputs.is_empty() {
+        return Err(ImportError::NoInput);
+    }
+    let mut pages = Vec::new();
+    for input in inputs {
+        pages.push(parse(input, report)?);
+    }
+
+    let mut fw = md::framework(options, "SFIA role pages");
+    fw.sources = vec![sfia_source(sfia_version(&pages).as_deref()), pages_source()];
+    fw.scales = vec![sfia_scale()];
+
+    // Skills: the union over all pages.
+    let mut skills: IndexMap<String, Skill> = IndexMap::new();
+    for page in &pages {
+        for s in &page.skills {
+            let skill = skills.entry(s.code.clone()).or_insert_with(|| Skill {
+                id: s.code.clone(),
+                name: s.name.clone(),
+                code: Some(s.code.clone()),
+                scale: SFIA_SCALE.into(),
+                category: None,
+                subcategory: None,
+                description: None,
+                guidance: None,
+                source: Some("sfia".into()),
+                url: None,
+                levels: IndexMap::new(),
+            });
+            for (slot, value) in [
+                (&mut skill.category, &s.category),
+                (&mut skill.subcategory, &s.subcategory),
+                (&mut skill.description, &s.description),
+                (&mut skill.guidance, &s.guidance),
+                (&mut skill.url, &s.url),
+            ] {
+                if slot.is_none() {
+                    slot.clone_from(value);
+                }
+            }
+            match &s.attainment {
+                Some((n, text, line)) => {
+                    if !(1..=7).contains(n) {
+                        report.warn(
+                            "undefined-level",
+                            format!(
+                                "{} attainment is given for level {n}; SFIA levels run from 1 to 7",
+                                s.code
+                            ),
+                            &page.file,
+                            Some(*line),
+                        );
+                    } else if let Some(existing) = skill.levels.get(n.to_string().as_str()) {
+                        if existing != text {
+                            report.warn(
+                                "conflict",
+                                format!("{} level {n} attainment differs from an earlier page; the first was kept", s.code),
+                                &page.file,
+                                Some(*line),
+                            );
+                        }
+                    } else {
+                        skill.levels.insert(LevelId(n.to_string()), text.clone());
+                    }
+                }
+                None => report.warn(
+                    "empty-section",
+                    format!(
+                        "{} has no `**Level N Attainment:**` text on this page",
+                        s.code
+                    ),
+                    &page.file,
+                    Some(s.line),
+                ),
+            }
+        }
+    }
+    for skill in skills.values_mut() {
+        skill.levels.sort_by(|a, _, b, _| {
+            a.as_str()
+                .parse::<u32>()
+                .unwrap_or(u32::MAX)
+                .cmp(&b.as_str().parse::<u32>().unwrap_or(u32::MAX))
+        });
+    }
+
+    // Role levels, by track.
+    let mut tracks: IndexMap<String, Track> = IndexMap::new();
+    // Page index → full role-level id, for pages that were imported.
+    let mut ids: Vec<Option<String>> = vec![None; pages.len()];
+    let mut order: HashMap<String, (u32, usize)> = HashMap::new();
+    for (index, page) in pages.iter().enumerate() {
+        let track_id = slug(&page.track);
+        let level_id = slug(&page.title);
+        let full = role_level_id(&track_id, &level_id);
+        if let Some(&(_, first)) = order.get(&full) {
+            report.skip(
+                format!("role level \"{}\"", page.title),
+                format!(
+                    "{} already gives a role level with id `{full}`",
+                    pages[first].file
+                ),
+                &page.file,
+                Some(page.level_line),
+            );
+            continue;
+        }
+        order.insert(full.clone(), (page.level, index));
+        ids[index] = Some(full);
+        let in_scale = (1..=7).contains(&page.level);
+        if !in_scale {
+            report.warn(
+                "undefined-level",
+                format!(
+                    "the page is level {}, which is not an SFIA level (1 to 7); imported without requirements or mapping",
+                    page.level
+                ),
+                &page.file,
+                Some(page.level_line),
+            );
+        }
+        let mut level = RoleLevel {
+            id: level_id,
+            title: page.title.clone(),
+            summary: page.summary.as_ref().map(|(s, _)| s.clone()),
+            scope: page.scope.clone(),
+            ..RoleLevel::default()
+        };
+        if in_scale {
+            level.mappings.push(LevelMapping {
+                source: "sfia".into(),
+                level: LevelId(page.level.to_string()),
+                note: None,
+            });
+            requirements(page, &mut level, &skills, report);
+        }
+        tracks
+            .entry(track_id.clone())
+            .or_insert_with(|| Track {
+                id: track_id,
+                name: page.track.clone(),
+                description: None,
+                cumulative: true,
+                levels: Vec::new(),
+            })
+            .levels
+            .push(level);
+    }
+    for track in tracks.values_mut() {
+        track.levels.sort_by_key(|l| {
+            order
+                .get(&role_level_id(&track.id, &l.id))
+                .map(|o| o.0)
+                .unwrap_or(u32::MAX)
+        });
+        mark_regressions(track, report, &pages, &order);
+    }
+    fw.skills = skills.into_values().collect();
+    fw.tracks = tracks.into_values().collect();
+
+    link(&mut fw, &pages, &ids, report);
+    template_leaks(&fw, &pages, &ids, report);
+    canonical_order(&mut fw);
+    Ok(fw)
+}
+
+fn requirements(
+    page: &Page,
+    level: &mut RoleLevel,
+    skills: &IndexMap<String, Skill>,
+    report: &mut ImportReport,
+) {
+    for s in &page.skills {
+        if level.requirements.iter().any(|r| r.skill == s.code) {
+            report.skip(
+                format!("second requirement of {}", s.code),
+                "the page lists the skill twice",
+                &page.file,
+                Some(s.line),
+            );
+            continue;
+        }
+        let mut at = page.level;
+        if let Some((n, _, line)) = &s.attainment
+            && *n != page.level
+            && (1..=7).contains(n)
+        {
+            report.warn(
+                "undefined-level",
+                format!(
+                    "{} is described at level {n} on a level-{} page; it was required at level {n}, as described",
+                    s.code, page.level
+                ),
+                &page.file,
+                Some(*line),
+            );
+            at = *n;
+        }
+        let defined = skills
+            .get(&s.code)
+            .is_some_and(|k| k.levels.is_empty() || k.levels.contains_key(at.to_string().as_str()));
+        if !defined {
+            report.warn(
+                "undefined-level",
+                format!("{} is not described at level {at} in the inputs; the requirement was not imported", s.code),
+                &page.file,
+                Some(s.line),
+            );
+            report.skip(
+                format!("requirement {} at level {at}", s.code),
+                "no attainment text at that level",
+                &page.file,
+                Some(s.line),
+            );
+            continue;
+        }
+        level.requirements.push(Requirement {
+            skill: s.code.clone(),
+            level: LevelId(at.to_string()),
+            importance: Importance::Important,
+            regression_reason: None,
+        });
+    }
+}
+
+/// A level that requires less than an earlier level of its track is stated by the source, so the
+/// regression is made explicit (with a warning) rather than silently raised.
+fn mark_regressions(
+    track: &mut Track,
+    report: &mut ImportReport,
+    pages: &[Page],
+    order: &HashMap<String, (u32, usize)>,
+) {
+    let mut held: HashMap<String, (u32, String)> = HashMap::new();
+    for level in &mut track.levels {
+        let page = order
+            .get(&role_level_id(&track.id, &level.id))
+            .and_then(|(_, i)| pages.get(*i));
+        for req in &mut level.requirements {
+            let n: u32 = req.level.as_str().parse().unwrap_or(0);
+            if let Some((before, title)) = held.get(&req.skill)
+                && n < *before
+            {
+                req.regression_reason = Some(format!(
+                    "the source page requires level {n}, below level {before} required by {title}"
+                ));
+                if let Some(page) = page {
+                    report.warn(
+                        "regression",
+                        format!("`{}` requires {} at level {n}, below level {before} required by `{title}`", level.title, req.skill),
+                        &page.file,
+                        Some(page.level_line),
+                    );
+                }
+            }
+            held.insert(req.skill.clone(), (n, level.title.clone()));
+        }
+    }
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Dir {
+    Previous,
+    Next,
+}
+
+fn level_mut<'a>(fw: &'a mut Framework, full: &str) -> Option<&'a mut RoleLevel> {
+    let (t, l) = full.split_once('/')?;
+    fw.tracks
+        .iter_mut()
+        .find(|x| x.id == t)?
+        .levels
+        .iter_mut()
+        .find(|x| x.id == l)
+}
+
+/// The previous or next level of `full` within its own track.
+fn implicit(fw: &Framework, full: &str, dir: Dir) -> Option<String> {
+    let (track, index, _) = fw.role_level(full)?;
+    let other = match dir {
+        Dir::Previous => index.checked_sub(1).and_then(|i| track.levels.get(i)),
+        Dir::Next => track.levels.get(index + 1),
+    }?;
+    Some(role_level_id(&track.id, &other.id))
+}
+
+fn target_of(pages: &[Page], ids: &[Option<String>], nav: &Nav) -> Option<String> {
+    let base = nav
+        .href
+        .split(['#', '?'])
+        .next()
+        .unwrap_or("")
+        .rsplit('/')
+        .next()
+        .unwrap_or("");
+    let by_file = (!base.is_empty())
+        .then(|| {
+            pages.iter().position(|p| {
+                p.file_name == base
+                    || p.file_name
+                        .strip_suffix(base)
+                        .is_some_and(|pre| pre.ends_with(['-', '_']))
+            })
+        })
+        .flatten();
+    let index = by_file.or_else(|| {
+        let matches: Vec<usize> = pages
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| p.title.eq_ignore_ascii_case(nav.title.trim()))
+            .map(|(i, _)| i)
+            .collect();
+        (matches.len() == 1).then(|| matches[0])
+    })?;
+    ids.get(index).cloned().flatten()
+}
+
+/// Keeps navigation links whose target is among the inputs, then makes both ends agree: a link that
+/// the other end contradicts is dropped and reported; an end with no opinion is made to link back.
+fn link(fw: &mut Framework, pages: &[Page], ids: &[Option<String>], report: &mut ImportReport) {
+    let mut links: Vec<(String, Dir, String, &Page, usize)> = Vec::new();
+    for (page, id) in pages.iter().zip(ids) {
+        let Some(id) = id else { continue };
+        for (dir, nav, word) in [
+            (Dir::Previous, &page.previous, "previous"),
+            (Dir::Next, &page.next, "next"),
+        ] {
+            let Some(nav) = nav else { continue };
+            match target_of(pages, ids, nav) {
+                Some(target) if target == *id => report.skip(
+                    format!("{word} level link"),
+                    "it points at the page itself",
+                    &page.file,
+                    Some(nav.line),
+                ),
+                Some(target) => links.push((id.clone(), dir, target, page, nav.line)),
+                None => report.skip(
+                    format!("{word} level link to \"{}\"", nav.title),
+                    format!("{word} level '{}' is not among the inputs", nav.title),
+                    &page.file,
+                    Some(nav.line),
+                ),
+            }
+        }
+    }
+    for (from, dir, target, _, _) in &links {
+        if let Some(level) = level_mut(fw, from) {
+            match dir {
+                Dir::Previous => level.previous = Some(target.clone()),
+                Dir::Next => level.next = Some(target.clone()),
+            }
+        }
+    }
+    for (from, dir, target, page, line) in &links {
+        let back_dir = if *dir == Dir::Next {
+            Dir::Previous
+        } else {
+            Dir::Next
+        };
+        let Some((_, _, other)) = fw.role_level(target) else {
+            continue;
+        };
+        let explicit_back = if back_dir == Dir::Previous {
+            other.previous.clone()
+        } else {
+            other.next.clone()
+        };
+        let word = if *dir == Dir::Next {
+            "next"
+        } else {
+            "previous"
+        };
+        let back_word = if *dir == Dir::Next {
+            "previous"
+        } else {
+            "next"
+        };
+        let conflict = match explicit_back {
+            Some(back) => (back != *from).then_some(back),
+            None => match implicit(fw, target, back_dir) {
+                Some(back) if back != *from => Some(back),
+                Some(_) => None,
+                None => {
+                    if let Some(level) = level_mut(fw, target) {
+                        match back_dir {
+                            Dir::Previous => level.previous = Some(from.clone()),
+                            Dir::Next => level.next = Some(from.clone()),
+                        }
+                    }
+                    None
+                }
+            },
+        };
+        if let Some(back) = conflict {
+            if let Some(level) = level_mut(fw, from) {
+                match dir {
+                    Dir::Previous => level.previous = None,
+                    Dir::Next => level.next = None,
+                }
+            }
+            report.skip(
+                format!("{word} level link from `{from}` to `{target}`"),
+                format!("`{target}` says its {back_word} level is `{back}`"),
+                &page.file,
+                Some(*line),
+            );
+        }
+    }
+}
+
+fn template_leaks(
+    fw: &Framework,
+    pages: &[Page],
+    ids: &[Option<String>],
+    report: &mut ImportReport,
+) {
+    for (page, id) in pages.iter().zip(ids) {
+        let Some(id) = id else { continue };
+        let Some((track, _, level)) = fw.role_level(id) else {
+            continue;
+        };
+        let own = title_words(track.levels.iter().map(|l| l.title.as_str()));
+        let own_titles: HashSet<String> = track
+            .levels
+            .iter()
+            .map(|l| l.title.to_lowercase())
+            .collect();
+        let mut foreign: Vec<String> = fw
+            .tracks
+            .iter()
+            .filter(|t| t.id != track.id)
+            .flat_map(|t| t.levels.iter().map(|l| l.title.to_lowercase()))
+            .filter(|t| !own_titles.contains(t) && t.split_whitespace().count() >= 2)
+            .collect();
+        foreign.sort();
+        foreign.dedup();
+        let texts = [
+            (
+                "role overview",
+                level.summary.as_deref(),
+                page.summary.as_ref().map(|s| s.1),
+            ),
+            (
+                "scope summary",
+                level.scope.as_deref(),
+                Some(page.level_line),
+            ),
+        ];
+        for (what, text, line) in texts {
+            if let Some(found) = text.and_then(|t| leak(t, &foreign, &own)) {
+                report.warn(
+                    "template-leak",
+                    format!(
+                        "the {what} of `{}` ({}) mentions \"{found}\", a role outside this track: probably copied from another role's page; kept as written",
+                        level.title, track.name
+                    ),
+                    &page.file,
+                    line,
+                );
+            }
+        }
+        let mut seen = HashSet::new();
+        for (text, line) in &page.overview {
+            let text = bullet(text).unwrap_or(text);
+            if let Some(found) = leak(text, &foreign, &own)
+                && seen.insert(found.to_lowercase())
+            {
+                report.warn(
+                    "template-leak",
+                    format!(
+                        "the framework overview (not imported) speaks of \"{found}\", not of the {} track's roles",
+                        track.name
+                    ),
+                    &page.file,
+                    Some(*line),
+                );
+            }
+        }
+    }
 }

@@ -106,6 +106,16 @@ enum Command {
         #[arg(default_value = ".")]
         dir: PathBuf,
     },
+    /// Run the web app: SQLite by default (`trellis.db`), PostgreSQL for postgres:// URLs.
+    Serve(commands::serve::Args),
+    /// Bring the database schema up to date (`trellis serve` does this too).
+    Migrate(commands::migrate::Args),
+    /// Check a framework and store it in the database as a new published version.
+    Publish(commands::publish::Args),
+    /// Manage accounts.
+    User(commands::user::Args),
+    /// Manage API tokens.
+    Token(commands::token::Args),
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -219,6 +229,11 @@ fn main() -> ExitCode {
         }
         Command::Schema { kind } => commands::schema::run(kind),
         Command::Init { dir } => commands::init::run(&dir),
+        Command::Serve(args) => commands::serve::run(args),
+        Command::Migrate(args) => commands::migrate::run(args),
+        Command::Publish(args) => commands::publish::run(args),
+        Command::User(args) => commands::user::run(args),
+        Command::Token(args) => commands::token::run(args),
     };
     match result {
         Ok(code) => code,

@@ -2,9 +2,15 @@
 
 pub mod build;
 pub mod check;
+pub mod database;
 pub mod diff;
 pub mod import;
 pub mod init;
 pub mod list;
+pub mod migrate;
+pub mod publish;
 pub mod schema;
+pub mod serve;
 pub mod show;
+pub mod token;
+pub mod user;

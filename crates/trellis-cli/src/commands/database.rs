@@ -1,0 +1,84 @@
+//! Opening the database a command works on: the backend is chosen by the URL's scheme.
+
+use std::future::Future;
+
+use anyhow::{Context, Result, bail};
+use trellis_store::Store;
+use trellis_store_postgres::PgStore;
+use trellis_store_sqlite::SqliteStore;
+
+/// `--database-url`, shared by every command that needs the database.
+#[derive(Debug, Clone, clap::Args)]
+pub struct DatabaseArgs {
+    /// `sqlite://FILE` (created if missing) or `postgres://USER:PASSWORD@HOST/DB`.
+    #[arg(
+        long,
+        env = "TRELLIS_DATABASE_URL",
+        default_value = "sqlite://trellis.db",
+        value_name = "URL"
+    )]
+    pub database_url: String,
+}
+
+/// Work to do on a store, whichever backend it is.
+pub trait StoreTask {
+    type Output;
+    fn run<S: Store>(self, store: S) -> impl Future<Output = Result<Self::Output>> + Send;
+}
+
+/// The URL without its password, for messages.
+pub fn redacted(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let userinfo = &url[scheme + 3..at];
+            match userinfo.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme + 3], &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+/// Opens the database at `url` and runs `task` on it, on a fresh async runtime.
+pub fn with_store<T: StoreTask>(url: &str, task: T) -> Result<T::Output> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    runtime.block_on(async move {
+        let shown = redacted(url);
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            let store = PgStore::connect(url)
+                .await
+                .with_context(|| format!("cannot connect to {shown}"))?;
+            let out = task.run(store.clone()).await;
+            store.close().await;
+            out
+        } else if url.starts_with("sqlite:") || !url.contains("://") {
+            let store = SqliteStore::connect(url)
+                .await
+                .with_context(|| format!("cannot open {shown}"))?;
+            let out = task.run(store.clone()).await;
+            store.close().await;
+            out
+        } else {
+            bail!("unsupported database URL {shown}: use sqlite://FILE or postgres://…")
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redacted;
+
+    #[test]
+    fn passwords_are_not_shown() {
+        assert_eq!(
+            redacted("postgres://me:secret@db/trellis"),
+            "postgres://me:***@db/trellis"
+        );
+        assert_eq!(redacted("postgres://db/trellis"), "postgres://db/trellis");
+        assert_eq!(redacted("sqlite://trellis.db"), "sqlite://trellis.db");
+    }
+}

@@ -1,0 +1,191 @@
+//! `trellis import` end to end on the seed documents: detection, the report, the files written, and
+//! that a failed import leaves nothing behind.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+fn seeds() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/seeds")
+}
+
+fn trellis(args: &[&str]) -> Output {
+    let out = Command::new(env!("CARGO_BIN_EXE_trellis"))
+        .args(args)
+        .output()
+        .expect("run trellis");
+    assert!(
+        !String::from_utf8_lossy(&out.stderr).contains("panicked"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+fn import_json(format: &str, inputs: &[PathBuf], out: &Path) -> Value {
+    let mut args: Vec<String> = vec!["import".into(), format.into()];
+    args.extend(inputs.iter().map(|p| p.display().to_string()));
+    args.extend([
+        "--out".into(),
+        out.display().to_string(),
+        "--format".into(),
+        "json".into(),
+    ]);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let result = trellis(&args);
+    assert!(
+        result.status.success(),
+        "{}",
+        String::from_utf8_lossy(&result.stderr)
+    );
+    serde_json::from_slice(&result.stdout).expect("a JSON report")
+}
+
+fn check_json(dir: &Path) -> Value {
+    let out = trellis(&[
+        "check",
+        "--framework",
+        dir.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+#[test]
+fn every_seed_imports_by_detection_and_checks_with_zero_errors() {
+    let cases = [
+        (
+            "sfia-framework-level-5-senior-product-manager.md",
+            "sfia-pages",
+        ),
+        ("madetech-principal-product-manager.md", "madetech"),
+        ("ddat-senior-product-manager.txt", "ddat-text"),
+        ("blueprint-principal-product-manager.txt", "blueprint"),
+    ];
+    for (file, format) in cases {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("fw");
+        let report = import_json("auto", &[seeds().join(file)], &out);
+        assert_eq!(report["format"], format, "{file}");
+        assert_eq!(report["detected"], true);
+        assert_eq!(report["check"]["errors"], 0);
+        assert!(
+            report["counts"]["role_levels"].as_u64().unwrap() >= 1,
+            "{file}: {report:#}"
+        );
+        let checked = check_json(&out);
+        assert_eq!(checked["summary"]["errors"], 0, "{file}: {checked:#}");
+        assert_eq!(
+            checked["summary"]["role_levels"],
+            report["counts"]["role_levels"]
+        );
+    }
+}
+
+#[test]
+fn two_generated_pages_make_one_track_with_linked_levels() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("fw");
+    let pages = [
+        seeds().join("sfia-framework-level-4-product-manager.md"),
+        seeds().join("sfia-framework-level-5-senior-product-manager.md"),
+    ];
+    let report = import_json("sfia-pages", &pages, &out);
+    assert_eq!(report["counts"]["role_levels"], 2);
+    assert_eq!(report["counts"]["requirements"], 10);
+    let kinds: Vec<&str> = report["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|w| w["kind"].as_str())
+        .collect();
+    assert!(kinds.contains(&"template-leak"), "{report:#}");
+    let list = trellis(&[
+        "list",
+        "--framework",
+        out.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    let list: Value = serde_json::from_slice(&list.stdout).unwrap();
+    assert_eq!(list["tracks"][0]["levels"].as_array().unwrap().len(), 2);
+    // SFIA text is not published without --licensed.
+    let site = tmp.path().join("site");
+    assert!(
+        trellis(&[
+            "build",
+            "--framework",
+            out.to_str().unwrap(),
+            "--out",
+            site.to_str().unwrap()
+        ])
+        .status
+        .success()
+    );
+}
+
+#[test]
+fn refuses_a_non_empty_output_and_leaves_nothing_on_failure() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("fw");
+    std::fs::create_dir(&out).unwrap();
+    std::fs::write(out.join("keep.txt"), "mine").unwrap();
+    let refused = trellis(&[
+        "import",
+        "auto",
+        seeds()
+            .join("ddat-senior-product-manager.txt")
+            .to_str()
+            .unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("not empty"));
+    assert_eq!(
+        std::fs::read_to_string(out.join("keep.txt")).unwrap(),
+        "mine"
+    );
+
+    let garbage = tmp.path().join("garbage.csv");
+    std::fs::write(&garbage, [0u8, 159, 146, 150, 255, 0, 1]).unwrap();
+    let fresh = tmp.path().join("fresh");
+    let failed = trellis(&[
+        "import",
+        "ddat",
+        garbage.to_str().unwrap(),
+        "--out",
+        fresh.to_str().unwrap(),
+    ]);
+    assert_eq!(failed.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&failed.stderr).contains("garbage.csv"),
+        "names the file"
+    );
+    assert!(!fresh.exists(), "nothing written");
+    let leftovers: Vec<_> = std::fs::read_dir(tmp.path())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name())
+        .collect();
+    assert_eq!(leftovers.len(), 2, "{leftovers:?}");
+
+    let unknown = tmp.path().join("notes.txt");
+    std::fs::write(&unknown, "a shopping list\nmilk\n").unwrap();
+    let undetected = trellis(&[
+        "import",
+        "auto",
+        unknown.to_str().unwrap(),
+        "--out",
+        fresh.to_str().unwrap(),
+    ]);
+    assert_eq!(undetected.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&undetected.stderr).contains("matches none of the formats"));
+}

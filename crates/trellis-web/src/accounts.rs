@@ -1,0 +1,391 @@
+//! Creating and changing accounts, shared by the admin pages and the JSON API so that both check the
+//! same things and say the same things about each field.
+
+use trellis_store::{Audit, NewPerson, Person, PersonId, PersonUpdate, Store, SystemRole};
+
+use crate::error::WebError;
+use crate::state::AppState;
+
+/// Problems with an account change, by field.
+pub type FieldProblems = Vec<(&'static str, String)>;
+
+/// What a new account is made of, as typed.
+#[derive(Debug, Clone)]
+pub struct NewAccount {
+    pub email: String,
+    pub name: String,
+    pub role: SystemRole,
+    pub team: Option<String>,
+    pub manager_id: Option<PersonId>,
+    pub role_level: Option<String>,
+    /// The password hash, when one is set at creation.
+    pub password_hash: Option<String>,
+}
+
+/// Changes to an account; `None` leaves a field alone, `Some(None)` clears it.
+#[derive(Debug, Clone, Default)]
+pub struct AccountChanges {
+    pub email: Option<String>,
+    pub name: Option<String>,
+    pub role: Option<SystemRole>,
+    pub team: Option<Option<String>>,
+    pub manager_id: Option<Option<PersonId>>,
+    pub role_level: Option<Option<String>>,
+    pub active: Option<bool>,
+    pub expected_revision: Option<i64>,
+}
+
+/// The outcome of a refused change: field problems (422) or another error.
+#[derive(Debug)]
+pub enum Refusal {
+    Fields(FieldProblems),
+    Error(WebError),
+}
+
+impl From<WebError> for Refusal {
+    fn from(e: WebError) -> Self {
+        Refusal::Error(e)
+    }
+}
+
+impl From<trellis_store::StoreError> for Refusal {
+    fn from(e: trellis_store::StoreError) -> Self {
+        Refusal::Error(e.into())
+    }
+}
+
+impl std::fmt::Display for Refusal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Refusal::Error(e) => f.write_str(&e.detail),
+            Refusal::Fields(problems) => {
+                for (i, (field, message)) in problems.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str("; ")?;
+                    }
+                    write!(f, "{field}: {message}")?;
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+impl std::error::Error for Refusal {}
+
+impl Refusal {
+    /// As one error: the first field problem as a 422 naming its field.
+    pub fn into_web_error(self) -> WebError {
+        match self {
+            Refusal::Error(e) => e,
+            Refusal::Fields(mut f) => {
+                let (field, message) = f.remove(0);
+                WebError::invalid(field, message)
+            }
+        }
+    }
+}
+
+pub fn normalise_email(email: &str) -> String {
+    email.trim().to_lowercase()
+}
+
+pub fn email_problem(email: &str) -> Option<&'static str> {
+    let Some((local, domain)) = email.split_once('@') else {
+        return Some("Enter an email address like name@example.org.");
+    };
+    if email.is_empty() {
+        Some("Enter an email address.")
+    } else if email.len() > 254 {
+        Some("Email addresses have at most 254 characters.")
+    } else if local.is_empty()
+        || domain.is_empty()
+        || domain.contains('@')
+        || email.chars().any(|c| c.is_whitespace() || c.is_control())
+    {
+        Some("Enter an email address like name@example.org.")
+    } else {
+        None
+    }
+}
+
+fn name_problem(name: &str) -> Option<&'static str> {
+    if name.is_empty() {
+        Some("Enter a name.")
+    } else if name.chars().count() > 200 {
+        Some("Use at most 200 characters.")
+    } else if name.chars().any(char::is_control) {
+        Some("A name cannot contain control characters.")
+    } else {
+        None
+    }
+}
+
+fn team_problem(team: &str) -> Option<&'static str> {
+    if team.chars().count() > 100 {
+        Some("Use at most 100 characters.")
+    } else if team.chars().any(char::is_control) {
+        Some("A team name cannot contain control characters.")
+    } else {
+        None
+    }
+}
+
+/// Checks a role level against the current framework, returning the version it is assigned on.
+async fn role_level_version<S: Store>(
+    state: &AppState<S>,
+    role_level: &str,
+    problems: &mut FieldProblems,
+) -> Result<Option<i64>, WebError> {
+    match state.current_framework().await? {
+        Some(c) if c.framework.role_level(role_level).is_some() => Ok(Some(c.summary.id)),
+        Some(_) => {
+            problems.push((
+                "role_level",
+                format!("There is no role level `{role_level}` in the current framework."),
+            ));
+            Ok(None)
+        }
+        None => {
+            problems.push((
+                "role_level",
+                "No framework is published yet, so no role level can be assigned.".into(),
+            ));
+            Ok(None)
+        }
+    }
+}
+
+async fn manager_exists<S: Store>(
+    store: &S,
+    manager: PersonId,
+    problems: &mut FieldProblems,
+) -> Result<(), WebError> {
+    match store.person(manager).await {
+        Ok(_) => Ok(()),
+        Err(trellis_store::StoreError::NotFound(_)) => {
+            problems.push((
+                "manager_id",
+                format!("There is no person with id {manager}."),
+            ));
+            Ok(())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub async fn create<S: Store>(
+    state: &AppState<S>,
+    audit: &Audit,
+    new: NewAccount,
+) -> Result<Person, Refusal> {
+    let store = state.store();
+    let mut problems = FieldProblems::new();
+    let email = normalise_email(&new.email);
+    let name = new.name.trim().to_owned();
+    if let Some(p) = email_problem(&email) {
+        problems.push(("email", p.into()));
+    } else if store.person_by_email(&email).await?.is_some() {
+        problems.push(("email", "That email address is already in use.".into()));
+    }
+    if let Some(p) = name_problem(&name) {
+        problems.push(("name", p.into()));
+    }
+    let team = new
+        .team
+        .as_deref()
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(str::to_owned);
+    if let Some(p) = team.as_deref().and_then(team_problem) {
+        problems.push(("team", p.into()));
+    }
+    if let Some(m) = new.manager_id {
+        manager_exists(store, m, &mut problems).await?;
+    }
+    let role_level = new
+        .role_level
+        .as_deref()
+        .map(str::trim)
+        .filter(|r| !r.is_empty())
+        .map(str::to_owned);
+    let version = match &role_level {
+        Some(r) => role_level_version(state, r, &mut problems).await?,
+        None => None,
+    };
+    if !problems.is_empty() {
+        return Err(Refusal::Fields(problems));
+    }
+    let team_id = match team {
+        Some(t) => Some(store.ensure_team(&t, audit).await?.id),
+        None => None,
+    };
+    Ok(store
+        .create_person(
+            NewPerson {
+                email,
+                name,
+                team_id,
+                manager_id: new.manager_id,
+                role_level,
+                role_level_version: version,
+                system_role: new.role,
+                password_hash: new.password_hash,
+            },
+            audit,
+        )
+        .await?)
+}
+
+pub async fn update<S: Store>(
+    state: &AppState<S>,
+    audit: &Audit,
+    id: PersonId,
+    changes: AccountChanges,
+) -> Result<Person, Refusal> {
+    let store = state.store();
+    let before = store.person(id).await.map_err(|e| match e {
+        trellis_store::StoreError::NotFound(_) => {
+            Refusal::Error(WebError::not_found_because("There is no such person."))
+        }
+        other => other.into(),
+    })?;
+    if let Some(expected) = changes.expected_revision
+        && expected != before.revision
+    {
+        return Err(Refusal::Error(stale(before.revision)));
+    }
+    let mut problems = FieldProblems::new();
+    let mut update = PersonUpdate {
+        expected_revision: changes.expected_revision,
+        ..PersonUpdate::default()
+    };
+    if let Some(email) = changes.email.as_deref().map(normalise_email)
+        && email != before.email
+    {
+        if let Some(p) = email_problem(&email) {
+            problems.push(("email", p.into()));
+        } else if store.person_by_email(&email).await?.is_some() {
+            problems.push(("email", "That email address is already in use.".into()));
+        }
+        update.email = Some(email);
+    }
+    if let Some(name) = changes.name.as_deref().map(str::trim)
+        && name != before.name
+    {
+        if let Some(p) = name_problem(name) {
+            problems.push(("name", p.into()));
+        }
+        update.name = Some(name.to_owned());
+    }
+    if let Some(role) = changes.role
+        && role != before.system_role
+    {
+        update.system_role = Some(role);
+    }
+    if let Some(active) = changes.active
+        && active != before.active
+    {
+        update.active = Some(active);
+    }
+    // Never leave the organisation without an active administrator.
+    let loses_admin = before.system_role == SystemRole::Admin
+        && before.active
+        && (update.system_role.is_some_and(|r| r != SystemRole::Admin)
+            || update.active == Some(false));
+    if loses_admin {
+        let admins = store
+            .people()
+            .await?
+            .iter()
+            .filter(|p| p.system_role == SystemRole::Admin && p.active)
+            .count();
+        if admins <= 1 {
+            let field = if update.active == Some(false) {
+                "active"
+            } else {
+                "role"
+            };
+            problems.push((
+                field,
+                "This is the only active administrator; make someone else an administrator first."
+                    .into(),
+            ));
+        }
+    }
+    let mut team_name = None;
+    if let Some(team) = &changes.team {
+        let team = team
+            .as_deref()
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .map(str::to_owned);
+        if let Some(p) = team.as_deref().and_then(team_problem) {
+            problems.push(("team", p.into()));
+        }
+        team_name = Some(team);
+    }
+    if let Some(manager) = changes.manager_id
+        && manager != before.manager_id
+    {
+        if let Some(m) = manager {
+            if m == id {
+                problems.push(("manager_id", "A person cannot be their own manager.".into()));
+            } else {
+                manager_exists(store, m, &mut problems).await?;
+                if store.reports(id).await?.iter().any(|r| r.id == m) {
+                    problems.push((
+                        "manager_id",
+                        "That person reports to this one, so they cannot also be their manager."
+                            .into(),
+                    ));
+                }
+            }
+        }
+        update.manager_id = Some(manager);
+    }
+    if let Some(role_level) = &changes.role_level {
+        let role_level = role_level
+            .as_deref()
+            .map(str::trim)
+            .filter(|r| !r.is_empty())
+            .map(str::to_owned);
+        if role_level != before.role_level {
+            let version = match &role_level {
+                Some(r) => role_level_version(state, r, &mut problems).await?,
+                None => None,
+            };
+            update.role_level_version = Some(version);
+            update.role_level = Some(role_level);
+        }
+    }
+    if !problems.is_empty() {
+        return Err(Refusal::Fields(problems));
+    }
+    if let Some(team) = team_name {
+        let team_id = match team {
+            Some(t) => Some(store.ensure_team(&t, audit).await?.id),
+            None => None,
+        };
+        if team_id != before.team_id {
+            update.team_id = Some(team_id);
+        }
+    }
+    match store.update_person(id, update, audit).await {
+        Ok(after) => Ok(after),
+        // Someone saved in between our read and our write: say so like any stale revision.
+        Err(trellis_store::StoreError::Conflict(m)) => match store.person(id).await {
+            Ok(now) if now.revision != before.revision => Err(Refusal::Error(stale(now.revision))),
+            _ => Err(Refusal::Error(WebError::conflict(m))),
+        },
+        Err(e) => Err(e.into()),
+    }
+}
+
+fn stale(current: i64) -> WebError {
+    WebError::conflict(format!(
+        "Someone else changed this person since you loaded it (it is now at revision {current}). \
+         Reload and make your change again."
+    ))
+    .with_field("revision")
+}

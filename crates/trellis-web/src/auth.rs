@@ -1,0 +1,475 @@
+//! Who is calling: passwords (argon2id), browser sessions (`__Host-` cookie), API tokens (bearer),
+//! and the request-forgery checks for state-changing forms.
+//!
+//! Only hashes of session ids and API tokens are stored (SHA-256: they are long random values, so
+//! a fast hash is enough); passwords are hashed with argon2id using OWASP's parameters.
+
+use std::sync::Arc;
+
+use argon2::password_hash::{PasswordHasher, PasswordVerifier};
+use argon2::{Algorithm, Argon2, Params, Version};
+use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, header};
+use axum::middleware::Next;
+use axum::response::Response;
+use sha2::{Digest, Sha256};
+use trellis_store::{Audit, Person, PersonId, Session, Store, SystemRole};
+
+use crate::error::{WebError, is_api_path, problem_response};
+use crate::state::AppState;
+use crate::time::now_millis;
+
+pub const SESSION_COOKIE: &str = "__Host-trellis_session";
+/// Holds the anti-forgery token of the sign-in form, before there is a session.
+pub const PRESESSION_COOKIE: &str = "__Host-trellis_presession";
+pub const TOKEN_PREFIX: &str = "trellis_";
+
+/// Sessions are only written back when last seen longer ago than this, so that reading pages does
+/// not turn into a database write per request.
+const TOUCH_EVERY_MS: i64 = 60_000;
+
+/// Argon2id with the OWASP parameters: 19 MiB, 2 iterations, 1 lane.
+fn argon2() -> Argon2<'static> {
+    let params = Params::new(19_456, 2, 1, None).unwrap_or_default();
+    Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("password hashing failed: {0}")]
+pub struct HashError(String);
+
+/// The PHC string of a password. CPU-heavy (tens of milliseconds): call from blocking threads.
+pub fn hash_password(password: &str) -> Result<String, HashError> {
+    argon2()
+        .hash_password(password.as_bytes())
+        .map(|h| h.to_string())
+        .map_err(|e| HashError(e.to_string()))
+}
+
+/// Whether the password matches the PHC string. CPU-heavy, like [`hash_password`].
+pub fn verify_password(password: &str, phc: &str) -> bool {
+    argon2().verify_password(password.as_bytes(), phc).is_ok()
+}
+
+/// 32 random bytes as 64 hex digits.
+pub fn random_token() -> String {
+    let mut bytes = [0u8; 32];
+    // The operating system's generator failing is not something to recover from.
+    getrandom::fill(&mut bytes).expect("the system random number generator is available");
+    hex(&bytes)
+}
+
+/// A new API token, as shown once to its owner.
+pub fn new_api_token() -> String {
+    format!("{TOKEN_PREFIX}{}", random_token())
+}
+
+/// A password that is strong and can be typed: 24 characters from 31 unambiguous ones (about 118
+/// bits), in groups of four.
+pub fn generate_password() -> String {
+    const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyz23456789";
+    let alphabet = ALPHABET;
+    let mut bytes = [0u8; 24];
+    getrandom::fill(&mut bytes).expect("the system random number generator is available");
+    let mut out = String::new();
+    for (i, b) in bytes.iter().enumerate() {
+        if i > 0 && i % 4 == 0 {
+            out.push('-');
+        }
+        // 256 is not a multiple of 31; the bias is under 1% per character, far from mattering at
+        // 24 characters.
+        out.push(alphabet[usize::from(*b) % alphabet.len()] as char);
+    }
+    out
+}
+
+pub fn sha256_hex(value: &str) -> String {
+    hex(&Sha256::digest(value.as_bytes()))
+}
+
+fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut s = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        s.push(DIGITS[usize::from(b >> 4)] as char);
+        s.push(DIGITS[usize::from(b & 0xf)] as char);
+    }
+    s
+}
+
+/// Compares secrets without stopping at the first difference.
+pub(crate) fn constant_time_eq(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// How a caller proved who they are.
+#[derive(Debug, Clone)]
+pub enum AuthMethod {
+    Session {
+        token_hash: String,
+        csrf_token: String,
+    },
+    Token {
+        id: i64,
+    },
+}
+
+/// A signed-in caller.
+#[derive(Debug, Clone)]
+pub struct Caller {
+    pub person: Person,
+    pub method: AuthMethod,
+}
+
+impl Caller {
+    pub fn id(&self) -> PersonId {
+        self.person.id
+    }
+
+    pub fn role(&self) -> SystemRole {
+        self.person.system_role
+    }
+
+    pub fn csrf_token(&self) -> Option<&str> {
+        match &self.method {
+            AuthMethod::Session { csrf_token, .. } => Some(csrf_token),
+            AuthMethod::Token { .. } => None,
+        }
+    }
+}
+
+/// Everything known about the request's origin, put in the request's extensions by
+/// [`authenticate`] for every route.
+#[derive(Debug, Clone, Default)]
+pub struct Ctx {
+    pub caller: Option<Caller>,
+    /// Client address as the server saw it.
+    pub ip: Option<String>,
+    /// The anti-forgery token of the sign-in form, from its cookie.
+    pub presession: Option<String>,
+}
+
+impl Ctx {
+    pub fn audit(&self) -> Audit {
+        Audit {
+            actor_id: self.caller.as_ref().map(Caller::id),
+            ip: self.ip.clone(),
+            at: now_millis(),
+        }
+    }
+
+    /// The token forms must carry: the session's, or before sign-in the pre-session cookie's.
+    pub fn form_token(&self) -> String {
+        self.caller
+            .as_ref()
+            .and_then(|c| c.csrf_token().map(str::to_owned))
+            .or_else(|| self.presession.clone())
+            .unwrap_or_default()
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Ctx {
+    type Rejection = WebError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, WebError> {
+        parts
+            .extensions
+            .get::<Arc<Ctx>>()
+            .map(|c| (**c).clone())
+            .ok_or_else(|| WebError::internal("request context missing"))
+    }
+}
+
+/// The signed-in caller, for routes whose rule requires one.
+#[derive(Debug, Clone)]
+pub struct Me(pub Caller, pub Ctx);
+
+impl<S: Send + Sync> FromRequestParts<S> for Me {
+    type Rejection = WebError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, WebError> {
+        let ctx = Ctx::from_request_parts(parts, state).await?;
+        match ctx.caller.clone() {
+            Some(c) => Ok(Me(c, ctx)),
+            None => Err(WebError::unauthorized()),
+        }
+    }
+}
+
+/// The value of a cookie, from every `Cookie` header.
+pub(crate) fn cookie<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.trim_matches('"'))
+        .filter(|v| !v.is_empty())
+}
+
+/// `Set-Cookie` for a `__Host-` cookie: Secure, HttpOnly, SameSite=Lax, Path=/, no Domain.
+pub(crate) fn set_cookie(name: &str, value: &str, max_age_secs: u64) -> HeaderValue {
+    HeaderValue::from_str(&format!(
+        "{name}={value}; Path=/; Secure; HttpOnly; SameSite=Lax; Max-Age={max_age_secs}"
+    ))
+    .unwrap_or_else(|_| HeaderValue::from_static(""))
+}
+
+pub(crate) fn clear_cookie(name: &str) -> HeaderValue {
+    set_cookie(name, "", 0)
+}
+
+/// Whether a token has the shape of the values we issue (so junk never reaches the database).
+fn well_formed(token: &str) -> bool {
+    token.len() == 64 && token.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+/// Finds out who is calling and records it in the request as an `Arc<Ctx>`.
+///
+/// API routes accept `Authorization: Bearer`; a bearer token that is unknown or revoked is refused
+/// outright rather than treated as anonymous. Browser sessions past their idle or absolute timeout
+/// end here, and their cookie is cleared.
+pub(crate) async fn authenticate<S: Store>(
+    State(state): State<AppState<S>>,
+    mut req: Request,
+    next: Next,
+) -> Response {
+    let ip = req
+        .extensions()
+        .get::<ConnectInfo<std::net::SocketAddr>>()
+        .map(|ConnectInfo(addr)| addr.ip().to_string());
+    let api = is_api_path(req.uri().path());
+    let mut ctx = Ctx {
+        caller: None,
+        ip,
+        presession: cookie(req.headers(), PRESESSION_COOKIE)
+            .filter(|t| well_formed(t))
+            .map(str::to_owned),
+    };
+    let mut clear_session = false;
+    let now = now_millis();
+
+    let bearer = req
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .map(str::trim)
+        .and_then(|v| {
+            v.strip_prefix("Bearer ")
+                .or_else(|| v.strip_prefix("bearer "))
+        })
+        .map(|t| t.trim().to_owned());
+    if let Some(token) = bearer.filter(|_| api) {
+        let found = if token.strip_prefix(TOKEN_PREFIX).is_some_and(well_formed) {
+            match state.store().use_api_token(&sha256_hex(&token), now).await {
+                Ok(found) => found,
+                Err(e) => return problem_response(&WebError::from(e)),
+            }
+        } else {
+            None
+        };
+        match found {
+            Some((t, person)) if person.active => {
+                ctx.caller = Some(Caller {
+                    person,
+                    method: AuthMethod::Token { id: t.id },
+                });
+            }
+            _ => {
+                let mut res = problem_response(&WebError::new(
+                    crate::error::ErrorKind::Unauthorized,
+                    "The API token is not valid: it is unknown, revoked, or its account is inactive.",
+                ));
+                res.headers_mut().insert(
+                    header::WWW_AUTHENTICATE,
+                    HeaderValue::from_static("Bearer realm=\"trellis\""),
+                );
+                return res;
+            }
+        }
+    } else if let Some(token) = cookie(req.headers(), SESSION_COOKIE) {
+        let hash = sha256_hex(token);
+        if !well_formed(token) {
+            clear_session = true;
+        } else {
+            match state.store().session(&hash).await {
+                Ok(Some((session, person))) => {
+                    let idle =
+                        i64::try_from(state.config().idle_timeout.as_millis()).unwrap_or(i64::MAX);
+                    let expired = now >= session.expires_at
+                        || now.saturating_sub(session.last_seen_at) > idle
+                        || !person.active;
+                    if expired {
+                        let _ = state.store().delete_session(&hash).await;
+                        clear_session = true;
+                    } else {
+                        if now - session.last_seen_at > TOUCH_EVERY_MS {
+                            let _ = state.store().touch_session(&hash, now).await;
+                        }
+                        ctx.caller = Some(Caller {
+                            person,
+                            method: AuthMethod::Session {
+                                token_hash: hash,
+                                csrf_token: session.csrf_token,
+                            },
+                        });
+                    }
+                }
+                Ok(None) => clear_session = true,
+                Err(e) => {
+                    let err = WebError::from(e);
+                    return if api {
+                        problem_response(&err)
+                    } else {
+                        crate::pages::error_page(&err, Some(&ctx))
+                    };
+                }
+            }
+        }
+    }
+
+    req.extensions_mut().insert(Arc::new(ctx));
+    let mut res = next.run(req).await;
+    if clear_session && !res.headers().contains_key(header::SET_COOKIE) {
+        res.headers_mut()
+            .append(header::SET_COOKIE, clear_cookie(SESSION_COOKIE));
+    }
+    res
+}
+
+/// Starts a new session for a person (a new random id every time: rotation) and returns the cookie
+/// to set.
+pub(crate) async fn start_session<S: Store>(
+    state: &AppState<S>,
+    person: PersonId,
+) -> Result<HeaderValue, WebError> {
+    let token = random_token();
+    let now = now_millis();
+    let absolute = state.config().absolute_timeout;
+    state
+        .store()
+        .create_session(Session {
+            token_hash: sha256_hex(&token),
+            person_id: person,
+            csrf_token: random_token(),
+            created_at: now,
+            last_seen_at: now,
+            expires_at: now + i64::try_from(absolute.as_millis()).unwrap_or(i64::MAX / 2),
+        })
+        .await?;
+    Ok(set_cookie(SESSION_COOKIE, &token, absolute.as_secs()))
+}
+
+/// Whether a state-changing request comes from our own pages: `Sec-Fetch-Site` when the browser sends
+/// it, else `Origin` against `Host`. Requests with neither (scripts, old clients) pass; forms still
+/// need their token.
+pub(crate) fn same_origin(headers: &HeaderMap) -> bool {
+    if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
+        return matches!(site, "same-origin" | "none");
+    }
+    if let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) {
+        let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
+        let authority = origin.split_once("://").map(|(_, a)| a);
+        return match (authority, host) {
+            (Some(a), Some(h)) => a.eq_ignore_ascii_case(h),
+            _ => false,
+        };
+    }
+    true
+}
+
+/// Runs a CPU-heavy password check off the async threads.
+pub(crate) async fn verify_blocking(password: String, phc: String) -> Result<bool, WebError> {
+    tokio::task::spawn_blocking(move || verify_password(&password, &phc))
+        .await
+        .map_err(WebError::internal)
+}
+
+pub(crate) async fn hash_blocking(password: String) -> Result<String, WebError> {
+    tokio::task::spawn_blocking(move || hash_password(&password))
+        .await
+        .map_err(WebError::internal)?
+        .map_err(WebError::internal)
+}
+
+/// The dummy hash, computed once, off the async threads.
+pub(crate) async fn dummy_hash<S: Store>(state: &AppState<S>) -> Result<String, WebError> {
+    let state = state.clone();
+    tokio::task::spawn_blocking(move || state.dummy_hash().clone())
+        .await
+        .map_err(WebError::internal)
+}
+
+/// Rules for a new password, with the message shown when one fails.
+pub fn password_problem(password: &str, email: &str) -> Option<&'static str> {
+    let len = password.chars().count();
+    if len < 12 {
+        Some("Use at least 12 characters.")
+    } else if len > 256 {
+        Some("Use at most 256 characters.")
+    } else if password.eq_ignore_ascii_case(email) {
+        Some("Do not use your email address as your password.")
+    } else {
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn generated_passwords_are_long_and_varied() {
+        let a = generate_password();
+        let b = generate_password();
+        assert_ne!(a, b);
+        assert_eq!(a.len(), 29);
+        assert!(password_problem(&a, "x@y").is_none());
+    }
+
+    #[test]
+    fn cookies_are_found_among_others() {
+        let mut h = HeaderMap::new();
+        h.insert(
+            header::COOKIE,
+            HeaderValue::from_static("a=1; __Host-trellis_session=abc; b=2"),
+        );
+        assert_eq!(cookie(&h, SESSION_COOKIE), Some("abc"));
+        assert_eq!(cookie(&h, "c"), None);
+    }
+
+    #[test]
+    fn origin_checks() {
+        let mut h = HeaderMap::new();
+        assert!(same_origin(&h));
+        h.insert(header::HOST, HeaderValue::from_static("127.0.0.1:8080"));
+        h.insert(
+            header::ORIGIN,
+            HeaderValue::from_static("http://127.0.0.1:8080"),
+        );
+        assert!(same_origin(&h));
+        h.insert(
+            header::ORIGIN,
+            HeaderValue::from_static("https://evil.example"),
+        );
+        assert!(!same_origin(&h));
+        h.insert("sec-fetch-site", HeaderValue::from_static("cross-site"));
+        assert!(!same_origin(&h));
+        h.insert("sec-fetch-site", HeaderValue::from_static("same-origin"));
+        assert!(same_origin(&h));
+    }
+
+    #[test]
+    fn constant_time_comparison() {
+        assert!(constant_time_eq("abc", "abc"));
+        assert!(!constant_time_eq("abc", "abd"));
+        assert!(!constant_time_eq("abc", "ab"));
+    }
+}

@@ -1,0 +1,190 @@
+//! Request extractors that fail with a [`WebError`] naming the field at fault, instead of axum's
+//! plain-text rejections.
+
+use axum::body::{Body, Bytes};
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, header};
+use serde::de::DeserializeOwned;
+use trellis_store::Store;
+
+use crate::error::{ErrorKind, WebError};
+use crate::state::AppState;
+
+/// Reads a whole body, refusing one over the limit with 413.
+pub(crate) async fn read_body(body: Body, limit: usize) -> Result<Bytes, WebError> {
+    axum::body::to_bytes(body, limit)
+        .await
+        .map_err(|_| WebError::too_large(limit))
+}
+
+fn content_type_is(headers: &HeaderMap, expected: &str) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|v| v.trim().eq_ignore_ascii_case(expected))
+}
+
+/// A JSON request body. Malformed JSON is a 400; a value of the wrong type, a missing field or an
+/// unknown field is a 422 naming the field.
+#[derive(Debug)]
+pub struct ApiJson<T>(pub T);
+
+impl<S: Store, T: DeserializeOwned> FromRequest<AppState<S>> for ApiJson<T> {
+    type Rejection = WebError;
+
+    async fn from_request(req: Request, state: &AppState<S>) -> Result<Self, WebError> {
+        if !content_type_is(req.headers(), "application/json") {
+            return Err(WebError::new(
+                ErrorKind::UnsupportedMediaType,
+                "Send the body as JSON with `Content-Type: application/json`.",
+            ));
+        }
+        let bytes = read_body(req.into_body(), state.config().body_limit).await?;
+        parse_json(&bytes).map(ApiJson)
+    }
+}
+
+pub(crate) fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, WebError> {
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let result: Result<T, _> = serde_path_to_error::deserialize(&mut de);
+    let value = result.map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner();
+        use serde_json::error::Category;
+        match inner.classify() {
+            Category::Syntax | Category::Eof | Category::Io => WebError::bad_request(format!(
+                "The body is not valid JSON (line {}, column {}).",
+                inner.line(),
+                inner.column()
+            )),
+            Category::Data => {
+                let message = inner.to_string();
+                // A missing field is reported at its container; an unknown one at itself.
+                let field = backticked(&message)
+                    .filter(|_| message.starts_with("missing field"))
+                    .map(|name| {
+                        if path == "." {
+                            name.to_owned()
+                        } else {
+                            format!("{path}.{name}")
+                        }
+                    })
+                    .unwrap_or_else(|| path.clone());
+                // serde_json appends " at line x column y"; the field name says more.
+                let message = message
+                    .split(" at line ")
+                    .next()
+                    .unwrap_or(&message)
+                    .to_owned();
+                WebError::invalid(field.clone(), format!("`{field}`: {message}."))
+            }
+        }
+    })?;
+    // Trailing characters after the value are a syntax error too.
+    de.end()
+        .map_err(|_| WebError::bad_request("The body has text after the JSON value."))?;
+    Ok(value)
+}
+
+/// The first `name` in backticks in a serde message, e.g. "missing field `email`".
+fn backticked(message: &str) -> Option<&str> {
+    let start = message.find('`')? + 1;
+    let len = message[start..].find('`')?;
+    Some(&message[start..start + len])
+}
+
+/// A form body (`application/x-www-form-urlencoded`). Form structs take every field as text with a
+/// default, so that handlers can validate and show every problem next to its field.
+#[derive(Debug)]
+pub struct PageForm<T>(pub T);
+
+impl<S: Store, T: DeserializeOwned> FromRequest<AppState<S>> for PageForm<T> {
+    type Rejection = WebError;
+
+    async fn from_request(req: Request, state: &AppState<S>) -> Result<Self, WebError> {
+        if !content_type_is(req.headers(), "application/x-www-form-urlencoded") {
+            return Err(WebError::new(
+                ErrorKind::UnsupportedMediaType,
+                "Forms must be sent as application/x-www-form-urlencoded.",
+            ));
+        }
+        let bytes = read_body(req.into_body(), state.config().body_limit).await?;
+        serde_urlencoded::from_bytes(&bytes)
+            .map(PageForm)
+            .map_err(|e| WebError::bad_request(format!("The form could not be read: {e}.")))
+    }
+}
+
+/// Query parameters. Query structs take every parameter as optional text and parse it themselves.
+#[derive(Debug)]
+pub struct QueryParams<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for QueryParams<T> {
+    type Rejection = WebError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, WebError> {
+        let query = parts.uri.query().unwrap_or("");
+        serde_urlencoded::from_str(query)
+            .map(QueryParams)
+            .map_err(|e| WebError::bad_request(format!("The query string could not be read: {e}.")))
+    }
+}
+
+/// Path parameters; a value that does not parse (a word where an id goes) is a 404, as there is
+/// nothing at that address.
+#[derive(Debug)]
+pub struct PathParams<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for PathParams<T> {
+    type Rejection = WebError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, WebError> {
+        axum::extract::Path::<T>::from_request_parts(parts, state)
+            .await
+            .map(|axum::extract::Path(t)| PathParams(t))
+            .map_err(|_| WebError::not_found())
+    }
+}
+
+/// Parses an optional numeric parameter, naming it when it is not a number.
+pub(crate) fn parse_id(field: &str, value: Option<&str>) -> Result<Option<i64>, WebError> {
+    match value.map(str::trim).filter(|v| !v.is_empty()) {
+        None => Ok(None),
+        Some(v) => v
+            .parse::<i64>()
+            .map(Some)
+            .map_err(|_| WebError::invalid(field, format!("`{field}` must be a number."))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct T {
+        email: String,
+        count: Option<u32>,
+    }
+
+    #[test]
+    fn json_errors_name_the_field() {
+        let e = parse_json::<T>(br#"{"email": 3}"#).unwrap_err();
+        assert_eq!(e.kind, ErrorKind::Invalid);
+        assert_eq!(e.field.as_deref(), Some("email"));
+        let e = parse_json::<T>(br#"{}"#).unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("email"));
+        let e = parse_json::<T>(br#"{"email": "a", "colour": 1}"#).unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("colour"));
+        let e = parse_json::<T>(br#"{"email": "a", "count": -1}"#).unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("count"));
+        let e = parse_json::<T>(br#"{"email": "#).unwrap_err();
+        assert_eq!(e.kind, ErrorKind::BadRequest);
+        let e = parse_json::<T>(br#"{"email": "a"} x"#).unwrap_err();
+        assert_eq!(e.kind, ErrorKind::BadRequest);
+    }
+}

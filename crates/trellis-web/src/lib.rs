@@ -1,0 +1,67 @@
+//! The Trellis web server: HTML pages for people and a JSON API for scripts, over any [`Store`].
+//!
+//! - [`routes`]: the route table (every route with who may call it) and the router built from it.
+//! - [`auth`]: passwords, sessions, API tokens and the anti-forgery checks.
+//! - `pages`: the askama pages; [`api`]: the JSON API and its OpenAPI document.
+//! - [`bootstrap`] and [`demo`]: what `trellis serve` does on start-up.
+//!
+//! Generic over the storage port so that the same server runs on SQLite and PostgreSQL.
+#![forbid(unsafe_code)]
+
+pub mod accounts;
+pub mod api;
+pub mod auth;
+pub mod bootstrap;
+pub mod demo;
+mod error;
+mod extract;
+mod pages;
+pub mod routes;
+mod state;
+mod time;
+
+use std::future::Future;
+use std::net::SocketAddr;
+
+pub use error::{ErrorKind, Problem, WebError};
+pub use routes::{Kind, Route, RouteSpec, Rule, route_specs, router, routes};
+pub use state::{AppState, Config};
+use trellis_store::Store;
+
+/// Serves the application on a bound listener until `shutdown` completes, then finishes the requests
+/// in flight.
+pub async fn serve<S: Store>(
+    listener: tokio::net::TcpListener,
+    state: AppState<S>,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let app = router(state);
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
+}
+
+/// Completes on Ctrl-C (and on SIGTERM on Unix), for graceful shutdown.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+}

@@ -1,0 +1,127 @@
+//! Small pieces the page structs share: field errors, wording of levels and dates, links.
+
+use trellis_model::{EffectiveRequirement, Framework, LevelMapping, Status};
+
+/// Problems with a submitted form, by field name, shown next to each field.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct FieldErrors(Vec<(&'static str, String)>);
+
+impl FieldErrors {
+    pub fn add(&mut self, field: &'static str, message: impl Into<String>) {
+        self.0.push((field, message.into()));
+    }
+
+    pub fn get(&self, field: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|(f, _)| *f == field)
+            .map(|(_, m)| m.as_str())
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn all(&self) -> &[(&'static str, String)] {
+        &self.0
+    }
+}
+
+/// "3 (Practitioner)", or the label alone when it already says the id.
+pub(crate) fn level_text(id: &str, label: &str) -> String {
+    let label = label.trim();
+    if label.is_empty() {
+        return id.to_owned();
+    }
+    let lower = label.to_lowercase();
+    let id_lower = id.to_lowercase();
+    if lower == id_lower || lower.ends_with(&format!(" {id_lower}")) {
+        label.to_owned()
+    } else {
+        format!("{id} ({label})")
+    }
+}
+
+fn skill_level_label(fw: &Framework, skill: &str, level: &str) -> String {
+    fw.skill(skill)
+        .and_then(|s| fw.scale(&s.scale))
+        .and_then(|sc| sc.level(level))
+        .map(|l| l.label.clone())
+        .unwrap_or_default()
+}
+
+/// "New", "Raised from 2 (Working)" or "Inherited".
+pub(crate) fn status_text(fw: &Framework, r: &EffectiveRequirement) -> String {
+    match (r.status, &r.previous_level) {
+        (Status::New, _) => "New".to_owned(),
+        (Status::Raised, Some(prev)) => format!(
+            "Raised from {}",
+            level_text(
+                prev.as_str(),
+                &skill_level_label(fw, &r.skill, prev.as_str())
+            )
+        ),
+        (Status::Raised, None) => "Raised".to_owned(),
+        (Status::Inherited, _) => "Inherited".to_owned(),
+    }
+}
+
+/// "SFIA level 5", with the note when there is one.
+pub(crate) fn mapping_text(fw: &Framework, m: &LevelMapping) -> String {
+    let name = fw
+        .source(&m.source)
+        .map_or(m.source.as_str(), |s| s.name.as_str());
+    let mut out = format!("{name} level {}", m.level);
+    if let Some(note) = m.note.as_deref().map(str::trim).filter(|n| !n.is_empty()) {
+        out.push_str(": ");
+        out.push_str(note);
+    }
+    out
+}
+
+/// 1234567 as "1,234,567".
+pub(crate) fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// The page of a role level in a framework version ("current" or an id).
+pub(crate) fn profile_href(version: &str, role_level: &str) -> String {
+    format!("/frameworks/{version}/role-levels/{role_level}")
+}
+
+pub(crate) fn compare_href(version: &str, from: &str, to: &str) -> String {
+    format!(
+        "/frameworks/{version}/compare?{}",
+        serde_urlencoded::to_string([("from", from), ("to", to)]).unwrap_or_default()
+    )
+}
+
+/// A role level's title, or its id when the framework does not have it.
+pub(crate) fn role_title(fw: &Framework, id: &str) -> String {
+    fw.role_level(id)
+        .map(|(_, _, l)| l.title.clone())
+        .unwrap_or_else(|| id.to_owned())
+}
+
+/// "Senior Product Manager (Product)".
+pub(crate) fn role_title_with_track(fw: &Framework, id: &str) -> String {
+    match fw.role_level(id) {
+        Some((t, _, l)) => format!("{} ({})", l.title, t.name),
+        None => id.to_owned(),
+    }
+}
+
+/// Every role level as (id, "Title (Track)"), in track order, for selects.
+pub(crate) fn role_level_options(fw: &Framework) -> Vec<(String, String)> {
+    fw.role_levels()
+        .map(|(id, t, l)| (id, format!("{} ({})", l.title, t.name)))
+        .collect()
+}

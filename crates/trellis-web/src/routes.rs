@@ -1,0 +1,605 @@
+//! Every route of the server, with who may call it, in one table: [`routes`].
+//!
+//! The router is built from the table and nothing else, and every route is wrapped in [`enforce`],
+//! which applies the route's [`Rule`] before the handler runs: deny by default, anonymous callers
+//! sent to sign in, denials audited, and forms checked for forgery.
+
+use std::fmt;
+
+use axum::Router;
+use axum::extract::{RawPathParams, Request, State};
+use axum::handler::Handler;
+use axum::http::{HeaderValue, Method, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{MethodFilter, MethodRouter};
+use serde_json::json;
+use tower_http::catch_panic::CatchPanicLayer;
+use trellis_store::{NewAuditEvent, Outcome, PersonId, Store, SystemRole};
+
+use crate::auth::{self, Caller, Ctx};
+use crate::error::{self, WebError};
+use crate::extract::read_body;
+use crate::state::AppState;
+use crate::{api, pages};
+
+/// Who may call a route.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Rule {
+    /// Anyone, signed in or not.
+    Public,
+    /// Any signed-in account. Handlers still limit data to what the caller may see (the people
+    /// directory lists only visible people).
+    SignedIn,
+    /// The person named by the `{id}` path parameter: themselves, their managers (direct and
+    /// indirect), the people team and admins.
+    SeePerson,
+    /// The people team and admins.
+    PeopleTeam,
+    /// Admins only.
+    Admin,
+}
+
+/// What a route answers with, which decides how refusals look.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Kind {
+    /// HTML pages: anonymous callers are redirected to sign in; forms need an anti-forgery token.
+    Page,
+    /// JSON under `/api/v1`: anonymous callers get 401 problems.
+    Api,
+    /// Fixed resources (health check, stylesheet).
+    Asset,
+}
+
+/// One row of the route table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RouteSpec {
+    pub method: Method,
+    pub path: &'static str,
+    pub rule: Rule,
+    pub kind: Kind,
+}
+
+impl fmt::Display for RouteSpec {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.method, self.path)
+    }
+}
+
+/// A route: its row and its handler.
+pub struct Route<S> {
+    pub spec: RouteSpec,
+    handler: MethodRouter<AppState<S>>,
+}
+
+impl<S> fmt::Debug for Route<S> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.spec.fmt(f)
+    }
+}
+
+fn route<S, H, T>(
+    method: Method,
+    path: &'static str,
+    rule: Rule,
+    kind: Kind,
+    handler: H,
+) -> Route<S>
+where
+    S: Store,
+    H: Handler<T, AppState<S>>,
+    T: 'static,
+{
+    let filter = MethodFilter::try_from(method.clone()).expect("a routable method");
+    Route {
+        spec: RouteSpec {
+            method,
+            path,
+            rule,
+            kind,
+        },
+        handler: axum::routing::on(filter, handler),
+    }
+}
+
+/// The route table: every route, its rule and its handler. Nothing is routed that is not here.
+pub fn routes<S: Store>() -> Vec<Route<S>> {
+    use Kind::{Api, Asset, Page};
+    use Rule::{Admin, Public, SeePerson, SignedIn};
+    let (get, post, patch) = (Method::GET, Method::POST, Method::PATCH);
+    vec![
+        // Fixed resources.
+        route(get.clone(), "/healthz", Public, Asset, pages::healthz),
+        route(
+            get.clone(),
+            pages::STYLESHEET_PATH,
+            Public,
+            Asset,
+            pages::stylesheet,
+        ),
+        // Signing in and out.
+        route(
+            get.clone(),
+            "/sign-in",
+            Public,
+            Page,
+            pages::sign_in::form::<S>,
+        ),
+        route(
+            post.clone(),
+            "/sign-in",
+            Public,
+            Page,
+            pages::sign_in::submit::<S>,
+        ),
+        route(
+            post.clone(),
+            "/sign-out",
+            SignedIn,
+            Page,
+            pages::sign_in::sign_out::<S>,
+        ),
+        // Pages for everyone signed in.
+        route(get.clone(), "/", SignedIn, Page, pages::home::home::<S>),
+        route(
+            get.clone(),
+            "/frameworks/{version}",
+            SignedIn,
+            Page,
+            pages::frameworks::overview::<S>,
+        ),
+        route(
+            get.clone(),
+            "/frameworks/{version}/role-levels/{track}/{level}",
+            SignedIn,
+            Page,
+            pages::frameworks::profile::<S>,
+        ),
+        route(
+            get.clone(),
+            "/frameworks/{version}/compare",
+            SignedIn,
+            Page,
+            pages::frameworks::compare::<S>,
+        ),
+        route(
+            get.clone(),
+            "/frameworks/{version}/skills",
+            SignedIn,
+            Page,
+            pages::frameworks::skills::<S>,
+        ),
+        route(
+            get.clone(),
+            "/people",
+            SignedIn,
+            Page,
+            pages::people::directory::<S>,
+        ),
+        route(
+            get.clone(),
+            "/people/{id}",
+            SeePerson,
+            Page,
+            pages::people::person::<S>,
+        ),
+        route(
+            get.clone(),
+            "/account/password",
+            SignedIn,
+            Page,
+            pages::account::password_form::<S>,
+        ),
+        route(
+            post.clone(),
+            "/account/password",
+            SignedIn,
+            Page,
+            pages::account::password_submit::<S>,
+        ),
+        route(
+            get.clone(),
+            "/account/tokens",
+            SignedIn,
+            Page,
+            pages::account::tokens::<S>,
+        ),
+        route(
+            post.clone(),
+            "/account/tokens",
+            SignedIn,
+            Page,
+            pages::account::token_create::<S>,
+        ),
+        route(
+            post.clone(),
+            "/account/tokens/{id}/revoke",
+            SignedIn,
+            Page,
+            pages::account::token_revoke::<S>,
+        ),
+        // Administration.
+        route(
+            get.clone(),
+            "/admin/accounts",
+            Admin,
+            Page,
+            pages::admin::accounts::<S>,
+        ),
+        route(
+            post.clone(),
+            "/admin/accounts",
+            Admin,
+            Page,
+            pages::admin::account_create::<S>,
+        ),
+        route(
+            get.clone(),
+            "/admin/accounts/{id}",
+            Admin,
+            Page,
+            pages::admin::account::<S>,
+        ),
+        route(
+            post.clone(),
+            "/admin/accounts/{id}",
+            Admin,
+            Page,
+            pages::admin::account_update::<S>,
+        ),
+        route(
+            post.clone(),
+            "/admin/accounts/{id}/password",
+            Admin,
+            Page,
+            pages::admin::account_reset_password::<S>,
+        ),
+        route(
+            get.clone(),
+            "/admin/frameworks",
+            Admin,
+            Page,
+            pages::admin::frameworks::<S>,
+        ),
+        route(
+            get.clone(),
+            "/admin/audit",
+            Admin,
+            Page,
+            pages::admin::audit::<S>,
+        ),
+        // JSON API.
+        route(
+            get.clone(),
+            "/api/v1/openapi.json",
+            Public,
+            Api,
+            api::openapi_json,
+        ),
+        route(get.clone(), "/api/v1/me", SignedIn, Api, api::me::<S>),
+        route(
+            get.clone(),
+            "/api/v1/frameworks",
+            SignedIn,
+            Api,
+            api::frameworks::<S>,
+        ),
+        route(
+            get.clone(),
+            "/api/v1/frameworks/{version}",
+            SignedIn,
+            Api,
+            api::framework::<S>,
+        ),
+        route(
+            get.clone(),
+            "/api/v1/role-levels",
+            SignedIn,
+            Api,
+            api::role_levels::<S>,
+        ),
+        route(
+            get.clone(),
+            "/api/v1/role-levels/{track}/{level}",
+            SignedIn,
+            Api,
+            api::role_level::<S>,
+        ),
+        route(
+            get.clone(),
+            "/api/v1/compare",
+            SignedIn,
+            Api,
+            api::compare::<S>,
+        ),
+        route(get.clone(), "/api/v1/teams", SignedIn, Api, api::teams::<S>),
+        route(
+            get.clone(),
+            "/api/v1/people",
+            SignedIn,
+            Api,
+            api::people::<S>,
+        ),
+        route(
+            post.clone(),
+            "/api/v1/people",
+            Admin,
+            Api,
+            api::create_person::<S>,
+        ),
+        route(get, "/api/v1/people/{id}", SeePerson, Api, api::person::<S>),
+        route(
+            patch,
+            "/api/v1/people/{id}",
+            Admin,
+            Api,
+            api::update_person::<S>,
+        ),
+    ]
+}
+
+/// The rows of the route table, for tests and documentation.
+pub fn route_specs<S: Store>() -> Vec<RouteSpec> {
+    routes::<S>().into_iter().map(|r| r.spec).collect()
+}
+
+/// The whole application: the routes of the table, each behind its rule, and around them sign-in,
+/// error rendering, the body limit and security headers.
+pub fn router<S: Store>(state: AppState<S>) -> Router {
+    let mut router = Router::new();
+    for r in routes::<S>() {
+        let guard = Guard {
+            state: state.clone(),
+            spec: r.spec.clone(),
+        };
+        let handler = r
+            .handler
+            .route_layer(middleware::from_fn_with_state(guard, enforce::<S>));
+        router = router.route(r.spec.path, handler);
+    }
+    router
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(CatchPanicLayer::custom(error::panic_response))
+        .layer(middleware::from_fn(error::render_errors))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            auth::authenticate::<S>,
+        ))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            limit_body::<S>,
+        ))
+        .layer(middleware::from_fn(security_headers))
+        .with_state(state)
+}
+
+async fn not_found() -> WebError {
+    WebError::not_found()
+}
+
+async fn method_not_allowed() -> WebError {
+    WebError::new(
+        error::ErrorKind::MethodNotAllowed,
+        "This address does not accept that method.",
+    )
+}
+
+#[derive(Clone)]
+struct Guard<S> {
+    state: AppState<S>,
+    spec: RouteSpec,
+}
+
+/// Applies a route's rule. Runs for every routed request, before its handler.
+async fn enforce<S: Store>(State(guard): State<Guard<S>>, req: Request, next: Next) -> Response {
+    match check(&guard, req).await {
+        Ok(req) => next.run(req).await,
+        Err(res) => res,
+    }
+}
+
+async fn check<S: Store>(guard: &Guard<S>, req: Request) -> Result<Request, Response> {
+    let spec = &guard.spec;
+    let ctx = req
+        .extensions()
+        .get::<std::sync::Arc<Ctx>>()
+        .cloned()
+        .unwrap_or_default();
+
+    // Anonymous callers: sign in first.
+    if spec.rule != Rule::Public && ctx.caller.is_none() {
+        return Err(match spec.kind {
+            Kind::Page => {
+                let here = req
+                    .uri()
+                    .path_and_query()
+                    .map(|p| p.as_str())
+                    .unwrap_or("/");
+                let target = if req.method() == Method::GET && here != "/" {
+                    format!(
+                        "/sign-in?{}",
+                        serde_urlencoded::to_string([("next", here)]).unwrap_or_default()
+                    )
+                } else {
+                    "/sign-in".to_owned()
+                };
+                Redirect::to(&target).into_response()
+            }
+            Kind::Api | Kind::Asset => WebError::unauthorized().into_response(),
+        });
+    }
+
+    // Forgery: state-changing requests must come from our own pages, and forms carry a token.
+    let req = if is_state_changing(req.method()) {
+        let by_browser = matches!(
+            ctx.caller.as_ref().map(|c| &c.method),
+            Some(auth::AuthMethod::Session { .. }) | None
+        );
+        if (spec.kind == Kind::Page || by_browser) && !auth::same_origin(req.headers()) {
+            return Err(forgery("The request did not come from a Trellis page.").into_response());
+        }
+        if spec.kind == Kind::Page {
+            check_form_token(guard, &ctx, req).await?
+        } else {
+            req
+        }
+    } else {
+        req
+    };
+
+    // The rule itself.
+    let (mut parts, body) = req.into_parts();
+    let allowed = match (&ctx.caller, spec.rule) {
+        (_, Rule::Public) => true,
+        (None, _) => false,
+        (Some(_), Rule::SignedIn) => true,
+        (Some(c), Rule::PeopleTeam) => {
+            matches!(c.role(), SystemRole::PeopleTeam | SystemRole::Admin)
+        }
+        (Some(c), Rule::Admin) => c.role() == SystemRole::Admin,
+        (Some(c), Rule::SeePerson) => {
+            let target = RawPathParams::from_request_parts(&mut parts, &())
+                .await
+                .ok()
+                .and_then(|p| {
+                    p.iter()
+                        .find(|(k, _)| *k == "id")
+                        .and_then(|(_, v)| v.parse::<PersonId>().ok())
+                });
+            match target {
+                // Not an id at all: nothing to protect; the handler answers 404.
+                None => true,
+                Some(id) => may_see(guard.state.store(), c, id)
+                    .await
+                    .map_err(IntoResponse::into_response)?,
+            }
+        }
+    };
+    if !allowed {
+        let event = NewAuditEvent {
+            action: "access.denied".into(),
+            target: format!("route:{spec}"),
+            outcome: Outcome::Denied,
+            details: json!({ "path": parts.uri.path() }),
+        };
+        if let Err(e) = guard.state.store().append_audit(event, &ctx.audit()).await {
+            return Err(WebError::from(e).into_response());
+        }
+        return Err(WebError::forbidden().into_response());
+    }
+    Ok(Request::from_parts(parts, body))
+}
+
+use axum::extract::FromRequestParts;
+
+fn is_state_changing(method: &Method) -> bool {
+    !matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
+}
+
+fn forgery(detail: &str) -> WebError {
+    WebError::new(error::ErrorKind::Forbidden, detail)
+}
+
+/// Reads the form, checks its `csrf_token` field against the session's (or, before sign-in, the
+/// pre-session cookie's), and gives the handler the body back.
+async fn check_form_token<S: Store>(
+    guard: &Guard<S>,
+    ctx: &Ctx,
+    req: Request,
+) -> Result<Request, Response> {
+    let (parts, body) = req.into_parts();
+    let bytes = read_body(body, guard.state.config().body_limit)
+        .await
+        .map_err(IntoResponse::into_response)?;
+    let fields: Vec<(String, String)> = serde_urlencoded::from_bytes(&bytes).unwrap_or_default();
+    let sent = fields
+        .iter()
+        .find(|(k, _)| k == "csrf_token")
+        .map(|(_, v)| v.as_str())
+        .unwrap_or("");
+    // The session's token, or the sign-in form's (a signed-in browser may post a sign-in form it
+    // loaded before; both tokens are secrets this browser was given).
+    let session = ctx.caller.as_ref().and_then(|c| c.csrf_token());
+    let matches = |expected: Option<&str>| {
+        expected.is_some_and(|e| !e.is_empty() && auth::constant_time_eq(sent, e))
+    };
+    if sent.is_empty() || !(matches(session) || matches(ctx.presession.as_deref())) {
+        return Err(forgery(
+            "This form has expired or did not come from Trellis. Go back, reload the page and try again.",
+        )
+        .into_response());
+    }
+    Ok(Request::from_parts(parts, axum::body::Body::from(bytes)))
+}
+
+/// Whether a caller may see a person's records: themselves, everyone for the people team and admins,
+/// and for managers their direct and indirect reports.
+pub(crate) async fn may_see<S: Store>(
+    store: &S,
+    caller: &Caller,
+    target: PersonId,
+) -> Result<bool, WebError> {
+    if caller.id() == target || caller.role() != SystemRole::Member {
+        return Ok(true);
+    }
+    Ok(store
+        .reports(caller.id())
+        .await?
+        .iter()
+        .any(|p| p.id == target))
+}
+
+/// Refuses bodies over the limit by their declared length before anything reads them; bodies without
+/// a length are cut off by the extractors at the same limit.
+async fn limit_body<S: Store>(
+    State(state): State<AppState<S>>,
+    req: Request,
+    next: Next,
+) -> Response {
+    let limit = state.config().body_limit;
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > limit as u64) {
+        let err = WebError::too_large(limit);
+        return if error::is_api_path(req.uri().path()) {
+            error::problem_response(&err)
+        } else {
+            pages::error_page(&err, None)
+        };
+    }
+    next.run(req).await
+}
+
+/// Headers on every response: a strict content security policy (no scripts at all, no framing),
+/// no MIME sniffing, no referrer outside the site, and no caching of anything personal.
+async fn security_headers(req: Request, next: Next) -> Response {
+    let mut res = next.run(req).await;
+    let h = res.headers_mut();
+    let set = |h: &mut axum::http::HeaderMap, name: &'static str, value: &'static str| {
+        h.insert(name, HeaderValue::from_static(value));
+    };
+    set(
+        h,
+        "content-security-policy",
+        "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; \
+         frame-ancestors 'none'; base-uri 'none'",
+    );
+    set(h, "x-frame-options", "DENY");
+    set(h, "x-content-type-options", "nosniff");
+    set(h, "referrer-policy", "same-origin");
+    set(h, "cross-origin-opener-policy", "same-origin");
+    set(h, "cross-origin-resource-policy", "same-origin");
+    set(
+        h,
+        "permissions-policy",
+        "camera=(), microphone=(), geolocation=()",
+    );
+    if !h.contains_key(header::CACHE_CONTROL) {
+        set(h, "cache-control", "no-store");
+    }
+    res
+}

@@ -1,0 +1,213 @@
+//! What every request shares: the store, the configuration, and a cache of published frameworks.
+
+use std::collections::HashMap;
+use std::sync::{Arc, OnceLock, RwLock};
+use std::time::{Duration, Instant};
+
+use trellis_model::Framework;
+use trellis_store::{FrameworkVersion, FrameworkVersionId, FrameworkVersionSummary, Store};
+
+use crate::error::WebError;
+
+/// Server settings. The defaults are the ones `trellis serve` uses.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Show text from framework sources that may not be redistributed (the organisation holds a
+    /// licence). Off by default: such text is withheld as in the static site.
+    pub licensed: bool,
+    /// A session ends after this long without a request.
+    pub idle_timeout: Duration,
+    /// A session ends this long after sign-in, whatever the activity.
+    pub absolute_timeout: Duration,
+    /// Requests with a larger body are refused with 413.
+    pub body_limit: usize,
+    /// Failed sign-ins are counted over this window.
+    pub throttle_window: Duration,
+    /// Failed sign-ins for one email within the window before further attempts are refused.
+    pub max_failures_per_email: u32,
+    /// Failed sign-ins from one address within the window before further attempts are refused.
+    pub max_failures_per_ip: u32,
+    /// How long the current framework is cached before the store is asked again (another process,
+    /// such as `trellis publish`, may have published a new version).
+    pub framework_refresh: Duration,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            licensed: false,
+            idle_timeout: Duration::from_secs(30 * 60),
+            absolute_timeout: Duration::from_secs(12 * 60 * 60),
+            body_limit: 64 * 1024,
+            throttle_window: Duration::from_secs(15 * 60),
+            max_failures_per_email: 5,
+            max_failures_per_ip: 50,
+            framework_refresh: Duration::from_secs(2),
+        }
+    }
+}
+
+/// A published framework version, parsed once and shared.
+#[derive(Debug)]
+pub(crate) struct Published {
+    pub summary: FrameworkVersionSummary,
+    pub framework: Framework,
+}
+
+/// Which framework version a URL names: `current` or a version id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum VersionRef {
+    Current,
+    Id(FrameworkVersionId),
+}
+
+impl VersionRef {
+    pub fn parse(s: &str) -> Option<VersionRef> {
+        if s == "current" {
+            Some(VersionRef::Current)
+        } else {
+            s.parse().ok().filter(|id| *id > 0).map(VersionRef::Id)
+        }
+    }
+}
+
+#[derive(Debug, Default)]
+struct FrameworkCache {
+    /// When the current version was last looked up, and what it was.
+    current: RwLock<Option<(Instant, Option<Arc<Published>>)>>,
+    /// Published versions never change, so they are kept by id.
+    by_id: RwLock<HashMap<FrameworkVersionId, Arc<Published>>>,
+}
+
+/// Shared state of the server; cheap to clone.
+#[derive(Debug)]
+pub struct AppState<S> {
+    inner: Arc<Inner<S>>,
+}
+
+impl<S> Clone for AppState<S> {
+    fn clone(&self) -> Self {
+        AppState {
+            inner: self.inner.clone(),
+        }
+    }
+}
+
+#[derive(Debug)]
+struct Inner<S> {
+    store: S,
+    config: Config,
+    frameworks: FrameworkCache,
+    /// A hash of a random password, verified against when an account does not exist so that a
+    /// failed sign-in takes as long either way.
+    dummy_hash: OnceLock<String>,
+}
+
+impl<S: Store> AppState<S> {
+    pub fn new(store: S, config: Config) -> Self {
+        AppState {
+            inner: Arc::new(Inner {
+                store,
+                config,
+                frameworks: FrameworkCache::default(),
+                dummy_hash: OnceLock::new(),
+            }),
+        }
+    }
+
+    pub fn store(&self) -> &S {
+        &self.inner.store
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.inner.config
+    }
+
+    pub(crate) fn dummy_hash(&self) -> &String {
+        self.inner.dummy_hash.get_or_init(|| {
+            crate::auth::hash_password(&crate::auth::random_token())
+                .unwrap_or_else(|_| String::new())
+        })
+    }
+
+    /// Forgets the cached current version, after publishing one.
+    pub fn invalidate_frameworks(&self) {
+        if let Ok(mut c) = self.inner.frameworks.current.write() {
+            *c = None;
+        }
+    }
+
+    /// The most recently published framework, if any.
+    pub(crate) async fn current_framework(&self) -> Result<Option<Arc<Published>>, WebError> {
+        let refresh = self.inner.config.framework_refresh;
+        if let Ok(c) = self.inner.frameworks.current.read()
+            && let Some((at, cached)) = c.as_ref()
+            && at.elapsed() < refresh
+        {
+            return Ok(cached.clone());
+        }
+        let fetched = self.store().current_framework().await?;
+        let published = match fetched {
+            None => None,
+            Some(v) => Some(self.remember(v)?),
+        };
+        if let Ok(mut c) = self.inner.frameworks.current.write() {
+            *c = Some((Instant::now(), published.clone()));
+        }
+        Ok(published)
+    }
+
+    /// A framework version by reference; `NotFound` when there is no such version.
+    pub(crate) async fn framework(&self, version: VersionRef) -> Result<Arc<Published>, WebError> {
+        match version {
+            VersionRef::Current => self
+                .current_framework()
+                .await?
+                .ok_or_else(|| WebError::not_found_because("No framework has been published yet.")),
+            VersionRef::Id(id) => {
+                if let Ok(m) = self.inner.frameworks.by_id.read()
+                    && let Some(p) = m.get(&id)
+                {
+                    return Ok(p.clone());
+                }
+                let v = self
+                    .store()
+                    .framework_version(id)
+                    .await
+                    .map_err(|e| match e {
+                        trellis_store::StoreError::NotFound(_) => WebError::not_found_because(
+                            format!("There is no framework version {id}."),
+                        ),
+                        other => other.into(),
+                    })?;
+                self.remember(v)
+            }
+        }
+    }
+
+    fn remember(&self, v: FrameworkVersion) -> Result<Arc<Published>, WebError> {
+        if let Ok(m) = self.inner.frameworks.by_id.read()
+            && let Some(p) = m.get(&v.id)
+        {
+            return Ok(p.clone());
+        }
+        let framework: Framework = serde_json::from_value(v.content).map_err(|e| {
+            WebError::internal(format!("framework version {} does not parse: {e}", v.id))
+        })?;
+        let published = Arc::new(Published {
+            summary: FrameworkVersionSummary {
+                id: v.id,
+                framework_id: v.framework_id,
+                version: v.version,
+                name: v.name,
+                published_at: v.published_at,
+                published_by: v.published_by,
+            },
+            framework,
+        });
+        if let Ok(mut m) = self.inner.frameworks.by_id.write() {
+            m.insert(published.summary.id, published.clone());
+        }
+        Ok(published)
+    }
+}

@@ -1,0 +1,96 @@
+//! Times as the store keeps them (Unix milliseconds, UTC) and as people read and type them.
+//!
+//! Small enough not to need a date library: only UTC calendar dates and times of day.
+
+use trellis_store::Millis;
+
+const DAY_MS: i64 = 86_400_000;
+
+pub(crate) fn now_millis() -> Millis {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+        .unwrap_or(0)
+}
+
+/// Days since 1970-01-01 to (year, month, day), proleptic Gregorian (Howard Hinnant's algorithm).
+fn civil_from_days(days: i64) -> (i64, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    (if m <= 2 { y + 1 } else { y }, m, d)
+}
+
+fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y.rem_euclid(400);
+    let m = i64::from(m);
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(d) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// `2026-04-20 14:03 UTC`.
+pub(crate) fn date_time(ms: Millis) -> String {
+    let (y, m, d) = civil_from_days(ms.div_euclid(DAY_MS));
+    let in_day = ms.rem_euclid(DAY_MS) / 1000;
+    format!(
+        "{y:04}-{m:02}-{d:02} {:02}:{:02} UTC",
+        in_day / 3600,
+        (in_day / 60) % 60
+    )
+}
+
+/// `2026-04-20`.
+pub(crate) fn date(ms: Millis) -> String {
+    let (y, m, d) = civil_from_days(ms.div_euclid(DAY_MS));
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+/// The start of a `YYYY-MM-DD` day in UTC, or `None` when it is not a real date.
+pub(crate) fn parse_date(s: &str) -> Option<Millis> {
+    let mut parts = s.trim().splitn(3, '-');
+    let y: i64 = parts.next()?.parse().ok()?;
+    let m: u32 = parts.next()?.parse().ok()?;
+    let d: u32 = parts.next()?.parse().ok()?;
+    if !(1970..=9999).contains(&y) || !(1..=12).contains(&m) || d == 0 || d > 31 {
+        return None;
+    }
+    let days = days_from_civil(y, m, d);
+    // Reject 31 February and friends: the round trip must give the same date back.
+    (civil_from_days(days) == (y, m, d)).then_some(days * DAY_MS)
+}
+
+pub(crate) const fn day_ms() -> Millis {
+    DAY_MS
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_round_trip() {
+        assert_eq!(date_time(0), "1970-01-01 00:00 UTC");
+        assert_eq!(
+            parse_date("2026-04-20").map(date),
+            Some("2026-04-20".into())
+        );
+        assert_eq!(
+            parse_date("2024-02-29").map(date),
+            Some("2024-02-29".into())
+        );
+        assert_eq!(parse_date("2025-02-29"), None);
+        assert_eq!(parse_date("2025-13-01"), None);
+        assert_eq!(parse_date("yesterday"), None);
+        let t = parse_date("2026-04-20").unwrap() + 14 * 3_600_000 + 3 * 60_000 + 59_000;
+        assert_eq!(date_time(t), "2026-04-20 14:03 UTC");
+    }
+}

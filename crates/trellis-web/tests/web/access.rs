@@ -1,0 +1,446 @@
+//! Every route × every kind of caller, with the status each must get. The table below must list
+//! exactly the routes of the route table: adding a route without deciding who may call it fails.
+
+use std::collections::BTreeSet;
+
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode, header};
+use serde_json::json;
+use trellis_store::Store;
+use trellis_web::{Kind, auth, route_specs};
+
+use crate::support::{App, CALLERS, Caller};
+
+/// Expected status for each caller, in the order of [`CALLERS`]: anonymous, member, member of
+/// another team, manager (of the member), manager of another team, people team, admin.
+type Expect = [u16; 7];
+
+const EVERYONE: Expect = [200, 200, 200, 200, 200, 200, 200];
+const SIGNED_IN: Expect = [303, 200, 200, 200, 200, 200, 200];
+const SIGNED_IN_API: Expect = [401, 200, 200, 200, 200, 200, 200];
+/// The member's own records: themselves, their manager, the people team, admins.
+const THE_MEMBER: Expect = [303, 200, 403, 200, 403, 200, 200];
+const THE_MEMBER_API: Expect = [401, 200, 403, 200, 403, 200, 200];
+const ADMIN: Expect = [303, 403, 403, 403, 403, 403, 200];
+const ADMIN_API: Expect = [401, 403, 403, 403, 403, 403, 200];
+
+enum Payload {
+    None,
+    Form(Vec<(String, String)>),
+    Json(serde_json::Value),
+}
+
+struct Case {
+    method: Method,
+    /// The route as written in the route table.
+    route: &'static str,
+    /// The path requested.
+    path: String,
+    body: Box<dyn Fn(Caller) -> Payload + Send + Sync>,
+    expect: Expect,
+}
+
+fn case(method: Method, route: &'static str, path: impl Into<String>, expect: Expect) -> Case {
+    Case {
+        method,
+        route,
+        path: path.into(),
+        body: Box::new(|_| Payload::None),
+        expect,
+    }
+}
+
+fn with_body(mut c: Case, body: impl Fn(Caller) -> Payload + Send + Sync + 'static) -> Case {
+    c.body = Box::new(body);
+    c
+}
+
+fn form(fields: &[(&str, &str)]) -> Payload {
+    Payload::Form(
+        fields
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect(),
+    )
+}
+
+fn tag(c: Caller) -> String {
+    format!("{c:?}").to_lowercase()
+}
+
+fn cases<S: Store>(app: &App<S>, admin_token_id: i64) -> Vec<Case> {
+    let member = app.ids.member_a;
+    let manager = app.ids.manager_a.to_string();
+    let (get, post, patch) = (Method::GET, Method::POST, Method::PATCH);
+    let compare = "from=engineering/software-engineer&to=engineering/senior-software-engineer";
+    vec![
+        case(get.clone(), "/healthz", "/healthz", EVERYONE),
+        case(
+            get.clone(),
+            "/static/trellis.css",
+            "/static/trellis.css",
+            EVERYONE,
+        ),
+        // Signed-in callers are sent home from the sign-in page.
+        case(
+            get.clone(),
+            "/sign-in",
+            "/sign-in",
+            [200, 303, 303, 303, 303, 303, 303],
+        ),
+        // A wrong password for an unknown account, whoever asks.
+        with_body(case(post.clone(), "/sign-in", "/sign-in", [401; 7]), |c| {
+            form(&[
+                ("email", &format!("nobody.{}@test.example", tag(c))),
+                ("password", "wrong password"),
+            ])
+        }),
+        case(post.clone(), "/sign-out", "/sign-out", [303; 7]),
+        case(get.clone(), "/", "/", SIGNED_IN),
+        case(
+            get.clone(),
+            "/frameworks/{version}",
+            "/frameworks/current",
+            SIGNED_IN,
+        ),
+        case(
+            get.clone(),
+            "/frameworks/{version}/role-levels/{track}/{level}",
+            "/frameworks/current/role-levels/engineering/staff-engineer",
+            SIGNED_IN,
+        ),
+        case(
+            get.clone(),
+            "/frameworks/{version}/compare",
+            format!("/frameworks/current/compare?{compare}"),
+            SIGNED_IN,
+        ),
+        case(
+            get.clone(),
+            "/frameworks/{version}/skills",
+            "/frameworks/current/skills",
+            SIGNED_IN,
+        ),
+        case(get.clone(), "/people", "/people", SIGNED_IN),
+        case(
+            get.clone(),
+            "/people/{id}",
+            format!("/people/{member}"),
+            THE_MEMBER,
+        ),
+        case(
+            get.clone(),
+            "/account/password",
+            "/account/password",
+            SIGNED_IN,
+        ),
+        // A wrong current password changes nothing.
+        with_body(
+            case(
+                post.clone(),
+                "/account/password",
+                "/account/password",
+                [303, 422, 422, 422, 422, 422, 422],
+            ),
+            |_| {
+                form(&[
+                    ("current_password", "not the password"),
+                    ("new_password", "a brand new password"),
+                    ("confirm_password", "a brand new password"),
+                ])
+            },
+        ),
+        case(get.clone(), "/account/tokens", "/account/tokens", SIGNED_IN),
+        with_body(
+            case(
+                post.clone(),
+                "/account/tokens",
+                "/account/tokens",
+                SIGNED_IN,
+            ),
+            |_| form(&[("label", "a script")]),
+        ),
+        // Someone else's token is not found; its owner revokes it.
+        case(
+            post.clone(),
+            "/account/tokens/{id}/revoke",
+            format!("/account/tokens/{admin_token_id}/revoke"),
+            [303, 404, 404, 404, 404, 404, 303],
+        ),
+        case(get.clone(), "/admin/accounts", "/admin/accounts", ADMIN),
+        with_body(
+            case(
+                post.clone(),
+                "/admin/accounts",
+                "/admin/accounts",
+                [303, 403, 403, 403, 403, 403, 201],
+            ),
+            |c| {
+                form(&[
+                    ("email", &format!("new.{}@test.example", tag(c))),
+                    ("name", "New Person"),
+                    ("role", "member"),
+                    ("team", "Team A"),
+                ])
+            },
+        ),
+        case(
+            get.clone(),
+            "/admin/accounts/{id}",
+            format!("/admin/accounts/{member}"),
+            ADMIN,
+        ),
+        with_body(
+            case(
+                post.clone(),
+                "/admin/accounts/{id}",
+                format!("/admin/accounts/{member}"),
+                [303, 403, 403, 403, 403, 403, 303],
+            ),
+            move |_| {
+                form(&[
+                    ("email", "member.a@test.example"),
+                    ("name", "member a"),
+                    ("role", "member"),
+                    ("team", "Team A"),
+                    ("manager_id", &manager),
+                    ("role_level", "engineering/software-engineer"),
+                    ("active", "on"),
+                ])
+            },
+        ),
+        case(
+            post.clone(),
+            "/admin/accounts/{id}/password",
+            format!("/admin/accounts/{member}/password"),
+            ADMIN,
+        ),
+        case(get.clone(), "/admin/frameworks", "/admin/frameworks", ADMIN),
+        case(get.clone(), "/admin/audit", "/admin/audit", ADMIN),
+        case(
+            get.clone(),
+            "/api/v1/openapi.json",
+            "/api/v1/openapi.json",
+            EVERYONE,
+        ),
+        case(get.clone(), "/api/v1/me", "/api/v1/me", SIGNED_IN_API),
+        case(
+            get.clone(),
+            "/api/v1/frameworks",
+            "/api/v1/frameworks",
+            SIGNED_IN_API,
+        ),
+        case(
+            get.clone(),
+            "/api/v1/frameworks/{version}",
+            "/api/v1/frameworks/current",
+            SIGNED_IN_API,
+        ),
+        case(
+            get.clone(),
+            "/api/v1/role-levels",
+            "/api/v1/role-levels",
+            SIGNED_IN_API,
+        ),
+        case(
+            get.clone(),
+            "/api/v1/role-levels/{track}/{level}",
+            "/api/v1/role-levels/engineering/staff-engineer",
+            SIGNED_IN_API,
+        ),
+        case(
+            get.clone(),
+            "/api/v1/compare",
+            format!("/api/v1/compare?{compare}"),
+            SIGNED_IN_API,
+        ),
+        case(get.clone(), "/api/v1/teams", "/api/v1/teams", SIGNED_IN_API),
+        case(
+            get.clone(),
+            "/api/v1/people",
+            "/api/v1/people",
+            SIGNED_IN_API,
+        ),
+        with_body(
+            case(
+                post.clone(),
+                "/api/v1/people",
+                "/api/v1/people",
+                [401, 403, 403, 403, 403, 403, 201],
+            ),
+            |c| {
+                Payload::Json(json!({
+                    "email": format!("api.{}@test.example", tag(c)),
+                    "name": "Made By API",
+                }))
+            },
+        ),
+        case(
+            get,
+            "/api/v1/people/{id}",
+            format!("/api/v1/people/{member}"),
+            THE_MEMBER_API,
+        ),
+        with_body(
+            case(
+                patch,
+                "/api/v1/people/{id}",
+                format!("/api/v1/people/{member}"),
+                ADMIN_API,
+            ),
+            |_| Payload::Json(json!({ "name": "Member A" })),
+        ),
+    ]
+}
+
+async fn call<S: Store>(
+    app: &App<S>,
+    c: &Case,
+    caller: Caller,
+    tokens: &[Option<String>],
+) -> StatusCode {
+    let index = CALLERS.iter().position(|x| *x == caller).unwrap();
+    let api = c.path.starts_with("/api/");
+    let mut req = Request::builder().method(c.method.clone()).uri(&c.path);
+    let mut csrf = None;
+    match app.ids.of(caller) {
+        Some(person) if api => {
+            let token = tokens[index].as_ref().unwrap();
+            req = req.header(header::AUTHORIZATION, format!("Bearer {token}"));
+            let _ = person;
+        }
+        Some(person) => {
+            // A fresh session for every request: some routes (sign-out) end the one they use.
+            let browser = app.browser(person).await;
+            req = req.header(header::COOKIE, browser.cookie());
+            csrf = Some(browser.csrf);
+        }
+        None if c.method == Method::POST && c.path == "/sign-in" => {
+            let (cookie, token) = app.sign_in_form().await;
+            req = req.header(
+                header::COOKIE,
+                format!("{}={cookie}", auth::PRESESSION_COOKIE),
+            );
+            csrf = Some(token);
+        }
+        None => {}
+    }
+    let body = match (c.body)(caller) {
+        Payload::None if c.method == Method::POST => {
+            req = req.header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+            let fields: Vec<(&str, &str)> =
+                csrf.iter().map(|t| ("csrf_token", t.as_str())).collect();
+            Body::from(serde_urlencoded::to_string(fields).unwrap())
+        }
+        Payload::None => Body::empty(),
+        Payload::Form(mut fields) => {
+            if let Some(t) = csrf {
+                fields.push(("csrf_token".into(), t));
+            }
+            req = req.header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+            Body::from(serde_urlencoded::to_string(fields).unwrap())
+        }
+        Payload::Json(v) => {
+            req = req.header(header::CONTENT_TYPE, "application/json");
+            Body::from(v.to_string())
+        }
+    };
+    app.send(req.body(body).unwrap()).await.status
+}
+
+pub async fn every_route_for_every_caller<S: Store>(app: App<S>) {
+    let admin_token = app.token(app.ids.admin).await;
+    let admin_token_id = app.store.api_tokens(app.ids.admin).await.unwrap()[0].id;
+    let _ = admin_token;
+    let cases = cases(&app, admin_token_id);
+
+    // The table covers the route table exactly.
+    let routed: BTreeSet<(String, String)> = route_specs::<S>()
+        .into_iter()
+        .map(|s| (s.method.to_string(), s.path.to_owned()))
+        .collect();
+    let tested: BTreeSet<(String, String)> = cases
+        .iter()
+        .map(|c| (c.method.to_string(), c.route.to_owned()))
+        .collect();
+    let untested: Vec<_> = routed.difference(&tested).collect();
+    let unknown: Vec<_> = tested.difference(&routed).collect();
+    assert!(
+        untested.is_empty() && unknown.is_empty(),
+        "the access table must list every route exactly: routes without an entry {untested:?}; \
+         entries without a route {unknown:?}"
+    );
+    assert_eq!(cases.len(), routed.len(), "one entry per route");
+
+    let mut tokens = Vec::new();
+    for caller in CALLERS {
+        tokens.push(match app.ids.of(caller) {
+            Some(p) => Some(app.token(p).await),
+            None => None,
+        });
+    }
+
+    let mut failures = Vec::new();
+    let mut denials = 0;
+    for c in &cases {
+        for (i, caller) in CALLERS.iter().enumerate() {
+            let status = call(&app, c, *caller, &tokens).await;
+            if status.as_u16() == 403 {
+                denials += 1;
+            }
+            if status.as_u16() != c.expect[i] {
+                failures.push(format!(
+                    "{} {} as {caller:?}: expected {}, got {status}",
+                    c.method, c.path, c.expect[i]
+                ));
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} unexpected statuses:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+
+    // Every denial is in the audit log, with the route it was for.
+    let denied = app.audit("access.denied").await;
+    assert_eq!(denied.len(), denials, "one audit event per denial");
+    assert!(
+        denied
+            .iter()
+            .all(|e| e.outcome == trellis_store::Outcome::Denied)
+    );
+    assert!(
+        denied
+            .iter()
+            .any(|e| e.target == "route:GET /admin/accounts")
+    );
+    assert!(
+        denied
+            .iter()
+            .any(|e| e.target == "route:GET /people/{id}" && e.actor_id == Some(app.ids.member_b))
+    );
+}
+
+/// The rule of each route in the table, checked against what the access table expects of it, so
+/// that a rule changed by mistake is caught even where statuses happen to agree.
+pub async fn rules_are_declared<S: Store>(_app: App<S>) {
+    for spec in route_specs::<S>() {
+        let api = spec.path.starts_with("/api/");
+        assert_eq!(
+            api,
+            spec.kind == Kind::Api,
+            "{spec}: API routes live under /api/ and nowhere else"
+        );
+        if spec.path.starts_with("/admin") {
+            assert_eq!(
+                spec.rule,
+                trellis_web::Rule::Admin,
+                "{spec} must be for admins only"
+            );
+        }
+    }
+}
+
+crate::on_both_backends!(every_route_for_every_caller, rules_are_declared);

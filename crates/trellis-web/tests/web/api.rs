@@ -1,0 +1,488 @@
+//! The JSON API: its answers, its problems for bad input, and its OpenAPI document.
+
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode, header};
+use serde_json::json;
+use trellis_store::Store;
+use trellis_web::{Kind, route_specs};
+
+use crate::support::App;
+
+fn assert_problem(res: &crate::support::Resp, status: u16, field: Option<&str>) {
+    assert_eq!(res.status.as_u16(), status, "{}", res.body);
+    assert_eq!(
+        res.header("content-type"),
+        Some("application/problem+json"),
+        "{}",
+        res.body
+    );
+    let p = res.json();
+    assert_eq!(p["status"], status);
+    assert!(p["title"].as_str().is_some_and(|t| !t.is_empty()));
+    assert!(p["detail"].as_str().is_some_and(|t| !t.is_empty()));
+    if let Some(f) = field {
+        assert_eq!(p["field"], f, "{}", res.body);
+    }
+}
+
+pub async fn reads<S: Store>(app: App<S>) {
+    let member = app.token(app.ids.member_a).await;
+    let manager = app.token(app.ids.manager_a).await;
+
+    let me = app
+        .api(Method::GET, "/api/v1/me", Some(&manager), None)
+        .await
+        .json();
+    assert_eq!(me["email"], "manager.a@test.example");
+    assert_eq!(me["system_role"], "member");
+    assert_eq!(me["team"]["name"], "Team A");
+    assert_eq!(me["reports"], json!([app.ids.member_a]));
+
+    let versions = app
+        .api(Method::GET, "/api/v1/frameworks", Some(&member), None)
+        .await
+        .json();
+    assert_eq!(versions[0]["framework_id"], "starter");
+    assert_eq!(versions[0]["current"], true);
+    let id = versions[0]["id"].as_i64().unwrap();
+    let one = app
+        .api(
+            Method::GET,
+            &format!("/api/v1/frameworks/{id}"),
+            Some(&member),
+            None,
+        )
+        .await
+        .json();
+    assert_eq!(one["content"]["id"], "starter");
+    // Text from sources that may not be redistributed is left out.
+    let restricted = one["content"]["skills"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["source"] == "sfia")
+        .collect::<Vec<_>>();
+    assert!(restricted.iter().all(|s| s.get("description").is_none()));
+
+    let levels = app
+        .api(Method::GET, "/api/v1/role-levels", Some(&member), None)
+        .await
+        .json();
+    assert!(
+        levels["role_levels"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|l| l["id"] == "product/senior-product-manager")
+    );
+    let profile = app
+        .api(
+            Method::GET,
+            "/api/v1/role-levels/engineering/senior-software-engineer?version=current",
+            Some(&member),
+            None,
+        )
+        .await;
+    assert_eq!(profile.status, StatusCode::OK, "{}", profile.body);
+    let profile = profile.json();
+    assert_eq!(
+        profile["profile"]["id"],
+        "engineering/senior-software-engineer"
+    );
+    let statuses: Vec<&str> = profile["profile"]["requirements"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|r| r["status"].as_str())
+        .collect();
+    assert!(statuses.contains(&"inherited") || statuses.contains(&"raised"));
+
+    let diff = app
+        .api(
+            Method::GET,
+            "/api/v1/compare?from=engineering/software-engineer&to=engineering/senior-software-engineer",
+            Some(&member),
+            None,
+        )
+        .await
+        .json();
+    assert_eq!(diff["diff"]["from"], "engineering/software-engineer");
+
+    // People: a member sees themselves, a manager their reports too, the people team everyone.
+    let people = |token: String| {
+        let app = &app;
+        async move {
+            app.api(Method::GET, "/api/v1/people", Some(&token), None)
+                .await
+                .json()
+                .as_array()
+                .unwrap()
+                .len()
+        }
+    };
+    assert_eq!(people(member.clone()).await, 1);
+    assert_eq!(people(manager).await, 2);
+    assert_eq!(people(app.token(app.ids.people_team).await).await, 6);
+
+    // Not found, and unknown role levels.
+    let res = app
+        .api(
+            Method::GET,
+            "/api/v1/people/999999",
+            Some(&app.token(app.ids.admin).await),
+            None,
+        )
+        .await;
+    assert_problem(&res, 404, None);
+    let res = app
+        .api(
+            Method::GET,
+            "/api/v1/role-levels/engineering/wizard",
+            Some(&member),
+            None,
+        )
+        .await;
+    assert_problem(&res, 404, None);
+    let res = app
+        .api(
+            Method::GET,
+            "/api/v1/compare?from=engineering/wizard&to=x/y",
+            Some(&member),
+            None,
+        )
+        .await;
+    assert_problem(&res, 422, Some("from"));
+    let res = app
+        .api(
+            Method::GET,
+            "/api/v1/compare?to=engineering/software-engineer",
+            Some(&member),
+            None,
+        )
+        .await;
+    assert_problem(&res, 422, Some("from"));
+    let res = app
+        .api(
+            Method::GET,
+            "/api/v1/role-levels?version=banana",
+            Some(&member),
+            None,
+        )
+        .await;
+    assert_problem(&res, 422, Some("version"));
+    let res = app
+        .api(Method::GET, "/api/v1/frameworks/4242", Some(&member), None)
+        .await;
+    assert_problem(&res, 404, None);
+}
+
+pub async fn writes<S: Store>(app: App<S>) {
+    let admin = app.token(app.ids.admin).await;
+    let created = app
+        .api(
+            Method::POST,
+            "/api/v1/people",
+            Some(&admin),
+            Some(json!({
+                "email": "New.Person@Test.example",
+                "name": "New Person",
+                "role": "people-team",
+                "team": "Team C",
+                "manager_id": app.ids.manager_a,
+                "role_level": "product/product-manager",
+                "password": "a long enough password"
+            })),
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
+    let person = created.json();
+    let id = person["id"].as_i64().unwrap();
+    assert_eq!(
+        created.header("location").unwrap(),
+        format!("/api/v1/people/{id}")
+    );
+    assert_eq!(person["email"], "new.person@test.example");
+    assert_eq!(person["system_role"], "people-team");
+    assert_eq!(person["team"]["name"], "Team C");
+    assert!(person["role_level_version"].is_i64());
+    assert!(person.get("password_hash").is_none() && person.get("password").is_none());
+
+    // Taken email, bad values, unknown references: 422 naming the field.
+    let post = |body: serde_json::Value| {
+        let app = &app;
+        let admin = admin.clone();
+        async move {
+            app.api(Method::POST, "/api/v1/people", Some(&admin), Some(body))
+                .await
+        }
+    };
+    assert_problem(
+        &post(json!({"email": "new.person@test.example", "name": "Again"})).await,
+        422,
+        Some("email"),
+    );
+    assert_problem(
+        &post(json!({"email": "not an email", "name": "X"})).await,
+        422,
+        Some("email"),
+    );
+    assert_problem(
+        &post(json!({"email": "x@test.example", "name": "  "})).await,
+        422,
+        Some("name"),
+    );
+    assert_problem(
+        &post(json!({"email": "x@test.example", "name": "X", "manager_id": 999_999})).await,
+        422,
+        Some("manager_id"),
+    );
+    assert_problem(
+        &post(json!({"email": "x@test.example", "name": "X", "role_level": "product/wizard"}))
+            .await,
+        422,
+        Some("role_level"),
+    );
+    assert_problem(
+        &post(json!({"email": "x@test.example", "name": "X", "role": "overlord"})).await,
+        422,
+        Some("role"),
+    );
+    assert_problem(
+        &post(json!({"email": "x@test.example", "name": "X", "password": "short"})).await,
+        422,
+        Some("password"),
+    );
+
+    // PATCH with optimistic concurrency.
+    let revision = person["revision"].as_i64().unwrap();
+    let path = format!("/api/v1/people/{id}");
+    let patched = app
+        .api(
+            Method::PATCH,
+            &path,
+            Some(&admin),
+            Some(json!({ "name": "Renamed", "team": null, "revision": revision })),
+        )
+        .await;
+    assert_eq!(patched.status, StatusCode::OK, "{}", patched.body);
+    let patched = patched.json();
+    assert_eq!(patched["name"], "Renamed");
+    assert!(patched["team"].is_null());
+    assert!(patched["revision"].as_i64().unwrap() > revision);
+    let stale = app
+        .api(
+            Method::PATCH,
+            &path,
+            Some(&admin),
+            Some(json!({ "name": "Again", "revision": revision })),
+        )
+        .await;
+    assert_problem(&stale, 409, Some("revision"));
+    // Loops and self-management are refused.
+    let loop_ = app
+        .api(
+            Method::PATCH,
+            &format!("/api/v1/people/{}", app.ids.manager_a),
+            Some(&admin),
+            Some(json!({ "manager_id": app.ids.member_a })),
+        )
+        .await;
+    assert_problem(&loop_, 422, Some("manager_id"));
+    // The last active administrator cannot be demoted.
+    let demote = app
+        .api(
+            Method::PATCH,
+            &format!("/api/v1/people/{}", app.ids.admin),
+            Some(&admin),
+            Some(json!({ "role": "member" })),
+        )
+        .await;
+    assert_problem(&demote, 422, Some("role"));
+    let missing = app
+        .api(
+            Method::PATCH,
+            "/api/v1/people/999999",
+            Some(&admin),
+            Some(json!({})),
+        )
+        .await;
+    assert_problem(&missing, 404, None);
+
+    // Account changes are audited by the store, with the acting admin.
+    let events = app.audit("person.").await;
+    assert!(
+        events
+            .iter()
+            .any(|e| e.action == "person.create" && e.actor_id == Some(app.ids.admin))
+    );
+    assert!(events.iter().any(|e| e.action == "person.update"));
+}
+
+pub async fn bad_requests_get_problems<S: Store>(app: App<S>) {
+    let admin = app.token(app.ids.admin).await;
+    let raw = |method: Method, path: &str, content_type: Option<&str>, body: Body| {
+        let mut req = Request::builder()
+            .method(method)
+            .uri(path)
+            .header(header::AUTHORIZATION, format!("Bearer {admin}"));
+        if let Some(ct) = content_type {
+            req = req.header(header::CONTENT_TYPE, ct);
+        }
+        req.body(body).unwrap()
+    };
+    let json = Some("application/json");
+    // Malformed JSON.
+    let res = app
+        .send(raw(
+            Method::POST,
+            "/api/v1/people",
+            json,
+            Body::from("{\"email\": "),
+        ))
+        .await;
+    assert_problem(&res, 400, None);
+    // Wrong types, missing and unknown fields name the field.
+    let res = app
+        .send(raw(
+            Method::POST,
+            "/api/v1/people",
+            json,
+            Body::from(r#"{"email": 42, "name": "X"}"#),
+        ))
+        .await;
+    assert_problem(&res, 422, Some("email"));
+    let res = app
+        .send(raw(
+            Method::POST,
+            "/api/v1/people",
+            json,
+            Body::from(r#"{"email": "a@b.c"}"#),
+        ))
+        .await;
+    assert_problem(&res, 422, Some("name"));
+    let res = app
+        .send(raw(
+            Method::POST,
+            "/api/v1/people",
+            json,
+            Body::from(r#"{"email": "a@b.c", "name": "X", "colour": "red"}"#),
+        ))
+        .await;
+    assert_problem(&res, 422, Some("colour"));
+    let res = app
+        .send(raw(
+            Method::PATCH,
+            &format!("/api/v1/people/{}", app.ids.member_a),
+            json,
+            Body::from(r#"{"active": "yes"}"#),
+        ))
+        .await;
+    assert_problem(&res, 422, Some("active"));
+    // Not JSON at all.
+    let res = app
+        .send(raw(
+            Method::POST,
+            "/api/v1/people",
+            Some("text/plain"),
+            Body::from("hi"),
+        ))
+        .await;
+    assert_problem(&res, 415, None);
+    // Too large: declared, and streamed without a length.
+    let big = format!(
+        r#"{{"email": "a@b.c", "name": "{}"}}"#,
+        "x".repeat(70 * 1024)
+    );
+    let mut declared = raw(
+        Method::POST,
+        "/api/v1/people",
+        json,
+        Body::from(big.clone()),
+    );
+    declared.headers_mut().insert(
+        header::CONTENT_LENGTH,
+        big.len().to_string().parse().unwrap(),
+    );
+    assert_problem(&app.send(declared).await, 413, None);
+    // In-process requests carry no length unless told: this one is cut off while being read.
+    let res = app
+        .send(raw(Method::POST, "/api/v1/people", json, Body::from(big)))
+        .await;
+    assert_problem(&res, 413, None);
+    // Unknown routes and methods.
+    let res = app
+        .send(raw(
+            Method::GET,
+            "/api/v1/nothing-here",
+            None,
+            Body::empty(),
+        ))
+        .await;
+    assert_problem(&res, 404, None);
+    let res = app
+        .send(raw(Method::DELETE, "/api/v1/people", None, Body::empty()))
+        .await;
+    assert_problem(&res, 405, None);
+    // Pages get pages.
+    let browser = app.browser(app.ids.member_a).await;
+    let res = app.get("/nothing-here", Some(&browser)).await;
+    assert_eq!(res.status, StatusCode::NOT_FOUND);
+    assert!(res.header("content-type").unwrap().starts_with("text/html"));
+    assert!(res.body.contains("Page not found") && res.body.contains("Skip to main content"));
+    let res = app.get("/people/not-a-number", Some(&browser)).await;
+    assert_eq!(res.status, StatusCode::NOT_FOUND);
+    let big_form = format!("label={}", "x".repeat(70 * 1024));
+    let req = Request::builder()
+        .method(Method::POST)
+        .uri("/account/tokens")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::COOKIE, browser.cookie())
+        .body(Body::from(big_form))
+        .unwrap();
+    let res = app.send(req).await;
+    assert_eq!(res.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(res.header("content-type").unwrap().starts_with("text/html"));
+}
+
+pub async fn openapi_lists_every_api_route<S: Store>(app: App<S>) {
+    let res = app.get("/api/v1/openapi.json", None).await;
+    assert_eq!(res.status, StatusCode::OK);
+    let doc = res.json();
+    assert!(
+        doc["openapi"].as_str().unwrap().starts_with("3.1"),
+        "{}",
+        doc["openapi"]
+    );
+    let paths = doc["paths"].as_object().unwrap();
+    let mut missing = Vec::new();
+    for spec in route_specs::<S>()
+        .into_iter()
+        .filter(|s| s.kind == Kind::Api)
+    {
+        let method = spec.method.as_str().to_lowercase();
+        let documented = paths.get(spec.path).and_then(|p| p.get(&method));
+        if documented.is_none() {
+            missing.push(spec.to_string());
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "API routes missing from the OpenAPI document: {missing:?}"
+    );
+    // And nothing documented that is not routed.
+    let routed: Vec<String> = route_specs::<S>()
+        .iter()
+        .map(|s| s.path.to_owned())
+        .collect();
+    for path in paths.keys() {
+        assert!(routed.contains(path), "{path} is documented but not routed");
+    }
+    assert!(doc["components"]["securitySchemes"]["bearer"].is_object());
+}
+
+crate::on_both_backends!(
+    reads,
+    writes,
+    bad_requests_get_problems,
+    openapi_lists_every_api_route
+);

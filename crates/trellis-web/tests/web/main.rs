@@ -1,0 +1,10 @@
+//! The web server's tests, in-process through the router (`tower::ServiceExt::oneshot`) on a fresh
+//! database per test: SQLite always, PostgreSQL too when `TRELLIS_TEST_POSTGRES_URL` is set.
+
+mod support;
+
+mod access;
+mod api;
+mod pages;
+mod server;
+mod sign_in;

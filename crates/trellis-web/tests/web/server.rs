@@ -1,0 +1,60 @@
+//! The real server on a real socket: start on port 0, answer over TCP, shut down gracefully.
+
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use trellis_store::Store;
+use trellis_store_sqlite::SqliteStore;
+use trellis_web::{AppState, bootstrap};
+
+async fn http_get(addr: std::net::SocketAddr, path: &str) -> String {
+    let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let request = format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n");
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).await.unwrap();
+    response
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn serves_on_a_real_port_and_stops_gracefully() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = SqliteStore::connect(&format!("sqlite://{}", dir.path().join("t.db").display()))
+        .await
+        .unwrap();
+    store.migrate().await.unwrap();
+    bootstrap::publish_starter_if_empty(&store).await.unwrap();
+    let first = bootstrap::ensure_admin(&store, "root@test.example")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(first.email, "root@test.example");
+    assert!(first.password.len() >= 20, "a generated, strong password");
+    assert!(
+        bootstrap::ensure_admin(&store, "root@test.example")
+            .await
+            .unwrap()
+            .is_none()
+    );
+
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(trellis_web::serve(
+        listener,
+        AppState::new(store.clone(), trellis_web::Config::default()),
+        async {
+            let _ = stopped.await;
+        },
+    ));
+
+    let health = http_get(addr, "/healthz").await;
+    assert!(health.starts_with("HTTP/1.1 200 OK"), "{health}");
+    assert!(health.ends_with("ok\n"));
+    let home = http_get(addr, "/").await;
+    assert!(home.starts_with("HTTP/1.1 303"), "{home}");
+    let sign_in = http_get(addr, "/sign-in").await;
+    assert!(sign_in.contains("name=\"email\"") && sign_in.contains("name=\"password\""));
+
+    stop.send(()).unwrap();
+    server.await.unwrap().unwrap();
+    store.close().await;
+}

@@ -1,0 +1,477 @@
+//! Signing in and out: cookies, rotation, timeouts, throttling, password change, and forged forms.
+
+use std::net::SocketAddr;
+
+use axum::body::Body;
+use axum::extract::ConnectInfo;
+use axum::http::{Method, Request, StatusCode, header};
+use trellis_store::{Outcome, Store};
+use trellis_web::auth;
+
+use crate::support::{App, PASSWORD, now};
+
+const WRONG: &str = "The email address or password is not right.";
+
+pub async fn sign_in_sets_a_host_cookie_and_rotates_it<S: Store>(app: App<S>) {
+    let first = app.sign_in("Member.A@test.example", PASSWORD, None).await;
+    assert_eq!(first.status, StatusCode::SEE_OTHER, "{}", first.body);
+    assert_eq!(first.header("location"), Some("/"));
+    let cookie = first
+        .set_cookies()
+        .into_iter()
+        .find(|c| c.starts_with("__Host-trellis_session="))
+        .expect("a session cookie");
+    for attribute in ["Secure", "HttpOnly", "SameSite=Lax", "Path=/"] {
+        assert!(
+            cookie.contains(attribute),
+            "{attribute} missing from {cookie}"
+        );
+    }
+    assert!(
+        !cookie.to_lowercase().contains("domain="),
+        "__Host- cookies have no Domain"
+    );
+    let token = first.cookie(auth::SESSION_COOKIE).unwrap();
+    let browser = crate::support::Browser {
+        token: token.clone(),
+        csrf: String::new(),
+    };
+    assert_eq!(app.get("/", Some(&browser)).await.status, StatusCode::OK);
+
+    // Signing in again, from a signed-in browser, issues a new id and ends the old session.
+    let second = app
+        .sign_in("member.a@test.example", PASSWORD, Some(&browser))
+        .await;
+    assert_eq!(second.status, StatusCode::SEE_OTHER);
+    let rotated = second.cookie(auth::SESSION_COOKIE).unwrap();
+    assert_ne!(rotated, token);
+    assert_eq!(
+        app.get("/", Some(&browser)).await.status,
+        StatusCode::SEE_OTHER
+    );
+    let fresh = crate::support::Browser {
+        token: rotated,
+        csrf: String::new(),
+    };
+    assert_eq!(app.get("/", Some(&fresh)).await.status, StatusCode::OK);
+
+    // Sign-in and its audit event.
+    let events = app.audit("sign-in").await;
+    assert!(
+        events
+            .iter()
+            .any(|e| e.outcome == Outcome::Success && e.actor_id == Some(app.ids.member_a))
+    );
+}
+
+pub async fn wrong_password_and_unknown_account_look_the_same<S: Store>(app: App<S>) {
+    let wrong = app
+        .sign_in("member.a@test.example", "not my password", None)
+        .await;
+    let unknown = app
+        .sign_in("nobody@test.example", "not my password", None)
+        .await;
+    assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(unknown.status, StatusCode::UNAUTHORIZED);
+    assert!(wrong.body.contains(WRONG) && unknown.body.contains(WRONG));
+    assert!(wrong.cookie(auth::SESSION_COOKIE).is_none());
+    // The pages differ only in the email typed back into the form (and the form's token).
+    let scrub = |body: &str, email: &str| {
+        body.lines()
+            .filter(|l| !l.contains("csrf_token"))
+            .collect::<Vec<_>>()
+            .join("\n")
+            .replace(email, "X")
+    };
+    assert_eq!(
+        scrub(&wrong.body, "member.a@test.example"),
+        scrub(&unknown.body, "nobody@test.example")
+    );
+    let failures: Vec<_> = app
+        .audit("sign-in")
+        .await
+        .into_iter()
+        .filter(|e| e.outcome == Outcome::Failure)
+        .collect();
+    assert_eq!(failures.len(), 2);
+    assert!(
+        failures
+            .iter()
+            .any(|e| e.target == format!("person:{}", app.ids.member_a))
+    );
+    assert!(failures.iter().any(|e| e.target == "person:unknown"));
+    // No secrets in the audit log.
+    for e in &failures {
+        assert!(!e.details.to_string().contains("not my password"));
+    }
+    // An empty form names its fields.
+    let empty = app.sign_in("", "", None).await;
+    assert_eq!(empty.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        empty.body.contains("Enter your email address.")
+            && empty.body.contains("Enter your password.")
+    );
+}
+
+pub async fn failed_sign_ins_are_throttled_per_email<S: Store>(app: App<S>) {
+    for _ in 0..5 {
+        let res = app.sign_in("member.a@test.example", "guess", None).await;
+        assert_eq!(res.status, StatusCode::UNAUTHORIZED);
+    }
+    // Even the right password is refused now, and the same happens for an unknown account.
+    let blocked = app.sign_in("member.a@test.example", PASSWORD, None).await;
+    assert_eq!(blocked.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(blocked.header("retry-after").is_some());
+    assert!(blocked.cookie(auth::SESSION_COOKIE).is_none());
+    for _ in 0..5 {
+        app.sign_in("ghost@test.example", "guess", None).await;
+    }
+    let ghost = app.sign_in("ghost@test.example", "guess", None).await;
+    assert_eq!(ghost.status, StatusCode::TOO_MANY_REQUESTS);
+    // Other accounts are not affected.
+    let other = app.sign_in("member.b@test.example", PASSWORD, None).await;
+    assert_eq!(other.status, StatusCode::SEE_OTHER);
+}
+
+/// Per-address throttling, with a low limit and a client address as the real server sees it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn failed_sign_ins_are_throttled_per_address() {
+    let config = trellis_web::Config {
+        max_failures_per_ip: 3,
+        ..crate::support::fast_config()
+    };
+    crate::support::run_sqlite_with(config, |app| async move {
+        let addr: SocketAddr = "192.0.2.7:40000".parse().unwrap();
+        let attempt = |email: String, password: &'static str| {
+            let app = &app;
+            async move {
+                let (pre, token) = app.sign_in_form().await;
+                let body = serde_urlencoded::to_string([
+                    ("email", email.as_str()),
+                    ("password", password),
+                    ("csrf_token", token.as_str()),
+                ])
+                .unwrap();
+                let mut req = Request::builder()
+                    .method(Method::POST)
+                    .uri("/sign-in")
+                    .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                    .header(header::COOKIE, format!("{}={pre}", auth::PRESESSION_COOKIE))
+                    .body(Body::from(body))
+                    .unwrap();
+                req.extensions_mut().insert(ConnectInfo(addr));
+                app.send(req).await
+            }
+        };
+        for i in 0..3 {
+            let res = attempt(format!("someone{i}@test.example"), "guess").await;
+            assert_eq!(res.status, StatusCode::UNAUTHORIZED);
+        }
+        let blocked = attempt("member.a@test.example".into(), PASSWORD).await;
+        assert_eq!(blocked.status, StatusCode::TOO_MANY_REQUESTS);
+        let events = app.audit("sign-in").await;
+        assert!(events.iter().all(|e| e.ip.as_deref() == Some("192.0.2.7")));
+    })
+    .await;
+}
+
+pub async fn sessions_end_when_idle_expired_or_signed_out<S: Store>(app: App<S>) {
+    // Idle: last seen longer ago than the idle timeout.
+    let idle = app
+        .browser_at(app.ids.member_a, now() - 31 * 60 * 1000, now() + 3_600_000)
+        .await;
+    let res = app.get("/", Some(&idle)).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        res.cookie(auth::SESSION_COOKIE).as_deref(),
+        Some(""),
+        "the cookie is cleared"
+    );
+
+    // Absolute: past its expiry, however active.
+    let expired = app.browser_at(app.ids.member_a, now(), now() - 1).await;
+    assert_eq!(
+        app.get("/", Some(&expired)).await.status,
+        StatusCode::SEE_OTHER
+    );
+
+    // Sign-out ends the session; a GET never signs out.
+    let browser = app.browser(app.ids.member_a).await;
+    assert_eq!(
+        app.get("/sign-out", Some(&browser)).await.status,
+        StatusCode::METHOD_NOT_ALLOWED
+    );
+    assert_eq!(app.get("/", Some(&browser)).await.status, StatusCode::OK);
+    let out = app.post_form("/sign-out", &[], Some(&browser)).await;
+    assert_eq!(out.status, StatusCode::SEE_OTHER);
+    assert_eq!(out.header("location"), Some("/sign-in"));
+    assert_eq!(
+        app.get("/", Some(&browser)).await.status,
+        StatusCode::SEE_OTHER
+    );
+
+    // Deactivated accounts lose their sessions at once.
+    let member = app.browser(app.ids.member_b).await;
+    let admin = app.token(app.ids.admin).await;
+    let res = app
+        .api(
+            Method::PATCH,
+            &format!("/api/v1/people/{}", app.ids.member_b),
+            Some(&admin),
+            Some(serde_json::json!({ "active": false })),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    assert_eq!(
+        app.get("/", Some(&member)).await.status,
+        StatusCode::SEE_OTHER
+    );
+
+    // Anonymous visitors are sent to sign in, and back afterwards.
+    let res = app.get("/people?x=1", None).await;
+    assert_eq!(
+        res.header("location"),
+        Some("/sign-in?next=%2Fpeople%3Fx%3D1")
+    );
+}
+
+pub async fn changing_the_password_ends_other_sessions<S: Store>(app: App<S>) {
+    let here = app.browser(app.ids.member_a).await;
+    let elsewhere = app.browser(app.ids.member_a).await;
+    let new_password = "a completely new passphrase";
+
+    let mismatch = app
+        .post_form(
+            "/account/password",
+            &[
+                ("current_password", PASSWORD),
+                ("new_password", new_password),
+                ("confirm_password", "something else entirely"),
+            ],
+            Some(&here),
+        )
+        .await;
+    assert_eq!(mismatch.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        mismatch
+            .body
+            .contains("The two new passwords are not the same.")
+    );
+
+    let short = app
+        .post_form(
+            "/account/password",
+            &[
+                ("current_password", PASSWORD),
+                ("new_password", "short"),
+                ("confirm_password", "short"),
+            ],
+            Some(&here),
+        )
+        .await;
+    assert!(short.body.contains("Use at least 12 characters."));
+
+    let res = app
+        .post_form(
+            "/account/password",
+            &[
+                ("current_password", PASSWORD),
+                ("new_password", new_password),
+                ("confirm_password", new_password),
+            ],
+            Some(&here),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let renewed = crate::support::Browser {
+        token: res
+            .cookie(auth::SESSION_COOKIE)
+            .expect("a new session for this browser"),
+        csrf: String::new(),
+    };
+    assert_eq!(
+        app.get("/", Some(&elsewhere)).await.status,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        app.get("/", Some(&here)).await.status,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(app.get("/", Some(&renewed)).await.status, StatusCode::OK);
+    assert_eq!(
+        app.sign_in("member.a@test.example", PASSWORD, None)
+            .await
+            .status,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        app.sign_in("member.a@test.example", new_password, None)
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
+    assert!(!app.audit("person.password").await.is_empty());
+}
+
+pub async fn forged_forms_are_refused<S: Store>(app: App<S>) {
+    let browser = app.browser(app.ids.member_a).await;
+    let post = |fields: Vec<(&'static str, String)>, headers: Vec<(&'static str, &'static str)>| {
+        let app = &app;
+        let cookie = browser.cookie();
+        async move {
+            let mut req = Request::builder()
+                .method(Method::POST)
+                .uri("/account/tokens")
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .header(header::HOST, "trellis.test")
+                .header(header::COOKIE, cookie);
+            for (k, v) in headers {
+                req = req.header(k, v);
+            }
+            let body = serde_urlencoded::to_string(fields).unwrap();
+            app.send(req.body(Body::from(body)).unwrap()).await
+        }
+    };
+    let label = ("label", "x".to_owned());
+    // No token, a wrong token.
+    assert_eq!(
+        post(vec![label.clone()], vec![]).await.status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        post(vec![label.clone(), ("csrf_token", "0".repeat(64))], vec![])
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    let good = ("csrf_token", browser.csrf.clone());
+    // The right token from another site.
+    assert_eq!(
+        post(
+            vec![label.clone(), good.clone()],
+            vec![("origin", "https://evil.example")]
+        )
+        .await
+        .status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        post(
+            vec![label.clone(), good.clone()],
+            vec![("sec-fetch-site", "cross-site")]
+        )
+        .await
+        .status,
+        StatusCode::FORBIDDEN
+    );
+    // The right token from our own page.
+    assert_eq!(
+        post(
+            vec![label.clone(), good.clone()],
+            vec![("origin", "http://trellis.test")]
+        )
+        .await
+        .status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        post(vec![label, good], vec![("sec-fetch-site", "same-origin")])
+            .await
+            .status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        app.store.api_tokens(app.ids.member_a).await.unwrap().len(),
+        2
+    );
+
+    // The sign-in form needs its pre-session token too.
+    let body =
+        serde_urlencoded::to_string([("email", "member.a@test.example"), ("password", PASSWORD)])
+            .unwrap();
+    let req = Request::builder()
+        .method(Method::POST)
+        .uri("/sign-in")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from(body))
+        .unwrap();
+    assert_eq!(app.send(req).await.status, StatusCode::FORBIDDEN);
+
+    // API writes with a browser session must come from our own pages; bearer tokens need not.
+    let json = serde_json::json!({ "email": "x@test.example", "name": "X" }).to_string();
+    let admin = app.browser(app.ids.admin).await;
+    let req = Request::builder()
+        .method(Method::POST)
+        .uri("/api/v1/people")
+        .header(header::CONTENT_TYPE, "application/json")
+        .header(header::COOKIE, admin.cookie())
+        .header("sec-fetch-site", "cross-site")
+        .body(Body::from(json.clone()))
+        .unwrap();
+    assert_eq!(app.send(req).await.status, StatusCode::FORBIDDEN);
+    let token = app.token(app.ids.admin).await;
+    let req = Request::builder()
+        .method(Method::POST)
+        .uri("/api/v1/people")
+        .header(header::CONTENT_TYPE, "application/json")
+        .header(header::AUTHORIZATION, format!("Bearer {token}"))
+        .header(header::ORIGIN, "https://elsewhere.example")
+        .body(Body::from(json))
+        .unwrap();
+    assert_eq!(app.send(req).await.status, StatusCode::CREATED);
+}
+
+pub async fn api_tokens_are_revocable<S: Store>(app: App<S>) {
+    let browser = app.browser(app.ids.member_a).await;
+    let page = app
+        .post_form("/account/tokens", &[("label", "export")], Some(&browser))
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    let start = page
+        .body
+        .find(auth::TOKEN_PREFIX)
+        .expect("the new token is shown");
+    let token = page.body[start..start + auth::TOKEN_PREFIX.len() + 64].to_owned();
+    assert_eq!(
+        app.api(Method::GET, "/api/v1/me", Some(&token), None)
+            .await
+            .status,
+        StatusCode::OK
+    );
+    // Only its hash is stored.
+    let stored = &app.store.api_tokens(app.ids.member_a).await.unwrap()[0];
+    assert_eq!(stored.token_hash, auth::sha256_hex(&token));
+
+    let revoke = app
+        .post_form(
+            &format!("/account/tokens/{}/revoke", stored.id),
+            &[],
+            Some(&browser),
+        )
+        .await;
+    assert_eq!(revoke.status, StatusCode::SEE_OTHER);
+    let res = app.api(Method::GET, "/api/v1/me", Some(&token), None).await;
+    assert_eq!(res.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(res.header("content-type"), Some("application/problem+json"));
+    // Junk tokens too.
+    assert_eq!(
+        app.api(Method::GET, "/api/v1/me", Some("nonsense"), None)
+            .await
+            .status,
+        StatusCode::UNAUTHORIZED
+    );
+    // A session cookie works for the API as well (the browser is signed in).
+    let res = app.get("/api/v1/me", Some(&browser)).await;
+    assert_eq!(res.status, StatusCode::OK);
+    assert_eq!(res.json()["email"], "member.a@test.example");
+}
+
+crate::on_both_backends!(
+    sign_in_sets_a_host_cookie_and_rotates_it,
+    wrong_password_and_unknown_account_look_the_same,
+    failed_sign_ins_are_throttled_per_email,
+    sessions_end_when_idle_expired_or_signed_out,
+    changing_the_password_ends_other_sessions,
+    forged_forms_are_refused,
+    api_tokens_are_revocable,
+);

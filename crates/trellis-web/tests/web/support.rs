@@ -1,0 +1,501 @@
+//! The test harness: a fresh database per test (SQLite in a temporary file; PostgreSQL when
+//! `TRELLIS_TEST_POSTGRES_URL` names a server), the starter framework published, a small
+//! organisation of fixture accounts, and helpers to drive the router in-process.
+
+use std::future::Future;
+use std::str::FromStr;
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{HeaderMap, Method, Request, StatusCode, header};
+use sqlx::postgres::PgConnectOptions;
+use sqlx::{AssertSqlSafe, Connection, PgConnection};
+use tower::ServiceExt;
+use trellis_store::{Audit, NewPerson, PersonId, Session, Store, SystemRole};
+use trellis_store_postgres::PgStore;
+use trellis_store_sqlite::SqliteStore;
+use trellis_web::{AppState, Config, auth, bootstrap};
+
+/// The password of every fixture account.
+pub const PASSWORD: &str = "correct horse battery staple";
+
+/// Argon2id with OWASP parameters is deliberately slow: hash the fixture password once per run.
+pub fn password_hash() -> &'static str {
+    static HASH: OnceLock<String> = OnceLock::new();
+    HASH.get_or_init(|| auth::hash_password(PASSWORD).unwrap())
+}
+
+/// The fixture organisation: two teams, each with a manager and a member, plus the people team and
+/// an administrator.
+#[derive(Debug, Clone, Copy)]
+pub struct Ids {
+    pub admin: PersonId,
+    pub people_team: PersonId,
+    pub manager_a: PersonId,
+    pub member_a: PersonId,
+    pub manager_b: PersonId,
+    pub member_b: PersonId,
+}
+
+/// The kinds of caller every route is tried with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Caller {
+    Anonymous,
+    Member,
+    OtherMember,
+    Manager,
+    OtherManager,
+    PeopleTeam,
+    Admin,
+}
+
+pub const CALLERS: [Caller; 7] = [
+    Caller::Anonymous,
+    Caller::Member,
+    Caller::OtherMember,
+    Caller::Manager,
+    Caller::OtherManager,
+    Caller::PeopleTeam,
+    Caller::Admin,
+];
+
+impl Ids {
+    pub fn of(&self, caller: Caller) -> Option<PersonId> {
+        match caller {
+            Caller::Anonymous => None,
+            Caller::Member => Some(self.member_a),
+            Caller::OtherMember => Some(self.member_b),
+            Caller::Manager => Some(self.manager_a),
+            Caller::OtherManager => Some(self.manager_b),
+            Caller::PeopleTeam => Some(self.people_team),
+            Caller::Admin => Some(self.admin),
+        }
+    }
+}
+
+pub struct App<S: Store> {
+    pub router: Router,
+    pub store: S,
+    pub ids: Ids,
+}
+
+/// A browser session made directly in the store (signing in through the form is tested on its own,
+/// and costs an argon2 verification each time).
+#[derive(Debug, Clone)]
+pub struct Browser {
+    pub token: String,
+    pub csrf: String,
+}
+
+impl Browser {
+    pub fn cookie(&self) -> String {
+        format!("{}={}", auth::SESSION_COOKIE, self.token)
+    }
+}
+
+#[derive(Debug)]
+pub struct Resp {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: String,
+}
+
+impl Resp {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
+    pub fn set_cookies(&self) -> Vec<String> {
+        self.headers
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok().map(str::to_owned))
+            .collect()
+    }
+
+    /// The value a `Set-Cookie` gives a cookie.
+    pub fn cookie(&self, name: &str) -> Option<String> {
+        self.set_cookies().into_iter().find_map(|c| {
+            let first = c.split(';').next()?.trim().to_owned();
+            let (k, v) = first.split_once('=')?;
+            (k == name).then(|| v.to_owned())
+        })
+    }
+
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
+    }
+
+    /// The first `value="…"` of an input with this name.
+    pub fn input_value(&self, name: &str) -> Option<String> {
+        let marker = format!("name=\"{name}\" value=\"");
+        let start = self.body.find(&marker)? + marker.len();
+        let len = self.body[start..].find('"')?;
+        Some(self.body[start..start + len].to_owned())
+    }
+}
+
+pub fn fast_config() -> Config {
+    Config {
+        // Tests look at new versions right after publishing them.
+        framework_refresh: std::time::Duration::ZERO,
+        ..Config::default()
+    }
+}
+
+impl<S: Store> App<S> {
+    /// Migrates, publishes the starter and creates the fixture organisation.
+    pub async fn new(store: S, config: Config) -> App<S> {
+        store.migrate().await.unwrap();
+        bootstrap::publish_starter_if_empty(&store).await.unwrap();
+        let version = store.current_framework().await.unwrap().map(|v| v.id);
+        let team_a = store
+            .ensure_team("Team A", &Audit::default())
+            .await
+            .unwrap()
+            .id;
+        let team_b = store
+            .ensure_team("Team B", &Audit::default())
+            .await
+            .unwrap()
+            .id;
+        let add = |email: &str,
+                   role: SystemRole,
+                   team: Option<i64>,
+                   manager: Option<i64>,
+                   level: Option<&str>| {
+            let store = store.clone();
+            let new = NewPerson {
+                email: email.into(),
+                name: email.split('@').next().unwrap().replace('.', " "),
+                team_id: team,
+                manager_id: manager,
+                role_level: level.map(str::to_owned),
+                role_level_version: level.and(version),
+                system_role: role,
+                password_hash: Some(password_hash().to_owned()),
+            };
+            async move {
+                store
+                    .create_person(new, &Audit::default())
+                    .await
+                    .unwrap()
+                    .id
+            }
+        };
+        let admin = add("admin@test.example", SystemRole::Admin, None, None, None).await;
+        let people_team = add(
+            "people.team@test.example",
+            SystemRole::PeopleTeam,
+            None,
+            None,
+            None,
+        )
+        .await;
+        let manager_a = add(
+            "manager.a@test.example",
+            SystemRole::Member,
+            Some(team_a),
+            None,
+            Some("engineering/staff-engineer"),
+        )
+        .await;
+        let member_a = add(
+            "member.a@test.example",
+            SystemRole::Member,
+            Some(team_a),
+            Some(manager_a),
+            Some("engineering/software-engineer"),
+        )
+        .await;
+        let manager_b = add(
+            "manager.b@test.example",
+            SystemRole::Member,
+            Some(team_b),
+            None,
+            Some("product/senior-product-manager"),
+        )
+        .await;
+        let member_b = add(
+            "member.b@test.example",
+            SystemRole::Member,
+            Some(team_b),
+            Some(manager_b),
+            Some("product/product-manager"),
+        )
+        .await;
+        let state = AppState::new(store.clone(), config);
+        App {
+            router: trellis_web::router(state),
+            store,
+            ids: Ids {
+                admin,
+                people_team,
+                manager_a,
+                member_a,
+                manager_b,
+                member_b,
+            },
+        }
+    }
+
+    pub async fn send(&self, req: Request<Body>) -> Resp {
+        let res = self.router.clone().oneshot(req).await.unwrap();
+        let status = res.status();
+        let headers = res.headers().clone();
+        let bytes = axum::body::to_bytes(res.into_body(), usize::MAX)
+            .await
+            .unwrap();
+        Resp {
+            status,
+            headers,
+            body: String::from_utf8_lossy(&bytes).into_owned(),
+        }
+    }
+
+    /// A new signed-in browser session for a person.
+    pub async fn browser(&self, person: PersonId) -> Browser {
+        let now = now();
+        self.browser_at(person, now, now + 3_600_000).await
+    }
+
+    /// A session last seen at `last_seen` and ending at `expires`.
+    pub async fn browser_at(&self, person: PersonId, last_seen: i64, expires: i64) -> Browser {
+        let token = auth::random_token();
+        let csrf = auth::random_token();
+        self.store
+            .create_session(Session {
+                token_hash: auth::sha256_hex(&token),
+                person_id: person,
+                csrf_token: csrf.clone(),
+                created_at: last_seen.min(expires),
+                last_seen_at: last_seen,
+                expires_at: expires,
+            })
+            .await
+            .unwrap();
+        Browser { token, csrf }
+    }
+
+    /// A new API token for a person.
+    pub async fn token(&self, person: PersonId) -> String {
+        let token = auth::new_api_token();
+        self.store
+            .create_api_token(person, "test", &auth::sha256_hex(&token), &Audit::default())
+            .await
+            .unwrap();
+        token
+    }
+
+    pub async fn get(&self, path: &str, browser: Option<&Browser>) -> Resp {
+        let mut req = Request::builder().method(Method::GET).uri(path);
+        if let Some(b) = browser {
+            req = req.header(header::COOKIE, b.cookie());
+        }
+        self.send(req.body(Body::empty()).unwrap()).await
+    }
+
+    /// Posts a form as a browser would from our own pages, with the session's anti-forgery token.
+    pub async fn post_form(
+        &self,
+        path: &str,
+        fields: &[(&str, &str)],
+        browser: Option<&Browser>,
+    ) -> Resp {
+        let mut all: Vec<(&str, &str)> = fields.to_vec();
+        if let Some(b) = browser {
+            all.push(("csrf_token", &b.csrf));
+        }
+        let body = serde_urlencoded::to_string(&all).unwrap();
+        let mut req = Request::builder()
+            .method(Method::POST)
+            .uri(path)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header("sec-fetch-site", "same-origin");
+        if let Some(b) = browser {
+            req = req.header(header::COOKIE, b.cookie());
+        }
+        self.send(req.body(Body::from(body)).unwrap()).await
+    }
+
+    pub async fn api(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<serde_json::Value>,
+    ) -> Resp {
+        let mut req = Request::builder().method(method).uri(path);
+        if let Some(t) = token {
+            req = req.header(header::AUTHORIZATION, format!("Bearer {t}"));
+        }
+        let body = match body {
+            Some(b) => {
+                req = req.header(header::CONTENT_TYPE, "application/json");
+                Body::from(b.to_string())
+            }
+            None => Body::empty(),
+        };
+        self.send(req.body(body).unwrap()).await
+    }
+
+    /// The sign-in form's anti-forgery cookie and token, as a browser gets them.
+    pub async fn sign_in_form(&self) -> (String, String) {
+        let res = self.get("/sign-in", None).await;
+        assert_eq!(res.status, StatusCode::OK);
+        let cookie = res
+            .cookie(auth::PRESESSION_COOKIE)
+            .expect("pre-session cookie");
+        let token = res.input_value("csrf_token").expect("csrf field");
+        (cookie, token)
+    }
+
+    /// Signs in through the form, as a browser does.
+    pub async fn sign_in(&self, email: &str, password: &str, session: Option<&Browser>) -> Resp {
+        let (pre, token) = self.sign_in_form().await;
+        let body = serde_urlencoded::to_string([
+            ("email", email),
+            ("password", password),
+            ("csrf_token", token.as_str()),
+        ])
+        .unwrap();
+        let mut cookie = format!("{}={pre}", auth::PRESESSION_COOKIE);
+        if let Some(b) = session {
+            cookie = format!("{cookie}; {}", b.cookie());
+        }
+        let req = Request::builder()
+            .method(Method::POST)
+            .uri("/sign-in")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::COOKIE, cookie)
+            .body(Body::from(body))
+            .unwrap();
+        self.send(req).await
+    }
+
+    pub async fn audit(&self, action: &str) -> Vec<trellis_store::AuditEvent> {
+        self.store
+            .audit_events(trellis_store::AuditFilter {
+                action_prefix: Some(action.into()),
+                limit: 1000,
+                ..Default::default()
+            })
+            .await
+            .unwrap()
+    }
+}
+
+pub fn now() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as i64
+}
+
+// ---------------------------------------------------------------------------------------------
+// Backends.
+
+pub async fn run_sqlite<F, Fut>(test: F)
+where
+    F: FnOnce(App<SqliteStore>) -> Fut,
+    Fut: Future<Output = ()>,
+{
+    run_sqlite_with(fast_config(), test).await;
+}
+
+pub async fn run_sqlite_with<F, Fut>(config: Config, test: F)
+where
+    F: FnOnce(App<SqliteStore>) -> Fut,
+    Fut: Future<Output = ()>,
+{
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("trellis.db").display());
+    let store = SqliteStore::connect(&url).await.unwrap();
+    test(App::new(store.clone(), config).await).await;
+    store.close().await;
+}
+
+/// The admin URL of the PostgreSQL server to test on, if any. `TRELLIS_REQUIRE_POSTGRES=1` makes a
+/// missing one a failure, so that CI cannot pass without running these tests.
+fn postgres_admin_url() -> Option<String> {
+    match std::env::var("TRELLIS_TEST_POSTGRES_URL") {
+        Ok(url) if !url.trim().is_empty() => Some(url),
+        _ if std::env::var("TRELLIS_REQUIRE_POSTGRES").as_deref() == Ok("1") => {
+            panic!("TRELLIS_REQUIRE_POSTGRES=1 but TRELLIS_TEST_POSTGRES_URL is not set")
+        }
+        _ => {
+            eprintln!("note: PostgreSQL test skipped: TRELLIS_TEST_POSTGRES_URL is not set");
+            None
+        }
+    }
+}
+
+static DATABASES: AtomicU32 = AtomicU32::new(0);
+
+/// Runs a test on a new PostgreSQL database, dropped afterwards even when the test fails.
+pub async fn run_postgres<F, Fut>(test: F)
+where
+    F: FnOnce(App<PgStore>) -> Fut + Send + 'static,
+    Fut: Future<Output = ()> + Send + 'static,
+{
+    let Some(admin_url) = postgres_admin_url() else {
+        return;
+    };
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .subsec_nanos();
+    let name = format!(
+        "trellis_web_test_{}_{}_{nanos}",
+        std::process::id(),
+        DATABASES.fetch_add(1, Ordering::Relaxed)
+    );
+    let mut admin = PgConnection::connect(&admin_url)
+        .await
+        .expect("cannot connect to TRELLIS_TEST_POSTGRES_URL");
+    sqlx::query(AssertSqlSafe(format!("CREATE DATABASE {name}")))
+        .execute(&mut admin)
+        .await
+        .unwrap();
+    let options = PgConnectOptions::from_str(&admin_url)
+        .unwrap()
+        .database(&name);
+    let store = PgStore::connect_with(options).await.unwrap();
+    let outcome = tokio::spawn({
+        let store = store.clone();
+        async move { test(App::new(store, fast_config()).await).await }
+    })
+    .await;
+    store.close().await;
+    sqlx::query(AssertSqlSafe(format!("DROP DATABASE {name} WITH (FORCE)")))
+        .execute(&mut admin)
+        .await
+        .unwrap();
+    if let Err(failure) = outcome {
+        std::panic::resume_unwind(failure.into_panic());
+    }
+}
+
+/// Runs each named scenario (an `async fn(App<S>)` generic over the store) on SQLite and on
+/// PostgreSQL.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($($scenario:ident),* $(,)?) => {
+        $(
+            mod $scenario {
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn sqlite() {
+                    $crate::support::run_sqlite(super::$scenario::<trellis_store_sqlite::SqliteStore>).await;
+                }
+
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn postgres() {
+                    $crate::support::run_postgres(super::$scenario::<trellis_store_postgres::PgStore>).await;
+                }
+            }
+        )*
+    };
+}

@@ -12,6 +12,9 @@
 #![forbid(unsafe_code)]
 
 pub mod backend;
+pub mod growth;
+
+pub use growth::*;
 
 use std::future::Future;
 
@@ -403,4 +406,106 @@ pub trait Store: Clone + Send + Sync + 'static {
         &self,
         filter: AuditFilter,
     ) -> impl Future<Output = StoreResult<Vec<AuditEvent>>> + Send;
+
+    // Growth: assessments, ratings, peer input and evidence. Reads are not audited here; the caller
+    // audits them (see `append_audit_batch`).
+    /// Starts an assessment at the `self` stage. Audited as `assessment.create` (`assessment:<id>`).
+    fn create_assessment(
+        &self,
+        new: NewAssessment,
+        audit: &Audit,
+    ) -> impl Future<Output = StoreResult<Assessment>> + Send;
+    fn assessment(&self, id: AssessmentId) -> impl Future<Output = StoreResult<Assessment>> + Send;
+    /// A person's assessments, newest first.
+    fn assessments_of(&self, person: PersonId) -> impl Future<Output = StoreResult<Vec<Assessment>>> + Send;
+    /// Appends ratings by one rater to an assessment and bumps its revision. `Conflict` when
+    /// `expected_revision` is stale (a concurrent edit) or the assessment is agreed (closed). Earlier
+    /// ratings are kept. Audited as `assessment.rate` with the rater kind and skills in the details.
+    fn record_ratings(
+        &self,
+        assessment: AssessmentId,
+        kind: RaterKind,
+        rater: PersonId,
+        ratings: Vec<NewRating>,
+        expected_revision: i64,
+        audit: &Audit,
+    ) -> impl Future<Output = StoreResult<Assessment>> + Send;
+    /// Moves an assessment to the next stage, recording who and when. `Conflict` when the revision is
+    /// stale or `to` is not the next stage. Audited as `assessment.stage`.
+    fn advance_assessment(
+        &self,
+        assessment: AssessmentId,
+        to: Stage,
+        by: PersonId,
+        expected_revision: i64,
+        audit: &Audit,
+    ) -> impl Future<Output = StoreResult<Assessment>> + Send;
+    /// Every rating of an assessment, oldest first (history included).
+    fn ratings(&self, assessment: AssessmentId) -> impl Future<Output = StoreResult<Vec<Rating>>> + Send;
+    /// Every rating of a person across assessments, oldest first: how each skill moved over time.
+    fn rating_history(&self, person: PersonId) -> impl Future<Output = StoreResult<Vec<Rating>>> + Send;
+    /// The newest rating per (person, skill, rater kind) for these people, across all their
+    /// assessments. Peer ratings from unsubmitted requests are excluded.
+    fn latest_ratings(&self, people: &[PersonId]) -> impl Future<Output = StoreResult<Vec<Rating>>> + Send;
+
+    /// Audited as `peer.request`.
+    fn request_peer_input(
+        &self,
+        assessment: AssessmentId,
+        peer: PersonId,
+        skills: Vec<String>,
+        requested_by: PersonId,
+        audit: &Audit,
+    ) -> impl Future<Output = StoreResult<PeerRequest>> + Send;
+    fn peer_request(&self, id: i64) -> impl Future<Output = StoreResult<PeerRequest>> + Send;
+    fn peer_requests_of_assessment(
+        &self,
+        assessment: AssessmentId,
+    ) -> impl Future<Output = StoreResult<Vec<PeerRequest>>> + Send;
+    /// Requests addressed to a peer, newest first.
+    fn peer_requests_for(&self, peer: PersonId) -> impl Future<Output = StoreResult<Vec<PeerRequest>>> + Send;
+    /// Records the peer's ratings (only on the requested skills, else `Invalid`) and marks the request
+    /// submitted; `Conflict` if it already was. Audited as `peer.submit`.
+    fn submit_peer_input(
+        &self,
+        request: i64,
+        ratings: Vec<NewRating>,
+        audit: &Audit,
+    ) -> impl Future<Output = StoreResult<PeerRequest>> + Send;
+
+    /// Audited as `evidence.create`.
+    fn add_evidence(&self, new: NewEvidence, audit: &Audit) -> impl Future<Output = StoreResult<Evidence>> + Send;
+    /// A person's evidence, newest `happened_on` first.
+    fn evidence_of(&self, person: PersonId) -> impl Future<Output = StoreResult<Vec<Evidence>>> + Send;
+    /// Per (person, skill): how many pieces of evidence support it, for these people.
+    fn evidence_counts(
+        &self,
+        people: &[PersonId],
+    ) -> impl Future<Output = StoreResult<Vec<(PersonId, String, i64)>>> + Send;
+
+    /// Appends many events that are not part of a change (reads), in one transaction. Used to audit
+    /// reads without a database commit per request.
+    fn append_audit_batch(
+        &self,
+        events: Vec<(NewAuditEvent, Audit)>,
+    ) -> impl Future<Output = StoreResult<()>> + Send;
+
+    // Bulk loading, for demo organisations: large batches in few transactions.
+    /// Creates people in one transaction, in order, returning them in the same order. Managers must
+    /// exist already (create them in an earlier batch). One audit event `person.bulk-create` with the
+    /// count.
+    fn bulk_create_people(
+        &self,
+        people: Vec<NewPerson>,
+        audit: &Audit,
+    ) -> impl Future<Output = StoreResult<Vec<Person>>> + Send;
+    /// Inserts assessments with their ratings, in as few transactions as is fast. One audit event
+    /// `assessment.bulk-create` with the count.
+    fn bulk_create_assessments(
+        &self,
+        assessments: Vec<BulkAssessment>,
+        audit: &Audit,
+    ) -> impl Future<Output = StoreResult<usize>> + Send;
+    /// Adds evidence in bulk. One audit event `evidence.bulk-create` with the count.
+    fn bulk_add_evidence(&self, evidence: Vec<NewEvidence>, audit: &Audit) -> impl Future<Output = StoreResult<usize>> + Send;
 }

@@ -1,0 +1,200 @@
+//! Rows for growth conversations: assessments with their ratings, peer input and evidence.
+//!
+//! History is never overwritten: every rating is a new row, and the current rating of a skill by a
+//! kind of rater is the newest one. An assessment is made against one role level on one framework
+//! version, and moves through stages: self → manager → compare → agreed.
+
+use serde::{Deserialize, Serialize};
+
+use crate::{FrameworkVersionId, Millis, PersonId};
+
+pub type AssessmentId = i64;
+pub type EvidenceId = i64;
+
+/// Where an assessment is in its check-in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Stage {
+    /// The person rates themselves.
+    #[serde(rename = "self")]
+    SelfRating,
+    /// Self ratings are submitted; the manager rates.
+    Manager,
+    /// Both are submitted and shown side by side; manager and person agree an outcome.
+    Compare,
+    /// The agreed outcome is recorded; the assessment is closed.
+    Agreed,
+}
+
+impl Stage {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Stage::SelfRating => "self",
+            Stage::Manager => "manager",
+            Stage::Compare => "compare",
+            Stage::Agreed => "agreed",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Stage> {
+        match s {
+            "self" => Some(Stage::SelfRating),
+            "manager" => Some(Stage::Manager),
+            "compare" => Some(Stage::Compare),
+            "agreed" => Some(Stage::Agreed),
+            _ => None,
+        }
+    }
+
+    /// The stage after this one, if any.
+    pub fn next(self) -> Option<Stage> {
+        match self {
+            Stage::SelfRating => Some(Stage::Manager),
+            Stage::Manager => Some(Stage::Compare),
+            Stage::Compare => Some(Stage::Agreed),
+            Stage::Agreed => None,
+        }
+    }
+}
+
+/// Who gave a rating.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RaterKind {
+    #[serde(rename = "self")]
+    SelfRater,
+    Manager,
+    Peer,
+    /// The outcome manager and person agreed.
+    Agreed,
+}
+
+impl RaterKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RaterKind::SelfRater => "self",
+            RaterKind::Manager => "manager",
+            RaterKind::Peer => "peer",
+            RaterKind::Agreed => "agreed",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<RaterKind> {
+        match s {
+            "self" => Some(RaterKind::SelfRater),
+            "manager" => Some(RaterKind::Manager),
+            "peer" => Some(RaterKind::Peer),
+            "agreed" => Some(RaterKind::Agreed),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Assessment {
+    pub id: AssessmentId,
+    /// The person assessed.
+    pub person_id: PersonId,
+    /// Full id of the role level assessed against (their own or another, e.g. the next one).
+    pub role_level: String,
+    /// The framework version the assessment was made on.
+    pub framework_version_id: FrameworkVersionId,
+    /// A label for the review cycle, e.g. `2026-H2`.
+    pub cycle: String,
+    pub stage: Stage,
+    pub created_by: PersonId,
+    pub created_at: Millis,
+    pub self_submitted_at: Option<Millis>,
+    pub self_submitted_by: Option<PersonId>,
+    pub manager_submitted_at: Option<Millis>,
+    pub manager_submitted_by: Option<PersonId>,
+    pub agreed_at: Option<Millis>,
+    pub agreed_by: Option<PersonId>,
+    /// Increases with every change, for optimistic concurrency.
+    pub revision: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewAssessment {
+    pub person_id: PersonId,
+    pub role_level: String,
+    pub framework_version_id: FrameworkVersionId,
+    pub cycle: String,
+}
+
+/// One rating of one skill. Exactly one of `level` and `not_applicable` is set.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Rating {
+    pub id: i64,
+    pub assessment_id: AssessmentId,
+    /// The person rated.
+    pub person_id: PersonId,
+    pub skill: String,
+    pub rater_kind: RaterKind,
+    pub rater_id: PersonId,
+    /// A level id on the skill's scale.
+    pub level: Option<String>,
+    /// Why the skill does not apply, when it does not.
+    pub not_applicable: Option<String>,
+    pub comment: Option<String>,
+    pub at: Millis,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewRating {
+    pub skill: String,
+    pub level: Option<String>,
+    pub not_applicable: Option<String>,
+    pub comment: Option<String>,
+}
+
+/// A request for a peer's input on chosen skills of an assessment.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PeerRequest {
+    pub id: i64,
+    pub assessment_id: AssessmentId,
+    pub peer_id: PersonId,
+    pub skills: Vec<String>,
+    pub requested_by: PersonId,
+    pub requested_at: Millis,
+    pub submitted_at: Option<Millis>,
+}
+
+/// Something that happened, offered as evidence for one or more skills.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Evidence {
+    pub id: EvidenceId,
+    pub person_id: PersonId,
+    /// The date it happened, `YYYY-MM-DD`.
+    pub happened_on: String,
+    pub title: String,
+    pub description: String,
+    pub links: Vec<String>,
+    pub skills: Vec<String>,
+    /// People who can corroborate it, by name (they need not have an account).
+    pub corroborators: Vec<String>,
+    pub created_by: PersonId,
+    pub created_at: Millis,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewEvidence {
+    pub person_id: PersonId,
+    pub happened_on: String,
+    pub title: String,
+    pub description: String,
+    pub links: Vec<String>,
+    pub skills: Vec<String>,
+    pub corroborators: Vec<String>,
+}
+
+/// An assessment with its ratings, for bulk loading (demo data, migrations from other tools).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BulkAssessment {
+    pub assessment: NewAssessment,
+    pub stage: Stage,
+    pub created_by: PersonId,
+    pub created_at: Millis,
+    /// (kind, rater, rating, when).
+    pub ratings: Vec<(RaterKind, PersonId, NewRating, Millis)>,
+}

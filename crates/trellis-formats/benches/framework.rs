@@ -125,6 +125,7 @@ fn synthetic() -> Framework {
         }],
         skills,
         tracks,
+        readiness: None,
     }
 }
 

@@ -136,6 +136,7 @@ pub fn load(files: &FrameworkFiles) -> Loaded {
         scales: vec![],
         skills: vec![],
         tracks: vec![],
+        readiness: None,
     };
     let file_diag = |d: Diagnostic, file: usize, pos: Pos| {
         d.located(Location {
@@ -201,7 +202,9 @@ pub fn load(files: &FrameworkFiles) -> Loaded {
                 );
                 continue;
             }
-            match yaml::from_node::<Framework>(&tree.without(&["skills", "tracks"])) {
+            // The readiness policy is read on its own so a mistake in it does not hide the scales
+            // and sources every skill refers to.
+            match yaml::from_node::<Framework>(&tree.without(&["skills", "tracks", "readiness"])) {
                 Ok(header) => {
                     framework = Framework {
                         skills: vec![],
@@ -210,6 +213,12 @@ pub fn load(files: &FrameworkFiles) -> Loaded {
                     }
                 }
                 Err(e) => de_error(e, tree.pos),
+            }
+            if let Some(policy) = tree.get("readiness").filter(|n| !n.is_null()) {
+                match yaml::from_node(policy) {
+                    Ok(policy) => framework.readiness = Some(policy),
+                    Err(e) => de_error(e, policy.pos),
+                }
             }
             if let Some(skills) = tree.get("skills") {
                 add_skills(skills.items(), "skills", &mut framework, &mut de_error);

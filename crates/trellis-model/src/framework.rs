@@ -34,6 +34,9 @@ pub struct Framework {
     /// Tracks may be written here or one per file in `tracks/*.yaml`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tracks: Vec<Track>,
+    /// What "ready for a role level" means here. Default: every critical and important requirement met.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub readiness: Option<crate::readiness::ReadinessPolicy>,
 }
 
 /// Where framework content comes from and under which terms it may be published.

@@ -4,6 +4,7 @@
 //! - [`validate`]: errors (ids, references, levels, interview weights, regression, links).
 //! - [`lint`]: warnings (empty sections, template leaks, junk tails, mojibake).
 //! - [`resolve`]: the effective profile of a role level; [`diff`]: what changes between two.
+//! - [`readiness`]: whether a person meets a role level, under the framework's readiness policy.
 //!
 //! Pure: no I/O. Reading and writing files is `trellis-formats`' job.
 #![forbid(unsafe_code)]
@@ -12,6 +13,7 @@ pub mod diagnostic;
 pub mod diff;
 pub mod framework;
 pub mod lint;
+pub mod readiness;
 pub mod resolve;
 pub mod text;
 pub mod validate;

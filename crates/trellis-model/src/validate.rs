@@ -43,7 +43,72 @@ pub fn validate(fw: &Framework, unloaded: &Unloaded) -> Vec<Diagnostic> {
         check_regression(fw, t, track, &mut out);
     }
     check_links(fw, unloaded, &mut out);
+    check_readiness(fw, &mut out);
     out
+}
+
+fn check_readiness(fw: &Framework, out: &mut Vec<Diagnostic>) {
+    use crate::readiness::ReadinessPolicy;
+    let at = Pointer::new([Seg::Key("readiness")]);
+    let percent = |value: u32, what: &str, at: Pointer, out: &mut Vec<Diagnostic>| {
+        if value > 100 {
+            out.push(
+                Diagnostic::new(
+                    Code::InvalidValue,
+                    format!("{what} is {value}%, more than 100%"),
+                )
+                .at(at)
+                .hint("percentages run from 0 to 100"),
+            );
+        }
+    };
+    match &fw.readiness {
+        Some(ReadinessPolicy::NOfM { n: 0, .. }) => out.push(
+            Diagnostic::new(
+                Code::InvalidValue,
+                "readiness policy `n-of-m` needs `n` of at least 1",
+            )
+            .at(at.key("n")),
+        ),
+        Some(ReadinessPolicy::Weighted { threshold, .. }) => percent(
+            *threshold,
+            "the readiness threshold",
+            at.key("threshold"),
+            out,
+        ),
+        Some(ReadinessPolicy::CategoryMinimums { minimums, default }) => {
+            let categories: HashSet<&str> = fw
+                .skills
+                .iter()
+                .filter_map(|s| s.category.as_deref())
+                .collect();
+            for (category, minimum) in minimums {
+                let here = at.join([Seg::Key("minimums"), Seg::Name(category.clone())]);
+                percent(
+                    *minimum,
+                    &format!("the minimum for `{category}`"),
+                    here.clone(),
+                    out,
+                );
+                if !categories.contains(category.as_str()) {
+                    let mut known: Vec<&str> = categories.iter().copied().collect();
+                    known.sort();
+                    out.push(
+                        Diagnostic::new(
+                            Code::InvalidValue,
+                            format!("no skill has the category `{category}`"),
+                        )
+                        .at(here)
+                        .hint(format!("categories: {}", known.join(", "))),
+                    );
+                }
+            }
+            if let Some(d) = default {
+                percent(*d, "the default minimum", at.key("default"), out);
+            }
+        }
+        _ => {}
+    }
 }
 
 fn duplicates<'a>(

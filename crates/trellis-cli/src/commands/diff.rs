@@ -1,5 +1,6 @@
 //! `trellis diff`: what changes from one role level to another.
 
+use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -21,10 +22,11 @@ pub fn run(
     if !licensed {
         changes.withhold_restricted();
     }
-    if json {
-        println!("{}", serde_json::to_string_pretty(&changes)?);
+    let text = if json {
+        serde_json::to_string_pretty(&changes)? + "\n"
     } else {
-        print!("{}", markdown::diff(&fw, &changes));
-    }
+        markdown::diff(&fw, &changes)
+    };
+    std::io::stdout().lock().write_all(text.as_bytes())?;
     Ok(ExitCode::SUCCESS)
 }

@@ -1,5 +1,6 @@
 //! `trellis list`: tracks and their role levels.
 
+use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -11,6 +12,7 @@ use crate::source;
 
 pub fn run(framework: Option<&Path>, json: bool) -> Result<ExitCode> {
     let fw = source::valid(framework)?;
+    let mut out = std::io::stdout().lock();
     if json {
         let tracks: Vec<_> = fw
             .tracks

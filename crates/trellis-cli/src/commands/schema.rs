@@ -1,5 +1,6 @@
 //! `trellis schema`: the JSON Schema of a kind of framework file.
 
+use std::io::Write;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};

@@ -1,5 +1,6 @@
 //! `trellis show`: the effective profile of a role level.
 
+use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -20,10 +21,11 @@ pub fn run(
     if !licensed {
         profile.withhold_restricted();
     }
-    match format {
-        DocFormat::Md => print!("{}", markdown::profile(&fw, &profile)),
-        DocFormat::Html => print!("{}", html::profile_page(&fw, &profile)),
-        DocFormat::Json => println!("{}", serde_json::to_string_pretty(&profile)?),
-    }
+    let text = match format {
+        DocFormat::Md => markdown::profile(&fw, &profile),
+        DocFormat::Html => html::profile_page(&fw, &profile),
+        DocFormat::Json => serde_json::to_string_pretty(&profile)? + "\n",
+    };
+    std::io::stdout().lock().write_all(text.as_bytes())?;
     Ok(ExitCode::SUCCESS)
 }

@@ -1984,6 +1984,7 @@ fn assemble(drafts: Vec<Draft>, options: &ImportOptions, report: &mut ImportRepo
         }],
         skills: Vec::new(),
         tracks: Vec::new(),
+        readiness: None,
     };
 
     // Skills are shared across files by name and category; requirements are per level.

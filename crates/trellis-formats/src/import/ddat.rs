@@ -1022,6 +1022,7 @@ pub fn import(
         }],
         skills,
         tracks,
+        readiness: None,
     })
 }
 

@@ -222,6 +222,7 @@ pub fn framework(options: &ImportOptions, default_name: &str) -> Framework {
         scales: vec![],
         skills: vec![],
         tracks: vec![],
+        readiness: None,
     }
 }
 

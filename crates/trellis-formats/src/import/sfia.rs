@@ -185,6 +185,7 @@ pub fn import(
         }],
         skills,
         tracks: vec![],
+        readiness: None,
     })
 }
 

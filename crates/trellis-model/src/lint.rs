@@ -2,7 +2,7 @@
 //! levels, text copied from another role's template, scraped junk at the end of a text, mojibake.
 //! Lints never block.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use crate::diagnostic::{Code, Diagnostic, Pointer, Seg};
 use crate::framework::{Framework, RoleLevel, Track};
@@ -34,7 +34,7 @@ pub fn lint(fw: &Framework) -> Vec<Diagnostic> {
                 ])),
             );
         }
-        let foreign = foreign_titles(fw, track);
+        let foreign = TitleIndex::new(&foreign_titles(fw, track));
         let own_nouns = title_nouns(track);
         for (l, level) in track.levels.iter().enumerate() {
             let at = Pointer::role_level(t, l);
@@ -224,12 +224,33 @@ const ROLE_NOUNS: [&str; 12] = [
     "marketer",
 ];
 
+/// Titles of roles outside a track, indexed by their first word so that a text is scanned once
+/// whatever the number of titles.
+#[derive(Debug, Default)]
+pub struct TitleIndex {
+    by_first: HashMap<String, Vec<Vec<String>>>,
+}
+
+impl TitleIndex {
+    /// `titles` are lower-case, words separated by spaces.
+    pub fn new(titles: &[String]) -> Self {
+        let mut by_first: HashMap<String, Vec<Vec<String>>> = HashMap::new();
+        for title in titles {
+            let parts: Vec<String> = title.split_whitespace().map(str::to_owned).collect();
+            if let Some(first) = parts.first() {
+                by_first.entry(first.clone()).or_default().push(parts);
+            }
+        }
+        TitleIndex { by_first }
+    }
+}
+
 /// Finds the first mention of a role outside the track: a title from another track, or a seniority
 /// word followed by a role noun that no title of this track uses ("Principal Engineers are…" on a
 /// product page).
 pub fn template_leak(
     text: &str,
-    foreign: &[String],
+    foreign: &TitleIndex,
     own_nouns: &HashSet<String>,
 ) -> Option<String> {
     let words: Vec<String> = text
@@ -238,13 +259,15 @@ pub fn template_leak(
         .map(str::to_lowercase)
         .collect();
     let singular = |w: &str| w.strip_suffix('s').unwrap_or(w).to_owned();
-    for title in foreign {
-        let parts: Vec<&str> = title.split_whitespace().collect();
-        for window in words.windows(parts.len()) {
+    for (i, word) in words.iter().enumerate() {
+        for parts in foreign.by_first.get(word).into_iter().flatten() {
+            let Some(window) = words.get(i..i + parts.len()) else {
+                continue;
+            };
             let last = parts.len() - 1;
-            let matches = window[..last] == parts[..last]
-                && (window[last] == parts[last] || singular(&window[last]) == parts[last]);
-            if matches {
+            if window[..last] == parts[..last]
+                && (window[last] == parts[last] || singular(&window[last]) == parts[last])
+            {
                 return Some(window.join(" "));
             }
         }
@@ -358,8 +381,8 @@ fn junk_tail(text: &str, vocabulary: &HashSet<String>) -> Option<String> {
 mod tests {
     use super::*;
 
-    fn titles(t: &[&str]) -> Vec<String> {
-        t.iter().map(|s| s.to_lowercase()).collect()
+    fn titles(t: &[&str]) -> TitleIndex {
+        TitleIndex::new(&t.iter().map(|s| s.to_lowercase()).collect::<Vec<_>>())
     }
 
     #[test]
@@ -375,7 +398,12 @@ mod tests {
         );
         // A seniority word and a role noun no title of this track uses.
         assert_eq!(
-            template_leak("Lead Developers combine craft and care.", &[], &own).as_deref(),
+            template_leak(
+                "Lead Developers combine craft and care.",
+                &TitleIndex::default(),
+                &own
+            )
+            .as_deref(),
             Some("lead developers")
         );
         assert_eq!(

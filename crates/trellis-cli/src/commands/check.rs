@@ -82,6 +82,9 @@ pub fn print_text(
 ) -> Result<()> {
     for d in diagnostics {
         writeln!(out, "{}[{}]: {}", d.severity(), d.code, d.message)?;
+        if let (None, Some(pointer)) = (&d.location, &d.pointer) {
+            writeln!(out, "  --> at {pointer}")?;
+        }
         if let Some(loc) = &d.location {
             writeln!(out, "  --> {}:{}:{}", loc.file, loc.line, loc.column)?;
             if let Some(line) = source_line(files, &loc.file, loc.line) {

@@ -7,8 +7,8 @@ use std::process::ExitCode;
 use anyhow::{Context, Result, bail};
 use serde_json::json;
 use trellis_formats::import::{self, Format, ImportOptions, Input, detect};
-use trellis_formats::load::{FrameworkFile, FrameworkFiles};
-use trellis_formats::{load, write};
+use trellis_formats::load::FrameworkFiles;
+use trellis_formats::write;
 
 use crate::commands::check::{diagnostic_json, print_text};
 
@@ -58,30 +58,21 @@ pub fn run(args: Args<'_>) -> Result<ExitCode> {
     let mut imported = import::import(format, &inputs, &options)?;
     imported.report.detected = detected.is_some();
 
-    // Check what would be written before writing anything: an import that `trellis check` would reject
-    // is a bug in the importer, and must not leave files behind.
+    // Check the framework before writing anything: an import that `trellis check` would reject is a
+    // bug in the importer, and must not leave files behind. The model is checked directly; the writer's
+    // files reading back to the same model is the writer's own tested promise.
     progress.stage("checking");
-    let files = write::framework_files(&imported.framework)?;
-    let in_memory = FrameworkFiles {
+    let diagnostics = trellis_model::check(&imported.framework, &Default::default());
+    let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+    let warnings = diagnostics.len() - errors;
+    let no_files = FrameworkFiles {
         root: args.out.display().to_string(),
-        files: files
-            .iter()
-            .map(|(p, t)| FrameworkFile {
-                path: p.clone(),
-                bytes: Ok(t.clone().into_bytes()),
-            })
-            .collect(),
+        files: vec![],
     };
-    let checked = load(&in_memory);
-    if checked.has_errors() {
-        print_text(
-            &in_memory,
-            &checked.diagnostics,
-            &mut std::io::stderr().lock(),
-        )?;
+    if errors > 0 {
+        print_text(&no_files, &diagnostics, &mut std::io::stderr().lock())?;
         bail!(
-            "the imported framework does not pass `trellis check` ({} errors); nothing was written",
-            checked.errors()
+            "the imported framework does not pass `trellis check` ({errors} errors); nothing was written"
         );
     }
     progress.stage("writing");
@@ -90,11 +81,10 @@ pub fn run(args: Args<'_>) -> Result<ExitCode> {
 
     let report = &imported.report;
     if args.json {
-        let diagnostics: Vec<_> = checked.diagnostics.iter().map(diagnostic_json).collect();
+        let diagnostics: Vec<_> = diagnostics.iter().map(diagnostic_json).collect();
         let mut value = serde_json::to_value(report)?;
         value["out"] = json!(args.out.display().to_string());
-        value["check"] =
-            json!({ "errors": 0, "warnings": checked.warnings(), "diagnostics": diagnostics });
+        value["check"] = json!({ "errors": 0, "warnings": warnings, "diagnostics": diagnostics });
         println!("{}", serde_json::to_string_pretty(&value)?);
         return Ok(ExitCode::SUCCESS);
     }
@@ -140,16 +130,9 @@ pub fn run(args: Args<'_>) -> Result<ExitCode> {
             println!("  {}{at}: {} ({})", s.file, s.what, s.why);
         }
     }
-    if checked.warnings() > 0 {
-        println!(
-            "\n`trellis check` warns about {} thing(s) in the imported framework:\n",
-            checked.warnings()
-        );
-        print_text(
-            &in_memory,
-            &checked.diagnostics,
-            &mut std::io::stdout().lock(),
-        )?;
+    if warnings > 0 {
+        println!("\n`trellis check` warns about {warnings} thing(s) in the imported framework:\n");
+        print_text(&no_files, &diagnostics, &mut std::io::stdout().lock())?;
     }
     Ok(ExitCode::SUCCESS)
 }

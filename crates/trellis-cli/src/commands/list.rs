@@ -26,16 +26,17 @@ pub fn run(framework: Option<&Path>, json: bool) -> Result<ExitCode> {
                 json!({ "id": t.id, "name": t.name, "levels": levels })
             })
             .collect();
-        println!(
+        writeln!(
+            out,
             "{}",
             serde_json::to_string_pretty(&json!({ "tracks": tracks }))?
-        );
+        )?;
     } else {
-        println!("{} {}", fw.name, fw.version);
+        writeln!(out, "{} {}", fw.name, fw.version)?;
         for t in &fw.tracks {
-            println!("\n{} ({})", t.name, t.id);
+            writeln!(out, "\n{} ({})", t.name, t.id)?;
             for l in &t.levels {
-                println!("  {:<48} {}", role_level_id(&t.id, &l.id), l.title);
+                writeln!(out, "  {:<48} {}", role_level_id(&t.id, &l.id), l.title)?;
             }
         }
     }

@@ -13,9 +13,7 @@ pub fn run(kind: SchemaKind) -> Result<ExitCode> {
         SchemaKind::Skills => "skills",
         SchemaKind::Track => "track",
     };
-    print!(
-        "{}",
-        trellis_formats::schema::schema(name).context("generating the schema")?
-    );
+    let schema = trellis_formats::schema::schema(name).context("generating the schema")?;
+    std::io::stdout().lock().write_all(schema.as_bytes())?;
     Ok(ExitCode::SUCCESS)
 }

@@ -30,7 +30,7 @@ use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use indexmap::IndexMap;
-use trellis_model::lint::{is_promotional, template_leak};
+use trellis_model::lint::{TitleIndex, is_promotional, template_leak};
 use trellis_model::text::{mojibake_samples, repair_mojibake};
 use trellis_model::validate::{effective_next, effective_previous};
 use trellis_model::{
@@ -2278,6 +2278,7 @@ fn check_leaks(fw: &Framework, placed: &[(Draft, usize, usize)], report: &mut Im
             .collect();
         foreign.sort();
         foreign.dedup();
+        let foreign = TitleIndex::new(&foreign);
         for (text, line) in &draft.texts {
             if let Some(found) = template_leak(text, &foreign, &own_nouns) {
                 report.warn(

@@ -311,7 +311,11 @@ pub fn title_words<'a>(titles: impl IntoIterator<Item = &'a str>) -> HashSet<Str
 /// The first template leak in `text` (see [`trellis_model::lint::template_leak`]), quoted as the
 /// source writes it, e.g. `Principal Engineers` rather than `principal engineers`.
 pub fn leak(text: &str, foreign: &[String], own: &HashSet<String>) -> Option<String> {
-    let found = trellis_model::lint::template_leak(text, foreign, own)?;
+    let found = trellis_model::lint::template_leak(
+        text,
+        &trellis_model::lint::TitleIndex::new(foreign),
+        own,
+    )?;
     let wanted: Vec<&str> = found.split(' ').collect();
     let words: Vec<&str> = text
         .split(|c: char| !c.is_alphanumeric() && c != '-')

@@ -7,6 +7,8 @@
 //! [`Store::migrate`].
 #![forbid(unsafe_code)]
 
+mod growth;
+
 use std::str::FromStr;
 use std::time::Duration;
 
@@ -17,9 +19,11 @@ use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions, PgRow};
 use sqlx::{PgConnection, Postgres, QueryBuilder, Row};
 use trellis_store::backend::{apply_update, audit_limit, clean_text, normalize_email, team_key};
 use trellis_store::{
-    ApiToken, Audit, AuditEvent, AuditFilter, FrameworkVersion, FrameworkVersionId,
-    FrameworkVersionSummary, Millis, NewAuditEvent, NewFrameworkVersion, NewPerson, Outcome,
-    Person, PersonId, PersonUpdate, Session, Store, StoreError, StoreResult, SystemRole, Team,
+    ApiToken, Assessment, AssessmentId, Audit, AuditEvent, AuditFilter, BulkAssessment, Evidence,
+    FrameworkVersion, FrameworkVersionId, FrameworkVersionSummary, Millis, NewAssessment,
+    NewAuditEvent, NewEvidence, NewFrameworkVersion, NewPerson, NewRating, Outcome, PeerRequest,
+    Person, PersonId, PersonUpdate, RaterKind, Rating, Session, Stage, Store, StoreError,
+    StoreResult, SystemRole, Team,
 };
 
 static MIGRATOR: Migrator = sqlx::migrate!("./migrations");
@@ -877,5 +881,124 @@ impl Store for PgStore {
             .fetch_all(&self.pool)
             .await
             .map_err(db_error)
+    }
+
+    async fn create_assessment(
+        &self,
+        new: NewAssessment,
+        audit: &Audit,
+    ) -> StoreResult<Assessment> {
+        growth::create_assessment(self, new, audit).await
+    }
+    async fn assessment(&self, id: AssessmentId) -> StoreResult<Assessment> {
+        growth::assessment(self, id).await
+    }
+    async fn assessments_of(&self, person: PersonId) -> StoreResult<Vec<Assessment>> {
+        growth::assessments_of(self, person).await
+    }
+    async fn record_ratings(
+        &self,
+        assessment: AssessmentId,
+        kind: RaterKind,
+        rater: PersonId,
+        ratings: Vec<NewRating>,
+        expected_revision: i64,
+        audit: &Audit,
+    ) -> StoreResult<Assessment> {
+        growth::record_ratings(
+            self,
+            assessment,
+            kind,
+            rater,
+            ratings,
+            expected_revision,
+            audit,
+        )
+        .await
+    }
+    async fn advance_assessment(
+        &self,
+        assessment: AssessmentId,
+        to: Stage,
+        by: PersonId,
+        expected_revision: i64,
+        audit: &Audit,
+    ) -> StoreResult<Assessment> {
+        growth::advance_assessment(self, assessment, to, by, expected_revision, audit).await
+    }
+    async fn ratings(&self, assessment: AssessmentId) -> StoreResult<Vec<Rating>> {
+        growth::ratings(self, assessment).await
+    }
+    async fn rating_history(&self, person: PersonId) -> StoreResult<Vec<Rating>> {
+        growth::rating_history(self, person).await
+    }
+    async fn latest_ratings(&self, people: &[PersonId]) -> StoreResult<Vec<Rating>> {
+        growth::latest_ratings(self, people).await
+    }
+    async fn request_peer_input(
+        &self,
+        assessment: AssessmentId,
+        peer: PersonId,
+        skills: Vec<String>,
+        requested_by: PersonId,
+        audit: &Audit,
+    ) -> StoreResult<PeerRequest> {
+        growth::request_peer_input(self, assessment, peer, skills, requested_by, audit).await
+    }
+    async fn peer_request(&self, id: i64) -> StoreResult<PeerRequest> {
+        growth::peer_request(self, id).await
+    }
+    async fn peer_requests_of_assessment(
+        &self,
+        assessment: AssessmentId,
+    ) -> StoreResult<Vec<PeerRequest>> {
+        growth::peer_requests_of_assessment(self, assessment).await
+    }
+    async fn peer_requests_for(&self, peer: PersonId) -> StoreResult<Vec<PeerRequest>> {
+        growth::peer_requests_for(self, peer).await
+    }
+    async fn submit_peer_input(
+        &self,
+        request: i64,
+        ratings: Vec<NewRating>,
+        audit: &Audit,
+    ) -> StoreResult<PeerRequest> {
+        growth::submit_peer_input(self, request, ratings, audit).await
+    }
+    async fn add_evidence(&self, new: NewEvidence, audit: &Audit) -> StoreResult<Evidence> {
+        growth::add_evidence(self, new, audit).await
+    }
+    async fn evidence_of(&self, person: PersonId) -> StoreResult<Vec<Evidence>> {
+        growth::evidence_of(self, person).await
+    }
+    async fn evidence_counts(
+        &self,
+        people: &[PersonId],
+    ) -> StoreResult<Vec<(PersonId, String, i64)>> {
+        growth::evidence_counts(self, people).await
+    }
+    async fn append_audit_batch(&self, events: Vec<(NewAuditEvent, Audit)>) -> StoreResult<()> {
+        growth::append_audit_batch(self, events).await
+    }
+    async fn bulk_create_people(
+        &self,
+        people: Vec<NewPerson>,
+        audit: &Audit,
+    ) -> StoreResult<Vec<Person>> {
+        growth::bulk_create_people(self, people, audit).await
+    }
+    async fn bulk_create_assessments(
+        &self,
+        assessments: Vec<BulkAssessment>,
+        audit: &Audit,
+    ) -> StoreResult<usize> {
+        growth::bulk_create_assessments(self, assessments, audit).await
+    }
+    async fn bulk_add_evidence(
+        &self,
+        evidence: Vec<NewEvidence>,
+        audit: &Audit,
+    ) -> StoreResult<usize> {
+        growth::bulk_add_evidence(self, evidence, audit).await
     }
 }

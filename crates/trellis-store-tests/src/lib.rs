@@ -48,9 +48,22 @@ macro_rules! for_each_story {
             audit_log_filters_and_pages,
             audit_listing_is_capped,
             unknown_ids_are_not_found,
+            assessments_move_through_stages,
+            ratings_keep_history_and_the_newest_counts,
+            bad_ratings_write_nothing,
+            concurrent_ratings_conflict,
+            peer_input_is_requested_and_submitted,
+            evidence_is_logged_and_counted_per_skill,
+            audit_batches_are_all_or_nothing,
+            bulk_loads_are_complete_and_audited_once,
+            growth_ids_are_checked,
         }
     };
 }
+
+mod growth;
+
+pub use growth::*;
 
 const IP: &str = "192.0.2.7";
 

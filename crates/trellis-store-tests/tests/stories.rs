@@ -548,3 +548,209 @@ async fn postgres_newer_database_is_refused() {
     })
     .await;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Growth records, per backend: append-only ratings, and the load benchmark.
+
+/// An assessment of a new person with one rating.
+async fn one_rating<S: Store>(store: &S) -> i64 {
+    let ann = store
+        .create_person(new_person("ann@example.com", "Ann"), &system(1))
+        .await
+        .unwrap();
+    let version = store
+        .publish_framework(
+            NewFrameworkVersion {
+                framework_id: "starter".into(),
+                version: "1.0.0".into(),
+                name: "Starter".into(),
+                content: json!({}),
+            },
+            &system(2),
+        )
+        .await
+        .unwrap();
+    let new = trellis_store::NewAssessment {
+        person_id: ann.id,
+        role_level: "engineering/engineer".into(),
+        framework_version_id: version.id,
+        cycle: "2026-H1".into(),
+    };
+    let a = store.create_assessment(new, &by(ann.id, 3)).await.unwrap();
+    let rating = trellis_store::NewRating {
+        skill: "sfia/prog".into(),
+        level: Some("3".into()),
+        not_applicable: None,
+        comment: None,
+    };
+    store
+        .record_ratings(
+            a.id,
+            trellis_store::RaterKind::SelfRater,
+            ann.id,
+            vec![rating],
+            1,
+            &by(ann.id, 4),
+        )
+        .await
+        .unwrap();
+    a.id
+}
+
+/// People and cycles for the load benchmark: `TRELLIS_LOAD_PEOPLE` (10,000) and
+/// `TRELLIS_LOAD_CYCLES` (3).
+fn load_size() -> (usize, usize) {
+    let var = |name: &str, default: usize| {
+        std::env::var(name)
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(default)
+    };
+    (
+        var("TRELLIS_LOAD_PEOPLE", 10_000),
+        var("TRELLIS_LOAD_CYCLES", 3),
+    )
+}
+
+#[tokio::test]
+async fn sqlite_ratings_are_append_only() {
+    on_sqlite(|store| async move {
+        let a = one_rating(&store).await;
+        for statement in ["UPDATE ratings SET level = '5'", "DELETE FROM ratings"] {
+            let refused = sqlx::query(statement)
+                .execute(store.pool())
+                .await
+                .unwrap_err();
+            assert!(
+                refused.to_string().contains("append-only"),
+                "{statement}: {refused}"
+            );
+        }
+        assert_eq!(
+            store.ratings(a).await.unwrap()[0].level.as_deref(),
+            Some("3")
+        );
+    })
+    .await;
+}
+
+/// Loads a demo organisation and times hot reads. Run it in release mode:
+/// `cargo test --release -p trellis-store-tests --test stories -- --ignored --nocapture loads_a_demo`.
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "a load benchmark, minutes long"]
+async fn sqlite_loads_a_demo_organisation() {
+    on_sqlite(|store| async move {
+        let (people, cycles) = load_size();
+        trellis_store_tests::load_benchmark(&store, "SQLite", people, cycles).await;
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn postgres_ratings_are_append_only() {
+    on_postgres(|store| async move {
+        let a = one_rating(&store).await;
+        for statement in [
+            "UPDATE ratings SET level = '5'",
+            "DELETE FROM ratings",
+            "TRUNCATE ratings",
+        ] {
+            let refused = sqlx::query(statement)
+                .execute(store.pool())
+                .await
+                .unwrap_err();
+            assert!(
+                refused.to_string().contains("append-only"),
+                "{statement}: {refused}"
+            );
+        }
+        assert_eq!(
+            store.ratings(a).await.unwrap()[0].level.as_deref(),
+            Some("3")
+        );
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "a load benchmark, minutes long"]
+async fn postgres_loads_a_demo_organisation() {
+    on_postgres(|store| async move {
+        let (people, cycles) = load_size();
+        trellis_store_tests::load_benchmark(&store, "PostgreSQL", people, cycles).await;
+    })
+    .await;
+}
+
+/// Loads a small organisation, adds ratings one by one (some older than the loaded ones), and
+/// returns how many current ratings disagree with the newest of the full history, and how many
+/// current ratings there are.
+const CURRENT_MISMATCHES: &str = "
+    SELECT
+        (SELECT count(*) FROM (
+            SELECT person_id, skill, rater_kind, id FROM (
+                SELECT r.*, row_number() OVER (
+                    PARTITION BY person_id, skill, rater_kind ORDER BY at DESC, id DESC
+                ) AS n FROM ratings r
+            ) newest WHERE n = 1
+        ) w LEFT JOIN current_ratings c
+            ON c.person_id = w.person_id AND c.skill = w.skill AND c.rater_kind = w.rater_kind
+        WHERE c.rating_id IS NULL OR c.rating_id <> w.id),
+        (SELECT count(*) FROM current_ratings)";
+
+async fn rate_more<S: Store>(store: &S, load: &trellis_store_tests::DemoLoad) {
+    for (i, p) in load.people.iter().enumerate().take(20) {
+        let a = store.assessments_of(p.id).await.unwrap()[0].clone();
+        let rating = trellis_store::NewRating {
+            skill: "demo/skill-03".into(),
+            level: Some("5".into()),
+            not_applicable: None,
+            comment: None,
+        };
+        // Even people get a rating newer than the loaded ones, odd people an older one.
+        let at = if i % 2 == 0 {
+            a.created_at + 10 * 86_400_000
+        } else {
+            5
+        };
+        store
+            .record_ratings(
+                a.id,
+                trellis_store::RaterKind::SelfRater,
+                p.id,
+                vec![rating],
+                a.revision,
+                &by(p.id, at),
+            )
+            .await
+            .unwrap();
+    }
+}
+
+#[tokio::test]
+async fn sqlite_current_ratings_follow_the_history() {
+    on_sqlite(|store| async move {
+        let load = trellis_store_tests::load_demo(&store, 60, 3).await;
+        rate_more(&store, &load).await;
+        let (wrong, current): (i64, i64) = sqlx::query_as(CURRENT_MISMATCHES)
+            .fetch_one(store.pool())
+            .await
+            .unwrap();
+        assert_eq!((wrong, current), (0, 60 * 45));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn postgres_current_ratings_follow_the_history() {
+    on_postgres(|store| async move {
+        let load = trellis_store_tests::load_demo(&store, 60, 3).await;
+        rate_more(&store, &load).await;
+        let (wrong, current): (i64, i64) = sqlx::query_as(CURRENT_MISMATCHES)
+            .fetch_one(store.pool())
+            .await
+            .unwrap();
+        assert_eq!((wrong, current), (0, 60 * 45));
+    })
+    .await;
+}

@@ -110,7 +110,8 @@ pub struct Assessment {
     pub manager_submitted_by: Option<PersonId>,
     pub agreed_at: Option<Millis>,
     pub agreed_by: Option<PersonId>,
-    /// Increases with every change, for optimistic concurrency.
+    /// Increases with every change to its ratings (peer input included) or stage, for optimistic
+    /// concurrency. Peer requests do not change it.
     pub revision: i64,
 }
 
@@ -189,6 +190,11 @@ pub struct NewEvidence {
 }
 
 /// An assessment with its ratings, for bulk loading (demo data, migrations from other tools).
+///
+/// Ratings may be of any kind, peer included (they count as submitted), and may rate a skill more
+/// than once (history). Each stage the assessment has passed is marked as submitted by the rater of
+/// the newest rating of the matching kind (self, manager, agreed) at that rating's time, or by
+/// `created_by` at `created_at` when there is none.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BulkAssessment {
     pub assessment: NewAssessment,

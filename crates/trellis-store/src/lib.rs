@@ -408,8 +408,13 @@ pub trait Store: Clone + Send + Sync + 'static {
     ) -> impl Future<Output = StoreResult<Vec<AuditEvent>>> + Send;
 
     // Growth: assessments, ratings, peer input and evidence. Reads are not audited here; the caller
-    // audits them (see `append_audit_batch`).
-    /// Starts an assessment at the `self` stage. Audited as `assessment.create` (`assessment:<id>`).
+    // audits them (see `append_audit_batch`). Values are checked and normalised by the shared rules
+    // in `backend` (`clean_rating`, `clean_evidence`, ...): what they refuse is `Invalid`. Listings
+    // by a person or an assessment return `NotFound` when it does not exist; `latest_ratings` and
+    // `evidence_counts` skip unknown people. Changes to an assessment, its ratings and its peer
+    // requests are audited with target `assessment:<id>`.
+    /// Starts an assessment at the `self` stage, created by the acting person (`Invalid` without
+    /// one, or when the person or framework version does not exist). Audited as `assessment.create`.
     fn create_assessment(
         &self,
         new: NewAssessment,
@@ -417,10 +422,17 @@ pub trait Store: Clone + Send + Sync + 'static {
     ) -> impl Future<Output = StoreResult<Assessment>> + Send;
     fn assessment(&self, id: AssessmentId) -> impl Future<Output = StoreResult<Assessment>> + Send;
     /// A person's assessments, newest first.
-    fn assessments_of(&self, person: PersonId) -> impl Future<Output = StoreResult<Vec<Assessment>>> + Send;
+    fn assessments_of(
+        &self,
+        person: PersonId,
+    ) -> impl Future<Output = StoreResult<Vec<Assessment>>> + Send;
     /// Appends ratings by one rater to an assessment and bumps its revision. `Conflict` when
-    /// `expected_revision` is stale (a concurrent edit) or the assessment is agreed (closed). Earlier
-    /// ratings are kept. Audited as `assessment.rate` with the rater kind and skills in the details.
+    /// `expected_revision` is stale (a concurrent edit) or the assessment is agreed (closed); nothing
+    /// is written then. Earlier ratings are kept. `Invalid` for no ratings, a skill rated twice, a
+    /// rating without exactly one of a level and a reason it does not apply, or kind `Peer` (peer
+    /// ratings come only through `submit_peer_input`). The store does not check which kind may rate
+    /// at which stage: that is the caller's policy. Audited as `assessment.rate` with the rater kind
+    /// and skills in the details.
     fn record_ratings(
         &self,
         assessment: AssessmentId,
@@ -430,8 +442,10 @@ pub trait Store: Clone + Send + Sync + 'static {
         expected_revision: i64,
         audit: &Audit,
     ) -> impl Future<Output = StoreResult<Assessment>> + Send;
-    /// Moves an assessment to the next stage, recording who and when. `Conflict` when the revision is
-    /// stale or `to` is not the next stage. Audited as `assessment.stage`.
+    /// Moves an assessment to the next stage, recording who and when (leaving `self` sets
+    /// `self_submitted_*`, leaving `manager` sets `manager_submitted_*`, reaching `agreed` sets
+    /// `agreed_*`), and bumps its revision. `Conflict` when the revision is stale or `to` is not the
+    /// next stage (an agreed assessment has none). Audited as `assessment.stage`.
     fn advance_assessment(
         &self,
         assessment: AssessmentId,
@@ -441,14 +455,27 @@ pub trait Store: Clone + Send + Sync + 'static {
         audit: &Audit,
     ) -> impl Future<Output = StoreResult<Assessment>> + Send;
     /// Every rating of an assessment, oldest first (history included).
-    fn ratings(&self, assessment: AssessmentId) -> impl Future<Output = StoreResult<Vec<Rating>>> + Send;
+    fn ratings(
+        &self,
+        assessment: AssessmentId,
+    ) -> impl Future<Output = StoreResult<Vec<Rating>>> + Send;
     /// Every rating of a person across assessments, oldest first: how each skill moved over time.
-    fn rating_history(&self, person: PersonId) -> impl Future<Output = StoreResult<Vec<Rating>>> + Send;
+    fn rating_history(
+        &self,
+        person: PersonId,
+    ) -> impl Future<Output = StoreResult<Vec<Rating>>> + Send;
     /// The newest rating per (person, skill, rater kind) for these people, across all their
-    /// assessments. Peer ratings from unsubmitted requests are excluded.
-    fn latest_ratings(&self, people: &[PersonId]) -> impl Future<Output = StoreResult<Vec<Rating>>> + Send;
+    /// assessments: the latest `at`, ties broken by the later id. Peer ratings from unsubmitted
+    /// requests are excluded (they are written only on submission). Ordered by person, skill and
+    /// rater kind.
+    fn latest_ratings(
+        &self,
+        people: &[PersonId],
+    ) -> impl Future<Output = StoreResult<Vec<Rating>>> + Send;
 
-    /// Audited as `peer.request`.
+    /// Asks a peer for input on some skills of an open assessment (`Conflict` when it is agreed).
+    /// `Invalid` without skills, or when the peer is the person assessed. Does not change the
+    /// assessment's revision. Audited as `peer.request`.
     fn request_peer_input(
         &self,
         assessment: AssessmentId,
@@ -458,14 +485,19 @@ pub trait Store: Clone + Send + Sync + 'static {
         audit: &Audit,
     ) -> impl Future<Output = StoreResult<PeerRequest>> + Send;
     fn peer_request(&self, id: i64) -> impl Future<Output = StoreResult<PeerRequest>> + Send;
+    /// The requests of an assessment, oldest first.
     fn peer_requests_of_assessment(
         &self,
         assessment: AssessmentId,
     ) -> impl Future<Output = StoreResult<Vec<PeerRequest>>> + Send;
     /// Requests addressed to a peer, newest first.
-    fn peer_requests_for(&self, peer: PersonId) -> impl Future<Output = StoreResult<Vec<PeerRequest>>> + Send;
+    fn peer_requests_for(
+        &self,
+        peer: PersonId,
+    ) -> impl Future<Output = StoreResult<Vec<PeerRequest>>> + Send;
     /// Records the peer's ratings (only on the requested skills, else `Invalid`) and marks the request
-    /// submitted; `Conflict` if it already was. Audited as `peer.submit`.
+    /// submitted; `Conflict` if it already was, or if the assessment is agreed. The ratings are by the
+    /// peer, at `audit.at`, and bump the assessment's revision. Audited as `peer.submit`.
     fn submit_peer_input(
         &self,
         request: i64,
@@ -473,39 +505,59 @@ pub trait Store: Clone + Send + Sync + 'static {
         audit: &Audit,
     ) -> impl Future<Output = StoreResult<PeerRequest>> + Send;
 
-    /// Audited as `evidence.create`.
-    fn add_evidence(&self, new: NewEvidence, audit: &Audit) -> impl Future<Output = StoreResult<Evidence>> + Send;
+    /// Adds evidence, created by the acting person (`Invalid` without one). The date must be a real
+    /// `YYYY-MM-DD` day, the title not empty, at least one skill, links `http(s)://` addresses.
+    /// Audited as `evidence.create` (`evidence:<id>`).
+    fn add_evidence(
+        &self,
+        new: NewEvidence,
+        audit: &Audit,
+    ) -> impl Future<Output = StoreResult<Evidence>> + Send;
     /// A person's evidence, newest `happened_on` first.
-    fn evidence_of(&self, person: PersonId) -> impl Future<Output = StoreResult<Vec<Evidence>>> + Send;
-    /// Per (person, skill): how many pieces of evidence support it, for these people.
+    fn evidence_of(
+        &self,
+        person: PersonId,
+    ) -> impl Future<Output = StoreResult<Vec<Evidence>>> + Send;
+    /// Per (person, skill): how many pieces of evidence support it, for these people, ordered by
+    /// person and skill.
     fn evidence_counts(
         &self,
         people: &[PersonId],
     ) -> impl Future<Output = StoreResult<Vec<(PersonId, String, i64)>>> + Send;
 
-    /// Appends many events that are not part of a change (reads), in one transaction. Used to audit
-    /// reads without a database commit per request.
+    /// Appends many events that are not part of a change (reads), in one transaction: all or none
+    /// (`Invalid` when an action is empty). Used to audit reads without a database commit per request.
     fn append_audit_batch(
         &self,
         events: Vec<(NewAuditEvent, Audit)>,
     ) -> impl Future<Output = StoreResult<()>> + Send;
 
-    // Bulk loading, for demo organisations: large batches in few transactions.
+    // Bulk loading, for demo organisations: large batches in few transactions. Values follow the
+    // rules of the one-by-one methods; every reference is checked before anything is written. An
+    // empty batch writes nothing, not even an audit event.
     /// Creates people in one transaction, in order, returning them in the same order. Managers must
-    /// exist already (create them in an earlier batch). One audit event `person.bulk-create` with the
-    /// count.
+    /// exist already (create them in an earlier batch; `Invalid` otherwise). One audit event
+    /// `person.bulk-create` (target `people`) with the count.
     fn bulk_create_people(
         &self,
         people: Vec<NewPerson>,
         audit: &Audit,
     ) -> impl Future<Output = StoreResult<Vec<Person>>> + Send;
-    /// Inserts assessments with their ratings, in as few transactions as is fast. One audit event
-    /// `assessment.bulk-create` with the count.
+    /// Inserts assessments with their ratings, in as few transactions as is fast (chunks of about
+    /// 20,000 ratings, so that other writers get a turn). One audit event `assessment.bulk-create`
+    /// (target `assessments`) with the count, written with the first chunk. See [`BulkAssessment`]
+    /// for the stage marks.
     fn bulk_create_assessments(
         &self,
         assessments: Vec<BulkAssessment>,
         audit: &Audit,
     ) -> impl Future<Output = StoreResult<usize>> + Send;
-    /// Adds evidence in bulk. One audit event `evidence.bulk-create` with the count.
-    fn bulk_add_evidence(&self, evidence: Vec<NewEvidence>, audit: &Audit) -> impl Future<Output = StoreResult<usize>> + Send;
+    /// Adds evidence in bulk, in chunks like `bulk_create_assessments`, created by the acting person
+    /// or, without one, by the person it is about. One audit event `evidence.bulk-create` (target
+    /// `evidence`) with the count.
+    fn bulk_add_evidence(
+        &self,
+        evidence: Vec<NewEvidence>,
+        audit: &Audit,
+    ) -> impl Future<Output = StoreResult<usize>> + Send;
 }

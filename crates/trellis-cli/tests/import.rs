@@ -189,3 +189,82 @@ fn refuses_a_non_empty_output_and_leaves_nothing_on_failure() {
     assert_eq!(undetected.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&undetected.stderr).contains("matches none of the formats"));
 }
+
+#[test]
+fn copyrighted_profile_text_is_published_only_with_licensed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("fw");
+    import_json(
+        "blueprint",
+        &[seeds().join("blueprint-principal-product-manager.txt")],
+        &out,
+    );
+    let fw = out.to_str().unwrap();
+    let list: Value =
+        serde_json::from_slice(&trellis(&["list", "--framework", fw, "--format", "json"]).stdout)
+            .unwrap();
+    let id = list["tracks"][0]["levels"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let licensed: Value = serde_json::from_slice(
+        &trellis(&[
+            "show",
+            &id,
+            "--framework",
+            fw,
+            "--format",
+            "json",
+            "--licensed",
+        ])
+        .stdout,
+    )
+    .unwrap();
+    let kpi_text = licensed["kpis"][0]["measures"]
+        .as_str()
+        .expect("the source's KPI text")
+        .to_owned();
+    let withheld: Value = serde_json::from_slice(
+        &trellis(&["show", &id, "--framework", fw, "--format", "json"]).stdout,
+    )
+    .unwrap();
+    assert!(
+        withheld["kpis"][0]["measures"].is_null(),
+        "withheld without --licensed"
+    );
+    assert_eq!(
+        withheld["kpis"][0]["metric"], licensed["kpis"][0]["metric"],
+        "names stay"
+    );
+    assert!(withheld["text_withheld"].is_string());
+
+    let page =
+        |site: &Path| std::fs::read_to_string(site.join(format!("roles/{id}.html"))).unwrap();
+    let public = tmp.path().join("public");
+    assert!(
+        trellis(&[
+            "build",
+            "--framework",
+            fw,
+            "--out",
+            public.to_str().unwrap()
+        ])
+        .status
+        .success()
+    );
+    assert!(!page(&public).contains(&kpi_text));
+    let private = tmp.path().join("private");
+    assert!(
+        trellis(&[
+            "build",
+            "--framework",
+            fw,
+            "--out",
+            private.to_str().unwrap(),
+            "--licensed"
+        ])
+        .status
+        .success()
+    );
+    assert!(page(&private).contains(&kpi_text));
+}

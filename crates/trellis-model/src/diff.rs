@@ -58,6 +58,9 @@ pub struct Diff {
     pub behaviours: ListChange,
     pub kpis: ListChange,
     pub decision_rights: ListChange,
+    /// Names of sources whose licence restricts the prose of either role level.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub restricted_sources: Vec<String>,
 }
 
 /// Compares the effective profiles of two role levels, in any tracks.
@@ -104,6 +107,12 @@ pub fn diff_profiles(a: &Profile, b: &Profile) -> Diff {
             b.kpis.iter().map(|k| k.metric.clone()).collect(),
         ),
         decision_rights: ListChange::between(decisions(a), decisions(b)),
+        restricted_sources: a
+            .restricted_source
+            .iter()
+            .chain(&b.restricted_source)
+            .cloned()
+            .collect(),
     };
     for to in &b.requirements {
         match find(a, &to.skill) {
@@ -148,6 +157,10 @@ impl Diff {
                 c.from_descriptor = None;
                 c.to_descriptor = None;
             }
+        }
+        if !self.restricted_sources.is_empty() {
+            self.responsibilities = ListChange::default();
+            self.decision_rights = ListChange::default();
         }
     }
 }

@@ -211,6 +211,10 @@ pub struct RoleLevel {
     pub summary: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scope: Option<String>,
+    /// The source this role level's text comes from (an id from `sources`). When that source may not
+    /// be redistributed, its prose is published only with `--licensed`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
     /// Full id of the level before this one when it is not the previous level of this track, e.g. a
     /// level in another track that people usually move from.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -438,6 +442,15 @@ impl Framework {
                 .iter()
                 .map(move |l| (role_level_id(&t.id, &l.id), t, l))
         })
+    }
+
+    /// The source of a role level's text, when that source may not be redistributed.
+    pub fn restricted_source(&self, level: &RoleLevel) -> Option<&Source> {
+        level
+            .source
+            .as_deref()
+            .and_then(|s| self.source(s))
+            .filter(|s| !s.redistributable)
     }
 
     /// Whether a skill's descriptive text may be published without a licence.

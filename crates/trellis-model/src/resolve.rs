@@ -79,6 +79,12 @@ pub struct Profile {
     pub interview: Vec<InterviewDimension>,
     pub salary: Option<SalaryBand>,
     pub mappings: Vec<LevelMapping>,
+    /// The name of the source whose licence restricts this profile's prose, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub restricted_source: Option<String>,
+    /// Set once the restricted prose has been removed, naming the source, for a note to readers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text_withheld: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -214,16 +220,42 @@ pub fn resolve(fw: &Framework, id: &str) -> Result<Profile, UnknownRoleLevel> {
         interview: level.interview.clone(),
         salary: level.salary.clone(),
         mappings: level.mappings.clone(),
+        restricted_source: fw.restricted_source(level).map(|s| s.name.clone()),
+        text_withheld: None,
     })
 }
 
 impl Profile {
-    /// Removes descriptor text that may not be published without a licence.
+    /// Removes text that may not be published without a licence: descriptors of restricted skills
+    /// and, when the role level's own source is restricted, its prose. Names, titles, levels and
+    /// weights stay.
     pub fn withhold_restricted(&mut self) {
         for req in &mut self.requirements {
             if req.restricted {
                 req.descriptor = None;
             }
+        }
+        if let Some(source) = self.restricted_source.clone() {
+            self.summary = None;
+            self.scope = None;
+            self.responsibilities.clear();
+            self.decision_rights.clear();
+            for b in &mut self.behaviours {
+                b.description = None;
+            }
+            for k in &mut self.kpis {
+                k.measures = None;
+                k.why = None;
+                k.target = None;
+            }
+            for t in &mut self.tools {
+                t.purpose = None;
+            }
+            for d in &mut self.interview {
+                d.description = None;
+                d.anchors.clear();
+            }
+            self.text_withheld = Some(source);
         }
     }
 

@@ -25,6 +25,11 @@ pub fn validate(fw: &Framework, unloaded: &Unloaded) -> Vec<Diagnostic> {
             check_requirements(fw, level, &at, unloaded, &mut out);
             check_interview(level, &at, &mut out);
             check_mappings(fw, level, &at, &mut out);
+            if let Some(source) = &level.source
+                && fw.source(source).is_none()
+            {
+                out.push(unknown_source(fw, source, at.key("source")));
+            }
             if let Some(band) = &level.salary
                 && band.min > band.max
             {

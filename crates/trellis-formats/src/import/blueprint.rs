@@ -2069,6 +2069,7 @@ fn assemble(drafts: Vec<Draft>, options: &ImportOptions, report: &mut ImportRepo
             );
         }
         draft.level.id = id.clone();
+        draft.level.source = Some(SOURCE_ID.into());
         track.levels.push(std::mem::take(&mut draft.level));
         placed_ids.push((draft, track.id.clone(), id));
     }

@@ -1159,6 +1159,7 @@ fn role_levels(
         out.push(RoleLevel {
             id,
             title: level.title.clone(),
+            source: Some(SOURCE.into()),
             summary,
             responsibilities,
             requirements,

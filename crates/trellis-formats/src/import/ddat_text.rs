@@ -342,6 +342,7 @@ pub fn import(
                 let mut level = RoleLevel {
                     id,
                     title: draft.title.clone(),
+                    source: Some("ddat".into()),
                     summary: match draft.summary.len() {
                         0 => None,
                         1 => draft.summary.first().cloned(),

@@ -264,6 +264,7 @@ fn parse(input: &Input, report: &mut ImportReport) -> Result<Profile, ImportErro
     let mut level = RoleLevel {
         id: slug(&title),
         title,
+        source: Some("madetech".into()),
         summary,
         responsibilities: groups,
         ..RoleLevel::default()

@@ -675,6 +675,7 @@ pub fn import(
             track.levels.push(RoleLevel {
                 id: format!("level-{n}"),
                 title: format!("Level {n}"),
+                source: Some("monzo".into()),
                 requirements: by_level
                     .get(&n)
                     .map(|skills| {

@@ -613,6 +613,7 @@ pub fn import(
         let mut level = RoleLevel {
             id: level_id,
             title: page.title.clone(),
+            source: Some("sfia-pages".into()),
             summary: page.summary.as_ref().map(|(s, _)| s.clone()),
             scope: page.scope.clone(),
             ..RoleLevel::default()

@@ -20,6 +20,9 @@ pub fn profile(fw: &Framework, p: &Profile) -> String {
         line(&p.track_name),
         p.id
     );
+    if let Some(source) = &p.text_withheld {
+        let _ = writeln!(out, "> {}\n", text::profile_withheld_note(source));
+    }
     if let Some(s) = nonempty(&p.summary) {
         let _ = writeln!(out, "{}\n", para(s));
     }

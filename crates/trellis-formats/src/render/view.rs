@@ -218,7 +218,12 @@ impl ProfileView {
             scope: nonempty(&p.scope),
             mappings: p.mappings.iter().map(|m| text::mapping(fw, m)).collect(),
             counts: text::counts(p),
-            withheld_notes: notes(fw, withheld),
+            withheld_notes: p
+                .text_withheld
+                .iter()
+                .map(|source| text::profile_withheld_note(source))
+                .chain(notes(fw, withheld))
+                .collect(),
             licensed_hint,
             requirements,
             responsibilities: p.responsibilities.clone(),

@@ -116,6 +116,8 @@ enum Command {
     User(commands::user::Args),
     /// Manage API tokens.
     Token(commands::token::Args),
+    /// Generate a large synthetic organisation with assessments and evidence, for load tests.
+    Demo(commands::demo::Args),
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -234,6 +236,7 @@ fn main() -> ExitCode {
         Command::Publish(args) => commands::publish::run(args),
         Command::User(args) => commands::user::run(args),
         Command::Token(args) => commands::token::run(args),
+        Command::Demo(args) => commands::demo::run(args),
     };
     match result {
         Ok(code) => code,

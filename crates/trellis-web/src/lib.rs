@@ -3,6 +3,7 @@
 //! - [`routes`]: the route table (every route with who may call it) and the router built from it.
 //! - [`auth`]: passwords, sessions, API tokens and the anti-forgery checks.
 //! - `pages`: the askama pages; [`api`]: the JSON API and its OpenAPI document.
+//! - `growth`: assessments, evidence, readiness and team views, shared by pages and API.
 //! - [`bootstrap`] and [`demo`]: what `trellis serve` does on start-up.
 //!
 //! Generic over the storage port so that the same server runs on SQLite and PostgreSQL.
@@ -15,7 +16,9 @@ pub mod bootstrap;
 pub mod demo;
 mod error;
 mod extract;
+pub mod growth;
 mod pages;
+mod read_audit;
 pub mod routes;
 mod state;
 mod time;
@@ -35,13 +38,18 @@ pub async fn serve<S: Store>(
     state: AppState<S>,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let app = router(state);
-    axum::serve(
+    let app = router(state.clone());
+    let served = axum::serve(
         listener,
         app.into_make_service_with_connect_info::<SocketAddr>(),
     )
     .with_graceful_shutdown(shutdown)
-    .await
+    .await;
+    // Reads audited in the last moments before shutdown are still queued.
+    if let Err(e) = state.flush_audit().await {
+        eprintln!("trellis: audit: could not write the last read events: {e}");
+    }
+    served
 }
 
 /// Completes on Ctrl-C (and on SIGTERM on Unix), for graceful shutdown.

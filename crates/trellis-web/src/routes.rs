@@ -5,6 +5,7 @@
 //! sent to sign in, denials audited, and forms checked for forgery.
 
 use std::fmt;
+use std::sync::Arc;
 
 use axum::Router;
 use axum::extract::{RawPathParams, Request, State};
@@ -15,7 +16,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{MethodFilter, MethodRouter};
 use serde_json::json;
 use tower_http::catch_panic::CatchPanicLayer;
-use trellis_store::{NewAuditEvent, Outcome, PersonId, Store, SystemRole};
+use trellis_store::{NewAuditEvent, Outcome, Person, PersonId, Store, StoreError, SystemRole};
 
 use crate::auth::{self, Caller, Ctx};
 use crate::error::{self, WebError};
@@ -34,6 +35,12 @@ pub enum Rule {
     /// The person named by the `{id}` path parameter: themselves, their managers (direct and
     /// indirect), the people team and admins.
     SeePerson,
+    /// Whoever may see the records of the person an assessment (the `{id}` path parameter) is
+    /// about, as for [`Rule::SeePerson`]. Peers are not among them: they see their request only.
+    /// Who may change the assessment at each stage is decided by the handler.
+    SeeAssessment,
+    /// The person a peer request (the `{id}` path parameter) is addressed to, and no one else.
+    PeerOfRequest,
     /// The people team and admins.
     PeopleTeam,
     /// Admins only.
@@ -105,7 +112,7 @@ where
 /// The route table: every route, its rule and its handler. Nothing is routed that is not here.
 pub fn routes<S: Store>() -> Vec<Route<S>> {
     use Kind::{Api, Asset, Page};
-    use Rule::{Admin, Public, SeePerson, SignedIn};
+    use Rule::{Admin, PeerOfRequest, Public, SeeAssessment, SeePerson, SignedIn};
     let (get, post, patch) = (Method::GET, Method::POST, Method::PATCH);
     vec![
         // Fixed resources.
@@ -182,6 +189,101 @@ pub fn routes<S: Store>() -> Vec<Route<S>> {
             SeePerson,
             Page,
             pages::people::person::<S>,
+        ),
+        // Growth: assessments, peer input, evidence and the team view.
+        route(
+            post.clone(),
+            "/people/{id}/assessments",
+            SeePerson,
+            Page,
+            pages::growth::start::<S>,
+        ),
+        route(
+            get.clone(),
+            "/people/{id}/evidence",
+            SeePerson,
+            Page,
+            pages::growth::evidence::<S>,
+        ),
+        route(
+            post.clone(),
+            "/people/{id}/evidence",
+            SeePerson,
+            Page,
+            pages::growth::evidence_add::<S>,
+        ),
+        route(
+            get.clone(),
+            "/assessments/{id}",
+            SeeAssessment,
+            Page,
+            pages::growth::assessment::<S>,
+        ),
+        route(
+            post.clone(),
+            "/assessments/{id}/self",
+            SeeAssessment,
+            Page,
+            pages::growth::rate_self::<S>,
+        ),
+        route(
+            post.clone(),
+            "/assessments/{id}/manager",
+            SeeAssessment,
+            Page,
+            pages::growth::rate_manager::<S>,
+        ),
+        route(
+            post.clone(),
+            "/assessments/{id}/agreed",
+            SeeAssessment,
+            Page,
+            pages::growth::rate_agreed::<S>,
+        ),
+        route(
+            post.clone(),
+            "/assessments/{id}/peer-requests",
+            SeeAssessment,
+            Page,
+            pages::growth::request_peer::<S>,
+        ),
+        route(
+            get.clone(),
+            "/peer-requests",
+            SignedIn,
+            Page,
+            pages::growth::inbox::<S>,
+        ),
+        route(
+            get.clone(),
+            "/peer-requests/{id}",
+            PeerOfRequest,
+            Page,
+            pages::growth::peer_request::<S>,
+        ),
+        route(
+            post.clone(),
+            "/peer-requests/{id}",
+            PeerOfRequest,
+            Page,
+            pages::growth::peer_submit::<S>,
+        ),
+        // The caller's own reports; members without reports see an empty team.
+        route(get.clone(), "/team", SignedIn, Page, pages::team::own::<S>),
+        route(
+            get.clone(),
+            "/team/{id}",
+            SeePerson,
+            Page,
+            pages::team::of::<S>,
+        ),
+        // The caller's team, or with `?manager_id=` a team they may see (checked by the handler).
+        route(
+            get.clone(),
+            "/team.csv",
+            SignedIn,
+            Page,
+            pages::team::csv::<S>,
         ),
         route(
             get.clone(),
@@ -327,13 +429,89 @@ pub fn routes<S: Store>() -> Vec<Route<S>> {
             Api,
             api::create_person::<S>,
         ),
-        route(get, "/api/v1/people/{id}", SeePerson, Api, api::person::<S>),
+        route(
+            get.clone(),
+            "/api/v1/people/{id}",
+            SeePerson,
+            Api,
+            api::person::<S>,
+        ),
         route(
             patch,
             "/api/v1/people/{id}",
             Admin,
             Api,
             api::update_person::<S>,
+        ),
+        route(
+            get.clone(),
+            "/api/v1/people/{id}/readiness",
+            SeePerson,
+            Api,
+            api::growth::readiness::<S>,
+        ),
+        route(
+            get.clone(),
+            "/api/v1/people/{id}/assessments",
+            SeePerson,
+            Api,
+            api::growth::assessments::<S>,
+        ),
+        route(
+            post.clone(),
+            "/api/v1/people/{id}/assessments",
+            SeePerson,
+            Api,
+            api::growth::start::<S>,
+        ),
+        route(
+            get.clone(),
+            "/api/v1/people/{id}/evidence",
+            SeePerson,
+            Api,
+            api::growth::evidence::<S>,
+        ),
+        route(
+            post.clone(),
+            "/api/v1/people/{id}/evidence",
+            SeePerson,
+            Api,
+            api::growth::add_evidence::<S>,
+        ),
+        route(
+            get.clone(),
+            "/api/v1/assessments/{id}",
+            SeeAssessment,
+            Api,
+            api::growth::assessment::<S>,
+        ),
+        route(
+            post.clone(),
+            "/api/v1/assessments/{id}/ratings",
+            SeeAssessment,
+            Api,
+            api::growth::rate::<S>,
+        ),
+        route(
+            post.clone(),
+            "/api/v1/assessments/{id}/peer-requests",
+            SeeAssessment,
+            Api,
+            api::growth::request_peer::<S>,
+        ),
+        route(
+            get,
+            "/api/v1/peer-requests",
+            SignedIn,
+            Api,
+            api::growth::peer_requests::<S>,
+        ),
+        route(
+            post,
+            "/api/v1/peer-requests/{id}",
+            PeerOfRequest,
+            Api,
+            api::growth::submit_peer::<S>,
         ),
     ]
 }
@@ -458,19 +636,19 @@ async fn check<S: Store>(guard: &Guard<S>, req: Request) -> Result<Request, Resp
             matches!(c.role(), SystemRole::PeopleTeam | SystemRole::Admin)
         }
         (Some(c), Rule::Admin) => c.role() == SystemRole::Admin,
-        (Some(c), Rule::SeePerson) => {
+        (Some(c), rule @ (Rule::SeePerson | Rule::SeeAssessment | Rule::PeerOfRequest)) => {
             let target = RawPathParams::from_request_parts(&mut parts, &())
                 .await
                 .ok()
                 .and_then(|p| {
                     p.iter()
                         .find(|(k, _)| *k == "id")
-                        .and_then(|(_, v)| v.parse::<PersonId>().ok())
+                        .and_then(|(_, v)| v.parse::<i64>().ok())
                 });
             match target {
                 // Not an id at all: nothing to protect; the handler answers 404.
                 None => true,
-                Some(id) => may_see(guard.state.store(), c, id)
+                Some(id) => allowed_for(guard.state.store(), c, rule, id, &mut parts.extensions)
                     .await
                     .map_err(IntoResponse::into_response)?,
             }
@@ -533,21 +711,115 @@ async fn check_form_token<S: Store>(
     Ok(Request::from_parts(parts, axum::body::Body::from(bytes)))
 }
 
-/// Whether a caller may see a person's records: themselves, everyone for the people team and admins,
-/// and for managers their direct and indirect reports.
-pub(crate) async fn may_see<S: Store>(
+/// A person whose records a rule was checked for, with the managers above them, kept in the
+/// request so that the handler does not look them up again.
+#[derive(Debug, Clone)]
+pub struct Seen {
+    pub person: Person,
+    /// Managers above the person, nearest first, up to the caller when the caller is one of them.
+    pub managers: Vec<PersonId>,
+}
+
+impl Seen {
+    /// Whether the caller may see this person's records: themselves, their managers (direct and
+    /// indirect), the people team and admins.
+    pub fn visible_to(&self, caller: &Caller) -> bool {
+        caller.id() == self.person.id
+            || caller.role() != SystemRole::Member
+            || self.managers.contains(&caller.id())
+    }
+}
+
+/// The person checked by the route's rule, when the rule was about a person.
+#[derive(Debug, Clone)]
+pub struct SeenPerson(pub Option<Arc<Seen>>);
+
+impl<S: Send + Sync> FromRequestParts<S> for SeenPerson {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        _: &S,
+    ) -> Result<Self, Self::Rejection> {
+        Ok(SeenPerson(parts.extensions.get::<Arc<Seen>>().cloned()))
+    }
+}
+
+impl SeenPerson {
+    /// The checked person, if it is this one.
+    pub fn get(&self, id: PersonId) -> Option<&Seen> {
+        self.0.as_deref().filter(|s| s.person.id == id)
+    }
+}
+
+/// A person and the managers above them; `None` when there is no such person.
+///
+/// Walks up the person's reporting line rather than listing the caller's reports: a few lookups by
+/// key whatever the size of the organisation, where the head of a large one has thousands of
+/// reports.
+///
+/// With `stop_at`, the walk ends at that manager: the rest of the line is not needed to know that
+/// they are in it.
+pub(crate) async fn seen<S: Store>(
+    store: &S,
+    id: PersonId,
+    stop_at: Option<PersonId>,
+) -> Result<Option<Seen>, WebError> {
+    let person = match store.person(id).await {
+        Ok(p) => p,
+        Err(StoreError::NotFound(_)) => return Ok(None),
+        Err(e) => return Err(e.into()),
+    };
+    let mut managers = Vec::new();
+    let mut next = person.manager_id;
+    // Reporting lines cannot loop (the store refuses it), but the walk stays bounded all the same.
+    while let Some(m) = next {
+        if managers.contains(&m) || managers.len() > 64 {
+            break;
+        }
+        managers.push(m);
+        if Some(m) == stop_at {
+            break;
+        }
+        next = store.person(m).await?.manager_id;
+    }
+    Ok(Some(Seen { person, managers }))
+}
+
+/// Applies a rule about the record named by the `{id}` path parameter. A record that does not
+/// exist is let through: the handler answers 404. The person checked is kept in the request.
+async fn allowed_for<S: Store>(
     store: &S,
     caller: &Caller,
-    target: PersonId,
+    rule: Rule,
+    id: i64,
+    extensions: &mut axum::http::Extensions,
 ) -> Result<bool, WebError> {
-    if caller.id() == target || caller.role() != SystemRole::Member {
-        return Ok(true);
+    let person = match rule {
+        Rule::SeePerson => id,
+        Rule::SeeAssessment => match store.assessment(id).await {
+            Ok(a) => a.person_id,
+            Err(StoreError::NotFound(_)) => return Ok(true),
+            Err(e) => return Err(e.into()),
+        },
+        Rule::PeerOfRequest => {
+            return match store.peer_request(id).await {
+                Ok(r) => Ok(r.peer_id == caller.id()),
+                Err(StoreError::NotFound(_)) => Ok(true),
+                Err(e) => Err(e.into()),
+            };
+        }
+        _ => return Ok(false),
+    };
+    // The people team and admins see everyone; a missing person is the handler's 404.
+    match seen(store, person, Some(caller.id())).await? {
+        Some(s) => {
+            let visible = s.visible_to(caller);
+            extensions.insert(Arc::new(s));
+            Ok(visible)
+        }
+        None => Ok(caller.role() != SystemRole::Member),
     }
-    Ok(store
-        .reports(caller.id())
-        .await?
-        .iter()
-        .any(|p| p.id == target))
 }
 
 /// Refuses bodies over the limit by their declared length before anything reads them; bodies without

@@ -5,9 +5,13 @@ use std::sync::{Arc, OnceLock, RwLock};
 use std::time::{Duration, Instant};
 
 use trellis_model::Framework;
-use trellis_store::{FrameworkVersion, FrameworkVersionId, FrameworkVersionSummary, Store};
+use trellis_store::{
+    Audit, FrameworkVersion, FrameworkVersionId, FrameworkVersionSummary, NewAuditEvent, Outcome,
+    Store, StoreResult,
+};
 
 use crate::error::WebError;
+use crate::read_audit::ReadAudit;
 
 /// Server settings. The defaults are the ones `trellis serve` uses.
 #[derive(Debug, Clone)]
@@ -30,6 +34,8 @@ pub struct Config {
     /// How long the current framework is cached before the store is asked again (another process,
     /// such as `trellis publish`, may have published a new version).
     pub framework_refresh: Duration,
+    /// How often audit events of reads are written (see `read_audit`); sooner when many wait.
+    pub read_audit_every: Duration,
 }
 
 impl Default for Config {
@@ -43,6 +49,7 @@ impl Default for Config {
             max_failures_per_email: 5,
             max_failures_per_ip: 50,
             framework_refresh: Duration::from_secs(2),
+            read_audit_every: crate::read_audit::FLUSH_EVERY,
         }
     }
 }
@@ -98,6 +105,8 @@ struct Inner<S> {
     store: S,
     config: Config,
     frameworks: FrameworkCache,
+    /// Audit events of reads, written in batches (see `read_audit`).
+    reads: Arc<ReadAudit>,
     /// A hash of a random password, verified against when an account does not exist so that a
     /// failed sign-in takes as long either way.
     dummy_hash: OnceLock<String>,
@@ -110,6 +119,7 @@ impl<S: Store> AppState<S> {
                 store,
                 config,
                 frameworks: FrameworkCache::default(),
+                reads: Arc::default(),
                 dummy_hash: OnceLock::new(),
             }),
         }
@@ -121,6 +131,47 @@ impl<S: Store> AppState<S> {
 
     pub fn config(&self) -> &Config {
         &self.inner.config
+    }
+
+    /// Records a read of someone's records in the audit log, without waiting for the database: the
+    /// event is queued and written with others within a fraction of a second.
+    pub(crate) fn audit_read(
+        &self,
+        audit: Audit,
+        action: &str,
+        target: String,
+        details: serde_json::Value,
+    ) {
+        self.audit_queued(audit, action, target, Outcome::Success, details);
+    }
+
+    /// Queues an audit event that is not part of a change (a read, or a refused change whose
+    /// refusal the caller sees).
+    pub(crate) fn audit_queued(
+        &self,
+        audit: Audit,
+        action: &str,
+        target: String,
+        outcome: Outcome,
+        details: serde_json::Value,
+    ) {
+        let event = NewAuditEvent {
+            action: action.to_owned(),
+            target,
+            outcome,
+            details,
+        };
+        self.inner.reads.record(
+            &self.inner.store,
+            self.inner.config.read_audit_every,
+            event,
+            audit,
+        );
+    }
+
+    /// Writes the queued read events now (on shutdown, and in tests).
+    pub async fn flush_audit(&self) -> StoreResult<()> {
+        self.inner.reads.flush(&self.inner.store).await
     }
 
     pub(crate) fn dummy_hash(&self) -> &String {

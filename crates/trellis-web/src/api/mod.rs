@@ -3,6 +3,8 @@
 //! Every endpoint is documented here with `#[utoipa::path]`; [`ApiDoc`] gathers them into the OpenAPI
 //! 3.1 document served at `/api/v1/openapi.json`. Errors are `application/problem+json`.
 
+pub mod growth;
+
 use std::collections::HashMap;
 
 use axum::Json;
@@ -26,7 +28,7 @@ use crate::state::{AppState, VersionRef};
 #[openapi(
     info(
         title = "Trellis API",
-        description = "Career frameworks, role profiles and people. Authenticate with an API token \
+        description = "Career frameworks, role profiles, people and their growth: assessments, evidence and readiness. Authenticate with an API token \
                        (`Authorization: Bearer <token>`, created with `trellis token create` or on \
                        the API tokens page). Errors are RFC 9457 problem objects.",
         license(name = "AGPL-3.0-or-later")
@@ -43,7 +45,17 @@ use crate::state::{AppState, VersionRef};
         people,
         person,
         create_person,
-        update_person
+        update_person,
+        growth::readiness,
+        growth::assessments,
+        growth::start,
+        growth::assessment,
+        growth::rate,
+        growth::request_peer,
+        growth::peer_requests,
+        growth::submit_peer,
+        growth::evidence,
+        growth::add_evidence
     ),
     components(schemas(Problem)),
     modifiers(&BearerAuth),

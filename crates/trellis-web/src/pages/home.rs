@@ -42,6 +42,10 @@ struct HomePage {
     indirect: usize,
     sees_everyone: bool,
     framework: Option<String>,
+    /// Your person page: assessments, readiness, evidence.
+    me_href: String,
+    /// Requests for your input not yet answered.
+    pending_requests: usize,
 }
 
 pub async fn home<S: Store>(
@@ -104,8 +108,16 @@ pub async fn home<S: Store>(
             },
         })
         .collect();
+    let pending_requests = store
+        .peer_requests_for(me.id)
+        .await?
+        .iter()
+        .filter(|r| r.submitted_at.is_none())
+        .count();
     let page = HomePage {
         frame: Frame::new(Some(&ctx), "Home", "home"),
+        me_href: format!("/people/{}", me.id),
+        pending_requests,
         name: me.name.clone(),
         role,
         role_missing,

@@ -6,10 +6,12 @@
 pub mod account;
 pub mod admin;
 pub mod frameworks;
+pub mod growth;
 pub mod home;
 pub mod people;
 pub mod sign_in;
-mod view;
+pub mod team;
+pub(crate) mod view;
 
 use askama::Template;
 use axum::http::{HeaderValue, StatusCode, header};
@@ -39,7 +41,8 @@ pub(crate) struct NavUser {
 #[derive(Debug, Clone)]
 pub(crate) struct Frame {
     pub title: String,
-    /// The navigation entry of this page: "home", "framework", "people", "admin", "account" or "".
+    /// The navigation entry of this page: "home", "framework", "people", "team", "admin", "account"
+    /// or "".
     pub section: &'static str,
     pub user: Option<NavUser>,
     /// The anti-forgery token for this page's forms.

@@ -4,17 +4,18 @@ use trellis_model::{EffectiveRequirement, Framework, LevelMapping, Status};
 
 /// Problems with a submitted form, by field name, shown next to each field.
 #[derive(Debug, Clone, Default)]
-pub(crate) struct FieldErrors(Vec<(&'static str, String)>);
+pub(crate) struct FieldErrors(Vec<(String, String)>);
 
 impl FieldErrors {
-    pub fn add(&mut self, field: &'static str, message: impl Into<String>) {
-        self.0.push((field, message.into()));
+    pub fn add(&mut self, field: impl Into<String>, message: impl Into<String>) {
+        self.0.push((field.into(), message.into()));
     }
 
-    pub fn get(&self, field: &str) -> Option<&str> {
+    pub fn get(&self, field: impl AsRef<str>) -> Option<&str> {
+        let field = field.as_ref();
         self.0
             .iter()
-            .find(|(f, _)| *f == field)
+            .find(|(f, _)| f == field)
             .map(|(_, m)| m.as_str())
     }
 
@@ -22,7 +23,7 @@ impl FieldErrors {
         self.0.is_empty()
     }
 
-    pub fn all(&self) -> &[(&'static str, String)] {
+    pub fn all(&self) -> &[(String, String)] {
         &self.0
     }
 }

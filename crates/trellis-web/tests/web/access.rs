@@ -68,9 +68,82 @@ fn tag(c: Caller) -> String {
     format!("{c:?}").to_lowercase()
 }
 
-fn cases<S: Store>(app: &App<S>, admin_token_id: i64) -> Vec<Case> {
+/// Records the growth routes act on: an assessment of the member, and a request for input on it
+/// addressed to the member of the other team.
+#[derive(Debug, Clone, Copy)]
+struct Growth {
+    assessment: i64,
+    peer_request: i64,
+}
+
+async fn growth_fixtures<S: Store>(app: &App<S>) -> Growth {
+    let version = app.store.current_framework().await.unwrap().unwrap().id;
+    let as_member = trellis_store::Audit {
+        actor_id: Some(app.ids.member_a),
+        ..Default::default()
+    };
+    let a = app
+        .store
+        .create_assessment(
+            trellis_store::NewAssessment {
+                person_id: app.ids.member_a,
+                role_level: "product/head-of-product".into(),
+                framework_version_id: version,
+                cycle: "2026-H1".into(),
+            },
+            &as_member,
+        )
+        .await
+        .unwrap();
+    let r = app
+        .store
+        .request_peer_input(
+            a.id,
+            app.ids.member_b,
+            vec!["communication".into()],
+            app.ids.member_a,
+            &as_member,
+        )
+        .await
+        .unwrap();
+    Growth {
+        assessment: a.id,
+        peer_request: r.id,
+    }
+}
+
+/// A role level per caller, so that each caller's new assessment is not refused as a duplicate.
+fn level_for(c: Caller, track: &str) -> String {
+    let levels: [&str; 4] = if track == "engineering" {
+        [
+            "software-engineer",
+            "senior-software-engineer",
+            "staff-engineer",
+            "principal-engineer",
+        ]
+    } else {
+        [
+            "associate-product-manager",
+            "product-manager",
+            "senior-product-manager",
+            "principal-product-manager",
+        ]
+    };
+    let i = match c {
+        Caller::Member | Caller::OtherMember => 0,
+        Caller::Manager | Caller::OtherManager => 1,
+        Caller::PeopleTeam => 2,
+        _ => 3,
+    };
+    format!("{track}/{}", levels[i])
+}
+
+fn cases<S: Store>(app: &App<S>, admin_token_id: i64, g: Growth) -> Vec<Case> {
     let member = app.ids.member_a;
+    let peer = app.ids.member_b;
+    let manager_a = app.ids.manager_a;
     let manager = app.ids.manager_a.to_string();
+    let (assessment, request) = (g.assessment, g.peer_request);
     let (get, post, patch) = (Method::GET, Method::POST, Method::PATCH);
     let compare = "from=engineering/software-engineer&to=engineering/senior-software-engineer";
     vec![
@@ -128,6 +201,92 @@ fn cases<S: Store>(app: &App<S>, admin_token_id: i64) -> Vec<Case> {
             format!("/people/{member}"),
             THE_MEMBER,
         ),
+        // Growth pages.
+        with_body(
+            case(
+                post.clone(),
+                "/people/{id}/assessments",
+                format!("/people/{member}/assessments"),
+                [303, 303, 403, 303, 403, 303, 303],
+            ),
+            |c| form(&[("role_level", &level_for(c, "engineering"))]),
+        ),
+        case(
+            get.clone(),
+            "/people/{id}/evidence",
+            format!("/people/{member}/evidence"),
+            THE_MEMBER,
+        ),
+        with_body(
+            case(
+                post.clone(),
+                "/people/{id}/evidence",
+                format!("/people/{member}/evidence"),
+                [303, 303, 403, 303, 403, 303, 303],
+            ),
+            |c| {
+                form(&[
+                    ("happened_on", "2026-01-15"),
+                    ("title", &format!("Shipped it ({})", tag(c))),
+                    ("skills", "programming"),
+                    ("skills", "testing"),
+                ])
+            },
+        ),
+        case(
+            get.clone(),
+            "/assessments/{id}",
+            format!("/assessments/{assessment}"),
+            THE_MEMBER,
+        ),
+        // Without a revision: the person may self-rate (422 for the missing field); no one else.
+        case(
+            post.clone(),
+            "/assessments/{id}/self",
+            format!("/assessments/{assessment}/self"),
+            [303, 422, 403, 403, 403, 403, 403],
+        ),
+        // Only the manager rates and agrees; the people team sees but does not rate.
+        case(
+            post.clone(),
+            "/assessments/{id}/manager",
+            format!("/assessments/{assessment}/manager"),
+            [303, 403, 403, 422, 403, 403, 403],
+        ),
+        case(
+            post.clone(),
+            "/assessments/{id}/agreed",
+            format!("/assessments/{assessment}/agreed"),
+            [303, 403, 403, 422, 403, 403, 403],
+        ),
+        case(
+            post.clone(),
+            "/assessments/{id}/peer-requests",
+            format!("/assessments/{assessment}/peer-requests"),
+            [303, 422, 403, 422, 403, 403, 403],
+        ),
+        case(get.clone(), "/peer-requests", "/peer-requests", SIGNED_IN),
+        // Only the peer asked sees and answers the request.
+        case(
+            get.clone(),
+            "/peer-requests/{id}",
+            format!("/peer-requests/{request}"),
+            [303, 403, 200, 403, 403, 403, 403],
+        ),
+        case(
+            post.clone(),
+            "/peer-requests/{id}",
+            format!("/peer-requests/{request}"),
+            [303, 403, 422, 403, 403, 403, 403],
+        ),
+        case(get.clone(), "/team", "/team", SIGNED_IN),
+        case(
+            get.clone(),
+            "/team/{id}",
+            format!("/team/{manager_a}"),
+            [303, 403, 403, 200, 403, 200, 200],
+        ),
+        case(get.clone(), "/team.csv", "/team.csv", SIGNED_IN),
         case(
             get.clone(),
             "/account/password",
@@ -276,7 +435,7 @@ fn cases<S: Store>(app: &App<S>, admin_token_id: i64) -> Vec<Case> {
             },
         ),
         case(
-            get,
+            get.clone(),
             "/api/v1/people/{id}",
             format!("/api/v1/people/{member}"),
             THE_MEMBER_API,
@@ -289,6 +448,89 @@ fn cases<S: Store>(app: &App<S>, admin_token_id: i64) -> Vec<Case> {
                 ADMIN_API,
             ),
             |_| Payload::Json(json!({ "name": "Member A" })),
+        ),
+        // Growth API.
+        case(
+            get.clone(),
+            "/api/v1/people/{id}/readiness",
+            format!("/api/v1/people/{member}/readiness"),
+            THE_MEMBER_API,
+        ),
+        case(
+            get.clone(),
+            "/api/v1/people/{id}/assessments",
+            format!("/api/v1/people/{member}/assessments"),
+            THE_MEMBER_API,
+        ),
+        with_body(
+            case(
+                post.clone(),
+                "/api/v1/people/{id}/assessments",
+                format!("/api/v1/people/{member}/assessments"),
+                [401, 201, 403, 201, 403, 201, 201],
+            ),
+            |c| Payload::Json(json!({ "role_level": level_for(c, "product") })),
+        ),
+        case(
+            get.clone(),
+            "/api/v1/people/{id}/evidence",
+            format!("/api/v1/people/{member}/evidence"),
+            THE_MEMBER_API,
+        ),
+        with_body(
+            case(
+                post.clone(),
+                "/api/v1/people/{id}/evidence",
+                format!("/api/v1/people/{member}/evidence"),
+                [401, 201, 403, 201, 403, 201, 201],
+            ),
+            |c| {
+                Payload::Json(json!({
+                    "happened_on": "2026-02-01",
+                    "title": format!("Led the incident review ({})", tag(c)),
+                    "skills": ["operability"],
+                }))
+            },
+        ),
+        case(
+            get.clone(),
+            "/api/v1/assessments/{id}",
+            format!("/api/v1/assessments/{assessment}"),
+            THE_MEMBER_API,
+        ),
+        // A stale revision: the person gets 409; no one else may self-rate at all.
+        with_body(
+            case(
+                post.clone(),
+                "/api/v1/assessments/{id}/ratings",
+                format!("/api/v1/assessments/{assessment}/ratings"),
+                [401, 409, 403, 403, 403, 403, 403],
+            ),
+            |_| Payload::Json(json!({ "kind": "self", "revision": -1, "ratings": [] })),
+        ),
+        with_body(
+            case(
+                post.clone(),
+                "/api/v1/assessments/{id}/peer-requests",
+                format!("/api/v1/assessments/{assessment}/peer-requests"),
+                [401, 201, 403, 201, 403, 403, 403],
+            ),
+            move |_| Payload::Json(json!({ "peer_id": peer, "skills": ["communication"] })),
+        ),
+        case(
+            get.clone(),
+            "/api/v1/peer-requests",
+            "/api/v1/peer-requests",
+            SIGNED_IN_API,
+        ),
+        with_body(
+            case(
+                post,
+                "/api/v1/peer-requests/{id}",
+                format!("/api/v1/peer-requests/{request}"),
+                [401, 403, 422, 403, 403, 403, 403],
+            ),
+            |_| Payload::Json(json!({ "ratings": [] })),
         ),
     ]
 }
@@ -352,7 +594,8 @@ pub async fn every_route_for_every_caller<S: Store>(app: App<S>) {
     let admin_token = app.token(app.ids.admin).await;
     let admin_token_id = app.store.api_tokens(app.ids.admin).await.unwrap()[0].id;
     let _ = admin_token;
-    let cases = cases(&app, admin_token_id);
+    let growth = growth_fixtures(&app).await;
+    let cases = cases(&app, admin_token_id, growth);
 
     // The table covers the route table exactly.
     let routed: BTreeSet<(String, String)> = route_specs::<S>()

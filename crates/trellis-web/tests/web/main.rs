@@ -5,6 +5,7 @@ mod support;
 
 mod access;
 mod api;
+mod growth;
 mod pages;
 mod server;
 mod sign_in;

@@ -80,6 +80,8 @@ pub struct App<S: Store> {
     pub router: Router,
     pub store: S,
     pub ids: Ids,
+    /// The server state behind the router, to flush the read audit queue.
+    pub state: AppState<S>,
 }
 
 /// A browser session made directly in the store (signing in through the form is tested on its own,
@@ -229,7 +231,8 @@ impl<S: Store> App<S> {
         .await;
         let state = AppState::new(store.clone(), config);
         App {
-            router: trellis_web::router(state),
+            router: trellis_web::router(state.clone()),
+            state,
             store,
             ids: Ids {
                 admin,
@@ -377,6 +380,8 @@ impl<S: Store> App<S> {
     }
 
     pub async fn audit(&self, action: &str) -> Vec<trellis_store::AuditEvent> {
+        // Reads are audited through a queue; write it first.
+        self.state.flush_audit().await.unwrap();
         self.store
             .audit_events(trellis_store::AuditFilter {
                 action_prefix: Some(action.into()),

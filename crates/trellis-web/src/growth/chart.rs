@@ -1,0 +1,311 @@
+//! Server-rendered charts as inline SVG: no scripts, styled by presentation attributes (the content
+//! security policy forbids inline styles), and accessible: `role="img"` with a title and a
+//! description, series told apart by line pattern and marker shape as well as colour, and always
+//! followed on the page by a table with the same numbers.
+
+use std::fmt::Write;
+
+/// One axis of a radar chart: a skill, with each series' value as a share of the skill's scale
+/// (0 = nothing, 1 = top of the scale).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct RadarAxis {
+    pub label: String,
+    pub required: Option<f64>,
+    pub self_rating: Option<f64>,
+    pub manager: Option<f64>,
+}
+
+/// The share of a scale a level stands for: its 1-based rank over the number of levels.
+pub(crate) fn share(rank: usize, levels: usize) -> f64 {
+    if levels == 0 {
+        0.0
+    } else {
+        (rank as f64 + 1.0) / levels as f64
+    }
+}
+
+pub(crate) fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn short(label: &str, max: usize) -> String {
+    if label.chars().count() <= max {
+        label.to_owned()
+    } else {
+        let mut s: String = label.chars().take(max - 1).collect();
+        s.push('…');
+        s
+    }
+}
+
+struct Series {
+    name: &'static str,
+    class: &'static str,
+    stroke: &'static str,
+    fill: &'static str,
+    dash: Option<&'static str>,
+    marker: Marker,
+}
+
+#[derive(Clone, Copy)]
+enum Marker {
+    None,
+    Circle,
+    Square,
+}
+
+const SERIES: [Series; 3] = [
+    Series {
+        name: "Required",
+        class: "radar-required",
+        stroke: "#1b1f24",
+        fill: "none",
+        dash: Some("7 4"),
+        marker: Marker::None,
+    },
+    Series {
+        name: "Self",
+        class: "radar-self",
+        stroke: "#0b57a4",
+        fill: "#0b57a4",
+        dash: Some("2 3"),
+        marker: Marker::Circle,
+    },
+    Series {
+        name: "Manager",
+        class: "radar-manager",
+        stroke: "#8a3b00",
+        fill: "none",
+        dash: None,
+        marker: Marker::Square,
+    },
+];
+
+const WIDTH: f64 = 660.0;
+const HEIGHT: f64 = 450.0;
+const CX: f64 = WIDTH / 2.0;
+const CY: f64 = 205.0;
+const R: f64 = 140.0;
+
+fn point(i: usize, n: usize, value: f64) -> (f64, f64) {
+    let angle = -std::f64::consts::FRAC_PI_2 + std::f64::consts::TAU * i as f64 / n.max(1) as f64;
+    (CX + R * value * angle.cos(), CY + R * value * angle.sin())
+}
+
+/// A radar chart of required, self and manager levels. `id` makes the title and description ids
+/// unique on the page; `title` and `desc` are read out by screen readers.
+pub(crate) fn radar(id: &str, title: &str, desc: &str, axes: &[RadarAxis]) -> String {
+    let n = axes.len();
+    let mut s = String::new();
+    let _ = write!(
+        s,
+        "<svg class=\"radar\" role=\"img\" aria-labelledby=\"{id}-title {id}-desc\" viewBox=\"0 0 {WIDTH} {HEIGHT}\" \
+         width=\"{WIDTH}\" height=\"{HEIGHT}\" xmlns=\"http://www.w3.org/2000/svg\">\
+         <title id=\"{id}-title\">{}</title><desc id=\"{id}-desc\">{}</desc>",
+        escape(title),
+        escape(desc)
+    );
+    // Rings at each quarter of the scale, and one spoke per skill.
+    for ring in [0.25, 0.5, 0.75, 1.0] {
+        let pts: Vec<String> = (0..n.max(3))
+            .map(|i| {
+                let (x, y) = point(i, n.max(3), ring);
+                format!("{x:.1},{y:.1}")
+            })
+            .collect();
+        let _ = write!(
+            s,
+            "<polygon class=\"radar-grid\" points=\"{}\" fill=\"none\" stroke=\"#c9d0d8\" stroke-width=\"1\"/>",
+            pts.join(" ")
+        );
+    }
+    for (i, axis) in axes.iter().enumerate() {
+        let (x, y) = point(i, n, 1.0);
+        let _ = write!(
+            s,
+            "<line class=\"radar-spoke\" x1=\"{CX}\" y1=\"{CY}\" x2=\"{x:.1}\" y2=\"{y:.1}\" stroke=\"#c9d0d8\" stroke-width=\"1\"/>"
+        );
+        let (lx, ly) = point(i, n, 1.13);
+        let anchor = if (lx - CX).abs() < 8.0 {
+            "middle"
+        } else if lx > CX {
+            "start"
+        } else {
+            "end"
+        };
+        let _ = write!(
+            s,
+            "<text class=\"radar-label\" x=\"{lx:.1}\" y=\"{:.1}\" text-anchor=\"{anchor}\" font-size=\"12\" fill=\"#1b1f24\">{}</text>",
+            ly + 4.0,
+            escape(&short(&axis.label, 24))
+        );
+    }
+    // The series: polygons through each value (a missing value sits at the centre; the table
+    // after the chart says "not rated").
+    for (k, series) in SERIES.iter().enumerate() {
+        let values: Vec<Option<f64>> = axes
+            .iter()
+            .map(|a| match k {
+                0 => a.required,
+                1 => a.self_rating,
+                _ => a.manager,
+            })
+            .collect();
+        if values.iter().all(Option::is_none) {
+            continue;
+        }
+        let pts: Vec<(f64, f64)> = values
+            .iter()
+            .enumerate()
+            .map(|(i, v)| point(i, n, v.unwrap_or(0.0).clamp(0.0, 1.0)))
+            .collect();
+        let joined: Vec<String> = pts.iter().map(|(x, y)| format!("{x:.1},{y:.1}")).collect();
+        let dash = series
+            .dash
+            .map(|d| format!(" stroke-dasharray=\"{d}\""))
+            .unwrap_or_default();
+        let fill_opacity = if series.fill == "none" {
+            ""
+        } else {
+            " fill-opacity=\"0.12\""
+        };
+        let _ = write!(
+            s,
+            "<polygon class=\"{}\" points=\"{}\" fill=\"{}\"{fill_opacity} stroke=\"{}\" stroke-width=\"2.5\"{dash}/>",
+            series.class,
+            joined.join(" "),
+            series.fill,
+            series.stroke
+        );
+        for ((x, y), v) in pts.iter().zip(&values) {
+            if v.is_none() {
+                continue;
+            }
+            match series.marker {
+                Marker::None => {}
+                Marker::Circle => {
+                    let _ = write!(
+                        s,
+                        "<circle class=\"{}\" cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"4\" fill=\"{}\"/>",
+                        series.class, series.stroke
+                    );
+                }
+                Marker::Square => {
+                    let _ = write!(
+                        s,
+                        "<rect class=\"{}\" x=\"{:.1}\" y=\"{:.1}\" width=\"8\" height=\"8\" fill=\"{}\"/>",
+                        series.class,
+                        x - 4.0,
+                        y - 4.0,
+                        series.stroke
+                    );
+                }
+            }
+        }
+    }
+    // Legend: line pattern and marker as well as colour.
+    for (k, series) in SERIES.iter().enumerate() {
+        let x = CX - 240.0 + 160.0 * k as f64;
+        let y = HEIGHT - 18.0;
+        let dash = series
+            .dash
+            .map(|d| format!(" stroke-dasharray=\"{d}\""))
+            .unwrap_or_default();
+        let _ = write!(
+            s,
+            "<line x1=\"{x}\" y1=\"{y}\" x2=\"{:.1}\" y2=\"{y}\" stroke=\"{}\" stroke-width=\"2.5\"{dash}/>",
+            x + 36.0,
+            series.stroke
+        );
+        match series.marker {
+            Marker::None => {}
+            Marker::Circle => {
+                let _ = write!(
+                    s,
+                    "<circle cx=\"{:.1}\" cy=\"{y}\" r=\"4\" fill=\"{}\"/>",
+                    x + 18.0,
+                    series.stroke
+                );
+            }
+            Marker::Square => {
+                let _ = write!(
+                    s,
+                    "<rect x=\"{:.1}\" y=\"{:.1}\" width=\"8\" height=\"8\" fill=\"{}\"/>",
+                    x + 14.0,
+                    y - 4.0,
+                    series.stroke
+                );
+            }
+        }
+        let _ = write!(
+            s,
+            "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"13\" fill=\"#1b1f24\">{}</text>",
+            x + 44.0,
+            y + 4.0,
+            series.name
+        );
+    }
+    s.push_str("</svg>");
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn radar_is_accessible_and_escaped() {
+        let axes = vec![
+            RadarAxis {
+                label: "Testing <& co>".into(),
+                required: Some(0.5),
+                self_rating: Some(0.75),
+                manager: None,
+            },
+            RadarAxis {
+                label: "Programming".into(),
+                required: Some(0.5),
+                self_rating: Some(0.5),
+                manager: Some(0.25),
+            },
+            RadarAxis {
+                label: "Design".into(),
+                required: Some(0.25),
+                self_rating: None,
+                manager: Some(0.5),
+            },
+        ];
+        let svg = radar("r1", "Skills of A", "Required against rated", &axes);
+        assert!(
+            svg.starts_with(
+                "<svg class=\"radar\" role=\"img\" aria-labelledby=\"r1-title r1-desc\""
+            )
+        );
+        assert!(svg.contains("<title id=\"r1-title\">Skills of A</title>"));
+        assert!(svg.contains("<desc id=\"r1-desc\">"));
+        assert!(svg.contains("Testing &lt;&amp; co&gt;"));
+        assert!(svg.contains("class=\"radar-required\""));
+        assert!(svg.contains("class=\"radar-self\""));
+        assert!(svg.contains("class=\"radar-manager\""));
+        assert!(!svg.contains("style="), "no inline styles under the CSP");
+        assert!(svg.ends_with("</svg>"));
+    }
+
+    #[test]
+    fn shares_of_a_scale() {
+        assert_eq!(share(0, 4), 0.25);
+        assert_eq!(share(3, 4), 1.0);
+        assert_eq!(share(0, 0), 0.0);
+    }
+}

@@ -1,0 +1,234 @@
+// Browser test of the growth flow (issue 5, item 8): a member self-assesses against the next role
+// level, their manager rates them and records the agreed outcome, and both then see the readiness for
+// the next level change. The real `trellis serve --demo` (fresh SQLite database) in headless Debian
+// Chromium through playwright-core, as in trellis.test.js.
+//
+//   cd tests/browser && npm ci && node --test growth.test.js
+//
+// CHROMIUM overrides the browser path (default /usr/bin/chromium).
+'use strict';
+
+const { describe, test, before, after } = require('node:test');
+const assert = require('node:assert/strict');
+const crypto = require('node:crypto');
+const { chromium } = require('playwright-core');
+const { startServer } = require('./server');
+
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+const LAUNCH_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+const DEMO_PASSWORD = `browser-${crypto.randomBytes(12).toString('hex')}`;
+// In the demo organisation Hannah reports to Amara, and Hannah's next level is Senior Software Engineer.
+const MEMBER = { email: 'hannah.schmidt@example.com', name: 'Hannah Schmidt' };
+const MANAGER = { email: 'amara.okafor@example.com', name: 'Amara Okafor' };
+const NEXT_LEVEL = 'Senior Software Engineer';
+const STEP_TIMEOUT = 15_000;
+
+let server;
+let browser;
+
+before(async () => {
+  server = await startServer({ demoPassword: DEMO_PASSWORD });
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: LAUNCH_ARGS, timeout: 60_000 });
+}, { timeout: 30 * 60_000 }); // the first build on a fresh machine is slow
+
+after(async () => {
+  if (browser) await browser.close();
+  if (server) await server.stop();
+});
+
+async function signIn(page, user) {
+  await page.goto('/sign-in');
+  await page.getByLabel('Email address').fill(user.email);
+  await page.getByLabel('Password').fill(DEMO_PASSWORD);
+  await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Sign in' }).click()]);
+  assert.equal(new URL(page.url()).pathname, '/', `${user.email} is signed in`);
+  assert.equal(await page.locator('h1').innerText(), `Hello, ${user.name}`);
+}
+
+async function signOut(page) {
+  await Promise.all([
+    page.waitForNavigation(),
+    page.locator('header form.sign-out').getByRole('button', { name: 'Sign out' }).click(),
+  ]);
+  assert.equal(new URL(page.url()).pathname, '/sign-in', 'signed out');
+}
+
+/** Clicks something that submits a form or follows a link, and waits for the page it leads to. */
+async function clickAndWait(page, locator) {
+  await Promise.all([page.waitForNavigation(), locator.click()]);
+}
+
+/**
+ * The next-level readiness on a person page (already open): the verdict ("Ready" / "Not ready yet"),
+ * the score in percent, and each requirement's status.
+ */
+async function nextReadiness(page) {
+  const section = page.locator('#readiness-next');
+  const heading = await page.locator('#readiness-next-heading').innerText();
+  const verdict = (await section.locator('#readiness-next-heading .readiness-verdict').innerText()).trim();
+  const m = /\((\d+)%\)/.exec(heading);
+  assert.ok(m, `a percentage in the next-level readiness heading: ${JSON.stringify(heading)}`);
+  const rows = section.getByRole('table', { name: `Each requirement of ${NEXT_LEVEL}` }).locator('tbody tr');
+  const statuses = (await rows.locator('.status').allInnerTexts()).map((s) => s.trim());
+  return { heading, verdict, percent: Number(m[1]), statuses };
+}
+
+/**
+ * On an assessment page at a rating stage: selects, for every requirement of the rating form, the
+ * highest level of the skill's scale (the last option that is neither the placeholder nor "not
+ * applicable"). Returns { skill name attribute: chosen value }.
+ */
+async function rateEverythingHighest(page) {
+  const form = page.locator('form#rating-form');
+  const selects = form.getByRole('combobox', { name: /^Level for / });
+  const count = await selects.count();
+  assert.ok(count >= 3, `a level to choose for each requirement (found ${count})`);
+  const chosen = {};
+  for (let i = 0; i < count; i++) {
+    const select = selects.nth(i);
+    const name = await select.getAttribute('name');
+    assert.match(name, /^level\./);
+    const values = await select.locator('option').evaluateAll((os) => os.map((o) => o.value));
+    assert.ok(values.includes('n/a'), `${name} offers "not applicable"`);
+    const levels = values.filter((v) => v !== '' && v !== 'n/a');
+    assert.ok(levels.length >= 2, `${name} offers a scale: ${JSON.stringify(values)}`);
+    const highest = levels[levels.length - 1];
+    await select.selectOption(highest);
+    chosen[name] = highest;
+  }
+  return chosen;
+}
+
+async function stageOf(page) {
+  return page.locator('#stage').getAttribute('data-stage');
+}
+
+describe('a member self-assesses, their manager rates and agrees, and both see next-level readiness change', () => {
+  let context;
+  let page;
+  const errors = [];
+  let personPath; // Hannah's person page
+  let assessmentPath; // the assessment against the next level
+  let initial; // next-level readiness before the assessment
+  let selfLevels;
+  let requirementCount;
+
+  before(async () => {
+    context = await browser.newContext({ baseURL: server.url });
+    context.setDefaultTimeout(STEP_TIMEOUT);
+    context.setDefaultNavigationTimeout(STEP_TIMEOUT);
+    page = await context.newPage();
+    page.on('console', (msg) => {
+      if (/Content.Security.Policy/i.test(msg.text())) errors.push(msg.text());
+    });
+    page.on('pageerror', (err) => errors.push(`page error: ${err.message}`));
+  });
+  after(async () => {
+    if (context) await context.close();
+  });
+
+  test('the member opens their person page and sees they are not yet ready for the next level', async () => {
+    await signIn(page, MEMBER);
+    await clickAndWait(page, page.getByRole('link', { name: 'Your assessments' }));
+    personPath = new URL(page.url()).pathname;
+    assert.match(personPath, /^\/people\/\d+$/);
+    assert.match(await page.locator('h1').innerText(), new RegExp(`^${MEMBER.name}`));
+    initial = await nextReadiness(page);
+    assert.match(initial.heading, new RegExp(`^Next level: ${NEXT_LEVEL}:`));
+    assert.equal(initial.verdict, 'Not ready yet', initial.heading);
+    assert.ok(initial.percent < 100, initial.heading);
+    requirementCount = initial.statuses.length;
+    assert.ok(initial.statuses.includes('Not met'), JSON.stringify(initial.statuses));
+  });
+
+  test('the member starts (or continues) an assessment against the next level and submits a self-assessment', async () => {
+    const open = page.locator('#open-next');
+    const start = page.locator('#start-next');
+    assert.equal((await open.count()) + (await start.count()), 1, 'either an open next-level assessment or a button to start one');
+    await clickAndWait(page, (await open.count()) ? open : start);
+    assessmentPath = new URL(page.url()).pathname;
+    assert.match(assessmentPath, /^\/assessments\/\d+$/);
+    assert.equal(await stageOf(page), 'self');
+    assert.equal(await page.locator('h1').innerText(), `Your assessment against ${NEXT_LEVEL}`);
+
+    selfLevels = await rateEverythingHighest(page);
+    assert.equal(Object.keys(selfLevels).length, requirementCount, 'one rating per requirement of the next level');
+    await clickAndWait(page, page.locator('#submit-self'));
+    assert.equal(new URL(page.url()).pathname, assessmentPath);
+    assert.equal(await stageOf(page), 'manager', 'now waiting for the manager');
+    assert.match(await page.getByRole('status').first().innerText(), /self-assessment is submitted/);
+    assert.equal(await page.locator('#submit-manager').count(), 0, 'the member cannot rate as the manager');
+    await signOut(page);
+  });
+
+  test('the manager opens the assessment from the member\'s person page and submits their ratings', async () => {
+    await signIn(page, MANAGER);
+    await clickAndWait(page, page.getByRole('link', { name: MEMBER.name, exact: true }).first());
+    assert.equal(new URL(page.url()).pathname, personPath, 'the home page links to the report\'s person page');
+    await clickAndWait(page, page.locator('#open-next'));
+    assert.equal(new URL(page.url()).pathname, assessmentPath);
+    assert.equal(await stageOf(page), 'manager');
+    assert.equal(await page.locator('h1').innerText(), `${MEMBER.name} against ${NEXT_LEVEL}`);
+
+    const managerLevels = await rateEverythingHighest(page);
+    assert.deepEqual(managerLevels, selfLevels, 'the manager rates the same requirements');
+    await clickAndWait(page, page.locator('#submit-manager'));
+    assert.equal(new URL(page.url()).pathname, assessmentPath);
+    assert.equal(await stageOf(page), 'compare', 'self and manager side by side');
+  });
+
+  test('at the compare stage the manager records the agreed outcome', async () => {
+    // The agreed form starts at the manager's ratings.
+    const form = page.locator('form#rating-form');
+    for (const [name, value] of Object.entries(selfLevels)) {
+      assert.equal(await form.locator(`select[name="${name}"]`).inputValue(), value, `${name} starts at the manager's rating`);
+    }
+    const agreed = await rateEverythingHighest(page);
+    assert.deepEqual(agreed, selfLevels);
+    await clickAndWait(page, page.locator('#submit-agreed'));
+    assert.equal(new URL(page.url()).pathname, assessmentPath);
+    assert.equal(await stageOf(page), 'agreed');
+    assert.match(await page.getByRole('status').first().innerText(), /agreed outcome is recorded/);
+    assert.equal(await page.locator('#submit-agreed').count(), 0, 'the assessment is closed');
+  });
+
+  test('the manager sees the member\'s next-level readiness change', async () => {
+    await page.goto(personPath);
+    const now = await nextReadiness(page);
+    assert.equal(now.verdict, 'Ready', now.heading);
+    assert.ok(now.percent > initial.percent, `${now.percent}% > ${initial.percent}%`);
+    assert.equal(now.statuses.length, requirementCount);
+    assert.ok(now.statuses.every((s) => s === 'Met'), JSON.stringify(now.statuses));
+    await signOut(page);
+  });
+
+  test('the member sees the same change on their own person page', async () => {
+    await signIn(page, MEMBER);
+    await clickAndWait(page, page.getByRole('link', { name: 'Your readiness' }));
+    assert.equal(new URL(page.url()).pathname, personPath);
+    const now = await nextReadiness(page);
+    assert.equal(now.verdict, 'Ready', now.heading);
+    assert.ok(now.percent > initial.percent, `${now.percent}% > ${initial.percent}%`);
+    assert.ok(now.statuses.every((s) => s === 'Met'), JSON.stringify(now.statuses));
+    // The assessment is listed as agreed, and no next-level assessment is open any more.
+    const row = page.getByRole('table', { name: 'Assessments, newest first' })
+      .getByRole('row').filter({ has: page.locator(`a[href="${assessmentPath}"]`) });
+    assert.match(await row.innerText(), /Agreed/);
+    assert.equal(await page.locator('#open-next').count(), 0);
+    assert.equal(await page.locator('#start-next').count(), 1, 'a new next-level assessment can be started');
+    await signOut(page);
+  });
+
+  test('no page broke the Content-Security-Policy or threw', () => {
+    assert.deepEqual(errors, []);
+  });
+});

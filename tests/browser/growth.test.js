@@ -1,4 +1,4 @@
-// Browser test of the growth flow (issue 5, item 8): a member self-assesses against the next role
+// Browser test of the growth flow: a member self-assesses against the next role
 // level, their manager rates them and records the agreed outcome, and both then see the readiness for
 // the next level change. The real `trellis serve --demo` (fresh SQLite database) in headless Debian
 // Chromium through playwright-core, as in trellis.test.js.

@@ -2,7 +2,7 @@
 //! some evidence, rendered through the whole router (session lookup, access rule, two batch reads,
 //! readiness for everyone, the matrix and the HTML) on SQLite.
 //!
-//! `cargo bench -p trellis-web --bench team_page`. The issue asks for under 20 ms.
+//! `cargo bench -p trellis-web --bench team_page`. The aim is under 20 ms for 50 reports.
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};

@@ -771,6 +771,10 @@ pub(crate) async fn seen<S: Store>(
         Err(e) => return Err(e.into()),
     };
     let mut managers = Vec::new();
+    // People looking at their own records need no walk: nothing above them changes what they see.
+    if stop_at == Some(id) {
+        return Ok(Some(Seen { person, managers }));
+    }
     let mut next = person.manager_id;
     // Reporting lines cannot loop (the store refuses it), but the walk stays bounded all the same.
     while let Some(m) = next {

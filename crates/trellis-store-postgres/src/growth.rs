@@ -16,10 +16,11 @@ use trellis_store::backend::{
     bulk_chunks, bulk_stage_marks, check_advance, check_rater_kind, clean_assessment,
     clean_bulk_assessment, clean_evidence, clean_person, clean_ratings, clean_skills, clean_text,
 };
+use trellis_store::json_rows;
 use trellis_store::{
     Assessment, AssessmentId, Audit, BulkAssessment, Evidence, EvidenceId, FrameworkVersionId,
-    Millis, NewAssessment, NewAuditEvent, NewEvidence, NewPerson, NewRating, PeerRequest, Person,
-    PersonId, RaterKind, Rating, Stage, StoreError, StoreResult,
+    Millis, NewAssessment, NewAuditEvent, NewEvidence, NewPerson, NewRating, Observations,
+    PeerRequest, Person, PersonId, PersonRecord, RaterKind, Rating, Stage, StoreError, StoreResult,
 };
 
 use crate::{PERSON_COLUMNS, PgStore, append, db_error, person_from, success};
@@ -41,6 +42,20 @@ const PEER_REQUEST_COLUMNS: &str = "id, assessment_id, peer_id, skills::text AS 
 const EVIDENCE_COLUMNS: &str = "id, person_id, happened_on, title, description, \
      links::text AS links, skills::text AS skills, corroborators::text AS corroborators, \
      created_by, created_at";
+
+/// The JSON rows of [`trellis_store::json_rows`], built by PostgreSQL.
+const PERSON_JSON: &str = "json_build_array(p.id, p.email, p.name, p.team_id, p.manager_id, \
+     p.role_level, p.role_level_version, p.role_level_since, p.system_role, p.active, \
+     p.password_hash, p.revision, p.created_at)";
+const ASSESSMENT_JSON: &str = "json_build_array(id, person_id, role_level, framework_version_id, \
+     cycle, stage, created_by, created_at, self_submitted_at, self_submitted_by, \
+     manager_submitted_at, manager_submitted_by, agreed_at, agreed_by, revision)";
+const RATING_JSON: &str = "json_build_array(id, assessment_id, person_id, skill, rater_kind, \
+     rater_id, level, not_applicable, comment, at)";
+const EVIDENCE_JSON: &str = "json_build_array(id, person_id, happened_on, title, description, \
+     links, skills, corroborators, created_by, created_at)";
+const PEER_REQUEST_JSON: &str = "json_build_array(id, assessment_id, peer_id, skills, \
+     requested_by, requested_at, submitted_at)";
 
 fn decode(message: String) -> sqlx::Error {
     sqlx::Error::Decode(message.into())
@@ -856,6 +871,65 @@ pub(crate) async fn evidence_counts(
     .fetch_all(store.pool())
     .await
     .map_err(db_error)
+}
+
+pub(crate) async fn observations(
+    store: &PgStore,
+    people: &[PersonId],
+) -> StoreResult<Observations> {
+    if people.is_empty() {
+        return Ok(Observations::default());
+    }
+    let sql = format!(
+        "SELECT json_build_object(
+             'latest', (SELECT json_agg({RATING_JSON} ORDER BY person_id, skill, rater_kind)
+                 FROM (SELECT rating_id AS id, assessment_id, person_id, skill, rater_kind,
+                           rater_id, level, not_applicable, comment, at
+                       FROM current_ratings WHERE person_id = ANY($1)) r),
+             'evidence_counts', (SELECT json_agg(json_build_array(person_id, skill, n)
+                     ORDER BY person_id, skill)
+                 FROM (SELECT person_id, skill, count(*) AS n FROM evidence_skills
+                       WHERE person_id = ANY($1) GROUP BY person_id, skill) c))::text"
+    );
+    let text: String = sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
+        .bind(people)
+        .fetch_one(store.pool())
+        .await
+        .map_err(db_error)?;
+    json_rows::observations(&text)
+}
+
+pub(crate) async fn person_record(store: &PgStore, person: PersonId) -> StoreResult<PersonRecord> {
+    // One statement, so one consistent snapshot and one round trip.
+    let sql = format!(
+        "SELECT json_build_object(
+             'person', (SELECT {PERSON_JSON} FROM people p WHERE p.id = $1),
+             'team', (SELECT json_build_array(t.id, t.name) FROM teams t
+                 WHERE t.id = (SELECT team_id FROM people WHERE id = $1)),
+             'manager', (SELECT {PERSON_JSON} FROM people p
+                 WHERE p.id = (SELECT manager_id FROM people WHERE id = $1)),
+             'reports', (SELECT json_agg({PERSON_JSON} ORDER BY lower(p.name) COLLATE \"C\", p.id)
+                 FROM people p WHERE p.manager_id = $1 AND p.id <> $1),
+             'assessments', (SELECT json_agg({ASSESSMENT_JSON} ORDER BY created_at DESC, id DESC)
+                 FROM assessments WHERE person_id = $1),
+             'evidence', (SELECT json_agg({EVIDENCE_JSON} ORDER BY happened_on DESC, id DESC)
+                 FROM evidence WHERE person_id = $1),
+             'ratings', (SELECT json_agg({RATING_JSON} ORDER BY at, id)
+                 FROM ratings WHERE person_id = $1),
+             'peer_requests', (SELECT json_agg({PEER_REQUEST_JSON} ORDER BY id DESC)
+                 FROM peer_requests WHERE peer_id = $1),
+             'names', (SELECT json_agg(json_build_array(id, name) ORDER BY id)
+                 FROM people WHERE id IN (
+                     SELECT created_by FROM evidence WHERE person_id = $1
+                     UNION SELECT rater_id FROM ratings
+                           WHERE person_id = $1 AND rater_kind = 'peer')))::text"
+    );
+    let text: String = sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
+        .bind(person)
+        .fetch_one(store.pool())
+        .await
+        .map_err(db_error)?;
+    json_rows::person_record(&text, person)
 }
 
 pub(crate) async fn append_audit_batch(

@@ -21,9 +21,9 @@ use trellis_store::backend::{apply_update, audit_limit, clean_text, normalize_em
 use trellis_store::{
     ApiToken, Assessment, AssessmentId, Audit, AuditEvent, AuditFilter, BulkAssessment, Evidence,
     FrameworkVersion, FrameworkVersionId, FrameworkVersionSummary, Millis, NewAssessment,
-    NewAuditEvent, NewEvidence, NewFrameworkVersion, NewPerson, NewRating, Outcome, PeerRequest,
-    Person, PersonId, PersonUpdate, RaterKind, Rating, Session, Stage, Store, StoreError,
-    StoreResult, SystemRole, Team,
+    NewAuditEvent, NewEvidence, NewFrameworkVersion, NewPerson, NewRating, Observations, Outcome,
+    PeerRequest, Person, PersonId, PersonRecord, PersonUpdate, RaterKind, Rating, Session, Stage,
+    Store, StoreError, StoreResult, SystemRole, Team,
 };
 
 static MIGRATOR: Migrator = sqlx::migrate!("./migrations");
@@ -976,6 +976,12 @@ impl Store for PgStore {
         people: &[PersonId],
     ) -> StoreResult<Vec<(PersonId, String, i64)>> {
         growth::evidence_counts(self, people).await
+    }
+    async fn observations(&self, people: &[PersonId]) -> StoreResult<Observations> {
+        growth::observations(self, people).await
+    }
+    async fn person_record(&self, person: PersonId) -> StoreResult<PersonRecord> {
+        growth::person_record(self, person).await
     }
     async fn append_audit_batch(&self, events: Vec<(NewAuditEvent, Audit)>) -> StoreResult<()> {
         growth::append_audit_batch(self, events).await

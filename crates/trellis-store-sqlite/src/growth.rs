@@ -16,10 +16,11 @@ use trellis_store::backend::{
     bulk_chunks, bulk_stage_marks, check_advance, check_rater_kind, clean_assessment,
     clean_bulk_assessment, clean_evidence, clean_person, clean_ratings, clean_skills, clean_text,
 };
+use trellis_store::json_rows;
 use trellis_store::{
     Assessment, AssessmentId, Audit, BulkAssessment, Evidence, EvidenceId, FrameworkVersionId,
-    Millis, NewAssessment, NewAuditEvent, NewEvidence, NewPerson, NewRating, PeerRequest, Person,
-    PersonId, RaterKind, Rating, Stage, StoreError, StoreResult,
+    Millis, NewAssessment, NewAuditEvent, NewEvidence, NewPerson, NewRating, Observations,
+    PeerRequest, Person, PersonId, PersonRecord, RaterKind, Rating, Stage, StoreError, StoreResult,
 };
 
 use crate::{PERSON_COLUMNS, SqliteStore, append, db_error, person_from, success};
@@ -41,54 +42,21 @@ const ASSESSMENT_COLUMNS: &str = "id, person_id, role_level, framework_version_i
 const RATINGS_JSON: &str = "json_group_array(json_array(id, assessment_id, person_id, skill, \
      rater_kind, rater_id, level, not_applicable, comment, at)";
 
-/// A rating as a row of [`RATINGS_JSON`].
-type RatingTuple = (
-    i64,
-    AssessmentId,
-    PersonId,
-    String,
-    String,
-    PersonId,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    Millis,
-);
+/// The JSON rows of [`trellis_store::json_rows`], built by SQLite. `active` is 0 or 1 there.
+const PERSON_JSON: &str = "json_array(p.id, p.email, p.name, p.team_id, p.manager_id, \
+     p.role_level, p.role_level_version, p.role_level_since, p.system_role, p.active, \
+     p.password_hash, p.revision, p.created_at)";
+const ASSESSMENT_JSON: &str = "json_array(id, person_id, role_level, framework_version_id, cycle, \
+     stage, created_by, created_at, self_submitted_at, self_submitted_by, manager_submitted_at, \
+     manager_submitted_by, agreed_at, agreed_by, revision)";
+/// Lists are stored as JSON text: `json()` embeds them as arrays rather than strings.
+const EVIDENCE_JSON: &str = "json_array(id, person_id, happened_on, title, description, \
+     json(links), json(skills), json(corroborators), created_by, created_at)";
+const PEER_REQUEST_JSON: &str = "json_array(id, assessment_id, peer_id, json(skills), \
+     requested_by, requested_at, submitted_at)";
 
 fn ratings_from_json(text: &str) -> StoreResult<Vec<Rating>> {
-    let rows: Vec<RatingTuple> = serde_json::from_str(text)
-        .map_err(|e| StoreError::Backend(format!("cannot read ratings: {e}")))?;
-    rows.into_iter()
-        .map(
-            |(
-                id,
-                assessment_id,
-                person_id,
-                skill,
-                kind,
-                rater_id,
-                level,
-                not_applicable,
-                comment,
-                at,
-            )| {
-                Ok(Rating {
-                    id,
-                    assessment_id,
-                    person_id,
-                    skill,
-                    rater_kind: RaterKind::parse(&kind).ok_or_else(|| {
-                        StoreError::Backend(format!("unknown rater kind {kind:?}"))
-                    })?,
-                    rater_id,
-                    level,
-                    not_applicable,
-                    comment,
-                    at,
-                })
-            },
-        )
-        .collect()
+    json_rows::rating_list(text)
 }
 
 const PEER_REQUEST_COLUMNS: &str =
@@ -838,6 +806,73 @@ pub(crate) async fn evidence_counts(
     .fetch_all(store.pool())
     .await
     .map_err(db_error)
+}
+
+pub(crate) async fn observations(
+    store: &SqliteStore,
+    people: &[PersonId],
+) -> StoreResult<Observations> {
+    if people.is_empty() {
+        return Ok(Observations::default());
+    }
+    // Scalar subqueries lose JSON's subtype in SQLite: `json()` restores it, so that the lists are
+    // embedded as arrays rather than as strings.
+    let sql = format!(
+        "WITH who AS (SELECT value AS id FROM json_each(?1))
+         SELECT json_object(
+             'latest', json((SELECT {RATINGS_JSON} ORDER BY person_id, skill, rater_kind)
+                 FROM (SELECT rating_id AS id, assessment_id, person_id, skill, rater_kind,
+                           rater_id, level, not_applicable, comment, at
+                       FROM current_ratings WHERE person_id IN (SELECT id FROM who)))),
+             'evidence_counts', json((SELECT json_group_array(json_array(person_id, skill, n)
+                     ORDER BY person_id, skill)
+                 FROM (SELECT person_id, skill, count(*) AS n FROM evidence_skills
+                       WHERE person_id IN (SELECT id FROM who) GROUP BY person_id, skill))))"
+    );
+    let text: String = sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
+        .bind(ids_json(people))
+        .fetch_one(store.pool())
+        .await
+        .map_err(db_error)?;
+    json_rows::observations(&text)
+}
+
+pub(crate) async fn person_record(
+    store: &SqliteStore,
+    person: PersonId,
+) -> StoreResult<PersonRecord> {
+    // One statement, so one consistent snapshot and one hand-off to the connection's thread.
+    let sql = format!(
+        "SELECT json_object(
+             'person', json((SELECT {PERSON_JSON} FROM people p WHERE p.id = ?1)),
+             'team', json((SELECT json_array(t.id, t.name) FROM teams t
+                 WHERE t.id = (SELECT team_id FROM people WHERE id = ?1))),
+             'manager', json((SELECT {PERSON_JSON} FROM people p
+                 WHERE p.id = (SELECT manager_id FROM people WHERE id = ?1))),
+             'reports', json((SELECT json_group_array({PERSON_JSON} ORDER BY lower(p.name), p.id)
+                 FROM people p WHERE p.manager_id = ?1 AND p.id <> ?1)),
+             'assessments', json((SELECT json_group_array({ASSESSMENT_JSON}
+                     ORDER BY created_at DESC, id DESC)
+                 FROM assessments WHERE person_id = ?1)),
+             'evidence', json((SELECT json_group_array({EVIDENCE_JSON}
+                     ORDER BY happened_on DESC, id DESC)
+                 FROM evidence WHERE person_id = ?1)),
+             'ratings', json((SELECT {RATINGS_JSON} ORDER BY at, id)
+                 FROM ratings WHERE person_id = ?1)),
+             'peer_requests', json((SELECT json_group_array({PEER_REQUEST_JSON} ORDER BY id DESC)
+                 FROM peer_requests WHERE peer_id = ?1)),
+             'names', json((SELECT json_group_array(json_array(id, name) ORDER BY id)
+                 FROM people WHERE id IN (
+                     SELECT created_by FROM evidence WHERE person_id = ?1
+                     UNION SELECT rater_id FROM ratings
+                           WHERE person_id = ?1 AND rater_kind = 'peer'))))"
+    );
+    let text: String = sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
+        .bind(person)
+        .fetch_one(store.pool())
+        .await
+        .map_err(db_error)?;
+    json_rows::person_record(&text, person)
 }
 
 pub(crate) async fn append_audit_batch(

@@ -1525,3 +1525,218 @@ pub async fn load_benchmark<S: Store>(
     println!("{report}");
     report
 }
+
+/// A person's record and a group's observations, each read in one go, hold exactly what the
+/// one-by-one listings return: same rows, same order, text (quotes, newlines, non-ASCII) intact.
+pub async fn records_are_read_whole<S: Store>(store: S) {
+    let Team {
+        ann,
+        mia,
+        pat,
+        version,
+    } = team(&store).await;
+    let team = store.ensure_team("Platform", &system(2)).await.unwrap();
+    let ann = store
+        .update_person(
+            ann.id,
+            trellis_store::PersonUpdate {
+                team_id: Some(Some(team.id)),
+                role_level: Some(Some("engineering/senior-engineer".into())),
+                role_level_version: Some(Some(version)),
+                ..Default::default()
+            },
+            &system(3),
+        )
+        .await
+        .unwrap();
+    // Reports sort by name ignoring case: "bo" before "Cy" before "Zed".
+    let zed = reporting_to(&store, "zed@example.com", "Zed", ann.id).await;
+    let bo = reporting_to(&store, "bo@example.com", "bo", ann.id).await;
+    let cy = reporting_to(&store, "cy@example.com", "Cy", ann.id).await;
+    // An indirect report is not a direct one.
+    reporting_to(&store, "dee@example.com", "Dee", bo.id).await;
+
+    let older = store
+        .create_assessment(assessment_of(ann.id, version, "2025-H2"), &by(ann.id, 10))
+        .await
+        .unwrap();
+    let tricky = "said \"ship it\"\nthen\ttabbed \\ and wrote naïve ☃";
+    store
+        .record_ratings(
+            older.id,
+            RaterKind::SelfRater,
+            ann.id,
+            vec![
+                NewRating {
+                    comment: Some(tricky.into()),
+                    ..rate("sfia/prog", "3")
+                },
+                not_applicable("sfia/test", "no \"testing\" here"),
+            ],
+            1,
+            &by(ann.id, 11),
+        )
+        .await
+        .unwrap();
+    let asked = store
+        .request_peer_input(
+            older.id,
+            pat.id,
+            vec!["sfia/prog".into()],
+            ann.id,
+            &by(ann.id, 12),
+        )
+        .await
+        .unwrap();
+    store
+        .submit_peer_input(asked.id, vec![rate("sfia/prog", "4")], &by(pat.id, 13))
+        .await
+        .unwrap();
+    let newer = store
+        .create_assessment(assessment_of(ann.id, version, "2026-H1"), &by(ann.id, 20))
+        .await
+        .unwrap();
+    store
+        .record_ratings(
+            newer.id,
+            RaterKind::Manager,
+            mia.id,
+            vec![rate("sfia/prog", "5")],
+            1,
+            &by(mia.id, 21),
+        )
+        .await
+        .unwrap();
+    // Ann is asked for input on Mia's assessment: a request addressed to her.
+    let mias = store
+        .create_assessment(assessment_of(mia.id, version, "2026-H1"), &by(mia.id, 30))
+        .await
+        .unwrap();
+    store
+        .request_peer_input(
+            mias.id,
+            ann.id,
+            vec!["house/comms".into()],
+            mia.id,
+            &by(mia.id, 31),
+        )
+        .await
+        .unwrap();
+    store
+        .add_evidence(
+            NewEvidence {
+                description: tricky.into(),
+                links: vec!["https://example.com/a?b=\"c\"".into()],
+                corroborators: vec!["Zoë".into()],
+                ..evidence(
+                    ann.id,
+                    "2026-02-01",
+                    "Led the review",
+                    &["sfia/prog", "house/comms"],
+                )
+            },
+            &by(mia.id, 40),
+        )
+        .await
+        .unwrap();
+    store
+        .add_evidence(
+            evidence(ann.id, "2026-03-01", "Shipped", &["sfia/prog"]),
+            &by(ann.id, 41),
+        )
+        .await
+        .unwrap();
+
+    let record = store.person_record(ann.id).await.unwrap();
+    assert_eq!(record.person, store.person(ann.id).await.unwrap());
+    assert_eq!(record.team, Some(team));
+    assert_eq!(record.manager, Some(store.person(mia.id).await.unwrap()));
+    assert_eq!(
+        record
+            .direct_reports
+            .iter()
+            .map(|p| p.id)
+            .collect::<Vec<_>>(),
+        [bo.id, cy.id, zed.id]
+    );
+    assert_eq!(record.direct_reports[0], store.person(bo.id).await.unwrap());
+    assert_eq!(
+        record.assessments,
+        store.assessments_of(ann.id).await.unwrap()
+    );
+    assert_eq!(record.assessments.len(), 2);
+    assert_eq!(record.evidence, store.evidence_of(ann.id).await.unwrap());
+    assert_eq!(record.evidence.len(), 2);
+    assert_eq!(record.evidence[1].description, tricky);
+    assert_eq!(
+        record.rating_history,
+        store.rating_history(ann.id).await.unwrap()
+    );
+    assert_eq!(record.rating_history.len(), 4);
+    assert_eq!(record.rating_history[0].comment.as_deref(), Some(tricky));
+    assert_eq!(
+        record.peer_requests,
+        store.peer_requests_for(ann.id).await.unwrap()
+    );
+    assert_eq!(record.peer_requests.len(), 1);
+    // Mia and Ann added evidence, Pat gave a peer rating; Bo, Cy and Zed did neither.
+    assert_eq!(
+        record.names,
+        [
+            (mia.id, "Mia".to_owned()),
+            (ann.id, "Ann".to_owned()),
+            (pat.id, "Pat".to_owned())
+        ]
+    );
+
+    // Someone with nothing recorded: empty lists, no team, no manager.
+    let empty = store.person_record(zed.id).await.unwrap();
+    assert_eq!(empty.manager.map(|m| m.id), Some(ann.id));
+    assert!(empty.team.is_none());
+    assert!(
+        empty.direct_reports.is_empty()
+            && empty.assessments.is_empty()
+            && empty.evidence.is_empty()
+            && empty.rating_history.is_empty()
+            && empty.peer_requests.is_empty()
+            && empty.names.is_empty()
+    );
+    let mia_record = store.person_record(mia.id).await.unwrap();
+    assert!(mia_record.manager.is_none());
+    assert_eq!(mia_record.direct_reports.len(), 2, "Ann and Pat");
+    assert_err!(store.person_record(9_999).await, NotFound);
+
+    // Observations: the newest ratings and evidence counts of several people at once.
+    let people = [ann.id, mia.id, pat.id, 9_999];
+    let seen = store.observations(&people).await.unwrap();
+    assert_eq!(seen.latest, store.latest_ratings(&people).await.unwrap());
+    assert_eq!(
+        seen.evidence_counts,
+        store.evidence_counts(&people).await.unwrap()
+    );
+    assert_eq!(
+        summary(&seen.latest),
+        [
+            row("sfia/prog", RaterKind::Manager, "5"),
+            row("sfia/prog", RaterKind::Peer, "4"),
+            row("sfia/prog", RaterKind::SelfRater, "3"),
+            row("sfia/test", RaterKind::SelfRater, "n/a:no \"testing\" here"),
+        ],
+        "newest per skill and kind, by skill then kind (as stored: manager, peer, self)"
+    );
+    assert_eq!(
+        seen.evidence_counts,
+        [
+            (ann.id, "house/comms".to_owned(), 1),
+            (ann.id, "sfia/prog".to_owned(), 2)
+        ]
+    );
+    assert_eq!(
+        store.observations(&[]).await.unwrap(),
+        trellis_store::Observations::default()
+    );
+    assert_eq!(
+        store.observations(&[9_999]).await.unwrap(),
+        trellis_store::Observations::default()
+    );
+}

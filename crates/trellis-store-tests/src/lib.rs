@@ -57,6 +57,7 @@ macro_rules! for_each_story {
             audit_batches_are_all_or_nothing,
             bulk_loads_are_complete_and_audited_once,
             growth_ids_are_checked,
+            records_are_read_whole,
         }
     };
 }

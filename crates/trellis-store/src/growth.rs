@@ -6,7 +6,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::{FrameworkVersionId, Millis, PersonId};
+use crate::{FrameworkVersionId, Millis, Person, PersonId, Team};
 
 pub type AssessmentId = i64;
 pub type EvidenceId = i64;
@@ -203,4 +203,33 @@ pub struct BulkAssessment {
     pub created_at: Millis,
     /// (kind, rater, rating, when).
     pub ratings: Vec<(RaterKind, PersonId, NewRating, Millis)>,
+}
+
+/// What is known of some people's skills, read at once: what readiness is computed from.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Observations {
+    /// As [`crate::Store::latest_ratings`] returns them.
+    pub latest: Vec<Rating>,
+    /// As [`crate::Store::evidence_counts`] returns them.
+    pub evidence_counts: Vec<(PersonId, String, i64)>,
+}
+
+/// A person with everything their page shows, read at once.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PersonRecord {
+    pub person: Person,
+    pub team: Option<Team>,
+    pub manager: Option<Person>,
+    /// The people who report to them directly, by name (lower-cased), then id.
+    pub direct_reports: Vec<Person>,
+    /// As [`crate::Store::assessments_of`]: newest first.
+    pub assessments: Vec<Assessment>,
+    /// As [`crate::Store::evidence_of`]: newest `happened_on` first.
+    pub evidence: Vec<Evidence>,
+    /// As [`crate::Store::rating_history`]: oldest first.
+    pub rating_history: Vec<Rating>,
+    /// As [`crate::Store::peer_requests_for`]: requests addressed to them, newest first.
+    pub peer_requests: Vec<PeerRequest>,
+    /// Names of the people who added their evidence or gave them peer ratings, by id.
+    pub names: Vec<(PersonId, String)>,
 }

@@ -13,6 +13,7 @@
 
 pub mod backend;
 pub mod growth;
+pub mod json_rows;
 
 pub use growth::*;
 
@@ -524,6 +525,18 @@ pub trait Store: Clone + Send + Sync + 'static {
         &self,
         people: &[PersonId],
     ) -> impl Future<Output = StoreResult<Vec<(PersonId, String, i64)>>> + Send;
+
+    /// `latest_ratings` and `evidence_counts` for these people in one read.
+    fn observations(
+        &self,
+        people: &[PersonId],
+    ) -> impl Future<Output = StoreResult<Observations>> + Send;
+    /// A person with their team, manager, direct reports and growth records in one read: what
+    /// their page shows. `NotFound` when there is no such person.
+    fn person_record(
+        &self,
+        person: PersonId,
+    ) -> impl Future<Output = StoreResult<PersonRecord>> + Send;
 
     /// Appends many events that are not part of a change (reads), in one transaction: all or none
     /// (`Invalid` when an action is empty). Used to audit reads without a database commit per request.

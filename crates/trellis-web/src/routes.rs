@@ -752,29 +752,31 @@ impl SeenPerson {
     }
 }
 
-/// A person and the managers above them; `None` when there is no such person.
+/// A person and the managers above them, up to the caller; `None` when there is no such person.
 ///
 /// Walks up the person's reporting line rather than listing the caller's reports: a few lookups by
 /// key whatever the size of the organisation, where the head of a large one has thousands of
-/// reports.
-///
-/// With `stop_at`, the walk ends at that manager: the rest of the line is not needed to know that
-/// they are in it.
+/// reports. The walk ends at the caller: the rest of the line is not needed to know that they are
+/// in it.
 pub(crate) async fn seen<S: Store>(
     store: &S,
+    caller: &Caller,
     id: PersonId,
-    stop_at: Option<PersonId>,
 ) -> Result<Option<Seen>, WebError> {
+    // People looking at their own records were read with their session, and need no walk: nothing
+    // above them changes what they see.
+    if id == caller.id() {
+        return Ok(Some(Seen {
+            person: caller.person.clone(),
+            managers: Vec::new(),
+        }));
+    }
     let person = match store.person(id).await {
         Ok(p) => p,
         Err(StoreError::NotFound(_)) => return Ok(None),
         Err(e) => return Err(e.into()),
     };
     let mut managers = Vec::new();
-    // People looking at their own records need no walk: nothing above them changes what they see.
-    if stop_at == Some(id) {
-        return Ok(Some(Seen { person, managers }));
-    }
     let mut next = person.manager_id;
     // Reporting lines cannot loop (the store refuses it), but the walk stays bounded all the same.
     while let Some(m) = next {
@@ -782,7 +784,7 @@ pub(crate) async fn seen<S: Store>(
             break;
         }
         managers.push(m);
-        if Some(m) == stop_at {
+        if m == caller.id() {
             break;
         }
         next = store.person(m).await?.manager_id;
@@ -816,7 +818,7 @@ async fn allowed_for<S: Store>(
         _ => return Ok(false),
     };
     // The people team and admins see everyone; a missing person is the handler's 404.
-    match seen(store, person, Some(caller.id())).await? {
+    match seen(store, caller, person).await? {
         Some(s) => {
             let visible = s.visible_to(caller);
             extensions.insert(Arc::new(s));

@@ -1184,9 +1184,8 @@ pub(crate) async fn observed_of<S: Store>(
     store: &S,
     person: PersonId,
 ) -> Result<HashMap<String, Observed>, WebError> {
-    let latest = store.latest_ratings(&[person]).await?;
-    let counts = store.evidence_counts(&[person]).await?;
-    Ok(observed_by_person(&latest, &counts)
+    let seen = store.observations(&[person]).await?;
+    Ok(observed_by_person(&seen.latest, &seen.evidence_counts)
         .remove(&person)
         .unwrap_or_default())
 }

@@ -9,7 +9,9 @@ use axum::response::Html;
 use serde_json::json;
 use trellis_model::readiness::{Observed, Rated, Readiness, ReadinessStatus};
 use trellis_model::{Framework, Profile};
-use trellis_store::{Evidence, Person, PersonId, RaterKind, Stage, Store, SystemRole};
+use trellis_store::{
+    Evidence, Person, PersonId, PersonRecord, RaterKind, Stage, Store, StoreError, SystemRole,
+};
 
 use super::view::{
     compare_href, profile_href, role_level_options, role_title, role_title_with_track,
@@ -311,26 +313,19 @@ pub async fn person<S: Store>(
     PathParams(id): PathParams<PersonId>,
 ) -> Result<Html<String>, WebError> {
     let store = state.store();
-    // The route's rule looked the person and their managers up already.
-    let (p, managers) = match seen.get(id) {
-        Some(s) => (s.person.clone(), s.managers.clone()),
-        None => {
-            let p = crate::growth::load_person(store, id).await?;
-            let managers = crate::growth::managers_of(store, &p).await?;
-            (p, managers)
-        }
+    // Everything the page shows, in one read.
+    let record = store.person_record(id).await.map_err(|e| match e {
+        StoreError::NotFound(_) => WebError::not_found_because("There is no such person."),
+        other => other.into(),
+    })?;
+    let p = &record.person;
+    // The route's rule walked up the reporting line already.
+    let managers = match seen.get(id) {
+        Some(s) => s.managers.clone(),
+        None => crate::growth::managers_of(store, p).await?,
     };
-    let relation = crate::growth::relation_given(&caller, &p, &managers);
+    let relation = crate::growth::relation_given(&caller, p, &managers);
     let current = state.current_framework().await?;
-    let team = match p.team_id {
-        Some(tid) => store
-            .teams()
-            .await?
-            .into_iter()
-            .find(|t| t.id == tid)
-            .map(|t| t.name),
-        None => None,
-    };
     let (role, next) = match (&p.role_level, &current) {
         (Some(rid), Some(c)) => {
             let fw = &c.framework;
@@ -346,29 +341,26 @@ pub async fn person<S: Store>(
         (Some(rid), None) => (Some((rid.clone(), String::new())), None),
         _ => (None, None),
     };
-    let manager = match p.manager_id {
-        Some(mid) => {
-            let m = store.person(mid).await?;
-            // The manager's page is open to them, to those above them, and to the people team.
-            let href = (caller.id() == mid
-                || caller.role() != SystemRole::Member
-                || managers.iter().skip(1).any(|m| *m == caller.id()))
-            .then(|| format!("/people/{mid}"));
-            Some(Link { name: m.name, href })
+    let manager = record.manager.as_ref().map(|m| {
+        // The manager's page is open to them, to those above them, and to the people team.
+        let href = (caller.id() == m.id
+            || caller.role() != SystemRole::Member
+            || managers.iter().skip(1).any(|above| *above == caller.id()))
+        .then(|| format!("/people/{}", m.id));
+        Link {
+            name: m.name.clone(),
+            href,
         }
-        None => None,
-    };
-    let reports = store
-        .reports(p.id)
-        .await?
-        .into_iter()
-        .filter(|r| r.manager_id == Some(p.id))
+    });
+    let reports = record
+        .direct_reports
+        .iter()
         .map(|r| {
             let role = match (&r.role_level, &current) {
                 (Some(rid), Some(c)) => role_title(&c.framework, rid),
                 _ => String::new(),
             };
-            (r.name, format!("/people/{}", r.id), role)
+            (r.name.clone(), format!("/people/{}", r.id), role)
         })
         .collect();
     let page = PersonPage {
@@ -377,7 +369,7 @@ pub async fn person<S: Store>(
         name: p.name.clone(),
         email: p.email.clone(),
         is_self: p.id == caller.id(),
-        team,
+        team: record.team.as_ref().map(|t| t.name.clone()),
         role,
         role_since: p.role_level_since.map(crate::time::date),
         next,
@@ -391,7 +383,7 @@ pub async fn person<S: Store>(
         active: p.active,
         edit_href: (caller.role() == SystemRole::Admin)
             .then(|| format!("/admin/accounts/{}", p.id)),
-        growth: growth_view(&state, &caller, &p, relation, current.as_deref()).await?,
+        growth: growth_view(&state, &caller, &record, relation, current.as_deref()).await,
     };
     // Reading this page reads the person's assessments and evidence.
     let target = format!("person:{}", p.id);
@@ -554,18 +546,18 @@ fn observed_from_history(
 async fn growth_view<S: Store>(
     state: &AppState<S>,
     caller: &Caller,
-    p: &Person,
+    record: &PersonRecord,
     relation: crate::growth::Relation,
     current: Option<&Published>,
-) -> Result<GrowthView, WebError> {
-    let store = state.store();
-    let assessments = store.assessments_of(p.id).await?;
-    let evidence = store.evidence_of(p.id).await?;
-    let history = store.rating_history(p.id).await?;
+) -> GrowthView {
+    let p = &record.person;
+    let assessments = &record.assessments;
+    let evidence = &record.evidence;
+    let history = &record.rating_history;
     // The whole history and evidence are here already: the latest ratings and evidence counts
-    // follow from them without asking the store again (`latest_ratings` and `evidence_counts`
-    // serve pages about many people at once).
-    let observed = observed_from_history(p.id, &history, &evidence);
+    // follow from them without asking the store again (`observations` serves pages about many
+    // people at once).
+    let observed = observed_from_history(p.id, history, evidence);
     let mut view = GrowthView {
         assessments: Vec::new(),
         starts: Vec::new(),
@@ -579,18 +571,17 @@ async fn growth_view<S: Store>(
         pending_requests: 0,
     };
     if p.id == caller.id() {
-        view.pending_requests = store
-            .peer_requests_for(p.id)
-            .await?
+        view.pending_requests = record
+            .peer_requests
             .iter()
             .filter(|r| r.submitted_at.is_none())
             .count();
     }
     let Some(current) = current else {
-        return Ok(view);
+        return view;
     };
     let fw = &current.framework;
-    for a in &assessments {
+    for a in assessments {
         // Older assessments name their role level as their own version did.
         let role = match state
             .framework(VersionRef::Id(a.framework_version_id))
@@ -626,7 +617,7 @@ async fn growth_view<S: Store>(
             open: open_for(rl),
         });
         view.readiness
-            .push(readiness_view(fw, "current", &r, p.id, &evidence));
+            .push(readiness_view(fw, "current", &r, p.id, evidence));
         view.radar = Some(radar_view(fw, p, &profile, &observed));
         if let Some(next) = &profile.next
             && let Some((next_profile, nr)) = crate::growth::readiness_for(fw, next, &observed)
@@ -638,31 +629,20 @@ async fn growth_view<S: Store>(
                 open: open_for(next),
             });
             view.readiness
-                .push(readiness_view(fw, "next", &nr, p.id, &evidence));
+                .push(readiness_view(fw, "next", &nr, p.id, evidence));
         }
     }
 
-    let ids: Vec<PersonId> = evidence
-        .iter()
-        .map(|e| e.created_by)
-        .chain(
-            history
-                .iter()
-                .filter(|r| r.rater_kind == RaterKind::Peer)
-                .map(|r| r.rater_id),
-        )
-        .filter(|id| *id != p.id && *id != caller.id())
-        .collect();
-    let mut names = crate::growth::names(store, ids).await?;
+    let mut names: HashMap<PersonId, String> = record.names.iter().cloned().collect();
     names.insert(p.id, p.name.clone());
     names.insert(caller.id(), caller.person.name.clone());
-    view.evidence = super::growth::evidence_views(fw, &evidence, &names);
+    view.evidence = super::growth::evidence_views(fw, evidence, &names);
 
     // How each skill moved: the ratings this caller may see, per skill, oldest first.
     let by_id: HashMap<i64, &trellis_store::Assessment> =
         assessments.iter().map(|a| (a.id, a)).collect();
     let mut skills: Vec<SkillHistory> = Vec::new();
-    for r in &history {
+    for r in history {
         let Some(a) = by_id.get(&r.assessment_id) else {
             continue;
         };
@@ -698,5 +678,5 @@ async fn growth_view<S: Store>(
     }
     skills.sort_by(|a, b| a.name.cmp(&b.name));
     view.history = skills;
-    Ok(view)
+    view
 }

@@ -48,7 +48,7 @@ struct TeamPage {
     framework: Option<String>,
 }
 
-/// The team of a manager with everyone's readiness, from two batch reads.
+/// The team of a manager with everyone's readiness, from two reads.
 async fn load_team<S: Store>(
     state: &AppState<S>,
     manager: &Person,
@@ -64,9 +64,8 @@ async fn load_team<S: Store>(
         return Ok((Vec::new(), None));
     };
     let ids: Vec<PersonId> = people.iter().map(|p| p.id).collect();
-    let latest = store.latest_ratings(&ids).await?;
-    let counts = store.evidence_counts(&ids).await?;
-    let observed = observed_by_person(&latest, &counts);
+    let seen = store.observations(&ids).await?;
+    let observed = observed_by_person(&seen.latest, &seen.evidence_counts);
     let members = team::members(&current.framework, people, &observed);
     Ok((
         members,

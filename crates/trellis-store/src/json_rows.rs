@@ -1,0 +1,416 @@
+//! Records read as one JSON document built by the database.
+//!
+//! A page about one person needs a handful of small listings. Asked one by one, each costs a round
+//! trip (to PostgreSQL, or to the thread that owns a SQLite connection), and those hand-offs cost
+//! more than the queries. So both backends build one document in SQL (`json_object` and
+//! `json_group_array` in SQLite, `json_build_object` and `json_agg` in PostgreSQL) and read it here,
+//! which keeps the shape, and its decoding, the same for both.
+//!
+//! Every row is a JSON array of its columns in the order of the structs below:
+//!
+//! - person: id, email, name, team_id, manager_id, role_level, role_level_version,
+//!   role_level_since, system_role, active, password_hash, revision, created_at
+//! - team: id, name
+//! - assessment: id, person_id, role_level, framework_version_id, cycle, stage, created_by,
+//!   created_at, self_submitted_at, self_submitted_by, manager_submitted_at, manager_submitted_by,
+//!   agreed_at, agreed_by, revision
+//! - rating: id, assessment_id, person_id, skill, rater_kind, rater_id, level, not_applicable,
+//!   comment, at
+//! - peer request: id, assessment_id, peer_id, skills (array), requested_by, requested_at,
+//!   submitted_at
+//! - evidence: id, person_id, happened_on, title, description, links, skills, corroborators
+//!   (arrays), created_by, created_at
+//! - evidence count: person_id, skill, count
+//! - name: id, name
+//!
+//! A [`PersonRecord`] is the object `{"person", "team", "manager", "reports", "assessments",
+//! "evidence", "ratings", "peer_requests", "names"}` (`person` null when there is no such person);
+//! [`Observations`] is `{"latest": [rating], "evidence_counts": [evidence count]}`. Absent or null
+//! lists read as empty.
+
+use serde::{Deserialize, Deserializer};
+
+use crate::{
+    Assessment, Evidence, FrameworkVersionId, Millis, Observations, PeerRequest, Person, PersonId,
+    PersonRecord, RaterKind, Rating, Stage, StoreError, StoreResult, SystemRole, Team, TeamId,
+};
+
+/// Reads a [`PersonRecord`]; `NotFound` when the document has no person.
+pub fn person_record(text: &str, id: PersonId) -> StoreResult<PersonRecord> {
+    let doc: RecordDoc = parse(text, "person record")?;
+    let person = doc
+        .person
+        .ok_or_else(|| StoreError::NotFound(format!("person {id}")))?
+        .into_person()?;
+    let mut manager = None;
+    if let Some(m) = doc.manager {
+        manager = Some(m.into_person()?);
+    }
+    Ok(PersonRecord {
+        person,
+        team: doc.team.map(|t| Team { id: t.0, name: t.1 }),
+        manager,
+        direct_reports: doc
+            .reports
+            .unwrap_or_default()
+            .into_iter()
+            .map(PersonRow::into_person)
+            .collect::<StoreResult<_>>()?,
+        assessments: doc
+            .assessments
+            .unwrap_or_default()
+            .into_iter()
+            .map(AssessmentRow::into_assessment)
+            .collect(),
+        evidence: doc
+            .evidence
+            .unwrap_or_default()
+            .into_iter()
+            .map(EvidenceRow::into_evidence)
+            .collect(),
+        rating_history: ratings(doc.ratings),
+        peer_requests: doc
+            .peer_requests
+            .unwrap_or_default()
+            .into_iter()
+            .map(PeerRequestRow::into_request)
+            .collect(),
+        names: doc.names.unwrap_or_default(),
+    })
+}
+
+/// Reads [`Observations`].
+pub fn observations(text: &str) -> StoreResult<Observations> {
+    let doc: ObservationsDoc = parse(text, "observations")?;
+    Ok(Observations {
+        latest: ratings(doc.latest),
+        evidence_counts: doc.evidence_counts.unwrap_or_default(),
+    })
+}
+
+/// Reads a JSON array of ratings.
+pub fn rating_list(text: &str) -> StoreResult<Vec<Rating>> {
+    let rows: Option<Vec<RatingRow>> = parse(text, "ratings")?;
+    Ok(ratings(rows))
+}
+
+fn parse<'a, T: Deserialize<'a>>(text: &'a str, what: &str) -> StoreResult<T> {
+    serde_json::from_str(text).map_err(|e| StoreError::Backend(format!("cannot read {what}: {e}")))
+}
+
+fn ratings(rows: Option<Vec<RatingRow>>) -> Vec<Rating> {
+    rows.unwrap_or_default()
+        .into_iter()
+        .map(RatingRow::into_rating)
+        .collect()
+}
+
+#[derive(Deserialize)]
+struct RecordDoc {
+    person: Option<PersonRow>,
+    team: Option<(TeamId, String)>,
+    manager: Option<PersonRow>,
+    reports: Option<Vec<PersonRow>>,
+    assessments: Option<Vec<AssessmentRow>>,
+    evidence: Option<Vec<EvidenceRow>>,
+    ratings: Option<Vec<RatingRow>>,
+    peer_requests: Option<Vec<PeerRequestRow>>,
+    names: Option<Vec<(PersonId, String)>>,
+}
+
+#[derive(Deserialize)]
+struct ObservationsDoc {
+    latest: Option<Vec<RatingRow>>,
+    evidence_counts: Option<Vec<(PersonId, String, i64)>>,
+}
+
+/// SQLite has no boolean type: `active` arrives as 0 or 1 there, as a JSON boolean from PostgreSQL.
+fn flag<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Flag {
+        Bool(bool),
+        Int(i64),
+    }
+    Ok(match Flag::deserialize(d)? {
+        Flag::Bool(b) => b,
+        Flag::Int(n) => n != 0,
+    })
+}
+
+#[derive(Deserialize)]
+struct PersonRow(
+    PersonId,
+    String,
+    String,
+    Option<TeamId>,
+    Option<PersonId>,
+    Option<String>,
+    Option<FrameworkVersionId>,
+    Option<Millis>,
+    String,
+    #[serde(deserialize_with = "flag")] bool,
+    Option<String>,
+    i64,
+    Millis,
+);
+
+impl PersonRow {
+    fn into_person(self) -> StoreResult<Person> {
+        let PersonRow(
+            id,
+            email,
+            name,
+            team_id,
+            manager_id,
+            role_level,
+            role_level_version,
+            role_level_since,
+            role,
+            active,
+            password_hash,
+            revision,
+            created_at,
+        ) = self;
+        Ok(Person {
+            id,
+            email,
+            name,
+            team_id,
+            manager_id,
+            role_level,
+            role_level_version,
+            role_level_since,
+            system_role: SystemRole::parse(&role)
+                .ok_or_else(|| StoreError::Backend(format!("unknown system role {role:?}")))?,
+            active,
+            password_hash,
+            revision,
+            created_at,
+        })
+    }
+}
+
+#[derive(Deserialize)]
+struct AssessmentRow(
+    i64,
+    PersonId,
+    String,
+    FrameworkVersionId,
+    String,
+    Stage,
+    PersonId,
+    Millis,
+    Option<Millis>,
+    Option<PersonId>,
+    Option<Millis>,
+    Option<PersonId>,
+    Option<Millis>,
+    Option<PersonId>,
+    i64,
+);
+
+impl AssessmentRow {
+    fn into_assessment(self) -> Assessment {
+        let AssessmentRow(
+            id,
+            person_id,
+            role_level,
+            framework_version_id,
+            cycle,
+            stage,
+            created_by,
+            created_at,
+            self_submitted_at,
+            self_submitted_by,
+            manager_submitted_at,
+            manager_submitted_by,
+            agreed_at,
+            agreed_by,
+            revision,
+        ) = self;
+        Assessment {
+            id,
+            person_id,
+            role_level,
+            framework_version_id,
+            cycle,
+            stage,
+            created_by,
+            created_at,
+            self_submitted_at,
+            self_submitted_by,
+            manager_submitted_at,
+            manager_submitted_by,
+            agreed_at,
+            agreed_by,
+            revision,
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct RatingRow(
+    i64,
+    i64,
+    PersonId,
+    String,
+    RaterKind,
+    PersonId,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Millis,
+);
+
+impl RatingRow {
+    fn into_rating(self) -> Rating {
+        let RatingRow(
+            id,
+            assessment_id,
+            person_id,
+            skill,
+            rater_kind,
+            rater_id,
+            level,
+            not_applicable,
+            comment,
+            at,
+        ) = self;
+        Rating {
+            id,
+            assessment_id,
+            person_id,
+            skill,
+            rater_kind,
+            rater_id,
+            level,
+            not_applicable,
+            comment,
+            at,
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct PeerRequestRow(
+    i64,
+    i64,
+    PersonId,
+    Vec<String>,
+    PersonId,
+    Millis,
+    Option<Millis>,
+);
+
+impl PeerRequestRow {
+    fn into_request(self) -> PeerRequest {
+        let PeerRequestRow(
+            id,
+            assessment_id,
+            peer_id,
+            skills,
+            requested_by,
+            requested_at,
+            submitted_at,
+        ) = self;
+        PeerRequest {
+            id,
+            assessment_id,
+            peer_id,
+            skills,
+            requested_by,
+            requested_at,
+            submitted_at,
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct EvidenceRow(
+    i64,
+    PersonId,
+    String,
+    String,
+    String,
+    Vec<String>,
+    Vec<String>,
+    Vec<String>,
+    PersonId,
+    Millis,
+);
+
+impl EvidenceRow {
+    fn into_evidence(self) -> Evidence {
+        let EvidenceRow(
+            id,
+            person_id,
+            happened_on,
+            title,
+            description,
+            links,
+            skills,
+            corroborators,
+            created_by,
+            created_at,
+        ) = self;
+        Evidence {
+            id,
+            person_id,
+            happened_on,
+            title,
+            description,
+            links,
+            skills,
+            corroborators,
+            created_by,
+            created_at,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_a_record_from_either_backend_s_json() {
+        let person = r#"[7, "a@x.org", "Ada", 2, 3, "product/pm", 1, 10, "member", 1, null, 4, 5]"#;
+        let text = format!(
+            r#"{{"person": {person}, "team": [2, "Core"], "manager": null, "reports": null,
+                "assessments": [[9, 7, "product/pm", 1, "2026-H2", "manager", 7, 11, 12, 7, null,
+                                 null, null, null, 3]],
+                "evidence": [[4, 7, "2026-01-02", "Shipped", "", ["https://x.org"], ["prod"], [], 7, 13]],
+                "ratings": [[1, 9, 7, "prod", "self", 7, "3", null, "ok", 12]],
+                "peer_requests": [], "names": [[8, "Bo"]]}}"#
+        );
+        let r = person_record(&text, 7).unwrap();
+        assert_eq!(r.person.name, "Ada");
+        assert!(r.person.active);
+        assert_eq!(r.person.system_role, SystemRole::Member);
+        assert_eq!(r.team.unwrap().name, "Core");
+        assert!(r.manager.is_none() && r.direct_reports.is_empty());
+        assert_eq!(r.assessments[0].stage, Stage::Manager);
+        assert_eq!(r.assessments[0].self_submitted_by, Some(7));
+        assert_eq!(r.evidence[0].links, ["https://x.org"]);
+        assert_eq!(r.rating_history[0].rater_kind, RaterKind::SelfRater);
+        assert_eq!(r.names, [(8, "Bo".to_owned())]);
+
+        let pg = text.replace(r#""member", 1,"#, r#""member", false,"#);
+        assert!(!person_record(&pg, 7).unwrap().person.active);
+    }
+
+    #[test]
+    fn no_person_is_not_found_and_bad_json_is_a_backend_error() {
+        assert!(matches!(
+            person_record(r#"{"person": null}"#, 3),
+            Err(StoreError::NotFound(m)) if m == "person 3"
+        ));
+        assert!(matches!(person_record("{", 3), Err(StoreError::Backend(_))));
+        let bad_kind = r#"{"latest": [[1, 9, 7, "prod", "boss", 7, "3", null, null, 12]]}"#;
+        assert!(matches!(
+            observations(bad_kind),
+            Err(StoreError::Backend(_))
+        ));
+    }
+}

@@ -815,26 +815,44 @@ pub(crate) async fn observations(
     if people.is_empty() {
         return Ok(Observations::default());
     }
-    // Scalar subqueries lose JSON's subtype in SQLite: `json()` restores it, so that the lists are
-    // embedded as arrays rather than as strings.
     let sql = format!(
         "WITH who AS (SELECT value AS id FROM json_each(?1))
-         SELECT json_object(
-             'latest', json((SELECT {RATINGS_JSON} ORDER BY person_id, skill, rater_kind)
+         SELECT
+             (SELECT {RATINGS_JSON} ORDER BY person_id, skill, rater_kind)
                  FROM (SELECT rating_id AS id, assessment_id, person_id, skill, rater_kind,
                            rater_id, level, not_applicable, comment, at
-                       FROM current_ratings WHERE person_id IN (SELECT id FROM who)))),
-             'evidence_counts', json((SELECT json_group_array(json_array(person_id, skill, n)
-                     ORDER BY person_id, skill)
+                       FROM current_ratings WHERE person_id IN (SELECT id FROM who))),
+             (SELECT json_group_array(json_array(person_id, skill, n) ORDER BY person_id, skill)
                  FROM (SELECT person_id, skill, count(*) AS n FROM evidence_skills
-                       WHERE person_id IN (SELECT id FROM who) GROUP BY person_id, skill))))"
+                       WHERE person_id IN (SELECT id FROM who) GROUP BY person_id, skill))"
     );
-    let text: String = sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
+    let row = sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(ids_json(people))
         .fetch_one(store.pool())
         .await
         .map_err(db_error)?;
-    json_rows::observations(&text)
+    json_rows::observations(&json_document(&row, &["latest", "evidence_counts"])?)
+}
+
+/// One JSON object from a row of JSON columns, named in order.
+///
+/// Each column is a scalar subquery: nesting them with `json_object` in SQL would make SQLite
+/// parse every one again (a subquery's result loses its JSON subtype and must be wrapped in
+/// `json()`), which costs more than joining the texts here.
+fn json_document(row: &SqliteRow, keys: &[&str]) -> StoreResult<String> {
+    let mut doc = String::from("{");
+    for (i, key) in keys.iter().enumerate() {
+        let value: Option<&str> = row.try_get(i).map_err(db_error)?;
+        if i > 0 {
+            doc.push(',');
+        }
+        doc.push('"');
+        doc.push_str(key);
+        doc.push_str("\":");
+        doc.push_str(value.unwrap_or("null"));
+    }
+    doc.push('}');
+    Ok(doc)
 }
 
 pub(crate) async fn person_record(
@@ -843,36 +861,47 @@ pub(crate) async fn person_record(
 ) -> StoreResult<PersonRecord> {
     // One statement, so one consistent snapshot and one hand-off to the connection's thread.
     let sql = format!(
-        "SELECT json_object(
-             'person', json((SELECT {PERSON_JSON} FROM people p WHERE p.id = ?1)),
-             'team', json((SELECT json_array(t.id, t.name) FROM teams t
-                 WHERE t.id = (SELECT team_id FROM people WHERE id = ?1))),
-             'manager', json((SELECT {PERSON_JSON} FROM people p
-                 WHERE p.id = (SELECT manager_id FROM people WHERE id = ?1))),
-             'reports', json((SELECT json_group_array({PERSON_JSON} ORDER BY lower(p.name), p.id)
-                 FROM people p WHERE p.manager_id = ?1 AND p.id <> ?1)),
-             'assessments', json((SELECT json_group_array({ASSESSMENT_JSON}
-                     ORDER BY created_at DESC, id DESC)
-                 FROM assessments WHERE person_id = ?1)),
-             'evidence', json((SELECT json_group_array({EVIDENCE_JSON}
-                     ORDER BY happened_on DESC, id DESC)
-                 FROM evidence WHERE person_id = ?1)),
-             'ratings', json((SELECT {RATINGS_JSON} ORDER BY at, id)
-                 FROM ratings WHERE person_id = ?1)),
-             'peer_requests', json((SELECT json_group_array({PEER_REQUEST_JSON} ORDER BY id DESC)
-                 FROM peer_requests WHERE peer_id = ?1)),
-             'names', json((SELECT json_group_array(json_array(id, name) ORDER BY id)
+        "SELECT
+             (SELECT {PERSON_JSON} FROM people p WHERE p.id = ?1),
+             (SELECT json_array(t.id, t.name) FROM teams t
+                 WHERE t.id = (SELECT team_id FROM people WHERE id = ?1)),
+             (SELECT {PERSON_JSON} FROM people p
+                 WHERE p.id = (SELECT manager_id FROM people WHERE id = ?1)),
+             (SELECT json_group_array({PERSON_JSON} ORDER BY lower(p.name), p.id)
+                 FROM people p WHERE p.manager_id = ?1 AND p.id <> ?1),
+             (SELECT json_group_array({ASSESSMENT_JSON} ORDER BY created_at DESC, id DESC)
+                 FROM assessments WHERE person_id = ?1),
+             (SELECT json_group_array({EVIDENCE_JSON} ORDER BY happened_on DESC, id DESC)
+                 FROM evidence WHERE person_id = ?1),
+             (SELECT {RATINGS_JSON} ORDER BY at, id) FROM ratings WHERE person_id = ?1),
+             (SELECT json_group_array({PEER_REQUEST_JSON} ORDER BY id DESC)
+                 FROM peer_requests WHERE peer_id = ?1),
+             (SELECT json_group_array(json_array(id, name) ORDER BY id)
                  FROM people WHERE id IN (
                      SELECT created_by FROM evidence WHERE person_id = ?1
                      UNION SELECT rater_id FROM ratings
-                           WHERE person_id = ?1 AND rater_kind = 'peer'))))"
+                           WHERE person_id = ?1 AND rater_kind = 'peer'))"
     );
-    let text: String = sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
+    let row = sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(person)
         .fetch_one(store.pool())
         .await
         .map_err(db_error)?;
-    json_rows::person_record(&text, person)
+    let doc = json_document(
+        &row,
+        &[
+            "person",
+            "team",
+            "manager",
+            "reports",
+            "assessments",
+            "evidence",
+            "ratings",
+            "peer_requests",
+            "names",
+        ],
+    )?;
+    json_rows::person_record(&doc, person)
 }
 
 pub(crate) async fn append_audit_batch(

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, OnceLock, RwLock};
 use std::time::{Duration, Instant};
 
-use trellis_model::Framework;
+use trellis_model::{Framework, Profile};
 use trellis_store::{
     Audit, FrameworkVersion, FrameworkVersionId, FrameworkVersionSummary, NewAuditEvent, Outcome,
     Store, StoreResult,
@@ -59,6 +59,33 @@ impl Default for Config {
 pub(crate) struct Published {
     pub summary: FrameworkVersionSummary,
     pub framework: Framework,
+    /// The effective profile of every role level by full id, resolved once: a page about a person
+    /// needs two or three, a team page one per role level.
+    profiles: HashMap<String, Arc<Profile>>,
+}
+
+impl Published {
+    pub(crate) fn new(summary: FrameworkVersionSummary, framework: Framework) -> Published {
+        let profiles = framework
+            .tracks
+            .iter()
+            .flat_map(|t| t.levels.iter().map(move |l| format!("{}/{}", t.id, l.id)))
+            .filter_map(|id| {
+                let profile = trellis_model::resolve(&framework, &id).ok()?;
+                Some((id, Arc::new(profile)))
+            })
+            .collect();
+        Published {
+            summary,
+            framework,
+            profiles,
+        }
+    }
+
+    /// The effective profile of a role level of this version, by its full id.
+    pub(crate) fn profile(&self, role_level: &str) -> Option<Arc<Profile>> {
+        self.profiles.get(role_level).cloned()
+    }
 }
 
 /// Which framework version a URL names: `current` or a version id.
@@ -245,8 +272,8 @@ impl<S: Store> AppState<S> {
         let framework: Framework = serde_json::from_value(v.content).map_err(|e| {
             WebError::internal(format!("framework version {} does not parse: {e}", v.id))
         })?;
-        let published = Arc::new(Published {
-            summary: FrameworkVersionSummary {
+        let published = Arc::new(Published::new(
+            FrameworkVersionSummary {
                 id: v.id,
                 framework_id: v.framework_id,
                 version: v.version,
@@ -255,7 +282,7 @@ impl<S: Store> AppState<S> {
                 published_by: v.published_by,
             },
             framework,
-        });
+        ));
         if let Ok(mut m) = self.inner.frameworks.by_id.write() {
             m.insert(published.summary.id, published.clone());
         }

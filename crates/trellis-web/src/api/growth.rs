@@ -390,12 +390,11 @@ pub async fn readiness<S: Store>(
         })?,
     };
     let observed = growth::observed_of(state.store(), id).await?;
-    let (_, r) =
-        growth::readiness_for(&current.framework, &role_level, &observed).ok_or_else(|| {
-            WebError::not_found_because(format!(
-                "There is no role level `{role_level}` in the current framework."
-            ))
-        })?;
+    let (_, r) = growth::readiness_for(&current, &role_level, &observed).ok_or_else(|| {
+        WebError::not_found_because(format!(
+            "There is no role level `{role_level}` in the current framework."
+        ))
+    })?;
     state.audit_read(
         ctx.audit(),
         "readiness.read",

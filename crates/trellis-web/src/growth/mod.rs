@@ -1190,15 +1190,14 @@ pub(crate) async fn observed_of<S: Store>(
         .unwrap_or_default())
 }
 
-/// Readiness against a role level of the current framework; `None` when it has no such level.
+/// Readiness against a role level of a framework version; `None` when it has no such level.
 pub(crate) fn readiness_for(
-    fw: &Framework,
+    published: &Published,
     role_level: &str,
     observed: &HashMap<String, Observed>,
-) -> Option<(Profile, Readiness)> {
-    fw.role_level(role_level)?;
-    let profile = trellis_model::resolve(fw, role_level).ok()?;
-    let r = readiness(fw, &profile, observed);
+) -> Option<(Arc<Profile>, Readiness)> {
+    let profile = published.profile(role_level)?;
+    let r = readiness(&published.framework, &profile, observed);
     Some((profile, r))
 }
 

@@ -8,10 +8,11 @@
 use std::collections::HashMap;
 
 use trellis_model::readiness::{Observed, Readiness, ReadinessStatus, RequirementReadiness};
-use trellis_model::{Framework, Importance, Profile};
+use trellis_model::{Framework, Importance};
 use trellis_store::{Person, PersonId};
 
 use super::{level_label, rank_of};
+use crate::state::Published;
 
 /// One person of the team with their readiness for their own role level.
 #[derive(Debug)]
@@ -82,38 +83,28 @@ pub(crate) struct Matrix {
     pub ready: usize,
 }
 
-/// Readiness of each person for their own role level, resolving each role level once.
+/// Readiness of each person for their own role level.
 pub(crate) fn members(
-    fw: &Framework,
+    published: &Published,
     people: Vec<Person>,
     observed: &HashMap<PersonId, HashMap<String, Observed>>,
 ) -> Vec<Member> {
-    let mut profiles: HashMap<String, Option<Profile>> = HashMap::new();
     let empty = HashMap::new();
     people
         .into_iter()
         .map(|person| {
             let (role_title, readiness) = match &person.role_level {
-                Some(rl) => {
-                    let profile = profiles
-                        .entry(rl.clone())
-                        .or_insert_with(|| {
-                            fw.role_level(rl)
-                                .and_then(|_| trellis_model::resolve(fw, rl).ok())
-                        })
-                        .as_ref();
-                    match profile {
-                        Some(p) => (
-                            p.title.clone(),
-                            Some(trellis_model::readiness::readiness(
-                                fw,
-                                p,
-                                observed.get(&person.id).unwrap_or(&empty),
-                            )),
-                        ),
-                        None => (rl.clone(), None),
-                    }
-                }
+                Some(rl) => match published.profile(rl) {
+                    Some(p) => (
+                        p.title.clone(),
+                        Some(trellis_model::readiness::readiness(
+                            &published.framework,
+                            &p,
+                            observed.get(&person.id).unwrap_or(&empty),
+                        )),
+                    ),
+                    None => (rl.clone(), None),
+                },
                 None => ("No role level".to_owned(), None),
             };
             Member {

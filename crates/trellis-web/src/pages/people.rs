@@ -329,9 +329,9 @@ pub async fn person<S: Store>(
     let (role, next) = match (&p.role_level, &current) {
         (Some(rid), Some(c)) => {
             let fw = &c.framework;
-            let next = trellis_model::resolve(fw, rid)
-                .ok()
-                .and_then(|prof| prof.next)
+            let next = c
+                .profile(rid)
+                .and_then(|prof| prof.next.clone())
                 .map(|n| (role_title(fw, &n), compare_href("current", rid, &n)));
             (
                 Some((role_title_with_track(fw, rid), profile_href("current", rid))),
@@ -608,7 +608,7 @@ async fn growth_view<S: Store>(
 
     // Readiness and the radar for the current role level, readiness for the next.
     if let Some(rl) = &p.role_level
-        && let Some((profile, r)) = crate::growth::readiness_for(fw, rl, &observed)
+        && let Some((profile, r)) = crate::growth::readiness_for(current, rl, &observed)
     {
         view.starts.push(StartChoice {
             which: "current",
@@ -620,7 +620,7 @@ async fn growth_view<S: Store>(
             .push(readiness_view(fw, "current", &r, p.id, evidence));
         view.radar = Some(radar_view(fw, p, &profile, &observed));
         if let Some(next) = &profile.next
-            && let Some((next_profile, nr)) = crate::growth::readiness_for(fw, next, &observed)
+            && let Some((next_profile, nr)) = crate::growth::readiness_for(current, next, &observed)
         {
             view.starts.push(StartChoice {
                 which: "next",

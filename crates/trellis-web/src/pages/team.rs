@@ -66,7 +66,7 @@ async fn load_team<S: Store>(
     let ids: Vec<PersonId> = people.iter().map(|p| p.id).collect();
     let seen = store.observations(&ids).await?;
     let observed = observed_by_person(&seen.latest, &seen.evidence_counts);
-    let members = team::members(&current.framework, people, &observed);
+    let members = team::members(&current, people, &observed);
     Ok((
         members,
         Some(format!(

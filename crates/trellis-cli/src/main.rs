@@ -9,6 +9,9 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Trellis: career frameworks as code. Check, explore, compare and publish role profiles.
 ///
 /// Without --framework, commands use ./framework.yaml when there is one, else the built-in starter

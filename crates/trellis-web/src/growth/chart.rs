@@ -103,6 +103,28 @@ fn point(i: usize, n: usize, value: f64) -> (f64, f64) {
     (CX + R * value * angle.cos(), CY + R * value * angle.sin())
 }
 
+/// A coordinate written with one decimal by integer arithmetic: a chart has a hundred of them,
+/// and the general float formatter costs more than the rest of the chart.
+#[derive(Clone, Copy)]
+struct Tenths(f64);
+
+impl std::fmt::Display for Tenths {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let tenths = (self.0 * 10.0).round() as i64;
+        let sign = if tenths < 0 { "-" } else { "" };
+        let abs = tenths.unsigned_abs();
+        write!(f, "{sign}{}.{}", abs / 10, abs % 10)
+    }
+}
+
+/// Writes `x,y x,y ...`, the points of a polygon.
+fn write_points(s: &mut String, points: impl Iterator<Item = (f64, f64)>) {
+    for (i, (x, y)) in points.enumerate() {
+        let sep = if i == 0 { "" } else { " " };
+        let _ = write!(s, "{sep}{},{}", Tenths(x), Tenths(y));
+    }
+}
+
 /// A radar chart of required, self and manager levels. `id` makes the title and description ids
 /// unique on the page; `title` and `desc` are read out by screen readers.
 pub(crate) fn radar(id: &str, title: &str, desc: &str, axes: &[RadarAxis]) -> String {
@@ -118,23 +140,16 @@ pub(crate) fn radar(id: &str, title: &str, desc: &str, axes: &[RadarAxis]) -> St
     );
     // Rings at each quarter of the scale, and one spoke per skill.
     for ring in [0.25, 0.5, 0.75, 1.0] {
-        let pts: Vec<String> = (0..n.max(3))
-            .map(|i| {
-                let (x, y) = point(i, n.max(3), ring);
-                format!("{x:.1},{y:.1}")
-            })
-            .collect();
-        let _ = write!(
-            s,
-            "<polygon class=\"radar-grid\" points=\"{}\" fill=\"none\" stroke=\"#c9d0d8\" stroke-width=\"1\"/>",
-            pts.join(" ")
-        );
+        s.push_str("<polygon class=\"radar-grid\" points=\"");
+        write_points(&mut s, (0..n.max(3)).map(|i| point(i, n.max(3), ring)));
+        s.push_str("\" fill=\"none\" stroke=\"#c9d0d8\" stroke-width=\"1\"/>");
     }
     for (i, axis) in axes.iter().enumerate() {
         let (x, y) = point(i, n, 1.0);
+        let (x, y) = (Tenths(x), Tenths(y));
         let _ = write!(
             s,
-            "<line class=\"radar-spoke\" x1=\"{CX}\" y1=\"{CY}\" x2=\"{x:.1}\" y2=\"{y:.1}\" stroke=\"#c9d0d8\" stroke-width=\"1\"/>"
+            "<line class=\"radar-spoke\" x1=\"{CX}\" y1=\"{CY}\" x2=\"{x}\" y2=\"{y}\" stroke=\"#c9d0d8\" stroke-width=\"1\"/>"
         );
         let (lx, ly) = point(i, n, 1.13);
         let anchor = if (lx - CX).abs() < 8.0 {
@@ -146,8 +161,9 @@ pub(crate) fn radar(id: &str, title: &str, desc: &str, axes: &[RadarAxis]) -> St
         };
         let _ = write!(
             s,
-            "<text class=\"radar-label\" x=\"{lx:.1}\" y=\"{:.1}\" text-anchor=\"{anchor}\" font-size=\"12\" fill=\"#1b1f24\">{}</text>",
-            ly + 4.0,
+            "<text class=\"radar-label\" x=\"{}\" y=\"{}\" text-anchor=\"{anchor}\" font-size=\"12\" fill=\"#1b1f24\">{}</text>",
+            Tenths(lx),
+            Tenths(ly + 4.0),
             escape(&short(&axis.label, 24))
         );
     }
@@ -170,7 +186,6 @@ pub(crate) fn radar(id: &str, title: &str, desc: &str, axes: &[RadarAxis]) -> St
             .enumerate()
             .map(|(i, v)| point(i, n, v.unwrap_or(0.0).clamp(0.0, 1.0)))
             .collect();
-        let joined: Vec<String> = pts.iter().map(|(x, y)| format!("{x:.1},{y:.1}")).collect();
         let dash = series
             .dash
             .map(|d| format!(" stroke-dasharray=\"{d}\""))
@@ -180,13 +195,12 @@ pub(crate) fn radar(id: &str, title: &str, desc: &str, axes: &[RadarAxis]) -> St
         } else {
             " fill-opacity=\"0.12\""
         };
+        let _ = write!(s, "<polygon class=\"{}\" points=\"", series.class);
+        write_points(&mut s, pts.iter().copied());
         let _ = write!(
             s,
-            "<polygon class=\"{}\" points=\"{}\" fill=\"{}\"{fill_opacity} stroke=\"{}\" stroke-width=\"2.5\"{dash}/>",
-            series.class,
-            joined.join(" "),
-            series.fill,
-            series.stroke
+            "\" fill=\"{}\"{fill_opacity} stroke=\"{}\" stroke-width=\"2.5\"{dash}/>",
+            series.fill, series.stroke
         );
         for ((x, y), v) in pts.iter().zip(&values) {
             if v.is_none() {
@@ -197,17 +211,20 @@ pub(crate) fn radar(id: &str, title: &str, desc: &str, axes: &[RadarAxis]) -> St
                 Marker::Circle => {
                     let _ = write!(
                         s,
-                        "<circle class=\"{}\" cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"4\" fill=\"{}\"/>",
-                        series.class, series.stroke
+                        "<circle class=\"{}\" cx=\"{}\" cy=\"{}\" r=\"4\" fill=\"{}\"/>",
+                        series.class,
+                        Tenths(*x),
+                        Tenths(*y),
+                        series.stroke
                     );
                 }
                 Marker::Square => {
                     let _ = write!(
                         s,
-                        "<rect class=\"{}\" x=\"{:.1}\" y=\"{:.1}\" width=\"8\" height=\"8\" fill=\"{}\"/>",
+                        "<rect class=\"{}\" x=\"{}\" y=\"{}\" width=\"8\" height=\"8\" fill=\"{}\"/>",
                         series.class,
-                        x - 4.0,
-                        y - 4.0,
+                        Tenths(x - 4.0),
+                        Tenths(y - 4.0),
                         series.stroke
                     );
                 }
@@ -300,6 +317,20 @@ mod tests {
         assert!(svg.contains("class=\"radar-manager\""));
         assert!(!svg.contains("style="), "no inline styles under the CSP");
         assert!(svg.ends_with("</svg>"));
+    }
+
+    #[test]
+    fn coordinates_have_one_decimal() {
+        let shown = |x: f64| Tenths(x).to_string();
+        assert_eq!(shown(330.0), "330.0");
+        assert_eq!(shown(47.04), "47.0");
+        assert_eq!(shown(47.06), "47.1");
+        assert_eq!(shown(0.04), "0.0");
+        assert_eq!(shown(-3.25), "-3.3");
+        assert_eq!(shown(-0.5), "-0.5");
+        let mut s = String::new();
+        write_points(&mut s, [(1.0, 2.0), (3.14, 4.0)].into_iter());
+        assert_eq!(s, "1.0,2.0 3.1,4.0");
     }
 
     #[test]

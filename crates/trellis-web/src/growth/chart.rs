@@ -329,8 +329,8 @@ mod tests {
         assert_eq!(shown(-3.25), "-3.3");
         assert_eq!(shown(-0.5), "-0.5");
         let mut s = String::new();
-        write_points(&mut s, [(1.0, 2.0), (3.14, 4.0)].into_iter());
-        assert_eq!(s, "1.0,2.0 3.1,4.0");
+        write_points(&mut s, [(1.0, 2.0), (3.04, 4.0)].into_iter());
+        assert_eq!(s, "1.0,2.0 3.0,4.0");
     }
 
     #[test]

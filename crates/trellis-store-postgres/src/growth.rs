@@ -900,7 +900,9 @@ pub(crate) async fn observations(
 }
 
 pub(crate) async fn person_record(store: &PgStore, person: PersonId) -> StoreResult<PersonRecord> {
-    // One statement, so one consistent snapshot and one round trip.
+    // One statement, so one consistent snapshot and one round trip. The rating history, by far the
+    // longest list, comes as one array per column: building JSON costs PostgreSQL more than
+    // anything else in the statement.
     let sql = format!(
         "SELECT json_build_object(
              'person', (SELECT {PERSON_JSON} FROM people p WHERE p.id = $1),
@@ -914,22 +916,109 @@ pub(crate) async fn person_record(store: &PgStore, person: PersonId) -> StoreRes
                  FROM assessments WHERE person_id = $1),
              'evidence', (SELECT json_agg({EVIDENCE_JSON} ORDER BY happened_on DESC, id DESC)
                  FROM evidence WHERE person_id = $1),
-             'ratings', (SELECT json_agg({RATING_JSON} ORDER BY at, id)
-                 FROM ratings WHERE person_id = $1),
              'peer_requests', (SELECT json_agg({PEER_REQUEST_JSON} ORDER BY id DESC)
                  FROM peer_requests WHERE peer_id = $1),
              'names', (SELECT json_agg(json_build_array(id, name) ORDER BY id)
                  FROM people WHERE id IN (
                      SELECT created_by FROM evidence WHERE person_id = $1
                      UNION SELECT rater_id FROM ratings
-                           WHERE person_id = $1 AND rater_kind = 'peer')))::text"
+                           WHERE person_id = $1 AND rater_kind = 'peer')))::text AS record,
+             r.*
+         FROM (SELECT array_agg(id) AS ids, array_agg(assessment_id) AS assessments,
+                   array_agg(skill) AS skills, array_agg(rater_kind) AS kinds,
+                   array_agg(rater_id) AS raters, array_agg(level) AS levels,
+                   array_agg(not_applicable) AS reasons, array_agg(comment) AS comments,
+                   array_agg(at) AS ats
+               FROM ratings WHERE person_id = $1) r"
     );
-    let text: String = sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
+    let row = sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(person)
         .fetch_one(store.pool())
         .await
         .map_err(db_error)?;
-    json_rows::person_record(&text, person)
+    let text: String = row.try_get("record").map_err(db_error)?;
+    let mut record = json_rows::person_record(&text, person)?;
+    record.rating_history = ratings_from_columns(&row, person).map_err(db_error)?;
+    Ok(record)
+}
+
+/// Ratings from one array per column (all null when there are none), oldest first.
+fn ratings_from_columns(row: &PgRow, person: PersonId) -> Result<Vec<Rating>, sqlx::Error> {
+    fn column<T>(row: &PgRow, name: &str) -> Result<Vec<T>, sqlx::Error>
+    where
+        T: for<'r> sqlx::Decode<'r, sqlx::Postgres> + sqlx::Type<sqlx::Postgres>,
+        Vec<T>: for<'r> sqlx::Decode<'r, sqlx::Postgres> + sqlx::Type<sqlx::Postgres>,
+    {
+        Ok(row.try_get::<Option<Vec<T>>, _>(name)?.unwrap_or_default())
+    }
+    let ids: Vec<i64> = column(row, "ids")?;
+    let assessments: Vec<i64> = column(row, "assessments")?;
+    let skills: Vec<String> = column(row, "skills")?;
+    let kinds: Vec<String> = column(row, "kinds")?;
+    let raters: Vec<i64> = column(row, "raters")?;
+    let levels: Vec<Option<String>> = column(row, "levels")?;
+    let reasons: Vec<Option<String>> = column(row, "reasons")?;
+    let comments: Vec<Option<String>> = column(row, "comments")?;
+    let ats: Vec<i64> = column(row, "ats")?;
+    let n = ids.len();
+    if [
+        assessments.len(),
+        skills.len(),
+        kinds.len(),
+        raters.len(),
+        levels.len(),
+    ]
+    .into_iter()
+    .chain([reasons.len(), comments.len(), ats.len()])
+    .any(|len| len != n)
+    {
+        return Err(decode("rating columns of different lengths".into()));
+    }
+    let (mut assessments, mut skills, mut kinds, mut raters) = (
+        assessments.into_iter(),
+        skills.into_iter(),
+        kinds.into_iter(),
+        raters.into_iter(),
+    );
+    let (mut levels, mut reasons, mut comments, mut ats) = (
+        levels.into_iter(),
+        reasons.into_iter(),
+        comments.into_iter(),
+        ats.into_iter(),
+    );
+    let mut out = Vec::with_capacity(n);
+    for id in ids {
+        // The lengths are equal, so every column has a value here.
+        let (Some(assessment_id), Some(skill), Some(kind), Some(rater_id)) = (
+            assessments.next(),
+            skills.next(),
+            kinds.next(),
+            raters.next(),
+        ) else {
+            break;
+        };
+        let (Some(level), Some(reason), Some(comment), Some(at)) =
+            (levels.next(), reasons.next(), comments.next(), ats.next())
+        else {
+            break;
+        };
+        out.push(Rating {
+            id,
+            assessment_id,
+            person_id: person,
+            skill,
+            rater_kind: RaterKind::parse(&kind)
+                .ok_or_else(|| decode(format!("unknown rater kind {kind:?}")))?,
+            rater_id,
+            level,
+            not_applicable: reason,
+            comment,
+            at,
+        });
+    }
+    // An aggregate's input order is not guaranteed: history is ordered here.
+    out.sort_by_key(|r| (r.at, r.id));
+    Ok(out)
 }
 
 pub(crate) async fn append_audit_batch(

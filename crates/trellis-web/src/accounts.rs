@@ -372,7 +372,11 @@ pub async fn update<S: Store>(
         }
     }
     match store.update_person(id, update, audit).await {
-        Ok(after) => Ok(after),
+        Ok(after) => {
+            // Sessions carry their person (role, active): the next request reads them again.
+            state.forget_sessions();
+            Ok(after)
+        }
         // Someone saved in between our read and our write: say so like any stale revision.
         Err(trellis_store::StoreError::Conflict(m)) => match store.person(id).await {
             Ok(now) if now.revision != before.revision => Err(Refusal::Error(stale(now.revision))),

@@ -299,19 +299,31 @@ pub(crate) async fn authenticate<S: Store>(
         if !well_formed(token) {
             clear_session = true;
         } else {
-            match state.store().session(&hash).await {
-                Ok(Some((session, person))) => {
+            let found = match state.cached_session(&hash) {
+                Some(cached) => Ok(Some(cached)),
+                None => state.store().session(&hash).await.inspect(|found| {
+                    if let Some((session, person)) = found {
+                        state.cache_session(session, person);
+                    }
+                }),
+            };
+            match found {
+                Ok(Some((mut session, person))) => {
                     let idle =
                         i64::try_from(state.config().idle_timeout.as_millis()).unwrap_or(i64::MAX);
                     let expired = now >= session.expires_at
                         || now.saturating_sub(session.last_seen_at) > idle
                         || !person.active;
                     if expired {
+                        state.forget_sessions();
                         let _ = state.store().delete_session(&hash).await;
                         clear_session = true;
                     } else {
-                        if now - session.last_seen_at > TOUCH_EVERY_MS {
-                            let _ = state.store().touch_session(&hash, now).await;
+                        if now - session.last_seen_at > TOUCH_EVERY_MS
+                            && state.store().touch_session(&hash, now).await.is_ok()
+                        {
+                            session.last_seen_at = now;
+                            state.cache_session(&session, &person);
                         }
                         ctx.caller = Some(Caller {
                             person,

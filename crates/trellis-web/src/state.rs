@@ -1,13 +1,13 @@
 //! What every request shares: the store, the configuration, and a cache of published frameworks.
 
 use std::collections::HashMap;
-use std::sync::{Arc, OnceLock, RwLock};
+use std::sync::{Arc, Mutex, OnceLock, RwLock};
 use std::time::{Duration, Instant};
 
 use trellis_model::{Framework, Profile};
 use trellis_store::{
     Audit, FrameworkVersion, FrameworkVersionId, FrameworkVersionSummary, NewAuditEvent, Outcome,
-    Store, StoreResult,
+    Person, Session, Store, StoreResult,
 };
 
 use crate::error::WebError;
@@ -36,6 +36,11 @@ pub struct Config {
     pub framework_refresh: Duration,
     /// How often audit events of reads are written (see `read_audit`); sooner when many wait.
     pub read_audit_every: Duration,
+    /// How long a session read from the store is trusted before it is read again. Sign-out,
+    /// password changes and account changes made through this server take effect at once; made
+    /// elsewhere (another server on the same database, the command line) within this time. Zero
+    /// reads the store on every request.
+    pub session_cache: Duration,
 }
 
 impl Default for Config {
@@ -50,6 +55,7 @@ impl Default for Config {
             max_failures_per_ip: 50,
             framework_refresh: Duration::from_secs(2),
             read_audit_every: crate::read_audit::FLUSH_EVERY,
+            session_cache: Duration::from_secs(1),
         }
     }
 }
@@ -113,6 +119,16 @@ struct FrameworkCache {
     by_id: RwLock<HashMap<FrameworkVersionId, Arc<Published>>>,
 }
 
+/// Sessions read from the store in the last moment, by token hash, so that the requests of one page
+/// (and of a busy user) do not each read the same session. See [`Config::session_cache`].
+#[derive(Debug, Default)]
+struct SessionCache {
+    entries: Mutex<HashMap<String, (Instant, Session, Person)>>,
+}
+
+/// Beyond this many cached sessions, expired ones are dropped; if none are, the cache starts over.
+const SESSION_CACHE_CAP: usize = 10_000;
+
 /// Shared state of the server; cheap to clone.
 #[derive(Debug)]
 pub struct AppState<S> {
@@ -132,6 +148,7 @@ struct Inner<S> {
     store: S,
     config: Config,
     frameworks: FrameworkCache,
+    sessions: SessionCache,
     /// Audit events of reads, written in batches (see `read_audit`).
     reads: Arc<ReadAudit>,
     /// A hash of a random password, verified against when an account does not exist so that a
@@ -146,6 +163,7 @@ impl<S: Store> AppState<S> {
                 store,
                 config,
                 frameworks: FrameworkCache::default(),
+                sessions: SessionCache::default(),
                 reads: Arc::default(),
                 dummy_hash: OnceLock::new(),
             }),
@@ -158,6 +176,42 @@ impl<S: Store> AppState<S> {
 
     pub fn config(&self) -> &Config {
         &self.inner.config
+    }
+
+    /// A session and its person read from the store within [`Config::session_cache`], if any.
+    pub(crate) fn cached_session(&self, token_hash: &str) -> Option<(Session, Person)> {
+        let ttl = self.inner.config.session_cache;
+        let entries = self.inner.sessions.entries.lock().ok()?;
+        let (at, session, person) = entries.get(token_hash)?;
+        (at.elapsed() < ttl).then(|| (session.clone(), person.clone()))
+    }
+
+    /// Keeps a session just read from the store (or just touched) for [`Config::session_cache`].
+    pub(crate) fn cache_session(&self, session: &Session, person: &Person) {
+        let ttl = self.inner.config.session_cache;
+        if ttl.is_zero() {
+            return;
+        }
+        if let Ok(mut entries) = self.inner.sessions.entries.lock() {
+            if entries.len() >= SESSION_CACHE_CAP {
+                entries.retain(|_, (at, _, _)| at.elapsed() < ttl);
+                if entries.len() >= SESSION_CACHE_CAP {
+                    entries.clear();
+                }
+            }
+            entries.insert(
+                session.token_hash.clone(),
+                (Instant::now(), session.clone(), person.clone()),
+            );
+        }
+    }
+
+    /// Forgets every cached session: after a sign-out, a password change or any change to an
+    /// account, the next request of every session reads the store again.
+    pub(crate) fn forget_sessions(&self) {
+        if let Ok(mut entries) = self.inner.sessions.entries.lock() {
+            entries.clear();
+        }
     }
 
     /// Records a read of someone's records in the audit log, without waiting for the database: the

@@ -129,6 +129,7 @@ pub async fn password_submit<S: Store>(
     store.set_password(me.id, &hash, &ctx.audit()).await?;
     // Every session ends, this one included; this browser gets a fresh one.
     store.delete_sessions_of(me.id).await?;
+    state.forget_sessions();
     let cookie = auth::start_session(&state, me.id).await?;
     let mut res = Redirect::to("/account/password?changed=1").into_response();
     res.headers_mut().append(header::SET_COOKIE, cookie);

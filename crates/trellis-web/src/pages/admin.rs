@@ -422,6 +422,7 @@ pub async fn account_reset_password<S: Store>(
     let hash = auth::hash_blocking(password.clone()).await?;
     state.store().set_password(id, &hash, &ctx.audit()).await?;
     state.store().delete_sessions_of(id).await?;
+    state.forget_sessions();
     let page = AccountPage {
         frame: Frame::new(Some(&ctx), format!("Account: {}", p.name), "admin"),
         admin_section: "accounts",

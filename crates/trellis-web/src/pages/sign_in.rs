@@ -197,6 +197,7 @@ pub async fn submit<S: Store>(
     // Rotation: whatever session the browser had ends, and a new id is issued.
     if let Some(AuthMethod::Session { token_hash, .. }) = ctx.caller.as_ref().map(|c| &c.method) {
         store.delete_session(token_hash).await?;
+        state.forget_sessions();
     }
     let cookie = auth::start_session(&state, person.id).await?;
     store
@@ -226,6 +227,7 @@ pub async fn sign_out<S: Store>(
 ) -> Result<Response, WebError> {
     if let AuthMethod::Session { token_hash, .. } = &caller.method {
         state.store().delete_session(token_hash).await?;
+        state.forget_sessions();
     }
     state
         .store()

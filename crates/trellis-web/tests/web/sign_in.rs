@@ -133,6 +133,47 @@ pub async fn failed_sign_ins_are_throttled_per_email<S: Store>(app: App<S>) {
     assert_eq!(other.status, StatusCode::SEE_OTHER);
 }
 
+/// A session is read from the store at most once per `session_cache`: changes made through this
+/// server end it at once; a change made elsewhere (here: straight in the store) is seen when the
+/// cached copy runs out, and at once without a cache.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sessions_are_cached_briefly() {
+    for (cache, still_signed_in) in [
+        (std::time::Duration::from_secs(3600), true),
+        (std::time::Duration::ZERO, false),
+    ] {
+        let config = trellis_web::Config {
+            session_cache: cache,
+            ..crate::support::fast_config()
+        };
+        crate::support::run_sqlite_with(config, |app| async move {
+            let browser = app.browser(app.ids.member_a).await;
+            assert_eq!(app.get("/", Some(&browser)).await.status, StatusCode::OK);
+            app.store
+                .delete_sessions_of(app.ids.member_a)
+                .await
+                .unwrap();
+            let expected = if still_signed_in {
+                StatusCode::OK
+            } else {
+                StatusCode::SEE_OTHER
+            };
+            assert_eq!(app.get("/", Some(&browser)).await.status, expected);
+
+            // Signing out through the server ends a cached session at once.
+            let other = app.browser(app.ids.member_b).await;
+            assert_eq!(app.get("/", Some(&other)).await.status, StatusCode::OK);
+            let out = app.post_form("/sign-out", &[], Some(&other)).await;
+            assert_eq!(out.status, StatusCode::SEE_OTHER);
+            assert_eq!(
+                app.get("/", Some(&other)).await.status,
+                StatusCode::SEE_OTHER
+            );
+        })
+        .await;
+    }
+}
+
 /// Per-address throttling, with a low limit and a client address as the real server sees it.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn failed_sign_ins_are_throttled_per_address() {
@@ -210,8 +251,9 @@ pub async fn sessions_end_when_idle_expired_or_signed_out<S: Store>(app: App<S>)
         StatusCode::SEE_OTHER
     );
 
-    // Deactivated accounts lose their sessions at once.
+    // Deactivated accounts lose their sessions at once, even one used a moment ago.
     let member = app.browser(app.ids.member_b).await;
+    assert_eq!(app.get("/", Some(&member)).await.status, StatusCode::OK);
     let admin = app.token(app.ids.admin).await;
     let res = app
         .api(

@@ -902,7 +902,9 @@ pub(crate) async fn observations(
 pub(crate) async fn person_record(store: &PgStore, person: PersonId) -> StoreResult<PersonRecord> {
     // One statement, so one consistent snapshot and one round trip. The rating history, by far the
     // longest list, comes as one array per column: building JSON costs PostgreSQL more than
-    // anything else in the statement.
+    // anything else in the statement. The lists are ordered by `json_rows::sort_record`; peer
+    // ratings are written only when a request is submitted, so the peers asked name every peer
+    // rater.
     let sql = format!(
         "SELECT json_build_object(
              'person', (SELECT {PERSON_JSON} FROM people p WHERE p.id = $1),
@@ -912,17 +914,16 @@ pub(crate) async fn person_record(store: &PgStore, person: PersonId) -> StoreRes
                  WHERE p.id = (SELECT manager_id FROM people WHERE id = $1)),
              'reports', (SELECT json_agg({PERSON_JSON} ORDER BY lower(p.name) COLLATE \"C\", p.id)
                  FROM people p WHERE p.manager_id = $1 AND p.id <> $1),
-             'assessments', (SELECT json_agg({ASSESSMENT_JSON} ORDER BY created_at DESC, id DESC)
+             'assessments', (SELECT json_agg({ASSESSMENT_JSON})
                  FROM assessments WHERE person_id = $1),
-             'evidence', (SELECT json_agg({EVIDENCE_JSON} ORDER BY happened_on DESC, id DESC)
-                 FROM evidence WHERE person_id = $1),
-             'peer_requests', (SELECT json_agg({PEER_REQUEST_JSON} ORDER BY id DESC)
+             'evidence', (SELECT json_agg({EVIDENCE_JSON}) FROM evidence WHERE person_id = $1),
+             'peer_requests', (SELECT json_agg({PEER_REQUEST_JSON})
                  FROM peer_requests WHERE peer_id = $1),
-             'names', (SELECT json_agg(json_build_array(id, name) ORDER BY id)
-                 FROM people WHERE id IN (
-                     SELECT created_by FROM evidence WHERE person_id = $1
-                     UNION SELECT rater_id FROM ratings
-                           WHERE person_id = $1 AND rater_kind = 'peer')))::text AS record,
+             'names', (SELECT json_agg(json_build_array(id, name)) FROM people WHERE id IN (
+                 SELECT created_by FROM evidence WHERE person_id = $1
+                 UNION SELECT r.peer_id FROM peer_requests r
+                       JOIN assessments a ON a.id = r.assessment_id WHERE a.person_id = $1)))::text
+                 AS record,
              r.*
          FROM (SELECT array_agg(id) AS ids, array_agg(assessment_id) AS assessments,
                    array_agg(skill) AS skills, array_agg(rater_kind) AS kinds,
@@ -939,10 +940,11 @@ pub(crate) async fn person_record(store: &PgStore, person: PersonId) -> StoreRes
     let text: String = row.try_get("record").map_err(db_error)?;
     let mut record = json_rows::person_record(&text, person)?;
     record.rating_history = ratings_from_columns(&row, person).map_err(db_error)?;
+    json_rows::sort_record(&mut record);
     Ok(record)
 }
 
-/// Ratings from one array per column (all null when there are none), oldest first.
+/// Ratings from one array per column (all null when there are none), in no particular order.
 fn ratings_from_columns(row: &PgRow, person: PersonId) -> Result<Vec<Rating>, sqlx::Error> {
     fn column<T>(row: &PgRow, name: &str) -> Result<Vec<T>, sqlx::Error>
     where
@@ -1016,8 +1018,6 @@ fn ratings_from_columns(row: &PgRow, person: PersonId) -> Result<Vec<Rating>, sq
             at,
         });
     }
-    // An aggregate's input order is not guaranteed: history is ordered here.
-    out.sort_by_key(|r| (r.at, r.id));
     Ok(out)
 }
 

@@ -859,7 +859,9 @@ pub(crate) async fn person_record(
     store: &SqliteStore,
     person: PersonId,
 ) -> StoreResult<PersonRecord> {
-    // One statement, so one consistent snapshot and one hand-off to the connection's thread.
+    // One statement, so one consistent snapshot and one hand-off to the connection's thread. The
+    // lists are ordered by `json_rows` (see `sort_record`); peer ratings are written only when a
+    // request is submitted, so the peers asked name every peer rater.
     let sql = format!(
         "SELECT
              (SELECT {PERSON_JSON} FROM people p WHERE p.id = ?1),
@@ -869,18 +871,14 @@ pub(crate) async fn person_record(
                  WHERE p.id = (SELECT manager_id FROM people WHERE id = ?1)),
              (SELECT json_group_array({PERSON_JSON} ORDER BY lower(p.name), p.id)
                  FROM people p WHERE p.manager_id = ?1 AND p.id <> ?1),
-             (SELECT json_group_array({ASSESSMENT_JSON} ORDER BY created_at DESC, id DESC)
-                 FROM assessments WHERE person_id = ?1),
-             (SELECT json_group_array({EVIDENCE_JSON} ORDER BY happened_on DESC, id DESC)
-                 FROM evidence WHERE person_id = ?1),
-             (SELECT {RATINGS_JSON} ORDER BY at, id) FROM ratings WHERE person_id = ?1),
-             (SELECT json_group_array({PEER_REQUEST_JSON} ORDER BY id DESC)
-                 FROM peer_requests WHERE peer_id = ?1),
-             (SELECT json_group_array(json_array(id, name) ORDER BY id)
-                 FROM people WHERE id IN (
-                     SELECT created_by FROM evidence WHERE person_id = ?1
-                     UNION SELECT rater_id FROM ratings
-                           WHERE person_id = ?1 AND rater_kind = 'peer'))"
+             (SELECT json_group_array({ASSESSMENT_JSON}) FROM assessments WHERE person_id = ?1),
+             (SELECT json_group_array({EVIDENCE_JSON}) FROM evidence WHERE person_id = ?1),
+             (SELECT {RATINGS_JSON}) FROM ratings WHERE person_id = ?1),
+             (SELECT json_group_array({PEER_REQUEST_JSON}) FROM peer_requests WHERE peer_id = ?1),
+             (SELECT json_group_array(json_array(id, name)) FROM people WHERE id IN (
+                 SELECT created_by FROM evidence WHERE person_id = ?1
+                 UNION SELECT r.peer_id FROM peer_requests r
+                       JOIN assessments a ON a.id = r.assessment_id WHERE a.person_id = ?1))"
     );
     let row = sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(person)

@@ -230,6 +230,7 @@ pub struct PersonRecord {
     pub rating_history: Vec<Rating>,
     /// As [`crate::Store::peer_requests_for`]: requests addressed to them, newest first.
     pub peer_requests: Vec<PeerRequest>,
-    /// Names of the people who added their evidence or gave them peer ratings, by id.
+    /// Names of the people who added their evidence or were asked for peer input on their
+    /// assessments (which includes everyone who gave them a peer rating), by id.
     pub names: Vec<(PersonId, String)>,
 }

@@ -51,7 +51,16 @@ pub(crate) fn date_time(ms: Millis) -> String {
 /// `2026-04-20`.
 pub(crate) fn date(ms: Millis) -> String {
     let (y, m, d) = civil_from_days(ms.div_euclid(DAY_MS));
-    format!("{y:04}-{m:02}-{d:02}")
+    if !(0..=9999).contains(&y) {
+        return format!("{y:04}-{m:02}-{d:02}");
+    }
+    // Pages show a date per rating: digits are pushed rather than formatted.
+    let digit = |n: u32| char::from(b'0' + (n % 10) as u8);
+    let y = y as u32;
+    let mut out = String::with_capacity(10);
+    out.extend([digit(y / 1000), digit(y / 100), digit(y / 10), digit(y)]);
+    out.extend(['-', digit(m / 10), digit(m), '-', digit(d / 10), digit(d)]);
+    out
 }
 
 /// The start of a `YYYY-MM-DD` day in UTC, or `None` when it is not a real date.
@@ -92,5 +101,15 @@ mod tests {
         assert_eq!(parse_date("yesterday"), None);
         let t = parse_date("2026-04-20").unwrap() + 14 * 3_600_000 + 3 * 60_000 + 59_000;
         assert_eq!(date_time(t), "2026-04-20 14:03 UTC");
+        assert_eq!(date(0), "1970-01-01");
+        assert_eq!(date(-1), "1969-12-31");
+        assert_eq!(date(days_from_civil(999, 1, 9) * DAY_MS), "0999-01-09");
+        // Every day of four years (a leap year included) reads back as itself.
+        let start = parse_date("2023-01-01").unwrap();
+        for day in 0..4 * 366 {
+            let ms = start + day * DAY_MS + 3_600_000;
+            let (y, m, d) = civil_from_days(ms.div_euclid(DAY_MS));
+            assert_eq!(date(ms), format!("{y:04}-{m:02}-{d:02}"));
+        }
     }
 }

@@ -108,20 +108,50 @@ fn point(i: usize, n: usize, value: f64) -> (f64, f64) {
 #[derive(Clone, Copy)]
 struct Tenths(f64);
 
+impl Tenths {
+    /// The text, written from the end of `buf`.
+    fn text(self, buf: &mut [u8; 24]) -> &str {
+        let tenths = (self.0 * 10.0).round() as i64;
+        let abs = tenths.unsigned_abs();
+        let mut i = buf.len() - 2;
+        buf[i + 1] = b'0' + (abs % 10) as u8;
+        buf[i] = b'.';
+        let mut n = abs / 10;
+        loop {
+            i -= 1;
+            buf[i] = b'0' + (n % 10) as u8;
+            n /= 10;
+            if n == 0 {
+                break;
+            }
+        }
+        if tenths < 0 {
+            i -= 1;
+            buf[i] = b'-';
+        }
+        std::str::from_utf8(&buf[i..]).unwrap_or_default()
+    }
+
+    fn push_to(self, s: &mut String) {
+        s.push_str(self.text(&mut [0; 24]));
+    }
+}
+
 impl std::fmt::Display for Tenths {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let tenths = (self.0 * 10.0).round() as i64;
-        let sign = if tenths < 0 { "-" } else { "" };
-        let abs = tenths.unsigned_abs();
-        write!(f, "{sign}{}.{}", abs / 10, abs % 10)
+        f.write_str(self.text(&mut [0; 24]))
     }
 }
 
 /// Writes `x,y x,y ...`, the points of a polygon.
 fn write_points(s: &mut String, points: impl Iterator<Item = (f64, f64)>) {
     for (i, (x, y)) in points.enumerate() {
-        let sep = if i == 0 { "" } else { " " };
-        let _ = write!(s, "{sep}{},{}", Tenths(x), Tenths(y));
+        if i > 0 {
+            s.push(' ');
+        }
+        Tenths(x).push_to(s);
+        s.push(',');
+        Tenths(y).push_to(s);
     }
 }
 
@@ -328,6 +358,8 @@ mod tests {
         assert_eq!(shown(0.04), "0.0");
         assert_eq!(shown(-3.25), "-3.3");
         assert_eq!(shown(-0.5), "-0.5");
+        assert_eq!(shown(1234.56), "1234.6");
+        assert_eq!(shown(0.96), "1.0");
         let mut s = String::new();
         write_points(&mut s, [(1.0, 2.0), (3.04, 4.0)].into_iter());
         assert_eq!(s, "1.0,2.0 3.0,4.0");

@@ -68,6 +68,9 @@ pub(crate) struct Published {
     /// The effective profile of every role level by full id, resolved once: a page about a person
     /// needs two or three, a team page one per role level.
     profiles: HashMap<String, Arc<Profile>>,
+    /// How each level of each skill reads (see `growth::level_label`), by skill and level id: a
+    /// person page shows a few hundred.
+    level_labels: HashMap<String, HashMap<String, String>>,
 }
 
 impl Published {
@@ -81,10 +84,40 @@ impl Published {
                 Some((id, Arc::new(profile)))
             })
             .collect();
+        let level_labels = framework
+            .skills
+            .iter()
+            .map(|skill| {
+                let labels = framework
+                    .scale(&skill.scale)
+                    .map(|scale| {
+                        scale
+                            .levels
+                            .iter()
+                            .map(|l| {
+                                let id = l.id.as_str();
+                                let label = crate::growth::level_label(&framework, &skill.id, id);
+                                (id.to_owned(), label)
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                (skill.id.clone(), labels)
+            })
+            .collect();
         Published {
             summary,
             framework,
             profiles,
+            level_labels,
+        }
+    }
+
+    /// A level's label on a skill's scale, as `growth::level_label` gives it.
+    pub(crate) fn level_label(&self, skill: &str, level: &str) -> String {
+        match self.level_labels.get(skill).and_then(|m| m.get(level)) {
+            Some(label) => label.clone(),
+            None => crate::growth::level_label(&self.framework, skill, level),
         }
     }
 
@@ -341,5 +374,55 @@ impl<S: Store> AppState<S> {
             m.insert(published.summary.id, published.clone());
         }
         Ok(published)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn starter() -> Published {
+        let framework = trellis_formats::load(&trellis_formats::starter::starter_files()).framework;
+        let summary = FrameworkVersionSummary {
+            id: 1,
+            framework_id: "starter".into(),
+            version: "1".into(),
+            name: "Starter".into(),
+            published_at: 0,
+            published_by: None,
+        };
+        Published::new(summary, framework)
+    }
+
+    #[test]
+    fn cached_profiles_and_labels_are_the_computed_ones() {
+        let p = starter();
+        let fw = &p.framework;
+        for track in &fw.tracks {
+            for level in &track.levels {
+                let id = format!("{}/{}", track.id, level.id);
+                let cached = p.profile(&id).expect("every role level has a profile");
+                assert_eq!(*cached, trellis_model::resolve(fw, &id).unwrap());
+            }
+        }
+        assert!(p.profile("engineering/wizard").is_none());
+        let mut checked = 0;
+        for skill in &fw.skills {
+            let scale = fw.scale(&skill.scale).unwrap();
+            for level in scale
+                .levels
+                .iter()
+                .map(|l| l.id.as_str())
+                .chain(["n/a", "99"])
+            {
+                assert_eq!(
+                    p.level_label(&skill.id, level),
+                    crate::growth::level_label(fw, &skill.id, level)
+                );
+                checked += 1;
+            }
+        }
+        assert!(checked > 50);
+        assert_eq!(p.level_label("no-such-skill", "3"), "3");
     }
 }

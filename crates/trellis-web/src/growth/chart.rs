@@ -174,12 +174,14 @@ pub(crate) fn radar(id: &str, title: &str, desc: &str, axes: &[RadarAxis]) -> St
         write_points(&mut s, (0..n.max(3)).map(|i| point(i, n.max(3), ring)));
         s.push_str("\" fill=\"none\" stroke=\"#c9d0d8\" stroke-width=\"1\"/>");
     }
+    // The centre, formatted once rather than per spoke.
+    let (cx, cy) = (CX.to_string(), CY.to_string());
     for (i, axis) in axes.iter().enumerate() {
         let (x, y) = point(i, n, 1.0);
         let (x, y) = (Tenths(x), Tenths(y));
         let _ = write!(
             s,
-            "<line class=\"radar-spoke\" x1=\"{CX}\" y1=\"{CY}\" x2=\"{x}\" y2=\"{y}\" stroke=\"#c9d0d8\" stroke-width=\"1\"/>"
+            "<line class=\"radar-spoke\" x1=\"{cx}\" y1=\"{cy}\" x2=\"{x}\" y2=\"{y}\" stroke=\"#c9d0d8\" stroke-width=\"1\"/>"
         );
         let (lx, ly) = point(i, n, 1.13);
         let anchor = if (lx - CX).abs() < 8.0 {
@@ -261,50 +263,59 @@ pub(crate) fn radar(id: &str, title: &str, desc: &str, axes: &[RadarAxis]) -> St
             }
         }
     }
-    // Legend: line pattern and marker as well as colour.
-    for (k, series) in SERIES.iter().enumerate() {
-        let x = CX - 240.0 + 160.0 * k as f64;
-        let y = HEIGHT - 18.0;
-        let dash = series
-            .dash
-            .map(|d| format!(" stroke-dasharray=\"{d}\""))
-            .unwrap_or_default();
-        let _ = write!(
-            s,
-            "<line x1=\"{x}\" y1=\"{y}\" x2=\"{:.1}\" y2=\"{y}\" stroke=\"{}\" stroke-width=\"2.5\"{dash}/>",
-            x + 36.0,
-            series.stroke
-        );
-        match series.marker {
-            Marker::None => {}
-            Marker::Circle => {
-                let _ = write!(
-                    s,
-                    "<circle cx=\"{:.1}\" cy=\"{y}\" r=\"4\" fill=\"{}\"/>",
-                    x + 18.0,
-                    series.stroke
-                );
-            }
-            Marker::Square => {
-                let _ = write!(
-                    s,
-                    "<rect x=\"{:.1}\" y=\"{:.1}\" width=\"8\" height=\"8\" fill=\"{}\"/>",
-                    x + 14.0,
-                    y - 4.0,
-                    series.stroke
-                );
-            }
-        }
-        let _ = write!(
-            s,
-            "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"13\" fill=\"#1b1f24\">{}</text>",
-            x + 44.0,
-            y + 4.0,
-            series.name
-        );
-    }
+    s.push_str(legend());
     s.push_str("</svg>");
     s
+}
+
+/// The legend: line pattern and marker as well as colour. The same on every chart, so written once.
+fn legend() -> &'static str {
+    static LEGEND: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    LEGEND.get_or_init(|| {
+        let mut s = String::new();
+        for (k, series) in SERIES.iter().enumerate() {
+            let x = CX - 240.0 + 160.0 * k as f64;
+            let y = HEIGHT - 18.0;
+            let dash = series
+                .dash
+                .map(|d| format!(" stroke-dasharray=\"{d}\""))
+                .unwrap_or_default();
+            let _ = write!(
+                s,
+                "<line x1=\"{x}\" y1=\"{y}\" x2=\"{:.1}\" y2=\"{y}\" stroke=\"{}\" stroke-width=\"2.5\"{dash}/>",
+                x + 36.0,
+                series.stroke
+            );
+            match series.marker {
+                Marker::None => {}
+                Marker::Circle => {
+                    let _ = write!(
+                        s,
+                        "<circle cx=\"{:.1}\" cy=\"{y}\" r=\"4\" fill=\"{}\"/>",
+                        x + 18.0,
+                        series.stroke
+                    );
+                }
+                Marker::Square => {
+                    let _ = write!(
+                        s,
+                        "<rect x=\"{:.1}\" y=\"{:.1}\" width=\"8\" height=\"8\" fill=\"{}\"/>",
+                        x + 14.0,
+                        y - 4.0,
+                        series.stroke
+                    );
+                }
+            }
+            let _ = write!(
+                s,
+                "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"13\" fill=\"#1b1f24\">{}</text>",
+                x + 44.0,
+                y + 4.0,
+                series.name
+            );
+        }
+        s
+    })
 }
 
 #[cfg(test)]

@@ -1214,9 +1214,14 @@ pub(crate) fn rating_visible(a: &Assessment, relation: Relation, r: &Rating) -> 
 
 /// The level of a rating as people read it: "Practitioner (practitioner)" or "Not applicable".
 pub(crate) fn rating_text(fw: &Framework, r: &Rating) -> String {
+    rating_text_by(r, |skill, level| level_label(fw, skill, level))
+}
+
+/// [`rating_text`] with levels labelled by `label(skill, level)`.
+pub(crate) fn rating_text_by(r: &Rating, label: impl Fn(&str, &str) -> String) -> String {
     match (&r.level, &r.not_applicable) {
         (_, Some(_)) => "Not applicable".to_owned(),
-        (Some(l), None) => level_label(fw, &r.skill, l),
+        (Some(l), None) => label(&r.skill, l),
         (None, None) => String::new(),
     }
 }

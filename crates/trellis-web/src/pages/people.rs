@@ -7,8 +7,8 @@ use askama::Template;
 use axum::extract::State;
 use axum::response::Html;
 use serde_json::json;
+use trellis_model::Profile;
 use trellis_model::readiness::{Observed, Rated, Readiness, ReadinessStatus};
-use trellis_model::{Framework, Profile};
 use trellis_store::{
     Evidence, Person, PersonId, PersonRecord, RaterKind, Stage, Store, StoreError, SystemRole,
 };
@@ -411,19 +411,19 @@ fn status_words(s: ReadinessStatus) -> (&'static str, &'static str) {
 }
 
 fn readiness_view(
-    fw: &Framework,
+    current: &Published,
     which: &'static str,
     r: &Readiness,
     person: PersonId,
     evidence: &[Evidence],
 ) -> ReadinessView {
     let shown = |skill: &str, v: &Option<String>| match v {
-        Some(l) => crate::growth::level_label(fw, skill, l),
+        Some(l) => current.level_label(skill, l),
         None => "Not rated".to_owned(),
     };
     ReadinessView {
         which,
-        title: role_title(fw, &r.role_level),
+        title: role_title(&current.framework, &r.role_level),
         ready: r.ready,
         score: format!("{:.0}%", r.score * 100.0),
         summary: r.summary.clone(),
@@ -437,7 +437,7 @@ fn readiness_view(
                     skill: q.skill.clone(),
                     name: q.skill_name.clone(),
                     importance: q.importance.as_str(),
-                    required: crate::growth::level_label(fw, &q.skill, q.required.as_str()),
+                    required: current.level_label(&q.skill, q.required.as_str()),
                     self_level: shown(&q.skill, &q.self_level),
                     manager: shown(&q.skill, &q.manager),
                     agreed: shown(&q.skill, &q.agreed),
@@ -460,11 +460,12 @@ fn readiness_view(
 }
 
 fn radar_view(
-    fw: &Framework,
+    current: &Published,
     person: &Person,
     profile: &Profile,
     observed: &HashMap<String, Observed>,
 ) -> RadarView {
+    let fw = &current.framework;
     let none = Observed::default();
     let level_of = |r: &Option<Rated>| match r {
         Some(Rated::Level(l)) => Some(l.as_str().to_owned()),
@@ -488,13 +489,13 @@ fn radar_view(
             manager: share(level_of(&o.manager)),
         });
         let text = |r: &Option<Rated>| match r {
-            Some(Rated::Level(l)) => crate::growth::level_label(fw, &req.skill, l.as_str()),
+            Some(Rated::Level(l)) => current.level_label(&req.skill, l.as_str()),
             Some(Rated::NotApplicable(_)) => "Not applicable".to_owned(),
             None => "Not rated".to_owned(),
         };
         rows.push(RadarRow {
             name: req.skill_name.clone(),
-            required: crate::growth::level_label(fw, &req.skill, req.level.as_str()),
+            required: current.level_label(&req.skill, req.level.as_str()),
             self_level: text(&o.self_rating),
             manager: text(&o.manager),
         });
@@ -617,8 +618,8 @@ async fn growth_view<S: Store>(
             open: open_for(rl),
         });
         view.readiness
-            .push(readiness_view(fw, "current", &r, p.id, evidence));
-        view.radar = Some(radar_view(fw, p, &profile, &observed));
+            .push(readiness_view(current, "current", &r, p.id, evidence));
+        view.radar = Some(radar_view(current, p, &profile, &observed));
         if let Some(next) = &profile.next
             && let Some((next_profile, nr)) = crate::growth::readiness_for(current, next, &observed)
         {
@@ -629,7 +630,7 @@ async fn growth_view<S: Store>(
                 open: open_for(next),
             });
             view.readiness
-                .push(readiness_view(fw, "next", &nr, p.id, evidence));
+                .push(readiness_view(current, "next", &nr, p.id, evidence));
         }
     }
 
@@ -661,7 +662,9 @@ async fn growth_view<S: Store>(
         let row = HistoryRow {
             date: date(r.at),
             by,
-            level: crate::growth::rating_text(fw, r),
+            level: crate::growth::rating_text_by(r, |skill, level| {
+                current.level_label(skill, level)
+            }),
             comment: r.comment.clone(),
             href: format!("/assessments/{}", r.assessment_id),
         };

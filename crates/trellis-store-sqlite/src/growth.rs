@@ -860,8 +860,8 @@ pub(crate) async fn person_record(
     person: PersonId,
 ) -> StoreResult<PersonRecord> {
     // One statement, so one consistent snapshot and one hand-off to the connection's thread. The
-    // lists are ordered by `json_rows` (see `sort_record`); peer ratings are written only when a
-    // request is submitted, so the peers asked name every peer rater.
+    // lists are ordered by `json_rows` (see `sort_record`). Peer raters are named from the peer
+    // requests (a short lookup) rather than from a second pass over the rating history.
     let sql = format!(
         "SELECT
              (SELECT {PERSON_JSON} FROM people p WHERE p.id = ?1),

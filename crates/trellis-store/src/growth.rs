@@ -231,6 +231,7 @@ pub struct PersonRecord {
     /// As [`crate::Store::peer_requests_for`]: requests addressed to them, newest first.
     pub peer_requests: Vec<PeerRequest>,
     /// Names of the people who added their evidence or were asked for peer input on their
-    /// assessments (which includes everyone who gave them a peer rating), by id.
+    /// assessments, by id: every peer rater, except for peer ratings loaded in bulk without a
+    /// request (see [`BulkAssessment`]).
     pub names: Vec<(PersonId, String)>,
 }

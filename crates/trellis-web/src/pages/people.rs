@@ -383,7 +383,7 @@ pub async fn person<S: Store>(
         active: p.active,
         edit_href: (caller.role() == SystemRole::Admin)
             .then(|| format!("/admin/accounts/{}", p.id)),
-        growth: growth_view(&state, &caller, &record, relation, current.as_deref()).await,
+        growth: growth_view(&state, &caller, &record, relation, current.as_deref()).await?,
     };
     // Reading this page reads the person's assessments and evidence.
     let target = format!("person:{}", p.id);
@@ -551,7 +551,7 @@ async fn growth_view<S: Store>(
     record: &PersonRecord,
     relation: crate::growth::Relation,
     current: Option<&Published>,
-) -> GrowthView {
+) -> Result<GrowthView, WebError> {
     let p = &record.person;
     let assessments = &record.assessments;
     let evidence = &record.evidence;
@@ -580,7 +580,7 @@ async fn growth_view<S: Store>(
             .count();
     }
     let Some(current) = current else {
-        return view;
+        return Ok(view);
     };
     let fw = &current.framework;
     for a in assessments {
@@ -638,6 +638,16 @@ async fn growth_view<S: Store>(
     let mut names: HashMap<PersonId, String> = record.names.iter().cloned().collect();
     names.insert(p.id, p.name.clone());
     names.insert(caller.id(), caller.person.name.clone());
+    // The record names the peers asked for input; peer ratings loaded in bulk may have no
+    // request, and their raters are looked up here.
+    let unnamed: Vec<PersonId> = history
+        .iter()
+        .filter(|r| r.rater_kind == RaterKind::Peer && !names.contains_key(&r.rater_id))
+        .map(|r| r.rater_id)
+        .collect();
+    if !unnamed.is_empty() {
+        names.extend(crate::growth::names(state.store(), unnamed).await?);
+    }
     view.evidence = super::growth::evidence_views(fw, evidence, &names);
 
     // How each skill moved: the ratings this caller may see, per skill, oldest first.
@@ -682,5 +692,5 @@ async fn growth_view<S: Store>(
     }
     skills.sort_by(|a, b| a.name.cmp(&b.name));
     view.history = skills;
-    view
+    Ok(view)
 }

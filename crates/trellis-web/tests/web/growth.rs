@@ -3,7 +3,10 @@
 
 use axum::http::{Method, StatusCode};
 use serde_json::{Value, json};
-use trellis_store::{Audit, NewFrameworkVersion, PersonId, PersonUpdate, Stage, Store};
+use trellis_store::{
+    Audit, BulkAssessment, NewAssessment, NewFrameworkVersion, NewRating, PersonId, PersonUpdate,
+    RaterKind, Stage, Store,
+};
 
 use crate::support::{App, Browser, Resp};
 
@@ -823,6 +826,44 @@ pub async fn person_page_chart_and_evidence<S: Store>(app: App<S>) {
         .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
     assert_eq!(r.header("content-type"), Some("application/problem+json"));
+
+    // A peer rating loaded in bulk (no peer request behind it) still names its rater.
+    let version = app.store.current_framework().await.unwrap().unwrap().id;
+    let rating = NewRating {
+        skill: "testing".into(),
+        level: Some("expert".into()),
+        not_applicable: None,
+        comment: Some("Reviewed every suite with me".into()),
+    };
+    let loaded = app
+        .store
+        .bulk_create_assessments(
+            vec![BulkAssessment {
+                assessment: NewAssessment {
+                    person_id: member,
+                    role_level: "engineering/software-engineer".into(),
+                    framework_version_id: version,
+                    cycle: "2025-H1".into(),
+                },
+                stage: Stage::Agreed,
+                created_by: member,
+                created_at: 1_000,
+                ratings: vec![(RaterKind::Peer, app.ids.member_b, rating, 2_000)],
+            }],
+            &Audit::default(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(loaded, 1);
+    let page = app.get(&format!("/people/{member}"), Some(&mb)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let history = &page.body[page.body.find("id=\"history-testing\"").expect("history")..];
+    let history = &history[..history.find("</table>").unwrap()];
+    assert!(history.contains("Peer (member b)"), "{history}");
+    assert!(
+        history.contains("Reviewed every suite with me"),
+        "{history}"
+    );
 }
 
 /// The team page and its CSV export, with spreadsheet formulas neutralised.

@@ -90,7 +90,7 @@ impl RaterKind {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Assessment {
     pub id: AssessmentId,
     /// The person assessed.
@@ -124,7 +124,7 @@ pub struct NewAssessment {
 }
 
 /// One rating of one skill. Exactly one of `level` and `not_applicable` is set.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Rating {
     pub id: i64,
     pub assessment_id: AssessmentId,
@@ -150,7 +150,7 @@ pub struct NewRating {
 }
 
 /// A request for a peer's input on chosen skills of an assessment.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PeerRequest {
     pub id: i64,
     pub assessment_id: AssessmentId,
@@ -162,7 +162,7 @@ pub struct PeerRequest {
 }
 
 /// Something that happened, offered as evidence for one or more skills.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Evidence {
     pub id: EvidenceId,
     pub person_id: PersonId,

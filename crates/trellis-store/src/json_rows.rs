@@ -6,20 +6,13 @@
 //! `json_group_array` in SQLite, `json_build_object` and `json_agg` in PostgreSQL) and read it here,
 //! which keeps the shape, and its decoding, the same for both.
 //!
-//! Every row is a JSON array of its columns in the order of the structs below:
+//! Every row is a JSON array of its columns. Assessments, ratings, peer requests and evidence are
+//! read straight into [`Assessment`], [`Rating`], [`PeerRequest`] and [`Evidence`], so their columns
+//! come in the order of those structs' fields (lists as JSON arrays). The others:
 //!
 //! - person: id, email, name, team_id, manager_id, role_level, role_level_version,
 //!   role_level_since, system_role, active, password_hash, revision, created_at
 //! - team: id, name
-//! - assessment: id, person_id, role_level, framework_version_id, cycle, stage, created_by,
-//!   created_at, self_submitted_at, self_submitted_by, manager_submitted_at, manager_submitted_by,
-//!   agreed_at, agreed_by, revision
-//! - rating: id, assessment_id, person_id, skill, rater_kind, rater_id, level, not_applicable,
-//!   comment, at
-//! - peer request: id, assessment_id, peer_id, skills (array), requested_by, requested_at,
-//!   submitted_at
-//! - evidence: id, person_id, happened_on, title, description, links, skills, corroborators
-//!   (arrays), created_by, created_at
 //! - evidence count: person_id, skill, count
 //! - name: id, name
 //!
@@ -35,7 +28,7 @@ use serde::{Deserialize, Deserializer};
 
 use crate::{
     Assessment, Evidence, FrameworkVersionId, Millis, Observations, PeerRequest, Person, PersonId,
-    PersonRecord, RaterKind, Rating, Stage, StoreError, StoreResult, SystemRole, Team, TeamId,
+    PersonRecord, Rating, StoreError, StoreResult, SystemRole, Team, TeamId,
 };
 
 /// Reads a [`PersonRecord`]; `NotFound` when the document has no person.
@@ -59,25 +52,10 @@ pub fn person_record(text: &str, id: PersonId) -> StoreResult<PersonRecord> {
             .into_iter()
             .map(PersonRow::into_person)
             .collect::<StoreResult<_>>()?,
-        assessments: doc
-            .assessments
-            .unwrap_or_default()
-            .into_iter()
-            .map(AssessmentRow::into_assessment)
-            .collect(),
-        evidence: doc
-            .evidence
-            .unwrap_or_default()
-            .into_iter()
-            .map(EvidenceRow::into_evidence)
-            .collect(),
-        rating_history: ratings(doc.ratings),
-        peer_requests: doc
-            .peer_requests
-            .unwrap_or_default()
-            .into_iter()
-            .map(PeerRequestRow::into_request)
-            .collect(),
+        assessments: doc.assessments.unwrap_or_default(),
+        evidence: doc.evidence.unwrap_or_default(),
+        rating_history: doc.ratings.unwrap_or_default(),
+        peer_requests: doc.peer_requests.unwrap_or_default(),
         names: doc.names.unwrap_or_default(),
     };
     sort_record(&mut record);
@@ -103,26 +81,19 @@ pub fn sort_record(record: &mut PersonRecord) {
 pub fn observations(text: &str) -> StoreResult<Observations> {
     let doc: ObservationsDoc = parse(text, "observations")?;
     Ok(Observations {
-        latest: ratings(doc.latest),
+        latest: doc.latest.unwrap_or_default(),
         evidence_counts: doc.evidence_counts.unwrap_or_default(),
     })
 }
 
 /// Reads a JSON array of ratings.
 pub fn rating_list(text: &str) -> StoreResult<Vec<Rating>> {
-    let rows: Option<Vec<RatingRow>> = parse(text, "ratings")?;
-    Ok(ratings(rows))
+    let rows: Option<Vec<Rating>> = parse(text, "ratings")?;
+    Ok(rows.unwrap_or_default())
 }
 
 fn parse<'a, T: Deserialize<'a>>(text: &'a str, what: &str) -> StoreResult<T> {
     serde_json::from_str(text).map_err(|e| StoreError::Backend(format!("cannot read {what}: {e}")))
-}
-
-fn ratings(rows: Option<Vec<RatingRow>>) -> Vec<Rating> {
-    rows.unwrap_or_default()
-        .into_iter()
-        .map(RatingRow::into_rating)
-        .collect()
 }
 
 #[derive(Deserialize)]
@@ -131,16 +102,16 @@ struct RecordDoc {
     team: Option<(TeamId, String)>,
     manager: Option<PersonRow>,
     reports: Option<Vec<PersonRow>>,
-    assessments: Option<Vec<AssessmentRow>>,
-    evidence: Option<Vec<EvidenceRow>>,
-    ratings: Option<Vec<RatingRow>>,
-    peer_requests: Option<Vec<PeerRequestRow>>,
+    assessments: Option<Vec<Assessment>>,
+    evidence: Option<Vec<Evidence>>,
+    ratings: Option<Vec<Rating>>,
+    peer_requests: Option<Vec<PeerRequest>>,
     names: Option<Vec<(PersonId, String)>>,
 }
 
 #[derive(Deserialize)]
 struct ObservationsDoc {
-    latest: Option<Vec<RatingRow>>,
+    latest: Option<Vec<Rating>>,
     evidence_counts: Option<Vec<(PersonId, String, i64)>>,
 }
 
@@ -211,187 +182,10 @@ impl PersonRow {
     }
 }
 
-#[derive(Deserialize)]
-struct AssessmentRow(
-    i64,
-    PersonId,
-    String,
-    FrameworkVersionId,
-    String,
-    Stage,
-    PersonId,
-    Millis,
-    Option<Millis>,
-    Option<PersonId>,
-    Option<Millis>,
-    Option<PersonId>,
-    Option<Millis>,
-    Option<PersonId>,
-    i64,
-);
-
-impl AssessmentRow {
-    fn into_assessment(self) -> Assessment {
-        let AssessmentRow(
-            id,
-            person_id,
-            role_level,
-            framework_version_id,
-            cycle,
-            stage,
-            created_by,
-            created_at,
-            self_submitted_at,
-            self_submitted_by,
-            manager_submitted_at,
-            manager_submitted_by,
-            agreed_at,
-            agreed_by,
-            revision,
-        ) = self;
-        Assessment {
-            id,
-            person_id,
-            role_level,
-            framework_version_id,
-            cycle,
-            stage,
-            created_by,
-            created_at,
-            self_submitted_at,
-            self_submitted_by,
-            manager_submitted_at,
-            manager_submitted_by,
-            agreed_at,
-            agreed_by,
-            revision,
-        }
-    }
-}
-
-#[derive(Deserialize)]
-struct RatingRow(
-    i64,
-    i64,
-    PersonId,
-    String,
-    RaterKind,
-    PersonId,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    Millis,
-);
-
-impl RatingRow {
-    fn into_rating(self) -> Rating {
-        let RatingRow(
-            id,
-            assessment_id,
-            person_id,
-            skill,
-            rater_kind,
-            rater_id,
-            level,
-            not_applicable,
-            comment,
-            at,
-        ) = self;
-        Rating {
-            id,
-            assessment_id,
-            person_id,
-            skill,
-            rater_kind,
-            rater_id,
-            level,
-            not_applicable,
-            comment,
-            at,
-        }
-    }
-}
-
-#[derive(Deserialize)]
-struct PeerRequestRow(
-    i64,
-    i64,
-    PersonId,
-    Vec<String>,
-    PersonId,
-    Millis,
-    Option<Millis>,
-);
-
-impl PeerRequestRow {
-    fn into_request(self) -> PeerRequest {
-        let PeerRequestRow(
-            id,
-            assessment_id,
-            peer_id,
-            skills,
-            requested_by,
-            requested_at,
-            submitted_at,
-        ) = self;
-        PeerRequest {
-            id,
-            assessment_id,
-            peer_id,
-            skills,
-            requested_by,
-            requested_at,
-            submitted_at,
-        }
-    }
-}
-
-#[derive(Deserialize)]
-struct EvidenceRow(
-    i64,
-    PersonId,
-    String,
-    String,
-    String,
-    Vec<String>,
-    Vec<String>,
-    Vec<String>,
-    PersonId,
-    Millis,
-);
-
-impl EvidenceRow {
-    fn into_evidence(self) -> Evidence {
-        let EvidenceRow(
-            id,
-            person_id,
-            happened_on,
-            title,
-            description,
-            links,
-            skills,
-            corroborators,
-            created_by,
-            created_at,
-        ) = self;
-        Evidence {
-            id,
-            person_id,
-            happened_on,
-            title,
-            description,
-            links,
-            skills,
-            corroborators,
-            created_by,
-            created_at,
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::{RaterKind, Stage};
 
     #[test]
     fn reads_a_record_from_either_backend_s_json() {

@@ -8,9 +8,10 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use criterion::{Criterion, criterion_group, criterion_main};
 use tower::ServiceExt;
+use trellis_app::{bootstrap, demo};
 use trellis_store::{Audit, NewPerson, Session, Stage, Store, SystemRole};
 use trellis_store_sqlite::SqliteStore;
-use trellis_web::{AppState, Config, auth, bootstrap, demo};
+use trellis_web::{AppState, Config, auth};
 
 const REPORTS: usize = 50;
 

@@ -12,6 +12,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
+use trellis_app::AppError;
 use trellis_store::StoreError;
 
 use crate::auth::Ctx;
@@ -132,7 +133,7 @@ impl WebError {
 
     /// Logs the cause on the server; the caller sees a generic message only.
     pub fn internal(cause: impl std::fmt::Display) -> Self {
-        eprintln!("trellis: internal error: {cause}");
+        tracing::error!(cause = %cause, "internal error");
         WebError::new(
             ErrorKind::Internal,
             "The server could not complete this request. It has been logged; please try again.",
@@ -155,6 +156,42 @@ impl From<StoreError> for WebError {
             StoreError::Conflict(m) => WebError::conflict(public_message(&m)),
             StoreError::Invalid(m) => WebError::new(ErrorKind::Invalid, public_message(&m)),
             StoreError::Backend(m) => WebError::internal(format!("store: {m}")),
+        }
+    }
+}
+
+impl From<AppError> for WebError {
+    fn from(e: AppError) -> Self {
+        match e {
+            AppError::NotFound(m) => WebError::not_found_because(m),
+            AppError::Forbidden(m) => WebError::new(ErrorKind::Forbidden, m),
+            AppError::Conflict { message, field } => {
+                let e = WebError::conflict(message);
+                match field {
+                    Some(f) => e.with_field(f),
+                    None => e,
+                }
+            }
+            // One error names one field: the first, with how many more there are.
+            AppError::Invalid(mut problems) => {
+                if problems.is_empty() {
+                    return WebError::new(ErrorKind::Invalid, "The request was refused.");
+                }
+                let count = problems.len();
+                let first = problems.remove(0);
+                let message = match count {
+                    1 => first.message,
+                    2 => format!("{} (1 more problem)", first.message),
+                    n => format!("{} ({} more problems)", first.message, n - 1),
+                };
+                let e = WebError::new(ErrorKind::Invalid, message);
+                if first.field.is_empty() {
+                    e
+                } else {
+                    e.with_field(first.field)
+                }
+            }
+            AppError::Internal(cause) => WebError::internal(cause),
         }
     }
 }

@@ -3,25 +3,20 @@
 //! - [`routes`]: the route table (every route with who may call it) and the router built from it.
 //! - [`auth`]: passwords, sessions, API tokens and the anti-forgery checks.
 //! - `pages`: the askama pages; [`api`]: the JSON API and its OpenAPI document.
-//! - `growth`: assessments, evidence, readiness and team views, shared by pages and API.
-//! - [`bootstrap`] and [`demo`]: what `trellis serve` does on start-up.
 //!
-//! Generic over the storage port so that the same server runs on SQLite and PostgreSQL.
+//! The rules and the use cases live in `trellis-app`; this crate turns requests into calls of them
+//! and their results into pages and JSON.
 #![forbid(unsafe_code)]
 
-pub mod accounts;
 pub mod api;
 pub mod auth;
-pub mod bootstrap;
-pub mod demo;
+mod chart;
 mod error;
 mod extract;
-pub mod growth;
 mod pages;
-mod read_audit;
 pub mod routes;
 mod state;
-mod time;
+mod trace;
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -47,7 +42,7 @@ pub async fn serve<S: Store>(
     .await;
     // Reads audited in the last moments before shutdown are still queued.
     if let Err(e) = state.flush_audit().await {
-        eprintln!("trellis: audit: could not write the last read events: {e}");
+        tracing::error!(error = %e, "audit: could not write the last read events");
     }
     served
 }

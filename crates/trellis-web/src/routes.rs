@@ -16,7 +16,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{MethodFilter, MethodRouter};
 use serde_json::json;
 use tower_http::catch_panic::CatchPanicLayer;
-use trellis_store::{NewAuditEvent, Outcome, Person, PersonId, Store, StoreError, SystemRole};
+use trellis_app::access::{self, Seen};
+use trellis_store::{NewAuditEvent, Outcome, PersonId, Store, StoreError, SystemRole};
 
 use crate::auth::{self, Caller, Ctx};
 use crate::error::{self, WebError};
@@ -109,410 +110,87 @@ where
     }
 }
 
+/// One line per route: `METHOD "/path" Rule Kind => handler,` (a path given by a constant goes in
+/// parentheses).
+macro_rules! route_table {
+    ($($method:ident $path:tt $rule:ident $kind:ident => $handler:expr,)*) => {
+        vec![$(route(Method::$method, $path, Rule::$rule, Kind::$kind, $handler)),*]
+    };
+}
+
 /// The route table: every route, its rule and its handler. Nothing is routed that is not here.
+#[rustfmt::skip]
+#[allow(unused_parens)] // around paths given by a constant
 pub fn routes<S: Store>() -> Vec<Route<S>> {
-    use Kind::{Api, Asset, Page};
-    use Rule::{Admin, PeerOfRequest, Public, SeeAssessment, SeePerson, SignedIn};
-    let (get, post, patch) = (Method::GET, Method::POST, Method::PATCH);
-    vec![
+    route_table![
         // Fixed resources.
-        route(get.clone(), "/healthz", Public, Asset, pages::healthz),
-        route(
-            get.clone(),
-            pages::STYLESHEET_PATH,
-            Public,
-            Asset,
-            pages::stylesheet,
-        ),
+        GET   "/healthz"                                          Public        Asset => pages::healthz,
+        GET   (pages::STYLESHEET_PATH)                            Public        Asset => pages::stylesheet,
         // Signing in and out.
-        route(
-            get.clone(),
-            "/sign-in",
-            Public,
-            Page,
-            pages::sign_in::form::<S>,
-        ),
-        route(
-            post.clone(),
-            "/sign-in",
-            Public,
-            Page,
-            pages::sign_in::submit::<S>,
-        ),
-        route(
-            post.clone(),
-            "/sign-out",
-            SignedIn,
-            Page,
-            pages::sign_in::sign_out::<S>,
-        ),
+        GET   "/sign-in"                                          Public        Page  => pages::sign_in::form::<S>,
+        POST  "/sign-in"                                          Public        Page  => pages::sign_in::submit::<S>,
+        POST  "/sign-out"                                         SignedIn      Page  => pages::sign_in::sign_out::<S>,
         // Pages for everyone signed in.
-        route(get.clone(), "/", SignedIn, Page, pages::home::home::<S>),
-        route(
-            get.clone(),
-            "/frameworks/{version}",
-            SignedIn,
-            Page,
-            pages::frameworks::overview::<S>,
-        ),
-        route(
-            get.clone(),
-            "/frameworks/{version}/role-levels/{track}/{level}",
-            SignedIn,
-            Page,
-            pages::frameworks::profile::<S>,
-        ),
-        route(
-            get.clone(),
-            "/frameworks/{version}/compare",
-            SignedIn,
-            Page,
-            pages::frameworks::compare::<S>,
-        ),
-        route(
-            get.clone(),
-            "/frameworks/{version}/skills",
-            SignedIn,
-            Page,
-            pages::frameworks::skills::<S>,
-        ),
-        route(
-            get.clone(),
-            "/people",
-            SignedIn,
-            Page,
-            pages::people::directory::<S>,
-        ),
-        route(
-            get.clone(),
-            "/people/{id}",
-            SeePerson,
-            Page,
-            pages::people::person::<S>,
-        ),
+        GET   "/"                                                 SignedIn      Page  => pages::home::home::<S>,
+        GET   "/frameworks/{version}"                             SignedIn      Page  => pages::frameworks::overview::<S>,
+        GET   "/frameworks/{version}/role-levels/{track}/{level}" SignedIn      Page  => pages::frameworks::profile::<S>,
+        GET   "/frameworks/{version}/compare"                     SignedIn      Page  => pages::frameworks::compare::<S>,
+        GET   "/frameworks/{version}/skills"                      SignedIn      Page  => pages::frameworks::skills::<S>,
+        GET   "/people"                                           SignedIn      Page  => pages::people::directory::<S>,
+        GET   "/people/{id}"                                      SeePerson     Page  => pages::people::person::<S>,
         // Growth: assessments, peer input, evidence and the team view.
-        route(
-            post.clone(),
-            "/people/{id}/assessments",
-            SeePerson,
-            Page,
-            pages::growth::start::<S>,
-        ),
-        route(
-            get.clone(),
-            "/people/{id}/evidence",
-            SeePerson,
-            Page,
-            pages::growth::evidence::<S>,
-        ),
-        route(
-            post.clone(),
-            "/people/{id}/evidence",
-            SeePerson,
-            Page,
-            pages::growth::evidence_add::<S>,
-        ),
-        route(
-            get.clone(),
-            "/assessments/{id}",
-            SeeAssessment,
-            Page,
-            pages::growth::assessment::<S>,
-        ),
-        route(
-            post.clone(),
-            "/assessments/{id}/self",
-            SeeAssessment,
-            Page,
-            pages::growth::rate_self::<S>,
-        ),
-        route(
-            post.clone(),
-            "/assessments/{id}/manager",
-            SeeAssessment,
-            Page,
-            pages::growth::rate_manager::<S>,
-        ),
-        route(
-            post.clone(),
-            "/assessments/{id}/agreed",
-            SeeAssessment,
-            Page,
-            pages::growth::rate_agreed::<S>,
-        ),
-        route(
-            post.clone(),
-            "/assessments/{id}/peer-requests",
-            SeeAssessment,
-            Page,
-            pages::growth::request_peer::<S>,
-        ),
-        route(
-            get.clone(),
-            "/peer-requests",
-            SignedIn,
-            Page,
-            pages::growth::inbox::<S>,
-        ),
-        route(
-            get.clone(),
-            "/peer-requests/{id}",
-            PeerOfRequest,
-            Page,
-            pages::growth::peer_request::<S>,
-        ),
-        route(
-            post.clone(),
-            "/peer-requests/{id}",
-            PeerOfRequest,
-            Page,
-            pages::growth::peer_submit::<S>,
-        ),
+        POST  "/people/{id}/assessments"                          SeePerson     Page  => pages::growth::start::<S>,
+        GET   "/people/{id}/evidence"                             SeePerson     Page  => pages::growth::evidence::<S>,
+        POST  "/people/{id}/evidence"                             SeePerson     Page  => pages::growth::evidence_add::<S>,
+        GET   "/assessments/{id}"                                 SeeAssessment Page  => pages::growth::assessment::<S>,
+        POST  "/assessments/{id}/self"                            SeeAssessment Page  => pages::growth::rate_self::<S>,
+        POST  "/assessments/{id}/manager"                         SeeAssessment Page  => pages::growth::rate_manager::<S>,
+        POST  "/assessments/{id}/agreed"                          SeeAssessment Page  => pages::growth::rate_agreed::<S>,
+        POST  "/assessments/{id}/peer-requests"                   SeeAssessment Page  => pages::growth::request_peer::<S>,
+        GET   "/peer-requests"                                    SignedIn      Page  => pages::growth::inbox::<S>,
+        GET   "/peer-requests/{id}"                               PeerOfRequest Page  => pages::growth::peer_request::<S>,
+        POST  "/peer-requests/{id}"                               PeerOfRequest Page  => pages::growth::peer_submit::<S>,
         // The caller's own reports; members without reports see an empty team.
-        route(get.clone(), "/team", SignedIn, Page, pages::team::own::<S>),
-        route(
-            get.clone(),
-            "/team/{id}",
-            SeePerson,
-            Page,
-            pages::team::of::<S>,
-        ),
+        GET   "/team"                                             SignedIn      Page  => pages::team::own::<S>,
+        GET   "/team/{id}"                                        SeePerson     Page  => pages::team::of::<S>,
         // The caller's team, or with `?manager_id=` a team they may see (checked by the handler).
-        route(
-            get.clone(),
-            "/team.csv",
-            SignedIn,
-            Page,
-            pages::team::csv::<S>,
-        ),
-        route(
-            get.clone(),
-            "/account/password",
-            SignedIn,
-            Page,
-            pages::account::password_form::<S>,
-        ),
-        route(
-            post.clone(),
-            "/account/password",
-            SignedIn,
-            Page,
-            pages::account::password_submit::<S>,
-        ),
-        route(
-            get.clone(),
-            "/account/tokens",
-            SignedIn,
-            Page,
-            pages::account::tokens::<S>,
-        ),
-        route(
-            post.clone(),
-            "/account/tokens",
-            SignedIn,
-            Page,
-            pages::account::token_create::<S>,
-        ),
-        route(
-            post.clone(),
-            "/account/tokens/{id}/revoke",
-            SignedIn,
-            Page,
-            pages::account::token_revoke::<S>,
-        ),
+        GET   "/team.csv"                                         SignedIn      Page  => pages::team::csv::<S>,
+        GET   "/account/password"                                 SignedIn      Page  => pages::account::password_form::<S>,
+        POST  "/account/password"                                 SignedIn      Page  => pages::account::password_submit::<S>,
+        GET   "/account/tokens"                                   SignedIn      Page  => pages::account::tokens::<S>,
+        POST  "/account/tokens"                                   SignedIn      Page  => pages::account::token_create::<S>,
+        POST  "/account/tokens/{id}/revoke"                       SignedIn      Page  => pages::account::token_revoke::<S>,
         // Administration.
-        route(
-            get.clone(),
-            "/admin/accounts",
-            Admin,
-            Page,
-            pages::admin::accounts::<S>,
-        ),
-        route(
-            post.clone(),
-            "/admin/accounts",
-            Admin,
-            Page,
-            pages::admin::account_create::<S>,
-        ),
-        route(
-            get.clone(),
-            "/admin/accounts/{id}",
-            Admin,
-            Page,
-            pages::admin::account::<S>,
-        ),
-        route(
-            post.clone(),
-            "/admin/accounts/{id}",
-            Admin,
-            Page,
-            pages::admin::account_update::<S>,
-        ),
-        route(
-            post.clone(),
-            "/admin/accounts/{id}/password",
-            Admin,
-            Page,
-            pages::admin::account_reset_password::<S>,
-        ),
-        route(
-            get.clone(),
-            "/admin/frameworks",
-            Admin,
-            Page,
-            pages::admin::frameworks::<S>,
-        ),
-        route(
-            get.clone(),
-            "/admin/audit",
-            Admin,
-            Page,
-            pages::admin::audit::<S>,
-        ),
+        GET   "/admin/accounts"                                   Admin         Page  => pages::admin::accounts::<S>,
+        POST  "/admin/accounts"                                   Admin         Page  => pages::admin::account_create::<S>,
+        GET   "/admin/accounts/{id}"                              Admin         Page  => pages::admin::account::<S>,
+        POST  "/admin/accounts/{id}"                              Admin         Page  => pages::admin::account_update::<S>,
+        POST  "/admin/accounts/{id}/password"                     Admin         Page  => pages::admin::account_reset_password::<S>,
+        GET   "/admin/frameworks"                                 Admin         Page  => pages::admin::frameworks::<S>,
+        GET   "/admin/audit"                                      Admin         Page  => pages::admin::audit::<S>,
         // JSON API.
-        route(
-            get.clone(),
-            "/api/v1/openapi.json",
-            Public,
-            Api,
-            api::openapi_json,
-        ),
-        route(get.clone(), "/api/v1/me", SignedIn, Api, api::me::<S>),
-        route(
-            get.clone(),
-            "/api/v1/frameworks",
-            SignedIn,
-            Api,
-            api::frameworks::<S>,
-        ),
-        route(
-            get.clone(),
-            "/api/v1/frameworks/{version}",
-            SignedIn,
-            Api,
-            api::framework::<S>,
-        ),
-        route(
-            get.clone(),
-            "/api/v1/role-levels",
-            SignedIn,
-            Api,
-            api::role_levels::<S>,
-        ),
-        route(
-            get.clone(),
-            "/api/v1/role-levels/{track}/{level}",
-            SignedIn,
-            Api,
-            api::role_level::<S>,
-        ),
-        route(
-            get.clone(),
-            "/api/v1/compare",
-            SignedIn,
-            Api,
-            api::compare::<S>,
-        ),
-        route(get.clone(), "/api/v1/teams", SignedIn, Api, api::teams::<S>),
-        route(
-            get.clone(),
-            "/api/v1/people",
-            SignedIn,
-            Api,
-            api::people::<S>,
-        ),
-        route(
-            post.clone(),
-            "/api/v1/people",
-            Admin,
-            Api,
-            api::create_person::<S>,
-        ),
-        route(
-            get.clone(),
-            "/api/v1/people/{id}",
-            SeePerson,
-            Api,
-            api::person::<S>,
-        ),
-        route(
-            patch,
-            "/api/v1/people/{id}",
-            Admin,
-            Api,
-            api::update_person::<S>,
-        ),
-        route(
-            get.clone(),
-            "/api/v1/people/{id}/readiness",
-            SeePerson,
-            Api,
-            api::growth::readiness::<S>,
-        ),
-        route(
-            get.clone(),
-            "/api/v1/people/{id}/assessments",
-            SeePerson,
-            Api,
-            api::growth::assessments::<S>,
-        ),
-        route(
-            post.clone(),
-            "/api/v1/people/{id}/assessments",
-            SeePerson,
-            Api,
-            api::growth::start::<S>,
-        ),
-        route(
-            get.clone(),
-            "/api/v1/people/{id}/evidence",
-            SeePerson,
-            Api,
-            api::growth::evidence::<S>,
-        ),
-        route(
-            post.clone(),
-            "/api/v1/people/{id}/evidence",
-            SeePerson,
-            Api,
-            api::growth::add_evidence::<S>,
-        ),
-        route(
-            get.clone(),
-            "/api/v1/assessments/{id}",
-            SeeAssessment,
-            Api,
-            api::growth::assessment::<S>,
-        ),
-        route(
-            post.clone(),
-            "/api/v1/assessments/{id}/ratings",
-            SeeAssessment,
-            Api,
-            api::growth::rate::<S>,
-        ),
-        route(
-            post.clone(),
-            "/api/v1/assessments/{id}/peer-requests",
-            SeeAssessment,
-            Api,
-            api::growth::request_peer::<S>,
-        ),
-        route(
-            get,
-            "/api/v1/peer-requests",
-            SignedIn,
-            Api,
-            api::growth::peer_requests::<S>,
-        ),
-        route(
-            post,
-            "/api/v1/peer-requests/{id}",
-            PeerOfRequest,
-            Api,
-            api::growth::submit_peer::<S>,
-        ),
+        GET   "/api/v1/openapi.json"                              Public        Api   => api::openapi_json,
+        GET   "/api/v1/me"                                        SignedIn      Api   => api::me::<S>,
+        GET   "/api/v1/frameworks"                                SignedIn      Api   => api::frameworks::<S>,
+        GET   "/api/v1/frameworks/{version}"                      SignedIn      Api   => api::framework::<S>,
+        GET   "/api/v1/role-levels"                               SignedIn      Api   => api::role_levels::<S>,
+        GET   "/api/v1/role-levels/{track}/{level}"               SignedIn      Api   => api::role_level::<S>,
+        GET   "/api/v1/compare"                                   SignedIn      Api   => api::compare::<S>,
+        GET   "/api/v1/teams"                                     SignedIn      Api   => api::teams::<S>,
+        GET   "/api/v1/people"                                    SignedIn      Api   => api::people::<S>,
+        POST  "/api/v1/people"                                    Admin         Api   => api::create_person::<S>,
+        GET   "/api/v1/people/{id}"                               SeePerson     Api   => api::person::<S>,
+        PATCH "/api/v1/people/{id}"                               Admin         Api   => api::update_person::<S>,
+        GET   "/api/v1/people/{id}/readiness"                     SeePerson     Api   => api::growth::readiness::<S>,
+        GET   "/api/v1/people/{id}/assessments"                   SeePerson     Api   => api::growth::assessments::<S>,
+        POST  "/api/v1/people/{id}/assessments"                   SeePerson     Api   => api::growth::start::<S>,
+        GET   "/api/v1/people/{id}/evidence"                      SeePerson     Api   => api::growth::evidence::<S>,
+        POST  "/api/v1/people/{id}/evidence"                      SeePerson     Api   => api::growth::add_evidence::<S>,
+        GET   "/api/v1/assessments/{id}"                          SeeAssessment Api   => api::growth::assessment::<S>,
+        POST  "/api/v1/assessments/{id}/ratings"                  SeeAssessment Api   => api::growth::rate::<S>,
+        POST  "/api/v1/assessments/{id}/peer-requests"            SeeAssessment Api   => api::growth::request_peer::<S>,
+        GET   "/api/v1/peer-requests"                             SignedIn      Api   => api::growth::peer_requests::<S>,
+        POST  "/api/v1/peer-requests/{id}"                        PeerOfRequest Api   => api::growth::submit_peer::<S>,
     ]
 }
 
@@ -549,6 +227,7 @@ pub fn router<S: Store>(state: AppState<S>) -> Router {
             limit_body::<S>,
         ))
         .layer(middleware::from_fn(security_headers))
+        .layer(middleware::from_fn(crate::trace::trace_request))
         .with_state(state)
 }
 
@@ -711,25 +390,6 @@ async fn check_form_token<S: Store>(
     Ok(Request::from_parts(parts, axum::body::Body::from(bytes)))
 }
 
-/// A person whose records a rule was checked for, with the managers above them, kept in the
-/// request so that the handler does not look them up again.
-#[derive(Debug, Clone)]
-pub struct Seen {
-    pub person: Person,
-    /// Managers above the person, nearest first, up to the caller when the caller is one of them.
-    pub managers: Vec<PersonId>,
-}
-
-impl Seen {
-    /// Whether the caller may see this person's records: themselves, their managers (direct and
-    /// indirect), the people team and admins.
-    pub fn visible_to(&self, caller: &Caller) -> bool {
-        caller.id() == self.person.id
-            || caller.role() != SystemRole::Member
-            || self.managers.contains(&caller.id())
-    }
-}
-
 /// The person checked by the route's rule, when the rule was about a person.
 #[derive(Debug, Clone)]
 pub struct SeenPerson(pub Option<Arc<Seen>>);
@@ -750,46 +410,11 @@ impl SeenPerson {
     pub fn get(&self, id: PersonId) -> Option<&Seen> {
         self.0.as_deref().filter(|s| s.person.id == id)
     }
-}
 
-/// A person and the managers above them, up to the caller; `None` when there is no such person.
-///
-/// Walks up the person's reporting line rather than listing the caller's reports: a few lookups by
-/// key whatever the size of the organisation, where the head of a large one has thousands of
-/// reports. The walk ends at the caller: the rest of the line is not needed to know that they are
-/// in it.
-pub(crate) async fn seen<S: Store>(
-    store: &S,
-    caller: &Caller,
-    id: PersonId,
-) -> Result<Option<Seen>, WebError> {
-    // People looking at their own records were read with their session, and need no walk: nothing
-    // above them changes what they see.
-    if id == caller.id() {
-        return Ok(Some(Seen {
-            person: caller.person.clone(),
-            managers: Vec::new(),
-        }));
+    /// The checked person, whoever it is.
+    pub fn seen(&self) -> Option<&Seen> {
+        self.0.as_deref()
     }
-    let person = match store.person(id).await {
-        Ok(p) => p,
-        Err(StoreError::NotFound(_)) => return Ok(None),
-        Err(e) => return Err(e.into()),
-    };
-    let mut managers = Vec::new();
-    let mut next = person.manager_id;
-    // Reporting lines cannot loop (the store refuses it), but the walk stays bounded all the same.
-    while let Some(m) = next {
-        if managers.contains(&m) || managers.len() > 64 {
-            break;
-        }
-        managers.push(m);
-        if m == caller.id() {
-            break;
-        }
-        next = store.person(m).await?.manager_id;
-    }
-    Ok(Some(Seen { person, managers }))
 }
 
 /// Applies a rule about the record named by the `{id}` path parameter. A record that does not
@@ -818,9 +443,9 @@ async fn allowed_for<S: Store>(
         _ => return Ok(false),
     };
     // The people team and admins see everyone; a missing person is the handler's 404.
-    match seen(store, caller, person).await? {
+    match access::seen(store, &caller.person, person).await? {
         Some(s) => {
-            let visible = s.visible_to(caller);
+            let visible = s.relation(&caller.person).may_view();
             extensions.insert(Arc::new(s));
             Ok(visible)
         }

@@ -12,9 +12,9 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
+use trellis_app::{bootstrap, demo, secrets as auth};
 use trellis_model::{Framework, Profile};
 use trellis_store::{NewPerson, PersonId, Stage, Store, SystemRole};
-use trellis_web::{auth, bootstrap, demo};
 
 use super::database::{DatabaseArgs, StoreTask, redacted, with_store};
 
@@ -255,10 +255,10 @@ impl StoreTask for Demo {
         let mut evidence_count = 0usize;
         let cycle_ms = 182 * DAY;
         // The last cycle is the current half-year; earlier ones step back by halves.
-        let current_cycle = trellis_web::growth::default_cycle();
+        let current_cycle = trellis_app::growth::default_cycle();
         let cycles = args.cycles;
         let cycle_name =
-            |c: usize| trellis_web::growth::cycle_before(&current_cycle, (cycles - 1 - c) as u32);
+            |c: usize| trellis_app::growth::cycle_before(&current_cycle, (cycles - 1 - c) as u32);
         for i in 1..n {
             let person = ids[i];
             let manager = ids[(i - 1) / FAN_OUT];

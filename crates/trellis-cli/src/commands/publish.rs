@@ -26,9 +26,9 @@ impl StoreTask for Publish {
     async fn run<S: Store>(self, store: S) -> Result<Self::Output> {
         store.migrate().await.context("migration failed")?;
         let fw = self.0;
-        let new = trellis_web::bootstrap::framework_version(&fw)?;
+        let new = trellis_app::bootstrap::framework_version(&fw)?;
         match store
-            .publish_framework(new, &trellis_web::bootstrap::system_audit())
+            .publish_framework(new, &trellis_app::bootstrap::system_audit())
             .await
         {
             Ok(v) => Ok(v),

@@ -5,8 +5,9 @@
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
+use trellis_app::{Config, bootstrap, demo, secrets as auth};
 use trellis_store::Store;
-use trellis_web::{AppState, Config, auth, bootstrap, demo};
+use trellis_web::AppState;
 
 use super::database::{DatabaseArgs, StoreTask, redacted, with_store};
 

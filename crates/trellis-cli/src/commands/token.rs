@@ -3,9 +3,9 @@
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
+use trellis_app::bootstrap::system_audit;
+use trellis_app::secrets as auth;
 use trellis_store::Store;
-use trellis_web::auth;
-use trellis_web::bootstrap::system_audit;
 
 use super::database::{DatabaseArgs, StoreTask, with_store};
 

@@ -5,11 +5,11 @@ use std::io::Read;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
+use trellis_app::accounts::{self, NewAccount};
+use trellis_app::bootstrap::system_audit;
+use trellis_app::secrets as auth;
+use trellis_app::{App, Config};
 use trellis_store::{Store, SystemRole};
-use trellis_web::accounts::{self, NewAccount};
-use trellis_web::auth;
-use trellis_web::bootstrap::system_audit;
-use trellis_web::{AppState, Config};
 
 use super::database::{DatabaseArgs, StoreTask, with_store};
 
@@ -102,8 +102,8 @@ impl StoreTask for Add {
                 })?;
             new.manager_id = Some(manager.id);
         }
-        let state = AppState::new(store, Config::default());
-        accounts::create(&state, &system_audit(), new)
+        let app = App::new(store, Config::default());
+        accounts::create(&app, &system_audit(), new)
             .await
             .map_err(|r| anyhow::anyhow!("cannot create the account: {r}"))
     }

@@ -16,11 +16,12 @@ use utoipa::{IntoParams, ToSchema};
 use crate::auth::Me;
 use crate::error::{Problem, WebError};
 use crate::extract::{ApiJson, PathParams, QueryParams};
-use crate::growth::{
-    self, AssessmentCtx, EvidenceInput, RatingInput, Refusal, StartInput, Submission,
-};
 use crate::routes::SeenPerson;
 use crate::state::AppState;
+use trellis_app::AppError;
+use trellis_app::growth::{
+    self, AssessmentCtx, EvidenceInput, RatingInput, StartInput, Submission,
+};
 
 // ---------------------------------------------------------------------------------------------
 // Shapes.
@@ -340,10 +341,10 @@ fn created(location: String, body: impl Serialize) -> Response {
 }
 
 /// Rating problems named as JSON fields (`ratings.<skill>.level`).
-fn api_refusal(r: Refusal) -> WebError {
+fn api_refusal(r: AppError) -> WebError {
     match r {
-        Refusal::Fields(p) => Refusal::Fields(growth::api_fields(p)).into_web_error(),
-        other => other.into_web_error(),
+        AppError::Invalid(p) => AppError::Invalid(growth::api_fields(p)).into(),
+        other => other.into(),
     }
 }
 
@@ -371,7 +372,7 @@ pub async fn readiness<S: Store>(
     PathParams(id): PathParams<PersonId>,
     QueryParams(q): QueryParams<ReadinessQuery>,
 ) -> Result<Json<ReadinessJson>, WebError> {
-    let (person, _) = growth::person_for(&state, &caller, &ctx, id, &seen).await?;
+    let (person, _) = growth::person_for(state.app(), &caller.actor(&ctx), id, seen.seen()).await?;
     let current = state
         .current_framework()
         .await?
@@ -422,7 +423,7 @@ pub async fn assessments<S: Store>(
     seen: SeenPerson,
     PathParams(id): PathParams<PersonId>,
 ) -> Result<Json<Vec<AssessmentJson>>, WebError> {
-    growth::person_for(&state, &caller, &ctx, id, &seen).await?;
+    growth::person_for(state.app(), &caller.actor(&ctx), id, seen.seen()).await?;
     let list = state.store().assessments_of(id).await?;
     state.audit_read(
         ctx.audit(),
@@ -456,26 +457,26 @@ pub async fn start<S: Store>(
     PathParams(id): PathParams<PersonId>,
     ApiJson(body): ApiJson<NewAssessmentJson>,
 ) -> Result<Response, WebError> {
-    let (person, _) = growth::person_for(&state, &caller, &ctx, id, &seen).await?;
+    let (person, _) = growth::person_for(state.app(), &caller.actor(&ctx), id, seen.seen()).await?;
     let input = StartInput {
         role_level: body.role_level,
         framework_version: body.framework_version_id,
         cycle: body.cycle,
     };
-    match growth::start_assessment(&state, &ctx, &person, input).await {
+    match growth::start_assessment(state.app(), &caller.actor(&ctx), &person, input).await {
         Ok(a) => Ok(created(
             format!("/api/v1/assessments/{}", a.id),
             assessment_summary(&a),
         )),
         Err(r) => {
             growth::audit_refusal(
-                &state,
-                &ctx,
+                state.app(),
+                &caller.actor(&ctx),
                 "assessment.create",
                 format!("person:{id}"),
                 &r,
             );
-            Err(r.into_web_error())
+            Err(WebError::from(r))
         }
     }
 }
@@ -498,7 +499,7 @@ pub async fn assessment<S: Store>(
     seen: SeenPerson,
     PathParams(id): PathParams<AssessmentId>,
 ) -> Result<Json<AssessmentJson>, WebError> {
-    let a = growth::viewable_assessment(&state, &caller, &ctx, id, &seen).await?;
+    let a = growth::viewable_assessment(state.app(), &caller.actor(&ctx), id, seen.seen()).await?;
     let out = assessment_full(&state, &a, None).await?;
     state.audit_read(
         ctx.audit(),
@@ -535,7 +536,7 @@ pub async fn rate<S: Store>(
     PathParams(id): PathParams<AssessmentId>,
     ApiJson(body): ApiJson<RatingsJson>,
 ) -> Result<Json<AssessmentJson>, WebError> {
-    let a = growth::viewable_assessment(&state, &caller, &ctx, id, &seen).await?;
+    let a = growth::viewable_assessment(state.app(), &caller.actor(&ctx), id, seen.seen()).await?;
     let kind = match RaterKind::parse(body.kind.trim()) {
         Some(k @ (RaterKind::SelfRater | RaterKind::Manager | RaterKind::Agreed)) => k,
         _ => {
@@ -552,10 +553,16 @@ pub async fn rate<S: Store>(
         framework_version: body.framework_version_id,
         ratings: body.ratings,
     };
-    match growth::submit_ratings(&state, &caller, &ctx, &a, sub).await {
+    match growth::submit_ratings(state.app(), &caller.actor(&ctx), &a, sub).await {
         Ok(fresh) => Ok(Json(assessment_full(&state, &a, Some(fresh)).await?)),
         Err(r) => {
-            growth::audit_refusal(&state, &ctx, "assessment.rate", a.target(), &r);
+            growth::audit_refusal(
+                state.app(),
+                &caller.actor(&ctx),
+                "assessment.rate",
+                a.target(),
+                &r,
+            );
             Err(api_refusal(r))
         }
     }
@@ -582,15 +589,29 @@ pub async fn request_peer<S: Store>(
     PathParams(id): PathParams<AssessmentId>,
     ApiJson(body): ApiJson<NewPeerRequestJson>,
 ) -> Result<Response, WebError> {
-    let a = growth::viewable_assessment(&state, &caller, &ctx, id, &seen).await?;
-    match growth::request_peer(&state, &caller, &ctx, &a, Some(body.peer_id), body.skills).await {
+    let a = growth::viewable_assessment(state.app(), &caller.actor(&ctx), id, seen.seen()).await?;
+    match growth::request_peer(
+        state.app(),
+        &caller.actor(&ctx),
+        &a,
+        Some(body.peer_id),
+        body.skills,
+    )
+    .await
+    {
         Ok(r) => Ok(created(
             format!("/api/v1/peer-requests/{}", r.id),
             PeerRequestJson::from(&r),
         )),
         Err(r) => {
-            growth::audit_refusal(&state, &ctx, "peer.request", a.target(), &r);
-            Err(r.into_web_error())
+            growth::audit_refusal(
+                state.app(),
+                &caller.actor(&ctx),
+                "peer.request",
+                a.target(),
+                &r,
+            );
+            Err(WebError::from(r))
         }
     }
 }
@@ -633,14 +654,19 @@ pub async fn submit_peer<S: Store>(
     ApiJson(body): ApiJson<PeerInputJson>,
 ) -> Result<Json<PeerRequestJson>, WebError> {
     let request = growth::load_peer_request(state.store(), id).await?;
-    let a =
-        growth::load_assessment(&state, &caller, request.assessment_id, &SeenPerson(None)).await?;
-    match growth::submit_peer(&state, &caller, &ctx, &request, &a, body.ratings).await {
+    let a = growth::load_assessment(
+        state.app(),
+        &caller.actor(&ctx),
+        request.assessment_id,
+        None,
+    )
+    .await?;
+    match growth::submit_peer(state.app(), &caller.actor(&ctx), &request, &a, body.ratings).await {
         Ok(r) => Ok(Json(PeerRequestJson::from(&r))),
         Err(r) => {
             growth::audit_refusal(
-                &state,
-                &ctx,
+                state.app(),
+                &caller.actor(&ctx),
                 "peer.submit",
                 format!("peer-request:{id}"),
                 &r,
@@ -668,7 +694,7 @@ pub async fn evidence<S: Store>(
     seen: SeenPerson,
     PathParams(id): PathParams<PersonId>,
 ) -> Result<Json<Vec<EvidenceJson>>, WebError> {
-    growth::person_for(&state, &caller, &ctx, id, &seen).await?;
+    growth::person_for(state.app(), &caller.actor(&ctx), id, seen.seen()).await?;
     let list = state.store().evidence_of(id).await?;
     state.audit_read(
         ctx.audit(),
@@ -700,7 +726,7 @@ pub async fn add_evidence<S: Store>(
     PathParams(id): PathParams<PersonId>,
     ApiJson(body): ApiJson<NewEvidenceJson>,
 ) -> Result<Response, WebError> {
-    let (person, _) = growth::person_for(&state, &caller, &ctx, id, &seen).await?;
+    let (person, _) = growth::person_for(state.app(), &caller.actor(&ctx), id, seen.seen()).await?;
     let input = EvidenceInput {
         happened_on: body.happened_on,
         title: body.title,
@@ -709,14 +735,20 @@ pub async fn add_evidence<S: Store>(
         skills: body.skills,
         corroborators: body.corroborators,
     };
-    match growth::add_evidence(&state, &ctx, &person, input).await {
+    match growth::add_evidence(state.app(), &caller.actor(&ctx), &person, input).await {
         Ok(e) => Ok(created(
             format!("/api/v1/people/{id}/evidence"),
             EvidenceJson::from(e),
         )),
         Err(r) => {
-            growth::audit_refusal(&state, &ctx, "evidence.create", format!("person:{id}"), &r);
-            Err(r.into_web_error())
+            growth::audit_refusal(
+                state.app(),
+                &caller.actor(&ctx),
+                "evidence.create",
+                format!("person:{id}"),
+                &r,
+            );
+            Err(WebError::from(r))
         }
     }
 }

@@ -16,12 +16,12 @@ use trellis_model::Framework;
 use trellis_store::{Person, PersonId, Store, SystemRole, TeamId};
 use utoipa::{IntoParams, OpenApi, ToSchema};
 
-use crate::accounts::{self, AccountChanges, NewAccount};
 use crate::auth::{self, Me};
 use crate::error::{Problem, WebError};
 use crate::extract::{ApiJson, PathParams, QueryParams};
 use crate::pages::people::visible_people;
 use crate::state::{AppState, VersionRef};
+use trellis_app::accounts::{self, AccountChanges, NewAccount};
 
 /// The OpenAPI document of the API.
 #[derive(Debug, OpenApi)]
@@ -681,7 +681,7 @@ pub async fn create_person<S: Store>(
         None => None,
     };
     let person = accounts::create(
-        &state,
+        state.app(),
         &ctx.audit(),
         NewAccount {
             email: body.email,
@@ -694,7 +694,7 @@ pub async fn create_person<S: Store>(
         },
     )
     .await
-    .map_err(accounts::Refusal::into_web_error)?;
+    .map_err(WebError::from)?;
     let location = format!("/api/v1/people/{}", person.id);
     let json = PersonJson::new(person, &team_names(&state).await?);
     let mut res = (StatusCode::CREATED, Json(json)).into_response();
@@ -728,7 +728,7 @@ pub async fn update_person<S: Store>(
     ApiJson(body): ApiJson<PersonPatchJson>,
 ) -> Result<Json<PersonJson>, WebError> {
     let person = accounts::update(
-        &state,
+        state.app(),
         &ctx.audit(),
         id,
         AccountChanges {
@@ -743,6 +743,8 @@ pub async fn update_person<S: Store>(
         },
     )
     .await
-    .map_err(accounts::Refusal::into_web_error)?;
+    .map_err(WebError::from)?;
+    // Sessions carry their person (role, active): the next request reads them again.
+    state.forget_sessions();
     Ok(Json(PersonJson::new(person, &team_names(&state).await?)))
 }

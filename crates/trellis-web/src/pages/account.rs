@@ -14,7 +14,7 @@ use crate::auth::{self, Me, password_problem};
 use crate::error::WebError;
 use crate::extract::{PageForm, PathParams, QueryParams};
 use crate::state::AppState;
-use crate::time::{date_time, now_millis};
+use trellis_app::time::{date_time, now_millis};
 
 #[derive(Debug, Template)]
 #[template(path = "password.html")]

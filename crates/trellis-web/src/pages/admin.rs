@@ -11,12 +11,13 @@ use trellis_store::{AuditFilter, Outcome, Person, PersonId, Store, SystemRole};
 
 use super::view::{FieldErrors, role_level_options, role_title_with_track};
 use super::{Frame, render, render_status};
-use crate::accounts::{self, AccountChanges, NewAccount, Refusal};
 use crate::auth::{self, Ctx, Me};
 use crate::error::WebError;
 use crate::extract::{PageForm, PathParams, QueryParams};
 use crate::state::AppState;
-use crate::time::{date_time, day_ms, parse_date};
+use trellis_app::AppError;
+use trellis_app::accounts::{self, AccountChanges, NewAccount};
+use trellis_app::time::{date_time, day_ms, parse_date};
 
 const ROLES: [(&str, &str); 3] = [
     (
@@ -122,10 +123,10 @@ fn parse_manager(manager: &str, errors: &mut FieldErrors) -> Option<PersonId> {
     }
 }
 
-fn field_errors(problems: Vec<(&'static str, String)>) -> FieldErrors {
+fn field_errors(problems: Vec<trellis_app::FieldProblem>) -> FieldErrors {
     let mut errors = FieldErrors::default();
-    for (f, m) in problems {
-        errors.add(f, m);
+    for p in problems {
+        errors.add(p.field, p.message);
     }
     errors
 }
@@ -246,7 +247,7 @@ pub async fn account_create<S: Store>(
     let password = auth::generate_password();
     let hash = auth::hash_blocking(password.clone()).await?;
     let result = accounts::create(
-        &state,
+        state.app(),
         &ctx.audit(),
         NewAccount {
             email: f.email.clone(),
@@ -276,11 +277,11 @@ pub async fn account_create<S: Store>(
             .await?;
             render_status(StatusCode::CREATED, &page)
         }
-        Err(Refusal::Fields(problems)) => {
+        Err(AppError::Invalid(problems)) => {
             let page = accounts_page(&state, &ctx, f, field_errors(problems), None).await?;
             render_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
         }
-        Err(Refusal::Error(e)) => Err(e),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -359,7 +360,7 @@ pub async fn account_update<S: Store>(
     let revision = f.revision.trim().parse::<i64>().ok();
     let outcome = if errors.is_empty() {
         accounts::update(
-            &state,
+            state.app(),
             &ctx.audit(),
             id,
             AccountChanges {
@@ -375,20 +376,22 @@ pub async fn account_update<S: Store>(
         )
         .await
     } else {
-        Err(Refusal::Fields(Vec::new()))
+        Err(AppError::Invalid(Vec::new()))
     };
     let (status, errors, conflict) = match outcome {
-        Ok(_) => return Ok(Redirect::to(&format!("/admin/accounts/{id}?saved=1")).into_response()),
-        Err(Refusal::Fields(problems)) => {
-            for (field, message) in problems {
-                errors.add(field, message);
+        Ok(_) => {
+            // Sessions carry their person (role, active): the next request reads them again.
+            state.forget_sessions();
+            return Ok(Redirect::to(&format!("/admin/accounts/{id}?saved=1")).into_response());
+        }
+        Err(AppError::Invalid(problems)) => {
+            for p in problems {
+                errors.add(p.field, p.message);
             }
             (StatusCode::UNPROCESSABLE_ENTITY, errors, None)
         }
-        Err(Refusal::Error(e)) if e.kind == crate::error::ErrorKind::Conflict => {
-            (StatusCode::CONFLICT, errors, Some(e.detail))
-        }
-        Err(Refusal::Error(e)) => return Err(e),
+        Err(AppError::Conflict { message, .. }) => (StatusCode::CONFLICT, errors, Some(message)),
+        Err(e) => return Err(e.into()),
     };
     // On a conflict, show what is stored now, with its new revision.
     let form = if conflict.is_some() {

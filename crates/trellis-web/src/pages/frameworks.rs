@@ -113,7 +113,7 @@ pub async fn overview<S: Store>(
         .map(|v| VersionLink {
             label: format!("{} {}", v.name, v.version),
             href: format!("/frameworks/{}", v.id),
-            published: crate::time::date(v.published_at),
+            published: trellis_app::time::date(v.published_at),
             current: Some(v.id) == current_id,
         })
         .collect();

@@ -21,15 +21,16 @@ use trellis_store::{
 use super::view::{FieldErrors, profile_href};
 use super::{Frame, render, render_status};
 use crate::auth::{Caller, Ctx, Me};
-use crate::error::{ErrorKind, WebError};
+use crate::error::WebError;
 use crate::extract::{PageForm, PathParams, QueryParams};
-use crate::growth::{
-    self, AssessmentCtx, EvidenceInput, RatingInput, Refusal, Relation, StartInput, Submission,
-    rating_text, rating_visible, stage_label,
-};
 use crate::routes::SeenPerson;
 use crate::state::AppState;
-use crate::time::{date, date_time};
+use trellis_app::growth::{
+    self, AssessmentCtx, EvidenceInput, RatingInput, StartInput, Submission, rating_text,
+    rating_visible, stage_label,
+};
+use trellis_app::time::{date, date_time};
+use trellis_app::{AppError, Relation};
 
 /// A form's fields, in order, repeated names kept (multi-selects).
 type Fields = Vec<(String, String)>;
@@ -64,23 +65,23 @@ pub async fn start<S: Store>(
     PathParams(id): PathParams<PersonId>,
     PageForm(f): PageForm<Fields>,
 ) -> Result<Response, WebError> {
-    let (person, _) = growth::person_for(&state, &caller, &ctx, id, &seen).await?;
+    let (person, _) = growth::person_for(state.app(), &caller.actor(&ctx), id, seen.seen()).await?;
     let input = StartInput {
         role_level: field(&f, "role_level").unwrap_or_default().to_owned(),
         framework_version: number(&f, "framework_version"),
         cycle: field(&f, "cycle").map(str::to_owned),
     };
-    match growth::start_assessment(&state, &ctx, &person, input).await {
+    match growth::start_assessment(state.app(), &caller.actor(&ctx), &person, input).await {
         Ok(a) => Ok(Redirect::to(&format!("/assessments/{}", a.id)).into_response()),
         Err(r) => {
             growth::audit_refusal(
-                &state,
-                &ctx,
+                state.app(),
+                &caller.actor(&ctx),
                 "assessment.create",
                 format!("person:{id}"),
                 &r,
             );
-            Err(r.into_web_error())
+            Err(WebError::from(r))
         }
     }
 }
@@ -687,7 +688,7 @@ pub async fn assessment<S: Store>(
     PathParams(id): PathParams<AssessmentId>,
     QueryParams(q): QueryParams<DoneQuery>,
 ) -> Result<Response, WebError> {
-    let a = growth::viewable_assessment(&state, &caller, &ctx, id, &seen).await?;
+    let a = growth::viewable_assessment(state.app(), &caller.actor(&ctx), id, seen.seen()).await?;
     let notice = match q.done.as_deref() {
         Some("self") => Some("Your self-assessment is submitted.".to_owned()),
         Some("manager") => Some("Your ratings are submitted.".to_owned()),
@@ -761,7 +762,7 @@ async fn rate<S: Store>(
     kind: RaterKind,
     seen: SeenPerson,
 ) -> Result<Response, WebError> {
-    let a = growth::viewable_assessment(&state, &caller, &ctx, id, &seen).await?;
+    let a = growth::viewable_assessment(state.app(), &caller.actor(&ctx), id, seen.seen()).await?;
     let skills: Vec<String> = a
         .profile
         .requirements
@@ -779,10 +780,16 @@ async fn rate<S: Store>(
         RaterKind::Manager => "manager",
         _ => "agreed",
     };
-    match growth::submit_ratings(&state, &caller, &ctx, &a, sub).await {
+    match growth::submit_ratings(state.app(), &caller.actor(&ctx), &a, sub).await {
         Ok(_) => Ok(Redirect::to(&format!("/assessments/{id}?done={k}")).into_response()),
         Err(refusal) => {
-            growth::audit_refusal(&state, &ctx, "assessment.rate", a.target(), &refusal);
+            growth::audit_refusal(
+                state.app(),
+                &caller.actor(&ctx),
+                "assessment.rate",
+                a.target(),
+                &refusal,
+            );
             refused(
                 &state,
                 &caller,
@@ -805,22 +812,22 @@ async fn refused<S: Store>(
     ctx: &Ctx,
     id: AssessmentId,
     a: AssessmentCtx,
-    refusal: Refusal,
+    refusal: AppError,
     typed: Typed,
 ) -> Result<Response, WebError> {
     match refusal {
-        Refusal::Fields(problems) => {
+        AppError::Invalid(problems) => {
             let mut errors = FieldErrors::default();
-            for (f, m) in problems {
-                errors.add(f, m);
+            for p in problems {
+                errors.add(p.field, p.message);
             }
             let page =
                 assessment_page(state, caller, ctx, &a, Some(typed), errors, None, None).await?;
             render_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
         }
-        Refusal::Error(e) if e.kind == ErrorKind::Conflict => {
+        AppError::Conflict { message, .. } => {
             let fresh =
-                growth::viewable_assessment(state, caller, ctx, id, &SeenPerson(None)).await?;
+                growth::viewable_assessment(state.app(), &caller.actor(ctx), id, None).await?;
             let page = assessment_page(
                 state,
                 caller,
@@ -828,13 +835,13 @@ async fn refused<S: Store>(
                 &fresh,
                 None,
                 FieldErrors::default(),
-                Some(e.detail),
+                Some(message),
                 None,
             )
             .await?;
             render_status(StatusCode::CONFLICT, &page)
         }
-        Refusal::Error(e) => Err(e),
+        e => Err(e.into()),
     }
 }
 
@@ -879,16 +886,30 @@ pub async fn request_peer<S: Store>(
     PathParams(id): PathParams<AssessmentId>,
     PageForm(f): PageForm<Fields>,
 ) -> Result<Response, WebError> {
-    let a = growth::viewable_assessment(&state, &caller, &ctx, id, &seen).await?;
+    let a = growth::viewable_assessment(state.app(), &caller.actor(&ctx), id, seen.seen()).await?;
     // Not a number: no one has that id, which the check reports as "no such person".
     let peer = field(&f, "peer_id")
         .map(str::trim)
         .filter(|v| !v.is_empty())
         .map(|v| v.parse::<PersonId>().unwrap_or(-1));
-    match growth::request_peer(&state, &caller, &ctx, &a, peer, all_of(&f, "skills")).await {
+    match growth::request_peer(
+        state.app(),
+        &caller.actor(&ctx),
+        &a,
+        peer,
+        all_of(&f, "skills"),
+    )
+    .await
+    {
         Ok(_) => Ok(Redirect::to(&format!("/assessments/{id}?done=peer#peers")).into_response()),
         Err(refusal) => {
-            growth::audit_refusal(&state, &ctx, "peer.request", a.target(), &refusal);
+            growth::audit_refusal(
+                state.app(),
+                &caller.actor(&ctx),
+                "peer.request",
+                a.target(),
+                &refusal,
+            );
             refused(
                 &state,
                 &caller,
@@ -991,16 +1012,17 @@ async fn peer_context<S: Store>(
 ) -> Result<(PeerRequest, AssessmentCtx), WebError> {
     let request = growth::load_peer_request(state.store(), id).await?;
     if request.peer_id != caller.id() {
-        return Err(growth::deny(
-            state,
-            ctx,
+        return Err(trellis_app::access::deny(
+            state.store(),
+            &ctx.audit(),
             format!("peer-request:{id}"),
             "This request for input was sent to someone else.",
         )
-        .await);
+        .await
+        .into());
     }
-    let a =
-        growth::load_assessment(state, caller, request.assessment_id, &SeenPerson(None)).await?;
+    let a = growth::load_assessment(state.app(), &caller.actor(ctx), request.assessment_id, None)
+        .await?;
     Ok((request, a))
 }
 
@@ -1115,27 +1137,27 @@ pub async fn peer_submit<S: Store>(
 ) -> Result<Response, WebError> {
     let (request, a) = peer_context(&state, &caller, &ctx, id).await?;
     let ratings = ratings_from(&f, &request.skills);
-    match growth::submit_peer(&state, &caller, &ctx, &request, &a, ratings).await {
+    match growth::submit_peer(state.app(), &caller.actor(&ctx), &request, &a, ratings).await {
         Ok(_) => Ok(Redirect::to(&format!("/peer-requests/{id}")).into_response()),
         Err(refusal) => {
             growth::audit_refusal(
-                &state,
-                &ctx,
+                state.app(),
+                &caller.actor(&ctx),
                 "peer.submit",
                 format!("peer-request:{id}"),
                 &refusal,
             );
             match refusal {
-                Refusal::Fields(problems) => {
+                AppError::Invalid(problems) => {
                     let mut errors = FieldErrors::default();
-                    for (f, m) in problems {
-                        errors.add(f, m);
+                    for p in problems {
+                        errors.add(p.field, p.message);
                     }
                     let page =
                         peer_page(&state, &ctx, &request, &a, Some(&f), errors, None).await?;
                     render_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
                 }
-                Refusal::Error(e) if e.kind == ErrorKind::Conflict => {
+                AppError::Conflict { message, .. } => {
                     let fresh = growth::load_peer_request(state.store(), id).await?;
                     let page = peer_page(
                         &state,
@@ -1144,12 +1166,12 @@ pub async fn peer_submit<S: Store>(
                         &a,
                         None,
                         FieldErrors::default(),
-                        Some(e.detail),
+                        Some(message),
                     )
                     .await?;
                     render_status(StatusCode::CONFLICT, &page)
                 }
-                Refusal::Error(e) => Err(e),
+                e => Err(e.into()),
             }
         }
     }
@@ -1297,9 +1319,10 @@ pub async fn evidence<S: Store>(
     PathParams(id): PathParams<PersonId>,
     QueryParams(q): QueryParams<AddedQuery>,
 ) -> Result<Response, WebError> {
-    let (person, relation) = growth::person_for(&state, &caller, &ctx, id, &seen).await?;
+    let (person, relation) =
+        growth::person_for(state.app(), &caller.actor(&ctx), id, seen.seen()).await?;
     let form = EvidenceForm {
-        happened_on: date(crate::time::now_millis()),
+        happened_on: date(trellis_app::time::now_millis()),
         ..EvidenceForm::default()
     };
     let page = evidence_page(
@@ -1330,7 +1353,8 @@ pub async fn evidence_add<S: Store>(
     PathParams(id): PathParams<PersonId>,
     PageForm(f): PageForm<Fields>,
 ) -> Result<Response, WebError> {
-    let (person, relation) = growth::person_for(&state, &caller, &ctx, id, &seen).await?;
+    let (person, relation) =
+        growth::person_for(state.app(), &caller.actor(&ctx), id, seen.seen()).await?;
     let form = EvidenceForm {
         happened_on: field(&f, "happened_on").unwrap_or_default().to_owned(),
         title: field(&f, "title").unwrap_or_default().to_owned(),
@@ -1347,27 +1371,27 @@ pub async fn evidence_add<S: Store>(
         skills: form.skills.clone(),
         corroborators: vec![form.corroborators.clone()],
     };
-    match growth::add_evidence(&state, &ctx, &person, input).await {
+    match growth::add_evidence(state.app(), &caller.actor(&ctx), &person, input).await {
         Ok(_) => Ok(Redirect::to(&format!("/people/{id}/evidence?added=1")).into_response()),
         Err(refusal) => {
             growth::audit_refusal(
-                &state,
-                &ctx,
+                state.app(),
+                &caller.actor(&ctx),
                 "evidence.create",
                 format!("person:{id}"),
                 &refusal,
             );
             match refusal {
-                Refusal::Fields(problems) => {
+                AppError::Invalid(problems) => {
                     let mut errors = FieldErrors::default();
-                    for (f, m) in problems {
-                        errors.add(f, m);
+                    for p in problems {
+                        errors.add(p.field, p.message);
                     }
                     let page =
                         evidence_page(&state, &ctx, &person, relation, form, errors, false).await?;
                     render_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
                 }
-                Refusal::Error(e) => Err(e),
+                e => Err(e.into()),
             }
         }
     }

@@ -18,12 +18,12 @@ use super::view::{
 };
 use super::{Frame, render};
 use crate::auth::{Caller, Me};
+use crate::chart;
 use crate::error::WebError;
 use crate::extract::PathParams;
-use crate::growth::chart;
 use crate::routes::SeenPerson;
 use crate::state::{AppState, Published, VersionRef};
-use crate::time::date;
+use trellis_app::time::date;
 
 /// The people a caller may see, ordered by name.
 pub(crate) async fn visible_people<S: Store>(
@@ -322,9 +322,9 @@ pub async fn person<S: Store>(
     // The route's rule walked up the reporting line already.
     let managers = match seen.get(id) {
         Some(s) => s.managers.clone(),
-        None => crate::growth::managers_of(store, p).await?,
+        None => trellis_app::access::reporting_line(store, p, Some(caller.id())).await?,
     };
-    let relation = crate::growth::relation_given(&caller, p, &managers);
+    let relation = trellis_app::Relation::of(&caller.person, p, &managers);
     let current = state.current_framework().await?;
     let (role, next) = match (&p.role_level, &current) {
         (Some(rid), Some(c)) => {
@@ -371,7 +371,7 @@ pub async fn person<S: Store>(
         is_self: p.id == caller.id(),
         team: record.team.as_ref().map(|t| t.name.clone()),
         role,
-        role_since: p.role_level_since.map(crate::time::date),
+        role_since: p.role_level_since.map(trellis_app::time::date),
         next,
         manager,
         reports,
@@ -477,10 +477,10 @@ fn radar_view(
         let o = observed.get(&req.skill).unwrap_or(&none);
         let share = |level: Option<String>| {
             level
-                .and_then(|l| crate::growth::rank_of(fw, &req.skill, &l))
+                .and_then(|l| trellis_app::growth::rank_of(fw, &req.skill, &l))
                 .map(|(r, n)| chart::share(r, n))
         };
-        let required = crate::growth::rank_of(fw, &req.skill, req.level.as_str())
+        let required = trellis_app::growth::rank_of(fw, &req.skill, req.level.as_str())
             .map(|(r, n)| chart::share(r, n));
         axes.push(chart::RadarAxis {
             label: req.skill_name.clone(),
@@ -540,7 +540,7 @@ fn observed_from_history(
         .into_iter()
         .map(|(s, n)| (person, s.to_owned(), n))
         .collect();
-    crate::growth::observed_by_person(&latest, &counts)
+    trellis_app::growth::observed_by_person(&latest, &counts)
         .remove(&person)
         .unwrap_or_default()
 }
@@ -549,7 +549,7 @@ async fn growth_view<S: Store>(
     state: &AppState<S>,
     caller: &Caller,
     record: &PersonRecord,
-    relation: crate::growth::Relation,
+    relation: trellis_app::Relation,
     current: Option<&Published>,
 ) -> Result<GrowthView, WebError> {
     let p = &record.person;
@@ -565,7 +565,7 @@ async fn growth_view<S: Store>(
         starts: Vec::new(),
         start_options: Vec::new(),
         framework_version: current.map_or(0, |c| c.summary.id),
-        default_cycle: crate::growth::default_cycle(),
+        default_cycle: trellis_app::growth::default_cycle(),
         readiness: Vec::new(),
         radar: None,
         evidence: Vec::new(),
@@ -596,7 +596,7 @@ async fn growth_view<S: Store>(
             href: format!("/assessments/{}", a.id),
             role,
             cycle: a.cycle.clone(),
-            stage: crate::growth::stage_label(a.stage),
+            stage: trellis_app::growth::stage_label(a.stage),
             started: date(a.created_at),
         });
     }
@@ -610,7 +610,7 @@ async fn growth_view<S: Store>(
 
     // Readiness and the radar for the current role level, readiness for the next.
     if let Some(rl) = &p.role_level
-        && let Some((profile, r)) = crate::growth::readiness_for(current, rl, &observed)
+        && let Some((profile, r)) = trellis_app::growth::readiness_for(current, rl, &observed)
     {
         view.starts.push(StartChoice {
             which: "current",
@@ -622,7 +622,8 @@ async fn growth_view<S: Store>(
             .push(readiness_view(current, "current", &r, p.id, evidence));
         view.radar = Some(radar_view(current, p, &profile, &observed));
         if let Some(next) = &profile.next
-            && let Some((next_profile, nr)) = crate::growth::readiness_for(current, next, &observed)
+            && let Some((next_profile, nr)) =
+                trellis_app::growth::readiness_for(current, next, &observed)
         {
             view.starts.push(StartChoice {
                 which: "next",
@@ -646,7 +647,7 @@ async fn growth_view<S: Store>(
         .map(|r| r.rater_id)
         .collect();
     if !unnamed.is_empty() {
-        names.extend(crate::growth::names(state.store(), unnamed).await?);
+        names.extend(trellis_app::growth::names(state.store(), unnamed).await?);
     }
     view.evidence = super::growth::evidence_views(fw, evidence, &names);
 
@@ -658,7 +659,7 @@ async fn growth_view<S: Store>(
         let Some(a) = by_id.get(&r.assessment_id) else {
             continue;
         };
-        if !crate::growth::rating_visible(a, relation, r) {
+        if !trellis_app::growth::rating_visible(a, relation, r) {
             continue;
         }
         let by = match r.rater_kind {
@@ -673,7 +674,7 @@ async fn growth_view<S: Store>(
         let row = HistoryRow {
             date: date(r.at),
             by,
-            level: crate::growth::rating_text_by(r, |skill, level| {
+            level: trellis_app::growth::rating_text_by(r, |skill, level| {
                 current.level_label(skill, level)
             }),
             comment: r.comment.clone(),

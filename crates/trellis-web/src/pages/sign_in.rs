@@ -20,7 +20,7 @@ use crate::auth::{
 use crate::error::WebError;
 use crate::extract::{PageForm, QueryParams};
 use crate::state::AppState;
-use crate::time::now_millis;
+use trellis_app::time::now_millis;
 
 #[derive(Debug, Template)]
 #[template(path = "sign_in.html")]

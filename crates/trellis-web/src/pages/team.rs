@@ -17,10 +17,9 @@ use super::{Frame, render};
 use crate::auth::{Caller, Ctx, Me};
 use crate::error::WebError;
 use crate::extract::{PathParams, QueryParams, parse_id};
-use crate::growth::team::{self, Column, Gap, Member, Risk, Row};
-use crate::growth::{self, observed_by_person};
-use crate::routes::SeenPerson;
 use crate::state::AppState;
+use trellis_app::growth::team::{self, Column, Gap, Member, Risk, Row};
+use trellis_app::growth::{self, observed_by_person};
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
@@ -173,7 +172,7 @@ pub async fn csv<S: Store>(
         None => caller.person.clone(),
         Some(id) => {
             let (person, _) =
-                growth::person_for(&state, &caller, &ctx, id, &SeenPerson(None)).await?;
+                growth::person_for(state.app(), &caller.actor(&ctx), id, None).await?;
             person
         }
     };

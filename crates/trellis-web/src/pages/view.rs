@@ -28,30 +28,7 @@ impl FieldErrors {
     }
 }
 
-/// "3 (Practitioner)", or the label alone when it already says the id.
-pub(crate) fn level_text(id: &str, label: &str) -> String {
-    let label = label.trim();
-    if label.is_empty() {
-        return id.to_owned();
-    }
-    // Pages show hundreds of levels: ASCII ids and labels (the usual case) are compared without
-    // allocating.
-    let names_id = if id.is_ascii() && label.is_ascii() {
-        label.eq_ignore_ascii_case(id)
-            || label.len() > id.len()
-                && label[..label.len() - id.len()].ends_with(' ')
-                && label[label.len() - id.len()..].eq_ignore_ascii_case(id)
-    } else {
-        let lower = label.to_lowercase();
-        let id_lower = id.to_lowercase();
-        lower == id_lower || lower.ends_with(&format!(" {id_lower}"))
-    };
-    if names_id {
-        label.to_owned()
-    } else {
-        format!("{id} ({label})")
-    }
-}
+pub(crate) use trellis_app::growth::level_text;
 
 fn skill_level_label(fw: &Framework, skill: &str, level: &str) -> String {
     fw.skill(skill)
@@ -135,22 +112,4 @@ pub(crate) fn role_level_options(fw: &Framework) -> Vec<(String, String)> {
     fw.role_levels()
         .map(|(id, t, l)| (id, format!("{} ({})", l.title, t.name)))
         .collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::level_text;
-
-    #[test]
-    fn level_text_names_the_id_once() {
-        assert_eq!(level_text("3", ""), "3");
-        assert_eq!(level_text("3", "  "), "3");
-        assert_eq!(level_text("3", "Apply"), "3 (Apply)");
-        assert_eq!(level_text("expert", "Expert"), "Expert");
-        assert_eq!(level_text("3", "Level 3"), "Level 3");
-        assert_eq!(level_text("3", "Level 13"), "3 (Level 13)");
-        assert_eq!(level_text("l3", "Stufe L3"), "Stufe L3");
-        assert_eq!(level_text("é", "Niveau É"), "Niveau É");
-        assert_eq!(level_text("é", "Niveau"), "é (Niveau)");
-    }
 }

@@ -1089,10 +1089,10 @@ pub async fn reads_and_writes_are_audited<S: Store>(app: App<S>) {
 /// The demo organisation has growth records at every stage, so every page has content.
 pub async fn demo_has_growth_content<S: Store>(app: App<S>) {
     let hash = crate::support::password_hash();
-    let first = trellis_web::demo::load(&app.store, hash).await.unwrap();
+    let first = trellis_app::demo::load(&app.store, hash).await.unwrap();
     assert!(first.assessments > 60, "{first:?}");
     assert!(first.evidence > 20 && first.peer_requests > 3, "{first:?}");
-    let again = trellis_web::demo::load(&app.store, hash).await.unwrap();
+    let again = trellis_app::demo::load(&app.store, hash).await.unwrap();
     assert_eq!(again.assessments, 0, "loaded once");
     let find = |email: &str| {
         let store = app.store.clone();

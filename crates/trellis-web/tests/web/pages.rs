@@ -341,9 +341,9 @@ pub async fn security_headers_everywhere<S: Store>(app: App<S>) {
 
 pub async fn demo_organisation_loads_once<S: Store>(app: App<S>) {
     let hash = crate::support::password_hash();
-    let first = trellis_web::demo::load(&app.store, hash).await.unwrap();
+    let first = trellis_app::demo::load(&app.store, hash).await.unwrap();
     assert_eq!(first.created, 40);
-    let again = trellis_web::demo::load(&app.store, hash).await.unwrap();
+    let again = trellis_app::demo::load(&app.store, hash).await.unwrap();
     assert_eq!((again.created, again.existing), (0, 40));
     let people = app.store.people().await.unwrap();
     let amara = people
@@ -357,7 +357,7 @@ pub async fn demo_organisation_loads_once<S: Store>(app: App<S>) {
     assert_eq!(app.store.reports(amara.id).await.unwrap().len(), 5);
     // A first admin exists already in the fixture: no new one.
     assert!(
-        trellis_web::bootstrap::ensure_admin(&app.store, "root@test.example")
+        trellis_app::bootstrap::ensure_admin(&app.store, "root@test.example")
             .await
             .unwrap()
             .is_none()

@@ -1,9 +1,10 @@
 //! The real server on a real socket: start on port 0, answer over TCP, shut down gracefully.
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use trellis_app::bootstrap;
 use trellis_store::Store;
 use trellis_store_sqlite::SqliteStore;
-use trellis_web::{AppState, bootstrap};
+use trellis_web::AppState;
 
 async fn http_get(addr: std::net::SocketAddr, path: &str) -> String {
     let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();

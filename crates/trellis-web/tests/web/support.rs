@@ -14,10 +14,11 @@ use axum::http::{HeaderMap, Method, Request, StatusCode, header};
 use sqlx::postgres::PgConnectOptions;
 use sqlx::{AssertSqlSafe, Connection, PgConnection};
 use tower::ServiceExt;
+use trellis_app::bootstrap;
 use trellis_store::{Audit, NewPerson, PersonId, Session, Store, SystemRole};
 use trellis_store_postgres::PgStore;
 use trellis_store_sqlite::SqliteStore;
-use trellis_web::{AppState, Config, auth, bootstrap};
+use trellis_web::{AppState, Config, auth};
 
 /// The password of every fixture account.
 pub const PASSWORD: &str = "correct horse battery staple";

@@ -4,7 +4,7 @@
 
 /// A cell made safe for spreadsheets. Plain integers (`-1`, a gap below the required level) are
 /// numbers, not formulas, and are left as they are so they still sort and sum.
-pub(crate) fn neutralise(cell: &str) -> String {
+pub fn neutralise(cell: &str) -> String {
     let is_integer = {
         let digits = cell.strip_prefix('-').unwrap_or(cell);
         !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
@@ -26,7 +26,7 @@ fn field(cell: &str) -> String {
 }
 
 /// Appends one row, ending in CRLF.
-pub(crate) fn row<S: AsRef<str>>(out: &mut String, cells: &[S]) {
+pub fn row<S: AsRef<str>>(out: &mut String, cells: &[S]) {
     for (i, c) in cells.iter().enumerate() {
         if i > 0 {
             out.push(',');

@@ -12,11 +12,11 @@ use trellis_model::{Framework, Importance};
 use trellis_store::{Person, PersonId};
 
 use super::{level_label, rank_of};
-use crate::state::Published;
+use crate::frameworks::Published;
 
 /// One person of the team with their readiness for their own role level.
 #[derive(Debug)]
-pub(crate) struct Member {
+pub struct Member {
     pub person: Person,
     pub role_title: String,
     /// `None` when they have no role level, or one the framework no longer has.
@@ -25,7 +25,7 @@ pub(crate) struct Member {
 
 /// A skill column of the matrix.
 #[derive(Debug, Clone)]
-pub(crate) struct Column {
+pub struct Column {
     pub skill: String,
     pub name: String,
     /// How many people's role levels require it.
@@ -34,7 +34,7 @@ pub(crate) struct Column {
 
 /// One cell: the gap, said with a symbol and a number as well as a colour class.
 #[derive(Debug, Clone)]
-pub(crate) struct Cell {
+pub struct Cell {
     /// `gap-met`, `gap-1`, `gap-2`, `gap-unknown`, `gap-na` or `gap-none` (not required).
     pub class: &'static str,
     pub text: String,
@@ -44,7 +44,7 @@ pub(crate) struct Cell {
 }
 
 #[derive(Debug)]
-pub(crate) struct Row {
+pub struct Row {
     pub name: String,
     pub href: String,
     pub role: String,
@@ -56,7 +56,7 @@ pub(crate) struct Row {
 
 /// A requirement often unmet across the team.
 #[derive(Debug)]
-pub(crate) struct Gap {
+pub struct Gap {
     pub skill: String,
     pub name: String,
     pub unmet: usize,
@@ -66,7 +66,7 @@ pub(crate) struct Gap {
 
 /// A skill held at or above the required level by one person only.
 #[derive(Debug)]
-pub(crate) struct Risk {
+pub struct Risk {
     pub skill: String,
     pub name: String,
     pub holder: String,
@@ -75,7 +75,7 @@ pub(crate) struct Risk {
 }
 
 #[derive(Debug)]
-pub(crate) struct Matrix {
+pub struct Matrix {
     pub columns: Vec<Column>,
     pub rows: Vec<Row>,
     pub gaps: Vec<Gap>,
@@ -84,7 +84,7 @@ pub(crate) struct Matrix {
 }
 
 /// Readiness of each person for their own role level.
-pub(crate) fn members(
+pub fn members(
     published: &Published,
     people: Vec<Person>,
     observed: &HashMap<PersonId, HashMap<String, Observed>>,
@@ -123,7 +123,7 @@ fn decisive(fw: &Framework, r: &RequirementReadiness) -> Option<(usize, usize)> 
 }
 
 /// The gap of a requirement: decisive rank minus required rank.
-pub(crate) fn gap(fw: &Framework, r: &RequirementReadiness) -> Option<i64> {
+pub fn gap(fw: &Framework, r: &RequirementReadiness) -> Option<i64> {
     let (have, _) = decisive(fw, r)?;
     let (need, _) = rank_of(fw, &r.skill, r.required.as_str())?;
     Some(have as i64 - need as i64)
@@ -178,7 +178,7 @@ fn cell(fw: &Framework, person: &Person, r: &RequirementReadiness) -> Cell {
     }
 }
 
-pub(crate) fn matrix(fw: &Framework, members: &[Member]) -> Matrix {
+pub fn matrix(fw: &Framework, members: &[Member]) -> Matrix {
     // Columns: every skill some member's role level requires, most widely required first.
     let mut columns: Vec<Column> = Vec::new();
     let mut index: HashMap<&str, usize> = HashMap::new();
@@ -307,7 +307,7 @@ impl Matrix {
 }
 
 /// The header of the team CSV.
-pub(crate) fn csv_header() -> String {
+pub fn csv_header() -> String {
     let mut out = String::new();
     super::csv::row(
         &mut out,
@@ -333,7 +333,7 @@ pub(crate) fn csv_header() -> String {
 }
 
 /// The team as CSV: one row per person and requirement.
-pub(crate) fn csv(fw: &Framework, members: &[Member]) -> String {
+pub fn csv(fw: &Framework, members: &[Member]) -> String {
     let mut out = csv_header();
     for m in members {
         let Some(readiness) = &m.readiness else {

@@ -29,7 +29,7 @@ const KEEP_ON_FAILURE: usize = 50_000;
 type Queued = (NewAuditEvent, Audit);
 
 #[derive(Debug, Default)]
-pub(crate) struct ReadAudit {
+pub struct ReadAudit {
     queue: Mutex<Vec<Queued>>,
     wake: Notify,
     started: AtomicBool,
@@ -68,7 +68,10 @@ impl ReadAudit {
         batch.append(&mut q);
         if batch.len() > KEEP_ON_FAILURE {
             let lost = batch.len() - KEEP_ON_FAILURE;
-            eprintln!("trellis: audit: dropped {lost} read events the database would not take");
+            tracing::error!(
+                lost,
+                "audit: dropped read events the database would not take"
+            );
             batch.drain(..lost);
         }
         *q = batch;
@@ -102,7 +105,7 @@ async fn writer<S: Store>(store: S, buffer: Weak<ReadAudit>, every: Duration) {
             () = wake.wake.notified() => {}
         }
         if let Err(e) = wake.flush(&store).await {
-            eprintln!("trellis: audit: could not write read events (will retry): {e}");
+            tracing::warn!(error = %e, "audit: could not write read events (will retry)");
         }
     }
 }

@@ -6,7 +6,7 @@ use trellis_store::Millis;
 
 const DAY_MS: i64 = 86_400_000;
 
-pub(crate) fn now_millis() -> Millis {
+pub fn now_millis() -> Millis {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
@@ -38,7 +38,7 @@ fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
 }
 
 /// `2026-04-20 14:03 UTC`.
-pub(crate) fn date_time(ms: Millis) -> String {
+pub fn date_time(ms: Millis) -> String {
     let (y, m, d) = civil_from_days(ms.div_euclid(DAY_MS));
     let in_day = ms.rem_euclid(DAY_MS) / 1000;
     format!(
@@ -49,7 +49,7 @@ pub(crate) fn date_time(ms: Millis) -> String {
 }
 
 /// `2026-04-20`.
-pub(crate) fn date(ms: Millis) -> String {
+pub fn date(ms: Millis) -> String {
     let (y, m, d) = civil_from_days(ms.div_euclid(DAY_MS));
     if !(0..=9999).contains(&y) {
         return format!("{y:04}-{m:02}-{d:02}");
@@ -64,7 +64,7 @@ pub(crate) fn date(ms: Millis) -> String {
 }
 
 /// The start of a `YYYY-MM-DD` day in UTC, or `None` when it is not a real date.
-pub(crate) fn parse_date(s: &str) -> Option<Millis> {
+pub fn parse_date(s: &str) -> Option<Millis> {
     let mut parts = s.trim().splitn(3, '-');
     let y: i64 = parts.next()?.parse().ok()?;
     let m: u32 = parts.next()?.parse().ok()?;
@@ -77,7 +77,7 @@ pub(crate) fn parse_date(s: &str) -> Option<Millis> {
     (civil_from_days(days) == (y, m, d)).then_some(days * DAY_MS)
 }
 
-pub(crate) const fn day_ms() -> Millis {
+pub const fn day_ms() -> Millis {
     DAY_MS
 }
 

@@ -3,8 +3,8 @@
 
 use trellis_store::{Audit, NewPerson, Person, PersonId, PersonUpdate, Store, SystemRole};
 
-use crate::error::WebError;
-use crate::state::AppState;
+use crate::App;
+use crate::error::{AppError, AppResult};
 
 /// Problems with an account change, by field.
 pub type FieldProblems = Vec<(&'static str, String)>;
@@ -33,57 +33,6 @@ pub struct AccountChanges {
     pub role_level: Option<Option<String>>,
     pub active: Option<bool>,
     pub expected_revision: Option<i64>,
-}
-
-/// The outcome of a refused change: field problems (422) or another error.
-#[derive(Debug)]
-pub enum Refusal {
-    Fields(FieldProblems),
-    Error(WebError),
-}
-
-impl From<WebError> for Refusal {
-    fn from(e: WebError) -> Self {
-        Refusal::Error(e)
-    }
-}
-
-impl From<trellis_store::StoreError> for Refusal {
-    fn from(e: trellis_store::StoreError) -> Self {
-        Refusal::Error(e.into())
-    }
-}
-
-impl std::fmt::Display for Refusal {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Refusal::Error(e) => f.write_str(&e.detail),
-            Refusal::Fields(problems) => {
-                for (i, (field, message)) in problems.iter().enumerate() {
-                    if i > 0 {
-                        f.write_str("; ")?;
-                    }
-                    write!(f, "{field}: {message}")?;
-                }
-                Ok(())
-            }
-        }
-    }
-}
-
-impl std::error::Error for Refusal {}
-
-impl Refusal {
-    /// As one error: the first field problem as a 422 naming its field.
-    pub fn into_web_error(self) -> WebError {
-        match self {
-            Refusal::Error(e) => e,
-            Refusal::Fields(mut f) => {
-                let (field, message) = f.remove(0);
-                WebError::invalid(field, message)
-            }
-        }
-    }
 }
 
 pub fn normalise_email(email: &str) -> String {
@@ -133,11 +82,11 @@ fn team_problem(team: &str) -> Option<&'static str> {
 
 /// Checks a role level against the current framework, returning the version it is assigned on.
 async fn role_level_version<S: Store>(
-    state: &AppState<S>,
+    app: &App<S>,
     role_level: &str,
     problems: &mut FieldProblems,
-) -> Result<Option<i64>, WebError> {
-    match state.current_framework().await? {
+) -> AppResult<Option<i64>> {
+    match app.current_framework().await? {
         Some(c) if c.framework.role_level(role_level).is_some() => Ok(Some(c.summary.id)),
         Some(_) => {
             problems.push((
@@ -160,7 +109,7 @@ async fn manager_exists<S: Store>(
     store: &S,
     manager: PersonId,
     problems: &mut FieldProblems,
-) -> Result<(), WebError> {
+) -> AppResult<()> {
     match store.person(manager).await {
         Ok(_) => Ok(()),
         Err(trellis_store::StoreError::NotFound(_)) => {
@@ -174,12 +123,8 @@ async fn manager_exists<S: Store>(
     }
 }
 
-pub async fn create<S: Store>(
-    state: &AppState<S>,
-    audit: &Audit,
-    new: NewAccount,
-) -> Result<Person, Refusal> {
-    let store = state.store();
+pub async fn create<S: Store>(app: &App<S>, audit: &Audit, new: NewAccount) -> AppResult<Person> {
+    let store = app.store();
     let mut problems = FieldProblems::new();
     let email = normalise_email(&new.email);
     let name = new.name.trim().to_owned();
@@ -210,11 +155,11 @@ pub async fn create<S: Store>(
         .filter(|r| !r.is_empty())
         .map(str::to_owned);
     let version = match &role_level {
-        Some(r) => role_level_version(state, r, &mut problems).await?,
+        Some(r) => role_level_version(app, r, &mut problems).await?,
         None => None,
     };
     if !problems.is_empty() {
-        return Err(Refusal::Fields(problems));
+        return Err(AppError::fields(problems));
     }
     let team_id = match team {
         Some(t) => Some(store.ensure_team(&t, audit).await?.id),
@@ -238,22 +183,20 @@ pub async fn create<S: Store>(
 }
 
 pub async fn update<S: Store>(
-    state: &AppState<S>,
+    app: &App<S>,
     audit: &Audit,
     id: PersonId,
     changes: AccountChanges,
-) -> Result<Person, Refusal> {
-    let store = state.store();
+) -> AppResult<Person> {
+    let store = app.store();
     let before = store.person(id).await.map_err(|e| match e {
-        trellis_store::StoreError::NotFound(_) => {
-            Refusal::Error(WebError::not_found_because("There is no such person."))
-        }
+        trellis_store::StoreError::NotFound(_) => AppError::not_found("There is no such person."),
         other => other.into(),
     })?;
     if let Some(expected) = changes.expected_revision
         && expected != before.revision
     {
-        return Err(Refusal::Error(stale(before.revision)));
+        return Err(stale(before.revision));
     }
     let mut problems = FieldProblems::new();
     let mut update = PersonUpdate {
@@ -352,7 +295,7 @@ pub async fn update<S: Store>(
             .map(str::to_owned);
         if role_level != before.role_level {
             let version = match &role_level {
-                Some(r) => role_level_version(state, r, &mut problems).await?,
+                Some(r) => role_level_version(app, r, &mut problems).await?,
                 None => None,
             };
             update.role_level_version = Some(version);
@@ -360,7 +303,7 @@ pub async fn update<S: Store>(
         }
     }
     if !problems.is_empty() {
-        return Err(Refusal::Fields(problems));
+        return Err(AppError::fields(problems));
     }
     if let Some(team) = team_name {
         let team_id = match team {
@@ -372,22 +315,18 @@ pub async fn update<S: Store>(
         }
     }
     match store.update_person(id, update, audit).await {
-        Ok(after) => {
-            // Sessions carry their person (role, active): the next request reads them again.
-            state.forget_sessions();
-            Ok(after)
-        }
+        Ok(after) => Ok(after),
         // Someone saved in between our read and our write: say so like any stale revision.
         Err(trellis_store::StoreError::Conflict(m)) => match store.person(id).await {
-            Ok(now) if now.revision != before.revision => Err(Refusal::Error(stale(now.revision))),
-            _ => Err(Refusal::Error(WebError::conflict(m))),
+            Ok(now) if now.revision != before.revision => Err(stale(now.revision)),
+            _ => Err(AppError::conflict(m)),
         },
         Err(e) => Err(e.into()),
     }
 }
 
-fn stale(current: i64) -> WebError {
-    WebError::conflict(format!(
+fn stale(current: i64) -> AppError {
+    AppError::conflict(format!(
         "Someone else changed this person since you loaded it (it is now at revision {current}). \
          Reload and make your change again."
     ))

@@ -7,7 +7,7 @@ use trellis_store::{
     SystemRole,
 };
 
-use crate::auth::{self, HashError};
+use crate::secrets::{self, HashError};
 use crate::time::now_millis;
 
 #[derive(Debug, thiserror::Error)]
@@ -79,9 +79,9 @@ pub async fn ensure_admin<S: Store>(
         return Ok(None);
     }
     let email = email.trim().to_lowercase();
-    let password = auth::generate_password();
+    let password = secrets::generate_password();
     let pw = password.clone();
-    let hash = tokio::task::spawn_blocking(move || auth::hash_password(&pw))
+    let hash = tokio::task::spawn_blocking(move || secrets::hash_password(&pw))
         .await
         .map_err(|e| BootstrapError::Other(e.to_string()))??;
     let audit = system_audit();

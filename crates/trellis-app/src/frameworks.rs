@@ -1,0 +1,251 @@
+//! Published framework versions, parsed once and shared: the current one (looked up again after a
+//! short while, since another process such as `trellis publish` may publish a newer one) and older
+//! ones by id (published versions never change).
+
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
+use std::time::{Duration, Instant};
+
+use trellis_model::{Framework, Profile};
+use trellis_store::{
+    FrameworkVersion, FrameworkVersionId, FrameworkVersionSummary, Store, StoreError,
+};
+
+use crate::error::{AppError, AppResult};
+
+/// A published framework version, parsed once and shared.
+#[derive(Debug)]
+pub struct Published {
+    pub summary: FrameworkVersionSummary,
+    pub framework: Framework,
+    /// The effective profile of every role level by full id, resolved once: a page about a person
+    /// needs two or three, a team page one per role level.
+    profiles: HashMap<String, Arc<Profile>>,
+    /// How each level of each skill reads (see `growth::level_label`): (skill id, [(level id,
+    /// label)]) ordered by skill id. A person page shows a few hundred, and a binary search over
+    /// short ids costs less than hashing them.
+    level_labels: Vec<(String, Vec<(String, String)>)>,
+}
+
+impl Published {
+    pub fn new(summary: FrameworkVersionSummary, framework: Framework) -> Published {
+        let profiles = framework
+            .tracks
+            .iter()
+            .flat_map(|t| t.levels.iter().map(move |l| format!("{}/{}", t.id, l.id)))
+            .filter_map(|id| {
+                let profile = trellis_model::resolve(&framework, &id).ok()?;
+                Some((id, Arc::new(profile)))
+            })
+            .collect();
+        let mut level_labels: Vec<(String, Vec<(String, String)>)> = framework
+            .skills
+            .iter()
+            .map(|skill| {
+                let labels = framework
+                    .scale(&skill.scale)
+                    .map(|scale| {
+                        scale
+                            .levels
+                            .iter()
+                            .map(|l| {
+                                let id = l.id.as_str();
+                                let label = crate::growth::level_label(&framework, &skill.id, id);
+                                (id.to_owned(), label)
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                (skill.id.clone(), labels)
+            })
+            .collect();
+        level_labels.sort_by(|a, b| a.0.cmp(&b.0));
+        Published {
+            summary,
+            framework,
+            profiles,
+            level_labels,
+        }
+    }
+
+    /// A level's label on a skill's scale, as `growth::level_label` gives it.
+    pub fn level_label(&self, skill: &str, level: &str) -> String {
+        let found = self
+            .level_labels
+            .binary_search_by(|(id, _)| id.as_str().cmp(skill))
+            .ok()
+            .and_then(|i| self.level_labels[i].1.iter().find(|(id, _)| id == level));
+        match found {
+            Some((_, label)) => label.clone(),
+            None => crate::growth::level_label(&self.framework, skill, level),
+        }
+    }
+
+    /// The effective profile of a role level of this version, by its full id.
+    pub fn profile(&self, role_level: &str) -> Option<Arc<Profile>> {
+        self.profiles.get(role_level).cloned()
+    }
+}
+
+/// Which framework version a URL names: `current` or a version id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VersionRef {
+    Current,
+    Id(FrameworkVersionId),
+}
+
+impl VersionRef {
+    pub fn parse(s: &str) -> Option<VersionRef> {
+        if s == "current" {
+            Some(VersionRef::Current)
+        } else {
+            s.parse().ok().filter(|id| *id > 0).map(VersionRef::Id)
+        }
+    }
+}
+
+#[derive(Debug, Default)]
+pub struct FrameworkCache {
+    /// How long the current version is trusted before the store is asked again.
+    refresh: Duration,
+    /// When the current version was last looked up, and what it was.
+    current: RwLock<Option<(Instant, Option<Arc<Published>>)>>,
+    /// Published versions never change, so they are kept by id.
+    by_id: RwLock<HashMap<FrameworkVersionId, Arc<Published>>>,
+}
+
+impl FrameworkCache {
+    pub fn new(refresh: Duration) -> FrameworkCache {
+        FrameworkCache {
+            refresh,
+            ..FrameworkCache::default()
+        }
+    }
+
+    /// Forgets the cached current version, after publishing one.
+    pub fn invalidate(&self) {
+        if let Ok(mut c) = self.current.write() {
+            *c = None;
+        }
+    }
+
+    /// The most recently published framework, if any.
+    pub async fn current<S: Store>(&self, store: &S) -> AppResult<Option<Arc<Published>>> {
+        let refresh = self.refresh;
+        if let Ok(c) = self.current.read()
+            && let Some((at, cached)) = c.as_ref()
+            && at.elapsed() < refresh
+        {
+            return Ok(cached.clone());
+        }
+        let fetched = store.current_framework().await?;
+        let published = match fetched {
+            None => None,
+            Some(v) => Some(self.remember(v)?),
+        };
+        if let Ok(mut c) = self.current.write() {
+            *c = Some((Instant::now(), published.clone()));
+        }
+        Ok(published)
+    }
+
+    /// A framework version by reference; `NotFound` when there is no such version.
+    pub async fn get<S: Store>(&self, store: &S, version: VersionRef) -> AppResult<Arc<Published>> {
+        match version {
+            VersionRef::Current => self
+                .current(store)
+                .await?
+                .ok_or_else(|| AppError::not_found("No framework has been published yet.")),
+            VersionRef::Id(id) => {
+                if let Ok(m) = self.by_id.read()
+                    && let Some(p) = m.get(&id)
+                {
+                    return Ok(p.clone());
+                }
+                let v = store.framework_version(id).await.map_err(|e| match e {
+                    StoreError::NotFound(_) => {
+                        AppError::not_found(format!("There is no framework version {id}."))
+                    }
+                    other => other.into(),
+                })?;
+                self.remember(v)
+            }
+        }
+    }
+
+    fn remember(&self, v: FrameworkVersion) -> AppResult<Arc<Published>> {
+        if let Ok(m) = self.by_id.read()
+            && let Some(p) = m.get(&v.id)
+        {
+            return Ok(p.clone());
+        }
+        let framework: Framework = serde_json::from_value(v.content).map_err(|e| {
+            AppError::internal(format!("framework version {} does not parse: {e}", v.id))
+        })?;
+        let published = Arc::new(Published::new(
+            FrameworkVersionSummary {
+                id: v.id,
+                framework_id: v.framework_id,
+                version: v.version,
+                name: v.name,
+                published_at: v.published_at,
+                published_by: v.published_by,
+            },
+            framework,
+        ));
+        if let Ok(mut m) = self.by_id.write() {
+            m.insert(published.summary.id, published.clone());
+        }
+        Ok(published)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn starter() -> Published {
+        let framework = trellis_formats::load(&trellis_formats::starter::starter_files()).framework;
+        let summary = FrameworkVersionSummary {
+            id: 1,
+            framework_id: "starter".into(),
+            version: "1".into(),
+            name: "Starter".into(),
+            published_at: 0,
+            published_by: None,
+        };
+        Published::new(summary, framework)
+    }
+
+    #[test]
+    fn cached_profiles_and_labels_are_the_computed_ones() {
+        let p = starter();
+        let fw = &p.framework;
+        for track in &fw.tracks {
+            for level in &track.levels {
+                let id = format!("{}/{}", track.id, level.id);
+                let cached = p.profile(&id).expect("every role level has a profile");
+                assert_eq!(*cached, trellis_model::resolve(fw, &id).unwrap());
+            }
+        }
+        assert!(p.profile("engineering/wizard").is_none());
+        let mut checked = 0;
+        for skill in &fw.skills {
+            let scale = fw.scale(&skill.scale).unwrap();
+            for level in scale
+                .levels
+                .iter()
+                .map(|l| l.id.as_str())
+                .chain(["n/a", "99"])
+            {
+                assert_eq!(
+                    p.level_label(&skill.id, level),
+                    crate::growth::level_label(fw, &skill.id, level)
+                );
+                checked += 1;
+            }
+        }
+        assert!(checked > 50);
+        assert_eq!(p.level_label("no-such-skill", "3"), "3");
+    }
+}

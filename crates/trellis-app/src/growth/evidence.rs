@@ -1,0 +1,153 @@
+//! Evidence: what happened, when, which skills it shows and who can vouch for it.
+
+use trellis_model::Framework;
+use trellis_store::{Evidence, NewEvidence, Person, PersonId, Store};
+
+use crate::App;
+use crate::access::Actor;
+use crate::error::{AppError, AppResult};
+
+const MAX_TITLE: usize = 200;
+const MAX_DESCRIPTION: usize = 10_000;
+const MAX_LINKS: usize = 20;
+const MAX_CORROBORATORS: usize = 20;
+
+// ---------------------------------------------------------------------------------------------
+// Evidence.
+
+/// Evidence as typed in.
+#[derive(Debug, Clone, Default)]
+pub struct EvidenceInput {
+    pub happened_on: String,
+    pub title: String,
+    pub description: String,
+    pub links: Vec<String>,
+    pub skills: Vec<String>,
+    pub corroborators: Vec<String>,
+}
+
+fn lines(items: Vec<String>) -> Vec<String> {
+    items
+        .iter()
+        .flat_map(|i| i.lines())
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+pub fn check_evidence(
+    fw: &Framework,
+    person: PersonId,
+    input: EvidenceInput,
+) -> Result<NewEvidence, Vec<(String, String)>> {
+    let mut problems: Vec<(String, String)> = Vec::new();
+    let mut add = |f: &str, m: String| problems.push((f.to_owned(), m));
+    let happened_on = input.happened_on.trim().to_owned();
+    match crate::time::parse_date(&happened_on) {
+        None if happened_on.is_empty() => add("happened_on", "Enter the date it happened.".into()),
+        None => add(
+            "happened_on",
+            "Enter the date as YYYY-MM-DD, for example 2026-03-14.".into(),
+        ),
+        // A day of slack for time zones ahead of UTC.
+        Some(d) if d > crate::time::now_millis() + crate::time::day_ms() => {
+            add("happened_on", "The date is in the future.".into());
+        }
+        Some(_) => {}
+    }
+    let title = input.title.trim().to_owned();
+    if title.is_empty() {
+        add("title", "Say in a few words what happened.".into());
+    } else if title.chars().count() > MAX_TITLE {
+        add(
+            "title",
+            format!("Keep the title to {MAX_TITLE} characters."),
+        );
+    }
+    let description = input.description.trim().to_owned();
+    if description.chars().count() > MAX_DESCRIPTION {
+        add(
+            "description",
+            format!("Keep the description to {MAX_DESCRIPTION} characters."),
+        );
+    }
+    let links = lines(input.links);
+    if links.len() > MAX_LINKS {
+        add("links", format!("Give at most {MAX_LINKS} links."));
+    }
+    for l in &links {
+        let ok = (l.starts_with("https://") || l.starts_with("http://"))
+            && l.len() <= 2_000
+            && !l.chars().any(char::is_whitespace)
+            && l.split_once("://")
+                .is_some_and(|(_, rest)| !rest.is_empty());
+        if !ok {
+            add(
+                "links",
+                format!("`{l}` is not a web address; links start with https://."),
+            );
+            break;
+        }
+    }
+    let mut skills: Vec<String> = Vec::new();
+    for s in input
+        .skills
+        .iter()
+        .map(|s| s.trim())
+        .filter(|s| !s.is_empty())
+    {
+        if fw.skill(s).is_none() {
+            add(
+                "skills",
+                format!("There is no skill `{s}` in the framework."),
+            );
+        } else if !skills.iter().any(|x| x == s) {
+            skills.push(s.to_owned());
+        }
+    }
+    if skills.is_empty() && !problems.iter().any(|(f, _)| f == "skills") {
+        problems.push((
+            "skills".into(),
+            "Choose at least one skill this shows.".into(),
+        ));
+    }
+    let corroborators = lines(input.corroborators);
+    if corroborators.len() > MAX_CORROBORATORS {
+        problems.push((
+            "corroborators".into(),
+            format!("Name at most {MAX_CORROBORATORS} people."),
+        ));
+    }
+    if corroborators.iter().any(|c| c.chars().count() > 200) {
+        problems.push((
+            "corroborators".into(),
+            "Give each person's name on its own line.".into(),
+        ));
+    }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    Ok(NewEvidence {
+        person_id: person,
+        happened_on,
+        title,
+        description,
+        links,
+        skills,
+        corroborators,
+    })
+}
+
+pub async fn add_evidence<S: Store>(
+    app: &App<S>,
+    actor: &Actor,
+    person: &Person,
+    input: EvidenceInput,
+) -> AppResult<Evidence> {
+    let current = app.current_framework().await?.ok_or_else(|| {
+        AppError::conflict("No framework has been published yet, so there are no skills to link.")
+    })?;
+    let new = check_evidence(&current.framework, person.id, input).map_err(AppError::fields)?;
+    Ok(app.store().add_evidence(new, &actor.audit()).await?)
+}

@@ -1,0 +1,111 @@
+//! Growth conversations, shared by the pages and the API: assessments and their ratings, peer
+//! input, evidence, readiness built from the latest ratings, and team views. Who may see and do what
+//! is decided by [`crate::access`]; every refusal names the field at fault and is decided before
+//! anything is written.
+//!
+//! - [`assessments`]: starting one, the checks on ratings, submitting a stage;
+//! - [`peers`]: asking for and giving peer input; [`evidence`]: adding evidence;
+//! - [`readiness`]: what is known of a person's skills and how it reads; [`team`]: team views.
+
+pub mod assessments;
+pub mod csv;
+pub mod evidence;
+pub mod peers;
+pub mod readiness;
+pub mod team;
+
+pub use assessments::*;
+pub use evidence::*;
+pub use peers::*;
+pub use readiness::*;
+
+use serde_json::json;
+use trellis_store::{Outcome, Person, PersonId, Store, StoreError};
+
+use crate::App;
+use crate::access::{self, Actor, Relation, Seen};
+use crate::error::{AppError, AppResult};
+
+// ---------------------------------------------------------------------------------------------
+// Who may do what.
+
+pub async fn load_person<S: Store>(store: &S, id: PersonId) -> AppResult<Person> {
+    store.person(id).await.map_err(|e| match e {
+        StoreError::NotFound(_) => AppError::not_found("There is no such person."),
+        other => other.into(),
+    })
+}
+
+/// A person and how the actor stands to them, from what the route's rule saw when it is about
+/// this person, else read now.
+async fn person_and_relation<S: Store>(
+    app: &App<S>,
+    actor: &Actor,
+    id: PersonId,
+    seen: Option<&Seen>,
+) -> AppResult<(Person, Relation)> {
+    if let Some(s) = seen.filter(|s| s.person.id == id) {
+        return Ok((s.person.clone(), s.relation(&actor.person)));
+    }
+    match access::seen(app.store(), &actor.person, id).await? {
+        Some(s) => {
+            let relation = s.relation(&actor.person);
+            Ok((s.person, relation))
+        }
+        None => Err(AppError::not_found("There is no such person.")),
+    }
+}
+
+/// A person with the actor's relation to them, refused (and audited) unless the actor may see
+/// their records.
+pub async fn person_for<S: Store>(
+    app: &App<S>,
+    actor: &Actor,
+    id: PersonId,
+    seen: Option<&Seen>,
+) -> AppResult<(Person, Relation)> {
+    let (person, rel) = person_and_relation(app, actor, id, seen).await?;
+    if !rel.may_view() {
+        return Err(access::deny(
+            app.store(),
+            &actor.audit(),
+            format!("person:{id}"),
+            "You do not have access to this person's records.",
+        )
+        .await);
+    }
+    Ok((person, rel))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Refusals.
+
+/// What the audit log says of a refused change.
+fn refusal_details(e: &AppError) -> serde_json::Value {
+    match e {
+        AppError::Invalid(p) => {
+            json!({ "status": 422, "fields": p.iter().map(|p| p.field.as_str()).collect::<Vec<_>>() })
+        }
+        other => json!({ "status": other.status(), "reason": other.to_string() }),
+    }
+}
+
+/// Records a refused change in the audit log (refusals by the access rules are recorded already).
+pub fn audit_refusal<S: Store>(
+    app: &App<S>,
+    actor: &Actor,
+    action: &str,
+    target: String,
+    refusal: &AppError,
+) {
+    if matches!(refusal, AppError::Forbidden(_)) {
+        return;
+    }
+    app.audit_queued(
+        actor.audit(),
+        action,
+        target,
+        Outcome::Failure,
+        refusal_details(refusal),
+    );
+}

@@ -1,0 +1,156 @@
+//! Peer input: asking a peer about some skills of an assessment, and the peer's answer.
+
+use trellis_model::EffectiveRequirement;
+use trellis_store::{PeerRequest, PersonId, Stage, Store, StoreError};
+
+use super::*;
+use crate::App;
+use crate::access::{self, Actor};
+use crate::error::{AppError, AppResult};
+
+// ---------------------------------------------------------------------------------------------
+// Peers.
+
+pub async fn request_peer<S: Store>(
+    app: &App<S>,
+    actor: &Actor,
+    a: &AssessmentCtx,
+    peer: Option<PersonId>,
+    skills: Vec<String>,
+) -> AppResult<PeerRequest> {
+    if !a.relation.may_request_peers() {
+        return Err(access::deny(
+            app.store(),
+            &actor.audit(),
+            a.target(),
+            format!(
+                "Only {} and their managers can ask for peer input.",
+                a.person.name
+            ),
+        )
+        .await);
+    }
+    if a.assessment.stage == Stage::Agreed {
+        return Err(AppError::conflict(
+            "This assessment is closed: its outcome has been agreed, so it takes no more input.",
+        ));
+    }
+    let mut problems: Vec<(String, String)> = Vec::new();
+    let peer = match peer {
+        None => {
+            problems.push(("peer_id".into(), "Choose whom to ask.".into()));
+            None
+        }
+        Some(id) => match app.store().person(id).await {
+            Ok(p) if !p.active => {
+                problems.push((
+                    "peer_id".into(),
+                    format!("{} has left; choose someone else.", p.name),
+                ));
+                None
+            }
+            Ok(p) if p.id == actor.id() => {
+                problems.push(("peer_id".into(), "Ask someone other than yourself.".into()));
+                None
+            }
+            Ok(p) if p.id == a.person.id => {
+                problems.push((
+                    "peer_id".into(),
+                    "A peer is someone other than the person assessed.".into(),
+                ));
+                None
+            }
+            Ok(p) => Some(p),
+            Err(StoreError::NotFound(_)) => {
+                problems.push(("peer_id".into(), "There is no such person.".into()));
+                None
+            }
+            Err(e) => return Err(e.into()),
+        },
+    };
+    let mut chosen: Vec<String> = Vec::new();
+    for s in skills.iter().map(|s| s.trim()).filter(|s| !s.is_empty()) {
+        if a.requirement(s).is_none() {
+            problems.push((
+                "skills".into(),
+                format!(
+                    "`{s}` is not a requirement of {}; ask only about its requirements.",
+                    a.profile.title
+                ),
+            ));
+        } else if !chosen.iter().any(|c| c == s) {
+            chosen.push(s.to_owned());
+        }
+    }
+    if chosen.is_empty() && !problems.iter().any(|(f, _)| f == "skills") {
+        problems.push((
+            "skills".into(),
+            "Choose at least one skill to ask about.".into(),
+        ));
+    }
+    if !problems.is_empty() {
+        return Err(AppError::fields(problems));
+    }
+    let peer = peer.ok_or_else(|| AppError::field("peer_id", "Choose whom to ask."))?;
+    Ok(app
+        .store()
+        .request_peer_input(a.assessment.id, peer.id, chosen, actor.id(), &actor.audit())
+        .await?)
+}
+
+pub async fn load_peer_request<S: Store>(store: &S, id: i64) -> AppResult<PeerRequest> {
+    store.peer_request(id).await.map_err(|e| match e {
+        StoreError::NotFound(_) => AppError::not_found("There is no such request."),
+        other => other.into(),
+    })
+}
+
+pub async fn submit_peer<S: Store>(
+    app: &App<S>,
+    actor: &Actor,
+    request: &PeerRequest,
+    a: &AssessmentCtx,
+    ratings: Vec<RatingInput>,
+) -> AppResult<PeerRequest> {
+    if request.peer_id != actor.id() {
+        return Err(access::deny(
+            app.store(),
+            &actor.audit(),
+            format!("peer-request:{}", request.id),
+            "Only the person asked can answer this request.",
+        )
+        .await);
+    }
+    if request.submitted_at.is_some() {
+        return Err(AppError::conflict(
+            "You have already answered this request.",
+        ));
+    }
+    if a.assessment.stage == Stage::Agreed {
+        return Err(AppError::conflict(
+            "This assessment is closed: its outcome was agreed before you answered.",
+        ));
+    }
+    let allowed: Vec<&EffectiveRequirement> = request
+        .skills
+        .iter()
+        .filter_map(|s| a.requirement(s))
+        .collect();
+    let ratings =
+        check_ratings(a.framework(), &allowed, &a.profile.title, ratings, true).map_err(|p| {
+            AppError::fields(
+                p.iter()
+                    .map(|p| (p.page_field(), p.message.clone()))
+                    .collect(),
+            )
+        })?;
+    app.store()
+        .submit_peer_input(request.id, ratings, &actor.audit())
+        .await
+        .map_err(|e| match e {
+            StoreError::Conflict(_) => {
+                AppError::conflict("You have already answered this request.")
+            }
+            other => other.into(),
+        })
+}

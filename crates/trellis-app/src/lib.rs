@@ -1,0 +1,181 @@
+//! The use cases of Trellis, with no HTTP in them: one function per thing a person does, each doing
+//! its access check, its writes and its audit event in one store transaction, and saying what went
+//! wrong with one error type, [`AppError`]. The web server and the command line both call these.
+//!
+//! - [`access`]: the relation rules (self, manager up the line, peer, people team, admin).
+//! - [`accounts`]: creating and changing accounts; [`secrets`]: passwords and tokens.
+//! - [`growth`]: assessments, peer input, evidence, readiness and team views.
+//! - [`frameworks`]: published framework versions, parsed once and cached.
+//! - [`bootstrap`] and [`demo`]: a fresh organisation, and a synthetic one for trials.
+//! - [`read_audit`]: audit events of reads, written in batches.
+#![forbid(unsafe_code)]
+
+pub mod access;
+pub mod accounts;
+pub mod bootstrap;
+pub mod demo;
+pub mod error;
+pub mod frameworks;
+pub mod growth;
+pub mod read_audit;
+pub mod secrets;
+pub mod time;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+pub use access::{Actor, Relation};
+pub use error::{AppError, AppResult, FieldProblem};
+pub use frameworks::{Published, VersionRef};
+use trellis_store::{Audit, NewAuditEvent, Outcome, Store, StoreResult};
+
+use crate::frameworks::FrameworkCache;
+use crate::read_audit::ReadAudit;
+
+/// Server settings. The defaults are the ones `trellis serve` uses.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Show text from framework sources that may not be redistributed (the organisation holds a
+    /// licence). Off by default: such text is withheld as in the static site.
+    pub licensed: bool,
+    /// A session ends after this long without a request.
+    pub idle_timeout: Duration,
+    /// A session ends this long after sign-in, whatever the activity.
+    pub absolute_timeout: Duration,
+    /// Requests with a larger body are refused with 413.
+    pub body_limit: usize,
+    /// Failed sign-ins are counted over this window.
+    pub throttle_window: Duration,
+    /// Failed sign-ins for one email within the window before further attempts are refused.
+    pub max_failures_per_email: u32,
+    /// Failed sign-ins from one address within the window before further attempts are refused.
+    pub max_failures_per_ip: u32,
+    /// How long the current framework is cached before the store is asked again (another process,
+    /// such as `trellis publish`, may have published a new version).
+    pub framework_refresh: Duration,
+    /// How often audit events of reads are written (see `read_audit`); sooner when many wait.
+    pub read_audit_every: Duration,
+    /// How long a session read from the store is trusted before it is read again. Sign-out,
+    /// password changes and account changes made through this server take effect at once; made
+    /// elsewhere (another server on the same database, the command line) within this time. Zero
+    /// reads the store on every request.
+    pub session_cache: Duration,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            licensed: false,
+            idle_timeout: Duration::from_secs(30 * 60),
+            absolute_timeout: Duration::from_secs(12 * 60 * 60),
+            body_limit: 64 * 1024,
+            throttle_window: Duration::from_secs(15 * 60),
+            max_failures_per_email: 5,
+            max_failures_per_ip: 50,
+            framework_refresh: Duration::from_secs(2),
+            read_audit_every: crate::read_audit::FLUSH_EVERY,
+            session_cache: Duration::from_secs(1),
+        }
+    }
+}
+
+/// The application: the store, the settings, and what is shared between requests (the framework
+/// cache and the queue of read audit events). Cheap to clone.
+#[derive(Debug)]
+pub struct App<S> {
+    inner: Arc<Inner<S>>,
+}
+
+impl<S> Clone for App<S> {
+    fn clone(&self) -> Self {
+        App {
+            inner: self.inner.clone(),
+        }
+    }
+}
+
+#[derive(Debug)]
+struct Inner<S> {
+    store: S,
+    config: Config,
+    frameworks: FrameworkCache,
+    reads: Arc<ReadAudit>,
+}
+
+impl<S: Store> App<S> {
+    pub fn new(store: S, config: Config) -> Self {
+        let frameworks = FrameworkCache::new(config.framework_refresh);
+        App {
+            inner: Arc::new(Inner {
+                store,
+                config,
+                frameworks,
+                reads: Arc::default(),
+            }),
+        }
+    }
+
+    pub fn store(&self) -> &S {
+        &self.inner.store
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.inner.config
+    }
+
+    /// The most recently published framework, if any.
+    pub async fn current_framework(&self) -> AppResult<Option<Arc<Published>>> {
+        self.inner.frameworks.current(&self.inner.store).await
+    }
+
+    /// A framework version by reference; `NotFound` when there is no such version.
+    pub async fn framework(&self, version: VersionRef) -> AppResult<Arc<Published>> {
+        self.inner.frameworks.get(&self.inner.store, version).await
+    }
+
+    /// Forgets the cached current version, after publishing one.
+    pub fn invalidate_frameworks(&self) {
+        self.inner.frameworks.invalidate();
+    }
+
+    /// Records a read of someone's records in the audit log, without waiting for the database: the
+    /// event is queued and written with others within a fraction of a second.
+    pub fn audit_read(
+        &self,
+        audit: Audit,
+        action: &str,
+        target: String,
+        details: serde_json::Value,
+    ) {
+        self.audit_queued(audit, action, target, Outcome::Success, details);
+    }
+
+    /// Queues an audit event that is not part of a change (a read, or a refused change whose
+    /// refusal the actor sees).
+    pub fn audit_queued(
+        &self,
+        audit: Audit,
+        action: &str,
+        target: String,
+        outcome: Outcome,
+        details: serde_json::Value,
+    ) {
+        let event = NewAuditEvent {
+            action: action.to_owned(),
+            target,
+            outcome,
+            details,
+        };
+        self.inner.reads.record(
+            &self.inner.store,
+            self.inner.config.read_audit_every,
+            event,
+            audit,
+        );
+    }
+
+    /// Writes the queued read events now (on shutdown, and in tests).
+    pub async fn flush_audit(&self) -> StoreResult<()> {
+        self.inner.reads.flush(&self.inner.store).await
+    }
+}

@@ -10,6 +10,26 @@ fn seeds() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/seeds")
 }
 
+/// Whether the seed documents are there. A clone without them skips the seed tests with one line
+/// naming the folder, unless `TRELLIS_REQUIRE_SEEDS=1` (CI), where a missing folder is a failure.
+fn seeds_present() -> bool {
+    let dir = seeds();
+    if dir.is_dir() {
+        return true;
+    }
+    if std::env::var("TRELLIS_REQUIRE_SEEDS").as_deref() == Ok("1") {
+        panic!(
+            "TRELLIS_REQUIRE_SEEDS=1 but the seed folder {} is missing",
+            dir.display()
+        );
+    }
+    eprintln!(
+        "note: seed test skipped: the seed folder {} is missing",
+        dir.display()
+    );
+    false
+}
+
 fn trellis(args: &[&str]) -> Output {
     let out = Command::new(env!("CARGO_BIN_EXE_trellis"))
         .args(args)
@@ -60,6 +80,9 @@ fn check_json(dir: &Path) -> Value {
 
 #[test]
 fn every_seed_imports_by_detection_and_checks_with_zero_errors() {
+    if !seeds_present() {
+        return;
+    }
     let cases = [
         (
             "sfia-framework-level-5-senior-product-manager.md",
@@ -91,6 +114,9 @@ fn every_seed_imports_by_detection_and_checks_with_zero_errors() {
 
 #[test]
 fn two_generated_pages_make_one_track_with_linked_levels() {
+    if !seeds_present() {
+        return;
+    }
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("fw");
     let pages = [
@@ -137,13 +163,17 @@ fn refuses_a_non_empty_output_and_leaves_nothing_on_failure() {
     let out = tmp.path().join("fw");
     std::fs::create_dir(&out).unwrap();
     std::fs::write(out.join("keep.txt"), "mine").unwrap();
+    let role = tmp.path().join("role.txt");
+    std::fs::write(
+        &role,
+        "Product and delivery role: Harbour pilot\nRole level: Senior harbour pilot\n\n\
+         Skill: Reading tides\n- You can plan a passage around the tide.\n",
+    )
+    .unwrap();
     let refused = trellis(&[
         "import",
         "auto",
-        seeds()
-            .join("ddat-senior-product-manager.txt")
-            .to_str()
-            .unwrap(),
+        role.to_str().unwrap(),
         "--out",
         out.to_str().unwrap(),
     ]);
@@ -175,7 +205,7 @@ fn refuses_a_non_empty_output_and_leaves_nothing_on_failure() {
         .filter_map(|e| e.ok())
         .map(|e| e.file_name())
         .collect();
-    assert_eq!(leftovers.len(), 2, "{leftovers:?}");
+    assert_eq!(leftovers.len(), 3, "{leftovers:?}");
 
     let unknown = tmp.path().join("notes.txt");
     std::fs::write(&unknown, "a shopping list\nmilk\n").unwrap();
@@ -192,6 +222,9 @@ fn refuses_a_non_empty_output_and_leaves_nothing_on_failure() {
 
 #[test]
 fn copyrighted_profile_text_is_published_only_with_licensed() {
+    if !seeds_present() {
+        return;
+    }
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("fw");
     import_json(

@@ -770,6 +770,25 @@ fn truncated_csv_names_the_line_of_the_open_quote() {
     assert!(message.contains("never closed"), "{message}");
 }
 
+/// A download cut off between two cells of the last row: every quote is closed, so only the short
+/// last row shows that the rest of the file is missing.
+#[test]
+fn ddat_file_cut_between_cells_of_its_last_row_is_refused_naming_the_line() {
+    let text = String::from_utf8(fixture("ddat/roles.csv").bytes).unwrap();
+    let cut = text.rfind(",\"Digital and data\"").unwrap();
+    let last_row = text[..cut].rfind("\n\"").unwrap() + 1;
+    let last_row_line = text[..last_row].matches('\n').count() + 1;
+    let (file, line, message) = error(Format::Ddat, input("roles.csv", &text[..cut]));
+    assert_eq!((file.as_str(), line), ("roles.csv", Some(last_row_line)));
+    assert!(message.contains("truncated"), "{message}");
+    assert!(message.contains("9 of the 10 columns"), "{message}");
+    // Cut after a complete row (with or without its line break), the file is whole as far as anyone can
+    // tell, and imports.
+    let whole_rows = &text[..last_row];
+    run(Format::Ddat, &[input("roles.csv", whole_rows)]);
+    run(Format::Ddat, &[input("roles.csv", whole_rows.trim_end())]);
+}
+
 #[test]
 fn binary_empty_and_wrong_encoding_are_refused() {
     for format in [Format::Sfia, Format::Ddat] {

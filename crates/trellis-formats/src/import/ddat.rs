@@ -30,6 +30,9 @@
 //! and skill level: there is no role level or requirement to import, so their rows are reported as
 //! skipped (their skills still enter the skills library).
 //!
+//! A truncated download is refused, naming the line, rather than imported in part: a quoted cell left
+//! open (see [`read_csv`]) or a last row with fewer cells than the header (cut between two cells).
+//!
 //! # Seniority order of role levels
 //!
 //! The CSV lists role levels alphabetically and says nothing of their seniority. With
@@ -224,6 +227,9 @@ fn tables_of(input: &Input, report: &mut ImportReport) -> Result<Vec<Table>, Imp
             .enumerate()
             .take(10)
             .find_map(|(i, r)| layout(r).map(|l| (i, l)));
+        if let Some((header, _)) = found.filter(|_| !workbook) {
+            truncated_last_row(&name, &rows, header)?;
+        }
         match found {
             Some((header, layout)) => out.push(Table {
                 file: name,
@@ -276,6 +282,29 @@ fn tables_of(input: &Input, report: &mut ImportReport) -> Result<Vec<Table>, Imp
         ));
     }
     Ok(out)
+}
+
+/// Refuses a CSV whose last row has fewer cells than the header: the download was cut off between two
+/// cells (every quote closed, so [`read_csv`] cannot tell), and importing the rows before it would
+/// silently lose the rest of the file. A sheet of a workbook omits empty cells, so only CSV is checked.
+fn truncated_last_row(file: &str, rows: &[Row], header: usize) -> Result<(), ImportError> {
+    let width = rows
+        .get(header)
+        .and_then(|h| h.cells.iter().rposition(|c| !c.trim().is_empty()))
+        .map_or(0, |i| i + 1);
+    let last = rows.iter().skip(header + 1).rev().find(|r| !r.is_blank());
+    match last {
+        Some(row) if row.cells.len() < width => Err(ImportError::invalid(
+            file,
+            Some(row.line),
+            format!(
+                "the last row has {} of the {width} columns of the header: the file is truncated (cut off in the \
+                 middle of this row); nothing is imported",
+                row.cells.len()
+            ),
+        )),
+        _ => Ok(()),
+    }
 }
 
 #[derive(Debug, Default)]

@@ -736,7 +736,6 @@ fn bad_input_is_a_clear_error_naming_the_file() {
                 vec![0x89, b'P', b'N', b'G', 0, 0xff, 0xfe, 0x00],
             ),
             ("nul.md", b"# Title\n\0\0".to_vec()),
-            ("latin1.md", b"# Caf\xe9\n".to_vec()),
         ] {
             let err = import::import(
                 format,

@@ -809,12 +809,15 @@ fn binary_empty_and_wrong_encoding_are_refused() {
         assert_eq!(file, "empty.csv");
         assert!(message.contains("empty"), "{message}");
 
-        // Windows-1252: `é` as the single byte 0xE9 on line 2.
+        // A byte-order mark that lies: UTF-8 announced, Windows-1252 `é` (0xE9) on line 2.
         let (file, line, message) = error(
             format,
-            input("latin.csv", b"Skill Name,Code\ncaf\xe9,X\n".to_vec()),
+            input(
+                "lying.csv",
+                b"\xef\xbb\xbfSkill Name,Code\ncaf\xe9,X\n".to_vec(),
+            ),
         );
-        assert_eq!((file.as_str(), line), ("latin.csv", Some(2)));
+        assert_eq!((file.as_str(), line), ("lying.csv", Some(2)));
         assert!(message.contains("UTF-8"), "{message}");
 
         let (file, _, message) = error(

@@ -12,8 +12,9 @@ pub fn detect_one(input: &Input) -> Option<(Format, &'static str)> {
             "a spreadsheet workbook (.xlsx), which only the SFIA importer reads",
         ));
     }
-    // Judge from the start of the file: enough for every header and title line.
-    let head = String::from_utf8_lossy(&bytes[..bytes.len().min(16 * 1024)]);
+    // Judge from the start of the file, in whatever encoding it was saved: enough for every header
+    // and title line.
+    let head = super::text::head(bytes, 16 * 1024);
     let head = head.trim_start_matches('\u{feff}');
     let first_line = head.lines().next().unwrap_or("").to_ascii_lowercase();
     if first_line.contains("role family") && first_line.contains("role level") {
@@ -158,6 +159,18 @@ mod tests {
             );
         }
         assert_eq!(detect_one(&input("just some words")), None);
+        // UTF-16, as some spreadsheet programs save "Unicode text".
+        let mut utf16 = vec![0xff, 0xfe];
+        utf16.extend(
+            "Role Family,Role,Role Level\n"
+                .encode_utf16()
+                .flat_map(u16::to_le_bytes),
+        );
+        let given = Input {
+            path: "x".into(),
+            bytes: utf16,
+        };
+        assert_eq!(detect_one(&given).map(|f| f.0), Some(Format::Ddat));
     }
 
     #[test]

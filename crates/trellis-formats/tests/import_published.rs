@@ -1,0 +1,209 @@
+//! The importers on files laid out as the public downloads are, as they are: exports in Windows-1252 or
+//! UTF-16, folders of subfolders, generated pages with one ladder per engineer type, pages that claim
+//! SFIA levels a skill does not define, the Made Tech handbook's `roles/` folder and Monzo files whose
+//! level numbers differ from their `levels:`. Every fixture is our own text with the same property as
+//! the published file; no SFIA text is committed.
+
+use std::path::PathBuf;
+
+use trellis_formats::import::{
+    self, Format, ImportOptions, ImportReport, Imported, Input,
+};
+use trellis_model::Framework;
+
+fn fixtures() -> PathBuf {
+    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures"))
+}
+
+fn fixture(name: &str) -> Input {
+    let path = fixtures().join(name);
+    let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    Input {
+        path: PathBuf::from(name),
+        bytes,
+    }
+}
+
+fn input(name: &str, bytes: impl Into<Vec<u8>>) -> Input {
+    Input {
+        path: PathBuf::from(name),
+        bytes: bytes.into(),
+    }
+}
+
+fn run(format: Format, inputs: &[Input]) -> Imported {
+    let imported = import::import(format, inputs, &ImportOptions::default())
+        .unwrap_or_else(|e| panic!("{format}: {e}"));
+    assert_checks_clean(&imported.framework);
+    imported
+}
+
+fn assert_checks_clean(fw: &Framework) {
+    let errors: Vec<_> = trellis_model::check(fw, &Default::default())
+        .into_iter()
+        .filter(|d| d.is_error())
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+}
+
+fn warnings<'a>(report: &'a ImportReport, kind: &str) -> Vec<&'a str> {
+    report
+        .warnings
+        .iter()
+        .filter(|w| w.kind == kind)
+        .map(|w| w.message.as_str())
+        .collect()
+}
+
+fn utf16(text: &str, little_endian: bool) -> Vec<u8> {
+    let mut bytes = if little_endian {
+        vec![0xff, 0xfe]
+    } else {
+        vec![0xfe, 0xff]
+    };
+    for unit in text.encode_utf16() {
+        bytes.extend(if little_endian {
+            unit.to_le_bytes()
+        } else {
+            unit.to_be_bytes()
+        });
+    }
+    bytes
+}
+
+fn windows_1252(text: &str) -> Vec<u8> {
+    text.chars()
+        .map(|c| match c {
+            '\u{2019}' => 0x92,
+            '\u{2013}' => 0x96,
+            c => u8::try_from(u32::from(c)).expect("a Latin-1 character"),
+        })
+        .collect()
+}
+
+// Defect 1: encodings.
+
+#[test]
+fn sfia_csv_saved_by_excel_as_windows_1252_is_read_and_the_encoding_reported() {
+    let imported = run(Format::Sfia, &[fixture("sfia/windows-1252.csv")]);
+    let fw = &imported.framework;
+    assert_eq!(fw.skills.len(), 2);
+    let lamp = fw.skill("LAMP").expect("LAMP");
+    assert_eq!(
+        lamp.description.as_deref(),
+        Some("Keeping the town\u{2019}s lamps lit from dusk until dawn.")
+    );
+    assert!(
+        lamp.levels["2"].contains("street\u{a0}when"),
+        "{:?}",
+        lamp.levels
+    );
+    assert_eq!(
+        fw.skill("BELL").and_then(|s| s.description.as_deref()),
+        Some("Ringing the hours \u{2013} and the alarms.")
+    );
+    let found = &imported.report.warnings;
+    let encoding: Vec<_> = found.iter().filter(|w| w.kind == "encoding").collect();
+    assert_eq!(encoding.len(), 1, "{found:#?}");
+    assert!(encoding[0].message.contains("Windows-1252"), "{found:#?}");
+    assert_eq!(
+        (encoding[0].file.as_str(), encoding[0].line),
+        ("sfia/windows-1252.csv", Some(2))
+    );
+    // What was decoded is text, not mojibake to repair.
+    assert!(warnings(&imported.report, "mojibake").is_empty());
+}
+
+#[test]
+fn utf16_and_utf8_with_a_bom_read_the_same_as_utf8() {
+    let plain = fixture("ddat/roles.csv");
+    let text = String::from_utf8(plain.bytes.clone()).expect("UTF-8 fixture");
+    let expected = run(Format::Ddat, std::slice::from_ref(&plain)).framework;
+    for (name, bytes, encoding) in [
+        ("le.csv", utf16(&text, true), Some("UTF-16 little-endian")),
+        ("be.csv", utf16(&text, false), Some("UTF-16 big-endian")),
+        (
+            "bom.csv",
+            [&b"\xef\xbb\xbf"[..], text.as_bytes()].concat(),
+            None,
+        ),
+    ] {
+        let imported = run(Format::Ddat, &[input(name, bytes)]);
+        assert_eq!(imported.framework, expected, "{name}");
+        let said = warnings(&imported.report, "encoding");
+        match encoding {
+            Some(encoding) => assert!(
+                said.len() == 1 && said[0].contains(encoding),
+                "{name}: {said:?}"
+            ),
+            None => assert!(said.is_empty(), "{name}: {said:?}"),
+        }
+    }
+}
+
+#[test]
+fn every_document_importer_reads_windows_1252() {
+    let cases = [
+        (
+            Format::SfiaPages,
+            "# Lamp Keeper\n\n**Level 3** | **Career Path:** Streets\n\n## Role Overview\n\n**Scope Summary:** Keeps the town\u{2019}s lamps lit.\n\n## Required SFIA Skills\n\n### Lamplighting (LAMP)\n\n**Level 3 Attainment:**\n\nLights a district\u{2019}s lamps alone.\n",
+        ),
+        (
+            Format::Madetech,
+            "# Senior Lamp Keeper\n\n## Scope\n\n- Keeps the town\u{2019}s lamps lit\n",
+        ),
+        (
+            Format::Monzo,
+            "---\ntitle: Lamps\nlevels: 2\ntopics:\n  - name: care\n    title: Care\n    content:\n      - level: 1\n        criteria:\n          - Trims the town\u{2019}s wicks\n      - level: 2\n        criteria:\n          - Plans the rounds\n---\n",
+        ),
+        (
+            Format::DdatText,
+            "Street role: Lamp keeper\n- Keeps the lamps lit\nRole level: Senior lamp keeper\n- Leads a district\u{2019}s rounds\nSkill: Lamplighting\n- Lights lamps\n",
+        ),
+    ];
+    for (format, text) in cases {
+        let imported = run(format, &[input("w.md", windows_1252(text))]);
+        let said = warnings(&imported.report, "encoding");
+        assert!(
+            said.len() == 1 && said[0].contains("Windows-1252"),
+            "{format}: {said:?}"
+        );
+        let written = serde_json::to_string(&imported.framework).expect("json");
+        assert!(written.contains('\u{2019}'), "{format}: {written}");
+    }
+}
+
+#[test]
+fn binary_files_are_refused_by_every_importer() {
+    let png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
+    let zip = b"PK\x03\x04\x14\0\0\0\x08\0".to_vec();
+    let nul = b"Skill Name,Code\nLamps,\0\0\0\x01\x02\n".to_vec();
+    for format in Format::ALL {
+        for (name, bytes) in [("a.png", &png), ("b.bin", &nul), ("c.zip", &zip)] {
+            if format == Format::Sfia && name == "c.zip" {
+                // A ZIP is what a workbook is: the SFIA importer opens it, and says it is broken.
+                continue;
+            }
+            let err = import::import(
+                format,
+                &[input(name, bytes.clone())],
+                &ImportOptions::default(),
+            )
+            .expect_err(&format!("{format} accepted {name}"))
+            .to_string();
+            assert!(
+                err.starts_with(name) && (err.contains("not text") || err.contains("binary")),
+                "{format} {name}: {err}"
+            );
+        }
+    }
+    let err = import::import(
+        Format::Monzo,
+        &[input("n.md", nul)],
+        &ImportOptions::default(),
+    )
+    .expect_err("NUL bytes")
+    .to_string();
+    assert!(err.starts_with("n.md:2: binary data"), "{err}");
+}
+

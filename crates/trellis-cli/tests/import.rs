@@ -301,3 +301,66 @@ fn copyrighted_profile_text_is_published_only_with_licensed() {
     );
     assert!(page(&private).contains(&kpi_text));
 }
+
+fn formats_fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../trellis-formats/tests/fixtures")
+}
+
+#[test]
+fn a_windows_1252_sfia_csv_imports_and_the_report_names_the_encoding() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("sfia");
+    let report = import_json(
+        "sfia",
+        &[formats_fixtures().join("sfia/windows-1252.csv")],
+        &out,
+    );
+    assert_eq!(report["counts"]["skills"], 2);
+    let warnings = report["warnings"].as_array().unwrap();
+    assert!(
+        warnings.iter().any(|w| w["kind"] == "encoding"
+            && w["message"].as_str().unwrap().contains("Windows-1252")
+            && w["line"] == 2),
+        "{warnings:#?}"
+    );
+}
+
+#[test]
+fn a_folder_of_subfolders_is_read_whole_and_what_is_left_out_is_listed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("monzo");
+    let report = import_json("monzo", &[formats_fixtures().join("monzo-tree")], &out);
+    assert_eq!(report["counts"]["tracks"], 3, "{report:#}");
+    let skipped: Vec<(String, String)> = report["skipped"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            (
+                s["file"].as_str().unwrap().replace('\\', "/"),
+                s["why"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    for left_out in ["assets/logo.png", "mkdocs.yml", "README.md"] {
+        assert!(
+            skipped
+                .iter()
+                .any(|(f, why)| f.ends_with(left_out) && !why.is_empty()),
+            "{left_out}: {skipped:#?}"
+        );
+    }
+    // The text report lists them too.
+    let text = trellis(&[
+        "import",
+        "monzo",
+        formats_fixtures().join("monzo-tree").to_str().unwrap(),
+        "--out",
+        tmp.path().join("again").to_str().unwrap(),
+    ]);
+    let stdout = String::from_utf8_lossy(&text.stdout);
+    assert!(
+        stdout.contains("logo.png") && stdout.contains("not imported"),
+        "{stdout}"
+    );
+}

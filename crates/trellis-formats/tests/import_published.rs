@@ -4,10 +4,10 @@
 //! level numbers differ from their `levels:`. Every fixture is our own text with the same property as
 //! the published file; no SFIA text is committed.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use trellis_formats::import::{
-    self, Format, ImportOptions, ImportReport, Imported, Input,
+    self, Format, ImportOptions, ImportReport, Imported, Input, detect, walk,
 };
 use trellis_model::Framework;
 
@@ -205,5 +205,160 @@ fn binary_files_are_refused_by_every_importer() {
     .expect_err("NUL bytes")
     .to_string();
     assert!(err.starts_with("n.md:2: binary data"), "{err}");
+}
+
+// Defect 2: folders.
+
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("mkdir");
+    for entry in std::fs::read_dir(from).expect("read fixture folder") {
+        let path = entry.expect("entry").path();
+        let target = to.join(path.file_name().expect("name"));
+        if path.is_dir() {
+            copy_tree(&path, &target);
+        } else {
+            std::fs::copy(&path, &target).expect("copy");
+        }
+    }
+}
+
+/// The Monzo tree fixture in a temporary folder, with a hidden file, a hidden folder and (on Unix) a
+/// link out of the folder added.
+fn monzo_tree() -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let root = tmp.path().join("frameworks");
+    copy_tree(&fixtures().join("monzo-tree"), &root);
+    std::fs::write(root.join(".draft.md"), "---\ntitle: Draft\n---\n").expect("write");
+    std::fs::create_dir(root.join(".git")).expect("mkdir");
+    std::fs::write(root.join(".git/HEAD"), "ref: main\n").expect("write");
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(
+        fixtures().join("monzo/quality.md"),
+        root.join("design/linked.md"),
+    )
+    .expect("symlink");
+    tmp
+}
+
+fn relative(root: &Path, file: &str) -> String {
+    Path::new(file)
+        .strip_prefix(root)
+        .map_or_else(|_| file.to_owned(), |p| p.display().to_string())
+}
+
+#[test]
+fn folders_are_walked_recursively_and_every_file_left_out_is_listed() {
+    let tmp = monzo_tree();
+    let root = tmp.path().join("frameworks");
+    let found = walk::read_paths(
+        std::slice::from_ref(&root),
+        Some(Format::Monzo),
+        |_, _, _| {},
+    )
+    .expect("walk");
+    let read: Vec<String> = found
+        .inputs
+        .iter()
+        .map(|i| relative(&root, &i.name()))
+        .collect();
+    assert_eq!(
+        read,
+        [
+            "README.md",
+            "design/illustration.md",
+            "engineering/web/browser.md",
+            "generic.md",
+            "operations/counter.md"
+        ]
+    );
+    let mut passed: Vec<(String, &str)> = found
+        .skipped
+        .iter()
+        .map(|s| (relative(&root, &s.file), s.why.as_str()))
+        .collect();
+    passed.sort();
+    let names: Vec<&str> = passed.iter().map(|(f, _)| f.as_str()).collect();
+    let mut expected = vec![".draft.md", ".git", "assets/logo.png", "mkdocs.yml"];
+    if cfg!(unix) {
+        expected.push("design/linked.md");
+    }
+    expected.sort_unstable();
+    assert_eq!(names, expected, "{passed:#?}");
+    assert!(passed.iter().all(|(_, why)| !why.is_empty()));
+    assert!(
+        passed
+            .iter()
+            .any(|(f, why)| f == "assets/logo.png" && why.contains(".png")),
+        "{passed:#?}"
+    );
+
+    // All three disciplines, in three folders, are imported; the README is reported, not a track.
+    let imported = run(Format::Monzo, &found.inputs);
+    let mut tracks: Vec<&str> = imported
+        .framework
+        .tracks
+        .iter()
+        .map(|t| t.id.as_str())
+        .collect();
+    tracks.sort_unstable();
+    assert_eq!(tracks, ["browser", "counter", "illustration"]);
+    assert!(
+        imported
+            .report
+            .skipped
+            .iter()
+            .any(|s| s.file.ends_with("README.md")),
+        "{:#?}",
+        imported.report.skipped
+    );
+}
+
+#[test]
+fn auto_detection_on_a_folder_leaves_out_what_matches_no_format() {
+    let tmp = monzo_tree();
+    let root = tmp.path().join("frameworks");
+    let mut found =
+        walk::read_paths(std::slice::from_ref(&root), None, |_, _, _| {}).expect("walk");
+    let (format, _) = detect::detect_found(&mut found).expect("detected");
+    assert_eq!(format, Format::Monzo);
+    assert_eq!(found.inputs.len(), 4, "{:#?}", found.skipped);
+    assert!(
+        found
+            .skipped
+            .iter()
+            .any(|s| s.file.ends_with("README.md") && s.why.contains("matches none")),
+        "{:#?}",
+        found.skipped
+    );
+}
+
+#[test]
+fn a_folder_with_nothing_to_import_is_an_error_naming_it() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let empty = tmp.path().join("empty");
+    std::fs::create_dir_all(empty.join("sub")).expect("mkdir");
+    let err = walk::read_paths(
+        std::slice::from_ref(&empty),
+        Some(Format::SfiaPages),
+        |_, _, _| {},
+    )
+    .expect_err("nothing to read")
+    .to_string();
+    assert!(
+        err.starts_with(&empty.display().to_string()) && err.contains("empty"),
+        "{err}"
+    );
+    std::fs::write(empty.join("sub/notes.yml"), "a: b\n").expect("write");
+    let err = walk::read_paths(
+        std::slice::from_ref(&empty),
+        Some(Format::SfiaPages),
+        |_, _, _| {},
+    )
+    .expect_err("nothing to read")
+    .to_string();
+    assert!(
+        err.contains("no file to import") && err.contains("notes.yml"),
+        "{err}"
+    );
 }
 

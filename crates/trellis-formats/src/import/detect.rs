@@ -1,6 +1,7 @@
 //! `auto`: which format an input is in, judged from its content rather than its name, because exported
 //! files are often renamed.
 
+use super::walk::Found;
 use super::{Format, Input};
 
 /// The format of one input, with the clue that decided it, or `None` when nothing matched.
@@ -98,6 +99,48 @@ pub fn detect(inputs: &[Input]) -> Result<(Format, &'static str), String> {
             ))
         }
     }
+}
+
+/// The format of the files found under the paths given: files found in a folder that match no
+/// format, or a format other than most files', are left out with the reason (a README beside Monzo's
+/// discipline files); files the user named must agree, as in [`detect`].
+pub fn detect_found(found: &mut Found) -> Result<(Format, &'static str), String> {
+    let formats: Vec<Option<Format>> = found
+        .inputs
+        .iter()
+        .map(|i| detect_one(i).map(|f| f.0))
+        .collect();
+    let mut counts: Vec<(Format, usize)> = Vec::new();
+    for f in formats.iter().flatten() {
+        match counts.iter_mut().find(|(g, _)| g == f) {
+            Some((_, n)) => *n += 1,
+            None => counts.push((*f, 1)),
+        }
+    }
+    counts.sort_by_key(|(_, n)| std::cmp::Reverse(*n));
+    let most = match counts.as_slice() {
+        [(f, _)] => Some(*f),
+        [(f, a), (_, b), ..] if a > b => Some(*f),
+        _ => None,
+    };
+    // From the end, so that the indices of the inputs still to look at stay put.
+    for (index, format) in formats.iter().enumerate().rev() {
+        let why = match (format, most) {
+            (None, _) => "its content matches none of the formats Trellis imports".to_owned(),
+            (Some(f), Some(m)) if *f != m => {
+                format!("it looks like `{f}`, while most files are `{m}`")
+            }
+            _ => continue,
+        };
+        found.leave_out(index, why);
+    }
+    if found.inputs.is_empty() {
+        return Err(format!(
+            "no file matches any of the formats; name one: {}",
+            names()
+        ));
+    }
+    detect(&found.inputs)
 }
 
 fn names() -> String {

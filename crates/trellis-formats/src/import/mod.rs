@@ -22,6 +22,7 @@ pub mod monzo;
 pub mod sfia;
 pub mod sfia_pages;
 pub mod text;
+pub mod walk;
 pub mod xlsx;
 
 /// One input file, already read.

@@ -362,3 +362,197 @@ fn a_folder_with_nothing_to_import_is_an_error_naming_it() {
     );
 }
 
+// Defect 3: one ladder per engineer type.
+
+fn sfia_pages_folder() -> Imported {
+    let found = walk::read_paths(
+        &[fixtures().join("sfia-pages")],
+        Some(Format::SfiaPages),
+        |_, _, _| {},
+    )
+    .expect("walk");
+    run(Format::SfiaPages, &found.inputs)
+}
+
+fn level_ids(fw: &Framework, track: &str) -> Vec<String> {
+    fw.tracks
+        .iter()
+        .find(|t| t.id == track)
+        .unwrap_or_else(|| {
+            panic!(
+                "no track {track}: {:?}",
+                fw.tracks.iter().map(|t| &t.id).collect::<Vec<_>>()
+            )
+        })
+        .levels
+        .iter()
+        .map(|l| l.id.clone())
+        .collect()
+}
+
+#[test]
+fn each_engineer_type_is_a_ladder_of_its_own() {
+    let imported = sfia_pages_folder();
+    let fw = &imported.framework;
+    let mut tracks: Vec<(&str, &str)> = fw
+        .tracks
+        .iter()
+        .map(|t| (t.id.as_str(), t.name.as_str()))
+        .collect();
+    tracks.sort_unstable();
+    assert_eq!(
+        tracks,
+        [
+            ("engineering-qa", "Engineering (QA)"),
+            ("engineering-security", "Engineering (Security)")
+        ]
+    );
+    // Both ladders keep their CTO: same title, different tracks, not duplicates.
+    assert_eq!(
+        level_ids(fw, "engineering-qa"),
+        ["qa-engineer", "senior-qa-engineer", "cto"]
+    );
+    assert_eq!(
+        level_ids(fw, "engineering-security"),
+        ["security-engineer", "senior-security-engineer", "cto"]
+    );
+    assert!(
+        !imported
+            .report
+            .skipped
+            .iter()
+            .any(|s| s.why.contains("already gives a role level")),
+        "{:#?}",
+        imported.report.skipped
+    );
+    // Links resolve within the ladder, though every ladder has a `level-7-cto.md`.
+    let (_, _, senior) = fw
+        .role_level("engineering-security/senior-security-engineer")
+        .expect("senior security engineer");
+    assert_eq!(
+        senior.previous.as_deref(),
+        Some("engineering-security/security-engineer")
+    );
+    assert_eq!(senior.next.as_deref(), Some("engineering-security/cto"));
+    let (_, _, cto) = fw.role_level("engineering-qa/cto").expect("QA CTO");
+    assert_eq!(
+        cto.previous.as_deref(),
+        Some("engineering-qa/senior-qa-engineer")
+    );
+    // A senior security engineer inherits security skills only.
+    let skills: Vec<&str> = senior
+        .requirements
+        .iter()
+        .map(|r| r.skill.as_str())
+        .collect();
+    assert_eq!(skills, ["CHCK", "GRDN"]);
+    let qa_skills: std::collections::BTreeSet<&str> = fw
+        .tracks
+        .iter()
+        .filter(|t| t.id == "engineering-qa")
+        .flat_map(|t| &t.levels)
+        .flat_map(|l| &l.requirements)
+        .map(|r| r.skill.as_str())
+        .collect();
+    assert_eq!(qa_skills.into_iter().collect::<Vec<_>>(), ["CHCK", "PRBE"]);
+    // The folder's home page is not a role; it is passed over with the reason.
+    assert!(
+        imported
+            .report
+            .skipped
+            .iter()
+            .any(|s| s.file.ends_with("index.md") && s.why.contains("Level")),
+        "{:#?}",
+        imported.report.skipped
+    );
+}
+
+// Defect 4: pages that claim levels a skill does not define.
+
+#[test]
+fn a_claimed_level_the_skill_does_not_define_keeps_the_requirement_and_is_reported() {
+    let imported = sfia_pages_folder();
+    let fw = &imported.framework;
+    // GRDN's level-2 and PRBE's level-7 "attainment" repeat another level's text: no descriptor.
+    let levels = |code: &str| -> Vec<String> {
+        fw.skill(code)
+            .expect("skill")
+            .levels
+            .keys()
+            .map(|l| l.as_str().to_owned())
+            .collect()
+    };
+    assert_eq!(levels("GRDN"), ["3", "7"]);
+    assert_eq!(levels("PRBE"), ["2", "3"]);
+    assert_eq!(levels("CHCK"), ["2", "3", "7"]);
+    // The requirements are kept, at the level whose text the page shows.
+    let required = |id: &str, code: &str| -> String {
+        let (_, _, level) = fw.role_level(id).expect("role level");
+        level
+            .requirements
+            .iter()
+            .find(|r| r.skill == code)
+            .map(|r| r.level.as_str().to_owned())
+            .unwrap_or_else(|| panic!("{id} does not require {code}"))
+    };
+    assert_eq!(
+        required("engineering-security/security-engineer", "GRDN"),
+        "3"
+    );
+    assert_eq!(required("engineering-qa/cto", "PRBE"), "3");
+    // Each claim is a warning naming the levels the skill is defined at.
+    let claims: Vec<(&str, Option<usize>, &str)> = imported
+        .report
+        .warnings
+        .iter()
+        .filter(|w| w.kind == "undefined-level")
+        .map(|w| (w.file.as_str(), w.line, w.message.as_str()))
+        .collect();
+    assert_eq!(claims.len(), 2, "{claims:#?}");
+    let grdn = claims
+        .iter()
+        .find(|(_, _, m)| m.starts_with("GRDN is claimed at SFIA level 2"))
+        .unwrap_or_else(|| panic!("{claims:#?}"));
+    assert!(
+        grdn.0.ends_with("security-engineer/level-2-engineer.md"),
+        "{grdn:?}"
+    );
+    assert!(
+        grdn.1.is_some() && grdn.2.contains("level(s) 3, 7"),
+        "{grdn:?}"
+    );
+    assert!(
+        claims
+            .iter()
+            .any(|(_, _, m)| m.starts_with("PRBE is claimed at SFIA level 7")
+                && m.contains("level(s) 2, 3")),
+        "{claims:#?}"
+    );
+}
+
+#[test]
+fn a_text_repeated_at_two_levels_with_nothing_else_to_go_by_is_kept_once() {
+    let page = |level: u32, title: &str| {
+        format!(
+            "# {title}\n\n**Level {level}** | **Career Path:** Lamps\n\n## Required SFIA Skills\n\n### Lamplighting (LAMP)\n\n**Level {level} Attainment:**\n\nLights the lamps of one street.\n"
+        )
+    };
+    let imported = run(
+        Format::SfiaPages,
+        &[
+            input("a.md", page(3, "Lamp Keeper")),
+            input("b.md", page(4, "Senior Lamp Keeper")),
+        ],
+    );
+    let lamp = imported.framework.skill("LAMP").expect("LAMP");
+    assert_eq!(
+        lamp.levels.keys().map(|l| l.as_str()).collect::<Vec<_>>(),
+        ["3"]
+    );
+    let said = warnings(&imported.report, "undefined-level");
+    assert!(
+        said.len() == 1 && said[0].contains("levels 3 and 4"),
+        "{said:?}"
+    );
+}
+

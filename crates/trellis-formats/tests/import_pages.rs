@@ -459,8 +459,14 @@ fn madetech_level_from_the_title_prefix() {
     );
     let mismatch = run(Format::Madetech, &[profile("Lead Designer (SFIA Level 6)")]);
     assert_eq!(warnings(&mismatch.report, "level-mismatch").len(), 1);
+    // No prefix in the title or the file name: Mid by Made Tech's rule, and said so.
     let unknown = run(Format::Madetech, &[profile("Data Wrangler")]);
-    assert!(unknown.framework.tracks[0].levels[0].mappings.is_empty());
+    assert_eq!(
+        unknown.framework.tracks[0].levels[0].mappings[0]
+            .level
+            .as_str(),
+        "3"
+    );
     assert_eq!(warnings(&unknown.report, "missing-levels").len(), 1);
     assert_no_errors(&unknown.framework);
     assert_round_trip(fw);

@@ -556,3 +556,140 @@ fn a_text_repeated_at_two_levels_with_nothing_else_to_go_by_is_kept_once() {
     );
 }
 
+// Defect 5: the Made Tech handbook's `roles/` folder.
+
+#[test]
+fn made_tech_roles_folder_gives_one_ladder_in_prefix_order() {
+    let found = walk::read_paths(
+        &[fixtures().join("madetech-roles")],
+        Some(Format::Madetech),
+        |_, _, _| {},
+    )
+    .expect("walk");
+    // The file without an extension is a role too.
+    assert_eq!(found.inputs.len(), 5);
+    let imported = run(Format::Madetech, &found.inputs);
+    let fw = &imported.framework;
+    // The README is not a role; the link title gives a clean id.
+    assert_eq!(
+        fw.tracks.iter().map(|t| t.id.as_str()).collect::<Vec<_>>(),
+        ["lamp-keeper"]
+    );
+    let levels: Vec<(&str, &str, &str)> = fw.tracks[0]
+        .levels
+        .iter()
+        .map(|l| {
+            (
+                l.id.as_str(),
+                l.title.as_str(),
+                l.mappings.first().map_or("none", |m| m.level.as_str()),
+            )
+        })
+        .collect();
+    assert_eq!(
+        levels,
+        [
+            ("lamp-keeper", "Lamp Keeper", "3"),
+            ("senior-lamp-keeper", "Senior Lamp Keeper", "4"),
+            ("lead-lamp-keeper", "Lead Lamp Keeper", "5"),
+            ("principal-lamp-keeper", "Principal Lamp Keeper", "6"),
+        ]
+    );
+    assert!(
+        imported
+            .report
+            .skipped
+            .iter()
+            .any(|s| s.file.ends_with("README.md") && s.why.contains("not a role")),
+        "{:#?}",
+        imported.report.skipped
+    );
+    // A Mid file, titled without a prefix, is Mid by the README's rule: nothing to warn about.
+    assert!(warnings(&imported.report, "missing-levels").is_empty());
+    assert!(warnings(&imported.report, "level-mismatch").is_empty());
+
+    let mid = &fw.tracks[0].levels[0];
+    let items: Vec<&str> = mid
+        .responsibilities
+        .iter()
+        .flat_map(|g| g.items.iter().map(String::as_str))
+        .collect();
+    // Job-advert sections are not responsibilities; the salary reaches the salary band.
+    assert!(
+        !mid.responsibilities
+            .iter()
+            .any(|g| ["Our Benefits", "Salary", "Applying"].contains(&g.group.as_str())),
+        "{items:#?}"
+    );
+    assert!(
+        !items.iter().any(|i| i.contains("tea") || i.contains('£')),
+        "{items:#?}"
+    );
+    let band = mid.salary.as_ref().expect("salary band");
+    assert_eq!(
+        (band.currency.as_str(), band.min, band.max),
+        ("GBP", 30_000, 40_000)
+    );
+    assert!(
+        band.note
+            .as_deref()
+            .is_some_and(|n| n.contains("Town") && n.contains("Harbour")),
+        "{band:?}"
+    );
+    for section in ["Our Benefits", "Salary", "Applying"] {
+        assert!(
+            imported
+                .report
+                .skipped
+                .iter()
+                .any(|s| s.what.contains(section)),
+            "{section}: {:#?}",
+            imported.report.skipped
+        );
+    }
+    // A lead-in that says what the list is for stays with each item; a bare subject does not.
+    assert!(
+        items.contains(
+            &"Works with the town council to: Agree which streets are lit first in winter."
+        ),
+        "{items:#?}"
+    );
+    assert!(items.contains(&"Look after one district."), "{items:#?}");
+}
+
+#[test]
+fn made_tech_level_stated_in_the_body() {
+    let profile = |name: &str, text: &str| input(name, text.to_owned());
+    let imported = run(
+        Format::Madetech,
+        &[
+            profile(
+                "inspector.md",
+                "# Lamp Inspector\n\nAn inspector is operating at SFIA level 5 across the town.\n\n## Scope\n\n- Inspects every district twice a year.\n",
+            ),
+            profile(
+                "surveyor.md",
+                "# Lamp Surveyor\n\n## SFIA Level\n\nSFIA Level 2\n\n## Scope\n\n- Counts the lamps.\n",
+            ),
+        ],
+    );
+    let mapped: Vec<(&str, &str)> = imported
+        .framework
+        .tracks
+        .iter()
+        .flat_map(|t| &t.levels)
+        .map(|l| (l.title.as_str(), l.mappings[0].level.as_str()))
+        .collect();
+    assert!(mapped.contains(&("Lamp Inspector", "5")), "{mapped:?}");
+    assert!(mapped.contains(&("Lamp Surveyor", "2")), "{mapped:?}");
+    assert!(warnings(&imported.report, "missing-levels").is_empty());
+    let groups: Vec<&str> = imported
+        .framework
+        .tracks
+        .iter()
+        .flat_map(|t| &t.levels)
+        .flat_map(|l| &l.responsibilities)
+        .map(|g| g.group.as_str())
+        .collect();
+    assert!(!groups.contains(&"SFIA Level"), "{groups:?}");
+}

@@ -689,6 +689,65 @@ fn ddat_level_order_file_overrides_the_rule() {
     assert_sound_and_round_trips(&fw);
 }
 
+/// Role-content rows for one role whose titles rank a manager no higher than an analyst: the words
+/// say "senior analyst" is the top level, the requirements say the manager is.
+fn lock_keeping_csv() -> String {
+    let mut csv = String::from(
+        "Role Family,Role,Role Description,Role Level,Role Level Description,Skill Name,Skill Description,\
+         Skill Level,Skill Level Description,Role Type\n",
+    );
+    // Alphabetical, as the source lists them.
+    for (level, skill, at) in [
+        ("analyst", "Sluice operation", "Working"),
+        ("analyst", "Water level logging", "Working"),
+        ("manager", "Sluice operation", "Expert"),
+        ("manager", "Water level logging", "Practitioner"),
+        ("manager", "Leading a lock crew", "Practitioner"),
+        ("senior analyst", "Sluice operation", "Practitioner"),
+        ("senior analyst", "Water level logging", "Practitioner"),
+    ] {
+        csv.push_str(&format!(
+            "Waterways,Lock keeping,Keeps boats moving through the locks.,Lock keeping {level},Works the locks.,{skill},\
+             About {skill}.,{at},{skill} at {at}.,Digital and data\n"
+        ));
+    }
+    csv
+}
+
+#[test]
+fn ddat_requirements_order_levels_the_title_words_cannot() {
+    let Imported {
+        framework: fw,
+        report,
+    } = run(Format::Ddat, &[input("locks.csv", lock_keeping_csv())]);
+    assert_eq!(
+        titles(&fw, "lock-keeping"),
+        [
+            "Lock keeping analyst",
+            "Lock keeping senior analyst",
+            "Lock keeping manager"
+        ]
+    );
+    // In this order no level asks less than the one before it.
+    assert_eq!(count(&report, "regression"), 0, "{:#?}", report.warnings);
+    assert_eq!(
+        count(&report, "level-order-tie"),
+        0,
+        "{:#?}",
+        report.warnings
+    );
+    // The report says the requirements decided, and where.
+    let order = &report.level_orders[0];
+    assert!(
+        order.rule.contains(
+            "requirement levels decided: `Lock keeping manager` above `Lock keeping senior analyst`"
+        ),
+        "{}",
+        order.rule
+    );
+    assert_sound_and_round_trips(&fw);
+}
+
 #[test]
 fn ddat_skill_file_is_merged() {
     let Imported {

@@ -693,3 +693,64 @@ fn made_tech_level_stated_in_the_body() {
         .collect();
     assert!(!groups.contains(&"SFIA Level"), "{groups:?}");
 }
+
+// Defect 6: Monzo files whose level numbers differ from their `levels:`.
+
+#[test]
+fn monzo_levels_are_the_ones_the_file_uses() {
+    let imported = run(
+        Format::Monzo,
+        &[
+            fixture("monzo-numbering/generic.md"),
+            fixture("monzo-numbering/ovens.md"),
+        ],
+    );
+    let fw = &imported.framework;
+    let track = &fw.tracks[0];
+    assert_eq!(
+        track
+            .levels
+            .iter()
+            .map(|l| l.id.as_str())
+            .collect::<Vec<_>>(),
+        ["level-2", "level-3", "level-4", "level-5", "level-6"]
+    );
+    // The top level's criteria are kept and required there.
+    let baking = fw.skill("ovens.baking").expect("baking");
+    assert!(
+        baking.levels["6"].contains("Chooses the ovens"),
+        "{baking:?}"
+    );
+    let top = track.levels.last().expect("level 6");
+    assert!(
+        top.requirements
+            .iter()
+            .any(|r| r.skill == "ovens.baking" && r.level.as_str() == "6"),
+        "{top:?}"
+    );
+    // No level 1 from generic.md, and generic's level 6 merged where the file has a level 6.
+    let talk = fw.skill("ovens.communication").expect("communication");
+    assert_eq!(
+        talk.levels.keys().map(|l| l.as_str()).collect::<Vec<_>>(),
+        ["2", "4", "6"]
+    );
+    assert!(
+        !serde_json::to_string(fw)
+            .expect("json")
+            .contains("Says hello")
+    );
+    // A generic criterion the discipline already has is not repeated.
+    assert_eq!(
+        talk.levels["2"].matches("Asks for help when stuck").count(),
+        1,
+        "{}",
+        talk.levels["2"]
+    );
+    assert!(talk.levels["2"].contains("Writes notes a newcomer can follow"));
+    let said = warnings(&imported.report, "level-numbering");
+    assert!(
+        said.len() == 1 && said[0].contains("declares 5 levels") && said[0].contains("2 to 6"),
+        "{said:?}"
+    );
+    assert!(warnings(&imported.report, "undefined-level").is_empty());
+}

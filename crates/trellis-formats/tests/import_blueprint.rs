@@ -26,10 +26,27 @@ fn run(inputs: &[Input]) -> Imported {
         .unwrap_or_else(|e| panic!("{e}"))
 }
 
-fn seed() -> Imported {
+/// The seed blueprint imported, or `None` when the seed folder is absent: a clone without it skips the
+/// seed tests with one line naming the folder, unless `TRELLIS_REQUIRE_SEEDS=1` (CI), where a missing
+/// folder is a failure.
+fn seed() -> Option<Imported> {
     let path = seed_path();
+    let dir = path.parent().expect("the seed folder");
+    if !dir.is_dir() {
+        if std::env::var("TRELLIS_REQUIRE_SEEDS").as_deref() == Ok("1") {
+            panic!(
+                "TRELLIS_REQUIRE_SEEDS=1 but the seed folder {} is missing",
+                dir.display()
+            );
+        }
+        eprintln!(
+            "note: seed test skipped: the seed folder {} is missing",
+            dir.display()
+        );
+        return None;
+    }
     let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    run(&[Input { path, bytes }])
+    Some(run(&[Input { path, bytes }]))
 }
 
 fn only_level(fw: &Framework) -> &RoleLevel {
@@ -65,7 +82,7 @@ fn importance_of(fw: &Framework, name: &str) -> Importance {
 
 #[test]
 fn seed_gives_the_role_level_with_its_kpis_skills_tools_tiers_and_scorecard() {
-    let imported = seed();
+    let Some(imported) = seed() else { return };
     let fw = &imported.framework;
     let level = only_level(fw);
     assert_eq!(level.title, "Principal Product Manager");
@@ -271,7 +288,7 @@ fn seed_gives_the_role_level_with_its_kpis_skills_tools_tiers_and_scorecard() {
 
 #[test]
 fn seed_advert_is_dropped_with_a_warning_naming_it() {
-    let imported = seed();
+    let Some(imported) = seed() else { return };
     let json = serde_json::to_string(&imported.framework).unwrap();
     for advert in [
         "Cardiac",
@@ -302,7 +319,9 @@ fn seed_advert_is_dropped_with_a_warning_naming_it() {
 
 #[test]
 fn seed_round_trips_through_the_writer_and_loader() {
-    let fw = seed().framework;
+    let Some(Imported { framework: fw, .. }) = seed() else {
+        return;
+    };
     round_trip(&fw);
 }
 
@@ -317,7 +336,7 @@ fn round_trip(fw: &Framework) {
 
 #[test]
 fn seed_report_counts_match_the_framework() {
-    let imported = seed();
+    let Some(imported) = seed() else { return };
     let counts = &imported.report.counts;
     assert_eq!(
         (

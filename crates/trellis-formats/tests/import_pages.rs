@@ -22,6 +22,26 @@ fn seeds_dir() -> PathBuf {
     ))
 }
 
+/// Whether the seed documents are there. A clone without them skips the seed tests with one line
+/// naming the folder, unless `TRELLIS_REQUIRE_SEEDS=1` (CI), where a missing folder is a failure.
+fn seeds_present() -> bool {
+    let dir = seeds_dir();
+    if dir.is_dir() {
+        return true;
+    }
+    if std::env::var("TRELLIS_REQUIRE_SEEDS").as_deref() == Ok("1") {
+        panic!(
+            "TRELLIS_REQUIRE_SEEDS=1 but the seed folder {} is missing",
+            dir.display()
+        );
+    }
+    eprintln!(
+        "note: seed test skipped: the seed folder {} is missing",
+        dir.display()
+    );
+    false
+}
+
 fn fixtures_dir() -> PathBuf {
     PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/monzo"))
 }
@@ -100,6 +120,9 @@ const SFIA_CODES: [&str; 5] = ["PROD", "REQM", "BSMO", "CEXP", "DEMG"];
 /// One page: exactly the five skills at the page's level, with the page's category, subcategory and
 /// attainment text, SFIA provenance, a template-leak warning naming `leak`.
 fn assert_sfia_page(file: &str, level: &str, title: &str, leak: &str) {
+    if !seeds_present() {
+        return;
+    }
     let imported = run(Format::SfiaPages, &[seed(file)]);
     let fw = &imported.framework;
     let text = seed_text(file);
@@ -219,6 +242,9 @@ fn sfia_page_level_4_gives_five_requirements_at_level_4() {
 
 #[test]
 fn sfia_pages_merge_skills_and_keep_navigation_between_inputs() {
+    if !seeds_present() {
+        return;
+    }
     // Given in reverse order: role levels are sorted by level.
     let imported = run(Format::SfiaPages, &[seed(L5), seed(L4)]);
     let fw = &imported.framework;
@@ -316,6 +342,9 @@ fn sfia_pages_links_cross_tracks_and_contradictions_are_dropped() {
 
 #[test]
 fn madetech_profile_maps_to_sfia_6_and_reports_its_defects() {
+    if !seeds_present() {
+        return;
+    }
     let imported = run(Format::Madetech, &[seed(MADETECH)]);
     let fw = &imported.framework;
     assert_eq!(fw.tracks.len(), 1);
@@ -430,8 +459,14 @@ fn madetech_level_from_the_title_prefix() {
     );
     let mismatch = run(Format::Madetech, &[profile("Lead Designer (SFIA Level 6)")]);
     assert_eq!(warnings(&mismatch.report, "level-mismatch").len(), 1);
+    // No prefix in the title or the file name: Mid by Made Tech's rule, and said so.
     let unknown = run(Format::Madetech, &[profile("Data Wrangler")]);
-    assert!(unknown.framework.tracks[0].levels[0].mappings.is_empty());
+    assert_eq!(
+        unknown.framework.tracks[0].levels[0].mappings[0]
+            .level
+            .as_str(),
+        "3"
+    );
     assert_eq!(warnings(&unknown.report, "missing-levels").len(), 1);
     assert_no_errors(&unknown.framework);
     assert_round_trip(fw);
@@ -439,6 +474,9 @@ fn madetech_level_from_the_title_prefix() {
 
 #[test]
 fn ddat_text_gives_role_level_skills_and_warns_that_levels_are_absent() {
+    if !seeds_present() {
+        return;
+    }
     let imported = run(Format::DdatText, &[seed(DDAT)]);
     let fw = &imported.framework;
     assert_eq!(fw.tracks.len(), 1);
@@ -704,7 +742,6 @@ fn bad_input_is_a_clear_error_naming_the_file() {
                 vec![0x89, b'P', b'N', b'G', 0, 0xff, 0xfe, 0x00],
             ),
             ("nul.md", b"# Title\n\0\0".to_vec()),
-            ("latin1.md", b"# Caf\xe9\n".to_vec()),
         ] {
             let err = import::import(
                 format,
@@ -719,6 +756,9 @@ fn bad_input_is_a_clear_error_naming_the_file() {
         }
     }
     // A file of another format.
+    if !seeds_present() {
+        return;
+    }
     let wrong = [
         (Format::SfiaPages, seed(DDAT)),
         (Format::SfiaPages, seed(MADETECH)),

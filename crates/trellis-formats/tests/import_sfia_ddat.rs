@@ -689,6 +689,65 @@ fn ddat_level_order_file_overrides_the_rule() {
     assert_sound_and_round_trips(&fw);
 }
 
+/// Role-content rows for one role whose titles rank a manager no higher than an analyst: the words
+/// say "senior analyst" is the top level, the requirements say the manager is.
+fn lock_keeping_csv() -> String {
+    let mut csv = String::from(
+        "Role Family,Role,Role Description,Role Level,Role Level Description,Skill Name,Skill Description,\
+         Skill Level,Skill Level Description,Role Type\n",
+    );
+    // Alphabetical, as the source lists them.
+    for (level, skill, at) in [
+        ("analyst", "Sluice operation", "Working"),
+        ("analyst", "Water level logging", "Working"),
+        ("manager", "Sluice operation", "Expert"),
+        ("manager", "Water level logging", "Practitioner"),
+        ("manager", "Leading a lock crew", "Practitioner"),
+        ("senior analyst", "Sluice operation", "Practitioner"),
+        ("senior analyst", "Water level logging", "Practitioner"),
+    ] {
+        csv.push_str(&format!(
+            "Waterways,Lock keeping,Keeps boats moving through the locks.,Lock keeping {level},Works the locks.,{skill},\
+             About {skill}.,{at},{skill} at {at}.,Digital and data\n"
+        ));
+    }
+    csv
+}
+
+#[test]
+fn ddat_requirements_order_levels_the_title_words_cannot() {
+    let Imported {
+        framework: fw,
+        report,
+    } = run(Format::Ddat, &[input("locks.csv", lock_keeping_csv())]);
+    assert_eq!(
+        titles(&fw, "lock-keeping"),
+        [
+            "Lock keeping analyst",
+            "Lock keeping senior analyst",
+            "Lock keeping manager"
+        ]
+    );
+    // In this order no level asks less than the one before it.
+    assert_eq!(count(&report, "regression"), 0, "{:#?}", report.warnings);
+    assert_eq!(
+        count(&report, "level-order-tie"),
+        0,
+        "{:#?}",
+        report.warnings
+    );
+    // The report says the requirements decided, and where.
+    let order = &report.level_orders[0];
+    assert!(
+        order.rule.contains(
+            "requirement levels decided: `Lock keeping manager` above `Lock keeping senior analyst`"
+        ),
+        "{}",
+        order.rule
+    );
+    assert_sound_and_round_trips(&fw);
+}
+
 #[test]
 fn ddat_skill_file_is_merged() {
     let Imported {
@@ -770,6 +829,25 @@ fn truncated_csv_names_the_line_of_the_open_quote() {
     assert!(message.contains("never closed"), "{message}");
 }
 
+/// A download cut off between two cells of the last row: every quote is closed, so only the short
+/// last row shows that the rest of the file is missing.
+#[test]
+fn ddat_file_cut_between_cells_of_its_last_row_is_refused_naming_the_line() {
+    let text = String::from_utf8(fixture("ddat/roles.csv").bytes).unwrap();
+    let cut = text.rfind(",\"Digital and data\"").unwrap();
+    let last_row = text[..cut].rfind("\n\"").unwrap() + 1;
+    let last_row_line = text[..last_row].matches('\n').count() + 1;
+    let (file, line, message) = error(Format::Ddat, input("roles.csv", &text[..cut]));
+    assert_eq!((file.as_str(), line), ("roles.csv", Some(last_row_line)));
+    assert!(message.contains("truncated"), "{message}");
+    assert!(message.contains("9 of the 10 columns"), "{message}");
+    // Cut after a complete row (with or without its line break), the file is whole as far as anyone can
+    // tell, and imports.
+    let whole_rows = &text[..last_row];
+    run(Format::Ddat, &[input("roles.csv", whole_rows)]);
+    run(Format::Ddat, &[input("roles.csv", whole_rows.trim_end())]);
+}
+
 #[test]
 fn binary_empty_and_wrong_encoding_are_refused() {
     for format in [Format::Sfia, Format::Ddat] {
@@ -790,12 +868,15 @@ fn binary_empty_and_wrong_encoding_are_refused() {
         assert_eq!(file, "empty.csv");
         assert!(message.contains("empty"), "{message}");
 
-        // Windows-1252: `é` as the single byte 0xE9 on line 2.
+        // A byte-order mark that lies: UTF-8 announced, Windows-1252 `é` (0xE9) on line 2.
         let (file, line, message) = error(
             format,
-            input("latin.csv", b"Skill Name,Code\ncaf\xe9,X\n".to_vec()),
+            input(
+                "lying.csv",
+                b"\xef\xbb\xbfSkill Name,Code\ncaf\xe9,X\n".to_vec(),
+            ),
         );
-        assert_eq!((file.as_str(), line), ("latin.csv", Some(2)));
+        assert_eq!((file.as_str(), line), ("lying.csv", Some(2)));
         assert!(message.contains("UTF-8"), "{message}");
 
         let (file, _, message) = error(

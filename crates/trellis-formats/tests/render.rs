@@ -255,3 +255,67 @@ fn empty_sections_are_left_out() {
     }
     assert!(Html::parse_document(&page).errors.is_empty());
 }
+
+/// The bakery with the head baker asked for less lamination than the baker, deliberately.
+fn bakery_with_a_lowered_requirement() -> Framework {
+    let mut fw = bakery();
+    fw.tracks[0].levels[0].requirements[0].level = "master".into();
+    let lamination = &mut fw.tracks[0].levels[1].requirements[0];
+    lamination.level = "capable".into();
+    lamination.regression_reason = Some("The head baker buys in laminated dough.".into());
+    fw
+}
+
+#[test]
+fn a_lowered_requirement_is_shown_as_lowered_with_both_levels_in_every_format() {
+    let fw = bakery_with_a_lowered_requirement();
+    let p = resolve(&fw, "bakers/head-baker").unwrap();
+
+    let md = markdown::profile(&fw, &p);
+    let row = md
+        .lines()
+        .find(|l| l.starts_with("| Lamination |"))
+        .expect("a lamination row");
+    assert!(
+        row.contains("| Lowered from Master to Capable: The head baker buys in laminated dough. |"),
+        "{row}"
+    );
+    assert!(!row.contains("Inherited"), "{row}");
+    assert!(
+        md.contains("0 new, 2 raised, 0 inherited, 1 lowered."),
+        "{md}"
+    );
+
+    let page = html::profile_page(&fw, &p);
+    let doc = Html::parse_document(&page);
+    let badge = scraper::Selector::parse(".badge-lowered").unwrap();
+    let text: String = doc
+        .select(&badge)
+        .flat_map(|e| e.text())
+        .collect::<String>();
+    assert_eq!(
+        text,
+        "Lowered from Master to Capable: The head baker buys in laminated dough."
+    );
+
+    let json = serde_json::to_value(&p).unwrap();
+    let lamination = &json["requirements"][0];
+    assert_eq!(lamination["skill"], "lamination");
+    assert_eq!(lamination["status"], "lowered");
+    assert_eq!(lamination["level"], "capable");
+    assert_eq!(lamination["previous_level"], "master");
+    assert_eq!(
+        lamination["regression_reason"],
+        "The head baker buys in laminated dough."
+    );
+
+    // The static site uses the same wording.
+    let dir = tempfile::tempdir().unwrap();
+    trellis_formats::render::site::build(&fw, dir.path(), &Default::default()).unwrap();
+    let site_page =
+        std::fs::read_to_string(dir.path().join("roles/bakers/head-baker.html")).unwrap();
+    assert!(
+        site_page.contains("Lowered from Master to Capable"),
+        "{site_page}"
+    );
+}

@@ -1,5 +1,5 @@
 //! Resolution: the *effective* profile of a role level, its own requirements plus what it inherits
-//! from the earlier levels of its track, each marked new, raised or inherited.
+//! from the earlier levels of its track, each marked new, raised, inherited or lowered.
 
 use indexmap::IndexMap;
 use serde::Serialize;
@@ -19,8 +19,11 @@ pub enum Status {
     New,
     /// Required before, at a lower level.
     Raised,
-    /// Required before at the same level (or higher, when a lower level is deliberately allowed).
+    /// Required before at the same level.
     Inherited,
+    /// Required before at a higher level: this level asks less, which the framework allows only with a
+    /// `regression_reason`. Never shown as inherited, so a reader sees the drop.
+    Lowered,
 }
 
 impl Status {
@@ -29,6 +32,7 @@ impl Status {
             Status::New => "new",
             Status::Raised => "raised",
             Status::Inherited => "inherited",
+            Status::Lowered => "lowered",
         }
     }
 }
@@ -42,9 +46,13 @@ pub struct EffectiveRequirement {
     pub level_label: String,
     pub importance: Importance,
     pub status: Status,
-    /// The level it was required at by the level before, when raised.
+    /// The level it was required at by the level before, when raised or lowered.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub previous_level: Option<LevelId>,
+    /// Why this level asks less than the level before, when lowered (the requirement's
+    /// `regression_reason`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub regression_reason: Option<String>,
     /// Full id of the role level that set this requirement.
     pub set_by: String,
     /// What the skill looks like at the required level.
@@ -167,6 +175,7 @@ pub fn resolve(fw: &Framework, id: &str) -> Result<Profile, UnknownRoleLevel> {
             let (status, previous_level) = match before {
                 None => (Status::New, None),
                 Some(b) if rank > b.rank => (Status::Raised, Some(b.level.clone())),
+                Some(b) if rank < b.rank => (Status::Lowered, Some(b.level.clone())),
                 Some(_) => (Status::Inherited, None),
             };
             // Restating a requirement at the same level keeps where it was first set.
@@ -185,6 +194,10 @@ pub fn resolve(fw: &Framework, id: &str) -> Result<Profile, UnknownRoleLevel> {
                 importance: req.importance,
                 status,
                 previous_level,
+                regression_reason: req
+                    .regression_reason
+                    .clone()
+                    .filter(|_| status == Status::Lowered),
                 set_by,
                 descriptor: skill.levels.get(req.level.as_str()).cloned(),
                 category: skill.category.clone(),
@@ -197,6 +210,7 @@ pub fn resolve(fw: &Framework, id: &str) -> Result<Profile, UnknownRoleLevel> {
             for req in held.values_mut() {
                 req.status = Status::Inherited;
                 req.previous_level = None;
+                req.regression_reason = None;
             }
         } else if !track.cumulative {
             held.retain(|skill, _| listed.contains(skill));
@@ -264,5 +278,62 @@ impl Profile {
             .iter()
             .filter(|r| r.status == status)
             .count()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// One cumulative track of three levels: the middle one asks less of `pour`, with a reason.
+    fn framework() -> Framework {
+        serde_json::from_value(serde_json::json!({
+            "id": "cafe", "name": "Cafe", "version": "1",
+            "scales": [{"id": "s", "name": "S", "levels": [
+                {"id": "low", "label": "Low"}, {"id": "mid", "label": "Mid"}, {"id": "high", "label": "High"}
+            ]}],
+            "skills": [{"id": "pour", "name": "Latte art", "scale": "s",
+                        "levels": {"low": "a", "mid": "b", "high": "c"}}],
+            "tracks": [{"id": "baristas", "name": "Baristas", "levels": [
+                {"id": "one", "title": "One", "requirements": [{"skill": "pour", "level": "high"}]},
+                {"id": "two", "title": "Two", "requirements": [
+                    {"skill": "pour", "level": "mid", "regression_reason": "Runs the till instead."}
+                ]},
+                {"id": "three", "title": "Three"}
+            ]}]
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn a_level_that_asks_less_marks_the_requirement_lowered_with_both_levels() {
+        let fw = framework();
+        let two = resolve(&fw, "baristas/two").unwrap();
+        let pour = &two.requirements[0];
+        assert_eq!(pour.status, Status::Lowered);
+        assert_eq!(pour.level.as_str(), "mid");
+        assert_eq!(
+            pour.previous_level.as_ref().map(LevelId::as_str),
+            Some("high")
+        );
+        assert_eq!(
+            pour.regression_reason.as_deref(),
+            Some("Runs the till instead.")
+        );
+        assert_eq!(pour.set_by, "baristas/two");
+        assert_eq!(two.count(Status::Lowered), 1);
+        assert_eq!(two.count(Status::Inherited), 0);
+        // The level after inherits the lowered level as it stands.
+        let three = resolve(&fw, "baristas/three").unwrap();
+        let pour = &three.requirements[0];
+        assert_eq!(
+            (
+                pour.status,
+                pour.level.as_str(),
+                &pour.previous_level,
+                &pour.regression_reason
+            ),
+            (Status::Inherited, "mid", &None, &None)
+        );
     }
 }

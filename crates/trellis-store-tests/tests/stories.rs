@@ -17,11 +17,11 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use serde_json::json;
 use sqlx::postgres::PgConnectOptions;
 use sqlx::{AssertSqlSafe, Connection, PgConnection};
+use trellis_store::prelude::*;
 use trellis_store::{
-    AuditFilter, NewAuditEvent, NewFrameworkVersion, Outcome, PersonUpdate, Store, StoreError,
+    AuditFilter, NewAuditEvent, NewFrameworkVersion, Outcome, PersonUpdate, StoreError,
 };
-use trellis_store_postgres::PgStore;
-use trellis_store_sqlite::SqliteStore;
+use trellis_store_sql::Database;
 use trellis_store_tests::{by, new_person, system};
 
 // ---------------------------------------------------------------------------------------------
@@ -30,12 +30,12 @@ use trellis_store_tests::{by, new_person, system};
 /// Runs `test` on a new, empty (not migrated) SQLite database file.
 async fn fresh_sqlite<F, Fut>(test: F)
 where
-    F: FnOnce(SqliteStore, std::path::PathBuf) -> Fut,
+    F: FnOnce(Database, std::path::PathBuf) -> Fut,
     Fut: Future<Output = ()>,
 {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("trellis.db");
-    let store = SqliteStore::connect(&format!("sqlite://{}", path.display()))
+    let store = Database::connect(&format!("sqlite://{}", path.display()))
         .await
         .unwrap();
     test(store.clone(), path).await;
@@ -44,7 +44,7 @@ where
 
 async fn on_sqlite<F, Fut>(story: F)
 where
-    F: FnOnce(SqliteStore) -> Fut,
+    F: FnOnce(Database) -> Fut,
     Fut: Future<Output = ()>,
 {
     fresh_sqlite(|store, _| async move {
@@ -78,7 +78,7 @@ static DATABASES: AtomicU32 = AtomicU32::new(0);
 /// the test fails.
 async fn fresh_postgres<F, Fut>(test: F)
 where
-    F: FnOnce(PgStore, PgConnectOptions) -> Fut,
+    F: FnOnce(Database, PgConnectOptions) -> Fut,
     Fut: Future<Output = ()> + Send + 'static,
 {
     let Some(admin_url) = postgres_admin_url() else {
@@ -103,7 +103,9 @@ where
     let options = PgConnectOptions::from_str(&admin_url)
         .unwrap()
         .database(&name);
-    let store = PgStore::connect_with(options.clone()).await.unwrap();
+    let store = Database::connect_postgres_with(options.clone())
+        .await
+        .unwrap();
     // A task of its own, so that a failing test still gets its database dropped.
     let outcome = tokio::spawn(test(store.clone(), options)).await;
     store.close().await;
@@ -118,7 +120,7 @@ where
 
 async fn on_postgres<F, Fut>(story: F)
 where
-    F: FnOnce(PgStore) -> Fut + Send + 'static,
+    F: FnOnce(Database) -> Fut + Send + 'static,
     Fut: Future<Output = ()> + Send + 'static,
 {
     fresh_postgres(|store, _| async move {
@@ -233,7 +235,7 @@ fn audit_event() -> NewAuditEvent {
 async fn sqlite_connections_are_durable_and_checked() {
     fresh_sqlite(|store, path| async move {
         assert!(path.exists(), "the database file is created when missing");
-        let mut conn = store.pool().acquire().await.unwrap();
+        let mut conn = store.sqlite_pool().unwrap().acquire().await.unwrap();
         let journal: String = sqlx::query_scalar("PRAGMA journal_mode")
             .fetch_one(&mut *conn)
             .await
@@ -262,7 +264,7 @@ async fn sqlite_connections_are_durable_and_checked() {
     // A plain path works as well as a URL.
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("plain.db");
-    let store = SqliteStore::connect(path.to_str().unwrap()).await.unwrap();
+    let store = Database::connect(path.to_str().unwrap()).await.unwrap();
     store.migrate().await.unwrap();
     store.close().await;
     assert!(path.exists());
@@ -273,10 +275,10 @@ async fn sqlite_audit_log_is_append_only() {
     on_sqlite(|store| async move {
         store.append_audit(audit_event(), &system(1)).await.unwrap();
         let update = sqlx::query("UPDATE audit_events SET action = 'tampered'")
-            .execute(store.pool())
+            .execute(store.sqlite_pool().unwrap())
             .await;
         let delete = sqlx::query("DELETE FROM audit_events")
-            .execute(store.pool())
+            .execute(store.sqlite_pool().unwrap())
             .await;
         assert!(update.unwrap_err().to_string().contains("append-only"));
         assert!(delete.unwrap_err().to_string().contains("append-only"));
@@ -290,25 +292,28 @@ async fn sqlite_audit_log_is_append_only() {
 #[tokio::test]
 async fn sqlite_older_database_is_migrated_forward() {
     fresh_sqlite(|store, path| async move {
-        let migrator = trellis_store_sqlite::migrator();
+        let migrator = store.migrator();
         let first = migrator.iter().next().unwrap().version;
         assert!(migrator.iter().count() >= 2);
-        migrator.run_to(first, store.pool()).await.unwrap();
+        migrator
+            .run_to(first, store.sqlite_pool().unwrap())
+            .await
+            .unwrap();
         let ann = write_some_rows(&store).await;
         store.close().await;
 
         // The next version of Trellis opens it.
-        let store = SqliteStore::connect(path.to_str().unwrap()).await.unwrap();
+        let store = Database::connect(path.to_str().unwrap()).await.unwrap();
         store.migrate().await.unwrap();
         assert_rows_kept(&store, ann).await;
         let applied: i64 =
             sqlx::query_scalar("SELECT count(*) FROM _sqlx_migrations WHERE success")
-                .fetch_one(store.pool())
+                .fetch_one(store.sqlite_pool().unwrap())
                 .await
                 .unwrap();
         assert_eq!(applied, migrator.iter().count() as i64);
         let update = sqlx::query("UPDATE audit_events SET action = 'tampered'")
-            .execute(store.pool())
+            .execute(store.sqlite_pool().unwrap())
             .await;
         assert!(
             update.is_err(),
@@ -332,13 +337,13 @@ async fn sqlite_newer_database_is_refused() {
         )
         .bind(FUTURE_VERSION)
         .bind(vec![0_u8; 48])
-        .execute(store.pool())
+        .execute(store.sqlite_pool().unwrap())
         .await
         .unwrap();
         assert_refused_as_newer(store.migrate().await);
         store.close().await;
 
-        let store = SqliteStore::connect(path.to_str().unwrap()).await.unwrap();
+        let store = Database::connect(path.to_str().unwrap()).await.unwrap();
         assert_refused_as_newer(store.migrate().await);
         assert_rows_kept(&store, ann).await;
         store.close().await;
@@ -354,7 +359,7 @@ fn sqlite_survives_a_kill_mid_write() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("trellis.db");
     runtime.block_on(async {
-        let store = SqliteStore::connect(path.to_str().unwrap()).await.unwrap();
+        let store = Database::connect(path.to_str().unwrap()).await.unwrap();
         store.migrate().await.unwrap();
         store.close().await;
     });
@@ -391,9 +396,9 @@ fn sqlite_survives_a_kill_mid_write() {
     );
 
     runtime.block_on(async {
-        let store = SqliteStore::connect(path.to_str().unwrap()).await.unwrap();
+        let store = Database::connect(path.to_str().unwrap()).await.unwrap();
         let check: String = sqlx::query_scalar("PRAGMA integrity_check")
-            .fetch_one(store.pool())
+            .fetch_one(store.sqlite_pool().unwrap())
             .await
             .unwrap();
         assert_eq!(check, "ok");
@@ -437,7 +442,7 @@ async fn sqlite_crash_writer() {
     let Ok(path) = std::env::var("TRELLIS_CRASH_DB") else {
         return;
     };
-    let store = SqliteStore::connect(&path).await.unwrap();
+    let store = Database::connect(&path).await.unwrap();
     let mut writers = tokio::task::JoinSet::new();
     for writer in 0..2 {
         let store = store.clone();
@@ -476,7 +481,7 @@ async fn postgres_audit_log_is_append_only() {
             "TRUNCATE audit_events",
         ] {
             let refused = sqlx::query(statement)
-                .execute(store.pool())
+                .execute(store.postgres_pool().unwrap())
                 .await
                 .unwrap_err();
             assert!(
@@ -494,24 +499,27 @@ async fn postgres_audit_log_is_append_only() {
 #[tokio::test]
 async fn postgres_older_database_is_migrated_forward() {
     fresh_postgres(|store, options| async move {
-        let migrator = trellis_store_postgres::migrator();
+        let migrator = store.migrator();
         let first = migrator.iter().next().unwrap().version;
         assert!(migrator.iter().count() >= 2);
-        migrator.run_to(first, store.pool()).await.unwrap();
+        migrator
+            .run_to(first, store.postgres_pool().unwrap())
+            .await
+            .unwrap();
         let ann = write_some_rows(&store).await;
         store.close().await;
 
-        let store = PgStore::connect_with(options).await.unwrap();
+        let store = Database::connect_postgres_with(options).await.unwrap();
         store.migrate().await.unwrap();
         assert_rows_kept(&store, ann).await;
         let applied: i64 =
             sqlx::query_scalar("SELECT count(*) FROM _sqlx_migrations WHERE success")
-                .fetch_one(store.pool())
+                .fetch_one(store.postgres_pool().unwrap())
                 .await
                 .unwrap();
         assert_eq!(applied, migrator.iter().count() as i64);
         let update = sqlx::query("UPDATE audit_events SET action = 'tampered'")
-            .execute(store.pool())
+            .execute(store.postgres_pool().unwrap())
             .await;
         assert!(
             update.is_err(),
@@ -535,13 +543,13 @@ async fn postgres_newer_database_is_refused() {
         )
         .bind(FUTURE_VERSION)
         .bind(vec![0_u8; 48])
-        .execute(store.pool())
+        .execute(store.postgres_pool().unwrap())
         .await
         .unwrap();
         assert_refused_as_newer(store.migrate().await);
         store.close().await;
 
-        let store = PgStore::connect_with(options).await.unwrap();
+        let store = Database::connect_postgres_with(options).await.unwrap();
         assert_refused_as_newer(store.migrate().await);
         assert_rows_kept(&store, ann).await;
         store.close().await;
@@ -618,7 +626,7 @@ async fn sqlite_ratings_are_append_only() {
         let a = one_rating(&store).await;
         for statement in ["UPDATE ratings SET level = '5'", "DELETE FROM ratings"] {
             let refused = sqlx::query(statement)
-                .execute(store.pool())
+                .execute(store.sqlite_pool().unwrap())
                 .await
                 .unwrap_err();
             assert!(
@@ -667,7 +675,7 @@ async fn postgres_ratings_are_append_only() {
             "TRUNCATE ratings",
         ] {
             let refused = sqlx::query(statement)
-                .execute(store.pool())
+                .execute(store.postgres_pool().unwrap())
                 .await
                 .unwrap_err();
             assert!(
@@ -744,7 +752,7 @@ async fn sqlite_current_ratings_follow_the_history() {
         let load = trellis_store_tests::load_demo(&store, 60, 3).await;
         rate_more(&store, &load).await;
         let (wrong, current): (i64, i64) = sqlx::query_as(CURRENT_MISMATCHES)
-            .fetch_one(store.pool())
+            .fetch_one(store.sqlite_pool().unwrap())
             .await
             .unwrap();
         assert_eq!((wrong, current), (0, 60 * 45));
@@ -758,10 +766,137 @@ async fn postgres_current_ratings_follow_the_history() {
         let load = trellis_store_tests::load_demo(&store, 60, 3).await;
         rate_more(&store, &load).await;
         let (wrong, current): (i64, i64) = sqlx::query_as(CURRENT_MISMATCHES)
-            .fetch_one(store.pool())
+            .fetch_one(store.postgres_pool().unwrap())
             .await
             .unwrap();
         assert_eq!((wrong, current), (0, 60 * 45));
+    })
+    .await;
+}
+
+// ---------------------------------------------------------------------------------------------
+// One submission, one transaction.
+
+/// Runs statements (several, on PostgreSQL a function and its trigger) on the database as is.
+async fn run_raw(store: &Database, sql: &str) {
+    let sql = sqlx::raw_sql(AssertSqlSafe(sql.to_owned()));
+    match (store.sqlite_pool(), store.postgres_pool()) {
+        (Some(pool), _) => drop(sql.execute(pool).await.unwrap()),
+        (_, Some(pool)) => drop(sql.execute(pool).await.unwrap()),
+        _ => unreachable!("a database is SQLite or PostgreSQL"),
+    }
+}
+
+/// Submitting ratings and moving the assessment on is one transaction: when the move fails (a
+/// trigger refuses any change of stage), the ratings are not saved either, nor audited; without
+/// the trigger the same call saves both.
+async fn submitted_ratings_are_one_transaction(store: Database, block: &str, unblock: &str) {
+    use trellis_store::{NewAssessment, NewRating, RaterKind, Stage};
+    let ann = store
+        .create_person(new_person("ann@example.com", "Ann"), &system(1))
+        .await
+        .unwrap();
+    let version = store
+        .publish_framework(
+            NewFrameworkVersion {
+                framework_id: "starter".into(),
+                version: "1.0.0".into(),
+                name: "Starter".into(),
+                content: json!({}),
+            },
+            &system(2),
+        )
+        .await
+        .unwrap();
+    let new = NewAssessment {
+        person_id: ann.id,
+        role_level: "engineering/engineer".into(),
+        framework_version_id: version.id,
+        cycle: "2026-H1".into(),
+    };
+    let a = store.create_assessment(new, &by(ann.id, 3)).await.unwrap();
+    let ratings = || {
+        vec![NewRating {
+            skill: "sfia/prog".into(),
+            level: Some("3".into()),
+            not_applicable: None,
+            comment: None,
+        }]
+    };
+    let audit = by(ann.id, 4);
+    let submit = || {
+        store.submit_ratings(
+            a.id,
+            RaterKind::SelfRater,
+            ann.id,
+            ratings(),
+            a.revision,
+            Some(Stage::Manager),
+            &audit,
+        )
+    };
+    let audited = |action: &'static str| {
+        let store = store.clone();
+        async move {
+            let filter = AuditFilter {
+                action_prefix: Some(action.into()),
+                ..AuditFilter::default()
+            };
+            store.audit_events(filter).await.unwrap().len()
+        }
+    };
+
+    run_raw(&store, block).await;
+    let failed = submit().await;
+    assert!(
+        matches!(failed, Err(StoreError::Backend(ref m)) if m.contains("blocked")),
+        "{failed:?}"
+    );
+    let after = store.assessment(a.id).await.unwrap();
+    assert_eq!(after, a, "neither the stage nor the revision moved");
+    assert!(
+        store.ratings(a.id).await.unwrap().is_empty(),
+        "no rating saved"
+    );
+    assert!(store.latest_ratings(&[ann.id]).await.unwrap().is_empty());
+    assert_eq!(audited("assessment.rate").await, 0);
+    assert_eq!(audited("assessment.stage").await, 0);
+
+    run_raw(&store, unblock).await;
+    let done = submit().await.unwrap();
+    assert_eq!(
+        (done.stage, done.revision, done.self_submitted_by),
+        (Stage::Manager, a.revision + 2, Some(ann.id))
+    );
+    assert_eq!(store.ratings(a.id).await.unwrap().len(), 1);
+    assert_eq!(audited("assessment.rate").await, 1);
+    assert_eq!(audited("assessment.stage").await, 1);
+}
+
+#[tokio::test]
+async fn sqlite_submitted_ratings_are_one_transaction() {
+    on_sqlite(|store| {
+        submitted_ratings_are_one_transaction(
+            store,
+            "CREATE TRIGGER block_stage BEFORE UPDATE OF stage ON assessments
+             BEGIN SELECT RAISE(ABORT, 'stage changes are blocked'); END",
+            "DROP TRIGGER block_stage",
+        )
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn postgres_submitted_ratings_are_one_transaction() {
+    on_postgres(|store| {
+        submitted_ratings_are_one_transaction(
+            store,
+            "CREATE FUNCTION block_stage() RETURNS trigger LANGUAGE plpgsql AS $$
+             BEGIN RAISE EXCEPTION 'stage changes are blocked'; END $$;
+             CREATE TRIGGER block_stage BEFORE UPDATE OF stage ON assessments
+                 FOR EACH ROW EXECUTE FUNCTION block_stage();",
+            "DROP TRIGGER block_stage ON assessments; DROP FUNCTION block_stage();",
+        )
     })
     .await;
 }

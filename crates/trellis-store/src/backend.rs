@@ -10,7 +10,7 @@ use crate::{
     PersonUpdate, RaterKind, Stage, StoreError, StoreResult,
 };
 
-/// The most audit events one call to [`crate::Store::audit_events`] returns.
+/// The most audit events one call to [`crate::AuditStore::audit_events`] returns.
 pub const AUDIT_LIMIT_CAP: u32 = 1_000;
 
 /// The number of audit events to return for a requested limit: 0 means the cap.
@@ -121,7 +121,7 @@ pub fn apply_update(
 }
 
 /// A new person as stored: email normalised, name and role level trimmed (a blank role level is
-/// none). The same rules as [`crate::Store::create_person`].
+/// none). The same rules as [`crate::PeopleStore::create_person`].
 pub fn clean_person(new: NewPerson) -> StoreResult<NewPerson> {
     Ok(NewPerson {
         email: normalize_email(&new.email)?,
@@ -196,8 +196,8 @@ pub fn clean_ratings(ratings: Vec<NewRating>) -> StoreResult<Vec<NewRating>> {
     Ok(ratings)
 }
 
-/// The rater kinds [`crate::Store::record_ratings`] takes: peer ratings come only through
-/// [`crate::Store::submit_peer_input`], so that they are tied to a request.
+/// The rater kinds [`crate::GrowthStore::record_ratings`] takes: peer ratings come only through
+/// [`crate::GrowthStore::submit_peer_input`], so that they are tied to a request.
 pub fn check_rater_kind(kind: RaterKind) -> StoreResult<()> {
     if kind == RaterKind::Peer {
         return Err(StoreError::Invalid(

@@ -11,6 +11,8 @@ use crate::{FrameworkVersionId, Millis, Person, PersonId, Team};
 pub type AssessmentId = i64;
 pub type EvidenceId = i64;
 
+crate::parse_from_text!(Stage, RaterKind);
+
 /// Where an assessment is in its check-in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -91,6 +93,7 @@ impl RaterKind {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "sqlx", derive(sqlx::FromRow))]
 pub struct Assessment {
     pub id: AssessmentId,
     /// The person assessed.
@@ -101,6 +104,7 @@ pub struct Assessment {
     pub framework_version_id: FrameworkVersionId,
     /// A label for the review cycle, e.g. `2026-H2`.
     pub cycle: String,
+    #[cfg_attr(feature = "sqlx", sqlx(try_from = "String"))]
     pub stage: Stage,
     pub created_by: PersonId,
     pub created_at: Millis,
@@ -125,12 +129,14 @@ pub struct NewAssessment {
 
 /// One rating of one skill. Exactly one of `level` and `not_applicable` is set.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "sqlx", derive(sqlx::FromRow))]
 pub struct Rating {
     pub id: i64,
     pub assessment_id: AssessmentId,
     /// The person rated.
     pub person_id: PersonId,
     pub skill: String,
+    #[cfg_attr(feature = "sqlx", sqlx(try_from = "String"))]
     pub rater_kind: RaterKind,
     pub rater_id: PersonId,
     /// A level id on the skill's scale.
@@ -151,10 +157,12 @@ pub struct NewRating {
 
 /// A request for a peer's input on chosen skills of an assessment.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "sqlx", derive(sqlx::FromRow))]
 pub struct PeerRequest {
     pub id: i64,
     pub assessment_id: AssessmentId,
     pub peer_id: PersonId,
+    #[cfg_attr(feature = "sqlx", sqlx(json))]
     pub skills: Vec<String>,
     pub requested_by: PersonId,
     pub requested_at: Millis,
@@ -163,6 +171,7 @@ pub struct PeerRequest {
 
 /// Something that happened, offered as evidence for one or more skills.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "sqlx", derive(sqlx::FromRow))]
 pub struct Evidence {
     pub id: EvidenceId,
     pub person_id: PersonId,
@@ -170,9 +179,12 @@ pub struct Evidence {
     pub happened_on: String,
     pub title: String,
     pub description: String,
+    #[cfg_attr(feature = "sqlx", sqlx(json))]
     pub links: Vec<String>,
+    #[cfg_attr(feature = "sqlx", sqlx(json))]
     pub skills: Vec<String>,
     /// People who can corroborate it, by name (they need not have an account).
+    #[cfg_attr(feature = "sqlx", sqlx(json))]
     pub corroborators: Vec<String>,
     pub created_by: PersonId,
     pub created_at: Millis,
@@ -208,9 +220,9 @@ pub struct BulkAssessment {
 /// What is known of some people's skills, read at once: what readiness is computed from.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Observations {
-    /// As [`crate::Store::latest_ratings`] returns them.
+    /// As [`crate::GrowthStore::latest_ratings`] returns them.
     pub latest: Vec<Rating>,
-    /// As [`crate::Store::evidence_counts`] returns them.
+    /// As [`crate::GrowthStore::evidence_counts`] returns them.
     pub evidence_counts: Vec<(PersonId, String, i64)>,
 }
 
@@ -222,13 +234,13 @@ pub struct PersonRecord {
     pub manager: Option<Person>,
     /// The people who report to them directly, by name (lower-cased), then id.
     pub direct_reports: Vec<Person>,
-    /// As [`crate::Store::assessments_of`]: newest first.
+    /// As [`crate::GrowthStore::assessments_of`]: newest first.
     pub assessments: Vec<Assessment>,
-    /// As [`crate::Store::evidence_of`]: newest `happened_on` first.
+    /// As [`crate::GrowthStore::evidence_of`]: newest `happened_on` first.
     pub evidence: Vec<Evidence>,
-    /// As [`crate::Store::rating_history`]: oldest first.
+    /// As [`crate::GrowthStore::rating_history`]: oldest first.
     pub rating_history: Vec<Rating>,
-    /// As [`crate::Store::peer_requests_for`]: requests addressed to them, newest first.
+    /// As [`crate::GrowthStore::peer_requests_for`]: requests addressed to them, newest first.
     pub peer_requests: Vec<PeerRequest>,
     /// Names of the people who added their evidence or were asked for peer input on their
     /// assessments, by id: every peer rater, except for peer ratings loaded in bulk without a

@@ -1,7 +1,8 @@
 //! The storage port: what the server needs from a database, independent of which one.
 //!
-//! One trait, [`Store`], implemented by `trellis-store-sqlite` and `trellis-store-postgres`. Every
-//! method is one transaction. Methods that change something take an [`Audit`] and append its audit
+//! One trait per area ([`FrameworkStore`], [`PeopleStore`], [`AccountStore`], [`AuditStore`],
+//! [`GrowthStore`], and [`SchemaStore`] for migrations), gathered in [`Store`], and implemented for
+//! SQLite and PostgreSQL by `trellis-store-sql`. Every method is one transaction. Methods that change something take an [`Audit`] and append its audit
 //! event in the same transaction, so a change and its record are never separated.
 //!
 //! Times are Unix milliseconds (UTC) everywhere, so both backends store and compare them the same way.
@@ -9,6 +10,9 @@
 //! Errors follow one rule in every backend: a method that addresses a record by id (or token) it
 //! cannot find returns [`StoreError::NotFound`]; a reference inside new values (a manager, a team, a
 //! framework version) that does not exist is [`StoreError::Invalid`].
+//!
+//! With the `sqlx` feature the row types derive `sqlx::FromRow` (enums stored as their text, lists
+//! and documents as JSON), so that an SQL implementation reads them without hand-written mapping.
 #![forbid(unsafe_code)]
 
 pub mod backend;
@@ -44,6 +48,21 @@ pub enum StoreError {
 
 pub type StoreResult<T> = Result<T, StoreError>;
 
+/// `TryFrom<String>` for an enum stored as text, through its `parse`, so that rows decode into it.
+macro_rules! parse_from_text {
+    ($($kind:ident),*) => {$(
+        impl TryFrom<String> for $kind {
+            type Error = String;
+            fn try_from(text: String) -> Result<Self, String> {
+                Self::parse(&text).ok_or_else(|| format!("unknown {} {text:?}", stringify!($kind)))
+            }
+        }
+    )*};
+}
+pub(crate) use parse_from_text;
+
+parse_from_text!(SystemRole, Outcome);
+
 /// The system role of an account, which decides what it may see and do beyond its own records.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -73,12 +92,14 @@ impl SystemRole {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "sqlx", derive(sqlx::FromRow))]
 pub struct Team {
     pub id: TeamId,
     pub name: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "sqlx", derive(sqlx::FromRow))]
 pub struct Person {
     pub id: PersonId,
     /// Stored lower-cased; unique.
@@ -91,6 +112,7 @@ pub struct Person {
     /// The framework version the role level was assigned on.
     pub role_level_version: Option<FrameworkVersionId>,
     pub role_level_since: Option<Millis>,
+    #[cfg_attr(feature = "sqlx", sqlx(try_from = "String"))]
     pub system_role: SystemRole,
     pub active: bool,
     /// Argon2id PHC string; `None` until a password is set. Never serialized.
@@ -130,6 +152,7 @@ pub struct PersonUpdate {
 
 /// A published snapshot of a framework. The content is the framework model as JSON.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "sqlx", derive(sqlx::FromRow))]
 pub struct FrameworkVersion {
     pub id: FrameworkVersionId,
     pub framework_id: String,
@@ -137,11 +160,13 @@ pub struct FrameworkVersion {
     pub name: String,
     pub published_at: Millis,
     pub published_by: Option<PersonId>,
+    #[cfg_attr(feature = "sqlx", sqlx(json))]
     pub content: serde_json::Value,
 }
 
 /// A framework version without its content, for listings.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "sqlx", derive(sqlx::FromRow))]
 pub struct FrameworkVersionSummary {
     pub id: FrameworkVersionId,
     pub framework_id: String,
@@ -161,10 +186,12 @@ pub struct NewFrameworkVersion {
 
 /// A signed-in browser session. Only a hash of the session token is stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "sqlx", derive(sqlx::FromRow))]
 pub struct Session {
     pub token_hash: String,
     pub person_id: PersonId,
     pub csrf_token: String,
+    #[cfg_attr(feature = "sqlx", sqlx(rename = "session_created_at"))]
     pub created_at: Millis,
     pub last_seen_at: Millis,
     /// Absolute expiry, whatever the activity.
@@ -173,12 +200,15 @@ pub struct Session {
 
 /// An API token for scripts. Only a hash of the token is stored.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "sqlx", derive(sqlx::FromRow))]
 pub struct ApiToken {
+    #[cfg_attr(feature = "sqlx", sqlx(rename = "token_id"))]
     pub id: i64,
     pub person_id: PersonId,
     pub label: String,
     #[serde(skip)]
     pub token_hash: String,
+    #[cfg_attr(feature = "sqlx", sqlx(rename = "token_created_at"))]
     pub created_at: Millis,
     pub last_used_at: Option<Millis>,
     pub revoked_at: Option<Millis>,
@@ -223,6 +253,7 @@ pub struct Audit {
 
 /// One entry of the append-only audit log. Never holds secrets (passwords, tokens, session ids).
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "sqlx", derive(sqlx::FromRow))]
 pub struct AuditEvent {
     pub id: i64,
     pub at: Millis,
@@ -231,9 +262,11 @@ pub struct AuditEvent {
     pub action: String,
     /// What it happened to, e.g. `person:12`, `framework:starter@1.0.0`, `route:GET /admin`.
     pub target: String,
+    #[cfg_attr(feature = "sqlx", sqlx(try_from = "String"))]
     pub outcome: Outcome,
     pub ip: Option<String>,
     /// Extra facts as JSON (changed field names, counts). Never secrets.
+    #[cfg_attr(feature = "sqlx", sqlx(json))]
     pub details: serde_json::Value,
 }
 
@@ -261,17 +294,59 @@ pub struct AuditFilter {
     pub before_id: Option<i64>,
 }
 
-/// The storage port. Every method is one transaction.
+/// The storage port: every area of it, which is what the server needs. Every method is one
+/// transaction.
 ///
 /// Changes append their own audit event in the same transaction, with these actions: `framework.publish`
 /// (target `framework:<id>@<version>`), `team.create` (`team:<id>`), `person.create` and `person.update`
 /// (`person:<id>`, details list the changed field names, never values of secrets), `person.password`
 /// (`person:<id>`), `token.create` and `token.revoke` (`token:<id>`).
-pub trait Store: Clone + Send + Sync + 'static {
+///
+/// Implemented for every type that implements each area, so code generic over `S: Store` can call
+/// any method; code using a concrete store imports the areas with [`prelude`].
+pub trait Store:
+    SchemaStore
+    + FrameworkStore
+    + PeopleStore
+    + AccountStore
+    + AuditStore
+    + GrowthStore
+    + Clone
+    + Send
+    + Sync
+    + 'static
+{
+}
+
+impl<T> Store for T where
+    T: SchemaStore
+        + FrameworkStore
+        + PeopleStore
+        + AccountStore
+        + AuditStore
+        + GrowthStore
+        + Clone
+        + Send
+        + Sync
+        + 'static
+{
+}
+
+/// The area traits, for code that calls a concrete store (rather than one generic over [`Store`]).
+pub mod prelude {
+    pub use crate::{
+        AccountStore, AuditStore, FrameworkStore, GrowthStore, PeopleStore, SchemaStore, Store,
+    };
+}
+
+/// The database schema.
+pub trait SchemaStore: Send + Sync {
     /// Applies the embedded migrations. Refuses a database from a newer Trellis.
     fn migrate(&self) -> impl Future<Output = StoreResult<()>> + Send;
+}
 
-    // Frameworks.
+/// Published framework versions: snapshots of a framework's content, never changed once published.
+pub trait FrameworkStore: Send + Sync {
     /// Publishes a framework version. `Conflict` when that framework id and version already exist.
     fn publish_framework(
         &self,
@@ -290,8 +365,10 @@ pub trait Store: Clone + Send + Sync + 'static {
     fn current_framework(
         &self,
     ) -> impl Future<Output = StoreResult<Option<FrameworkVersion>>> + Send;
+}
 
-    // Teams.
+/// Teams and people. Teams are listed by name; people carry a revision for optimistic concurrency.
+pub trait PeopleStore: Send + Sync {
     /// The team with this name, created (and audited) if it does not exist. Names compare
     /// case-insensitively, ignoring surrounding space. Teams are listed by name.
     fn ensure_team(
@@ -300,8 +377,6 @@ pub trait Store: Clone + Send + Sync + 'static {
         audit: &Audit,
     ) -> impl Future<Output = StoreResult<Team>> + Send;
     fn teams(&self) -> impl Future<Output = StoreResult<Vec<Team>>> + Send;
-
-    // People.
     /// `Conflict` when the email is taken (emails compare case-insensitively).
     fn create_person(
         &self,
@@ -335,8 +410,11 @@ pub trait Store: Clone + Send + Sync + 'static {
     fn reports(&self, manager: PersonId) -> impl Future<Output = StoreResult<Vec<Person>>> + Send;
     /// Active people with the admin role.
     fn count_admins(&self) -> impl Future<Output = StoreResult<i64>> + Send;
+}
 
-    // Sessions.
+/// Signing in: browser sessions, API tokens, and sign-in throttling (keyed by something like
+/// `email:x@y` or `ip:1.2.3.4`).
+pub trait AccountStore: Send + Sync {
     /// `Conflict` when the token hash is taken. Also removes sessions that have expired.
     fn create_session(&self, session: Session) -> impl Future<Output = StoreResult<()>> + Send;
     /// The session and its person, if the session exists, expired or not: the caller checks the
@@ -355,8 +433,6 @@ pub trait Store: Clone + Send + Sync + 'static {
     /// Signs a person out everywhere (after a password change, say). Returns how many sessions ended.
     fn delete_sessions_of(&self, person: PersonId)
     -> impl Future<Output = StoreResult<u64>> + Send;
-
-    // API tokens.
     fn create_api_token(
         &self,
         person: PersonId,
@@ -380,8 +456,6 @@ pub trait Store: Clone + Send + Sync + 'static {
         id: i64,
         audit: &Audit,
     ) -> impl Future<Output = StoreResult<()>> + Send;
-
-    // Sign-in throttling, keyed by something like `email:x@y` or `ip:1.2.3.4`.
     /// Records a failure and returns the failures for this key since `window_start`.
     fn record_sign_in_failure(
         &self,
@@ -395,8 +469,11 @@ pub trait Store: Clone + Send + Sync + 'static {
         window_start: Millis,
     ) -> impl Future<Output = StoreResult<u32>> + Send;
     fn clear_sign_in_failures(&self, key: &str) -> impl Future<Output = StoreResult<()>> + Send;
+}
 
-    // Audit.
+/// The append-only audit log. Changes append their own events (in the other areas); these methods
+/// append events that are not part of a change, and list them.
+pub trait AuditStore: Send + Sync {
     /// Appends an event that is not part of a change (a sign-in, a denial, a read).
     fn append_audit(
         &self,
@@ -407,13 +484,27 @@ pub trait Store: Clone + Send + Sync + 'static {
         &self,
         filter: AuditFilter,
     ) -> impl Future<Output = StoreResult<Vec<AuditEvent>>> + Send;
+    /// Appends many events that are not part of a change (reads), in one transaction: all or none
+    /// (`Invalid` when an action is empty). Used to audit reads without a database commit per request.
+    fn append_audit_batch(
+        &self,
+        events: Vec<(NewAuditEvent, Audit)>,
+    ) -> impl Future<Output = StoreResult<()>> + Send;
+}
 
-    // Growth: assessments, ratings, peer input and evidence. Reads are not audited here; the caller
-    // audits them (see `append_audit_batch`). Values are checked and normalised by the shared rules
-    // in `backend` (`clean_rating`, `clean_evidence`, ...): what they refuse is `Invalid`. Listings
-    // by a person or an assessment return `NotFound` when it does not exist; `latest_ratings` and
-    // `evidence_counts` skip unknown people. Changes to an assessment, its ratings and its peer
-    // requests are audited with target `assessment:<id>`.
+/// Growth records: assessments, ratings, peer input and evidence, and bulk loading.
+///
+/// Reads are not audited here; the caller audits them (see [`AuditStore::append_audit_batch`]).
+/// Values are checked and normalised by the shared rules in `backend` (`clean_rating`,
+/// `clean_evidence`, ...): what they refuse is `Invalid`. Listings by a person or an assessment
+/// return `NotFound` when it does not exist; `latest_ratings` and `evidence_counts` skip unknown
+/// people. Changes to an assessment, its ratings and its peer requests are audited with target
+/// `assessment:<id>`.
+///
+/// Bulk loading is for demo organisations: large batches in few transactions. Values follow the
+/// rules of the one-by-one methods; every reference is checked before anything is written. An
+/// empty batch writes nothing, not even an audit event.
+pub trait GrowthStore: Send + Sync {
     /// Starts an assessment at the `self` stage, created by the acting person (`Invalid` without
     /// one, or when the person or framework version does not exist). Audited as `assessment.create`.
     fn create_assessment(
@@ -455,6 +546,21 @@ pub trait Store: Clone + Send + Sync + 'static {
         expected_revision: i64,
         audit: &Audit,
     ) -> impl Future<Output = StoreResult<Assessment>> + Send;
+    /// One submission of a rating form: records the ratings as [`GrowthStore::record_ratings`]
+    /// does and then, when `advance_to` is given, moves the assessment on as
+    /// [`GrowthStore::advance_assessment`] does (checked against the revision the ratings leave),
+    /// with both audit events, in ONE transaction: on any failure nothing is written.
+    #[allow(clippy::too_many_arguments)]
+    fn submit_ratings(
+        &self,
+        assessment: AssessmentId,
+        kind: RaterKind,
+        rater: PersonId,
+        ratings: Vec<NewRating>,
+        expected_revision: i64,
+        advance_to: Option<Stage>,
+        audit: &Audit,
+    ) -> impl Future<Output = StoreResult<Assessment>> + Send;
     /// Every rating of an assessment, oldest first (history included).
     fn ratings(
         &self,
@@ -473,7 +579,6 @@ pub trait Store: Clone + Send + Sync + 'static {
         &self,
         people: &[PersonId],
     ) -> impl Future<Output = StoreResult<Vec<Rating>>> + Send;
-
     /// Asks a peer for input on some skills of an open assessment (`Conflict` when it is agreed).
     /// `Invalid` without skills, or when the peer is the person assessed. Does not change the
     /// assessment's revision. Audited as `peer.request`.
@@ -505,7 +610,6 @@ pub trait Store: Clone + Send + Sync + 'static {
         ratings: Vec<NewRating>,
         audit: &Audit,
     ) -> impl Future<Output = StoreResult<PeerRequest>> + Send;
-
     /// Adds evidence, created by the acting person (`Invalid` without one). The date must be a real
     /// `YYYY-MM-DD` day, the title not empty, at least one skill, links `http(s)://` addresses.
     /// Audited as `evidence.create` (`evidence:<id>`).
@@ -525,7 +629,6 @@ pub trait Store: Clone + Send + Sync + 'static {
         &self,
         people: &[PersonId],
     ) -> impl Future<Output = StoreResult<Vec<(PersonId, String, i64)>>> + Send;
-
     /// `latest_ratings` and `evidence_counts` for these people in one read.
     fn observations(
         &self,
@@ -537,17 +640,6 @@ pub trait Store: Clone + Send + Sync + 'static {
         &self,
         person: PersonId,
     ) -> impl Future<Output = StoreResult<PersonRecord>> + Send;
-
-    /// Appends many events that are not part of a change (reads), in one transaction: all or none
-    /// (`Invalid` when an action is empty). Used to audit reads without a database commit per request.
-    fn append_audit_batch(
-        &self,
-        events: Vec<(NewAuditEvent, Audit)>,
-    ) -> impl Future<Output = StoreResult<()>> + Send;
-
-    // Bulk loading, for demo organisations: large batches in few transactions. Values follow the
-    // rules of the one-by-one methods; every reference is checked before anything is written. An
-    // empty batch writes nothing, not even an audit event.
     /// Creates people in one transaction, in order, returning them in the same order. Managers must
     /// exist already (create them in an earlier batch; `Invalid` otherwise). One audit event
     /// `person.bulk-create` (target `people`) with the count.

@@ -9,8 +9,9 @@ use axum::http::{Request, StatusCode, header};
 use criterion::{Criterion, criterion_group, criterion_main};
 use tower::ServiceExt;
 use trellis_app::{bootstrap, demo};
-use trellis_store::{Audit, NewPerson, Session, Stage, Store, SystemRole};
-use trellis_store_sqlite::SqliteStore;
+use trellis_store::prelude::*;
+use trellis_store::{Audit, NewPerson, Session, Stage, SystemRole};
+use trellis_store_sql::Database;
 use trellis_web::{AppState, Config, auth};
 
 const REPORTS: usize = 50;
@@ -24,7 +25,7 @@ fn bench(c: &mut Criterion) {
     let dir = tempfile::tempdir().unwrap();
     let (router, cookie) = rt.block_on(async {
         let url = format!("sqlite://{}", dir.path().join("bench.db").display());
-        let store = SqliteStore::connect(&url).await.unwrap();
+        let store = Database::connect(&url).await.unwrap();
         store.migrate().await.unwrap();
         let version = bootstrap::publish_starter_if_empty(&store)
             .await

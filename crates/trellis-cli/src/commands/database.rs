@@ -1,11 +1,10 @@
-//! Opening the database a command works on: the backend is chosen by the URL's scheme.
+//! Opening the database a command works on: SQLite or PostgreSQL, chosen by the URL's scheme.
 
 use std::future::Future;
 
-use anyhow::{Context, Result, bail};
-use trellis_store::Store;
-use trellis_store_postgres::PgStore;
-use trellis_store_sqlite::SqliteStore;
+use anyhow::{Context, Result, anyhow};
+use trellis_store::{Store, StoreError};
+use trellis_store_sql::Database;
 
 /// `--database-url`, shared by every command that needs the database.
 #[derive(Debug, Clone, clap::Args)]
@@ -48,23 +47,15 @@ pub fn with_store<T: StoreTask>(url: &str, task: T) -> Result<T::Output> {
         .context("cannot start the async runtime")?;
     runtime.block_on(async move {
         let shown = redacted(url);
-        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            let store = PgStore::connect(url)
-                .await
-                .with_context(|| format!("cannot connect to {shown}"))?;
-            let out = task.run(store.clone()).await;
-            store.close().await;
-            out
-        } else if url.starts_with("sqlite:") || !url.contains("://") {
-            let store = SqliteStore::connect(url)
-                .await
-                .with_context(|| format!("cannot open {shown}"))?;
-            let out = task.run(store.clone()).await;
-            store.close().await;
-            out
-        } else {
-            bail!("unsupported database URL {shown}: use sqlite://FILE or postgres://…")
-        }
+        let store = Database::connect(url).await.map_err(|e| match e {
+            StoreError::Invalid(_) => {
+                anyhow!("unsupported database URL {shown}: use sqlite://FILE or postgres://…")
+            }
+            e => anyhow!(e).context(format!("cannot open {shown}")),
+        })?;
+        let out = task.run(store.clone()).await;
+        store.close().await;
+        out
     })
 }
 

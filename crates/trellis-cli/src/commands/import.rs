@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
 use serde_json::json;
-use trellis_formats::import::{self, Format, ImportOptions, Input, detect};
+use trellis_formats::import::{self, Format, ImportOptions, Input, detect, walk};
 use trellis_formats::load::FrameworkFiles;
 use trellis_formats::write;
 
@@ -33,14 +33,18 @@ pub fn run(args: Args<'_>) -> Result<ExitCode> {
         );
     }
     let progress = Progress::new(args.json);
-    let inputs = read_inputs(args.inputs, &progress)?;
+    // Folders are walked by the one walker every format shares; what it leaves out is reported.
+    let mut found = walk::read_paths(args.inputs, args.format, |file, i, n| {
+        progress.stage(&format!("reading {} ({i}/{n})", file.display()));
+    })?;
     let (format, detected) = match args.format {
         Some(format) => (format, None),
         None => {
-            let (format, clue) = detect::detect(&inputs).map_err(anyhow::Error::msg)?;
+            let (format, clue) = detect::detect_found(&mut found).map_err(anyhow::Error::msg)?;
             (format, Some(clue))
         }
     };
+    let inputs = found.inputs;
     if let Some(clue) = detected
         && !args.json
     {
@@ -57,6 +61,7 @@ pub fn run(args: Args<'_>) -> Result<ExitCode> {
     };
     let mut imported = import::import(format, &inputs, &options)?;
     imported.report.detected = detected.is_some();
+    imported.report.skipped.splice(0..0, found.skipped);
 
     // Check the framework before writing anything: an import that `trellis check` would reject is a
     // bug in the importer, and must not leave files behind. The model is checked directly; the writer's
@@ -146,43 +151,6 @@ fn read_file(path: &Path) -> Result<Input> {
         path: path.to_owned(),
         bytes,
     })
-}
-
-/// Reads every input; a directory stands for the files in it (Monzo keeps one file per discipline).
-fn read_inputs(paths: &[PathBuf], progress: &Progress) -> Result<Vec<Input>> {
-    let mut files = Vec::new();
-    for path in paths {
-        if path.is_dir() {
-            let mut entries: Vec<PathBuf> = std::fs::read_dir(path)
-                .with_context(|| format!("cannot read directory {}", path.display()))?
-                .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|p| {
-                    p.is_file()
-                        && !p
-                            .file_name()
-                            .is_some_and(|n| n.to_string_lossy().starts_with('.'))
-                })
-                .collect();
-            entries.sort();
-            if entries.is_empty() {
-                bail!("{} is an empty directory", path.display());
-            }
-            files.extend(entries);
-        } else {
-            files.push(path.clone());
-        }
-    }
-    let mut inputs = Vec::with_capacity(files.len());
-    for (i, file) in files.iter().enumerate() {
-        progress.stage(&format!(
-            "reading {} ({}/{})",
-            file.display(),
-            i + 1,
-            files.len()
-        ));
-        inputs.push(read_file(file)?);
-    }
-    Ok(inputs)
 }
 
 /// One status line on a terminal, rewritten as the import moves on; silent when output is piped.

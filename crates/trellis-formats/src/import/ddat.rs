@@ -30,19 +30,33 @@
 //! and skill level: there is no role level or requirement to import, so their rows are reported as
 //! skipped (their skills still enter the skills library).
 //!
+//! A truncated download is refused, naming the line, rather than imported in part: a quoted cell left
+//! open (see [`read_csv`]) or a last row with fewer cells than the header (cut between two cells).
+//!
 //! # Seniority order of role levels
 //!
 //! The CSV lists role levels alphabetically and says nothing of their seniority. With
 //! `--level-order FILE` (one role-level title per line, most junior first, case-insensitive, blank
 //! lines and `#` comments ignored) that order is used; titles the file does not list are placed after
-//! the listed ones by the rule below, with an `unlisted-level` warning. Without a file the order is
-//! inferred from the words of each title, by the highest-ranked word it contains:
+//! the listed ones by the title-word rule, with an `unlisted-level` warning. Without a file the order
+//! is inferred, comparing two role levels of a role at a time:
 //!
-//! `apprentice`, `trainee`, `intern` < `junior`, `associate`, `assistant`, `graduate`, `entry` <
-//! (no such word) < `senior` < `lead` < `principal`, `staff` < `head` < `chief`, `director`
+//! 1. When both titles contain a ranked word and the ranks differ, the title words decide, by the
+//!    highest-ranked word of each:
 //!
-//! Ties keep the order of the CSV and are reported (`level-order-tie`) so they can be settled with a
-//! file. The order used for every role, and which rule gave it, is in the import report.
+//!    `apprentice`, `trainee`, `intern` < `junior`, `associate`, `assistant`, `graduate`, `entry` <
+//!    (no such word) < `senior` < `lead` < `principal`, `staff` < `head` < `chief`, `director`
+//!
+//! 2. Otherwise (a title with none of these words, such as "manager" or "analyst", or two that rank
+//!    the same) the requirements decide when they can: the level that requires more of the skills
+//!    both require, on more of those skills than it requires less, is the more senior. A manager
+//!    above a senior analyst comes from here. Where the requirements cannot tell, or agree with the
+//!    title words, the title words decide.
+//! 3. Between titles of the same rank that the requirements cannot tell apart, the order of the CSV,
+//!    reported (`level-order-tie`) so it can be settled with a file.
+//!
+//! The order used for every role, and which rule decided it (naming each pair the requirements
+//! decided), is in the import report.
 
 use std::collections::{HashMap, HashSet};
 
@@ -75,7 +89,11 @@ pub const UNDESCRIBED: &str = "Not described in the source.";
 pub const DROP_REASON: &str = "not required at this level in the source";
 /// How the seniority order is inferred when no `--level-order` file is given.
 pub const INFERRED_RULE: &str = "inferred from title words: apprentice/trainee/intern < junior/associate/assistant/\
-graduate/entry < (none) < senior < lead < principal/staff < head < chief/director; ties keep the CSV order";
+graduate/entry < (none) < senior < lead < principal/staff < head < chief/director; where a title has none of \
+these words or two rank the same, the level that requires more of the skills both require is the more senior; \
+ties keep the CSV order";
+/// The rank of a title with no ranked word.
+const UNRANKED: u8 = 2;
 
 /// The rank of a title word in the seniority rule, `None` for words that do not rank.
 fn word_rank(word: &str) -> Option<u8> {
@@ -91,13 +109,13 @@ fn word_rank(word: &str) -> Option<u8> {
     })
 }
 
-/// The seniority rank of a role-level title: its highest-ranked word, or 2 when it has none.
+/// The seniority rank of a role-level title: its highest-ranked word, or [`UNRANKED`] when it has none.
 pub fn seniority_rank(title: &str) -> u8 {
     title
         .split(|c: char| !c.is_alphanumeric())
         .filter_map(|w| word_rank(&w.to_lowercase()))
         .max()
-        .unwrap_or(2)
+        .unwrap_or(UNRANKED)
 }
 
 const NOT_DEFINED: &str = "this skill level is currently not defined";
@@ -224,6 +242,9 @@ fn tables_of(input: &Input, report: &mut ImportReport) -> Result<Vec<Table>, Imp
             .enumerate()
             .take(10)
             .find_map(|(i, r)| layout(r).map(|l| (i, l)));
+        if let Some((header, _)) = found.filter(|_| !workbook) {
+            truncated_last_row(&name, &rows, header)?;
+        }
         match found {
             Some((header, layout)) => out.push(Table {
                 file: name,
@@ -276,6 +297,29 @@ fn tables_of(input: &Input, report: &mut ImportReport) -> Result<Vec<Table>, Imp
         ));
     }
     Ok(out)
+}
+
+/// Refuses a CSV whose last row has fewer cells than the header: the download was cut off between two
+/// cells (every quote closed, so [`read_csv`] cannot tell), and importing the rows before it would
+/// silently lose the rest of the file. A sheet of a workbook omits empty cells, so only CSV is checked.
+fn truncated_last_row(file: &str, rows: &[Row], header: usize) -> Result<(), ImportError> {
+    let width = rows
+        .get(header)
+        .and_then(|h| h.cells.iter().rposition(|c| !c.trim().is_empty()))
+        .map_or(0, |i| i + 1);
+    let last = rows.iter().skip(header + 1).rev().find(|r| !r.is_blank());
+    match last {
+        Some(row) if row.cells.len() < width => Err(ImportError::invalid(
+            file,
+            Some(row.line),
+            format!(
+                "the last row has {} of the {width} columns of the header: the file is truncated (cut off in the \
+                 middle of this row); nothing is imported",
+                row.cells.len()
+            ),
+        )),
+        _ => Ok(()),
+    }
 }
 
 #[derive(Debug, Default)]
@@ -1065,29 +1109,130 @@ fn seniority<'r>(
             (levels.into_iter().map(|(_, l)| l).collect(), rule)
         }
         None => {
-            levels.sort_by_key(|(seen, l)| (seniority_rank(&l.title), *seen));
+            let levels = inferred_order(levels);
+            let mut decided = Vec::new();
             for pair in levels.windows(2) {
-                if let [(_, a), (_, b)] = pair
-                    && seniority_rank(&a.title) == seniority_rank(&b.title)
-                {
-                    report.warn(
+                let [(_, a), (_, b)] = pair else { continue };
+                match junior(a, b) {
+                    Some((true, Rule::TitleWords)) => {}
+                    Some((true, Rule::Requirements { more, less })) => decided.push(format!(
+                        "`{}` above `{}` (requires more of {more} shared skill(s), less of {less})",
+                        b.title, a.title
+                    )),
+                    // Only when the comparisons go round in a circle.
+                    Some((false, _)) => report.warn(
                         "level-order-tie",
                         format!(
-                            "role `{}`: `{}` and `{}` rank the same by their title words; they keep the CSV order \
-                             (give --level-order to settle it)",
+                            "role `{}`: the title words and requirements of `{}` and `{}` contradict those of other \
+                             levels; placed by title words (give --level-order to settle it)",
                             role.name, a.title, b.title
                         ),
                         &b.file,
                         Some(b.line),
-                    );
+                    ),
+                    None => report.warn(
+                        "level-order-tie",
+                        format!(
+                            "role `{}`: `{}` and `{}` rank the same by their title words and their requirements; they \
+                             keep the CSV order (give --level-order to settle it)",
+                            role.name, a.title, b.title
+                        ),
+                        &b.file,
+                        Some(b.line),
+                    ),
                 }
             }
-            (
-                levels.into_iter().map(|(_, l)| l).collect(),
-                INFERRED_RULE.to_owned(),
-            )
+            let rule = if decided.is_empty() {
+                INFERRED_RULE.to_owned()
+            } else {
+                format!(
+                    "{INFERRED_RULE}; requirement levels decided: {}",
+                    decided.join(", ")
+                )
+            };
+            (levels.into_iter().map(|(_, l)| l).collect(), rule)
         }
     }
+}
+
+/// What decided that one role level is more senior than another.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Rule {
+    TitleWords,
+    /// Of the skills both require, the senior one requires `more` at a higher level and `less` at a
+    /// lower one.
+    Requirements {
+        more: usize,
+        less: usize,
+    },
+}
+
+/// Whether `a` is junior to `b` (`true`) or senior (`false`), and the rule that says so; `None` when
+/// neither the titles nor the requirements tell them apart. Antisymmetric: swapping `a` and `b`
+/// flips the answer, never the rule.
+fn junior(a: &LevelAcc, b: &LevelAcc) -> Option<(bool, Rule)> {
+    let (rank_a, rank_b) = (seniority_rank(&a.title), seniority_rank(&b.title));
+    if rank_a != rank_b && rank_a != UNRANKED && rank_b != UNRANKED {
+        return Some((rank_a < rank_b, Rule::TitleWords));
+    }
+    // How many of the skills both require `b` asks more of than `a`, and how many less.
+    let (mut higher, mut lower) = (0, 0);
+    for (skill, (at_a, _)) in &a.requirements {
+        if let Some((at_b, _)) = b.requirements.get(skill) {
+            match at_b.cmp(at_a) {
+                std::cmp::Ordering::Greater => higher += 1,
+                std::cmp::Ordering::Less => lower += 1,
+                std::cmp::Ordering::Equal => {}
+            }
+        }
+    }
+    let by_requirements = (higher != lower).then(|| {
+        let (more, less) = (higher.max(lower), higher.min(lower));
+        (higher > lower, Rule::Requirements { more, less })
+    });
+    if rank_a == rank_b {
+        return by_requirements;
+    }
+    // One title has no ranked word: its words say little, so the requirements may overrule them, and
+    // are named only when they do.
+    let by_title = (rank_a < rank_b, Rule::TitleWords);
+    match by_requirements {
+        Some((junior, rule)) if junior != by_title.0 => Some((junior, rule)),
+        _ => Some(by_title),
+    }
+}
+
+/// The levels (with their CSV position), most junior first: each step takes a level that no remaining
+/// level is junior to, the lowest by title rank and then CSV position among those. The pairwise
+/// comparisons need not be transitive, so this never sorts by them; should they go round in a
+/// circle, the title rank and CSV position break it.
+fn inferred_order(mut remaining: Vec<(usize, &LevelAcc)>) -> Vec<(usize, &LevelAcc)> {
+    let mut out = Vec::with_capacity(remaining.len());
+    while !remaining.is_empty() {
+        let is_free = |l: &LevelAcc| {
+            remaining
+                .iter()
+                .all(|(_, other)| !matches!(junior(other, l), Some((true, _))))
+        };
+        let key = |(seen, l): &(usize, &LevelAcc)| (seniority_rank(&l.title), *seen);
+        let pick = remaining
+            .iter()
+            .enumerate()
+            .filter(|(_, (_, l))| is_free(l))
+            .min_by_key(|(_, level)| key(level))
+            .or_else(|| {
+                remaining
+                    .iter()
+                    .enumerate()
+                    .min_by_key(|(_, level)| key(level))
+            })
+            .map(|(i, _)| i);
+        match pick {
+            Some(i) => out.push(remaining.remove(i)),
+            None => break,
+        }
+    }
+    out
 }
 
 fn role_levels(

@@ -1,6 +1,7 @@
 //! `auto`: which format an input is in, judged from its content rather than its name, because exported
 //! files are often renamed.
 
+use super::walk::Found;
 use super::{Format, Input};
 
 /// The format of one input, with the clue that decided it, or `None` when nothing matched.
@@ -12,8 +13,9 @@ pub fn detect_one(input: &Input) -> Option<(Format, &'static str)> {
             "a spreadsheet workbook (.xlsx), which only the SFIA importer reads",
         ));
     }
-    // Judge from the start of the file: enough for every header and title line.
-    let head = String::from_utf8_lossy(&bytes[..bytes.len().min(16 * 1024)]);
+    // Judge from the start of the file, in whatever encoding it was saved: enough for every header
+    // and title line.
+    let head = super::text::head(bytes, 16 * 1024);
     let head = head.trim_start_matches('\u{feff}');
     let first_line = head.lines().next().unwrap_or("").to_ascii_lowercase();
     if first_line.contains("role family") && first_line.contains("role level") {
@@ -99,6 +101,48 @@ pub fn detect(inputs: &[Input]) -> Result<(Format, &'static str), String> {
     }
 }
 
+/// The format of the files found under the paths given: files found in a folder that match no
+/// format, or a format other than most files', are left out with the reason (a README beside Monzo's
+/// discipline files); files the user named must agree, as in [`detect`].
+pub fn detect_found(found: &mut Found) -> Result<(Format, &'static str), String> {
+    let formats: Vec<Option<Format>> = found
+        .inputs
+        .iter()
+        .map(|i| detect_one(i).map(|f| f.0))
+        .collect();
+    let mut counts: Vec<(Format, usize)> = Vec::new();
+    for f in formats.iter().flatten() {
+        match counts.iter_mut().find(|(g, _)| g == f) {
+            Some((_, n)) => *n += 1,
+            None => counts.push((*f, 1)),
+        }
+    }
+    counts.sort_by_key(|(_, n)| std::cmp::Reverse(*n));
+    let most = match counts.as_slice() {
+        [(f, _)] => Some(*f),
+        [(f, a), (_, b), ..] if a > b => Some(*f),
+        _ => None,
+    };
+    // From the end, so that the indices of the inputs still to look at stay put.
+    for (index, format) in formats.iter().enumerate().rev() {
+        let why = match (format, most) {
+            (None, _) => "its content matches none of the formats Trellis imports".to_owned(),
+            (Some(f), Some(m)) if *f != m => {
+                format!("it looks like `{f}`, while most files are `{m}`")
+            }
+            _ => continue,
+        };
+        found.leave_out(index, why);
+    }
+    if found.inputs.is_empty() {
+        return Err(format!(
+            "no file matches any of the formats; name one: {}",
+            names()
+        ));
+    }
+    detect(&found.inputs)
+}
+
 fn names() -> String {
     Format::ALL
         .iter()
@@ -158,6 +202,18 @@ mod tests {
             );
         }
         assert_eq!(detect_one(&input("just some words")), None);
+        // UTF-16, as some spreadsheet programs save "Unicode text".
+        let mut utf16 = vec![0xff, 0xfe];
+        utf16.extend(
+            "Role Family,Role,Role Level\n"
+                .encode_utf16()
+                .flat_map(u16::to_le_bytes),
+        );
+        let given = Input {
+            path: "x".into(),
+            bytes: utf16,
+        };
+        assert_eq!(detect_one(&given).map(|f| f.0), Some(Format::Ddat));
     }
 
     #[test]

@@ -1,16 +1,26 @@
 //! Importer: Made Tech handbook role profiles (`madetech`), like
 //! `madetech-principal-product-manager.md`. One profile (file) is one role level.
 //!
-//! - Title: `# Principal Product Manager (SFIA Level 6)`. When the title gives no SFIA level, the role
-//!   prefix does, by Made Tech's own scheme: Academy 1, Associate 2, Mid 3, Senior 4, Lead 5,
-//!   Principal 6, Director 7. The level becomes a mapping `{source: sfia, level: N}`, never a
-//!   requirement: Made Tech levels and other frameworks' levels are related only by explicit mappings.
-//!   A title and prefix that disagree are reported; the title wins.
+//! - Title: `# Principal Product Manager (SFIA Level 6)`, or a Markdown link whose label is the
+//!   title. The SFIA level is, first found: the title's; a `## SFIA Level` section; a line that starts
+//!   `SFIA Level N` (the `sfia/` guidance pages) or says "operating at SFIA level N". Otherwise the
+//!   role prefix gives it, by Made Tech's own scheme: Academy 1, Associate 2, Mid 3, Senior 4, Lead 5,
+//!   Principal 6, Director 7, read from the title or else the file name (`lead_designer.md`); no prefix
+//!   means Mid, as the folder's README says (the Mid files are named `mid_*` but titled without it).
+//!   The level becomes a mapping `{source: sfia, level: N}`, never a requirement: Made Tech levels and
+//!   other frameworks' levels are related only by explicit mappings. A stated level and a prefix that
+//!   disagree are reported; the stated level wins.
+//! - `README.md` is the folder's introduction, not a role: skipped with the reason.
 //! - Track: the title without its prefix ("Product Manager"), so several profiles of one discipline
 //!   form one track, ordered by level.
 //! - The text before the first `##` is the summary; each `##`/`###` section is a responsibility group
 //!   (group = heading, items = its bullets and paragraphs). A line ending in `:` that introduces a list
-//!   is reported as skipped rather than made an item. Empty sections are reported, not imported.
+//!   is kept with the list, each item reading "lead-in: item", because it often changes what the items
+//!   mean ("… communities of practice to:"); a bare subject ("Product Managers:") is reported as
+//!   skipped. Empty sections are reported, not imported.
+//! - Job-advert sections (Benefits, Salary, Applying) are not responsibilities: skipped and reported.
+//!   A salary range (`£29,750 - £42,500`) becomes the role level's salary band, the first range the
+//!   band and any others its note.
 //! - Links (to DDaT and SFIA pages) are kept as text, `label (url)`. Competencies are links to other
 //!   frameworks, not skill levels, so no skill requirements are imported; the report says so.
 //!
@@ -21,7 +31,7 @@
 
 use indexmap::IndexMap;
 use trellis_model::{
-    Framework, LevelId, LevelMapping, ResponsibilityGroup, RoleLevel, Source, Track,
+    Framework, LevelId, LevelMapping, ResponsibilityGroup, RoleLevel, SalaryBand, Source, Track,
 };
 
 use super::markdown_util::{
@@ -64,6 +74,82 @@ struct Profile {
     level: RoleLevel,
     sfia: Option<u32>,
     sfia_version: Option<String>,
+}
+
+/// The level in `SFIA Level N`, `sfia level: N`, at the start of `text` (case ignored).
+fn sfia_level_at_start(text: &str) -> Option<u32> {
+    let lower = text.trim().to_lowercase();
+    let rest = lower.strip_prefix("sfia")?.trim_start();
+    let rest = rest.strip_prefix("level")?;
+    let digits: String = rest
+        .trim_start_matches([' ', ':', '\t'])
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    digits.parse().ok()
+}
+
+/// The level in "… operating at SFIA level N …" anywhere in `text`.
+fn operating_at(text: &str) -> Option<u32> {
+    let lower = text.to_lowercase();
+    let at = lower.find("operating at sfia level")?;
+    sfia_level_at_start(lower.get(at + "operating at ".len()..)?)
+}
+
+/// Text with each Markdown link replaced by its label.
+fn link_labels(text: &str) -> String {
+    let mut out = text.to_owned();
+    for link in md::links(text) {
+        out = out.replace(&format!("[{}]({})", link.label, link.href), &link.label);
+    }
+    out
+}
+
+/// The Made Tech prefix at the start of a file name (`lead_designer.md`, `mid-engineer`).
+fn file_prefix(path: &std::path::Path) -> Option<(&'static str, u32)> {
+    let stem = path.file_stem()?.to_string_lossy().to_lowercase();
+    let first = stem.split(['_', '-', ' ']).next()?;
+    PREFIXES.iter().find(|(p, _)| *p == first).copied()
+}
+
+/// A job-advert section: benefits, salary, how to apply.
+fn advert(section: &str) -> bool {
+    let lower = section.to_lowercase();
+    lower.contains("benefit")
+        || lower.contains("salary")
+        || lower.contains("salaries")
+        || lower.contains("apply")
+        || lower.contains("applying")
+}
+
+/// `£29,750 - £42,500` (or `$`, `€`) in a line: currency, minimum and maximum.
+fn salary_range(line: &str) -> Option<(&'static str, u64, u64)> {
+    let (symbol, currency) = [('£', "GBP"), ('$', "USD"), ('€', "EUR")]
+        .into_iter()
+        .find(|(c, _)| line.contains(*c))?;
+    let amounts: Vec<u64> = line
+        .split(symbol)
+        .skip(1)
+        .filter_map(|part| {
+            let digits: String = part
+                .chars()
+                .take_while(|c| c.is_ascii_digit() || *c == ',')
+                .filter(char::is_ascii_digit)
+                .collect();
+            let n: u64 = digits.parse().ok()?;
+            // `£45k`
+            let k = part.trim_start_matches(|c: char| c.is_ascii_digit() || c == ',');
+            Some(if k.starts_with(['k', 'K']) {
+                n * 1000
+            } else {
+                n
+            })
+        })
+        .collect();
+    match amounts.as_slice() {
+        [min, max, ..] if min <= max => Some((currency, *min, *max)),
+        _ => None,
+    }
 }
 
 /// `Title (SFIA Level N)` → (title, N).
@@ -126,13 +212,25 @@ fn parse(input: &Input, report: &mut ImportReport) -> Result<Profile, ImportErro
         ));
     };
     let title_line = lines.get(title_index).map_or(1, |l| l.no);
-    let (title, explicit) = split_title(raw_title);
+    // `# [Lead Designer](…)`: the label is the title. `# SFIA Role Guidance: X` (the `sfia/` pages): X.
+    let raw_title = link_labels(raw_title);
+    let raw_title = match raw_title.split_once(':') {
+        Some((head, rest)) if head.trim().eq_ignore_ascii_case("sfia role guidance") => {
+            rest.trim().to_owned()
+        }
+        _ => raw_title,
+    };
+    let (title, in_title) = split_title(&raw_title);
+    let body = lines.get(title_index + 1..).unwrap_or(&[]);
+    let explicit = in_title.or_else(|| stated_level(body));
     let first_word = title.split_whitespace().next().unwrap_or("").to_lowercase();
-    let prefix = PREFIXES
+    let title_prefix = PREFIXES
         .iter()
         .find(|(p, _)| *p == first_word)
         .map(|(_, n)| *n);
-    let track = match prefix {
+    let from_file = file_prefix(&input.path);
+    let prefix = title_prefix.or(from_file.map(|(_, n)| n));
+    let track = match title_prefix {
         Some(_) => title
             .split_once(char::is_whitespace)
             .map_or(title.as_str(), |(_, rest)| rest.trim())
@@ -146,10 +244,15 @@ fn parse(input: &Input, report: &mut ImportReport) -> Result<Profile, ImportErro
     };
     let sfia = match (explicit, prefix) {
         (Some(n), Some(p)) if n != p => {
+            let word = match (title_prefix, from_file) {
+                (Some(_), _) => first_word.clone(),
+                (None, Some((word, _))) => format!("{word}_ (in the file name)"),
+                (None, None) => String::new(),
+            };
             report.warn(
                 "level-mismatch",
                 format!(
-                    "the title says SFIA level {n}, but the prefix `{first_word}` stands for level {p} in Made Tech's scheme; level {n} was used"
+                    "the profile says SFIA level {n}, but the prefix `{word}` stands for level {p} in Made Tech's scheme; level {n} was used"
                 ),
                 &file,
                 Some(title_line),
@@ -160,11 +263,11 @@ fn parse(input: &Input, report: &mut ImportReport) -> Result<Profile, ImportErro
         (None, None) => {
             report.warn(
                 "missing-levels",
-                "the title gives no SFIA level and starts with no known prefix (Academy, Associate, Mid, Senior, Lead, Principal, Director); imported without a level mapping",
+                "the profile states no SFIA level and neither its title nor its file name has a prefix (Academy, Associate, Mid, Senior, Lead, Principal, Director); no prefix means Mid in Made Tech's scheme, so SFIA level 3 was used",
                 &file,
                 Some(title_line),
             );
-            None
+            Some(3)
         }
     };
     let sfia = match sfia {
@@ -180,7 +283,6 @@ fn parse(input: &Input, report: &mut ImportReport) -> Result<Profile, ImportErro
         other => other,
     };
 
-    let body = lines.get(title_index + 1..).unwrap_or(&[]);
     let first_section = body
         .iter()
         .position(|l| heading(&l.text).is_some())
@@ -200,6 +302,7 @@ fn parse(input: &Input, report: &mut ImportReport) -> Result<Profile, ImportErro
 
     let mut all_links = Vec::new();
     let mut groups = Vec::new();
+    let mut salary: Option<SalaryBand> = None;
     let mut competencies = false;
     let rest = body.get(first_section..).unwrap_or(&[]);
     let starts: Vec<usize> = rest
@@ -216,6 +319,33 @@ fn parse(input: &Input, report: &mut ImportReport) -> Result<Profile, ImportErro
         let name = heading(&head.text).map_or("", |(_, t)| t).to_owned();
         competencies |= name.to_lowercase().contains("competenc");
         let section = rest.get(start + 1..end).unwrap_or(&[]);
+        if sfia_level_at_start(&name).is_some() || name.trim().eq_ignore_ascii_case("sfia level") {
+            // Read for the level above; not a responsibility.
+            continue;
+        }
+        if advert(&name) {
+            let mut why =
+                "job-advert material (benefits, salary, how to apply), not responsibilities"
+                    .to_owned();
+            if salary.is_none() {
+                salary = salary_band(section);
+                if let Some(band) = &salary {
+                    why = format!(
+                        "job-advert material; its salary range {} {}-{} became the salary band{}",
+                        band.currency,
+                        band.min,
+                        band.max,
+                        if band.note.is_some() {
+                            " (the other ranges are in its note)"
+                        } else {
+                            ""
+                        }
+                    );
+                }
+            }
+            report.skip(format!("section \"{name}\""), why, &file, Some(head.no));
+            continue;
+        }
         let items = items(section, &file, report, &mut all_links);
         if items.is_empty() {
             if name.is_empty() {
@@ -267,6 +397,7 @@ fn parse(input: &Input, report: &mut ImportReport) -> Result<Profile, ImportErro
         source: Some("madetech".into()),
         summary,
         responsibilities: groups,
+        salary,
         ..RoleLevel::default()
     };
     if let Some(n) = sfia {
@@ -286,6 +417,62 @@ fn parse(input: &Input, report: &mut ImportReport) -> Result<Profile, ImportErro
     })
 }
 
+/// The level a profile states outside its title: a `## SFIA Level` section, a line starting `SFIA Level
+/// N` (often a link), or "operating at SFIA level N".
+fn stated_level(body: &[Line]) -> Option<u32> {
+    let mut in_section = false;
+    for line in body {
+        let text = link_labels(&line.text);
+        if let Some((_, name)) = heading(&text) {
+            in_section = name.trim().eq_ignore_ascii_case("sfia level");
+            if let Some(n) = sfia_level_at_start(name) {
+                return Some(n);
+            }
+            continue;
+        }
+        let text = bullet(&text).unwrap_or(&text).trim().to_owned();
+        if in_section {
+            let digits: String = text
+                .trim_start_matches(|c: char| !c.is_ascii_digit())
+                .chars()
+                .take_while(char::is_ascii_digit)
+                .collect();
+            if let Ok(n) = digits.parse() {
+                return Some(n);
+            }
+        }
+        if let Some(n) = sfia_level_at_start(&text).or_else(|| operating_at(&text)) {
+            return Some(n);
+        }
+    }
+    None
+}
+
+/// The salary band from a Salary section: the first range, with the others (and their labels) as
+/// its note.
+fn salary_band(section: &[Line]) -> Option<SalaryBand> {
+    let ranges: Vec<(String, (&'static str, u64, u64))> = section
+        .iter()
+        .filter_map(|l| {
+            let text = bullet(&l.text).unwrap_or(&l.text).trim();
+            salary_range(text).map(|r| (text.to_owned(), r))
+        })
+        .collect();
+    let ((first, (currency, min, max)), others) = ranges.split_first()?;
+    let label = first
+        .split_once(':')
+        .map(|(l, _)| l.trim().to_owned())
+        .filter(|l| !l.is_empty() && !l.contains(['£', '$', '€']));
+    let mut notes: Vec<String> = label.into_iter().collect();
+    notes.extend(others.iter().map(|(text, _)| text.clone()));
+    Some(SalaryBand {
+        currency: (*currency).to_owned(),
+        min: *min,
+        max: *max,
+        note: (!notes.is_empty()).then(|| notes.join("; ")),
+    })
+}
+
 /// The items of one section: bullets, and paragraphs (lines joined). A paragraph line ending in `:`
 /// introduces what follows and is reported, not imported.
 fn items(
@@ -297,6 +484,8 @@ fn items(
     let mut items: Vec<String> = Vec::new();
     let mut paragraph: Vec<&str> = Vec::new();
     let mut last_was_bullet = false;
+    // The sentence that introduces the list being read, kept with each of its items.
+    let mut lead_in: Option<&str> = None;
     let flush = |paragraph: &mut Vec<&str>, items: &mut Vec<String>| {
         if !paragraph.is_empty() {
             items.push(paragraph.join(" "));
@@ -313,7 +502,10 @@ fn items(
         if let Some(item) = bullet(raw) {
             flush(&mut paragraph, &mut items);
             if !item.is_empty() {
-                items.push(item.to_owned());
+                items.push(match lead_in {
+                    Some(lead) => format!("{lead}: {item}"),
+                    None => item.to_owned(),
+                });
             }
             last_was_bullet = !item.is_empty();
             continue;
@@ -327,14 +519,21 @@ fn items(
         }
         last_was_bullet = false;
         let text = raw.trim();
-        if text.ends_with(':') {
+        lead_in = None;
+        if let Some(lead) = text.strip_suffix(':') {
             flush(&mut paragraph, &mut items);
-            report.skip(
-                format!("lead-in \"{text}\""),
-                "it introduces the list that follows; the list items are imported",
-                file,
-                Some(line.no),
-            );
+            // "Product Managers:" only names who; "… communities of practice to:" says what the items
+            // are for, and an item read without it says something else.
+            if lead.split_whitespace().count() <= 3 {
+                report.skip(
+                    format!("lead-in \"{text}\""),
+                    "it only introduces the list that follows; the list items are imported",
+                    file,
+                    Some(line.no),
+                );
+            } else {
+                lead_in = Some(lead.trim_end());
+            }
             continue;
         }
         paragraph.push(text);
@@ -359,8 +558,31 @@ pub fn import(
         return Err(ImportError::NoInput);
     }
     let mut profiles = Vec::new();
+    let mut readmes = Vec::new();
     for input in inputs {
+        let name = md::file_name(&input.path).to_lowercase();
+        if name == "readme.md" || name == "readme" {
+            readmes.push(input.name());
+            continue;
+        }
         profiles.push(parse(input, report)?);
+    }
+    if profiles.is_empty()
+        && let Some(file) = readmes.first()
+    {
+        return Err(ImportError::invalid(
+            file,
+            None,
+            format!("a README introduces a folder of roles and is not a role itself; {HINT}"),
+        ));
+    }
+    for file in readmes {
+        report.skip(
+            format!("file {file}"),
+            "the folder's README introduces the roles (and states the prefix rule); it is not a role",
+            &file,
+            None,
+        );
     }
     let mut fw = md::framework(options, "Made Tech roles");
     fw.sources.push(madetech_source());

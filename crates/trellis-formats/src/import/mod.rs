@@ -21,6 +21,8 @@ pub mod markdown_util;
 pub mod monzo;
 pub mod sfia;
 pub mod sfia_pages;
+pub mod text;
+pub mod walk;
 pub mod xlsx;
 
 /// One input file, already read.
@@ -239,7 +241,8 @@ impl ImportError {
     }
 }
 
-/// Decodes an input as UTF-8 text (a BOM is dropped), or says where it stops being text.
+/// An input as UTF-8 text (a BOM is dropped), or says where it stops being text. [`import`] has
+/// transcoded every input to UTF-8 with [`text::decode_inputs`] before an importer calls this.
 pub fn text(input: &Input) -> Result<&str, ImportError> {
     let file = input.name();
     if input.bytes.is_empty() || input.bytes.iter().all(|b| b.is_ascii_whitespace()) {
@@ -279,6 +282,10 @@ pub fn import(
         inputs: inputs.iter().map(Input::name).collect(),
         ..ImportReport::default()
     };
+    // Every file in every format goes through the one decoder: encodings other than UTF-8 are
+    // transcoded and reported, binary files refused.
+    let (inputs, options) = text::decode_inputs(format, inputs, options, &mut report)?;
+    let (inputs, options) = (&*inputs, &*options);
     let framework = match format {
         Format::Sfia => sfia::import(inputs, options, &mut report)?,
         Format::Ddat => ddat::import(inputs, options, &mut report)?,

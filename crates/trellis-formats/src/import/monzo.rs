@@ -4,8 +4,11 @@
 //!
 //! What it builds:
 //! - one track per discipline file, named by its `title` (emoji kept), with role levels `Level 1` …
-//!   `Level N` (ids `level-1` …) for the file's `levels: N`;
-//! - one scale per discipline, `monzo-<track>`, levels 1..N: a level 3 of one discipline is not a
+//!   `Level N` (ids `level-1` …) for the file's `levels: N`. A file may number its levels otherwise
+//!   than it declares (`levels: 5`, criteria at levels 2-6): then the levels its criteria use, lowest
+//!   to highest, are its levels, and the report says so, rather than losing the top level's criteria
+//!   and inventing a level 1;
+//! - one scale per discipline, `monzo-<track>`, with those levels: a level 3 of one discipline is not a
 //!   level 3 of another;
 //! - one skill per topic and discipline, id `<track>.<topic>`, whose level descriptors are the
 //!   criteria as a bullet list (example criteria as nested `Example:` bullets);
@@ -13,7 +16,8 @@
 //!
 //! `generic.md` is not a track: a discipline topic whose `name` matches a generic topic inherits its
 //! title (when it has none) and the generic criteria, listed before its own, at every level the
-//! discipline has. Generic topics that no discipline uses are reported.
+//! discipline has; a generic criterion the discipline's topic already has (at any level) is not
+//! repeated. Generic topics that no discipline uses are reported.
 //!
 //! Files with `yaml: false` carry prose instead: their `## Level N` sections (with `### Topic`
 //! subsections of bullets) are read the same way; such a file without level sections is skipped
@@ -68,7 +72,8 @@ struct Discipline {
     file: String,
     stem: String,
     title: Option<String>,
-    levels: u32,
+    /// The discipline's level numbers, lowest first.
+    levels: Vec<u32>,
     generic: bool,
     topics: Vec<Topic>,
 }
@@ -257,8 +262,23 @@ fn parse(
         .flat_map(|t| t.levels.keys().copied())
         .max()
         .unwrap_or(0);
-    let levels = match declared {
-        Some((Some(n), _)) if n > 0 => n,
+    let lowest = topics
+        .iter()
+        .flat_map(|t| t.levels.keys().copied())
+        .min()
+        .unwrap_or(1);
+    let levels: Vec<u32> = match declared {
+        Some((Some(n), node)) if n > 0 && highest > n && !generic => {
+            // Criteria above the declared count: the file numbers its levels its own way.
+            report.warn(
+                "level-numbering",
+                format!("the file declares {n} levels but its criteria use levels {lowest} to {highest}; those levels were imported"),
+                &file,
+                Some(at(node)),
+            );
+            (lowest..=highest).collect()
+        }
+        Some((Some(n), _)) if n > 0 => (1..=n).collect(),
         Some((_, node)) => {
             report.warn(
                 "missing-levels",
@@ -266,7 +286,7 @@ fn parse(
                 &file,
                 Some(at(node)),
             );
-            highest
+            (1..=highest).collect()
         }
         None => {
             if !generic {
@@ -277,30 +297,10 @@ fn parse(
                     Some(first_no),
                 );
             }
-            highest
+            (1..=highest).collect::<Vec<u32>>()
         }
     };
-    let mut topics = topics;
-    if !generic {
-        for topic in &mut topics {
-            let beyond: Vec<u32> = topic
-                .levels
-                .keys()
-                .copied()
-                .filter(|n| *n > levels)
-                .collect();
-            for n in beyond {
-                topic.levels.shift_remove(&n);
-                report.warn(
-                    "undefined-level",
-                    format!("topic \"{}\" has criteria at level {n}, but the file declares {levels} levels; not imported", topic.name),
-                    &file,
-                    Some(topic.line),
-                );
-            }
-        }
-    }
-    if levels == 0 && !generic {
+    if levels.is_empty() && !generic {
         return skip(
             Some(first_no),
             "no levels: `levels` is missing and no topic has criteria".into(),
@@ -469,6 +469,16 @@ fn prose_topics(body: &[Line], file: &str, report: &mut ImportReport) -> Vec<Top
     topics
 }
 
+/// A criterion's words, for telling two writings of one criterion apart from two criteria: case,
+/// spacing and a final full stop do not count.
+fn same_words(text: &str) -> String {
+    text.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .trim_end_matches('.')
+        .to_lowercase()
+}
+
 fn descriptor(criteria: &[Criterion]) -> String {
     let mut out = Vec::new();
     for c in criteria {
@@ -581,7 +591,9 @@ pub fn import(
             id: scale_id.clone(),
             name: format!("{name} levels"),
             description: None,
-            levels: (1..=d.levels)
+            levels: d
+                .levels
+                .iter()
                 .map(|n| ScaleLevel {
                     id: LevelId(n.to_string()),
                     label: format!("Level {n}"),
@@ -598,14 +610,35 @@ pub fn import(
             if topic.title.is_none() {
                 topic.title.clone_from(&g.title);
             }
+            // What the discipline already says, wherever it says it, is not said again.
+            let has: HashSet<String> = topic
+                .levels
+                .values()
+                .flatten()
+                .map(|c| same_words(&c.text))
+                .collect();
             for (n, criteria) in &g.levels {
-                if *n > d.levels {
+                if !d.levels.contains(n) {
+                    continue;
+                }
+                let (repeated, new): (Vec<&Criterion>, Vec<&Criterion>) = criteria
+                    .iter()
+                    .partition(|c| has.contains(&same_words(&c.text)));
+                for c in repeated {
+                    report.skip(
+                        format!("generic criterion \"{}\"", shorten(&c.text, 60)),
+                        format!("topic \"{}\" of {} already has it", topic.name, d.file),
+                        &d.file,
+                        Some(topic.line),
+                    );
+                }
+                if new.is_empty() {
                     continue;
                 }
                 let own = topic.levels.shift_remove(n).unwrap_or_default();
                 topic
                     .levels
-                    .insert(*n, criteria.iter().cloned().chain(own).collect());
+                    .insert(*n, new.into_iter().cloned().chain(own).collect());
             }
             topic.levels.sort_keys();
         }
@@ -671,7 +704,7 @@ pub fn import(
                     .collect(),
             });
         }
-        for n in 1..=d.levels {
+        for &n in &d.levels {
             track.levels.push(RoleLevel {
                 id: format!("level-{n}"),
                 title: format!("Level {n}"),

@@ -9,17 +9,26 @@
 //!
 //! What it builds:
 //! - one role level per page (id from the title), in the track named by its career path, role levels
-//!   sorted by level; `scope` is the scope summary, `summary` the rest of the role overview;
+//!   sorted by level; `scope` is the scope summary, `summary` the rest of the role overview. Pages
+//!   with `**Engineer Type:** X` under the title are ladders of their own within the career path
+//!   (Software, QA, Security… under one `Engineering`): path plus type is the track, "Engineering
+//!   (QA)", so that five ladders with the same level titles ("Senior", "CTO") stay apart;
 //! - one skill per SFIA code on the SFIA responsibility scale, merged over all pages (the union of the
 //!   attainment texts); SFIA text is attributed to the `sfia` source, which is not redistributable;
 //! - a requirement per skill at the page's level, `important`, and a mapping to SFIA level N;
 //! - previous/next links when the linked page is among the inputs (even in another track), with both
-//!   ends made to agree; links to pages not given are reported as skipped.
+//!   ends made to agree; links to pages not given are reported as skipped. A link is resolved as a
+//!   path relative to the page first (every ladder has its own `level-3-senior.md`), then by file name
+//!   or title, preferring the page's own track.
+//!
+//! Files that are not generated pages (a folder's `index.md`) are skipped with the reason when other
+//! files are pages; alone, they are an error.
 //!
 //! Defects reported: template leaks (engineering text on a product page), mojibake, attainment at a
 //! level other than the page's, skills without attainment text, links that contradict each other.
 
 use std::collections::{HashMap, HashSet};
+use std::path::{Component, Path, PathBuf};
 
 use indexmap::IndexMap;
 use trellis_model::{
@@ -76,6 +85,7 @@ struct Nav {
 #[derive(Debug)]
 struct Page {
     file: String,
+    path: PathBuf,
     file_name: String,
     title: String,
     /// The level as written.
@@ -153,10 +163,19 @@ fn parse(input: &Input, report: &mut ImportReport) -> Result<Page, ImportError> 
 
     let mut level = None;
     let mut track = None;
+    let mut engineer_type = None;
     let mut header_used = HashSet::new();
     for line in header {
         let mut used = false;
         for part in line.text.split('|') {
+            if let Some((label, value)) = bold_field(part)
+                && label.eq_ignore_ascii_case("engineer type")
+                && !value.is_empty()
+                && engineer_type.is_none()
+            {
+                engineer_type = Some(value.to_owned());
+                used = true;
+            }
             if level.is_none()
                 && let Some(n) = level_of(part)
             {
@@ -195,6 +214,11 @@ fn parse(input: &Input, report: &mut ImportReport) -> Result<Page, ImportError> 
             "Roles".into()
         }
     };
+    // One ladder per engineer type: same level titles, different skills.
+    let track = match engineer_type {
+        Some(kind) => format!("{track} ({kind})"),
+        None => track,
+    };
     let stray: Vec<&Line> = header
         .iter()
         .filter(|l| !header_used.contains(&l.no) && !l.text.trim().is_empty() && !is_rule(&l.text))
@@ -213,6 +237,7 @@ fn parse(input: &Input, report: &mut ImportReport) -> Result<Page, ImportError> 
 
     let mut page = Page {
         file: file.clone(),
+        path: input.path.clone(),
         file_name: md::file_name(&input.path),
         title: title.clone(),
         level,
@@ -493,14 +518,30 @@ pub fn import(
         return Err(ImportError::NoInput);
     }
     let mut pages = Vec::new();
+    let mut not_pages: Vec<(String, ImportError)> = Vec::new();
     for input in inputs {
-        pages.push(parse(input, report)?);
+        match parse(input, report) {
+            Ok(page) => pages.push(page),
+            Err(e) => not_pages.push((input.name(), e)),
+        }
+    }
+    // A folder of pages holds other Markdown too (`index.md`): passed over when there are pages.
+    if pages.is_empty() && !not_pages.is_empty() {
+        return Err(not_pages.swap_remove(0).1);
+    }
+    for (file, e) in not_pages {
+        let (line, why) = match e {
+            ImportError::Invalid { line, message, .. } => (line, message),
+            other => (None, other.to_string()),
+        };
+        report.skip(format!("file {file}"), why, &file, line);
     }
 
     let mut fw = md::framework(options, "SFIA role pages");
     fw.sources = vec![sfia_source(sfia_version(&pages).as_deref()), pages_source()];
     fw.scales = vec![sfia_scale()];
 
+    let copies = copied_levels(&pages);
     // Skills: the union over all pages.
     let mut skills: IndexMap<String, Skill> = IndexMap::new();
     for page in &pages {
@@ -541,6 +582,8 @@ pub fn import(
                             &page.file,
                             Some(*line),
                         );
+                    } else if copies.contains_key(&(s.code.clone(), *n)) {
+                        // Another level's text under this level's label: not a descriptor.
                     } else if let Some(existing) = skill.levels.get(n.to_string().as_str()) {
                         if existing != text {
                             report.warn(
@@ -624,7 +667,7 @@ pub fn import(
                 level: LevelId(page.level.to_string()),
                 note: None,
             });
-            requirements(page, &mut level, &skills, report);
+            requirements(page, &mut level, &skills, &copies, report);
         }
         tracks
             .entry(track_id.clone())
@@ -656,10 +699,82 @@ pub fn import(
     Ok(fw)
 }
 
+/// Where a page claims a level the skill does not define, and the level whose text it shows.
+#[derive(Debug)]
+struct CopiedLevel {
+    /// The level the text belongs to.
+    genuine: u32,
+    /// The levels the pages describe the skill at, each with its own text.
+    defined: Vec<u32>,
+    /// No level with other text tells which of the claims is the skill's own; the lowest was taken.
+    guessed: bool,
+}
+
+/// Claims of levels a skill does not define. The generator that wrote these pages fills a level the
+/// skill does not define with the text of its nearest level (the highest defined level below, else the
+/// lowest above), so one text under two level labels gives the claim away: SFIA words every level of a
+/// skill differently. Of the levels sharing a text, the one next to the skill's other levels is its
+/// own; the rest are copies. Keyed by (skill code, claimed level).
+fn copied_levels(pages: &[Page]) -> HashMap<(String, u32), CopiedLevel> {
+    // Per skill: level → its text (the first page's, as for descriptors).
+    let mut texts: IndexMap<&str, IndexMap<u32, String>> = IndexMap::new();
+    for s in pages.iter().flat_map(|p| &p.skills) {
+        if let Some((n, text, _)) = &s.attainment
+            && (1..=7).contains(n)
+        {
+            let words = text.split_whitespace().collect::<Vec<_>>().join(" ");
+            texts.entry(&s.code).or_default().entry(*n).or_insert(words);
+        }
+    }
+    let mut copies = HashMap::new();
+    for (code, levels) in texts {
+        let mut groups: Vec<(&str, Vec<u32>)> = Vec::new();
+        for (n, text) in &levels {
+            match groups.iter_mut().find(|(t, _)| *t == text.as_str()) {
+                Some((_, ns)) => ns.push(*n),
+                None => groups.push((text, vec![*n])),
+            }
+        }
+        let mut own = Vec::new();
+        let mut claims = Vec::new();
+        for (_, mut ns) in groups.iter().cloned() {
+            ns.sort_unstable();
+            let (Some(&low), Some(&high)) = (ns.first(), ns.last()) else {
+                continue;
+            };
+            let others: Vec<u32> = levels.keys().copied().filter(|n| !ns.contains(n)).collect();
+            // Above a defined level the copy is of the highest defined level below; below the lowest
+            // defined level, of that lowest level.
+            let genuine = if others.iter().any(|o| *o < low) || others.is_empty() {
+                low
+            } else {
+                high
+            };
+            own.push(genuine);
+            for n in ns.into_iter().filter(|n| *n != genuine) {
+                claims.push((n, genuine, others.is_empty()));
+            }
+        }
+        own.sort_unstable();
+        for (n, genuine, guessed) in claims {
+            copies.insert(
+                (code.to_owned(), n),
+                CopiedLevel {
+                    genuine,
+                    defined: own.clone(),
+                    guessed,
+                },
+            );
+        }
+    }
+    copies
+}
+
 fn requirements(
     page: &Page,
     level: &mut RoleLevel,
     skills: &IndexMap<String, Skill>,
+    copies: &HashMap<(String, u32), CopiedLevel>,
     report: &mut ImportReport,
 ) {
     for s in &page.skills {
@@ -688,6 +803,36 @@ fn requirements(
             );
             at = *n;
         }
+        if let Some(copy) = copies.get(&(s.code.clone(), at)) {
+            let defined: Vec<String> = copy.defined.iter().map(u32::to_string).collect();
+            let line = s.attainment.as_ref().map_or(s.line, |a| a.2);
+            let why = if copy.guessed {
+                format!(
+                    "the pages give the same {code} text at levels {}, and SFIA words each level differently, so the lowest, level {g}, was taken as the skill's own",
+                    defined_with(&copy.defined, at),
+                    code = s.code,
+                    g = copy.genuine,
+                )
+            } else {
+                format!(
+                    "its text here is the level-{g} text; the pages describe {code} at level(s) {} only",
+                    defined.join(", "),
+                    g = copy.genuine,
+                    code = s.code,
+                )
+            };
+            report.warn(
+                "undefined-level",
+                format!(
+                    "{code} is claimed at SFIA level {at}, which it does not define: {why}. The requirement is kept at level {g}, and no level-{at} descriptor was made",
+                    code = s.code,
+                    g = copy.genuine,
+                ),
+                &page.file,
+                Some(line),
+            );
+            at = copy.genuine;
+        }
         let defined = skills
             .get(&s.code)
             .is_some_and(|k| k.levels.is_empty() || k.levels.contains_key(at.to_string().as_str()));
@@ -713,6 +858,17 @@ fn requirements(
             regression_reason: None,
         });
     }
+}
+
+/// `levels` with `also` added, in order, written as a list.
+fn defined_with(levels: &[u32], also: u32) -> String {
+    let mut all: Vec<u32> = levels.iter().copied().chain([also]).collect();
+    all.sort_unstable();
+    all.dedup();
+    all.iter()
+        .map(u32::to_string)
+        .collect::<Vec<_>>()
+        .join(" and ")
 }
 
 /// A level that requires less than an earlier level of its track is stated by the source, so the
@@ -776,35 +932,59 @@ fn implicit(fw: &Framework, full: &str, dir: Dir) -> Option<String> {
     Some(role_level_id(&track.id, &other.id))
 }
 
-fn target_of(pages: &[Page], ids: &[Option<String>], nav: &Nav) -> Option<String> {
-    let base = nav
-        .href
-        .split(['#', '?'])
-        .next()
-        .unwrap_or("")
-        .rsplit('/')
-        .next()
-        .unwrap_or("");
-    let by_file = (!base.is_empty())
-        .then(|| {
-            pages.iter().position(|p| {
-                p.file_name == base
-                    || p.file_name
-                        .strip_suffix(base)
-                        .is_some_and(|pre| pre.ends_with(['-', '_']))
-            })
-        })
-        .flatten();
-    let index = by_file.or_else(|| {
-        let matches: Vec<usize> = pages
+fn target_of(pages: &[Page], ids: &[Option<String>], from: &Page, nav: &Nav) -> Option<String> {
+    let href = nav.href.split(['#', '?']).next().unwrap_or("");
+    // A relative link names one file exactly, even when every ladder has a `level-3-senior.md`.
+    if !href.is_empty() && !href.contains("://") {
+        let here = from.path.parent().unwrap_or(Path::new(""));
+        let wanted = lexical(&here.join(href));
+        if let Some(i) = pages.iter().position(|p| lexical(&p.path) == wanted) {
+            return ids.get(i).cloned().flatten();
+        }
+    }
+    // Otherwise by file name, then by title: the one in the page's own track, else the only one.
+    let base = href.rsplit('/').next().unwrap_or("");
+    let by_file = |p: &Page| {
+        !base.is_empty()
+            && (p.file_name == base
+                || p.file_name
+                    .strip_suffix(base)
+                    .is_some_and(|pre| pre.ends_with(['-', '_'])))
+    };
+    let by_title = |p: &Page| p.title.eq_ignore_ascii_case(nav.title.trim());
+    let pick = |matches: &dyn Fn(&Page) -> bool| -> Option<usize> {
+        let all: Vec<usize> = (0..pages.len()).filter(|&i| matches(&pages[i])).collect();
+        let own: Vec<usize> = all
             .iter()
-            .enumerate()
-            .filter(|(_, p)| p.title.eq_ignore_ascii_case(nav.title.trim()))
-            .map(|(i, _)| i)
+            .copied()
+            .filter(|&i| pages[i].track == from.track)
             .collect();
-        (matches.len() == 1).then(|| matches[0])
-    })?;
+        match (own.as_slice(), all.as_slice()) {
+            ([only], _) | ([], [only]) => Some(*only),
+            _ => None,
+        }
+    };
+    let index = pick(&by_file).or_else(|| pick(&by_title))?;
     ids.get(index).cloned().flatten()
+}
+
+/// A path with `.` and `..` taken out, without asking the file system (the inputs may not be files).
+fn lexical(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for part in path.components() {
+        match part {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if matches!(out.components().next_back(), Some(Component::Normal(_))) {
+                    out.pop();
+                } else {
+                    out.push("..");
+                }
+            }
+            other => out.push(other),
+        }
+    }
+    out
 }
 
 /// Keeps navigation links whose target is among the inputs, then makes both ends agree: a link that
@@ -818,7 +998,7 @@ fn link(fw: &mut Framework, pages: &[Page], ids: &[Option<String>], report: &mut
             (Dir::Next, &page.next, "next"),
         ] {
             let Some(nav) = nav else { continue };
-            match target_of(pages, ids, nav) {
+            match target_of(pages, ids, page, nav) {
                 Some(target) if target == *id => report.skip(
                     format!("{word} level link"),
                     "it points at the page itself",

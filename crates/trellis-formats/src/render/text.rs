@@ -2,7 +2,7 @@
 
 use trellis_model::diff::RequirementChange;
 use trellis_model::{
-    EffectiveRequirement, Framework, LevelMapping, Profile, SalaryBand, Source, Status,
+    EffectiveRequirement, Framework, LevelId, LevelMapping, Profile, SalaryBand, Source, Status,
 };
 
 /// A level as people read it: the label alone when it already says the level ("Working",
@@ -30,30 +30,50 @@ pub(crate) fn skill_level_label(fw: &Framework, skill: &str, level: &str) -> Str
         .unwrap_or_default()
 }
 
-/// "New", "Raised from Working" or "Inherited": the status in words, never colour alone.
+/// "New", "Raised from Working", "Inherited" or "Lowered from Expert to Working: why": the status in
+/// words, never colour alone. A lowered requirement names both levels, so it is never mistaken for
+/// one carried over unchanged.
 pub(crate) fn status(fw: &Framework, r: &EffectiveRequirement) -> String {
+    let previous = |prev: &LevelId| {
+        level(
+            prev.as_str(),
+            &skill_level_label(fw, &r.skill, prev.as_str()),
+        )
+    };
     match (r.status, &r.previous_level) {
         (Status::New, _) => "New".to_owned(),
-        (Status::Raised, Some(prev)) => format!(
-            "Raised from {}",
-            level(
-                prev.as_str(),
-                &skill_level_label(fw, &r.skill, prev.as_str())
-            )
-        ),
+        (Status::Raised, Some(prev)) => format!("Raised from {}", previous(prev)),
         (Status::Raised, None) => "Raised".to_owned(),
         (Status::Inherited, _) => "Inherited".to_owned(),
+        (Status::Lowered, prev) => {
+            let now = level(r.level.as_str(), &r.level_label);
+            let mut out = match prev {
+                Some(prev) => format!("Lowered from {} to {now}", previous(prev)),
+                None => format!("Lowered to {now}"),
+            };
+            let reason = r.regression_reason.as_deref().map(str::trim);
+            if let Some(reason) = reason.filter(|r| !r.is_empty()) {
+                out.push_str(": ");
+                out.push_str(reason);
+            }
+            out
+        }
     }
 }
 
-/// "3 new, 1 raised, 5 inherited".
+/// "3 new, 1 raised, 5 inherited", and ", 1 lowered" when a requirement is.
 pub(crate) fn counts(p: &Profile) -> String {
-    format!(
+    let mut out = format!(
         "{} new, {} raised, {} inherited",
         p.count(Status::New),
         p.count(Status::Raised),
         p.count(Status::Inherited)
-    )
+    );
+    let lowered = p.count(Status::Lowered);
+    if lowered > 0 {
+        out.push_str(&format!(", {lowered} lowered"));
+    }
+    out
 }
 
 /// 1234567 as "1,234,567".

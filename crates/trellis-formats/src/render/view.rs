@@ -124,7 +124,7 @@ pub(crate) struct RequirementView {
     pub skill_href: Option<String>,
     pub level: String,
     pub importance: &'static str,
-    /// "new", "raised" or "inherited", for the badge's class.
+    /// "new", "raised", "inherited" or "lowered", for the badge's class.
     pub status: &'static str,
     /// The status in words, e.g. "Raised from Working".
     pub status_text: String,

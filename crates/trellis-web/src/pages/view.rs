@@ -51,6 +51,15 @@ pub(crate) fn status_text(fw: &Framework, r: &EffectiveRequirement) -> String {
         ),
         (Status::Raised, None) => "Raised".to_owned(),
         (Status::Inherited, _) => "Inherited".to_owned(),
+        // Asks less than the level before (allowed with a `regression_reason`): both levels named.
+        (Status::Lowered, prev) => format!(
+            "Lowered from {} to {}",
+            prev.as_ref().map_or_else(String::new, |p| level_text(
+                p.as_str(),
+                &skill_level_label(fw, &r.skill, p.as_str())
+            )),
+            level_text(r.level.as_str(), &r.level_label)
+        ),
     }
 }
 

@@ -2,8 +2,8 @@
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use trellis_app::bootstrap;
-use trellis_store::Store;
-use trellis_store_sqlite::SqliteStore;
+use trellis_store::prelude::*;
+use trellis_store_sql::Database;
 use trellis_web::AppState;
 
 async fn http_get(addr: std::net::SocketAddr, path: &str) -> String {
@@ -18,7 +18,7 @@ async fn http_get(addr: std::net::SocketAddr, path: &str) -> String {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn serves_on_a_real_port_and_stops_gracefully() {
     let dir = tempfile::tempdir().unwrap();
-    let store = SqliteStore::connect(&format!("sqlite://{}", dir.path().join("t.db").display()))
+    let store = Database::connect(&format!("sqlite://{}", dir.path().join("t.db").display()))
         .await
         .unwrap();
     store.migrate().await.unwrap();
@@ -64,7 +64,7 @@ async fn serves_on_a_real_port_and_stops_gracefully() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn read_events_are_written_on_shutdown() {
     let dir = tempfile::tempdir().unwrap();
-    let store = SqliteStore::connect(&format!("sqlite://{}", dir.path().join("t.db").display()))
+    let store = Database::connect(&format!("sqlite://{}", dir.path().join("t.db").display()))
         .await
         .unwrap();
     store.migrate().await.unwrap();

@@ -5,7 +5,8 @@ use std::net::SocketAddr;
 use axum::body::Body;
 use axum::extract::ConnectInfo;
 use axum::http::{Method, Request, StatusCode, header};
-use trellis_store::{Outcome, Store};
+use trellis_store::Outcome;
+use trellis_store::prelude::*;
 use trellis_web::auth;
 
 use crate::support::{App, PASSWORD, now};

@@ -16,8 +16,7 @@ use sqlx::{AssertSqlSafe, Connection, PgConnection};
 use tower::ServiceExt;
 use trellis_app::bootstrap;
 use trellis_store::{Audit, NewPerson, PersonId, Session, Store, SystemRole};
-use trellis_store_postgres::PgStore;
-use trellis_store_sqlite::SqliteStore;
+use trellis_store_sql::Database;
 use trellis_web::{AppState, Config, auth};
 
 /// The password of every fixture account.
@@ -406,7 +405,7 @@ pub fn now() -> i64 {
 
 pub async fn run_sqlite<F, Fut>(test: F)
 where
-    F: FnOnce(App<SqliteStore>) -> Fut,
+    F: FnOnce(App<Database>) -> Fut,
     Fut: Future<Output = ()>,
 {
     run_sqlite_with(fast_config(), test).await;
@@ -414,12 +413,12 @@ where
 
 pub async fn run_sqlite_with<F, Fut>(config: Config, test: F)
 where
-    F: FnOnce(App<SqliteStore>) -> Fut,
+    F: FnOnce(App<Database>) -> Fut,
     Fut: Future<Output = ()>,
 {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}", dir.path().join("trellis.db").display());
-    let store = SqliteStore::connect(&url).await.unwrap();
+    let store = Database::connect(&url).await.unwrap();
     test(App::new(store.clone(), config).await).await;
     store.close().await;
 }
@@ -444,7 +443,7 @@ static DATABASES: AtomicU32 = AtomicU32::new(0);
 /// Runs a test on a new PostgreSQL database, dropped afterwards even when the test fails.
 pub async fn run_postgres<F, Fut>(test: F)
 where
-    F: FnOnce(App<PgStore>) -> Fut + Send + 'static,
+    F: FnOnce(App<Database>) -> Fut + Send + 'static,
     Fut: Future<Output = ()> + Send + 'static,
 {
     let Some(admin_url) = postgres_admin_url() else {
@@ -469,7 +468,7 @@ where
     let options = PgConnectOptions::from_str(&admin_url)
         .unwrap()
         .database(&name);
-    let store = PgStore::connect_with(options).await.unwrap();
+    let store = Database::connect_postgres_with(options).await.unwrap();
     let outcome = tokio::spawn({
         let store = store.clone();
         async move { test(App::new(store, fast_config()).await).await }
@@ -494,12 +493,12 @@ macro_rules! on_both_backends {
             mod $scenario {
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn sqlite() {
-                    $crate::support::run_sqlite(super::$scenario::<trellis_store_sqlite::SqliteStore>).await;
+                    $crate::support::run_sqlite(super::$scenario::<trellis_store_sql::Database>).await;
                 }
 
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn postgres() {
-                    $crate::support::run_postgres(super::$scenario::<trellis_store_postgres::PgStore>).await;
+                    $crate::support::run_postgres(super::$scenario::<trellis_store_sql::Database>).await;
                 }
             }
         )*

@@ -1,0 +1,167 @@
+//! The reads behind a person's page and readiness: evidence, evidence counts, and the documents
+//! of [`trellis_store::json_rows`] built by the database in one statement (one snapshot, one
+//! round trip): a person's whole record, and what is known of some people's skills.
+
+use sqlx::Row;
+use trellis_store::{Evidence, Observations, PersonId, PersonRecord, StoreResult, json_rows};
+
+use super::rows::{EVIDENCE_COLUMNS, person_exists};
+use crate::dialect::Dialect;
+use crate::{Database, db_run};
+
+pub(super) async fn evidence_of(db: &Database, person: PersonId) -> StoreResult<Vec<Evidence>> {
+    let sql = format!(
+        "SELECT {EVIDENCE_COLUMNS} FROM evidence WHERE person_id = $1
+         ORDER BY happened_on DESC, id DESC"
+    );
+    let found: Vec<Evidence> = db_run!(db, |c| sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(person)
+        .fetch_all(c))?;
+    if found.is_empty() {
+        person_exists(db, person).await?;
+    }
+    Ok(found)
+}
+
+pub(super) async fn evidence_counts(
+    db: &Database,
+    people: &[PersonId],
+) -> StoreResult<Vec<(PersonId, String, i64)>> {
+    if people.is_empty() {
+        return Ok(Vec::new());
+    }
+    db_run!(db, |c| {
+        let sql = format!(
+            "SELECT person_id, skill, count(*) AS n FROM evidence_skills WHERE {}
+             GROUP BY person_id, skill ORDER BY person_id, skill",
+            Db::in_ids("person_id", 1)
+        );
+        sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .bind(Db::ids(people))
+            .fetch_all(c)
+    })
+}
+
+/// One JSON object from a row of JSON texts, named in order.
+///
+/// Each column is a scalar subquery: nesting them in a JSON object in SQL would make SQLite
+/// parse every one again (a subquery's result loses its JSON subtype and must be wrapped in
+/// `json()`), which costs more than joining the texts here.
+fn json_document<R: Row>(row: &R, keys: &[&str]) -> StoreResult<String>
+where
+    usize: sqlx::ColumnIndex<R>,
+    for<'r> Option<&'r str>: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+{
+    let mut doc = String::from("{");
+    for (i, key) in keys.iter().enumerate() {
+        let value: Option<&str> = row.try_get(i).map_err(crate::db_error)?;
+        if i > 0 {
+            doc.push(',');
+        }
+        doc.push_str(&format!("\"{key}\":{}", value.unwrap_or("null")));
+    }
+    doc.push('}');
+    Ok(doc)
+}
+
+pub(super) async fn observations(db: &Database, people: &[PersonId]) -> StoreResult<Observations> {
+    if people.is_empty() {
+        return Ok(Observations::default());
+    }
+    let doc = db_run!(db, |c| async {
+        let (array, agg) = (Db::JSON_ARRAY, Db::JSON_AGG);
+        let who = Db::in_ids("person_id", 1);
+        let sql = format!(
+            "SELECT
+                 CAST((SELECT {agg}({array}(id, assessment_id, person_id, skill, rater_kind,
+                           rater_id, level, not_applicable, comment, at)
+                           ORDER BY person_id, skill, rater_kind)
+                     FROM (SELECT rating_id AS id, assessment_id, person_id, skill, rater_kind,
+                               rater_id, level, not_applicable, comment, at
+                           FROM current_ratings WHERE {who}) r) AS TEXT),
+                 CAST((SELECT {agg}({array}(person_id, skill, n) ORDER BY person_id, skill)
+                     FROM (SELECT person_id, skill, count(*) AS n FROM evidence_skills
+                           WHERE {who} GROUP BY person_id, skill) e) AS TEXT)"
+        );
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(Db::ids(people))
+            .fetch_one(c)
+            .await?;
+        Ok(json_document(&row, &["latest", "evidence_counts"]))
+    })??;
+    json_rows::observations(&doc)
+}
+
+pub(super) async fn person_record(db: &Database, person: PersonId) -> StoreResult<PersonRecord> {
+    // The lists are ordered by `json_rows` (see `sort_record`). Peer raters are named from the
+    // peer requests (a short lookup) rather than from a second pass over the rating history.
+    let (doc, ratings) = db_run!(db, |c| async {
+        let (array, agg) = (Db::JSON_ARRAY, Db::JSON_AGG);
+        let person_json = format!(
+            "{array}(p.id, p.email, p.name, p.team_id, p.manager_id, p.role_level, \
+             p.role_level_version, p.role_level_since, p.system_role, p.active, \
+             p.password_hash, p.revision, p.created_at)"
+        );
+        let assessment_json = format!(
+            "{array}(id, person_id, role_level, framework_version_id, cycle, stage, created_by, \
+             created_at, self_submitted_at, self_submitted_by, manager_submitted_at, \
+             manager_submitted_by, agreed_at, agreed_by, revision)"
+        );
+        let evidence_json = format!(
+            "{array}(id, person_id, happened_on, title, description, {}, {}, {}, created_by, \
+             created_at)",
+            Db::json_column("links"),
+            Db::json_column("skills"),
+            Db::json_column("corroborators")
+        );
+        let request_json = format!(
+            "{array}(id, assessment_id, peer_id, {}, requested_by, requested_at, submitted_at)",
+            Db::json_column("skills")
+        );
+        let (history, history_from) = Db::RATING_HISTORY;
+        let collate = Db::COLLATE_C;
+        let sql = format!(
+            "SELECT
+                 CAST((SELECT {person_json} FROM people p WHERE p.id = $1) AS TEXT),
+                 CAST((SELECT {array}(t.id, t.name) FROM teams t
+                     WHERE t.id = (SELECT team_id FROM people WHERE id = $1)) AS TEXT),
+                 CAST((SELECT {person_json} FROM people p
+                     WHERE p.id = (SELECT manager_id FROM people WHERE id = $1)) AS TEXT),
+                 CAST((SELECT {agg}({person_json} ORDER BY lower(p.name){collate}, p.id)
+                     FROM people p WHERE p.manager_id = $1 AND p.id <> $1) AS TEXT),
+                 CAST((SELECT {agg}({assessment_json}) FROM assessments WHERE person_id = $1)
+                     AS TEXT),
+                 CAST((SELECT {agg}({evidence_json}) FROM evidence WHERE person_id = $1) AS TEXT),
+                 CAST((SELECT {agg}({request_json}) FROM peer_requests WHERE peer_id = $1)
+                     AS TEXT),
+                 CAST((SELECT {agg}({array}(id, name)) FROM people WHERE id IN (
+                     SELECT created_by FROM evidence WHERE person_id = $1
+                     UNION SELECT r.peer_id FROM peer_requests r
+                           JOIN assessments a ON a.id = r.assessment_id WHERE a.person_id = $1))
+                     AS TEXT){history}
+             FROM (SELECT 1) one{history_from}"
+        );
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(person)
+            .fetch_one(c)
+            .await?;
+        let keys = [
+            "person",
+            "team",
+            "manager",
+            "reports",
+            "assessments",
+            "evidence",
+            "peer_requests",
+            "names",
+        ];
+        Ok((
+            json_document(&row, &keys),
+            Db::rating_history(&row, person)?,
+        ))
+    })?;
+    let mut record = json_rows::person_record(&doc?, person)?;
+    record.rating_history = ratings;
+    json_rows::sort_record(&mut record);
+    Ok(record)
+}

@@ -10,10 +10,11 @@
 //! - accounts are managed by admins; framework content is seen by everyone signed in.
 
 use serde_json::json;
+use trellis_store::prelude::*;
 use trellis_store::{
-    Audit, NewAuditEvent, Outcome, Person, PersonId, RaterKind, Store, StoreError, StoreResult,
-    SystemRole,
+    Audit, NewAuditEvent, Outcome, Person, PersonId, RaterKind, StoreError, StoreResult, SystemRole,
 };
+use trellis_store_sql::Database;
 
 use crate::error::AppError;
 use crate::time::now_millis;
@@ -124,8 +125,8 @@ impl Seen {
 ///
 /// Walks up the person's line rather than listing the actor's reports: a few lookups by key
 /// whatever the size of the organisation, where the head of a large one has thousands of reports.
-pub async fn reporting_line<S: Store>(
-    store: &S,
+pub async fn reporting_line(
+    store: &Database,
     person: &Person,
     stop_at: Option<PersonId>,
 ) -> StoreResult<Vec<PersonId>> {
@@ -146,7 +147,7 @@ pub async fn reporting_line<S: Store>(
 
 /// A person and the managers above them up to the actor; `None` when there is no such person.
 /// People looking at their own records need no walk: nothing above them changes what they see.
-pub async fn seen<S: Store>(store: &S, actor: &Person, id: PersonId) -> StoreResult<Option<Seen>> {
+pub async fn seen(store: &Database, actor: &Person, id: PersonId) -> StoreResult<Option<Seen>> {
     if id == actor.id {
         return Ok(Some(Seen {
             person: actor.clone(),
@@ -163,8 +164,8 @@ pub async fn seen<S: Store>(store: &S, actor: &Person, id: PersonId) -> StoreRes
 }
 
 /// Refuses with [`AppError::Forbidden`], recording the refusal in the audit log first.
-pub async fn deny<S: Store>(
-    store: &S,
+pub async fn deny(
+    store: &Database,
     audit: &Audit,
     target: String,
     message: impl Into<String>,

@@ -1,7 +1,9 @@
 //! Creating and changing accounts, shared by the admin pages and the JSON API so that both check the
 //! same things and say the same things about each field.
 
-use trellis_store::{Audit, NewPerson, Person, PersonId, PersonUpdate, Store, SystemRole};
+use trellis_store::prelude::*;
+use trellis_store::{Audit, NewPerson, Person, PersonId, PersonUpdate, SystemRole};
+use trellis_store_sql::Database;
 
 use crate::App;
 use crate::error::{AppError, AppResult};
@@ -81,8 +83,8 @@ fn team_problem(team: &str) -> Option<&'static str> {
 }
 
 /// Checks a role level against the current framework, returning the version it is assigned on.
-async fn role_level_version<S: Store>(
-    app: &App<S>,
+async fn role_level_version(
+    app: &App,
     role_level: &str,
     problems: &mut FieldProblems,
 ) -> AppResult<Option<i64>> {
@@ -105,8 +107,8 @@ async fn role_level_version<S: Store>(
     }
 }
 
-async fn manager_exists<S: Store>(
-    store: &S,
+async fn manager_exists(
+    store: &Database,
     manager: PersonId,
     problems: &mut FieldProblems,
 ) -> AppResult<()> {
@@ -123,7 +125,7 @@ async fn manager_exists<S: Store>(
     }
 }
 
-pub async fn create<S: Store>(app: &App<S>, audit: &Audit, new: NewAccount) -> AppResult<Person> {
+pub async fn create(app: &App, audit: &Audit, new: NewAccount) -> AppResult<Person> {
     let store = app.store();
     let mut problems = FieldProblems::new();
     let email = normalise_email(&new.email);
@@ -182,8 +184,8 @@ pub async fn create<S: Store>(app: &App<S>, audit: &Audit, new: NewAccount) -> A
         .await?)
 }
 
-pub async fn update<S: Store>(
-    app: &App<S>,
+pub async fn update(
+    app: &App,
     audit: &Audit,
     id: PersonId,
     changes: AccountChanges,

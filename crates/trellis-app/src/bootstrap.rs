@@ -2,10 +2,11 @@
 
 use trellis_formats::{load, starter::starter_files};
 use trellis_model::Framework;
+use trellis_store::prelude::*;
 use trellis_store::{
-    Audit, FrameworkVersion, NewFrameworkVersion, NewPerson, PersonUpdate, Store, StoreError,
-    SystemRole,
+    Audit, FrameworkVersion, NewFrameworkVersion, NewPerson, PersonUpdate, StoreError, SystemRole,
 };
+use trellis_store_sql::Database;
 
 use crate::secrets::{self, HashError};
 use crate::time::now_millis;
@@ -42,8 +43,8 @@ pub fn system_audit() -> Audit {
 }
 
 /// Publishes the built-in starter framework when nothing has been published yet.
-pub async fn publish_starter_if_empty<S: Store>(
-    store: &S,
+pub async fn publish_starter_if_empty(
+    store: &Database,
 ) -> Result<Option<FrameworkVersion>, BootstrapError> {
     if store.current_framework().await?.is_some() {
         return Ok(None);
@@ -66,8 +67,8 @@ pub struct FirstAdmin {
 
 /// Creates an administrator with a generated password when there is no active one. An existing
 /// account with that email is made an administrator and given the new password.
-pub async fn ensure_admin<S: Store>(
-    store: &S,
+pub async fn ensure_admin(
+    store: &Database,
     email: &str,
 ) -> Result<Option<FirstAdmin>, BootstrapError> {
     let has_admin = store

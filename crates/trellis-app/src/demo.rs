@@ -12,10 +12,12 @@
 use std::collections::HashMap;
 
 use trellis_model::{Framework, Profile};
+use trellis_store::prelude::*;
 use trellis_store::{
     Audit, BulkAssessment, NewAssessment, NewEvidence, NewPerson, NewRating, Person, PersonId,
-    RaterKind, Stage, Store, SystemRole,
+    RaterKind, Stage, SystemRole,
 };
+use trellis_store_sql::Database;
 
 use crate::bootstrap::{BootstrapError, system_audit};
 
@@ -610,8 +612,8 @@ fn as_person(id: PersonId, at: i64) -> Audit {
 
 /// Growth records for the 40-person demo: history, a current cycle at every stage, evidence and
 /// peer requests.
-async fn load_growth<S: Store>(
-    store: &S,
+async fn load_growth(
+    store: &Database,
     fw: &Framework,
     version: i64,
     people: &[Person],
@@ -787,7 +789,7 @@ async fn load_growth<S: Store>(
 
 /// Loads the demo organisation. Every new demo account gets `password_hash`, so hash the shared
 /// demo password once and pass it in.
-pub async fn load<S: Store>(store: &S, password_hash: &str) -> Result<DemoReport, BootstrapError> {
+pub async fn load(store: &Database, password_hash: &str) -> Result<DemoReport, BootstrapError> {
     let audit = system_audit();
     let current = store.current_framework().await?;
     let (version, framework) = match current {

@@ -7,9 +7,9 @@ use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
 use trellis_model::{Framework, Profile};
-use trellis_store::{
-    FrameworkVersion, FrameworkVersionId, FrameworkVersionSummary, Store, StoreError,
-};
+use trellis_store::prelude::*;
+use trellis_store::{FrameworkVersion, FrameworkVersionId, FrameworkVersionSummary, StoreError};
+use trellis_store_sql::Database;
 
 use crate::error::{AppError, AppResult};
 
@@ -130,7 +130,7 @@ impl FrameworkCache {
     }
 
     /// The most recently published framework, if any.
-    pub async fn current<S: Store>(&self, store: &S) -> AppResult<Option<Arc<Published>>> {
+    pub async fn current(&self, store: &Database) -> AppResult<Option<Arc<Published>>> {
         let refresh = self.refresh;
         if let Ok(c) = self.current.read()
             && let Some((at, cached)) = c.as_ref()
@@ -150,7 +150,7 @@ impl FrameworkCache {
     }
 
     /// A framework version by reference; `NotFound` when there is no such version.
-    pub async fn get<S: Store>(&self, store: &S, version: VersionRef) -> AppResult<Arc<Published>> {
+    pub async fn get(&self, store: &Database, version: VersionRef) -> AppResult<Arc<Published>> {
         match version {
             VersionRef::Current => self
                 .current(store)

@@ -27,7 +27,8 @@ use std::time::Duration;
 pub use access::{Actor, Relation};
 pub use error::{AppError, AppResult, FieldProblem};
 pub use frameworks::{Published, VersionRef};
-use trellis_store::{Audit, NewAuditEvent, Outcome, Store, StoreResult};
+use trellis_store::{Audit, NewAuditEvent, Outcome, StoreResult};
+use trellis_store_sql::Database;
 
 use crate::frameworks::FrameworkCache;
 use crate::read_audit::ReadAudit;
@@ -82,11 +83,11 @@ impl Default for Config {
 /// The application: the store, the settings, and what is shared between requests (the framework
 /// cache and the queue of read audit events). Cheap to clone.
 #[derive(Debug)]
-pub struct App<S> {
-    inner: Arc<Inner<S>>,
+pub struct App {
+    inner: Arc<Inner>,
 }
 
-impl<S> Clone for App<S> {
+impl Clone for App {
     fn clone(&self) -> Self {
         App {
             inner: self.inner.clone(),
@@ -95,15 +96,15 @@ impl<S> Clone for App<S> {
 }
 
 #[derive(Debug)]
-struct Inner<S> {
-    store: S,
+struct Inner {
+    store: Database,
     config: Config,
     frameworks: FrameworkCache,
     reads: Arc<ReadAudit>,
 }
 
-impl<S: Store> App<S> {
-    pub fn new(store: S, config: Config) -> Self {
+impl App {
+    pub fn new(store: Database, config: Config) -> Self {
         let frameworks = FrameworkCache::new(config.framework_refresh);
         App {
             inner: Arc::new(Inner {
@@ -115,7 +116,7 @@ impl<S: Store> App<S> {
         }
     }
 
-    pub fn store(&self) -> &S {
+    pub fn store(&self) -> &Database {
         &self.inner.store
     }
 

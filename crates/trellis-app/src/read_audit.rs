@@ -16,7 +16,9 @@ use std::sync::{Arc, Mutex, Weak};
 use std::time::Duration;
 
 use tokio::sync::Notify;
-use trellis_store::{Audit, NewAuditEvent, Store, StoreResult};
+use trellis_store::prelude::*;
+use trellis_store::{Audit, NewAuditEvent, StoreResult};
+use trellis_store_sql::Database;
 
 /// How often the queue is written by default (`Config::read_audit_every`).
 pub const FLUSH_EVERY: Duration = Duration::from_millis(200);
@@ -38,9 +40,9 @@ pub struct ReadAudit {
 impl ReadAudit {
     /// Queues a read event, starting the writer task on first use (it needs a running runtime,
     /// which request handlers always have).
-    pub fn record<S: Store>(
+    pub fn record(
         self: &Arc<Self>,
-        store: &S,
+        store: &Database,
         every: Duration,
         event: NewAuditEvent,
         audit: Audit,
@@ -78,7 +80,7 @@ impl ReadAudit {
     }
 
     /// Writes everything queued now.
-    pub async fn flush<S: Store>(&self, store: &S) -> StoreResult<()> {
+    pub async fn flush(&self, store: &Database) -> StoreResult<()> {
         let batch = self.take();
         if batch.is_empty() {
             return Ok(());
@@ -94,7 +96,7 @@ impl ReadAudit {
 }
 
 /// Writes the queue periodically until the server state is gone.
-async fn writer<S: Store>(store: S, buffer: Weak<ReadAudit>, every: Duration) {
+async fn writer(store: Database, buffer: Weak<ReadAudit>, every: Duration) {
     loop {
         let wake = match buffer.upgrade() {
             Some(b) => b,

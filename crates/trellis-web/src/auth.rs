@@ -11,7 +11,8 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::middleware::Next;
 use axum::response::Response;
-use trellis_store::{Audit, Person, PersonId, Session, Store, SystemRole};
+use trellis_store::prelude::*;
+use trellis_store::{Audit, Person, PersonId, Session, SystemRole};
 
 use crate::error::{WebError, is_api_path, problem_response};
 use crate::state::AppState;
@@ -164,8 +165,8 @@ fn well_formed(token: &str) -> bool {
 /// API routes accept `Authorization: Bearer`; a bearer token that is unknown or revoked is refused
 /// outright rather than treated as anonymous. Browser sessions past their idle or absolute timeout
 /// end here, and their cookie is cleared.
-pub(crate) async fn authenticate<S: Store>(
-    State(state): State<AppState<S>>,
+pub(crate) async fn authenticate(
+    State(state): State<AppState>,
     mut req: Request,
     next: Next,
 ) -> Response {
@@ -289,8 +290,8 @@ pub(crate) async fn authenticate<S: Store>(
 
 /// Starts a new session for a person (a new random id every time: rotation) and returns the cookie
 /// to set.
-pub(crate) async fn start_session<S: Store>(
-    state: &AppState<S>,
+pub(crate) async fn start_session(
+    state: &AppState,
     person: PersonId,
 ) -> Result<HeaderValue, WebError> {
     let token = random_token();
@@ -343,7 +344,7 @@ pub(crate) async fn hash_blocking(password: String) -> Result<String, WebError> 
 }
 
 /// The dummy hash, computed once, off the async threads.
-pub(crate) async fn dummy_hash<S: Store>(state: &AppState<S>) -> Result<String, WebError> {
+pub(crate) async fn dummy_hash(state: &AppState) -> Result<String, WebError> {
     let state = state.clone();
     tokio::task::spawn_blocking(move || state.dummy_hash().clone())
         .await

@@ -6,7 +6,6 @@ use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, header};
 use serde::de::DeserializeOwned;
-use trellis_store::Store;
 
 use crate::error::{ErrorKind, WebError};
 use crate::state::AppState;
@@ -31,10 +30,10 @@ fn content_type_is(headers: &HeaderMap, expected: &str) -> bool {
 #[derive(Debug)]
 pub struct ApiJson<T>(pub T);
 
-impl<S: Store, T: DeserializeOwned> FromRequest<AppState<S>> for ApiJson<T> {
+impl<T: DeserializeOwned> FromRequest<AppState> for ApiJson<T> {
     type Rejection = WebError;
 
-    async fn from_request(req: Request, state: &AppState<S>) -> Result<Self, WebError> {
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, WebError> {
         if !content_type_is(req.headers(), "application/json") {
             return Err(WebError::new(
                 ErrorKind::UnsupportedMediaType,
@@ -100,10 +99,10 @@ fn backticked(message: &str) -> Option<&str> {
 #[derive(Debug)]
 pub struct PageForm<T>(pub T);
 
-impl<S: Store, T: DeserializeOwned> FromRequest<AppState<S>> for PageForm<T> {
+impl<T: DeserializeOwned> FromRequest<AppState> for PageForm<T> {
     type Rejection = WebError;
 
-    async fn from_request(req: Request, state: &AppState<S>) -> Result<Self, WebError> {
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, WebError> {
         if !content_type_is(req.headers(), "application/x-www-form-urlencoded") {
             return Err(WebError::new(
                 ErrorKind::UnsupportedMediaType,

@@ -24,13 +24,12 @@ use std::net::SocketAddr;
 pub use error::{ErrorKind, Problem, WebError};
 pub use routes::{Kind, Route, RouteSpec, Rule, route_specs, router, routes};
 pub use state::{AppState, Config};
-use trellis_store::Store;
 
 /// Serves the application on a bound listener until `shutdown` completes, then finishes the requests
 /// in flight.
-pub async fn serve<S: Store>(
+pub async fn serve(
     listener: tokio::net::TcpListener,
-    state: AppState<S>,
+    state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let app = router(state.clone());

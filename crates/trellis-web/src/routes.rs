@@ -17,7 +17,9 @@ use axum::routing::{MethodFilter, MethodRouter};
 use serde_json::json;
 use tower_http::catch_panic::CatchPanicLayer;
 use trellis_app::access::{self, Seen};
-use trellis_store::{NewAuditEvent, Outcome, PersonId, Store, StoreError, SystemRole};
+use trellis_store::prelude::*;
+use trellis_store::{NewAuditEvent, Outcome, PersonId, StoreError, SystemRole};
+use trellis_store_sql::Database;
 
 use crate::auth::{self, Caller, Ctx};
 use crate::error::{self, WebError};
@@ -75,27 +77,20 @@ impl fmt::Display for RouteSpec {
 }
 
 /// A route: its row and its handler.
-pub struct Route<S> {
+pub struct Route {
     pub spec: RouteSpec,
-    handler: MethodRouter<AppState<S>>,
+    handler: MethodRouter<AppState>,
 }
 
-impl<S> fmt::Debug for Route<S> {
+impl fmt::Debug for Route {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         self.spec.fmt(f)
     }
 }
 
-fn route<S, H, T>(
-    method: Method,
-    path: &'static str,
-    rule: Rule,
-    kind: Kind,
-    handler: H,
-) -> Route<S>
+fn route<H, T>(method: Method, path: &'static str, rule: Rule, kind: Kind, handler: H) -> Route
 where
-    S: Store,
-    H: Handler<T, AppState<S>>,
+    H: Handler<T, AppState>,
     T: 'static,
 {
     let filter = MethodFilter::try_from(method.clone()).expect("a routable method");
@@ -121,96 +116,96 @@ macro_rules! route_table {
 /// The route table: every route, its rule and its handler. Nothing is routed that is not here.
 #[rustfmt::skip]
 #[allow(unused_parens)] // around paths given by a constant
-pub fn routes<S: Store>() -> Vec<Route<S>> {
+pub fn routes() -> Vec<Route> {
     route_table![
         // Fixed resources.
         GET   "/healthz"                                          Public        Asset => pages::healthz,
         GET   (pages::STYLESHEET_PATH)                            Public        Asset => pages::stylesheet,
         // Signing in and out.
-        GET   "/sign-in"                                          Public        Page  => pages::sign_in::form::<S>,
-        POST  "/sign-in"                                          Public        Page  => pages::sign_in::submit::<S>,
-        POST  "/sign-out"                                         SignedIn      Page  => pages::sign_in::sign_out::<S>,
+        GET   "/sign-in"                                          Public        Page  => pages::sign_in::form,
+        POST  "/sign-in"                                          Public        Page  => pages::sign_in::submit,
+        POST  "/sign-out"                                         SignedIn      Page  => pages::sign_in::sign_out,
         // Pages for everyone signed in.
-        GET   "/"                                                 SignedIn      Page  => pages::home::home::<S>,
-        GET   "/frameworks/{version}"                             SignedIn      Page  => pages::frameworks::overview::<S>,
-        GET   "/frameworks/{version}/role-levels/{track}/{level}" SignedIn      Page  => pages::frameworks::profile::<S>,
-        GET   "/frameworks/{version}/compare"                     SignedIn      Page  => pages::frameworks::compare::<S>,
-        GET   "/frameworks/{version}/skills"                      SignedIn      Page  => pages::frameworks::skills::<S>,
-        GET   "/people"                                           SignedIn      Page  => pages::people::directory::<S>,
-        GET   "/people/{id}"                                      SeePerson     Page  => pages::people::person::<S>,
+        GET   "/"                                                 SignedIn      Page  => pages::home::home,
+        GET   "/frameworks/{version}"                             SignedIn      Page  => pages::frameworks::overview,
+        GET   "/frameworks/{version}/role-levels/{track}/{level}" SignedIn      Page  => pages::frameworks::profile,
+        GET   "/frameworks/{version}/compare"                     SignedIn      Page  => pages::frameworks::compare,
+        GET   "/frameworks/{version}/skills"                      SignedIn      Page  => pages::frameworks::skills,
+        GET   "/people"                                           SignedIn      Page  => pages::people::directory,
+        GET   "/people/{id}"                                      SeePerson     Page  => pages::people::person,
         // Growth: assessments, peer input, evidence and the team view.
-        POST  "/people/{id}/assessments"                          SeePerson     Page  => pages::growth::start::<S>,
-        GET   "/people/{id}/evidence"                             SeePerson     Page  => pages::growth::evidence::<S>,
-        POST  "/people/{id}/evidence"                             SeePerson     Page  => pages::growth::evidence_add::<S>,
-        GET   "/assessments/{id}"                                 SeeAssessment Page  => pages::growth::assessment::<S>,
-        POST  "/assessments/{id}/self"                            SeeAssessment Page  => pages::growth::rate_self::<S>,
-        POST  "/assessments/{id}/manager"                         SeeAssessment Page  => pages::growth::rate_manager::<S>,
-        POST  "/assessments/{id}/agreed"                          SeeAssessment Page  => pages::growth::rate_agreed::<S>,
-        POST  "/assessments/{id}/peer-requests"                   SeeAssessment Page  => pages::growth::request_peer::<S>,
-        GET   "/peer-requests"                                    SignedIn      Page  => pages::growth::inbox::<S>,
-        GET   "/peer-requests/{id}"                               PeerOfRequest Page  => pages::growth::peer_request::<S>,
-        POST  "/peer-requests/{id}"                               PeerOfRequest Page  => pages::growth::peer_submit::<S>,
+        POST  "/people/{id}/assessments"                          SeePerson     Page  => pages::growth::start,
+        GET   "/people/{id}/evidence"                             SeePerson     Page  => pages::growth::evidence,
+        POST  "/people/{id}/evidence"                             SeePerson     Page  => pages::growth::evidence_add,
+        GET   "/assessments/{id}"                                 SeeAssessment Page  => pages::growth::assessment,
+        POST  "/assessments/{id}/self"                            SeeAssessment Page  => pages::growth::rate_self,
+        POST  "/assessments/{id}/manager"                         SeeAssessment Page  => pages::growth::rate_manager,
+        POST  "/assessments/{id}/agreed"                          SeeAssessment Page  => pages::growth::rate_agreed,
+        POST  "/assessments/{id}/peer-requests"                   SeeAssessment Page  => pages::growth::request_peer,
+        GET   "/peer-requests"                                    SignedIn      Page  => pages::growth::inbox,
+        GET   "/peer-requests/{id}"                               PeerOfRequest Page  => pages::growth::peer_request,
+        POST  "/peer-requests/{id}"                               PeerOfRequest Page  => pages::growth::peer_submit,
         // The caller's own reports; members without reports see an empty team.
-        GET   "/team"                                             SignedIn      Page  => pages::team::own::<S>,
-        GET   "/team/{id}"                                        SeePerson     Page  => pages::team::of::<S>,
+        GET   "/team"                                             SignedIn      Page  => pages::team::own,
+        GET   "/team/{id}"                                        SeePerson     Page  => pages::team::of,
         // The caller's team, or with `?manager_id=` a team they may see (checked by the handler).
-        GET   "/team.csv"                                         SignedIn      Page  => pages::team::csv::<S>,
-        GET   "/account/password"                                 SignedIn      Page  => pages::account::password_form::<S>,
-        POST  "/account/password"                                 SignedIn      Page  => pages::account::password_submit::<S>,
-        GET   "/account/tokens"                                   SignedIn      Page  => pages::account::tokens::<S>,
-        POST  "/account/tokens"                                   SignedIn      Page  => pages::account::token_create::<S>,
-        POST  "/account/tokens/{id}/revoke"                       SignedIn      Page  => pages::account::token_revoke::<S>,
+        GET   "/team.csv"                                         SignedIn      Page  => pages::team::csv,
+        GET   "/account/password"                                 SignedIn      Page  => pages::account::password_form,
+        POST  "/account/password"                                 SignedIn      Page  => pages::account::password_submit,
+        GET   "/account/tokens"                                   SignedIn      Page  => pages::account::tokens,
+        POST  "/account/tokens"                                   SignedIn      Page  => pages::account::token_create,
+        POST  "/account/tokens/{id}/revoke"                       SignedIn      Page  => pages::account::token_revoke,
         // Administration.
-        GET   "/admin/accounts"                                   Admin         Page  => pages::admin::accounts::<S>,
-        POST  "/admin/accounts"                                   Admin         Page  => pages::admin::account_create::<S>,
-        GET   "/admin/accounts/{id}"                              Admin         Page  => pages::admin::account::<S>,
-        POST  "/admin/accounts/{id}"                              Admin         Page  => pages::admin::account_update::<S>,
-        POST  "/admin/accounts/{id}/password"                     Admin         Page  => pages::admin::account_reset_password::<S>,
-        GET   "/admin/frameworks"                                 Admin         Page  => pages::admin::frameworks::<S>,
-        GET   "/admin/audit"                                      Admin         Page  => pages::admin::audit::<S>,
+        GET   "/admin/accounts"                                   Admin         Page  => pages::admin::accounts,
+        POST  "/admin/accounts"                                   Admin         Page  => pages::admin::account_create,
+        GET   "/admin/accounts/{id}"                              Admin         Page  => pages::admin::account,
+        POST  "/admin/accounts/{id}"                              Admin         Page  => pages::admin::account_update,
+        POST  "/admin/accounts/{id}/password"                     Admin         Page  => pages::admin::account_reset_password,
+        GET   "/admin/frameworks"                                 Admin         Page  => pages::admin::frameworks,
+        GET   "/admin/audit"                                      Admin         Page  => pages::admin::audit,
         // JSON API.
         GET   "/api/v1/openapi.json"                              Public        Api   => api::openapi_json,
-        GET   "/api/v1/me"                                        SignedIn      Api   => api::me::<S>,
-        GET   "/api/v1/frameworks"                                SignedIn      Api   => api::frameworks::<S>,
-        GET   "/api/v1/frameworks/{version}"                      SignedIn      Api   => api::framework::<S>,
-        GET   "/api/v1/role-levels"                               SignedIn      Api   => api::role_levels::<S>,
-        GET   "/api/v1/role-levels/{track}/{level}"               SignedIn      Api   => api::role_level::<S>,
-        GET   "/api/v1/compare"                                   SignedIn      Api   => api::compare::<S>,
-        GET   "/api/v1/teams"                                     SignedIn      Api   => api::teams::<S>,
-        GET   "/api/v1/people"                                    SignedIn      Api   => api::people::<S>,
-        POST  "/api/v1/people"                                    Admin         Api   => api::create_person::<S>,
-        GET   "/api/v1/people/{id}"                               SeePerson     Api   => api::person::<S>,
-        PATCH "/api/v1/people/{id}"                               Admin         Api   => api::update_person::<S>,
-        GET   "/api/v1/people/{id}/readiness"                     SeePerson     Api   => api::growth::readiness::<S>,
-        GET   "/api/v1/people/{id}/assessments"                   SeePerson     Api   => api::growth::assessments::<S>,
-        POST  "/api/v1/people/{id}/assessments"                   SeePerson     Api   => api::growth::start::<S>,
-        GET   "/api/v1/people/{id}/evidence"                      SeePerson     Api   => api::growth::evidence::<S>,
-        POST  "/api/v1/people/{id}/evidence"                      SeePerson     Api   => api::growth::add_evidence::<S>,
-        GET   "/api/v1/assessments/{id}"                          SeeAssessment Api   => api::growth::assessment::<S>,
-        POST  "/api/v1/assessments/{id}/ratings"                  SeeAssessment Api   => api::growth::rate::<S>,
-        POST  "/api/v1/assessments/{id}/peer-requests"            SeeAssessment Api   => api::growth::request_peer::<S>,
-        GET   "/api/v1/peer-requests"                             SignedIn      Api   => api::growth::peer_requests::<S>,
-        POST  "/api/v1/peer-requests/{id}"                        PeerOfRequest Api   => api::growth::submit_peer::<S>,
+        GET   "/api/v1/me"                                        SignedIn      Api   => api::me,
+        GET   "/api/v1/frameworks"                                SignedIn      Api   => api::frameworks,
+        GET   "/api/v1/frameworks/{version}"                      SignedIn      Api   => api::framework,
+        GET   "/api/v1/role-levels"                               SignedIn      Api   => api::role_levels,
+        GET   "/api/v1/role-levels/{track}/{level}"               SignedIn      Api   => api::role_level,
+        GET   "/api/v1/compare"                                   SignedIn      Api   => api::compare,
+        GET   "/api/v1/teams"                                     SignedIn      Api   => api::teams,
+        GET   "/api/v1/people"                                    SignedIn      Api   => api::people,
+        POST  "/api/v1/people"                                    Admin         Api   => api::create_person,
+        GET   "/api/v1/people/{id}"                               SeePerson     Api   => api::person,
+        PATCH "/api/v1/people/{id}"                               Admin         Api   => api::update_person,
+        GET   "/api/v1/people/{id}/readiness"                     SeePerson     Api   => api::growth::readiness,
+        GET   "/api/v1/people/{id}/assessments"                   SeePerson     Api   => api::growth::assessments,
+        POST  "/api/v1/people/{id}/assessments"                   SeePerson     Api   => api::growth::start,
+        GET   "/api/v1/people/{id}/evidence"                      SeePerson     Api   => api::growth::evidence,
+        POST  "/api/v1/people/{id}/evidence"                      SeePerson     Api   => api::growth::add_evidence,
+        GET   "/api/v1/assessments/{id}"                          SeeAssessment Api   => api::growth::assessment,
+        POST  "/api/v1/assessments/{id}/ratings"                  SeeAssessment Api   => api::growth::rate,
+        POST  "/api/v1/assessments/{id}/peer-requests"            SeeAssessment Api   => api::growth::request_peer,
+        GET   "/api/v1/peer-requests"                             SignedIn      Api   => api::growth::peer_requests,
+        POST  "/api/v1/peer-requests/{id}"                        PeerOfRequest Api   => api::growth::submit_peer,
     ]
 }
 
 /// The rows of the route table, for tests and documentation.
-pub fn route_specs<S: Store>() -> Vec<RouteSpec> {
-    routes::<S>().into_iter().map(|r| r.spec).collect()
+pub fn route_specs() -> Vec<RouteSpec> {
+    routes().into_iter().map(|r| r.spec).collect()
 }
 
 /// The whole application: the routes of the table, each behind its rule, and around them sign-in,
 /// error rendering, the body limit and security headers.
-pub fn router<S: Store>(state: AppState<S>) -> Router {
+pub fn router(state: AppState) -> Router {
     let mut router = Router::new();
-    for r in routes::<S>() {
+    for r in routes() {
         let guard = Guard {
             state: state.clone(),
             spec: r.spec.clone(),
         };
         let handler = r
             .handler
-            .route_layer(middleware::from_fn_with_state(guard, enforce::<S>));
+            .route_layer(middleware::from_fn_with_state(guard, enforce));
         router = router.route(r.spec.path, handler);
     }
     router
@@ -220,12 +215,9 @@ pub fn router<S: Store>(state: AppState<S>) -> Router {
         .layer(middleware::from_fn(error::render_errors))
         .layer(middleware::from_fn_with_state(
             state.clone(),
-            auth::authenticate::<S>,
+            auth::authenticate,
         ))
-        .layer(middleware::from_fn_with_state(
-            state.clone(),
-            limit_body::<S>,
-        ))
+        .layer(middleware::from_fn_with_state(state.clone(), limit_body))
         .layer(middleware::from_fn(security_headers))
         .layer(middleware::from_fn(crate::trace::trace_request))
         .with_state(state)
@@ -243,20 +235,20 @@ async fn method_not_allowed() -> WebError {
 }
 
 #[derive(Clone)]
-struct Guard<S> {
-    state: AppState<S>,
+struct Guard {
+    state: AppState,
     spec: RouteSpec,
 }
 
 /// Applies a route's rule. Runs for every routed request, before its handler.
-async fn enforce<S: Store>(State(guard): State<Guard<S>>, req: Request, next: Next) -> Response {
+async fn enforce(State(guard): State<Guard>, req: Request, next: Next) -> Response {
     match check(&guard, req).await {
         Ok(req) => next.run(req).await,
         Err(res) => res,
     }
 }
 
-async fn check<S: Store>(guard: &Guard<S>, req: Request) -> Result<Request, Response> {
+async fn check(guard: &Guard, req: Request) -> Result<Request, Response> {
     let spec = &guard.spec;
     let ctx = req
         .extensions()
@@ -360,11 +352,7 @@ fn forgery(detail: &str) -> WebError {
 
 /// Reads the form, checks its `csrf_token` field against the session's (or, before sign-in, the
 /// pre-session cookie's), and gives the handler the body back.
-async fn check_form_token<S: Store>(
-    guard: &Guard<S>,
-    ctx: &Ctx,
-    req: Request,
-) -> Result<Request, Response> {
+async fn check_form_token(guard: &Guard, ctx: &Ctx, req: Request) -> Result<Request, Response> {
     let (parts, body) = req.into_parts();
     let bytes = read_body(body, guard.state.config().body_limit)
         .await
@@ -419,8 +407,8 @@ impl SeenPerson {
 
 /// Applies a rule about the record named by the `{id}` path parameter. A record that does not
 /// exist is let through: the handler answers 404. The person checked is kept in the request.
-async fn allowed_for<S: Store>(
-    store: &S,
+async fn allowed_for(
+    store: &Database,
     caller: &Caller,
     rule: Rule,
     id: i64,
@@ -455,11 +443,7 @@ async fn allowed_for<S: Store>(
 
 /// Refuses bodies over the limit by their declared length before anything reads them; bodies without
 /// a length are cut off by the extractors at the same limit.
-async fn limit_body<S: Store>(
-    State(state): State<AppState<S>>,
-    req: Request,
-    next: Next,
-) -> Response {
+async fn limit_body(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let limit = state.config().body_limit;
     let declared = req
         .headers()

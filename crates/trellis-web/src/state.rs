@@ -7,7 +7,8 @@ use std::time::Instant;
 
 use trellis_app::App;
 pub use trellis_app::{Config, Published, VersionRef};
-use trellis_store::{Audit, Person, Session, Store, StoreResult};
+use trellis_store::{Audit, Person, Session, StoreResult};
+use trellis_store_sql::Database;
 
 use crate::error::WebError;
 
@@ -23,11 +24,11 @@ const SESSION_CACHE_CAP: usize = 10_000;
 
 /// Shared state of the server; cheap to clone.
 #[derive(Debug)]
-pub struct AppState<S> {
-    inner: Arc<Inner<S>>,
+pub struct AppState {
+    inner: Arc<Inner>,
 }
 
-impl<S> Clone for AppState<S> {
+impl Clone for AppState {
     fn clone(&self) -> Self {
         AppState {
             inner: self.inner.clone(),
@@ -36,16 +37,16 @@ impl<S> Clone for AppState<S> {
 }
 
 #[derive(Debug)]
-struct Inner<S> {
-    app: App<S>,
+struct Inner {
+    app: App,
     sessions: SessionCache,
     /// A hash of a random password, verified against when an account does not exist so that a
     /// failed sign-in takes as long either way.
     dummy_hash: OnceLock<String>,
 }
 
-impl<S: Store> AppState<S> {
-    pub fn new(store: S, config: Config) -> Self {
+impl AppState {
+    pub fn new(store: Database, config: Config) -> Self {
         AppState {
             inner: Arc::new(Inner {
                 app: App::new(store, config),
@@ -56,11 +57,11 @@ impl<S: Store> AppState<S> {
     }
 
     /// The use cases.
-    pub fn app(&self) -> &App<S> {
+    pub fn app(&self) -> &App {
         &self.inner.app
     }
 
-    pub fn store(&self) -> &S {
+    pub fn store(&self) -> &Database {
         self.inner.app.store()
     }
 

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use serde::Deserialize;
 use trellis_model::{EffectiveRequirement, Framework, Profile};
 use trellis_store::{
-    Assessment, AssessmentId, NewAssessment, NewRating, Person, RaterKind, Stage, Store, StoreError,
+    Assessment, AssessmentId, NewAssessment, NewRating, Person, RaterKind, Stage, StoreError,
 };
 use utoipa::ToSchema;
 
@@ -52,8 +52,8 @@ impl AssessmentCtx {
     }
 }
 
-pub async fn load_assessment<S: Store>(
-    app: &App<S>,
+pub async fn load_assessment(
+    app: &App,
     actor: &Actor,
     id: AssessmentId,
     seen: Option<&Seen>,
@@ -78,8 +78,8 @@ pub async fn load_assessment<S: Store>(
 }
 
 /// Loads an assessment the actor may see in full (not peers: they see their request only).
-pub async fn viewable_assessment<S: Store>(
-    app: &App<S>,
+pub async fn viewable_assessment(
+    app: &App,
     actor: &Actor,
     id: AssessmentId,
     seen: Option<&Seen>,
@@ -141,8 +141,8 @@ pub struct StartInput {
     pub cycle: Option<String>,
 }
 
-pub async fn start_assessment<S: Store>(
-    app: &App<S>,
+pub async fn start_assessment(
+    app: &App,
     actor: &Actor,
     person: &Person,
     input: StartInput,
@@ -465,8 +465,8 @@ fn stage_conflict(a: &AssessmentCtx, kind: RaterKind) -> AppError {
     AppError::conflict(format!("{detail} Reload the page to see where it stands."))
 }
 
-pub async fn submit_ratings<S: Store>(
-    app: &App<S>,
+pub async fn submit_ratings(
+    app: &App,
     actor: &Actor,
     a: &AssessmentCtx,
     sub: Submission,

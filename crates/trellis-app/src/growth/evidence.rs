@@ -1,11 +1,12 @@
 //! Evidence: what happened, when, which skills it shows and who can vouch for it.
 
 use trellis_model::Framework;
-use trellis_store::{Evidence, NewEvidence, Person, PersonId, Store};
+use trellis_store::{Evidence, NewEvidence, Person, PersonId};
 
 use crate::App;
 use crate::access::Actor;
 use crate::error::{AppError, AppResult};
+use trellis_store::prelude::*;
 
 const MAX_TITLE: usize = 200;
 const MAX_DESCRIPTION: usize = 10_000;
@@ -139,8 +140,8 @@ pub fn check_evidence(
     })
 }
 
-pub async fn add_evidence<S: Store>(
-    app: &App<S>,
+pub async fn add_evidence(
+    app: &App,
     actor: &Actor,
     person: &Person,
     input: EvidenceInput,

@@ -20,7 +20,9 @@ pub use peers::*;
 pub use readiness::*;
 
 use serde_json::json;
-use trellis_store::{Outcome, Person, PersonId, Store, StoreError};
+use trellis_store::prelude::*;
+use trellis_store::{Outcome, Person, PersonId, StoreError};
+use trellis_store_sql::Database;
 
 use crate::App;
 use crate::access::{self, Actor, Relation, Seen};
@@ -29,7 +31,7 @@ use crate::error::{AppError, AppResult};
 // ---------------------------------------------------------------------------------------------
 // Who may do what.
 
-pub async fn load_person<S: Store>(store: &S, id: PersonId) -> AppResult<Person> {
+pub async fn load_person(store: &Database, id: PersonId) -> AppResult<Person> {
     store.person(id).await.map_err(|e| match e {
         StoreError::NotFound(_) => AppError::not_found("There is no such person."),
         other => other.into(),
@@ -38,8 +40,8 @@ pub async fn load_person<S: Store>(store: &S, id: PersonId) -> AppResult<Person>
 
 /// A person and how the actor stands to them, from what the route's rule saw when it is about
 /// this person, else read now.
-async fn person_and_relation<S: Store>(
-    app: &App<S>,
+async fn person_and_relation(
+    app: &App,
     actor: &Actor,
     id: PersonId,
     seen: Option<&Seen>,
@@ -58,8 +60,8 @@ async fn person_and_relation<S: Store>(
 
 /// A person with the actor's relation to them, refused (and audited) unless the actor may see
 /// their records.
-pub async fn person_for<S: Store>(
-    app: &App<S>,
+pub async fn person_for(
+    app: &App,
     actor: &Actor,
     id: PersonId,
     seen: Option<&Seen>,
@@ -91,13 +93,7 @@ fn refusal_details(e: &AppError) -> serde_json::Value {
 }
 
 /// Records a refused change in the audit log (refusals by the access rules are recorded already).
-pub fn audit_refusal<S: Store>(
-    app: &App<S>,
-    actor: &Actor,
-    action: &str,
-    target: String,
-    refusal: &AppError,
-) {
+pub fn audit_refusal(app: &App, actor: &Actor, action: &str, target: String, refusal: &AppError) {
     if matches!(refusal, AppError::Forbidden(_)) {
         return;
     }

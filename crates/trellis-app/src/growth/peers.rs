@@ -1,7 +1,9 @@
 //! Peer input: asking a peer about some skills of an assessment, and the peer's answer.
 
 use trellis_model::EffectiveRequirement;
-use trellis_store::{PeerRequest, PersonId, Stage, Store, StoreError};
+use trellis_store::prelude::*;
+use trellis_store::{PeerRequest, PersonId, Stage, StoreError};
+use trellis_store_sql::Database;
 
 use super::*;
 use crate::App;
@@ -11,8 +13,8 @@ use crate::error::{AppError, AppResult};
 // ---------------------------------------------------------------------------------------------
 // Peers.
 
-pub async fn request_peer<S: Store>(
-    app: &App<S>,
+pub async fn request_peer(
+    app: &App,
     actor: &Actor,
     a: &AssessmentCtx,
     peer: Option<PersonId>,
@@ -98,15 +100,15 @@ pub async fn request_peer<S: Store>(
         .await?)
 }
 
-pub async fn load_peer_request<S: Store>(store: &S, id: i64) -> AppResult<PeerRequest> {
+pub async fn load_peer_request(store: &Database, id: i64) -> AppResult<PeerRequest> {
     store.peer_request(id).await.map_err(|e| match e {
         StoreError::NotFound(_) => AppError::not_found("There is no such request."),
         other => other.into(),
     })
 }
 
-pub async fn submit_peer<S: Store>(
-    app: &App<S>,
+pub async fn submit_peer(
+    app: &App,
     actor: &Actor,
     request: &PeerRequest,
     a: &AssessmentCtx,

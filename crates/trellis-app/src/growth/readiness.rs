@@ -6,7 +6,9 @@ use std::sync::Arc;
 
 use trellis_model::readiness::{Observed, Rated, Readiness, readiness};
 use trellis_model::{Framework, Profile};
-use trellis_store::{Assessment, PersonId, RaterKind, Rating, Stage, Store, StoreError};
+use trellis_store::prelude::*;
+use trellis_store::{Assessment, PersonId, RaterKind, Rating, Stage, StoreError};
+use trellis_store_sql::Database;
 
 use crate::access::Relation;
 use crate::error::AppResult;
@@ -54,8 +56,8 @@ pub fn observed_by_person(
 }
 
 /// What is known of one person's skills.
-pub async fn observed_of<S: Store>(
-    store: &S,
+pub async fn observed_of(
+    store: &Database,
     person: PersonId,
 ) -> AppResult<HashMap<String, Observed>> {
     let seen = store.observations(&[person]).await?;
@@ -159,10 +161,7 @@ pub fn scale_options(fw: &Framework, skill: &str) -> Vec<(String, String)> {
 }
 
 /// Names of people by id, for "who did what".
-pub async fn names<S: Store>(
-    store: &S,
-    ids: Vec<PersonId>,
-) -> AppResult<HashMap<PersonId, String>> {
+pub async fn names(store: &Database, ids: Vec<PersonId>) -> AppResult<HashMap<PersonId, String>> {
     let mut out = HashMap::new();
     for id in ids {
         if let std::collections::hash_map::Entry::Vacant(e) = out.entry(id) {

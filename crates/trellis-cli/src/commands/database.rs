@@ -3,7 +3,7 @@
 use std::future::Future;
 
 use anyhow::{Context, Result, anyhow};
-use trellis_store::{Store, StoreError};
+use trellis_store::StoreError;
 use trellis_store_sql::Database;
 
 /// `--database-url`, shared by every command that needs the database.
@@ -22,7 +22,7 @@ pub struct DatabaseArgs {
 /// Work to do on a store, whichever backend it is.
 pub trait StoreTask {
     type Output;
-    fn run<S: Store>(self, store: S) -> impl Future<Output = Result<Self::Output>> + Send;
+    fn run(self, store: Database) -> impl Future<Output = Result<Self::Output>> + Send;
 }
 
 /// The URL without its password, for messages.

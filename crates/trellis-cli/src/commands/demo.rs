@@ -14,7 +14,9 @@ use std::time::Instant;
 use anyhow::{Context, Result, bail};
 use trellis_app::{bootstrap, demo, secrets as auth};
 use trellis_model::{Framework, Profile};
-use trellis_store::{NewPerson, PersonId, Stage, Store, SystemRole};
+use trellis_store::prelude::*;
+use trellis_store::{NewPerson, PersonId, Stage, SystemRole};
+use trellis_store_sql::Database;
 
 use super::database::{DatabaseArgs, StoreTask, redacted, with_store};
 
@@ -155,7 +157,7 @@ struct Demo(Args);
 
 impl StoreTask for Demo {
     type Output = ();
-    async fn run<S: Store>(self, store: S) -> Result<()> {
+    async fn run(self, store: Database) -> Result<()> {
         let args = self.0;
         let started = Instant::now();
         store

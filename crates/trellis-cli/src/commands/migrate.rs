@@ -3,7 +3,8 @@
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
-use trellis_store::Store;
+use trellis_store::prelude::*;
+use trellis_store_sql::Database;
 
 use super::database::{DatabaseArgs, StoreTask, redacted, with_store};
 
@@ -17,7 +18,7 @@ struct Migrate;
 
 impl StoreTask for Migrate {
     type Output = ();
-    async fn run<S: Store>(self, store: S) -> Result<()> {
+    async fn run(self, store: Database) -> Result<()> {
         store.migrate().await.context("migration failed")
     }
 }

@@ -5,7 +5,9 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
 use trellis_model::Framework;
-use trellis_store::{Store, StoreError};
+use trellis_store::StoreError;
+use trellis_store::prelude::*;
+use trellis_store_sql::Database;
 
 use super::database::{DatabaseArgs, StoreTask, redacted, with_store};
 use crate::source;
@@ -23,7 +25,7 @@ struct Publish(Framework);
 
 impl StoreTask for Publish {
     type Output = trellis_store::FrameworkVersion;
-    async fn run<S: Store>(self, store: S) -> Result<Self::Output> {
+    async fn run(self, store: Database) -> Result<Self::Output> {
         store.migrate().await.context("migration failed")?;
         let fw = self.0;
         let new = trellis_app::bootstrap::framework_version(&fw)?;

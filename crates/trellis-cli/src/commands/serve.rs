@@ -6,7 +6,8 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 use trellis_app::{Config, bootstrap, demo, secrets as auth};
-use trellis_store::Store;
+use trellis_store::prelude::*;
+use trellis_store_sql::Database;
 use trellis_web::AppState;
 
 use super::database::{DatabaseArgs, StoreTask, redacted, with_store};
@@ -44,7 +45,7 @@ struct Serve(Args);
 
 impl StoreTask for Serve {
     type Output = ();
-    async fn run<S: Store>(self, store: S) -> Result<()> {
+    async fn run(self, store: Database) -> Result<()> {
         let args = self.0;
         store
             .migrate()
@@ -94,7 +95,7 @@ impl StoreTask for Serve {
 
 /// Loads the demo organisation. The demo accounts share one password, printed here, which is for
 /// trying Trellis out only.
-async fn load_demo<S: Store>(store: &S) -> Result<()> {
+async fn load_demo(store: &Database) -> Result<()> {
     let password = std::env::var("TRELLIS_DEMO_PASSWORD")
         .ok()
         .filter(|p| !p.is_empty())

@@ -5,7 +5,8 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 use trellis_app::bootstrap::system_audit;
 use trellis_app::secrets as auth;
-use trellis_store::Store;
+use trellis_store::prelude::*;
+use trellis_store_sql::Database;
 
 use super::database::{DatabaseArgs, StoreTask, with_store};
 
@@ -56,7 +57,7 @@ enum Task {
 
 impl StoreTask for Task {
     type Output = Vec<String>;
-    async fn run<S: Store>(self, store: S) -> Result<Vec<String>> {
+    async fn run(self, store: Database) -> Result<Vec<String>> {
         store.migrate().await.context("migration failed")?;
         let person = |email: String| {
             let store = store.clone();

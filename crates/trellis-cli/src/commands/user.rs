@@ -9,7 +9,9 @@ use trellis_app::accounts::{self, NewAccount};
 use trellis_app::bootstrap::system_audit;
 use trellis_app::secrets as auth;
 use trellis_app::{App, Config};
-use trellis_store::{Store, SystemRole};
+use trellis_store::SystemRole;
+use trellis_store::prelude::*;
+use trellis_store_sql::Database;
 
 use super::database::{DatabaseArgs, StoreTask, with_store};
 
@@ -90,7 +92,7 @@ struct Add {
 
 impl StoreTask for Add {
     type Output = trellis_store::Person;
-    async fn run<S: Store>(self, store: S) -> Result<Self::Output> {
+    async fn run(self, store: Database) -> Result<Self::Output> {
         store.migrate().await.context("migration failed")?;
         let mut new = self.new;
         if let Some(m) = self.manager {
@@ -116,7 +118,7 @@ struct SetPassword {
 
 impl StoreTask for SetPassword {
     type Output = u64;
-    async fn run<S: Store>(self, store: S) -> Result<u64> {
+    async fn run(self, store: Database) -> Result<u64> {
         store.migrate().await.context("migration failed")?;
         let person = store
             .person_by_email(&self.email)

@@ -8,9 +8,7 @@ use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use trellis_model::readiness::{Readiness, ReadinessStatus};
-use trellis_store::{
-    Assessment, AssessmentId, Evidence, PeerRequest, PersonId, RaterKind, Rating, Store,
-};
+use trellis_store::{Assessment, AssessmentId, Evidence, PeerRequest, PersonId, RaterKind, Rating};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::auth::Me;
@@ -22,6 +20,7 @@ use trellis_app::AppError;
 use trellis_app::growth::{
     self, AssessmentCtx, EvidenceInput, RatingInput, StartInput, Submission,
 };
+use trellis_store::prelude::*;
 
 // ---------------------------------------------------------------------------------------------
 // Shapes.
@@ -205,8 +204,8 @@ fn assessment_summary(a: &Assessment) -> AssessmentJson {
     }
 }
 
-async fn assessment_full<S: Store>(
-    state: &AppState<S>,
+async fn assessment_full(
+    state: &AppState,
     a: &AssessmentCtx,
     fresh: Option<Assessment>,
 ) -> Result<AssessmentJson, WebError> {
@@ -365,8 +364,8 @@ fn api_refusal(r: AppError) -> WebError {
         (status = 404, body = Problem, content_type = "application/problem+json")
     )
 )]
-pub async fn readiness<S: Store>(
-    State(state): State<AppState<S>>,
+pub async fn readiness(
+    State(state): State<AppState>,
     Me(caller, ctx): Me,
     seen: SeenPerson,
     PathParams(id): PathParams<PersonId>,
@@ -417,8 +416,8 @@ pub async fn readiness<S: Store>(
         (status = 404, body = Problem, content_type = "application/problem+json")
     )
 )]
-pub async fn assessments<S: Store>(
-    State(state): State<AppState<S>>,
+pub async fn assessments(
+    State(state): State<AppState>,
     Me(caller, ctx): Me,
     seen: SeenPerson,
     PathParams(id): PathParams<PersonId>,
@@ -450,8 +449,8 @@ pub async fn assessments<S: Store>(
         (status = 422, body = Problem, content_type = "application/problem+json")
     )
 )]
-pub async fn start<S: Store>(
-    State(state): State<AppState<S>>,
+pub async fn start(
+    State(state): State<AppState>,
     Me(caller, ctx): Me,
     seen: SeenPerson,
     PathParams(id): PathParams<PersonId>,
@@ -493,8 +492,8 @@ pub async fn start<S: Store>(
         (status = 404, body = Problem, content_type = "application/problem+json")
     )
 )]
-pub async fn assessment<S: Store>(
-    State(state): State<AppState<S>>,
+pub async fn assessment(
+    State(state): State<AppState>,
     Me(caller, ctx): Me,
     seen: SeenPerson,
     PathParams(id): PathParams<AssessmentId>,
@@ -529,8 +528,8 @@ pub async fn assessment<S: Store>(
         (status = 422, body = Problem, content_type = "application/problem+json")
     )
 )]
-pub async fn rate<S: Store>(
-    State(state): State<AppState<S>>,
+pub async fn rate(
+    State(state): State<AppState>,
     Me(caller, ctx): Me,
     seen: SeenPerson,
     PathParams(id): PathParams<AssessmentId>,
@@ -582,8 +581,8 @@ pub async fn rate<S: Store>(
         (status = 422, body = Problem, content_type = "application/problem+json")
     )
 )]
-pub async fn request_peer<S: Store>(
-    State(state): State<AppState<S>>,
+pub async fn request_peer(
+    State(state): State<AppState>,
     Me(caller, ctx): Me,
     seen: SeenPerson,
     PathParams(id): PathParams<AssessmentId>,
@@ -623,8 +622,8 @@ pub async fn request_peer<S: Store>(
     tag = "growth",
     responses((status = 200, body = Vec<PeerRequestJson>))
 )]
-pub async fn peer_requests<S: Store>(
-    State(state): State<AppState<S>>,
+pub async fn peer_requests(
+    State(state): State<AppState>,
     Me(caller, _): Me,
 ) -> Result<Json<Vec<PeerRequestJson>>, WebError> {
     let list = state.store().peer_requests_for(caller.id()).await?;
@@ -647,8 +646,8 @@ pub async fn peer_requests<S: Store>(
         (status = 422, body = Problem, content_type = "application/problem+json")
     )
 )]
-pub async fn submit_peer<S: Store>(
-    State(state): State<AppState<S>>,
+pub async fn submit_peer(
+    State(state): State<AppState>,
     Me(caller, ctx): Me,
     PathParams(id): PathParams<i64>,
     ApiJson(body): ApiJson<PeerInputJson>,
@@ -688,8 +687,8 @@ pub async fn submit_peer<S: Store>(
         (status = 404, body = Problem, content_type = "application/problem+json")
     )
 )]
-pub async fn evidence<S: Store>(
-    State(state): State<AppState<S>>,
+pub async fn evidence(
+    State(state): State<AppState>,
     Me(caller, ctx): Me,
     seen: SeenPerson,
     PathParams(id): PathParams<PersonId>,
@@ -719,8 +718,8 @@ pub async fn evidence<S: Store>(
         (status = 422, body = Problem, content_type = "application/problem+json")
     )
 )]
-pub async fn add_evidence<S: Store>(
-    State(state): State<AppState<S>>,
+pub async fn add_evidence(
+    State(state): State<AppState>,
     Me(caller, ctx): Me,
     seen: SeenPerson,
     PathParams(id): PathParams<PersonId>,

@@ -13,7 +13,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Deserializer, Serialize};
 use trellis_model::Framework;
-use trellis_store::{Person, PersonId, Store, SystemRole, TeamId};
+use trellis_store::{Person, PersonId, SystemRole, TeamId};
 use utoipa::{IntoParams, OpenApi, ToSchema};
 
 use crate::auth::{self, Me};
@@ -22,6 +22,7 @@ use crate::extract::{ApiJson, PathParams, QueryParams};
 use crate::pages::people::visible_people;
 use crate::state::{AppState, VersionRef};
 use trellis_app::accounts::{self, AccountChanges, NewAccount};
+use trellis_store::prelude::*;
 
 /// The OpenAPI document of the API.
 #[derive(Debug, OpenApi)]
@@ -183,7 +184,7 @@ impl PersonJson {
     }
 }
 
-async fn team_names<S: Store>(state: &AppState<S>) -> Result<HashMap<TeamId, String>, WebError> {
+async fn team_names(state: &AppState) -> Result<HashMap<TeamId, String>, WebError> {
     Ok(state
         .store()
         .teams()
@@ -345,8 +346,8 @@ fn present<'de, T: Deserialize<'de>, D: Deserializer<'de>>(
         (status = 401, body = Problem, content_type = "application/problem+json")
     )
 )]
-pub async fn me<S: Store>(
-    State(state): State<AppState<S>>,
+pub async fn me(
+    State(state): State<AppState>,
     Me(caller, _): Me,
 ) -> Result<Json<MeJson>, WebError> {
     let teams = team_names(&state).await?;
@@ -386,8 +387,8 @@ fn version_json(
     tag = "frameworks",
     responses((status = 200, body = Vec<FrameworkVersionJson>))
 )]
-pub async fn frameworks<S: Store>(
-    State(state): State<AppState<S>>,
+pub async fn frameworks(
+    State(state): State<AppState>,
     Me(..): Me,
 ) -> Result<Json<Vec<FrameworkVersionJson>>, WebError> {
     let current = state.current_framework().await?.map(|c| c.summary.id);
@@ -442,8 +443,8 @@ fn version_param(version: Option<&str>) -> Result<VersionRef, WebError> {
         (status = 404, body = Problem, content_type = "application/problem+json")
     )
 )]
-pub async fn framework<S: Store>(
-    State(state): State<AppState<S>>,
+pub async fn framework(
+    State(state): State<AppState>,
     Me(..): Me,
     PathParams(seg): PathParams<String>,
 ) -> Result<Json<FrameworkJson>, WebError> {
@@ -469,8 +470,8 @@ pub async fn framework<S: Store>(
         (status = 422, body = Problem, content_type = "application/problem+json")
     )
 )]
-pub async fn role_levels<S: Store>(
-    State(state): State<AppState<S>>,
+pub async fn role_levels(
+    State(state): State<AppState>,
     Me(..): Me,
     QueryParams(q): QueryParams<VersionQuery>,
 ) -> Result<Json<RoleLevelsJson>, WebError> {
@@ -508,8 +509,8 @@ pub async fn role_levels<S: Store>(
         (status = 404, body = Problem, content_type = "application/problem+json")
     )
 )]
-pub async fn role_level<S: Store>(
-    State(state): State<AppState<S>>,
+pub async fn role_level(
+    State(state): State<AppState>,
     Me(..): Me,
     PathParams((track, level)): PathParams<(String, String)>,
     QueryParams(q): QueryParams<VersionQuery>,
@@ -545,8 +546,8 @@ pub async fn role_level<S: Store>(
         (status = 422, body = Problem, content_type = "application/problem+json")
     )
 )]
-pub async fn compare<S: Store>(
-    State(state): State<AppState<S>>,
+pub async fn compare(
+    State(state): State<AppState>,
     Me(..): Me,
     QueryParams(q): QueryParams<CompareQuery>,
 ) -> Result<Json<CompareJson>, WebError> {
@@ -586,8 +587,8 @@ pub async fn compare<S: Store>(
     tag = "people",
     responses((status = 200, body = Vec<TeamJson>))
 )]
-pub async fn teams<S: Store>(
-    State(state): State<AppState<S>>,
+pub async fn teams(
+    State(state): State<AppState>,
     Me(..): Me,
 ) -> Result<Json<Vec<TeamJson>>, WebError> {
     Ok(Json(
@@ -612,8 +613,8 @@ pub async fn teams<S: Store>(
     tag = "people",
     responses((status = 200, body = Vec<PersonJson>))
 )]
-pub async fn people<S: Store>(
-    State(state): State<AppState<S>>,
+pub async fn people(
+    State(state): State<AppState>,
     Me(caller, _): Me,
 ) -> Result<Json<Vec<PersonJson>>, WebError> {
     let teams = team_names(&state).await?;
@@ -638,8 +639,8 @@ pub async fn people<S: Store>(
         (status = 404, body = Problem, content_type = "application/problem+json")
     )
 )]
-pub async fn person<S: Store>(
-    State(state): State<AppState<S>>,
+pub async fn person(
+    State(state): State<AppState>,
     Me(..): Me,
     PathParams(id): PathParams<PersonId>,
 ) -> Result<Json<PersonJson>, WebError> {
@@ -666,8 +667,8 @@ pub async fn person<S: Store>(
         (status = 422, body = Problem, content_type = "application/problem+json")
     )
 )]
-pub async fn create_person<S: Store>(
-    State(state): State<AppState<S>>,
+pub async fn create_person(
+    State(state): State<AppState>,
     Me(_, ctx): Me,
     ApiJson(body): ApiJson<NewPersonJson>,
 ) -> Result<Response, WebError> {
@@ -721,8 +722,8 @@ pub async fn create_person<S: Store>(
         (status = 422, body = Problem, content_type = "application/problem+json")
     )
 )]
-pub async fn update_person<S: Store>(
-    State(state): State<AppState<S>>,
+pub async fn update_person(
+    State(state): State<AppState>,
     Me(_, ctx): Me,
     PathParams(id): PathParams<PersonId>,
     ApiJson(body): ApiJson<PersonPatchJson>,

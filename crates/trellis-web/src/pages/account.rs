@@ -6,7 +6,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use serde_json::json;
-use trellis_store::{NewAuditEvent, Outcome, Store};
+use trellis_store::{NewAuditEvent, Outcome};
 
 use super::view::FieldErrors;
 use super::{Frame, render, render_status};
@@ -15,6 +15,7 @@ use crate::error::WebError;
 use crate::extract::{PageForm, PathParams, QueryParams};
 use crate::state::AppState;
 use trellis_app::time::{date_time, now_millis};
+use trellis_store::prelude::*;
 
 #[derive(Debug, Template)]
 #[template(path = "password.html")]
@@ -30,8 +31,8 @@ pub struct ChangedQuery {
     changed: Option<String>,
 }
 
-pub async fn password_form<S: Store>(
-    State(_state): State<AppState<S>>,
+pub async fn password_form(
+    State(_state): State<AppState>,
     Me(_, ctx): Me,
     QueryParams(q): QueryParams<ChangedQuery>,
 ) -> Result<Response, WebError> {
@@ -51,8 +52,8 @@ pub struct PasswordForm {
     confirm_password: String,
 }
 
-pub async fn password_submit<S: Store>(
-    State(state): State<AppState<S>>,
+pub async fn password_submit(
+    State(state): State<AppState>,
     Me(caller, ctx): Me,
     PageForm(f): PageForm<PasswordForm>,
 ) -> Result<Response, WebError> {
@@ -155,8 +156,8 @@ struct TokensPage {
     errors: FieldErrors,
 }
 
-async fn tokens_page<S: Store>(
-    state: &AppState<S>,
+async fn tokens_page(
+    state: &AppState,
     caller: &auth::Caller,
     ctx: &auth::Ctx,
     new_token: Option<String>,
@@ -185,8 +186,8 @@ async fn tokens_page<S: Store>(
     })
 }
 
-pub async fn tokens<S: Store>(
-    State(state): State<AppState<S>>,
+pub async fn tokens(
+    State(state): State<AppState>,
     Me(caller, ctx): Me,
 ) -> Result<Response, WebError> {
     let page = tokens_page(
@@ -207,8 +208,8 @@ pub struct TokenForm {
     label: String,
 }
 
-pub async fn token_create<S: Store>(
-    State(state): State<AppState<S>>,
+pub async fn token_create(
+    State(state): State<AppState>,
     Me(caller, ctx): Me,
     PageForm(f): PageForm<TokenForm>,
 ) -> Result<Response, WebError> {
@@ -243,8 +244,8 @@ pub async fn token_create<S: Store>(
     Ok(render(&page)?.into_response())
 }
 
-pub async fn token_revoke<S: Store>(
-    State(state): State<AppState<S>>,
+pub async fn token_revoke(
+    State(state): State<AppState>,
     Me(caller, ctx): Me,
     PathParams(id): PathParams<i64>,
 ) -> Result<Response, WebError> {

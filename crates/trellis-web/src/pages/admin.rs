@@ -7,7 +7,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
-use trellis_store::{AuditFilter, Outcome, Person, PersonId, Store, SystemRole};
+use trellis_store::{AuditFilter, Outcome, Person, PersonId, SystemRole};
 
 use super::view::{FieldErrors, role_level_options, role_title_with_track};
 use super::{Frame, render, render_status};
@@ -18,6 +18,7 @@ use crate::state::AppState;
 use trellis_app::AppError;
 use trellis_app::accounts::{self, AccountChanges, NewAccount};
 use trellis_app::time::{date_time, day_ms, parse_date};
+use trellis_store::prelude::*;
 
 const ROLES: [(&str, &str); 3] = [
     (
@@ -73,10 +74,7 @@ struct Choices {
     teams: Vec<String>,
 }
 
-async fn choices<S: Store>(
-    state: &AppState<S>,
-    except: Option<PersonId>,
-) -> Result<Choices, WebError> {
+async fn choices(state: &AppState, except: Option<PersonId>) -> Result<Choices, WebError> {
     let store = state.store();
     let role_levels = state
         .current_framework()
@@ -167,8 +165,8 @@ fn role_label(r: SystemRole) -> &'static str {
     }
 }
 
-async fn accounts_page<S: Store>(
-    state: &AppState<S>,
+async fn accounts_page(
+    state: &AppState,
     ctx: &Ctx,
     form: AccountForm,
     errors: FieldErrors,
@@ -218,10 +216,7 @@ async fn accounts_page<S: Store>(
     })
 }
 
-pub async fn accounts<S: Store>(
-    State(state): State<AppState<S>>,
-    Me(_, ctx): Me,
-) -> Result<Response, WebError> {
+pub async fn accounts(State(state): State<AppState>, Me(_, ctx): Me) -> Result<Response, WebError> {
     let form = AccountForm {
         role: "member".into(),
         active: "on".into(),
@@ -231,8 +226,8 @@ pub async fn accounts<S: Store>(
     Ok(render(&page)?.into_response())
 }
 
-pub async fn account_create<S: Store>(
-    State(state): State<AppState<S>>,
+pub async fn account_create(
+    State(state): State<AppState>,
     Me(_, ctx): Me,
     PageForm(f): PageForm<AccountForm>,
 ) -> Result<Response, WebError> {
@@ -306,7 +301,7 @@ pub struct SavedQuery {
     saved: Option<String>,
 }
 
-async fn load_person<S: Store>(state: &AppState<S>, id: PersonId) -> Result<Person, WebError> {
+async fn load_person(state: &AppState, id: PersonId) -> Result<Person, WebError> {
     state.store().person(id).await.map_err(|e| match e {
         trellis_store::StoreError::NotFound(_) => {
             WebError::not_found_because("There is no such account.")
@@ -315,7 +310,7 @@ async fn load_person<S: Store>(state: &AppState<S>, id: PersonId) -> Result<Pers
     })
 }
 
-async fn team_names<S: Store>(state: &AppState<S>) -> Result<HashMap<i64, String>, WebError> {
+async fn team_names(state: &AppState) -> Result<HashMap<i64, String>, WebError> {
     Ok(state
         .store()
         .teams()
@@ -325,8 +320,8 @@ async fn team_names<S: Store>(state: &AppState<S>) -> Result<HashMap<i64, String
         .collect())
 }
 
-pub async fn account<S: Store>(
-    State(state): State<AppState<S>>,
+pub async fn account(
+    State(state): State<AppState>,
     Me(_, ctx): Me,
     PathParams(id): PathParams<PersonId>,
     QueryParams(q): QueryParams<SavedQuery>,
@@ -347,8 +342,8 @@ pub async fn account<S: Store>(
     Ok(render(&page)?.into_response())
 }
 
-pub async fn account_update<S: Store>(
-    State(state): State<AppState<S>>,
+pub async fn account_update(
+    State(state): State<AppState>,
     Me(_, ctx): Me,
     PathParams(id): PathParams<PersonId>,
     PageForm(f): PageForm<AccountForm>,
@@ -415,8 +410,8 @@ pub async fn account_update<S: Store>(
     render_status(status, &page)
 }
 
-pub async fn account_reset_password<S: Store>(
-    State(state): State<AppState<S>>,
+pub async fn account_reset_password(
+    State(state): State<AppState>,
     Me(_, ctx): Me,
     PathParams(id): PathParams<PersonId>,
 ) -> Result<Response, WebError> {
@@ -463,8 +458,8 @@ struct FrameworksPage {
     rows: Vec<VersionRow>,
 }
 
-pub async fn frameworks<S: Store>(
-    State(state): State<AppState<S>>,
+pub async fn frameworks(
+    State(state): State<AppState>,
     Me(_, ctx): Me,
 ) -> Result<Response, WebError> {
     let store = state.store();
@@ -543,8 +538,8 @@ struct AuditPage {
     first: Option<String>,
 }
 
-pub async fn audit<S: Store>(
-    State(state): State<AppState<S>>,
+pub async fn audit(
+    State(state): State<AppState>,
     Me(_, ctx): Me,
     QueryParams(q): QueryParams<AuditQuery>,
 ) -> Result<Response, WebError> {

@@ -12,7 +12,6 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use trellis_model::diff::diff_profiles;
 use trellis_model::{Behaviour, DecisionTier, Framework, Kpi, Profile, ResponsibilityGroup, Tool};
-use trellis_store::Store;
 
 use super::view::{
     compare_href, level_text, mapping_text, profile_href, role_level_options, role_title,
@@ -23,6 +22,7 @@ use crate::auth::Me;
 use crate::error::WebError;
 use crate::extract::{PathParams, QueryParams};
 use crate::state::{AppState, Published, VersionRef};
+use trellis_store::prelude::*;
 
 /// The version a page shows, as named in its URL.
 #[derive(Debug)]
@@ -34,10 +34,7 @@ pub(crate) struct VersionInfo {
     pub banner: Option<String>,
 }
 
-async fn load<S: Store>(
-    state: &AppState<S>,
-    seg: &str,
-) -> Result<(Arc<Published>, VersionInfo), WebError> {
+async fn load(state: &AppState, seg: &str) -> Result<(Arc<Published>, VersionInfo), WebError> {
     let version = VersionRef::parse(seg).ok_or_else(WebError::not_found)?;
     let published = state.framework(version).await?;
     let banner = match version {
@@ -97,8 +94,8 @@ struct OverviewPage {
     versions: Vec<VersionLink>,
 }
 
-pub async fn overview<S: Store>(
-    State(state): State<AppState<S>>,
+pub async fn overview(
+    State(state): State<AppState>,
     Me(_, ctx): Me,
     PathParams(seg): PathParams<String>,
 ) -> Result<Response, WebError> {
@@ -200,8 +197,8 @@ struct ProfilePage {
     next: Option<Step>,
 }
 
-fn resolve_for<S: Store>(
-    state: &AppState<S>,
+fn resolve_for(
+    state: &AppState,
     fw: &Framework,
     id: &str,
 ) -> Result<Profile, trellis_model::resolve::UnknownRoleLevel> {
@@ -212,8 +209,8 @@ fn resolve_for<S: Store>(
     Ok(profile)
 }
 
-pub async fn profile<S: Store>(
-    State(state): State<AppState<S>>,
+pub async fn profile(
+    State(state): State<AppState>,
     Me(_, ctx): Me,
     PathParams((seg, track, level)): PathParams<(String, String, String)>,
 ) -> Result<Response, WebError> {
@@ -364,8 +361,8 @@ struct ComparePage {
     comparison: Option<Comparison>,
 }
 
-pub async fn compare<S: Store>(
-    State(state): State<AppState<S>>,
+pub async fn compare(
+    State(state): State<AppState>,
     Me(_, ctx): Me,
     PathParams(seg): PathParams<String>,
     QueryParams(q): QueryParams<CompareQuery>,
@@ -502,8 +499,8 @@ struct SkillsPage {
     count: usize,
 }
 
-pub async fn skills<S: Store>(
-    State(state): State<AppState<S>>,
+pub async fn skills(
+    State(state): State<AppState>,
     Me(_, ctx): Me,
     PathParams(seg): PathParams<String>,
 ) -> Result<Response, WebError> {

@@ -14,9 +14,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde_json::json;
 use trellis_model::Framework;
-use trellis_store::{
-    AssessmentId, Evidence, PeerRequest, PersonId, RaterKind, Rating, Stage, Store,
-};
+use trellis_store::{AssessmentId, Evidence, PeerRequest, PersonId, RaterKind, Rating, Stage};
 
 use super::view::{FieldErrors, profile_href};
 use super::{Frame, render, render_status};
@@ -31,6 +29,7 @@ use trellis_app::growth::{
 };
 use trellis_app::time::{date, date_time};
 use trellis_app::{AppError, Relation};
+use trellis_store::prelude::*;
 
 /// A form's fields, in order, repeated names kept (multi-selects).
 type Fields = Vec<(String, String)>;
@@ -58,8 +57,8 @@ fn number(fields: &Fields, name: &str) -> Option<i64> {
 // Starting an assessment.
 
 /// `POST /people/{id}/assessments`: `role_level`, `framework_version`, optional `cycle`.
-pub async fn start<S: Store>(
-    State(state): State<AppState<S>>,
+pub async fn start(
+    State(state): State<AppState>,
     Me(caller, ctx): Me,
     seen: SeenPerson,
     PathParams(id): PathParams<PersonId>,
@@ -283,8 +282,8 @@ fn latest_visible<'a>(
 }
 
 #[allow(clippy::too_many_arguments)]
-async fn assessment_page<S: Store>(
-    state: &AppState<S>,
+async fn assessment_page(
+    state: &AppState,
     caller: &Caller,
     ctx: &Ctx,
     a: &AssessmentCtx,
@@ -681,8 +680,8 @@ pub struct DoneQuery {
 }
 
 /// `GET /assessments/{id}`.
-pub async fn assessment<S: Store>(
-    State(state): State<AppState<S>>,
+pub async fn assessment(
+    State(state): State<AppState>,
     Me(caller, ctx): Me,
     seen: SeenPerson,
     PathParams(id): PathParams<AssessmentId>,
@@ -753,8 +752,8 @@ fn ratings_from(fields: &Fields, skills: &[String]) -> Vec<RatingInput> {
     out
 }
 
-async fn rate<S: Store>(
-    state: AppState<S>,
+async fn rate(
+    state: AppState,
     caller: Caller,
     ctx: Ctx,
     id: AssessmentId,
@@ -806,8 +805,8 @@ async fn rate<S: Store>(
 
 /// Shows the assessment page again after a refused change: field problems next to the fields with
 /// what was typed (422), or a conflict above what is stored now (409).
-async fn refused<S: Store>(
-    state: &AppState<S>,
+async fn refused(
+    state: &AppState,
     caller: &Caller,
     ctx: &Ctx,
     id: AssessmentId,
@@ -846,8 +845,8 @@ async fn refused<S: Store>(
 }
 
 /// `POST /assessments/{id}/self`.
-pub async fn rate_self<S: Store>(
-    State(state): State<AppState<S>>,
+pub async fn rate_self(
+    State(state): State<AppState>,
     Me(caller, ctx): Me,
     seen: SeenPerson,
     PathParams(id): PathParams<AssessmentId>,
@@ -857,8 +856,8 @@ pub async fn rate_self<S: Store>(
 }
 
 /// `POST /assessments/{id}/manager`.
-pub async fn rate_manager<S: Store>(
-    State(state): State<AppState<S>>,
+pub async fn rate_manager(
+    State(state): State<AppState>,
     Me(caller, ctx): Me,
     seen: SeenPerson,
     PathParams(id): PathParams<AssessmentId>,
@@ -868,8 +867,8 @@ pub async fn rate_manager<S: Store>(
 }
 
 /// `POST /assessments/{id}/agreed`.
-pub async fn rate_agreed<S: Store>(
-    State(state): State<AppState<S>>,
+pub async fn rate_agreed(
+    State(state): State<AppState>,
     Me(caller, ctx): Me,
     seen: SeenPerson,
     PathParams(id): PathParams<AssessmentId>,
@@ -879,8 +878,8 @@ pub async fn rate_agreed<S: Store>(
 }
 
 /// `POST /assessments/{id}/peer-requests`: `peer_id` and `skills` (repeated).
-pub async fn request_peer<S: Store>(
-    State(state): State<AppState<S>>,
+pub async fn request_peer(
+    State(state): State<AppState>,
     Me(caller, ctx): Me,
     seen: SeenPerson,
     PathParams(id): PathParams<AssessmentId>,
@@ -948,8 +947,8 @@ struct InboxPage {
 }
 
 /// `GET /peer-requests`: the requests for input addressed to the caller.
-pub async fn inbox<S: Store>(
-    State(state): State<AppState<S>>,
+pub async fn inbox(
+    State(state): State<AppState>,
     Me(caller, ctx): Me,
 ) -> Result<Response, WebError> {
     let store = state.store();
@@ -1004,8 +1003,8 @@ struct PeerPage {
     mine: Vec<MySaid>,
 }
 
-async fn peer_context<S: Store>(
-    state: &AppState<S>,
+async fn peer_context(
+    state: &AppState,
     caller: &Caller,
     ctx: &Ctx,
     id: i64,
@@ -1026,8 +1025,8 @@ async fn peer_context<S: Store>(
     Ok((request, a))
 }
 
-async fn peer_page<S: Store>(
-    state: &AppState<S>,
+async fn peer_page(
+    state: &AppState,
     ctx: &Ctx,
     request: &PeerRequest,
     a: &AssessmentCtx,
@@ -1103,8 +1102,8 @@ async fn peer_page<S: Store>(
 }
 
 /// `GET /peer-requests/{id}`: the peer's page, with the form until they answer.
-pub async fn peer_request<S: Store>(
-    State(state): State<AppState<S>>,
+pub async fn peer_request(
+    State(state): State<AppState>,
     Me(caller, ctx): Me,
     PathParams(id): PathParams<i64>,
 ) -> Result<Response, WebError> {
@@ -1129,8 +1128,8 @@ pub async fn peer_request<S: Store>(
 }
 
 /// `POST /peer-requests/{id}`: the peer's ratings of the requested skills.
-pub async fn peer_submit<S: Store>(
-    State(state): State<AppState<S>>,
+pub async fn peer_submit(
+    State(state): State<AppState>,
     Me(caller, ctx): Me,
     PathParams(id): PathParams<i64>,
     PageForm(f): PageForm<Fields>,
@@ -1282,8 +1281,8 @@ pub struct AddedQuery {
     added: Option<String>,
 }
 
-async fn evidence_page<S: Store>(
-    state: &AppState<S>,
+async fn evidence_page(
+    state: &AppState,
     ctx: &Ctx,
     person: &trellis_store::Person,
     relation: Relation,
@@ -1312,8 +1311,8 @@ async fn evidence_page<S: Store>(
 }
 
 /// `GET /people/{id}/evidence`: the evidence log with the form to add to it.
-pub async fn evidence<S: Store>(
-    State(state): State<AppState<S>>,
+pub async fn evidence(
+    State(state): State<AppState>,
     Me(caller, ctx): Me,
     seen: SeenPerson,
     PathParams(id): PathParams<PersonId>,
@@ -1346,8 +1345,8 @@ pub async fn evidence<S: Store>(
 
 /// `POST /people/{id}/evidence`: `happened_on`, `title`, `description`, `links` (one per line),
 /// `skills` (repeated), `corroborators` (one per line).
-pub async fn evidence_add<S: Store>(
-    State(state): State<AppState<S>>,
+pub async fn evidence_add(
+    State(state): State<AppState>,
     Me(caller, ctx): Me,
     seen: SeenPerson,
     PathParams(id): PathParams<PersonId>,

@@ -3,13 +3,14 @@
 use askama::Template;
 use axum::extract::State;
 use axum::response::Html;
-use trellis_store::{Store, SystemRole};
+use trellis_store::SystemRole;
 
 use super::view::{compare_href, profile_href, role_title};
 use super::{Frame, render};
 use crate::auth::Me;
 use crate::error::WebError;
 use crate::state::AppState;
+use trellis_store::prelude::*;
 
 #[derive(Debug)]
 pub(crate) struct RoleSummary {
@@ -48,8 +49,8 @@ struct HomePage {
     pending_requests: usize,
 }
 
-pub async fn home<S: Store>(
-    State(state): State<AppState<S>>,
+pub async fn home(
+    State(state): State<AppState>,
     Me(caller, ctx): Me,
 ) -> Result<Html<String>, WebError> {
     let store = state.store();

@@ -9,9 +9,11 @@ use axum::response::Html;
 use serde_json::json;
 use trellis_model::Profile;
 use trellis_model::readiness::{Observed, Rated, Readiness, ReadinessStatus};
+use trellis_store::prelude::*;
 use trellis_store::{
-    Evidence, Person, PersonId, PersonRecord, RaterKind, Stage, Store, StoreError, SystemRole,
+    Evidence, Person, PersonId, PersonRecord, RaterKind, Stage, StoreError, SystemRole,
 };
+use trellis_store_sql::Database;
 
 use super::view::{
     compare_href, profile_href, role_level_options, role_title, role_title_with_track,
@@ -26,8 +28,8 @@ use crate::state::{AppState, Published, VersionRef};
 use trellis_app::time::date;
 
 /// The people a caller may see, ordered by name.
-pub(crate) async fn visible_people<S: Store>(
-    store: &S,
+pub(crate) async fn visible_people(
+    store: &Database,
     caller: &Caller,
 ) -> Result<Vec<Person>, WebError> {
     if caller.role() != SystemRole::Member {
@@ -74,8 +76,8 @@ struct DirectoryPage {
     tree: Vec<TreeEvent>,
 }
 
-pub async fn directory<S: Store>(
-    State(state): State<AppState<S>>,
+pub async fn directory(
+    State(state): State<AppState>,
     Me(caller, ctx): Me,
 ) -> Result<Html<String>, WebError> {
     let store = state.store();
@@ -306,8 +308,8 @@ struct GrowthView {
     pending_requests: usize,
 }
 
-pub async fn person<S: Store>(
-    State(state): State<AppState<S>>,
+pub async fn person(
+    State(state): State<AppState>,
     Me(caller, ctx): Me,
     seen: SeenPerson,
     PathParams(id): PathParams<PersonId>,
@@ -545,8 +547,8 @@ fn observed_from_history(
         .unwrap_or_default()
 }
 
-async fn growth_view<S: Store>(
-    state: &AppState<S>,
+async fn growth_view(
+    state: &AppState,
     caller: &Caller,
     record: &PersonRecord,
     relation: trellis_app::Relation,

@@ -10,7 +10,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use serde_json::json;
-use trellis_store::{NewAuditEvent, Outcome, Store};
+use trellis_store::{NewAuditEvent, Outcome};
 
 use super::view::FieldErrors;
 use super::{Frame, render, render_status};
@@ -21,6 +21,7 @@ use crate::error::WebError;
 use crate::extract::{PageForm, QueryParams};
 use crate::state::AppState;
 use trellis_app::time::now_millis;
+use trellis_store::prelude::*;
 
 #[derive(Debug, Template)]
 #[template(path = "sign_in.html")]
@@ -49,8 +50,8 @@ fn safe_next(next: &str) -> String {
     if ok { next.to_owned() } else { "/".to_owned() }
 }
 
-pub async fn form<S: Store>(
-    State(_state): State<AppState<S>>,
+pub async fn form(
+    State(_state): State<AppState>,
     ctx: Ctx,
     QueryParams(q): QueryParams<NextQuery>,
 ) -> Result<Response, WebError> {
@@ -86,8 +87,8 @@ pub struct SignInForm {
     next: String,
 }
 
-pub async fn submit<S: Store>(
-    State(state): State<AppState<S>>,
+pub async fn submit(
+    State(state): State<AppState>,
     ctx: Ctx,
     PageForm(f): PageForm<SignInForm>,
 ) -> Result<Response, WebError> {
@@ -221,8 +222,8 @@ pub async fn submit<S: Store>(
     Ok(res)
 }
 
-pub async fn sign_out<S: Store>(
-    State(state): State<AppState<S>>,
+pub async fn sign_out(
+    State(state): State<AppState>,
     Me(caller, ctx): Me,
 ) -> Result<Response, WebError> {
     if let AuthMethod::Session { token_hash, .. } = &caller.method {

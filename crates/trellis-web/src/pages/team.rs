@@ -11,7 +11,7 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::json;
-use trellis_store::{Person, PersonId, Store};
+use trellis_store::{Person, PersonId};
 
 use super::{Frame, render};
 use crate::auth::{Caller, Ctx, Me};
@@ -20,6 +20,7 @@ use crate::extract::{PathParams, QueryParams, parse_id};
 use crate::state::AppState;
 use trellis_app::growth::team::{self, Column, Gap, Member, Risk, Row};
 use trellis_app::growth::{self, observed_by_person};
+use trellis_store::prelude::*;
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
@@ -48,8 +49,8 @@ struct TeamPage {
 }
 
 /// The team of a manager with everyone's readiness, from two reads.
-async fn load_team<S: Store>(
-    state: &AppState<S>,
+async fn load_team(
+    state: &AppState,
     manager: &Person,
     direct_only: bool,
 ) -> Result<(Vec<Member>, Option<String>), WebError> {
@@ -75,13 +76,7 @@ async fn load_team<S: Store>(
     ))
 }
 
-fn audit_team<S: Store>(
-    state: &AppState<S>,
-    ctx: &Ctx,
-    action: &str,
-    manager: PersonId,
-    members: &[Member],
-) {
+fn audit_team(state: &AppState, ctx: &Ctx, action: &str, manager: PersonId, members: &[Member]) {
     let people: Vec<PersonId> = members.iter().map(|m| m.person.id).collect();
     state.audit_read(
         ctx.audit(),
@@ -91,8 +86,8 @@ fn audit_team<S: Store>(
     );
 }
 
-async fn team_page<S: Store>(
-    state: &AppState<S>,
+async fn team_page(
+    state: &AppState,
     caller: &Caller,
     ctx: &Ctx,
     manager: Person,
@@ -142,8 +137,8 @@ async fn team_page<S: Store>(
 }
 
 /// `GET /team`: the caller's reports.
-pub async fn own<S: Store>(
-    State(state): State<AppState<S>>,
+pub async fn own(
+    State(state): State<AppState>,
     Me(caller, ctx): Me,
     QueryParams(q): QueryParams<ScopeQuery>,
 ) -> Result<Response, WebError> {
@@ -152,8 +147,8 @@ pub async fn own<S: Store>(
 }
 
 /// `GET /team/{id}`: another manager's team.
-pub async fn of<S: Store>(
-    State(state): State<AppState<S>>,
+pub async fn of(
+    State(state): State<AppState>,
     Me(caller, ctx): Me,
     PathParams(id): PathParams<PersonId>,
     QueryParams(q): QueryParams<ScopeQuery>,
@@ -163,8 +158,8 @@ pub async fn of<S: Store>(
 }
 
 /// `GET /team.csv`: the matrix as CSV, one row per person and requirement, formulas neutralised.
-pub async fn csv<S: Store>(
-    State(state): State<AppState<S>>,
+pub async fn csv(
+    State(state): State<AppState>,
     Me(caller, ctx): Me,
     QueryParams(q): QueryParams<ScopeQuery>,
 ) -> Result<Response, WebError> {

@@ -6,10 +6,10 @@ use std::collections::BTreeSet;
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
 use serde_json::json;
-use trellis_store::Store;
 use trellis_web::{Kind, auth, route_specs};
 
 use crate::support::{App, CALLERS, Caller};
+use trellis_store::prelude::*;
 
 /// Expected status for each caller, in the order of [`CALLERS`]: anonymous, member, member of
 /// another team, manager (of the member), manager of another team, people team, admin.
@@ -76,7 +76,7 @@ struct Growth {
     peer_request: i64,
 }
 
-async fn growth_fixtures<S: Store>(app: &App<S>) -> Growth {
+async fn growth_fixtures(app: &App) -> Growth {
     let version = app.store.current_framework().await.unwrap().unwrap().id;
     let as_member = trellis_store::Audit {
         actor_id: Some(app.ids.member_a),
@@ -138,7 +138,7 @@ fn level_for(c: Caller, track: &str) -> String {
     format!("{track}/{}", levels[i])
 }
 
-fn cases<S: Store>(app: &App<S>, admin_token_id: i64, g: Growth) -> Vec<Case> {
+fn cases(app: &App, admin_token_id: i64, g: Growth) -> Vec<Case> {
     let member = app.ids.member_a;
     let peer = app.ids.member_b;
     let manager_a = app.ids.manager_a;
@@ -535,12 +535,7 @@ fn cases<S: Store>(app: &App<S>, admin_token_id: i64, g: Growth) -> Vec<Case> {
     ]
 }
 
-async fn call<S: Store>(
-    app: &App<S>,
-    c: &Case,
-    caller: Caller,
-    tokens: &[Option<String>],
-) -> StatusCode {
+async fn call(app: &App, c: &Case, caller: Caller, tokens: &[Option<String>]) -> StatusCode {
     let index = CALLERS.iter().position(|x| *x == caller).unwrap();
     let api = c.path.starts_with("/api/");
     let mut req = Request::builder().method(c.method.clone()).uri(&c.path);
@@ -590,7 +585,7 @@ async fn call<S: Store>(
     app.send(req.body(body).unwrap()).await.status
 }
 
-pub async fn every_route_for_every_caller<S: Store>(app: App<S>) {
+pub async fn every_route_for_every_caller(app: App) {
     let admin_token = app.token(app.ids.admin).await;
     let admin_token_id = app.store.api_tokens(app.ids.admin).await.unwrap()[0].id;
     let _ = admin_token;
@@ -598,7 +593,7 @@ pub async fn every_route_for_every_caller<S: Store>(app: App<S>) {
     let cases = cases(&app, admin_token_id, growth);
 
     // The table covers the route table exactly.
-    let routed: BTreeSet<(String, String)> = route_specs::<S>()
+    let routed: BTreeSet<(String, String)> = route_specs()
         .into_iter()
         .map(|s| (s.method.to_string(), s.path.to_owned()))
         .collect();
@@ -668,8 +663,8 @@ pub async fn every_route_for_every_caller<S: Store>(app: App<S>) {
 
 /// The rule of each route in the table, checked against what the access table expects of it, so
 /// that a rule changed by mistake is caught even where statuses happen to agree.
-pub async fn rules_are_declared<S: Store>(_app: App<S>) {
-    for spec in route_specs::<S>() {
+pub async fn rules_are_declared(_app: App) {
+    for spec in route_specs() {
         let api = spec.path.starts_with("/api/");
         assert_eq!(
             api,

@@ -3,7 +3,6 @@
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
 use serde_json::json;
-use trellis_store::Store;
 use trellis_web::{Kind, route_specs};
 
 use crate::support::App;
@@ -25,7 +24,7 @@ fn assert_problem(res: &crate::support::Resp, status: u16, field: Option<&str>) 
     }
 }
 
-pub async fn reads<S: Store>(app: App<S>) {
+pub async fn reads(app: App) {
     let member = app.token(app.ids.member_a).await;
     let manager = app.token(app.ids.manager_a).await;
 
@@ -176,7 +175,7 @@ pub async fn reads<S: Store>(app: App<S>) {
     assert_problem(&res, 404, None);
 }
 
-pub async fn writes<S: Store>(app: App<S>) {
+pub async fn writes(app: App) {
     let admin = app.token(app.ids.admin).await;
     let created = app
         .api(
@@ -318,7 +317,7 @@ pub async fn writes<S: Store>(app: App<S>) {
     assert!(events.iter().any(|e| e.action == "person.update"));
 }
 
-pub async fn bad_requests_get_problems<S: Store>(app: App<S>) {
+pub async fn bad_requests_get_problems(app: App) {
     let admin = app.token(app.ids.admin).await;
     let raw = |method: Method, path: &str, content_type: Option<&str>, body: Body| {
         let mut req = Request::builder()
@@ -444,7 +443,7 @@ pub async fn bad_requests_get_problems<S: Store>(app: App<S>) {
     assert!(res.header("content-type").unwrap().starts_with("text/html"));
 }
 
-pub async fn openapi_lists_every_api_route<S: Store>(app: App<S>) {
+pub async fn openapi_lists_every_api_route(app: App) {
     let res = app.get("/api/v1/openapi.json", None).await;
     assert_eq!(res.status, StatusCode::OK);
     let doc = res.json();
@@ -455,10 +454,7 @@ pub async fn openapi_lists_every_api_route<S: Store>(app: App<S>) {
     );
     let paths = doc["paths"].as_object().unwrap();
     let mut missing = Vec::new();
-    for spec in route_specs::<S>()
-        .into_iter()
-        .filter(|s| s.kind == Kind::Api)
-    {
+    for spec in route_specs().into_iter().filter(|s| s.kind == Kind::Api) {
         let method = spec.method.as_str().to_lowercase();
         let documented = paths.get(spec.path).and_then(|p| p.get(&method));
         if documented.is_none() {
@@ -470,10 +466,7 @@ pub async fn openapi_lists_every_api_route<S: Store>(app: App<S>) {
         "API routes missing from the OpenAPI document: {missing:?}"
     );
     // And nothing documented that is not routed.
-    let routed: Vec<String> = route_specs::<S>()
-        .iter()
-        .map(|s| s.path.to_owned())
-        .collect();
+    let routed: Vec<String> = route_specs().iter().map(|s| s.path.to_owned()).collect();
     for path in paths.keys() {
         assert!(routed.contains(path), "{path} is documented but not routed");
     }

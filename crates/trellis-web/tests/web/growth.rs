@@ -5,10 +5,11 @@ use axum::http::{Method, StatusCode};
 use serde_json::{Value, json};
 use trellis_store::{
     Audit, BulkAssessment, NewAssessment, NewFrameworkVersion, NewRating, PersonId, PersonUpdate,
-    RaterKind, Stage, Store,
+    RaterKind, Stage,
 };
 
 use crate::support::{App, Browser, Resp};
+use trellis_store::prelude::*;
 
 const NEXT: &str = "engineering/senior-software-engineer";
 
@@ -30,8 +31,8 @@ fn location_id(res: &Resp) -> i64 {
 }
 
 /// (skill, required level) of each requirement of a role level, from the readiness API.
-async fn requirements<S: Store>(
-    app: &App<S>,
+async fn requirements(
+    app: &App,
     token: &str,
     person: PersonId,
     role_level: &str,
@@ -77,12 +78,7 @@ fn rating_form(
     f
 }
 
-async fn post<S: Store>(
-    app: &App<S>,
-    path: &str,
-    fields: &[(String, String)],
-    b: &Browser,
-) -> Resp {
+async fn post(app: &App, path: &str, fields: &[(String, String)], b: &Browser) -> Resp {
     let f: Vec<(&str, &str)> = fields
         .iter()
         .map(|(k, v)| (k.as_str(), v.as_str()))
@@ -91,7 +87,7 @@ async fn post<S: Store>(
 }
 
 /// Starts an assessment from the person page, as a browser does.
-async fn start<S: Store>(app: &App<S>, b: &Browser, person: PersonId, role_level: &str) -> i64 {
+async fn start(app: &App, b: &Browser, person: PersonId, role_level: &str) -> i64 {
     let page = app.get(&format!("/people/{person}"), Some(b)).await;
     assert_eq!(page.status, StatusCode::OK);
     let version = hidden(&page, "framework_version");
@@ -106,12 +102,7 @@ async fn start<S: Store>(app: &App<S>, b: &Browser, person: PersonId, role_level
     location_id(&res)
 }
 
-async fn readiness<S: Store>(
-    app: &App<S>,
-    token: &str,
-    person: PersonId,
-    role_level: &str,
-) -> Value {
+async fn readiness(app: &App, token: &str, person: PersonId, role_level: &str) -> Value {
     let r = app
         .api(
             Method::GET,
@@ -139,7 +130,7 @@ fn below(level: &str) -> String {
 
 /// The member assesses themselves against the next level, the manager rates, they agree, and the
 /// readiness for the next level changes for both of them.
-pub async fn self_manager_agreed_flow<S: Store>(app: App<S>) {
+pub async fn self_manager_agreed_flow(app: App) {
     let (member, manager) = (app.ids.member_a, app.ids.manager_a);
     let mb = app.browser(member).await;
     let gb = app.browser(manager).await;
@@ -270,7 +261,7 @@ pub async fn self_manager_agreed_flow<S: Store>(app: App<S>) {
 }
 
 /// Every bad input gets its 4xx with a clear message, and nothing is written.
-pub async fn bad_input_is_refused_and_nothing_saved<S: Store>(app: App<S>) {
+pub async fn bad_input_is_refused_and_nothing_saved(app: App) {
     let (member, manager) = (app.ids.member_a, app.ids.manager_a);
     let mb = app.browser(member).await;
     let member_token = app.token(member).await;
@@ -583,7 +574,7 @@ pub async fn bad_input_is_refused_and_nothing_saved<S: Store>(app: App<S>) {
 
 /// Members never see another member's records; peers see only their request and what they wrote,
 /// and the person sees peer input once it is submitted.
-pub async fn access_rules<S: Store>(app: App<S>) {
+pub async fn access_rules(app: App) {
     let (member, other, manager) = (app.ids.member_a, app.ids.member_b, app.ids.manager_a);
     let mb = app.browser(member).await;
     let ob = app.browser(other).await;
@@ -759,7 +750,7 @@ pub async fn access_rules<S: Store>(app: App<S>) {
 }
 
 /// The person page: radar chart with its table, evidence next to the requirements it supports.
-pub async fn person_page_chart_and_evidence<S: Store>(app: App<S>) {
+pub async fn person_page_chart_and_evidence(app: App) {
     let member = app.ids.member_a;
     let mb = app.browser(member).await;
     let token = app.token(member).await;
@@ -867,7 +858,7 @@ pub async fn person_page_chart_and_evidence<S: Store>(app: App<S>) {
 }
 
 /// The team page and its CSV export, with spreadsheet formulas neutralised.
-pub async fn team_page_and_csv<S: Store>(app: App<S>) {
+pub async fn team_page_and_csv(app: App) {
     let (member, manager) = (app.ids.member_a, app.ids.manager_a);
     let gb = app.browser(manager).await;
     app.store
@@ -984,7 +975,7 @@ pub async fn team_page_and_csv<S: Store>(app: App<S>) {
 
 /// Reads and writes of assessments and evidence are in the audit log, reads once the queue is
 /// flushed.
-pub async fn reads_and_writes_are_audited<S: Store>(app: App<S>) {
+pub async fn reads_and_writes_are_audited(app: App) {
     let (member, manager) = (app.ids.member_a, app.ids.manager_a);
     let mb = app.browser(member).await;
     let gb = app.browser(manager).await;
@@ -1087,7 +1078,7 @@ pub async fn reads_and_writes_are_audited<S: Store>(app: App<S>) {
 }
 
 /// The demo organisation has growth records at every stage, so every page has content.
-pub async fn demo_has_growth_content<S: Store>(app: App<S>) {
+pub async fn demo_has_growth_content(app: App) {
     let hash = crate::support::password_hash();
     let first = trellis_app::demo::load(&app.store, hash).await.unwrap();
     assert!(first.assessments > 60, "{first:?}");
@@ -1142,7 +1133,7 @@ pub async fn demo_has_growth_content<S: Store>(app: App<S>) {
 }
 
 /// Read events reach the log by themselves within a fraction of a second, without a flush.
-pub async fn read_events_are_written_in_the_background<S: Store>(app: App<S>) {
+pub async fn read_events_are_written_in_the_background(app: App) {
     let member = app.ids.member_a;
     let token = app.token(member).await;
     let r = app

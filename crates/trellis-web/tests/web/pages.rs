@@ -1,11 +1,11 @@
 //! Pages: what they show, to whom, and the headers around them.
 
 use axum::http::StatusCode;
-use trellis_store::Store;
 
 use crate::support::App;
+use trellis_store::prelude::*;
 
-pub async fn framework_pages<S: Store>(app: App<S>) {
+pub async fn framework_pages(app: App) {
     let b = app.browser(app.ids.member_a).await;
     let home = app.get("/", Some(&b)).await;
     assert_eq!(home.status, StatusCode::OK);
@@ -108,7 +108,7 @@ pub async fn framework_pages<S: Store>(app: App<S>) {
     assert!(css.body.contains("@media print"));
 }
 
-pub async fn people_pages_show_only_who_you_may_see<S: Store>(app: App<S>) {
+pub async fn people_pages_show_only_who_you_may_see(app: App) {
     let member = app.browser(app.ids.member_a).await;
     let directory = app.get("/people", Some(&member)).await;
     assert!(directory.body.contains("member a"));
@@ -149,7 +149,7 @@ pub async fn people_pages_show_only_who_you_may_see<S: Store>(app: App<S>) {
     }
 }
 
-pub async fn admin_pages_manage_accounts<S: Store>(app: App<S>) {
+pub async fn admin_pages_manage_accounts(app: App) {
     let admin = app.browser(app.ids.admin).await;
     let list = app.get("/admin/accounts", Some(&admin)).await;
     assert!(list.body.contains("member.b@test.example"));
@@ -248,7 +248,7 @@ pub async fn admin_pages_manage_accounts<S: Store>(app: App<S>) {
     );
 }
 
-pub async fn the_audit_log_can_be_filtered_and_paged<S: Store>(app: App<S>) {
+pub async fn the_audit_log_can_be_filtered_and_paged(app: App) {
     for _ in 0..3 {
         app.sign_in("nobody@test.example", "wrong", None).await;
     }
@@ -313,7 +313,7 @@ pub async fn the_audit_log_can_be_filtered_and_paged<S: Store>(app: App<S>) {
     assert!(page2.body.contains("Newest events"));
 }
 
-pub async fn security_headers_everywhere<S: Store>(app: App<S>) {
+pub async fn security_headers_everywhere(app: App) {
     let b = app.browser(app.ids.member_a).await;
     for path in ["/", "/sign-in", "/nothing", "/api/v1/me", "/healthz"] {
         let res = app.get(path, Some(&b)).await;
@@ -339,7 +339,7 @@ pub async fn security_headers_everywhere<S: Store>(app: App<S>) {
     assert!(!home.body.contains("<script") && !home.body.contains("style="));
 }
 
-pub async fn demo_organisation_loads_once<S: Store>(app: App<S>) {
+pub async fn demo_organisation_loads_once(app: App) {
     let hash = crate::support::password_hash();
     let first = trellis_app::demo::load(&app.store, hash).await.unwrap();
     assert_eq!(first.created, 40);

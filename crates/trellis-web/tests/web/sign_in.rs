@@ -13,7 +13,7 @@ use crate::support::{App, PASSWORD, now};
 
 const WRONG: &str = "The email address or password is not right.";
 
-pub async fn sign_in_sets_a_host_cookie_and_rotates_it<S: Store>(app: App<S>) {
+pub async fn sign_in_sets_a_host_cookie_and_rotates_it(app: App) {
     let first = app.sign_in("Member.A@test.example", PASSWORD, None).await;
     assert_eq!(first.status, StatusCode::SEE_OTHER, "{}", first.body);
     assert_eq!(first.header("location"), Some("/"));
@@ -65,7 +65,7 @@ pub async fn sign_in_sets_a_host_cookie_and_rotates_it<S: Store>(app: App<S>) {
     );
 }
 
-pub async fn wrong_password_and_unknown_account_look_the_same<S: Store>(app: App<S>) {
+pub async fn wrong_password_and_unknown_account_look_the_same(app: App) {
     let wrong = app
         .sign_in("member.a@test.example", "not my password", None)
         .await;
@@ -114,7 +114,7 @@ pub async fn wrong_password_and_unknown_account_look_the_same<S: Store>(app: App
     );
 }
 
-pub async fn failed_sign_ins_are_throttled_per_email<S: Store>(app: App<S>) {
+pub async fn failed_sign_ins_are_throttled_per_email(app: App) {
     for _ in 0..5 {
         let res = app.sign_in("member.a@test.example", "guess", None).await;
         assert_eq!(res.status, StatusCode::UNAUTHORIZED);
@@ -217,7 +217,7 @@ async fn failed_sign_ins_are_throttled_per_address() {
     .await;
 }
 
-pub async fn sessions_end_when_idle_expired_or_signed_out<S: Store>(app: App<S>) {
+pub async fn sessions_end_when_idle_expired_or_signed_out(app: App) {
     // Idle: last seen longer ago than the idle timeout.
     let idle = app
         .browser_at(app.ids.member_a, now() - 31 * 60 * 1000, now() + 3_600_000)
@@ -278,7 +278,7 @@ pub async fn sessions_end_when_idle_expired_or_signed_out<S: Store>(app: App<S>)
     );
 }
 
-pub async fn changing_the_password_ends_other_sessions<S: Store>(app: App<S>) {
+pub async fn changing_the_password_ends_other_sessions(app: App) {
     let here = app.browser(app.ids.member_a).await;
     let elsewhere = app.browser(app.ids.member_a).await;
     let new_password = "a completely new passphrase";
@@ -356,7 +356,7 @@ pub async fn changing_the_password_ends_other_sessions<S: Store>(app: App<S>) {
     assert!(!app.audit("person.password").await.is_empty());
 }
 
-pub async fn forged_forms_are_refused<S: Store>(app: App<S>) {
+pub async fn forged_forms_are_refused(app: App) {
     let browser = app.browser(app.ids.member_a).await;
     let post = |fields: Vec<(&'static str, String)>, headers: Vec<(&'static str, &'static str)>| {
         let app = &app;
@@ -464,7 +464,7 @@ pub async fn forged_forms_are_refused<S: Store>(app: App<S>) {
     assert_eq!(app.send(req).await.status, StatusCode::CREATED);
 }
 
-pub async fn api_tokens_are_revocable<S: Store>(app: App<S>) {
+pub async fn api_tokens_are_revocable(app: App) {
     let browser = app.browser(app.ids.member_a).await;
     let page = app
         .post_form("/account/tokens", &[("label", "export")], Some(&browser))

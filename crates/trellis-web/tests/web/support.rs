@@ -15,7 +15,8 @@ use sqlx::postgres::PgConnectOptions;
 use sqlx::{AssertSqlSafe, Connection, PgConnection};
 use tower::ServiceExt;
 use trellis_app::bootstrap;
-use trellis_store::{Audit, NewPerson, PersonId, Session, Store, SystemRole};
+use trellis_store::prelude::*;
+use trellis_store::{Audit, NewPerson, PersonId, Session, SystemRole};
 use trellis_store_sql::Database;
 use trellis_web::{AppState, Config, auth};
 
@@ -76,12 +77,12 @@ impl Ids {
     }
 }
 
-pub struct App<S: Store> {
+pub struct App {
     pub router: Router,
-    pub store: S,
+    pub store: Database,
     pub ids: Ids,
     /// The server state behind the router, to flush the read audit queue.
-    pub state: AppState<S>,
+    pub state: AppState,
 }
 
 /// A browser session made directly in the store (signing in through the form is tested on its own,
@@ -148,9 +149,9 @@ pub fn fast_config() -> Config {
     }
 }
 
-impl<S: Store> App<S> {
+impl App {
     /// Migrates, publishes the starter and creates the fixture organisation.
-    pub async fn new(store: S, config: Config) -> App<S> {
+    pub async fn new(store: Database, config: Config) -> App {
         store.migrate().await.unwrap();
         bootstrap::publish_starter_if_empty(&store).await.unwrap();
         let version = store.current_framework().await.unwrap().map(|v| v.id);
@@ -405,7 +406,7 @@ pub fn now() -> i64 {
 
 pub async fn run_sqlite<F, Fut>(test: F)
 where
-    F: FnOnce(App<Database>) -> Fut,
+    F: FnOnce(App) -> Fut,
     Fut: Future<Output = ()>,
 {
     run_sqlite_with(fast_config(), test).await;
@@ -413,7 +414,7 @@ where
 
 pub async fn run_sqlite_with<F, Fut>(config: Config, test: F)
 where
-    F: FnOnce(App<Database>) -> Fut,
+    F: FnOnce(App) -> Fut,
     Fut: Future<Output = ()>,
 {
     let dir = tempfile::tempdir().unwrap();
@@ -443,7 +444,7 @@ static DATABASES: AtomicU32 = AtomicU32::new(0);
 /// Runs a test on a new PostgreSQL database, dropped afterwards even when the test fails.
 pub async fn run_postgres<F, Fut>(test: F)
 where
-    F: FnOnce(App<Database>) -> Fut + Send + 'static,
+    F: FnOnce(App) -> Fut + Send + 'static,
     Fut: Future<Output = ()> + Send + 'static,
 {
     let Some(admin_url) = postgres_admin_url() else {
@@ -484,7 +485,7 @@ where
     }
 }
 
-/// Runs each named scenario (an `async fn(App<S>)` generic over the store) on SQLite and on
+/// Runs each named scenario (an `async fn(App)` generic over the store) on SQLite and on
 /// PostgreSQL.
 #[macro_export]
 macro_rules! on_both_backends {
@@ -493,12 +494,12 @@ macro_rules! on_both_backends {
             mod $scenario {
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn sqlite() {
-                    $crate::support::run_sqlite(super::$scenario::<trellis_store_sql::Database>).await;
+                    $crate::support::run_sqlite(super::$scenario).await;
                 }
 
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn postgres() {
-                    $crate::support::run_postgres(super::$scenario::<trellis_store_sql::Database>).await;
+                    $crate::support::run_postgres(super::$scenario).await;
                 }
             }
         )*

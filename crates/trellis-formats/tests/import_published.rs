@@ -754,3 +754,30 @@ fn monzo_levels_are_the_ones_the_file_uses() {
     );
     assert!(warnings(&imported.report, "undefined-level").is_empty());
 }
+
+#[test]
+fn made_tech_titles_that_are_not_the_role_name() {
+    let imported = run(
+        Format::Madetech,
+        &[
+            input(
+                "lamp_works_clerk.md",
+                "# Summary\n\nKeeps the lamp works' books.\n\n## Scope\n\n- Pays the oil merchants.\n",
+            ),
+            input(
+                "sfia/lead_lamp_keeper.md",
+                "# SFIA role guidance Lead Lamp Keeper\n\n[SFIA Level 5: Ensure](https://example.org/levels/5)\n\n## Scope\n\n- Runs the rounds.\n",
+            ),
+        ],
+    );
+    let titles: Vec<&str> = imported
+        .framework
+        .tracks
+        .iter()
+        .flat_map(|t| &t.levels)
+        .map(|l| l.title.as_str())
+        .collect();
+    assert!(titles.contains(&"Lamp Works Clerk"), "{titles:?}");
+    assert!(titles.contains(&"Lead Lamp Keeper"), "{titles:?}");
+    assert_eq!(warnings(&imported.report, "missing-title").len(), 1);
+}

@@ -199,7 +199,7 @@ fn title_nouns(track: &Track) -> HashSet<String> {
         .collect()
 }
 
-const SENIORITY: [&str; 8] = [
+const SENIORITY: [&str; 9] = [
     "junior",
     "senior",
     "lead",
@@ -208,6 +208,7 @@ const SENIORITY: [&str; 8] = [
     "chief",
     "associate",
     "graduate",
+    "distinguished",
 ];
 const ROLE_NOUNS: [&str; 12] = [
     "engineer",
@@ -223,6 +224,15 @@ const ROLE_NOUNS: [&str; 12] = [
     "nurse",
     "marketer",
 ];
+/// Executive titles written as one word, which the index of titles of two words or more leaves out.
+const EXECUTIVES: [&str; 10] = [
+    "ceo", "cto", "cio", "cfo", "coo", "cpo", "cdo", "cmo", "ciso", "cso",
+];
+/// Words that may come before the subject of a sentence: "The CTO sets…", "All senior engineers…".
+const DETERMINERS: [&str; 6] = ["the", "a", "an", "our", "all", "every"];
+/// Words that address the reader: a sentence with one of them is about someone the reader works
+/// with ("you report to the CTO"), unless it says the reader *is* that role.
+const SECOND_PERSON: [&str; 4] = ["you", "your", "yours", "yourself"];
 
 /// Titles of roles outside a track, indexed by their first word so that a text is scanned once
 /// whatever the number of titles.
@@ -245,43 +255,144 @@ impl TitleIndex {
     }
 }
 
-/// Finds the first mention of a role outside the track: a title from another track, or a seniority
-/// word followed by a role noun that no title of this track uses ("Principal Engineers are…" on a
-/// product page).
+/// A word of a lower-cased text and the sentence (or list item) it belongs to.
+#[derive(Debug, Clone, Copy)]
+struct Word<'t> {
+    text: &'t str,
+    sentence: u32,
+}
+
+/// The words of lower-cased text, numbered by sentence: `.`, `!`, `?`, `:`, `;` and line breaks end
+/// one. Hyphens stay inside words ("co-founder"); a lone dash (a list marker) is not a word.
+fn sentence_words(lower: &str) -> Vec<Word<'_>> {
+    let mut out = Vec::new();
+    let mut sentence = 0;
+    let mut start = None;
+    for (i, c) in lower.char_indices() {
+        if c.is_alphanumeric() || c == '-' {
+            start.get_or_insert(i);
+            continue;
+        }
+        if let Some(word) = start.take().and_then(|s| lower.get(s..i)) {
+            push_word(&mut out, word, sentence);
+        }
+        if matches!(c, '.' | '!' | '?' | ':' | ';' | '\n') {
+            sentence += 1;
+        }
+    }
+    if let Some(word) = start.and_then(|s| lower.get(s..)) {
+        push_word(&mut out, word, sentence);
+    }
+    out
+}
+
+fn push_word<'t>(out: &mut Vec<Word<'t>>, word: &'t str, sentence: u32) {
+    if !word.bytes().all(|b| b == b'-') {
+        out.push(Word {
+            text: word,
+            sentence,
+        });
+    }
+}
+
+fn singular(word: &str) -> &str {
+    word.strip_suffix('s').unwrap_or(word)
+}
+
+/// How many words, from word `i`, name a role outside the track: a title from another track, a
+/// seniority word followed by a role noun no title of this track uses, or such a role noun or an
+/// executive title alone.
+fn mention_at(
+    words: &[Word<'_>],
+    i: usize,
+    foreign: &TitleIndex,
+    own_nouns: &HashSet<String>,
+) -> Option<usize> {
+    let word = words.get(i)?;
+    let in_sentence = |w: &&Word<'_>| w.sentence == word.sentence;
+    for parts in foreign.by_first.get(word.text).into_iter().flatten() {
+        let Some(window) = words.get(i..i + parts.len()) else {
+            continue;
+        };
+        let (last, rest) = (parts.len() - 1, &parts[..parts.len() - 1]);
+        if window.iter().all(|w| in_sentence(&w))
+            && window.iter().zip(rest).all(|(w, p)| w.text == p)
+            && window
+                .get(last)
+                .is_some_and(|w| w.text == parts[last] || singular(w.text) == parts[last])
+        {
+            return Some(parts.len());
+        }
+    }
+    if SENIORITY.contains(&word.text)
+        && let Some(next) = words.get(i + 1).filter(in_sentence)
+    {
+        let noun = singular(next.text);
+        if ROLE_NOUNS.contains(&noun) && !own_nouns.contains(noun) {
+            return Some(2);
+        }
+    }
+    // A role noun or an executive title on its own ("Engineers are expected to…", "The CTO sets…").
+    let noun = singular(word.text);
+    ((ROLE_NOUNS.contains(&noun) || EXECUTIVES.contains(&noun)) && !own_nouns.contains(noun))
+        .then_some(1)
+}
+
+/// Whether the mention starting at word `start` describes the reader as that role rather than naming
+/// someone they work with, coach, support or report to: it says the reader is the role ("As a
+/// principal engineer, …", "you are the CTO"), or it is the subject of a sentence that does not
+/// address the reader ("Principal Engineers are…", "The CTO sets technical strategy…").
+fn describes_reader(words: &[Word<'_>], start: usize) -> bool {
+    let Some(sentence) = words.get(start).map(|w| w.sentence) else {
+        return false;
+    };
+    let first = words[..start]
+        .iter()
+        .rposition(|w| w.sentence != sentence)
+        .map_or(0, |i| i + 1);
+    let before: Vec<&str> = words[first..start].iter().map(|w| w.text).collect();
+    let undetermined = match before.as_slice() {
+        [rest @ .., "a" | "an" | "the"] => rest,
+        all => all,
+    };
+    let identity = matches!(
+        undetermined,
+        ["as"] | [.., "you", "are" | "re" | "become"] | [.., "you", "will" | "ll", "be"]
+    );
+    if identity {
+        return true;
+    }
+    let subject = before.len() <= 2 && before.iter().all(|w| DETERMINERS.contains(w));
+    subject
+        && !words[first..]
+            .iter()
+            .take_while(|w| w.sentence == sentence)
+            .any(|w| SECOND_PERSON.contains(&w.text))
+}
+
+/// Finds the first place where a text describes its reader as a role outside the track: a title
+/// from another track, a seniority word followed by a role noun that no title of this track uses
+/// ("Principal Engineers are…" on a product page), such a role noun alone ("Engineers are expected
+/// to…") or an executive title ("The CTO sets…"), as the subject of a sentence or in "as a …". A role named as someone the reader works with, coaches,
+/// supports or reports to ("support and coach delivery managers") is not a leak, nor is a mention
+/// that is part of one of the track's own titles ("programme delivery manager").
 pub fn template_leak(
     text: &str,
     foreign: &TitleIndex,
     own_nouns: &HashSet<String>,
 ) -> Option<String> {
-    let words: Vec<String> = text
-        .split(|c: char| !c.is_alphanumeric() && c != '-')
-        .filter(|w| !w.is_empty())
-        .map(str::to_lowercase)
-        .collect();
-    let singular = |w: &str| w.strip_suffix('s').unwrap_or(w).to_owned();
-    for (i, word) in words.iter().enumerate() {
-        for parts in foreign.by_first.get(word).into_iter().flatten() {
-            let Some(window) = words.get(i..i + parts.len()) else {
-                continue;
-            };
-            let last = parts.len() - 1;
-            if window[..last] == parts[..last]
-                && (window[last] == parts[last] || singular(&window[last]) == parts[last])
-            {
-                return Some(window.join(" "));
-            }
-        }
-    }
-    for pair in words.windows(2) {
-        let noun = singular(&pair[1]);
-        if SENIORITY.contains(&pair[0].as_str())
-            && ROLE_NOUNS.contains(&noun.as_str())
-            && !own_nouns.contains(&noun)
-        {
-            return Some(pair.join(" "));
-        }
-    }
-    None
+    let lower = text.to_lowercase();
+    let words = sentence_words(&lower);
+    (0..words.len()).find_map(|i| {
+        let len = mention_at(&words, i, foreign, own_nouns)?;
+        describes_reader(&words, i).then(|| {
+            words[i..i + len]
+                .iter()
+                .map(|w| w.text)
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+    })
 }
 
 const STOP_WORDS: [&str; 40] = [
@@ -412,6 +523,74 @@ mod tests {
         );
         assert_eq!(
             template_leak("Work closely with engineers and designers.", &foreign, &own),
+            None
+        );
+    }
+
+    fn words(w: &[&str]) -> HashSet<String> {
+        w.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn a_role_named_as_someone_the_reader_works_with_is_not_a_leak() {
+        let own = words(&["lighthouse", "keeper", "senior", "head"]);
+        let foreign = titles(&["Harbour Master", "Delivery Manager", "Principal Engineer"]);
+        for text in [
+            "Support and coach delivery managers across the coast.",
+            "You report to the harbour master and work with principal engineers.",
+            "Brief the CTO on storms; you escalate to the harbour master.",
+            "Delivery managers and harbour masters will look to you for tide data.",
+            "Keep the lamp lit, with help from senior engineers when it fails.",
+        ] {
+            assert_eq!(template_leak(text, &foreign, &own), None, "{text}");
+        }
+        // Part of the track's own title, not the other track's.
+        let own = words(&["programme", "delivery", "manager", "senior"]);
+        assert_eq!(
+            template_leak(
+                "Programme delivery managers run several projects at once.",
+                &foreign,
+                &own
+            ),
+            None
+        );
+    }
+
+    #[test]
+    fn text_describing_the_reader_as_another_role_is_a_leak() {
+        let own = words(&["product", "director", "vp", "of"]);
+        let none = TitleIndex::default();
+        assert_eq!(
+            template_leak(
+                "Distinguished Engineers shape the technical direction of the company.",
+                &none,
+                &own
+            )
+            .as_deref(),
+            Some("distinguished engineers")
+        );
+        assert_eq!(
+            template_leak(
+                "Sets the product vision.\nThe CTO sets technical strategy and owns the platform.",
+                &none,
+                &own
+            )
+            .as_deref(),
+            Some("cto")
+        );
+        assert_eq!(
+            template_leak(
+                "As a principal engineer, you set coding standards.",
+                &none,
+                &own
+            )
+            .as_deref(),
+            Some("principal engineer")
+        );
+        // On the CTO's own page the CTO is no leak.
+        let cto = words(&["cto", "vp", "engineering"]);
+        assert_eq!(
+            template_leak("The CTO sets technical strategy.", &none, &cto),
             None
         );
     }

@@ -43,6 +43,9 @@ use crate::write::slug;
 
 const HINT: &str = "is this a Made Tech role profile like madetech-principal-product-manager.md?";
 
+/// The start of the titles of the `sfia/` guidance pages, before the role's name.
+const GUIDANCE: &str = "SFIA role guidance";
+
 /// Made Tech's title prefixes and the SFIA level each stands for.
 pub const PREFIXES: [(&str, u32); 7] = [
     ("academy", 1),
@@ -214,11 +217,45 @@ fn parse(input: &Input, report: &mut ImportReport) -> Result<Profile, ImportErro
     let title_line = lines.get(title_index).map_or(1, |l| l.no);
     // `# [Lead Designer](…)`: the label is the title. `# SFIA Role Guidance: X` (the `sfia/` pages): X.
     let raw_title = link_labels(raw_title);
-    let raw_title = match raw_title.split_once(':') {
-        Some((head, rest)) if head.trim().eq_ignore_ascii_case("sfia role guidance") => {
-            rest.trim().to_owned()
-        }
+    let raw_title = match raw_title.get(..GUIDANCE.len()) {
+        Some(head) if head.eq_ignore_ascii_case(GUIDANCE) => raw_title
+            .get(GUIDANCE.len()..)
+            .unwrap_or("")
+            .trim_start_matches([':', '-', ' '])
+            .to_owned(),
         _ => raw_title,
+    };
+    // Some profiles open with `# Summary`: the file name is the role's name.
+    let raw_title = if ["summary", "overview", "introduction", "about"]
+        .contains(&raw_title.trim().to_lowercase().as_str())
+    {
+        let stem = input
+            .path
+            .file_stem()
+            .map(|s| s.to_string_lossy().replace(['_', '-'], " "))
+            .unwrap_or_default();
+        let named: Vec<String> = stem
+            .split_whitespace()
+            .map(|w| {
+                let mut c = w.chars();
+                c.next()
+                    .map(|f| f.to_uppercase().chain(c).collect())
+                    .unwrap_or_default()
+            })
+            .collect();
+        report.warn(
+            "missing-title",
+            format!(
+                "the first heading is \"{}\", not the role's title; the file name gives it: \"{}\"",
+                raw_title.trim(),
+                named.join(" ")
+            ),
+            &file,
+            Some(title_line),
+        );
+        named.join(" ")
+    } else {
+        raw_title
     };
     let (title, in_title) = split_title(&raw_title);
     let body = lines.get(title_index + 1..).unwrap_or(&[]);

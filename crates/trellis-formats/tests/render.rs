@@ -319,3 +319,27 @@ fn a_lowered_requirement_is_shown_as_lowered_with_both_levels_in_every_format() 
         "{site_page}"
     );
 }
+
+#[test]
+fn a_framework_named_after_its_version_is_not_titled_with_it_twice() {
+    use trellis_formats::render::name_with_version;
+    assert_eq!(name_with_version("SFIA 9", "9"), "SFIA 9");
+    assert_eq!(
+        name_with_version("Widget Ladder v2", "2"),
+        "Widget Ladder v2"
+    );
+    assert_eq!(
+        name_with_version("Bakery Careers", "2026.1"),
+        "Bakery Careers 2026.1"
+    );
+    assert_eq!(name_with_version("Bakery Careers", ""), "Bakery Careers");
+
+    let mut fw = bakery();
+    fw.name = "Bakers' Guild Standard 7".into();
+    fw.version = "7".into();
+    let dir = tempfile::tempdir().unwrap();
+    trellis_formats::render::site::build(&fw, dir.path(), &Default::default()).unwrap();
+    let index = std::fs::read_to_string(dir.path().join("index.html")).unwrap();
+    assert!(index.contains("Guild Standard 7"), "{index}");
+    assert!(!index.contains("Standard 7 7"), "{index}");
+}

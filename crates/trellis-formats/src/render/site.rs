@@ -149,7 +149,7 @@ fn render(fw: &Framework, opts: &SiteOptions) -> Result<Vec<(String, String)>, S
 
     let index = IndexPage {
         frame: Frame {
-            title: format!("{} {}", fw.name, fw.version),
+            title: text::name_with_version(&fw.name, &fw.version),
             ..frame(String::new(), "", "index")
         },
         name: fw.name.clone(),

@@ -76,6 +76,23 @@ pub(crate) fn counts(p: &Profile) -> String {
     out
 }
 
+/// A framework's name with its version, the version left out when the name already ends with it:
+/// "Bakery Careers 2026.1", but "SFIA 9" for SFIA 9's version 9 rather than "SFIA 9 9".
+pub fn name_with_version(name: &str, version: &str) -> String {
+    let (name, version) = (name.trim(), version.trim());
+    let last = name
+        .rsplit(|c: char| c.is_whitespace())
+        .next()
+        .unwrap_or("");
+    let bare = |v: &str| v.trim_start_matches(['v', 'V']).to_owned();
+    let named = !last.is_empty() && bare(last).eq_ignore_ascii_case(&bare(version));
+    if version.is_empty() || named {
+        name.to_owned()
+    } else {
+        format!("{name} {version}")
+    }
+}
+
 /// 1234567 as "1,234,567".
 pub(crate) fn thousands(n: u64) -> String {
     let digits = n.to_string();

@@ -556,7 +556,8 @@ fn monzo_fixtures_give_tracks_topics_and_merge_generic() {
     let platform = fw.track("data-platform").unwrap();
     let ids: Vec<&str> = platform.levels.iter().map(|l| l.id.as_str()).collect();
     assert_eq!(ids, ["level-1", "level-2", "level-3", "level-4"]);
-    assert_eq!(platform.levels[0].title, "Level 1");
+    // Titled with the discipline, not "Level 1" alone, which every discipline would share.
+    assert_eq!(platform.levels[0].title, "Data Platform Level 1");
     assert_eq!(
         fw.scale("monzo-data-platform").map(|s| s.levels.len()),
         Some(4)

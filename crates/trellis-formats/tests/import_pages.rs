@@ -533,6 +533,22 @@ fn ddat_text_gives_role_level_skills_and_warns_that_levels_are_absent() {
 }
 
 #[test]
+fn ddat_text_prose_in_a_level_description_keeps_no_list_marker() {
+    let text = "Product and delivery role: Harbour pilot\nRole level: Senior harbour pilot\n\
+                Guides the largest ships into the harbour.\n\
+                - Plans each passage\n\
+                - Briefs the crew\n\n\
+                Skill: Reading tides\n\
+                - You can plan a passage around the tide.\n";
+    let imported = run(Format::DdatText, &[input("pilot.txt", text)]);
+    let level = &imported.framework.tracks[0].levels[0];
+    assert_eq!(
+        level.summary.as_deref(),
+        Some("Guides the largest ships into the harbour.\n\n- Plans each passage\n- Briefs the crew")
+    );
+}
+
+#[test]
 fn monzo_fixtures_give_tracks_topics_and_merge_generic() {
     let inputs = [
         fixture("data-platform.md"),

@@ -273,6 +273,69 @@ pub(crate) fn one_line(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// A block of prose: a paragraph, or a list when `paragraph` is `None`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Block {
+    pub paragraph: Option<String>,
+    pub items: Vec<String>,
+}
+
+/// The text of a list line (`- `, `* `, `• `, `– `), `None` for other lines.
+fn list_item(line: &str) -> Option<&str> {
+    let t = line.trim_start();
+    ["- ", "* ", "• ", "– "]
+        .iter()
+        .find_map(|m| t.strip_prefix(m))
+        .map(str::trim)
+}
+
+/// Prose as paragraphs and lists, as written: blank lines end a paragraph, lines starting with a list
+/// marker are list items (an indented line after one continues it), other line breaks fold. So a
+/// paragraph never runs bullets together or carries a stray `- `.
+pub(crate) fn blocks(text: &str) -> Vec<Block> {
+    let mut out = Vec::new();
+    let mut paragraph: Vec<&str> = Vec::new();
+    let mut items: Vec<String> = Vec::new();
+    let end_paragraph = |paragraph: &mut Vec<&str>, out: &mut Vec<Block>| {
+        if !paragraph.is_empty() {
+            out.push(Block {
+                paragraph: Some(one_line(&paragraph.join(" "))),
+                items: Vec::new(),
+            });
+            paragraph.clear();
+        }
+    };
+    let end_list = |items: &mut Vec<String>, out: &mut Vec<Block>| {
+        if !items.is_empty() {
+            out.push(Block {
+                paragraph: None,
+                items: std::mem::take(items),
+            });
+        }
+    };
+    for line in text.lines() {
+        let trimmed = line.trim();
+        if let Some(item) = list_item(line) {
+            end_paragraph(&mut paragraph, &mut out);
+            if !item.is_empty() {
+                items.push(one_line(item));
+            }
+        } else if trimmed.is_empty() {
+            end_paragraph(&mut paragraph, &mut out);
+            end_list(&mut items, &mut out);
+        } else if let Some(last) = items.last_mut().filter(|_| line.starts_with([' ', '\t'])) {
+            last.push(' ');
+            last.push_str(&one_line(trimmed));
+        } else {
+            end_list(&mut items, &mut out);
+            paragraph.push(trimmed);
+        }
+    }
+    end_paragraph(&mut paragraph, &mut out);
+    end_list(&mut items, &mut out);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -364,3 +364,44 @@ fn a_folder_of_subfolders_is_read_whole_and_what_is_left_out_is_listed() {
         "{stdout}"
     );
 }
+
+/// The report's `check` diagnostics name the file and line of the framework files written, as
+/// `trellis check` does on them.
+#[test]
+fn import_report_diagnostics_name_their_file_and_line() {
+    let tmp = tempfile::tempdir().unwrap();
+    let csv = tmp.path().join("roles.csv");
+    let mut rows = String::from(
+        "Role Family,Role,Role Description,Role Level,Role Level Description,Skill Name,Skill Description,\
+         Skill Level,Skill Level Description,Role Type\n",
+    );
+    for (role, level, description) in [
+        ("Harbour master", "Harbour master", "Runs the harbour."),
+        (
+            "Lock keeper",
+            "Lock keeper",
+            "Harbour masters set the tide schedule for every berth.",
+        ),
+    ] {
+        rows.push_str(&format!(
+            "Waterways,{role},About the role.,{level},{description},Tide reading,Reading tides.,Working,\
+             Reads the tide table.,Digital and data\n"
+        ));
+    }
+    std::fs::write(&csv, rows).unwrap();
+    let out = tmp.path().join("fw");
+    let report = import_json("ddat", &[csv], &out);
+    let diagnostics = report["check"]["diagnostics"].as_array().unwrap();
+    assert!(
+        diagnostics.iter().any(|d| d["code"] == "W0201"),
+        "{report:#}"
+    );
+    for d in diagnostics {
+        assert!(
+            d["file"].is_string() && d["line"].is_u64(),
+            "no file or line: {d:#}"
+        );
+    }
+    let checked = check_json(&out);
+    assert_eq!(checked["diagnostics"].as_array(), Some(diagnostics));
+}

@@ -533,6 +533,22 @@ fn ddat_text_gives_role_level_skills_and_warns_that_levels_are_absent() {
 }
 
 #[test]
+fn ddat_text_prose_in_a_level_description_keeps_no_list_marker() {
+    let text = "Product and delivery role: Harbour pilot\nRole level: Senior harbour pilot\n\
+                Guides the largest ships into the harbour.\n\
+                - Plans each passage\n\
+                - Briefs the crew\n\n\
+                Skill: Reading tides\n\
+                - You can plan a passage around the tide.\n";
+    let imported = run(Format::DdatText, &[input("pilot.txt", text)]);
+    let level = &imported.framework.tracks[0].levels[0];
+    assert_eq!(
+        level.summary.as_deref(),
+        Some("Guides the largest ships into the harbour.\n\n- Plans each passage\n- Briefs the crew")
+    );
+}
+
+#[test]
 fn monzo_fixtures_give_tracks_topics_and_merge_generic() {
     let inputs = [
         fixture("data-platform.md"),
@@ -556,7 +572,8 @@ fn monzo_fixtures_give_tracks_topics_and_merge_generic() {
     let platform = fw.track("data-platform").unwrap();
     let ids: Vec<&str> = platform.levels.iter().map(|l| l.id.as_str()).collect();
     assert_eq!(ids, ["level-1", "level-2", "level-3", "level-4"]);
-    assert_eq!(platform.levels[0].title, "Level 1");
+    // Titled with the discipline, not "Level 1" alone, which every discipline would share.
+    assert_eq!(platform.levels[0].title, "Data Platform Level 1");
     assert_eq!(
         fw.scale("monzo-data-platform").map(|s| s.levels.len()),
         Some(4)

@@ -319,3 +319,79 @@ fn a_lowered_requirement_is_shown_as_lowered_with_both_levels_in_every_format() 
         "{site_page}"
     );
 }
+
+#[test]
+fn a_framework_named_after_its_version_is_not_titled_with_it_twice() {
+    use trellis_formats::render::name_with_version;
+    assert_eq!(name_with_version("SFIA 9", "9"), "SFIA 9");
+    assert_eq!(
+        name_with_version("Widget Ladder v2", "2"),
+        "Widget Ladder v2"
+    );
+    assert_eq!(
+        name_with_version("Bakery Careers", "2026.1"),
+        "Bakery Careers 2026.1"
+    );
+    assert_eq!(name_with_version("Bakery Careers", ""), "Bakery Careers");
+
+    let mut fw = bakery();
+    fw.name = "Bakers' Guild Standard 7".into();
+    fw.version = "7".into();
+    let dir = tempfile::tempdir().unwrap();
+    trellis_formats::render::site::build(&fw, dir.path(), &Default::default()).unwrap();
+    let index = std::fs::read_to_string(dir.path().join("index.html")).unwrap();
+    assert!(index.contains("Guild Standard 7"), "{index}");
+    assert!(!index.contains("Standard 7 7"), "{index}");
+}
+
+#[test]
+fn bullet_lines_in_prose_are_rendered_as_lists_not_run_into_a_paragraph() {
+    let mut fw = bakery();
+    fw.tracks[0].levels[1].summary = Some(
+        "Runs the bakehouse.\n\nEach morning, the head baker:\n- lights the ovens\n- feeds the starter\n\nThen opens the shop."
+            .into(),
+    );
+    let p = resolve(&fw, "bakers/head-baker").unwrap();
+
+    let md = markdown::profile(&fw, &p);
+    assert!(
+        md.contains("Each morning, the head baker:\n\n- lights the ovens\n- feeds the starter\n\nThen opens the shop."),
+        "{md}"
+    );
+    // No paragraph carries a list marker inside it.
+    assert!(!md.contains(": - "), "{md}");
+    assert!(!md.contains("ovens - feeds"), "{md}");
+
+    let page = html::profile_page(&fw, &p);
+    let doc = Html::parse_document(&page);
+    assert!(doc.errors.is_empty(), "{:?}", doc.errors);
+    let select = |s: &str| scraper::Selector::parse(s).unwrap();
+    let items: Vec<String> = doc
+        .select(&select("article > ul.lede li"))
+        .map(|e| e.text().collect())
+        .collect();
+    assert_eq!(items, ["lights the ovens", "feeds the starter"]);
+    let paragraphs: Vec<String> = doc
+        .select(&select("p.lede"))
+        .map(|e| e.text().collect())
+        .collect();
+    assert_eq!(
+        paragraphs,
+        [
+            "Runs the bakehouse.",
+            "Each morning, the head baker:",
+            "Then opens the shop."
+        ]
+    );
+
+    // Track descriptions on the site's index too.
+    fw.tracks[0].description =
+        Some("Bakers bake.\nIn this role, you will:\n- knead\n- shape".into());
+    let dir = tempfile::tempdir().unwrap();
+    trellis_formats::render::site::build(&fw, dir.path(), &Default::default()).unwrap();
+    let index = std::fs::read_to_string(dir.path().join("index.html")).unwrap();
+    assert!(
+        index.contains("<p>Bakers bake. In this role, you will:</p>\n<ul>\n<li>knead</li>\n<li>shape</li>\n</ul>"),
+        "{index}"
+    );
+}

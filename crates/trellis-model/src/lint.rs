@@ -166,8 +166,9 @@ fn lint_empty(
     }
 }
 
-/// Titles of role levels in other tracks, lower-cased, except titles this track uses too.
-fn foreign_titles(fw: &Framework, track: &Track) -> Vec<String> {
+/// Titles of role levels in other tracks, lower-cased, except titles this track uses too: what
+/// [`template_leak`] looks for (titles of two words or more; one word is too often an ordinary word).
+pub fn foreign_titles(fw: &Framework, track: &Track) -> Vec<String> {
     let own: HashSet<String> = track
         .levels
         .iter()

@@ -4,6 +4,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::Result;
+use trellis_formats::render::name_with_version;
 use trellis_formats::render::site::{SiteOptions, build};
 
 use crate::source;
@@ -13,10 +14,9 @@ pub fn run(framework: Option<&Path>, out: &Path, licensed: bool) -> Result<ExitC
     let report = build(&fw, out, &SiteOptions { licensed })?;
     let restricted = fw.sources.iter().filter(|s| !s.redistributable).count();
     println!(
-        "Built {} pages of {} {} into {}.",
+        "Built {} pages of {} into {}.",
         report.pages,
-        fw.name,
-        fw.version,
+        name_with_version(&fw.name, &fw.version),
         out.display()
     );
     if restricted > 0 && !licensed {

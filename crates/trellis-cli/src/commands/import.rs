@@ -69,7 +69,6 @@ pub fn run(args: Args<'_>) -> Result<ExitCode> {
     progress.stage("checking");
     let diagnostics = trellis_model::check(&imported.framework, &Default::default());
     let errors = diagnostics.iter().filter(|d| d.is_error()).count();
-    let warnings = diagnostics.len() - errors;
     let no_files = FrameworkFiles {
         root: args.out.display().to_string(),
         files: vec![],
@@ -82,6 +81,11 @@ pub fn run(args: Args<'_>) -> Result<ExitCode> {
     }
     progress.stage("writing");
     write::write_dir(&imported.framework, args.out)?;
+    // The report's diagnostics are those of the files as written, so that each names its file and
+    // line as `trellis check` does.
+    let written = FrameworkFiles::read_dir(args.out);
+    let diagnostics = trellis_formats::load(&written).diagnostics;
+    let warnings = diagnostics.iter().filter(|d| !d.is_error()).count();
     progress.done();
 
     let report = &imported.report;
@@ -137,7 +141,7 @@ pub fn run(args: Args<'_>) -> Result<ExitCode> {
     }
     if warnings > 0 {
         println!("\n`trellis check` warns about {warnings} thing(s) in the imported framework:\n");
-        print_text(&no_files, &diagnostics, &mut std::io::stdout().lock())?;
+        print_text(&written, &diagnostics, &mut std::io::stdout().lock())?;
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -113,7 +113,8 @@ fn is_sentinel(text: &str) -> bool {
 struct LevelDraft {
     title: String,
     line: usize,
-    summary: Vec<String>,
+    /// The description's lines, each marked whether it was a bullet.
+    summary: Vec<(String, bool)>,
     groups: Vec<ResponsibilityGroup>,
     skills: Vec<SkillDraft>,
 }
@@ -228,10 +229,13 @@ fn parse(input: &Input, report: &mut ImportReport) -> Result<Vec<RoleDraft>, Imp
                                     group: group_title(&t),
                                     items: Vec::new(),
                                 }),
-                                Kind::Bullet(b) | Kind::Text(b) => match level.groups.last_mut() {
-                                    Some(group) => group.items.push(b),
-                                    None => level.summary.push(b),
-                                },
+                                Kind::Bullet(b) | Kind::Text(b) if !level.groups.is_empty() => {
+                                    if let Some(group) = level.groups.last_mut() {
+                                        group.items.push(b);
+                                    }
+                                }
+                                Kind::Bullet(b) => level.summary.push((b, true)),
+                                Kind::Text(t) => level.summary.push((t, false)),
                                 _ => {}
                             }
                         }
@@ -284,6 +288,29 @@ fn parse(input: &Input, report: &mut ImportReport) -> Result<Vec<RoleDraft>, Imp
         ));
     }
     Ok(roles)
+}
+
+/// A level's description: one line as it is; several as prose paragraphs and `- ` lists, so that only
+/// the lines written as bullets carry a list marker.
+fn summary(lines: &[(String, bool)]) -> Option<String> {
+    if let [(only, _)] = lines {
+        return Some(only.clone());
+    }
+    let mut out = String::new();
+    let mut previous_bullet = None;
+    for (line, bullet) in lines {
+        match previous_bullet {
+            None => {}
+            Some(true) if *bullet => out.push('\n'),
+            Some(_) => out.push_str("\n\n"),
+        }
+        if *bullet {
+            out.push_str("- ");
+        }
+        out.push_str(line);
+        previous_bullet = Some(*bullet);
+    }
+    (!out.is_empty()).then_some(out)
 }
 
 pub fn import(
@@ -343,18 +370,7 @@ pub fn import(
                     id,
                     title: draft.title.clone(),
                     source: Some("ddat".into()),
-                    summary: match draft.summary.len() {
-                        0 => None,
-                        1 => draft.summary.first().cloned(),
-                        _ => Some(
-                            draft
-                                .summary
-                                .iter()
-                                .map(|s| format!("- {s}"))
-                                .collect::<Vec<_>>()
-                                .join("\n"),
-                        ),
-                    },
+                    summary: summary(&draft.summary),
                     ..RoleLevel::default()
                 };
                 for group in draft.groups {

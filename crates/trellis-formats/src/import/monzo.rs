@@ -498,6 +498,24 @@ fn display_name(name: &str) -> String {
     }
 }
 
+/// The discipline as people name it, for role-level titles: the title without its emoji and a
+/// trailing "Framework" ("📦 Data Platform Framework" → "Data Platform").
+fn discipline_name(title: &str) -> String {
+    let t = title
+        .trim_start_matches(|c: char| !c.is_alphanumeric())
+        .trim();
+    let cut = t.len().saturating_sub("framework".len());
+    match (t.get(..cut), t.get(cut..)) {
+        (Some(before), Some(word))
+            if word.eq_ignore_ascii_case("framework") && !before.trim().is_empty() =>
+        {
+            before.trim().to_owned()
+        }
+        _ if t.is_empty() => title.trim().to_owned(),
+        _ => t.to_owned(),
+    }
+}
+
 /// The track id: the title without a trailing "Framework", as a slug; the file name when the title has
 /// no letters or digits (emoji only).
 fn track_id(d: &Discipline) -> String {
@@ -707,7 +725,7 @@ pub fn import(
         for &n in &d.levels {
             track.levels.push(RoleLevel {
                 id: format!("level-{n}"),
-                title: format!("Level {n}"),
+                title: format!("{} Level {n}", discipline_name(&name)),
                 source: Some("monzo".into()),
                 requirements: by_level
                     .get(&n)

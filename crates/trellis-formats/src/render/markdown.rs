@@ -349,11 +349,20 @@ fn line(s: &str) -> String {
     text::one_line(s)
 }
 
-/// A paragraph: blank lines inside are kept as paragraph breaks, other line breaks folded.
+/// Prose: paragraphs (blank lines kept as paragraph breaks, other line breaks folded) and the lists
+/// written in it as lists.
 fn para(s: &str) -> String {
-    s.split("\n\n")
-        .map(text::one_line)
-        .filter(|p| !p.is_empty())
+    text::blocks(s)
+        .into_iter()
+        .map(|b| match b.paragraph {
+            Some(p) => p,
+            None => b
+                .items
+                .iter()
+                .map(|i| format!("- {i}"))
+                .collect::<Vec<_>>()
+                .join("\n"),
+        })
         .collect::<Vec<_>>()
         .join("\n\n")
 }

@@ -14,3 +14,5 @@ pub mod site;
 
 mod text;
 mod view;
+
+pub use text::name_with_version;

@@ -149,7 +149,7 @@ fn render(fw: &Framework, opts: &SiteOptions) -> Result<Vec<(String, String)>, S
 
     let index = IndexPage {
         frame: Frame {
-            title: format!("{} {}", fw.name, fw.version),
+            title: text::name_with_version(&fw.name, &fw.version),
             ..frame(String::new(), "", "index")
         },
         name: fw.name.clone(),
@@ -166,7 +166,11 @@ fn render(fw: &Framework, opts: &SiteOptions) -> Result<Vec<(String, String)>, S
             .map(|t| TrackView {
                 anchor: track_anchor(&t.id),
                 name: t.name.clone(),
-                description: t.description.clone(),
+                description: t
+                    .description
+                    .as_deref()
+                    .map(text::blocks)
+                    .unwrap_or_default(),
                 levels: t
                     .levels
                     .iter()
@@ -342,7 +346,8 @@ impl<T: Template> DynRender for T {
 struct TrackView {
     anchor: String,
     name: String,
-    description: Option<String>,
+    /// Paragraphs and lists (DDaT role descriptions hold "In this role, you will:" and bullets).
+    description: Vec<text::Block>,
     levels: Vec<Link>,
 }
 
@@ -416,7 +421,7 @@ struct SkillView {
     subcategory: Option<String>,
     source: Option<String>,
     scale: Link,
-    description: Option<String>,
+    description: Vec<text::Block>,
     guidance: Option<String>,
     /// The skill's text exists but is not published on this site.
     withheld: bool,
@@ -562,8 +567,11 @@ fn skill_view(
         },
         description: if publish {
             clean(&skill.description)
+                .as_deref()
+                .map(text::blocks)
+                .unwrap_or_default()
         } else {
-            None
+            Vec::new()
         },
         guidance: if publish {
             clean(&skill.guidance)

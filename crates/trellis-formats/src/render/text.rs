@@ -76,6 +76,23 @@ pub(crate) fn counts(p: &Profile) -> String {
     out
 }
 
+/// A framework's name with its version, the version left out when the name already ends with it:
+/// "Bakery Careers 2026.1", but "SFIA 9" for SFIA 9's version 9 rather than "SFIA 9 9".
+pub fn name_with_version(name: &str, version: &str) -> String {
+    let (name, version) = (name.trim(), version.trim());
+    let last = name
+        .rsplit(|c: char| c.is_whitespace())
+        .next()
+        .unwrap_or("");
+    let bare = |v: &str| v.trim_start_matches(['v', 'V']).to_owned();
+    let named = !last.is_empty() && bare(last).eq_ignore_ascii_case(&bare(version));
+    if version.is_empty() || named {
+        name.to_owned()
+    } else {
+        format!("{name} {version}")
+    }
+}
+
 /// 1234567 as "1,234,567".
 pub(crate) fn thousands(n: u64) -> String {
     let digits = n.to_string();
@@ -254,6 +271,69 @@ pub(crate) fn role_title(fw: &Framework, id: &str) -> Option<String> {
 /// Collapses line breaks and runs of spaces, for text that must stay on one line.
 pub(crate) fn one_line(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// A block of prose: a paragraph, or a list when `paragraph` is `None`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Block {
+    pub paragraph: Option<String>,
+    pub items: Vec<String>,
+}
+
+/// The text of a list line (`- `, `* `, `• `, `– `), `None` for other lines.
+fn list_item(line: &str) -> Option<&str> {
+    let t = line.trim_start();
+    ["- ", "* ", "• ", "– "]
+        .iter()
+        .find_map(|m| t.strip_prefix(m))
+        .map(str::trim)
+}
+
+/// Prose as paragraphs and lists, as written: blank lines end a paragraph, lines starting with a list
+/// marker are list items (an indented line after one continues it), other line breaks fold. So a
+/// paragraph never runs bullets together or carries a stray `- `.
+pub(crate) fn blocks(text: &str) -> Vec<Block> {
+    let mut out = Vec::new();
+    let mut paragraph: Vec<&str> = Vec::new();
+    let mut items: Vec<String> = Vec::new();
+    let end_paragraph = |paragraph: &mut Vec<&str>, out: &mut Vec<Block>| {
+        if !paragraph.is_empty() {
+            out.push(Block {
+                paragraph: Some(one_line(&paragraph.join(" "))),
+                items: Vec::new(),
+            });
+            paragraph.clear();
+        }
+    };
+    let end_list = |items: &mut Vec<String>, out: &mut Vec<Block>| {
+        if !items.is_empty() {
+            out.push(Block {
+                paragraph: None,
+                items: std::mem::take(items),
+            });
+        }
+    };
+    for line in text.lines() {
+        let trimmed = line.trim();
+        if let Some(item) = list_item(line) {
+            end_paragraph(&mut paragraph, &mut out);
+            if !item.is_empty() {
+                items.push(one_line(item));
+            }
+        } else if trimmed.is_empty() {
+            end_paragraph(&mut paragraph, &mut out);
+            end_list(&mut items, &mut out);
+        } else if let Some(last) = items.last_mut().filter(|_| line.starts_with([' ', '\t'])) {
+            last.push(' ');
+            last.push_str(&one_line(trimmed));
+        } else {
+            end_list(&mut items, &mut out);
+            paragraph.push(trimmed);
+        }
+    }
+    end_paragraph(&mut paragraph, &mut out);
+    end_list(&mut items, &mut out);
+    out
 }
 
 #[cfg(test)]

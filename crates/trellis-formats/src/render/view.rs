@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use trellis_model::diff::{Diff, ListChange, RequirementChange};
 use trellis_model::{Behaviour, DecisionTier, Framework, Kpi, Profile, ResponsibilityGroup, Tool};
 
-use super::text;
+use super::text::{self, Block};
 
 /// The stylesheet, inlined into standalone pages and written as `style.css` by the site builder.
 pub(crate) const STYLE: &str = include_str!("../../templates/style.css");
@@ -153,8 +153,8 @@ pub(crate) struct ProfileView {
     pub id: String,
     pub title: String,
     pub track: Link,
-    pub summary: Option<String>,
-    pub scope: Option<String>,
+    pub summary: Vec<Block>,
+    pub scope: Vec<Block>,
     pub mappings: Vec<String>,
     pub counts: String,
     pub withheld_notes: Vec<String>,
@@ -181,6 +181,11 @@ fn nonempty(s: &Option<String>) -> Option<String> {
         .map(str::trim)
         .filter(|s| !s.is_empty())
         .map(str::to_owned)
+}
+
+/// Optional prose as paragraphs and lists; none when absent or blank.
+fn prose(s: &Option<String>) -> Vec<Block> {
+    s.as_deref().map(text::blocks).unwrap_or_default()
 }
 
 impl ProfileView {
@@ -214,8 +219,8 @@ impl ProfileView {
                 text: p.track_name.clone(),
                 href: links.track(&p.track),
             },
-            summary: nonempty(&p.summary),
-            scope: nonempty(&p.scope),
+            summary: prose(&p.summary),
+            scope: prose(&p.scope),
             mappings: p.mappings.iter().map(|m| text::mapping(fw, m)).collect(),
             counts: text::counts(p),
             withheld_notes: p

@@ -23,8 +23,8 @@ use trellis_store::{
 use crate::dialect::{Dialect, JsonText};
 use crate::{Connection, Database, Tx, append, db_run, success};
 use rows::{
-    ASSESSMENT_COLUMNS, Lock, PEER_REQUEST_COLUMNS, RatingRow, assessment_exists, assessment_in,
-    insert_evidence, insert_ratings, peer_request_in, person_exists, require, require_people,
+    ASSESSMENT, ASSESSMENT_COLUMNS, Lock, PEER_REQUEST_COLUMNS, PERSON, RatingRow, assessment_in,
+    exists, insert_evidence, insert_ratings, listing, peer_request_in, require, require_people,
 };
 
 /// The acting person of a change that records who made it.
@@ -197,13 +197,7 @@ impl GrowthStore for Database {
             "SELECT {ASSESSMENT_COLUMNS} FROM assessments WHERE person_id = $1
              ORDER BY created_at DESC, id DESC"
         );
-        let found: Vec<Assessment> = db_run!(self, |c| sqlx::query_as(sqlx::AssertSqlSafe(sql))
-            .bind(person)
-            .fetch_all(c))?;
-        if found.is_empty() {
-            person_exists(self, person).await?;
-        }
-        Ok(found)
+        listing(self, sql, PERSON, person).await
     }
 
     async fn record_ratings(
@@ -275,7 +269,7 @@ impl GrowthStore for Database {
         let from = "FROM ratings WHERE assessment_id = $1";
         let found = db_run!(self, |c| Db::ratings(c, from, "at, id", assessment))?;
         if found.is_empty() {
-            assessment_exists(self, assessment).await?;
+            exists(self, ASSESSMENT, assessment).await?;
         }
         Ok(found)
     }
@@ -284,7 +278,7 @@ impl GrowthStore for Database {
         let from = "FROM ratings WHERE person_id = $1";
         let found = db_run!(self, |c| Db::ratings(c, from, "at, id", person))?;
         if found.is_empty() {
-            person_exists(self, person).await?;
+            exists(self, PERSON, person).await?;
         }
         Ok(found)
     }
@@ -356,26 +350,14 @@ impl GrowthStore for Database {
         let sql = format!(
             "SELECT {PEER_REQUEST_COLUMNS} FROM peer_requests WHERE assessment_id = $1 ORDER BY id"
         );
-        let found: Vec<PeerRequest> = db_run!(self, |c| sqlx::query_as(sqlx::AssertSqlSafe(sql))
-            .bind(assessment)
-            .fetch_all(c))?;
-        if found.is_empty() {
-            assessment_exists(self, assessment).await?;
-        }
-        Ok(found)
+        listing(self, sql, ASSESSMENT, assessment).await
     }
 
     async fn peer_requests_for(&self, peer: PersonId) -> StoreResult<Vec<PeerRequest>> {
         let sql = format!(
             "SELECT {PEER_REQUEST_COLUMNS} FROM peer_requests WHERE peer_id = $1 ORDER BY id DESC"
         );
-        let found: Vec<PeerRequest> = db_run!(self, |c| sqlx::query_as(sqlx::AssertSqlSafe(sql))
-            .bind(peer)
-            .fetch_all(c))?;
-        if found.is_empty() {
-            person_exists(self, peer).await?;
-        }
-        Ok(found)
+        listing(self, sql, PERSON, peer).await
     }
 
     async fn submit_peer_input(

@@ -5,7 +5,7 @@
 use sqlx::Row;
 use trellis_store::{Evidence, Observations, PersonId, PersonRecord, StoreResult, json_rows};
 
-use super::rows::{EVIDENCE_COLUMNS, person_exists};
+use super::rows::{EVIDENCE_COLUMNS, PERSON, listing};
 use crate::dialect::Dialect;
 use crate::{Database, db_run};
 
@@ -14,13 +14,7 @@ pub(super) async fn evidence_of(db: &Database, person: PersonId) -> StoreResult<
         "SELECT {EVIDENCE_COLUMNS} FROM evidence WHERE person_id = $1
          ORDER BY happened_on DESC, id DESC"
     );
-    let found: Vec<Evidence> = db_run!(db, |c| sqlx::query_as(sqlx::AssertSqlSafe(sql))
-        .bind(person)
-        .fetch_all(c))?;
-    if found.is_empty() {
-        person_exists(db, person).await?;
-    }
-    Ok(found)
+    listing(db, sql, PERSON, person).await
 }
 
 pub(super) async fn evidence_counts(

@@ -3,6 +3,9 @@
 
 use std::collections::BTreeSet;
 
+use sqlx::FromRow;
+use sqlx::postgres::PgRow;
+use sqlx::sqlite::SqliteRow;
 use trellis_store::{
     Assessment, AssessmentId, EvidenceId, Millis, NewEvidence, NewRating, PeerRequest, PersonId,
     RaterKind, StoreError, StoreResult,
@@ -107,9 +110,13 @@ pub(crate) async fn require_people(
     require(conn, "people", "person", ids).await
 }
 
+/// Whose listing it is: a person's or an assessment's (table, and name in messages).
+pub(crate) const PERSON: (&str, &str) = ("people", "person");
+pub(crate) const ASSESSMENT: (&str, &str) = ("assessments", "assessment");
+
 /// `NotFound` unless the row exists: listings by person or assessment tell "nobody" from
 /// "nothing yet".
-async fn exists(db: &Database, table: &'static str, what: &str, id: i64) -> StoreResult<()> {
+pub(crate) async fn exists(db: &Database, (table, what): (&str, &str), id: i64) -> StoreResult<()> {
     let sql = format!("SELECT id FROM {table} WHERE id = $1");
     let found: Option<i64> = db_run!(db, |c| sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
         .bind(id)
@@ -119,12 +126,24 @@ async fn exists(db: &Database, table: &'static str, what: &str, id: i64) -> Stor
         .ok_or_else(|| StoreError::NotFound(format!("{what} {id}")))
 }
 
-pub(crate) async fn person_exists(db: &Database, id: PersonId) -> StoreResult<()> {
-    exists(db, "people", "person", id).await
-}
-
-pub(crate) async fn assessment_exists(db: &Database, id: AssessmentId) -> StoreResult<()> {
-    exists(db, "assessments", "assessment", id).await
+/// The rows `sql` lists for one owner (bound as `$1`); `NotFound` when there are none because
+/// the owner does not exist.
+pub(crate) async fn listing<T>(
+    db: &Database,
+    sql: String,
+    owner: (&str, &str),
+    id: i64,
+) -> StoreResult<Vec<T>>
+where
+    T: Send + Unpin + for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow>,
+{
+    let found: Vec<T> = db_run!(db, |c| sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(id)
+        .fetch_all(c))?;
+    if found.is_empty() {
+        exists(db, owner, id).await?;
+    }
+    Ok(found)
 }
 
 /// One rating row to insert.

@@ -9,6 +9,9 @@
 //! - a peer sees only the request addressed to them and what they wrote;
 //! - accounts are managed by admins; framework content is seen by everyone signed in.
 
+use std::cell::Cell;
+use std::future::Future;
+
 use serde_json::json;
 use trellis_store::prelude::*;
 use trellis_store::{
@@ -19,9 +22,7 @@ use trellis_store_sql::Database;
 use crate::error::AppError;
 use crate::time::now_millis;
 
-/// The longest reporting line walked. Lines cannot loop (the store refuses it), but the walk stays
-/// bounded all the same.
-pub const MAX_LINE: usize = 64;
+pub use trellis_store::MAX_REPORTING_LINE;
 
 /// Who is acting: a signed-in person, and the address they act from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -72,8 +73,10 @@ pub enum Relation {
 
 impl Relation {
     /// The relation of `actor` to `person`, given the managers above the person (nearest first; the
-    /// walk may stop at the actor).
+    /// walk may stop at the actor). Every relation decision goes through here, which is how the web
+    /// routes know that a use case decided (see [`track_decisions`]).
     pub fn of(actor: &Person, person: &Person, managers: &[PersonId]) -> Relation {
+        note_decision();
         if actor.id == person.id {
             Relation::Myself
         } else if managers.contains(&actor.id) {
@@ -133,7 +136,7 @@ pub async fn reporting_line(
     let mut managers = Vec::new();
     let mut next = person.manager_id;
     while let Some(m) = next {
-        if managers.contains(&m) || managers.len() >= MAX_LINE {
+        if managers.contains(&m) || managers.len() >= MAX_REPORTING_LINE {
             break;
         }
         managers.push(m);
@@ -161,6 +164,26 @@ pub async fn seen(store: &Database, actor: &Person, id: PersonId) -> StoreResult
     };
     let managers = reporting_line(store, &person, Some(actor.id)).await?;
     Ok(Some(Seen { person, managers }))
+}
+
+tokio::task_local! {
+    static DECIDED: Cell<bool>;
+}
+
+/// Runs a request's work and says whether a relation decision ([`Relation::of`]) was made in it.
+/// Routes whose rule is about a person leave the decision to the use case, which reads the person
+/// and their reporting line with the data it returns; the route checks afterwards that it did.
+pub async fn track_decisions<F: Future>(work: F) -> (F::Output, bool) {
+    DECIDED
+        .scope(Cell::new(false), async {
+            let out = work.await;
+            (out, DECIDED.with(Cell::get))
+        })
+        .await
+}
+
+fn note_decision() {
+    let _ = DECIDED.try_with(|d| d.set(true));
 }
 
 /// Refuses with [`AppError::Forbidden`], recording the refusal in the audit log first.
@@ -248,5 +271,36 @@ mod tests {
         }
         assert!(is_staff(SystemRole::Admin) && is_staff(SystemRole::PeopleTeam));
         assert!(!is_staff(SystemRole::Member));
+    }
+}
+
+#[cfg(test)]
+mod decision_tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn decisions_are_seen_only_inside_their_scope() {
+        let p = |id| Person {
+            id,
+            email: format!("p{id}@example.com"),
+            name: format!("P{id}"),
+            team_id: None,
+            manager_id: None,
+            role_level: None,
+            role_level_version: None,
+            role_level_since: None,
+            system_role: SystemRole::Member,
+            active: true,
+            password_hash: None,
+            revision: 1,
+            created_at: 0,
+        };
+        let (_, decided) = track_decisions(async {}).await;
+        assert!(!decided, "nothing decided");
+        let (rel, decided) = track_decisions(async { Relation::of(&p(1), &p(2), &[1]) }).await;
+        assert_eq!(rel, Relation::Manager);
+        assert!(decided);
+        // Outside a scope a decision is simply not recorded.
+        assert_eq!(Relation::of(&p(1), &p(1), &[]), Relation::Myself);
     }
 }

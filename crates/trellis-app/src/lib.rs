@@ -4,6 +4,7 @@
 //!
 //! - [`access`]: the relation rules (self, manager up the line, peer, people team, admin).
 //! - [`accounts`]: creating and changing accounts; [`secrets`]: passwords and tokens.
+//! - [`people`]: whom an actor may see, and a person's record read with its access decision.
 //! - [`growth`]: assessments, peer input, evidence, readiness and team views.
 //! - [`frameworks`]: published framework versions, parsed once and cached.
 //! - [`bootstrap`] and [`demo`]: a fresh organisation, and a synthetic one for trials.
@@ -17,6 +18,7 @@ pub mod demo;
 pub mod error;
 pub mod frameworks;
 pub mod growth;
+pub mod people;
 pub mod read_audit;
 pub mod secrets;
 pub mod time;
@@ -28,7 +30,7 @@ pub use access::{Actor, Relation};
 pub use error::{AppError, AppResult, FieldProblem};
 pub use frameworks::{Published, VersionRef};
 use trellis_store::{Audit, NewAuditEvent, Outcome, StoreResult};
-use trellis_store_sql::Database;
+pub use trellis_store_sql::Database;
 
 use crate::frameworks::FrameworkCache;
 use crate::read_audit::ReadAudit;

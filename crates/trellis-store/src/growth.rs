@@ -246,4 +246,11 @@ pub struct PersonRecord {
     /// assessments, by id: every peer rater, except for peer ratings loaded in bulk without a
     /// request (see [`BulkAssessment`]).
     pub names: Vec<(PersonId, String)>,
+    /// The managers above them, nearest first: their whole reporting line (at most
+    /// [`MAX_REPORTING_LINE`]), which decides who may see the record.
+    pub managers: Vec<PersonId>,
 }
+
+/// The longest reporting line followed. Lines cannot loop (the store refuses a change that would
+/// close one), but every walk up a line stays bounded all the same.
+pub const MAX_REPORTING_LINE: usize = 64;

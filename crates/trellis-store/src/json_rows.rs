@@ -57,6 +57,7 @@ pub fn person_record(text: &str, id: PersonId) -> StoreResult<PersonRecord> {
         rating_history: doc.ratings.unwrap_or_default(),
         peer_requests: doc.peer_requests.unwrap_or_default(),
         names: doc.names.unwrap_or_default(),
+        managers: doc.managers.unwrap_or_default(),
     };
     sort_record(&mut record);
     Ok(record)
@@ -107,6 +108,7 @@ struct RecordDoc {
     ratings: Option<Vec<Rating>>,
     peer_requests: Option<Vec<PeerRequest>>,
     names: Option<Vec<(PersonId, String)>>,
+    managers: Option<Vec<PersonId>>,
 }
 
 #[derive(Deserialize)]

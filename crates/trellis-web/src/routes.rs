@@ -36,7 +36,9 @@ pub enum Rule {
     /// directory lists only visible people).
     SignedIn,
     /// The person named by the `{id}` path parameter: themselves, their managers (direct and
-    /// indirect), the people team and admins.
+    /// indirect), the people team and admins. The handler's use case decides, with the same read
+    /// that fetches the person's records (one read instead of two), and the route makes sure that
+    /// it did: a successful answer without an access decision is refused as a server error.
     SeePerson,
     /// Whoever may see the records of the person an assessment (the `{id}` path parameter) is
     /// about, as for [`Rule::SeePerson`]. Peers are not among them: they see their request only.
@@ -242,10 +244,24 @@ struct Guard {
 
 /// Applies a route's rule. Runs for every routed request, before its handler.
 async fn enforce(State(guard): State<Guard>, req: Request, next: Next) -> Response {
-    match check(&guard, req).await {
-        Ok(req) => next.run(req).await,
-        Err(res) => res,
+    let req = match check(&guard, req).await {
+        Ok(req) => req,
+        Err(res) => return res,
+    };
+    if guard.spec.rule != Rule::SeePerson {
+        return next.run(req).await;
     }
+    // The use case decides who may see the person; deny by default if it did not.
+    let (res, decided) = access::track_decisions(next.run(req)).await;
+    let answered = res.status().is_success() || res.status().is_redirection();
+    if answered && !decided {
+        return WebError::internal(format!(
+            "{} answered without deciding whether the caller may see the person",
+            guard.spec
+        ))
+        .into_response();
+    }
+    res
 }
 
 async fn check(guard: &Guard, req: Request) -> Result<Request, Response> {
@@ -415,7 +431,8 @@ async fn allowed_for(
     extensions: &mut axum::http::Extensions,
 ) -> Result<bool, WebError> {
     let person = match rule {
-        Rule::SeePerson => id,
+        // Decided by the handler's use case (see `Rule::SeePerson`).
+        Rule::SeePerson => return Ok(true),
         Rule::SeeAssessment => match store.assessment(id).await {
             Ok(a) => a.person_id,
             Err(StoreError::NotFound(_)) => return Ok(true),

@@ -54,6 +54,15 @@ async fn person_and_relation(
             let relation = s.relation(&actor.person);
             Ok((s.person, relation))
         }
+        // Members cannot probe for ids: someone who does not exist is refused like someone they
+        // may not see.
+        None if !access::is_staff(actor.role()) => Err(access::deny(
+            app.store(),
+            &actor.audit(),
+            format!("person:{id}"),
+            "You do not have access to this person's records.",
+        )
+        .await),
         None => Err(AppError::not_found("There is no such person.")),
     }
 }

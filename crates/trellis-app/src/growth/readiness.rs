@@ -17,7 +17,7 @@ use crate::frameworks::Published;
 // ---------------------------------------------------------------------------------------------
 // Readiness.
 
-fn rated(r: &Rating) -> Option<Rated> {
+pub(crate) fn rated(r: &Rating) -> Option<Rated> {
     match (&r.not_applicable, &r.level) {
         (Some(reason), _) => Some(Rated::NotApplicable(reason.clone())),
         (None, Some(level)) => Some(Rated::Level(trellis_model::LevelId(level.clone()))),

@@ -114,6 +114,9 @@ pub(super) async fn person_record(db: &Database, person: PersonId) -> StoreResul
         );
         let (history, history_from) = Db::RATING_HISTORY;
         let collate = Db::COLLATE_C;
+        // The reporting line above the person, nearest first, for the access rules; bounded, though
+        // the store never lets a line loop.
+        let max_line = trellis_store::MAX_REPORTING_LINE;
         let sql = format!(
             "SELECT
                  CAST((SELECT {person_json} FROM people p WHERE p.id = $1) AS TEXT),
@@ -132,7 +135,13 @@ pub(super) async fn person_record(db: &Database, person: PersonId) -> StoreResul
                      SELECT created_by FROM evidence WHERE person_id = $1
                      UNION SELECT r.peer_id FROM peer_requests r
                            JOIN assessments a ON a.id = r.assessment_id WHERE a.person_id = $1))
-                     AS TEXT){history}
+                     AS TEXT),
+                 CAST((WITH RECURSIVE up(id, manager_id, depth) AS (
+                         SELECT id, manager_id, 0 FROM people WHERE id = $1
+                         UNION ALL
+                         SELECT p.id, p.manager_id, up.depth + 1 FROM people p
+                         JOIN up ON p.id = up.manager_id WHERE up.depth < {max_line})
+                     SELECT {agg}(id ORDER BY depth) FROM up WHERE depth > 0) AS TEXT){history}
              FROM (SELECT 1) one{history_from}"
         );
         let row = sqlx::query(sqlx::AssertSqlSafe(sql))
@@ -148,6 +157,7 @@ pub(super) async fn person_record(db: &Database, person: PersonId) -> StoreResul
             "evidence",
             "peer_requests",
             "names",
+            "managers",
         ];
         Ok((
             json_document(&row, &keys),

@@ -367,11 +367,14 @@ fn api_refusal(r: AppError) -> WebError {
 pub async fn readiness(
     State(state): State<AppState>,
     Me(caller, ctx): Me,
-    seen: SeenPerson,
     PathParams(id): PathParams<PersonId>,
     QueryParams(q): QueryParams<ReadinessQuery>,
 ) -> Result<Json<ReadinessJson>, WebError> {
-    let (person, _) = growth::person_for(state.app(), &caller.actor(&ctx), id, seen.seen()).await?;
+    let (person, observed) = state
+        .app()
+        .people()
+        .observed(&caller.actor(&ctx), id)
+        .await?;
     let current = state
         .current_framework()
         .await?
@@ -389,7 +392,6 @@ pub async fn readiness(
             ))
         })?,
     };
-    let observed = growth::observed_of(state.store(), id).await?;
     let (_, r) = growth::readiness_for(&current, &role_level, &observed).ok_or_else(|| {
         WebError::not_found_because(format!(
             "There is no role level `{role_level}` in the current framework."

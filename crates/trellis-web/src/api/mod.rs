@@ -641,15 +641,11 @@ pub async fn people(
 )]
 pub async fn person(
     State(state): State<AppState>,
-    Me(..): Me,
+    Me(caller, ctx): Me,
     PathParams(id): PathParams<PersonId>,
 ) -> Result<Json<PersonJson>, WebError> {
-    let p = state.store().person(id).await.map_err(|e| match e {
-        trellis_store::StoreError::NotFound(_) => {
-            WebError::not_found_because("There is no such person.")
-        }
-        other => other.into(),
-    })?;
+    let (p, _) =
+        trellis_app::growth::person_for(state.app(), &caller.actor(&ctx), id, None).await?;
     Ok(Json(PersonJson::new(p, &team_names(&state).await?)))
 }
 

@@ -10,9 +10,7 @@ use serde_json::json;
 use trellis_model::Profile;
 use trellis_model::readiness::{Observed, Rated, Readiness, ReadinessStatus};
 use trellis_store::prelude::*;
-use trellis_store::{
-    Evidence, Person, PersonId, PersonRecord, RaterKind, Stage, StoreError, SystemRole,
-};
+use trellis_store::{Evidence, Person, PersonId, PersonRecord, RaterKind, Stage, SystemRole};
 use trellis_store_sql::Database;
 
 use super::view::{
@@ -23,7 +21,6 @@ use crate::auth::{Caller, Me};
 use crate::chart;
 use crate::error::WebError;
 use crate::extract::PathParams;
-use crate::routes::SeenPerson;
 use crate::state::{AppState, Published, VersionRef};
 use trellis_app::time::date;
 
@@ -311,22 +308,11 @@ struct GrowthView {
 pub async fn person(
     State(state): State<AppState>,
     Me(caller, ctx): Me,
-    seen: SeenPerson,
     PathParams(id): PathParams<PersonId>,
 ) -> Result<Html<String>, WebError> {
-    let store = state.store();
-    // Everything the page shows, in one read.
-    let record = store.person_record(id).await.map_err(|e| match e {
-        StoreError::NotFound(_) => WebError::not_found_because("There is no such person."),
-        other => other.into(),
-    })?;
+    // Everything the page shows, and who may see it, in one read.
+    let (record, relation) = state.app().people().record(&caller.actor(&ctx), id).await?;
     let p = &record.person;
-    // The route's rule walked up the reporting line already.
-    let managers = match seen.get(id) {
-        Some(s) => s.managers.clone(),
-        None => trellis_app::access::reporting_line(store, p, Some(caller.id())).await?,
-    };
-    let relation = trellis_app::Relation::of(&caller.person, p, &managers);
     let current = state.current_framework().await?;
     let (role, next) = match (&p.role_level, &current) {
         (Some(rid), Some(c)) => {
@@ -347,7 +333,11 @@ pub async fn person(
         // The manager's page is open to them, to those above them, and to the people team.
         let href = (caller.id() == m.id
             || caller.role() != SystemRole::Member
-            || managers.iter().skip(1).any(|above| *above == caller.id()))
+            || record
+                .managers
+                .iter()
+                .skip(1)
+                .any(|above| *above == caller.id()))
         .then(|| format!("/people/{}", m.id));
         Link {
             name: m.name.clone(),

@@ -153,7 +153,7 @@ pub async fn of(
     PathParams(id): PathParams<PersonId>,
     QueryParams(q): QueryParams<ScopeQuery>,
 ) -> Result<Response, WebError> {
-    let manager = growth::load_person(state.store(), id).await?;
+    let (manager, _) = growth::person_for(state.app(), &caller.actor(&ctx), id, None).await?;
     team_page(&state, &caller, &ctx, manager, q).await
 }
 

@@ -1,0 +1,118 @@
+//! People: whom an actor may see, and a person's whole record read once with the access decision.
+
+use std::collections::HashMap;
+
+use trellis_model::readiness::Observed;
+use trellis_store::prelude::*;
+use trellis_store::{Person, PersonId, PersonRecord, RaterKind, StoreError, SystemRole};
+
+use crate::access::{self, Actor, Relation, is_staff};
+use crate::error::{AppError, AppResult};
+use crate::growth::readiness::rated;
+use crate::{App, Database};
+
+/// The people use cases (`app.people()`).
+#[derive(Debug, Clone, Copy)]
+pub struct People<'a> {
+    app: &'a App,
+}
+
+impl App {
+    pub fn people(&self) -> People<'_> {
+        People { app: self }
+    }
+}
+
+impl People<'_> {
+    /// Everyone the actor may see, by name: all people for the people team and admins; for a
+    /// member, themselves and everyone below them in their reporting lines.
+    pub async fn visible_to(&self, actor: &Actor) -> AppResult<Vec<Person>> {
+        visible_to(self.app.store(), actor).await
+    }
+
+    /// A person's whole record (what their page shows) with the actor's relation to them, in one
+    /// read: the record carries the person's reporting line, which decides the relation. Refused
+    /// (and the refusal audited) unless the actor may see it. A member asking for someone who does
+    /// not exist is refused as for someone they may not see, so members cannot probe for ids.
+    pub async fn record(&self, actor: &Actor, id: PersonId) -> AppResult<(PersonRecord, Relation)> {
+        let store = self.app.store();
+        let record = match store.person_record(id).await {
+            Ok(r) => r,
+            Err(StoreError::NotFound(_)) if !is_staff(actor.role()) && id != actor.id() => {
+                return Err(denied(store, actor, id).await);
+            }
+            Err(StoreError::NotFound(_)) => {
+                return Err(AppError::not_found("There is no such person."));
+            }
+            Err(e) => return Err(e.into()),
+        };
+        let relation = Relation::of(&actor.person, &record.person, &record.managers);
+        if !relation.may_view() {
+            return Err(denied(store, actor, id).await);
+        }
+        Ok((record, relation))
+    }
+}
+
+impl People<'_> {
+    /// A person and what is known of their skills (for readiness), refused unless the actor may
+    /// see them; one read either way. Their own come from the skills read alone (the actor is
+    /// known); anyone else's from their record, whose reporting line decides access.
+    pub async fn observed(
+        &self,
+        actor: &Actor,
+        id: PersonId,
+    ) -> AppResult<(Person, HashMap<String, Observed>)> {
+        if id == actor.id() {
+            Relation::of(&actor.person, &actor.person, &[]);
+            let observed = crate::growth::observed_of(self.app.store(), id).await?;
+            return Ok((actor.person.clone(), observed));
+        }
+        let (record, _) = self.record(actor, id).await?;
+        let observed = observed_in(&record);
+        Ok((record.person, observed))
+    }
+}
+
+async fn denied(store: &Database, actor: &Actor, id: PersonId) -> AppError {
+    access::deny(
+        store,
+        &actor.audit(),
+        format!("person:{id}"),
+        "You do not have access to this person's records.",
+    )
+    .await
+}
+
+/// See [`People::visible_to`].
+pub async fn visible_to(store: &Database, actor: &Actor) -> AppResult<Vec<Person>> {
+    if actor.role() != SystemRole::Member {
+        return Ok(store.people().await?);
+    }
+    let mut out = store.reports(actor.id()).await?;
+    out.push(actor.person.clone());
+    out.sort_by_key(|p| p.name.to_lowercase());
+    Ok(out)
+}
+
+/// What is known of a person's skills from their record: the newest rating of each kind per skill
+/// (the record's history is oldest first) and how many pieces of evidence support each skill. The
+/// same as [`crate::growth::observed_of`], without another read.
+pub fn observed_in(record: &PersonRecord) -> HashMap<String, Observed> {
+    let mut out: HashMap<String, Observed> = HashMap::new();
+    for r in &record.rating_history {
+        let o = out.entry(r.skill.clone()).or_default();
+        match r.rater_kind {
+            RaterKind::SelfRater => o.self_rating = rated(r),
+            RaterKind::Manager => o.manager = rated(r),
+            RaterKind::Agreed => o.agreed = rated(r),
+            RaterKind::Peer => {}
+        }
+    }
+    for e in &record.evidence {
+        for skill in &e.skills {
+            out.entry(skill.clone()).or_default().evidence_count += 1;
+        }
+    }
+    out
+}

@@ -6,7 +6,7 @@
 
 use std::path::Path;
 
-use trellis_app::access::{self, Actor, MAX_LINE, Relation};
+use trellis_app::access::{self, Actor, MAX_REPORTING_LINE, Relation};
 use trellis_app::accounts::{self, AccountChanges, NewAccount};
 use trellis_app::growth::{self, RatingInput, StartInput, Submission};
 use trellis_app::{App, AppError, Config, bootstrap};
@@ -472,7 +472,7 @@ async fn account_changes_move_access_with_the_line() {
     assert!(matches!(r, Err(AppError::Invalid(_))), "{r:?}");
 }
 
-/// The walk up a reporting line is bounded: a manager within [`MAX_LINE`] levels sees the person,
+/// The walk up a reporting line is bounded: a manager within [`MAX_REPORTING_LINE`] levels sees the person,
 /// one further up does not.
 #[tokio::test]
 async fn reporting_lines_are_walked_up_to_their_bound() {
@@ -480,7 +480,7 @@ async fn reporting_lines_are_walked_up_to_their_bound() {
     let app = App::new(database(dir.path()).await, Config::default());
     // chain[0] heads chain[1], … ; the last one is the person.
     let mut chain: Vec<Person> = Vec::new();
-    for i in 0..=MAX_LINE + 1 {
+    for i in 0..=MAX_REPORTING_LINE + 1 {
         let p = add(
             &app,
             &format!("p{i}@example.org"),
@@ -495,14 +495,17 @@ async fn reporting_lines_are_walked_up_to_their_bound() {
     let line = access::reporting_line(app.store(), &person, None)
         .await
         .unwrap();
-    assert_eq!(line.len(), MAX_LINE);
-    assert_eq!(line[MAX_LINE - 1], nth_up(MAX_LINE).id);
+    assert_eq!(line.len(), MAX_REPORTING_LINE);
+    assert_eq!(line[MAX_REPORTING_LINE - 1], nth_up(MAX_REPORTING_LINE).id);
     let sees = |p: &Person| {
         let (app, me, id) = (app.clone(), actor(p), person.id);
         async move { growth::person_for(&app, &me, id, None).await.is_ok() }
     };
-    assert!(sees(nth_up(1)).await && sees(nth_up(MAX_LINE)).await);
-    assert!(!sees(nth_up(MAX_LINE + 1)).await, "beyond the bound");
+    assert!(sees(nth_up(1)).await && sees(nth_up(MAX_REPORTING_LINE)).await);
+    assert!(
+        !sees(nth_up(MAX_REPORTING_LINE + 1)).await,
+        "beyond the bound"
+    );
 }
 
 /// People looking at their own records: no walk, and the relation is theirs alone. The actor

@@ -25,7 +25,10 @@ use crate::auth::{self, Caller, Ctx};
 use crate::error::{self, WebError};
 use crate::extract::read_body;
 use crate::state::AppState;
-use crate::{api, pages};
+use crate::{
+    account, admin, api, assessments, evidence, frameworks, home, html, peer_requests, people,
+    sign_in, team,
+};
 
 /// Who may call a route.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -121,73 +124,73 @@ macro_rules! route_table {
 pub fn routes() -> Vec<Route> {
     route_table![
         // Fixed resources.
-        GET   "/healthz"                                          Public        Asset => pages::healthz,
-        GET   (pages::STYLESHEET_PATH)                            Public        Asset => pages::stylesheet,
+        GET   "/healthz"                                          Public        Asset => html::healthz,
+        GET   (html::STYLESHEET_PATH)                            Public        Asset => html::stylesheet,
         // Signing in and out.
-        GET   "/sign-in"                                          Public        Page  => pages::sign_in::form,
-        POST  "/sign-in"                                          Public        Page  => pages::sign_in::submit,
-        POST  "/sign-out"                                         SignedIn      Page  => pages::sign_in::sign_out,
+        GET   "/sign-in"                                          Public        Page  => sign_in::form,
+        POST  "/sign-in"                                          Public        Page  => sign_in::submit,
+        POST  "/sign-out"                                         SignedIn      Page  => sign_in::sign_out,
         // Pages for everyone signed in.
-        GET   "/"                                                 SignedIn      Page  => pages::home::home,
-        GET   "/frameworks/{version}"                             SignedIn      Page  => pages::frameworks::overview,
-        GET   "/frameworks/{version}/role-levels/{track}/{level}" SignedIn      Page  => pages::frameworks::profile,
-        GET   "/frameworks/{version}/compare"                     SignedIn      Page  => pages::frameworks::compare,
-        GET   "/frameworks/{version}/skills"                      SignedIn      Page  => pages::frameworks::skills,
-        GET   "/people"                                           SignedIn      Page  => pages::people::directory,
-        GET   "/people/{id}"                                      SeePerson     Page  => pages::people::person,
+        GET   "/"                                                 SignedIn      Page  => home::home,
+        GET   "/frameworks/{version}"                             SignedIn      Page  => frameworks::pages::overview,
+        GET   "/frameworks/{version}/role-levels/{track}/{level}" SignedIn      Page  => frameworks::pages::profile,
+        GET   "/frameworks/{version}/compare"                     SignedIn      Page  => frameworks::pages::compare,
+        GET   "/frameworks/{version}/skills"                      SignedIn      Page  => frameworks::pages::skills,
+        GET   "/people"                                           SignedIn      Page  => people::directory::directory,
+        GET   "/people/{id}"                                      SeePerson     Page  => people::person::person,
         // Growth: assessments, peer input, evidence and the team view.
-        POST  "/people/{id}/assessments"                          SeePerson     Page  => pages::growth::start,
-        GET   "/people/{id}/evidence"                             SeePerson     Page  => pages::growth::evidence,
-        POST  "/people/{id}/evidence"                             SeePerson     Page  => pages::growth::evidence_add,
-        GET   "/assessments/{id}"                                 SeeAssessment Page  => pages::growth::assessment,
-        POST  "/assessments/{id}/self"                            SeeAssessment Page  => pages::growth::rate_self,
-        POST  "/assessments/{id}/manager"                         SeeAssessment Page  => pages::growth::rate_manager,
-        POST  "/assessments/{id}/agreed"                          SeeAssessment Page  => pages::growth::rate_agreed,
-        POST  "/assessments/{id}/peer-requests"                   SeeAssessment Page  => pages::growth::request_peer,
-        GET   "/peer-requests"                                    SignedIn      Page  => pages::growth::inbox,
-        GET   "/peer-requests/{id}"                               PeerOfRequest Page  => pages::growth::peer_request,
-        POST  "/peer-requests/{id}"                               PeerOfRequest Page  => pages::growth::peer_submit,
+        POST  "/people/{id}/assessments"                          SeePerson     Page  => assessments::pages::start,
+        GET   "/people/{id}/evidence"                             SeePerson     Page  => evidence::pages::evidence,
+        POST  "/people/{id}/evidence"                             SeePerson     Page  => evidence::pages::evidence_add,
+        GET   "/assessments/{id}"                                 SeeAssessment Page  => assessments::pages::assessment,
+        POST  "/assessments/{id}/self"                            SeeAssessment Page  => assessments::pages::rate_self,
+        POST  "/assessments/{id}/manager"                         SeeAssessment Page  => assessments::pages::rate_manager,
+        POST  "/assessments/{id}/agreed"                          SeeAssessment Page  => assessments::pages::rate_agreed,
+        POST  "/assessments/{id}/peer-requests"                   SeeAssessment Page  => assessments::pages::request_peer,
+        GET   "/peer-requests"                                    SignedIn      Page  => peer_requests::pages::inbox,
+        GET   "/peer-requests/{id}"                               PeerOfRequest Page  => peer_requests::pages::peer_request,
+        POST  "/peer-requests/{id}"                               PeerOfRequest Page  => peer_requests::pages::peer_submit,
         // The caller's own reports; members without reports see an empty team.
-        GET   "/team"                                             SignedIn      Page  => pages::team::own,
-        GET   "/team/{id}"                                        SeePerson     Page  => pages::team::of,
+        GET   "/team"                                             SignedIn      Page  => team::own,
+        GET   "/team/{id}"                                        SeePerson     Page  => team::of,
         // The caller's team, or with `?manager_id=` a team they may see (checked by the handler).
-        GET   "/team.csv"                                         SignedIn      Page  => pages::team::csv,
-        GET   "/account/password"                                 SignedIn      Page  => pages::account::password_form,
-        POST  "/account/password"                                 SignedIn      Page  => pages::account::password_submit,
-        GET   "/account/tokens"                                   SignedIn      Page  => pages::account::tokens,
-        POST  "/account/tokens"                                   SignedIn      Page  => pages::account::token_create,
-        POST  "/account/tokens/{id}/revoke"                       SignedIn      Page  => pages::account::token_revoke,
+        GET   "/team.csv"                                         SignedIn      Page  => team::csv,
+        GET   "/account/password"                                 SignedIn      Page  => account::password_form,
+        POST  "/account/password"                                 SignedIn      Page  => account::password_submit,
+        GET   "/account/tokens"                                   SignedIn      Page  => account::tokens,
+        POST  "/account/tokens"                                   SignedIn      Page  => account::token_create,
+        POST  "/account/tokens/{id}/revoke"                       SignedIn      Page  => account::token_revoke,
         // Administration.
-        GET   "/admin/accounts"                                   Admin         Page  => pages::admin::accounts,
-        POST  "/admin/accounts"                                   Admin         Page  => pages::admin::account_create,
-        GET   "/admin/accounts/{id}"                              Admin         Page  => pages::admin::account,
-        POST  "/admin/accounts/{id}"                              Admin         Page  => pages::admin::account_update,
-        POST  "/admin/accounts/{id}/password"                     Admin         Page  => pages::admin::account_reset_password,
-        GET   "/admin/frameworks"                                 Admin         Page  => pages::admin::frameworks,
-        GET   "/admin/audit"                                      Admin         Page  => pages::admin::audit,
+        GET   "/admin/accounts"                                   Admin         Page  => admin::accounts::accounts,
+        POST  "/admin/accounts"                                   Admin         Page  => admin::accounts::account_create,
+        GET   "/admin/accounts/{id}"                              Admin         Page  => admin::accounts::account,
+        POST  "/admin/accounts/{id}"                              Admin         Page  => admin::accounts::account_update,
+        POST  "/admin/accounts/{id}/password"                     Admin         Page  => admin::accounts::account_reset_password,
+        GET   "/admin/frameworks"                                 Admin         Page  => admin::frameworks,
+        GET   "/admin/audit"                                      Admin         Page  => admin::audit,
         // JSON API.
         GET   "/api/v1/openapi.json"                              Public        Api   => api::openapi_json,
-        GET   "/api/v1/me"                                        SignedIn      Api   => api::me,
-        GET   "/api/v1/frameworks"                                SignedIn      Api   => api::frameworks,
-        GET   "/api/v1/frameworks/{version}"                      SignedIn      Api   => api::framework,
-        GET   "/api/v1/role-levels"                               SignedIn      Api   => api::role_levels,
-        GET   "/api/v1/role-levels/{track}/{level}"               SignedIn      Api   => api::role_level,
-        GET   "/api/v1/compare"                                   SignedIn      Api   => api::compare,
-        GET   "/api/v1/teams"                                     SignedIn      Api   => api::teams,
-        GET   "/api/v1/people"                                    SignedIn      Api   => api::people,
-        POST  "/api/v1/people"                                    Admin         Api   => api::create_person,
-        GET   "/api/v1/people/{id}"                               SeePerson     Api   => api::person,
-        PATCH "/api/v1/people/{id}"                               Admin         Api   => api::update_person,
-        GET   "/api/v1/people/{id}/readiness"                     SeePerson     Api   => api::growth::readiness,
-        GET   "/api/v1/people/{id}/assessments"                   SeePerson     Api   => api::growth::assessments,
-        POST  "/api/v1/people/{id}/assessments"                   SeePerson     Api   => api::growth::start,
-        GET   "/api/v1/people/{id}/evidence"                      SeePerson     Api   => api::growth::evidence,
-        POST  "/api/v1/people/{id}/evidence"                      SeePerson     Api   => api::growth::add_evidence,
-        GET   "/api/v1/assessments/{id}"                          SeeAssessment Api   => api::growth::assessment,
-        POST  "/api/v1/assessments/{id}/ratings"                  SeeAssessment Api   => api::growth::rate,
-        POST  "/api/v1/assessments/{id}/peer-requests"            SeeAssessment Api   => api::growth::request_peer,
-        GET   "/api/v1/peer-requests"                             SignedIn      Api   => api::growth::peer_requests,
-        POST  "/api/v1/peer-requests/{id}"                        PeerOfRequest Api   => api::growth::submit_peer,
+        GET   "/api/v1/me"                                        SignedIn      Api   => people::api::me,
+        GET   "/api/v1/frameworks"                                SignedIn      Api   => frameworks::api::frameworks,
+        GET   "/api/v1/frameworks/{version}"                      SignedIn      Api   => frameworks::api::framework,
+        GET   "/api/v1/role-levels"                               SignedIn      Api   => frameworks::api::role_levels,
+        GET   "/api/v1/role-levels/{track}/{level}"               SignedIn      Api   => frameworks::api::role_level,
+        GET   "/api/v1/compare"                                   SignedIn      Api   => frameworks::api::compare,
+        GET   "/api/v1/teams"                                     SignedIn      Api   => people::api::teams,
+        GET   "/api/v1/people"                                    SignedIn      Api   => people::api::people,
+        POST  "/api/v1/people"                                    Admin         Api   => people::api::create_person,
+        GET   "/api/v1/people/{id}"                               SeePerson     Api   => people::api::person,
+        PATCH "/api/v1/people/{id}"                               Admin         Api   => people::api::update_person,
+        GET   "/api/v1/people/{id}/readiness"                     SeePerson     Api   => people::api::readiness,
+        GET   "/api/v1/people/{id}/assessments"                   SeePerson     Api   => assessments::api::assessments,
+        POST  "/api/v1/people/{id}/assessments"                   SeePerson     Api   => assessments::api::start,
+        GET   "/api/v1/people/{id}/evidence"                      SeePerson     Api   => evidence::api::evidence,
+        POST  "/api/v1/people/{id}/evidence"                      SeePerson     Api   => evidence::api::add_evidence,
+        GET   "/api/v1/assessments/{id}"                          SeeAssessment Api   => assessments::api::assessment,
+        POST  "/api/v1/assessments/{id}/ratings"                  SeeAssessment Api   => assessments::api::rate,
+        POST  "/api/v1/assessments/{id}/peer-requests"            SeeAssessment Api   => assessments::api::request_peer,
+        GET   "/api/v1/peer-requests"                             SignedIn      Api   => peer_requests::api::peer_requests,
+        POST  "/api/v1/peer-requests/{id}"                        PeerOfRequest Api   => peer_requests::api::submit_peer,
     ]
 }
 
@@ -472,7 +475,7 @@ async fn limit_body(State(state): State<AppState>, req: Request, next: Next) -> 
         return if error::is_api_path(req.uri().path()) {
             error::problem_response(&err)
         } else {
-            pages::error_page(&err, None)
+            html::error_page(&err, None)
         };
     }
     next.run(req).await

@@ -18,8 +18,15 @@ pub(crate) struct RoleSummary {
     pub track: String,
     pub href: String,
     pub summary: Option<String>,
-    /// (title, profile link, comparison link) of the next level.
-    pub next: Option<(String, String, String)>,
+    pub next: Option<NextLevel>,
+}
+
+/// The level after a role level: its profile and what changes on the way to it.
+#[derive(Debug)]
+pub(crate) struct NextLevel {
+    pub title: String,
+    pub href: String,
+    pub compare_href: String,
 }
 
 #[derive(Debug)]
@@ -59,12 +66,10 @@ pub async fn home(
     let (role, role_missing) = match (&me.role_level, &current) {
         (Some(id), Some(p)) => match trellis_model::resolve(&p.framework, id) {
             Ok(profile) => {
-                let next = profile.next.as_ref().map(|n| {
-                    (
-                        role_title(&p.framework, n),
-                        profile_href("current", n),
-                        compare_href("current", &profile.id, n),
-                    )
+                let next = profile.next.as_ref().map(|n| NextLevel {
+                    title: role_title(&p.framework, n),
+                    href: profile_href("current", n),
+                    compare_href: compare_href("current", &profile.id, n),
                 });
                 (
                     Some(RoleSummary {

@@ -15,7 +15,7 @@ use trellis_store::{Person, PersonId, SystemRole};
 use crate::auth::{self, Ctx, Me};
 use crate::error::WebError;
 use crate::extract::{PageForm, PathParams, QueryParams};
-use crate::html::view::{FieldErrors, role_level_options, role_title_with_track};
+use crate::html::view::{Choice, FieldErrors, role_level_options, role_title_with_track};
 use crate::html::{Frame, render, render_status};
 use crate::state::AppState;
 
@@ -67,9 +67,9 @@ impl AccountForm {
 /// The choices the account form offers.
 #[derive(Debug)]
 struct Choices {
-    roles: Vec<(&'static str, &'static str)>,
-    role_levels: Vec<(String, String)>,
-    managers: Vec<(String, String)>,
+    roles: Vec<Choice>,
+    role_levels: Vec<Choice>,
+    managers: Vec<Choice>,
     teams: Vec<String>,
 }
 
@@ -85,11 +85,14 @@ async fn choices(state: &AppState, except: Option<PersonId>) -> Result<Choices, 
         .await?
         .into_iter()
         .filter(|p| Some(p.id) != except && p.active)
-        .map(|p| (p.id.to_string(), format!("{} ({})", p.name, p.email)))
+        .map(|p| Choice::new(p.id.to_string(), format!("{} ({})", p.name, p.email)))
         .collect();
     let teams = store.teams().await?.into_iter().map(|t| t.name).collect();
     Ok(Choices {
-        roles: ROLES.to_vec(),
+        roles: ROLES
+            .iter()
+            .map(|(value, label)| Choice::new(*value, *label))
+            .collect(),
         role_levels,
         managers,
         teams,
@@ -143,6 +146,14 @@ struct AccountRow {
     active: bool,
 }
 
+/// The account just created, shown once with its temporary password.
+#[derive(Debug)]
+struct CreatedAccount {
+    name: String,
+    email: String,
+    password: String,
+}
+
 #[derive(Debug, Template)]
 #[template(path = "admin/accounts.html")]
 struct AccountsPage {
@@ -152,8 +163,7 @@ struct AccountsPage {
     form: AccountForm,
     errors: FieldErrors,
     choices: Choices,
-    /// (name, email, temporary password) of the account just created.
-    created: Option<(String, String, String)>,
+    created: Option<CreatedAccount>,
 }
 
 fn role_label(r: SystemRole) -> &'static str {
@@ -169,7 +179,7 @@ async fn accounts_page(
     ctx: &Ctx,
     form: AccountForm,
     errors: FieldErrors,
-    created: Option<(String, String, String)>,
+    created: Option<CreatedAccount>,
 ) -> Result<AccountsPage, WebError> {
     let store = state.store();
     let people = store.people().await?;
@@ -266,7 +276,11 @@ pub async fn account_create(
                 &ctx,
                 form,
                 FieldErrors::default(),
-                Some((p.name, p.email, password)),
+                Some(CreatedAccount {
+                    name: p.name,
+                    email: p.email,
+                    password,
+                }),
             )
             .await?;
             render_status(StatusCode::CREATED, &page)

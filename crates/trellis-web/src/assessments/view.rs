@@ -21,7 +21,7 @@ use crate::auth::{Caller, Ctx};
 use crate::error::WebError;
 use crate::html::Frame;
 use crate::html::form::{Fields, all_of, field};
-use crate::html::view::{FieldErrors, profile_href};
+use crate::html::view::{Choice, FieldErrors, profile_href};
 use crate::state::AppState;
 
 #[derive(Debug)]
@@ -39,7 +39,7 @@ pub(crate) struct RatingField {
     pub(crate) required: String,
     pub(crate) importance: &'static str,
     pub(crate) descriptor: Option<String>,
-    pub(crate) options: Vec<(String, String)>,
+    pub(crate) options: Vec<Choice>,
     pub(crate) selected: String,
     pub(crate) reason: String,
     pub(crate) comment: String,
@@ -103,8 +103,8 @@ struct PeerRow {
 
 #[derive(Debug)]
 struct PeerForm {
-    people: Vec<(String, String)>,
-    skills: Vec<(String, String)>,
+    people: Vec<Choice>,
+    skills: Vec<Choice>,
     selected_peer: String,
     selected_skills: Vec<String>,
 }
@@ -165,6 +165,14 @@ fn evidence_links(person: PersonId, evidence: &[Evidence], skill: &str) -> Vec<E
             date: e.happened_on.clone(),
             href: format!("/people/{person}#evidence-{}", e.id),
         })
+        .collect()
+}
+
+/// The levels of a skill's scale, for its rating control.
+pub(crate) fn scale_choices(fw: &Framework, skill: &str) -> Vec<Choice> {
+    growth::scale_options(fw, skill)
+        .into_iter()
+        .map(|(value, label)| Choice::new(value, label))
         .collect()
 }
 
@@ -454,7 +462,7 @@ pub(crate) async fn assessment_page(
                     required: growth::level_label(fw, skill, req.level.as_str()),
                     importance: req.importance.as_str(),
                     descriptor: req.descriptor.clone().filter(|d| !d.trim().is_empty()),
-                    options: growth::scale_options(fw, skill),
+                    options: scale_choices(fw, skill),
                     selected,
                     reason,
                     comment,
@@ -546,7 +554,7 @@ pub(crate) async fn assessment_page(
                 (person.team_id.is_some() && p.team_id == person.team_id)
                     || (person.manager_id.is_some() && p.manager_id == person.manager_id)
             })
-            .map(|p| (p.id.to_string(), p.name))
+            .map(|p| Choice::new(p.id.to_string(), p.name))
             .collect();
         Some(PeerForm {
             people,
@@ -554,7 +562,7 @@ pub(crate) async fn assessment_page(
                 .profile
                 .requirements
                 .iter()
-                .map(|r| (r.skill.clone(), r.skill_name.clone()))
+                .map(|r| Choice::new(r.skill.clone(), r.skill_name.clone()))
                 .collect(),
             selected_peer: typed
                 .and_then(|t| field(t, "peer_id"))

@@ -18,7 +18,7 @@ use crate::auth::{Ctx, Me};
 use crate::error::WebError;
 use crate::extract::{PageForm, PathParams, QueryParams};
 use crate::html::form::{Fields, all_of, field};
-use crate::html::view::FieldErrors;
+use crate::html::view::{Choice, FieldErrors};
 use crate::html::{Frame, render, render_status};
 use crate::routes::SeenPerson;
 use crate::state::AppState;
@@ -42,7 +42,7 @@ impl EvidenceForm {
 #[derive(Debug)]
 pub(crate) struct SkillGroup {
     pub category: String,
-    pub skills: Vec<(String, String)>,
+    pub skills: Vec<Choice>,
 }
 
 /// Every skill of a framework, grouped by category, for multi-selects.
@@ -51,15 +51,15 @@ pub(crate) fn skill_groups(fw: &Framework) -> Vec<SkillGroup> {
     for s in &fw.skills {
         let category = s.category.clone().unwrap_or_else(|| "Other".to_owned());
         match groups.iter_mut().find(|g| g.category == category) {
-            Some(g) => g.skills.push((s.id.clone(), s.name.clone())),
+            Some(g) => g.skills.push(Choice::new(s.id.clone(), s.name.clone())),
             None => groups.push(SkillGroup {
                 category,
-                skills: vec![(s.id.clone(), s.name.clone())],
+                skills: vec![Choice::new(s.id.clone(), s.name.clone())],
             }),
         }
     }
     for g in &mut groups {
-        g.skills.sort_by(|a, b| a.1.cmp(&b.1));
+        g.skills.sort_by(|a, b| a.label.cmp(&b.label));
     }
     groups
 }

@@ -17,7 +17,7 @@ use crate::auth::Me;
 use crate::error::WebError;
 use crate::extract::{PathParams, QueryParams};
 use crate::html::view::{
-    compare_href, level_text, mapping_text, profile_href, role_level_options, role_title,
+    Choice, compare_href, level_text, mapping_text, profile_href, role_level_options, role_title,
     status_text, thousands,
 };
 use crate::html::{Frame, render, render_status};
@@ -90,7 +90,7 @@ struct OverviewPage {
     name: String,
     description: Option<String>,
     tracks: Vec<TrackView>,
-    options: Vec<(String, String)>,
+    options: Vec<Choice>,
     versions: Vec<VersionLink>,
 }
 
@@ -157,12 +157,26 @@ struct RequirementRow {
     withheld: bool,
 }
 
+/// What a score of an interview dimension means.
+#[derive(Debug)]
+struct Anchor {
+    score: u8,
+    text: String,
+}
+
+/// "GBP 60,000 to 75,000", with the band's note.
+#[derive(Debug)]
+struct SalaryBand {
+    range: String,
+    note: Option<String>,
+}
+
 #[derive(Debug)]
 struct InterviewRow {
     name: String,
     weight: u32,
     description: Option<String>,
-    anchors: Vec<(u8, String)>,
+    anchors: Vec<Anchor>,
 }
 
 #[derive(Debug)]
@@ -192,7 +206,7 @@ struct ProfilePage {
     decision_rights: Vec<DecisionTier>,
     tools: Vec<Tool>,
     interview: Vec<InterviewRow>,
-    salary: Option<(String, Option<String>)>,
+    salary: Option<SalaryBand>,
     previous: Option<Step>,
     next: Option<Step>,
 }
@@ -275,9 +289,15 @@ pub async fn profile(
             .interview
             .iter()
             .map(|d| {
-                let mut anchors: Vec<(u8, String)> =
-                    d.anchors.iter().map(|(k, v)| (*k, v.clone())).collect();
-                anchors.sort_by_key(|(k, _)| *k);
+                let mut anchors: Vec<Anchor> = d
+                    .anchors
+                    .iter()
+                    .map(|(score, text)| Anchor {
+                        score: *score,
+                        text: text.clone(),
+                    })
+                    .collect();
+                anchors.sort_by_key(|a| a.score);
                 InterviewRow {
                     name: d.name.clone(),
                     weight: d.weight,
@@ -286,16 +306,14 @@ pub async fn profile(
                 }
             })
             .collect(),
-        salary: profile.salary.as_ref().map(|s| {
-            (
-                format!(
-                    "{} {} to {}",
-                    s.currency,
-                    thousands(s.min),
-                    thousands(s.max)
-                ),
-                s.note.clone(),
-            )
+        salary: profile.salary.as_ref().map(|s| SalaryBand {
+            range: format!(
+                "{} {} to {}",
+                s.currency,
+                thousands(s.min),
+                thousands(s.max)
+            ),
+            note: s.note.clone(),
         }),
         previous: profile
             .previous
@@ -354,7 +372,7 @@ struct Comparison {
 struct ComparePage {
     frame: Frame,
     version: VersionInfo,
-    options: Vec<(String, String)>,
+    options: Vec<Choice>,
     from: String,
     to: String,
     error: Option<String>,
@@ -471,6 +489,21 @@ fn side_by_side(fw: &Framework, seg: &str, a: &Profile, b: &Profile) -> Comparis
 // ---------------------------------------------------------------------------------------------
 // Skills catalogue.
 
+/// What a skill asks at one level of its scale.
+#[derive(Debug)]
+struct LevelDescriptor {
+    level: String,
+    text: String,
+}
+
+/// A role level that requires a skill, and at which level.
+#[derive(Debug)]
+struct RequiredBy {
+    role_level: String,
+    href: String,
+    level: String,
+}
+
 #[derive(Debug)]
 struct SkillView {
     anchor: String,
@@ -479,9 +512,9 @@ struct SkillView {
     scale: String,
     description: Option<String>,
     guidance: Option<String>,
-    levels: Vec<(String, String)>,
+    levels: Vec<LevelDescriptor>,
     withheld: bool,
-    required_by: Vec<(String, String, String)>,
+    required_by: Vec<RequiredBy>,
 }
 
 #[derive(Debug)]
@@ -521,11 +554,11 @@ pub async fn skills(
         let mut required_by = Vec::new();
         for (id, track, level) in fw.role_levels() {
             if let Some(req) = level.requirements.iter().find(|r| r.skill == skill.id) {
-                required_by.push((
-                    format!("{} ({})", level.title, track.name),
-                    profile_href(&version.seg, &id),
-                    label(req.level.as_str()),
-                ));
+                required_by.push(RequiredBy {
+                    role_level: format!("{} ({})", level.title, track.name),
+                    href: profile_href(&version.seg, &id),
+                    level: label(req.level.as_str()),
+                });
             }
         }
         let view = SkillView {
@@ -541,7 +574,10 @@ pub async fn skills(
                 skill
                     .levels
                     .iter()
-                    .map(|(l, text)| (label(l.as_str()), text.clone()))
+                    .map(|(l, text)| LevelDescriptor {
+                        level: label(l.as_str()),
+                        text: text.clone(),
+                    })
                     .collect()
             },
             withheld,

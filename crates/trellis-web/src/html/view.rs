@@ -2,28 +2,54 @@
 
 use trellis_model::{EffectiveRequirement, Framework, LevelMapping, Status};
 
+/// One choice of a select: the value the form sends and the label shown.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Choice {
+    pub value: String,
+    pub label: String,
+}
+
+impl Choice {
+    pub fn new(value: impl Into<String>, label: impl Into<String>) -> Choice {
+        Choice {
+            value: value.into(),
+            label: label.into(),
+        }
+    }
+}
+
+/// A problem with one field of a submitted form.
+#[derive(Debug, Clone)]
+pub(crate) struct FieldError {
+    pub field: String,
+    pub message: String,
+}
+
 /// Problems with a submitted form, by field name, shown next to each field.
 #[derive(Debug, Clone, Default)]
-pub(crate) struct FieldErrors(Vec<(String, String)>);
+pub(crate) struct FieldErrors(Vec<FieldError>);
 
 impl FieldErrors {
     pub fn add(&mut self, field: impl Into<String>, message: impl Into<String>) {
-        self.0.push((field.into(), message.into()));
+        self.0.push(FieldError {
+            field: field.into(),
+            message: message.into(),
+        });
     }
 
     pub fn get(&self, field: impl AsRef<str>) -> Option<&str> {
         let field = field.as_ref();
         self.0
             .iter()
-            .find(|(f, _)| f == field)
-            .map(|(_, m)| m.as_str())
+            .find(|e| e.field == field)
+            .map(|e| e.message.as_str())
     }
 
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
 
-    pub fn all(&self) -> &[(String, String)] {
+    pub fn all(&self) -> &[FieldError] {
         &self.0
     }
 }
@@ -116,9 +142,9 @@ pub(crate) fn role_title_with_track(fw: &Framework, id: &str) -> String {
     }
 }
 
-/// Every role level as (id, "Title (Track)"), in track order, for selects.
-pub(crate) fn role_level_options(fw: &Framework) -> Vec<(String, String)> {
+/// Every role level as a choice labelled "Title (Track)", in track order, for selects.
+pub(crate) fn role_level_options(fw: &Framework) -> Vec<Choice> {
     fw.role_levels()
-        .map(|(id, t, l)| (id, format!("{} ({})", l.title, t.name)))
+        .map(|(id, t, l)| Choice::new(id, format!("{} ({})", l.title, t.name)))
         .collect()
 }

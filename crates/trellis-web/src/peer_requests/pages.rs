@@ -12,7 +12,7 @@ use trellis_store::prelude::*;
 use trellis_store::{PeerRequest, RaterKind, Stage};
 
 use crate::assessments::pages::ratings_from;
-use crate::assessments::view::{RatingField, said};
+use crate::assessments::view::{RatingField, said, scale_choices};
 use crate::auth::{Caller, Ctx, Me};
 use crate::error::WebError;
 use crate::extract::{PageForm, PathParams};
@@ -164,7 +164,7 @@ async fn peer_page(
                 required: growth::level_label(fw, skill, req.level.as_str()),
                 importance: req.importance.as_str(),
                 descriptor: req.descriptor.clone().filter(|d| !d.trim().is_empty()),
-                options: growth::scale_options(fw, skill),
+                options: scale_choices(fw, skill),
                 selected: get("level"),
                 reason: get("reason"),
                 comment: get("comment"),

@@ -16,8 +16,9 @@ use crate::auth::{Caller, Me};
 use crate::chart;
 use crate::error::WebError;
 use crate::extract::PathParams;
+use crate::home::PersonLink;
 use crate::html::view::{
-    compare_href, profile_href, role_level_options, role_title, role_title_with_track,
+    Choice, compare_href, profile_href, role_level_options, role_title, role_title_with_track,
 };
 use crate::html::{Frame, render};
 use crate::state::{AppState, Published, VersionRef};
@@ -26,6 +27,13 @@ use crate::state::{AppState, Published, VersionRef};
 struct Link {
     name: String,
     href: Option<String>,
+}
+
+/// A role level and its page (empty when the current framework does not have it).
+#[derive(Debug)]
+struct RoleLink {
+    title: String,
+    href: String,
 }
 
 #[derive(Debug, Template)]
@@ -37,11 +45,11 @@ struct PersonPage {
     email: String,
     is_self: bool,
     team: Option<String>,
-    role: Option<(String, String)>,
+    role: Option<RoleLink>,
     role_since: Option<String>,
-    next: Option<(String, String)>,
+    next: Option<RoleLink>,
     manager: Option<Link>,
-    reports: Vec<(String, String, String)>,
+    reports: Vec<PersonLink>,
     system_role: &'static str,
     active: bool,
     edit_href: Option<String>,
@@ -130,7 +138,7 @@ struct SkillHistory {
 struct GrowthView {
     assessments: Vec<AssessmentLink>,
     starts: Vec<StartChoice>,
-    start_options: Vec<(String, String)>,
+    start_options: Vec<Choice>,
     framework_version: i64,
     default_cycle: String,
     readiness: Vec<ReadinessView>,
@@ -155,13 +163,25 @@ pub async fn person(
             let next = c
                 .profile(rid)
                 .and_then(|prof| prof.next.clone())
-                .map(|n| (role_title(fw, &n), compare_href("current", rid, &n)));
+                .map(|n| RoleLink {
+                    title: role_title(fw, &n),
+                    href: compare_href("current", rid, &n),
+                });
             (
-                Some((role_title_with_track(fw, rid), profile_href("current", rid))),
+                Some(RoleLink {
+                    title: role_title_with_track(fw, rid),
+                    href: profile_href("current", rid),
+                }),
                 next,
             )
         }
-        (Some(rid), None) => (Some((rid.clone(), String::new())), None),
+        (Some(rid), None) => (
+            Some(RoleLink {
+                title: rid.clone(),
+                href: String::new(),
+            }),
+            None,
+        ),
         _ => (None, None),
     };
     let manager = record.manager.as_ref().map(|m| {
@@ -187,7 +207,11 @@ pub async fn person(
                 (Some(rid), Some(c)) => role_title(&c.framework, rid),
                 _ => String::new(),
             };
-            (r.name.clone(), format!("/people/{}", r.id), role)
+            PersonLink {
+                name: r.name.clone(),
+                href: format!("/people/{}", r.id),
+                role,
+            }
         })
         .collect();
     let page = PersonPage {

@@ -9,6 +9,7 @@
 //! - [`frameworks`]: published framework versions, parsed once and cached.
 //! - [`bootstrap`] and [`demo`]: a fresh organisation, and a synthetic one for trials.
 //! - [`read_audit`]: audit events of reads, written in batches.
+//! - [`use_cases`]: the use cases by area, as methods: `app.assessments().submit(actor, id, …)`.
 #![forbid(unsafe_code)]
 
 pub mod access;
@@ -22,6 +23,7 @@ pub mod people;
 pub mod read_audit;
 pub mod secrets;
 pub mod time;
+pub mod use_cases;
 
 use std::sync::Arc;
 use std::time::Duration;

@@ -544,7 +544,9 @@ fn ddat_text_prose_in_a_level_description_keeps_no_list_marker() {
     let level = &imported.framework.tracks[0].levels[0];
     assert_eq!(
         level.summary.as_deref(),
-        Some("Guides the largest ships into the harbour.\n\n- Plans each passage\n- Briefs the crew")
+        Some(
+            "Guides the largest ships into the harbour.\n\n- Plans each passage\n- Briefs the crew"
+        )
     );
 }
 

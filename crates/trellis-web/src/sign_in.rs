@@ -260,5 +260,12 @@ mod tests {
         assert_eq!(safe_next("/\\evil.example"), "/");
         assert_eq!(safe_next("/sign-out"), "/");
         assert_eq!(safe_next(""), "/");
+        assert_eq!(safe_next("/sign-in?next=/"), "/");
+        assert_eq!(safe_next("/a\\b"), "/", "a backslash anywhere");
+        assert_eq!(safe_next("/a\u{7}b"), "/", "a control character");
+        assert_eq!(safe_next("/a\nb"), "/");
+        let long = format!("/{}", "a".repeat(1998));
+        assert_eq!(safe_next(&long), long, "1999 characters");
+        assert_eq!(safe_next(&format!("{long}a")), "/", "2000 characters");
     }
 }

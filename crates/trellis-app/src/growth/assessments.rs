@@ -516,21 +516,17 @@ pub async fn submit_ratings(
                     .collect(),
             )
         })?;
-    let store = app.store();
-    let audit = actor.audit();
-    let rated = store
-        .record_ratings(
+    // The ratings and the move to the next stage are one user action: one transaction.
+    app.store()
+        .submit_ratings(
             a.assessment.id,
             sub.kind,
             actor.id(),
             ratings,
             revision,
-            &audit,
+            Some(to),
+            &actor.audit(),
         )
-        .await
-        .map_err(concurrency)?;
-    store
-        .advance_assessment(a.assessment.id, to, actor.id(), rated.revision, &audit)
         .await
         .map_err(concurrency)
 }

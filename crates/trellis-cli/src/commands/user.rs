@@ -8,6 +8,7 @@ use anyhow::{Context, Result, bail};
 use trellis_app::accounts::{self, NewAccount};
 use trellis_app::bootstrap::system_audit;
 use trellis_app::secrets as auth;
+use trellis_app::use_cases::By;
 use trellis_app::{App, Config};
 use trellis_store::SystemRole;
 use trellis_store::prelude::*;
@@ -105,7 +106,8 @@ impl StoreTask for Add {
             new.manager_id = Some(manager.id);
         }
         let app = App::new(store, Config::default());
-        accounts::create(&app, &system_audit(), new)
+        app.accounts()
+            .create(By::Operator, new)
             .await
             .map_err(|r| anyhow::anyhow!("cannot create the account: {r}"))
     }

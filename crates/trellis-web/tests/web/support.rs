@@ -41,42 +41,6 @@ pub struct Ids {
     pub member_b: PersonId,
 }
 
-/// The kinds of caller every route is tried with.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Caller {
-    Anonymous,
-    Member,
-    OtherMember,
-    Manager,
-    OtherManager,
-    PeopleTeam,
-    Admin,
-}
-
-pub const CALLERS: [Caller; 7] = [
-    Caller::Anonymous,
-    Caller::Member,
-    Caller::OtherMember,
-    Caller::Manager,
-    Caller::OtherManager,
-    Caller::PeopleTeam,
-    Caller::Admin,
-];
-
-impl Ids {
-    pub fn of(&self, caller: Caller) -> Option<PersonId> {
-        match caller {
-            Caller::Anonymous => None,
-            Caller::Member => Some(self.member_a),
-            Caller::OtherMember => Some(self.member_b),
-            Caller::Manager => Some(self.manager_a),
-            Caller::OtherManager => Some(self.manager_b),
-            Caller::PeopleTeam => Some(self.people_team),
-            Caller::Admin => Some(self.admin),
-        }
-    }
-}
-
 pub struct App {
     pub router: Router,
     pub store: Database,

@@ -1,0 +1,179 @@
+//! The use cases by area, one method per thing a person does: `app.assessments().submit(actor, id,
+//! submission)`, `app.accounts().create(by, new)`, `app.evidence().add(actor, person, input)`. Each
+//! decides access for the actor first (refusals are audited), then checks what was sent, then writes
+//! with its audit event in one store transaction. (`app.people()` is in [`crate::people`].)
+
+use trellis_store::{
+    Assessment, AssessmentId, Audit, Evidence, PeerRequest, Person, PersonId, SystemRole,
+};
+
+use crate::App;
+use crate::access::{self, Actor};
+use crate::accounts::{self, AccountChanges, NewAccount};
+use crate::bootstrap::system_audit;
+use crate::error::AppResult;
+use crate::growth::{self, AssessmentCtx, EvidenceInput, RatingInput, StartInput, Submission};
+
+/// Who changes accounts: an admin signed in, or the operator at the command line (who holds the
+/// database itself, so no rule can stop them).
+#[derive(Debug, Clone, Copy)]
+pub enum By<'a> {
+    Admin(&'a Actor),
+    Operator,
+}
+
+impl By<'_> {
+    fn audit(&self) -> Audit {
+        match self {
+            By::Admin(actor) => actor.audit(),
+            By::Operator => system_audit(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct Accounts<'a> {
+    app: &'a App,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct Assessments<'a> {
+    app: &'a App,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct PeerRequests<'a> {
+    app: &'a App,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct EvidenceCases<'a> {
+    app: &'a App,
+}
+
+impl App {
+    pub fn accounts(&self) -> Accounts<'_> {
+        Accounts { app: self }
+    }
+
+    pub fn assessments(&self) -> Assessments<'_> {
+        Assessments { app: self }
+    }
+
+    pub fn peer_requests(&self) -> PeerRequests<'_> {
+        PeerRequests { app: self }
+    }
+
+    pub fn evidence(&self) -> EvidenceCases<'_> {
+        EvidenceCases { app: self }
+    }
+}
+
+impl Accounts<'_> {
+    /// Refuses (audited) anyone but an admin.
+    async fn admit(&self, by: By<'_>, target: String) -> AppResult<()> {
+        match by {
+            By::Admin(actor) if actor.role() != SystemRole::Admin => Err(access::deny(
+                self.app.store(),
+                &actor.audit(),
+                target,
+                "Only administrators manage accounts.",
+            )
+            .await),
+            _ => Ok(()),
+        }
+    }
+
+    pub async fn create(&self, by: By<'_>, new: NewAccount) -> AppResult<Person> {
+        self.admit(by, "people".into()).await?;
+        accounts::create(self.app, &by.audit(), new).await
+    }
+
+    pub async fn update(
+        &self,
+        by: By<'_>,
+        id: PersonId,
+        changes: AccountChanges,
+    ) -> AppResult<Person> {
+        self.admit(by, format!("person:{id}")).await?;
+        accounts::update(self.app, &by.audit(), id, changes).await
+    }
+}
+
+impl Assessments<'_> {
+    /// An assessment with everything needed to show it, for those who may see it in full (the
+    /// person, their managers, the people team, admins; not peers).
+    pub async fn view(&self, actor: &Actor, id: AssessmentId) -> AppResult<AssessmentCtx> {
+        growth::viewable_assessment(self.app, actor, id, None).await
+    }
+
+    /// Starts an assessment of a person against a role level of the current framework.
+    pub async fn start(
+        &self,
+        actor: &Actor,
+        person: PersonId,
+        input: StartInput,
+    ) -> AppResult<Assessment> {
+        let (person, _) = growth::person_for(self.app, actor, person, None).await?;
+        growth::start_assessment(self.app, actor, &person, input).await
+    }
+
+    /// Submits the ratings of the actor's stage and moves the assessment on, in one transaction.
+    pub async fn submit(
+        &self,
+        actor: &Actor,
+        id: AssessmentId,
+        submission: Submission,
+    ) -> AppResult<Assessment> {
+        let a = self.view(actor, id).await?;
+        growth::submit_ratings(self.app, actor, &a, submission).await
+    }
+
+    /// Asks a peer for input on some skills of the assessment.
+    pub async fn request_peer(
+        &self,
+        actor: &Actor,
+        id: AssessmentId,
+        peer: Option<PersonId>,
+        skills: Vec<String>,
+    ) -> AppResult<PeerRequest> {
+        let a = self.view(actor, id).await?;
+        growth::request_peer(self.app, actor, &a, peer, skills).await
+    }
+}
+
+impl PeerRequests<'_> {
+    /// The peer's answer to a request addressed to them.
+    pub async fn answer(
+        &self,
+        actor: &Actor,
+        id: i64,
+        ratings: Vec<RatingInput>,
+    ) -> AppResult<PeerRequest> {
+        let request = growth::load_peer_request(self.app.store(), id).await?;
+        if request.peer_id != actor.id() {
+            return Err(access::deny(
+                self.app.store(),
+                &actor.audit(),
+                format!("peer-request:{id}"),
+                "Only the person asked can answer this request.",
+            )
+            .await);
+        }
+        let a = growth::load_assessment(self.app, actor, request.assessment_id, None).await?;
+        growth::submit_peer(self.app, actor, &request, &a, ratings).await
+    }
+}
+
+impl EvidenceCases<'_> {
+    /// Adds evidence to a person's record.
+    pub async fn add(
+        &self,
+        actor: &Actor,
+        person: PersonId,
+        input: EvidenceInput,
+    ) -> AppResult<Evidence> {
+        let (person, _) = growth::person_for(self.app, actor, person, None).await?;
+        growth::add_evidence(self.app, actor, &person, input).await
+    }
+}

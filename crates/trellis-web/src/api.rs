@@ -1,8 +1,10 @@
 //! The JSON API under `/api/v1`: the same data and the same rules as the pages, for scripts.
 //!
 //! The endpoints live with their resource (`people::api`, `assessments::api`, …), each documented
-//! with `#[utoipa::path]`; [`ApiDoc`] gathers them into the OpenAPI 3.1 document served at
-//! `/api/v1/openapi.json`. Errors are `application/problem+json`.
+//! with `#[utoipa::path]`, the one place its method and path are written. The route table takes
+//! them from there (through `utoipa-axum`), and [`openapi`] builds the OpenAPI 3.1 document served
+//! at `/api/v1/openapi.json` from the table's API rows and [`ApiDoc`] (title, security scheme,
+//! shared schemas). Errors are `application/problem+json`.
 
 use axum::Json;
 use axum::http::{HeaderValue, StatusCode, header};
@@ -24,30 +26,6 @@ use crate::error::{Problem, WebError};
                        the API tokens page). Errors are RFC 9457 problem objects.",
         license(name = "AGPL-3.0-or-later")
     ),
-    paths(
-        openapi_json,
-        crate::people::api::me,
-        crate::frameworks::api::frameworks,
-        crate::frameworks::api::framework,
-        crate::frameworks::api::role_levels,
-        crate::frameworks::api::role_level,
-        crate::frameworks::api::compare,
-        crate::people::api::teams,
-        crate::people::api::people,
-        crate::people::api::person,
-        crate::people::api::create_person,
-        crate::people::api::update_person,
-        crate::people::api::readiness,
-        crate::assessments::api::assessments,
-        crate::assessments::api::start,
-        crate::assessments::api::assessment,
-        crate::assessments::api::rate,
-        crate::assessments::api::request_peer,
-        crate::peer_requests::api::peer_requests,
-        crate::peer_requests::api::submit_peer,
-        crate::evidence::api::evidence,
-        crate::evidence::api::add_evidence
-    ),
     components(schemas(Problem)),
     modifiers(&BearerAuth),
     security(("bearer" = []))
@@ -68,11 +46,24 @@ impl utoipa::Modify for BearerAuth {
     }
 }
 
-/// The OpenAPI document as JSON.
+/// The OpenAPI document: [`ApiDoc`] with the operations of the route table's API rows.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    let mut doc = ApiDoc::openapi();
+    let (paths, schemas) = crate::routes::api_paths();
+    doc.paths.merge(paths);
+    doc.components
+        .get_or_insert_with(Default::default)
+        .schemas
+        .extend(schemas);
+    doc
+}
+
+/// The OpenAPI document as JSON, built once.
 pub fn openapi_document() -> String {
-    ApiDoc::openapi()
-        .to_pretty_json()
-        .unwrap_or_else(|_| "{}".into())
+    static DOCUMENT: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    DOCUMENT
+        .get_or_init(|| openapi().to_pretty_json().unwrap_or_else(|_| "{}".into()))
+        .clone()
 }
 
 /// This document.

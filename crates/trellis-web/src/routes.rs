@@ -3,9 +3,16 @@
 //! The router is built from the table and nothing else, and every route is wrapped in [`enforce`],
 //! which applies the route's [`Rule`] before the handler runs: deny by default, anonymous callers
 //! sent to sign in, denials audited, and forms checked for forgery.
+//!
+//! An API route's method and path are written once, in its handler's `#[utoipa::path]`: its row
+//! names only the rule and the handler, and `utoipa_axum::routes!` gives the row its method, path
+//! and OpenAPI operation. The OpenAPI document is built from the same rows ([`api_paths`]), so the
+//! table, the router and the document cannot disagree, and an API handler left out of the table is
+//! left out of the document too.
 
+use std::collections::BTreeSet;
 use std::fmt;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use axum::Router;
 use axum::extract::{RawPathParams, Request, State};
@@ -20,6 +27,9 @@ use trellis_app::access::{self, Seen};
 use trellis_store::prelude::*;
 use trellis_store::{NewAuditEvent, Outcome, PersonId, StoreError, SystemRole};
 use trellis_store_sql::Database;
+use utoipa::openapi::path::Paths;
+use utoipa::openapi::{RefOr, Schema};
+use utoipa_axum::router::UtoipaMethodRouter;
 
 use crate::auth::{self, Caller, Ctx};
 use crate::error::{self, WebError};
@@ -85,7 +95,11 @@ impl fmt::Display for RouteSpec {
 pub struct Route {
     pub spec: RouteSpec,
     handler: MethodRouter<AppState>,
+    /// An API route's OpenAPI operation and the schemas it refers to.
+    openapi: Option<(Paths, Schemas)>,
 }
+
+type Schemas = Vec<(String, RefOr<Schema>)>;
 
 impl fmt::Debug for Route {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -107,15 +121,60 @@ where
             kind,
         },
         handler: axum::routing::on(filter, handler),
+        openapi: None,
     }
 }
 
-/// One line per route: `METHOD "/path" Rule Kind => handler,` (a path given by a constant goes in
-/// parentheses).
+/// An API route, from what `utoipa_axum::routes!` read in its handler's `#[utoipa::path]`.
+fn api_route(rule: Rule, (schemas, paths, handler): UtoipaMethodRouter<AppState>) -> Route {
+    let [(path, item)] = <[_; 1]>::try_from(paths.paths.clone().into_iter().collect::<Vec<_>>())
+        .unwrap_or_else(|_| panic!("an API handler documents one path"));
+    let method = [
+        (Method::GET, item.get.is_some()),
+        (Method::POST, item.post.is_some()),
+        (Method::PUT, item.put.is_some()),
+        (Method::PATCH, item.patch.is_some()),
+        (Method::DELETE, item.delete.is_some()),
+    ]
+    .into_iter()
+    .find_map(|(m, documented)| documented.then_some(m))
+    .unwrap_or_else(|| panic!("{path}: an API handler documents one method"));
+    Route {
+        spec: RouteSpec {
+            method,
+            path: interned(path),
+            rule,
+            kind: Kind::Api,
+        },
+        handler,
+        openapi: Some((paths, schemas)),
+    }
+}
+
+/// The same `&'static str` for the same path, however often the table is built.
+fn interned(path: String) -> &'static str {
+    static PATHS: Mutex<BTreeSet<&'static str>> = Mutex::new(BTreeSet::new());
+    let mut paths = PATHS.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(p) = paths.get(path.as_str()) {
+        return p;
+    }
+    let p: &'static str = Box::leak(path.into_boxed_str());
+    paths.insert(p);
+    p
+}
+
+/// One line per route: `METHOD "/path" Rule Kind => handler,` for pages and assets (a path given by
+/// a constant goes in parentheses), and `API Rule => handler,` for the JSON API, whose method and
+/// path are those of the handler's `#[utoipa::path]`.
 macro_rules! route_table {
-    ($($method:ident $path:tt $rule:ident $kind:ident => $handler:expr,)*) => {
-        vec![$(route(Method::$method, $path, Rule::$rule, Kind::$kind, $handler)),*]
+    (@rows [$($out:expr,)*]) => { vec![$($out,)*] };
+    (@rows [$($out:expr,)*] API $rule:ident => $handler:path, $($rest:tt)*) => {
+        route_table!(@rows [$($out,)* api_route(Rule::$rule, utoipa_axum::routes!($handler)),] $($rest)*)
     };
+    (@rows [$($out:expr,)*] $method:ident $path:tt $rule:ident $kind:ident => $handler:expr, $($rest:tt)*) => {
+        route_table!(@rows [$($out,)* route(Method::$method, $path, Rule::$rule, Kind::$kind, $handler),] $($rest)*)
+    };
+    ($($rows:tt)*) => { route_table!(@rows [] $($rows)*) };
 }
 
 /// The route table: every route, its rule and its handler. Nothing is routed that is not here.
@@ -168,30 +227,41 @@ pub fn routes() -> Vec<Route> {
         POST  "/admin/accounts/{id}/password"                     Admin         Page  => admin::accounts::account_reset_password,
         GET   "/admin/frameworks"                                 Admin         Page  => admin::frameworks,
         GET   "/admin/audit"                                      Admin         Page  => admin::audit,
-        // JSON API.
-        GET   "/api/v1/openapi.json"                              Public        Api   => api::openapi_json,
-        GET   "/api/v1/me"                                        SignedIn      Api   => people::api::me,
-        GET   "/api/v1/frameworks"                                SignedIn      Api   => frameworks::api::frameworks,
-        GET   "/api/v1/frameworks/{version}"                      SignedIn      Api   => frameworks::api::framework,
-        GET   "/api/v1/role-levels"                               SignedIn      Api   => frameworks::api::role_levels,
-        GET   "/api/v1/role-levels/{track}/{level}"               SignedIn      Api   => frameworks::api::role_level,
-        GET   "/api/v1/compare"                                   SignedIn      Api   => frameworks::api::compare,
-        GET   "/api/v1/teams"                                     SignedIn      Api   => people::api::teams,
-        GET   "/api/v1/people"                                    SignedIn      Api   => people::api::people,
-        POST  "/api/v1/people"                                    Admin         Api   => people::api::create_person,
-        GET   "/api/v1/people/{id}"                               SeePerson     Api   => people::api::person,
-        PATCH "/api/v1/people/{id}"                               Admin         Api   => people::api::update_person,
-        GET   "/api/v1/people/{id}/readiness"                     SeePerson     Api   => people::api::readiness,
-        GET   "/api/v1/people/{id}/assessments"                   SeePerson     Api   => assessments::api::assessments,
-        POST  "/api/v1/people/{id}/assessments"                   SeePerson     Api   => assessments::api::start,
-        GET   "/api/v1/people/{id}/evidence"                      SeePerson     Api   => evidence::api::evidence,
-        POST  "/api/v1/people/{id}/evidence"                      SeePerson     Api   => evidence::api::add_evidence,
-        GET   "/api/v1/assessments/{id}"                          SeeAssessment Api   => assessments::api::assessment,
-        POST  "/api/v1/assessments/{id}/ratings"                  SeeAssessment Api   => assessments::api::rate,
-        POST  "/api/v1/assessments/{id}/peer-requests"            SeeAssessment Api   => assessments::api::request_peer,
-        GET   "/api/v1/peer-requests"                             SignedIn      Api   => peer_requests::api::peer_requests,
-        POST  "/api/v1/peer-requests/{id}"                        PeerOfRequest Api   => peer_requests::api::submit_peer,
+        // JSON API: method and path from each handler's `#[utoipa::path]`.
+        API   Public        => api::openapi_json,
+        API   SignedIn      => people::api::me,
+        API   SignedIn      => frameworks::api::frameworks,
+        API   SignedIn      => frameworks::api::framework,
+        API   SignedIn      => frameworks::api::role_levels,
+        API   SignedIn      => frameworks::api::role_level,
+        API   SignedIn      => frameworks::api::compare,
+        API   SignedIn      => people::api::teams,
+        API   SignedIn      => people::api::people,
+        API   Admin         => people::api::create_person,
+        API   SeePerson     => people::api::person,
+        API   Admin         => people::api::update_person,
+        API   SeePerson     => people::api::readiness,
+        API   SeePerson     => assessments::api::assessments,
+        API   SeePerson     => assessments::api::start,
+        API   SeePerson     => evidence::api::evidence,
+        API   SeePerson     => evidence::api::add_evidence,
+        API   SeeAssessment => assessments::api::assessment,
+        API   SeeAssessment => assessments::api::rate,
+        API   SeeAssessment => assessments::api::request_peer,
+        API   SignedIn      => peer_requests::api::peer_requests,
+        API   PeerOfRequest => peer_requests::api::submit_peer,
     ]
+}
+
+/// The OpenAPI operations of the table's API routes and the schemas they refer to, for the
+/// OpenAPI document.
+pub(crate) fn api_paths() -> (Paths, Schemas) {
+    let mut all = (Paths::new(), Schemas::new());
+    for (paths, schemas) in routes().into_iter().filter_map(|r| r.openapi) {
+        all.0.merge(paths);
+        all.1.extend(schemas);
+    }
+    all
 }
 
 /// The rows of the route table, for tests and documentation.

@@ -11,7 +11,9 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use trellis_model::diff::diff_profiles;
-use trellis_model::{Behaviour, DecisionTier, Framework, Kpi, Profile, ResponsibilityGroup, Tool};
+use trellis_model::{
+    Behaviour, DecisionTier, Framework, Kpi, Profile, ResponsibilityGroup, Status, Tool,
+};
 
 use crate::auth::Me;
 use crate::error::WebError;
@@ -198,6 +200,8 @@ struct ProfilePage {
     scope: Option<String>,
     mappings: Vec<String>,
     counts: String,
+    /// Whether a requirement asks less than the level before (explained above the table).
+    any_lowered: bool,
     requirements: Vec<RequirementRow>,
     any_withheld: bool,
     responsibilities: Vec<ResponsibilityGroup>,
@@ -209,6 +213,22 @@ struct ProfilePage {
     salary: Option<SalaryBand>,
     previous: Option<Step>,
     next: Option<Step>,
+}
+
+/// "3 new, 1 raised, 5 inherited", and ", 1 lowered" when a requirement asks less than the level
+/// before, as in the published role profiles.
+fn requirement_counts(count: impl Fn(Status) -> usize) -> String {
+    let mut out = format!(
+        "{} new, {} raised, {} inherited",
+        count(Status::New),
+        count(Status::Raised),
+        count(Status::Inherited)
+    );
+    let lowered = count(Status::Lowered);
+    if lowered > 0 {
+        out.push_str(&format!(", {lowered} lowered"));
+    }
+    out
 }
 
 fn resolve_for(
@@ -272,12 +292,8 @@ pub async fn profile(
             .iter()
             .map(|m| mapping_text(fw, m))
             .collect(),
-        counts: format!(
-            "{} new, {} raised, {} inherited",
-            profile.count(trellis_model::Status::New),
-            profile.count(trellis_model::Status::Raised),
-            profile.count(trellis_model::Status::Inherited)
-        ),
+        counts: requirement_counts(|s| profile.count(s)),
+        any_lowered: profile.count(Status::Lowered) > 0,
         any_withheld: requirements.iter().any(|r| r.withheld),
         requirements,
         responsibilities: profile.responsibilities.clone(),
@@ -598,4 +614,31 @@ pub async fn skills(
         categories,
     };
     Ok(render(&page)?.into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_name_lowered_requirements_only_when_there_are_some() {
+        let counts = |lowered| {
+            requirement_counts(|s| match s {
+                Status::New => 3,
+                Status::Raised => 1,
+                Status::Inherited => 5,
+                Status::Lowered => lowered,
+            })
+        };
+        assert_eq!(counts(0), "3 new, 1 raised, 5 inherited");
+        assert_eq!(counts(2), "3 new, 1 raised, 5 inherited, 2 lowered");
+    }
+
+    #[test]
+    fn lowered_requirements_have_a_badge_style_of_their_own() {
+        let css = crate::html::STYLESHEET;
+        for status in ["new", "raised", "inherited", "lowered"] {
+            assert!(css.contains(&format!(".badge-{status} {{")), "{status}");
+        }
+    }
 }

@@ -20,7 +20,7 @@ use crate::error::WebError;
 pub const STYLESHEET_PATH: &str = "/static/trellis.css";
 
 /// The stylesheet: the static site's styles, then the app's.
-const STYLESHEET: &str = concat!(
+pub(crate) const STYLESHEET: &str = concat!(
     include_str!("../../../trellis-formats/templates/style.css"),
     "\n",
     include_str!("../../static/app.css")

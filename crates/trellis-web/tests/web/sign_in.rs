@@ -9,7 +9,7 @@ use trellis_store::Outcome;
 use trellis_store::prelude::*;
 use trellis_web::auth;
 
-use crate::support::{App, PASSWORD, now};
+use crate::support::{App, Browser, PASSWORD, now};
 
 const WRONG: &str = "The email address or password is not right.";
 
@@ -509,7 +509,41 @@ pub async fn api_tokens_are_revocable(app: App) {
     assert_eq!(res.json()["email"], "member.a@test.example");
 }
 
+/// A session in use is kept alive: its last-seen time is written when more than a minute old, and
+/// not on every request.
+pub async fn sessions_in_use_are_touched_at_most_once_a_minute(app: App) {
+    let last_seen = |b: Browser| {
+        let store = app.store.clone();
+        async move {
+            store
+                .session(&auth::sha256_hex(&b.token))
+                .await
+                .unwrap()
+                .expect("the session is still there")
+                .0
+                .last_seen_at
+        }
+    };
+    let t0 = now();
+    let recent = app
+        .browser_at(app.ids.member_a, t0 - 10_000, t0 + 3_600_000)
+        .await;
+    assert_eq!(app.get("/", Some(&recent)).await.status, StatusCode::OK);
+    assert_eq!(
+        last_seen(recent).await,
+        t0 - 10_000,
+        "seen 10 s ago: not written"
+    );
+    // 25 minutes idle (the timeout is 30): still valid, and now seen again.
+    let older = app
+        .browser_at(app.ids.member_b, t0 - 25 * 60_000, t0 + 3_600_000)
+        .await;
+    assert_eq!(app.get("/", Some(&older)).await.status, StatusCode::OK);
+    assert!(last_seen(older).await >= t0, "seen 25 min ago: written");
+}
+
 crate::on_both_backends!(
+    sessions_in_use_are_touched_at_most_once_a_minute,
     sign_in_sets_a_host_cookie_and_rotates_it,
     wrong_password_and_unknown_account_look_the_same,
     failed_sign_ins_are_throttled_per_email,

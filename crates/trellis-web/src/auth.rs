@@ -269,7 +269,7 @@ pub(crate) async fn authenticate(
                     return if api {
                         problem_response(&err)
                     } else {
-                        crate::pages::error_page(&err, Some(&ctx))
+                        crate::html::error_page(&err, Some(&ctx))
                     };
                 }
             }

@@ -263,7 +263,7 @@ pub(crate) async fn render_errors(req: Request, next: Next) -> Response {
     let mut rendered = if api {
         problem_response(&err)
     } else {
-        crate::pages::error_page(&err, ctx.as_deref())
+        crate::html::error_page(&err, ctx.as_deref())
     };
     for (name, value) in res.headers() {
         if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {

@@ -2,20 +2,34 @@
 //!
 //! - [`routes`]: the route table (every route with who may call it) and the router built from it.
 //! - [`auth`]: passwords, sessions, API tokens and the anti-forgery checks.
-//! - `pages`: the askama pages; [`api`]: the JSON API and its OpenAPI document.
+//! - One module per resource, each with its pages and its part of the JSON API side by side, and its
+//!   templates in the matching folder of `templates/`: `people`, `assessments`, `evidence`,
+//!   `peer_requests`, `team`, `frameworks`, `admin`, `account`, `sign_in` and `home`.
+//! - `html`: what every page shares (frame, rendering, error page, field errors, wording helpers).
+//! - [`api`]: the OpenAPI document of the JSON API and the helpers its handlers share.
 //!
 //! The rules and the use cases live in `trellis-app`; this crate turns requests into calls of them
 //! and their results into pages and JSON.
 #![forbid(unsafe_code)]
 
+mod account;
+mod admin;
 pub mod api;
+mod assessments;
 pub mod auth;
 mod chart;
 mod error;
+mod evidence;
 mod extract;
-mod pages;
+mod frameworks;
+mod home;
+mod html;
+mod peer_requests;
+mod people;
 pub mod routes;
+mod sign_in;
 mod state;
+mod team;
 mod trace;
 
 use std::future::Future;

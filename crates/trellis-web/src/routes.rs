@@ -3,9 +3,16 @@
 //! The router is built from the table and nothing else, and every route is wrapped in [`enforce`],
 //! which applies the route's [`Rule`] before the handler runs: deny by default, anonymous callers
 //! sent to sign in, denials audited, and forms checked for forgery.
+//!
+//! An API route's method and path are written once, in its handler's `#[utoipa::path]`: its row
+//! names only the rule and the handler, and `utoipa_axum::routes!` gives the row its method, path
+//! and OpenAPI operation. The OpenAPI document is built from the same rows ([`api_paths`]), so the
+//! table, the router and the document cannot disagree, and an API handler left out of the table is
+//! left out of the document too.
 
+use std::collections::BTreeSet;
 use std::fmt;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use axum::Router;
 use axum::extract::{RawPathParams, Request, State};
@@ -20,12 +27,18 @@ use trellis_app::access::{self, Seen};
 use trellis_store::prelude::*;
 use trellis_store::{NewAuditEvent, Outcome, PersonId, StoreError, SystemRole};
 use trellis_store_sql::Database;
+use utoipa::openapi::path::Paths;
+use utoipa::openapi::{RefOr, Schema};
+use utoipa_axum::router::UtoipaMethodRouter;
 
 use crate::auth::{self, Caller, Ctx};
 use crate::error::{self, WebError};
 use crate::extract::read_body;
 use crate::state::AppState;
-use crate::{api, pages};
+use crate::{
+    account, admin, api, assessments, evidence, frameworks, home, html, peer_requests, people,
+    sign_in, team,
+};
 
 /// Who may call a route.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -82,7 +95,11 @@ impl fmt::Display for RouteSpec {
 pub struct Route {
     pub spec: RouteSpec,
     handler: MethodRouter<AppState>,
+    /// An API route's OpenAPI operation and the schemas it refers to.
+    openapi: Option<(Paths, Schemas)>,
 }
+
+type Schemas = Vec<(String, RefOr<Schema>)>;
 
 impl fmt::Debug for Route {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -104,15 +121,60 @@ where
             kind,
         },
         handler: axum::routing::on(filter, handler),
+        openapi: None,
     }
 }
 
-/// One line per route: `METHOD "/path" Rule Kind => handler,` (a path given by a constant goes in
-/// parentheses).
+/// An API route, from what `utoipa_axum::routes!` read in its handler's `#[utoipa::path]`.
+fn api_route(rule: Rule, (schemas, paths, handler): UtoipaMethodRouter<AppState>) -> Route {
+    let [(path, item)] = <[_; 1]>::try_from(paths.paths.clone().into_iter().collect::<Vec<_>>())
+        .unwrap_or_else(|_| panic!("an API handler documents one path"));
+    let method = [
+        (Method::GET, item.get.is_some()),
+        (Method::POST, item.post.is_some()),
+        (Method::PUT, item.put.is_some()),
+        (Method::PATCH, item.patch.is_some()),
+        (Method::DELETE, item.delete.is_some()),
+    ]
+    .into_iter()
+    .find_map(|(m, documented)| documented.then_some(m))
+    .unwrap_or_else(|| panic!("{path}: an API handler documents one method"));
+    Route {
+        spec: RouteSpec {
+            method,
+            path: interned(path),
+            rule,
+            kind: Kind::Api,
+        },
+        handler,
+        openapi: Some((paths, schemas)),
+    }
+}
+
+/// The same `&'static str` for the same path, however often the table is built.
+fn interned(path: String) -> &'static str {
+    static PATHS: Mutex<BTreeSet<&'static str>> = Mutex::new(BTreeSet::new());
+    let mut paths = PATHS.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(p) = paths.get(path.as_str()) {
+        return p;
+    }
+    let p: &'static str = Box::leak(path.into_boxed_str());
+    paths.insert(p);
+    p
+}
+
+/// One line per route: `METHOD "/path" Rule Kind => handler,` for pages and assets (a path given by
+/// a constant goes in parentheses), and `API Rule => handler,` for the JSON API, whose method and
+/// path are those of the handler's `#[utoipa::path]`.
 macro_rules! route_table {
-    ($($method:ident $path:tt $rule:ident $kind:ident => $handler:expr,)*) => {
-        vec![$(route(Method::$method, $path, Rule::$rule, Kind::$kind, $handler)),*]
+    (@rows [$($out:expr,)*]) => { vec![$($out,)*] };
+    (@rows [$($out:expr,)*] API $rule:ident => $handler:path, $($rest:tt)*) => {
+        route_table!(@rows [$($out,)* api_route(Rule::$rule, utoipa_axum::routes!($handler)),] $($rest)*)
     };
+    (@rows [$($out:expr,)*] $method:ident $path:tt $rule:ident $kind:ident => $handler:expr, $($rest:tt)*) => {
+        route_table!(@rows [$($out,)* route(Method::$method, $path, Rule::$rule, Kind::$kind, $handler),] $($rest)*)
+    };
+    ($($rows:tt)*) => { route_table!(@rows [] $($rows)*) };
 }
 
 /// The route table: every route, its rule and its handler. Nothing is routed that is not here.
@@ -121,74 +183,85 @@ macro_rules! route_table {
 pub fn routes() -> Vec<Route> {
     route_table![
         // Fixed resources.
-        GET   "/healthz"                                          Public        Asset => pages::healthz,
-        GET   (pages::STYLESHEET_PATH)                            Public        Asset => pages::stylesheet,
+        GET   "/healthz"                                          Public        Asset => html::healthz,
+        GET   (html::STYLESHEET_PATH)                            Public        Asset => html::stylesheet,
         // Signing in and out.
-        GET   "/sign-in"                                          Public        Page  => pages::sign_in::form,
-        POST  "/sign-in"                                          Public        Page  => pages::sign_in::submit,
-        POST  "/sign-out"                                         SignedIn      Page  => pages::sign_in::sign_out,
+        GET   "/sign-in"                                          Public        Page  => sign_in::form,
+        POST  "/sign-in"                                          Public        Page  => sign_in::submit,
+        POST  "/sign-out"                                         SignedIn      Page  => sign_in::sign_out,
         // Pages for everyone signed in.
-        GET   "/"                                                 SignedIn      Page  => pages::home::home,
-        GET   "/frameworks/{version}"                             SignedIn      Page  => pages::frameworks::overview,
-        GET   "/frameworks/{version}/role-levels/{track}/{level}" SignedIn      Page  => pages::frameworks::profile,
-        GET   "/frameworks/{version}/compare"                     SignedIn      Page  => pages::frameworks::compare,
-        GET   "/frameworks/{version}/skills"                      SignedIn      Page  => pages::frameworks::skills,
-        GET   "/people"                                           SignedIn      Page  => pages::people::directory,
-        GET   "/people/{id}"                                      SeePerson     Page  => pages::people::person,
+        GET   "/"                                                 SignedIn      Page  => home::home,
+        GET   "/frameworks/{version}"                             SignedIn      Page  => frameworks::pages::overview,
+        GET   "/frameworks/{version}/role-levels/{track}/{level}" SignedIn      Page  => frameworks::pages::profile,
+        GET   "/frameworks/{version}/compare"                     SignedIn      Page  => frameworks::pages::compare,
+        GET   "/frameworks/{version}/skills"                      SignedIn      Page  => frameworks::pages::skills,
+        GET   "/people"                                           SignedIn      Page  => people::directory::directory,
+        GET   "/people/{id}"                                      SeePerson     Page  => people::person::person,
         // Growth: assessments, peer input, evidence and the team view.
-        POST  "/people/{id}/assessments"                          SeePerson     Page  => pages::growth::start,
-        GET   "/people/{id}/evidence"                             SeePerson     Page  => pages::growth::evidence,
-        POST  "/people/{id}/evidence"                             SeePerson     Page  => pages::growth::evidence_add,
-        GET   "/assessments/{id}"                                 SeeAssessment Page  => pages::growth::assessment,
-        POST  "/assessments/{id}/self"                            SeeAssessment Page  => pages::growth::rate_self,
-        POST  "/assessments/{id}/manager"                         SeeAssessment Page  => pages::growth::rate_manager,
-        POST  "/assessments/{id}/agreed"                          SeeAssessment Page  => pages::growth::rate_agreed,
-        POST  "/assessments/{id}/peer-requests"                   SeeAssessment Page  => pages::growth::request_peer,
-        GET   "/peer-requests"                                    SignedIn      Page  => pages::growth::inbox,
-        GET   "/peer-requests/{id}"                               PeerOfRequest Page  => pages::growth::peer_request,
-        POST  "/peer-requests/{id}"                               PeerOfRequest Page  => pages::growth::peer_submit,
+        POST  "/people/{id}/assessments"                          SeePerson     Page  => assessments::pages::start,
+        GET   "/people/{id}/evidence"                             SeePerson     Page  => evidence::pages::evidence,
+        POST  "/people/{id}/evidence"                             SeePerson     Page  => evidence::pages::evidence_add,
+        GET   "/assessments/{id}"                                 SeeAssessment Page  => assessments::pages::assessment,
+        POST  "/assessments/{id}/self"                            SeeAssessment Page  => assessments::pages::rate_self,
+        POST  "/assessments/{id}/manager"                         SeeAssessment Page  => assessments::pages::rate_manager,
+        POST  "/assessments/{id}/agreed"                          SeeAssessment Page  => assessments::pages::rate_agreed,
+        POST  "/assessments/{id}/peer-requests"                   SeeAssessment Page  => assessments::pages::request_peer,
+        GET   "/peer-requests"                                    SignedIn      Page  => peer_requests::pages::inbox,
+        GET   "/peer-requests/{id}"                               PeerOfRequest Page  => peer_requests::pages::peer_request,
+        POST  "/peer-requests/{id}"                               PeerOfRequest Page  => peer_requests::pages::peer_submit,
         // The caller's own reports; members without reports see an empty team.
-        GET   "/team"                                             SignedIn      Page  => pages::team::own,
-        GET   "/team/{id}"                                        SeePerson     Page  => pages::team::of,
+        GET   "/team"                                             SignedIn      Page  => team::own,
+        GET   "/team/{id}"                                        SeePerson     Page  => team::of,
         // The caller's team, or with `?manager_id=` a team they may see (checked by the handler).
-        GET   "/team.csv"                                         SignedIn      Page  => pages::team::csv,
-        GET   "/account/password"                                 SignedIn      Page  => pages::account::password_form,
-        POST  "/account/password"                                 SignedIn      Page  => pages::account::password_submit,
-        GET   "/account/tokens"                                   SignedIn      Page  => pages::account::tokens,
-        POST  "/account/tokens"                                   SignedIn      Page  => pages::account::token_create,
-        POST  "/account/tokens/{id}/revoke"                       SignedIn      Page  => pages::account::token_revoke,
+        GET   "/team.csv"                                         SignedIn      Page  => team::csv,
+        GET   "/account/password"                                 SignedIn      Page  => account::password_form,
+        POST  "/account/password"                                 SignedIn      Page  => account::password_submit,
+        GET   "/account/tokens"                                   SignedIn      Page  => account::tokens,
+        POST  "/account/tokens"                                   SignedIn      Page  => account::token_create,
+        POST  "/account/tokens/{id}/revoke"                       SignedIn      Page  => account::token_revoke,
         // Administration.
-        GET   "/admin/accounts"                                   Admin         Page  => pages::admin::accounts,
-        POST  "/admin/accounts"                                   Admin         Page  => pages::admin::account_create,
-        GET   "/admin/accounts/{id}"                              Admin         Page  => pages::admin::account,
-        POST  "/admin/accounts/{id}"                              Admin         Page  => pages::admin::account_update,
-        POST  "/admin/accounts/{id}/password"                     Admin         Page  => pages::admin::account_reset_password,
-        GET   "/admin/frameworks"                                 Admin         Page  => pages::admin::frameworks,
-        GET   "/admin/audit"                                      Admin         Page  => pages::admin::audit,
-        // JSON API.
-        GET   "/api/v1/openapi.json"                              Public        Api   => api::openapi_json,
-        GET   "/api/v1/me"                                        SignedIn      Api   => api::me,
-        GET   "/api/v1/frameworks"                                SignedIn      Api   => api::frameworks,
-        GET   "/api/v1/frameworks/{version}"                      SignedIn      Api   => api::framework,
-        GET   "/api/v1/role-levels"                               SignedIn      Api   => api::role_levels,
-        GET   "/api/v1/role-levels/{track}/{level}"               SignedIn      Api   => api::role_level,
-        GET   "/api/v1/compare"                                   SignedIn      Api   => api::compare,
-        GET   "/api/v1/teams"                                     SignedIn      Api   => api::teams,
-        GET   "/api/v1/people"                                    SignedIn      Api   => api::people,
-        POST  "/api/v1/people"                                    Admin         Api   => api::create_person,
-        GET   "/api/v1/people/{id}"                               SeePerson     Api   => api::person,
-        PATCH "/api/v1/people/{id}"                               Admin         Api   => api::update_person,
-        GET   "/api/v1/people/{id}/readiness"                     SeePerson     Api   => api::growth::readiness,
-        GET   "/api/v1/people/{id}/assessments"                   SeePerson     Api   => api::growth::assessments,
-        POST  "/api/v1/people/{id}/assessments"                   SeePerson     Api   => api::growth::start,
-        GET   "/api/v1/people/{id}/evidence"                      SeePerson     Api   => api::growth::evidence,
-        POST  "/api/v1/people/{id}/evidence"                      SeePerson     Api   => api::growth::add_evidence,
-        GET   "/api/v1/assessments/{id}"                          SeeAssessment Api   => api::growth::assessment,
-        POST  "/api/v1/assessments/{id}/ratings"                  SeeAssessment Api   => api::growth::rate,
-        POST  "/api/v1/assessments/{id}/peer-requests"            SeeAssessment Api   => api::growth::request_peer,
-        GET   "/api/v1/peer-requests"                             SignedIn      Api   => api::growth::peer_requests,
-        POST  "/api/v1/peer-requests/{id}"                        PeerOfRequest Api   => api::growth::submit_peer,
+        GET   "/admin/accounts"                                   Admin         Page  => admin::accounts::accounts,
+        POST  "/admin/accounts"                                   Admin         Page  => admin::accounts::account_create,
+        GET   "/admin/accounts/{id}"                              Admin         Page  => admin::accounts::account,
+        POST  "/admin/accounts/{id}"                              Admin         Page  => admin::accounts::account_update,
+        POST  "/admin/accounts/{id}/password"                     Admin         Page  => admin::accounts::account_reset_password,
+        GET   "/admin/frameworks"                                 Admin         Page  => admin::frameworks,
+        GET   "/admin/audit"                                      Admin         Page  => admin::audit,
+        // JSON API: method and path from each handler's `#[utoipa::path]`.
+        API   Public        => api::openapi_json,
+        API   SignedIn      => people::api::me,
+        API   SignedIn      => frameworks::api::frameworks,
+        API   SignedIn      => frameworks::api::framework,
+        API   SignedIn      => frameworks::api::role_levels,
+        API   SignedIn      => frameworks::api::role_level,
+        API   SignedIn      => frameworks::api::compare,
+        API   SignedIn      => people::api::teams,
+        API   SignedIn      => people::api::people,
+        API   Admin         => people::api::create_person,
+        API   SeePerson     => people::api::person,
+        API   Admin         => people::api::update_person,
+        API   SeePerson     => people::api::readiness,
+        API   SeePerson     => assessments::api::assessments,
+        API   SeePerson     => assessments::api::start,
+        API   SeePerson     => evidence::api::evidence,
+        API   SeePerson     => evidence::api::add_evidence,
+        API   SeeAssessment => assessments::api::assessment,
+        API   SeeAssessment => assessments::api::rate,
+        API   SeeAssessment => assessments::api::request_peer,
+        API   SignedIn      => peer_requests::api::peer_requests,
+        API   PeerOfRequest => peer_requests::api::submit_peer,
     ]
+}
+
+/// The OpenAPI operations of the table's API routes and the schemas they refer to, for the
+/// OpenAPI document.
+pub(crate) fn api_paths() -> (Paths, Schemas) {
+    let mut all = (Paths::new(), Schemas::new());
+    for (paths, schemas) in routes().into_iter().filter_map(|r| r.openapi) {
+        all.0.merge(paths);
+        all.1.extend(schemas);
+    }
+    all
 }
 
 /// The rows of the route table, for tests and documentation.
@@ -472,7 +545,7 @@ async fn limit_body(State(state): State<AppState>, req: Request, next: Next) -> 
         return if error::is_api_path(req.uri().path()) {
             error::problem_response(&err)
         } else {
-            pages::error_page(&err, None)
+            html::error_page(&err, None)
         };
     }
     next.run(req).await

@@ -1,0 +1,306 @@
+//! The assessment pages' handlers: starting an assessment, showing it, and the self, manager and
+//! agreed ratings and peer requests submitted from it. The page itself is built in
+//! [`super::view`].
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde_json::json;
+use trellis_app::AppError;
+use trellis_app::growth::{self, AssessmentCtx, RatingInput, StartInput, Submission};
+use trellis_store::{AssessmentId, PersonId, RaterKind};
+
+use super::view::{Typed, assessment_page};
+use crate::auth::{Caller, Ctx, Me};
+use crate::error::WebError;
+use crate::extract::{PageForm, PathParams, QueryParams};
+use crate::html::form::{Fields, all_of, field, number};
+use crate::html::view::FieldErrors;
+use crate::html::{render, render_status};
+use crate::routes::SeenPerson;
+use crate::state::AppState;
+
+// ---------------------------------------------------------------------------------------------
+// Starting an assessment.
+
+/// `POST /people/{id}/assessments`: `role_level`, `framework_version`, optional `cycle`.
+pub async fn start(
+    State(state): State<AppState>,
+    Me(caller, ctx): Me,
+    seen: SeenPerson,
+    PathParams(id): PathParams<PersonId>,
+    PageForm(f): PageForm<Fields>,
+) -> Result<Response, WebError> {
+    let (person, _) = growth::person_for(state.app(), &caller.actor(&ctx), id, seen.seen()).await?;
+    let input = StartInput {
+        role_level: field(&f, "role_level").unwrap_or_default().to_owned(),
+        framework_version: number(&f, "framework_version"),
+        cycle: field(&f, "cycle").map(str::to_owned),
+    };
+    match growth::start_assessment(state.app(), &caller.actor(&ctx), &person, input).await {
+        Ok(a) => Ok(Redirect::to(&format!("/assessments/{}", a.id)).into_response()),
+        Err(r) => {
+            growth::audit_refusal(
+                state.app(),
+                &caller.actor(&ctx),
+                "assessment.create",
+                format!("person:{id}"),
+                &r,
+            );
+            Err(WebError::from(r))
+        }
+    }
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct DoneQuery {
+    done: Option<String>,
+}
+
+/// `GET /assessments/{id}`.
+pub async fn assessment(
+    State(state): State<AppState>,
+    Me(caller, ctx): Me,
+    seen: SeenPerson,
+    PathParams(id): PathParams<AssessmentId>,
+    QueryParams(q): QueryParams<DoneQuery>,
+) -> Result<Response, WebError> {
+    let a = growth::viewable_assessment(state.app(), &caller.actor(&ctx), id, seen.seen()).await?;
+    let notice = match q.done.as_deref() {
+        Some("self") => Some("Your self-assessment is submitted.".to_owned()),
+        Some("manager") => Some("Your ratings are submitted.".to_owned()),
+        Some("agreed") => Some("The agreed outcome is recorded.".to_owned()),
+        Some("peer") => Some("Your request for peer input is sent.".to_owned()),
+        _ => None,
+    };
+    let page = assessment_page(
+        &state,
+        &caller,
+        &ctx,
+        &a,
+        None,
+        FieldErrors::default(),
+        None,
+        notice,
+    )
+    .await?;
+    state.audit_read(
+        ctx.audit(),
+        "assessment.read",
+        a.target(),
+        json!({ "person": a.person.id, "view": "assessment-page" }),
+    );
+    Ok(render(&page)?.into_response())
+}
+
+/// Reads the rating controls of a form for these skills.
+pub(crate) fn ratings_from(fields: &Fields, skills: &[String]) -> Vec<RatingInput> {
+    let mut out = Vec::new();
+    for skill in skills {
+        let level = field(fields, &format!("level.{skill}"))
+            .unwrap_or_default()
+            .trim()
+            .to_owned();
+        let reason = field(fields, &format!("reason.{skill}"))
+            .unwrap_or_default()
+            .to_owned();
+        let comment = field(fields, &format!("comment.{skill}"))
+            .unwrap_or_default()
+            .to_owned();
+        out.push(RatingInput {
+            skill: skill.clone(),
+            // The reason box only counts when "not applicable" is chosen.
+            not_applicable: (level == "n/a").then_some(reason),
+            level: Some(level),
+            comment: Some(comment),
+        });
+    }
+    // Controls for skills that are not requirements (a stale or altered form) are refused too.
+    for (k, _) in fields {
+        if let Some(skill) = k.strip_prefix("level.")
+            && !skills.iter().any(|s| s == skill)
+        {
+            out.push(RatingInput {
+                skill: skill.to_owned(),
+                level: field(fields, k).map(str::to_owned),
+                ..RatingInput::default()
+            });
+        }
+    }
+    out
+}
+
+async fn rate(
+    state: AppState,
+    caller: Caller,
+    ctx: Ctx,
+    id: AssessmentId,
+    f: Fields,
+    kind: RaterKind,
+    seen: SeenPerson,
+) -> Result<Response, WebError> {
+    let a = growth::viewable_assessment(state.app(), &caller.actor(&ctx), id, seen.seen()).await?;
+    let skills: Vec<String> = a
+        .profile
+        .requirements
+        .iter()
+        .map(|r| r.skill.clone())
+        .collect();
+    let sub = Submission {
+        kind,
+        revision: number(&f, "revision"),
+        framework_version: number(&f, "framework_version"),
+        ratings: ratings_from(&f, &skills),
+    };
+    let k = match kind {
+        RaterKind::SelfRater => "self",
+        RaterKind::Manager => "manager",
+        _ => "agreed",
+    };
+    match growth::submit_ratings(state.app(), &caller.actor(&ctx), &a, sub).await {
+        Ok(_) => Ok(Redirect::to(&format!("/assessments/{id}?done={k}")).into_response()),
+        Err(refusal) => {
+            growth::audit_refusal(
+                state.app(),
+                &caller.actor(&ctx),
+                "assessment.rate",
+                a.target(),
+                &refusal,
+            );
+            refused(
+                &state,
+                &caller,
+                &ctx,
+                id,
+                a,
+                refusal,
+                Typed { fields: f, kind: k },
+            )
+            .await
+        }
+    }
+}
+
+/// Shows the assessment page again after a refused change: field problems next to the fields with
+/// what was typed (422), or a conflict above what is stored now (409).
+async fn refused(
+    state: &AppState,
+    caller: &Caller,
+    ctx: &Ctx,
+    id: AssessmentId,
+    a: AssessmentCtx,
+    refusal: AppError,
+    typed: Typed,
+) -> Result<Response, WebError> {
+    match refusal {
+        AppError::Invalid(problems) => {
+            let mut errors = FieldErrors::default();
+            for p in problems {
+                errors.add(p.field, p.message);
+            }
+            let page =
+                assessment_page(state, caller, ctx, &a, Some(typed), errors, None, None).await?;
+            render_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
+        }
+        AppError::Conflict { message, .. } => {
+            let fresh =
+                growth::viewable_assessment(state.app(), &caller.actor(ctx), id, None).await?;
+            let page = assessment_page(
+                state,
+                caller,
+                ctx,
+                &fresh,
+                None,
+                FieldErrors::default(),
+                Some(message),
+                None,
+            )
+            .await?;
+            render_status(StatusCode::CONFLICT, &page)
+        }
+        e => Err(e.into()),
+    }
+}
+
+/// `POST /assessments/{id}/self`.
+pub async fn rate_self(
+    State(state): State<AppState>,
+    Me(caller, ctx): Me,
+    seen: SeenPerson,
+    PathParams(id): PathParams<AssessmentId>,
+    PageForm(f): PageForm<Fields>,
+) -> Result<Response, WebError> {
+    rate(state, caller, ctx, id, f, RaterKind::SelfRater, seen).await
+}
+
+/// `POST /assessments/{id}/manager`.
+pub async fn rate_manager(
+    State(state): State<AppState>,
+    Me(caller, ctx): Me,
+    seen: SeenPerson,
+    PathParams(id): PathParams<AssessmentId>,
+    PageForm(f): PageForm<Fields>,
+) -> Result<Response, WebError> {
+    rate(state, caller, ctx, id, f, RaterKind::Manager, seen).await
+}
+
+/// `POST /assessments/{id}/agreed`.
+pub async fn rate_agreed(
+    State(state): State<AppState>,
+    Me(caller, ctx): Me,
+    seen: SeenPerson,
+    PathParams(id): PathParams<AssessmentId>,
+    PageForm(f): PageForm<Fields>,
+) -> Result<Response, WebError> {
+    rate(state, caller, ctx, id, f, RaterKind::Agreed, seen).await
+}
+
+/// `POST /assessments/{id}/peer-requests`: `peer_id` and `skills` (repeated).
+pub async fn request_peer(
+    State(state): State<AppState>,
+    Me(caller, ctx): Me,
+    seen: SeenPerson,
+    PathParams(id): PathParams<AssessmentId>,
+    PageForm(f): PageForm<Fields>,
+) -> Result<Response, WebError> {
+    let a = growth::viewable_assessment(state.app(), &caller.actor(&ctx), id, seen.seen()).await?;
+    // Not a number: no one has that id, which the check reports as "no such person".
+    let peer = field(&f, "peer_id")
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+        .map(|v| v.parse::<PersonId>().unwrap_or(-1));
+    match growth::request_peer(
+        state.app(),
+        &caller.actor(&ctx),
+        &a,
+        peer,
+        all_of(&f, "skills"),
+    )
+    .await
+    {
+        Ok(_) => Ok(Redirect::to(&format!("/assessments/{id}?done=peer#peers")).into_response()),
+        Err(refusal) => {
+            growth::audit_refusal(
+                state.app(),
+                &caller.actor(&ctx),
+                "peer.request",
+                a.target(),
+                &refusal,
+            );
+            refused(
+                &state,
+                &caller,
+                &ctx,
+                id,
+                a,
+                refusal,
+                Typed {
+                    fields: f,
+                    kind: "peer",
+                },
+            )
+            .await
+        }
+    }
+}

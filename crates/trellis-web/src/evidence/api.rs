@@ -1,0 +1,145 @@
+//! The evidence API: a person's evidence and adding a piece.
+
+use axum::Json;
+use axum::extract::State;
+use axum::response::Response;
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use trellis_app::growth::{self, EvidenceInput};
+use trellis_store::prelude::*;
+use trellis_store::{Evidence, PersonId};
+use utoipa::ToSchema;
+
+use crate::api::created;
+use crate::auth::Me;
+use crate::error::{Problem, WebError};
+use crate::extract::{ApiJson, PathParams};
+use crate::routes::SeenPerson;
+use crate::state::AppState;
+
+/// A piece of evidence. `happened_on` is a date, `YYYY-MM-DD`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EvidenceJson {
+    pub id: i64,
+    pub person_id: PersonId,
+    pub happened_on: String,
+    pub title: String,
+    pub description: String,
+    pub links: Vec<String>,
+    pub skills: Vec<String>,
+    pub corroborators: Vec<String>,
+    pub created_by: PersonId,
+    pub created_at: i64,
+}
+
+impl From<Evidence> for EvidenceJson {
+    fn from(e: Evidence) -> Self {
+        EvidenceJson {
+            id: e.id,
+            person_id: e.person_id,
+            happened_on: e.happened_on,
+            title: e.title,
+            description: e.description,
+            links: e.links,
+            skills: e.skills,
+            corroborators: e.corroborators,
+            created_by: e.created_by,
+            created_at: e.created_at,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewEvidenceJson {
+    /// `YYYY-MM-DD`, not in the future.
+    pub happened_on: String,
+    pub title: String,
+    #[serde(default)]
+    pub description: Option<String>,
+    /// Web addresses (`https://…`).
+    #[serde(default)]
+    pub links: Vec<String>,
+    /// Skill ids of the current framework (at least one).
+    pub skills: Vec<String>,
+    /// Names of people who can corroborate it.
+    #[serde(default)]
+    pub corroborators: Vec<String>,
+}
+
+/// A person's evidence, newest first.
+#[utoipa::path(
+    get,
+    path = "/api/v1/people/{id}/evidence",
+    tag = "growth",
+    params(("id" = i64, Path, description = "Person id")),
+    responses(
+        (status = 200, body = Vec<EvidenceJson>),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json")
+    )
+)]
+pub async fn evidence(
+    State(state): State<AppState>,
+    Me(caller, ctx): Me,
+    seen: SeenPerson,
+    PathParams(id): PathParams<PersonId>,
+) -> Result<Json<Vec<EvidenceJson>>, WebError> {
+    growth::person_for(state.app(), &caller.actor(&ctx), id, seen.seen()).await?;
+    let list = state.store().evidence_of(id).await?;
+    state.audit_read(
+        ctx.audit(),
+        "evidence.read",
+        format!("person:{id}"),
+        json!({ "view": "api" }),
+    );
+    Ok(Json(list.into_iter().map(EvidenceJson::from).collect()))
+}
+
+/// Adds a piece of evidence for a person.
+#[utoipa::path(
+    post,
+    path = "/api/v1/people/{id}/evidence",
+    tag = "growth",
+    params(("id" = i64, Path, description = "Person id")),
+    request_body = NewEvidenceJson,
+    responses(
+        (status = 201, body = EvidenceJson),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json")
+    )
+)]
+pub async fn add_evidence(
+    State(state): State<AppState>,
+    Me(caller, ctx): Me,
+    seen: SeenPerson,
+    PathParams(id): PathParams<PersonId>,
+    ApiJson(body): ApiJson<NewEvidenceJson>,
+) -> Result<Response, WebError> {
+    let (person, _) = growth::person_for(state.app(), &caller.actor(&ctx), id, seen.seen()).await?;
+    let input = EvidenceInput {
+        happened_on: body.happened_on,
+        title: body.title,
+        description: body.description.unwrap_or_default(),
+        links: body.links,
+        skills: body.skills,
+        corroborators: body.corroborators,
+    };
+    match growth::add_evidence(state.app(), &caller.actor(&ctx), &person, input).await {
+        Ok(e) => Ok(created(
+            format!("/api/v1/people/{id}/evidence"),
+            EvidenceJson::from(e),
+        )),
+        Err(r) => {
+            growth::audit_refusal(
+                state.app(),
+                &caller.actor(&ctx),
+                "evidence.create",
+                format!("person:{id}"),
+                &r,
+            );
+            Err(WebError::from(r))
+        }
+    }
+}

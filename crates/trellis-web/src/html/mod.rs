@@ -1,0 +1,125 @@
+//! What every HTML page shares: the [`Frame`] around its content (title, navigation for the
+//! signed-in person, the sign-out form with its anti-forgery token), rendering, the error page,
+//! the stylesheet and the health check. The pages themselves live with their resource, one askama
+//! template and one typed struct per page, no JavaScript; their templates extend `base.html` and
+//! use `macros.html` at the root of `templates/`.
+//!
+//! Styles are the static site's (`trellis-formats`) plus the app's own.
+
+pub(crate) mod form;
+pub(crate) mod view;
+
+use askama::Template;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+use trellis_store::SystemRole;
+
+use crate::auth::Ctx;
+use crate::error::WebError;
+
+pub const STYLESHEET_PATH: &str = "/static/trellis.css";
+
+/// The stylesheet: the static site's styles, then the app's.
+pub(crate) const STYLESHEET: &str = concat!(
+    include_str!("../../../trellis-formats/templates/style.css"),
+    "\n",
+    include_str!("../../static/app.css")
+);
+
+/// The person shown in the header.
+#[derive(Debug, Clone)]
+pub(crate) struct NavUser {
+    pub name: String,
+    pub admin: bool,
+}
+
+/// What every page shows around its content.
+#[derive(Debug, Clone)]
+pub(crate) struct Frame {
+    pub title: String,
+    /// The navigation entry of this page: "home", "framework", "people", "team", "admin", "account"
+    /// or "".
+    pub section: &'static str,
+    pub user: Option<NavUser>,
+    /// The anti-forgery token for this page's forms.
+    pub csrf: String,
+    pub stylesheet: String,
+}
+
+impl Frame {
+    pub fn new(ctx: Option<&Ctx>, title: impl Into<String>, section: &'static str) -> Frame {
+        let user = ctx.and_then(|c| c.caller.as_ref()).map(|c| NavUser {
+            name: c.person.name.clone(),
+            admin: c.person.system_role == SystemRole::Admin,
+        });
+        Frame {
+            title: title.into(),
+            section,
+            user,
+            csrf: ctx.map(Ctx::form_token).unwrap_or_default(),
+            stylesheet: format!("{STYLESHEET_PATH}?v={}", env!("CARGO_PKG_VERSION")),
+        }
+    }
+}
+
+/// Renders a page template.
+pub(crate) fn render(t: &impl Template) -> Result<Html<String>, WebError> {
+    t.render().map(Html).map_err(WebError::internal)
+}
+
+/// Renders a page with a status other than 200.
+pub(crate) fn render_status(status: StatusCode, t: &impl Template) -> Result<Response, WebError> {
+    Ok((status, render(t)?).into_response())
+}
+
+#[derive(Debug, Template)]
+#[template(path = "error.html")]
+struct ErrorPage {
+    frame: Frame,
+    status: u16,
+    heading: &'static str,
+    detail: String,
+    signed_in: bool,
+}
+
+/// The HTML page for an error.
+pub(crate) fn error_page(err: &WebError, ctx: Option<&Ctx>) -> Response {
+    let heading = match err.kind {
+        crate::error::ErrorKind::NotFound => "Page not found",
+        k => k.title(),
+    };
+    let page = ErrorPage {
+        frame: Frame::new(ctx, heading, ""),
+        status: err.kind.status().as_u16(),
+        heading,
+        detail: err.detail.clone(),
+        signed_in: ctx.is_some_and(|c| c.caller.is_some()),
+    };
+    let body = page
+        .render()
+        .unwrap_or_else(|_| format!("<!DOCTYPE html><title>{heading}</title><p>{heading}</p>"));
+    let mut res = (err.kind.status(), Html(body)).into_response();
+    res.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
+    res
+}
+
+/// Liveness: the process is up and answering.
+pub(crate) async fn healthz() -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+        "ok\n",
+    )
+}
+
+pub(crate) async fn stylesheet() -> impl IntoResponse {
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        STYLESHEET,
+    )
+}

@@ -1,0 +1,269 @@
+//! Peer input pages: the inbox of requests addressed to the caller and the page that answers one.
+
+use askama::Template;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde_json::json;
+use trellis_app::AppError;
+use trellis_app::growth::{self, AssessmentCtx};
+use trellis_app::time::{date, date_time};
+use trellis_store::prelude::*;
+use trellis_store::{PeerRequest, RaterKind, Stage};
+
+use crate::assessments::pages::ratings_from;
+use crate::assessments::view::{RatingField, said, scale_choices};
+use crate::auth::{Caller, Ctx, Me};
+use crate::error::WebError;
+use crate::extract::{PageForm, PathParams};
+use crate::html::form::{Fields, field};
+use crate::html::view::FieldErrors;
+use crate::html::{Frame, render, render_status};
+use crate::state::AppState;
+
+#[derive(Debug)]
+struct InboxRow {
+    href: String,
+    person: String,
+    role: String,
+    skills: usize,
+    requested: String,
+    status: String,
+}
+
+#[derive(Debug, Template)]
+#[template(path = "peer_requests/inbox.html")]
+struct InboxPage {
+    frame: Frame,
+    rows: Vec<InboxRow>,
+}
+
+/// `GET /peer-requests`: the requests for input addressed to the caller.
+pub async fn inbox(
+    State(state): State<AppState>,
+    Me(caller, ctx): Me,
+) -> Result<Response, WebError> {
+    let store = state.store();
+    let requests = store.peer_requests_for(caller.id()).await?;
+    let mut rows = Vec::new();
+    for r in requests {
+        let a = store.assessment(r.assessment_id).await?;
+        let person = store.person(a.person_id).await?;
+        let fw = state
+            .framework(crate::state::VersionRef::Id(a.framework_version_id))
+            .await?;
+        rows.push(InboxRow {
+            href: format!("/peer-requests/{}", r.id),
+            person: person.name,
+            role: crate::html::view::role_title(&fw.framework, &a.role_level),
+            skills: r.skills.len(),
+            requested: date(r.requested_at),
+            status: match r.submitted_at {
+                Some(at) => format!("Answered on {}", date(at)),
+                None => "Waiting for your answer".to_owned(),
+            },
+        });
+    }
+    let page = InboxPage {
+        frame: Frame::new(Some(&ctx), "Requests for your input", "home"),
+        rows,
+    };
+    Ok(render(&page)?.into_response())
+}
+
+#[derive(Debug)]
+struct MySaid {
+    name: String,
+    text: String,
+    comment: Option<String>,
+}
+
+#[derive(Debug, Template)]
+#[template(path = "peer_requests/request.html")]
+struct PeerPage {
+    frame: Frame,
+    id: i64,
+    person_name: String,
+    role_title: String,
+    requested_by: String,
+    requested: String,
+    submitted: Option<String>,
+    closed: bool,
+    errors: FieldErrors,
+    conflict: Option<String>,
+    fields: Vec<RatingField>,
+    mine: Vec<MySaid>,
+}
+
+async fn peer_context(
+    state: &AppState,
+    caller: &Caller,
+    ctx: &Ctx,
+    id: i64,
+) -> Result<(PeerRequest, AssessmentCtx), WebError> {
+    let request = growth::load_peer_request(state.store(), id).await?;
+    if request.peer_id != caller.id() {
+        return Err(trellis_app::access::deny(
+            state.store(),
+            &ctx.audit(),
+            format!("peer-request:{id}"),
+            "This request for input was sent to someone else.",
+        )
+        .await
+        .into());
+    }
+    let a = growth::load_assessment(state.app(), &caller.actor(ctx), request.assessment_id, None)
+        .await?;
+    Ok((request, a))
+}
+
+async fn peer_page(
+    state: &AppState,
+    ctx: &Ctx,
+    request: &PeerRequest,
+    a: &AssessmentCtx,
+    typed: Option<&Fields>,
+    errors: FieldErrors,
+    conflict: Option<String>,
+) -> Result<PeerPage, WebError> {
+    let store = state.store();
+    let fw = a.framework();
+    // Only what this peer wrote, never the others' ratings.
+    let mine = store
+        .ratings(a.assessment.id)
+        .await?
+        .into_iter()
+        .filter(|r| r.rater_kind == RaterKind::Peer && r.rater_id == request.peer_id)
+        .map(|r| {
+            let s = said(fw, &r);
+            MySaid {
+                name: a
+                    .requirement(&r.skill)
+                    .map(|q| q.skill_name.clone())
+                    .unwrap_or_else(|| r.skill.clone()),
+                text: s.text,
+                comment: s.comment,
+            }
+        })
+        .collect();
+    let fields = request
+        .skills
+        .iter()
+        .filter_map(|s| a.requirement(s))
+        .map(|req| {
+            let skill = &req.skill;
+            let get = |k: &str| {
+                typed
+                    .and_then(|t| field(t, &format!("{k}.{skill}")))
+                    .unwrap_or_default()
+                    .to_owned()
+            };
+            RatingField {
+                skill: skill.clone(),
+                name: req.skill_name.clone(),
+                required: growth::level_label(fw, skill, req.level.as_str()),
+                importance: req.importance.as_str(),
+                descriptor: req.descriptor.clone().filter(|d| !d.trim().is_empty()),
+                options: scale_choices(fw, skill),
+                selected: get("level"),
+                reason: get("reason"),
+                comment: get("comment"),
+                hints: Vec::new(),
+                evidence: Vec::new(),
+            }
+        })
+        .collect();
+    let requested_by = growth::names(store, vec![request.requested_by])
+        .await?
+        .remove(&request.requested_by)
+        .unwrap_or_default();
+    Ok(PeerPage {
+        frame: Frame::new(Some(ctx), format!("Input for {}", a.person.name), "home"),
+        id: request.id,
+        person_name: a.person.name.clone(),
+        role_title: a.profile.title.clone(),
+        requested_by,
+        requested: date(request.requested_at),
+        submitted: request.submitted_at.map(date_time),
+        closed: a.assessment.stage == Stage::Agreed,
+        errors,
+        conflict,
+        fields,
+        mine,
+    })
+}
+
+/// `GET /peer-requests/{id}`: the peer's page, with the form until they answer.
+pub async fn peer_request(
+    State(state): State<AppState>,
+    Me(caller, ctx): Me,
+    PathParams(id): PathParams<i64>,
+) -> Result<Response, WebError> {
+    let (request, a) = peer_context(&state, &caller, &ctx, id).await?;
+    let page = peer_page(
+        &state,
+        &ctx,
+        &request,
+        &a,
+        None,
+        FieldErrors::default(),
+        None,
+    )
+    .await?;
+    state.audit_read(
+        ctx.audit(),
+        "assessment.read",
+        a.target(),
+        json!({ "person": a.person.id, "view": "peer-request", "request": id }),
+    );
+    Ok(render(&page)?.into_response())
+}
+
+/// `POST /peer-requests/{id}`: the peer's ratings of the requested skills.
+pub async fn peer_submit(
+    State(state): State<AppState>,
+    Me(caller, ctx): Me,
+    PathParams(id): PathParams<i64>,
+    PageForm(f): PageForm<Fields>,
+) -> Result<Response, WebError> {
+    let (request, a) = peer_context(&state, &caller, &ctx, id).await?;
+    let ratings = ratings_from(&f, &request.skills);
+    match growth::submit_peer(state.app(), &caller.actor(&ctx), &request, &a, ratings).await {
+        Ok(_) => Ok(Redirect::to(&format!("/peer-requests/{id}")).into_response()),
+        Err(refusal) => {
+            growth::audit_refusal(
+                state.app(),
+                &caller.actor(&ctx),
+                "peer.submit",
+                format!("peer-request:{id}"),
+                &refusal,
+            );
+            match refusal {
+                AppError::Invalid(problems) => {
+                    let mut errors = FieldErrors::default();
+                    for p in problems {
+                        errors.add(p.field, p.message);
+                    }
+                    let page =
+                        peer_page(&state, &ctx, &request, &a, Some(&f), errors, None).await?;
+                    render_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
+                }
+                AppError::Conflict { message, .. } => {
+                    let fresh = growth::load_peer_request(state.store(), id).await?;
+                    let page = peer_page(
+                        &state,
+                        &ctx,
+                        &fresh,
+                        &a,
+                        None,
+                        FieldErrors::default(),
+                        Some(message),
+                    )
+                    .await?;
+                    render_status(StatusCode::CONFLICT, &page)
+                }
+                e => Err(e.into()),
+            }
+        }
+    }
+}

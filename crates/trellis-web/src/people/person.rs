@@ -1,0 +1,548 @@
+//! A person's page: their role level, readiness for it and the next one, the radar of their skills,
+//! their assessments and evidence, for whoever may see them.
+
+use std::collections::HashMap;
+
+use askama::Template;
+use axum::extract::State;
+use axum::response::Html;
+use serde_json::json;
+use trellis_app::time::date;
+use trellis_model::Profile;
+use trellis_model::readiness::{Observed, Rated, Readiness, ReadinessStatus};
+use trellis_store::{Evidence, Person, PersonId, PersonRecord, RaterKind, Stage, SystemRole};
+
+use crate::auth::{Caller, Me};
+use crate::chart;
+use crate::error::WebError;
+use crate::extract::PathParams;
+use crate::home::PersonLink;
+use crate::html::view::{
+    Choice, compare_href, profile_href, role_level_options, role_title, role_title_with_track,
+};
+use crate::html::{Frame, render};
+use crate::state::{AppState, Published, VersionRef};
+
+#[derive(Debug)]
+struct Link {
+    name: String,
+    href: Option<String>,
+}
+
+/// A role level and its page (empty when the current framework does not have it).
+#[derive(Debug)]
+struct RoleLink {
+    title: String,
+    href: String,
+}
+
+#[derive(Debug, Template)]
+#[template(path = "people/person.html")]
+struct PersonPage {
+    frame: Frame,
+    id: PersonId,
+    name: String,
+    email: String,
+    is_self: bool,
+    team: Option<String>,
+    role: Option<RoleLink>,
+    role_since: Option<String>,
+    next: Option<RoleLink>,
+    manager: Option<Link>,
+    reports: Vec<PersonLink>,
+    system_role: &'static str,
+    active: bool,
+    edit_href: Option<String>,
+    growth: GrowthView,
+}
+
+/// An assessment in the person's list.
+#[derive(Debug)]
+struct AssessmentLink {
+    href: String,
+    role: String,
+    cycle: String,
+    stage: &'static str,
+    started: String,
+}
+
+/// A button that starts an assessment against a role level, or the link to the open one.
+#[derive(Debug)]
+struct StartChoice {
+    /// `current` or `next`: the button's id is `start-current` or `start-next`.
+    which: &'static str,
+    role_level: String,
+    title: String,
+    open: Option<String>,
+}
+
+#[derive(Debug)]
+struct ReadinessRow {
+    skill: String,
+    name: String,
+    importance: &'static str,
+    required: String,
+    self_level: String,
+    manager: String,
+    agreed: String,
+    status: &'static str,
+    status_text: &'static str,
+    evidence: Vec<crate::assessments::view::EvidenceLink>,
+    explanation: String,
+}
+
+#[derive(Debug)]
+struct ReadinessView {
+    /// `current` or `next`, for ids.
+    which: &'static str,
+    title: String,
+    ready: bool,
+    score: String,
+    summary: String,
+    policy: String,
+    rows: Vec<ReadinessRow>,
+}
+
+#[derive(Debug)]
+struct RadarRow {
+    name: String,
+    required: String,
+    self_level: String,
+    manager: String,
+}
+
+#[derive(Debug)]
+struct RadarView {
+    svg: String,
+    caption: String,
+    rows: Vec<RadarRow>,
+}
+
+#[derive(Debug)]
+struct HistoryRow {
+    date: String,
+    by: String,
+    level: String,
+    comment: Option<String>,
+    href: String,
+}
+
+#[derive(Debug)]
+struct SkillHistory {
+    skill: String,
+    name: String,
+    rows: Vec<HistoryRow>,
+}
+
+#[derive(Debug)]
+struct GrowthView {
+    assessments: Vec<AssessmentLink>,
+    starts: Vec<StartChoice>,
+    start_options: Vec<Choice>,
+    framework_version: i64,
+    default_cycle: String,
+    readiness: Vec<ReadinessView>,
+    radar: Option<RadarView>,
+    evidence: Vec<crate::evidence::pages::EvidenceView>,
+    history: Vec<SkillHistory>,
+    pending_requests: usize,
+}
+
+pub async fn person(
+    State(state): State<AppState>,
+    Me(caller, ctx): Me,
+    PathParams(id): PathParams<PersonId>,
+) -> Result<Html<String>, WebError> {
+    // Everything the page shows, and who may see it, in one read.
+    let (record, relation) = state.app().people().record(&caller.actor(&ctx), id).await?;
+    let p = &record.person;
+    let current = state.current_framework().await?;
+    let (role, next) = match (&p.role_level, &current) {
+        (Some(rid), Some(c)) => {
+            let fw = &c.framework;
+            let next = c
+                .profile(rid)
+                .and_then(|prof| prof.next.clone())
+                .map(|n| RoleLink {
+                    title: role_title(fw, &n),
+                    href: compare_href("current", rid, &n),
+                });
+            (
+                Some(RoleLink {
+                    title: role_title_with_track(fw, rid),
+                    href: profile_href("current", rid),
+                }),
+                next,
+            )
+        }
+        (Some(rid), None) => (
+            Some(RoleLink {
+                title: rid.clone(),
+                href: String::new(),
+            }),
+            None,
+        ),
+        _ => (None, None),
+    };
+    let manager = record.manager.as_ref().map(|m| {
+        // The manager's page is open to them, to those above them, and to the people team.
+        let href = (caller.id() == m.id
+            || caller.role() != SystemRole::Member
+            || record
+                .managers
+                .iter()
+                .skip(1)
+                .any(|above| *above == caller.id()))
+        .then(|| format!("/people/{}", m.id));
+        Link {
+            name: m.name.clone(),
+            href,
+        }
+    });
+    let reports = record
+        .direct_reports
+        .iter()
+        .map(|r| {
+            let role = match (&r.role_level, &current) {
+                (Some(rid), Some(c)) => role_title(&c.framework, rid),
+                _ => String::new(),
+            };
+            PersonLink {
+                name: r.name.clone(),
+                href: format!("/people/{}", r.id),
+                role,
+            }
+        })
+        .collect();
+    let page = PersonPage {
+        frame: Frame::new(Some(&ctx), p.name.clone(), "people"),
+        id: p.id,
+        name: p.name.clone(),
+        email: p.email.clone(),
+        is_self: p.id == caller.id(),
+        team: record.team.as_ref().map(|t| t.name.clone()),
+        role,
+        role_since: p.role_level_since.map(trellis_app::time::date),
+        next,
+        manager,
+        reports,
+        system_role: match p.system_role {
+            SystemRole::Admin => "Administrator",
+            SystemRole::PeopleTeam => "People team",
+            SystemRole::Member => "Member",
+        },
+        active: p.active,
+        edit_href: (caller.role() == SystemRole::Admin)
+            .then(|| format!("/admin/accounts/{}", p.id)),
+        growth: growth_view(&state, &caller, &record, relation, current.as_deref()).await?,
+    };
+    // Reading this page reads the person's assessments and evidence.
+    let target = format!("person:{}", p.id);
+    state.audit_read(
+        ctx.audit(),
+        "assessment.read",
+        target.clone(),
+        json!({ "view": "person-page" }),
+    );
+    state.audit_read(
+        ctx.audit(),
+        "evidence.read",
+        target,
+        json!({ "view": "person-page" }),
+    );
+    render(&page)
+}
+
+fn status_words(s: ReadinessStatus) -> (&'static str, &'static str) {
+    match s {
+        ReadinessStatus::Met => ("met", "Met"),
+        ReadinessStatus::NotMet => ("not-met", "Not met"),
+        ReadinessStatus::NotApplicable => ("not-applicable", "Not applicable"),
+    }
+}
+
+fn readiness_view(
+    current: &Published,
+    which: &'static str,
+    r: &Readiness,
+    person: PersonId,
+    evidence: &[Evidence],
+) -> ReadinessView {
+    let shown = |skill: &str, v: &Option<String>| match v {
+        Some(l) => current.level_label(skill, l),
+        None => "Not rated".to_owned(),
+    };
+    ReadinessView {
+        which,
+        title: role_title(&current.framework, &r.role_level),
+        ready: r.ready,
+        score: format!("{:.0}%", r.score * 100.0),
+        summary: r.summary.clone(),
+        policy: r.policy_description.clone(),
+        rows: r
+            .requirements
+            .iter()
+            .map(|q| {
+                let (status, status_text) = status_words(q.status);
+                ReadinessRow {
+                    skill: q.skill.clone(),
+                    name: q.skill_name.clone(),
+                    importance: q.importance.as_str(),
+                    required: current.level_label(&q.skill, q.required.as_str()),
+                    self_level: shown(&q.skill, &q.self_level),
+                    manager: shown(&q.skill, &q.manager),
+                    agreed: shown(&q.skill, &q.agreed),
+                    status,
+                    status_text,
+                    evidence: evidence
+                        .iter()
+                        .filter(|e| e.skills.contains(&q.skill))
+                        .map(|e| crate::assessments::view::EvidenceLink {
+                            title: e.title.clone(),
+                            date: e.happened_on.clone(),
+                            href: format!("/people/{person}#evidence-{}", e.id),
+                        })
+                        .collect(),
+                    explanation: q.explanation.clone(),
+                }
+            })
+            .collect(),
+    }
+}
+
+fn radar_view(
+    current: &Published,
+    person: &Person,
+    profile: &Profile,
+    observed: &HashMap<String, Observed>,
+) -> RadarView {
+    let fw = &current.framework;
+    let none = Observed::default();
+    let level_of = |r: &Option<Rated>| match r {
+        Some(Rated::Level(l)) => Some(l.as_str().to_owned()),
+        _ => None,
+    };
+    let mut axes = Vec::new();
+    let mut rows = Vec::new();
+    for req in &profile.requirements {
+        let o = observed.get(&req.skill).unwrap_or(&none);
+        let share = |level: Option<String>| {
+            level
+                .and_then(|l| trellis_app::growth::rank_of(fw, &req.skill, &l))
+                .map(|(r, n)| chart::share(r, n))
+        };
+        let required = trellis_app::growth::rank_of(fw, &req.skill, req.level.as_str())
+            .map(|(r, n)| chart::share(r, n));
+        axes.push(chart::RadarAxis {
+            label: req.skill_name.clone(),
+            required,
+            self_rating: share(level_of(&o.self_rating)),
+            manager: share(level_of(&o.manager)),
+        });
+        let text = |r: &Option<Rated>| match r {
+            Some(Rated::Level(l)) => current.level_label(&req.skill, l.as_str()),
+            Some(Rated::NotApplicable(_)) => "Not applicable".to_owned(),
+            None => "Not rated".to_owned(),
+        };
+        rows.push(RadarRow {
+            name: req.skill_name.clone(),
+            required: current.level_label(&req.skill, req.level.as_str()),
+            self_level: text(&o.self_rating),
+            manager: text(&o.manager),
+        });
+    }
+    let caption = format!(
+        "{}'s skills against {}: required, self and manager levels",
+        person.name, profile.title
+    );
+    let desc = format!(
+        "A radar chart with one spoke per skill required for {}. Each spoke runs from the centre \
+         (nothing) to the top of that skill's scale. The dashed line is the required level, the \
+         dotted line with circles the self rating and the solid line with squares the manager's \
+         rating. The table after the chart gives the same levels.",
+        profile.title
+    );
+    RadarView {
+        svg: chart::radar("radar-current", &caption, &desc, &axes),
+        caption,
+        rows,
+    }
+}
+
+/// What is known of a person's skills, from their whole rating history (oldest first) and evidence.
+fn observed_from_history(
+    person: PersonId,
+    history: &[trellis_store::Rating],
+    evidence: &[Evidence],
+) -> HashMap<String, Observed> {
+    let mut latest: HashMap<(&str, RaterKind), &trellis_store::Rating> =
+        HashMap::with_capacity(history.len());
+    for r in history {
+        latest.insert((r.skill.as_str(), r.rater_kind), r);
+    }
+    let latest: Vec<trellis_store::Rating> = latest.into_values().cloned().collect();
+    let mut counts: HashMap<&str, i64> = HashMap::new();
+    for e in evidence {
+        for s in &e.skills {
+            *counts.entry(s.as_str()).or_default() += 1;
+        }
+    }
+    let counts: Vec<(PersonId, String, i64)> = counts
+        .into_iter()
+        .map(|(s, n)| (person, s.to_owned(), n))
+        .collect();
+    trellis_app::growth::observed_by_person(&latest, &counts)
+        .remove(&person)
+        .unwrap_or_default()
+}
+
+async fn growth_view(
+    state: &AppState,
+    caller: &Caller,
+    record: &PersonRecord,
+    relation: trellis_app::Relation,
+    current: Option<&Published>,
+) -> Result<GrowthView, WebError> {
+    let p = &record.person;
+    let assessments = &record.assessments;
+    let evidence = &record.evidence;
+    let history = &record.rating_history;
+    // The whole history and evidence are here already: the latest ratings and evidence counts
+    // follow from them without asking the store again (`observations` serves pages about many
+    // people at once).
+    let observed = observed_from_history(p.id, history, evidence);
+    let mut view = GrowthView {
+        assessments: Vec::new(),
+        starts: Vec::new(),
+        start_options: Vec::new(),
+        framework_version: current.map_or(0, |c| c.summary.id),
+        default_cycle: trellis_app::growth::default_cycle(),
+        readiness: Vec::new(),
+        radar: None,
+        evidence: Vec::new(),
+        history: Vec::new(),
+        pending_requests: 0,
+    };
+    if p.id == caller.id() {
+        view.pending_requests = record
+            .peer_requests
+            .iter()
+            .filter(|r| r.submitted_at.is_none())
+            .count();
+    }
+    let Some(current) = current else {
+        return Ok(view);
+    };
+    let fw = &current.framework;
+    for a in assessments {
+        // Older assessments name their role level as their own version did.
+        let role = match state
+            .framework(VersionRef::Id(a.framework_version_id))
+            .await
+        {
+            Ok(v) => role_title(&v.framework, &a.role_level),
+            Err(_) => a.role_level.clone(),
+        };
+        view.assessments.push(AssessmentLink {
+            href: format!("/assessments/{}", a.id),
+            role,
+            cycle: a.cycle.clone(),
+            stage: trellis_app::growth::stage_label(a.stage),
+            started: date(a.created_at),
+        });
+    }
+    let open_for = |rl: &str| {
+        assessments
+            .iter()
+            .find(|a| a.role_level == rl && a.stage != Stage::Agreed)
+            .map(|a| format!("/assessments/{}", a.id))
+    };
+    view.start_options = role_level_options(fw);
+
+    // Readiness and the radar for the current role level, readiness for the next.
+    if let Some(rl) = &p.role_level
+        && let Some((profile, r)) = trellis_app::growth::readiness_for(current, rl, &observed)
+    {
+        view.starts.push(StartChoice {
+            which: "current",
+            role_level: rl.clone(),
+            title: profile.title.clone(),
+            open: open_for(rl),
+        });
+        view.readiness
+            .push(readiness_view(current, "current", &r, p.id, evidence));
+        view.radar = Some(radar_view(current, p, &profile, &observed));
+        if let Some(next) = &profile.next
+            && let Some((next_profile, nr)) =
+                trellis_app::growth::readiness_for(current, next, &observed)
+        {
+            view.starts.push(StartChoice {
+                which: "next",
+                role_level: next.clone(),
+                title: next_profile.title.clone(),
+                open: open_for(next),
+            });
+            view.readiness
+                .push(readiness_view(current, "next", &nr, p.id, evidence));
+        }
+    }
+
+    let mut names: HashMap<PersonId, String> = record.names.iter().cloned().collect();
+    names.insert(p.id, p.name.clone());
+    names.insert(caller.id(), caller.person.name.clone());
+    // The record names the peers asked for input; peer ratings loaded in bulk may have no
+    // request, and their raters are looked up here.
+    let unnamed: Vec<PersonId> = history
+        .iter()
+        .filter(|r| r.rater_kind == RaterKind::Peer && !names.contains_key(&r.rater_id))
+        .map(|r| r.rater_id)
+        .collect();
+    if !unnamed.is_empty() {
+        names.extend(trellis_app::growth::names(state.store(), unnamed).await?);
+    }
+    view.evidence = crate::evidence::pages::evidence_views(fw, evidence, &names);
+
+    // How each skill moved: the ratings this caller may see, per skill, oldest first.
+    let by_id: HashMap<i64, &trellis_store::Assessment> =
+        assessments.iter().map(|a| (a.id, a)).collect();
+    let mut skills: Vec<SkillHistory> = Vec::new();
+    for r in history {
+        let Some(a) = by_id.get(&r.assessment_id) else {
+            continue;
+        };
+        if !trellis_app::growth::rating_visible(a, relation, r) {
+            continue;
+        }
+        let by = match r.rater_kind {
+            RaterKind::SelfRater => "Self".to_owned(),
+            RaterKind::Manager => "Manager".to_owned(),
+            RaterKind::Agreed => "Agreed".to_owned(),
+            RaterKind::Peer => format!(
+                "Peer ({})",
+                names.get(&r.rater_id).cloned().unwrap_or_default()
+            ),
+        };
+        let row = HistoryRow {
+            date: date(r.at),
+            by,
+            level: trellis_app::growth::rating_text_by(r, |skill, level| {
+                current.level_label(skill, level)
+            }),
+            comment: r.comment.clone(),
+            href: format!("/assessments/{}", r.assessment_id),
+        };
+        match skills.iter_mut().find(|h| h.skill == r.skill) {
+            Some(h) => h.rows.push(row),
+            None => skills.push(SkillHistory {
+                skill: r.skill.clone(),
+                name: fw
+                    .skill(&r.skill)
+                    .map_or_else(|| r.skill.clone(), |s| s.name.clone()),
+                rows: vec![row],
+            }),
+        }
+    }
+    skills.sort_by(|a, b| a.name.cmp(&b.name));
+    view.history = skills;
+    Ok(view)
+}

@@ -1,0 +1,271 @@
+//! Signing in and out.
+//!
+//! A failed sign-in says the same thing, after about the same time, whether or not the account
+//! exists: unknown accounts are checked against a dummy hash. Failures are counted per email and per
+//! client address, and past the limit further attempts are refused for the rest of the window.
+
+use askama::Template;
+use axum::extract::State;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+use serde_json::json;
+use trellis_store::{NewAuditEvent, Outcome};
+
+use crate::auth::{
+    self, AuthMethod, Ctx, Me, PRESESSION_COOKIE, SESSION_COOKIE, clear_cookie, set_cookie,
+};
+use crate::error::WebError;
+use crate::extract::{PageForm, QueryParams};
+use crate::html::view::FieldErrors;
+use crate::html::{Frame, render, render_status};
+use crate::state::AppState;
+use trellis_app::time::now_millis;
+use trellis_store::prelude::*;
+
+#[derive(Debug, Template)]
+#[template(path = "sign_in/sign_in.html")]
+struct SignInPage {
+    frame: Frame,
+    email: String,
+    next: String,
+    error: Option<String>,
+    errors: FieldErrors,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct NextQuery {
+    next: Option<String>,
+}
+
+/// Where to go after signing in: a path on this site only, never another site.
+fn safe_next(next: &str) -> String {
+    let ok = next.starts_with('/')
+        && !next.starts_with("//")
+        && !next.starts_with("/\\")
+        && !next.starts_with("/sign-")
+        && next.len() < 2000
+        && !next.chars().any(|c| c.is_control() || c == '\\');
+    if ok { next.to_owned() } else { "/".to_owned() }
+}
+
+pub async fn form(
+    State(_state): State<AppState>,
+    ctx: Ctx,
+    QueryParams(q): QueryParams<NextQuery>,
+) -> Result<Response, WebError> {
+    let next = safe_next(q.next.as_deref().unwrap_or("/"));
+    if ctx.caller.is_some() {
+        return Ok(Redirect::to(&next).into_response());
+    }
+    let token = ctx.presession.clone().unwrap_or_else(auth::random_token);
+    let ctx = Ctx {
+        presession: Some(token.clone()),
+        ..ctx
+    };
+    let page = SignInPage {
+        frame: Frame::new(Some(&ctx), "Sign in", ""),
+        email: String::new(),
+        next,
+        error: None,
+        errors: FieldErrors::default(),
+    };
+    let mut res = render(&page)?.into_response();
+    res.headers_mut().append(
+        header::SET_COOKIE,
+        set_cookie(PRESESSION_COOKIE, &token, 3600),
+    );
+    Ok(res)
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct SignInForm {
+    email: String,
+    password: String,
+    next: String,
+}
+
+pub async fn submit(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    PageForm(f): PageForm<SignInForm>,
+) -> Result<Response, WebError> {
+    let email = f.email.trim().to_lowercase();
+    let next = safe_next(&f.next);
+    let again = |status: StatusCode, error: Option<String>, errors: FieldErrors| {
+        render_status(
+            status,
+            &SignInPage {
+                frame: Frame::new(Some(&ctx), "Sign in", ""),
+                email: f.email.trim().to_owned(),
+                next: next.clone(),
+                error,
+                errors,
+            },
+        )
+    };
+    let mut errors = FieldErrors::default();
+    if email.is_empty() {
+        errors.add("email", "Enter your email address.");
+    }
+    if f.password.is_empty() {
+        errors.add("password", "Enter your password.");
+    }
+    if !errors.is_empty() {
+        return again(StatusCode::UNPROCESSABLE_ENTITY, None, errors);
+    }
+
+    let store = state.store();
+    let config = state.config();
+    let now = now_millis();
+    let window = i64::try_from(config.throttle_window.as_millis()).unwrap_or(i64::MAX);
+    let since = now.saturating_sub(window);
+    let email_key = format!("email:{email}");
+    let ip_key = format!("ip:{}", ctx.ip.as_deref().unwrap_or("unknown"));
+    let person = store.person_by_email(&email).await?;
+    let target = person.as_ref().map_or_else(
+        || "person:unknown".to_owned(),
+        |p| format!("person:{}", p.id),
+    );
+    let audit = ctx.audit();
+
+    if store.sign_in_failures(&email_key, since).await? >= config.max_failures_per_email
+        || store.sign_in_failures(&ip_key, since).await? >= config.max_failures_per_ip
+    {
+        store
+            .append_audit(
+                NewAuditEvent {
+                    action: "sign-in".into(),
+                    target,
+                    outcome: Outcome::Failure,
+                    details: json!({ "reason": "throttled" }),
+                },
+                &audit,
+            )
+            .await?;
+        let minutes = config.throttle_window.as_secs().div_ceil(60);
+        let mut res = again(
+            StatusCode::TOO_MANY_REQUESTS,
+            Some(format!(
+                "Too many failed sign-in attempts. Wait {minutes} minutes and try again, or ask an \
+                 administrator to reset your password."
+            )),
+            FieldErrors::default(),
+        )?;
+        if let Ok(v) = HeaderValue::from_str(&config.throttle_window.as_secs().to_string()) {
+            res.headers_mut().insert(header::RETRY_AFTER, v);
+        }
+        return Ok(res);
+    }
+
+    let usable = person
+        .as_ref()
+        .filter(|p| p.active)
+        .and_then(|p| p.password_hash.clone());
+    let verified = match usable {
+        Some(hash) => auth::verify_blocking(f.password.clone(), hash).await?,
+        None => {
+            // Same work as for a real account, so timing does not tell which emails exist.
+            let dummy = auth::dummy_hash(&state).await?;
+            let _ = auth::verify_blocking(f.password.clone(), dummy).await?;
+            false
+        }
+    };
+    let Some(person) = person.filter(|_| verified) else {
+        store.record_sign_in_failure(&email_key, now, since).await?;
+        store.record_sign_in_failure(&ip_key, now, since).await?;
+        store
+            .append_audit(
+                NewAuditEvent {
+                    action: "sign-in".into(),
+                    target,
+                    outcome: Outcome::Failure,
+                    details: json!({ "reason": "wrong email or password" }),
+                },
+                &audit,
+            )
+            .await?;
+        return again(
+            StatusCode::UNAUTHORIZED,
+            Some("The email address or password is not right.".into()),
+            FieldErrors::default(),
+        );
+    };
+
+    store.clear_sign_in_failures(&email_key).await?;
+    // Rotation: whatever session the browser had ends, and a new id is issued.
+    if let Some(AuthMethod::Session { token_hash, .. }) = ctx.caller.as_ref().map(|c| &c.method) {
+        store.delete_session(token_hash).await?;
+        state.forget_sessions();
+    }
+    let cookie = auth::start_session(&state, person.id).await?;
+    store
+        .append_audit(
+            NewAuditEvent {
+                action: "sign-in".into(),
+                target: format!("person:{}", person.id),
+                outcome: Outcome::Success,
+                details: json!({}),
+            },
+            &trellis_store::Audit {
+                actor_id: Some(person.id),
+                ..audit
+            },
+        )
+        .await?;
+    let mut res = Redirect::to(&next).into_response();
+    res.headers_mut().append(header::SET_COOKIE, cookie);
+    res.headers_mut()
+        .append(header::SET_COOKIE, clear_cookie(PRESESSION_COOKIE));
+    Ok(res)
+}
+
+pub async fn sign_out(
+    State(state): State<AppState>,
+    Me(caller, ctx): Me,
+) -> Result<Response, WebError> {
+    if let AuthMethod::Session { token_hash, .. } = &caller.method {
+        state.store().delete_session(token_hash).await?;
+        state.forget_sessions();
+    }
+    state
+        .store()
+        .append_audit(
+            NewAuditEvent {
+                action: "sign-out".into(),
+                target: format!("person:{}", caller.id()),
+                outcome: Outcome::Success,
+                details: json!({}),
+            },
+            &ctx.audit(),
+        )
+        .await?;
+    let mut res = Redirect::to("/sign-in").into_response();
+    res.headers_mut()
+        .append(header::SET_COOKIE, clear_cookie(SESSION_COOKIE));
+    Ok(res)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn next_stays_on_this_site() {
+        assert_eq!(safe_next("/people/3"), "/people/3");
+        assert_eq!(safe_next("//evil.example"), "/");
+        assert_eq!(safe_next("https://evil.example"), "/");
+        assert_eq!(safe_next("/\\evil.example"), "/");
+        assert_eq!(safe_next("/sign-out"), "/");
+        assert_eq!(safe_next(""), "/");
+        assert_eq!(safe_next("/sign-in?next=/"), "/");
+        assert_eq!(safe_next("/a\\b"), "/", "a backslash anywhere");
+        assert_eq!(safe_next("/a\u{7}b"), "/", "a control character");
+        assert_eq!(safe_next("/a\nb"), "/");
+        let long = format!("/{}", "a".repeat(1998));
+        assert_eq!(safe_next(&long), long, "1999 characters");
+        assert_eq!(safe_next(&format!("{long}a")), "/", "2000 characters");
+    }
+}

@@ -834,6 +834,20 @@ pub async fn every_route_for_every_caller(app: App) {
             .any(|e| e.target.starts_with("person:") && e.actor_id == Some(app.ids.member_b)),
         "a person's records refused by the use case name the person"
     );
+    // Assessments and peer requests are refused by the route's rule, before any handler runs.
+    for (route, by) in [
+        ("route:GET /assessments/{id}", app.ids.member_b),
+        ("route:GET /api/v1/assessments/{id}", cast.teammate),
+        ("route:GET /peer-requests/{id}", app.ids.member_a),
+        ("route:POST /api/v1/peer-requests/{id}", cast.skip_manager),
+    ] {
+        assert!(
+            denied
+                .iter()
+                .any(|e| e.target == route && e.actor_id == Some(by)),
+            "{route} refused by the rule"
+        );
+    }
 }
 
 /// The rule of each route in the table, checked against what the access table expects of it, so
@@ -1041,6 +1055,26 @@ pub async fn missing_and_malformed_ids(app: App) {
     }
 }
 
+/// Anonymous callers are sent to sign in, and back to the page they asked for only when it was a
+/// page to read: never back to the home page by name, never to the target of a form.
+pub async fn anonymous_callers_are_sent_to_sign_in(app: App) {
+    let home = app.get("/", None).await;
+    assert_eq!(home.status, StatusCode::SEE_OTHER);
+    assert_eq!(home.header("location"), Some("/sign-in"));
+    let page = app.get("/people", None).await;
+    assert_eq!(page.header("location"), Some("/sign-in?next=%2Fpeople"));
+    let member = app.ids.member_a;
+    let form = app
+        .post_form(
+            &format!("/people/{member}/evidence"),
+            &[("title", "x")],
+            None,
+        )
+        .await;
+    assert_eq!(form.status, StatusCode::SEE_OTHER);
+    assert_eq!(form.header("location"), Some("/sign-in"));
+}
+
 crate::on_both_backends!(
     every_route_for_every_caller,
     rules_are_declared,
@@ -1050,4 +1084,5 @@ crate::on_both_backends!(
     a_move_to_another_branch_changes_who_sees_the_member,
     deactivated_account_is_signed_out_and_refused,
     missing_and_malformed_ids,
+    anonymous_callers_are_sent_to_sign_in,
 );

@@ -542,7 +542,61 @@ pub async fn sessions_in_use_are_touched_at_most_once_a_minute(app: App) {
     assert!(last_seen(older).await >= t0, "seen 25 min ago: written");
 }
 
+/// Anti-forgery tokens are compared in full: a token that differs from the session's in two places
+/// (whose differences would cancel out in a careless comparison) is refused, and so is a
+/// pre-session cookie that does not have the shape of the ones Trellis issues, even when the form
+/// repeats it.
+pub async fn near_miss_and_malformed_form_tokens_are_refused(app: App) {
+    let browser = app.browser(app.ids.member_a).await;
+    let mut forged = browser.csrf.clone().into_bytes();
+    forged[0] ^= 1;
+    forged[1] ^= 1;
+    let forged = String::from_utf8(forged).unwrap();
+    assert_ne!(forged, browser.csrf);
+    let body =
+        serde_urlencoded::to_string([("label", "x"), ("csrf_token", forged.as_str())]).unwrap();
+    let req = Request::builder()
+        .method(Method::POST)
+        .uri("/account/tokens")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::COOKIE, browser.cookie())
+        .body(Body::from(body))
+        .unwrap();
+    assert_eq!(app.send(req).await.status, StatusCode::FORBIDDEN);
+    assert!(
+        app.store
+            .api_tokens(app.ids.member_a)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+
+    // Pre-session cookies too short, or of the right length but not hex, are not ours.
+    for cookie in ["abc".to_owned(), "z".repeat(64)] {
+        let body = serde_urlencoded::to_string([
+            ("email", "member.a@test.example"),
+            ("password", PASSWORD),
+            ("csrf_token", cookie.as_str()),
+        ])
+        .unwrap();
+        let req = Request::builder()
+            .method(Method::POST)
+            .uri("/sign-in")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(
+                header::COOKIE,
+                format!("{}={cookie}", auth::PRESESSION_COOKIE),
+            )
+            .body(Body::from(body))
+            .unwrap();
+        let res = app.send(req).await;
+        assert_eq!(res.status, StatusCode::FORBIDDEN, "pre-session {cookie:?}");
+        assert!(res.cookie(auth::SESSION_COOKIE).is_none());
+    }
+}
+
 crate::on_both_backends!(
+    near_miss_and_malformed_form_tokens_are_refused,
     sessions_in_use_are_touched_at_most_once_a_minute,
     sign_in_sets_a_host_cookie_and_rotates_it,
     wrong_password_and_unknown_account_look_the_same,

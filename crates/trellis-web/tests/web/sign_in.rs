@@ -16,6 +16,14 @@ const WRONG: &str = "The email address or password is not right.";
 pub async fn sign_in_sets_a_host_cookie_and_rotates_it(app: App) {
     let first = app.sign_in("Member.A@test.example", PASSWORD, None).await;
     assert_eq!(first.status, StatusCode::SEE_OTHER, "{}", first.body);
+    // The success is audited as the account's own action.
+    let signed_in = app.audit("sign-in").await;
+    assert!(
+        signed_in
+            .iter()
+            .any(|e| e.outcome == Outcome::Success && e.actor_id == Some(app.ids.member_a)),
+        "{signed_in:?}"
+    );
     assert_eq!(first.header("location"), Some("/"));
     let cookie = first
         .set_cookies()

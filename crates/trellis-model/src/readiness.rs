@@ -420,6 +420,35 @@ mod tests {
     use crate::framework::*;
     use crate::resolve::resolve;
 
+    #[test]
+    fn policies_written_without_their_options_take_the_documented_defaults() {
+        let policy = |json: &str| serde_json::from_str::<ReadinessPolicy>(json).unwrap();
+        assert_eq!(
+            policy(r#"{"kind":"all-required"}"#),
+            ReadinessPolicy::AllRequired {
+                importances: vec![Importance::Critical, Importance::Important]
+            }
+        );
+        assert_eq!(
+            policy(r#"{"kind":"n-of-m","n":2}"#),
+            ReadinessPolicy::NOfM {
+                n: 2,
+                critical_required: true
+            }
+        );
+        assert_eq!(
+            policy(r#"{"kind":"weighted","threshold":70}"#),
+            ReadinessPolicy::Weighted {
+                weights: Weights {
+                    critical: 3,
+                    important: 2,
+                    optional: 1
+                },
+                threshold: 70
+            }
+        );
+    }
+
     fn framework(policy: Option<ReadinessPolicy>) -> Framework {
         let scale = Scale {
             id: "p".into(),

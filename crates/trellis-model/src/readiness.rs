@@ -421,6 +421,24 @@ mod tests {
     use crate::resolve::resolve;
 
     #[test]
+    fn an_all_required_policy_names_its_importances_in_a_sentence() {
+        let all = |importances: Vec<Importance>| ReadinessPolicy::AllRequired { importances };
+        assert_eq!(
+            all(vec![Importance::Critical]).describe(),
+            "every critical requirement is met"
+        );
+        assert_eq!(
+            all(vec![
+                Importance::Critical,
+                Importance::Important,
+                Importance::Optional
+            ])
+            .describe(),
+            "every critical, important and optional requirement is met"
+        );
+    }
+
+    #[test]
     fn policies_written_without_their_options_take_the_documented_defaults() {
         let policy = |json: &str| serde_json::from_str::<ReadinessPolicy>(json).unwrap();
         assert_eq!(

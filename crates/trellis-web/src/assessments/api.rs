@@ -200,10 +200,9 @@ pub struct NewPeerRequestJson {
 pub async fn assessments(
     State(state): State<AppState>,
     Me(caller, ctx): Me,
-    seen: SeenPerson,
     PathParams(id): PathParams<PersonId>,
 ) -> Result<Json<Vec<AssessmentJson>>, WebError> {
-    growth::person_for(state.app(), &caller.actor(&ctx), id, seen.seen()).await?;
+    growth::person_for(state.app(), &caller.actor(&ctx), id, None).await?;
     let list = state.store().assessments_of(id).await?;
     state.audit_read(
         ctx.audit(),
@@ -233,11 +232,10 @@ pub async fn assessments(
 pub async fn start(
     State(state): State<AppState>,
     Me(caller, ctx): Me,
-    seen: SeenPerson,
     PathParams(id): PathParams<PersonId>,
     ApiJson(body): ApiJson<NewAssessmentJson>,
 ) -> Result<Response, WebError> {
-    let (person, _) = growth::person_for(state.app(), &caller.actor(&ctx), id, seen.seen()).await?;
+    let (person, _) = growth::person_for(state.app(), &caller.actor(&ctx), id, None).await?;
     let input = StartInput {
         role_level: body.role_level,
         framework_version: body.framework_version_id,

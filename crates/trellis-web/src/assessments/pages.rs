@@ -27,11 +27,10 @@ use crate::state::AppState;
 pub async fn start(
     State(state): State<AppState>,
     Me(caller, ctx): Me,
-    seen: SeenPerson,
     PathParams(id): PathParams<PersonId>,
     PageForm(f): PageForm<Fields>,
 ) -> Result<Response, WebError> {
-    let (person, _) = growth::person_for(state.app(), &caller.actor(&ctx), id, seen.seen()).await?;
+    let (person, _) = growth::person_for(state.app(), &caller.actor(&ctx), id, None).await?;
     let input = StartInput {
         role_level: field(&f, "role_level").unwrap_or_default().to_owned(),
         framework_version: number(&f, "framework_version"),

@@ -14,7 +14,6 @@ use crate::api::created;
 use crate::auth::Me;
 use crate::error::{Problem, WebError};
 use crate::extract::{ApiJson, PathParams};
-use crate::routes::SeenPerson;
 use crate::state::AppState;
 
 /// A piece of evidence. `happened_on` is a date, `YYYY-MM-DD`.
@@ -82,10 +81,9 @@ pub struct NewEvidenceJson {
 pub async fn evidence(
     State(state): State<AppState>,
     Me(caller, ctx): Me,
-    seen: SeenPerson,
     PathParams(id): PathParams<PersonId>,
 ) -> Result<Json<Vec<EvidenceJson>>, WebError> {
-    growth::person_for(state.app(), &caller.actor(&ctx), id, seen.seen()).await?;
+    growth::person_for(state.app(), &caller.actor(&ctx), id, None).await?;
     let list = state.store().evidence_of(id).await?;
     state.audit_read(
         ctx.audit(),
@@ -113,11 +111,10 @@ pub async fn evidence(
 pub async fn add_evidence(
     State(state): State<AppState>,
     Me(caller, ctx): Me,
-    seen: SeenPerson,
     PathParams(id): PathParams<PersonId>,
     ApiJson(body): ApiJson<NewEvidenceJson>,
 ) -> Result<Response, WebError> {
-    let (person, _) = growth::person_for(state.app(), &caller.actor(&ctx), id, seen.seen()).await?;
+    let (person, _) = growth::person_for(state.app(), &caller.actor(&ctx), id, None).await?;
     let input = EvidenceInput {
         happened_on: body.happened_on,
         title: body.title,

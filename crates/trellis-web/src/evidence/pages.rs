@@ -20,7 +20,6 @@ use crate::extract::{PageForm, PathParams, QueryParams};
 use crate::html::form::{Fields, all_of, field};
 use crate::html::view::{Choice, FieldErrors};
 use crate::html::{Frame, render, render_status};
-use crate::routes::SeenPerson;
 use crate::state::AppState;
 
 #[derive(Debug, Default)]
@@ -158,12 +157,10 @@ async fn evidence_page(
 pub async fn evidence(
     State(state): State<AppState>,
     Me(caller, ctx): Me,
-    seen: SeenPerson,
     PathParams(id): PathParams<PersonId>,
     QueryParams(q): QueryParams<AddedQuery>,
 ) -> Result<Response, WebError> {
-    let (person, relation) =
-        growth::person_for(state.app(), &caller.actor(&ctx), id, seen.seen()).await?;
+    let (person, relation) = growth::person_for(state.app(), &caller.actor(&ctx), id, None).await?;
     let form = EvidenceForm {
         happened_on: date(trellis_app::time::now_millis()),
         ..EvidenceForm::default()
@@ -192,12 +189,10 @@ pub async fn evidence(
 pub async fn evidence_add(
     State(state): State<AppState>,
     Me(caller, ctx): Me,
-    seen: SeenPerson,
     PathParams(id): PathParams<PersonId>,
     PageForm(f): PageForm<Fields>,
 ) -> Result<Response, WebError> {
-    let (person, relation) =
-        growth::person_for(state.app(), &caller.actor(&ctx), id, seen.seen()).await?;
+    let (person, relation) = growth::person_for(state.app(), &caller.actor(&ctx), id, None).await?;
     let form = EvidenceForm {
         happened_on: field(&f, "happened_on").unwrap_or_default().to_owned(),
         title: field(&f, "title").unwrap_or_default().to_owned(),

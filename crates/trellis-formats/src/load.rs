@@ -200,6 +200,7 @@ pub fn load(files: &FrameworkFiles) -> Loaded {
                     ),
                     tree.pos,
                 );
+                origins.trees.push(Some(tree));
                 continue;
             }
             // The readiness policy is read on its own so a mistake in it does not hide the scales

@@ -125,3 +125,35 @@ proptest! {
         prop_assert_eq!(&back["summary"], &text);
     }
 }
+
+#[test]
+fn an_empty_framework_file_does_not_misplace_the_other_files_diagnostics() {
+    let mut pairs = starter_pairs();
+    pairs[0].1.clear();
+    let loaded = load(&files_of(&pairs));
+    let text_of = |file: &str| {
+        let (_, bytes) = pairs
+            .iter()
+            .find(|(p, _)| file.ends_with(p.as_str()))
+            .unwrap();
+        String::from_utf8(bytes.clone()).unwrap()
+    };
+    let unknown_sources: Vec<_> = loaded
+        .diagnostics
+        .iter()
+        .filter(|d| d.message.starts_with("unknown source"))
+        .collect();
+    assert!(!unknown_sources.is_empty(), "{:#?}", loaded.diagnostics);
+    for d in unknown_sources {
+        let at = d
+            .location
+            .as_ref()
+            .unwrap_or_else(|| panic!("not located: {d:?}"));
+        let line = text_of(&at.file)
+            .lines()
+            .nth(at.line - 1)
+            .unwrap()
+            .to_owned();
+        assert!(line.contains("source:"), "{d:?} points at {line:?}");
+    }
+}

@@ -5,8 +5,7 @@ use axum::extract::State;
 use axum::response::Response;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
-use trellis_app::growth::{self, EvidenceInput};
-use trellis_store::prelude::*;
+use trellis_app::growth::EvidenceInput;
 use trellis_store::{Evidence, PersonId};
 use utoipa::ToSchema;
 
@@ -83,8 +82,11 @@ pub async fn evidence(
     Me(caller, ctx): Me,
     PathParams(id): PathParams<PersonId>,
 ) -> Result<Json<Vec<EvidenceJson>>, WebError> {
-    growth::person_for(state.app(), &caller.actor(&ctx), id, None).await?;
-    let list = state.store().evidence_of(id).await?;
+    let list = state
+        .app()
+        .evidence()
+        .of_person(&caller.actor(&ctx), id)
+        .await?;
     state.audit_read(
         ctx.audit(),
         "evidence.read",
@@ -114,7 +116,6 @@ pub async fn add_evidence(
     PathParams(id): PathParams<PersonId>,
     ApiJson(body): ApiJson<NewEvidenceJson>,
 ) -> Result<Response, WebError> {
-    let (person, _) = growth::person_for(state.app(), &caller.actor(&ctx), id, None).await?;
     let input = EvidenceInput {
         happened_on: body.happened_on,
         title: body.title,
@@ -123,20 +124,13 @@ pub async fn add_evidence(
         skills: body.skills,
         corroborators: body.corroborators,
     };
-    match growth::add_evidence(state.app(), &caller.actor(&ctx), &person, input).await {
-        Ok(e) => Ok(created(
-            format!("/api/v1/people/{id}/evidence"),
-            EvidenceJson::from(e),
-        )),
-        Err(r) => {
-            growth::audit_refusal(
-                state.app(),
-                &caller.actor(&ctx),
-                "evidence.create",
-                format!("person:{id}"),
-                &r,
-            );
-            Err(WebError::from(r))
-        }
-    }
+    let e = state
+        .app()
+        .evidence()
+        .add(&caller.actor(&ctx), id, input)
+        .await?;
+    Ok(created(
+        format!("/api/v1/people/{id}/evidence"),
+        EvidenceJson::from(e),
+    ))
 }

@@ -3,7 +3,7 @@
 use axum::Json;
 use axum::extract::State;
 use serde::Deserialize;
-use trellis_app::growth::{self, RatingInput};
+use trellis_app::growth::RatingInput;
 use trellis_store::prelude::*;
 use utoipa::ToSchema;
 
@@ -58,25 +58,12 @@ pub async fn submit_peer(
     PathParams(id): PathParams<i64>,
     ApiJson(body): ApiJson<PeerInputJson>,
 ) -> Result<Json<PeerRequestJson>, WebError> {
-    let request = growth::load_peer_request(state.store(), id).await?;
-    let a = growth::load_assessment(
-        state.app(),
-        &caller.actor(&ctx),
-        request.assessment_id,
-        None,
-    )
-    .await?;
-    match growth::submit_peer(state.app(), &caller.actor(&ctx), &request, &a, body.ratings).await {
-        Ok(r) => Ok(Json(PeerRequestJson::from(&r))),
-        Err(r) => {
-            growth::audit_refusal(
-                state.app(),
-                &caller.actor(&ctx),
-                "peer.submit",
-                format!("peer-request:{id}"),
-                &r,
-            );
-            Err(api_refusal(r))
-        }
-    }
+    let peer_requests = state.app().peer_requests();
+    let actor = caller.actor(&ctx);
+    let (request, a) = peer_requests.open(&actor, id).await?;
+    let r = peer_requests
+        .answer(&actor, &request, &a, body.ratings)
+        .await
+        .map_err(api_refusal)?;
+    Ok(Json(PeerRequestJson::from(&r)))
 }

@@ -353,8 +353,7 @@ pub async fn person(
     Me(caller, ctx): Me,
     PathParams(id): PathParams<PersonId>,
 ) -> Result<Json<PersonJson>, WebError> {
-    let (p, _) =
-        trellis_app::growth::person_for(state.app(), &caller.actor(&ctx), id, None).await?;
+    let (p, _) = trellis_app::growth::person_for(state.app(), &caller.actor(&ctx), id).await?;
     Ok(Json(PersonJson::new(p, &team_names(&state).await?)))
 }
 

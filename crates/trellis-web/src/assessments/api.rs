@@ -10,9 +10,9 @@ use trellis_store::prelude::*;
 use trellis_store::{Assessment, AssessmentId, PeerRequest, PersonId, RaterKind, Rating};
 use utoipa::ToSchema;
 
-use crate::api::{api_refusal, created};
+use crate::api::{ChangeProblems, ReadProblems, api_refusal, created};
 use crate::auth::Me;
-use crate::error::{Problem, WebError};
+use crate::error::WebError;
 use crate::extract::{ApiJson, PathParams};
 use crate::state::AppState;
 
@@ -192,8 +192,7 @@ pub struct NewPeerRequestJson {
     params(("id" = i64, Path, description = "Person id")),
     responses(
         (status = 200, body = Vec<AssessmentJson>),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json")
+        ReadProblems
     )
 )]
 pub async fn assessments(
@@ -225,10 +224,7 @@ pub async fn assessments(
     request_body = NewAssessmentJson,
     responses(
         (status = 201, body = AssessmentJson),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 409, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json")
+        ChangeProblems
     )
 )]
 pub async fn start(
@@ -261,8 +257,7 @@ pub async fn start(
     params(("id" = i64, Path, description = "Assessment id")),
     responses(
         (status = 200, body = AssessmentJson),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json")
+        ReadProblems
     )
 )]
 pub async fn assessment(
@@ -298,10 +293,7 @@ pub async fn assessment(
     request_body = RatingsJson,
     responses(
         (status = 200, body = AssessmentJson),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 409, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json")
+        ChangeProblems
     )
 )]
 pub async fn rate(
@@ -344,9 +336,7 @@ pub async fn rate(
     request_body = NewPeerRequestJson,
     responses(
         (status = 201, body = PeerRequestJson),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 409, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json")
+        ChangeProblems
     )
 )]
 pub async fn request_peer(

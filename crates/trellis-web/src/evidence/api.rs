@@ -9,9 +9,9 @@ use trellis_app::growth::EvidenceInput;
 use trellis_store::{Evidence, PersonId};
 use utoipa::ToSchema;
 
-use crate::api::created;
+use crate::api::{ChangeProblems, ReadProblems, created};
 use crate::auth::Me;
-use crate::error::{Problem, WebError};
+use crate::error::WebError;
 use crate::extract::{ApiJson, PathParams};
 use crate::state::AppState;
 
@@ -73,8 +73,7 @@ pub struct NewEvidenceJson {
     params(("id" = i64, Path, description = "Person id")),
     responses(
         (status = 200, body = Vec<EvidenceJson>),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json")
+        ReadProblems
     )
 )]
 pub async fn evidence(
@@ -105,9 +104,7 @@ pub async fn evidence(
     request_body = NewEvidenceJson,
     responses(
         (status = 201, body = EvidenceJson),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json")
+        ChangeProblems
     )
 )]
 pub async fn add_evidence(

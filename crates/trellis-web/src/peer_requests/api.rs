@@ -7,10 +7,11 @@ use trellis_app::growth::RatingInput;
 use trellis_store::prelude::*;
 use utoipa::ToSchema;
 
+use crate::api::ChangeProblems;
 use crate::api::api_refusal;
 use crate::assessments::api::PeerRequestJson;
 use crate::auth::Me;
-use crate::error::{Problem, WebError};
+use crate::error::WebError;
 use crate::extract::{ApiJson, PathParams};
 use crate::state::AppState;
 
@@ -46,10 +47,7 @@ pub async fn peer_requests(
     request_body = PeerInputJson,
     responses(
         (status = 200, body = PeerRequestJson),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 409, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json")
+        ChangeProblems
     )
 )]
 pub async fn submit_peer(

@@ -275,7 +275,7 @@ pub(crate) fn one_line(s: &str) -> String {
 
 /// A block of prose: a paragraph, or a list when `paragraph` is `None`.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Block {
+pub struct Block {
     pub paragraph: Option<String>,
     pub items: Vec<String>,
 }

@@ -7,6 +7,8 @@ use trellis_store::{
     Assessment, AssessmentId, Audit, Evidence, PeerRequest, Person, PersonId, SystemRole,
 };
 
+use trellis_store::prelude::*;
+
 use crate::App;
 use crate::access::{self, Actor};
 use crate::accounts::{self, AccountChanges, NewAccount};
@@ -101,10 +103,17 @@ impl Accounts<'_> {
 }
 
 impl Assessments<'_> {
-    /// An assessment with everything needed to show it, for those who may see it in full (the
-    /// person, their managers, the people team, admins; not peers).
+    /// A person's assessments, newest first, for those who may see the person's records.
+    pub async fn of_person(&self, actor: &Actor, person: PersonId) -> AppResult<Vec<Assessment>> {
+        growth::person_for(self.app, actor, person).await?;
+        Ok(self.app.store().assessments_of(person).await?)
+    }
+
+    /// An assessment with everything needed to show or change it, for those who may see it in
+    /// full (the person, their managers, the people team, admins; not peers). The changes below
+    /// take what this returns, so access is decided once, by this read.
     pub async fn view(&self, actor: &Actor, id: AssessmentId) -> AppResult<AssessmentCtx> {
-        growth::viewable_assessment(self.app, actor, id, None).await
+        growth::viewable_assessment(self.app, actor, id).await
     }
 
     /// Starts an assessment of a person against a role level of the current framework.
@@ -114,58 +123,74 @@ impl Assessments<'_> {
         person: PersonId,
         input: StartInput,
     ) -> AppResult<Assessment> {
-        let (person, _) = growth::person_for(self.app, actor, person, None).await?;
-        growth::start_assessment(self.app, actor, &person, input).await
+        let (person, _) = growth::person_for(self.app, actor, person).await?;
+        let started = growth::start_assessment(self.app, actor, &person, input).await;
+        let target = format!("person:{}", person.id);
+        audited(self.app, actor, "assessment.create", target, started)
     }
 
     /// Submits the ratings of the actor's stage and moves the assessment on, in one transaction.
     pub async fn submit(
         &self,
         actor: &Actor,
-        id: AssessmentId,
+        a: &AssessmentCtx,
         submission: Submission,
     ) -> AppResult<Assessment> {
-        let a = self.view(actor, id).await?;
-        growth::submit_ratings(self.app, actor, &a, submission).await
+        let submitted = growth::submit_ratings(self.app, actor, a, submission).await;
+        audited(self.app, actor, "assessment.rate", a.target(), submitted)
     }
 
     /// Asks a peer for input on some skills of the assessment.
     pub async fn request_peer(
         &self,
         actor: &Actor,
-        id: AssessmentId,
+        a: &AssessmentCtx,
         peer: Option<PersonId>,
         skills: Vec<String>,
     ) -> AppResult<PeerRequest> {
-        let a = self.view(actor, id).await?;
-        growth::request_peer(self.app, actor, &a, peer, skills).await
+        let requested = growth::request_peer(self.app, actor, a, peer, skills).await;
+        audited(self.app, actor, "peer.request", a.target(), requested)
     }
 }
 
 impl PeerRequests<'_> {
-    /// The peer's answer to a request addressed to them.
-    pub async fn answer(
-        &self,
-        actor: &Actor,
-        id: i64,
-        ratings: Vec<RatingInput>,
-    ) -> AppResult<PeerRequest> {
+    /// A request for input with the assessment it is about, for the peer it was sent to only.
+    pub async fn open(&self, actor: &Actor, id: i64) -> AppResult<(PeerRequest, AssessmentCtx)> {
         let request = growth::load_peer_request(self.app.store(), id).await?;
         if request.peer_id != actor.id() {
             return Err(access::deny(
                 self.app.store(),
                 &actor.audit(),
                 format!("peer-request:{id}"),
-                "Only the person asked can answer this request.",
+                "This request for input was sent to someone else.",
             )
             .await);
         }
-        let a = growth::load_assessment(self.app, actor, request.assessment_id, None).await?;
-        growth::submit_peer(self.app, actor, &request, &a, ratings).await
+        let a = growth::load_assessment(self.app, actor, request.assessment_id).await?;
+        Ok((request, a))
+    }
+
+    /// The peer's answer to a request opened with [`PeerRequests::open`].
+    pub async fn answer(
+        &self,
+        actor: &Actor,
+        request: &PeerRequest,
+        a: &AssessmentCtx,
+        ratings: Vec<RatingInput>,
+    ) -> AppResult<PeerRequest> {
+        let answered = growth::submit_peer(self.app, actor, request, a, ratings).await;
+        let target = format!("peer-request:{}", request.id);
+        audited(self.app, actor, "peer.submit", target, answered)
     }
 }
 
 impl EvidenceCases<'_> {
+    /// A person's evidence, newest first, for those who may see the person's records.
+    pub async fn of_person(&self, actor: &Actor, person: PersonId) -> AppResult<Vec<Evidence>> {
+        growth::person_for(self.app, actor, person).await?;
+        Ok(self.app.store().evidence_of(person).await?)
+    }
+
     /// Adds evidence to a person's record.
     pub async fn add(
         &self,
@@ -173,7 +198,24 @@ impl EvidenceCases<'_> {
         person: PersonId,
         input: EvidenceInput,
     ) -> AppResult<Evidence> {
-        let (person, _) = growth::person_for(self.app, actor, person, None).await?;
-        growth::add_evidence(self.app, actor, &person, input).await
+        let (person, _) = growth::person_for(self.app, actor, person).await?;
+        let added = growth::add_evidence(self.app, actor, &person, input).await;
+        let target = format!("person:{}", person.id);
+        audited(self.app, actor, "evidence.create", target, added)
     }
+}
+
+/// Records a refused change in the audit log (refusals by the access rules are recorded by
+/// [`access::deny`] already) and passes the result on.
+fn audited<T>(
+    app: &App,
+    actor: &Actor,
+    action: &str,
+    target: String,
+    result: AppResult<T>,
+) -> AppResult<T> {
+    if let Err(refusal) = &result {
+        growth::audit_refusal(app, actor, action, target, refusal);
+    }
+    result
 }

@@ -124,7 +124,7 @@ impl Org {
     /// Starts an assessment of the member against `role_level`, as the member.
     async fn assessment(&self, role_level: &str) -> i64 {
         let me = actor(&self.member);
-        let (person, _) = growth::person_for(&self.app, &me, self.member.id, None)
+        let (person, _) = growth::person_for(&self.app, &me, self.member.id)
             .await
             .unwrap();
         let input = StartInput {
@@ -140,7 +140,7 @@ impl Org {
     /// Submits ratings of every requirement at its required level, as `by`.
     async fn rate(&self, by: &Person, id: i64, kind: RaterKind) -> Result<Stage, AppError> {
         let who = actor(by);
-        let a = growth::viewable_assessment(&self.app, &who, id, None).await?;
+        let a = growth::viewable_assessment(&self.app, &who, id).await?;
         let ratings = every_requirement(&a);
         let sub = Submission {
             kind,
@@ -178,7 +178,7 @@ fn assert_forbidden<T: std::fmt::Debug>(r: Result<T, AppError>, what: &str) {
 async fn every_relation_sees_the_member_or_is_refused_and_audited() {
     let org = org().await;
     for (who, p, expected) in org.relations() {
-        let got = growth::person_for(&org.app, &actor(p), org.member.id, None).await;
+        let got = growth::person_for(&org.app, &actor(p), org.member.id).await;
         match expected {
             Some(rel) => {
                 let (person, relation) = got.unwrap_or_else(|e| panic!("{who}: {e:?}"));
@@ -201,7 +201,7 @@ async fn every_relation_sees_the_member_or_is_refused_and_audited() {
 #[tokio::test]
 async fn skip_level_manager_sees_indirect_report_two_levels_up() {
     let org = org().await;
-    let (person, rel) = growth::person_for(&org.app, &actor(&org.skip), org.member.id, None)
+    let (person, rel) = growth::person_for(&org.app, &actor(&org.skip), org.member.id)
         .await
         .expect("the skip-level manager sees the member");
     assert_eq!((person.id, rel), (org.member.id, Relation::Manager));
@@ -215,7 +215,7 @@ async fn skip_level_manager_sees_indirect_report_two_levels_up() {
 #[tokio::test]
 async fn skip_level_manager_sees_indirect_report_three_levels_up() {
     let org = org().await;
-    let (_, rel) = growth::person_for(&org.app, &actor(&org.top), org.member.id, None)
+    let (_, rel) = growth::person_for(&org.app, &actor(&org.top), org.member.id)
         .await
         .expect("the manager three levels up sees the member");
     assert_eq!(rel, Relation::Manager);
@@ -231,7 +231,7 @@ async fn skip_level_manager_sees_indirect_report_three_levels_up() {
     assert_eq!(line, vec![org.manager.id, org.skip.id, org.top.id]);
     // A manager's line ends below the actor's own place: the member is not above anyone.
     assert_eq!(
-        growth::person_for(&org.app, &actor(&org.member), org.skip.id, None)
+        growth::person_for(&org.app, &actor(&org.member), org.skip.id)
             .await
             .map(|(_, r)| r)
             .err()
@@ -244,7 +244,7 @@ async fn skip_level_manager_sees_indirect_report_three_levels_up() {
 #[tokio::test]
 async fn a_missing_person_is_not_found() {
     let org = org().await;
-    let r = growth::person_for(&org.app, &actor(&org.admin), 999_999, None).await;
+    let r = growth::person_for(&org.app, &actor(&org.admin), 999_999).await;
     assert!(matches!(r, Err(AppError::NotFound(_))), "{r:?}");
     assert!(
         access::seen(org.app.store(), &org.admin, 999_999)
@@ -259,7 +259,7 @@ async fn every_relation_sees_the_assessment_or_is_refused() {
     let org = org().await;
     let id = org.assessment("engineering/senior-software-engineer").await;
     for (who, p, expected) in org.relations() {
-        let got = growth::viewable_assessment(&org.app, &actor(p), id, None).await;
+        let got = growth::viewable_assessment(&org.app, &actor(p), id).await;
         match expected {
             Some(rel) => {
                 let a = got.unwrap_or_else(|e| panic!("{who}: {e:?}"));
@@ -339,7 +339,7 @@ async fn peer_requests_and_answers_by_each_relation() {
     let org = org().await;
     let id = org.assessment("engineering/senior-software-engineer").await;
     let skill = {
-        let a = growth::viewable_assessment(&org.app, &actor(&org.member), id, None)
+        let a = growth::viewable_assessment(&org.app, &actor(&org.member), id)
             .await
             .unwrap();
         a.profile.requirements[0].skill.clone()
@@ -348,7 +348,7 @@ async fn peer_requests_and_answers_by_each_relation() {
     for (who, p, rel) in org.relations() {
         let me = actor(p);
         // Those who may not see the assessment are refused before they get to ask.
-        let a = match growth::viewable_assessment(&org.app, &me, id, None).await {
+        let a = match growth::viewable_assessment(&org.app, &me, id).await {
             Ok(a) => a,
             Err(e) => {
                 assert!(rel.is_none(), "{who}: {e:?}");
@@ -371,7 +371,7 @@ async fn peer_requests_and_answers_by_each_relation() {
 
     // Only the peer asked may answer; the member, their managers and admins may not.
     let request = &requests[0];
-    let loaded = growth::load_assessment(&org.app, &actor(&org.peer), id, None)
+    let loaded = growth::load_assessment(&org.app, &actor(&org.peer), id)
         .await
         .unwrap();
     let ratings = || {
@@ -395,7 +395,7 @@ async fn peer_requests_and_answers_by_each_relation() {
     assert!(answered.submitted_at.is_some());
     // The peer still does not see the member's records.
     assert_forbidden(
-        growth::viewable_assessment(&org.app, &actor(&org.peer), id, None).await,
+        growth::viewable_assessment(&org.app, &actor(&org.peer), id).await,
         "the peer viewing the assessment",
     );
 }
@@ -410,7 +410,7 @@ async fn account_changes_move_access_with_the_line() {
         let me = actor(p);
         let app = org.app.clone();
         let member = org.member.id;
-        async move { growth::person_for(&app, &me, member, None).await.is_ok() }
+        async move { growth::person_for(&app, &me, member).await.is_ok() }
     };
     assert!(sees(&org.skip).await && !sees(&org.other_manager).await);
 
@@ -455,7 +455,7 @@ async fn account_changes_move_access_with_the_line() {
     )
     .await;
     for boss in [&org.member, &org.manager, &org.other_manager] {
-        let r = growth::person_for(&org.app, &actor(boss), report.id, None).await;
+        let r = growth::person_for(&org.app, &actor(boss), report.id).await;
         assert_eq!(
             r.map(|(_, rel)| rel).ok(),
             Some(Relation::Manager),
@@ -499,7 +499,7 @@ async fn reporting_lines_are_walked_up_to_their_bound() {
     assert_eq!(line[MAX_REPORTING_LINE - 1], nth_up(MAX_REPORTING_LINE).id);
     let sees = |p: &Person| {
         let (app, me, id) = (app.clone(), actor(p), person.id);
-        async move { growth::person_for(&app, &me, id, None).await.is_ok() }
+        async move { growth::person_for(&app, &me, id).await.is_ok() }
     };
     assert!(sees(nth_up(1)).await && sees(nth_up(MAX_REPORTING_LINE)).await);
     assert!(

@@ -52,7 +52,7 @@ async fn a_failure_between_rating_and_advancing_leaves_neither() {
     )
     .await
     .unwrap();
-    let a = growth::viewable_assessment(&app, &as_ann, started.id, None)
+    let a = growth::viewable_assessment(&app, &as_ann, started.id)
         .await
         .unwrap();
     assert!(!a.profile.requirements.is_empty());

@@ -663,4 +663,252 @@ mod tests {
         assert!(!r.ready, "b in Craft is unmet");
         assert!(r.policy_description.contains("100% of Craft"));
     }
+
+    fn manager(l: &str) -> Observed {
+        Observed {
+            manager: level(l),
+            ..Observed::default()
+        }
+    }
+
+    fn not_applicable() -> Observed {
+        Observed {
+            manager: Some(Rated::NotApplicable("not done here".into())),
+            ..Observed::default()
+        }
+    }
+
+    /// Readiness for `t/one` of `framework(policy)`: `a` critical, `b` important (both Craft, at
+    /// L2), `c` optional (People, at L1).
+    fn ready_under(policy: ReadinessPolicy, seen: &[(&str, Observed)]) -> Readiness {
+        let fw = framework(Some(policy));
+        readiness(&fw, &resolve(&fw, "t/one").unwrap(), &observed(seen))
+    }
+
+    #[test]
+    fn shortfalls_count_the_levels_between_the_rating_and_the_requirement() {
+        let mut fw = framework(None);
+        fw.tracks[0].levels[0].requirements[0].level = LevelId::from("3");
+        let profile = resolve(&fw, "t/one").unwrap();
+        let explain = |l: &str| {
+            readiness(&fw, &profile, &observed(&[("a", manager(l))])).requirements[0]
+                .explanation
+                .clone()
+        };
+        assert_eq!(
+            explain("2"),
+            "Manager rated L2; L3 is required (1 level short)."
+        );
+        assert_eq!(
+            explain("1"),
+            "Manager rated L1; L3 is required (2 levels short)."
+        );
+        assert_eq!(
+            explain("3"),
+            "Manager rated L3, which meets the required L3."
+        );
+    }
+
+    #[test]
+    fn not_applicable_requirements_do_not_count_against_readiness() {
+        let r = ready_under(
+            ReadinessPolicy::default(),
+            &[("a", not_applicable()), ("b", manager("2"))],
+        );
+        assert!(r.ready, "{r:#?}");
+        assert_eq!(r.score, 1.0);
+        assert_eq!(r.requirements[0].manager.as_deref(), Some("n/a"));
+        assert_eq!(
+            r.summary,
+            "Ready: every critical and important requirement is met."
+        );
+    }
+
+    #[test]
+    fn an_all_required_summary_names_only_the_unmet_requirements_it_counts() {
+        // `c` is optional and unmet too, but the default policy does not count it.
+        let r = ready_under(ReadinessPolicy::default(), &[("a", manager("2"))]);
+        assert!(!r.ready);
+        assert_eq!(r.score, 0.5);
+        assert_eq!(
+            r.summary,
+            "Not ready: the policy requires that every critical and important requirement is met; not yet met: B."
+        );
+        // Other policies name every unmet requirement.
+        let r = ready_under(
+            ReadinessPolicy::NOfM {
+                n: 3,
+                critical_required: true,
+            },
+            &[("a", manager("2"))],
+        );
+        assert_eq!(
+            r.summary,
+            "Not ready: the policy requires that at least 3 requirements are met, including every critical one; not yet met: B, C."
+        );
+        // Not ready with nothing unmet: fewer requirements apply than the policy asks for.
+        let r = ready_under(
+            ReadinessPolicy::NOfM {
+                n: 3,
+                critical_required: false,
+            },
+            &[
+                ("a", manager("2")),
+                ("b", not_applicable()),
+                ("c", manager("1")),
+            ],
+        );
+        assert!(!r.ready);
+        assert_eq!(
+            r.summary,
+            "Not ready: the policy requires that at least 3 requirements are met."
+        );
+    }
+
+    #[test]
+    fn n_of_m_counts_met_requirements_and_insists_on_critical_ones_when_told() {
+        let n_of_m = |n, critical_required| ReadinessPolicy::NOfM {
+            n,
+            critical_required,
+        };
+        // Two met, but not the critical one.
+        let without_a = [("b", manager("2")), ("c", manager("1"))];
+        let r = ready_under(n_of_m(2, true), &without_a);
+        assert!(!r.ready, "the critical requirement is unmet");
+        assert_eq!(r.score, 1.0);
+        assert!(ready_under(n_of_m(2, false), &without_a).ready);
+
+        // The critical one met: only critical requirements must all be met.
+        let r = ready_under(n_of_m(1, true), &[("a", manager("3"))]);
+        assert!(r.ready);
+        assert_eq!(r.score, 1.0);
+
+        // Fewer met than asked for.
+        let r = ready_under(n_of_m(3, true), &[("a", manager("2")), ("b", manager("2"))]);
+        assert!(!r.ready);
+        assert!((r.score - 2.0 / 3.0).abs() < 1e-12, "{}", r.score);
+        let r = ready_under(
+            n_of_m(3, true),
+            &[
+                ("a", manager("2")),
+                ("b", manager("2")),
+                ("c", manager("1")),
+            ],
+        );
+        assert!(r.ready);
+        assert_eq!(
+            r.policy_description,
+            "at least 3 requirements are met, including every critical one"
+        );
+    }
+
+    #[test]
+    fn weighted_readiness_weighs_each_importance_and_reaches_its_threshold_exactly() {
+        let weighted = |critical, important, optional, threshold| ReadinessPolicy::Weighted {
+            weights: Weights {
+                critical,
+                important,
+                optional,
+            },
+            threshold,
+        };
+        // Default weights 3, 2, 1: `b` and `c` met is 3 of 6.
+        let r = ready_under(
+            weighted(3, 2, 1, 50),
+            &[("b", manager("2")), ("c", manager("1"))],
+        );
+        assert_eq!(r.score, 0.5);
+        assert!(r.ready);
+        assert_eq!(r.policy, "weighted");
+        assert_eq!(
+            r.policy_description,
+            "at least 50% of requirements are met, weighting critical 3, important 2 and optional 1"
+        );
+        let r = ready_under(
+            weighted(3, 2, 1, 51),
+            &[("b", manager("2")), ("c", manager("1"))],
+        );
+        assert!(!r.ready);
+        // Only `c` met: 1 of 6.
+        let r = ready_under(weighted(3, 2, 1, 10), &[("c", manager("1"))]);
+        assert!((r.score - 1.0 / 6.0).abs() < 1e-12, "{}", r.score);
+        assert!(r.ready);
+
+        // 29 of 50 is 57.99999999999999 in floating point: it still reaches 58 %, not 59 %.
+        let met_a = [("a", manager("2"))];
+        let r = ready_under(weighted(29, 21, 0, 58), &met_a);
+        assert!(r.ready, "{}", r.score);
+        assert!(!ready_under(weighted(29, 21, 0, 59), &met_a).ready);
+        // Nothing met.
+        let r = ready_under(weighted(3, 2, 1, 1), &[]);
+        assert_eq!(r.score, 0.0);
+        assert!(!r.ready);
+    }
+
+    /// A role level requiring `count` skills of category `Craft`, the first `met` of them rated
+    /// at the required level.
+    fn craft_readiness(count: usize, met: usize, policy: ReadinessPolicy) -> Readiness {
+        let mut fw = framework(Some(policy));
+        let template = fw.skills[0].clone();
+        fw.skills = (0..count)
+            .map(|i| Skill {
+                id: format!("s{i}"),
+                ..template.clone()
+            })
+            .collect();
+        let requirement = fw.tracks[0].levels[0].requirements[0].clone();
+        fw.tracks[0].levels[0].requirements = (0..count)
+            .map(|i| Requirement {
+                skill: format!("s{i}"),
+                ..requirement.clone()
+            })
+            .collect();
+        let profile = resolve(&fw, "t/one").unwrap();
+        let seen: HashMap<String, Observed> =
+            (0..met).map(|i| (format!("s{i}"), manager("2"))).collect();
+        readiness(&fw, &profile, &seen)
+    }
+
+    #[test]
+    fn category_minimums_are_shares_of_each_category_reached_exactly() {
+        let craft = |minimum| ReadinessPolicy::CategoryMinimums {
+            minimums: IndexMap::from([("Craft".to_owned(), minimum)]),
+            default: None,
+        };
+        // 29 of 50 is 57.99999999999999 in floating point: it still reaches 58 %, not 59 %.
+        let r = craft_readiness(50, 29, craft(58));
+        assert!(r.ready);
+        assert!((r.score - 0.58).abs() < 1e-12, "{}", r.score);
+        assert!(!craft_readiness(50, 29, craft(59)).ready);
+        assert!(!craft_readiness(50, 0, craft(1)).ready);
+        assert!(craft_readiness(50, 50, craft(100)).ready);
+        assert!(craft_readiness(4, 1, craft(25)).ready);
+        assert!(!craft_readiness(4, 1, craft(26)).ready);
+    }
+
+    #[test]
+    fn category_minimums_apply_the_default_to_unlisted_categories() {
+        let policy = |default| ReadinessPolicy::CategoryMinimums {
+            minimums: IndexMap::from([("Craft".to_owned(), 50)]),
+            default,
+        };
+        // Craft: `a` met of `a`, `b` (50 %); People: `c` unmet.
+        let seen = [("a", manager("2"))];
+        let r = ready_under(policy(None), &seen);
+        assert!(r.ready, "People has no minimum");
+        assert!((r.score - 1.0 / 3.0).abs() < 1e-12, "{}", r.score);
+        assert!(!ready_under(policy(Some(1)), &seen).ready);
+        assert!(ready_under(policy(Some(0)), &seen).ready);
+        assert_eq!(
+            ready_under(policy(Some(1)), &seen).policy_description,
+            "at least 50% of Craft, 1% of any other category requirements are met"
+        );
+        // `c` not applicable: People has nothing to count.
+        let r = ready_under(
+            policy(Some(100)),
+            &[("a", manager("2")), ("c", not_applicable())],
+        );
+        assert!(r.ready);
+        assert_eq!(r.score, 0.5);
+    }
 }

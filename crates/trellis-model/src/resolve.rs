@@ -336,4 +336,216 @@ mod tests {
             (Status::Inherited, "mid", &None, &None)
         );
     }
+
+    /// Two tracks. `crew` is cumulative: `deckhand` requires `knots` and `charts` at 1, `mate`
+    /// raises `knots` and restates `charts`, `bosun` adds `signals`. `shore` is not cumulative:
+    /// `clerk` requires `knots` and `ledgers`, `purser` lists `ledgers` only. `knots` comes from a
+    /// source that may not be redistributed, as does the purser's text.
+    fn fleet() -> Framework {
+        serde_json::from_value(serde_json::json!({
+            "id": "fleet", "name": "Fleet", "version": "1",
+            "sources": [{"id": "guild", "name": "The Guild", "redistributable": false}],
+            "scales": [{"id": "s", "name": "S", "levels": [
+                {"id": "1", "label": "Aware"}, {"id": "2", "label": "Able"}, {"id": "3", "label": "Expert"}
+            ]}],
+            "skills": [
+                {"id": "knots", "name": "Knots", "scale": "s", "source": "guild",
+                 "levels": {"1": "Ties a reef knot.", "2": "Splices.", "3": "Teaches."}},
+                {"id": "charts", "name": "Charts", "scale": "s", "category": "Navigation",
+                 "levels": {"1": "Reads a chart."}},
+                {"id": "signals", "name": "Signals", "scale": "s"},
+                {"id": "ledgers", "name": "Ledgers", "scale": "s"}
+            ],
+            "tracks": [
+                {"id": "crew", "name": "Crew", "levels": [
+                    {"id": "deckhand", "title": "Deckhand", "requirements": [
+                        {"skill": "knots", "level": "1"}, {"skill": "charts", "level": "1"}
+                    ]},
+                    {"id": "mate", "title": "Mate", "requirements": [
+                        {"skill": "knots", "level": "2", "importance": "critical"},
+                        {"skill": "charts", "level": "1"}
+                    ]},
+                    {"id": "bosun", "title": "Bosun", "requirements": [{"skill": "signals", "level": "1"}]}
+                ]},
+                {"id": "shore", "name": "Shore", "cumulative": false, "levels": [
+                    {"id": "clerk", "title": "Clerk", "requirements": [
+                        {"skill": "knots", "level": "1"}, {"skill": "ledgers", "level": "1"}
+                    ]},
+                    {"id": "purser", "title": "Purser", "source": "guild", "summary": "Keeps the books.",
+                     "interview": [{"name": "Books", "weight": 100, "description": "Balances.",
+                                    "anchors": {"1": "Cannot.", "5": "Always."}}],
+                     "requirements": [{"skill": "ledgers", "level": "2"}]},
+                    {"id": "mate", "title": "Shore mate", "requirements": [{"skill": "ledgers", "level": "2"}]}
+                ]}
+            ]
+        }))
+        .unwrap()
+    }
+
+    /// (skill, status, level, previous level, set by) of each requirement.
+    fn rows(profile: &Profile) -> Vec<(&str, Status, &str, Option<&str>, &str)> {
+        profile
+            .requirements
+            .iter()
+            .map(|r| {
+                (
+                    r.skill.as_str(),
+                    r.status,
+                    r.level.as_str(),
+                    r.previous_level.as_ref().map(LevelId::as_str),
+                    r.set_by.as_str(),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_cumulative_level_marks_what_is_new_raised_and_inherited() {
+        let fw = fleet();
+        let deckhand = resolve(&fw, "crew/deckhand").unwrap();
+        assert_eq!(
+            rows(&deckhand),
+            vec![
+                ("knots", Status::New, "1", None, "crew/deckhand"),
+                ("charts", Status::New, "1", None, "crew/deckhand"),
+            ]
+        );
+        // A restated requirement keeps the level that first set it; a raised one is set here.
+        let mate = resolve(&fw, "crew/mate").unwrap();
+        assert_eq!(
+            rows(&mate),
+            vec![
+                ("knots", Status::Raised, "2", Some("1"), "crew/mate"),
+                ("charts", Status::Inherited, "1", None, "crew/deckhand"),
+            ]
+        );
+        assert_eq!(mate.requirements[0].importance, Importance::Critical);
+        assert_eq!(mate.requirements[0].level_label, "Able");
+        assert_eq!(
+            (mate.count(Status::Raised), mate.count(Status::New)),
+            (1, 0)
+        );
+        // The level after inherits both as they stand, and adds its own.
+        let bosun = resolve(&fw, "crew/bosun").unwrap();
+        assert_eq!(
+            rows(&bosun),
+            vec![
+                ("knots", Status::Inherited, "2", None, "crew/mate"),
+                ("charts", Status::Inherited, "1", None, "crew/deckhand"),
+                ("signals", Status::New, "1", None, "crew/bosun"),
+            ]
+        );
+        assert_eq!(
+            (
+                bosun.previous.as_deref(),
+                bosun.next.as_deref(),
+                bosun.track_name.as_str(),
+                bosun.title.as_str()
+            ),
+            (Some("crew/mate"), None, "Crew", "Bosun")
+        );
+        assert_eq!(
+            (deckhand.previous.as_deref(), deckhand.next.as_deref()),
+            (None, Some("crew/mate"))
+        );
+    }
+
+    #[test]
+    fn a_level_of_a_non_cumulative_track_holds_only_what_it_lists() {
+        let fw = fleet();
+        let purser = resolve(&fw, "shore/purser").unwrap();
+        // Compared with the clerk, ledgers are raised; knots are not listed and so not held.
+        assert_eq!(
+            rows(&purser),
+            vec![("ledgers", Status::Raised, "2", Some("1"), "shore/purser")]
+        );
+        // Only the level just before is compared: the clerk's `knots` are gone two levels on.
+        let mate = resolve(&fw, "shore/mate").unwrap();
+        assert_eq!(
+            rows(&mate),
+            vec![("ledgers", Status::Inherited, "2", None, "shore/purser")]
+        );
+    }
+
+    #[test]
+    fn role_levels_are_found_by_full_id_or_by_an_unambiguous_slug() {
+        let fw = fleet();
+        assert_eq!(find_role_level(&fw, "crew/mate").unwrap(), "crew/mate");
+        assert_eq!(find_role_level(&fw, "bosun").unwrap(), "crew/bosun");
+        assert_eq!(resolve(&fw, "purser").unwrap().id, "shore/purser");
+
+        let err = find_role_level(&fw, "mate").unwrap_err();
+        assert_eq!(
+            err,
+            UnknownRoleLevel {
+                id: "mate".into(),
+                hint: Some("it is ambiguous: crew/mate, shore/mate".into())
+            }
+        );
+        assert_eq!(
+            err.to_string(),
+            "unknown role level `mate`; it is ambiguous: crew/mate, shore/mate"
+        );
+        let err = resolve(&fw, "crew/bosn").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "unknown role level `crew/bosn`; did you mean `crew/bosun`?"
+        );
+        let err = find_role_level(&fw, "zzz").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "unknown role level `zzz`; `trellis list` shows every role level"
+        );
+        let bare = UnknownRoleLevel {
+            id: "x/y".into(),
+            hint: None,
+        };
+        assert_eq!(bare.to_string(), "unknown role level `x/y`");
+    }
+
+    #[test]
+    fn restricted_text_is_marked_and_withheld_names_and_levels_stay() {
+        let fw = fleet();
+        let mut mate = resolve(&fw, "crew/mate").unwrap();
+        let restricted: Vec<(&str, bool)> = mate
+            .requirements
+            .iter()
+            .map(|r| (r.skill.as_str(), r.restricted))
+            .collect();
+        assert_eq!(restricted, vec![("knots", true), ("charts", false)]);
+        assert_eq!(mate.requirements[0].descriptor.as_deref(), Some("Splices."));
+        assert_eq!(mate.restricted_source, None);
+        mate.withhold_restricted();
+        assert_eq!(mate.requirements[0].descriptor, None);
+        assert_eq!(
+            mate.requirements[1].descriptor.as_deref(),
+            Some("Reads a chart.")
+        );
+        assert_eq!(mate.requirements[1].category.as_deref(), Some("Navigation"));
+        assert_eq!(mate.text_withheld, None);
+
+        let mut purser = resolve(&fw, "shore/purser").unwrap();
+        assert_eq!(purser.restricted_source.as_deref(), Some("The Guild"));
+        assert_eq!(purser.summary.as_deref(), Some("Keeps the books."));
+        purser.withhold_restricted();
+        assert_eq!(purser.summary, None);
+        assert_eq!(purser.interview[0].name, "Books");
+        assert_eq!(purser.interview[0].description, None);
+        assert!(purser.interview[0].anchors.is_empty());
+        assert_eq!(purser.text_withheld.as_deref(), Some("The Guild"));
+    }
+
+    #[test]
+    fn statuses_are_named_in_lowercase() {
+        let names: Vec<&str> = [
+            Status::New,
+            Status::Raised,
+            Status::Inherited,
+            Status::Lowered,
+        ]
+        .into_iter()
+        .map(Status::as_str)
+        .collect();
+        assert_eq!(names, ["new", "raised", "inherited", "lowered"]);
+    }
 }

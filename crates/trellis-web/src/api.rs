@@ -46,6 +46,38 @@ impl utoipa::Modify for BearerAuth {
     }
 }
 
+/// The problems a call about one record can answer with. (This type and [`ChangeProblems`] only
+/// describe the OpenAPI document; the problems themselves are [`WebError`]s.)
+#[derive(Debug, utoipa::IntoResponses)]
+#[allow(dead_code)]
+pub enum ReadProblems {
+    /// The caller may not see this record; the refusal is audited.
+    #[response(status = 403, content_type = "application/problem+json")]
+    Forbidden(Problem),
+    /// There is no such record.
+    #[response(status = 404, content_type = "application/problem+json")]
+    NotFound(Problem),
+}
+
+/// The problems a change to a record can answer with. Nothing is saved when one is returned.
+#[derive(Debug, utoipa::IntoResponses)]
+#[allow(dead_code)]
+pub enum ChangeProblems {
+    /// The caller may not make this change; the refusal is audited.
+    #[response(status = 403, content_type = "application/problem+json")]
+    Forbidden(Problem),
+    /// There is no such record.
+    #[response(status = 404, content_type = "application/problem+json")]
+    NotFound(Problem),
+    /// The change conflicts with what is stored now (a stale `revision`, a stage that is not the
+    /// caller's, a framework version that is no longer current).
+    #[response(status = 409, content_type = "application/problem+json")]
+    Conflict(Problem),
+    /// What was sent is not valid; `errors` names each field at fault.
+    #[response(status = 422, content_type = "application/problem+json")]
+    Invalid(Problem),
+}
+
 /// The OpenAPI document: [`ApiDoc`] with the operations of the route table's API rows.
 pub fn openapi() -> utoipa::openapi::OpenApi {
     let mut doc = ApiDoc::openapi();

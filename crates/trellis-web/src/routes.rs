@@ -12,7 +12,7 @@
 
 use std::collections::BTreeSet;
 use std::fmt;
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 
 use axum::Router;
 use axum::extract::{RawPathParams, Request, State};
@@ -23,9 +23,9 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{MethodFilter, MethodRouter};
 use serde_json::json;
 use tower_http::catch_panic::CatchPanicLayer;
-use trellis_app::access::{self, Seen};
+use trellis_app::access::{self};
 use trellis_store::prelude::*;
-use trellis_store::{NewAuditEvent, Outcome, PersonId, StoreError, SystemRole};
+use trellis_store::{NewAuditEvent, Outcome, StoreError, SystemRole};
 use trellis_store_sql::Database;
 use utoipa::openapi::path::Paths;
 use utoipa::openapi::{RefOr, Schema};
@@ -54,8 +54,9 @@ pub enum Rule {
     /// it did: a successful answer without an access decision is refused as a server error.
     SeePerson,
     /// Whoever may see the records of the person an assessment (the `{id}` path parameter) is
-    /// about, as for [`Rule::SeePerson`]. Peers are not among them: they see their request only.
-    /// Who may change the assessment at each stage is decided by the handler.
+    /// about, as for [`Rule::SeePerson`] and decided the same way, by the handler's use case with
+    /// the read that fetches the assessment. Peers are not among them: they see their request
+    /// only. Who may change the assessment at each stage is decided by the use case too.
     SeeAssessment,
     /// The person a peer request (the `{id}` path parameter) is addressed to, and no one else.
     PeerOfRequest,
@@ -321,7 +322,7 @@ async fn enforce(State(guard): State<Guard>, req: Request, next: Next) -> Respon
         Ok(req) => req,
         Err(res) => return res,
     };
-    if guard.spec.rule != Rule::SeePerson {
+    if !matches!(guard.spec.rule, Rule::SeePerson | Rule::SeeAssessment) {
         return next.run(req).await;
     }
     // The use case decides who may see the person; deny by default if it did not.
@@ -408,7 +409,7 @@ async fn check(guard: &Guard, req: Request) -> Result<Request, Response> {
             match target {
                 // Not an id at all: nothing to protect; the handler answers 404.
                 None => true,
-                Some(id) => allowed_for(guard.state.store(), c, rule, id, &mut parts.extensions)
+                Some(id) => allowed_for(guard.state.store(), c, rule, id)
                     .await
                     .map_err(IntoResponse::into_response)?,
             }
@@ -467,67 +468,23 @@ async fn check_form_token(guard: &Guard, ctx: &Ctx, req: Request) -> Result<Requ
     Ok(Request::from_parts(parts, axum::body::Body::from(bytes)))
 }
 
-/// The person checked by the route's rule, when the rule was about a person.
-#[derive(Debug, Clone)]
-pub struct SeenPerson(pub Option<Arc<Seen>>);
-
-impl<S: Send + Sync> FromRequestParts<S> for SeenPerson {
-    type Rejection = std::convert::Infallible;
-
-    async fn from_request_parts(
-        parts: &mut axum::http::request::Parts,
-        _: &S,
-    ) -> Result<Self, Self::Rejection> {
-        Ok(SeenPerson(parts.extensions.get::<Arc<Seen>>().cloned()))
-    }
-}
-
-impl SeenPerson {
-    /// The checked person, if it is this one.
-    pub fn get(&self, id: PersonId) -> Option<&Seen> {
-        self.0.as_deref().filter(|s| s.person.id == id)
-    }
-
-    /// The checked person, whoever it is.
-    pub fn seen(&self) -> Option<&Seen> {
-        self.0.as_deref()
-    }
-}
-
 /// Applies a rule about the record named by the `{id}` path parameter. A record that does not
-/// exist is let through: the handler answers 404. The person checked is kept in the request.
+/// exist is let through: the handler answers 404.
 async fn allowed_for(
     store: &Database,
     caller: &Caller,
     rule: Rule,
     id: i64,
-    extensions: &mut axum::http::Extensions,
 ) -> Result<bool, WebError> {
-    let person = match rule {
+    match rule {
         // Decided by the handler's use case (see `Rule::SeePerson`).
-        Rule::SeePerson => return Ok(true),
-        Rule::SeeAssessment => match store.assessment(id).await {
-            Ok(a) => a.person_id,
-            Err(StoreError::NotFound(_)) => return Ok(true),
-            Err(e) => return Err(e.into()),
+        Rule::SeePerson | Rule::SeeAssessment => Ok(true),
+        Rule::PeerOfRequest => match store.peer_request(id).await {
+            Ok(r) => Ok(r.peer_id == caller.id()),
+            Err(StoreError::NotFound(_)) => Ok(true),
+            Err(e) => Err(e.into()),
         },
-        Rule::PeerOfRequest => {
-            return match store.peer_request(id).await {
-                Ok(r) => Ok(r.peer_id == caller.id()),
-                Err(StoreError::NotFound(_)) => Ok(true),
-                Err(e) => Err(e.into()),
-            };
-        }
-        _ => return Ok(false),
-    };
-    // The people team and admins see everyone; a missing person is the handler's 404.
-    match access::seen(store, &caller.person, person).await? {
-        Some(s) => {
-            let visible = s.relation(&caller.person).may_view();
-            extensions.insert(Arc::new(s));
-            Ok(visible)
-        }
-        None => Ok(caller.role() != SystemRole::Member),
+        _ => Ok(false),
     }
 }
 

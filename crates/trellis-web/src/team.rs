@@ -153,7 +153,7 @@ pub async fn of(
     PathParams(id): PathParams<PersonId>,
     QueryParams(q): QueryParams<ScopeQuery>,
 ) -> Result<Response, WebError> {
-    let (manager, _) = growth::person_for(state.app(), &caller.actor(&ctx), id, None).await?;
+    let (manager, _) = growth::person_for(state.app(), &caller.actor(&ctx), id).await?;
     team_page(&state, &caller, &ctx, manager, q).await
 }
 
@@ -166,8 +166,7 @@ pub async fn csv(
     let manager = match parse_id("manager_id", q.manager_id.as_deref())? {
         None => caller.person.clone(),
         Some(id) => {
-            let (person, _) =
-                growth::person_for(state.app(), &caller.actor(&ctx), id, None).await?;
+            let (person, _) = growth::person_for(state.app(), &caller.actor(&ctx), id).await?;
             person
         }
     };

@@ -12,7 +12,7 @@ use utoipa::ToSchema;
 
 use super::*;
 use crate::App;
-use crate::access::{self, Actor, Relation, Seen};
+use crate::access::{self, Actor, Relation};
 use crate::error::{AppError, AppResult, FieldProblem};
 use crate::frameworks::{Published, VersionRef};
 
@@ -56,13 +56,12 @@ pub async fn load_assessment(
     app: &App,
     actor: &Actor,
     id: AssessmentId,
-    seen: Option<&Seen>,
 ) -> AppResult<AssessmentCtx> {
     let assessment = app.store().assessment(id).await.map_err(|e| match e {
         StoreError::NotFound(_) => AppError::not_found("There is no such assessment."),
         other => other.into(),
     })?;
-    let (person, relation) = person_and_relation(app, actor, assessment.person_id, seen).await?;
+    let (person, relation) = person_and_relation(app, actor, assessment.person_id).await?;
     let published = app
         .framework(VersionRef::Id(assessment.framework_version_id))
         .await?;
@@ -82,9 +81,8 @@ pub async fn viewable_assessment(
     app: &App,
     actor: &Actor,
     id: AssessmentId,
-    seen: Option<&Seen>,
 ) -> AppResult<AssessmentCtx> {
-    let a = load_assessment(app, actor, id, seen).await?;
+    let a = load_assessment(app, actor, id).await?;
     if !a.relation.may_view() {
         return Err(access::deny(
             app.store(),

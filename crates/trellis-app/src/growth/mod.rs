@@ -25,7 +25,7 @@ use trellis_store::{Outcome, Person, PersonId, StoreError};
 use trellis_store_sql::Database;
 
 use crate::App;
-use crate::access::{self, Actor, Relation, Seen};
+use crate::access::{self, Actor, Relation};
 use crate::error::{AppError, AppResult};
 
 // ---------------------------------------------------------------------------------------------
@@ -38,17 +38,12 @@ pub async fn load_person(store: &Database, id: PersonId) -> AppResult<Person> {
     })
 }
 
-/// A person and how the actor stands to them, from what the route's rule saw when it is about
-/// this person, else read now.
+/// A person and how the actor stands to them, in one read.
 async fn person_and_relation(
     app: &App,
     actor: &Actor,
     id: PersonId,
-    seen: Option<&Seen>,
 ) -> AppResult<(Person, Relation)> {
-    if let Some(s) = seen.filter(|s| s.person.id == id) {
-        return Ok((s.person.clone(), s.relation(&actor.person)));
-    }
     match access::seen(app.store(), &actor.person, id).await? {
         Some(s) => {
             let relation = s.relation(&actor.person);
@@ -69,13 +64,8 @@ async fn person_and_relation(
 
 /// A person with the actor's relation to them, refused (and audited) unless the actor may see
 /// their records.
-pub async fn person_for(
-    app: &App,
-    actor: &Actor,
-    id: PersonId,
-    seen: Option<&Seen>,
-) -> AppResult<(Person, Relation)> {
-    let (person, rel) = person_and_relation(app, actor, id, seen).await?;
+pub async fn person_for(app: &App, actor: &Actor, id: PersonId) -> AppResult<(Person, Relation)> {
+    let (person, rel) = person_and_relation(app, actor, id).await?;
     if !rel.may_view() {
         return Err(access::deny(
             app.store(),

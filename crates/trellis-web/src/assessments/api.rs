@@ -10,11 +10,10 @@ use trellis_store::prelude::*;
 use trellis_store::{Assessment, AssessmentId, PeerRequest, PersonId, RaterKind, Rating};
 use utoipa::ToSchema;
 
-use crate::api::{api_refusal, created};
+use crate::api::{ChangeProblems, ReadProblems, api_refusal, created};
 use crate::auth::Me;
-use crate::error::{Problem, WebError};
+use crate::error::WebError;
 use crate::extract::{ApiJson, PathParams};
-use crate::routes::SeenPerson;
 use crate::state::AppState;
 
 /// One rating. Exactly one of `level` and `not_applicable` is set. Times are Unix milliseconds.
@@ -193,8 +192,7 @@ pub struct NewPeerRequestJson {
     params(("id" = i64, Path, description = "Person id")),
     responses(
         (status = 200, body = Vec<AssessmentJson>),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json")
+        ReadProblems
     )
 )]
 pub async fn assessments(
@@ -202,8 +200,11 @@ pub async fn assessments(
     Me(caller, ctx): Me,
     PathParams(id): PathParams<PersonId>,
 ) -> Result<Json<Vec<AssessmentJson>>, WebError> {
-    growth::person_for(state.app(), &caller.actor(&ctx), id, None).await?;
-    let list = state.store().assessments_of(id).await?;
+    let list = state
+        .app()
+        .assessments()
+        .of_person(&caller.actor(&ctx), id)
+        .await?;
     state.audit_read(
         ctx.audit(),
         "assessment.read",
@@ -223,10 +224,7 @@ pub async fn assessments(
     request_body = NewAssessmentJson,
     responses(
         (status = 201, body = AssessmentJson),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 409, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json")
+        ChangeProblems
     )
 )]
 pub async fn start(
@@ -235,28 +233,20 @@ pub async fn start(
     PathParams(id): PathParams<PersonId>,
     ApiJson(body): ApiJson<NewAssessmentJson>,
 ) -> Result<Response, WebError> {
-    let (person, _) = growth::person_for(state.app(), &caller.actor(&ctx), id, None).await?;
     let input = StartInput {
         role_level: body.role_level,
         framework_version: body.framework_version_id,
         cycle: body.cycle,
     };
-    match growth::start_assessment(state.app(), &caller.actor(&ctx), &person, input).await {
-        Ok(a) => Ok(created(
-            format!("/api/v1/assessments/{}", a.id),
-            assessment_summary(&a),
-        )),
-        Err(r) => {
-            growth::audit_refusal(
-                state.app(),
-                &caller.actor(&ctx),
-                "assessment.create",
-                format!("person:{id}"),
-                &r,
-            );
-            Err(WebError::from(r))
-        }
-    }
+    let a = state
+        .app()
+        .assessments()
+        .start(&caller.actor(&ctx), id, input)
+        .await?;
+    Ok(created(
+        format!("/api/v1/assessments/{}", a.id),
+        assessment_summary(&a),
+    ))
 }
 
 /// One assessment with the ratings the caller may see.
@@ -267,17 +257,19 @@ pub async fn start(
     params(("id" = i64, Path, description = "Assessment id")),
     responses(
         (status = 200, body = AssessmentJson),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json")
+        ReadProblems
     )
 )]
 pub async fn assessment(
     State(state): State<AppState>,
     Me(caller, ctx): Me,
-    seen: SeenPerson,
     PathParams(id): PathParams<AssessmentId>,
 ) -> Result<Json<AssessmentJson>, WebError> {
-    let a = growth::viewable_assessment(state.app(), &caller.actor(&ctx), id, seen.seen()).await?;
+    let a = state
+        .app()
+        .assessments()
+        .view(&caller.actor(&ctx), id)
+        .await?;
     let out = assessment_full(&state, &a, None).await?;
     state.audit_read(
         ctx.audit(),
@@ -301,20 +293,17 @@ pub async fn assessment(
     request_body = RatingsJson,
     responses(
         (status = 200, body = AssessmentJson),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 409, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json")
+        ChangeProblems
     )
 )]
 pub async fn rate(
     State(state): State<AppState>,
     Me(caller, ctx): Me,
-    seen: SeenPerson,
     PathParams(id): PathParams<AssessmentId>,
     ApiJson(body): ApiJson<RatingsJson>,
 ) -> Result<Json<AssessmentJson>, WebError> {
-    let a = growth::viewable_assessment(state.app(), &caller.actor(&ctx), id, seen.seen()).await?;
+    let assessments = state.app().assessments();
+    let a = assessments.view(&caller.actor(&ctx), id).await?;
     let kind = match RaterKind::parse(body.kind.trim()) {
         Some(k @ (RaterKind::SelfRater | RaterKind::Manager | RaterKind::Agreed)) => k,
         _ => {
@@ -331,19 +320,11 @@ pub async fn rate(
         framework_version: body.framework_version_id,
         ratings: body.ratings,
     };
-    match growth::submit_ratings(state.app(), &caller.actor(&ctx), &a, sub).await {
-        Ok(fresh) => Ok(Json(assessment_full(&state, &a, Some(fresh)).await?)),
-        Err(r) => {
-            growth::audit_refusal(
-                state.app(),
-                &caller.actor(&ctx),
-                "assessment.rate",
-                a.target(),
-                &r,
-            );
-            Err(api_refusal(r))
-        }
-    }
+    let fresh = assessments
+        .submit(&caller.actor(&ctx), &a, sub)
+        .await
+        .map_err(api_refusal)?;
+    Ok(Json(assessment_full(&state, &a, Some(fresh)).await?))
 }
 
 /// Asks a peer for input on chosen skills of an assessment (the person or their managers).
@@ -355,41 +336,23 @@ pub async fn rate(
     request_body = NewPeerRequestJson,
     responses(
         (status = 201, body = PeerRequestJson),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 409, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json")
+        ChangeProblems
     )
 )]
 pub async fn request_peer(
     State(state): State<AppState>,
     Me(caller, ctx): Me,
-    seen: SeenPerson,
     PathParams(id): PathParams<AssessmentId>,
     ApiJson(body): ApiJson<NewPeerRequestJson>,
 ) -> Result<Response, WebError> {
-    let a = growth::viewable_assessment(state.app(), &caller.actor(&ctx), id, seen.seen()).await?;
-    match growth::request_peer(
-        state.app(),
-        &caller.actor(&ctx),
-        &a,
-        Some(body.peer_id),
-        body.skills,
-    )
-    .await
-    {
-        Ok(r) => Ok(created(
-            format!("/api/v1/peer-requests/{}", r.id),
-            PeerRequestJson::from(&r),
-        )),
-        Err(r) => {
-            growth::audit_refusal(
-                state.app(),
-                &caller.actor(&ctx),
-                "peer.request",
-                a.target(),
-                &r,
-            );
-            Err(WebError::from(r))
-        }
-    }
+    let assessments = state.app().assessments();
+    let actor = caller.actor(&ctx);
+    let a = assessments.view(&actor, id).await?;
+    let r = assessments
+        .request_peer(&actor, &a, Some(body.peer_id), body.skills)
+        .await?;
+    Ok(created(
+        format!("/api/v1/peer-requests/{}", r.id),
+        PeerRequestJson::from(&r),
+    ))
 }

@@ -7,7 +7,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde_json::json;
 use trellis_app::AppError;
-use trellis_app::growth::{self, AssessmentCtx, RatingInput, StartInput, Submission};
+use trellis_app::growth::{AssessmentCtx, RatingInput, StartInput, Submission};
 use trellis_store::{AssessmentId, PersonId, RaterKind};
 
 use super::view::{Typed, assessment_page};
@@ -17,7 +17,6 @@ use crate::extract::{PageForm, PathParams, QueryParams};
 use crate::html::form::{Fields, all_of, field, number};
 use crate::html::view::FieldErrors;
 use crate::html::{render, render_status};
-use crate::routes::SeenPerson;
 use crate::state::AppState;
 
 // ---------------------------------------------------------------------------------------------
@@ -30,25 +29,14 @@ pub async fn start(
     PathParams(id): PathParams<PersonId>,
     PageForm(f): PageForm<Fields>,
 ) -> Result<Response, WebError> {
-    let (person, _) = growth::person_for(state.app(), &caller.actor(&ctx), id, None).await?;
     let input = StartInput {
         role_level: field(&f, "role_level").unwrap_or_default().to_owned(),
         framework_version: number(&f, "framework_version"),
         cycle: field(&f, "cycle").map(str::to_owned),
     };
-    match growth::start_assessment(state.app(), &caller.actor(&ctx), &person, input).await {
-        Ok(a) => Ok(Redirect::to(&format!("/assessments/{}", a.id)).into_response()),
-        Err(r) => {
-            growth::audit_refusal(
-                state.app(),
-                &caller.actor(&ctx),
-                "assessment.create",
-                format!("person:{id}"),
-                &r,
-            );
-            Err(WebError::from(r))
-        }
-    }
+    let actor = caller.actor(&ctx);
+    let a = state.app().assessments().start(&actor, id, input).await?;
+    Ok(Redirect::to(&format!("/assessments/{}", a.id)).into_response())
 }
 
 #[derive(Debug, Default, serde::Deserialize)]
@@ -61,11 +49,14 @@ pub struct DoneQuery {
 pub async fn assessment(
     State(state): State<AppState>,
     Me(caller, ctx): Me,
-    seen: SeenPerson,
     PathParams(id): PathParams<AssessmentId>,
     QueryParams(q): QueryParams<DoneQuery>,
 ) -> Result<Response, WebError> {
-    let a = growth::viewable_assessment(state.app(), &caller.actor(&ctx), id, seen.seen()).await?;
+    let a = state
+        .app()
+        .assessments()
+        .view(&caller.actor(&ctx), id)
+        .await?;
     let notice = match q.done.as_deref() {
         Some("self") => Some("Your self-assessment is submitted.".to_owned()),
         Some("manager") => Some("Your ratings are submitted.".to_owned()),
@@ -137,9 +128,9 @@ async fn rate(
     id: AssessmentId,
     f: Fields,
     kind: RaterKind,
-    seen: SeenPerson,
 ) -> Result<Response, WebError> {
-    let a = growth::viewable_assessment(state.app(), &caller.actor(&ctx), id, seen.seen()).await?;
+    let assessments = state.app().assessments();
+    let a = assessments.view(&caller.actor(&ctx), id).await?;
     let skills: Vec<String> = a
         .profile
         .requirements
@@ -157,16 +148,9 @@ async fn rate(
         RaterKind::Manager => "manager",
         _ => "agreed",
     };
-    match growth::submit_ratings(state.app(), &caller.actor(&ctx), &a, sub).await {
+    match assessments.submit(&caller.actor(&ctx), &a, sub).await {
         Ok(_) => Ok(Redirect::to(&format!("/assessments/{id}?done={k}")).into_response()),
         Err(refusal) => {
-            growth::audit_refusal(
-                state.app(),
-                &caller.actor(&ctx),
-                "assessment.rate",
-                a.target(),
-                &refusal,
-            );
             refused(
                 &state,
                 &caller,
@@ -203,8 +187,11 @@ async fn refused(
             render_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
         }
         AppError::Conflict { message, .. } => {
-            let fresh =
-                growth::viewable_assessment(state.app(), &caller.actor(ctx), id, None).await?;
+            let fresh = state
+                .app()
+                .assessments()
+                .view(&caller.actor(ctx), id)
+                .await?;
             let page = assessment_page(
                 state,
                 caller,
@@ -226,67 +213,53 @@ async fn refused(
 pub async fn rate_self(
     State(state): State<AppState>,
     Me(caller, ctx): Me,
-    seen: SeenPerson,
     PathParams(id): PathParams<AssessmentId>,
     PageForm(f): PageForm<Fields>,
 ) -> Result<Response, WebError> {
-    rate(state, caller, ctx, id, f, RaterKind::SelfRater, seen).await
+    rate(state, caller, ctx, id, f, RaterKind::SelfRater).await
 }
 
 /// `POST /assessments/{id}/manager`.
 pub async fn rate_manager(
     State(state): State<AppState>,
     Me(caller, ctx): Me,
-    seen: SeenPerson,
     PathParams(id): PathParams<AssessmentId>,
     PageForm(f): PageForm<Fields>,
 ) -> Result<Response, WebError> {
-    rate(state, caller, ctx, id, f, RaterKind::Manager, seen).await
+    rate(state, caller, ctx, id, f, RaterKind::Manager).await
 }
 
 /// `POST /assessments/{id}/agreed`.
 pub async fn rate_agreed(
     State(state): State<AppState>,
     Me(caller, ctx): Me,
-    seen: SeenPerson,
     PathParams(id): PathParams<AssessmentId>,
     PageForm(f): PageForm<Fields>,
 ) -> Result<Response, WebError> {
-    rate(state, caller, ctx, id, f, RaterKind::Agreed, seen).await
+    rate(state, caller, ctx, id, f, RaterKind::Agreed).await
 }
 
 /// `POST /assessments/{id}/peer-requests`: `peer_id` and `skills` (repeated).
 pub async fn request_peer(
     State(state): State<AppState>,
     Me(caller, ctx): Me,
-    seen: SeenPerson,
     PathParams(id): PathParams<AssessmentId>,
     PageForm(f): PageForm<Fields>,
 ) -> Result<Response, WebError> {
-    let a = growth::viewable_assessment(state.app(), &caller.actor(&ctx), id, seen.seen()).await?;
+    let assessments = state.app().assessments();
+    let a = assessments.view(&caller.actor(&ctx), id).await?;
     // Not a number: no one has that id, which the check reports as "no such person".
     let peer = field(&f, "peer_id")
         .map(str::trim)
         .filter(|v| !v.is_empty())
         .map(|v| v.parse::<PersonId>().unwrap_or(-1));
-    match growth::request_peer(
-        state.app(),
-        &caller.actor(&ctx),
-        &a,
-        peer,
-        all_of(&f, "skills"),
-    )
-    .await
+    let skills = all_of(&f, "skills");
+    match assessments
+        .request_peer(&caller.actor(&ctx), &a, peer, skills)
+        .await
     {
         Ok(_) => Ok(Redirect::to(&format!("/assessments/{id}?done=peer#peers")).into_response()),
         Err(refusal) => {
-            growth::audit_refusal(
-                state.app(),
-                &caller.actor(&ctx),
-                "peer.request",
-                a.target(),
-                &refusal,
-            );
             refused(
                 &state,
                 &caller,

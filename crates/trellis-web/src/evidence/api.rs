@@ -5,14 +5,13 @@ use axum::extract::State;
 use axum::response::Response;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
-use trellis_app::growth::{self, EvidenceInput};
-use trellis_store::prelude::*;
+use trellis_app::growth::EvidenceInput;
 use trellis_store::{Evidence, PersonId};
 use utoipa::ToSchema;
 
-use crate::api::created;
+use crate::api::{ChangeProblems, ReadProblems, created};
 use crate::auth::Me;
-use crate::error::{Problem, WebError};
+use crate::error::WebError;
 use crate::extract::{ApiJson, PathParams};
 use crate::state::AppState;
 
@@ -74,8 +73,7 @@ pub struct NewEvidenceJson {
     params(("id" = i64, Path, description = "Person id")),
     responses(
         (status = 200, body = Vec<EvidenceJson>),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json")
+        ReadProblems
     )
 )]
 pub async fn evidence(
@@ -83,8 +81,11 @@ pub async fn evidence(
     Me(caller, ctx): Me,
     PathParams(id): PathParams<PersonId>,
 ) -> Result<Json<Vec<EvidenceJson>>, WebError> {
-    growth::person_for(state.app(), &caller.actor(&ctx), id, None).await?;
-    let list = state.store().evidence_of(id).await?;
+    let list = state
+        .app()
+        .evidence()
+        .of_person(&caller.actor(&ctx), id)
+        .await?;
     state.audit_read(
         ctx.audit(),
         "evidence.read",
@@ -103,9 +104,7 @@ pub async fn evidence(
     request_body = NewEvidenceJson,
     responses(
         (status = 201, body = EvidenceJson),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json")
+        ChangeProblems
     )
 )]
 pub async fn add_evidence(
@@ -114,7 +113,6 @@ pub async fn add_evidence(
     PathParams(id): PathParams<PersonId>,
     ApiJson(body): ApiJson<NewEvidenceJson>,
 ) -> Result<Response, WebError> {
-    let (person, _) = growth::person_for(state.app(), &caller.actor(&ctx), id, None).await?;
     let input = EvidenceInput {
         happened_on: body.happened_on,
         title: body.title,
@@ -123,20 +121,13 @@ pub async fn add_evidence(
         skills: body.skills,
         corroborators: body.corroborators,
     };
-    match growth::add_evidence(state.app(), &caller.actor(&ctx), &person, input).await {
-        Ok(e) => Ok(created(
-            format!("/api/v1/people/{id}/evidence"),
-            EvidenceJson::from(e),
-        )),
-        Err(r) => {
-            growth::audit_refusal(
-                state.app(),
-                &caller.actor(&ctx),
-                "evidence.create",
-                format!("person:{id}"),
-                &r,
-            );
-            Err(WebError::from(r))
-        }
-    }
+    let e = state
+        .app()
+        .evidence()
+        .add(&caller.actor(&ctx), id, input)
+        .await?;
+    Ok(created(
+        format!("/api/v1/people/{id}/evidence"),
+        EvidenceJson::from(e),
+    ))
 }

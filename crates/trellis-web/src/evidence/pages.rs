@@ -160,7 +160,7 @@ pub async fn evidence(
     PathParams(id): PathParams<PersonId>,
     QueryParams(q): QueryParams<AddedQuery>,
 ) -> Result<Response, WebError> {
-    let (person, relation) = growth::person_for(state.app(), &caller.actor(&ctx), id, None).await?;
+    let (person, relation) = growth::person_for(state.app(), &caller.actor(&ctx), id).await?;
     let form = EvidenceForm {
         happened_on: date(trellis_app::time::now_millis()),
         ..EvidenceForm::default()
@@ -192,7 +192,6 @@ pub async fn evidence_add(
     PathParams(id): PathParams<PersonId>,
     PageForm(f): PageForm<Fields>,
 ) -> Result<Response, WebError> {
-    let (person, relation) = growth::person_for(state.app(), &caller.actor(&ctx), id, None).await?;
     let form = EvidenceForm {
         happened_on: field(&f, "happened_on").unwrap_or_default().to_owned(),
         title: field(&f, "title").unwrap_or_default().to_owned(),
@@ -209,28 +208,21 @@ pub async fn evidence_add(
         skills: form.skills.clone(),
         corroborators: vec![form.corroborators.clone()],
     };
-    match growth::add_evidence(state.app(), &caller.actor(&ctx), &person, input).await {
+    let actor = caller.actor(&ctx);
+    match state.app().evidence().add(&actor, id, input).await {
         Ok(_) => Ok(Redirect::to(&format!("/people/{id}/evidence?added=1")).into_response()),
-        Err(refusal) => {
-            growth::audit_refusal(
-                state.app(),
-                &caller.actor(&ctx),
-                "evidence.create",
-                format!("person:{id}"),
-                &refusal,
-            );
-            match refusal {
-                AppError::Invalid(problems) => {
-                    let mut errors = FieldErrors::default();
-                    for p in problems {
-                        errors.add(p.field, p.message);
-                    }
-                    let page =
-                        evidence_page(&state, &ctx, &person, relation, form, errors, false).await?;
-                    render_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
+        Err(refusal) => match refusal {
+            AppError::Invalid(problems) => {
+                let (person, relation) = growth::person_for(state.app(), &actor, id).await?;
+                let mut errors = FieldErrors::default();
+                for p in problems {
+                    errors.add(p.field, p.message);
                 }
-                e => Err(e.into()),
+                let page =
+                    evidence_page(&state, &ctx, &person, relation, form, errors, false).await?;
+                render_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
             }
-        }
+            e => Err(e.into()),
+        },
     }
 }

@@ -3,14 +3,15 @@
 use axum::Json;
 use axum::extract::State;
 use serde::Deserialize;
-use trellis_app::growth::{self, RatingInput};
+use trellis_app::growth::RatingInput;
 use trellis_store::prelude::*;
 use utoipa::ToSchema;
 
+use crate::api::ChangeProblems;
 use crate::api::api_refusal;
 use crate::assessments::api::PeerRequestJson;
 use crate::auth::Me;
-use crate::error::{Problem, WebError};
+use crate::error::WebError;
 use crate::extract::{ApiJson, PathParams};
 use crate::state::AppState;
 
@@ -46,10 +47,7 @@ pub async fn peer_requests(
     request_body = PeerInputJson,
     responses(
         (status = 200, body = PeerRequestJson),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 409, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json")
+        ChangeProblems
     )
 )]
 pub async fn submit_peer(
@@ -58,25 +56,12 @@ pub async fn submit_peer(
     PathParams(id): PathParams<i64>,
     ApiJson(body): ApiJson<PeerInputJson>,
 ) -> Result<Json<PeerRequestJson>, WebError> {
-    let request = growth::load_peer_request(state.store(), id).await?;
-    let a = growth::load_assessment(
-        state.app(),
-        &caller.actor(&ctx),
-        request.assessment_id,
-        None,
-    )
-    .await?;
-    match growth::submit_peer(state.app(), &caller.actor(&ctx), &request, &a, body.ratings).await {
-        Ok(r) => Ok(Json(PeerRequestJson::from(&r))),
-        Err(r) => {
-            growth::audit_refusal(
-                state.app(),
-                &caller.actor(&ctx),
-                "peer.submit",
-                format!("peer-request:{id}"),
-                &r,
-            );
-            Err(api_refusal(r))
-        }
-    }
+    let peer_requests = state.app().peer_requests();
+    let actor = caller.actor(&ctx);
+    let (request, a) = peer_requests.open(&actor, id).await?;
+    let r = peer_requests
+        .answer(&actor, &request, &a, body.ratings)
+        .await
+        .map_err(api_refusal)?;
+    Ok(Json(PeerRequestJson::from(&r)))
 }

@@ -13,7 +13,7 @@ use trellis_store::{PeerRequest, RaterKind, Stage};
 
 use crate::assessments::pages::ratings_from;
 use crate::assessments::view::{RatingField, said, scale_choices};
-use crate::auth::{Caller, Ctx, Me};
+use crate::auth::{Ctx, Me};
 use crate::error::WebError;
 use crate::extract::{PageForm, PathParams};
 use crate::html::form::{Fields, field};
@@ -93,28 +93,6 @@ struct PeerPage {
     conflict: Option<String>,
     fields: Vec<RatingField>,
     mine: Vec<MySaid>,
-}
-
-async fn peer_context(
-    state: &AppState,
-    caller: &Caller,
-    ctx: &Ctx,
-    id: i64,
-) -> Result<(PeerRequest, AssessmentCtx), WebError> {
-    let request = growth::load_peer_request(state.store(), id).await?;
-    if request.peer_id != caller.id() {
-        return Err(trellis_app::access::deny(
-            state.store(),
-            &ctx.audit(),
-            format!("peer-request:{id}"),
-            "This request for input was sent to someone else.",
-        )
-        .await
-        .into());
-    }
-    let a = growth::load_assessment(state.app(), &caller.actor(ctx), request.assessment_id, None)
-        .await?;
-    Ok((request, a))
 }
 
 async fn peer_page(
@@ -199,7 +177,8 @@ pub async fn peer_request(
     Me(caller, ctx): Me,
     PathParams(id): PathParams<i64>,
 ) -> Result<Response, WebError> {
-    let (request, a) = peer_context(&state, &caller, &ctx, id).await?;
+    let actor = caller.actor(&ctx);
+    let (request, a) = state.app().peer_requests().open(&actor, id).await?;
     let page = peer_page(
         &state,
         &ctx,
@@ -226,44 +205,36 @@ pub async fn peer_submit(
     PathParams(id): PathParams<i64>,
     PageForm(f): PageForm<Fields>,
 ) -> Result<Response, WebError> {
-    let (request, a) = peer_context(&state, &caller, &ctx, id).await?;
+    let peer_requests = state.app().peer_requests();
+    let actor = caller.actor(&ctx);
+    let (request, a) = peer_requests.open(&actor, id).await?;
     let ratings = ratings_from(&f, &request.skills);
-    match growth::submit_peer(state.app(), &caller.actor(&ctx), &request, &a, ratings).await {
+    match peer_requests.answer(&actor, &request, &a, ratings).await {
         Ok(_) => Ok(Redirect::to(&format!("/peer-requests/{id}")).into_response()),
-        Err(refusal) => {
-            growth::audit_refusal(
-                state.app(),
-                &caller.actor(&ctx),
-                "peer.submit",
-                format!("peer-request:{id}"),
-                &refusal,
-            );
-            match refusal {
-                AppError::Invalid(problems) => {
-                    let mut errors = FieldErrors::default();
-                    for p in problems {
-                        errors.add(p.field, p.message);
-                    }
-                    let page =
-                        peer_page(&state, &ctx, &request, &a, Some(&f), errors, None).await?;
-                    render_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
+        Err(refusal) => match refusal {
+            AppError::Invalid(problems) => {
+                let mut errors = FieldErrors::default();
+                for p in problems {
+                    errors.add(p.field, p.message);
                 }
-                AppError::Conflict { message, .. } => {
-                    let fresh = growth::load_peer_request(state.store(), id).await?;
-                    let page = peer_page(
-                        &state,
-                        &ctx,
-                        &fresh,
-                        &a,
-                        None,
-                        FieldErrors::default(),
-                        Some(message),
-                    )
-                    .await?;
-                    render_status(StatusCode::CONFLICT, &page)
-                }
-                e => Err(e.into()),
+                let page = peer_page(&state, &ctx, &request, &a, Some(&f), errors, None).await?;
+                render_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
             }
-        }
+            AppError::Conflict { message, .. } => {
+                let fresh = growth::load_peer_request(state.store(), id).await?;
+                let page = peer_page(
+                    &state,
+                    &ctx,
+                    &fresh,
+                    &a,
+                    None,
+                    FieldErrors::default(),
+                    Some(message),
+                )
+                .await?;
+                render_status(StatusCode::CONFLICT, &page)
+            }
+            e => Err(e.into()),
+        },
     }
 }

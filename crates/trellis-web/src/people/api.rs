@@ -15,6 +15,7 @@ use trellis_store::prelude::*;
 use trellis_store::{Person, PersonId, SystemRole, TeamId};
 use utoipa::{IntoParams, ToSchema};
 
+use crate::api::ReadProblems;
 use crate::auth::{self, Me};
 use crate::error::{Problem, WebError};
 use crate::extract::{ApiJson, PathParams, QueryParams};
@@ -344,8 +345,7 @@ pub async fn people(
     params(("id" = i64, Path, description = "Person id")),
     responses(
         (status = 200, body = PersonJson),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json")
+        ReadProblems
     )
 )]
 pub async fn person(
@@ -353,8 +353,7 @@ pub async fn person(
     Me(caller, ctx): Me,
     PathParams(id): PathParams<PersonId>,
 ) -> Result<Json<PersonJson>, WebError> {
-    let (p, _) =
-        trellis_app::growth::person_for(state.app(), &caller.actor(&ctx), id, None).await?;
+    let (p, _) = trellis_app::growth::person_for(state.app(), &caller.actor(&ctx), id).await?;
     Ok(Json(PersonJson::new(p, &team_names(&state).await?)))
 }
 
@@ -465,8 +464,7 @@ pub async fn update_person(
     params(("id" = i64, Path, description = "Person id"), ReadinessQuery),
     responses(
         (status = 200, body = ReadinessJson),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json")
+        ReadProblems
     )
 )]
 pub async fn readiness(

@@ -834,10 +834,15 @@ pub async fn every_route_for_every_caller(app: App) {
             .any(|e| e.target.starts_with("person:") && e.actor_id == Some(app.ids.member_b)),
         "a person's records refused by the use case name the person"
     );
-    // Assessments and peer requests are refused by the route's rule, before any handler runs.
+    assert!(
+        denied.iter().any(|e| e.target.starts_with("assessment:")
+            && [app.ids.member_b, cast.teammate]
+                .map(Some)
+                .contains(&e.actor_id)),
+        "an assessment refused by the use case names the assessment"
+    );
+    // Peer requests are refused by the route's rule, before any handler runs.
     for (route, by) in [
-        ("route:GET /assessments/{id}", app.ids.member_b),
-        ("route:GET /api/v1/assessments/{id}", cast.teammate),
         ("route:GET /peer-requests/{id}", app.ids.member_a),
         ("route:POST /api/v1/peer-requests/{id}", cast.skip_manager),
     ] {

@@ -214,12 +214,6 @@ fn prose(s: &Option<String>) -> Vec<Block> {
 impl ProfileView {
     /// `licensed_hint`: follow each withheld-text note with how licence holders publish the text.
     pub fn new(fw: &Framework, p: &Profile, links: &dyn Links, licensed_hint: bool) -> Self {
-        let withheld: Vec<&str> = p
-            .requirements
-            .iter()
-            .filter(|r| text::requirement_withheld(fw, r))
-            .map(|r| r.skill.as_str())
-            .collect();
         let requirements = p
             .requirements
             .iter()
@@ -250,7 +244,7 @@ impl ProfileView {
                 .text_withheld
                 .iter()
                 .map(|source| text::profile_withheld_note(source))
-                .chain(notes(fw, withheld))
+                .chain(notes(fw, text::withheld_requirements(fw, p)))
                 .collect(),
             licensed_hint,
             requirements,
@@ -364,16 +358,6 @@ impl DiffView {
                 withheld: text::change_withheld(fw, c),
             }
         };
-        let all = d
-            .added
-            .iter()
-            .chain(&d.raised)
-            .chain(&d.lowered)
-            .chain(&d.removed);
-        let withheld: Vec<&str> = all
-            .filter(|c| text::change_withheld(fw, c))
-            .map(|c| c.skill.as_str())
-            .collect();
         let groups = [
             ("added", "Added requirements", &d.added),
             ("raised", "Raised requirements", &d.raised),
@@ -412,15 +396,8 @@ impl DiffView {
                 text: d.to_title.clone(),
                 href: links.role(&d.to),
             },
-            summary: format!(
-                "{} added, {} raised, {} lowered, {} removed, {} unchanged.",
-                d.added.len(),
-                d.raised.len(),
-                d.lowered.len(),
-                d.removed.len(),
-                d.unchanged
-            ),
-            withheld_notes: notes(fw, withheld),
+            summary: text::diff_summary(d),
+            withheld_notes: notes(fw, text::withheld_changes(fw, d)),
             licensed_hint,
             groups,
             unchanged: d.unchanged,

@@ -8,6 +8,7 @@
 //! - [`growth`]: assessments, peer input, evidence, readiness and team views.
 //! - [`frameworks`]: published framework versions, parsed once and cached.
 //! - [`bootstrap`] and [`demo`]: a fresh organisation, and a synthetic one for trials.
+//! - [`notifications`]: who is told what, and the inbox; [`mail`]: sending them by email.
 //! - [`read_audit`]: audit events of reads, written in batches.
 //! - [`use_cases`]: the use cases by area, as methods: `app.assessments().submit(actor, id, …)`.
 #![forbid(unsafe_code)]
@@ -19,6 +20,8 @@ pub mod demo;
 pub mod error;
 pub mod frameworks;
 pub mod growth;
+pub mod mail;
+pub mod notifications;
 pub mod people;
 pub mod read_audit;
 pub mod secrets;

@@ -363,6 +363,7 @@ async fn load_growth(
                     framework_version_id: version,
                     cycle: current_cycle.clone(),
                 },
+                Vec::new(),
                 &as_person(p.id, started),
             )
             .await?;
@@ -406,6 +407,7 @@ async fn load_growth(
                         framework_version_id: version,
                         cycle: current_cycle.clone(),
                     },
+                    Vec::new(),
                     &as_person(p.id, started + 2 * DAY),
                 )
                 .await?;
@@ -441,6 +443,7 @@ async fn load_growth(
                 peer,
                 skills.clone(),
                 *person,
+                Vec::new(),
                 &as_person(*person, started + 2 * DAY),
             )
             .await?;
@@ -459,7 +462,12 @@ async fn load_growth(
             })
             .collect();
         store
-            .submit_peer_input(request.id, ratings, &as_person(peer, started + 4 * DAY))
+            .submit_peer_input(
+                request.id,
+                ratings,
+                Vec::new(),
+                &as_person(peer, started + 4 * DAY),
+            )
             .await?;
     }
     Ok(())

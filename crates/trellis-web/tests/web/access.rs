@@ -251,6 +251,7 @@ async fn growth_fixtures(app: &App) -> Growth {
                 framework_version_id: version,
                 cycle: "2026-H1".into(),
             },
+            Vec::new(),
             &as_member,
         )
         .await
@@ -262,6 +263,7 @@ async fn growth_fixtures(app: &App) -> Growth {
             app.ids.member_b,
             vec!["communication".into()],
             app.ids.member_a,
+            Vec::new(),
             &as_member,
         )
         .await

@@ -10,8 +10,8 @@ mod common;
 use std::path::Path;
 
 use common::{
-    assert_no_errors, assert_round_trip, assert_sfia_source, assert_sound_and_round_trips, input,
-    read, run, seed, seeds_present, warnings,
+    assert_ddat_scale, assert_no_errors, assert_round_trip, assert_sfia_source,
+    assert_sound_and_round_trips, input, read, run, seed, seeds_present, warnings,
 };
 use proptest::prelude::*;
 use trellis_formats::import::{self, Format, ImportError, ImportOptions, Input};
@@ -425,14 +425,7 @@ fn ddat_text_gives_role_level_skills_and_warns_that_levels_are_absent() {
     let missing = warnings(&imported.report, "missing-levels");
     assert_eq!(missing.len(), 1);
     assert!(missing[0].contains("skill levels are absent") && missing[0].contains("practitioner"));
-    let scale: Vec<&str> = fw
-        .scale("ddat")
-        .unwrap()
-        .levels
-        .iter()
-        .map(|l| l.id.as_str())
-        .collect();
-    assert_eq!(scale, ["awareness", "working", "practitioner", "expert"]);
+    assert_ddat_scale(fw);
     let ddat = fw.source("ddat").unwrap();
     assert!(ddat.redistributable);
     assert_eq!(ddat.licence.as_deref(), Some("OGL v3.0"));

@@ -7,7 +7,10 @@ mod common;
 
 use std::io::{Cursor, Write as _};
 
-use common::{assert_sfia_source, assert_sound_and_round_trips, fixture, input, run, warnings};
+use common::{
+    assert_ddat_scale, assert_sfia_source, assert_sound_and_round_trips, fixture, input, run,
+    warnings,
+};
 use proptest::prelude::*;
 use trellis_formats::import::{
     Format, ImportError, ImportOptions, ImportReport, Imported, Input, import,
@@ -461,14 +464,7 @@ fn ddat_roles_with_duplicates_sentinels_and_inferred_order() {
         source.attribution.as_deref(),
         Some("Contains public sector information licensed under the Open Government Licence v3.0.")
     );
-    let scale: Vec<&str> = fw
-        .scale("ddat")
-        .unwrap()
-        .levels
-        .iter()
-        .map(|l| l.id.as_str())
-        .collect();
-    assert_eq!(scale, ["awareness", "working", "practitioner", "expert"]);
+    assert_ddat_scale(&fw);
 
     // Two tracks; the Senior Civil Service role (NOT IN USE) is skipped with a reason.
     let tracks: Vec<&str> = fw.tracks.iter().map(|t| t.id.as_str()).collect();

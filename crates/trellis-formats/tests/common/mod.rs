@@ -102,3 +102,15 @@ pub fn assert_sfia_source(fw: &Framework) {
     );
     assert_eq!(sfia.level_scale.as_deref(), Some("sfia-responsibility"));
 }
+
+/// DDaT's four skill levels, lowest first, as both DDaT importers give them.
+pub fn assert_ddat_scale(fw: &Framework) {
+    let scale: Vec<&str> = fw
+        .scale("ddat")
+        .expect("the DDaT scale")
+        .levels
+        .iter()
+        .map(|l| l.id.as_str())
+        .collect();
+    assert_eq!(scale, ["awareness", "working", "practitioner", "expert"]);
+}

@@ -315,7 +315,10 @@ async fn each_notification_is_emailed_once_as_chosen() {
     );
     let link = format!("https://trellis.example.org/assessments/{ann_assessment}");
     assert!(m.contains(&link), "the email links to the assessment: {m}");
-    assert!(m.contains("https://trellis.example.org/account"), "{m}");
+    assert!(
+        m.contains("https://trellis.example.org/notifications"),
+        "{m}"
+    );
 
     // Nothing is sent twice; the inbox still has both.
     let again = mail.send_due(&o.app, 2_000).await.unwrap();

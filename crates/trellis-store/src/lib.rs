@@ -686,6 +686,13 @@ pub trait GrowthStore: Send + Sync {
 /// `at` and `actor_id` from its [`Audit`]); reading and marking them read is not audited (they
 /// copy nothing that is not audited where it happened).
 pub trait NotificationStore: Send + Sync {
+    /// Writes notices that no other change carries (reminders, a demo organisation's), in one
+    /// transaction: all of them or none.
+    fn notify(
+        &self,
+        notices: Vec<NewNotification>,
+        audit: &Audit,
+    ) -> impl Future<Output = StoreResult<()>> + Send;
     /// A person's notifications, newest first: at most `limit`, older than `before_id` if given.
     fn notifications_of(
         &self,

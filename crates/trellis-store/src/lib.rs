@@ -529,6 +529,12 @@ pub trait GrowthStore: Send + Sync {
         &self,
         person: PersonId,
     ) -> impl Future<Output = StoreResult<Vec<Assessment>>> + Send;
+    /// The assessments of these people that are not yet agreed, oldest first (unknown people have
+    /// none): what waits to be done.
+    fn open_assessments(
+        &self,
+        people: &[PersonId],
+    ) -> impl Future<Output = StoreResult<Vec<Assessment>>> + Send;
     /// Appends ratings by one rater to an assessment and bumps its revision. `Conflict` when
     /// `expected_revision` is stale (a concurrent edit) or the assessment is agreed (closed); nothing
     /// is written then. Earlier ratings are kept. `Invalid` for no ratings, a skill rated twice, a

@@ -36,8 +36,56 @@ pub async fn the_inbox_says_what_waits(app: App) {
         .await;
     assert_eq!(started.status, StatusCode::SEE_OTHER, "{}", started.body);
     let link = started.header("location").unwrap().to_owned();
+    // The manager did it: nothing for them.
+    let theirs = app.get("/notifications", Some(&gb)).await;
+    assert!(theirs.body.contains("Nothing yet."));
     let home = app.get("/", Some(&mb)).await;
     assert_eq!(header_count(&home.body), Some(1), "{}", home.body);
+    // The home page says what waits, from the records themselves.
+    assert!(
+        home.body.contains(&format!(
+            "<a href=\"{link}\">Rate yourself against Senior Software Engineer</a>"
+        )),
+        "{}",
+        home.body
+    );
+    let manager_home = app.get("/", Some(&gb)).await;
+    assert!(
+        manager_home
+            .body
+            .contains("Nothing waits for you right now.")
+    );
+    // Once the member has rated themselves, the manager's turn.
+    let token = app.token(member).await;
+    let r = app
+        .api(Method::GET, &format!("/api/v1{link}"), Some(&token), None)
+        .await;
+    let a = r.json();
+    let ratings: Vec<_> = a["requirements"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| json!({ "skill": s, "not_applicable": "not in this test" }))
+        .collect();
+    let rated = app
+        .api(
+            Method::POST,
+            &format!("/api/v1{link}/ratings"),
+            Some(&token),
+            Some(json!({ "kind": "self", "revision": a["revision"], "ratings": ratings })),
+        )
+        .await;
+    assert_eq!(rated.status, StatusCode::OK, "{}", rated.body);
+    let manager_home = app.get("/", Some(&gb)).await;
+    assert!(
+        manager_home
+            .body
+            .contains(&format!("<a href=\"{link}\">Rate ")),
+        "{}",
+        manager_home.body
+    );
+    let home = app.get("/", Some(&mb)).await;
+    assert!(!home.body.contains("Rate yourself"), "done");
     let inbox = app.get("/notifications", Some(&mb)).await;
     assert!(
         inbox.body.contains(&format!("href=\"{link}\"")),
@@ -46,12 +94,8 @@ pub async fn the_inbox_says_what_waits(app: App) {
     );
     assert!(inbox.body.contains("started an assessment of you"));
     assert!(inbox.body.contains(">New</strong>"));
-    // The manager did it: nothing for them.
-    let theirs = app.get("/notifications", Some(&gb)).await;
-    assert!(theirs.body.contains("Nothing yet."));
 
     // Through the API, the same, for the member only.
-    let token = app.token(member).await;
     let r = app
         .api(Method::GET, "/api/v1/notifications", Some(&token), None)
         .await;
@@ -61,6 +105,13 @@ pub async fn the_inbox_says_what_waits(app: App) {
     assert_eq!(body["notifications"][0]["kind"], "assessment.waiting");
     assert_eq!(body["notifications"][0]["link"], link.as_str());
     let id = body["notifications"][0]["id"].as_i64().unwrap();
+    // The manager was told of the submitted self-assessment.
+    let theirs = app.get("/notifications", Some(&gb)).await;
+    assert!(
+        theirs.body.contains("submitted their self-assessment"),
+        "{}",
+        theirs.body
+    );
 
     // The manager cannot mark the member's notification read: only their own.
     let manager_token = app.token(manager).await;

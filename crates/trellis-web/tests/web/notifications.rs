@@ -18,6 +18,17 @@ pub async fn the_inbox_says_what_waits(app: App) {
     let (member, manager) = (app.ids.member_a, app.ids.manager_a);
     let mb = app.browser(member).await;
     let gb = app.browser(manager).await;
+    // Before any rating, readiness has no verdict to give: not "0 %", not gaps.
+    let page = app.get(&format!("/people/{member}"), Some(&mb)).await;
+    assert!(
+        page.body.contains(">Not yet assessed</span>"),
+        "{}",
+        page.body
+    );
+    assert!(!page.body.contains("Not ready yet"));
+    let team = app.get("/team", Some(&gb)).await;
+    assert!(team.body.contains("Not yet assessed"), "{}", team.body);
+    assert!(!team.body.contains("Not ready (0%)"));
     let empty = app.get("/notifications", Some(&mb)).await;
     assert_eq!(empty.status, StatusCode::OK);
     assert!(empty.body.contains("Nothing yet."), "{}", empty.body);

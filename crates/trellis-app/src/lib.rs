@@ -10,6 +10,7 @@
 //! - [`bootstrap`] and [`demo`]: a fresh organisation, and a synthetic one for trials.
 //! - [`notifications`]: who is told what, and the inbox; [`mail`]: sending them by email.
 //! - [`read_audit`]: audit events of reads, written in batches.
+//! - [`todo`]: what waits for a person, for their home page.
 //! - [`use_cases`]: the use cases by area, as methods: `app.assessments().submit(actor, id, …)`.
 #![forbid(unsafe_code)]
 
@@ -26,6 +27,7 @@ pub mod people;
 pub mod read_audit;
 pub mod secrets;
 pub mod time;
+pub mod todo;
 pub mod use_cases;
 
 use std::sync::Arc;

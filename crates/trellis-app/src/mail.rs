@@ -154,7 +154,7 @@ impl Mailer {
             .collect();
         format!(
             "Hello {},\n\n{}\nYou can choose to get these emails one by one, once a day, or \
-             not at all on your account page: {}/account\n",
+             not at all in your inbox: {}/notifications\n",
             to.name,
             list.join("\n"),
             self.base_url

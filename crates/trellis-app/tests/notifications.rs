@@ -103,6 +103,12 @@ fn pair(kind: &str, link: String) -> (String, String) {
     (kind.to_owned(), link)
 }
 
+/// (kind, link) of what waits for a person.
+async fn todo(o: &Org, p: &Person) -> Vec<(&'static str, String)> {
+    let list = o.app.todo().of(&actor(p)).await.unwrap();
+    list.into_iter().map(|t| (t.kind, t.href)).collect()
+}
+
 #[tokio::test]
 async fn everyone_is_told_what_waits_for_them_and_no_one_of_their_own_doing() {
     let o = org().await;
@@ -122,6 +128,8 @@ async fn everyone_is_told_what_waits_for_them_and_no_one_of_their_own_doing() {
         [pair("assessment.waiting", link.clone())]
     );
     assert!(told(&o, &o.boss).await.is_empty());
+    assert_eq!(todo(&o, &o.ann).await, [("self-assessment", link.clone())]);
+    assert!(todo(&o, &o.boss).await.is_empty());
     let inbox = o.app.notifications().inbox(&actor(&o.ann), None).await;
     assert_eq!(inbox.unwrap().unread, 0, "marked read");
 
@@ -132,10 +140,9 @@ async fn everyone_is_told_what_waits_for_them_and_no_one_of_their_own_doing() {
         .request_peer(&actor(&o.ann), &a, Some(o.pat.id), vec![skill.clone()])
         .await
         .unwrap();
-    assert_eq!(
-        told(&o, &o.pat).await,
-        [pair("peer.asked", format!("/peer-requests/{}", request.id))]
-    );
+    let asked = format!("/peer-requests/{}", request.id);
+    assert_eq!(told(&o, &o.pat).await, [pair("peer.asked", asked.clone())]);
+    assert_eq!(todo(&o, &o.pat).await, [("peer-input", asked)]);
     let (request, in_pat) = o
         .app
         .peer_requests()
@@ -166,6 +173,9 @@ async fn everyone_is_told_what_waits_for_them_and_no_one_of_their_own_doing() {
         told(&o, &o.boss).await,
         [pair("assessment.waiting", link.clone())]
     );
+    assert!(todo(&o, &o.pat).await.is_empty(), "answered");
+    assert!(todo(&o, &o.ann).await.is_empty(), "the manager's turn");
+    assert_eq!(todo(&o, &o.boss).await, [("rate", link.clone())]);
     let a = assessments.view(&actor(&o.boss), started.id).await.unwrap();
     let sub = all_rated(&a, RaterKind::Manager);
     assessments.submit(&actor(&o.boss), &a, sub).await.unwrap();
@@ -173,10 +183,13 @@ async fn everyone_is_told_what_waits_for_them_and_no_one_of_their_own_doing() {
         told(&o, &o.ann).await,
         [pair("assessment.compare", link.clone())]
     );
+    assert_eq!(todo(&o, &o.boss).await, [("agree", link.clone())]);
+    assert_eq!(todo(&o, &o.ann).await, [("discuss", link.clone())]);
     let a = assessments.view(&actor(&o.boss), started.id).await.unwrap();
     let sub = all_rated(&a, RaterKind::Agreed);
     assessments.submit(&actor(&o.boss), &a, sub).await.unwrap();
     assert_eq!(told(&o, &o.ann).await, [pair("assessment.agreed", link)]);
+    assert!(todo(&o, &o.ann).await.is_empty() && todo(&o, &o.boss).await.is_empty());
     assert!(told(&o, &o.boss).await.is_empty());
     assert!(told(&o, &o.pat).await.is_empty());
 }
@@ -315,7 +328,10 @@ async fn each_notification_is_emailed_once_as_chosen() {
     );
     let link = format!("https://trellis.example.org/assessments/{ann_assessment}");
     assert!(m.contains(&link), "the email links to the assessment: {m}");
-    assert!(m.contains("https://trellis.example.org/account"), "{m}");
+    assert!(
+        m.contains("https://trellis.example.org/notifications"),
+        "{m}"
+    );
 
     // Nothing is sent twice; the inbox still has both.
     let again = mail.send_due(&o.app, 2_000).await.unwrap();

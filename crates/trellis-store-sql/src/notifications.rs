@@ -67,6 +67,12 @@ pub(crate) async fn write_notices(
 }
 
 impl NotificationStore for Database {
+    async fn notify(&self, notices: Vec<NewNotification>, audit: &Audit) -> StoreResult<()> {
+        let mut tx = self.write().await?;
+        write_notices(&mut tx, &notices, None, audit).await?;
+        tx.commit().await
+    }
+
     async fn notifications_of(
         &self,
         person: PersonId,

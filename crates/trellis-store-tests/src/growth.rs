@@ -1821,3 +1821,59 @@ pub async fn records_are_read_whole<S: Store>(store: S) {
         trellis_store::Observations::default()
     );
 }
+
+pub async fn open_assessments_are_what_waits<S: Store>(store: S) {
+    let Team {
+        ann, mia, version, ..
+    } = team(&store).await;
+    let mut ids = Vec::new();
+    for (person, cycle, at) in [
+        (ann.id, "2026-H1", 10),
+        (mia.id, "2026-H1", 20),
+        (ann.id, "2026-H2", 30),
+    ] {
+        let a = store
+            .create_assessment(
+                assessment_of(person, version, cycle),
+                Vec::new(),
+                &by(mia.id, at),
+            )
+            .await
+            .unwrap();
+        ids.push(a);
+    }
+    // Agree Ann's first one: it no longer waits.
+    let first = &ids[0];
+    let mut revision = first.revision;
+    for (kind, to) in [
+        (RaterKind::SelfRater, Stage::Manager),
+        (RaterKind::Manager, Stage::Compare),
+        (RaterKind::Agreed, Stage::Agreed),
+    ] {
+        let done = store
+            .submit_ratings(
+                first.id,
+                kind,
+                mia.id,
+                vec![rate("sfia/prog", "3")],
+                revision,
+                Some(to),
+                Vec::new(),
+                &by(mia.id, 40),
+            )
+            .await
+            .unwrap();
+        revision = done.revision;
+    }
+    let open = store
+        .open_assessments(&[ann.id, mia.id, 999_999])
+        .await
+        .unwrap();
+    assert_eq!(
+        open.iter().map(|a| a.id).collect::<Vec<_>>(),
+        [ids[1].id, ids[2].id],
+        "oldest first, agreed ones left out"
+    );
+    assert_eq!(store.open_assessments(&[ann.id]).await.unwrap().len(), 1);
+    assert!(store.open_assessments(&[]).await.unwrap().is_empty());
+}

@@ -148,6 +148,25 @@ pub async fn the_inbox_is_its_owners<S: Store>(store: S) {
         all.iter().map(|n| n.at).collect::<Vec<_>>(),
         [103, 101, 100]
     );
+    // Notices on their own: all or none.
+    let refused = store
+        .notify(
+            vec![notice(ann.id, "x", "/"), notice(999_999, "x", "/")],
+            &by(mia.id, 104),
+        )
+        .await;
+    assert!(
+        matches!(refused, Err(StoreError::Invalid(_))),
+        "{refused:?}"
+    );
+    assert_eq!(
+        store
+            .notifications_of(ann.id, 10, None)
+            .await
+            .unwrap()
+            .len(),
+        3
+    );
     // Paged newest first.
     let first = store.notifications_of(ann.id, 2, None).await.unwrap();
     assert_eq!(first.len(), 2);

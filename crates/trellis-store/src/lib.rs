@@ -529,6 +529,12 @@ pub trait GrowthStore: Send + Sync {
         &self,
         person: PersonId,
     ) -> impl Future<Output = StoreResult<Vec<Assessment>>> + Send;
+    /// The assessments of these people that are not yet agreed, oldest first (unknown people have
+    /// none): what waits to be done.
+    fn open_assessments(
+        &self,
+        people: &[PersonId],
+    ) -> impl Future<Output = StoreResult<Vec<Assessment>>> + Send;
     /// Appends ratings by one rater to an assessment and bumps its revision. `Conflict` when
     /// `expected_revision` is stale (a concurrent edit) or the assessment is agreed (closed); nothing
     /// is written then. Earlier ratings are kept. `Invalid` for no ratings, a skill rated twice, a
@@ -686,6 +692,13 @@ pub trait GrowthStore: Send + Sync {
 /// `at` and `actor_id` from its [`Audit`]); reading and marking them read is not audited (they
 /// copy nothing that is not audited where it happened).
 pub trait NotificationStore: Send + Sync {
+    /// Writes notices that no other change carries (reminders, a demo organisation's), in one
+    /// transaction: all of them or none.
+    fn notify(
+        &self,
+        notices: Vec<NewNotification>,
+        audit: &Audit,
+    ) -> impl Future<Output = StoreResult<()>> + Send;
     /// A person's notifications, newest first: at most `limit`, older than `before_id` if given.
     fn notifications_of(
         &self,

@@ -203,6 +203,19 @@ impl GrowthStore for Database {
         listing(self, sql, PERSON, person).await
     }
 
+    async fn open_assessments(&self, people: &[PersonId]) -> StoreResult<Vec<Assessment>> {
+        if people.is_empty() {
+            return Ok(Vec::new());
+        }
+        db_run!(self, |c| sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {ASSESSMENT_COLUMNS} FROM assessments
+             WHERE {} AND stage <> 'agreed' ORDER BY created_at, id",
+            Db::in_ids("person_id", 1)
+        )))
+        .bind(Db::ids(people))
+        .fetch_all(c))
+    }
+
     async fn record_ratings(
         &self,
         assessment: AssessmentId,

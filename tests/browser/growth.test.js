@@ -12,7 +12,7 @@ const { describe, test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const crypto = require('node:crypto');
 const { chromium } = require('playwright-core');
-const { startServer } = require('./server');
+const { startServer, startSmtpSink, sleep } = require('./server');
 
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const LAUNCH_ARGS = [
@@ -34,15 +34,18 @@ const STEP_TIMEOUT = 15_000;
 
 let server;
 let browser;
+let mail;
 
 before(async () => {
-  server = await startServer({ demoPassword: DEMO_PASSWORD });
+  mail = await startSmtpSink();
+  server = await startServer({ demoPassword: DEMO_PASSWORD, smtpUrl: mail.url });
   browser = await chromium.launch({ executablePath: CHROMIUM, args: LAUNCH_ARGS, timeout: 60_000 });
 }, { timeout: 30 * 60_000 }); // the first build on a fresh machine is slow
 
 after(async () => {
   if (browser) await browser.close();
   if (server) await server.stop();
+  if (mail) mail.stop();
 });
 
 async function signIn(page, user) {
@@ -170,8 +173,31 @@ describe('a member self-assesses, their manager rates and agrees, and both see n
     await signOut(page);
   });
 
-  test('the manager opens the assessment from the member\'s person page and submits their ratings', async () => {
+  test('the manager is emailed that the self-assessment waits for their ratings, with a link to it', async () => {
+    // The mailer sends every few seconds.
+    const deadline = Date.now() + 60_000;
+    let email;
+    while (!email && Date.now() < deadline) {
+      email = mail.messages().find((m) => m.startsWith(`X-Envelope-To: ${MANAGER.email}`)
+        && m.includes(`${MEMBER.name} submitted their self-assessment`));
+      if (!email) await sleep(500);
+    }
+    assert.ok(email, `an email to ${MANAGER.email}; arrived: ${mail.messages().length}`);
+    assert.ok(email.includes(`${server.url}${assessmentPath}`), `the email links to the assessment:\n${email}`);
+  });
+
+  test('the manager sees it in their inbox and follows it to the assessment', async () => {
     await signIn(page, MANAGER);
+    const inboxLink = page.locator('header').getByRole('link', { name: /^Inbox/ });
+    assert.match(await inboxLink.innerText(), /\d+\s*unread/, 'an unread count in the header');
+    await clickAndWait(page, inboxLink);
+    await clickAndWait(page, page.getByRole('link', { name: new RegExp(`${MEMBER.name} submitted their self-assessment`) }).first());
+    assert.equal(new URL(page.url()).pathname, assessmentPath);
+    await page.goto('/');
+  });
+
+  test('the manager opens the assessment from the member\'s person page and submits their ratings', async () => {
+    if (!(await page.locator('header form.sign-out').count())) await signIn(page, MANAGER);
     await clickAndWait(page, page.getByRole('link', { name: MEMBER.name, exact: true }).first());
     assert.equal(new URL(page.url()).pathname, personPath, 'the home page links to the report\'s person page');
     await clickAndWait(page, page.locator('#open-next'));

@@ -32,11 +32,13 @@ function buildTrellis() {
  * Starts the server on a port the OS picks (`--addr 127.0.0.1:0`), reads the URL it prints, and waits
  * for `/healthz`. Returns { url, stop(), output() }.
  */
-async function startServer({ demoPassword, timeoutMs = 60_000 }) {
+async function startServer({ demoPassword, smtpUrl, timeoutMs = 60_000 }) {
   const exe = buildTrellis();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'trellis-browser-'));
   const dbUrl = `sqlite://${path.join(dir, 'trellis.db')}`;
-  const child = spawn(exe, ['serve', '--addr', '127.0.0.1:0', '--database-url', dbUrl, '--demo'], {
+  const args = ['serve', '--addr', '127.0.0.1:0', '--database-url', dbUrl, '--demo'];
+  if (smtpUrl) args.push('--smtp-url', smtpUrl, '--mail-from', 'Trellis <trellis@example.org>');
+  const child = spawn(exe, args, {
     cwd: dir,
     env: { ...process.env, TRELLIS_DEMO_PASSWORD: demoPassword, RUST_LOG: process.env.RUST_LOG || 'warn' },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -102,6 +104,36 @@ async function startServer({ demoPassword, timeoutMs = 60_000 }) {
   }
 }
 
+/**
+ * A real SMTP server on loopback (Python's aiosmtpd, crates/trellis-app/tests/smtp_sink.py) that
+ * saves each message it accepts in a folder. Returns { url, messages(), stop() }.
+ */
+async function startSmtpSink() {
+  const net = require('node:net');
+  const port = await new Promise((resolve, reject) => {
+    const probe = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address();
+      probe.close(() => resolve(port));
+    }).on('error', reject);
+  });
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'trellis-mail-'));
+  const script = path.join(REPO, 'crates', 'trellis-app', 'tests', 'smtp_sink.py');
+  const child = spawn('python3', [script, dir, String(port)], { stdio: ['pipe', 'pipe', 'inherit'] });
+  await new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (d) => { out += d; if (out.includes('ready')) resolve(); });
+    child.on('exit', (code) => reject(new Error(`the SMTP sink exited (${code}); is aiosmtpd installed?`)));
+  });
+  const messages = () => fs.readdirSync(dir).filter((f) => f.endsWith('.eml')).sort()
+    .map((f) => fs.readFileSync(path.join(dir, f), 'utf8'));
+  const stop = () => {
+    try { child.kill('SIGKILL'); } catch {}
+    fs.rmSync(dir, { recursive: true, force: true });
+  };
+  process.on('exit', stop);
+  return { url: `smtp://127.0.0.1:${port}`, messages, stop };
+}
+
 function sleep(ms) { return new Promise((r) => setTimeout(r, ms)); }
 
-module.exports = { startServer, REPO };
+module.exports = { startServer, startSmtpSink, REPO, sleep };

@@ -285,6 +285,7 @@ describe('accessibility (axe-core): no serious or critical violations', () => {
     ['compare', '/frameworks/current/compare?from=engineering/software-engineer&to=engineering/senior-software-engineer'],
     ['skills catalogue', '/frameworks/current/skills'],
     ['people directory', '/people'],
+    ['inbox', '/notifications'],
   ];
   for (const [name, path] of pages) {
     test(name, async () => {

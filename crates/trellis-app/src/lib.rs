@@ -8,7 +8,9 @@
 //! - [`growth`]: assessments, peer input, evidence, readiness and team views.
 //! - [`frameworks`]: published framework versions, parsed once and cached.
 //! - [`bootstrap`] and [`demo`]: a fresh organisation, and a synthetic one for trials.
+//! - [`notifications`]: who is told what, and the inbox; [`mail`]: sending them by email.
 //! - [`read_audit`]: audit events of reads, written in batches.
+//! - [`todo`]: what waits for a person, for their home page.
 //! - [`use_cases`]: the use cases by area, as methods: `app.assessments().submit(actor, id, …)`.
 #![forbid(unsafe_code)]
 
@@ -19,10 +21,13 @@ pub mod demo;
 pub mod error;
 pub mod frameworks;
 pub mod growth;
+pub mod mail;
+pub mod notifications;
 pub mod people;
 pub mod read_audit;
 pub mod secrets;
 pub mod time;
+pub mod todo;
 pub mod use_cases;
 
 use std::sync::Arc;

@@ -104,6 +104,11 @@ async fn a_failure_between_rating_and_advancing_leaves_neither() {
         rated.is_empty(),
         "no audit event of a change that did not happen"
     );
+    assert_eq!(
+        db.unread_count(boss.id).await.unwrap(),
+        0,
+        "the manager is not told of a submission that did not happen"
+    );
 
     // Without the failure, the same submission goes through whole.
     sqlx::query("DROP TRIGGER no_stage")
@@ -114,6 +119,7 @@ async fn a_failure_between_rating_and_advancing_leaves_neither() {
         .await
         .unwrap();
     assert_eq!(done.stage, Stage::Manager);
+    assert_eq!(db.unread_count(boss.id).await.unwrap(), 1);
     assert_eq!(
         db.ratings(started.id).await.unwrap().len(),
         a.profile.requirements.len()

@@ -1,29 +1,12 @@
 //! The `trellis` binary end to end: exit codes, output shapes and diagnostics for real files.
 
+mod common;
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
+use common::{check, json, trellis, trellis_in};
 use serde_json::Value;
-
-fn trellis(args: &[&str]) -> Output {
-    trellis_in(Path::new(env!("CARGO_MANIFEST_DIR")), args)
-}
-
-fn trellis_in(dir: &Path, args: &[&str]) -> Output {
-    let out = Command::new(env!("CARGO_BIN_EXE_trellis"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("run trellis");
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(!stderr.contains("panicked"), "trellis panicked: {stderr}");
-    out
-}
-
-fn json(out: &Output) -> Value {
-    serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&out.stdout)))
-}
 
 /// Writes a framework directory from (relative path, contents) pairs.
 fn framework(files: &[(&str, &str)]) -> tempfile::TempDir {
@@ -34,6 +17,19 @@ fn framework(files: &[(&str, &str)]) -> tempfile::TempDir {
         std::fs::write(path, text).unwrap();
     }
     dir
+}
+
+/// A framework of [`HEADER`], [`SKILLS`] and these tracks, by file name under `tracks/`.
+fn with_tracks(tracks: &[(&str, &str)]) -> tempfile::TempDir {
+    let paths: Vec<String> = tracks.iter().map(|(f, _)| format!("tracks/{f}")).collect();
+    let mut files = vec![("framework.yaml", HEADER), ("skills/all.yaml", SKILLS)];
+    files.extend(
+        paths
+            .iter()
+            .map(String::as_str)
+            .zip(tracks.iter().map(|(_, t)| *t)),
+    );
+    framework(&files)
 }
 
 const HEADER: &str = "id: t\nname: Test framework\nversion: '1'\nsources:\n  - id: house\n    name: House\n  - id: sfia\n    name: SFIA\n    redistributable: false\n    level_scale: resp\nscales:\n  - id: p\n    name: Proficiency\n    levels:\n      - {id: 1, label: Aware}\n      - {id: 2, label: Able}\n      - {id: 3, label: Fluent}\n      - {id: 4, label: Leading}\n  - id: resp\n    name: Responsibility\n    levels: [{id: 1, label: L1}, {id: 2, label: L2}, {id: 3, label: L3}]\n";
@@ -77,19 +73,8 @@ fn starter_framework_checks_clean() {
 fn every_rule_reports_code_file_line_and_hint() {
     let track = "id: product\nname: Product\nlevels:\n  - id: one\n    title: Product One\n    summary: Principal Designers are expected to shine. Itâ€™s ours.\n    requirements:\n      - skill: reserch\n        level: 2\n      - skill: planning\n        level: 1\n      - skill: research\n        level: 3\n    interview:\n      - {name: Craft, weight: 60}\n      - {name: Judgement, weight: 30}\n  - id: two\n    title: Product Two\n    next: product/nowhere\n    requirements:\n      - skill: research\n        level: 2\n      - skill: planning\n        level: 9\n    responsibilities:\n      - group: Delivery\n        items:\n          - Ship the plan.\n          - Find Trusted Cardiac Hospitals Near You - book a visit today\n  - id: three\n    title: Product Three\n    requirments: []\n    behaviours: []\n";
     let design = "id: design\nname: Design\nlevels:\n  - id: principal\n    title: Principal Designer\n    requirements: [{skill: research, level: 4}]\n";
-    let dir = framework(&[
-        ("framework.yaml", HEADER),
-        ("skills/all.yaml", SKILLS),
-        ("tracks/product.yaml", track),
-        ("tracks/design.yaml", design),
-    ]);
-    let out = trellis(&[
-        "check",
-        "--framework",
-        dir.path().to_str().unwrap(),
-        "--format",
-        "json",
-    ]);
+    let dir = with_tracks(&[("product.yaml", track), ("design.yaml", design)]);
+    let out = check(dir.path());
     assert_eq!(out.status.code(), Some(1), "errors exit 1");
     let file = |name: &str| format!("{}/tracks/{name}", dir.path().display());
     let expect = |code: &str, line: u64, hint: &str| {
@@ -134,18 +119,8 @@ fn every_rule_reports_code_file_line_and_hint() {
 #[test]
 fn regression_is_allowed_when_marked_and_drops_need_a_reason() {
     let track = "id: product\nname: Product\ncumulative: false\nlevels:\n  - id: one\n    title: One\n    requirements:\n      - {skill: research, level: 3}\n      - {skill: planning, level: 2}\n  - id: two\n    title: Two\n    requirements:\n      - {skill: research, level: 2, regression_reason: Leads research through others.}\n  - id: three\n    title: Three\n    requirements:\n      - {skill: research, level: 2}\n    drops:\n      - {skill: planning, reason: Handed to the delivery track.}\n";
-    let dir = framework(&[
-        ("framework.yaml", HEADER),
-        ("skills/all.yaml", SKILLS),
-        ("tracks/product.yaml", track),
-    ]);
-    let out = trellis(&[
-        "check",
-        "--framework",
-        dir.path().to_str().unwrap(),
-        "--format",
-        "json",
-    ]);
+    let dir = with_tracks(&[("product.yaml", track)]);
+    let out = check(dir.path());
     let dropped = diagnostics_with(&out, "T0402");
     // Level two dropped planning without saying so; level three says so.
     assert_eq!(dropped.len(), 1, "{:#}", json(&out));
@@ -165,19 +140,8 @@ fn regression_is_allowed_when_marked_and_drops_need_a_reason() {
 fn broken_links_disagree_in_both_directions() {
     let track = "id: a\nname: A\nlevels:\n  - id: one\n    title: A One\n    requirements: [{skill: research, level: 1}]\n    next: b/two\n  - id: two\n    title: A Two\n";
     let other = "id: b\nname: B\nlevels:\n  - id: one\n    title: B One\n    requirements: [{skill: research, level: 1}]\n  - id: two\n    title: B Two\n";
-    let dir = framework(&[
-        ("framework.yaml", HEADER),
-        ("skills/all.yaml", SKILLS),
-        ("tracks/a.yaml", track),
-        ("tracks/b.yaml", other),
-    ]);
-    let out = trellis(&[
-        "check",
-        "--framework",
-        dir.path().to_str().unwrap(),
-        "--format",
-        "json",
-    ]);
+    let dir = with_tracks(&[("a.yaml", track), ("b.yaml", other)]);
+    let out = check(dir.path());
     let broken = diagnostics_with(&out, "T0501");
     assert_eq!(broken.len(), 1, "{:#}", json(&out));
     assert!(
@@ -208,13 +172,7 @@ fn broken_files_get_diagnostics_not_panics() {
     for (what, bytes, code) in cases {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("framework.yaml"), &bytes).unwrap();
-        let out = trellis(&[
-            "check",
-            "--framework",
-            dir.path().to_str().unwrap(),
-            "--format",
-            "json",
-        ]);
+        let out = check(dir.path());
         assert_eq!(out.status.code(), Some(1), "{what}");
         let found = diagnostics_with(&out, code);
         assert!(
@@ -231,13 +189,7 @@ fn broken_files_get_diagnostics_not_panics() {
     assert_eq!(missing.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&missing.stderr).contains("does not exist"));
     let dir = tempfile::tempdir().unwrap();
-    let out = trellis(&[
-        "check",
-        "--framework",
-        dir.path().to_str().unwrap(),
-        "--format",
-        "json",
-    ]);
+    let out = check(dir.path());
     assert_eq!(
         diagnostics_with(&out, "T0001")[0]["message"],
         "cannot read framework.yaml: no such file"
@@ -266,11 +218,7 @@ fn list_gives_stable_slugs() {
 
 fn statuses_fixture() -> tempfile::TempDir {
     let track = "id: product\nname: Product\nlevels:\n  - id: one\n    title: One\n    requirements:\n      - {skill: research, level: 1, importance: critical}\n      - {skill: licensed, level: 1}\n  - id: two\n    title: Two\n    requirements:\n      - {skill: research, level: 2, importance: critical}\n      - {skill: planning, level: 2, importance: optional}\n    kpis: [{metric: Cycle time}]\n";
-    framework(&[
-        ("framework.yaml", HEADER),
-        ("skills/all.yaml", SKILLS),
-        ("tracks/product.yaml", track),
-    ])
+    with_tracks(&[("product.yaml", track)])
 }
 
 #[test]
@@ -445,13 +393,7 @@ fn init_copies_the_starter_which_then_checks_clean() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("mine");
     assert!(trellis(&["init", dir.to_str().unwrap()]).status.success());
-    let out = trellis(&[
-        "check",
-        "--framework",
-        dir.to_str().unwrap(),
-        "--format",
-        "json",
-    ]);
+    let out = check(&dir);
     assert!(out.status.success());
     assert_eq!(json(&out)["summary"]["errors"], 0);
     assert!(

@@ -1,47 +1,12 @@
 //! `trellis import` end to end on the seed documents: detection, the report, the files written, and
 //! that a failed import leaves nothing behind.
 
+mod common;
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
+use common::{import_to, json, seeds_dir, seeds_present, trellis};
 use serde_json::Value;
-
-fn seeds() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/seeds")
-}
-
-/// Whether the seed documents are there. A clone without them skips the seed tests with one line
-/// naming the folder, unless `TRELLIS_REQUIRE_SEEDS=1` (CI), where a missing folder is a failure.
-fn seeds_present() -> bool {
-    let dir = seeds();
-    if dir.is_dir() {
-        return true;
-    }
-    if std::env::var("TRELLIS_REQUIRE_SEEDS").as_deref() == Ok("1") {
-        panic!(
-            "TRELLIS_REQUIRE_SEEDS=1 but the seed folder {} is missing",
-            dir.display()
-        );
-    }
-    eprintln!(
-        "note: seed test skipped: the seed folder {} is missing",
-        dir.display()
-    );
-    false
-}
-
-fn trellis(args: &[&str]) -> Output {
-    let out = Command::new(env!("CARGO_BIN_EXE_trellis"))
-        .args(args)
-        .output()
-        .expect("run trellis");
-    assert!(
-        !String::from_utf8_lossy(&out.stderr).contains("panicked"),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    out
-}
 
 fn import_json(format: &str, inputs: &[PathBuf], out: &Path) -> Value {
     let mut args: Vec<String> = vec!["import".into(), format.into()];
@@ -59,23 +24,17 @@ fn import_json(format: &str, inputs: &[PathBuf], out: &Path) -> Value {
         "{}",
         String::from_utf8_lossy(&result.stderr)
     );
-    serde_json::from_slice(&result.stdout).expect("a JSON report")
+    json(&result)
 }
 
 fn check_json(dir: &Path) -> Value {
-    let out = trellis(&[
-        "check",
-        "--framework",
-        dir.to_str().unwrap(),
-        "--format",
-        "json",
-    ]);
+    let out = common::check(dir);
     assert!(
         out.status.success(),
         "{}",
         String::from_utf8_lossy(&out.stdout)
     );
-    serde_json::from_slice(&out.stdout).unwrap()
+    json(&out)
 }
 
 #[test]
@@ -95,7 +54,7 @@ fn every_seed_imports_by_detection_and_checks_with_zero_errors() {
     for (file, format) in cases {
         let tmp = tempfile::tempdir().unwrap();
         let out = tmp.path().join("fw");
-        let report = import_json("auto", &[seeds().join(file)], &out);
+        let report = import_json("auto", &[seeds_dir().join(file)], &out);
         assert_eq!(report["format"], format, "{file}");
         assert_eq!(report["detected"], true);
         assert_eq!(report["check"]["errors"], 0);
@@ -120,8 +79,8 @@ fn two_generated_pages_make_one_track_with_linked_levels() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("fw");
     let pages = [
-        seeds().join("sfia-framework-level-4-product-manager.md"),
-        seeds().join("sfia-framework-level-5-senior-product-manager.md"),
+        seeds_dir().join("sfia-framework-level-4-product-manager.md"),
+        seeds_dir().join("sfia-framework-level-5-senior-product-manager.md"),
     ];
     let report = import_json("sfia-pages", &pages, &out);
     assert_eq!(report["counts"]["role_levels"], 2);
@@ -170,13 +129,7 @@ fn refuses_a_non_empty_output_and_leaves_nothing_on_failure() {
          Skill: Reading tides\n- You can plan a passage around the tide.\n",
     )
     .unwrap();
-    let refused = trellis(&[
-        "import",
-        "auto",
-        role.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-    ]);
+    let refused = import_to("auto", &role, &out);
     assert_eq!(refused.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&refused.stderr).contains("not empty"));
     assert_eq!(
@@ -187,13 +140,7 @@ fn refuses_a_non_empty_output_and_leaves_nothing_on_failure() {
     let garbage = tmp.path().join("garbage.csv");
     std::fs::write(&garbage, [0u8, 159, 146, 150, 255, 0, 1]).unwrap();
     let fresh = tmp.path().join("fresh");
-    let failed = trellis(&[
-        "import",
-        "ddat",
-        garbage.to_str().unwrap(),
-        "--out",
-        fresh.to_str().unwrap(),
-    ]);
+    let failed = import_to("ddat", &garbage, &fresh);
     assert_eq!(failed.status.code(), Some(1));
     assert!(
         String::from_utf8_lossy(&failed.stderr).contains("garbage.csv"),
@@ -209,13 +156,7 @@ fn refuses_a_non_empty_output_and_leaves_nothing_on_failure() {
 
     let unknown = tmp.path().join("notes.txt");
     std::fs::write(&unknown, "a shopping list\nmilk\n").unwrap();
-    let undetected = trellis(&[
-        "import",
-        "auto",
-        unknown.to_str().unwrap(),
-        "--out",
-        fresh.to_str().unwrap(),
-    ]);
+    let undetected = import_to("auto", &unknown, &fresh);
     assert_eq!(undetected.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&undetected.stderr).contains("matches none of the formats"));
 }
@@ -229,7 +170,7 @@ fn copyrighted_profile_text_is_published_only_with_licensed() {
     let out = tmp.path().join("fw");
     import_json(
         "blueprint",
-        &[seeds().join("blueprint-principal-product-manager.txt")],
+        &[seeds_dir().join("blueprint-principal-product-manager.txt")],
         &out,
     );
     let fw = out.to_str().unwrap();
@@ -351,13 +292,11 @@ fn a_folder_of_subfolders_is_read_whole_and_what_is_left_out_is_listed() {
         );
     }
     // The text report lists them too.
-    let text = trellis(&[
-        "import",
+    let text = import_to(
         "monzo",
-        formats_fixtures().join("monzo-tree").to_str().unwrap(),
-        "--out",
-        tmp.path().join("again").to_str().unwrap(),
-    ]);
+        &formats_fixtures().join("monzo-tree"),
+        &tmp.path().join("again"),
+    );
     let stdout = String::from_utf8_lossy(&text.stdout);
     assert!(
         stdout.contains("logo.png") && stdout.contains("not imported"),

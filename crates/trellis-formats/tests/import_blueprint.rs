@@ -2,65 +2,28 @@
 //! time, never copied), a small synthetic blueprint in our own words, bad input, and a property test
 //! that no input makes it panic.
 
-use std::path::PathBuf;
+mod common;
 
+use common::{assert_round_trip, errors, input, seeds_present};
 use proptest::prelude::*;
 use trellis_formats::import::{self, Format, ImportOptions, Imported, Input, blueprint};
-use trellis_formats::{FrameworkFiles, load, write};
 use trellis_model::{Framework, Importance, RoleLevel};
 
-fn seed_path() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/seeds/blueprint-principal-product-manager.txt")
-}
-
-fn input(name: &str, text: &str) -> Input {
-    Input {
-        path: name.into(),
-        bytes: text.as_bytes().to_vec(),
-    }
-}
+const SEED: &str = "blueprint-principal-product-manager.txt";
 
 fn run(inputs: &[Input]) -> Imported {
-    import::import(Format::Blueprint, inputs, &ImportOptions::default())
-        .unwrap_or_else(|e| panic!("{e}"))
+    common::run(Format::Blueprint, inputs)
 }
 
-/// The seed blueprint imported, or `None` when the seed folder is absent: a clone without it skips the
-/// seed tests with one line naming the folder, unless `TRELLIS_REQUIRE_SEEDS=1` (CI), where a missing
-/// folder is a failure.
+/// The seed blueprint imported, or `None` when the seed folder is absent.
 fn seed() -> Option<Imported> {
-    let path = seed_path();
-    let dir = path.parent().expect("the seed folder");
-    if !dir.is_dir() {
-        if std::env::var("TRELLIS_REQUIRE_SEEDS").as_deref() == Ok("1") {
-            panic!(
-                "TRELLIS_REQUIRE_SEEDS=1 but the seed folder {} is missing",
-                dir.display()
-            );
-        }
-        eprintln!(
-            "note: seed test skipped: the seed folder {} is missing",
-            dir.display()
-        );
-        return None;
-    }
-    let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    Some(run(&[Input { path, bytes }]))
+    seeds_present().then(|| run(&[common::seed(SEED)]))
 }
 
 fn only_level(fw: &Framework) -> &RoleLevel {
     let levels: Vec<&RoleLevel> = fw.tracks.iter().flat_map(|t| &t.levels).collect();
     assert_eq!(levels.len(), 1, "one role level per blueprint");
     levels[0]
-}
-
-fn errors(fw: &Framework) -> Vec<String> {
-    trellis_model::check(fw, &Default::default())
-        .into_iter()
-        .filter(|d| d.is_error())
-        .map(|d| format!("{d:?}"))
-        .collect()
 }
 
 fn importance_of(fw: &Framework, name: &str) -> Importance {
@@ -322,16 +285,7 @@ fn seed_round_trips_through_the_writer_and_loader() {
     let Some(Imported { framework: fw, .. }) = seed() else {
         return;
     };
-    round_trip(&fw);
-}
-
-fn round_trip(fw: &Framework) {
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("imported");
-    write::write_dir(fw, &out).unwrap();
-    let loaded = load(&FrameworkFiles::read_dir(&out));
-    assert!(!loaded.has_errors(), "{:#?}", loaded.diagnostics);
-    assert_eq!(&loaded.framework, fw);
+    assert_round_trip(&fw);
 }
 
 #[test]
@@ -569,7 +523,7 @@ fn synthetic_blueprint_reads_every_part_and_reports_its_defects() {
     );
 
     assert_eq!(errors(fw), Vec::<String>::new());
-    round_trip(fw);
+    assert_round_trip(fw);
 }
 
 #[test]
@@ -623,7 +577,7 @@ fn several_blueprints_make_a_track_in_seniority_order_with_links_between_them() 
             .iter()
             .any(|s| s.what.contains("Orchard Keeper"))
     );
-    round_trip(fw);
+    assert_round_trip(fw);
 }
 
 #[test]
@@ -666,11 +620,11 @@ The Orchard Keeper is the person who looks after fruit trees.
 // Bad input
 
 fn error_of(name: &str, bytes: &[u8]) -> String {
-    let input = Input {
-        path: name.into(),
-        bytes: bytes.to_vec(),
-    };
-    match import::import(Format::Blueprint, &[input], &ImportOptions::default()) {
+    match import::import(
+        Format::Blueprint,
+        &[input(name, bytes)],
+        &ImportOptions::default(),
+    ) {
         Ok(_) => panic!("{name} was accepted"),
         Err(e) => e.to_string(),
     }
@@ -706,13 +660,7 @@ fn bad_input_is_refused_with_the_file_named() {
         "{todo}"
     );
     // One bad file among good ones fails the import and names the bad one.
-    let inputs = [
-        input("good.txt", GARDENER),
-        Input {
-            path: "bad.txt".into(),
-            bytes: vec![0xc3, 0x28],
-        },
-    ];
+    let inputs = [input("good.txt", GARDENER), input("bad.txt", [0xc3, 0x28])];
     let err = import::import(Format::Blueprint, &inputs, &ImportOptions::default())
         .unwrap_err()
         .to_string();

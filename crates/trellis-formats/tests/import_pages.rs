@@ -5,108 +5,32 @@
 //!
 //! The seeds are read at test time from `../shared/seeds/` (never copied into the project).
 
-use std::path::{Path, PathBuf};
+mod common;
 
-use proptest::prelude::*;
-use trellis_formats::import::{
-    self, Format, ImportError, ImportOptions, ImportReport, Imported, Input,
+use std::path::Path;
+
+use common::{
+    assert_ddat_scale, assert_no_errors, assert_round_trip, assert_sfia_source,
+    assert_sound_and_round_trips, input, read, run, seed, seeds_present, warnings,
 };
-use trellis_formats::load::FrameworkFiles;
-use trellis_formats::{load, write};
+use proptest::prelude::*;
+use trellis_formats::import::{self, Format, ImportError, ImportOptions, Input};
+use trellis_formats::write;
 use trellis_model::{Framework, Importance};
-
-fn seeds_dir() -> PathBuf {
-    PathBuf::from(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../../shared/seeds"
-    ))
-}
-
-/// Whether the seed documents are there. A clone without them skips the seed tests with one line
-/// naming the folder, unless `TRELLIS_REQUIRE_SEEDS=1` (CI), where a missing folder is a failure.
-fn seeds_present() -> bool {
-    let dir = seeds_dir();
-    if dir.is_dir() {
-        return true;
-    }
-    if std::env::var("TRELLIS_REQUIRE_SEEDS").as_deref() == Ok("1") {
-        panic!(
-            "TRELLIS_REQUIRE_SEEDS=1 but the seed folder {} is missing",
-            dir.display()
-        );
-    }
-    eprintln!(
-        "note: seed test skipped: the seed folder {} is missing",
-        dir.display()
-    );
-    false
-}
-
-fn fixtures_dir() -> PathBuf {
-    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/monzo"))
-}
-
-fn read(path: PathBuf) -> Input {
-    let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    Input { path, bytes }
-}
-
-fn seed(name: &str) -> Input {
-    read(seeds_dir().join(name))
-}
 
 fn seed_text(name: &str) -> String {
     String::from_utf8(seed(name).bytes).expect("seed is UTF-8")
 }
 
+/// A Monzo fixture, named by its full path.
 fn fixture(name: &str) -> Input {
-    read(fixtures_dir().join(name))
-}
-
-fn input(name: &str, text: &str) -> Input {
-    Input {
-        path: PathBuf::from(name),
-        bytes: text.as_bytes().to_vec(),
-    }
+    read(common::fixtures_dir().join("monzo").join(name))
 }
 
 const L4: &str = "sfia-framework-level-4-product-manager.md";
 const L5: &str = "sfia-framework-level-5-senior-product-manager.md";
 const MADETECH: &str = "madetech-principal-product-manager.md";
 const DDAT: &str = "ddat-senior-product-manager.txt";
-
-fn run(format: Format, inputs: &[Input]) -> Imported {
-    import::import(format, inputs, &ImportOptions::default())
-        .unwrap_or_else(|e| panic!("{format}: {e}"))
-}
-
-/// The checker finds no errors (warnings are expected: they are the source's defects).
-fn assert_no_errors(fw: &Framework) {
-    let errors: Vec<_> = trellis_model::check(fw, &Default::default())
-        .into_iter()
-        .filter(|d| d.is_error())
-        .collect();
-    assert!(errors.is_empty(), "{errors:#?}");
-}
-
-/// Writing the framework and loading it back gives the same model, without errors.
-fn assert_round_trip(fw: &Framework) {
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("framework");
-    write::write_dir(fw, &out).unwrap();
-    let loaded = load(&FrameworkFiles::read_dir(&out));
-    assert!(!loaded.has_errors(), "{:#?}", loaded.diagnostics);
-    assert_eq!(&loaded.framework, fw);
-}
-
-fn warnings<'a>(report: &'a ImportReport, kind: &str) -> Vec<&'a str> {
-    report
-        .warnings
-        .iter()
-        .filter(|w| w.kind == kind)
-        .map(|w| w.message.as_str())
-        .collect()
-}
 
 fn check_codes(fw: &Framework) -> Vec<&'static str> {
     trellis_model::check(fw, &Default::default())
@@ -193,15 +117,7 @@ fn assert_sfia_page(file: &str, level: &str, title: &str, leak: &str) {
         }
     }
 
-    let sfia = fw.source("sfia").expect("sfia source");
-    assert!(!sfia.redistributable);
-    assert_eq!(sfia.version.as_deref(), Some("9"));
-    assert_eq!(sfia.licence.as_deref(), Some("SFIA licence"));
-    assert_eq!(
-        sfia.attribution.as_deref(),
-        Some("SFIA content © SFIA Foundation; used under licence, not for redistribution.")
-    );
-    assert_eq!(sfia.level_scale.as_deref(), Some("sfia-responsibility"));
+    assert_sfia_source(fw);
     assert_eq!(
         fw.scale("sfia-responsibility").map(|s| s.levels.len()),
         Some(7)
@@ -226,8 +142,7 @@ fn assert_sfia_page(file: &str, level: &str, title: &str, leak: &str) {
             .iter()
             .any(|s| s.what == "framework overview")
     );
-    assert_no_errors(fw);
-    assert_round_trip(fw);
+    assert_sound_and_round_trips(fw);
 }
 
 #[test]
@@ -275,8 +190,7 @@ fn sfia_pages_merge_skills_and_keep_navigation_between_inputs() {
     assert_eq!(unresolved.len(), 2, "{unresolved:#?}");
     assert!(unresolved.iter().all(|s| s.line.is_some()));
     assert_eq!(imported.report.counts.requirements, 10);
-    assert_no_errors(fw);
-    assert_round_trip(fw);
+    assert_sound_and_round_trips(fw);
 }
 
 #[test]
@@ -292,11 +206,11 @@ fn sfia_pages_links_cross_tracks_and_contradictions_are_dropped() {
     let inputs = [
         input(
             "level-3-analyst.md",
-            &page("Analyst", 3, "Analysis", "Trainee", "Product Owner"),
+            page("Analyst", 3, "Analysis", "Trainee", "Product Owner"),
         ),
         input(
             "level-4-product-owner.md",
-            &page(
+            page(
                 "Product Owner",
                 4,
                 "Product",
@@ -306,7 +220,7 @@ fn sfia_pages_links_cross_tracks_and_contradictions_are_dropped() {
         ),
         input(
             "level-5-senior-product-owner.md",
-            &page(
+            page(
                 "Senior Product Owner",
                 5,
                 "Product",
@@ -317,7 +231,7 @@ fn sfia_pages_links_cross_tracks_and_contradictions_are_dropped() {
         // Also claims the analyst as its previous level: the analyst already points elsewhere.
         input(
             "level-4-tester.md",
-            &page("Tester", 4, "Quality", "Analyst", "Nobody"),
+            page("Tester", 4, "Quality", "Analyst", "Nobody"),
         ),
     ];
     let imported = run(Format::SfiaPages, &inputs);
@@ -336,8 +250,7 @@ fn sfia_pages_links_cross_tracks_and_contradictions_are_dropped() {
             .any(|s| s.what.contains("quality/tester") && s.why.contains("analysis/analyst"))
     );
     assert_eq!(fw.skill("TEST").map(|s| s.levels.len()), Some(3));
-    assert_no_errors(fw);
-    assert_round_trip(fw);
+    assert_sound_and_round_trips(fw);
 }
 
 #[test]
@@ -423,8 +336,7 @@ fn madetech_profile_maps_to_sfia_6_and_reports_its_defects() {
             .is_some_and(|l| l.contains("unknown"))
     );
     assert!(fw.source("sfia").is_some_and(|s| !s.redistributable));
-    assert_no_errors(fw);
-    assert_round_trip(fw);
+    assert_sound_and_round_trips(fw);
 }
 
 #[test]
@@ -432,7 +344,7 @@ fn madetech_level_from_the_title_prefix() {
     let profile = |title: &str| {
         input(
             "p.md",
-            &format!("# {title}\n\nLeads things.\n\n## Scope\n\n- Owns a team\n"),
+            format!("# {title}\n\nLeads things.\n\n## Scope\n\n- Owns a team\n"),
         )
     };
     let imported = run(
@@ -513,14 +425,7 @@ fn ddat_text_gives_role_level_skills_and_warns_that_levels_are_absent() {
     let missing = warnings(&imported.report, "missing-levels");
     assert_eq!(missing.len(), 1);
     assert!(missing[0].contains("skill levels are absent") && missing[0].contains("practitioner"));
-    let scale: Vec<&str> = fw
-        .scale("ddat")
-        .unwrap()
-        .levels
-        .iter()
-        .map(|l| l.id.as_str())
-        .collect();
-    assert_eq!(scale, ["awareness", "working", "practitioner", "expert"]);
+    assert_ddat_scale(fw);
     let ddat = fw.source("ddat").unwrap();
     assert!(ddat.redistributable);
     assert_eq!(ddat.licence.as_deref(), Some("OGL v3.0"));
@@ -528,8 +433,7 @@ fn ddat_text_gives_role_level_skills_and_warns_that_levels_are_absent() {
         ddat.attribution.as_deref(),
         Some("Contains public sector information licensed under the Open Government Licence v3.0.")
     );
-    assert_no_errors(fw);
-    assert_round_trip(fw);
+    assert_sound_and_round_trips(fw);
 }
 
 #[test]
@@ -685,8 +589,7 @@ fn monzo_fixtures_give_tracks_topics_and_merge_generic() {
         monzo.attribution.as_deref(),
         Some("Monzo progression framework, MIT licence")
     );
-    assert_no_errors(fw);
-    assert_round_trip(fw);
+    assert_sound_and_round_trips(fw);
 }
 
 #[test]
@@ -712,8 +615,7 @@ fn monzo_prose_files_and_files_without_front_matter() {
             .iter()
             .any(|s| s.file == "README.md")
     );
-    assert_no_errors(fw);
-    assert_round_trip(fw);
+    assert_sound_and_round_trips(fw);
 
     let empty_prose = "---\ntitle: Empty\nyaml: false\n---\nJust words.\n";
     let err = import::import(

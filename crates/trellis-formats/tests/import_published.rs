@@ -4,55 +4,19 @@
 //! level numbers differ from their `levels:`. Every fixture is our own text with the same property as
 //! the published file; no SFIA text is committed.
 
-use std::path::{Path, PathBuf};
+mod common;
 
-use trellis_formats::import::{
-    self, Format, ImportOptions, ImportReport, Imported, Input, detect, walk,
-};
+use std::path::Path;
+
+use common::{assert_no_errors, fixture, fixtures_dir, input, warnings};
+use trellis_formats::import::{self, Format, ImportOptions, Imported, Input, detect, walk};
 use trellis_model::Framework;
 
-fn fixtures() -> PathBuf {
-    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures"))
-}
-
-fn fixture(name: &str) -> Input {
-    let path = fixtures().join(name);
-    let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    Input {
-        path: PathBuf::from(name),
-        bytes,
-    }
-}
-
-fn input(name: &str, bytes: impl Into<Vec<u8>>) -> Input {
-    Input {
-        path: PathBuf::from(name),
-        bytes: bytes.into(),
-    }
-}
-
+/// Imports, and the checker finds no errors in what was imported.
 fn run(format: Format, inputs: &[Input]) -> Imported {
-    let imported = import::import(format, inputs, &ImportOptions::default())
-        .unwrap_or_else(|e| panic!("{format}: {e}"));
-    assert_checks_clean(&imported.framework);
+    let imported = common::run(format, inputs);
+    assert_no_errors(&imported.framework);
     imported
-}
-
-fn assert_checks_clean(fw: &Framework) {
-    let errors: Vec<_> = trellis_model::check(fw, &Default::default())
-        .into_iter()
-        .filter(|d| d.is_error())
-        .collect();
-    assert!(errors.is_empty(), "{errors:#?}");
-}
-
-fn warnings<'a>(report: &'a ImportReport, kind: &str) -> Vec<&'a str> {
-    report
-        .warnings
-        .iter()
-        .filter(|w| w.kind == kind)
-        .map(|w| w.message.as_str())
-        .collect()
 }
 
 fn utf16(text: &str, little_endian: bool) -> Vec<u8> {
@@ -227,13 +191,13 @@ fn copy_tree(from: &Path, to: &Path) {
 fn monzo_tree() -> tempfile::TempDir {
     let tmp = tempfile::tempdir().expect("tempdir");
     let root = tmp.path().join("frameworks");
-    copy_tree(&fixtures().join("monzo-tree"), &root);
+    copy_tree(&fixtures_dir().join("monzo-tree"), &root);
     std::fs::write(root.join(".draft.md"), "---\ntitle: Draft\n---\n").expect("write");
     std::fs::create_dir(root.join(".git")).expect("mkdir");
     std::fs::write(root.join(".git/HEAD"), "ref: main\n").expect("write");
     #[cfg(unix)]
     std::os::unix::fs::symlink(
-        fixtures().join("monzo/quality.md"),
+        fixtures_dir().join("monzo/quality.md"),
         root.join("design/linked.md"),
     )
     .expect("symlink");
@@ -337,25 +301,22 @@ fn a_folder_with_nothing_to_import_is_an_error_naming_it() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let empty = tmp.path().join("empty");
     std::fs::create_dir_all(empty.join("sub")).expect("mkdir");
-    let err = walk::read_paths(
-        std::slice::from_ref(&empty),
-        Some(Format::SfiaPages),
-        |_, _, _| {},
-    )
-    .expect_err("nothing to read")
-    .to_string();
+    let error = || {
+        walk::read_paths(
+            std::slice::from_ref(&empty),
+            Some(Format::SfiaPages),
+            |_, _, _| {},
+        )
+        .expect_err("nothing to read")
+        .to_string()
+    };
+    let err = error();
     assert!(
         err.starts_with(&empty.display().to_string()) && err.contains("empty"),
         "{err}"
     );
     std::fs::write(empty.join("sub/notes.yml"), "a: b\n").expect("write");
-    let err = walk::read_paths(
-        std::slice::from_ref(&empty),
-        Some(Format::SfiaPages),
-        |_, _, _| {},
-    )
-    .expect_err("nothing to read")
-    .to_string();
+    let err = error();
     assert!(
         err.contains("no file to import") && err.contains("notes.yml"),
         "{err}"
@@ -366,7 +327,7 @@ fn a_folder_with_nothing_to_import_is_an_error_naming_it() {
 
 fn sfia_pages_folder() -> Imported {
     let found = walk::read_paths(
-        &[fixtures().join("sfia-pages")],
+        &[fixtures_dir().join("sfia-pages")],
         Some(Format::SfiaPages),
         |_, _, _| {},
     )
@@ -561,7 +522,7 @@ fn a_text_repeated_at_two_levels_with_nothing_else_to_go_by_is_kept_once() {
 #[test]
 fn made_tech_roles_folder_gives_one_ladder_in_prefix_order() {
     let found = walk::read_paths(
-        &[fixtures().join("madetech-roles")],
+        &[fixtures_dir().join("madetech-roles")],
         Some(Format::Madetech),
         |_, _, _| {},
     )
@@ -659,7 +620,7 @@ fn made_tech_roles_folder_gives_one_ladder_in_prefix_order() {
 
 #[test]
 fn made_tech_level_stated_in_the_body() {
-    let profile = |name: &str, text: &str| input(name, text.to_owned());
+    let profile = |name: &str, text: &str| input(name, text);
     let imported = run(
         Format::Madetech,
         &[

@@ -3,55 +3,22 @@
 //! and an exact round trip through the writer; and bad input of every kind (errors name the file and
 //! line, never a panic).
 
-use std::io::{Cursor, Write as _};
-use std::path::{Path, PathBuf};
+mod common;
 
+use std::io::{Cursor, Write as _};
+
+use common::{
+    assert_ddat_scale, assert_sfia_source, assert_sound_and_round_trips, fixture, input, run,
+    warnings,
+};
 use proptest::prelude::*;
 use trellis_formats::import::{
     Format, ImportError, ImportOptions, ImportReport, Imported, Input, import,
 };
-use trellis_formats::{FrameworkFiles, load, write};
 use trellis_model::Framework;
 
-fn fixture(name: &str) -> Input {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(name);
-    let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    Input {
-        path: PathBuf::from(name),
-        bytes,
-    }
-}
-
-fn input(name: &str, bytes: impl Into<Vec<u8>>) -> Input {
-    Input {
-        path: PathBuf::from(name),
-        bytes: bytes.into(),
-    }
-}
-
-fn run(format: Format, inputs: &[Input]) -> Imported {
-    import(format, inputs, &ImportOptions::default()).unwrap_or_else(|e| panic!("{e}"))
-}
-
-/// Zero errors from the checker, and writing then loading gives the same framework.
-fn assert_sound_and_round_trips(fw: &Framework) {
-    let errors: Vec<_> = trellis_model::check(fw, &Default::default())
-        .into_iter()
-        .filter(|d| d.is_error())
-        .collect();
-    assert!(errors.is_empty(), "{errors:#?}");
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("imported");
-    write::write_dir(fw, &out).unwrap();
-    let loaded = load(&FrameworkFiles::read_dir(&out));
-    assert!(!loaded.has_errors(), "{:#?}", loaded.diagnostics);
-    assert_eq!(&loaded.framework, fw);
-}
-
 fn count(report: &ImportReport, kind: &str) -> usize {
-    report.warnings.iter().filter(|w| w.kind == kind).count()
+    warnings(report, kind).len()
 }
 
 fn levels(fw: &Framework, skill: &str) -> Vec<String> {
@@ -133,15 +100,7 @@ fn sfia9_csv_with_bom_multiline_cells_and_sparse_levels() {
     assert_eq!(fw.skill("ALFA").unwrap().name, "Widget calibration");
 
     // Provenance: not redistributable, attributed, on the 1-7 scale.
-    let source = fw.source("sfia").unwrap();
-    assert!(!source.redistributable);
-    assert_eq!(source.version.as_deref(), Some("9"));
-    assert_eq!(source.licence.as_deref(), Some("SFIA licence"));
-    assert_eq!(
-        source.attribution.as_deref(),
-        Some("SFIA content © SFIA Foundation; used under licence, not for redistribution.")
-    );
-    assert_eq!(source.level_scale.as_deref(), Some("sfia-responsibility"));
+    assert_sfia_source(&fw);
     let scale = fw.scale("sfia-responsibility").unwrap();
     let labels: Vec<&str> = scale.levels.iter().map(|l| l.label.as_str()).collect();
     assert_eq!(
@@ -505,14 +464,7 @@ fn ddat_roles_with_duplicates_sentinels_and_inferred_order() {
         source.attribution.as_deref(),
         Some("Contains public sector information licensed under the Open Government Licence v3.0.")
     );
-    let scale: Vec<&str> = fw
-        .scale("ddat")
-        .unwrap()
-        .levels
-        .iter()
-        .map(|l| l.id.as_str())
-        .collect();
-    assert_eq!(scale, ["awareness", "working", "practitioner", "expert"]);
+    assert_ddat_scale(&fw);
 
     // Two tracks; the Senior Civil Service role (NOT IN USE) is skipped with a reason.
     let tracks: Vec<&str> = fw.tracks.iter().map(|t| t.id.as_str()).collect();
@@ -871,18 +823,13 @@ fn binary_empty_and_wrong_encoding_are_refused() {
         // A byte-order mark that lies: UTF-8 announced, Windows-1252 `é` (0xE9) on line 2.
         let (file, line, message) = error(
             format,
-            input(
-                "lying.csv",
-                b"\xef\xbb\xbfSkill Name,Code\ncaf\xe9,X\n".to_vec(),
-            ),
+            input("lying.csv", b"\xef\xbb\xbfSkill Name,Code\ncaf\xe9,X\n"),
         );
         assert_eq!((file.as_str(), line), ("lying.csv", Some(2)));
         assert!(message.contains("UTF-8"), "{message}");
 
-        let (file, _, message) = error(
-            format,
-            input("broken.xlsx", b"PK\x03\x04 not really a zip".to_vec()),
-        );
+        let (file, _, message) =
+            error(format, input("broken.xlsx", b"PK\x03\x04 not really a zip"));
         assert_eq!(file, "broken.xlsx");
         assert!(
             message.contains("workbook") || message.contains("zip"),

@@ -198,6 +198,21 @@ pub struct Readiness {
     pub summary: String,
 }
 
+impl RequirementReadiness {
+    /// Whether anyone (the person, a manager, or both together) has rated it yet.
+    pub fn rated(&self) -> bool {
+        self.self_level.is_some() || self.manager.is_some() || self.agreed.is_some()
+    }
+}
+
+impl Readiness {
+    /// Whether any requirement has been rated: until then there is no verdict to give, only
+    /// "not yet assessed".
+    pub fn assessed(&self) -> bool {
+        self.requirements.iter().any(RequirementReadiness::rated)
+    }
+}
+
 fn shown(rated: &Option<Rated>) -> Option<String> {
     rated.as_ref().map(|r| match r {
         Rated::Level(l) => l.to_string(),

@@ -22,6 +22,7 @@ mod audit;
 mod dialect;
 mod frameworks;
 mod growth;
+mod notifications;
 mod people;
 
 use std::ops::DerefMut;

@@ -103,7 +103,10 @@ pub async fn assessments_move_through_stages<S: Store>(store: S) {
     } = team(&store).await;
     let mut new = assessment_of(ann.id, version, " 2026-H1 ");
     new.role_level = " engineering/senior-engineer ".into();
-    let a = store.create_assessment(new, &by(ann.id, 10)).await.unwrap();
+    let a = store
+        .create_assessment(new, Vec::new(), &by(ann.id, 10))
+        .await
+        .unwrap();
     assert_eq!(
         (a.person_id, a.role_level.as_str(), a.cycle.as_str()),
         (ann.id, "engineering/senior-engineer", "2026-H1")
@@ -201,7 +204,11 @@ pub async fn assessments_move_through_stages<S: Store>(store: S) {
 
     // A person's assessments, newest first; someone without any has none.
     let b = store
-        .create_assessment(assessment_of(ann.id, version, "2026-H2"), &by(mia.id, 60))
+        .create_assessment(
+            assessment_of(ann.id, version, "2026-H2"),
+            Vec::new(),
+            &by(mia.id, 60),
+        )
         .await
         .unwrap();
     assert_eq!(b.created_by, mia.id);
@@ -225,7 +232,10 @@ pub async fn assessments_move_through_stages<S: Store>(store: S) {
         (assessment_of(ann.id, version, "c"), by(9_999, 70)),
     ];
     for (new, audit) in refused {
-        assert_err!(store.create_assessment(new, &audit).await, Invalid);
+        assert_err!(
+            store.create_assessment(new, Vec::new(), &audit).await,
+            Invalid
+        );
     }
     assert_eq!(events(&store).await.len(), before);
     assert_eq!(store.assessments_of(ann.id).await.unwrap().len(), 2);
@@ -236,7 +246,11 @@ pub async fn ratings_keep_history_and_the_newest_counts<S: Store>(store: S) {
         ann, mia, version, ..
     } = team(&store).await;
     let a = store
-        .create_assessment(assessment_of(ann.id, version, "2026-H1"), &by(ann.id, 10))
+        .create_assessment(
+            assessment_of(ann.id, version, "2026-H1"),
+            Vec::new(),
+            &by(ann.id, 10),
+        )
         .await
         .unwrap();
     let first = vec![
@@ -341,7 +355,11 @@ pub async fn ratings_keep_history_and_the_newest_counts<S: Store>(store: S) {
     // A later assessment: its newer ratings win; a rating with an older time does not, whatever
     // its id.
     let b = store
-        .create_assessment(assessment_of(ann.id, version, "2026-H2"), &by(ann.id, 200))
+        .create_assessment(
+            assessment_of(ann.id, version, "2026-H2"),
+            Vec::new(),
+            &by(ann.id, 200),
+        )
         .await
         .unwrap();
     store
@@ -392,7 +410,11 @@ pub async fn ratings_keep_history_and_the_newest_counts<S: Store>(store: S) {
 
     // Several people at once; unknown people are skipped.
     let mia_a = store
-        .create_assessment(assessment_of(mia.id, version, "2026-H1"), &by(mia.id, 300))
+        .create_assessment(
+            assessment_of(mia.id, version, "2026-H1"),
+            Vec::new(),
+            &by(mia.id, 300),
+        )
         .await
         .unwrap();
     store
@@ -443,7 +465,11 @@ pub async fn bad_ratings_write_nothing<S: Store>(store: S) {
         version,
     } = team(&store).await;
     let a = store
-        .create_assessment(assessment_of(ann.id, version, "2026-H1"), &by(ann.id, 10))
+        .create_assessment(
+            assessment_of(ann.id, version, "2026-H1"),
+            Vec::new(),
+            &by(ann.id, 10),
+        )
         .await
         .unwrap();
     let before = events(&store).await.len();
@@ -574,7 +600,11 @@ pub async fn concurrent_ratings_conflict<S: Store>(store: S) {
         ann, mia, version, ..
     } = team(&store).await;
     let a = store
-        .create_assessment(assessment_of(ann.id, version, "2026-H1"), &by(ann.id, 10))
+        .create_assessment(
+            assessment_of(ann.id, version, "2026-H1"),
+            Vec::new(),
+            &by(ann.id, 10),
+        )
         .await
         .unwrap();
     let mut tasks = tokio::task::JoinSet::new();
@@ -625,7 +655,11 @@ pub async fn peer_input_is_requested_and_submitted<S: Store>(store: S) {
         version,
     } = team(&store).await;
     let a = store
-        .create_assessment(assessment_of(ann.id, version, "2026-H1"), &by(ann.id, 10))
+        .create_assessment(
+            assessment_of(ann.id, version, "2026-H1"),
+            Vec::new(),
+            &by(ann.id, 10),
+        )
         .await
         .unwrap();
     let skills = vec![
@@ -635,7 +669,7 @@ pub async fn peer_input_is_requested_and_submitted<S: Store>(store: S) {
         " ".into(),
     ];
     let request = store
-        .request_peer_input(a.id, pat.id, skills, ann.id, &by(ann.id, 20))
+        .request_peer_input(a.id, pat.id, skills, ann.id, Vec::new(), &by(ann.id, 20))
         .await
         .unwrap();
     assert_eq!(request.skills, ["sfia/prog", "house/comms"]);
@@ -656,25 +690,32 @@ pub async fn peer_input_is_requested_and_submitted<S: Store>(store: S) {
     let one = || vec!["sfia/prog".to_owned()];
     assert_err!(
         store
-            .request_peer_input(a.id, ann.id, one(), ann.id, &by(ann.id, 21))
+            .request_peer_input(a.id, ann.id, one(), ann.id, Vec::new(), &by(ann.id, 21))
             .await,
         Invalid
     );
     assert_err!(
         store
-            .request_peer_input(a.id, pat.id, vec![" ".into()], ann.id, &by(ann.id, 21))
+            .request_peer_input(
+                a.id,
+                pat.id,
+                vec![" ".into()],
+                ann.id,
+                Vec::new(),
+                &by(ann.id, 21)
+            )
             .await,
         Invalid
     );
     assert_err!(
         store
-            .request_peer_input(a.id, 9_999, one(), ann.id, &by(ann.id, 21))
+            .request_peer_input(a.id, 9_999, one(), ann.id, Vec::new(), &by(ann.id, 21))
             .await,
         Invalid
     );
     assert_err!(
         store
-            .request_peer_input(9_999, pat.id, one(), ann.id, &by(ann.id, 21))
+            .request_peer_input(9_999, pat.id, one(), ann.id, Vec::new(), &by(ann.id, 21))
             .await,
         NotFound
     );
@@ -682,11 +723,15 @@ pub async fn peer_input_is_requested_and_submitted<S: Store>(store: S) {
 
     // Another request to Pat, on Mia's assessment: Pat's list is newest first.
     let b = store
-        .create_assessment(assessment_of(mia.id, version, "2026-H1"), &by(mia.id, 30))
+        .create_assessment(
+            assessment_of(mia.id, version, "2026-H1"),
+            Vec::new(),
+            &by(mia.id, 30),
+        )
         .await
         .unwrap();
     let other = store
-        .request_peer_input(b.id, pat.id, one(), mia.id, &by(mia.id, 31))
+        .request_peer_input(b.id, pat.id, one(), mia.id, Vec::new(), &by(mia.id, 31))
         .await
         .unwrap();
     assert_eq!(
@@ -706,6 +751,7 @@ pub async fn peer_input_is_requested_and_submitted<S: Store>(store: S) {
             .submit_peer_input(
                 request.id,
                 vec![rate("sfia/prog", "4"), rate("sfia/test", "3")],
+                Vec::new(),
                 &by(pat.id, 40)
             )
             .await,
@@ -713,7 +759,7 @@ pub async fn peer_input_is_requested_and_submitted<S: Store>(store: S) {
     );
     assert_err!(
         store
-            .submit_peer_input(request.id, vec![], &by(pat.id, 40))
+            .submit_peer_input(request.id, vec![], Vec::new(), &by(pat.id, 40))
             .await,
         Invalid
     );
@@ -725,6 +771,7 @@ pub async fn peer_input_is_requested_and_submitted<S: Store>(store: S) {
                 comment: Some("great pairing partner".into()),
                 ..rate("sfia/prog", "4")
             }],
+            Vec::new(),
             &by(pat.id, 50),
         )
         .await
@@ -749,13 +796,23 @@ pub async fn peer_input_is_requested_and_submitted<S: Store>(store: S) {
     );
     assert_err!(
         store
-            .submit_peer_input(request.id, vec![rate("house/comms", "2")], &by(pat.id, 60))
+            .submit_peer_input(
+                request.id,
+                vec![rate("house/comms", "2")],
+                Vec::new(),
+                &by(pat.id, 60)
+            )
             .await,
         Conflict
     );
     assert_err!(
         store
-            .submit_peer_input(9_999, vec![rate("sfia/prog", "2")], &by(pat.id, 60))
+            .submit_peer_input(
+                9_999,
+                vec![rate("sfia/prog", "2")],
+                Vec::new(),
+                &by(pat.id, 60)
+            )
             .await,
         NotFound
     );
@@ -763,7 +820,7 @@ pub async fn peer_input_is_requested_and_submitted<S: Store>(store: S) {
 
     // Closed assessments take no more requests or input.
     let pending = store
-        .request_peer_input(a.id, mia.id, one(), ann.id, &by(ann.id, 70))
+        .request_peer_input(a.id, mia.id, one(), ann.id, Vec::new(), &by(ann.id, 70))
         .await
         .unwrap();
     let mut current = store.assessment(a.id).await.unwrap();
@@ -779,13 +836,18 @@ pub async fn peer_input_is_requested_and_submitted<S: Store>(store: S) {
     }
     assert_err!(
         store
-            .request_peer_input(a.id, pat.id, one(), ann.id, &by(ann.id, 90))
+            .request_peer_input(a.id, pat.id, one(), ann.id, Vec::new(), &by(ann.id, 90))
             .await,
         Conflict
     );
     assert_err!(
         store
-            .submit_peer_input(pending.id, vec![rate("sfia/prog", "3")], &by(mia.id, 90))
+            .submit_peer_input(
+                pending.id,
+                vec![rate("sfia/prog", "3")],
+                Vec::new(),
+                &by(mia.id, 90)
+            )
             .await,
         Conflict
     );
@@ -1557,7 +1619,11 @@ pub async fn records_are_read_whole<S: Store>(store: S) {
     reporting_to(&store, "dee@example.com", "Dee", bo.id).await;
 
     let older = store
-        .create_assessment(assessment_of(ann.id, version, "2025-H2"), &by(ann.id, 10))
+        .create_assessment(
+            assessment_of(ann.id, version, "2025-H2"),
+            Vec::new(),
+            &by(ann.id, 10),
+        )
         .await
         .unwrap();
     let tricky = "said \"ship it\"\nthen\ttabbed \\ and wrote naïve ☃";
@@ -1584,16 +1650,26 @@ pub async fn records_are_read_whole<S: Store>(store: S) {
             pat.id,
             vec!["sfia/prog".into()],
             ann.id,
+            Vec::new(),
             &by(ann.id, 12),
         )
         .await
         .unwrap();
     store
-        .submit_peer_input(asked.id, vec![rate("sfia/prog", "4")], &by(pat.id, 13))
+        .submit_peer_input(
+            asked.id,
+            vec![rate("sfia/prog", "4")],
+            Vec::new(),
+            &by(pat.id, 13),
+        )
         .await
         .unwrap();
     let newer = store
-        .create_assessment(assessment_of(ann.id, version, "2026-H1"), &by(ann.id, 20))
+        .create_assessment(
+            assessment_of(ann.id, version, "2026-H1"),
+            Vec::new(),
+            &by(ann.id, 20),
+        )
         .await
         .unwrap();
     store
@@ -1609,7 +1685,11 @@ pub async fn records_are_read_whole<S: Store>(store: S) {
         .unwrap();
     // Ann is asked for input on Mia's assessment: a request addressed to her.
     let mias = store
-        .create_assessment(assessment_of(mia.id, version, "2026-H1"), &by(mia.id, 30))
+        .create_assessment(
+            assessment_of(mia.id, version, "2026-H1"),
+            Vec::new(),
+            &by(mia.id, 30),
+        )
         .await
         .unwrap();
     store
@@ -1618,6 +1698,7 @@ pub async fn records_are_read_whole<S: Store>(store: S) {
             ann.id,
             vec!["house/comms".into()],
             mia.id,
+            Vec::new(),
             &by(mia.id, 31),
         )
         .await
@@ -1739,4 +1820,60 @@ pub async fn records_are_read_whole<S: Store>(store: S) {
         store.observations(&[9_999]).await.unwrap(),
         trellis_store::Observations::default()
     );
+}
+
+pub async fn open_assessments_are_what_waits<S: Store>(store: S) {
+    let Team {
+        ann, mia, version, ..
+    } = team(&store).await;
+    let mut ids = Vec::new();
+    for (person, cycle, at) in [
+        (ann.id, "2026-H1", 10),
+        (mia.id, "2026-H1", 20),
+        (ann.id, "2026-H2", 30),
+    ] {
+        let a = store
+            .create_assessment(
+                assessment_of(person, version, cycle),
+                Vec::new(),
+                &by(mia.id, at),
+            )
+            .await
+            .unwrap();
+        ids.push(a);
+    }
+    // Agree Ann's first one: it no longer waits.
+    let first = &ids[0];
+    let mut revision = first.revision;
+    for (kind, to) in [
+        (RaterKind::SelfRater, Stage::Manager),
+        (RaterKind::Manager, Stage::Compare),
+        (RaterKind::Agreed, Stage::Agreed),
+    ] {
+        let done = store
+            .submit_ratings(
+                first.id,
+                kind,
+                mia.id,
+                vec![rate("sfia/prog", "3")],
+                revision,
+                Some(to),
+                Vec::new(),
+                &by(mia.id, 40),
+            )
+            .await
+            .unwrap();
+        revision = done.revision;
+    }
+    let open = store
+        .open_assessments(&[ann.id, mia.id, 999_999])
+        .await
+        .unwrap();
+    assert_eq!(
+        open.iter().map(|a| a.id).collect::<Vec<_>>(),
+        [ids[1].id, ids[2].id],
+        "oldest first, agreed ones left out"
+    );
+    assert_eq!(store.open_assessments(&[ann.id]).await.unwrap().len(), 1);
+    assert!(store.open_assessments(&[]).await.unwrap().is_empty());
 }

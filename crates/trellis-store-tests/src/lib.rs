@@ -58,13 +58,19 @@ macro_rules! for_each_story {
             bulk_loads_are_complete_and_audited_once,
             growth_ids_are_checked,
             records_are_read_whole,
+            open_assessments_are_what_waits,
+            notifications_go_with_their_change,
+            the_inbox_is_its_owners,
+            email_choices_and_the_mailers_queue,
         }
     };
 }
 
 mod growth;
+mod notifications;
 
 pub use growth::*;
+pub use notifications::*;
 
 const IP: &str = "192.0.2.7";
 

@@ -584,7 +584,10 @@ async fn one_rating<S: Store>(store: &S) -> i64 {
         framework_version_id: version.id,
         cycle: "2026-H1".into(),
     };
-    let a = store.create_assessment(new, &by(ann.id, 3)).await.unwrap();
+    let a = store
+        .create_assessment(new, Vec::new(), &by(ann.id, 3))
+        .await
+        .unwrap();
     let rating = trellis_store::NewRating {
         skill: "sfia/prog".into(),
         level: Some("3".into()),
@@ -814,7 +817,10 @@ async fn submitted_ratings_are_one_transaction(store: Database, block: &str, unb
         framework_version_id: version.id,
         cycle: "2026-H1".into(),
     };
-    let a = store.create_assessment(new, &by(ann.id, 3)).await.unwrap();
+    let a = store
+        .create_assessment(new, Vec::new(), &by(ann.id, 3))
+        .await
+        .unwrap();
     let ratings = || {
         vec![NewRating {
             skill: "sfia/prog".into(),
@@ -832,6 +838,7 @@ async fn submitted_ratings_are_one_transaction(store: Database, block: &str, unb
             ratings(),
             a.revision,
             Some(Stage::Manager),
+            Vec::new(),
             &audit,
         )
     };

@@ -18,8 +18,10 @@
 pub mod backend;
 pub mod growth;
 pub mod json_rows;
+pub mod notifications;
 
 pub use growth::*;
+pub use notifications::*;
 
 use std::future::Future;
 
@@ -311,6 +313,7 @@ pub trait Store:
     + AccountStore
     + AuditStore
     + GrowthStore
+    + NotificationStore
     + Clone
     + Send
     + Sync
@@ -325,6 +328,7 @@ impl<T> Store for T where
         + AccountStore
         + AuditStore
         + GrowthStore
+        + NotificationStore
         + Clone
         + Send
         + Sync
@@ -335,7 +339,8 @@ impl<T> Store for T where
 /// The area traits, for code that calls a concrete store (rather than one generic over [`Store`]).
 pub mod prelude {
     pub use crate::{
-        AccountStore, AuditStore, FrameworkStore, GrowthStore, PeopleStore, SchemaStore, Store,
+        AccountStore, AuditStore, FrameworkStore, GrowthStore, NotificationStore, PeopleStore,
+        SchemaStore, Store,
     };
 }
 
@@ -501,6 +506,11 @@ pub trait AuditStore: Send + Sync {
 /// people. Changes to an assessment, its ratings and its peer requests are audited with target
 /// `assessment:<id>`.
 ///
+/// The changes a person takes part in take `notices`: notifications written in the change's own
+/// transaction (see [`NotificationStore`]), so that what someone is told and what happened are
+/// never separated. In the notices of a change that creates a record (an assessment, a peer
+/// request), `{id}` in a link stands for the new record's id.
+///
 /// Bulk loading is for demo organisations: large batches in few transactions. Values follow the
 /// rules of the one-by-one methods; every reference is checked before anything is written. An
 /// empty batch writes nothing, not even an audit event.
@@ -510,6 +520,7 @@ pub trait GrowthStore: Send + Sync {
     fn create_assessment(
         &self,
         new: NewAssessment,
+        notices: Vec<NewNotification>,
         audit: &Audit,
     ) -> impl Future<Output = StoreResult<Assessment>> + Send;
     fn assessment(&self, id: AssessmentId) -> impl Future<Output = StoreResult<Assessment>> + Send;
@@ -517,6 +528,12 @@ pub trait GrowthStore: Send + Sync {
     fn assessments_of(
         &self,
         person: PersonId,
+    ) -> impl Future<Output = StoreResult<Vec<Assessment>>> + Send;
+    /// The assessments of these people that are not yet agreed, oldest first (unknown people have
+    /// none): what waits to be done.
+    fn open_assessments(
+        &self,
+        people: &[PersonId],
     ) -> impl Future<Output = StoreResult<Vec<Assessment>>> + Send;
     /// Appends ratings by one rater to an assessment and bumps its revision. `Conflict` when
     /// `expected_revision` is stale (a concurrent edit) or the assessment is agreed (closed); nothing
@@ -559,6 +576,7 @@ pub trait GrowthStore: Send + Sync {
         ratings: Vec<NewRating>,
         expected_revision: i64,
         advance_to: Option<Stage>,
+        notices: Vec<NewNotification>,
         audit: &Audit,
     ) -> impl Future<Output = StoreResult<Assessment>> + Send;
     /// Every rating of an assessment, oldest first (history included).
@@ -588,6 +606,7 @@ pub trait GrowthStore: Send + Sync {
         peer: PersonId,
         skills: Vec<String>,
         requested_by: PersonId,
+        notices: Vec<NewNotification>,
         audit: &Audit,
     ) -> impl Future<Output = StoreResult<PeerRequest>> + Send;
     fn peer_request(&self, id: i64) -> impl Future<Output = StoreResult<PeerRequest>> + Send;
@@ -608,6 +627,7 @@ pub trait GrowthStore: Send + Sync {
         &self,
         request: i64,
         ratings: Vec<NewRating>,
+        notices: Vec<NewNotification>,
         audit: &Audit,
     ) -> impl Future<Output = StoreResult<PeerRequest>> + Send;
     /// Adds evidence, created by the acting person (`Invalid` without one). The date must be a real
@@ -665,4 +685,55 @@ pub trait GrowthStore: Send + Sync {
         evidence: Vec<NewEvidence>,
         audit: &Audit,
     ) -> impl Future<Output = StoreResult<usize>> + Send;
+}
+
+/// Notifications: the inbox, and what the mailer sends. They are written by the changes that cause
+/// them (each change method that takes `notices` writes them in its own transaction, with
+/// `at` and `actor_id` from its [`Audit`]); reading and marking them read is not audited (they
+/// copy nothing that is not audited where it happened).
+pub trait NotificationStore: Send + Sync {
+    /// Writes notices that no other change carries (reminders, a demo organisation's), in one
+    /// transaction: all of them or none.
+    fn notify(
+        &self,
+        notices: Vec<NewNotification>,
+        audit: &Audit,
+    ) -> impl Future<Output = StoreResult<()>> + Send;
+    /// A person's notifications, newest first: at most `limit`, older than `before_id` if given.
+    fn notifications_of(
+        &self,
+        person: PersonId,
+        limit: u32,
+        before_id: Option<i64>,
+    ) -> impl Future<Output = StoreResult<Vec<Notification>>> + Send;
+    /// How many of a person's notifications are unread.
+    fn unread_count(&self, person: PersonId) -> impl Future<Output = StoreResult<i64>> + Send;
+    /// Marks a person's notifications read at `at`: those with these ids (others' ids are
+    /// ignored), or all of them with `None`. Returns how many were unread.
+    fn mark_read(
+        &self,
+        person: PersonId,
+        ids: Option<Vec<i64>>,
+        at: Millis,
+    ) -> impl Future<Output = StoreResult<u64>> + Send;
+    /// How a person wants to hear of notifications by email (`Each` when never chosen).
+    fn email_mode(&self, person: PersonId) -> impl Future<Output = StoreResult<EmailMode>> + Send;
+    /// Changes it. Audited as `notifications.settings` with target `person:<id>`.
+    fn set_email_mode(
+        &self,
+        person: PersonId,
+        mode: EmailMode,
+        audit: &Audit,
+    ) -> impl Future<Output = StoreResult<()>> + Send;
+    /// Notifications not yet emailed, oldest first, at most `limit`, with their recipient's
+    /// address and choice. Recipients whose account is deactivated are left out.
+    fn unsent(&self, limit: u32) -> impl Future<Output = StoreResult<Vec<Unsent>>> + Send;
+    /// Records that these notifications were emailed (or need not be) at `at`; with
+    /// `digest_for`, also that this person's daily digest went out then.
+    fn mark_emailed(
+        &self,
+        ids: Vec<i64>,
+        at: Millis,
+        digest_for: Option<PersonId>,
+    ) -> impl Future<Output = StoreResult<()>> + Send;
 }

@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, HeaderValue, header};
+use axum::http::{HeaderMap, HeaderValue, Method, header};
 use axum::middleware::Next;
 use axum::response::Response;
 use trellis_store::prelude::*;
@@ -81,6 +81,8 @@ pub struct Ctx {
     pub ip: Option<String>,
     /// The anti-forgery token of the sign-in form, from its cookie.
     pub presession: Option<String>,
+    /// How many of the caller's notifications are unread, for the header of pages a browser gets.
+    pub unread: Option<i64>,
 }
 
 impl Ctx {
@@ -181,6 +183,7 @@ pub(crate) async fn authenticate(
         presession: cookie(req.headers(), PRESESSION_COOKIE)
             .filter(|t| well_formed(t))
             .map(str::to_owned),
+        unread: None,
     };
     let mut clear_session = false;
     let now = now_millis();
@@ -278,6 +281,12 @@ pub(crate) async fn authenticate(
 
     if let Some(c) = &ctx.caller {
         tracing::Span::current().record("user_id", c.id());
+        // The header's unread count, on the pages a browser shows (not the API or fixed assets).
+        let path = req.uri().path();
+        let page = !api && !path.starts_with("/static/") && path != "/healthz";
+        if page && req.method() == Method::GET && matches!(c.method, AuthMethod::Session { .. }) {
+            ctx.unread = state.store().unread_count(c.id()).await.ok();
+        }
     }
     req.extensions_mut().insert(Arc::new(ctx));
     let mut res = next.run(req).await;

@@ -1,4 +1,5 @@
-//! The home page: your role level, what the next one asks, and your reports if you manage people.
+//! The home page: what waits for you, your role level, what the next one asks, and your reports if
+//! you manage people.
 
 use askama::Template;
 use axum::extract::State;
@@ -54,6 +55,15 @@ struct HomePage {
     me_href: String,
     /// Requests for your input not yet answered.
     pending_requests: usize,
+    /// What waits for you, oldest first.
+    todo: Vec<TodoRow>,
+}
+
+#[derive(Debug)]
+struct TodoRow {
+    text: String,
+    href: String,
+    since: String,
 }
 
 pub async fn home(
@@ -120,7 +130,20 @@ pub async fn home(
         .iter()
         .filter(|r| r.submitted_at.is_none())
         .count();
+    let todo = state
+        .app()
+        .todo()
+        .of(&caller.actor(&ctx))
+        .await?
+        .into_iter()
+        .map(|t| TodoRow {
+            text: t.text,
+            href: t.href,
+            since: trellis_app::time::date(t.since),
+        })
+        .collect();
     let page = HomePage {
+        todo,
         frame: Frame::new(Some(&ctx), "Home", "home"),
         me_href: format!("/people/{}", me.id),
         pending_requests,

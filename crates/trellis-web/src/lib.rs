@@ -24,6 +24,7 @@ mod extract;
 mod frameworks;
 mod home;
 mod html;
+mod notifications;
 mod peer_requests;
 mod people;
 pub mod routes;

@@ -36,8 +36,8 @@ use crate::error::{self, WebError};
 use crate::extract::read_body;
 use crate::state::AppState;
 use crate::{
-    account, admin, api, assessments, evidence, frameworks, home, html, peer_requests, people,
-    sign_in, team,
+    account, admin, api, assessments, evidence, frameworks, home, html, notifications,
+    peer_requests, people, sign_in, team,
 };
 
 /// Who may call a route.
@@ -215,6 +215,10 @@ pub fn routes() -> Vec<Route> {
         GET   "/team/{id}"                                        SeePerson     Page  => team::of,
         // The caller's team, or with `?manager_id=` a team they may see (checked by the handler).
         GET   "/team.csv"                                         SignedIn      Page  => team::csv,
+        // The caller's own notifications.
+        GET   "/notifications"                                    SignedIn      Page  => notifications::pages::inbox,
+        POST  "/notifications/read"                               SignedIn      Page  => notifications::pages::mark_read,
+        POST  "/notifications/email"                              SignedIn      Page  => notifications::pages::email,
         GET   "/account/password"                                 SignedIn      Page  => account::password_form,
         POST  "/account/password"                                 SignedIn      Page  => account::password_submit,
         GET   "/account/tokens"                                   SignedIn      Page  => account::tokens,
@@ -251,6 +255,10 @@ pub fn routes() -> Vec<Route> {
         API   SeeAssessment => assessments::api::request_peer,
         API   SignedIn      => peer_requests::api::peer_requests,
         API   PeerOfRequest => peer_requests::api::submit_peer,
+        API   SignedIn      => notifications::api::inbox,
+        API   SignedIn      => notifications::api::mark_read,
+        API   SignedIn      => notifications::api::email,
+        API   SignedIn      => notifications::api::set_email,
     ]
 }
 

@@ -14,8 +14,8 @@ use std::collections::HashMap;
 use trellis_model::{Framework, Profile};
 use trellis_store::prelude::*;
 use trellis_store::{
-    Audit, BulkAssessment, NewAssessment, NewEvidence, NewPerson, NewRating, Person, PersonId,
-    RaterKind, Stage, SystemRole,
+    Audit, BulkAssessment, NewAssessment, NewEvidence, NewNotification, NewPerson, NewRating,
+    Person, PersonId, RaterKind, Stage, SystemRole,
 };
 use trellis_store_sql::Database;
 
@@ -363,6 +363,7 @@ async fn load_growth(
                     framework_version_id: version,
                     cycle: current_cycle.clone(),
                 },
+                Vec::new(),
                 &as_person(p.id, started),
             )
             .await?;
@@ -406,6 +407,7 @@ async fn load_growth(
                         framework_version_id: version,
                         cycle: current_cycle.clone(),
                     },
+                    Vec::new(),
                     &as_person(p.id, started + 2 * DAY),
                 )
                 .await?;
@@ -441,6 +443,7 @@ async fn load_growth(
                 peer,
                 skills.clone(),
                 *person,
+                Vec::new(),
                 &as_person(*person, started + 2 * DAY),
             )
             .await?;
@@ -459,7 +462,12 @@ async fn load_growth(
             })
             .collect();
         store
-            .submit_peer_input(request.id, ratings, &as_person(peer, started + 4 * DAY))
+            .submit_peer_input(
+                request.id,
+                ratings,
+                Vec::new(),
+                &as_person(peer, started + 4 * DAY),
+            )
             .await?;
     }
     Ok(())
@@ -533,8 +541,58 @@ pub async fn load(store: &Database, password_hash: &str) -> Result<DemoReport, B
             }
         }
         load_growth(store, fw, version, &demo_people, &mut report).await?;
+        load_notifications(store, fw, &demo_people).await?;
     }
     Ok(report)
+}
+
+/// Tells each demo person what waits for them in the open assessments, so that inboxes and the
+/// header's count show the loop from the first sign-in.
+async fn load_notifications(
+    store: &Database,
+    fw: &Framework,
+    people: &[Person],
+) -> Result<(), BootstrapError> {
+    let mut notices = Vec::new();
+    for p in people {
+        for a in store.assessments_of(p.id).await? {
+            let title = fw
+                .role_level(&a.role_level)
+                .map_or(a.role_level.clone(), |(_, _, l)| l.title.clone());
+            let link = format!("/assessments/{}", a.id);
+            let (to, kind, subject) = match (a.stage, p.manager_id) {
+                (Stage::SelfRating, _) => (
+                    p.id,
+                    "assessment.waiting",
+                    format!("Your self-assessment against {title} waits"),
+                ),
+                (Stage::Manager, Some(m)) => (
+                    m,
+                    "assessment.waiting",
+                    format!(
+                        "{}'s self-assessment against {title} waits for your ratings",
+                        p.name
+                    ),
+                ),
+                (Stage::Compare, _) => (
+                    p.id,
+                    "assessment.compare",
+                    format!(
+                        "Your manager rated you against {title}: compare and agree the outcome"
+                    ),
+                ),
+                _ => continue,
+            };
+            notices.push(NewNotification {
+                person_id: to,
+                kind: kind.to_owned(),
+                subject,
+                link,
+            });
+        }
+    }
+    store.notify(notices, &system_audit()).await?;
+    Ok(())
 }
 
 #[cfg(test)]

@@ -15,6 +15,7 @@ use crate::App;
 use crate::access::{self, Actor, Relation};
 use crate::error::{AppError, AppResult, FieldProblem};
 use crate::frameworks::{Published, VersionRef};
+use crate::notifications;
 
 /// The message for a stale `revision`: someone else saved first.
 pub const CONCURRENT_EDIT: &str = "Someone else changed this assessment since you loaded it. \
@@ -165,12 +166,13 @@ pub async fn start_assessment(
             "Choose the role level to assess against.",
         ));
     }
-    if current.framework.role_level(role_level).is_none() {
+    let Some((_, _, level)) = current.framework.role_level(role_level) else {
         return Err(AppError::field(
             "role_level",
             format!("There is no role level `{role_level}` in the current framework."),
         ));
-    }
+    };
+    let notices = notifications::assessment_started(actor, person, &level.title);
     let cycle = input
         .cycle
         .map(|c| c.trim().to_owned())
@@ -205,6 +207,7 @@ pub async fn start_assessment(
                 framework_version_id: current.summary.id,
                 cycle,
             },
+            notices,
             &actor.audit(),
         )
         .await?)
@@ -523,6 +526,7 @@ pub async fn submit_ratings(
             ratings,
             revision,
             Some(to),
+            notifications::stage_submitted(actor, a, to),
             &actor.audit(),
         )
         .await

@@ -1,5 +1,6 @@
 //! Peer input: asking a peer about some skills of an assessment, and the peer's answer.
 
+use crate::notifications;
 use trellis_model::EffectiveRequirement;
 use trellis_store::prelude::*;
 use trellis_store::{PeerRequest, PersonId, Stage, StoreError};
@@ -94,9 +95,17 @@ pub async fn request_peer(
         return Err(AppError::fields(problems));
     }
     let peer = peer.ok_or_else(|| AppError::field("peer_id", "Choose whom to ask."))?;
+    let notices = notifications::peer_asked(actor, a, &peer);
     Ok(app
         .store()
-        .request_peer_input(a.assessment.id, peer.id, chosen, actor.id(), &actor.audit())
+        .request_peer_input(
+            a.assessment.id,
+            peer.id,
+            chosen,
+            actor.id(),
+            notices,
+            &actor.audit(),
+        )
         .await?)
 }
 
@@ -147,7 +156,12 @@ pub async fn submit_peer(
             )
         })?;
     app.store()
-        .submit_peer_input(request.id, ratings, &actor.audit())
+        .submit_peer_input(
+            request.id,
+            ratings,
+            notifications::peer_given(actor, a, request),
+            &actor.audit(),
+        )
         .await
         .map_err(|e| match e {
             StoreError::Conflict(_) => {

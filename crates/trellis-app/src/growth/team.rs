@@ -48,7 +48,7 @@ pub struct Row {
     pub name: String,
     pub href: String,
     pub role: String,
-    /// "Ready", "Not ready (60%)" or "No role level".
+    /// "Ready", "Not ready (60%)", "Not yet assessed" or "No role level".
     pub readiness: String,
     pub ready: bool,
     pub cells: Vec<Cell>,
@@ -229,6 +229,7 @@ pub fn matrix(fw: &Framework, members: &[Member]) -> Matrix {
             ];
             let (readiness, is_ready) = match &m.readiness {
                 Some(r) if r.ready => ("Ready".to_owned(), true),
+                Some(r) if !r.assessed() => ("Not yet assessed".to_owned(), false),
                 Some(r) => (format!("Not ready ({:.0}%)", r.score * 100.0), false),
                 None => ("No role level".to_owned(), false),
             };
@@ -239,7 +240,11 @@ pub fn matrix(fw: &Framework, members: &[Member]) -> Matrix {
                 let i = position[&r.skill];
                 cells[i] = cell(fw, &m.person, r);
                 match r.status {
-                    ReadinessStatus::NotMet => unmet[i].push(m.person.name.clone()),
+                    // Not rated yet is not a gap.
+                    ReadinessStatus::NotMet if gap(fw, r).is_some() => {
+                        unmet[i].push(m.person.name.clone())
+                    }
+                    ReadinessStatus::NotMet => {}
                     ReadinessStatus::Met => {
                         if gap(fw, r).is_some_and(|g| g >= 0) {
                             holders[i].push((m.person.name.clone(), m.person.id));

@@ -5,6 +5,7 @@
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
+use trellis_app::mail::{MailSettings, Mailer};
 use trellis_app::{Config, bootstrap, demo, secrets as auth};
 use trellis_store::prelude::*;
 use trellis_store_sql::Database;
@@ -39,7 +40,26 @@ pub struct Args {
     /// holds their licence.
     #[arg(long, env = "TRELLIS_LICENSED")]
     pub licensed: bool,
+    /// Email notifications through this SMTP server: `smtps://user:pass@host:465`, or
+    /// `smtp://user:pass@host:587?tls=required` for STARTTLS. Without it, notifications are shown
+    /// in the app only.
+    #[arg(long, env = "TRELLIS_SMTP_URL", value_name = "URL")]
+    pub smtp_url: Option<String>,
+    /// The sender of notification emails.
+    #[arg(
+        long,
+        env = "TRELLIS_MAIL_FROM",
+        default_value = "Trellis <trellis@localhost>",
+        value_name = "ADDRESS"
+    )]
+    pub mail_from: String,
+    /// The address people open Trellis at, for the links in emails (default: the address served).
+    #[arg(long, env = "TRELLIS_PUBLIC_URL", value_name = "URL")]
+    pub public_url: Option<String>,
 }
+
+/// How often the mailer looks for notifications to email.
+const MAIL_EVERY: std::time::Duration = std::time::Duration::from_secs(10);
 
 struct Serve(Args);
 
@@ -77,17 +97,24 @@ impl StoreTask for Serve {
             licensed: args.licensed,
             ..Config::default()
         };
+        let state = AppState::new(store, config);
+        if let Some(smtp_url) = args.smtp_url.filter(|u| !u.trim().is_empty()) {
+            let settings = MailSettings {
+                smtp_url,
+                from: args.mail_from,
+                base_url: args.public_url.unwrap_or_else(|| url.clone()),
+            };
+            let mailer = Mailer::new(&settings).map_err(|e| anyhow::anyhow!("email: {e}"))?;
+            mailer.spawn(state.app().clone(), MAIL_EVERY);
+            println!("Notifications are emailed from {}.", settings.from);
+        }
         println!(
             "Trellis is running at {url}/ on {} (Ctrl-C to stop).",
             redacted(&args.db.database_url)
         );
-        trellis_web::serve(
-            listener,
-            AppState::new(store, config),
-            trellis_web::shutdown_signal(),
-        )
-        .await
-        .context("the server stopped with an error")?;
+        trellis_web::serve(listener, state, trellis_web::shutdown_signal())
+            .await
+            .context("the server stopped with an error")?;
         println!("Stopped.");
         Ok(())
     }

@@ -58,16 +58,12 @@ pub const PREFIXES: [(&str, u32); 7] = [
 ];
 
 fn madetech_source() -> Source {
-    Source {
-        id: "madetech".into(),
-        name: "Made Tech handbook".into(),
-        version: None,
-        licence: Some("unknown — check before publishing".into()),
-        attribution: Some("Made Tech handbook".into()),
-        url: Some("https://github.com/madetech/handbook".into()),
-        redistributable: false,
-        level_scale: None,
-    }
+    md::unchecked_source(
+        "madetech",
+        "Made Tech handbook",
+        Some("Made Tech handbook"),
+        Some("https://github.com/madetech/handbook"),
+    )
 }
 
 struct Profile {
@@ -199,21 +195,7 @@ fn parse(input: &Input, report: &mut ImportReport) -> Result<Profile, ImportErro
             format!("not a Made Tech role profile: {why}"),
         ));
     }
-    let Some((title_index, raw_title)) =
-        lines
-            .iter()
-            .enumerate()
-            .find_map(|(i, l)| match heading(&l.text) {
-                Some((1, t)) if !t.is_empty() => Some((i, t)),
-                _ => None,
-            })
-    else {
-        return Err(ImportError::invalid(
-            &file,
-            None,
-            format!("no `# Title` heading; {HINT}"),
-        ));
-    };
+    let (title_index, raw_title) = md::title(&lines, &file, HINT)?;
     let title_line = lines.get(title_index).map_or(1, |l| l.no);
     // `# [Lead Designer](…)`: the label is the title. `# SFIA Role Guidance: X` (the `sfia/` pages): X.
     let raw_title = link_labels(raw_title);

@@ -10,7 +10,7 @@ use std::collections::HashSet;
 use trellis_model::text::{mojibake_samples, repair_mojibake};
 use trellis_model::{Framework, LevelId, Scale, ScaleLevel, Source};
 
-use super::{ImportOptions, ImportReport};
+use super::{ImportError, ImportOptions, ImportReport};
 use crate::write::slug;
 
 /// One line of an input, numbered from 1, without its line ending or trailing spaces.
@@ -261,6 +261,42 @@ pub fn sfia_scale() -> Scale {
             })
             .collect(),
     }
+}
+
+/// A source whose licence is not stated where its text was found: not redistributable until someone
+/// checks, so published output leaves its text out.
+pub fn unchecked_source(
+    id: &str,
+    name: &str,
+    attribution: Option<&str>,
+    url: Option<&str>,
+) -> Source {
+    Source {
+        id: id.into(),
+        name: name.into(),
+        version: None,
+        licence: Some("unknown — check before publishing".into()),
+        attribution: attribution.map(str::to_owned),
+        url: url.map(str::to_owned),
+        redistributable: false,
+        level_scale: None,
+    }
+}
+
+/// The first `# Title` heading: its index among `lines` and its text, or an error naming the file.
+pub fn title<'l>(
+    lines: &'l [Line],
+    file: &str,
+    hint: &str,
+) -> Result<(usize, &'l str), ImportError> {
+    lines
+        .iter()
+        .enumerate()
+        .find_map(|(i, l)| match heading(&l.text) {
+            Some((1, t)) if !t.is_empty() => Some((i, t)),
+            _ => None,
+        })
+        .ok_or_else(|| ImportError::invalid(file, None, format!("no `# Title` heading; {hint}")))
 }
 
 /// The id of the DDaT skill-level scale.

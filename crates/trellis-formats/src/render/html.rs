@@ -8,7 +8,7 @@ use askama::Template;
 use trellis_model::{Framework, Profile};
 
 use super::text;
-use super::view::{Frame, Links, ProfileView, STYLE};
+use super::view::{Frame, NoLinks, ProfileView, STYLE};
 
 /// The page of one role level. Autoescaped: every value is text, never markup.
 #[derive(Debug, Template)]
@@ -34,7 +34,7 @@ pub fn profile_page(fw: &Framework, p: &Profile) -> String {
                 .map(text::attribution)
                 .collect(),
         },
-        profile: ProfileView::new(fw, p, Links::NONE, false),
+        profile: ProfileView::new(fw, p, &NoLinks, false),
     };
     // Rendering plain strings into a String cannot fail: there are no fallible filters and writing
     // to a String never errors.

@@ -156,13 +156,7 @@ fn requirements(out: &mut String, fw: &Framework, p: &Profile) {
         return;
     }
     let _ = writeln!(out, "## Skill requirements\n\n{}.\n", text::counts(p));
-    let withheld: Vec<&str> = p
-        .requirements
-        .iter()
-        .filter(|r| text::requirement_withheld(fw, r))
-        .map(|r| r.skill.as_str())
-        .collect();
-    for s in text::sources_of(fw, withheld) {
+    for s in text::sources_of(fw, text::withheld_requirements(fw, p)) {
         let _ = writeln!(out, "> {}\n", line(&text::withheld_note(s)));
     }
     table_head(
@@ -209,26 +203,8 @@ pub fn diff(fw: &Framework, d: &Diff) -> String {
         line(&d.to_title)
     );
     let _ = writeln!(out, "`{}` → `{}`\n", d.from, d.to);
-    let _ = writeln!(
-        out,
-        "{} added, {} raised, {} lowered, {} removed, {} unchanged.\n",
-        d.added.len(),
-        d.raised.len(),
-        d.lowered.len(),
-        d.removed.len(),
-        d.unchanged
-    );
-    let all = d
-        .added
-        .iter()
-        .chain(&d.raised)
-        .chain(&d.lowered)
-        .chain(&d.removed);
-    let withheld: Vec<&str> = all
-        .filter(|c| text::change_withheld(fw, c))
-        .map(|c| c.skill.as_str())
-        .collect();
-    for s in text::sources_of(fw, withheld) {
+    let _ = writeln!(out, "{}\n", text::diff_summary(d));
+    for s in text::sources_of(fw, text::withheld_changes(fw, d)) {
         let _ = writeln!(out, "> {}\n", line(&text::withheld_note(s)));
     }
     for (heading, changes) in [

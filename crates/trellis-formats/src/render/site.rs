@@ -16,13 +16,13 @@ use std::path::{Component, Path, PathBuf};
 use askama::Template;
 use trellis_model::diff::diff_profiles;
 use trellis_model::resolve::UnknownRoleLevel;
-use trellis_model::{Framework, Profile, Scale, Skill, resolve};
+use trellis_model::{Framework, Profile, resolve};
 
+use super::catalogue::{self, CategoryView, ScaleView};
 use super::html::ProfilePage;
 use super::text;
 use super::view::{
-    self, DiffView, Frame, Link, Links, ProfileView, STYLE, SiteMap, scale_anchor, skill_anchor,
-    slug, track_anchor,
+    self, DiffView, Frame, Link, Links, ProfileView, STYLE, SiteLinks, SiteMap, slug, track_anchor,
 };
 
 /// How to build the site.
@@ -215,15 +215,20 @@ fn render(fw: &Framework, opts: &SiteOptions) -> Result<Vec<(String, String)>, S
 
     for p in &published {
         let path = &map.roles[&p.id];
-        let links = Links {
+        let links = SiteLinks {
             root: "../../",
-            site: Some(&map),
+            site: &map,
         };
-        let mut profile = ProfileView::new(fw, p, links, hint);
+        let mut profile = ProfileView::new(fw, p, &links, hint);
         profile.also_next = published
             .iter()
             .filter(|q| q.previous.as_deref() == Some(&p.id) && p.next.as_deref() != Some(&q.id))
-            .map(|q| (links.role_link(fw, &q.id), links.compare(&p.id, &q.id)))
+            .map(|q| {
+                (
+                    view::role_link(fw, &links, &q.id),
+                    links.compare(&p.id, &q.id),
+                )
+            })
             .collect();
         let t = ProfilePage {
             frame: frame(format!("{} ({})", p.title, p.track_name), "../../", ""),
@@ -239,14 +244,14 @@ fn render(fw: &Framework, opts: &SiteOptions) -> Result<Vec<(String, String)>, S
         if !opts.licensed {
             d.withhold_restricted();
         }
-        let links = Links {
+        let links = SiteLinks {
             root: "../",
-            site: Some(&map),
+            site: &map,
         };
         let path = &map.compares[&(from.clone(), to.clone())];
         let t = ComparePage {
             frame: frame(format!("From {} to {}", a.title, b.title), "../", "compare"),
-            diff: DiffView::new(fw, &d, links, hint),
+            diff: DiffView::new(fw, &d, &links, hint),
         };
         files.push((path.clone(), page(path, &t)?));
         listed.push(CompareRow {
@@ -279,23 +284,21 @@ fn render(fw: &Framework, opts: &SiteOptions) -> Result<Vec<(String, String)>, S
 
     let skills = SkillsPage {
         frame: frame("Skills".to_owned(), "", "skills"),
-        categories: catalogue(fw, &published, &map, opts.licensed),
+        categories: catalogue::catalogue(
+            fw,
+            &published,
+            &SiteLinks {
+                root: "",
+                site: &map,
+            },
+            opts.licensed,
+        ),
         scales: fw
             .scales
             .iter()
-            .map(|s| scale_view(fw, s, opts.licensed))
+            .map(|s| catalogue::scale_view(fw, s, opts.licensed))
             .collect(),
-        notes: if opts.licensed {
-            Vec::new()
-        } else {
-            view::notes(
-                fw,
-                fw.skills
-                    .iter()
-                    .filter(|s| !fw.skill_text_redistributable(s))
-                    .map(|s| s.id.as_str()),
-            )
-        },
+        notes: catalogue::withheld_notes(fw, opts.licensed),
     };
     files.push(("skills.html".to_owned(), page("skills.html", &skills)?));
     Ok(files)
@@ -399,53 +402,6 @@ struct CompareIndexPage {
     rows: Vec<CompareRow>,
 }
 
-#[derive(Debug)]
-struct SkillLevelView {
-    level: String,
-    descriptor: Option<String>,
-}
-
-#[derive(Debug)]
-struct RequiredBy {
-    role: Link,
-    level: String,
-    status: String,
-}
-
-#[derive(Debug)]
-struct SkillView {
-    anchor: String,
-    id: String,
-    name: String,
-    code: Option<String>,
-    subcategory: Option<String>,
-    source: Option<String>,
-    scale: Link,
-    description: Vec<text::Block>,
-    guidance: Option<String>,
-    /// The skill's text exists but is not published on this site.
-    withheld: bool,
-    levels: Vec<SkillLevelView>,
-    required_by: Vec<RequiredBy>,
-}
-
-#[derive(Debug)]
-struct CategoryView {
-    anchor: String,
-    name: String,
-    skills: Vec<SkillView>,
-}
-
-#[derive(Debug)]
-struct ScaleView {
-    anchor: String,
-    name: String,
-    description: Option<String>,
-    /// The source whose licence withholds the level descriptions, when they are withheld.
-    withheld: Option<String>,
-    levels: Vec<SkillLevelView>,
-}
-
 #[derive(Debug, Template)]
 #[template(path = "skills.html")]
 struct SkillsPage {
@@ -453,175 +409,6 @@ struct SkillsPage {
     categories: Vec<CategoryView>,
     scales: Vec<ScaleView>,
     notes: Vec<String>,
-}
-
-/// The skills grouped by category, in the order categories first appear.
-fn catalogue(
-    fw: &Framework,
-    profiles: &[Profile],
-    map: &SiteMap,
-    licensed: bool,
-) -> Vec<CategoryView> {
-    let mut categories: Vec<CategoryView> = Vec::new();
-    let mut anchors = HashSet::new();
-    for skill in &fw.skills {
-        let name = skill
-            .category
-            .as_deref()
-            .map(str::trim)
-            .filter(|c| !c.is_empty())
-            .unwrap_or("Other skills");
-        let view = skill_view(fw, skill, profiles, map, licensed);
-        match categories.iter_mut().find(|c| c.name == name) {
-            Some(c) => c.skills.push(view),
-            None => {
-                let base = format!("category-{}", readable(name));
-                let mut anchor = base.clone();
-                let mut n = 2;
-                while !anchors.insert(anchor.clone()) {
-                    anchor = format!("{base}-{n}");
-                    n += 1;
-                }
-                categories.push(CategoryView {
-                    anchor,
-                    name: name.to_owned(),
-                    skills: vec![view],
-                });
-            }
-        }
-    }
-    categories
-}
-
-fn skill_view(
-    fw: &Framework,
-    skill: &Skill,
-    profiles: &[Profile],
-    map: &SiteMap,
-    licensed: bool,
-) -> SkillView {
-    let publish = licensed || fw.skill_text_redistributable(skill);
-    let scale = fw.scale(&skill.scale);
-    let clean = |s: &Option<String>| {
-        s.as_deref()
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .map(str::to_owned)
-    };
-    let has_text = clean(&skill.description).is_some()
-        || clean(&skill.guidance).is_some()
-        || !skill.levels.is_empty();
-    // Levels in scale order, then any the scale does not know (the validator reports those).
-    let mut ids: Vec<&str> = scale
-        .map(|sc| {
-            sc.levels
-                .iter()
-                .map(|l| l.id.as_str())
-                .filter(|l| skill.levels.contains_key(*l))
-                .collect()
-        })
-        .unwrap_or_default();
-    ids.extend(
-        skill
-            .levels
-            .keys()
-            .map(|l| l.as_str())
-            .filter(|l| scale.is_none_or(|sc| sc.level(l).is_none())),
-    );
-    let levels = ids
-        .into_iter()
-        .map(|l| SkillLevelView {
-            level: text::level(l, &text::skill_level_label(fw, &skill.id, l)),
-            descriptor: if publish {
-                skill.levels.get(l).cloned()
-            } else {
-                None
-            },
-        })
-        .collect();
-    let links = Links {
-        root: "",
-        site: Some(map),
-    };
-    let required_by = profiles
-        .iter()
-        .filter_map(|p| {
-            let r = p.requirements.iter().find(|r| r.skill == skill.id)?;
-            Some(RequiredBy {
-                role: links.role_link(fw, &p.id),
-                level: text::level(r.level.as_str(), &r.level_label),
-                status: text::status(fw, r),
-            })
-        })
-        .collect();
-    SkillView {
-        anchor: skill_anchor(&skill.id),
-        id: skill.id.clone(),
-        name: skill.name.clone(),
-        code: skill.code.clone(),
-        subcategory: clean(&skill.subcategory),
-        source: text::skill_source(fw, &skill.id).map(|s| s.name.clone()),
-        scale: Link {
-            text: scale.map_or_else(|| skill.scale.clone(), |s| s.name.clone()),
-            href: scale.map(|s| format!("#{}", scale_anchor(&s.id))),
-        },
-        description: if publish {
-            clean(&skill.description)
-                .as_deref()
-                .map(text::blocks)
-                .unwrap_or_default()
-        } else {
-            Vec::new()
-        },
-        guidance: if publish {
-            clean(&skill.guidance)
-        } else {
-            None
-        },
-        withheld: !publish && has_text,
-        levels,
-        required_by,
-    }
-}
-
-/// A scale's level descriptions are withheld when a restricted source declares it as its level scale.
-fn scale_view(fw: &Framework, scale: &Scale, licensed: bool) -> ScaleView {
-    let restricted_by = fw
-        .sources
-        .iter()
-        .find(|s| !s.redistributable && s.level_scale.as_deref() == Some(scale.id.as_str()));
-    let publish = licensed || restricted_by.is_none();
-    let has_text =
-        scale.description.is_some() || scale.levels.iter().any(|l| l.description.is_some());
-    ScaleView {
-        anchor: scale_anchor(&scale.id),
-        name: scale.name.clone(),
-        description: scale.description.clone().filter(|_| publish),
-        withheld: (!publish && has_text)
-            .then(|| restricted_by.map(|s| s.name.clone()).unwrap_or_default()),
-        levels: scale
-            .levels
-            .iter()
-            .map(|l| SkillLevelView {
-                level: text::level(l.id.as_str(), &l.label),
-                descriptor: l.description.clone().filter(|_| publish),
-            })
-            .collect(),
-    }
-}
-
-/// A readable anchor from free text: lowercase words joined by hyphens.
-fn readable(s: &str) -> String {
-    let words: Vec<String> = s
-        .split(|c: char| !c.is_ascii_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(str::to_ascii_lowercase)
-        .collect();
-    if words.is_empty() {
-        "x".to_owned()
-    } else {
-        words.join("-")
-    }
 }
 
 /// Writes the site into a staging directory next to `out`, then moves it into place.

@@ -1,6 +1,6 @@
 //! Wording shared by every renderer, so Markdown, HTML and the site say things the same way.
 
-use trellis_model::diff::RequirementChange;
+use trellis_model::diff::{Diff, RequirementChange};
 use trellis_model::{
     EffectiveRequirement, Framework, LevelId, LevelMapping, Profile, SalaryBand, Source, Status,
 };
@@ -189,6 +189,39 @@ pub(crate) fn change_withheld(fw: &Framework, c: &RequirementChange) -> bool {
     )
 }
 
+/// "2 added, 1 raised, 0 lowered, 0 removed, 5 unchanged."
+pub(crate) fn diff_summary(d: &Diff) -> String {
+    format!(
+        "{} added, {} raised, {} lowered, {} removed, {} unchanged.",
+        d.added.len(),
+        d.raised.len(),
+        d.lowered.len(),
+        d.removed.len(),
+        d.unchanged
+    )
+}
+
+/// The skills whose requirements in a profile have text that is withheld.
+pub(crate) fn withheld_requirements<'p>(fw: &Framework, p: &'p Profile) -> Vec<&'p str> {
+    p.requirements
+        .iter()
+        .filter(|r| requirement_withheld(fw, r))
+        .map(|r| r.skill.as_str())
+        .collect()
+}
+
+/// The skills whose changing requirements have text that is withheld.
+pub(crate) fn withheld_changes<'d>(fw: &Framework, d: &'d Diff) -> Vec<&'d str> {
+    d.added
+        .iter()
+        .chain(&d.raised)
+        .chain(&d.lowered)
+        .chain(&d.removed)
+        .filter(|c| change_withheld(fw, c))
+        .map(|c| c.skill.as_str())
+        .collect()
+}
+
 /// The distinct sources of these skills, in framework order.
 pub(crate) fn sources_of<'a, 's>(
     fw: &'a Framework,
@@ -275,7 +308,7 @@ pub(crate) fn one_line(s: &str) -> String {
 
 /// A block of prose: a paragraph, or a list when `paragraph` is `None`.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Block {
+pub struct Block {
     pub paragraph: Option<String>,
     pub items: Vec<String>,
 }

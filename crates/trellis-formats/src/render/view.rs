@@ -1,12 +1,14 @@
 //! What the HTML templates see: plain strings, worked out here so the templates stay dumb and every
-//! page says things the same way.
+//! page says things the same way. The server's framework browser renders the same views, with its own
+//! links ([`Links`]), through the shared partials in `templates/parts/`.
 
 use std::collections::HashMap;
 
 use trellis_model::diff::{Diff, ListChange, RequirementChange};
 use trellis_model::{Behaviour, DecisionTier, Framework, Kpi, Profile, ResponsibilityGroup, Tool};
 
-use super::text::{self, Block};
+use super::text;
+pub use super::text::Block;
 
 /// The stylesheet, inlined into standalone pages and written as `style.css` by the site builder.
 pub(crate) const STYLE: &str = include_str!("../../templates/style.css");
@@ -31,9 +33,44 @@ pub(crate) struct Frame {
 
 /// Text that links somewhere when there is somewhere to link to.
 #[derive(Debug, Clone)]
-pub(crate) struct Link {
+pub struct Link {
     pub text: String,
     pub href: Option<String>,
+}
+
+/// Where a page's links go. A standalone page links nowhere (the defaults), the static site links
+/// relatively between its files, and the server's framework browser links to its own URLs.
+pub trait Links {
+    /// A skill's entry in the skills catalogue.
+    fn skill(&self, _id: &str) -> Option<String> {
+        None
+    }
+    /// A role level's page, by full id.
+    fn role(&self, _id: &str) -> Option<String> {
+        None
+    }
+    /// What changes from one role level to another.
+    fn compare(&self, _from: &str, _to: &str) -> Option<String> {
+        None
+    }
+    /// A track in the overview.
+    fn track(&self, _id: &str) -> Option<String> {
+        None
+    }
+}
+
+/// A standalone page: no links.
+#[derive(Debug, Clone, Copy)]
+pub struct NoLinks;
+
+impl Links for NoLinks {}
+
+/// A link to a role level, titled, or its id when the framework does not have it.
+pub fn role_link(fw: &Framework, links: &dyn Links, id: &str) -> Link {
+    Link {
+        text: text::role_title(fw, id).unwrap_or_else(|| id.to_owned()),
+        href: links.role(id),
+    }
 }
 
 /// Where each page of the site lives, relative to the site root.
@@ -45,45 +82,31 @@ pub(crate) struct SiteMap {
     pub compares: HashMap<(String, String), String>,
 }
 
-/// Makes links from one page: none at all for a standalone page, relative ones on the site.
+/// Relative links from one page of the static site.
 #[derive(Debug, Clone, Copy)]
-pub(crate) struct Links<'a> {
+pub(crate) struct SiteLinks<'a> {
+    /// The way back to the site's root from this page: "", "../" or "../../".
     pub root: &'a str,
-    pub site: Option<&'a SiteMap>,
+    pub site: &'a SiteMap,
 }
 
-impl Links<'_> {
-    pub const NONE: Links<'static> = Links {
-        root: "",
-        site: None,
-    };
-
-    pub fn skill(&self, id: &str) -> Option<String> {
-        self.site
-            .map(|_| format!("{}skills.html#{}", self.root, skill_anchor(id)))
+impl Links for SiteLinks<'_> {
+    fn skill(&self, id: &str) -> Option<String> {
+        Some(format!("{}skills.html#{}", self.root, skill_anchor(id)))
     }
 
-    pub fn role(&self, id: &str) -> Option<String> {
-        let path = self.site?.roles.get(id)?;
+    fn role(&self, id: &str) -> Option<String> {
+        let path = self.site.roles.get(id)?;
         Some(format!("{}{path}", self.root))
     }
 
-    pub fn compare(&self, from: &str, to: &str) -> Option<String> {
-        let path = self.site?.compares.get(&(from.to_owned(), to.to_owned()))?;
+    fn compare(&self, from: &str, to: &str) -> Option<String> {
+        let path = self.site.compares.get(&(from.to_owned(), to.to_owned()))?;
         Some(format!("{}{path}", self.root))
     }
 
-    pub fn track(&self, id: &str) -> Option<String> {
-        self.site
-            .map(|_| format!("{}index.html#{}", self.root, track_anchor(id)))
-    }
-
-    /// A link to a role level, titled, or its id when the framework does not have it.
-    pub fn role_link(&self, fw: &Framework, id: &str) -> Link {
-        Link {
-            text: text::role_title(fw, id).unwrap_or_else(|| id.to_owned()),
-            href: self.role(id),
-        }
+    fn track(&self, id: &str) -> Option<String> {
+        Some(format!("{}index.html#{}", self.root, track_anchor(id)))
     }
 }
 
@@ -104,7 +127,7 @@ pub(crate) fn slug(id: &str) -> String {
     out
 }
 
-pub(crate) fn skill_anchor(id: &str) -> String {
+pub fn skill_anchor(id: &str) -> String {
     format!("skill-{}", slug(id))
 }
 
@@ -118,7 +141,7 @@ pub(crate) fn scale_anchor(id: &str) -> String {
 
 /// One requirement row of a profile.
 #[derive(Debug)]
-pub(crate) struct RequirementView {
+pub struct RequirementView {
     pub skill_name: String,
     pub code: Option<String>,
     pub skill_href: Option<String>,
@@ -134,7 +157,7 @@ pub(crate) struct RequirementView {
 }
 
 #[derive(Debug)]
-pub(crate) struct InterviewView {
+pub struct InterviewView {
     pub name: String,
     pub weight: u32,
     pub description: Option<String>,
@@ -142,14 +165,14 @@ pub(crate) struct InterviewView {
 }
 
 #[derive(Debug)]
-pub(crate) struct SalaryView {
+pub struct SalaryView {
     pub range: String,
     pub note: Option<String>,
 }
 
 /// Everything a role-level page shows.
 #[derive(Debug)]
-pub(crate) struct ProfileView {
+pub struct ProfileView {
     pub id: String,
     pub title: String,
     pub track: Link,
@@ -190,13 +213,7 @@ fn prose(s: &Option<String>) -> Vec<Block> {
 
 impl ProfileView {
     /// `licensed_hint`: follow each withheld-text note with how licence holders publish the text.
-    pub fn new(fw: &Framework, p: &Profile, links: Links<'_>, licensed_hint: bool) -> Self {
-        let withheld: Vec<&str> = p
-            .requirements
-            .iter()
-            .filter(|r| text::requirement_withheld(fw, r))
-            .map(|r| r.skill.as_str())
-            .collect();
+    pub fn new(fw: &Framework, p: &Profile, links: &dyn Links, licensed_hint: bool) -> Self {
         let requirements = p
             .requirements
             .iter()
@@ -227,7 +244,7 @@ impl ProfileView {
                 .text_withheld
                 .iter()
                 .map(|source| text::profile_withheld_note(source))
-                .chain(notes(fw, withheld))
+                .chain(notes(fw, text::withheld_requirements(fw, p)))
                 .collect(),
             licensed_hint,
             requirements,
@@ -255,8 +272,8 @@ impl ProfileView {
                 range: text::salary(s),
                 note: nonempty(&s.note),
             }),
-            previous: p.previous.as_deref().map(|id| links.role_link(fw, id)),
-            next: p.next.as_deref().map(|id| links.role_link(fw, id)),
+            previous: p.previous.as_deref().map(|id| role_link(fw, links, id)),
+            next: p.next.as_deref().map(|id| role_link(fw, links, id)),
             compare_previous: p
                 .previous
                 .as_deref()
@@ -280,7 +297,7 @@ pub(crate) fn notes<'s>(fw: &Framework, skills: impl IntoIterator<Item = &'s str
 
 /// One requirement that changes between two role levels.
 #[derive(Debug)]
-pub(crate) struct ChangeView {
+pub struct ChangeView {
     pub skill_name: String,
     pub code: Option<String>,
     pub skill_href: Option<String>,
@@ -293,14 +310,14 @@ pub(crate) struct ChangeView {
 }
 
 #[derive(Debug)]
-pub(crate) struct ChangeGroup {
+pub struct ChangeGroup {
     pub id: &'static str,
     pub heading: &'static str,
     pub changes: Vec<ChangeView>,
 }
 
 #[derive(Debug)]
-pub(crate) struct ListView {
+pub struct ListView {
     pub id: &'static str,
     pub heading: &'static str,
     pub added: Vec<String>,
@@ -309,7 +326,7 @@ pub(crate) struct ListView {
 
 /// Everything a comparison page shows.
 #[derive(Debug)]
-pub(crate) struct DiffView {
+pub struct DiffView {
     pub from: Link,
     pub to: Link,
     pub summary: String,
@@ -321,7 +338,7 @@ pub(crate) struct DiffView {
 }
 
 impl DiffView {
-    pub fn new(fw: &Framework, d: &Diff, links: Links<'_>, licensed_hint: bool) -> Self {
+    pub fn new(fw: &Framework, d: &Diff, links: &dyn Links, licensed_hint: bool) -> Self {
         let change = |c: &RequirementChange| {
             let level = |id: &Option<trellis_model::LevelId>, label: &Option<String>| {
                 id.as_ref().map_or_else(
@@ -341,16 +358,6 @@ impl DiffView {
                 withheld: text::change_withheld(fw, c),
             }
         };
-        let all = d
-            .added
-            .iter()
-            .chain(&d.raised)
-            .chain(&d.lowered)
-            .chain(&d.removed);
-        let withheld: Vec<&str> = all
-            .filter(|c| text::change_withheld(fw, c))
-            .map(|c| c.skill.as_str())
-            .collect();
         let groups = [
             ("added", "Added requirements", &d.added),
             ("raised", "Raised requirements", &d.raised),
@@ -389,15 +396,8 @@ impl DiffView {
                 text: d.to_title.clone(),
                 href: links.role(&d.to),
             },
-            summary: format!(
-                "{} added, {} raised, {} lowered, {} removed, {} unchanged.",
-                d.added.len(),
-                d.raised.len(),
-                d.lowered.len(),
-                d.removed.len(),
-                d.unchanged
-            ),
-            withheld_notes: notes(fw, withheld),
+            summary: text::diff_summary(d),
+            withheld_notes: notes(fw, text::withheld_changes(fw, d)),
             licensed_hint,
             groups,
             unchanged: d.unchanged,

@@ -16,11 +16,12 @@ use trellis_store::backend::{
 };
 use trellis_store::{
     Assessment, AssessmentId, Audit, BulkAssessment, Evidence, GrowthStore, NewAssessment,
-    NewEvidence, NewPerson, NewRating, Observations, PeerRequest, Person, PersonId, PersonRecord,
-    RaterKind, Rating, Stage, StoreError, StoreResult,
+    NewEvidence, NewNotification, NewPerson, NewRating, Observations, PeerRequest, Person,
+    PersonId, PersonRecord, RaterKind, Rating, Stage, StoreError, StoreResult,
 };
 
 use crate::dialect::{Dialect, JsonText};
+use crate::notifications::write_notices;
 use crate::{Connection, Database, Tx, append, db_run, success};
 use rows::{
     ASSESSMENT, ASSESSMENT_COLUMNS, Lock, PEER_REQUEST_COLUMNS, PERSON, RatingRow, assessment_in,
@@ -155,6 +156,7 @@ impl GrowthStore for Database {
     async fn create_assessment(
         &self,
         new: NewAssessment,
+        notices: Vec<NewNotification>,
         audit: &Audit,
     ) -> StoreResult<Assessment> {
         let new = clean_assessment(new)?;
@@ -185,6 +187,7 @@ impl GrowthStore for Database {
         });
         let event = success("assessment.create", format!("assessment:{id}"), details);
         append(&mut tx, audit, event).await?;
+        write_notices(&mut tx, &notices, Some(id), audit).await?;
         finish(tx, id).await
     }
 
@@ -198,6 +201,19 @@ impl GrowthStore for Database {
              ORDER BY created_at DESC, id DESC"
         );
         listing(self, sql, PERSON, person).await
+    }
+
+    async fn open_assessments(&self, people: &[PersonId]) -> StoreResult<Vec<Assessment>> {
+        if people.is_empty() {
+            return Ok(Vec::new());
+        }
+        db_run!(self, |c| sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {ASSESSMENT_COLUMNS} FROM assessments
+             WHERE {} AND stage <> 'agreed' ORDER BY created_at, id",
+            Db::in_ids("person_id", 1)
+        )))
+        .bind(Db::ids(people))
+        .fetch_all(c))
     }
 
     async fn record_ratings(
@@ -216,6 +232,7 @@ impl GrowthStore for Database {
             ratings,
             expected_revision,
             None,
+            Vec::new(),
             audit,
         )
         .await
@@ -242,6 +259,7 @@ impl GrowthStore for Database {
         ratings: Vec<NewRating>,
         expected_revision: i64,
         advance_to: Option<Stage>,
+        notices: Vec<NewNotification>,
         audit: &Audit,
     ) -> StoreResult<Assessment> {
         check_rater_kind(kind)?;
@@ -262,6 +280,7 @@ impl GrowthStore for Database {
             let revision = expected_revision + 1;
             advance(&mut tx, assessment, to, rater, revision, audit).await?;
         }
+        write_notices(&mut tx, &notices, None, audit).await?;
         finish(tx, assessment).await
     }
 
@@ -306,6 +325,7 @@ impl GrowthStore for Database {
         peer: PersonId,
         skills: Vec<String>,
         requested_by: PersonId,
+        notices: Vec<NewNotification>,
         audit: &Audit,
     ) -> StoreResult<PeerRequest> {
         let skills = clean_skills(skills)?;
@@ -334,6 +354,7 @@ impl GrowthStore for Database {
         let details = json!({ "request_id": request, "peer_id": peer, "skills": skills });
         let event = success("peer.request", format!("assessment:{assessment}"), details);
         append(&mut tx, audit, event).await?;
+        write_notices(&mut tx, &notices, Some(request), audit).await?;
         let request = peer_request_in(&mut tx, request, Lock::None).await?;
         tx.commit().await?;
         Ok(request)
@@ -364,6 +385,7 @@ impl GrowthStore for Database {
         &self,
         id: i64,
         ratings: Vec<NewRating>,
+        notices: Vec<NewNotification>,
         audit: &Audit,
     ) -> StoreResult<PeerRequest> {
         let ratings = clean_ratings(ratings)?;
@@ -410,6 +432,7 @@ impl GrowthStore for Database {
         });
         let event = success("peer.submit", format!("assessment:{}", current.id), details);
         append(&mut tx, audit, event).await?;
+        write_notices(&mut tx, &notices, None, audit).await?;
         let request = peer_request_in(&mut tx, id, Lock::None).await?;
         tx.commit().await?;
         Ok(request)

@@ -10,18 +10,15 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
+use trellis_formats::render::catalogue::{self, CategoryView, ScaleView};
+use trellis_formats::render::view::{DiffView, Links, ProfileView, skill_anchor};
 use trellis_model::diff::diff_profiles;
-use trellis_model::{
-    Behaviour, DecisionTier, Framework, Kpi, Profile, ResponsibilityGroup, Status, Tool,
-};
+use trellis_model::{Framework, Profile, Status};
 
 use crate::auth::Me;
 use crate::error::WebError;
 use crate::extract::{PathParams, QueryParams};
-use crate::html::view::{
-    Choice, compare_href, level_text, mapping_text, profile_href, role_level_options, role_title,
-    status_text, thousands,
-};
+use crate::html::view::{Choice, compare_href, level_text, profile_href, role_level_options};
 use crate::html::{Frame, render, render_status};
 use crate::state::{AppState, Published, VersionRef};
 use trellis_store::prelude::*;
@@ -60,6 +57,28 @@ async fn load(state: &AppState, seg: &str) -> Result<(Arc<Published>, VersionInf
     Ok((published, info))
 }
 
+/// Links between the pages of one framework version, for the views trellis-formats builds.
+#[derive(Debug, Clone, Copy)]
+struct VersionLinks<'a>(&'a str);
+
+impl Links for VersionLinks<'_> {
+    fn skill(&self, id: &str) -> Option<String> {
+        Some(format!(
+            "/frameworks/{}/skills#{}",
+            self.0,
+            skill_anchor(id)
+        ))
+    }
+
+    fn role(&self, id: &str) -> Option<String> {
+        Some(profile_href(self.0, id))
+    }
+
+    fn compare(&self, from: &str, to: &str) -> Option<String> {
+        Some(compare_href(self.0, from, to))
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Overview.
 
@@ -93,6 +112,9 @@ struct OverviewPage {
     description: Option<String>,
     tracks: Vec<TrackView>,
     options: Vec<Choice>,
+    /// The role levels the comparison form starts with: the first two.
+    from: String,
+    to: String,
     versions: Vec<VersionLink>,
 }
 
@@ -116,6 +138,7 @@ pub async fn overview(
             current: Some(v.id) == current_id,
         })
         .collect();
+    let options = role_level_options(fw);
     let page = OverviewPage {
         frame: Frame::new(Some(&ctx), fw.name.clone(), "framework"),
         name: fw.name.clone(),
@@ -136,7 +159,9 @@ pub async fn overview(
                     .collect(),
             })
             .collect(),
-        options: role_level_options(fw),
+        from: options.first().map(|c| c.value.clone()).unwrap_or_default(),
+        to: options.get(1).map(|c| c.value.clone()).unwrap_or_default(),
+        options,
         version,
         versions,
     };
@@ -146,89 +171,14 @@ pub async fn overview(
 // ---------------------------------------------------------------------------------------------
 // Role profile.
 
-#[derive(Debug)]
-struct RequirementRow {
-    skill_name: String,
-    code: Option<String>,
-    skill_href: String,
-    level: String,
-    importance: &'static str,
-    status: &'static str,
-    status_text: String,
-    descriptor: Option<String>,
-    withheld: bool,
-}
-
-/// What a score of an interview dimension means.
-#[derive(Debug)]
-struct Anchor {
-    score: u8,
-    text: String,
-}
-
-/// "GBP 60,000 to 75,000", with the band's note.
-#[derive(Debug)]
-struct SalaryBand {
-    range: String,
-    note: Option<String>,
-}
-
-#[derive(Debug)]
-struct InterviewRow {
-    name: String,
-    weight: u32,
-    description: Option<String>,
-    anchors: Vec<Anchor>,
-}
-
-#[derive(Debug)]
-struct Step {
-    title: String,
-    href: String,
-    compare: String,
-}
-
 #[derive(Debug, Template)]
 #[template(path = "frameworks/profile.html")]
 struct ProfilePage {
     frame: Frame,
     version: VersionInfo,
-    id: String,
-    title: String,
-    track_name: String,
-    summary: Option<String>,
-    scope: Option<String>,
-    mappings: Vec<String>,
-    counts: String,
+    profile: ProfileView,
     /// Whether a requirement asks less than the level before (explained above the table).
     any_lowered: bool,
-    requirements: Vec<RequirementRow>,
-    any_withheld: bool,
-    responsibilities: Vec<ResponsibilityGroup>,
-    behaviours: Vec<Behaviour>,
-    kpis: Vec<Kpi>,
-    decision_rights: Vec<DecisionTier>,
-    tools: Vec<Tool>,
-    interview: Vec<InterviewRow>,
-    salary: Option<SalaryBand>,
-    previous: Option<Step>,
-    next: Option<Step>,
-}
-
-/// "3 new, 1 raised, 5 inherited", and ", 1 lowered" when a requirement asks less than the level
-/// before, as in the published role profiles.
-fn requirement_counts(count: impl Fn(Status) -> usize) -> String {
-    let mut out = format!(
-        "{} new, {} raised, {} inherited",
-        count(Status::New),
-        count(Status::Raised),
-        count(Status::Inherited)
-    );
-    let lowered = count(Status::Lowered);
-    if lowered > 0 {
-        out.push_str(&format!(", {lowered} lowered"));
-    }
-    out
 }
 
 fn resolve_for(
@@ -259,86 +209,10 @@ pub async fn profile(
     }
     let profile =
         resolve_for(&state, fw, &id).map_err(|e| WebError::not_found_because(e.to_string()))?;
-    let licensed = state.config().licensed;
-    let requirements: Vec<RequirementRow> = profile
-        .requirements
-        .iter()
-        .map(|r| RequirementRow {
-            skill_name: r.skill_name.clone(),
-            code: fw.skill(&r.skill).and_then(|s| s.code.clone()),
-            skill_href: format!("/frameworks/{}/skills#skill-{}", version.seg, r.skill),
-            level: level_text(r.level.as_str(), &r.level_label),
-            importance: r.importance.as_str(),
-            status: r.status.as_str(),
-            status_text: status_text(fw, r),
-            descriptor: r.descriptor.clone().filter(|d| !d.trim().is_empty()),
-            withheld: r.restricted && !licensed,
-        })
-        .collect();
-    let step = |other: &str, from: &str, to: &str| Step {
-        title: role_title(fw, other),
-        href: profile_href(&version.seg, other),
-        compare: compare_href(&version.seg, from, to),
-    };
     let page = ProfilePage {
         frame: Frame::new(Some(&ctx), profile.title.clone(), "framework"),
-        id: profile.id.clone(),
-        title: profile.title.clone(),
-        track_name: profile.track_name.clone(),
-        summary: profile.summary.clone(),
-        scope: profile.scope.clone(),
-        mappings: profile
-            .mappings
-            .iter()
-            .map(|m| mapping_text(fw, m))
-            .collect(),
-        counts: requirement_counts(|s| profile.count(s)),
         any_lowered: profile.count(Status::Lowered) > 0,
-        any_withheld: requirements.iter().any(|r| r.withheld),
-        requirements,
-        responsibilities: profile.responsibilities.clone(),
-        behaviours: profile.behaviours.clone(),
-        kpis: profile.kpis.clone(),
-        decision_rights: profile.decision_rights.clone(),
-        tools: profile.tools.clone(),
-        interview: profile
-            .interview
-            .iter()
-            .map(|d| {
-                let mut anchors: Vec<Anchor> = d
-                    .anchors
-                    .iter()
-                    .map(|(score, text)| Anchor {
-                        score: *score,
-                        text: text.clone(),
-                    })
-                    .collect();
-                anchors.sort_by_key(|a| a.score);
-                InterviewRow {
-                    name: d.name.clone(),
-                    weight: d.weight,
-                    description: d.description.clone(),
-                    anchors,
-                }
-            })
-            .collect(),
-        salary: profile.salary.as_ref().map(|s| SalaryBand {
-            range: format!(
-                "{} {} to {}",
-                s.currency,
-                thousands(s.min),
-                thousands(s.max)
-            ),
-            note: s.note.clone(),
-        }),
-        previous: profile
-            .previous
-            .as_deref()
-            .map(|prev| step(prev, prev, &profile.id)),
-        next: profile
-            .next
-            .as_deref()
-            .map(|next| step(next, &profile.id, next)),
+        profile: ProfileView::new(fw, &profile, &VersionLinks(&version.seg), false),
         version,
     };
     Ok(render(&page)?.into_response())
@@ -365,22 +239,11 @@ struct CompareRow {
     importance: &'static str,
 }
 
-#[derive(Debug)]
-struct ListDiff {
-    heading: &'static str,
-    added: Vec<String>,
-    removed: Vec<String>,
-}
-
+/// The published comparison (titles, summary, lists), with every requirement side by side.
 #[derive(Debug)]
 struct Comparison {
-    from_title: String,
-    to_title: String,
-    from_href: String,
-    to_href: String,
-    summary: String,
+    diff: DiffView,
     rows: Vec<CompareRow>,
-    lists: Vec<ListDiff>,
 }
 
 #[derive(Debug, Template)]
@@ -421,7 +284,7 @@ pub async fn compare(
         StatusCode::OK
     };
     let title = match &comparison {
-        Some(c) => format!("{} and {} compared", c.from_title, c.to_title),
+        Some(c) => format!("{} and {} compared", c.diff.from.text, c.diff.to.text),
         None => "Compare role levels".to_owned(),
     };
     let page = ComparePage {
@@ -437,7 +300,7 @@ pub async fn compare(
 }
 
 fn side_by_side(fw: &Framework, seg: &str, a: &Profile, b: &Profile) -> Comparison {
-    let d = diff_profiles(a, b);
+    let links = VersionLinks(seg);
     let mut rows = Vec::new();
     let level =
         |r: &trellis_model::EffectiveRequirement| level_text(r.level.as_str(), &r.level_label);
@@ -451,7 +314,7 @@ fn side_by_side(fw: &Framework, seg: &str, a: &Profile, b: &Profile) -> Comparis
         };
         rows.push(CompareRow {
             skill_name: rb.skill_name.clone(),
-            skill_href: format!("/frameworks/{seg}/skills#skill-{}", rb.skill),
+            skill_href: links.skill(&rb.skill).unwrap_or_default(),
             from: ra.map_or_else(|| "Not required".to_owned(), level),
             to: level(rb),
             change,
@@ -462,7 +325,7 @@ fn side_by_side(fw: &Framework, seg: &str, a: &Profile, b: &Profile) -> Comparis
         if !b.requirements.iter().any(|r| r.skill == ra.skill) {
             rows.push(CompareRow {
                 skill_name: ra.skill_name.clone(),
-                skill_href: format!("/frameworks/{seg}/skills#skill-{}", ra.skill),
+                skill_href: links.skill(&ra.skill).unwrap_or_default(),
                 from: level(ra),
                 to: "Not required".to_owned(),
                 change: "Removed",
@@ -470,74 +333,14 @@ fn side_by_side(fw: &Framework, seg: &str, a: &Profile, b: &Profile) -> Comparis
             });
         }
     }
-    let lists = [
-        ("Responsibilities", &d.responsibilities),
-        ("Behaviours", &d.behaviours),
-        ("KPIs", &d.kpis),
-        ("Decision rights", &d.decision_rights),
-    ]
-    .into_iter()
-    .filter(|(_, l)| !l.is_empty())
-    .map(|(heading, l)| ListDiff {
-        heading,
-        added: l.added.clone(),
-        removed: l.removed.clone(),
-    })
-    .collect();
     Comparison {
-        from_title: role_title(fw, &a.id),
-        to_title: role_title(fw, &b.id),
-        from_href: profile_href(seg, &a.id),
-        to_href: profile_href(seg, &b.id),
-        summary: format!(
-            "{} added, {} raised, {} lowered, {} removed, {} unchanged.",
-            d.added.len(),
-            d.raised.len(),
-            d.lowered.len(),
-            d.removed.len(),
-            d.unchanged
-        ),
+        diff: DiffView::new(fw, &diff_profiles(a, b), &links, false),
         rows,
-        lists,
     }
 }
 
 // ---------------------------------------------------------------------------------------------
 // Skills catalogue.
-
-/// What a skill asks at one level of its scale.
-#[derive(Debug)]
-struct LevelDescriptor {
-    level: String,
-    text: String,
-}
-
-/// A role level that requires a skill, and at which level.
-#[derive(Debug)]
-struct RequiredBy {
-    role_level: String,
-    href: String,
-    level: String,
-}
-
-#[derive(Debug)]
-struct SkillView {
-    anchor: String,
-    name: String,
-    code: Option<String>,
-    scale: String,
-    description: Option<String>,
-    guidance: Option<String>,
-    levels: Vec<LevelDescriptor>,
-    withheld: bool,
-    required_by: Vec<RequiredBy>,
-}
-
-#[derive(Debug)]
-struct CategoryView {
-    name: String,
-    skills: Vec<SkillView>,
-}
 
 #[derive(Debug, Template)]
 #[template(path = "frameworks/skills.html")]
@@ -545,6 +348,9 @@ struct SkillsPage {
     frame: Frame,
     version: VersionInfo,
     categories: Vec<CategoryView>,
+    scales: Vec<ScaleView>,
+    /// Why some skills' text is not shown.
+    notes: Vec<String>,
     count: usize,
 }
 
@@ -556,84 +362,28 @@ pub async fn skills(
     let (p, version) = load(&state, &seg).await?;
     let fw = &p.framework;
     let licensed = state.config().licensed;
-    let mut categories: Vec<CategoryView> = Vec::new();
-    for skill in &fw.skills {
-        let category = skill.category.clone().unwrap_or_else(|| "Other".into());
-        let scale = fw.scale(&skill.scale);
-        let label = |level: &str| {
-            scale
-                .and_then(|s| s.level(level))
-                .map(|l| level_text(level, &l.label))
-                .unwrap_or_else(|| level.to_owned())
-        };
-        let withheld = !licensed && !fw.skill_text_redistributable(skill);
-        let mut required_by = Vec::new();
-        for (id, track, level) in fw.role_levels() {
-            if let Some(req) = level.requirements.iter().find(|r| r.skill == skill.id) {
-                required_by.push(RequiredBy {
-                    role_level: format!("{} ({})", level.title, track.name),
-                    href: profile_href(&version.seg, &id),
-                    level: label(req.level.as_str()),
-                });
-            }
-        }
-        let view = SkillView {
-            anchor: format!("skill-{}", skill.id),
-            name: skill.name.clone(),
-            code: skill.code.clone(),
-            scale: scale.map_or_else(|| skill.scale.clone(), |s| s.name.clone()),
-            description: skill.description.clone().filter(|_| !withheld),
-            guidance: skill.guidance.clone().filter(|_| !withheld),
-            levels: if withheld {
-                Vec::new()
-            } else {
-                skill
-                    .levels
-                    .iter()
-                    .map(|(l, text)| LevelDescriptor {
-                        level: label(l.as_str()),
-                        text: text.clone(),
-                    })
-                    .collect()
-            },
-            withheld,
-            required_by,
-        };
-        match categories.iter_mut().find(|c| c.name == category) {
-            Some(c) => c.skills.push(view),
-            None => categories.push(CategoryView {
-                name: category,
-                skills: vec![view],
-            }),
-        }
-    }
+    // "Required by" lists every role level that requires a skill, inherited requirements included.
+    let profiles: Vec<Profile> = fw
+        .role_levels()
+        .filter_map(|(id, _, _)| resolve_for(&state, fw, &id).ok())
+        .collect();
     let page = SkillsPage {
         frame: Frame::new(Some(&ctx), format!("Skills: {}", fw.name), "framework"),
-        version,
+        categories: catalogue::catalogue(fw, &profiles, &VersionLinks(&version.seg), licensed),
+        scales: fw
+            .scales
+            .iter()
+            .map(|s| catalogue::scale_view(fw, s, licensed))
+            .collect(),
+        notes: catalogue::withheld_notes(fw, licensed),
         count: fw.skills.len(),
-        categories,
+        version,
     };
     Ok(render(&page)?.into_response())
 }
 
 #[cfg(test)]
 mod tests {
-    use super::*;
-
-    #[test]
-    fn counts_name_lowered_requirements_only_when_there_are_some() {
-        let counts = |lowered| {
-            requirement_counts(|s| match s {
-                Status::New => 3,
-                Status::Raised => 1,
-                Status::Inherited => 5,
-                Status::Lowered => lowered,
-            })
-        };
-        assert_eq!(counts(0), "3 new, 1 raised, 5 inherited");
-        assert_eq!(counts(2), "3 new, 1 raised, 5 inherited, 2 lowered");
-    }
-
     #[test]
     fn lowered_requirements_have_a_badge_style_of_their_own() {
         let css = crate::html::STYLESHEET;

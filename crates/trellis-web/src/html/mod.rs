@@ -43,6 +43,8 @@ pub(crate) struct Frame {
     pub user: Option<NavUser>,
     /// The anti-forgery token for this page's forms.
     pub csrf: String,
+    /// The signed-in person's unread notifications (0 when not known).
+    pub unread: i64,
     pub stylesheet: String,
 }
 
@@ -57,6 +59,7 @@ impl Frame {
             section,
             user,
             csrf: ctx.map(Ctx::form_token).unwrap_or_default(),
+            unread: ctx.and_then(|c| c.unread).unwrap_or(0),
             stylesheet: format!("{STYLESHEET_PATH}?v={}", env!("CARGO_PKG_VERSION")),
         }
     }

@@ -1,6 +1,6 @@
 //! Small pieces the page structs share: field errors, wording of levels and dates, links.
 
-use trellis_model::{EffectiveRequirement, Framework, LevelMapping, Status};
+use trellis_model::Framework;
 
 /// One choice of a select: the value the form sends and the label shown.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -55,65 +55,6 @@ impl FieldErrors {
 }
 
 pub(crate) use trellis_app::growth::level_text;
-
-fn skill_level_label(fw: &Framework, skill: &str, level: &str) -> String {
-    fw.skill(skill)
-        .and_then(|s| fw.scale(&s.scale))
-        .and_then(|sc| sc.level(level))
-        .map(|l| l.label.clone())
-        .unwrap_or_default()
-}
-
-/// "New", "Raised from 2 (Working)" or "Inherited".
-pub(crate) fn status_text(fw: &Framework, r: &EffectiveRequirement) -> String {
-    match (r.status, &r.previous_level) {
-        (Status::New, _) => "New".to_owned(),
-        (Status::Raised, Some(prev)) => format!(
-            "Raised from {}",
-            level_text(
-                prev.as_str(),
-                &skill_level_label(fw, &r.skill, prev.as_str())
-            )
-        ),
-        (Status::Raised, None) => "Raised".to_owned(),
-        (Status::Inherited, _) => "Inherited".to_owned(),
-        // Asks less than the level before (allowed with a `regression_reason`): both levels named.
-        (Status::Lowered, prev) => format!(
-            "Lowered from {} to {}",
-            prev.as_ref().map_or_else(String::new, |p| level_text(
-                p.as_str(),
-                &skill_level_label(fw, &r.skill, p.as_str())
-            )),
-            level_text(r.level.as_str(), &r.level_label)
-        ),
-    }
-}
-
-/// "SFIA level 5", with the note when there is one.
-pub(crate) fn mapping_text(fw: &Framework, m: &LevelMapping) -> String {
-    let name = fw
-        .source(&m.source)
-        .map_or(m.source.as_str(), |s| s.name.as_str());
-    let mut out = format!("{name} level {}", m.level);
-    if let Some(note) = m.note.as_deref().map(str::trim).filter(|n| !n.is_empty()) {
-        out.push_str(": ");
-        out.push_str(note);
-    }
-    out
-}
-
-/// 1234567 as "1,234,567".
-pub(crate) fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
 
 /// The page of a role level in a framework version ("current" or an id).
 pub(crate) fn profile_href(version: &str, role_level: &str) -> String {

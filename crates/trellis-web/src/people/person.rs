@@ -97,6 +97,8 @@ struct ReadinessView {
     which: &'static str,
     title: String,
     ready: bool,
+    /// Whether any requirement is rated: until then, "not yet assessed" rather than a verdict.
+    assessed: bool,
     score: String,
     summary: String,
     policy: String,
@@ -276,7 +278,12 @@ fn readiness_view(
         which,
         title: role_title(&current.framework, &r.role_level),
         ready: r.ready,
-        score: format!("{:.0}%", r.score * 100.0),
+        assessed: r.assessed(),
+        score: if r.assessed() {
+            format!("{:.0}%", r.score * 100.0)
+        } else {
+            "no ratings yet".to_owned()
+        },
         summary: r.summary.clone(),
         policy: r.policy_description.clone(),
         rows: r

@@ -251,6 +251,7 @@ async fn growth_fixtures(app: &App) -> Growth {
                 framework_version_id: version,
                 cycle: "2026-H1".into(),
             },
+            Vec::new(),
             &as_member,
         )
         .await
@@ -262,6 +263,7 @@ async fn growth_fixtures(app: &App) -> Growth {
             app.ids.member_b,
             vec!["communication".into()],
             app.ids.member_a,
+            Vec::new(),
             &as_member,
         )
         .await
@@ -462,6 +464,23 @@ fn cases(app: &App, admin_token_id: i64, g: Growth) -> Vec<Case> {
                     ("confirm_password", "a brand new password"),
                 ])
             },
+        ),
+        case(get.clone(), "/notifications", "/notifications", SIGNED_IN),
+        // Every caller marks only their own read, and chooses only their own email.
+        case(
+            post.clone(),
+            "/notifications/read",
+            "/notifications/read",
+            [303; 11],
+        ),
+        with_body(
+            case(
+                post.clone(),
+                "/notifications/email",
+                "/notifications/email",
+                [303; 11],
+            ),
+            |_| form(&[("email", "daily")]),
         ),
         case(get.clone(), "/account/tokens", "/account/tokens", SIGNED_IN),
         with_body(
@@ -676,6 +695,36 @@ fn cases(app: &App, admin_token_id: i64, g: Growth) -> Vec<Case> {
             "/api/v1/peer-requests",
             "/api/v1/peer-requests",
             SIGNED_IN_API,
+        ),
+        case(
+            get.clone(),
+            "/api/v1/notifications",
+            "/api/v1/notifications",
+            SIGNED_IN_API,
+        ),
+        with_body(
+            case(
+                post.clone(),
+                "/api/v1/notifications/read",
+                "/api/v1/notifications/read",
+                SIGNED_IN_API,
+            ),
+            |_| Payload::Json(json!({})),
+        ),
+        case(
+            get.clone(),
+            "/api/v1/notifications/email",
+            "/api/v1/notifications/email",
+            SIGNED_IN_API,
+        ),
+        with_body(
+            case(
+                Method::PUT,
+                "/api/v1/notifications/email",
+                "/api/v1/notifications/email",
+                SIGNED_IN_API,
+            ),
+            |_| Payload::Json(json!({ "email": "off" })),
         ),
         with_body(
             case(

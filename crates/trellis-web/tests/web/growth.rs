@@ -1106,6 +1106,28 @@ pub async fn demo_has_growth_content(app: App) {
         "several stages in Amara's team: {stages:?}"
     );
 
+    // Inboxes are not empty: Hannah's self-assessment waits, and Amara has ratings to give.
+    let hannahs = app
+        .store
+        .notifications_of(hannah.id, 50, None)
+        .await
+        .unwrap();
+    assert!(
+        hannahs.iter().any(|n| n.kind == "assessment.waiting"),
+        "{hannahs:?}"
+    );
+    let amaras = app
+        .store
+        .notifications_of(amara.id, 50, None)
+        .await
+        .unwrap();
+    assert!(
+        amaras
+            .iter()
+            .any(|n| n.subject.contains("waits for your ratings")),
+        "{amaras:?}"
+    );
+
     let ab = app.browser(amara.id).await;
     let team = app.get("/team", Some(&ab)).await;
     assert_eq!(team.status, StatusCode::OK);

@@ -6,6 +6,7 @@ mod support;
 mod access;
 mod api;
 mod growth;
+mod notifications;
 mod pages;
 mod server;
 mod sign_in;

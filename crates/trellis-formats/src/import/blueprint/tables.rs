@@ -1,12 +1,9 @@
 //! The table sections of a blueprint: KPIs, tools, the weighted interview scorecard and the final
 //! scorecard summary.
 
-use std::collections::HashSet;
-
 use indexmap::IndexMap;
 use trellis_model::{InterviewDimension, Kpi, Tool};
 
-use super::assemble::normalise;
 use super::outline::{Sub, Table, outline};
 use super::reader::{Reader, describe_sub};
 use super::sections::{Section, cell_value, words};
@@ -50,23 +47,11 @@ pub(super) fn kpis(section: &Section<'_>, r: &mut Reader<'_>) {
             );
             continue;
         };
-        if !r.first("kpi", &name) {
-            r.warn(
-                "duplicate-row",
-                format!("KPI `{name}` is listed twice; kept the first"),
-                Some(*line),
-            );
+        let what = format!("KPI `{name}`");
+        if !first_row(r, "kpi", &name, &what, *line) {
             continue;
         }
-        let missing = missing_cells(&columns, cells);
-        if !missing.is_empty() {
-            r.warn(
-                "missing-cell",
-                format!("KPI `{name}` has no {}", missing.join(", ")),
-                Some(*line),
-            );
-        }
-        extra_cells(cells, table, *line, r);
+        check_cells(&what, &columns, cells, table, *line, r);
         let kpi = Kpi {
             metric: name,
             measures: get(measures),
@@ -84,6 +69,39 @@ pub(super) fn kpis(section: &Section<'_>, r: &mut Reader<'_>) {
     }
     let others = o.other_tables(Some(chosen));
     r.skip_tables(section, &others, "only one KPI table is read per blueprint");
+}
+
+/// Whether this is the first row of its kind with this key; a later one is reported and left out.
+fn first_row(r: &mut Reader<'_>, kind: &'static str, key: &str, what: &str, line: usize) -> bool {
+    let first = r.first(kind, key);
+    if !first {
+        r.warn(
+            "duplicate-row",
+            format!("{what} is listed twice; kept the first"),
+            Some(line),
+        );
+    }
+    first
+}
+
+/// Reports the cells a row leaves empty, of the columns named, and cells beyond the header.
+fn check_cells(
+    what: &str,
+    columns: &[(&str, Option<usize>)],
+    cells: &[String],
+    table: &Table,
+    line: usize,
+    r: &mut Reader<'_>,
+) {
+    let missing = missing_cells(columns, cells);
+    if !missing.is_empty() {
+        r.warn(
+            "missing-cell",
+            format!("{what} has no {}", missing.join(", ")),
+            Some(line),
+        );
+    }
+    extra_cells(cells, table, line, r);
 }
 
 pub(super) fn extra_cells(cells: &[String], table: &Table, line: usize, r: &mut Reader<'_>) {
@@ -153,23 +171,11 @@ pub(super) fn tools(section: &Section<'_>, r: &mut Reader<'_>) {
             purpose: get(purpose),
         };
         let key = format!("{}\u{0}{}", t.name, t.category.as_deref().unwrap_or(""));
-        if !r.first("tool", &key) {
-            r.warn(
-                "duplicate-row",
-                format!("tool `{}` is listed twice; kept the first", t.name),
-                Some(*line),
-            );
+        let what = format!("tool `{}`", t.name);
+        if !first_row(r, "tool", &key, &what, *line) {
             continue;
         }
-        let missing = missing_cells(&columns, cells);
-        if !missing.is_empty() {
-            r.warn(
-                "missing-cell",
-                format!("tool `{}` has no {}", t.name, missing.join(", ")),
-                Some(*line),
-            );
-        }
-        extra_cells(cells, table, *line, r);
+        check_cells(&what, &columns, cells, table, *line, r);
         r.level.tools.push(t);
     }
     if let Some(col) = prevalence {
@@ -285,7 +291,6 @@ pub(super) fn hiring(section: &Section<'_>, r: &mut Reader<'_>) {
         })
         .collect();
     let mut dims: Vec<(InterviewDimension, f64, usize)> = Vec::new();
-    let mut dim_names: HashSet<String> = HashSet::new();
     for (cells, line) in &table.rows {
         let get = |c: Option<usize>| c.and_then(|c| cells.get(c)).and_then(|v| cell_value(v));
         let Some(dim) = get(name) else {
@@ -296,12 +301,13 @@ pub(super) fn hiring(section: &Section<'_>, r: &mut Reader<'_>) {
             );
             continue;
         };
-        if !dim_names.insert(normalise(&dim)) {
-            r.warn(
-                "duplicate-row",
-                format!("interview dimension `{dim}` is listed twice; kept the first"),
-                Some(*line),
-            );
+        if !first_row(
+            r,
+            "interview",
+            &dim,
+            &format!("interview dimension `{dim}`"),
+            *line,
+        ) {
             continue;
         }
         let w = match get(weight).and_then(|w| parse_weight(&w)) {

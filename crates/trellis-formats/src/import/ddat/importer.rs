@@ -142,25 +142,7 @@ impl<'t> Importer<'_, 't> {
                 table.rows.get(table.header).map(|r| r.line),
             );
         }
-        let mut seen: FastMap<&[String], usize> =
-            FastMap::with_capacity_and_hasher(table.rows.len(), Default::default());
-        for row in table.rows.iter().skip(table.header + 1) {
-            if row.is_blank() {
-                continue;
-            }
-            if let Some(first) = seen.get(row.cells.as_slice()) {
-                self.report.warn(
-                    "duplicate-row",
-                    format!(
-                        "line {} repeats line {first} exactly; it is read once",
-                        row.line
-                    ),
-                    file,
-                    Some(row.line),
-                );
-                continue;
-            }
-            seen.insert(&row.cells, row.line);
+        for row in table.data_rows(self.report) {
             let Some(name) = self.text(row, cols.name, file) else {
                 self.report.skip(
                     format!("line {}", row.line),
@@ -205,25 +187,7 @@ impl<'t> Importer<'_, 't> {
 
     pub(super) fn read_role_table(&mut self, table: &'t Table, cols: &RoleColumns) {
         let file = table.file.as_str();
-        let mut seen: FastMap<&[String], usize> =
-            FastMap::with_capacity_and_hasher(table.rows.len(), Default::default());
-        for row in table.rows.iter().skip(table.header + 1) {
-            if row.is_blank() {
-                continue;
-            }
-            if let Some(first) = seen.get(row.cells.as_slice()) {
-                self.report.warn(
-                    "duplicate-row",
-                    format!(
-                        "line {} repeats line {first} exactly; it is read once",
-                        row.line
-                    ),
-                    file,
-                    Some(row.line),
-                );
-                continue;
-            }
-            seen.insert(&row.cells, row.line);
+        for row in table.data_rows(self.report) {
             let line = row.line;
             let (Some(role), Some(skill)) = (
                 self.text(row, cols.role, file),

@@ -90,6 +90,36 @@ pub(super) struct Table {
     pub(super) layout: Layout,
 }
 
+impl Table {
+    /// The rows after the header, less blank ones and rows that repeat an earlier row exactly, which
+    /// are reported and read once (exports that doubled rows must not count a requirement twice).
+    pub(super) fn data_rows(&self, report: &mut ImportReport) -> Vec<&Row> {
+        let mut seen: FastMap<&[String], usize> =
+            FastMap::with_capacity_and_hasher(self.rows.len(), Default::default());
+        let mut rows = Vec::with_capacity(self.rows.len());
+        for row in self.rows.iter().skip(self.header + 1) {
+            if row.is_blank() {
+                continue;
+            }
+            if let Some(first) = seen.get(row.cells.as_slice()) {
+                report.warn(
+                    "duplicate-row",
+                    format!(
+                        "line {} repeats line {first} exactly; it is read once",
+                        row.line
+                    ),
+                    &self.file,
+                    Some(row.line),
+                );
+                continue;
+            }
+            seen.insert(&row.cells, row.line);
+            rows.push(row);
+        }
+        rows
+    }
+}
+
 pub(super) fn tables_of(
     input: &Input,
     report: &mut ImportReport,

@@ -50,18 +50,9 @@ const HINT: &str =
     "is this a page generated like sfia-framework-level-5-senior-product-manager.md?";
 
 /// The source entry for the generated pages themselves (titles, role overviews, navigation). Their
-/// licence is not stated in the pages, so they are marked not redistributable until someone checks.
+/// licence is not stated in the pages.
 fn pages_source() -> Source {
-    Source {
-        id: "sfia-pages".into(),
-        name: "Generated SFIA framework pages".into(),
-        version: None,
-        licence: Some("unknown — check before publishing".into()),
-        attribution: None,
-        url: None,
-        redistributable: false,
-        level_scale: None,
-    }
+    md::unchecked_source("sfia-pages", "Generated SFIA framework pages", None, None)
 }
 
 pub fn import(

@@ -80,21 +80,8 @@ pub(super) fn parse(input: &Input, report: &mut ImportReport) -> Result<Page, Im
     let text = super::super::text(input)?;
     let lines = md::lines(text, report, &file);
 
-    let Some((title_index, title)) =
-        lines
-            .iter()
-            .enumerate()
-            .find_map(|(i, l)| match heading(&l.text) {
-                Some((1, t)) if !t.is_empty() => Some((i, t.to_owned())),
-                _ => None,
-            })
-    else {
-        return Err(ImportError::invalid(
-            &file,
-            None,
-            format!("no `# Title` heading; {HINT}"),
-        ));
-    };
+    let (title_index, title) = md::title(&lines, &file, HINT)?;
+    let title = title.to_owned();
     let first_section = lines
         .iter()
         .position(|l| matches!(heading(&l.text), Some((2, _))))

@@ -1,0 +1,121 @@
+//! What waits for a person: their own self-assessments, their direct reports' assessments to rate
+//! or agree, and requests for their input, oldest first. Read from the records themselves, so the
+//! list is right whatever the inbox says.
+
+use std::collections::HashMap;
+
+use trellis_store::prelude::*;
+use trellis_store::{Assessment, Millis, Person, PersonId, Stage};
+
+use crate::App;
+use crate::access::Actor;
+use crate::error::AppResult;
+use crate::frameworks::VersionRef;
+
+/// One thing to do, with where to do it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Todo {
+    /// `self-assessment`, `rate`, `agree`, `discuss` or `peer-input`.
+    pub kind: &'static str,
+    /// What to do, in a sentence.
+    pub text: String,
+    pub href: String,
+    /// Since when it waits.
+    pub since: Millis,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct Todos<'a> {
+    app: &'a App,
+}
+
+impl App {
+    pub fn todo(&self) -> Todos<'_> {
+        Todos { app: self }
+    }
+}
+
+impl Todos<'_> {
+    /// What waits for the actor, oldest first.
+    pub async fn of(&self, actor: &Actor) -> AppResult<Vec<Todo>> {
+        let store = self.app.store();
+        let me = &actor.person;
+        let reports: Vec<Person> = store
+            .reports(me.id)
+            .await?
+            .into_iter()
+            .filter(|p| p.manager_id == Some(me.id) && p.active)
+            .collect();
+        let mut whom: HashMap<PersonId, &Person> = reports.iter().map(|p| (p.id, p)).collect();
+        whom.insert(me.id, me);
+        let people: Vec<PersonId> = whom.keys().copied().collect();
+        let mut todos = Vec::new();
+        for a in store.open_assessments(&people).await? {
+            let Some(person) = whom.get(&a.person_id) else {
+                continue;
+            };
+            let title = self.role_title(&a).await?;
+            let href = format!("/assessments/{}", a.id);
+            let mine = a.person_id == me.id;
+            let (kind, text, since) = match a.stage {
+                Stage::SelfRating if mine => (
+                    "self-assessment",
+                    format!("Rate yourself against {title}"),
+                    a.created_at,
+                ),
+                Stage::Compare if mine => (
+                    "discuss",
+                    format!("Talk through your ratings against {title} with your manager"),
+                    a.manager_submitted_at.unwrap_or(a.created_at),
+                ),
+                Stage::Manager if !mine => (
+                    "rate",
+                    format!("Rate {} against {title}", person.name),
+                    a.self_submitted_at.unwrap_or(a.created_at),
+                ),
+                Stage::Compare if !mine => (
+                    "agree",
+                    format!("Agree the outcome with {} against {title}", person.name),
+                    a.manager_submitted_at.unwrap_or(a.created_at),
+                ),
+                _ => continue,
+            };
+            todos.push(Todo {
+                kind,
+                text,
+                href,
+                since,
+            });
+        }
+        for r in store.peer_requests_for(me.id).await? {
+            if r.submitted_at.is_some() {
+                continue;
+            }
+            let a = store.assessment(r.assessment_id).await?;
+            if a.stage == Stage::Agreed {
+                continue;
+            }
+            let person = store.person(a.person_id).await?;
+            let title = self.role_title(&a).await?;
+            todos.push(Todo {
+                kind: "peer-input",
+                text: format!("Give your input on {}'s skills for {title}", person.name),
+                href: format!("/peer-requests/{}", r.id),
+                since: r.requested_at,
+            });
+        }
+        todos.sort_by_key(|t| t.since);
+        Ok(todos)
+    }
+
+    async fn role_title(&self, a: &Assessment) -> AppResult<String> {
+        let published = self
+            .app
+            .framework(VersionRef::Id(a.framework_version_id))
+            .await?;
+        Ok(published
+            .framework
+            .role_level(&a.role_level)
+            .map_or_else(|| a.role_level.clone(), |(_, _, l)| l.title.clone()))
+    }
+}

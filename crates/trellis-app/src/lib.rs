@@ -11,7 +11,7 @@
 //! - [`notifications`]: who is told what, and the inbox; [`mail`]: sending them by email.
 //! - [`read_audit`]: audit events of reads, written in batches.
 //! - [`todo`]: what waits for a person, for their home page.
-//! - [`use_cases`]: the use cases by area, as methods: `app.assessments().submit(actor, id, …)`.
+//! - [`use_cases`]: the use cases by area, as methods: `app.assessments().submit(actor, &assessment, …)`.
 #![forbid(unsafe_code)]
 
 pub mod access;

@@ -1,7 +1,10 @@
-//! The use cases by area, one method per thing a person does: `app.assessments().submit(actor, id,
-//! submission)`, `app.accounts().create(by, new)`, `app.evidence().add(actor, person, input)`. Each
-//! decides access for the actor first (refusals are audited), then checks what was sent, then writes
-//! with its audit event in one store transaction. (`app.people()` is in [`crate::people`].)
+//! The use cases by area, one method per thing a person does: `app.assessments().view(actor, id)`
+//! then `.submit(actor, &assessment, submission)`, `app.accounts().create(by, new)`,
+//! `app.evidence().add(actor, person, input)`. Each decides access for the actor first (refusals are
+//! audited; a change on a viewed assessment relies on the access `view` decided), then checks what
+//! was sent, then writes with its audit event, and the notices it causes, in one store transaction;
+//! a refused change is recorded too. (`app.people()` is in [`crate::people`], `app.notifications()`
+//! in [`crate::notifications`], `app.todo()` in [`crate::todo`].)
 
 use trellis_store::{
     Assessment, AssessmentId, Audit, Evidence, PeerRequest, Person, PersonId, SystemRole,

@@ -23,7 +23,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{MethodFilter, MethodRouter};
 use serde_json::json;
 use tower_http::catch_panic::CatchPanicLayer;
-use trellis_app::access::{self};
+use trellis_app::access;
 use trellis_store::prelude::*;
 use trellis_store::{NewAuditEvent, Outcome, StoreError, SystemRole};
 use trellis_store_sql::Database;

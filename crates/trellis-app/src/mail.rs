@@ -84,7 +84,8 @@ impl Mailer {
     pub async fn send_due(&self, app: &App, now: Millis) -> AppResult<Sent> {
         let store = app.store();
         let mut by_person: BTreeMap<PersonId, Vec<Unsent>> = BTreeMap::new();
-        for u in store.unsent(ROUND).await? {
+        let day = i64::try_from(DIGEST_EVERY.as_millis()).unwrap_or(i64::MAX);
+        for u in store.unsent(ROUND, now.saturating_sub(day)).await? {
             by_person
                 .entry(u.notification.person_id)
                 .or_default()

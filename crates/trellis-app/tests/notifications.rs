@@ -411,7 +411,7 @@ async fn a_server_that_is_down_delays_mail_and_loses_none() {
     // Nothing listens on this port.
     let down = mailer(free_port());
     assert!(down.send_due(&o.app, 1_000).await.is_err());
-    assert_eq!(o.app.store().unsent(100).await.unwrap().len(), 2);
+    assert_eq!(o.app.store().unsent(100, 0).await.unwrap().len(), 2);
 
     let Some(sink) = smtp_sink() else { return };
     let up = mailer(sink.port);

@@ -160,7 +160,7 @@ impl NotificationStore for Database {
         tx.commit().await
     }
 
-    async fn unsent(&self, limit: u32) -> StoreResult<Vec<Unsent>> {
+    async fn unsent(&self, limit: u32, digest_since: Millis) -> StoreResult<Vec<Unsent>> {
         let limit = i64::from(limit.clamp(1, 1_000));
         db_run!(self, |c| sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT {NOTIFICATION_COLUMNS}, p.email, p.name,
@@ -169,9 +169,12 @@ impl NotificationStore for Database {
              JOIN people p ON p.id = n.person_id
              LEFT JOIN notification_settings s ON s.person_id = n.person_id
              WHERE n.emailed_at IS NULL AND p.active
+               AND NOT (COALESCE(s.email, 'each') = 'daily'
+                        AND COALESCE(s.last_digest_at, $2) > $2)
              ORDER BY n.id LIMIT $1"
         )))
         .bind(limit)
+        .bind(digest_since)
         .fetch_all(c))
     }
 

@@ -726,8 +726,14 @@ pub trait NotificationStore: Send + Sync {
         audit: &Audit,
     ) -> impl Future<Output = StoreResult<()>> + Send;
     /// Notifications not yet emailed, oldest first, at most `limit`, with their recipient's
-    /// address and choice. Recipients whose account is deactivated are left out.
-    fn unsent(&self, limit: u32) -> impl Future<Output = StoreResult<Vec<Unsent>>> + Send;
+    /// address and choice. Left out: recipients whose account is deactivated, and those who chose
+    /// a daily digest and had one after `digest_since` (their notifications wait for the next one
+    /// without holding up anyone else's).
+    fn unsent(
+        &self,
+        limit: u32,
+        digest_since: Millis,
+    ) -> impl Future<Output = StoreResult<Vec<Unsent>>> + Send;
     /// Records that these notifications were emailed (or need not be) at `at`; with
     /// `digest_for`, also that this person's daily digest went out then.
     fn mark_emailed(

@@ -16,7 +16,7 @@ use trellis_store::{EmailMode, NewNotification, Notification, PeerRequest, Perso
 
 use crate::App;
 use crate::access::Actor;
-use crate::error::AppResult;
+use crate::error::{AppError, AppResult};
 use crate::growth::AssessmentCtx;
 
 /// How many notifications the inbox shows at once.
@@ -188,12 +188,19 @@ impl Notifications<'_> {
         Ok(self.app.store().email_mode(actor.id()).await?)
     }
 
-    /// Changes how the actor hears of notifications by email (audited).
-    pub async fn set_email_mode(&self, actor: &Actor, mode: EmailMode) -> AppResult<()> {
-        Ok(self
-            .app
+    /// Changes how the actor hears of notifications by email (audited): `each`, `daily` or
+    /// `off`; anything else is refused, naming the field `email`.
+    pub async fn set_email_mode(&self, actor: &Actor, choice: &str) -> AppResult<EmailMode> {
+        let mode = EmailMode::parse(choice.trim()).ok_or_else(|| {
+            AppError::field(
+                "email",
+                "Choose how you want to hear of notifications by email: `each`, `daily` or `off`.",
+            )
+        })?;
+        self.app
             .store()
             .set_email_mode(actor.id(), mode, &actor.audit())
-            .await?)
+            .await?;
+        Ok(mode)
     }
 }

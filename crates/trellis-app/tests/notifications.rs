@@ -11,7 +11,7 @@ use trellis_app::growth::{AssessmentCtx, RatingInput, StartInput, Submission};
 use trellis_app::mail::{DIGEST_EVERY, MailSettings, Mailer, Sent};
 use trellis_app::{App, Config, bootstrap};
 use trellis_store::prelude::*;
-use trellis_store::{Audit, EmailMode, NewPerson, Person, RaterKind, SystemRole};
+use trellis_store::{Audit, NewPerson, Person, RaterKind, SystemRole};
 use trellis_store_sql::Database;
 
 struct Org {
@@ -304,7 +304,7 @@ async fn each_notification_is_emailed_once_as_chosen() {
     let o = org().await;
     o.app
         .notifications()
-        .set_email_mode(&actor(&o.pat), EmailMode::Off)
+        .set_email_mode(&actor(&o.pat), "off")
         .await
         .unwrap();
     let (ann_assessment, _) = two_started(&o).await;
@@ -348,7 +348,7 @@ async fn a_daily_digest_gathers_a_day() {
     let as_boss = actor(&o.boss);
     o.app
         .notifications()
-        .set_email_mode(&as_boss, EmailMode::Daily)
+        .set_email_mode(&as_boss, "daily")
         .await
         .unwrap();
     let mail = mailer(sink.port);

@@ -553,43 +553,44 @@ async fn load_notifications(
     fw: &Framework,
     people: &[Person],
 ) -> Result<(), BootstrapError> {
+    let by_id: HashMap<PersonId, &Person> = people.iter().map(|p| (p.id, p)).collect();
+    let ids: Vec<PersonId> = by_id.keys().copied().collect();
     let mut notices = Vec::new();
-    for p in people {
-        for a in store.assessments_of(p.id).await? {
-            let title = fw
-                .role_level(&a.role_level)
-                .map_or(a.role_level.clone(), |(_, _, l)| l.title.clone());
-            let link = format!("/assessments/{}", a.id);
-            let (to, kind, subject) = match (a.stage, p.manager_id) {
-                (Stage::SelfRating, _) => (
-                    p.id,
-                    "assessment.waiting",
-                    format!("Your self-assessment against {title} waits"),
+    for a in store.open_assessments(&ids).await? {
+        let Some(p) = by_id.get(&a.person_id) else {
+            continue;
+        };
+        let title = fw
+            .role_level(&a.role_level)
+            .map_or(a.role_level.clone(), |(_, _, l)| l.title.clone());
+        let link = format!("/assessments/{}", a.id);
+        let (to, kind, subject) = match (a.stage, p.manager_id) {
+            (Stage::SelfRating, _) => (
+                p.id,
+                "assessment.waiting",
+                format!("Your self-assessment against {title} waits"),
+            ),
+            (Stage::Manager, Some(m)) => (
+                m,
+                "assessment.waiting",
+                format!(
+                    "{}'s self-assessment against {title} waits for your ratings",
+                    p.name
                 ),
-                (Stage::Manager, Some(m)) => (
-                    m,
-                    "assessment.waiting",
-                    format!(
-                        "{}'s self-assessment against {title} waits for your ratings",
-                        p.name
-                    ),
-                ),
-                (Stage::Compare, _) => (
-                    p.id,
-                    "assessment.compare",
-                    format!(
-                        "Your manager rated you against {title}: compare and agree the outcome"
-                    ),
-                ),
-                _ => continue,
-            };
-            notices.push(NewNotification {
-                person_id: to,
-                kind: kind.to_owned(),
-                subject,
-                link,
-            });
-        }
+            ),
+            (Stage::Compare, _) => (
+                p.id,
+                "assessment.compare",
+                format!("Your manager rated you against {title}: compare and agree the outcome"),
+            ),
+            _ => continue,
+        };
+        notices.push(NewNotification {
+            person_id: to,
+            kind: kind.to_owned(),
+            subject,
+            link,
+        });
     }
     store.notify(notices, &system_audit()).await?;
     Ok(())

@@ -3,7 +3,7 @@
 use axum::Json;
 use axum::extract::State;
 use serde::{Deserialize, Serialize};
-use trellis_store::{EmailMode, Notification};
+use trellis_store::Notification;
 use utoipa::ToSchema;
 
 use crate::auth::Me;
@@ -159,17 +159,11 @@ pub async fn set_email(
     Me(caller, ctx): Me,
     ApiJson(body): ApiJson<EmailJson>,
 ) -> Result<Json<EmailJson>, WebError> {
-    let Some(mode) = EmailMode::parse(body.email.trim()) else {
-        return Err(WebError::invalid(
-            "email",
-            "`email` must be `each`, `daily` or `off`.",
-        ));
-    };
     let actor = caller.actor(&ctx);
-    state
+    let mode = state
         .app()
         .notifications()
-        .set_email_mode(&actor, mode)
+        .set_email_mode(&actor, &body.email)
         .await?;
     Ok(Json(EmailJson {
         email: mode.as_str().to_owned(),

@@ -5,6 +5,7 @@ use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use trellis_app::AppError;
 use trellis_app::time::date_time;
 use trellis_store::EmailMode;
 
@@ -151,20 +152,23 @@ pub async fn email(
     Me(caller, ctx): Me,
     PageForm(f): PageForm<Fields>,
 ) -> Result<Response, WebError> {
-    let Some(mode) = field(&f, "email").and_then(EmailMode::parse) else {
-        let mut errors = FieldErrors::default();
-        errors.add(
-            "email",
-            "Choose how you want to hear of notifications by email.",
-        );
-        let page = inbox_page(&state, &caller, &ctx, None, errors, None).await?;
-        return render_status(StatusCode::UNPROCESSABLE_ENTITY, &page);
-    };
     let actor = caller.actor(&ctx);
-    state
+    let choice = field(&f, "email").unwrap_or_default();
+    match state
         .app()
         .notifications()
-        .set_email_mode(&actor, mode)
-        .await?;
-    Ok(Redirect::to("/notifications?done=email").into_response())
+        .set_email_mode(&actor, choice)
+        .await
+    {
+        Ok(_) => Ok(Redirect::to("/notifications?done=email").into_response()),
+        Err(AppError::Invalid(problems)) => {
+            let mut errors = FieldErrors::default();
+            for p in problems {
+                errors.add(p.field, p.message);
+            }
+            let page = inbox_page(&state, &caller, &ctx, None, errors, None).await?;
+            render_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
+        }
+        Err(e) => Err(e.into()),
+    }
 }

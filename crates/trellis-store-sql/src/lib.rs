@@ -19,6 +19,7 @@
 
 mod accounts;
 mod audit;
+mod check_ins;
 mod dialect;
 mod frameworks;
 mod growth;

@@ -62,13 +62,18 @@ macro_rules! for_each_story {
             notifications_go_with_their_change,
             the_inbox_is_its_owners,
             email_choices_and_the_mailers_queue,
+            check_ins_keep_each_readers_notes,
+            check_in_actions_carry_over_until_done,
+            check_in_reminders_go_once,
         }
     };
 }
 
+mod check_ins;
 mod growth;
 mod notifications;
 
+pub use check_ins::*;
 pub use growth::*;
 pub use notifications::*;
 

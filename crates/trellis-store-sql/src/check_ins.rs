@@ -248,7 +248,12 @@ impl CheckInStore for Database {
         Ok(entry)
     }
 
-    async fn add_action(&self, new: NewAction, audit: &Audit) -> StoreResult<Action> {
+    async fn add_action(
+        &self,
+        new: NewAction,
+        notices: Vec<NewNotification>,
+        audit: &Audit,
+    ) -> StoreResult<Action> {
         let by = actor(audit, "an action item")?;
         let body = clean_text("action", &new.body)?;
         let due_on = new
@@ -272,6 +277,7 @@ impl CheckInStore for Database {
         .bind(by)
         .bind(audit.at)
         .fetch_one(c))?;
+        write_notices(&mut tx, &notices, Some(id), audit).await?;
         let details = json!({ "action_id": id, "owner_id": new.owner_id, "due_on": due_on });
         let event = success("check_in.action", target(new.check_in_id), details);
         append(&mut tx, audit, event).await?;

@@ -203,18 +203,19 @@ pub async fn check_in_actions_carry_over_until_done<S: Store>(store: S) {
     let draft = store
         .add_action(
             action("Draft the RFC", Some("2026-12-20"), m1),
+            vec![],
             &by(mia.id, 20),
         )
         .await
         .unwrap();
     assert_eq!(draft.owner_name, "Ann");
     store
-        .add_action(action("Book the course", None, m1), &by(ann.id, 21))
+        .add_action(action("Book the course", None, m1), vec![], &by(ann.id, 21))
         .await
         .unwrap();
     assert!(matches!(
         store
-            .add_action(action("x", Some("soon"), m1), &by(ann.id, 21))
+            .add_action(action("x", Some("soon"), m1), vec![], &by(ann.id, 21))
             .await,
         Err(StoreError::Invalid(_))
     ));

@@ -785,6 +785,7 @@ pub trait CheckInStore: Send + Sync {
     fn add_action(
         &self,
         new: NewAction,
+        notices: Vec<NewNotification>,
         audit: &Audit,
     ) -> impl Future<Output = StoreResult<Action>> + Send;
     /// Marks an action item of the series done. `Conflict` when it was done already.

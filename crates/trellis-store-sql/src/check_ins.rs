@@ -212,6 +212,15 @@ impl CheckInStore for Database {
         })
     }
 
+    async fn open_actions_of(&self, owner: PersonId) -> StoreResult<Vec<Action>> {
+        db_run!(self, |c| sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "{ACTION_SELECT} WHERE t.owner_id = $1 AND t.done_at IS NULL
+             ORDER BY t.due_on IS NULL, t.due_on, t.id"
+        )))
+        .bind(owner)
+        .fetch_all(c))
+    }
+
     async fn add_entry(
         &self,
         check_in: CheckInId,

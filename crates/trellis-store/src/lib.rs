@@ -772,6 +772,11 @@ pub trait CheckInStore: Send + Sync {
         id: CheckInId,
         reader: PersonId,
     ) -> impl Future<Output = StoreResult<CheckInRecord>> + Send;
+    /// The action items `owner` has still to do, in every series, the soonest due first.
+    fn open_actions_of(
+        &self,
+        owner: PersonId,
+    ) -> impl Future<Output = StoreResult<Vec<Action>>> + Send;
     /// Adds an agenda item or a note to the series' meeting still to be held. `Conflict` when
     /// that meeting was held meanwhile; `NotFound` when it is not of this series.
     fn add_entry(

@@ -143,8 +143,9 @@ async fn load_demo(store: &Database) -> Result<()> {
         return Ok(());
     }
     println!(
-        "Loaded the demo organisation: {} people in five teams.",
-        report.created
+        "Loaded the demo organisation: {} people in five teams, with {} assessments and {} series \
+         of 1:1 check-ins.",
+        report.created, report.assessments, report.check_ins
     );
     println!("DEMO ONLY: every demo account has the password {password}");
     println!("(Never use demo accounts with real data.) Try signing in as:");

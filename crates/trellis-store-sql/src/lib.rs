@@ -25,6 +25,7 @@ mod frameworks;
 mod growth;
 mod notifications;
 mod people;
+mod plans;
 
 use std::ops::DerefMut;
 use std::str::FromStr;

@@ -65,6 +65,7 @@ macro_rules! for_each_story {
             check_ins_keep_each_readers_notes,
             check_in_actions_carry_over_until_done,
             check_in_reminders_go_once,
+            plans_hold_goals_actions_and_comments,
         }
     };
 }
@@ -72,10 +73,12 @@ macro_rules! for_each_story {
 mod check_ins;
 mod growth;
 mod notifications;
+mod plans;
 
 pub use check_ins::*;
 pub use growth::*;
 pub use notifications::*;
+pub use plans::*;
 
 const IP: &str = "192.0.2.7";
 

@@ -20,10 +20,12 @@ pub mod check_ins;
 pub mod growth;
 pub mod json_rows;
 pub mod notifications;
+pub mod plans;
 
 pub use check_ins::*;
 pub use growth::*;
 pub use notifications::*;
+pub use plans::*;
 
 use std::future::Future;
 
@@ -317,6 +319,7 @@ pub trait Store:
     + GrowthStore
     + NotificationStore
     + CheckInStore
+    + PlanStore
     + Clone
     + Send
     + Sync
@@ -333,6 +336,7 @@ impl<T> Store for T where
         + GrowthStore
         + NotificationStore
         + CheckInStore
+        + PlanStore
         + Clone
         + Send
         + Sync
@@ -344,7 +348,7 @@ impl<T> Store for T where
 pub mod prelude {
     pub use crate::{
         AccountStore, AuditStore, CheckInStore, FrameworkStore, GrowthStore, NotificationStore,
-        PeopleStore, SchemaStore, Store,
+        PeopleStore, PlanStore, SchemaStore, Store,
     };
 }
 
@@ -840,4 +844,57 @@ pub trait CheckInStore: Send + Sync {
         notices: Vec<NewNotification>,
         audit: &Audit,
     ) -> impl Future<Output = StoreResult<bool>> + Send;
+}
+
+/// Development plans. Every change appends its audit event (`plan.goal-create`, `plan.goal-close`,
+/// `plan.action`, `plan.action-done`, `plan.comment`, `plan.evidence`; target `person:<id>`, the
+/// plan's owner) in its transaction, without the text written.
+pub trait PlanStore: Send + Sync {
+    /// Adds goals to one person's plan, all or none. `Conflict` when the person has a goal for one
+    /// of the skills already (drop it first); `Invalid` when the goals are of several people.
+    fn create_goals(
+        &self,
+        goals: Vec<NewGoal>,
+        audit: &Audit,
+    ) -> impl Future<Output = StoreResult<Vec<Goal>>> + Send;
+    /// A person's plan, in one snapshot.
+    fn plan_of(&self, person: PersonId) -> impl Future<Output = StoreResult<Plan>> + Send;
+    /// One goal; `NotFound` when there is none.
+    fn goal(&self, id: GoalId) -> impl Future<Output = StoreResult<Goal>> + Send;
+    /// Closes a goal (met, or no longer wanted), making room for a new one for its skill.
+    /// `Conflict` when it was closed already.
+    fn close_goal(
+        &self,
+        goal: GoalId,
+        audit: &Audit,
+    ) -> impl Future<Output = StoreResult<Goal>> + Send;
+    fn add_plan_action(
+        &self,
+        new: NewPlanAction,
+        audit: &Audit,
+    ) -> impl Future<Output = StoreResult<PlanAction>> + Send;
+    /// Marks an action of the goal done. `Conflict` when it was already.
+    fn complete_plan_action(
+        &self,
+        goal: GoalId,
+        action: i64,
+        audit: &Audit,
+    ) -> impl Future<Output = StoreResult<PlanAction>> + Send;
+    /// Adds a progress note, comment or suggestion, with the notices it causes.
+    fn add_plan_comment(
+        &self,
+        goal: GoalId,
+        kind: CommentKind,
+        body: String,
+        notices: Vec<NewNotification>,
+        audit: &Audit,
+    ) -> impl Future<Output = StoreResult<PlanComment>> + Send;
+    /// Links a piece of the goal owner's evidence to the goal (`Invalid` when it is someone
+    /// else's; linking twice is a no-op).
+    fn link_goal_evidence(
+        &self,
+        goal: GoalId,
+        evidence: EvidenceId,
+        audit: &Audit,
+    ) -> impl Future<Output = StoreResult<()>> + Send;
 }

@@ -17,6 +17,7 @@
 pub mod access;
 pub mod accounts;
 pub mod bootstrap;
+pub mod check_ins;
 pub mod demo;
 pub mod error;
 pub mod frameworks;

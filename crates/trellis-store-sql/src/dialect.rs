@@ -161,6 +161,9 @@ pub(crate) fn unique_message(db: &dyn DatabaseError) -> &'static str {
         | "sessions.token_hash"
         | "api_tokens.token_hash" => "token already exists",
         "teams_name_key_key" | "teams.name_key" => "team already exists",
+        "check_ins_pair" | "check_ins.person_id, check_ins.partner_id" => {
+            "these two already have check-ins together"
+        }
         _ => "already exists",
     }
 }

@@ -41,7 +41,7 @@ fn assessment_of(person: PersonId, version: FrameworkVersionId, cycle: &str) -> 
     }
 }
 
-fn evidence(person: PersonId, on: &str, title: &str, skills: &[&str]) -> NewEvidence {
+pub(crate) fn evidence(person: PersonId, on: &str, title: &str, skills: &[&str]) -> NewEvidence {
     NewEvidence {
         person_id: person,
         happened_on: on.into(),

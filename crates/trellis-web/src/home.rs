@@ -63,7 +63,8 @@ struct HomePage {
 struct TodoRow {
     text: String,
     href: String,
-    since: String,
+    /// "since 2026-12-01", "on 2026-12-10", "due 2026-12-12".
+    when: String,
 }
 
 pub async fn home(
@@ -137,9 +138,13 @@ pub async fn home(
         .await?
         .into_iter()
         .map(|t| TodoRow {
+            when: match (t.kind, t.due) {
+                ("check-in", Some(d)) => format!("on {d}"),
+                (_, Some(d)) => format!("due {d}"),
+                (_, None) => format!("since {}", trellis_app::time::date(t.since)),
+            },
             text: t.text,
             href: t.href,
-            since: trellis_app::time::date(t.since),
         })
         .collect();
     let page = HomePage {

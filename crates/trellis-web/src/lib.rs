@@ -18,6 +18,7 @@ pub mod api;
 mod assessments;
 pub mod auth;
 mod chart;
+mod check_ins;
 mod error;
 mod evidence;
 mod extract;

@@ -5,6 +5,7 @@ mod support;
 
 mod access;
 mod api;
+mod check_ins;
 mod growth;
 mod notifications;
 mod pages;

@@ -4,6 +4,7 @@
 use askama::Template;
 use axum::extract::State;
 use axum::response::Html;
+use trellis_formats::render::name_with_version;
 use trellis_store::SystemRole;
 
 use crate::auth::Me;
@@ -162,7 +163,7 @@ pub async fn home(
         sees_everyone: me.system_role != SystemRole::Member,
         framework: current
             .as_ref()
-            .map(|c| format!("{} {}", c.summary.name, c.summary.version)),
+            .map(|c| name_with_version(&c.summary.name, &c.summary.version)),
     };
     render(&page)
 }

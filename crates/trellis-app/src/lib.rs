@@ -25,6 +25,7 @@ pub mod growth;
 pub mod mail;
 pub mod notifications;
 pub mod people;
+pub mod plans;
 pub mod read_audit;
 pub mod secrets;
 pub mod time;

@@ -37,7 +37,7 @@ pub(super) async fn load(store: &Database, people: &[Person]) -> Result<usize, B
             continue;
         };
         let seed = mix(p.id as u64, 0xC4EC);
-        let cadence = if seed % 3 == 0 {
+        let cadence = if seed.is_multiple_of(3) {
             Cadence::Weekly
         } else {
             Cadence::Fortnightly

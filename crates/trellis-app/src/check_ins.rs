@@ -309,8 +309,9 @@ impl CheckIns<'_> {
         })
     }
 
-    /// Gaps in the person's readiness for their role level (or, when they are ready, for the next
-    /// one): for the person, and for a partner who manages them.
+    /// The open goals of the person's plan, then the gaps in their readiness for their role level
+    /// (or, when they are ready, for the next one): for the person, and for a partner who manages
+    /// them.
     async fn talking_points(&self, actor: &Actor, c: &CheckIn) -> AppResult<Vec<TalkingPoint>> {
         let store = self.app.store();
         let person = if actor.id() == c.person_id {
@@ -342,23 +343,55 @@ impl CheckIns<'_> {
             readiness = r;
         }
         let link = format!("/people/{}", person.id);
-        Ok(readiness
-            .requirements
+        // The plan's open goals first: they are what the two agreed to work on.
+        let plan = store.plan_of(person.id).await?;
+        let goals = plan
+            .goals
             .iter()
-            .filter(|r| r.status == ReadinessStatus::NotMet)
-            // Rated gaps first: they are what the two can already talk about.
-            .filter(|r| r.rated())
+            .filter(|g| g.closed_at.is_none())
+            .map(|g| TalkingPoint {
+                text: format!(
+                    "Plan: {} to {}{}",
+                    published
+                        .framework
+                        .skill(&g.skill)
+                        .map_or(g.skill.as_str(), |s| s.name.as_str()),
+                    crate::growth::level_label(&published.framework, &g.skill, &g.target_level),
+                    g.due_on
+                        .as_deref()
+                        .map(|d| format!(" by {d}"))
+                        .unwrap_or_default()
+                ),
+                link: format!("/people/{}/plan#goal-{}", person.id, g.id),
+            });
+        let planned: Vec<&str> = plan
+            .goals
+            .iter()
+            .filter(|g| g.closed_at.is_none())
+            .map(|g| g.skill.as_str())
+            .collect();
+        Ok(goals
             .chain(
                 readiness
                     .requirements
                     .iter()
-                    .filter(|r| r.status == ReadinessStatus::NotMet && !r.rated()),
+                    .filter(|r| !planned.contains(&r.skill.as_str()))
+                    .filter(|r| r.status == ReadinessStatus::NotMet)
+                    // Rated gaps first: they are what the two can already talk about.
+                    .filter(|r| r.rated())
+                    .chain(
+                        readiness
+                            .requirements
+                            .iter()
+                            .filter(|r| !planned.contains(&r.skill.as_str()))
+                            .filter(|r| r.status == ReadinessStatus::NotMet && !r.rated()),
+                    )
+                    .map(|r| TalkingPoint {
+                        text: format!("{} for {toward}: {}", r.skill_name, r.explanation),
+                        link: link.clone(),
+                    }),
             )
             .take(TALKING_POINTS)
-            .map(|r| TalkingPoint {
-                text: format!("{} for {toward}: {}", r.skill_name, r.explanation),
-                link: link.clone(),
-            })
             .collect())
     }
 

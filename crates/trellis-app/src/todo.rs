@@ -1,6 +1,7 @@
 //! What waits for a person: their own self-assessments, their direct reports' assessments to rate
 //! or agree, requests for their input, check-ins in the coming week and the actions they owe from
-//! check-ins. Read from the records themselves, so the list is right whatever the inbox says.
+//! check-ins and their development plan. Read from the records themselves, so the list is right
+//! whatever the inbox says.
 
 use std::collections::HashMap;
 
@@ -16,7 +17,7 @@ use crate::time::{date, day_ms, now_millis, parse_date};
 /// One thing to do, with where to do it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Todo {
-    /// `self-assessment`, `rate`, `agree`, `discuss`, `peer-input`, `check-in` or `action`.
+    /// `self-assessment`, `rate`, `agree`, `discuss`, `peer-input`, `check-in`, `action` (of a check-in) or `plan-action`.
     pub kind: &'static str,
     /// What to do, in a sentence.
     pub text: String,
@@ -134,6 +135,23 @@ impl Todos<'_> {
                 kind: "action",
                 text: a.body.clone(),
                 href: format!("/check-ins/{}#action-{}", a.check_in_id, a.id),
+                since: parse_date(&due).unwrap_or(now),
+                due: Some(due),
+            });
+        }
+        let plan = store.plan_of(me.id).await?;
+        for a in plan.actions.iter().filter(|a| a.done_at.is_none()) {
+            let open_goal = plan
+                .goals
+                .iter()
+                .any(|g| g.id == a.goal_id && g.closed_at.is_none());
+            let Some(due) = a.due_on.clone().filter(|d| open_goal && *d <= horizon) else {
+                continue;
+            };
+            todos.push(Todo {
+                kind: "plan-action",
+                text: a.body.clone(),
+                href: format!("/people/{}/plan#goal-{}", me.id, a.goal_id),
                 since: parse_date(&due).unwrap_or(now),
                 due: Some(due),
             });

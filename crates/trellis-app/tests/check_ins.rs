@@ -428,4 +428,30 @@ async fn talking_points_come_from_readiness_for_the_person_and_their_manager_onl
     // A mentor does not read the person's ratings through a check-in.
     let ola = c.open(&actor(&o.ola), with_ola.id).await.unwrap();
     assert!(ola.talking_points.is_empty());
+
+    // Goals of the person's plan come first, and their skills are not repeated as gaps.
+    let plans = o.app.plans();
+    let gap = plans.view(&actor(&o.ann), o.ann.id).await.unwrap().gaps[1].clone();
+    let input = trellis_app::plans::GoalsInput {
+        gaps: vec![gap.key.clone()],
+        ..Default::default()
+    };
+    plans
+        .add_goals(&actor(&o.ann), o.ann.id, input)
+        .await
+        .unwrap();
+    let boss = c.open(&actor(&o.boss), with_boss.id).await.unwrap();
+    let first = &boss.talking_points[0];
+    assert!(
+        first.text.starts_with(&format!("Plan: {}", gap.skill_name)),
+        "{}",
+        first.text
+    );
+    assert!(first.link.contains("/plan#goal-"));
+    let mentions = boss
+        .talking_points
+        .iter()
+        .filter(|t| t.text.contains(&gap.skill_name))
+        .count();
+    assert_eq!(mentions, 1, "{:?}", boss.talking_points);
 }

@@ -28,6 +28,7 @@ mod html;
 mod notifications;
 mod peer_requests;
 mod people;
+mod plans;
 pub mod routes;
 mod sign_in;
 mod state;

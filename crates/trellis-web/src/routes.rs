@@ -37,7 +37,7 @@ use crate::extract::read_body;
 use crate::state::AppState;
 use crate::{
     account, admin, api, assessments, check_ins, evidence, frameworks, home, html, notifications,
-    peer_requests, people, sign_in, team,
+    peer_requests, people, plans, sign_in, team,
 };
 
 /// Who may call a route.
@@ -207,6 +207,13 @@ pub fn routes() -> Vec<Route> {
         POST  "/people/{id}/assessments"                          SeePerson     Page  => assessments::pages::start,
         GET   "/people/{id}/evidence"                             SeePerson     Page  => evidence::pages::evidence,
         POST  "/people/{id}/evidence"                             SeePerson     Page  => evidence::pages::evidence_add,
+        GET   "/people/{id}/plan"                                 SeePerson     Page  => plans::plan,
+        POST  "/people/{id}/plan/goals"                           SeePerson     Page  => plans::add_goals,
+        POST  "/people/{id}/plan/goals/{goal}/actions"            SeePerson     Page  => plans::add_action,
+        POST  "/people/{id}/plan/goals/{goal}/actions/{action}/done" SeePerson  Page  => plans::complete_action,
+        POST  "/people/{id}/plan/goals/{goal}/comments"           SeePerson     Page  => plans::comment,
+        POST  "/people/{id}/plan/goals/{goal}/evidence"           SeePerson     Page  => plans::link_evidence,
+        POST  "/people/{id}/plan/goals/{goal}/close"              SeePerson     Page  => plans::close_goal,
         GET   "/assessments/{id}"                                 SeeAssessment Page  => assessments::pages::assessment,
         POST  "/assessments/{id}/self"                            SeeAssessment Page  => assessments::pages::rate_self,
         POST  "/assessments/{id}/manager"                         SeeAssessment Page  => assessments::pages::rate_manager,

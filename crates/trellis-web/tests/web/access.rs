@@ -75,6 +75,8 @@ const ADMIN: Expect = [303, 403, 403, 403, 403, 403, 403, 403, 403, 200, 303];
 /// A pair's check-ins: the member and their manager, nobody else (not up the line, not the
 /// people team, not an administrator without a recorded exception).
 const THE_PAIR: Expect = [303, 200, 403, 403, 200, 403, 403, 403, 403, 403, 303];
+/// Changes to the member's own development plan: the member only (managers comment).
+const THE_OWNER: Expect = [303, 303, 403, 403, 403, 403, 403, 403, 403, 403, 303];
 const THE_PAIR_CHANGES: Expect = [303, 303, 403, 403, 303, 403, 403, 403, 403, 403, 303];
 const ADMIN_API: Expect = [401, 403, 403, 403, 403, 403, 403, 403, 403, 200, 401];
 
@@ -243,6 +245,9 @@ struct Growth {
     action: i64,
     /// Check-ins between the asked peer and the other manager, for an administrator's exception.
     other_check_in: i64,
+    /// A goal of the member's development plan, with a step.
+    goal: i64,
+    step: i64,
 }
 
 async fn growth_fixtures(app: &App) -> Growth {
@@ -316,7 +321,39 @@ async fn growth_fixtures(app: &App) -> Growth {
         .create_check_in(new(app.ids.member_b, app.ids.manager_b), vec![], &as_member)
         .await
         .unwrap();
+    let goal = app
+        .store
+        .create_goals(
+            vec![trellis_store::NewGoal {
+                person_id: app.ids.member_a,
+                skill: "communication".into(),
+                target_level: "3".into(),
+                role_level: None,
+                due_on: None,
+                why: "Practice".into(),
+            }],
+            &as_member,
+        )
+        .await
+        .unwrap()[0]
+        .id;
+    let step = app
+        .store
+        .add_plan_action(
+            trellis_store::NewPlanAction {
+                goal_id: goal,
+                kind: trellis_store::PlanActionKind::Course,
+                body: "A course".into(),
+                due_on: None,
+            },
+            &as_member,
+        )
+        .await
+        .unwrap()
+        .id;
     Growth {
+        goal,
+        step,
         assessment: a.id,
         peer_request: r.id,
         check_in: c.id,
@@ -358,6 +395,7 @@ fn cases(app: &App, admin_token_id: i64, g: Growth) -> Vec<Case> {
     let manager = app.ids.manager_a.to_string();
     let (assessment, request) = (g.assessment, g.peer_request);
     let (check_in, action, other_check_in) = (g.check_in, g.action, g.other_check_in);
+    let (goal, step) = (g.goal, g.step);
     let (get, post, patch) = (Method::GET, Method::POST, Method::PATCH);
     let compare = "from=engineering/software-engineer&to=engineering/senior-software-engineer";
     vec![
@@ -446,6 +484,67 @@ fn cases(app: &App, admin_token_id: i64, g: Growth) -> Vec<Case> {
                     ("skills", "testing"),
                 ])
             },
+        ),
+        case(
+            get.clone(),
+            "/people/{id}/plan",
+            format!("/people/{member}/plan"),
+            THE_MEMBER,
+        ),
+        // Nothing chosen: the member is told so; nobody else may add goals.
+        case(
+            post.clone(),
+            "/people/{id}/plan/goals",
+            format!("/people/{member}/plan/goals"),
+            [303, 422, 403, 403, 403, 403, 403, 403, 403, 403, 303],
+        ),
+        with_body(
+            case(
+                post.clone(),
+                "/people/{id}/plan/goals/{goal}/actions",
+                format!("/people/{member}/plan/goals/{goal}/actions"),
+                THE_OWNER,
+            ),
+            |c| {
+                form(&[
+                    ("kind", "project"),
+                    ("action", &format!("Step by {}", tag(c))),
+                ])
+            },
+        ),
+        case(
+            post.clone(),
+            "/people/{id}/plan/goals/{goal}/actions/{action}/done",
+            format!("/people/{member}/plan/goals/{goal}/actions/{step}/done"),
+            THE_OWNER,
+        ),
+        // The member notes progress; every manager up the line comments or suggests.
+        with_body(
+            case(
+                post.clone(),
+                "/people/{id}/plan/goals/{goal}/comments",
+                format!("/people/{member}/plan/goals/{goal}/comments"),
+                [303, 303, 403, 403, 303, 303, 303, 403, 403, 403, 303],
+            ),
+            |c| {
+                form(&[
+                    ("comment", &format!("Noted by {}", tag(c))),
+                    ("kind", "suggestion"),
+                ])
+            },
+        ),
+        // No evidence chosen: the member is told so.
+        case(
+            post.clone(),
+            "/people/{id}/plan/goals/{goal}/evidence",
+            format!("/people/{member}/plan/goals/{goal}/evidence"),
+            [303, 422, 403, 403, 403, 403, 403, 403, 403, 403, 303],
+        ),
+        case(
+            post.clone(),
+            "/people/{id}/plan/goals/{goal}/close",
+            format!("/people/{member}/plan/goals/{goal}/close"),
+            THE_OWNER,
         ),
         case(
             get.clone(),

@@ -9,5 +9,6 @@ mod check_ins;
 mod growth;
 mod notifications;
 mod pages;
+mod plans;
 mod server;
 mod sign_in;

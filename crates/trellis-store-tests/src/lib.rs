@@ -54,6 +54,9 @@ macro_rules! for_each_story {
             concurrent_ratings_conflict,
             peer_input_is_requested_and_submitted,
             evidence_is_logged_and_counted_per_skill,
+            drafts_are_kept_until_submitted,
+            agreed_outcomes_are_answered_once,
+            evidence_is_edited_and_deleted_with_history,
             audit_batches_are_all_or_nothing,
             bulk_loads_are_complete_and_audited_once,
             growth_ids_are_checked,
@@ -72,11 +75,13 @@ macro_rules! for_each_story {
 
 mod check_ins;
 mod growth;
+mod growth_changes;
 mod notifications;
 mod plans;
 
 pub use check_ins::*;
 pub use growth::*;
+pub use growth_changes::*;
 pub use notifications::*;
 pub use plans::*;
 

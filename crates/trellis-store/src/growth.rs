@@ -147,12 +147,94 @@ pub struct Rating {
     pub at: Millis,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct NewRating {
     pub skill: String,
     pub level: Option<String>,
     pub not_applicable: Option<String>,
     pub comment: Option<String>,
+}
+
+/// A rater's unsubmitted ratings of one stage, kept for them alone until they submit: any of a
+/// rating's parts may still be missing (a level chosen without its comment, "not applicable"
+/// without its reason yet).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RatingDraft {
+    pub assessment_id: AssessmentId,
+    pub rater_kind: RaterKind,
+    pub rater_id: PersonId,
+    pub ratings: Vec<NewRating>,
+    pub saved_at: Millis,
+}
+
+crate::parse_from_text!(OutcomeAnswerKind);
+
+/// What the person says of the agreed outcome of their assessment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum OutcomeAnswerKind {
+    Confirmed,
+    /// Disputed, with a comment saying why.
+    Disputed,
+}
+
+impl OutcomeAnswerKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OutcomeAnswerKind::Confirmed => "confirmed",
+            OutcomeAnswerKind::Disputed => "disputed",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<OutcomeAnswerKind> {
+        match s {
+            "confirmed" => Some(OutcomeAnswerKind::Confirmed),
+            "disputed" => Some(OutcomeAnswerKind::Disputed),
+            _ => None,
+        }
+    }
+}
+
+/// The person's answer to the agreed outcome of their assessment, given once.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "sqlx", derive(sqlx::FromRow))]
+pub struct OutcomeAnswer {
+    pub assessment_id: AssessmentId,
+    pub person_id: PersonId,
+    #[cfg_attr(feature = "sqlx", sqlx(try_from = "String"))]
+    pub answer: OutcomeAnswerKind,
+    /// Why, for a dispute (required then); optional for a confirmation.
+    pub comment: Option<String>,
+    pub at: Millis,
+}
+
+/// A piece of evidence as it read before an edit replaced it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "sqlx", derive(sqlx::FromRow))]
+pub struct EvidenceVersion {
+    pub evidence_id: EvidenceId,
+    pub happened_on: String,
+    pub title: String,
+    pub description: String,
+    #[cfg_attr(feature = "sqlx", sqlx(json))]
+    pub links: Vec<String>,
+    #[cfg_attr(feature = "sqlx", sqlx(json))]
+    pub skills: Vec<String>,
+    #[cfg_attr(feature = "sqlx", sqlx(json))]
+    pub corroborators: Vec<String>,
+    pub replaced_at: Millis,
+    pub replaced_by: PersonId,
+}
+
+/// One piece of evidence addressed by id, deleted or not.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EvidenceEntry {
+    pub evidence: Evidence,
+    pub updated_at: Option<Millis>,
+    pub updated_by: Option<PersonId>,
+    /// When it was deleted (softly: the row and its history stay), if it was.
+    pub deleted_at: Option<Millis>,
+    pub deleted_by: Option<PersonId>,
 }
 
 /// A request for a peer's input on chosen skills of an assessment.

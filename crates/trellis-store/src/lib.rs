@@ -587,6 +587,43 @@ pub trait GrowthStore: Send + Sync {
         notices: Vec<NewNotification>,
         audit: &Audit,
     ) -> impl Future<Output = StoreResult<Assessment>> + Send;
+    /// Keeps a rater's unsubmitted ratings of a stage, replacing their earlier draft of it, without
+    /// changing the assessment (nor its revision). `Conflict` when the assessment is agreed;
+    /// `Invalid` for a skill given twice or kind `Peer`. Each rating may lack a level and a reason
+    /// (a draft is unfinished). Submitting ratings of that kind removes the draft in the same
+    /// transaction. Audited as `assessment.draft` with the rater kind and skills.
+    fn save_rating_draft(
+        &self,
+        assessment: AssessmentId,
+        kind: RaterKind,
+        rater: PersonId,
+        ratings: Vec<NewRating>,
+        audit: &Audit,
+    ) -> impl Future<Output = StoreResult<RatingDraft>> + Send;
+    /// The draft of a stage's ratings by a kind of rater, if there is one.
+    fn rating_draft(
+        &self,
+        assessment: AssessmentId,
+        kind: RaterKind,
+    ) -> impl Future<Output = StoreResult<Option<RatingDraft>>> + Send;
+    /// Records the person's answer to the agreed outcome of their assessment, once, with its
+    /// notices, in one transaction. `Conflict` unless the assessment is agreed, or when it was
+    /// answered already; `Invalid` for a dispute without a comment, or when `person` is not the
+    /// person assessed. Audited as `assessment.outcome-answer`.
+    fn answer_outcome(
+        &self,
+        assessment: AssessmentId,
+        person: PersonId,
+        answer: OutcomeAnswerKind,
+        comment: Option<String>,
+        notices: Vec<NewNotification>,
+        audit: &Audit,
+    ) -> impl Future<Output = StoreResult<OutcomeAnswer>> + Send;
+    /// The person's answer to the agreed outcome of an assessment, if they gave one.
+    fn outcome_answer(
+        &self,
+        assessment: AssessmentId,
+    ) -> impl Future<Output = StoreResult<Option<OutcomeAnswer>>> + Send;
     /// Every rating of an assessment, oldest first (history included).
     fn ratings(
         &self,
@@ -646,6 +683,34 @@ pub trait GrowthStore: Send + Sync {
         new: NewEvidence,
         audit: &Audit,
     ) -> impl Future<Output = StoreResult<Evidence>> + Send;
+    /// One piece of evidence, deleted or not (`NotFound` when there never was one).
+    fn evidence_entry(
+        &self,
+        id: EvidenceId,
+    ) -> impl Future<Output = StoreResult<EvidenceEntry>> + Send;
+    /// Replaces what a piece of evidence says (not whom it is about, who added it or when), keeping
+    /// the version it replaces in its history, by the acting person (`Invalid` without one; the
+    /// checks of `add_evidence`; `new.person_id` must be the evidence's). `NotFound` when it does
+    /// not exist or was deleted. Audited as `evidence.update`.
+    fn update_evidence(
+        &self,
+        id: EvidenceId,
+        new: NewEvidence,
+        audit: &Audit,
+    ) -> impl Future<Output = StoreResult<Evidence>> + Send;
+    /// Deletes a piece of evidence softly: it leaves the person's evidence and stops counting
+    /// toward readiness, while its row and history stay. `NotFound` when it does not exist or was
+    /// deleted already. Audited as `evidence.delete`.
+    fn delete_evidence(
+        &self,
+        id: EvidenceId,
+        audit: &Audit,
+    ) -> impl Future<Output = StoreResult<()>> + Send;
+    /// The earlier versions of a piece of evidence, oldest first.
+    fn evidence_versions(
+        &self,
+        id: EvidenceId,
+    ) -> impl Future<Output = StoreResult<Vec<EvidenceVersion>>> + Send;
     /// A person's evidence, newest `happened_on` first.
     fn evidence_of(
         &self,

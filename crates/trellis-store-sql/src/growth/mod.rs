@@ -7,6 +7,8 @@
 //! both win.
 
 mod bulk;
+mod drafts;
+mod evidence;
 mod records;
 pub(crate) mod rows;
 
@@ -15,9 +17,10 @@ use trellis_store::backend::{
     check_advance, check_rater_kind, clean_assessment, clean_evidence, clean_ratings, clean_skills,
 };
 use trellis_store::{
-    Assessment, AssessmentId, Audit, BulkAssessment, Evidence, GrowthStore, NewAssessment,
-    NewEvidence, NewNotification, NewPerson, NewRating, Observations, PeerRequest, Person,
-    PersonId, PersonRecord, RaterKind, Rating, Stage, StoreError, StoreResult,
+    Assessment, AssessmentId, Audit, BulkAssessment, Evidence, EvidenceEntry, EvidenceId,
+    EvidenceVersion, GrowthStore, NewAssessment, NewEvidence, NewNotification, NewPerson,
+    NewRating, Observations, OutcomeAnswer, OutcomeAnswerKind, PeerRequest, Person, PersonId,
+    PersonRecord, RaterKind, Rating, RatingDraft, Stage, StoreError, StoreResult,
 };
 
 use crate::dialect::{Dialect, JsonText};
@@ -95,6 +98,8 @@ async fn rate(
         .collect();
     insert_ratings(tx, &rows).await?;
     bump_revision(tx, id).await?;
+    // The ratings are in: the rater's draft of them has served.
+    drafts::remove_draft(tx, id, kind).await?;
     let details = json!({
         "rater_kind": kind.as_str(),
         "rater_id": rater,
@@ -284,6 +289,41 @@ impl GrowthStore for Database {
         finish(tx, assessment).await
     }
 
+    async fn save_rating_draft(
+        &self,
+        assessment: AssessmentId,
+        kind: RaterKind,
+        rater: PersonId,
+        ratings: Vec<NewRating>,
+        audit: &Audit,
+    ) -> StoreResult<RatingDraft> {
+        drafts::save(self, assessment, kind, rater, ratings, audit).await
+    }
+
+    async fn rating_draft(
+        &self,
+        assessment: AssessmentId,
+        kind: RaterKind,
+    ) -> StoreResult<Option<RatingDraft>> {
+        drafts::draft(self, assessment, kind).await
+    }
+
+    async fn answer_outcome(
+        &self,
+        assessment: AssessmentId,
+        person: PersonId,
+        answer: OutcomeAnswerKind,
+        comment: Option<String>,
+        notices: Vec<NewNotification>,
+        audit: &Audit,
+    ) -> StoreResult<OutcomeAnswer> {
+        drafts::answer(self, assessment, person, answer, comment, notices, audit).await
+    }
+
+    async fn outcome_answer(&self, assessment: AssessmentId) -> StoreResult<Option<OutcomeAnswer>> {
+        drafts::outcome_answer(self, assessment).await
+    }
+
     async fn ratings(&self, assessment: AssessmentId) -> StoreResult<Vec<Rating>> {
         let from = "FROM ratings WHERE assessment_id = $1";
         let found = db_run!(self, |c| Db::ratings(c, from, "at, id", assessment))?;
@@ -461,6 +501,27 @@ impl GrowthStore for Database {
             created_by,
             created_at: audit.at,
         })
+    }
+
+    async fn evidence_entry(&self, id: EvidenceId) -> StoreResult<EvidenceEntry> {
+        evidence::entry(self, id).await
+    }
+
+    async fn update_evidence(
+        &self,
+        id: EvidenceId,
+        new: NewEvidence,
+        audit: &Audit,
+    ) -> StoreResult<Evidence> {
+        evidence::update(self, id, new, audit).await
+    }
+
+    async fn delete_evidence(&self, id: EvidenceId, audit: &Audit) -> StoreResult<()> {
+        evidence::delete(self, id, audit).await
+    }
+
+    async fn evidence_versions(&self, id: EvidenceId) -> StoreResult<Vec<EvidenceVersion>> {
+        evidence::versions(self, id).await
     }
 
     async fn evidence_of(&self, person: PersonId) -> StoreResult<Vec<Evidence>> {

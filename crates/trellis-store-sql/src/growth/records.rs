@@ -11,7 +11,7 @@ use crate::{Database, db_run};
 
 pub(super) async fn evidence_of(db: &Database, person: PersonId) -> StoreResult<Vec<Evidence>> {
     let sql = format!(
-        "SELECT {EVIDENCE_COLUMNS} FROM evidence WHERE person_id = $1
+        "SELECT {EVIDENCE_COLUMNS} FROM evidence WHERE person_id = $1 AND deleted_at IS NULL
          ORDER BY happened_on DESC, id DESC"
     );
     listing(db, sql, PERSON, person).await
@@ -128,7 +128,8 @@ pub(super) async fn person_record(db: &Database, person: PersonId) -> StoreResul
                      FROM people p WHERE p.manager_id = $1 AND p.id <> $1) AS TEXT),
                  CAST((SELECT {agg}({assessment_json}) FROM assessments WHERE person_id = $1)
                      AS TEXT),
-                 CAST((SELECT {agg}({evidence_json}) FROM evidence WHERE person_id = $1) AS TEXT),
+                 CAST((SELECT {agg}({evidence_json}) FROM evidence
+                     WHERE person_id = $1 AND deleted_at IS NULL) AS TEXT),
                  CAST((SELECT {agg}({request_json}) FROM peer_requests WHERE peer_id = $1)
                      AS TEXT),
                  CAST((SELECT {agg}({array}(id, name)) FROM people WHERE id IN (

@@ -7,6 +7,8 @@
 //!   or a self-assessment was submitted (the person's manager's ratings wait);
 //! - `assessment.compare`: the manager's ratings are in (talk them through and agree);
 //! - `assessment.agreed`: the outcome of your assessment was recorded;
+//! - `assessment.disputed`: the person disputes the agreed outcome (their manager, and whoever
+//!   recorded it);
 //! - `peer.asked`: someone asks for your input; `peer.given`: a peer answered your request.
 //!
 //! Nobody is told of what they did themselves.
@@ -98,6 +100,29 @@ pub fn stage_submitted(
     notices
         .into_iter()
         .filter(|n| n.person_id != actor.id())
+        .collect()
+}
+
+/// Told when the person disputes the agreed outcome of their assessment: their manager, and
+/// whoever recorded the outcome when that was someone else.
+pub fn outcome_disputed(actor: &Actor, a: &AssessmentCtx) -> Vec<NewNotification> {
+    let mut to: Vec<i64> = a.person.manager_id.into_iter().collect();
+    to.extend(a.assessment.agreed_by);
+    to.sort_unstable();
+    to.dedup();
+    to.into_iter()
+        .filter(|id| *id != actor.id())
+        .map(|id| {
+            notice(
+                id,
+                "assessment.disputed",
+                format!(
+                    "{} disputes the agreed outcome of their assessment against {}",
+                    a.person.name, a.profile.title
+                ),
+                format!("/assessments/{}#outcome-answer", a.assessment.id),
+            )
+        })
         .collect()
 }
 

@@ -7,7 +7,8 @@
 //! in [`crate::notifications`], `app.todo()` in [`crate::todo`].)
 
 use trellis_store::{
-    Assessment, AssessmentId, Audit, Evidence, PeerRequest, Person, PersonId, SystemRole,
+    Assessment, AssessmentId, Audit, Evidence, EvidenceId, OutcomeAnswer, PeerRequest, Person,
+    PersonId, RaterKind, RatingDraft, SystemRole,
 };
 
 use trellis_store::prelude::*;
@@ -143,6 +144,58 @@ impl Assessments<'_> {
         audited(self.app, actor, "assessment.rate", a.target(), submitted)
     }
 
+    /// Keeps the actor's unsubmitted ratings of their stage, for them alone, until they submit.
+    pub async fn save_draft(
+        &self,
+        actor: &Actor,
+        a: &AssessmentCtx,
+        submission: Submission,
+    ) -> AppResult<RatingDraft> {
+        let saved = growth::save_draft(self.app, actor, a, submission).await;
+        audited(self.app, actor, "assessment.draft", a.target(), saved)
+    }
+
+    /// The actor's own draft of their stage's ratings, if they kept one; never anyone else's.
+    pub async fn own_draft(
+        &self,
+        actor: &Actor,
+        a: &AssessmentCtx,
+        kind: RaterKind,
+    ) -> AppResult<Option<RatingDraft>> {
+        growth::own_draft(self.app, actor, a, kind).await
+    }
+
+    /// The person confirms the agreed outcome (`confirm`), or disputes it (`dispute`) with a
+    /// comment, which their manager is told of.
+    pub async fn answer_outcome(
+        &self,
+        actor: &Actor,
+        a: &AssessmentCtx,
+        answer: Option<&str>,
+        comment: Option<String>,
+    ) -> AppResult<OutcomeAnswer> {
+        let answered = growth::answer_outcome(self.app, actor, a, answer, comment).await;
+        audited(
+            self.app,
+            actor,
+            "assessment.outcome-answer",
+            a.target(),
+            answered,
+        )
+    }
+
+    /// Asks a peer, named by email address, for input on some skills of the assessment.
+    pub async fn request_peer_by_email(
+        &self,
+        actor: &Actor,
+        a: &AssessmentCtx,
+        peer: &str,
+        skills: Vec<String>,
+    ) -> AppResult<PeerRequest> {
+        let requested = growth::request_peer_by_email(self.app, actor, a, peer, skills).await;
+        audited(self.app, actor, "peer.request", a.target(), requested)
+    }
+
     /// Asks a peer for input on some skills of the assessment.
     pub async fn request_peer(
         &self,
@@ -205,6 +258,48 @@ impl EvidenceCases<'_> {
         let added = growth::add_evidence(self.app, actor, &person, input).await;
         let target = format!("person:{}", person.id);
         audited(self.app, actor, "evidence.create", target, added)
+    }
+}
+
+impl EvidenceCases<'_> {
+    /// A piece of a person's evidence, for whoever may change it (who added it, or the person).
+    pub async fn changeable(
+        &self,
+        actor: &Actor,
+        person: PersonId,
+        id: EvidenceId,
+    ) -> AppResult<(Person, Evidence)> {
+        growth::changeable_evidence(self.app, actor, person, id).await
+    }
+
+    /// Edits a piece of evidence, keeping the version it replaces.
+    pub async fn edit(
+        &self,
+        actor: &Actor,
+        person: PersonId,
+        id: EvidenceId,
+        input: EvidenceInput,
+    ) -> AppResult<Evidence> {
+        let edited = growth::edit_evidence(self.app, actor, person, id, input).await;
+        audited(
+            self.app,
+            actor,
+            "evidence.update",
+            format!("evidence:{id}"),
+            edited,
+        )
+    }
+
+    /// Deletes a piece of evidence softly: it no longer counts; its history stays.
+    pub async fn delete(&self, actor: &Actor, person: PersonId, id: EvidenceId) -> AppResult<()> {
+        let deleted = growth::delete_evidence(self.app, actor, person, id).await;
+        audited(
+            self.app,
+            actor,
+            "evidence.delete",
+            format!("evidence:{id}"),
+            deleted,
+        )
     }
 }
 

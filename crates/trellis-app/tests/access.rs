@@ -528,3 +528,233 @@ async fn seen_for_oneself_needs_no_walk() {
     assert_eq!(audit.ip.as_deref(), Some("192.0.2.7"));
     assert!(audit.at > 0);
 }
+
+/// A self-assessment draft: kept by the member alone, refused for everyone else, shown to nobody
+/// else, and gone once the stage is submitted.
+#[tokio::test]
+async fn drafts_by_each_relation() {
+    let org = org().await;
+    let id = org.assessment("engineering/senior-software-engineer").await;
+    let draft = |by: &Person| {
+        let who = actor(by);
+        let app = &org.app;
+        async move {
+            let a = growth::viewable_assessment(app, &who, id).await?;
+            let skill = a.profile.requirements[0].skill.clone();
+            let sub = Submission {
+                kind: RaterKind::SelfRater,
+                revision: None,
+                framework_version: None,
+                ratings: vec![RatingInput {
+                    skill,
+                    level: None,
+                    not_applicable: None,
+                    comment: Some("Half a thought".into()),
+                }],
+            };
+            app.assessments().save_draft(&who, &a, sub).await
+        }
+    };
+    for (who, p, _) in org.relations() {
+        if p.id != org.member.id {
+            assert_forbidden(draft(p).await, who);
+        }
+    }
+    let saved = draft(&org.member).await.unwrap();
+    assert_eq!(saved.ratings[0].comment.as_deref(), Some("Half a thought"));
+    for (who, p, rel) in org.relations() {
+        if rel.is_none() {
+            continue;
+        }
+        let viewer = actor(p);
+        let a = growth::viewable_assessment(&org.app, &viewer, id)
+            .await
+            .unwrap();
+        let seen = org
+            .app
+            .assessments()
+            .own_draft(&viewer, &a, RaterKind::SelfRater)
+            .await
+            .unwrap();
+        assert_eq!(seen.is_some(), p.id == org.member.id, "{who}");
+    }
+    // A level off the scale is named on its field.
+    let me = actor(&org.member);
+    let a = growth::viewable_assessment(&org.app, &me, id)
+        .await
+        .unwrap();
+    let skill = a.profile.requirements[0].skill.clone();
+    let bad = Submission {
+        kind: RaterKind::SelfRater,
+        revision: None,
+        framework_version: None,
+        ratings: vec![RatingInput {
+            skill: skill.clone(),
+            level: Some("legendary".into()),
+            ..RatingInput::default()
+        }],
+    };
+    match org.app.assessments().save_draft(&me, &a, bad).await {
+        Err(AppError::Invalid(p)) => assert_eq!(p[0].field, format!("level-{skill}")),
+        other => panic!("expected a field problem, got {other:?}"),
+    }
+    assert_eq!(
+        org.rate(&org.member, id, RaterKind::SelfRater)
+            .await
+            .unwrap(),
+        Stage::Manager
+    );
+    let a = growth::viewable_assessment(&org.app, &me, id)
+        .await
+        .unwrap();
+    assert!(
+        org.app
+            .assessments()
+            .own_draft(&me, &a, RaterKind::SelfRater)
+            .await
+            .unwrap()
+            .is_none()
+    );
+}
+
+/// Only the member answers the agreed outcome, once; a dispute needs a comment and tells their
+/// manager and whoever recorded the outcome.
+#[tokio::test]
+async fn the_outcome_is_answered_by_the_member_only() {
+    let org = org().await;
+    let id = org.assessment("engineering/senior-software-engineer").await;
+    let answer = |by: &Person, answer: &'static str, comment: Option<&'static str>| {
+        let who = actor(by);
+        let app = &org.app;
+        async move {
+            let a = growth::viewable_assessment(app, &who, id).await?;
+            app.assessments()
+                .answer_outcome(&who, &a, Some(answer), comment.map(Into::into))
+                .await
+        }
+    };
+    match answer(&org.member, "confirm", None).await {
+        Err(AppError::Conflict { .. }) => {}
+        other => panic!("not agreed yet: {other:?}"),
+    }
+    org.rate(&org.member, id, RaterKind::SelfRater)
+        .await
+        .unwrap();
+    org.rate(&org.skip, id, RaterKind::Manager).await.unwrap();
+    org.rate(&org.skip, id, RaterKind::Agreed).await.unwrap();
+    for (who, p, rel) in org.relations() {
+        if p.id != org.member.id && rel.is_some() {
+            assert_forbidden(answer(p, "confirm", None).await, who);
+        }
+    }
+    match answer(&org.member, "dispute", Some(" ")).await {
+        Err(AppError::Invalid(p)) => assert_eq!(p[0].field, "outcome_comment"),
+        other => panic!("a dispute needs a comment: {other:?}"),
+    }
+    let a = answer(&org.member, "dispute", Some("Level 3, not 2"))
+        .await
+        .unwrap();
+    assert_eq!(a.comment.as_deref(), Some("Level 3, not 2"));
+    // The direct manager and the skip-level manager who recorded it are told; no one else.
+    for (p, told) in [
+        (&org.manager, true),
+        (&org.skip, true),
+        (&org.top, false),
+        (&org.member, false),
+    ] {
+        let inbox = org
+            .app
+            .store()
+            .notifications_of(p.id, 10, None)
+            .await
+            .unwrap();
+        let disputed = inbox.iter().any(|n| n.kind == "assessment.disputed");
+        assert_eq!(disputed, told, "{}", p.email);
+    }
+    match answer(&org.member, "confirm", None).await {
+        Err(AppError::Conflict { .. }) => {}
+        other => panic!("answered once: {other:?}"),
+    }
+}
+
+/// Evidence is changed by whoever added it or the person it is about: not by other managers, the
+/// people team or admins, who may see it.
+#[tokio::test]
+async fn evidence_is_changed_by_who_added_it_or_its_person() {
+    let org = org().await;
+    let input = |title: &str| growth::EvidenceInput {
+        happened_on: "2026-01-05".into(),
+        title: title.into(),
+        skills: vec!["communication".into()],
+        ..Default::default()
+    };
+    let by_manager = org
+        .app
+        .evidence()
+        .add(&actor(&org.manager), org.member.id, input("Ran the demo"))
+        .await
+        .unwrap();
+    for (who, p, _) in org.relations() {
+        let allowed = p.id == org.member.id || p.id == org.manager.id;
+        let r = org
+            .app
+            .evidence()
+            .edit(
+                &actor(p),
+                org.member.id,
+                by_manager.id,
+                input(&format!("By {who}")),
+            )
+            .await;
+        if allowed {
+            r.unwrap_or_else(|e| panic!("{who}: {e:?}"));
+        } else {
+            assert_forbidden(r, who);
+        }
+    }
+    assert_forbidden(
+        org.app
+            .evidence()
+            .delete(&actor(&org.people_team), org.member.id, by_manager.id)
+            .await,
+        "people team",
+    );
+    // Under someone else's path it is not found.
+    match org
+        .app
+        .evidence()
+        .delete(&actor(&org.admin), org.peer.id, by_manager.id)
+        .await
+    {
+        Err(AppError::NotFound(_)) => {}
+        other => panic!("expected not found, got {other:?}"),
+    }
+    org.app
+        .evidence()
+        .delete(&actor(&org.member), org.member.id, by_manager.id)
+        .await
+        .unwrap();
+    match org
+        .app
+        .evidence()
+        .edit(
+            &actor(&org.manager),
+            org.member.id,
+            by_manager.id,
+            input("Again"),
+        )
+        .await
+    {
+        Err(AppError::NotFound(_)) => {}
+        other => panic!("a deleted piece is gone: {other:?}"),
+    }
+    assert_eq!(
+        org.app
+            .store()
+            .evidence_versions(by_manager.id)
+            .await
+            .unwrap()
+            .len(),
+        2
+    );
+}

@@ -436,7 +436,7 @@ pub struct Submission {
 }
 
 /// The stage at which a kind of rater rates, and the stage their submission moves to.
-fn stage_for(kind: RaterKind) -> Option<(Stage, Stage)> {
+pub(crate) fn stage_for(kind: RaterKind) -> Option<(Stage, Stage)> {
     match kind {
         RaterKind::SelfRater => Some((Stage::SelfRating, Stage::Manager)),
         RaterKind::Manager => Some((Stage::Manager, Stage::Compare)),
@@ -445,7 +445,7 @@ fn stage_for(kind: RaterKind) -> Option<(Stage, Stage)> {
     }
 }
 
-fn stage_conflict(a: &AssessmentCtx, kind: RaterKind) -> AppError {
+pub(crate) fn stage_conflict(a: &AssessmentCtx, kind: RaterKind) -> AppError {
     let name = &a.person.name;
     let detail = match (a.assessment.stage, kind) {
         (Stage::Agreed, _) => {

@@ -1,10 +1,10 @@
 //! Evidence: what happened, when, which skills it shows and who can vouch for it.
 
 use trellis_model::Framework;
-use trellis_store::{Evidence, NewEvidence, Person, PersonId};
+use trellis_store::{Evidence, EvidenceId, NewEvidence, Person, PersonId, StoreError};
 
 use crate::App;
-use crate::access::Actor;
+use crate::access::{self, Actor};
 use crate::error::{AppError, AppResult};
 use trellis_store::prelude::*;
 
@@ -151,4 +151,82 @@ pub async fn add_evidence(
     })?;
     let new = check_evidence(&current.framework, person.id, input).map_err(AppError::fields)?;
     Ok(app.store().add_evidence(new, &actor.audit()).await?)
+}
+
+/// Whether the actor may edit or delete a piece of evidence: whoever added it, or the person it
+/// is about (seeing the person's records is decided before).
+pub fn may_change_evidence(actor: PersonId, e: &Evidence) -> bool {
+    actor == e.created_by || actor == e.person_id
+}
+
+/// A piece of a person's evidence the actor may change, with the person: refused (audited) for
+/// anyone else; "no such evidence" when it is not the person's, or was deleted.
+pub async fn changeable_evidence(
+    app: &App,
+    actor: &Actor,
+    person: PersonId,
+    id: EvidenceId,
+) -> AppResult<(Person, Evidence)> {
+    let (person, _) = super::person_for(app, actor, person).await?;
+    let missing = || AppError::not_found("There is no such evidence.");
+    let entry = match app.store().evidence_entry(id).await {
+        Ok(e) if e.evidence.person_id == person.id => e,
+        Ok(_) | Err(StoreError::NotFound(_)) => return Err(missing()),
+        Err(e) => return Err(e.into()),
+    };
+    if !may_change_evidence(actor.id(), &entry.evidence) {
+        return Err(access::deny(
+            app.store(),
+            &actor.audit(),
+            format!("evidence:{id}"),
+            format!(
+                "Only whoever added this evidence, or {}, can change it.",
+                person.name
+            ),
+        )
+        .await);
+    }
+    if entry.deleted_at.is_some() {
+        return Err(AppError::not_found("This evidence was deleted."));
+    }
+    Ok((person, entry.evidence))
+}
+
+/// Edits a piece of evidence; the version it replaces is kept.
+pub async fn edit_evidence(
+    app: &App,
+    actor: &Actor,
+    person: PersonId,
+    id: EvidenceId,
+    input: EvidenceInput,
+) -> AppResult<Evidence> {
+    let (person, _) = changeable_evidence(app, actor, person, id).await?;
+    let current = app.current_framework().await?.ok_or_else(|| {
+        AppError::conflict("No framework has been published yet, so there are no skills to link.")
+    })?;
+    let new = check_evidence(&current.framework, person.id, input).map_err(AppError::fields)?;
+    app.store()
+        .update_evidence(id, new, &actor.audit())
+        .await
+        .map_err(|e| match e {
+            StoreError::NotFound(_) => AppError::not_found("This evidence was deleted."),
+            other => other.into(),
+        })
+}
+
+/// Deletes a piece of evidence softly: it leaves the log and readiness; its history stays.
+pub async fn delete_evidence(
+    app: &App,
+    actor: &Actor,
+    person: PersonId,
+    id: EvidenceId,
+) -> AppResult<()> {
+    changeable_evidence(app, actor, person, id).await?;
+    app.store()
+        .delete_evidence(id, &actor.audit())
+        .await
+        .map_err(|e| match e {
+            StoreError::NotFound(_) => AppError::not_found("This evidence was deleted."),
+            other => other.into(),
+        })
 }

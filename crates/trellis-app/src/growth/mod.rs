@@ -10,12 +10,14 @@
 pub mod assessments;
 pub mod csv;
 pub mod evidence;
+pub mod outcome;
 pub mod peers;
 pub mod readiness;
 pub mod team;
 
 pub use assessments::*;
 pub use evidence::*;
+pub use outcome::*;
 pub use peers::*;
 pub use readiness::*;
 

@@ -109,6 +109,72 @@ pub async fn request_peer(
         .await?)
 }
 
+/// The email address in what was typed into the peer picker: the address itself, or the
+/// `Name <address>` a list of names offers.
+fn typed_email(text: &str) -> &str {
+    let text = text.trim();
+    match (text.rfind('<'), text.ends_with('>')) {
+        (Some(start), true) => text[start + 1..text.len() - 1].trim(),
+        _ => text,
+    }
+}
+
+/// [`request_peer`] with the peer named by their email address (as the pages' picker sends it),
+/// anyone active in the organisation but the person assessed; problems with the peer are on the
+/// field `peer`.
+pub async fn request_peer_by_email(
+    app: &App,
+    actor: &Actor,
+    a: &AssessmentCtx,
+    peer: &str,
+    skills: Vec<String>,
+) -> AppResult<PeerRequest> {
+    if !a.relation.may_request_peers() {
+        // Decided (and audited) before any address is looked up.
+        return request_peer(app, actor, a, None, skills).await;
+    }
+    let email = typed_email(peer);
+    let found = if email.is_empty() {
+        None
+    } else {
+        app.store().person_by_email(&email.to_lowercase()).await?
+    };
+    let id = match (&found, email.is_empty()) {
+        (_, true) => None,
+        (Some(p), _) if p.active => Some(p.id),
+        (Some(p), _) => {
+            return Err(AppError::field(
+                "peer",
+                format!("{} has left the organisation; choose someone else.", p.name),
+            ));
+        }
+        (None, _) => {
+            return Err(AppError::field(
+                "peer",
+                format!(
+                    "Nobody in the organisation has the email address “{email}”. Choose someone                      from the list, or type their work email address."
+                ),
+            ));
+        }
+    };
+    request_peer(app, actor, a, id, skills)
+        .await
+        .map_err(|e| match e {
+            AppError::Invalid(problems) => AppError::Invalid(
+                problems
+                    .into_iter()
+                    .map(|mut p| {
+                        if p.field == "peer_id" {
+                            p.field = "peer".into();
+                        }
+                        p
+                    })
+                    .collect(),
+            ),
+            other => other,
+        })
+}
+
 pub async fn load_peer_request(store: &Database, id: i64) -> AppResult<PeerRequest> {
     store.peer_request(id).await.map_err(|e| match e {
         StoreError::NotFound(_) => AppError::not_found("There is no such request."),

@@ -62,6 +62,13 @@ pub async fn assessment(
         Some("manager") => Some("Your ratings are submitted.".to_owned()),
         Some("agreed") => Some("The agreed outcome is recorded.".to_owned()),
         Some("peer") => Some("Your request for peer input is sent.".to_owned()),
+        Some("draft") => {
+            Some("Your draft is saved. Only you can see it; submit when you are ready.".to_owned())
+        }
+        Some("confirmed") => Some("You confirmed the agreed outcome.".to_owned()),
+        Some("disputed") => Some(
+            "You disputed the agreed outcome; your manager is told, with your comment.".to_owned(),
+        ),
         _ => None,
     };
     let page = assessment_page(
@@ -239,7 +246,87 @@ pub async fn rate_agreed(
     rate(state, caller, ctx, id, f, RaterKind::Agreed).await
 }
 
-/// `POST /assessments/{id}/peer-requests`: `peer_id` and `skills` (repeated).
+/// `POST /assessments/{id}/self/draft`: the self-assessment form, kept as a draft.
+pub async fn save_self_draft(
+    State(state): State<AppState>,
+    Me(caller, ctx): Me,
+    PathParams(id): PathParams<AssessmentId>,
+    PageForm(f): PageForm<Fields>,
+) -> Result<Response, WebError> {
+    let assessments = state.app().assessments();
+    let a = assessments.view(&caller.actor(&ctx), id).await?;
+    let skills: Vec<String> = a
+        .profile
+        .requirements
+        .iter()
+        .map(|r| r.skill.clone())
+        .collect();
+    let sub = Submission {
+        kind: RaterKind::SelfRater,
+        revision: number(&f, "revision"),
+        framework_version: number(&f, "framework_version"),
+        ratings: draft_ratings_from(&f, &skills),
+    };
+    match assessments.save_draft(&caller.actor(&ctx), &a, sub).await {
+        Ok(_) => Ok(Redirect::to(&format!("/assessments/{id}?done=draft")).into_response()),
+        Err(refusal) => {
+            let typed = Typed {
+                fields: f,
+                kind: "self",
+            };
+            refused(&state, &caller, &ctx, id, a, refusal, typed).await
+        }
+    }
+}
+
+/// The rating controls of a form as a draft keeps them: "not applicable" stays a level, so that
+/// it comes back chosen even before its reason is written.
+fn draft_ratings_from(fields: &Fields, skills: &[String]) -> Vec<RatingInput> {
+    ratings_from(fields, skills)
+        .into_iter()
+        .map(|mut r| {
+            if r.not_applicable.is_some() {
+                r.level = Some("n/a".to_owned());
+            }
+            r
+        })
+        .collect()
+}
+
+/// `POST /assessments/{id}/outcome`: `answer` (`confirm` or `dispute`) and `outcome_comment`.
+pub async fn answer_outcome(
+    State(state): State<AppState>,
+    Me(caller, ctx): Me,
+    PathParams(id): PathParams<AssessmentId>,
+    PageForm(f): PageForm<Fields>,
+) -> Result<Response, WebError> {
+    let assessments = state.app().assessments();
+    let a = assessments.view(&caller.actor(&ctx), id).await?;
+    let answer = field(&f, "answer").map(str::to_owned);
+    let comment = field(&f, "outcome_comment").map(str::to_owned);
+    match assessments
+        .answer_outcome(&caller.actor(&ctx), &a, answer.as_deref(), comment)
+        .await
+    {
+        Ok(o) => {
+            let done = o.answer.as_str();
+            Ok(
+                Redirect::to(&format!("/assessments/{id}?done={done}#outcome-answer"))
+                    .into_response(),
+            )
+        }
+        Err(refusal) => {
+            let typed = Typed {
+                fields: f,
+                kind: "answer",
+            };
+            refused(&state, &caller, &ctx, id, a, refusal, typed).await
+        }
+    }
+}
+
+/// `POST /assessments/{id}/peer-requests`: `peer` (an email address, or `Name <address>`) and
+/// `skills` (repeated).
 pub async fn request_peer(
     State(state): State<AppState>,
     Me(caller, ctx): Me,
@@ -248,14 +335,10 @@ pub async fn request_peer(
 ) -> Result<Response, WebError> {
     let assessments = state.app().assessments();
     let a = assessments.view(&caller.actor(&ctx), id).await?;
-    // Not a number: no one has that id, which the check reports as "no such person".
-    let peer = field(&f, "peer_id")
-        .map(str::trim)
-        .filter(|v| !v.is_empty())
-        .map(|v| v.parse::<PersonId>().unwrap_or(-1));
+    let peer = field(&f, "peer").unwrap_or_default().to_owned();
     let skills = all_of(&f, "skills");
     match assessments
-        .request_peer(&caller.actor(&ctx), &a, peer, skills)
+        .request_peer_by_email(&caller.actor(&ctx), &a, &peer, skills)
         .await
     {
         Ok(_) => Ok(Redirect::to(&format!("/assessments/{id}?done=peer#peers")).into_response()),

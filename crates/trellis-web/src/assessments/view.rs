@@ -20,6 +20,7 @@ use trellis_store::{AssessmentId, Evidence, PersonId, RaterKind, Rating, Stage};
 
 use crate::auth::{Caller, Ctx};
 use crate::error::WebError;
+use crate::evidence::pages::SkillPicker;
 use crate::html::Frame;
 use crate::html::form::{Fields, all_of, field};
 use crate::html::view::{Choice, FieldErrors, profile_href};
@@ -47,6 +48,112 @@ pub(crate) struct RatingField {
     /// What others said, shown to help (the self rating to the manager, both when agreeing).
     pub(crate) hints: Vec<String>,
     pub(crate) evidence: Vec<EvidenceLink>,
+    /// The name of the skill's scale, and what each of its levels means for this skill.
+    pub(crate) scale_name: String,
+    pub(crate) levels: Vec<LevelMeaning>,
+}
+
+/// What one level of a skill's scale means: the skill's own descriptor at that level, or else the
+/// scale's description of it.
+#[derive(Debug)]
+pub(crate) struct LevelMeaning {
+    pub(crate) label: String,
+    pub(crate) descriptor: Option<String>,
+    pub(crate) required: bool,
+}
+
+/// One scale the skills of a page are rated on, with its levels: the page's key when its skills
+/// use more than one scale.
+#[derive(Debug)]
+pub(crate) struct ScaleKey {
+    pub(crate) id: String,
+    pub(crate) name: String,
+    pub(crate) description: Option<String>,
+    pub(crate) levels: Vec<LevelMeaning>,
+}
+
+/// What every level of a skill's scale means, for its rating control: its scale's name and each
+/// level, the required one marked. Text from a source that may not be redistributed is left out
+/// unless the server is licensed for it.
+pub(crate) fn level_meanings(
+    fw: &Framework,
+    skill: &str,
+    required: &str,
+    licensed: bool,
+) -> (String, Vec<LevelMeaning>) {
+    let Some(s) = fw.skill(skill) else {
+        return (String::new(), Vec::new());
+    };
+    let Some(scale) = fw.scale(&s.scale) else {
+        return (String::new(), Vec::new());
+    };
+    let open = licensed || fw.skill_text_redistributable(s);
+    let levels = scale
+        .levels
+        .iter()
+        .map(|l| LevelMeaning {
+            label: growth::level_text(l.id.as_str(), &l.label),
+            descriptor: open
+                .then(|| {
+                    s.levels
+                        .get(l.id.as_str())
+                        .cloned()
+                        .or_else(|| l.description.clone())
+                })
+                .flatten()
+                .map(|d| d.trim().to_owned())
+                .filter(|d| !d.is_empty()),
+            required: l.id.as_str() == required,
+        })
+        .collect();
+    (scale.name.clone(), levels)
+}
+
+/// The scales these skills are rated on, in the order first used, when there is more than one
+/// (one scale needs no key: each rating explains it).
+pub(crate) fn scale_key<'a>(
+    fw: &Framework,
+    skills: impl IntoIterator<Item = &'a str>,
+    licensed: bool,
+) -> Vec<ScaleKey> {
+    let mut keys: Vec<ScaleKey> = Vec::new();
+    let mut withheld: Vec<String> = Vec::new();
+    for skill in skills {
+        let Some(s) = fw.skill(skill) else { continue };
+        if !licensed && !fw.skill_text_redistributable(s) {
+            withheld.push(s.scale.clone());
+        }
+        if keys.iter().any(|k| k.id == s.scale) {
+            continue;
+        }
+        let Some(scale) = fw.scale(&s.scale) else {
+            continue;
+        };
+        keys.push(ScaleKey {
+            id: scale.id.clone(),
+            name: scale.name.clone(),
+            description: scale.description.clone(),
+            levels: scale
+                .levels
+                .iter()
+                .map(|l| LevelMeaning {
+                    label: growth::level_text(l.id.as_str(), &l.label),
+                    descriptor: l.description.clone(),
+                    required: false,
+                })
+                .collect(),
+        });
+    }
+    for k in keys.iter_mut().filter(|k| withheld.contains(&k.id)) {
+        k.description = None;
+        for l in &mut k.levels {
+            l.descriptor = None;
+        }
+    }
+    if keys.len() < 2 {
+        keys.clear();
+    }
+    keys
 }
 
 #[derive(Debug)]
@@ -56,7 +163,19 @@ struct RatingForm {
     intro: String,
     button: &'static str,
     button_id: &'static str,
+    /// Where "Save draft" sends the form, for the stages that keep drafts.
+    draft_action: Option<String>,
+    /// When the draft shown was saved, if the form shows one.
+    draft_saved: Option<String>,
     fields: Vec<RatingField>,
+}
+
+/// The person's answer to the agreed outcome, as shown to everyone who sees the assessment.
+#[derive(Debug)]
+struct AnswerView {
+    confirmed: bool,
+    text: String,
+    comment: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -104,16 +223,10 @@ struct PeerRow {
 
 #[derive(Debug)]
 struct PeerForm {
+    /// Everyone who may be asked: the value is the email address, the label the name.
     people: Vec<Choice>,
-    skills: Vec<Choice>,
-    selected_peer: String,
-    selected_skills: Vec<String>,
-}
-
-impl PeerForm {
-    fn skill_selected(&self, skill: &str) -> bool {
-        self.selected_skills.iter().any(|s| s == skill)
-    }
+    skills: SkillPicker,
+    typed_peer: String,
 }
 
 #[derive(Debug, Template)]
@@ -147,13 +260,18 @@ pub(crate) struct AssessmentPage {
     rows: Vec<RequirementRow>,
     peers: Vec<PeerRow>,
     peer_form: Option<PeerForm>,
+    scale_key: Vec<ScaleKey>,
+    answer: Option<AnswerView>,
+    /// Whether the person may confirm or dispute the agreed outcome now.
+    answer_form: bool,
+    typed_outcome_comment: String,
 }
 
 /// Values typed into a rating form, to show again with the problems found.
 #[derive(Debug, Default)]
 pub(crate) struct Typed {
     pub(crate) fields: Fields,
-    /// Which form they belong to: `self`, `manager`, `agreed` or `peer`.
+    /// Which form they belong to: `self`, `manager`, `agreed`, `peer` or `answer`.
     pub(crate) kind: &'static str,
 }
 
@@ -366,6 +484,12 @@ pub(crate) async fn assessment_page(
         ),
     };
     let typed_for = |k: &str| typed.as_ref().filter(|t| t.kind == k).map(|t| &t.fields);
+    let actor = caller.actor(ctx);
+    let licensed = state.config().licensed;
+    let draft = match kind {
+        Some(k) => state.app().assessments().own_draft(&actor, a, k).await?,
+        None => None,
+    };
     let form = kind.map(|kind| {
         let (k, action, heading, intro, button, button_id) = match kind {
             RaterKind::SelfRater => (
@@ -403,6 +527,11 @@ pub(crate) async fn assessment_page(
             ),
         };
         let typed = typed_for(k);
+        let drafted = |skill: &str| {
+            draft
+                .as_ref()
+                .and_then(|d| d.ratings.iter().find(|r| r.skill == skill))
+        };
         let fields = a
             .profile
             .requirements
@@ -443,6 +572,14 @@ pub(crate) async fn assessment_page(
                             .unwrap_or_default()
                             .to_owned(),
                     ),
+                    None if drafted(skill).is_some() => {
+                        let r = drafted(skill).expect("a drafted rating");
+                        (
+                            r.level.clone().unwrap_or_default(),
+                            r.not_applicable.clone().unwrap_or_default(),
+                            r.comment.clone().unwrap_or_default(),
+                        )
+                    }
                     None if kind == RaterKind::Agreed => match manager {
                         Some(r) => (
                             if r.not_applicable.is_some() {
@@ -457,6 +594,7 @@ pub(crate) async fn assessment_page(
                     },
                     None => Default::default(),
                 };
+                let (scale_name, levels) = level_meanings(fw, skill, req.level.as_str(), licensed);
                 RatingField {
                     skill: skill.clone(),
                     name: req.skill_name.clone(),
@@ -469,10 +607,15 @@ pub(crate) async fn assessment_page(
                     comment,
                     hints,
                     evidence: evidence_links(a.person.id, &evidence, skill),
+                    scale_name,
+                    levels,
                 }
             })
             .collect();
         RatingForm {
+            draft_action: (kind == RaterKind::SelfRater)
+                .then(|| format!("/assessments/{}/self/draft", asm.id)),
+            draft_saved: draft.as_ref().map(|d| date_time(d.saved_at)),
             action,
             heading,
             intro,
@@ -543,36 +686,69 @@ pub(crate) async fn assessment_page(
         .collect();
     let peer_form = if a.relation.may_request_peers() && asm.stage != Stage::Agreed {
         let typed = typed_for("peer");
-        // Whom to ask: the person's team and the people who share their manager, as the people
-        // directory would show them, not the whole organisation's names.
+        // Whom to ask: anyone active in the organisation but the person assessed and the caller,
+        // picked by name from a list and sent as their email address.
         let person = &a.person;
-        let people = store
+        let mut people: Vec<Choice> = store
             .people()
             .await?
             .into_iter()
             .filter(|p| p.active && p.id != person.id && p.id != caller.id())
-            .filter(|p| {
-                (person.team_id.is_some() && p.team_id == person.team_id)
-                    || (person.manager_id.is_some() && p.manager_id == person.manager_id)
-            })
-            .map(|p| Choice::new(p.id.to_string(), p.name))
+            .map(|p| Choice::new(p.email, p.name))
+            .collect();
+        people.sort_by_key(|x| x.label.to_lowercase());
+        let requirements: Vec<Choice> = a
+            .profile
+            .requirements
+            .iter()
+            .map(|r| Choice::new(r.skill.clone(), r.skill_name.clone()))
             .collect();
         Some(PeerForm {
             people,
-            skills: a
-                .profile
-                .requirements
-                .iter()
-                .map(|r| Choice::new(r.skill.clone(), r.skill_name.clone()))
-                .collect(),
-            selected_peer: typed
-                .and_then(|t| field(t, "peer_id"))
+            skills: SkillPicker {
+                name: "skills",
+                legend: "Skills to ask about".to_owned(),
+                primary_heading: format!("Requirements of {}", a.profile.title),
+                primary: requirements,
+                others: Vec::new(),
+                selected: typed.map(|t| all_of(t, "skills")).unwrap_or_default(),
+            },
+            typed_peer: typed
+                .and_then(|t| field(t, "peer"))
                 .unwrap_or_default()
                 .to_owned(),
-            selected_skills: typed.map(|t| all_of(t, "skills")).unwrap_or_default(),
         })
     } else {
         None
+    };
+
+    let answer = store.outcome_answer(asm.id).await?.map(|o| {
+        let confirmed = o.answer == trellis_store::OutcomeAnswerKind::Confirmed;
+        let who = if is_self {
+            "You".to_owned()
+        } else {
+            a.person.name.clone()
+        };
+        AnswerView {
+            confirmed,
+            text: format!(
+                "{who} {} this outcome on {}.",
+                if confirmed { "confirmed" } else { "disputed" },
+                date_time(o.at)
+            ),
+            comment: o.comment,
+        }
+    });
+    let answer_form = is_self && asm.stage == Stage::Agreed && answer.is_none();
+    let typed_answer = typed_for("answer");
+    let scale_key = if form.is_some() {
+        scale_key(
+            fw,
+            a.profile.requirements.iter().map(|r| r.skill.as_str()),
+            licensed,
+        )
+    } else {
+        Vec::new()
     };
 
     let show_self = rows.iter().any(|r| r.self_rating.is_some());
@@ -612,5 +788,12 @@ pub(crate) async fn assessment_page(
         rows,
         peers,
         peer_form,
+        scale_key,
+        answer,
+        answer_form,
+        typed_outcome_comment: typed_answer
+            .and_then(|t| field(t, "outcome_comment"))
+            .unwrap_or_default()
+            .to_owned(),
     })
 }

@@ -2,6 +2,7 @@
 
 use axum::Json;
 use axum::extract::State;
+use axum::http::StatusCode;
 use axum::response::Response;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -130,4 +131,90 @@ pub async fn add_evidence(
         format!("/api/v1/people/{id}/evidence"),
         EvidenceJson::from(e),
     ))
+}
+
+/// Changes to a piece of evidence: each field given replaces what it says; the others stay.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EvidencePatchJson {
+    /// `YYYY-MM-DD`, not in the future.
+    #[serde(default)]
+    pub happened_on: Option<String>,
+    #[serde(default)]
+    pub title: Option<String>,
+    #[serde(default)]
+    pub description: Option<String>,
+    /// Web addresses (`https://…`).
+    #[serde(default)]
+    pub links: Option<Vec<String>>,
+    /// Skill ids of the current framework (at least one).
+    #[serde(default)]
+    pub skills: Option<Vec<String>>,
+    #[serde(default)]
+    pub corroborators: Option<Vec<String>>,
+}
+
+/// Edits a piece of evidence, by whoever added it or the person it is about. The version it
+/// replaces is kept in its history.
+#[utoipa::path(
+    patch,
+    path = "/api/v1/people/{id}/evidence/{evidence}",
+    tag = "growth",
+    params(
+        ("id" = i64, Path, description = "Person id"),
+        ("evidence" = i64, Path, description = "Evidence id")
+    ),
+    request_body = EvidencePatchJson,
+    responses(
+        (status = 200, body = EvidenceJson),
+        ChangeProblems
+    )
+)]
+pub async fn update_evidence(
+    State(state): State<AppState>,
+    Me(caller, ctx): Me,
+    PathParams((id, evidence)): PathParams<(PersonId, i64)>,
+    ApiJson(body): ApiJson<EvidencePatchJson>,
+) -> Result<Json<EvidenceJson>, WebError> {
+    let actor = caller.actor(&ctx);
+    let cases = state.app().evidence();
+    let (_, e) = cases.changeable(&actor, id, evidence).await?;
+    let input = EvidenceInput {
+        happened_on: body.happened_on.unwrap_or(e.happened_on),
+        title: body.title.unwrap_or(e.title),
+        description: body.description.unwrap_or(e.description),
+        links: body.links.unwrap_or(e.links),
+        skills: body.skills.unwrap_or(e.skills),
+        corroborators: body.corroborators.unwrap_or(e.corroborators),
+    };
+    let e = cases.edit(&actor, id, evidence, input).await?;
+    Ok(Json(EvidenceJson::from(e)))
+}
+
+/// Deletes a piece of evidence, by whoever added it or the person it is about: it leaves the
+/// person's evidence and no longer counts toward readiness; its history and audit trail stay.
+#[utoipa::path(
+    delete,
+    path = "/api/v1/people/{id}/evidence/{evidence}",
+    tag = "growth",
+    params(
+        ("id" = i64, Path, description = "Person id"),
+        ("evidence" = i64, Path, description = "Evidence id")
+    ),
+    responses(
+        (status = 204, description = "Deleted"),
+        ChangeProblems
+    )
+)]
+pub async fn delete_evidence(
+    State(state): State<AppState>,
+    Me(caller, ctx): Me,
+    PathParams((id, evidence)): PathParams<(PersonId, i64)>,
+) -> Result<StatusCode, WebError> {
+    state
+        .app()
+        .evidence()
+        .delete(&caller.actor(&ctx), id, evidence)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
 }

@@ -32,9 +32,66 @@ struct EvidenceForm {
     corroborators: String,
 }
 
-impl EvidenceForm {
-    fn has_skill(&self, skill: &str) -> bool {
-        self.skills.iter().any(|s| s == skill)
+/// Skills chosen with checkboxes: a first group (the person's role level's skills, or the
+/// requirements asked about), then the others by category in a disclosure.
+#[derive(Debug)]
+pub(crate) struct SkillPicker {
+    /// The form field, and the fieldset's id.
+    pub name: &'static str,
+    pub legend: String,
+    pub primary_heading: String,
+    pub primary: Vec<Choice>,
+    pub others: Vec<SkillGroup>,
+    pub selected: Vec<String>,
+}
+
+impl SkillPicker {
+    pub(crate) fn is_selected(&self, skill: &str) -> bool {
+        self.selected.iter().any(|s| s == skill)
+    }
+
+    pub(crate) fn any_other_selected(&self) -> bool {
+        self.others
+            .iter()
+            .flat_map(|g| &g.skills)
+            .any(|c| self.is_selected(&c.value))
+    }
+
+    /// Every skill of the framework, those of the person's role level first (by name), the
+    /// others by category.
+    pub(crate) fn for_person(
+        fw: &Framework,
+        role_level: Option<&str>,
+        legend: &str,
+        selected: Vec<String>,
+    ) -> SkillPicker {
+        let profile = role_level.and_then(|l| trellis_model::resolve(fw, l).ok());
+        let mut primary: Vec<Choice> = profile
+            .as_ref()
+            .map(|p| {
+                p.requirements
+                    .iter()
+                    .map(|r| Choice::new(r.skill.clone(), r.skill_name.clone()))
+                    .collect()
+            })
+            .unwrap_or_default();
+        primary.sort_by(|a, b| a.label.cmp(&b.label));
+        let mut others = skill_groups(fw);
+        for g in &mut others {
+            g.skills
+                .retain(|c| !primary.iter().any(|p| p.value == c.value));
+        }
+        others.retain(|g| !g.skills.is_empty());
+        SkillPicker {
+            name: "skills",
+            legend: legend.to_owned(),
+            primary_heading: profile
+                .map(|p| format!("Skills of {}", p.title))
+                .unwrap_or_default(),
+            primary,
+            others,
+            selected,
+        }
     }
 }
 
@@ -74,6 +131,15 @@ pub(crate) struct EvidenceView {
     pub skills: Vec<String>,
     pub corroborators: Vec<String>,
     pub added: String,
+    /// Where to edit or delete it, for whoever may (on the evidence page).
+    pub change: Option<EvidenceChange>,
+}
+
+#[derive(Debug)]
+pub(crate) struct EvidenceChange {
+    pub edit_href: String,
+    pub delete_action: String,
+    pub csrf: String,
 }
 
 pub(crate) fn evidence_views(
@@ -100,6 +166,7 @@ pub(crate) fn evidence_views(
                 names.get(&e.created_by).cloned().unwrap_or_default(),
                 date(e.created_at)
             ),
+            change: None,
         })
         .collect()
 }
@@ -113,16 +180,34 @@ struct EvidencePage {
     is_self: bool,
     form: EvidenceForm,
     errors: FieldErrors,
-    groups: Vec<SkillGroup>,
-    added: bool,
+    skills: SkillPicker,
+    notice: Option<&'static str>,
     entries: Vec<EvidenceView>,
+}
+
+#[derive(Debug, Template)]
+#[template(path = "evidence/edit.html")]
+struct EditPage {
+    frame: Frame,
+    person_id: PersonId,
+    person_name: String,
+    evidence_id: i64,
+    title: String,
+    added: String,
+    form: EvidenceForm,
+    errors: FieldErrors,
+    skills: SkillPicker,
 }
 
 #[derive(Debug, Default, serde::Deserialize)]
 #[serde(default)]
 pub struct AddedQuery {
     added: Option<String>,
+    updated: Option<String>,
+    deleted: Option<String>,
 }
+
+const SKILLS_LEGEND: &str = "Skills it shows";
 
 async fn evidence_page(
     state: &AppState,
@@ -131,7 +216,7 @@ async fn evidence_page(
     relation: Relation,
     form: EvidenceForm,
     errors: FieldErrors,
-    added: bool,
+    notice: Option<&'static str>,
 ) -> Result<EvidencePage, WebError> {
     let current = state
         .current_framework()
@@ -140,16 +225,34 @@ async fn evidence_page(
     let evidence = state.store().evidence_of(person.id).await?;
     let ids: Vec<PersonId> = evidence.iter().map(|e| e.created_by).collect();
     let names = growth::names(state.store(), ids).await?;
+    let frame = Frame::new(Some(ctx), format!("Evidence: {}", person.name), "people");
+    let mut entries = evidence_views(&current.framework, &evidence, &names);
+    for (view, e) in entries.iter_mut().zip(&evidence) {
+        let viewer = ctx.caller.as_ref().map(|c| c.id());
+        if viewer.is_some_and(|v| growth::may_change_evidence(v, e)) {
+            view.change = Some(EvidenceChange {
+                edit_href: format!("/people/{}/evidence/{}/edit", person.id, e.id),
+                delete_action: format!("/people/{}/evidence/{}/delete", person.id, e.id),
+                csrf: frame.csrf.clone(),
+            });
+        }
+    }
+    let skills = SkillPicker::for_person(
+        &current.framework,
+        person.role_level.as_deref(),
+        SKILLS_LEGEND,
+        form.skills.clone(),
+    );
     Ok(EvidencePage {
-        frame: Frame::new(Some(ctx), format!("Evidence: {}", person.name), "people"),
+        frame,
         person_id: person.id,
         person_name: person.name.clone(),
         is_self: relation == Relation::Myself,
         form,
         errors,
-        groups: skill_groups(&current.framework),
-        added,
-        entries: evidence_views(&current.framework, &evidence, &names),
+        skills,
+        notice,
+        entries,
     })
 }
 
@@ -172,7 +275,15 @@ pub async fn evidence(
         relation,
         form,
         FieldErrors::default(),
-        q.added.is_some(),
+        if q.added.is_some() {
+            Some("The evidence is added. It shows next to each skill it supports.")
+        } else if q.updated.is_some() {
+            Some("The evidence is updated; its earlier version is kept in its history.")
+        } else if q.deleted.is_some() {
+            Some("The evidence is deleted. It no longer counts toward readiness.")
+        } else {
+            None
+        },
     )
     .await?;
     state.audit_read(
@@ -192,22 +303,7 @@ pub async fn evidence_add(
     PathParams(id): PathParams<PersonId>,
     PageForm(f): PageForm<Fields>,
 ) -> Result<Response, WebError> {
-    let form = EvidenceForm {
-        happened_on: field(&f, "happened_on").unwrap_or_default().to_owned(),
-        title: field(&f, "title").unwrap_or_default().to_owned(),
-        description: field(&f, "description").unwrap_or_default().to_owned(),
-        links: field(&f, "links").unwrap_or_default().to_owned(),
-        skills: all_of(&f, "skills"),
-        corroborators: field(&f, "corroborators").unwrap_or_default().to_owned(),
-    };
-    let input = EvidenceInput {
-        happened_on: form.happened_on.clone(),
-        title: form.title.clone(),
-        description: form.description.clone(),
-        links: vec![form.links.clone()],
-        skills: form.skills.clone(),
-        corroborators: vec![form.corroborators.clone()],
-    };
+    let (form, input) = typed_evidence(&f);
     let actor = caller.actor(&ctx);
     match state.app().evidence().add(&actor, id, input).await {
         Ok(_) => Ok(Redirect::to(&format!("/people/{id}/evidence?added=1")).into_response()),
@@ -219,10 +315,153 @@ pub async fn evidence_add(
                     errors.add(p.field, p.message);
                 }
                 let page =
-                    evidence_page(&state, &ctx, &person, relation, form, errors, false).await?;
+                    evidence_page(&state, &ctx, &person, relation, form, errors, None).await?;
                 render_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
             }
             e => Err(e.into()),
         },
     }
+}
+
+/// What an evidence form sent, to show again and to check.
+fn typed_evidence(f: &Fields) -> (EvidenceForm, EvidenceInput) {
+    let form = EvidenceForm {
+        happened_on: field(f, "happened_on").unwrap_or_default().to_owned(),
+        title: field(f, "title").unwrap_or_default().to_owned(),
+        description: field(f, "description").unwrap_or_default().to_owned(),
+        links: field(f, "links").unwrap_or_default().to_owned(),
+        skills: all_of(f, "skills"),
+        corroborators: field(f, "corroborators").unwrap_or_default().to_owned(),
+    };
+    let input = EvidenceInput {
+        happened_on: form.happened_on.clone(),
+        title: form.title.clone(),
+        description: form.description.clone(),
+        links: vec![form.links.clone()],
+        skills: form.skills.clone(),
+        corroborators: vec![form.corroborators.clone()],
+    };
+    (form, input)
+}
+
+async fn edit_page(
+    state: &AppState,
+    ctx: &Ctx,
+    person: &trellis_store::Person,
+    evidence: &Evidence,
+    form: EvidenceForm,
+    errors: FieldErrors,
+) -> Result<EditPage, WebError> {
+    let current = state
+        .current_framework()
+        .await?
+        .ok_or_else(|| WebError::not_found_because("No framework has been published yet."))?;
+    let names = growth::names(state.store(), vec![evidence.created_by]).await?;
+    let skills = SkillPicker::for_person(
+        &current.framework,
+        person.role_level.as_deref(),
+        SKILLS_LEGEND,
+        form.skills.clone(),
+    );
+    Ok(EditPage {
+        frame: Frame::new(
+            Some(ctx),
+            format!("Edit evidence: {}", evidence.title),
+            "people",
+        ),
+        person_id: person.id,
+        person_name: person.name.clone(),
+        evidence_id: evidence.id,
+        title: evidence.title.clone(),
+        added: format!(
+            "Added by {} on {}",
+            names.get(&evidence.created_by).cloned().unwrap_or_default(),
+            date(evidence.created_at)
+        ),
+        form,
+        errors,
+        skills,
+    })
+}
+
+/// `GET /people/{id}/evidence/{evidence}/edit`: the form that edits a piece of evidence, and the
+/// button that deletes it, for whoever added it and the person it is about.
+pub async fn evidence_edit_form(
+    State(state): State<AppState>,
+    Me(caller, ctx): Me,
+    PathParams((id, evidence)): PathParams<(PersonId, i64)>,
+) -> Result<Response, WebError> {
+    let actor = caller.actor(&ctx);
+    let (person, e) = state
+        .app()
+        .evidence()
+        .changeable(&actor, id, evidence)
+        .await?;
+    let form = EvidenceForm {
+        happened_on: e.happened_on.clone(),
+        title: e.title.clone(),
+        description: e.description.clone(),
+        links: e.links.join("\n"),
+        skills: e.skills.clone(),
+        corroborators: e.corroborators.join("\n"),
+    };
+    let page = edit_page(&state, &ctx, &person, &e, form, FieldErrors::default()).await?;
+    state.audit_read(
+        ctx.audit(),
+        "evidence.read",
+        format!("person:{id}"),
+        json!({ "view": "evidence-edit", "evidence": evidence }),
+    );
+    Ok(render(&page)?.into_response())
+}
+
+/// `POST /people/{id}/evidence/{evidence}`: the edited evidence, with the fields of the form that
+/// adds it.
+pub async fn evidence_update(
+    State(state): State<AppState>,
+    Me(caller, ctx): Me,
+    PathParams((id, evidence)): PathParams<(PersonId, i64)>,
+    PageForm(f): PageForm<Fields>,
+) -> Result<Response, WebError> {
+    let (form, input) = typed_evidence(&f);
+    let actor = caller.actor(&ctx);
+    match state
+        .app()
+        .evidence()
+        .edit(&actor, id, evidence, input)
+        .await
+    {
+        Ok(_) => Ok(Redirect::to(&format!(
+            "/people/{id}/evidence?updated=1#evidence-{evidence}"
+        ))
+        .into_response()),
+        Err(AppError::Invalid(problems)) => {
+            let (person, e) = state
+                .app()
+                .evidence()
+                .changeable(&actor, id, evidence)
+                .await?;
+            let mut errors = FieldErrors::default();
+            for p in problems {
+                errors.add(p.field, p.message);
+            }
+            let page = edit_page(&state, &ctx, &person, &e, form, errors).await?;
+            render_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// `POST /people/{id}/evidence/{evidence}/delete`: deletes it softly.
+pub async fn evidence_delete(
+    State(state): State<AppState>,
+    Me(caller, ctx): Me,
+    PathParams((id, evidence)): PathParams<(PersonId, i64)>,
+) -> Result<Response, WebError> {
+    state
+        .app()
+        .evidence()
+        .delete(&caller.actor(&ctx), id, evidence)
+        .await?;
+    Ok(Redirect::to(&format!("/people/{id}/evidence?deleted=1")).into_response())
 }

@@ -12,7 +12,9 @@ use trellis_store::prelude::*;
 use trellis_store::{PeerRequest, RaterKind, Stage};
 
 use crate::assessments::pages::ratings_from;
-use crate::assessments::view::{RatingField, said, scale_choices};
+use crate::assessments::view::{
+    RatingField, ScaleKey, level_meanings, said, scale_choices, scale_key,
+};
 use crate::auth::{Ctx, Me};
 use crate::error::WebError;
 use crate::extract::{PageForm, PathParams};
@@ -92,6 +94,7 @@ struct PeerPage {
     errors: FieldErrors,
     conflict: Option<String>,
     fields: Vec<RatingField>,
+    scale_key: Vec<ScaleKey>,
     mine: Vec<MySaid>,
 }
 
@@ -136,6 +139,8 @@ async fn peer_page(
                     .unwrap_or_default()
                     .to_owned()
             };
+            let (scale_name, levels) =
+                level_meanings(fw, skill, req.level.as_str(), state.config().licensed);
             RatingField {
                 skill: skill.clone(),
                 name: req.skill_name.clone(),
@@ -148,6 +153,8 @@ async fn peer_page(
                 comment: get("comment"),
                 hints: Vec::new(),
                 evidence: Vec::new(),
+                scale_name,
+                levels,
             }
         })
         .collect();
@@ -166,6 +173,11 @@ async fn peer_page(
         closed: a.assessment.stage == Stage::Agreed,
         errors,
         conflict,
+        scale_key: scale_key(
+            fw,
+            request.skills.iter().map(String::as_str),
+            state.config().licensed,
+        ),
         fields,
         mine,
     })

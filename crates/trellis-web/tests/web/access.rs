@@ -78,6 +78,8 @@ const THE_PAIR: Expect = [303, 200, 403, 403, 200, 403, 403, 403, 403, 403, 303]
 /// Changes to the member's own development plan: the member only (managers comment).
 const THE_OWNER: Expect = [303, 303, 403, 403, 403, 403, 403, 403, 403, 403, 303];
 const THE_PAIR_CHANGES: Expect = [303, 303, 403, 403, 303, 403, 403, 403, 403, 403, 303];
+/// Evidence the member added: the member only (whoever added a piece, or the person it is about).
+const THE_EVIDENCE_OWNER: Expect = [303, 200, 403, 403, 403, 403, 403, 403, 403, 403, 303];
 const ADMIN_API: Expect = [401, 403, 403, 403, 403, 403, 403, 403, 403, 200, 401];
 
 /// The people of the matrix beyond the fixture organisation: the line above the member's manager,
@@ -248,6 +250,11 @@ struct Growth {
     /// A goal of the member's development plan, with a step.
     goal: i64,
     step: i64,
+    /// Evidence the member added to their own record: one to edit, one to delete on the pages,
+    /// one to delete through the API.
+    evidence: i64,
+    evidence_page_delete: i64,
+    evidence_api_delete: i64,
 }
 
 async fn growth_fixtures(app: &App) -> Growth {
@@ -351,7 +358,30 @@ async fn growth_fixtures(app: &App) -> Growth {
         .await
         .unwrap()
         .id;
+    let mut evidence = Vec::new();
+    for title in ["Edited", "Deleted on a page", "Deleted through the API"] {
+        let e = app
+            .store
+            .add_evidence(
+                trellis_store::NewEvidence {
+                    person_id: app.ids.member_a,
+                    happened_on: "2026-01-10".into(),
+                    title: title.into(),
+                    description: String::new(),
+                    links: vec![],
+                    skills: vec!["communication".into()],
+                    corroborators: vec![],
+                },
+                &as_member,
+            )
+            .await
+            .unwrap();
+        evidence.push(e.id);
+    }
     Growth {
+        evidence: evidence[0],
+        evidence_page_delete: evidence[1],
+        evidence_api_delete: evidence[2],
         goal,
         step,
         assessment: a.id,
@@ -397,6 +427,8 @@ fn cases(app: &App, admin_token_id: i64, g: Growth) -> Vec<Case> {
     let (check_in, action, other_check_in) = (g.check_in, g.action, g.other_check_in);
     let (goal, step) = (g.goal, g.step);
     let (get, post, patch) = (Method::GET, Method::POST, Method::PATCH);
+    let (evidence, evidence_page_delete, evidence_api_delete) =
+        (g.evidence, g.evidence_page_delete, g.evidence_api_delete);
     let compare = "from=engineering/software-engineer&to=engineering/senior-software-engineer";
     vec![
         case(get.clone(), "/healthz", "/healthz", EVERYONE),
@@ -485,6 +517,26 @@ fn cases(app: &App, admin_token_id: i64, g: Growth) -> Vec<Case> {
                 ])
             },
         ),
+        // Evidence is changed by whoever added it (here the member) or the person it is about;
+        // the form is sent empty, which the member is told is incomplete.
+        case(
+            get.clone(),
+            "/people/{id}/evidence/{evidence}/edit",
+            format!("/people/{member}/evidence/{evidence}/edit"),
+            THE_EVIDENCE_OWNER,
+        ),
+        case(
+            post.clone(),
+            "/people/{id}/evidence/{evidence}",
+            format!("/people/{member}/evidence/{evidence}"),
+            [303, 422, 403, 403, 403, 403, 403, 403, 403, 403, 303],
+        ),
+        case(
+            post.clone(),
+            "/people/{id}/evidence/{evidence}/delete",
+            format!("/people/{member}/evidence/{evidence_page_delete}/delete"),
+            [303, 303, 403, 403, 403, 403, 403, 403, 403, 403, 303],
+        ),
         case(
             get.clone(),
             "/people/{id}/plan",
@@ -558,6 +610,20 @@ fn cases(app: &App, admin_token_id: i64, g: Growth) -> Vec<Case> {
             "/assessments/{id}/self",
             format!("/assessments/{assessment}/self"),
             [303, 422, 403, 403, 403, 403, 403, 403, 403, 403, 303],
+        ),
+        // Only the person keeps a draft of their self-assessment (an empty one here).
+        case(
+            post.clone(),
+            "/assessments/{id}/self/draft",
+            format!("/assessments/{assessment}/self/draft"),
+            [303, 303, 403, 403, 403, 403, 403, 403, 403, 403, 303],
+        ),
+        // Only the person answers the agreed outcome; this one is not agreed yet.
+        case(
+            post.clone(),
+            "/assessments/{id}/outcome",
+            format!("/assessments/{assessment}/outcome"),
+            [303, 409, 403, 403, 403, 403, 403, 403, 403, 403, 303],
         ),
         // Only the manager rates and agrees; the people team sees but does not rate.
         case(
@@ -909,6 +975,21 @@ fn cases(app: &App, admin_token_id: i64, g: Growth) -> Vec<Case> {
                     "skills": ["operability"],
                 }))
             },
+        ),
+        with_body(
+            case(
+                Method::PATCH,
+                "/api/v1/people/{id}/evidence/{evidence}",
+                format!("/api/v1/people/{member}/evidence/{evidence}"),
+                [401, 200, 403, 403, 403, 403, 403, 403, 403, 403, 401],
+            ),
+            |c| Payload::Json(json!({ "title": format!("Edited by {}", tag(c)) })),
+        ),
+        case(
+            Method::DELETE,
+            "/api/v1/people/{id}/evidence/{evidence}",
+            format!("/api/v1/people/{member}/evidence/{evidence_api_delete}"),
+            [401, 204, 403, 403, 403, 403, 403, 403, 403, 403, 401],
         ),
         case(
             get.clone(),

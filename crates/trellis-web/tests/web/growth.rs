@@ -624,11 +624,14 @@ pub async fn access_rules(app: App) {
     let page = app.get(&format!("/assessments/{id}"), Some(&mb)).await;
     assert!(page.body.contains("id=\"request-peer\""));
     let peer2 = app.ids.manager_b;
-    for (peer, skill) in [(other, "communication"), (peer2, "collaboration")] {
+    for (peer, skill) in [
+        ("member.b@test.example", "communication"),
+        ("manager.b@test.example", "collaboration"),
+    ] {
         let res = app
             .post_form(
                 &format!("/assessments/{id}/peer-requests"),
-                &[("peer_id", &peer.to_string()), ("skills", skill)],
+                &[("peer", peer), ("skills", skill)],
                 Some(&mb),
             )
             .await;
@@ -639,7 +642,7 @@ pub async fn access_rules(app: App) {
         .post_form(
             &format!("/assessments/{id}/peer-requests"),
             &[
-                ("peer_id", &other.to_string()),
+                ("peer", "member.b@test.example"),
                 ("skills", "salary-negotiation"),
             ],
             Some(&mb),
@@ -996,10 +999,7 @@ pub async fn reads_and_writes_are_audited(app: App) {
     let res = app
         .post_form(
             &format!("/assessments/{id}/peer-requests"),
-            &[
-                ("peer_id", &app.ids.member_b.to_string()),
-                ("skills", "programming"),
-            ],
+            &[("peer", "member.b@test.example"), ("skills", "programming")],
             Some(&mb),
         )
         .await;
@@ -1222,4 +1222,542 @@ crate::on_both_backends!(
     person_page_chart_and_evidence,
     team_page_and_csv,
     reads_and_writes_are_audited,
+    a_self_assessment_is_drafted_then_submitted,
+    the_person_confirms_or_disputes_the_agreed_outcome,
+    evidence_is_edited_and_deleted_by_who_added_it,
+    skills_are_chosen_with_checkboxes_by_role_level,
+    a_peer_is_picked_from_the_whole_organisation,
 );
+
+/// The self-assessment is saved as a draft, shown to the person alone, corrected, and submitted.
+pub async fn a_self_assessment_is_drafted_then_submitted(app: App) {
+    let (member, manager) = (app.ids.member_a, app.ids.manager_a);
+    let (mb, gb) = (app.browser(member).await, app.browser(manager).await);
+    let token = app.token(member).await;
+    let reqs = requirements(&app, &token, member, NEXT).await;
+    let id = start(&app, &mb, member, NEXT).await;
+    let page = app.get(&format!("/assessments/{id}"), Some(&mb)).await;
+    assert!(page.body.contains(r#"id="save-draft""#), "{}", page.body);
+    let (revision, version) = (
+        hidden(&page, "revision"),
+        hidden(&page, "framework_version"),
+    );
+    let (first, _) = &reqs[0];
+    let (second, second_required) = &reqs[1];
+
+    // Half done: one level and one comment.
+    let mut f = vec![
+        ("revision".to_owned(), revision.clone()),
+        ("framework_version".to_owned(), version.clone()),
+        (format!("level.{second}"), second_required.clone()),
+        (
+            format!("comment.{first}"),
+            "Still gathering examples".to_owned(),
+        ),
+    ];
+    let saved = post(&app, &format!("/assessments/{id}/self/draft"), &f, &mb).await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    assert_eq!(
+        saved.header("location"),
+        Some(format!("/assessments/{id}?done=draft").as_str())
+    );
+    let page = app.get(&format!("/assessments/{id}"), Some(&mb)).await;
+    assert!(page.body.contains(r#"id="draft-saved""#), "{}", page.body);
+    assert!(page.body.contains("Still gathering examples"));
+    assert!(
+        page.body
+            .contains(&format!(r#"<option value="{second_required}" selected>"#)),
+        "the drafted level is chosen again"
+    );
+    // Nothing is submitted: the stage and the revision stay.
+    let a = app.store.assessment(id).await.unwrap();
+    assert_eq!(
+        (a.stage, a.revision.to_string()),
+        (Stage::SelfRating, revision.clone())
+    );
+    assert!(app.store.ratings(id).await.unwrap().is_empty());
+
+    // Only the person sees or saves it.
+    let seen = app.get(&format!("/assessments/{id}"), Some(&gb)).await;
+    assert_eq!(seen.status, StatusCode::OK);
+    assert!(!seen.body.contains("Still gathering examples"));
+    assert!(!seen.body.contains(r#"id="draft-saved""#));
+    let refused = post(&app, &format!("/assessments/{id}/self/draft"), &f, &gb).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+
+    // A level not on the scale is named next to its field; the draft stays as it was.
+    f.push((format!("level.{first}"), "legendary".to_owned()));
+    let bad = post(&app, &format!("/assessments/{id}/self/draft"), &f, &mb).await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", bad.body);
+    assert!(
+        bad.body.contains(&format!(r#"id="level-{first}-error""#)),
+        "{}",
+        bad.body
+    );
+    assert!(bad.body.contains("`legendary` is not a level"));
+    let kept = app
+        .store
+        .rating_draft(id, RaterKind::SelfRater)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(kept.ratings.len(), 2);
+
+    // Submitting moves the stage as before, and the draft is gone.
+    let full = rating_form(&reqs, &revision, &version, |_, r| r.to_owned());
+    let done = post(&app, &format!("/assessments/{id}/self"), &full, &mb).await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+    assert_eq!(
+        app.store.assessment(id).await.unwrap().stage,
+        Stage::Manager
+    );
+    assert_eq!(
+        app.store
+            .rating_draft(id, RaterKind::SelfRater)
+            .await
+            .unwrap(),
+        None
+    );
+    let late = post(&app, &format!("/assessments/{id}/self/draft"), &f, &mb).await;
+    assert_eq!(late.status, StatusCode::CONFLICT);
+    assert_eq!(successes(&app, "assessment.draft").await, 1);
+}
+
+/// How many times `action` was done (refusals are audited too).
+async fn successes(app: &App, action: &str) -> usize {
+    app.audit(action)
+        .await
+        .iter()
+        .filter(|e| e.action == action && e.outcome == trellis_store::Outcome::Success)
+        .count()
+}
+
+/// Every rating lists what each level of its scale means, and a page whose skills use two scales
+/// has one key of both.
+pub async fn rating_forms_explain_every_level(app: &App, id: i64, b: &Browser) {
+    let page = app.get(&format!("/assessments/{id}"), Some(b)).await;
+    let body = &page.body;
+    assert!(body.contains(r#"<details class="scale-levels""#), "{body}");
+    for label in [
+        "Foundation",
+        "Working",
+        "Practitioner",
+        "Expert",
+        "1 (Own work)",
+        "5 (Company)",
+    ] {
+        assert!(
+            body.contains(&format!("<dt>{label}")),
+            "{label} explained:\n{body}"
+        );
+    }
+    assert!(body.contains("Sets the standard across the organisation"));
+    assert_eq!(body.matches(r#"id="scale-key""#).count(), 1, "one key");
+    assert!(body.contains(r#"id="scale-proficiency""#) && body.contains(r#"id="scale-influence""#));
+}
+
+/// Rates a whole stage through the store, as its rater.
+async fn rate_stage(app: &App, id: i64, kind: RaterKind, rater: PersonId, to: Stage) {
+    let a = app.store.assessment(id).await.unwrap();
+    let audit = Audit {
+        actor_id: Some(rater),
+        ..Default::default()
+    };
+    let rating = NewRating {
+        skill: "communication".into(),
+        level: Some("2".into()),
+        not_applicable: None,
+        comment: None,
+    };
+    app.store
+        .submit_ratings(
+            id,
+            kind,
+            rater,
+            vec![rating],
+            a.revision,
+            Some(to),
+            vec![],
+            &audit,
+        )
+        .await
+        .unwrap();
+}
+
+/// After the agreed stage the person confirms or disputes the outcome; a dispute needs a comment,
+/// tells the manager, and shows to everyone who sees the assessment.
+pub async fn the_person_confirms_or_disputes_the_agreed_outcome(app: App) {
+    let (member, manager) = (app.ids.member_a, app.ids.manager_a);
+    let (mb, gb) = (app.browser(member).await, app.browser(manager).await);
+    let id = start(&app, &mb, member, NEXT).await;
+    rating_forms_explain_every_level(&app, id, &mb).await;
+    let answer = |v: &'static str, c: &'static str| {
+        vec![
+            ("answer".to_owned(), v.to_owned()),
+            ("outcome_comment".to_owned(), c.to_owned()),
+        ]
+    };
+    let path = format!("/assessments/{id}/outcome");
+    // Not agreed yet.
+    let early = post(&app, &path, &answer("confirm", ""), &mb).await;
+    assert_eq!(early.status, StatusCode::CONFLICT, "{}", early.body);
+    let page = app.get(&format!("/assessments/{id}"), Some(&mb)).await;
+    assert!(!page.body.contains(r#"id="answer-form""#));
+
+    rate_stage(&app, id, RaterKind::SelfRater, member, Stage::Manager).await;
+    rate_stage(&app, id, RaterKind::Manager, manager, Stage::Compare).await;
+    rate_stage(&app, id, RaterKind::Agreed, manager, Stage::Agreed).await;
+    let page = app.get(&format!("/assessments/{id}"), Some(&mb)).await;
+    assert!(
+        page.body.contains(r#"id="confirm-outcome""#),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains(r#"id="dispute-outcome""#));
+    let seen = app.get(&format!("/assessments/{id}"), Some(&gb)).await;
+    assert!(
+        !seen.body.contains(r#"id="answer-form""#),
+        "the manager does not answer"
+    );
+
+    // Only the person answers; a dispute needs a comment; an answer must be one of the two.
+    assert_eq!(
+        post(&app, &path, &answer("confirm", ""), &gb).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let bare = post(&app, &path, &answer("dispute", "  "), &mb).await;
+    assert_eq!(
+        bare.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        bare.body
+    );
+    assert!(
+        bare.body.contains(r#"id="outcome_comment-error""#),
+        "{}",
+        bare.body
+    );
+    let odd = post(&app, &path, &answer("shrug", "hm"), &mb).await;
+    assert_eq!(odd.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(odd.body.contains(r#"id="answer-error""#), "{}", odd.body);
+    assert!(odd.body.contains(">hm</textarea>"), "what was typed stays");
+    assert_eq!(app.store.outcome_answer(id).await.unwrap(), None);
+
+    let disputed = post(
+        &app,
+        &path,
+        &answer(
+            "dispute",
+            "Communication is at Group level: I ran the all-hands.",
+        ),
+        &mb,
+    )
+    .await;
+    assert_eq!(disputed.status, StatusCode::SEE_OTHER, "{}", disputed.body);
+    for b in [&mb, &gb, &app.browser(app.ids.people_team).await] {
+        let page = app.get(&format!("/assessments/{id}"), Some(b)).await;
+        assert!(page.body.contains("Outcome disputed"), "{}", page.body);
+        assert!(page.body.contains("I ran the all-hands."));
+        assert!(!page.body.contains(r#"id="answer-form""#));
+    }
+    let told = app.store.notifications_of(manager, 10, None).await.unwrap();
+    assert_eq!(told[0].kind, "assessment.disputed", "{told:?}");
+    assert!(told[0].subject.contains("disputes the agreed outcome"));
+    // Once.
+    let again = post(&app, &path, &answer("confirm", ""), &mb).await;
+    assert_eq!(again.status, StatusCode::CONFLICT);
+    assert_eq!(successes(&app, "assessment.outcome-answer").await, 1);
+}
+
+fn evidence_of(person: PersonId, title: &str, skills: &[&str]) -> trellis_store::NewEvidence {
+    trellis_store::NewEvidence {
+        person_id: person,
+        happened_on: "2026-02-01".into(),
+        title: title.into(),
+        description: String::new(),
+        links: Vec::new(),
+        skills: skills.iter().map(|s| (*s).to_owned()).collect(),
+        corroborators: Vec::new(),
+    }
+}
+
+/// Evidence is edited and deleted by whoever added it or the person it is about, on the pages and
+/// through the API; an edit keeps the version before, a delete stops it counting.
+pub async fn evidence_is_edited_and_deleted_by_who_added_it(app: App) {
+    let (member, manager) = (app.ids.member_a, app.ids.manager_a);
+    let (mb, gb) = (app.browser(member).await, app.browser(manager).await);
+    let as_ = |who| Audit {
+        actor_id: Some(who),
+        ..Default::default()
+    };
+    let mine = app
+        .store
+        .add_evidence(
+            evidence_of(member, "Ran the retro", &["communication"]),
+            &as_(member),
+        )
+        .await
+        .unwrap();
+    let theirs = app
+        .store
+        .add_evidence(
+            evidence_of(member, "Paired on search", &["programming"]),
+            &as_(manager),
+        )
+        .await
+        .unwrap();
+    let list = format!("/people/{member}/evidence");
+    let page = app.get(&list, Some(&mb)).await;
+    for e in [&mine, &theirs] {
+        assert!(
+            page.body
+                .contains(&format!(r#"id="edit-evidence-{}""#, e.id)),
+            "{}",
+            page.body
+        );
+        assert!(
+            page.body
+                .contains(&format!(r#"id="delete-evidence-{}""#, e.id))
+        );
+    }
+    let page = app.get(&list, Some(&gb)).await;
+    assert!(
+        page.body
+            .contains(&format!(r#"id="edit-evidence-{}""#, theirs.id))
+    );
+    assert!(
+        !page
+            .body
+            .contains(&format!(r#"id="edit-evidence-{}""#, mine.id))
+    );
+
+    // The manager did not add the member's own: refused, audited.
+    let edit = format!("/people/{member}/evidence/{}", mine.id);
+    let r = app.get(&format!("{edit}/edit"), Some(&gb)).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        post(&app, &format!("{edit}/delete"), &[], &gb).await.status,
+        StatusCode::FORBIDDEN
+    );
+    // Someone else's evidence under this person's path is not found.
+    let elsewhere = format!("/people/{}/evidence/{}/edit", app.ids.member_b, mine.id);
+    let r = app
+        .get(&elsewhere, Some(&app.browser(app.ids.admin).await))
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+
+    // The edit form starts at what it says; bad input is named next to its field.
+    let form = app.get(&format!("{edit}/edit"), Some(&mb)).await;
+    assert_eq!(form.status, StatusCode::OK, "{}", form.body);
+    assert!(form.body.contains(r#"value="Ran the retro""#));
+    assert!(
+        form.body.contains(r#"value="communication" checked"#),
+        "{}",
+        form.body
+    );
+    let fields = |date: &str| {
+        vec![
+            ("happened_on".to_owned(), date.to_owned()),
+            ("title".to_owned(), "Ran the team retro".to_owned()),
+            ("skills".to_owned(), "communication".to_owned()),
+            ("skills".to_owned(), "programming".to_owned()),
+        ]
+    };
+    let bad = post(&app, &edit, &fields("2026-02-30"), &mb).await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", bad.body);
+    assert!(bad.body.contains(r#"id="happened_on-error""#));
+    let ok = post(&app, &edit, &fields("2026-02-03"), &mb).await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
+    let page = app.get(&list, Some(&mb)).await;
+    assert!(page.body.contains("Ran the team retro"));
+    let versions = app.store.evidence_versions(mine.id).await.unwrap();
+    assert_eq!(versions[0].title, "Ran the retro");
+
+    // The manager deletes what they added: it no longer counts.
+    let before = app.store.evidence_counts(&[member]).await.unwrap();
+    let gone = post(
+        &app,
+        &format!("/people/{member}/evidence/{}/delete", theirs.id),
+        &[],
+        &gb,
+    )
+    .await;
+    assert_eq!(gone.status, StatusCode::SEE_OTHER, "{}", gone.body);
+    let after = app.store.evidence_counts(&[member]).await.unwrap();
+    let programming =
+        |c: &[(PersonId, String, i64)]| c.iter().find(|x| x.1 == "programming").map_or(0, |x| x.2);
+    assert_eq!(programming(&after), programming(&before) - 1);
+    assert!(
+        !app.get(&list, Some(&mb))
+            .await
+            .body
+            .contains("Paired on search")
+    );
+    assert_eq!(successes(&app, "evidence.delete").await, 1);
+
+    // The API: PATCH by the person, refused for the people team; DELETE, then gone.
+    let api = format!("/api/v1/people/{member}/evidence/{}", mine.id);
+    let (mt, pt) = (
+        app.token(member).await,
+        app.token(app.ids.people_team).await,
+    );
+    let r = app
+        .api(
+            Method::PATCH,
+            &api,
+            Some(&mt),
+            Some(json!({ "title": "Facilitated the retro" })),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.json()["title"], "Facilitated the retro");
+    assert_eq!(r.json()["skills"], json!(["communication", "programming"]));
+    let r = app
+        .api(
+            Method::PATCH,
+            &api,
+            Some(&pt),
+            Some(json!({ "title": "No" })),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let r = app
+        .api(
+            Method::PATCH,
+            &api,
+            Some(&mt),
+            Some(json!({ "skills": [] })),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert_eq!(
+        app.api(Method::DELETE, &api, Some(&mt), None).await.status,
+        StatusCode::NO_CONTENT
+    );
+    assert_eq!(
+        app.api(Method::DELETE, &api, Some(&mt), None).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(app.store.evidence_of(member).await.unwrap(), []);
+    assert_eq!(successes(&app, "evidence.update").await, 2);
+}
+
+/// Skills are chosen with checkboxes: the person's role level's first, the others by category in
+/// a disclosure; the peer form offers the requirements asked about.
+pub async fn skills_are_chosen_with_checkboxes_by_role_level(app: App) {
+    let member = app.ids.member_a;
+    let mb = app.browser(member).await;
+    let page = app
+        .get(&format!("/people/{member}/evidence"), Some(&mb))
+        .await;
+    let body = &page.body;
+    assert!(!body.contains("multiple"), "no multi-select");
+    let first = body.find("Skills of Software Engineer").expect(body);
+    let others = body.find(r#"<details class="other-skills""#).expect(body);
+    assert!(first < others);
+    let programming = body.find(r#"id="skills-programming""#).unwrap();
+    assert!(programming < others, "their level's skills come first");
+    // Chosen skills come back checked after a refusal, the disclosure open when one is in it.
+    let f = [
+        ("title", ""),
+        ("happened_on", "2026-01-01"),
+        ("skills", "programming"),
+    ];
+    let r = app
+        .post_form(&format!("/people/{member}/evidence"), &f, Some(&mb))
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.body.contains(r#"value="programming" checked"#),
+        "{}",
+        r.body
+    );
+    let r = app
+        .post_form(
+            &format!("/people/{member}/evidence"),
+            &[("title", "x")],
+            Some(&mb),
+        )
+        .await;
+    assert!(r.body.contains(r#"id="skills-error""#), "{}", r.body);
+
+    let id = start(&app, &mb, member, NEXT).await;
+    let page = app.get(&format!("/assessments/{id}"), Some(&mb)).await;
+    assert!(
+        page.body
+            .contains("Requirements of Senior Software Engineer"),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body
+            .contains(r#"type="checkbox" id="skills-communication""#)
+    );
+}
+
+/// The peer picker offers everyone active in the organisation but the person, and resolves the
+/// email address typed; nobody found is said next to the field.
+pub async fn a_peer_is_picked_from_the_whole_organisation(app: App) {
+    let (member, other) = (app.ids.member_a, app.ids.member_b);
+    let mb = app.browser(member).await;
+    let id = start(&app, &mb, member, NEXT).await;
+    let page = app.get(&format!("/assessments/{id}"), Some(&mb)).await;
+    let list = &page.body[page
+        .body
+        .find(r#"<datalist id="peer-options">"#)
+        .expect(&page.body)..];
+    let list = &list[..list.find("</datalist>").unwrap()];
+    assert!(
+        list.contains(r#"<option value="member.b@test.example">member b</option>"#),
+        "{list}"
+    );
+    assert!(list.contains("manager.b@test.example") && list.contains("people.team@test.example"));
+    assert!(
+        !list.contains("member.a@test.example"),
+        "not the person themselves"
+    );
+    app.store
+        .update_person(
+            app.ids.manager_b,
+            PersonUpdate {
+                active: Some(false),
+                ..Default::default()
+            },
+            &Audit::default(),
+        )
+        .await
+        .unwrap();
+    let page = app.get(&format!("/assessments/{id}"), Some(&mb)).await;
+    assert!(
+        !page.body.contains("manager.b@test.example"),
+        "not who has left"
+    );
+
+    let path = format!("/assessments/{id}/peer-requests");
+    let ask = |peer: &'static str| {
+        vec![
+            ("peer".to_owned(), peer.to_owned()),
+            ("skills".to_owned(), "communication".to_owned()),
+        ]
+    };
+    let r = post(&app, &path, &ask("nobody@test.example"), &mb).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.body.contains(r#"id="peer-error""#), "{}", r.body);
+    assert!(
+        r.body
+            .contains("Nobody in the organisation has the email address")
+    );
+    assert!(
+        r.body.contains(r#"value="nobody@test.example""#),
+        "what was typed stays"
+    );
+    let r = post(&app, &path, &ask("manager.b@test.example"), &mb).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("has left the organisation"));
+    let r = post(&app, &path, &ask(""), &mb).await;
+    assert!(r.body.contains("Choose whom to ask."), "{}", r.body);
+    let r = post(&app, &path, &ask(" member b <Member.B@test.example> "), &mb).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let asked = app.store.peer_requests_of_assessment(id).await.unwrap();
+    assert_eq!((asked.len(), asked[0].peer_id), (1, other));
+}

@@ -32,6 +32,7 @@ const MANAGER = { email: 'amara.okafor@example.com', name: 'Amara Okafor' };
 const NEXT_LEVEL = 'Senior Software Engineer';
 const NEXT_LEVEL_ID = 'engineering/senior-software-engineer';
 const STEP_TIMEOUT = 15_000;
+const AXE_PATH = require.resolve('axe-core');
 
 let server;
 let browser;
@@ -44,6 +45,7 @@ before(async () => {
 }, { timeout: 30 * 60_000 }); // the first build on a fresh machine is slow
 
 after(async () => {
+  if (axeContext) await axeContext.close();
   if (browser) await browser.close();
   if (server) await server.stop();
   if (mail) mail.stop();
@@ -110,6 +112,35 @@ async function rateEverythingHighest(page) {
     chosen[name] = highest;
   }
   return chosen;
+}
+
+/**
+ * axe-core on the page as it is: no serious or critical violations. The server's CSP forbids
+ * scripts, and this suite checks that no page breaks it, so axe runs on a copy of the page in a
+ * context of its own that bypasses the CSP (same origin, so the stylesheet applies).
+ */
+let axeContext;
+async function axeCheck(page, name) {
+  if (!axeContext) axeContext = await browser.newContext({ baseURL: server.url, bypassCSP: true });
+  const html = await page.content();
+  const copy = await axeContext.newPage();
+  try {
+    await copy.goto('/healthz');
+    await copy.setContent(html, { waitUntil: 'load' });
+    await copy.addScriptTag({ path: AXE_PATH });
+    const violations = await copy.evaluate(async () => {
+      // eslint-disable-next-line no-undef
+      const r = await axe.run(document, { resultTypes: ['violations'] });
+      return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => n.target.join(' ')) }));
+    });
+    for (const v of violations.filter((x) => !['serious', 'critical'].includes(x.impact))) {
+      console.log(`# axe note on ${name}: ${v.impact} ${v.id}: ${v.help}`);
+    }
+    const failing = violations.filter((v) => ['serious', 'critical'].includes(v.impact));
+    assert.deepEqual(failing, [], `no serious or critical accessibility violations on ${name}`);
+  } finally {
+    await copy.close();
+  }
 }
 
 async function stageOf(page) {
@@ -188,8 +219,56 @@ describe('a member self-assesses, their manager rates and agrees, and both see n
     assert.equal(await stageOf(page), 'self');
     assert.equal(await page.locator('h1').innerText(), `Your assessment against ${NEXT_LEVEL}`);
 
+    // Each rating explains every level of its scale; the page has one key of the scales it uses.
+    const first = page.locator('form#rating-form details.scale-levels').first();
+    await first.locator('summary').click();
+    assert.ok((await first.locator('dt').count()) >= 4, 'every level of the scale is listed');
+    assert.match(await first.locator('dd').first().innerText(), /\S/, 'with what it means');
+    assert.equal(await page.locator('#scale-key').count(), 1, 'one key of the scales');
+    assert.ok((await page.locator('#scale-key h3').count()) >= 2, 'each scale used, once');
+    await axeCheck(page, 'the self-assessment form');
+
+    // Half of it, saved as a draft, comes back after a reload; nothing is submitted yet.
     selfLevels = await rateEverythingHighest(page);
     assert.equal(Object.keys(selfLevels).length, requirementCount, 'one rating per requirement of the next level');
+    const names = Object.keys(selfLevels);
+    const drafted = names.slice(0, Math.ceil(names.length / 2));
+    for (const name of names.filter((n) => !drafted.includes(n))) {
+      await page.locator(`form#rating-form select[name="${name}"]`).selectOption('');
+    }
+    const note = `Drafted at ${Date.now()}`;
+    const firstSkill = drafted[0].slice('level.'.length);
+    await page.locator(`#comment-${firstSkill}`).fill(note);
+    await clickAndWait(page, page.locator('#save-draft'));
+    assert.equal(await stageOf(page), 'self', 'a draft does not submit');
+    assert.match(await page.getByRole('status').first().innerText(), /draft is saved/);
+    await page.reload();
+    assert.equal(await page.locator('#draft-saved').count(), 1, 'the draft is shown as a draft');
+    for (const name of names) {
+      const want = drafted.includes(name) ? selfLevels[name] : '';
+      assert.equal(await page.locator(`form#rating-form select[name="${name}"]`).inputValue(), want, `${name} as drafted`);
+    }
+    assert.equal(await page.locator(`#comment-${firstSkill}`).inputValue(), note);
+
+    // Anyone in the organisation can be asked for input: someone nobody knows is refused next to
+    // the field, then a colleague from the list is asked about two skills.
+    await page.locator('#peer').fill('nobody@example.com');
+    await page.locator('#peer-form input[name="skills"]').first().check();
+    await clickAndWait(page, page.locator('#request-peer'));
+    assert.match(await page.locator('#peer-error').innerText(), /Nobody in the organisation has the email address/);
+    await axeCheck(page, 'the assessment page with a peer error');
+    const options = await page.locator('#peer-options option').evaluateAll((os) => os.map((o) => o.value));
+    assert.ok(options.length > 5, `the whole organisation is offered (${options.length})`);
+    assert.ok(!options.includes(MEMBER.email), 'not the person themselves');
+    const colleague = options.find((o) => o !== MANAGER.email);
+    await page.locator('#peer').fill(colleague);
+    const boxes = page.locator('#peer-form input[name="skills"]');
+    await boxes.nth(1).check();
+    await clickAndWait(page, page.locator('#request-peer'));
+    assert.match(await page.getByRole('status').first().innerText(), /request for peer input is sent/);
+
+    // The draft is still there; the rest is rated and the whole submitted.
+    selfLevels = await rateEverythingHighest(page);
     await clickAndWait(page, page.locator('#submit-self'));
     assert.equal(new URL(page.url()).pathname, assessmentPath);
     assert.equal(await stageOf(page), 'manager', 'now waiting for the manager');
@@ -276,6 +355,46 @@ describe('a member self-assesses, their manager rates and agrees, and both see n
     assert.match(await row.innerText(), /Agreed/);
     assert.equal(await page.locator('#open-next').count(), 0);
     assert.equal(await page.locator('#start-next').count(), 1, 'a new next-level assessment can be started');
+  });
+
+  test('the member confirms the agreed outcome; a dispute would need a comment', async () => {
+    await page.goto(assessmentPath);
+    assert.equal(await stageOf(page), 'agreed');
+    await axeCheck(page, 'the agreed assessment with its confirm and dispute buttons');
+    // Disputing needs a comment, said next to the field.
+    await clickAndWait(page, page.locator('#dispute-outcome'));
+    assert.match(await page.locator('#outcome_comment-error').innerText(), /Say what you disagree with/);
+    await axeCheck(page, 'a dispute without a comment');
+    await page.locator('#outcome_comment').fill('Agreed, thank you.');
+    await clickAndWait(page, page.locator('#confirm-outcome'));
+    assert.match(await page.getByRole('status').first().innerText(), /confirmed the agreed outcome/);
+    assert.equal(await page.locator('#outcome-answer h2').innerText(), 'Outcome confirmed');
+    assert.equal(await page.locator('#confirm-outcome').count(), 0, 'answered once');
+  });
+
+  test('the member adds evidence with checkboxes, edits it and deletes it', async () => {
+    await page.goto(`${personPath}/evidence`);
+    const title = `Ran the design review ${Date.now()}`;
+    await page.getByLabel('What happened, in a few words').fill(title);
+    const own = page.locator('#skills > ul.checkboxes input[type="checkbox"]');
+    assert.ok((await own.count()) >= 3, 'their role level\'s skills first');
+    await own.first().check();
+    assert.equal(await page.locator('#skills details.other-skills').count(), 1, 'the other skills in a disclosure');
+    await axeCheck(page, 'the evidence page');
+    await clickAndWait(page, page.locator('#add-evidence'));
+    assert.match(await page.getByRole('status').innerText(), /evidence is added/);
+    const entry = page.locator('ol.evidence-log li', { hasText: title });
+    await clickAndWait(page, entry.getByRole('link', { name: /^Edit/ }));
+    assert.match(await page.locator('h1').innerText(), /^Edit/);
+    await axeCheck(page, 'the evidence edit page');
+    await page.getByLabel('What happened, in a few words').fill(`${title} (edited)`);
+    await clickAndWait(page, page.locator('#save-evidence'));
+    assert.match(await page.getByRole('status').innerText(), /evidence is updated/);
+    const edited = page.locator('ol.evidence-log li', { hasText: `${title} (edited)` });
+    assert.equal(await edited.count(), 1);
+    await clickAndWait(page, edited.getByRole('button', { name: /^Delete/ }));
+    assert.match(await page.getByRole('status').innerText(), /evidence is deleted/);
+    assert.equal(await page.locator('ol.evidence-log li', { hasText: title }).count(), 0);
   });
 
   test('the agreed outcome meets the goals of the member\'s plan', async () => {

@@ -12,7 +12,9 @@ use sqlx::postgres::{PgArgumentBuffer, PgRow, PgTypeInfo};
 use sqlx::sqlite::{SqliteArgumentsBuffer, SqliteRow, SqliteTypeInfo};
 use sqlx::{Encode, Executor, FromRow, PgConnection, Pool, Postgres, QueryBuilder, Row, Sqlite};
 use sqlx::{SqliteConnection, Transaction, Type};
-use trellis_store::{PersonId, RaterKind, Rating, StoreError, StoreResult, json_rows};
+use trellis_store::{
+    OPEN_ASSESSMENT_EXISTS, PersonId, RaterKind, Rating, StoreError, StoreResult, json_rows,
+};
 
 use crate::db_error;
 
@@ -161,6 +163,9 @@ pub(crate) fn unique_message(db: &dyn DatabaseError) -> &'static str {
         | "sessions.token_hash"
         | "api_tokens.token_hash" => "token already exists",
         "teams_name_key_key" | "teams.name_key" => "team already exists",
+        "assessments_one_open" | "assessments.person_id, assessments.role_level" => {
+            OPEN_ASSESSMENT_EXISTS
+        }
         _ => "already exists",
     }
 }

@@ -68,9 +68,21 @@ macro_rules! for_each_story {
 
 mod growth;
 mod notifications;
+mod races;
 
 pub use growth::*;
 pub use notifications::*;
+pub use races::*;
+
+/// The stories of changes racing each other, which the harness runs on several threads.
+#[macro_export]
+macro_rules! for_each_race {
+    ($m:ident) => {
+        $m! {
+            parallel_starts_open_one_assessment,
+        }
+    };
+}
 
 const IP: &str = "192.0.2.7";
 

@@ -50,6 +50,11 @@ pub enum StoreError {
 
 pub type StoreResult<T> = Result<T, StoreError>;
 
+/// The [`StoreError::Conflict`] of starting an assessment while the person already has an open one
+/// (any stage before `agreed`) against that role level: at most one is open at a time.
+pub const OPEN_ASSESSMENT_EXISTS: &str =
+    "this person already has an open assessment against this role level";
+
 /// `TryFrom<String>` for an enum stored as text, through its `parse`, so that rows decode into it.
 macro_rules! parse_from_text {
     ($($kind:ident),*) => {$(
@@ -517,6 +522,8 @@ pub trait AuditStore: Send + Sync {
 pub trait GrowthStore: Send + Sync {
     /// Starts an assessment at the `self` stage, created by the acting person (`Invalid` without
     /// one, or when the person or framework version does not exist). Audited as `assessment.create`.
+    /// `Conflict` ([`OPEN_ASSESSMENT_EXISTS`]) when the person has an open assessment against the
+    /// role level already, also when two starts race.
     fn create_assessment(
         &self,
         new: NewAssessment,

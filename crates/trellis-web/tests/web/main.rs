@@ -8,5 +8,6 @@ mod api;
 mod growth;
 mod notifications;
 mod pages;
+mod races;
 mod server;
 mod sign_in;

@@ -1,0 +1,112 @@
+//! Stories of changes racing each other: the same change sent many times at once must leave the
+//! records as the rules say, however the database interleaves them. The harness runs these on a
+//! runtime with several threads, against a real database file or server, so the calls below do run
+//! at the same time.
+
+use std::sync::Arc;
+
+use serde_json::json;
+use trellis_store::{NewAssessment, OPEN_ASSESSMENT_EXISTS, Stage, Store, StoreError};
+
+use super::{by, events_of, framework, person, reporting_to, system};
+
+/// Runs `n` copies of `call` at once (each on its own task, released together) and returns their
+/// results in the order of their index.
+async fn all_at_once<T, F, Fut>(n: usize, call: F) -> Vec<T>
+where
+    T: Send + 'static,
+    F: Fn(usize) -> Fut,
+    Fut: std::future::Future<Output = T> + Send + 'static,
+{
+    let start = Arc::new(tokio::sync::Barrier::new(n));
+    let mut tasks = Vec::with_capacity(n);
+    for i in 0..n {
+        let start = start.clone();
+        let call = call(i);
+        tasks.push(tokio::spawn(async move {
+            start.wait().await;
+            call.await
+        }));
+    }
+    let mut out = Vec::with_capacity(n);
+    for task in tasks {
+        out.push(task.await.unwrap());
+    }
+    out
+}
+
+pub async fn parallel_starts_open_one_assessment<S: Store>(store: S) {
+    let mia = person(&store, "mia@example.com", "Mia").await;
+    let ann = reporting_to(&store, "ann@example.com", "Ann", mia.id).await;
+    let version = store
+        .publish_framework(framework("starter", "1.0.0", json!({})), &system(1))
+        .await
+        .unwrap()
+        .id;
+    let start = |role_level: &str| NewAssessment {
+        person_id: ann.id,
+        role_level: role_level.into(),
+        framework_version_id: version,
+        cycle: "2026".into(),
+    };
+    const STARTS: usize = 16;
+    let results = all_at_once(STARTS, |i| {
+        let store = store.clone();
+        let new = start("engineering/senior-engineer");
+        async move {
+            store
+                .create_assessment(new, Vec::new(), &by(mia.id, 10 + i as i64))
+                .await
+        }
+    })
+    .await;
+    let started: Vec<_> = results.iter().filter_map(|r| r.as_ref().ok()).collect();
+    assert_eq!(
+        started.len(),
+        1,
+        "one of {STARTS} parallel starts: {results:?}"
+    );
+    for r in &results {
+        match r {
+            Ok(_) => {}
+            Err(StoreError::Conflict(m)) => assert_eq!(m, OPEN_ASSESSMENT_EXISTS),
+            Err(other) => panic!("a losing start is a conflict, got {other:?}"),
+        }
+    }
+    let open = store.open_assessments(&[ann.id]).await.unwrap();
+    assert_eq!(open.len(), 1, "exactly one open assessment");
+    assert_eq!(open[0].id, started[0].id);
+    assert_eq!(events_of(&store, "assessment.create").await.len(), 1);
+
+    // Another role level is another assessment; once agreed, the same role level starts again.
+    store
+        .create_assessment(
+            start("engineering/staff-engineer"),
+            Vec::new(),
+            &by(mia.id, 50),
+        )
+        .await
+        .unwrap();
+    let a = started[0];
+    let mut revision = a.revision;
+    for (to, by_whom) in [
+        (Stage::Manager, ann.id),
+        (Stage::Compare, mia.id),
+        (Stage::Agreed, mia.id),
+    ] {
+        revision = store
+            .advance_assessment(a.id, to, by_whom, revision, &by(by_whom, 60))
+            .await
+            .unwrap()
+            .revision;
+    }
+    store
+        .create_assessment(
+            start("engineering/senior-engineer"),
+            Vec::new(),
+            &by(mia.id, 70),
+        )
+        .await
+        .unwrap();
+    assert_eq!(store.open_assessments(&[ann.id]).await.unwrap().len(), 2);
+}

@@ -22,6 +22,11 @@ use crate::db_error;
 /// "TRLS").
 pub(crate) const REPORTING_LINES_LOCK: i64 = 0x5452_4c53;
 
+/// The advisory lock held on PostgreSQL while a change takes the admin role from an active
+/// administrator (or deactivates one), so that two such changes cannot each count the other as the
+/// administrator left ("TRLA").
+pub(crate) const ADMINS_LOCK: i64 = 0x5452_4c41;
+
 /// Rows per multi-row INSERT on SQLite (binds per statement stay well under its 32,766).
 const SQLITE_INSERT_ROWS: usize = 500;
 
@@ -37,6 +42,9 @@ pub(crate) trait Dialect: sqlx::Database {
     const FOR_SHARE: &'static str;
     /// Held while a reporting line changes, so that two changes cannot close a loop between them.
     const LOCK_REPORTING_LINES: Option<&'static str>;
+    /// Takes the lock named by `$1` until the transaction ends (an advisory lock on PostgreSQL).
+    /// SQLite needs none: its writers are one at a time from `BEGIN IMMEDIATE`.
+    const LOCK_UNTIL_END: Option<&'static str>;
     /// After `lower(name)`: byte order, whatever the server's locale (SQLite's only order).
     const COLLATE_C: &'static str;
     /// JSON builders: an array of values, and an aggregate of rows into an array.
@@ -184,6 +192,7 @@ impl Dialect for Sqlite {
     const FOR_UPDATE: &'static str = "";
     const FOR_SHARE: &'static str = "";
     const LOCK_REPORTING_LINES: Option<&'static str> = None;
+    const LOCK_UNTIL_END: Option<&'static str> = None;
     const COLLATE_C: &'static str = "";
     const JSON_ARRAY: &'static str = "json_array";
     const JSON_AGG: &'static str = "json_group_array";
@@ -290,6 +299,7 @@ impl Dialect for Postgres {
     const FOR_UPDATE: &'static str = " FOR UPDATE";
     const FOR_SHARE: &'static str = " FOR SHARE";
     const LOCK_REPORTING_LINES: Option<&'static str> = Some("SELECT pg_advisory_xact_lock($1)");
+    const LOCK_UNTIL_END: Option<&'static str> = Some("SELECT pg_advisory_xact_lock($1)");
     const COLLATE_C: &'static str = " COLLATE \"C\"";
     const JSON_ARRAY: &'static str = "json_build_array";
     const JSON_AGG: &'static str = "json_agg";

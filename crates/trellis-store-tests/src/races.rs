@@ -6,9 +6,12 @@
 use std::sync::Arc;
 
 use serde_json::json;
-use trellis_store::{NewAssessment, OPEN_ASSESSMENT_EXISTS, Stage, Store, StoreError};
+use trellis_store::{
+    LAST_ADMIN, NewAssessment, NewPerson, OPEN_ASSESSMENT_EXISTS, PersonUpdate, Stage, Store,
+    StoreError, SystemRole,
+};
 
-use super::{by, events_of, framework, person, reporting_to, system};
+use super::{by, events_of, framework, new_person, person, reporting_to, system};
 
 /// Runs `n` copies of `call` at once (each on its own task, released together) and returns their
 /// results in the order of their index.
@@ -109,4 +112,70 @@ pub async fn parallel_starts_open_one_assessment<S: Store>(store: S) {
         .await
         .unwrap();
     assert_eq!(store.open_assessments(&[ann.id]).await.unwrap().len(), 2);
+}
+
+pub async fn admins_demoting_each_other_leave_one<S: Store>(store: S) {
+    let admin = |email: &str, name: &str| NewPerson {
+        system_role: SystemRole::Admin,
+        ..new_person(email, name)
+    };
+    let a = store
+        .create_person(admin("a@example.com", "A"), &system(1))
+        .await
+        .unwrap();
+    let b = store
+        .create_person(admin("b@example.com", "B"), &system(1))
+        .await
+        .unwrap();
+    let member = PersonUpdate {
+        system_role: Some(SystemRole::Member),
+        ..Default::default()
+    };
+    let inactive = PersonUpdate {
+        active: Some(false),
+        ..Default::default()
+    };
+    const TRIALS: usize = 12;
+    for trial in 0..TRIALS {
+        // Each admin takes the role from the other (or, every other trial, deactivates them).
+        let change = if trial % 2 == 0 { &member } else { &inactive };
+        let results = all_at_once(2, |i| {
+            let store = store.clone();
+            let (target, actor) = if i == 0 { (a.id, b.id) } else { (b.id, a.id) };
+            let change = change.clone();
+            async move {
+                store
+                    .update_person(target, change, &by(actor, 100 + trial as i64))
+                    .await
+            }
+        })
+        .await;
+        assert_eq!(
+            store.count_admins().await.unwrap(),
+            1,
+            "trial {trial}: one active admin is left: {results:?}"
+        );
+        let refused = results
+            .iter()
+            .filter(|r| matches!(r, Err(StoreError::Conflict(m)) if m == LAST_ADMIN))
+            .count();
+        assert_eq!(
+            (results.len() - refused, refused),
+            (1, 1),
+            "trial {trial}: {results:?}"
+        );
+        // Both admins again for the next trial.
+        let restore = PersonUpdate {
+            system_role: Some(SystemRole::Admin),
+            active: Some(true),
+            ..Default::default()
+        };
+        for id in [a.id, b.id] {
+            store
+                .update_person(id, restore.clone(), &system(200))
+                .await
+                .unwrap();
+        }
+        assert_eq!(store.count_admins().await.unwrap(), 2);
+    }
 }

@@ -55,6 +55,9 @@ pub type StoreResult<T> = Result<T, StoreError>;
 pub const OPEN_ASSESSMENT_EXISTS: &str =
     "this person already has an open assessment against this role level";
 
+/// The [`StoreError::Conflict`] of a change that would leave no active administrator.
+pub const LAST_ADMIN: &str = "this is the only active administrator";
+
 /// `TryFrom<String>` for an enum stored as text, through its `parse`, so that rows decode into it.
 macro_rules! parse_from_text {
     ($($kind:ident),*) => {$(
@@ -393,9 +396,11 @@ pub trait PeopleStore: Send + Sync {
         new: NewPerson,
         audit: &Audit,
     ) -> impl Future<Output = StoreResult<Person>> + Send;
-    /// `Conflict` on a taken email, a stale `expected_revision`, or a manager loop. An update that
-    /// changes nothing writes nothing (same revision, no audit event). Deactivating a person ends
-    /// their sessions in the same transaction.
+    /// `Conflict` on a taken email, a stale `expected_revision`, a manager loop, or ([`LAST_ADMIN`])
+    /// a change that would leave no active administrator, checked in the change's transaction so
+    /// that it holds when admins change at the same time. An update that changes nothing writes
+    /// nothing (same revision, no audit event). Deactivating a person ends their sessions in the
+    /// same transaction.
     fn update_person(
         &self,
         id: PersonId,

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use axum::http::{Method, StatusCode};
 use serde_json::json;
 use trellis_store::prelude::*;
+use trellis_store::{Audit, NewPerson, SystemRole};
 
 use crate::support::{App, Resp};
 
@@ -36,6 +37,91 @@ where
 
 fn count(answers: &[Resp], status: StatusCode) -> usize {
     answers.iter().filter(|r| r.status == status).count()
+}
+
+/// Two admins taking the admin role from each other at the same moment leave one admin, never
+/// none; the one refused is told why, like when it is done one after the other.
+pub async fn admins_demoting_each_other_leave_one(app: App) {
+    let app = Arc::new(app);
+    let second = app
+        .store
+        .create_person(
+            NewPerson {
+                email: "second.admin@test.example".into(),
+                name: "Second Admin".into(),
+                team_id: None,
+                manager_id: None,
+                role_level: None,
+                role_level_version: None,
+                system_role: SystemRole::Admin,
+                password_hash: None,
+            },
+            &Audit::default(),
+        )
+        .await
+        .unwrap()
+        .id;
+    let first = app.ids.admin;
+    let tokens = Arc::new([app.token(first).await, app.token(second).await]);
+    // Only these two are admins.
+    assert_eq!(app.store.count_admins().await.unwrap(), 2);
+    const TRIALS: usize = 12;
+    for trial in 0..TRIALS {
+        let answers = all_at_once(2, |i| {
+            let (app, tokens) = (app.clone(), tokens.clone());
+            // Each demotes the other.
+            let target = if i == 0 { second } else { first };
+            async move {
+                app.api(
+                    Method::PATCH,
+                    &format!("/api/v1/people/{target}"),
+                    Some(&tokens[i]),
+                    Some(json!({ "role": "member" })),
+                )
+                .await
+            }
+        })
+        .await;
+        assert_eq!(
+            app.store.count_admins().await.unwrap(),
+            1,
+            "trial {trial}: {:?}",
+            answers.iter().map(|r| &r.body).collect::<Vec<_>>()
+        );
+        // The loser is refused: as the last admin (422), or, when the other's change was in
+        // before the loser's request was let in, as no longer an admin (403).
+        let statuses: Vec<StatusCode> = answers.iter().map(|r| r.status).collect();
+        assert_eq!(
+            count(&answers, StatusCode::OK),
+            1,
+            "trial {trial}: {statuses:?}"
+        );
+        for r in answers.iter().filter(|r| r.status != StatusCode::OK) {
+            match r.status {
+                StatusCode::FORBIDDEN => {}
+                StatusCode::UNPROCESSABLE_ENTITY => {
+                    assert_eq!(r.json()["field"], "role");
+                    let detail = r.json()["detail"].as_str().unwrap().to_owned();
+                    assert!(detail.contains("only active administrator"), "{detail}");
+                }
+                other => panic!("trial {trial}: {other}: {}", r.body),
+            }
+        }
+        // Both admins again.
+        for id in [first, second] {
+            app.store
+                .update_person(
+                    id,
+                    trellis_store::PersonUpdate {
+                        system_role: Some(SystemRole::Admin),
+                        ..Default::default()
+                    },
+                    &Audit::default(),
+                )
+                .await
+                .unwrap();
+        }
+    }
 }
 
 /// Starting the same assessment many times at once opens one; the others are told which one is
@@ -81,4 +167,7 @@ pub async fn parallel_starts_open_one_assessment(app: App) {
     }
 }
 
-crate::on_both_backends!(parallel_starts_open_one_assessment);
+crate::on_both_backends!(
+    admins_demoting_each_other_leave_one,
+    parallel_starts_open_one_assessment,
+);

@@ -119,6 +119,31 @@ impl AccountStore for Database {
         })
     }
 
+    async fn api_token(&self, token_hash: &str) -> StoreResult<Option<(ApiToken, Person)>> {
+        let sql = format!(
+            "SELECT t.id AS token_id, t.person_id, t.label, t.token_hash,
+                 t.created_at AS token_created_at, t.last_used_at, t.revoked_at, {PERSON_COLUMNS}
+             FROM api_tokens t JOIN people p ON p.id = t.person_id
+             WHERE t.token_hash = $1 AND t.revoked_at IS NULL"
+        );
+        db_run!(self, |c| sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(token_hash)
+            .try_map(|row| Ok((ApiToken::from_row(&row)?, Person::from_row(&row)?)))
+            .fetch_optional(c))
+    }
+
+    async fn touch_api_token(&self, id: i64, now: Millis) -> StoreResult<()> {
+        let mut one = self.write_one().await?;
+        db_run!(rows one, |c| sqlx::query(
+            "UPDATE api_tokens SET last_used_at = $1
+             WHERE id = $2 AND (last_used_at IS NULL OR last_used_at < $1)",
+        )
+        .bind(now)
+        .bind(id)
+        .execute(c))?;
+        one.commit().await
+    }
+
     async fn use_api_token(
         &self,
         token_hash: &str,

@@ -179,3 +179,29 @@ pub async fn admins_demoting_each_other_leave_one<S: Store>(store: S) {
         assert_eq!(store.count_admins().await.unwrap(), 2);
     }
 }
+
+pub async fn api_tokens_are_read_without_recording_use<S: Store>(store: S) {
+    let ann = person(&store, "ann@example.com", "Ann").await;
+    let token = store
+        .create_api_token(ann.id, "ci", "token-hash-1", &by(ann.id, 1_000))
+        .await
+        .unwrap();
+    let (read, who) = store.api_token("token-hash-1").await.unwrap().unwrap();
+    assert_eq!(
+        (read.id, read.last_used_at, who.id),
+        (token.id, None, ann.id)
+    );
+    assert_eq!(store.api_token("token-hash-2").await.unwrap(), None);
+
+    store.touch_api_token(token.id, 5_000).await.unwrap();
+    store.touch_api_token(token.id, 4_000).await.unwrap();
+    let (read, _) = store.api_token("token-hash-1").await.unwrap().unwrap();
+    assert_eq!(read.last_used_at, Some(5_000), "never moved back");
+    store.touch_api_token(9_999, 5_000).await.unwrap();
+
+    store
+        .revoke_api_token(token.id, &by(ann.id, 6_000))
+        .await
+        .unwrap();
+    assert_eq!(store.api_token("token-hash-1").await.unwrap(), None);
+}

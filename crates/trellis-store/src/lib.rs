@@ -455,6 +455,16 @@ pub trait AccountStore: Send + Sync {
         token_hash: &str,
         audit: &Audit,
     ) -> impl Future<Output = StoreResult<ApiToken>> + Send;
+    /// A token that exists and is not revoked, with its person; records nothing (see
+    /// [`AccountStore::touch_api_token`]).
+    fn api_token(
+        &self,
+        token_hash: &str,
+    ) -> impl Future<Output = StoreResult<Option<(ApiToken, Person)>>> + Send;
+    /// Records that a token was used at `now` (never moving its last use back). A token that no
+    /// longer exists is not an error.
+    fn touch_api_token(&self, id: i64, now: Millis)
+    -> impl Future<Output = StoreResult<()>> + Send;
     /// A token that exists and is not revoked, with its person; records its use.
     fn use_api_token(
         &self,

@@ -259,5 +259,7 @@ pub async fn token_revoke(
         return Err(WebError::not_found_because("You have no such token."));
     }
     state.store().revoke_api_token(id, &ctx.audit()).await?;
+    // A cached copy of the token would be accepted until it ran out.
+    state.forget_sessions();
     Ok(Redirect::to("/account/tokens").into_response())
 }

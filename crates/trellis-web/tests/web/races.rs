@@ -167,7 +167,67 @@ pub async fn parallel_starts_open_one_assessment(app: App) {
     }
 }
 
+/// A script calling the API many times a second records the token's use once a minute, not once a
+/// call: the calls after the first write nothing.
+pub async fn api_tokens_record_their_use_once_a_minute(app: App) {
+    let app = Arc::new(app);
+    let token = Arc::new(app.token(app.ids.member_a).await);
+    let first = app.api(Method::GET, "/api/v1/me", Some(&token), None).await;
+    assert_eq!(first.status, StatusCode::OK);
+    let stored = app.store.api_tokens(app.ids.member_a).await.unwrap();
+    let used = stored[0].last_used_at.expect("the first use is recorded");
+    assert!(crate::support::now() - used < 60_000);
+
+    // Moved back a little behind the server's back: any write would move it forward again.
+    let marker = used - 1;
+    match (app.store.sqlite_pool(), app.store.postgres_pool()) {
+        (Some(pool), _) => {
+            sqlx::query("UPDATE api_tokens SET last_used_at = $1")
+                .bind(marker)
+                .execute(pool)
+                .await
+                .unwrap();
+        }
+        (_, Some(pool)) => {
+            sqlx::query("UPDATE api_tokens SET last_used_at = $1")
+                .bind(marker)
+                .execute(pool)
+                .await
+                .unwrap();
+        }
+        _ => unreachable!(),
+    }
+    let answers = all_at_once(30, |_| {
+        let (app, token) = (app.clone(), token.clone());
+        async move { app.api(Method::GET, "/api/v1/me", Some(&token), None).await }
+    })
+    .await;
+    assert_eq!(count(&answers, StatusCode::OK), 30);
+    // Past the token cache too (it keeps a token for `session_cache`).
+    tokio::time::sleep(app.state.config().session_cache + std::time::Duration::from_millis(50))
+        .await;
+    let again = app.api(Method::GET, "/api/v1/me", Some(&token), None).await;
+    assert_eq!(again.status, StatusCode::OK);
+    let stored = app.store.api_tokens(app.ids.member_a).await.unwrap();
+    assert_eq!(
+        stored[0].last_used_at,
+        Some(marker),
+        "no call wrote it again"
+    );
+
+    // A revoked token is refused at once, cached or not.
+    let id = stored[0].id;
+    let browser = app.browser(app.ids.member_a).await;
+    let res = app
+        .post_form(&format!("/account/tokens/{id}/revoke"), &[], Some(&browser))
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    let refused = app.api(Method::GET, "/api/v1/me", Some(&token), None).await;
+    assert_eq!(refused.status, StatusCode::UNAUTHORIZED);
+}
+
 crate::on_both_backends!(
     admins_demoting_each_other_leave_one,
     parallel_starts_open_one_assessment,
+    api_tokens_record_their_use_once_a_minute,
 );

@@ -45,6 +45,9 @@ pub(crate) trait Dialect: sqlx::Database {
     /// Takes the lock named by `$1` until the transaction ends (an advisory lock on PostgreSQL).
     /// SQLite needs none: its writers are one at a time from `BEGIN IMMEDIATE`.
     const LOCK_UNTIL_END: Option<&'static str>;
+    /// The same for a lock named by the text `$1` (sign-in throttling keys), in a key space of its
+    /// own.
+    const LOCK_NAME_UNTIL_END: Option<&'static str>;
     /// After `lower(name)`: byte order, whatever the server's locale (SQLite's only order).
     const COLLATE_C: &'static str;
     /// JSON builders: an array of values, and an aggregate of rows into an array.
@@ -193,6 +196,7 @@ impl Dialect for Sqlite {
     const FOR_SHARE: &'static str = "";
     const LOCK_REPORTING_LINES: Option<&'static str> = None;
     const LOCK_UNTIL_END: Option<&'static str> = None;
+    const LOCK_NAME_UNTIL_END: Option<&'static str> = None;
     const COLLATE_C: &'static str = "";
     const JSON_ARRAY: &'static str = "json_array";
     const JSON_AGG: &'static str = "json_group_array";
@@ -300,6 +304,9 @@ impl Dialect for Postgres {
     const FOR_SHARE: &'static str = " FOR SHARE";
     const LOCK_REPORTING_LINES: Option<&'static str> = Some("SELECT pg_advisory_xact_lock($1)");
     const LOCK_UNTIL_END: Option<&'static str> = Some("SELECT pg_advisory_xact_lock($1)");
+    // The two-key form ("TRLS", hash of the name) does not overlap the one-key locks above.
+    const LOCK_NAME_UNTIL_END: Option<&'static str> =
+        Some("SELECT pg_advisory_xact_lock(1414679635, hashtext($1))");
     const COLLATE_C: &'static str = " COLLATE \"C\"";
     const JSON_ARRAY: &'static str = "json_build_array";
     const JSON_AGG: &'static str = "json_agg";

@@ -81,6 +81,7 @@ macro_rules! for_each_race {
         $m! {
             parallel_starts_open_one_assessment,
             admins_demoting_each_other_leave_one,
+            parallel_guesses_are_reserved_one_by_one,
             api_tokens_are_read_without_recording_use,
         }
     };

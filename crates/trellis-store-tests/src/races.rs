@@ -7,9 +7,10 @@ use std::sync::Arc;
 
 use serde_json::json;
 use trellis_store::{
-    LAST_ADMIN, NewAssessment, NewPerson, OPEN_ASSESSMENT_EXISTS, PersonUpdate, Stage, Store,
+    Failures, LAST_ADMIN, NewPerson, OPEN_ASSESSMENT_EXISTS, PersonUpdate, Reservation, Store,
     StoreError, SystemRole,
 };
+use trellis_store::{NewAssessment, Stage};
 
 use super::{by, events_of, framework, new_person, person, reporting_to, system};
 
@@ -178,6 +179,79 @@ pub async fn admins_demoting_each_other_leave_one<S: Store>(store: S) {
         }
         assert_eq!(store.count_admins().await.unwrap(), 2);
     }
+}
+
+pub async fn parallel_guesses_are_reserved_one_by_one<S: Store>(store: S) {
+    const GUESSES: usize = 40;
+    const FREE: u32 = 5;
+    let pair = "pair:ann@example.com|192.0.2.7";
+    let address = "ip:192.0.2.7";
+    // The rule of the test: five failures of the pair, then wait.
+    let results = all_at_once(GUESSES, |_| {
+        let store = store.clone();
+        async move {
+            store
+                .reserve_sign_in_attempt(&[pair, address], 1_000, 0, |seen: &[Failures]| {
+                    (seen[0].count >= FREE).then_some(60_000)
+                })
+                .await
+                .unwrap()
+        }
+    })
+    .await;
+    let reserved: Vec<Vec<i64>> = results
+        .iter()
+        .filter_map(|r| match r {
+            Reservation::Reserved(ids) => Some(ids.clone()),
+            Reservation::Wait(_) => None,
+        })
+        .collect();
+    assert_eq!(
+        reserved.len(),
+        FREE as usize,
+        "of {GUESSES} parallel guesses, only {FREE} may be checked"
+    );
+    assert!(results.contains(&Reservation::Wait(60_000)));
+    assert_eq!(store.sign_in_failures(pair, 0).await.unwrap(), FREE);
+    assert_eq!(store.sign_in_failures(address, 0).await.unwrap(), FREE);
+
+    // The decision sees what is recorded: counts, oldest and newest.
+    let mut seen_before = Vec::new();
+    let next = store
+        .reserve_sign_in_attempt(&[pair, address, "ip:other"], 2_000, 0, |seen| {
+            seen_before = seen.to_vec();
+            None
+        })
+        .await
+        .unwrap();
+    let expected = Failures {
+        count: FREE,
+        first_at: Some(1_000),
+        last_at: Some(1_000),
+    };
+    assert_eq!(seen_before, [expected, expected, Failures::default()]);
+    let Reservation::Reserved(ids) = next else {
+        panic!("reserved: {next:?}");
+    };
+    assert_eq!(ids.len(), 3);
+
+    // A success takes its own reservation back and forgives the pair; the address keeps the
+    // failures of the other guesses.
+    store.release_sign_in_attempt(&ids, pair).await.unwrap();
+    assert_eq!(store.sign_in_failures(pair, 0).await.unwrap(), 0);
+    assert_eq!(store.sign_in_failures(address, 0).await.unwrap(), FREE);
+    assert_eq!(store.sign_in_failures("ip:other", 0).await.unwrap(), 0);
+
+    // Failures before the window are not counted, and are dropped when a key is next reserved.
+    let late = store
+        .reserve_sign_in_attempt(&[address], 10_000, 5_000, |seen| {
+            assert_eq!(seen[0].count, 0);
+            None
+        })
+        .await
+        .unwrap();
+    assert!(matches!(late, Reservation::Reserved(_)));
+    assert_eq!(store.sign_in_failures(address, 0).await.unwrap(), 1);
 }
 
 pub async fn api_tokens_are_read_without_recording_use<S: Store>(store: S) {

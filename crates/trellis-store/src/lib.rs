@@ -494,6 +494,45 @@ pub trait AccountStore: Send + Sync {
         window_start: Millis,
     ) -> impl Future<Output = StoreResult<u32>> + Send;
     fn clear_sign_in_failures(&self, key: &str) -> impl Future<Output = StoreResult<()>> + Send;
+    /// Reserves a sign-in attempt before its password is checked: in one step that concurrent
+    /// attempts on the same keys wait for, reads the failures of each key since `window_start`,
+    /// asks `decide` (which answers how long to wait, or `None` to go ahead), and when it may go
+    /// ahead records a failure under each key at `now`. The reservation stands as the failure unless
+    /// [`AccountStore::release_sign_in_attempt`] takes it back, so a burst of attempts is counted
+    /// attempt by attempt, however many run at once.
+    fn reserve_sign_in_attempt<F>(
+        &self,
+        keys: &[&str],
+        now: Millis,
+        window_start: Millis,
+        decide: F,
+    ) -> impl Future<Output = StoreResult<Reservation>> + Send
+    where
+        F: FnOnce(&[Failures]) -> Option<Millis> + Send;
+    /// Takes back a reserved attempt that succeeded (its rows go), and clears `clear`'s failures.
+    fn release_sign_in_attempt(
+        &self,
+        reserved: &[i64],
+        clear: &str,
+    ) -> impl Future<Output = StoreResult<()>> + Send;
+}
+
+/// The failures of one throttling key within a window.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Failures {
+    pub count: u32,
+    /// The oldest and the newest within the window.
+    pub first_at: Option<Millis>,
+    pub last_at: Option<Millis>,
+}
+
+/// What [`AccountStore::reserve_sign_in_attempt`] decided.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reservation {
+    /// The attempt may go ahead; these failure rows stand for it until released.
+    Reserved(Vec<i64>),
+    /// Refused: try again in this many milliseconds. Nothing was recorded.
+    Wait(Millis),
 }
 
 /// The append-only audit log. Changes append their own events (in the other areas); these methods

@@ -2,14 +2,18 @@
 //! together on a runtime with several threads, against a real database), and the rules must hold
 //! as they do for requests sent one after another.
 
+use std::net::SocketAddr;
 use std::sync::Arc;
 
-use axum::http::{Method, StatusCode};
+use axum::body::Body;
+use axum::extract::ConnectInfo;
+use axum::http::{Method, Request, StatusCode, header};
 use serde_json::json;
 use trellis_store::prelude::*;
 use trellis_store::{Audit, NewPerson, SystemRole};
+use trellis_web::auth;
 
-use crate::support::{App, Resp};
+use crate::support::{App, PASSWORD, Resp};
 
 /// Runs `n` copies of `call` at once and returns their answers in the order of their index.
 async fn all_at_once<F, Fut>(n: usize, call: F) -> Vec<Resp>
@@ -37,6 +41,164 @@ where
 
 fn count(answers: &[Resp], status: StatusCode) -> usize {
     answers.iter().filter(|r| r.status == status).count()
+}
+
+/// A sign-in through the form from `addr` (`None`: an address the server does not know).
+async fn sign_in_from(app: &App, addr: Option<SocketAddr>, email: &str, password: &str) -> Resp {
+    let (pre, token) = app.sign_in_form().await;
+    let body = serde_urlencoded::to_string([
+        ("email", email),
+        ("password", password),
+        ("csrf_token", token.as_str()),
+    ])
+    .unwrap();
+    let mut req = Request::builder()
+        .method(Method::POST)
+        .uri("/sign-in")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::COOKIE, format!("{}={pre}", auth::PRESESSION_COOKIE))
+        .body(Body::from(body))
+        .unwrap();
+    if let Some(addr) = addr {
+        req.extensions_mut().insert(ConnectInfo(addr));
+    }
+    app.send(req).await
+}
+
+/// Forty wrong passwords sent at once are not forty password checks: each attempt is reserved
+/// before its check, so only the first five from an address are checked and the rest wait.
+pub async fn parallel_wrong_passwords_are_checked_five_times(app: App) {
+    let app = Arc::new(app);
+    const GUESSES: usize = 40;
+    let answers = all_at_once(GUESSES, |i| {
+        let app = app.clone();
+        async move { sign_in_from(&app, None, "member.a@test.example", &format!("guess {i}")).await }
+    })
+    .await;
+    let checked = count(&answers, StatusCode::UNAUTHORIZED);
+    let waited = count(&answers, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(
+        (checked, waited),
+        (5, GUESSES - 5),
+        "of {GUESSES} parallel guesses, 5 checked and the rest told to wait"
+    );
+    let wrong = app
+        .audit("sign-in")
+        .await
+        .into_iter()
+        .filter(|e| e.details["reason"] == "wrong email or password")
+        .count();
+    assert_eq!(wrong, 5, "five passwords were checked");
+    for r in answers
+        .iter()
+        .filter(|r| r.status == StatusCode::TOO_MANY_REQUESTS)
+    {
+        let secs: u64 = r.header("retry-after").unwrap().parse().unwrap();
+        assert!((1..=900).contains(&secs), "Retry-After {secs}");
+    }
+
+    // In a burst of 30 with the right password last, the right one is not among the first five
+    // checked: it waits like the others (before, it signed in after 29 wrong ones).
+    const BURST: usize = 30;
+    let answers = all_at_once(BURST, |i| {
+        let app = app.clone();
+        let password = if i == BURST - 1 {
+            PASSWORD.to_owned()
+        } else {
+            format!("guess {i}")
+        };
+        async move {
+            if i == BURST - 1 {
+                // Sent last, once the guesses are under way.
+                tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+            }
+            sign_in_from(&app, None, "member.b@test.example", &password).await
+        }
+    })
+    .await;
+    let checked =
+        count(&answers, StatusCode::UNAUTHORIZED) + count(&answers, StatusCode::SEE_OTHER);
+    assert!(checked <= 5, "{checked} of a burst of {BURST} were checked");
+    assert_eq!(
+        answers[BURST - 1].status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "the right password after 29 wrong ones waits"
+    );
+}
+
+/// Guessing someone's password from one address does not lock them out of signing in from
+/// another, and the guesser's own waits double: after the free five, one more is checked only
+/// once the wait has passed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn guesses_from_elsewhere_do_not_lock_the_owner_out() {
+    let config = trellis_web::Config {
+        first_delay: std::time::Duration::from_millis(400),
+        ..crate::support::fast_config()
+    };
+    crate::support::run_sqlite_with(config, |app| async move {
+        let attacker: SocketAddr = "192.0.2.66:40000".parse().unwrap();
+        let owner: SocketAddr = "198.51.100.7:50000".parse().unwrap();
+        let email = "member.a@test.example";
+        for _ in 0..5 {
+            let r = sign_in_from(&app, Some(attacker), email, "guess").await;
+            assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+        }
+        let r = sign_in_from(&app, Some(attacker), email, "guess").await;
+        assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
+        assert!(r.body.contains("Wait 1 second"), "{}", r.body);
+        // The owner, elsewhere, is not held up at all.
+        let r = sign_in_from(&app, Some(owner), email, PASSWORD).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        // After the wait, one more guess is checked; the next waits twice as long.
+        tokio::time::sleep(std::time::Duration::from_millis(450)).await;
+        let r = sign_in_from(&app, Some(attacker), email, "guess").await;
+        assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+        tokio::time::sleep(std::time::Duration::from_millis(450)).await;
+        let r = sign_in_from(&app, Some(attacker), email, "guess").await;
+        assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS, "800 ms now");
+        tokio::time::sleep(std::time::Duration::from_millis(400)).await;
+        let r = sign_in_from(&app, Some(attacker), email, PASSWORD).await;
+        assert_eq!(
+            r.status,
+            StatusCode::SEE_OTHER,
+            "the right one, after the wait"
+        );
+    })
+    .await;
+}
+
+/// Guessing the current password on the password page is reserved before the check too.
+pub async fn parallel_current_password_guesses_are_checked_five_times(app: App) {
+    let app = Arc::new(app);
+    let browser = Arc::new(app.browser(app.ids.member_a).await);
+    const GUESSES: usize = 20;
+    let answers = all_at_once(GUESSES, |i| {
+        let (app, browser) = (app.clone(), browser.clone());
+        async move {
+            let current = format!("guess {i}");
+            app.post_form(
+                "/account/password",
+                &[
+                    ("current_password", current.as_str()),
+                    ("new_password", "a brand new long passphrase"),
+                    ("confirm_password", "a brand new long passphrase"),
+                ],
+                Some(&browser),
+            )
+            .await
+        }
+    })
+    .await;
+    let checked = answers
+        .iter()
+        .filter(|r| r.body.contains("Your current password is not right."))
+        .count();
+    assert_eq!(
+        (checked, count(&answers, StatusCode::TOO_MANY_REQUESTS)),
+        (5, GUESSES - 5),
+        "{:?}",
+        answers.iter().map(|r| r.status).collect::<Vec<_>>()
+    );
 }
 
 /// Two admins taking the admin role from each other at the same moment leave one admin, never
@@ -227,6 +389,8 @@ pub async fn api_tokens_record_their_use_once_a_minute(app: App) {
 }
 
 crate::on_both_backends!(
+    parallel_wrong_passwords_are_checked_five_times,
+    parallel_current_password_guesses_are_checked_five_times,
     admins_demoting_each_other_leave_one,
     parallel_starts_open_one_assessment,
     api_tokens_record_their_use_once_a_minute,

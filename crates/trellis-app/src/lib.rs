@@ -21,6 +21,7 @@ pub mod demo;
 pub mod error;
 pub mod frameworks;
 pub mod growth;
+pub mod input;
 pub mod mail;
 pub mod notifications;
 pub mod people;

@@ -15,7 +15,8 @@ use std::future::Future;
 use serde_json::json;
 use trellis_store::prelude::*;
 use trellis_store::{
-    Audit, NewAuditEvent, Outcome, Person, PersonId, RaterKind, StoreError, StoreResult, SystemRole,
+    Audit, Millis, NewAuditEvent, Outcome, Person, PersonId, RaterKind, StoreError, StoreResult,
+    SystemRole,
 };
 use trellis_store_sql::Database;
 
@@ -106,6 +107,52 @@ impl Relation {
             RaterKind::Manager | RaterKind::Agreed => self == Relation::Manager,
             RaterKind::Peer => false,
         }
+    }
+}
+
+/// How an actor stands to a series of 1:1 check-ins.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Seat {
+    /// The person the conversation is about.
+    Person,
+    /// The other one of the pair: their manager, a mentor.
+    Partner,
+    /// An administrator who recorded an exception to the pair's privacy, with a reason the person
+    /// sees, within [`BREAK_GLASS_FOR`]: reads what the pair shares, writes nothing.
+    BrokeGlass,
+}
+
+/// How long an administrator's recorded exception lets them read a pair's check-ins.
+pub const BREAK_GLASS_FOR: Millis = 24 * 60 * 60 * 1000;
+
+impl Seat {
+    /// The seat of `actor` at the check-ins of `person` and `partner`, given when the actor last
+    /// recorded an exception to their privacy. Nobody else has one: not managers further up the
+    /// line, not the people team, not administrators without a recorded reason.
+    pub fn of(
+        actor: &Person,
+        person: PersonId,
+        partner: PersonId,
+        broke_glass_at: Option<Millis>,
+        now: Millis,
+    ) -> Option<Seat> {
+        note_decision();
+        if actor.id == person {
+            Some(Seat::Person)
+        } else if actor.id == partner {
+            Some(Seat::Partner)
+        } else if actor.system_role == SystemRole::Admin
+            && broke_glass_at.is_some_and(|at| now - at < BREAK_GLASS_FOR)
+        {
+            Some(Seat::BrokeGlass)
+        } else {
+            None
+        }
+    }
+
+    /// Adds to the agenda, writes notes, raises and closes actions, holds and moves meetings.
+    pub fn may_write(self) -> bool {
+        self != Seat::BrokeGlass
     }
 }
 
@@ -271,6 +318,52 @@ mod tests {
         }
         assert!(is_staff(SystemRole::Admin) && is_staff(SystemRole::PeopleTeam));
         assert!(!is_staff(SystemRole::Member));
+    }
+}
+
+#[cfg(test)]
+mod seat_tests {
+    use super::*;
+
+    #[test]
+    fn only_the_pair_and_a_recent_recorded_exception_have_a_seat() {
+        let p = |id, role| Person {
+            id,
+            email: format!("p{id}@example.com"),
+            name: format!("P{id}"),
+            team_id: None,
+            manager_id: None,
+            role_level: None,
+            role_level_version: None,
+            role_level_since: None,
+            system_role: role,
+            active: true,
+            password_hash: None,
+            revision: 1,
+            created_at: 0,
+        };
+        use SystemRole::{Admin, Member, PeopleTeam};
+        let now = 10 * BREAK_GLASS_FOR;
+        let seat = |actor: &Person, glass| Seat::of(actor, 1, 2, glass, now);
+        assert_eq!(seat(&p(1, Member), None), Some(Seat::Person));
+        assert_eq!(seat(&p(2, Member), None), Some(Seat::Partner));
+        // The pair keeps its seat whatever the role.
+        assert_eq!(seat(&p(2, Admin), None), Some(Seat::Partner));
+        assert_eq!(
+            seat(&p(3, Member), Some(now)),
+            None,
+            "a member cannot break the glass"
+        );
+        assert_eq!(seat(&p(3, PeopleTeam), Some(now)), None);
+        assert_eq!(seat(&p(3, Admin), None), None, "no exception recorded");
+        assert_eq!(seat(&p(3, Admin), Some(now - 1)), Some(Seat::BrokeGlass));
+        assert_eq!(
+            seat(&p(3, Admin), Some(now - BREAK_GLASS_FOR)),
+            None,
+            "an exception lasts a day"
+        );
+        assert!(Seat::Person.may_write() && Seat::Partner.may_write());
+        assert!(!Seat::BrokeGlass.may_write());
     }
 }
 

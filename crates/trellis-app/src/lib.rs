@@ -17,6 +17,7 @@
 pub mod access;
 pub mod accounts;
 pub mod bootstrap;
+pub mod check_ins;
 pub mod demo;
 pub mod error;
 pub mod frameworks;
@@ -25,6 +26,7 @@ pub mod input;
 pub mod mail;
 pub mod notifications;
 pub mod people;
+pub mod plans;
 pub mod read_audit;
 pub mod secrets;
 pub mod throttle;

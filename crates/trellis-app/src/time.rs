@@ -77,6 +77,24 @@ pub fn parse_date(s: &str) -> Option<Millis> {
     (civil_from_days(days) == (y, m, d)).then_some(days * DAY_MS)
 }
 
+/// The same day `months` later, or that month's last day when it is shorter (31 January, one
+/// month on, is 28 or 29 February).
+pub fn add_months(ms: Millis, months: u32) -> Millis {
+    let (y, m, d) = civil_from_days(ms.div_euclid(DAY_MS));
+    let total = y * 12 + i64::from(m - 1) + i64::from(months);
+    let (year, month) = (total.div_euclid(12), (total.rem_euclid(12) + 1) as u32);
+    let mut day = d;
+    while civil_from_days(days_from_civil(year, month, day)) != (year, month, day) {
+        day -= 1;
+    }
+    days_from_civil(year, month, day) * DAY_MS
+}
+
+/// Today's date in UTC, `YYYY-MM-DD`.
+pub fn today() -> String {
+    date(now_millis())
+}
+
 pub const fn day_ms() -> Millis {
     DAY_MS
 }
@@ -84,6 +102,16 @@ pub const fn day_ms() -> Millis {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn months_are_added_day_for_day_or_to_the_months_end() {
+        let add = |d: &str, n| date(add_months(parse_date(d).unwrap(), n));
+        assert_eq!(add("2026-01-15", 1), "2026-02-15");
+        assert_eq!(add("2026-01-31", 1), "2026-02-28");
+        assert_eq!(add("2028-01-31", 1), "2028-02-29");
+        assert_eq!(add("2026-11-30", 2), "2027-01-30");
+        assert_eq!(add("2026-12-31", 12), "2027-12-31");
+    }
 
     #[test]
     fn dates_round_trip() {

@@ -1,6 +1,7 @@
 //! What waits for a person: their own self-assessments, their direct reports' assessments to rate
-//! or agree, and requests for their input, oldest first. Read from the records themselves, so the
-//! list is right whatever the inbox says.
+//! or agree, requests for their input, check-ins in the coming week and the actions they owe from
+//! check-ins and their development plan. Read from the records themselves, so the list is right
+//! whatever the inbox says.
 
 use std::collections::HashMap;
 
@@ -11,18 +12,24 @@ use crate::App;
 use crate::access::Actor;
 use crate::error::AppResult;
 use crate::frameworks::VersionRef;
+use crate::time::{date, day_ms, now_millis, parse_date};
 
 /// One thing to do, with where to do it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Todo {
-    /// `self-assessment`, `rate`, `agree`, `discuss` or `peer-input`.
+    /// `self-assessment`, `rate`, `agree`, `discuss`, `peer-input`, `check-in`, `action` (of a check-in) or `plan-action`.
     pub kind: &'static str,
     /// What to do, in a sentence.
     pub text: String,
     pub href: String,
     /// Since when it waits.
     pub since: Millis,
+    /// The day it is for (a meeting) or due (an action), `YYYY-MM-DD`, when it has one.
+    pub due: Option<String>,
 }
+
+/// How far ahead coming check-ins are listed.
+const CHECK_INS_AHEAD_DAYS: i64 = 7;
 
 #[derive(Debug, Clone, Copy)]
 pub struct Todos<'a> {
@@ -85,6 +92,7 @@ impl Todos<'_> {
                 text,
                 href,
                 since,
+                due: None,
             });
         }
         for r in store.peer_requests_for(me.id).await? {
@@ -102,6 +110,50 @@ impl Todos<'_> {
                 text: format!("Give your input on {}'s skills for {title}", person.name),
                 href: format!("/peer-requests/{}", r.id),
                 since: r.requested_at,
+                due: None,
+            });
+        }
+        let now = now_millis();
+        let horizon = date(now + CHECK_INS_AHEAD_DAYS * day_ms());
+        for c in store.check_ins_of(me.id).await? {
+            let Some(on) = c.next_on.clone().filter(|d| *d <= horizon) else {
+                continue;
+            };
+            todos.push(Todo {
+                kind: "check-in",
+                text: format!("Check-in with {}: add to the agenda", c.other(me.id).1),
+                href: format!("/check-ins/{}", c.id),
+                since: parse_date(&on).unwrap_or(now),
+                due: Some(on),
+            });
+        }
+        for a in store.open_actions_of(me.id).await? {
+            let Some(due) = a.due_on.clone().filter(|d| *d <= horizon) else {
+                continue;
+            };
+            todos.push(Todo {
+                kind: "action",
+                text: a.body.clone(),
+                href: format!("/check-ins/{}#action-{}", a.check_in_id, a.id),
+                since: parse_date(&due).unwrap_or(now),
+                due: Some(due),
+            });
+        }
+        let plan = store.plan_of(me.id).await?;
+        for a in plan.actions.iter().filter(|a| a.done_at.is_none()) {
+            let open_goal = plan
+                .goals
+                .iter()
+                .any(|g| g.id == a.goal_id && g.closed_at.is_none());
+            let Some(due) = a.due_on.clone().filter(|d| open_goal && *d <= horizon) else {
+                continue;
+            };
+            todos.push(Todo {
+                kind: "plan-action",
+                text: a.body.clone(),
+                href: format!("/people/{}/plan#goal-{}", me.id, a.goal_id),
+                since: parse_date(&due).unwrap_or(now),
+                due: Some(due),
             });
         }
         todos.sort_by_key(|t| t.since);

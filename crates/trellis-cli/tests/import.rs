@@ -304,6 +304,22 @@ fn a_folder_of_subfolders_is_read_whole_and_what_is_left_out_is_listed() {
     );
 }
 
+/// SFIA 9's framework is named "SFIA 9" at version 9: `list` heads it "SFIA 9", not "SFIA 9 9".
+#[test]
+fn list_names_an_imported_framework_named_after_its_version_once() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("sfia");
+    import_json(
+        "sfia",
+        &[formats_fixtures().join("sfia/windows-1252.csv")],
+        &out,
+    );
+    let listed = trellis(&["list", "--framework", out.to_str().unwrap()]);
+    assert!(listed.status.success());
+    let stdout = String::from_utf8_lossy(&listed.stdout);
+    assert_eq!(stdout.lines().next(), Some("SFIA 9"), "{stdout}");
+}
+
 /// The report's `check` diagnostics name the file and line of the framework files written, as
 /// `trellis check` does on them.
 #[test]

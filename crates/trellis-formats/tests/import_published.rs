@@ -517,6 +517,58 @@ fn a_text_repeated_at_two_levels_with_nothing_else_to_go_by_is_kept_once() {
     );
 }
 
+#[test]
+fn a_claimed_level_without_text_keeps_the_requirement_at_the_nearest_described_level() {
+    let page = |level: u32, title: &str, attainment: &str| {
+        format!(
+            "# {title}\n\n**Level {level}** | **Career Path:** Post\n\n## Required SFIA Skills\n\n### Sorting (SORT)\n\n**Overall Description:**\n\nSorting the post.\n\n{attainment}"
+        )
+    };
+    let imported = run(
+        Format::SfiaPages,
+        &[
+            input(
+                "a.md",
+                page(
+                    3,
+                    "Post Sorter",
+                    "**Level 3 Attainment:**\n\nSorts the post of one street.\n",
+                ),
+            ),
+            input("b.md", page(5, "Senior Post Sorter", "")),
+        ],
+    );
+    let fw = &imported.framework;
+    let sort = fw.skill("SORT").expect("SORT");
+    assert_eq!(
+        sort.levels.keys().map(|l| l.as_str()).collect::<Vec<_>>(),
+        ["3"]
+    );
+    let (_, _, senior) = fw
+        .role_level("post/senior-post-sorter")
+        .expect("senior post sorter");
+    assert_eq!(
+        senior
+            .requirements
+            .iter()
+            .map(|r| (r.skill.as_str(), r.level.as_str()))
+            .collect::<Vec<_>>(),
+        [("SORT", "3")]
+    );
+    let said = warnings(&imported.report, "undefined-level");
+    assert!(
+        said.len() == 1
+            && said[0].starts_with("SORT is claimed at SFIA level 5")
+            && said[0].contains("level(s) 3 only"),
+        "{said:?}"
+    );
+    assert!(
+        imported.report.skipped.is_empty(),
+        "{:#?}",
+        imported.report.skipped
+    );
+}
+
 // Defect 5: the Made Tech handbook's `roles/` folder.
 
 #[test]

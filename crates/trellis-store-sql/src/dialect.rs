@@ -177,6 +177,9 @@ pub(crate) fn unique_message(db: &dyn DatabaseError) -> &'static str {
         "assessments_one_open" | "assessments.person_id, assessments.role_level" => {
             OPEN_ASSESSMENT_EXISTS
         }
+        "check_ins_pair" | "check_ins.person_id, check_ins.partner_id" => {
+            "these two already have check-ins together"
+        }
         _ => "already exists",
     }
 }

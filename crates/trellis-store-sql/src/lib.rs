@@ -19,11 +19,13 @@
 
 mod accounts;
 mod audit;
+mod check_ins;
 mod dialect;
 mod frameworks;
 mod growth;
 mod notifications;
 mod people;
+mod plans;
 
 use std::ops::DerefMut;
 use std::str::FromStr;

@@ -53,7 +53,7 @@ fn another_assessment_of(
     }
 }
 
-fn evidence(person: PersonId, on: &str, title: &str, skills: &[&str]) -> NewEvidence {
+pub(crate) fn evidence(person: PersonId, on: &str, title: &str, skills: &[&str]) -> NewEvidence {
     NewEvidence {
         person_id: person,
         happened_on: on.into(),

@@ -62,16 +62,24 @@ macro_rules! for_each_story {
             notifications_go_with_their_change,
             the_inbox_is_its_owners,
             email_choices_and_the_mailers_queue,
+            check_ins_keep_each_readers_notes,
+            check_in_actions_carry_over_until_done,
+            check_in_reminders_go_once,
+            plans_hold_goals_actions_and_comments,
         }
     };
 }
 
+mod check_ins;
 mod growth;
 mod notifications;
+mod plans;
 mod races;
 
+pub use check_ins::*;
 pub use growth::*;
 pub use notifications::*;
+pub use plans::*;
 pub use races::*;
 
 /// The stories of changes racing each other, which the harness runs on several threads.

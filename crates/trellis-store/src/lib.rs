@@ -16,12 +16,16 @@
 #![forbid(unsafe_code)]
 
 pub mod backend;
+pub mod check_ins;
 pub mod growth;
 pub mod json_rows;
 pub mod notifications;
+pub mod plans;
 
+pub use check_ins::*;
 pub use growth::*;
 pub use notifications::*;
+pub use plans::*;
 
 use std::future::Future;
 
@@ -322,6 +326,8 @@ pub trait Store:
     + AuditStore
     + GrowthStore
     + NotificationStore
+    + CheckInStore
+    + PlanStore
     + Clone
     + Send
     + Sync
@@ -337,6 +343,8 @@ impl<T> Store for T where
         + AuditStore
         + GrowthStore
         + NotificationStore
+        + CheckInStore
+        + PlanStore
         + Clone
         + Send
         + Sync
@@ -347,8 +355,8 @@ impl<T> Store for T where
 /// The area traits, for code that calls a concrete store (rather than one generic over [`Store`]).
 pub mod prelude {
     pub use crate::{
-        AccountStore, AuditStore, FrameworkStore, GrowthStore, NotificationStore, PeopleStore,
-        SchemaStore, Store,
+        AccountStore, AuditStore, CheckInStore, FrameworkStore, GrowthStore, NotificationStore,
+        PeopleStore, PlanStore, SchemaStore, Store,
     };
 }
 
@@ -802,5 +810,152 @@ pub trait NotificationStore: Send + Sync {
         ids: Vec<i64>,
         at: Millis,
         digest_for: Option<PersonId>,
+    ) -> impl Future<Output = StoreResult<()>> + Send;
+}
+
+/// 1:1 check-ins. Every change appends its audit event (`check_in.create`, `check_in.agenda`,
+/// `check_in.note`, `check_in.action`, `check_in.action-done`, `check_in.held`,
+/// `check_in.reschedule`, `check_in.break-glass`; target `check-in:<id>`) in its transaction;
+/// the events never copy what was written (notes are the pair's alone).
+pub trait CheckInStore: Send + Sync {
+    /// Starts a series with its first meeting. `Conflict` when the pair already has one.
+    fn create_check_in(
+        &self,
+        new: NewCheckIn,
+        notices: Vec<NewNotification>,
+        audit: &Audit,
+    ) -> impl Future<Output = StoreResult<CheckIn>> + Send;
+    /// The series `person` is in, on either side, the next meeting first.
+    fn check_ins_of(
+        &self,
+        person: PersonId,
+    ) -> impl Future<Output = StoreResult<Vec<CheckIn>>> + Send;
+    /// A series with what `reader` may read of it (see [`CheckInRecord`]), in one snapshot.
+    /// `NotFound` when there is no such series.
+    fn check_in_record(
+        &self,
+        id: CheckInId,
+        reader: PersonId,
+    ) -> impl Future<Output = StoreResult<CheckInRecord>> + Send;
+    /// The action items `owner` has still to do, in every series, the soonest due first.
+    fn open_actions_of(
+        &self,
+        owner: PersonId,
+    ) -> impl Future<Output = StoreResult<Vec<Action>>> + Send;
+    /// Adds an agenda item or a note to the series' meeting still to be held. `Conflict` when
+    /// that meeting was held meanwhile; `NotFound` when it is not of this series.
+    fn add_entry(
+        &self,
+        check_in: CheckInId,
+        new: NewEntry,
+        notices: Vec<NewNotification>,
+        audit: &Audit,
+    ) -> impl Future<Output = StoreResult<Entry>> + Send;
+    /// Raises an action item at the meeting still to be held (same refusals as `add_entry`).
+    fn add_action(
+        &self,
+        new: NewAction,
+        notices: Vec<NewNotification>,
+        audit: &Audit,
+    ) -> impl Future<Output = StoreResult<Action>> + Send;
+    /// Marks an action item of the series done. `Conflict` when it was done already.
+    fn complete_action(
+        &self,
+        check_in: CheckInId,
+        action: i64,
+        audit: &Audit,
+    ) -> impl Future<Output = StoreResult<Action>> + Send;
+    /// Records that the meeting was held and plans the next one on `next_on`, if given; open
+    /// action items carry over by themselves. Returns the next meeting. `Conflict` when it was
+    /// held already.
+    fn hold_meeting(
+        &self,
+        check_in: CheckInId,
+        meeting: MeetingId,
+        next_on: Option<String>,
+        audit: &Audit,
+    ) -> impl Future<Output = StoreResult<Option<Meeting>>> + Send;
+    /// Moves the meeting still to be held to another day (or plans one, after a single meeting).
+    fn reschedule(
+        &self,
+        check_in: CheckInId,
+        on_date: String,
+        audit: &Audit,
+    ) -> impl Future<Output = StoreResult<Meeting>> + Send;
+    /// Records an administrator's exception to the pair's privacy, with its reason.
+    fn break_glass(
+        &self,
+        check_in: CheckInId,
+        reason: String,
+        notices: Vec<NewNotification>,
+        audit: &Audit,
+    ) -> impl Future<Output = StoreResult<BreakGlass>> + Send;
+    /// Meetings still to be held on or before `on_or_before` (`YYYY-MM-DD`) whose pair was not
+    /// reminded yet, at most `limit`.
+    fn meetings_due(
+        &self,
+        on_or_before: &str,
+        limit: u32,
+    ) -> impl Future<Output = StoreResult<Vec<DueMeeting>>> + Send;
+    /// Records the reminder of a meeting with its notices, unless another server did first;
+    /// says whether this call did.
+    fn mark_reminded(
+        &self,
+        meeting: MeetingId,
+        notices: Vec<NewNotification>,
+        audit: &Audit,
+    ) -> impl Future<Output = StoreResult<bool>> + Send;
+}
+
+/// Development plans. Every change appends its audit event (`plan.goal-create`, `plan.goal-close`,
+/// `plan.action`, `plan.action-done`, `plan.comment`, `plan.evidence`; target `person:<id>`, the
+/// plan's owner) in its transaction, without the text written.
+pub trait PlanStore: Send + Sync {
+    /// Adds goals to one person's plan, all or none. `Conflict` when the person has a goal for one
+    /// of the skills already (drop it first); `Invalid` when the goals are of several people.
+    fn create_goals(
+        &self,
+        goals: Vec<NewGoal>,
+        audit: &Audit,
+    ) -> impl Future<Output = StoreResult<Vec<Goal>>> + Send;
+    /// A person's plan, in one snapshot.
+    fn plan_of(&self, person: PersonId) -> impl Future<Output = StoreResult<Plan>> + Send;
+    /// One goal; `NotFound` when there is none.
+    fn goal(&self, id: GoalId) -> impl Future<Output = StoreResult<Goal>> + Send;
+    /// Closes a goal (met, or no longer wanted), making room for a new one for its skill.
+    /// `Conflict` when it was closed already.
+    fn close_goal(
+        &self,
+        goal: GoalId,
+        audit: &Audit,
+    ) -> impl Future<Output = StoreResult<Goal>> + Send;
+    fn add_plan_action(
+        &self,
+        new: NewPlanAction,
+        audit: &Audit,
+    ) -> impl Future<Output = StoreResult<PlanAction>> + Send;
+    /// Marks an action of the goal done. `Conflict` when it was already.
+    fn complete_plan_action(
+        &self,
+        goal: GoalId,
+        action: i64,
+        audit: &Audit,
+    ) -> impl Future<Output = StoreResult<PlanAction>> + Send;
+    /// Adds a progress note, comment or suggestion, with the notices it causes.
+    fn add_plan_comment(
+        &self,
+        goal: GoalId,
+        kind: CommentKind,
+        body: String,
+        notices: Vec<NewNotification>,
+        audit: &Audit,
+    ) -> impl Future<Output = StoreResult<PlanComment>> + Send;
+    /// Links a piece of the goal owner's evidence to the goal (`Invalid` when it is someone
+    /// else's; linking twice is a no-op).
+    fn link_goal_evidence(
+        &self,
+        goal: GoalId,
+        evidence: EvidenceId,
+        audit: &Audit,
     ) -> impl Future<Output = StoreResult<()>> + Send;
 }

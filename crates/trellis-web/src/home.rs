@@ -4,6 +4,7 @@
 use askama::Template;
 use axum::extract::State;
 use axum::response::Html;
+use trellis_formats::render::name_with_version;
 use trellis_store::SystemRole;
 
 use crate::auth::Me;
@@ -63,7 +64,8 @@ struct HomePage {
 struct TodoRow {
     text: String,
     href: String,
-    since: String,
+    /// "since 2026-12-01", "on 2026-12-10", "due 2026-12-12".
+    when: String,
 }
 
 pub async fn home(
@@ -137,9 +139,13 @@ pub async fn home(
         .await?
         .into_iter()
         .map(|t| TodoRow {
+            when: match (t.kind, t.due) {
+                ("check-in", Some(d)) => format!("on {d}"),
+                (_, Some(d)) => format!("due {d}"),
+                (_, None) => format!("since {}", trellis_app::time::date(t.since)),
+            },
             text: t.text,
             href: t.href,
-            since: trellis_app::time::date(t.since),
         })
         .collect();
     let page = HomePage {
@@ -157,7 +163,7 @@ pub async fn home(
         sees_everyone: me.system_role != SystemRole::Member,
         framework: current
             .as_ref()
-            .map(|c| format!("{} {}", c.summary.name, c.summary.version)),
+            .map(|c| name_with_version(&c.summary.name, &c.summary.version)),
     };
     render(&page)
 }

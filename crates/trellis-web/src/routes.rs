@@ -36,8 +36,8 @@ use crate::error::{self, WebError};
 use crate::extract::read_body;
 use crate::state::AppState;
 use crate::{
-    account, admin, api, assessments, evidence, frameworks, home, html, notifications,
-    peer_requests, people, sign_in, team,
+    account, admin, api, assessments, check_ins, evidence, frameworks, home, html, notifications,
+    peer_requests, people, plans, sign_in, team,
 };
 
 /// Who may call a route.
@@ -60,6 +60,11 @@ pub enum Rule {
     SeeAssessment,
     /// The person a peer request (the `{id}` path parameter) is addressed to, and no one else.
     PeerOfRequest,
+    /// The two people of a series of 1:1 check-ins (the `{id}` path parameter), and an
+    /// administrator who recorded an exception to their privacy; nobody else, whatever their
+    /// relation to the person. Decided by the handler's use case with the read that fetches the
+    /// series, as for [`Rule::SeePerson`].
+    CheckInPair,
     /// The people team and admins.
     PeopleTeam,
     /// Admins only.
@@ -202,6 +207,13 @@ pub fn routes() -> Vec<Route> {
         POST  "/people/{id}/assessments"                          SeePerson     Page  => assessments::pages::start,
         GET   "/people/{id}/evidence"                             SeePerson     Page  => evidence::pages::evidence,
         POST  "/people/{id}/evidence"                             SeePerson     Page  => evidence::pages::evidence_add,
+        GET   "/people/{id}/plan"                                 SeePerson     Page  => plans::plan,
+        POST  "/people/{id}/plan/goals"                           SeePerson     Page  => plans::add_goals,
+        POST  "/people/{id}/plan/goals/{goal}/actions"            SeePerson     Page  => plans::add_action,
+        POST  "/people/{id}/plan/goals/{goal}/actions/{action}/done" SeePerson  Page  => plans::complete_action,
+        POST  "/people/{id}/plan/goals/{goal}/comments"           SeePerson     Page  => plans::comment,
+        POST  "/people/{id}/plan/goals/{goal}/evidence"           SeePerson     Page  => plans::link_evidence,
+        POST  "/people/{id}/plan/goals/{goal}/close"              SeePerson     Page  => plans::close_goal,
         GET   "/assessments/{id}"                                 SeeAssessment Page  => assessments::pages::assessment,
         POST  "/assessments/{id}/self"                            SeeAssessment Page  => assessments::pages::rate_self,
         POST  "/assessments/{id}/manager"                         SeeAssessment Page  => assessments::pages::rate_manager,
@@ -215,6 +227,18 @@ pub fn routes() -> Vec<Route> {
         GET   "/team/{id}"                                        SeePerson     Page  => team::of,
         // The caller's team, or with `?manager_id=` a team they may see (checked by the handler).
         GET   "/team.csv"                                         SignedIn      Page  => team::csv,
+        // 1:1 check-ins: the caller's, and one series for its pair.
+        GET   "/check-ins"                                        SignedIn      Page  => check_ins::pages::list,
+        POST  "/check-ins"                                        SignedIn      Page  => check_ins::pages::create,
+        GET   "/check-ins/{id}"                                   CheckInPair   Page  => check_ins::pages::show,
+        POST  "/check-ins/{id}/agenda"                            CheckInPair   Page  => check_ins::pages::add_agenda,
+        POST  "/check-ins/{id}/notes"                             CheckInPair   Page  => check_ins::pages::add_note,
+        POST  "/check-ins/{id}/actions"                           CheckInPair   Page  => check_ins::pages::add_action,
+        POST  "/check-ins/{id}/actions/{action}/done"             CheckInPair   Page  => check_ins::pages::complete_action,
+        POST  "/check-ins/{id}/held"                              CheckInPair   Page  => check_ins::pages::held,
+        POST  "/check-ins/{id}/reschedule"                        CheckInPair   Page  => check_ins::pages::reschedule,
+        GET   "/check-ins/{id}/break-glass"                       Admin         Page  => check_ins::pages::break_glass_form,
+        POST  "/check-ins/{id}/break-glass"                       Admin         Page  => check_ins::pages::break_glass,
         // The caller's own notifications.
         GET   "/notifications"                                    SignedIn      Page  => notifications::pages::inbox,
         POST  "/notifications/read"                               SignedIn      Page  => notifications::pages::mark_read,
@@ -330,7 +354,10 @@ async fn enforce(State(guard): State<Guard>, req: Request, next: Next) -> Respon
         Ok(req) => req,
         Err(res) => return res,
     };
-    if !matches!(guard.spec.rule, Rule::SeePerson | Rule::SeeAssessment) {
+    if !matches!(
+        guard.spec.rule,
+        Rule::SeePerson | Rule::SeeAssessment | Rule::CheckInPair
+    ) {
         return next.run(req).await;
     }
     // The use case decides who may see the person; deny by default if it did not.
@@ -405,7 +432,11 @@ async fn check(guard: &Guard, req: Request) -> Result<Request, Response> {
             matches!(c.role(), SystemRole::PeopleTeam | SystemRole::Admin)
         }
         (Some(c), Rule::Admin) => c.role() == SystemRole::Admin,
-        (Some(c), rule @ (Rule::SeePerson | Rule::SeeAssessment | Rule::PeerOfRequest)) => {
+        (
+            Some(c),
+            rule
+            @ (Rule::SeePerson | Rule::SeeAssessment | Rule::CheckInPair | Rule::PeerOfRequest),
+        ) => {
             let target = RawPathParams::from_request_parts(&mut parts, &())
                 .await
                 .ok()
@@ -486,7 +517,7 @@ async fn allowed_for(
 ) -> Result<bool, WebError> {
     match rule {
         // Decided by the handler's use case (see `Rule::SeePerson`).
-        Rule::SeePerson | Rule::SeeAssessment => Ok(true),
+        Rule::SeePerson | Rule::SeeAssessment | Rule::CheckInPair => Ok(true),
         Rule::PeerOfRequest => match store.peer_request(id).await {
             Ok(r) => Ok(r.peer_id == caller.id()),
             Err(StoreError::NotFound(_)) => Ok(true),

@@ -24,6 +24,8 @@ use crate::bootstrap::{BootstrapError, system_audit};
 mod people;
 use people::people;
 
+mod check_ins;
+
 pub const DEMO_DOMAIN: &str = "example.com";
 
 fn email(handle: &str) -> String {
@@ -56,6 +58,8 @@ pub struct DemoReport {
     pub assessments: usize,
     pub evidence: usize,
     pub peer_requests: usize,
+    /// Series of 1:1 check-ins set up this time.
+    pub check_ins: usize,
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -542,6 +546,7 @@ pub async fn load(store: &Database, password_hash: &str) -> Result<DemoReport, B
         }
         load_growth(store, fw, version, &demo_people, &mut report).await?;
         load_notifications(store, fw, &demo_people).await?;
+        report.check_ins = check_ins::load(store, &demo_people).await?;
     }
     Ok(report)
 }

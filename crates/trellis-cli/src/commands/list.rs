@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 use serde_json::json;
+use trellis_formats::render::name_with_version;
 use trellis_model::role_level_id;
 
 use crate::source;
@@ -32,7 +33,7 @@ pub fn run(framework: Option<&Path>, json: bool) -> Result<ExitCode> {
             serde_json::to_string_pretty(&json!({ "tracks": tracks }))?
         )?;
     } else {
-        writeln!(out, "{} {}", fw.name, fw.version)?;
+        writeln!(out, "{}", name_with_version(&fw.name, &fw.version))?;
         for t in &fw.tracks {
             writeln!(out, "\n{} ({})", t.name, t.id)?;
             for l in &t.levels {

@@ -60,6 +60,8 @@ pub struct Args {
 
 /// How often the mailer looks for notifications to email.
 const MAIL_EVERY: std::time::Duration = std::time::Duration::from_secs(10);
+/// How often meetings due tomorrow are looked for.
+const REMIND_EVERY: std::time::Duration = std::time::Duration::from_secs(60);
 
 struct Serve(Args);
 
@@ -98,6 +100,8 @@ impl StoreTask for Serve {
             ..Config::default()
         };
         let state = AppState::new(store, config);
+        // The day-before reminders of check-ins go to the inbox whether or not email is set up.
+        trellis_app::check_ins::spawn_reminders(state.app().clone(), REMIND_EVERY);
         if let Some(smtp_url) = args.smtp_url.filter(|u| !u.trim().is_empty()) {
             let settings = MailSettings {
                 smtp_url,
@@ -139,8 +143,9 @@ async fn load_demo(store: &Database) -> Result<()> {
         return Ok(());
     }
     println!(
-        "Loaded the demo organisation: {} people in five teams.",
-        report.created
+        "Loaded the demo organisation: {} people in five teams, with {} assessments and {} series \
+         of 1:1 check-ins.",
+        report.created, report.assessments, report.check_ins
     );
     println!("DEMO ONLY: every demo account has the password {password}");
     println!("(Never use demo accounts with real data.) Try signing in as:");

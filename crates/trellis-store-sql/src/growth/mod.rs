@@ -8,7 +8,7 @@
 
 mod bulk;
 mod records;
-mod rows;
+pub(crate) mod rows;
 
 use serde_json::json;
 use trellis_store::backend::{
@@ -29,7 +29,7 @@ use rows::{
 };
 
 /// The acting person of a change that records who made it.
-fn actor(audit: &Audit, what: &str) -> StoreResult<PersonId> {
+pub(crate) fn actor(audit: &Audit, what: &str) -> StoreResult<PersonId> {
     audit
         .actor_id
         .ok_or_else(|| StoreError::Invalid(format!("{what} needs an acting person")))

@@ -13,6 +13,7 @@ use askama::Template;
 use trellis_app::Relation;
 use trellis_app::growth::{self, AssessmentCtx, rating_text, rating_visible, stage_label};
 use trellis_app::time::{date, date_time};
+use trellis_formats::render::name_with_version;
 use trellis_model::Framework;
 use trellis_store::prelude::*;
 use trellis_store::{AssessmentId, Evidence, PersonId, RaterKind, Rating, Stage};
@@ -591,10 +592,7 @@ pub(crate) async fn assessment_page(
         role_title: a.profile.title.clone(),
         role_href: profile_href(&asm.framework_version_id.to_string(), &asm.role_level),
         cycle: asm.cycle.clone(),
-        version_label: format!(
-            "{} {}",
-            a.published.summary.name, a.published.summary.version
-        ),
+        version_label: name_with_version(&a.published.summary.name, &a.published.summary.version),
         version_note,
         stage: asm.stage.as_str(),
         stage_text: stage_label(asm.stage),

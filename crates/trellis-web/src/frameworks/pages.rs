@@ -11,6 +11,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use trellis_formats::render::catalogue::{self, CategoryView, ScaleView};
+use trellis_formats::render::name_with_version;
 use trellis_formats::render::view::{DiffView, Links, ProfileView, skill_anchor};
 use trellis_model::diff::diff_profiles;
 use trellis_model::{Framework, Profile, Status};
@@ -51,7 +52,7 @@ async fn load(state: &AppState, seg: &str) -> Result<(Arc<Published>, VersionInf
     };
     let info = VersionInfo {
         seg: seg.to_owned(),
-        label: format!("{} {}", published.summary.name, published.summary.version),
+        label: name_with_version(&published.summary.name, &published.summary.version),
         banner,
     };
     Ok((published, info))
@@ -132,7 +133,7 @@ pub async fn overview(
         .await?
         .into_iter()
         .map(|v| VersionLink {
-            label: format!("{} {}", v.name, v.version),
+            label: name_with_version(&v.name, &v.version),
             href: format!("/frameworks/{}", v.id),
             published: trellis_app::time::date(v.published_at),
             current: Some(v.id) == current_id,

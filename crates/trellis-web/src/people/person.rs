@@ -54,6 +54,19 @@ struct PersonPage {
     active: bool,
     edit_href: Option<String>,
     growth: GrowthView,
+    check_ins: Vec<CheckInLine>,
+}
+
+/// That the person meets someone, how often, when last and next: never what was said. Linked for
+/// the pair; for an administrator, to the form that records an exception.
+#[derive(Debug)]
+struct CheckInLine {
+    with: String,
+    cadence: &'static str,
+    last_held: Option<String>,
+    next_on: Option<String>,
+    href: Option<String>,
+    break_glass_href: Option<String>,
 }
 
 /// An assessment in the person's list.
@@ -237,6 +250,25 @@ pub async fn person(
         edit_href: (caller.role() == SystemRole::Admin)
             .then(|| format!("/admin/accounts/{}", p.id)),
         growth: growth_view(&state, &caller, &record, relation, current.as_deref()).await?,
+        check_ins: state
+            .app()
+            .check_ins()
+            .dates_of(p.id, relation)
+            .await?
+            .into_iter()
+            .map(|c| {
+                let in_pair = c.has(caller.id());
+                CheckInLine {
+                    with: c.other(p.id).1.to_owned(),
+                    cadence: c.cadence.label(),
+                    last_held: c.last_held_at.map(trellis_app::time::date),
+                    next_on: c.next_on.clone(),
+                    href: in_pair.then(|| format!("/check-ins/{}", c.id)),
+                    break_glass_href: (!in_pair && caller.role() == SystemRole::Admin)
+                        .then(|| format!("/check-ins/{}/break-glass", c.id)),
+                }
+            })
+            .collect(),
     };
     // Reading this page reads the person's assessments and evidence.
     let target = format!("person:{}", p.id);

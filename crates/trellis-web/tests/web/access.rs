@@ -72,6 +72,12 @@ const SIGNED_IN_API: Expect = [401, 200, 200, 200, 200, 200, 200, 200, 200, 200,
 const THE_MEMBER: Expect = [303, 200, 403, 403, 200, 200, 200, 403, 200, 200, 303];
 const THE_MEMBER_API: Expect = [401, 200, 403, 403, 200, 200, 200, 403, 200, 200, 401];
 const ADMIN: Expect = [303, 403, 403, 403, 403, 403, 403, 403, 403, 200, 303];
+/// A pair's check-ins: the member and their manager, nobody else (not up the line, not the
+/// people team, not an administrator without a recorded exception).
+const THE_PAIR: Expect = [303, 200, 403, 403, 200, 403, 403, 403, 403, 403, 303];
+/// Changes to the member's own development plan: the member only (managers comment).
+const THE_OWNER: Expect = [303, 303, 403, 403, 403, 403, 403, 403, 403, 403, 303];
+const THE_PAIR_CHANGES: Expect = [303, 303, 403, 403, 303, 403, 403, 403, 403, 403, 303];
 const ADMIN_API: Expect = [401, 403, 403, 403, 403, 403, 403, 403, 403, 200, 401];
 
 /// The people of the matrix beyond the fixture organisation: the line above the member's manager,
@@ -234,6 +240,14 @@ fn tag(c: Caller) -> String {
 struct Growth {
     assessment: i64,
     peer_request: i64,
+    /// Check-ins between the member and their manager, with an open action of the member's.
+    check_in: i64,
+    action: i64,
+    /// Check-ins between the asked peer and the other manager, for an administrator's exception.
+    other_check_in: i64,
+    /// A goal of the member's development plan, with a step.
+    goal: i64,
+    step: i64,
 }
 
 async fn growth_fixtures(app: &App) -> Growth {
@@ -268,10 +282,90 @@ async fn growth_fixtures(app: &App) -> Growth {
         )
         .await
         .unwrap();
+    let new = |person, partner| trellis_store::NewCheckIn {
+        person_id: person,
+        partner_id: partner,
+        cadence: trellis_store::Cadence::Weekly,
+        first_on: in_days(5),
+    };
+    let c = app
+        .store
+        .create_check_in(new(app.ids.member_a, app.ids.manager_a), vec![], &as_member)
+        .await
+        .unwrap();
+    let meeting = app
+        .store
+        .check_in_record(c.id, app.ids.member_a)
+        .await
+        .unwrap()
+        .next_meeting()
+        .unwrap()
+        .id;
+    let action = app
+        .store
+        .add_action(
+            trellis_store::NewAction {
+                check_in_id: c.id,
+                raised_in: meeting,
+                owner_id: app.ids.member_a,
+                body: "Write it up".into(),
+                due_on: None,
+            },
+            vec![],
+            &as_member,
+        )
+        .await
+        .unwrap();
+    let other = app
+        .store
+        .create_check_in(new(app.ids.member_b, app.ids.manager_b), vec![], &as_member)
+        .await
+        .unwrap();
+    let goal = app
+        .store
+        .create_goals(
+            vec![trellis_store::NewGoal {
+                person_id: app.ids.member_a,
+                skill: "communication".into(),
+                target_level: "3".into(),
+                role_level: None,
+                due_on: None,
+                why: "Practice".into(),
+            }],
+            &as_member,
+        )
+        .await
+        .unwrap()[0]
+        .id;
+    let step = app
+        .store
+        .add_plan_action(
+            trellis_store::NewPlanAction {
+                goal_id: goal,
+                kind: trellis_store::PlanActionKind::Course,
+                body: "A course".into(),
+                due_on: None,
+            },
+            &as_member,
+        )
+        .await
+        .unwrap()
+        .id;
     Growth {
+        goal,
+        step,
         assessment: a.id,
         peer_request: r.id,
+        check_in: c.id,
+        action: action.id,
+        other_check_in: other.id,
     }
+}
+
+/// A day `n` days from now, `YYYY-MM-DD`.
+fn in_days(n: i64) -> String {
+    let day = 86_400_000;
+    trellis_app::time::date(trellis_app::time::now_millis() + n * day)
 }
 
 /// A role level for each caller who may start an assessment of the member, so that no start is
@@ -300,6 +394,8 @@ fn cases(app: &App, admin_token_id: i64, g: Growth) -> Vec<Case> {
     let manager_a = app.ids.manager_a;
     let manager = app.ids.manager_a.to_string();
     let (assessment, request) = (g.assessment, g.peer_request);
+    let (check_in, action, other_check_in) = (g.check_in, g.action, g.other_check_in);
+    let (goal, step) = (g.goal, g.step);
     let (get, post, patch) = (Method::GET, Method::POST, Method::PATCH);
     let compare = "from=engineering/software-engineer&to=engineering/senior-software-engineer";
     vec![
@@ -388,6 +484,67 @@ fn cases(app: &App, admin_token_id: i64, g: Growth) -> Vec<Case> {
                     ("skills", "testing"),
                 ])
             },
+        ),
+        case(
+            get.clone(),
+            "/people/{id}/plan",
+            format!("/people/{member}/plan"),
+            THE_MEMBER,
+        ),
+        // Nothing chosen: the member is told so; nobody else may add goals.
+        case(
+            post.clone(),
+            "/people/{id}/plan/goals",
+            format!("/people/{member}/plan/goals"),
+            [303, 422, 403, 403, 403, 403, 403, 403, 403, 403, 303],
+        ),
+        with_body(
+            case(
+                post.clone(),
+                "/people/{id}/plan/goals/{goal}/actions",
+                format!("/people/{member}/plan/goals/{goal}/actions"),
+                THE_OWNER,
+            ),
+            |c| {
+                form(&[
+                    ("kind", "project"),
+                    ("action", &format!("Step by {}", tag(c))),
+                ])
+            },
+        ),
+        case(
+            post.clone(),
+            "/people/{id}/plan/goals/{goal}/actions/{action}/done",
+            format!("/people/{member}/plan/goals/{goal}/actions/{step}/done"),
+            THE_OWNER,
+        ),
+        // The member notes progress; every manager up the line comments or suggests.
+        with_body(
+            case(
+                post.clone(),
+                "/people/{id}/plan/goals/{goal}/comments",
+                format!("/people/{member}/plan/goals/{goal}/comments"),
+                [303, 303, 403, 403, 303, 303, 303, 403, 403, 403, 303],
+            ),
+            |c| {
+                form(&[
+                    ("comment", &format!("Noted by {}", tag(c))),
+                    ("kind", "suggestion"),
+                ])
+            },
+        ),
+        // No evidence chosen: the member is told so.
+        case(
+            post.clone(),
+            "/people/{id}/plan/goals/{goal}/evidence",
+            format!("/people/{member}/plan/goals/{goal}/evidence"),
+            [303, 422, 403, 403, 403, 403, 403, 403, 403, 403, 303],
+        ),
+        case(
+            post.clone(),
+            "/people/{id}/plan/goals/{goal}/close",
+            format!("/people/{member}/plan/goals/{goal}/close"),
+            THE_OWNER,
         ),
         case(
             get.clone(),
@@ -481,6 +638,94 @@ fn cases(app: &App, admin_token_id: i64, g: Growth) -> Vec<Case> {
                 [303; 11],
             ),
             |_| form(&[("email", "daily")]),
+        ),
+        case(get.clone(), "/check-ins", "/check-ins", SIGNED_IN),
+        // Everyone signed in sets up check-ins of their own, here each with someone new.
+        with_body(
+            case(post.clone(), "/check-ins", "/check-ins", [303; 11]),
+            |c| {
+                let partner = if c == Caller::PeopleTeam {
+                    "admin@test.example"
+                } else {
+                    "people.team@test.example"
+                };
+                form(&[
+                    ("with", "other"),
+                    ("other_email", partner),
+                    ("cadence", "monthly"),
+                    ("first_on", &in_days(9)),
+                ])
+            },
+        ),
+        case(
+            get.clone(),
+            "/check-ins/{id}",
+            format!("/check-ins/{check_in}"),
+            THE_PAIR,
+        ),
+        with_body(
+            case(
+                post.clone(),
+                "/check-ins/{id}/agenda",
+                format!("/check-ins/{check_in}/agenda"),
+                THE_PAIR_CHANGES,
+            ),
+            |c| form(&[("item", &format!("Raised by {}", tag(c)))]),
+        ),
+        with_body(
+            case(
+                post.clone(),
+                "/check-ins/{id}/notes",
+                format!("/check-ins/{check_in}/notes"),
+                THE_PAIR_CHANGES,
+            ),
+            |_| form(&[("note", "A private thought"), ("privacy", "private")]),
+        ),
+        with_body(
+            case(
+                post.clone(),
+                "/check-ins/{id}/actions",
+                format!("/check-ins/{check_in}/actions"),
+                THE_PAIR_CHANGES,
+            ),
+            move |_| form(&[("action", "Read the RFC"), ("owner", &member.to_string())]),
+        ),
+        // Done once, by the member; the manager, next, finds it done already.
+        case(
+            post.clone(),
+            "/check-ins/{id}/actions/{action}/done",
+            format!("/check-ins/{check_in}/actions/{action}/done"),
+            [303, 303, 403, 403, 409, 403, 403, 403, 403, 403, 303],
+        ),
+        case(
+            post.clone(),
+            "/check-ins/{id}/held",
+            format!("/check-ins/{check_in}/held"),
+            THE_PAIR_CHANGES,
+        ),
+        with_body(
+            case(
+                post.clone(),
+                "/check-ins/{id}/reschedule",
+                format!("/check-ins/{check_in}/reschedule"),
+                THE_PAIR_CHANGES,
+            ),
+            |_| form(&[("on_date", &in_days(30))]),
+        ),
+        case(
+            get.clone(),
+            "/check-ins/{id}/break-glass",
+            format!("/check-ins/{other_check_in}/break-glass"),
+            ADMIN,
+        ),
+        with_body(
+            case(
+                post.clone(),
+                "/check-ins/{id}/break-glass",
+                format!("/check-ins/{other_check_in}/break-glass"),
+                [303, 403, 403, 403, 403, 403, 403, 403, 403, 303, 303],
+            ),
+            |_| form(&[("reason", "Grievance 7 investigation")]),
         ),
         case(get.clone(), "/account/tokens", "/account/tokens", SIGNED_IN),
         with_body(

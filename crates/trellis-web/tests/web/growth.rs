@@ -1083,8 +1083,10 @@ pub async fn demo_has_growth_content(app: App) {
     let first = trellis_app::demo::load(&app.store, hash).await.unwrap();
     assert!(first.assessments > 60, "{first:?}");
     assert!(first.evidence > 20 && first.peer_requests > 3, "{first:?}");
+    assert!(first.check_ins > 20, "{first:?}");
     let again = trellis_app::demo::load(&app.store, hash).await.unwrap();
     assert_eq!(again.assessments, 0, "loaded once");
+    assert_eq!(again.check_ins, 0, "loaded once");
     let find = |email: &str| {
         let store = app.store.clone();
         let email = email.to_owned();
@@ -1129,6 +1131,28 @@ pub async fn demo_has_growth_content(app: App) {
     );
 
     let ab = app.browser(amara.id).await;
+    // Check-ins with each report: one held, with an action carried over, the next this week.
+    let home = app.get("/", Some(&ab)).await;
+    assert!(home.body.contains("Check-in with "), "{}", home.body);
+    let list = app.get("/check-ins", Some(&ab)).await;
+    let first_series = list.body.split("href=\"/check-ins/").nth(1).unwrap();
+    let id: String = first_series
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    let series = app.get(&format!("/check-ins/{id}"), Some(&ab)).await;
+    assert_eq!(series.status, StatusCode::OK);
+    assert!(series.body.contains("Earlier meetings"));
+    assert!(
+        series.body.contains("class=\"check-in-past\""),
+        "{}",
+        series.body
+    );
+    assert!(
+        series.body.contains("from the meeting of"),
+        "an open action: {}",
+        series.body
+    );
     let team = app.get("/team", Some(&ab)).await;
     assert_eq!(team.status, StatusCode::OK);
     assert!(team.body.contains("▼") || team.body.contains("✓"));

@@ -5,6 +5,7 @@ mod support;
 
 mod access;
 mod api;
+mod check_ins;
 mod control_characters;
 mod growth;
 mod notifications;

@@ -379,23 +379,38 @@ fn requirements(
             );
             at = copy.genuine;
         }
-        let defined = skills
+        // A page without attainment text at a level the other pages do not describe either: the
+        // requirement is kept at the nearest described level (the highest below, else the lowest
+        // above, as the generator fills an undefined level), never with a made-up descriptor.
+        let described: Vec<u32> = skills
             .get(&s.code)
-            .is_some_and(|k| k.levels.is_empty() || k.levels.contains_key(at.to_string().as_str()));
-        if !defined {
+            .map(|k| {
+                k.levels
+                    .keys()
+                    .filter_map(|l| l.as_str().parse().ok())
+                    .collect()
+            })
+            .unwrap_or_default();
+        if !described.is_empty() && !described.contains(&at) {
+            let nearest = described
+                .iter()
+                .copied()
+                .filter(|n| *n < at)
+                .max()
+                .or_else(|| described.iter().copied().filter(|n| *n > at).min())
+                .unwrap_or(at);
+            let listed: Vec<String> = described.iter().map(u32::to_string).collect();
             report.warn(
                 "undefined-level",
-                format!("{} is not described at level {at} in the inputs; the requirement was not imported", s.code),
+                format!(
+                    "{code} is claimed at SFIA level {at}, which no page describes: the pages describe {code} at level(s) {} only. The requirement is kept at level {nearest}, the nearest described level, and no level-{at} descriptor was made",
+                    listed.join(", "),
+                    code = s.code,
+                ),
                 &page.file,
                 Some(s.line),
             );
-            report.skip(
-                format!("requirement {} at level {at}", s.code),
-                "no attainment text at that level",
-                &page.file,
-                Some(s.line),
-            );
-            continue;
+            at = nearest;
         }
         level.requirements.push(Requirement {
             skill: s.code.clone(),

@@ -1,0 +1,457 @@
+//! 1:1 check-ins through the use cases: who may set them up, who reads what (the pair; their
+//! private notes only themselves; nobody else, not even up the line, unless an administrator
+//! records an exception the person is told of), actions carried over, reminders sent once, and the
+//! audit of every read.
+
+use trellis_app::access::{Actor, Relation, Seat};
+use trellis_app::check_ins::{ActionInput, ScheduleInput, remind_due};
+use trellis_app::time::{date, day_ms, now_millis};
+use trellis_app::{App, AppError, Config, bootstrap};
+use trellis_store::prelude::*;
+use trellis_store::{Audit, AuditFilter, NewPerson, Person, SystemRole};
+use trellis_store_sql::Database;
+
+struct Org {
+    app: App,
+    _dir: tempfile::TempDir,
+    /// Heads `boss`.
+    big: Person,
+    /// Manages `ann` and `pat`.
+    boss: Person,
+    ann: Person,
+    pat: Person,
+    /// Ann's mentor, outside her line.
+    ola: Person,
+    hr: Person,
+    admin: Person,
+}
+
+async fn org() -> Org {
+    let dir = tempfile::tempdir().unwrap();
+    let db = Database::connect(&format!("sqlite://{}", dir.path().join("t.db").display()))
+        .await
+        .unwrap();
+    db.migrate().await.unwrap();
+    bootstrap::publish_starter_if_empty(&db).await.unwrap();
+    let app = App::new(db.clone(), Config::default());
+    let fw = app.current_framework().await.unwrap().unwrap();
+    let (role_level, _, _) = fw.framework.role_levels().next().unwrap();
+    let person = |email: &str, manager: Option<i64>, role: SystemRole| {
+        let db = db.clone();
+        let new = NewPerson {
+            email: format!("{email}@example.com"),
+            name: email[..1].to_uppercase() + &email[1..],
+            team_id: None,
+            manager_id: manager,
+            role_level: Some(role_level.clone()),
+            role_level_version: Some(fw.summary.id),
+            system_role: role,
+            password_hash: None,
+        };
+        async move { db.create_person(new, &Audit::default()).await.unwrap() }
+    };
+    let big = person("big", None, SystemRole::Member).await;
+    let boss = person("boss", Some(big.id), SystemRole::Member).await;
+    let ann = person("ann", Some(boss.id), SystemRole::Member).await;
+    let pat = person("pat", Some(boss.id), SystemRole::Member).await;
+    let ola = person("ola", None, SystemRole::Member).await;
+    let hr = person("hr", None, SystemRole::PeopleTeam).await;
+    let admin = person("admin", None, SystemRole::Admin).await;
+    Org {
+        app,
+        _dir: dir,
+        big,
+        boss,
+        ann,
+        pat,
+        ola,
+        hr,
+        admin,
+    }
+}
+
+fn actor(p: &Person) -> Actor {
+    Actor::new(p.clone(), None)
+}
+
+fn in_days(n: i64) -> String {
+    date(now_millis() + n * day_ms())
+}
+
+fn weekly(person: &Person, partner: &Person) -> ScheduleInput {
+    ScheduleInput {
+        person: person.id,
+        partner: partner.id,
+        cadence: "weekly".into(),
+        first_on: in_days(3),
+    }
+}
+
+fn fields(e: AppError) -> Vec<String> {
+    match e {
+        AppError::Invalid(p) => p.into_iter().map(|p| p.field).collect(),
+        other => panic!("expected field problems, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn check_ins_are_set_up_by_the_person_or_their_manager() {
+    let o = org().await;
+    let c = o.app.check_ins();
+    // A manager with their report; the report is told.
+    let series = c
+        .schedule(&actor(&o.boss), weekly(&o.ann, &o.boss))
+        .await
+        .unwrap();
+    assert_eq!((series.person_id, series.partner_id), (o.ann.id, o.boss.id));
+    let inbox = o
+        .app
+        .store()
+        .notifications_of(o.ann.id, 5, None)
+        .await
+        .unwrap();
+    assert_eq!(inbox[0].kind, "check_in.scheduled");
+    assert_eq!(inbox[0].link, format!("/check-ins/{}", series.id));
+    // The person with anyone, such as a mentor outside their line.
+    c.schedule(&actor(&o.ann), weekly(&o.ann, &o.ola))
+        .await
+        .unwrap();
+    // Nobody else: not a peer, not a mentor on the person's behalf, not the people team.
+    for who in [&o.pat, &o.ola, &o.hr] {
+        let refused = c.schedule(&actor(who), weekly(&o.ann, who)).await;
+        assert!(
+            matches!(refused, Err(AppError::Forbidden(_))),
+            "{}",
+            who.name
+        );
+    }
+    // The same pair twice is a conflict on the partner field.
+    match c.schedule(&actor(&o.ann), weekly(&o.ann, &o.boss)).await {
+        Err(AppError::Conflict { field, message }) => {
+            assert_eq!(field.as_deref(), Some("partner"));
+            assert!(message.contains("already"), "{message}");
+        }
+        other => panic!("expected a conflict, got {other:?}"),
+    }
+    // What is wrong is said per field.
+    let bad = ScheduleInput {
+        cadence: "daily".into(),
+        first_on: "2001-01-01".into(),
+        ..weekly(&o.pat, &o.pat)
+    };
+    let problems = fields(c.schedule(&actor(&o.pat), bad).await.unwrap_err());
+    assert_eq!(problems, ["partner", "cadence", "first_on"]);
+}
+
+#[tokio::test]
+async fn only_the_pair_reads_a_check_in_and_private_notes_stay_private() {
+    let o = org().await;
+    let c = o.app.check_ins();
+    let series = c
+        .schedule(&actor(&o.boss), weekly(&o.ann, &o.boss))
+        .await
+        .unwrap();
+    let ann = c.open(&actor(&o.ann), series.id).await.unwrap();
+    assert_eq!(ann.seat, Seat::Person);
+    c.add_to_agenda(&actor(&o.ann), &ann, "My conference talk")
+        .await
+        .unwrap();
+    c.add_note(&actor(&o.ann), &ann, "Nervous about the talk", "private")
+        .await
+        .unwrap();
+    c.add_note(&actor(&o.ann), &ann, "Wants more pairing", "shared")
+        .await
+        .unwrap();
+    let wrong = c.add_note(&actor(&o.ann), &ann, "x", "everyone").await;
+    assert_eq!(fields(wrong.unwrap_err()), ["privacy"]);
+    // The manager is told of the agenda item and reads what is shared, not the private note.
+    let inbox = o
+        .app
+        .store()
+        .notifications_of(o.boss.id, 5, None)
+        .await
+        .unwrap();
+    assert_eq!(inbox[0].kind, "check_in.agenda");
+    let boss = c.open(&actor(&o.boss), series.id).await.unwrap();
+    assert_eq!(boss.seat, Seat::Partner);
+    let read: Vec<_> = boss
+        .record
+        .entries
+        .iter()
+        .map(|e| e.body.as_str())
+        .collect();
+    assert_eq!(read, ["My conference talk", "Wants more pairing"]);
+
+    // Up the line, the people team and administrators: refused, and the refusal audited.
+    for who in [&o.big, &o.hr, &o.admin, &o.pat, &o.ola] {
+        let refused = c.open(&actor(who), series.id).await;
+        assert!(
+            matches!(refused, Err(AppError::Forbidden(_))),
+            "{}",
+            who.name
+        );
+    }
+    // A member asking for a series that does not exist learns nothing more than for one that does.
+    assert!(matches!(
+        c.open(&actor(&o.pat), series.id + 50).await,
+        Err(AppError::Forbidden(_))
+    ));
+    // They see that the pair meets, and when: the person's page shows the dates only.
+    let dates = c.dates_of(o.ann.id, Relation::Staff).await.unwrap();
+    assert_eq!(dates.len(), 1);
+    assert_eq!(dates[0].next_on.as_deref(), Some(in_days(3).as_str()));
+    assert!(
+        c.dates_of(o.ann.id, Relation::Unrelated)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+
+    // Every read of the content is audited, with who read it.
+    o.app.flush_audit().await.unwrap();
+    let filter = AuditFilter {
+        action_prefix: Some("check_in.read".into()),
+        limit: 50,
+        ..AuditFilter::default()
+    };
+    let reads = o.app.store().audit_events(filter).await.unwrap();
+    let readers: Vec<_> = reads.iter().filter_map(|e| e.actor_id).collect();
+    assert!(readers.contains(&o.ann.id) && readers.contains(&o.boss.id));
+    let denials = AuditFilter {
+        action_prefix: Some("access.denied".into()),
+        limit: 50,
+        ..AuditFilter::default()
+    };
+    let denied = o.app.store().audit_events(denials).await.unwrap();
+    assert!(
+        denied
+            .iter()
+            .any(|e| e.actor_id == Some(o.big.id) && e.target == format!("check-in:{}", series.id))
+    );
+}
+
+#[tokio::test]
+async fn an_administrator_reads_only_with_a_reason_the_person_sees() {
+    let o = org().await;
+    let c = o.app.check_ins();
+    let series = c
+        .schedule(&actor(&o.boss), weekly(&o.ann, &o.boss))
+        .await
+        .unwrap();
+    let ann = c.open(&actor(&o.ann), series.id).await.unwrap();
+    c.add_note(&actor(&o.ann), &ann, "Private worry", "private")
+        .await
+        .unwrap();
+    c.add_note(&actor(&o.ann), &ann, "Shared plan", "shared")
+        .await
+        .unwrap();
+
+    // Not the people team, and not without a real reason.
+    let refused = c
+        .break_glass(&actor(&o.hr), series.id, "Grievance 12 investigation")
+        .await;
+    assert!(matches!(refused, Err(AppError::Forbidden(_))));
+    let short = c.break_glass(&actor(&o.admin), series.id, "audit").await;
+    assert_eq!(fields(short.unwrap_err()), ["reason"]);
+
+    c.break_glass(&actor(&o.admin), series.id, "Grievance 12 investigation")
+        .await
+        .unwrap();
+    // The person is told, and sees it on the page.
+    let inbox = o
+        .app
+        .store()
+        .notifications_of(o.ann.id, 5, None)
+        .await
+        .unwrap();
+    assert_eq!(inbox[0].kind, "check_in.break-glass");
+    assert!(inbox[0].subject.contains("Grievance 12"));
+    let seen = c.open(&actor(&o.ann), series.id).await.unwrap();
+    assert_eq!(
+        seen.record.break_glass[0].reason,
+        "Grievance 12 investigation"
+    );
+    // The administrator reads what the pair shares, never a private note, and writes nothing.
+    let admin = c.open(&actor(&o.admin), series.id).await.unwrap();
+    assert_eq!(admin.seat, Seat::BrokeGlass);
+    let read: Vec<_> = admin
+        .record
+        .entries
+        .iter()
+        .map(|e| e.body.as_str())
+        .collect();
+    assert_eq!(read, ["Shared plan"]);
+    assert!(admin.talking_points.is_empty());
+    let write = c.add_to_agenda(&actor(&o.admin), &admin, "Anything").await;
+    assert!(matches!(write, Err(AppError::Forbidden(_))));
+    // Another administrator has no seat from someone else's exception.
+    let other_admin = o
+        .app
+        .store()
+        .create_person(
+            NewPerson {
+                email: "second@example.com".into(),
+                name: "Second".into(),
+                team_id: None,
+                manager_id: None,
+                role_level: None,
+                role_level_version: None,
+                system_role: SystemRole::Admin,
+                password_hash: None,
+            },
+            &Audit::default(),
+        )
+        .await
+        .unwrap();
+    assert!(matches!(
+        c.open(&actor(&other_admin), series.id).await,
+        Err(AppError::Forbidden(_))
+    ));
+}
+
+#[tokio::test]
+async fn actions_carry_over_and_meetings_follow_the_cadence() {
+    let o = org().await;
+    let c = o.app.check_ins();
+    let series = c
+        .schedule(&actor(&o.boss), weekly(&o.ann, &o.boss))
+        .await
+        .unwrap();
+    let boss = c.open(&actor(&o.boss), series.id).await.unwrap();
+    let give = |owner: &Person, text: &str, due: &str| ActionInput {
+        owner: owner.id,
+        text: text.into(),
+        due_on: due.into(),
+    };
+    let action = c
+        .add_action(
+            &actor(&o.boss),
+            &boss,
+            give(&o.ann, "Draft the RFC", &in_days(10)),
+        )
+        .await
+        .unwrap();
+    // The owner is told; an owner outside the pair is refused.
+    let inbox = o
+        .app
+        .store()
+        .notifications_of(o.ann.id, 5, None)
+        .await
+        .unwrap();
+    assert_eq!(inbox[0].kind, "check_in.action");
+    let outsider = c
+        .add_action(&actor(&o.boss), &boss, give(&o.pat, "x", ""))
+        .await;
+    assert_eq!(fields(outsider.unwrap_err()), ["owner"]);
+
+    let next = c.hold(&actor(&o.boss), &boss).await.unwrap().unwrap();
+    assert_eq!(next.on_date, in_days(10), "a week after the first meeting");
+    // The page as loaded before the meeting was held is out of date: a conflict, not a write to
+    // the held meeting.
+    let stale = c.add_to_agenda(&actor(&o.boss), &boss, "late").await;
+    assert!(matches!(stale, Err(AppError::Conflict { .. })));
+
+    let ann = c.open(&actor(&o.ann), series.id).await.unwrap();
+    let open: Vec<_> = ann
+        .record
+        .actions
+        .iter()
+        .filter(|a| a.done_at.is_none())
+        .collect();
+    assert_eq!(open.len(), 1, "the action carries over to the next meeting");
+    c.complete_action(&actor(&o.ann), &ann, action.id)
+        .await
+        .unwrap();
+    let ann = c.open(&actor(&o.ann), series.id).await.unwrap();
+    assert!(ann.record.actions.iter().all(|a| a.done_at.is_some()));
+    let moved = c
+        .reschedule(&actor(&o.ann), &ann, &in_days(12))
+        .await
+        .unwrap();
+    assert_eq!(moved.on_date, in_days(12));
+}
+
+#[tokio::test]
+async fn both_are_reminded_once_the_day_before() {
+    let o = org().await;
+    let c = o.app.check_ins();
+    let series = c
+        .schedule(&actor(&o.boss), weekly(&o.ann, &o.boss))
+        .await
+        .unwrap();
+    // Two days before: nothing yet.
+    assert_eq!(remind_due(&o.app, &in_days(1)).await.unwrap(), 0);
+    assert_eq!(remind_due(&o.app, &in_days(2)).await.unwrap(), 1);
+    assert_eq!(remind_due(&o.app, &in_days(2)).await.unwrap(), 0, "once");
+    for who in [&o.ann, &o.boss] {
+        let inbox = o
+            .app
+            .store()
+            .notifications_of(who.id, 5, None)
+            .await
+            .unwrap();
+        assert_eq!(inbox[0].kind, "check_in.tomorrow");
+        assert!(
+            inbox[0].subject.contains("tomorrow"),
+            "{}",
+            inbox[0].subject
+        );
+        assert_eq!(inbox[0].link, format!("/check-ins/{}", series.id));
+    }
+}
+
+#[tokio::test]
+async fn talking_points_come_from_readiness_for_the_person_and_their_manager_only() {
+    let o = org().await;
+    let c = o.app.check_ins();
+    let with_boss = c
+        .schedule(&actor(&o.boss), weekly(&o.ann, &o.boss))
+        .await
+        .unwrap();
+    let with_ola = c
+        .schedule(&actor(&o.ann), weekly(&o.ann, &o.ola))
+        .await
+        .unwrap();
+    let boss = c.open(&actor(&o.boss), with_boss.id).await.unwrap();
+    assert!(
+        !boss.talking_points.is_empty(),
+        "nothing assessed yet: every requirement is open"
+    );
+    assert!(boss.talking_points.len() <= 5);
+    assert!(
+        boss.talking_points[0]
+            .link
+            .ends_with(&format!("/people/{}", o.ann.id))
+    );
+    let ann = c.open(&actor(&o.ann), with_ola.id).await.unwrap();
+    assert_eq!(ann.talking_points, boss.talking_points);
+    // A mentor does not read the person's ratings through a check-in.
+    let ola = c.open(&actor(&o.ola), with_ola.id).await.unwrap();
+    assert!(ola.talking_points.is_empty());
+
+    // Goals of the person's plan come first, and their skills are not repeated as gaps.
+    let plans = o.app.plans();
+    let gap = plans.view(&actor(&o.ann), o.ann.id).await.unwrap().gaps[1].clone();
+    let input = trellis_app::plans::GoalsInput {
+        gaps: vec![gap.key.clone()],
+        ..Default::default()
+    };
+    plans
+        .add_goals(&actor(&o.ann), o.ann.id, input)
+        .await
+        .unwrap();
+    let boss = c.open(&actor(&o.boss), with_boss.id).await.unwrap();
+    let first = &boss.talking_points[0];
+    assert!(
+        first.text.starts_with(&format!("Plan: {}", gap.skill_name)),
+        "{}",
+        first.text
+    );
+    assert!(first.link.contains("/plan#goal-"));
+    let mentions = boss
+        .talking_points
+        .iter()
+        .filter(|t| t.text.contains(&gap.skill_name))
+        .count();
+    assert_eq!(mentions, 1, "{:?}", boss.talking_points);
+}

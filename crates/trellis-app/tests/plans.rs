@@ -1,0 +1,258 @@
+//! Development plans through the use cases: goals made in one step from readiness gaps, owned by
+//! the person, commented on and suggested to by their managers only, and met when an agreed
+//! assessment reaches the target.
+
+use trellis_app::access::Actor;
+use trellis_app::growth::{AssessmentCtx, RatingInput, StartInput, Submission};
+use trellis_app::plans::GoalsInput;
+use trellis_app::{App, AppError, Config, bootstrap};
+use trellis_store::prelude::*;
+use trellis_store::{Audit, NewPerson, Person, RaterKind, SystemRole};
+use trellis_store_sql::Database;
+
+struct Org {
+    app: App,
+    _dir: tempfile::TempDir,
+    role_level: String,
+    boss: Person,
+    ann: Person,
+    pat: Person,
+    hr: Person,
+}
+
+async fn org() -> Org {
+    let dir = tempfile::tempdir().unwrap();
+    let db = Database::connect(&format!("sqlite://{}", dir.path().join("t.db").display()))
+        .await
+        .unwrap();
+    db.migrate().await.unwrap();
+    bootstrap::publish_starter_if_empty(&db).await.unwrap();
+    let app = App::new(db.clone(), Config::default());
+    let fw = app.current_framework().await.unwrap().unwrap();
+    let (role_level, _, _) = fw.framework.role_levels().next().unwrap();
+    let person = |email: &str, manager: Option<i64>, role: SystemRole| {
+        let db = db.clone();
+        let new = NewPerson {
+            email: format!("{email}@example.com"),
+            name: email[..1].to_uppercase() + &email[1..],
+            team_id: None,
+            manager_id: manager,
+            role_level: Some(role_level.clone()),
+            role_level_version: Some(fw.summary.id),
+            system_role: role,
+            password_hash: None,
+        };
+        async move { db.create_person(new, &Audit::default()).await.unwrap() }
+    };
+    let boss = person("boss", None, SystemRole::Member).await;
+    let ann = person("ann", Some(boss.id), SystemRole::Member).await;
+    let pat = person("pat", Some(boss.id), SystemRole::Member).await;
+    let hr = person("hr", None, SystemRole::PeopleTeam).await;
+    Org {
+        app,
+        _dir: dir,
+        role_level,
+        boss,
+        ann,
+        pat,
+        hr,
+    }
+}
+
+fn actor(p: &Person) -> Actor {
+    Actor::new(p.clone(), None)
+}
+
+fn rated(a: &AssessmentCtx, kind: RaterKind) -> Submission {
+    Submission {
+        kind,
+        revision: Some(a.assessment.revision),
+        framework_version: None,
+        ratings: a
+            .profile
+            .requirements
+            .iter()
+            .map(|r| RatingInput {
+                skill: r.skill.clone(),
+                level: Some(r.level.0.clone()),
+                ..RatingInput::default()
+            })
+            .collect(),
+    }
+}
+
+#[tokio::test]
+async fn a_plan_is_made_from_gaps_and_met_by_an_agreed_assessment() {
+    let o = org().await;
+    let plans = o.app.plans();
+    let view = plans.view(&actor(&o.ann), o.ann.id).await.unwrap();
+    assert!(view.goals.is_empty());
+    assert!(
+        !view.gaps.is_empty(),
+        "nothing rated yet: every requirement is a gap"
+    );
+    // The gaps of her own role level come first.
+    assert_eq!(view.gaps[0].role_level, o.role_level);
+    let chosen: Vec<String> = view.gaps.iter().take(3).map(|g| g.key.clone()).collect();
+    let goals = plans
+        .add_goals(
+            &actor(&o.ann),
+            o.ann.id,
+            GoalsInput {
+                gaps: chosen.clone(),
+                ..GoalsInput::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(goals.len(), 3);
+    assert!(
+        goals[0].why.starts_with("Required for "),
+        "{}",
+        goals[0].why
+    );
+    assert!(goals[0].due_on.is_some(), "a target date by default");
+    // Those gaps are goals now, no longer offered.
+    let view = plans.view(&actor(&o.ann), o.ann.id).await.unwrap();
+    assert!(view.gaps.iter().all(|g| !chosen.contains(&g.key)));
+    assert!(view.goals.iter().all(|g| !g.met()));
+    // Choosing nothing, or a gap that is not open, says so.
+    let none = plans
+        .add_goals(&actor(&o.ann), o.ann.id, GoalsInput::default())
+        .await;
+    assert!(matches!(none, Err(AppError::Invalid(p)) if p[0].field == "gaps"));
+    let stale = GoalsInput {
+        gaps: vec![chosen[0].clone()],
+        ..GoalsInput::default()
+    };
+    assert!(matches!(
+        plans.add_goals(&actor(&o.ann), o.ann.id, stale).await,
+        Err(AppError::Invalid(_))
+    ));
+
+    // The plan is the person's: the manager cannot add goals or actions, but comments and
+    // suggests, and Ann is told.
+    let by_boss = GoalsInput {
+        gaps: vec![view.gaps[0].key.clone()],
+        ..GoalsInput::default()
+    };
+    let refused = plans.add_goals(&actor(&o.boss), o.ann.id, by_boss).await;
+    assert!(matches!(refused, Err(AppError::Forbidden(_))));
+    let goal = goals[0].id;
+    let refused = plans
+        .add_action(&actor(&o.boss), o.ann.id, goal, "course", "x", "")
+        .await;
+    assert!(matches!(refused, Err(AppError::Forbidden(_))));
+    plans
+        .comment(
+            &actor(&o.boss),
+            o.ann.id,
+            goal,
+            "suggestion",
+            "Shadow Pat on the next review",
+        )
+        .await
+        .unwrap();
+    let inbox = o
+        .app
+        .store()
+        .notifications_of(o.ann.id, 5, None)
+        .await
+        .unwrap();
+    assert_eq!(inbox[0].kind, "plan.suggestion");
+    // A peer may not even read it; the people team reads it but does not write on it.
+    assert!(matches!(
+        plans.view(&actor(&o.pat), o.ann.id).await,
+        Err(AppError::Forbidden(_))
+    ));
+    assert_eq!(
+        plans
+            .view(&actor(&o.hr), o.ann.id)
+            .await
+            .unwrap()
+            .goals
+            .len(),
+        3
+    );
+    assert!(matches!(
+        plans
+            .comment(&actor(&o.hr), o.ann.id, goal, "comment", "x")
+            .await,
+        Err(AppError::Forbidden(_))
+    ));
+    // Ann's own note is progress, whatever kind was sent.
+    let note = plans
+        .comment(
+            &actor(&o.ann),
+            o.ann.id,
+            goal,
+            "suggestion",
+            "Booked the course",
+        )
+        .await
+        .unwrap();
+    assert_eq!(note.kind, trellis_store::CommentKind::Progress);
+    let action = plans
+        .add_action(
+            &actor(&o.ann),
+            o.ann.id,
+            goal,
+            "course",
+            "Testing course",
+            "2027-01-31",
+        )
+        .await
+        .unwrap();
+    let bad = plans
+        .add_action(&actor(&o.ann), o.ann.id, goal, "holiday", " ", "next week")
+        .await;
+    match bad {
+        Err(AppError::Invalid(p)) => assert_eq!(p.len(), 3, "{p:?}"),
+        other => panic!("{other:?}"),
+    }
+    plans
+        .complete_action(&actor(&o.ann), o.ann.id, goal, action.id)
+        .await
+        .unwrap();
+    // A goal of someone else's plan is not found through Ann's.
+    assert!(matches!(
+        plans
+            .complete_action(&actor(&o.pat), o.pat.id, goal, action.id)
+            .await,
+        Err(AppError::NotFound(_))
+    ));
+
+    // An assessment agreed at the required levels meets every goal toward her role level.
+    let assessments = o.app.assessments();
+    let start = StartInput {
+        role_level: o.role_level.clone(),
+        ..StartInput::default()
+    };
+    let started = assessments
+        .start(&actor(&o.boss), o.ann.id, start)
+        .await
+        .unwrap();
+    for (who, kind) in [
+        (&o.ann, RaterKind::SelfRater),
+        (&o.boss, RaterKind::Manager),
+        (&o.boss, RaterKind::Agreed),
+    ] {
+        let a = assessments.view(&actor(who), started.id).await.unwrap();
+        assessments
+            .submit(&actor(who), &a, rated(&a, kind))
+            .await
+            .unwrap();
+    }
+    let view = plans.view(&actor(&o.ann), o.ann.id).await.unwrap();
+    let toward_current: Vec<_> = view
+        .goals
+        .iter()
+        .filter(|g| g.goal.role_level.as_deref() == Some(o.role_level.as_str()))
+        .collect();
+    assert!(!toward_current.is_empty());
+    assert!(
+        toward_current.iter().all(|g| g.met()),
+        "met by the agreed ratings"
+    );
+    assert!(toward_current.iter().all(|g| g.agreed.is_some()));
+}

@@ -1,0 +1,313 @@
+//! Development plans: goals, their actions, comments and linked evidence.
+
+use serde_json::json;
+use trellis_store::backend::clean_text;
+use trellis_store::{
+    Audit, CommentKind, EvidenceId, Goal, GoalId, NewGoal, NewNotification, NewPlanAction, Plan,
+    PlanAction, PlanComment, PlanStore, StoreError, StoreResult,
+};
+
+use crate::growth::actor;
+use crate::growth::rows::require_people;
+use crate::notifications::write_notices;
+use crate::{Connection, Database, append, db_run, success};
+
+const GOAL_COLUMNS: &str = "g.id, g.person_id, g.skill, g.target_level, g.role_level, g.due_on, \
+     g.why, g.closed_at, g.created_by, g.created_at";
+
+const ACTION_COLUMNS: &str =
+    "a.id, a.goal_id, a.kind, a.body, a.due_on, a.done_at, a.created_by, a.created_at";
+
+const COMMENT_SELECT: &str = "SELECT c.id, c.goal_id, c.kind, c.author_id, p.name AS author_name, \
+     c.body, c.at FROM plan_comments c JOIN people p ON p.id = c.author_id";
+
+fn day(field: &str, value: Option<String>) -> StoreResult<Option<String>> {
+    match value.as_deref().map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(v) if v.len() == 10 && v.as_bytes()[4] == b'-' && v.as_bytes()[7] == b'-' => {
+            Ok(Some(v.to_owned()))
+        }
+        Some(v) => Err(StoreError::Invalid(format!(
+            "{field} {v:?} is not a date (YYYY-MM-DD)"
+        ))),
+    }
+}
+
+async fn goal_in(conn: &mut impl Connection, id: GoalId) -> StoreResult<Goal> {
+    db_run!(conn, |c| sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {GOAL_COLUMNS} FROM plan_goals g WHERE g.id = $1"
+    )))
+    .bind(id)
+    .fetch_optional(c))?
+    .ok_or_else(|| StoreError::NotFound(format!("goal {id}")))
+}
+
+fn target(goal: &Goal) -> String {
+    format!("person:{}", goal.person_id)
+}
+
+impl PlanStore for Database {
+    async fn create_goals(&self, goals: Vec<NewGoal>, audit: &Audit) -> StoreResult<Vec<Goal>> {
+        let by = actor(audit, "a goal")?;
+        let Some(person) = goals.first().map(|g| g.person_id) else {
+            return Ok(Vec::new());
+        };
+        if goals.iter().any(|g| g.person_id != person) {
+            return Err(StoreError::Invalid("goals of one person at a time".into()));
+        }
+        let mut checked = Vec::with_capacity(goals.len());
+        for g in goals {
+            checked.push(NewGoal {
+                skill: clean_text("skill", &g.skill)?,
+                target_level: clean_text("target level", &g.target_level)?,
+                due_on: day("target date", g.due_on)?,
+                why: g.why.trim().to_owned(),
+                ..g
+            });
+        }
+        let mut tx = self.write().await?;
+        require_people(&mut tx, [person, by]).await?;
+        let mut ids = Vec::with_capacity(checked.len());
+        for g in &checked {
+            let id: i64 = db_run!(tx, |c| sqlx::query_scalar(
+                "INSERT INTO plan_goals
+                   (person_id, skill, target_level, role_level, due_on, why, created_by, created_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id"
+            )
+            .bind(person)
+            .bind(&g.skill)
+            .bind(&g.target_level)
+            .bind(&g.role_level)
+            .bind(&g.due_on)
+            .bind(&g.why)
+            .bind(by)
+            .bind(audit.at)
+            .fetch_one(c))
+            .map_err(|e| match e {
+                StoreError::Conflict(_) => {
+                    StoreError::Conflict(format!("there is a goal for {} already", g.skill))
+                }
+                other => other,
+            })?;
+            ids.push(id);
+        }
+        let skills: Vec<&str> = checked.iter().map(|g| g.skill.as_str()).collect();
+        let details = json!({ "goals": ids, "skills": skills });
+        let event = success("plan.goal-create", format!("person:{person}"), details);
+        append(&mut tx, audit, event).await?;
+        let mut created = Vec::with_capacity(ids.len());
+        for id in ids {
+            created.push(goal_in(&mut tx, id).await?);
+        }
+        tx.commit().await?;
+        Ok(created)
+    }
+
+    async fn plan_of(&self, person: trellis_store::PersonId) -> StoreResult<Plan> {
+        let mut tx = self.snapshot().await?;
+        let goals = db_run!(tx, |c| sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {GOAL_COLUMNS} FROM plan_goals g WHERE g.person_id = $1
+             ORDER BY g.closed_at IS NOT NULL, g.id DESC"
+        )))
+        .bind(person)
+        .fetch_all(c))?;
+        let actions = db_run!(tx, |c| sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {ACTION_COLUMNS} FROM plan_actions a
+             JOIN plan_goals g ON g.id = a.goal_id WHERE g.person_id = $1 ORDER BY a.id"
+        )))
+        .bind(person)
+        .fetch_all(c))?;
+        let comments = db_run!(tx, |c| sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "{COMMENT_SELECT} JOIN plan_goals g ON g.id = c.goal_id
+             WHERE g.person_id = $1 ORDER BY c.id"
+        )))
+        .bind(person)
+        .fetch_all(c))?;
+        let evidence: Vec<(GoalId, EvidenceId)> = db_run!(tx, |c| sqlx::query_as(
+            "SELECT l.goal_id, l.evidence_id FROM plan_goal_evidence l
+             JOIN plan_goals g ON g.id = l.goal_id WHERE g.person_id = $1
+             ORDER BY l.goal_id, l.evidence_id"
+        )
+        .bind(person)
+        .fetch_all(c))?;
+        tx.commit().await?;
+        Ok(Plan {
+            goals,
+            actions,
+            comments,
+            evidence,
+        })
+    }
+
+    async fn goal(&self, id: GoalId) -> StoreResult<Goal> {
+        goal_in(&mut self.conn().await?, id).await
+    }
+
+    async fn close_goal(&self, goal: GoalId, audit: &Audit) -> StoreResult<Goal> {
+        let mut tx = self.write().await?;
+        let closed = db_run!(rows tx, |c| sqlx::query(
+            "UPDATE plan_goals SET closed_at = $1 WHERE id = $2 AND closed_at IS NULL"
+        )
+        .bind(audit.at)
+        .bind(goal)
+        .execute(c))?;
+        let current = goal_in(&mut tx, goal).await?;
+        if closed == 0 {
+            return Err(StoreError::Conflict("the goal was closed already".into()));
+        }
+        let event = success(
+            "plan.goal-close",
+            target(&current),
+            json!({ "goal_id": goal }),
+        );
+        append(&mut tx, audit, event).await?;
+        tx.commit().await?;
+        Ok(current)
+    }
+
+    async fn add_plan_action(&self, new: NewPlanAction, audit: &Audit) -> StoreResult<PlanAction> {
+        let by = actor(audit, "an action")?;
+        let body = clean_text("action", &new.body)?;
+        let due_on = day("due date", new.due_on)?;
+        let mut tx = self.write().await?;
+        let goal = goal_in(&mut tx, new.goal_id).await?;
+        if goal.closed_at.is_some() {
+            return Err(StoreError::Conflict("the goal is closed".into()));
+        }
+        let id: i64 = db_run!(tx, |c| sqlx::query_scalar(
+            "INSERT INTO plan_actions (goal_id, kind, body, due_on, created_by, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id"
+        )
+        .bind(goal.id)
+        .bind(new.kind.as_str())
+        .bind(&body)
+        .bind(&due_on)
+        .bind(by)
+        .bind(audit.at)
+        .fetch_one(c))?;
+        let details = json!({ "goal_id": goal.id, "action_id": id, "kind": new.kind.as_str() });
+        append(
+            &mut tx,
+            audit,
+            success("plan.action", target(&goal), details),
+        )
+        .await?;
+        let action = db_run!(tx, |c| sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {ACTION_COLUMNS} FROM plan_actions a WHERE a.id = $1"
+        )))
+        .bind(id)
+        .fetch_one(c))?;
+        tx.commit().await?;
+        Ok(action)
+    }
+
+    async fn complete_plan_action(
+        &self,
+        goal: GoalId,
+        action: i64,
+        audit: &Audit,
+    ) -> StoreResult<PlanAction> {
+        let mut tx = self.write().await?;
+        let g = goal_in(&mut tx, goal).await?;
+        let done = db_run!(rows tx, |c| sqlx::query(
+            "UPDATE plan_actions SET done_at = $1 WHERE id = $2 AND goal_id = $3 AND done_at IS NULL"
+        )
+        .bind(audit.at)
+        .bind(action)
+        .bind(goal)
+        .execute(c))?;
+        let current: Option<PlanAction> =
+            db_run!(tx, |c| sqlx::query_as(sqlx::AssertSqlSafe(format!(
+                "SELECT {ACTION_COLUMNS} FROM plan_actions a WHERE a.id = $1 AND a.goal_id = $2"
+            )))
+            .bind(action)
+            .bind(goal)
+            .fetch_optional(c))?;
+        let current = current.ok_or_else(|| StoreError::NotFound(format!("action {action}")))?;
+        if done == 0 {
+            return Err(StoreError::Conflict(
+                "the action was marked done already".into(),
+            ));
+        }
+        let details = json!({ "goal_id": goal, "action_id": action });
+        append(
+            &mut tx,
+            audit,
+            success("plan.action-done", target(&g), details),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(current)
+    }
+
+    async fn add_plan_comment(
+        &self,
+        goal: GoalId,
+        kind: CommentKind,
+        body: String,
+        notices: Vec<NewNotification>,
+        audit: &Audit,
+    ) -> StoreResult<PlanComment> {
+        let author = actor(audit, "a comment")?;
+        let body = clean_text(kind.as_str(), &body)?;
+        let mut tx = self.write().await?;
+        let g = goal_in(&mut tx, goal).await?;
+        let id: i64 = db_run!(tx, |c| sqlx::query_scalar(
+            "INSERT INTO plan_comments (goal_id, kind, author_id, body, at)
+             VALUES ($1, $2, $3, $4, $5) RETURNING id"
+        )
+        .bind(goal)
+        .bind(kind.as_str())
+        .bind(author)
+        .bind(&body)
+        .bind(audit.at)
+        .fetch_one(c))?;
+        write_notices(&mut tx, &notices, Some(id), audit).await?;
+        let details = json!({ "goal_id": goal, "comment_id": id, "kind": kind.as_str() });
+        append(&mut tx, audit, success("plan.comment", target(&g), details)).await?;
+        let comment = db_run!(tx, |c| sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "{COMMENT_SELECT} WHERE c.id = $1"
+        )))
+        .bind(id)
+        .fetch_one(c))?;
+        tx.commit().await?;
+        Ok(comment)
+    }
+
+    async fn link_goal_evidence(
+        &self,
+        goal: GoalId,
+        evidence: EvidenceId,
+        audit: &Audit,
+    ) -> StoreResult<()> {
+        let mut tx = self.write().await?;
+        let g = goal_in(&mut tx, goal).await?;
+        let owner: Option<i64> = db_run!(tx, |c| sqlx::query_scalar(
+            "SELECT person_id FROM evidence WHERE id = $1"
+        )
+        .bind(evidence)
+        .fetch_optional(c))?;
+        if owner != Some(g.person_id) {
+            return Err(StoreError::Invalid(format!(
+                "evidence {evidence} is not in the goal owner's record"
+            )));
+        }
+        let linked = db_run!(rows tx, |c| sqlx::query(
+            "INSERT INTO plan_goal_evidence (goal_id, evidence_id) VALUES ($1, $2)
+             ON CONFLICT (goal_id, evidence_id) DO NOTHING"
+        )
+        .bind(goal)
+        .bind(evidence)
+        .execute(c))?;
+        if linked > 0 {
+            let details = json!({ "goal_id": goal, "evidence_id": evidence });
+            append(
+                &mut tx,
+                audit,
+                success("plan.evidence", target(&g), details),
+            )
+            .await?;
+        }
+        tx.commit().await
+    }
+}

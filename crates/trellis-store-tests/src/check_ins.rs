@@ -1,0 +1,398 @@
+//! Stories of 1:1 check-ins: a series and its first meeting made together, one series per pair,
+//! what each reader reads (the pair's shared entries and their own private notes, never someone
+//! else's), action items that stay open across meetings until done, meetings held once, reminders
+//! sent once, and audit events that never copy what was written.
+
+use trellis_store::{
+    Cadence, EntryKind, NewAction, NewCheckIn, NewEntry, NewNotification, Privacy, Store,
+    StoreError,
+};
+
+use super::{assert_never_logged, by, events_of, person, reporting_to};
+
+fn weekly(person: i64, partner: i64) -> NewCheckIn {
+    NewCheckIn {
+        person_id: person,
+        partner_id: partner,
+        cadence: Cadence::Weekly,
+        first_on: "2026-12-10".into(),
+    }
+}
+
+fn entry(meeting: i64, kind: EntryKind, privacy: Privacy, body: &str) -> NewEntry {
+    NewEntry {
+        meeting_id: meeting,
+        kind,
+        privacy,
+        body: body.into(),
+    }
+}
+
+pub async fn check_ins_keep_each_readers_notes<S: Store>(store: S) {
+    let mia = person(&store, "mia@example.com", "Mia").await;
+    let ann = reporting_to(&store, "ann@example.com", "Ann", mia.id).await;
+    let ola = person(&store, "ola@example.com", "Ola").await;
+
+    let notice = NewNotification {
+        person_id: ann.id,
+        kind: "check_in.scheduled".into(),
+        subject: "Mia set up check-ins with you".into(),
+        link: "/check-ins/{id}".into(),
+    };
+    let c = store
+        .create_check_in(weekly(ann.id, mia.id), vec![notice], &by(mia.id, 10))
+        .await
+        .unwrap();
+    assert_eq!(
+        (c.person_name.as_str(), c.partner_name.as_str()),
+        ("Ann", "Mia")
+    );
+    assert_eq!(
+        c.next_on.as_deref(),
+        Some("2026-12-10"),
+        "the first meeting comes with it"
+    );
+    assert_eq!(c.last_held_at, None);
+    let inbox = store.notifications_of(ann.id, 10, None).await.unwrap();
+    assert_eq!(inbox[0].link, format!("/check-ins/{}", c.id));
+    // One series per pair.
+    let again = store
+        .create_check_in(weekly(ann.id, mia.id), vec![], &by(mia.id, 11))
+        .await;
+    assert!(matches!(again, Err(StoreError::Conflict(m)) if m.contains("already")));
+    // Not with oneself, and only on a real day.
+    assert!(matches!(
+        store
+            .create_check_in(weekly(ann.id, ann.id), vec![], &by(ann.id, 11))
+            .await,
+        Err(StoreError::Invalid(_))
+    ));
+    let bad_day = NewCheckIn {
+        first_on: "next week".into(),
+        ..weekly(ola.id, ann.id)
+    };
+    assert!(matches!(
+        store.create_check_in(bad_day, vec![], &by(ann.id, 11)).await,
+        Err(StoreError::Invalid(m)) if m.contains("YYYY-MM-DD")
+    ));
+
+    let first = store.check_in_record(c.id, ann.id).await.unwrap();
+    let meeting = first.next_meeting().unwrap().id;
+    let add = |author: i64, kind, privacy, body: &'static str| {
+        let store = store.clone();
+        async move {
+            store
+                .add_entry(
+                    c.id,
+                    entry(meeting, kind, privacy, body),
+                    vec![],
+                    &by(author, 20),
+                )
+                .await
+        }
+    };
+    add(
+        ann.id,
+        EntryKind::Agenda,
+        Privacy::Shared,
+        "Conference talk",
+    )
+    .await
+    .unwrap();
+    add(mia.id, EntryKind::Agenda, Privacy::Shared, "Team moves")
+        .await
+        .unwrap();
+    add(
+        ann.id,
+        EntryKind::Note,
+        Privacy::Private,
+        "ANN-PRIVATE worry",
+    )
+    .await
+    .unwrap();
+    add(
+        mia.id,
+        EntryKind::Note,
+        Privacy::Private,
+        "MIA-PRIVATE thought",
+    )
+    .await
+    .unwrap();
+    add(
+        mia.id,
+        EntryKind::Note,
+        Privacy::Shared,
+        "Agreed to pair more",
+    )
+    .await
+    .unwrap();
+    // An agenda item is always shared.
+    assert!(
+        add(ann.id, EntryKind::Agenda, Privacy::Private, "x")
+            .await
+            .is_err()
+    );
+    assert!(matches!(
+        add(ann.id, EntryKind::Note, Privacy::Shared, "   ").await,
+        Err(StoreError::Invalid(_))
+    ));
+
+    let bodies = |reader: i64| {
+        let store = store.clone();
+        async move {
+            let r = store.check_in_record(c.id, reader).await.unwrap();
+            r.entries.into_iter().map(|e| e.body).collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(
+        bodies(ann.id).await,
+        [
+            "Conference talk",
+            "Team moves",
+            "ANN-PRIVATE worry",
+            "Agreed to pair more"
+        ]
+    );
+    assert_eq!(
+        bodies(mia.id).await,
+        [
+            "Conference talk",
+            "Team moves",
+            "MIA-PRIVATE thought",
+            "Agreed to pair more"
+        ]
+    );
+    // Anyone else (an administrator who broke the glass, say) reads the shared entries only.
+    assert_eq!(
+        bodies(ola.id).await,
+        ["Conference talk", "Team moves", "Agreed to pair more"]
+    );
+
+    // The audit log says who wrote what kind of entry, never the text.
+    assert_eq!(events_of(&store, "check_in.note").await.len(), 3);
+    assert_eq!(events_of(&store, "check_in.agenda").await.len(), 2);
+    assert_never_logged(&store, "PRIVATE").await;
+    assert_never_logged(&store, "Conference").await;
+
+    // Unknown series are not found; the list is by either side.
+    assert!(matches!(
+        store.check_in_record(c.id + 100, ann.id).await,
+        Err(StoreError::NotFound(_))
+    ));
+    assert_eq!(store.check_ins_of(mia.id).await.unwrap().len(), 1);
+    assert_eq!(store.check_ins_of(ann.id).await.unwrap().len(), 1);
+    assert!(store.check_ins_of(ola.id).await.unwrap().is_empty());
+}
+
+pub async fn check_in_actions_carry_over_until_done<S: Store>(store: S) {
+    let mia = person(&store, "mia@example.com", "Mia").await;
+    let ann = reporting_to(&store, "ann@example.com", "Ann", mia.id).await;
+    let c = store
+        .create_check_in(weekly(ann.id, mia.id), vec![], &by(ann.id, 10))
+        .await
+        .unwrap();
+    let first = store.check_in_record(c.id, ann.id).await.unwrap();
+    let m1 = first.next_meeting().unwrap().id;
+    let action = |body: &str, due: Option<&str>, raised_in| NewAction {
+        check_in_id: c.id,
+        raised_in,
+        owner_id: ann.id,
+        body: body.into(),
+        due_on: due.map(Into::into),
+    };
+    let draft = store
+        .add_action(
+            action("Draft the RFC", Some("2026-12-20"), m1),
+            vec![],
+            &by(mia.id, 20),
+        )
+        .await
+        .unwrap();
+    assert_eq!(draft.owner_name, "Ann");
+    store
+        .add_action(action("Book the course", None, m1), vec![], &by(ann.id, 21))
+        .await
+        .unwrap();
+    assert!(matches!(
+        store
+            .add_action(action("x", Some("soon"), m1), vec![], &by(ann.id, 21))
+            .await,
+        Err(StoreError::Invalid(_))
+    ));
+
+    // Held: the next meeting is planned, and both actions are still open at it.
+    let next = store
+        .hold_meeting(c.id, m1, Some("2026-12-17".into()), &by(mia.id, 30))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(next.on_date, "2026-12-17");
+    // Holding it again, or writing to it, is a conflict: the next meeting is where things go.
+    assert!(matches!(
+        store.hold_meeting(c.id, m1, None, &by(mia.id, 31)).await,
+        Err(StoreError::Conflict(_))
+    ));
+    let late = entry(m1, EntryKind::Agenda, Privacy::Shared, "late");
+    assert!(matches!(
+        store.add_entry(c.id, late, vec![], &by(ann.id, 31)).await,
+        Err(StoreError::Conflict(_))
+    ));
+    let second = store.check_in_record(c.id, ann.id).await.unwrap();
+    assert_eq!(second.check_in.next_on.as_deref(), Some("2026-12-17"));
+    assert_eq!(second.check_in.last_held_at, Some(30));
+    assert_eq!(second.meetings.len(), 2);
+    assert_eq!(second.meetings[0].id, next.id, "the meeting to come first");
+    let open: Vec<_> = second
+        .actions
+        .iter()
+        .filter(|a| a.done_at.is_none())
+        .collect();
+    assert_eq!(open.len(), 2, "open actions carry over");
+
+    // Done once, in the second meeting; then it no longer carries over.
+    let done = store
+        .complete_action(c.id, draft.id, &by(ann.id, 40))
+        .await
+        .unwrap();
+    assert_eq!((done.done_at, done.done_by), (Some(40), Some(ann.id)));
+    assert!(matches!(
+        store.complete_action(c.id, draft.id, &by(ann.id, 41)).await,
+        Err(StoreError::Conflict(_))
+    ));
+    // An action of another series is not found through this one.
+    assert!(matches!(
+        store
+            .complete_action(c.id + 1, draft.id, &by(ann.id, 41))
+            .await,
+        Err(StoreError::NotFound(_))
+    ));
+    store
+        .hold_meeting(c.id, next.id, Some("2026-12-24".into()), &by(mia.id, 50))
+        .await
+        .unwrap();
+    let third = store.check_in_record(c.id, mia.id).await.unwrap();
+    let open: Vec<_> = third
+        .actions
+        .iter()
+        .filter(|a| a.done_at.is_none())
+        .collect();
+    assert_eq!(open.len(), 1);
+    assert_eq!(open[0].body, "Book the course");
+
+    // Moved: the open meeting changes day; after a last meeting, a new one is planned.
+    let moved = store
+        .reschedule(c.id, "2026-12-29".into(), &by(ann.id, 60))
+        .await
+        .unwrap();
+    assert_eq!(moved.on_date, "2026-12-29");
+    store
+        .hold_meeting(c.id, moved.id, None, &by(ann.id, 70))
+        .await
+        .unwrap();
+    assert_eq!(
+        store
+            .check_in_record(c.id, ann.id)
+            .await
+            .unwrap()
+            .check_in
+            .next_on,
+        None
+    );
+    let planned = store
+        .reschedule(c.id, "2027-01-05".into(), &by(ann.id, 80))
+        .await
+        .unwrap();
+    assert_ne!(planned.id, moved.id);
+    assert_eq!(events_of(&store, "check_in.held").await.len(), 3);
+}
+
+pub async fn check_in_reminders_go_once<S: Store>(store: S) {
+    let mia = person(&store, "mia@example.com", "Mia").await;
+    let ann = reporting_to(&store, "ann@example.com", "Ann", mia.id).await;
+    let ola = person(&store, "ola@example.com", "Ola").await;
+    let c = store
+        .create_check_in(weekly(ann.id, mia.id), vec![], &by(ann.id, 10))
+        .await
+        .unwrap();
+    let later = NewCheckIn {
+        first_on: "2027-02-01".into(),
+        ..weekly(ola.id, mia.id)
+    };
+    store
+        .create_check_in(later, vec![], &by(ola.id, 10))
+        .await
+        .unwrap();
+
+    assert!(
+        store
+            .meetings_due("2026-12-09", 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let due = store.meetings_due("2026-12-10", 10).await.unwrap();
+    assert_eq!(due.len(), 1, "only the meeting on or before the day");
+    assert_eq!(
+        (due[0].check_in.id, due[0].on_date.as_str()),
+        (c.id, "2026-12-10")
+    );
+    let remind = |to: i64| NewNotification {
+        person_id: to,
+        kind: "check_in.tomorrow".into(),
+        subject: "Check-in tomorrow".into(),
+        link: format!("/check-ins/{}", c.id),
+    };
+    let notices = vec![remind(ann.id), remind(mia.id)];
+    let system = super::system(90);
+    assert!(
+        store
+            .mark_reminded(due[0].meeting_id, notices.clone(), &system)
+            .await
+            .unwrap()
+    );
+    // A second server finding the same meeting writes nothing.
+    assert!(
+        !store
+            .mark_reminded(due[0].meeting_id, notices, &system)
+            .await
+            .unwrap()
+    );
+    assert_eq!(store.unread_count(ann.id).await.unwrap(), 1);
+    assert_eq!(store.unread_count(mia.id).await.unwrap(), 1);
+    assert!(
+        store
+            .meetings_due("2026-12-10", 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    // Moved to another day, it is reminded again.
+    store
+        .reschedule(c.id, "2026-12-12".into(), &by(ann.id, 95))
+        .await
+        .unwrap();
+    assert_eq!(store.meetings_due("2026-12-12", 10).await.unwrap().len(), 1);
+
+    // Breaking the glass is recorded with its reason, which the audit log keeps too.
+    let glass = store
+        .break_glass(
+            c.id,
+            "Grievance 41 investigation".into(),
+            vec![],
+            &by(ola.id, 99),
+        )
+        .await
+        .unwrap();
+    assert_eq!(glass.by_name, "Ola");
+    let record = store.check_in_record(c.id, ann.id).await.unwrap();
+    assert_eq!(record.break_glass.len(), 1);
+    assert_eq!(record.break_glass[0].reason, "Grievance 41 investigation");
+    let events = events_of(&store, "check_in.break-glass").await;
+    assert_eq!(events[0].details["reason"], "Grievance 41 investigation");
+    assert!(matches!(
+        store
+            .break_glass(c.id, " ".into(), vec![], &by(ola.id, 99))
+            .await,
+        Err(StoreError::Invalid(_))
+    ));
+}

@@ -1,0 +1,250 @@
+//! Rows for 1:1 check-ins: a series between a person and a partner, its meetings, agenda items and
+//! notes (with their privacy tier), action items, and the recorded exceptions to the pair's
+//! privacy.
+
+use serde::{Deserialize, Serialize};
+
+use crate::{Millis, PersonId};
+
+crate::parse_from_text!(Cadence, EntryKind, Privacy);
+
+pub type CheckInId = i64;
+pub type MeetingId = i64;
+
+/// How often a pair meets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Cadence {
+    Weekly,
+    Fortnightly,
+    Monthly,
+    /// A single meeting: none is planned after it.
+    Once,
+}
+
+impl Cadence {
+    pub const ALL: [Cadence; 4] = [
+        Cadence::Weekly,
+        Cadence::Fortnightly,
+        Cadence::Monthly,
+        Cadence::Once,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Cadence::Weekly => "weekly",
+            Cadence::Fortnightly => "fortnightly",
+            Cadence::Monthly => "monthly",
+            Cadence::Once => "once",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Cadence> {
+        Cadence::ALL.into_iter().find(|c| c.as_str() == s)
+    }
+
+    /// As people say it: "every week", "once".
+    pub fn label(self) -> &'static str {
+        match self {
+            Cadence::Weekly => "every week",
+            Cadence::Fortnightly => "every two weeks",
+            Cadence::Monthly => "every month",
+            Cadence::Once => "once",
+        }
+    }
+}
+
+/// An agenda item (seen by both) or a note.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EntryKind {
+    Agenda,
+    Note,
+}
+
+impl EntryKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EntryKind::Agenda => "agenda",
+            EntryKind::Note => "note",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<EntryKind> {
+        match s {
+            "agenda" => Some(EntryKind::Agenda),
+            "note" => Some(EntryKind::Note),
+            _ => None,
+        }
+    }
+}
+
+/// Who reads a note: its author alone, or the pair. Nobody else reads either.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Privacy {
+    Private,
+    Shared,
+}
+
+impl Privacy {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Privacy::Private => "private",
+            Privacy::Shared => "shared",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Privacy> {
+        match s {
+            "private" => Some(Privacy::Private),
+            "shared" => Some(Privacy::Shared),
+            _ => None,
+        }
+    }
+}
+
+/// A series of check-ins between two people, with their names.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "sqlx", derive(sqlx::FromRow))]
+pub struct CheckIn {
+    pub id: CheckInId,
+    pub person_id: PersonId,
+    pub person_name: String,
+    pub partner_id: PersonId,
+    pub partner_name: String,
+    #[cfg_attr(feature = "sqlx", sqlx(try_from = "String"))]
+    pub cadence: Cadence,
+    pub created_by: PersonId,
+    pub created_at: Millis,
+    /// The day of the meeting still to be held, if one is planned.
+    pub next_on: Option<String>,
+    /// When the last meeting was held.
+    pub last_held_at: Option<Millis>,
+}
+
+impl CheckIn {
+    /// Whether `person` is one of the pair.
+    pub fn has(&self, person: PersonId) -> bool {
+        self.person_id == person || self.partner_id == person
+    }
+
+    /// The other one of the pair, seen from `person`.
+    pub fn other(&self, person: PersonId) -> (PersonId, &str) {
+        if person == self.person_id {
+            (self.partner_id, &self.partner_name)
+        } else {
+            (self.person_id, &self.person_name)
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewCheckIn {
+    pub person_id: PersonId,
+    pub partner_id: PersonId,
+    pub cadence: Cadence,
+    /// The first meeting's day, `YYYY-MM-DD`.
+    pub first_on: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "sqlx", derive(sqlx::FromRow))]
+pub struct Meeting {
+    pub id: MeetingId,
+    pub check_in_id: CheckInId,
+    pub on_date: String,
+    pub held_at: Option<Millis>,
+}
+
+/// An agenda item or a note.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "sqlx", derive(sqlx::FromRow))]
+pub struct Entry {
+    pub id: i64,
+    pub meeting_id: MeetingId,
+    #[cfg_attr(feature = "sqlx", sqlx(try_from = "String"))]
+    pub kind: EntryKind,
+    #[cfg_attr(feature = "sqlx", sqlx(try_from = "String"))]
+    pub privacy: Privacy,
+    pub author_id: PersonId,
+    pub author_name: String,
+    pub body: String,
+    pub at: Millis,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewEntry {
+    pub meeting_id: MeetingId,
+    pub kind: EntryKind,
+    pub privacy: Privacy,
+    pub body: String,
+}
+
+/// An action item: open from the meeting that raised it until done.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "sqlx", derive(sqlx::FromRow))]
+pub struct Action {
+    pub id: i64,
+    pub check_in_id: CheckInId,
+    pub raised_in: MeetingId,
+    pub owner_id: PersonId,
+    pub owner_name: String,
+    pub body: String,
+    pub due_on: Option<String>,
+    pub created_by: PersonId,
+    pub created_at: Millis,
+    pub done_at: Option<Millis>,
+    pub done_by: Option<PersonId>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewAction {
+    pub check_in_id: CheckInId,
+    /// The meeting still to be held, where it is raised.
+    pub raised_in: MeetingId,
+    pub owner_id: PersonId,
+    pub body: String,
+    pub due_on: Option<String>,
+}
+
+/// An administrator's recorded exception to the pair's privacy.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "sqlx", derive(sqlx::FromRow))]
+pub struct BreakGlass {
+    pub id: i64,
+    pub check_in_id: CheckInId,
+    pub by_id: PersonId,
+    pub by_name: String,
+    pub reason: String,
+    pub at: Millis,
+}
+
+/// Everything of a series that `reader` may read, in one read: the series, its meetings (newest
+/// first), the agenda and the notes shared by the pair plus the reader's own private notes, the
+/// action items, and the exceptions recorded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckInRecord {
+    pub check_in: CheckIn,
+    pub meetings: Vec<Meeting>,
+    pub entries: Vec<Entry>,
+    pub actions: Vec<Action>,
+    pub break_glass: Vec<BreakGlass>,
+}
+
+impl CheckInRecord {
+    /// The meeting still to be held, if one is planned.
+    pub fn next_meeting(&self) -> Option<&Meeting> {
+        self.meetings.iter().find(|m| m.held_at.is_none())
+    }
+}
+
+/// A meeting due for its reminder, with who meets.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "sqlx", derive(sqlx::FromRow))]
+pub struct DueMeeting {
+    pub meeting_id: MeetingId,
+    pub on_date: String,
+    #[cfg_attr(feature = "sqlx", sqlx(flatten))]
+    pub check_in: CheckIn,
+}

@@ -1,0 +1,218 @@
+//! 1:1 check-ins through the pages: set up, a shared agenda, a private note that the other one of
+//! the pair never receives, an action carried over to the next meeting, problems shown next to
+//! their field, the dates (never the content) on the person's page for those up the line, and an
+//! administrator's exception that the person sees.
+
+use axum::http::StatusCode;
+
+use crate::support::App;
+
+fn in_days(n: i64) -> String {
+    trellis_app::time::date(trellis_app::time::now_millis() + n * 86_400_000)
+}
+
+pub async fn a_pair_keeps_its_check_ins_to_itself(app: App) {
+    let (member, manager) = (app.ids.member_a, app.ids.manager_a);
+    let mb = app.browser(member).await;
+    let gb = app.browser(manager).await;
+
+    // The member has none yet: the page says what to do first, offering their manager.
+    let empty = app.get("/check-ins", Some(&mb)).await;
+    assert_eq!(empty.status, StatusCode::OK);
+    assert!(
+        empty.body.contains("You have no check-ins yet."),
+        "{}",
+        empty.body
+    );
+    assert!(
+        empty.body.contains("You and your manager, "),
+        "{}",
+        empty.body
+    );
+
+    // A problem is shown next to its field, and what was typed is kept.
+    let bad = app
+        .post_form(
+            "/check-ins",
+            &[
+                ("with", "manager"),
+                ("cadence", "hourly"),
+                ("first_on", "2026-13-01"),
+            ],
+            Some(&mb),
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.body.contains("id=\"cadence-error\""), "{}", bad.body);
+    assert!(bad.body.contains("id=\"first_on-error\""), "{}", bad.body);
+    assert!(bad.body.contains("value=\"2026-13-01\""));
+
+    let first_on = in_days(4);
+    let made = app
+        .post_form(
+            "/check-ins",
+            &[
+                ("with", "manager"),
+                ("cadence", "weekly"),
+                ("first_on", &first_on),
+            ],
+            Some(&mb),
+        )
+        .await;
+    assert_eq!(made.status, StatusCode::SEE_OTHER, "{}", made.body);
+    let page = made.header("location").unwrap().to_owned();
+    // Twice is refused, next to the choice of whom.
+    let twice = app
+        .post_form(
+            "/check-ins",
+            &[
+                ("with", "manager"),
+                ("cadence", "weekly"),
+                ("first_on", &first_on),
+            ],
+            Some(&mb),
+        )
+        .await;
+    assert_eq!(twice.status, StatusCode::CONFLICT);
+    assert!(twice.body.contains("already have check-ins together"));
+
+    // The manager adds to the agenda; the member writes a private note and a shared one.
+    let agenda = app
+        .post_form(
+            &format!("{page}/agenda"),
+            &[("item", "Promotion timeline")],
+            Some(&gb),
+        )
+        .await;
+    assert_eq!(agenda.status, StatusCode::SEE_OTHER);
+    for (note, privacy) in [
+        ("Worried about the deadline", "private"),
+        ("Pair on the RFC", "shared"),
+    ] {
+        let r = app
+            .post_form(
+                &format!("{page}/notes"),
+                &[("note", note), ("privacy", privacy)],
+                Some(&mb),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    }
+    let empty_note = app
+        .post_form(
+            &format!("{page}/notes"),
+            &[("note", " "), ("privacy", "shared")],
+            Some(&mb),
+        )
+        .await;
+    assert_eq!(empty_note.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(empty_note.body.contains("Write the note."));
+
+    let theirs = app.get(&page, Some(&gb)).await;
+    assert_eq!(theirs.status, StatusCode::OK);
+    assert!(theirs.body.contains("Promotion timeline"));
+    assert!(theirs.body.contains("Pair on the RFC"));
+    assert!(
+        !theirs.body.contains("Worried about the deadline"),
+        "a private note never reaches the other one of the pair"
+    );
+    let mine = app.get(&page, Some(&mb)).await;
+    assert!(mine.body.contains("Worried about the deadline"));
+    assert!(mine.body.contains("Only you"));
+
+    // An action for the member, carried over when the meeting is held.
+    let member_id = member.to_string();
+    let action = app
+        .post_form(
+            &format!("{page}/actions"),
+            &[
+                ("action", "Draft the RFC"),
+                ("owner", &member_id),
+                ("due_on", &in_days(8)),
+            ],
+            Some(&gb),
+        )
+        .await;
+    assert_eq!(action.status, StatusCode::SEE_OTHER, "{}", action.body);
+    let held = app.post_form(&format!("{page}/held"), &[], Some(&gb)).await;
+    assert_eq!(held.status, StatusCode::SEE_OTHER);
+    let after = app.get(&page, Some(&mb)).await;
+    assert!(
+        after
+            .body
+            .contains(&format!("Next meeting: {}", in_days(11))),
+        "{}",
+        after.body
+    );
+    let open = after.body.split("id=\"actions-heading\"").nth(1).unwrap();
+    let open = open.split("id=\"history-heading\"").next().unwrap();
+    assert!(open.contains("Draft the RFC"), "carried over: {open}");
+    let history = after.body.split("id=\"history-heading\"").nth(1).unwrap();
+    assert!(
+        history.contains("Promotion timeline"),
+        "kept with the meeting held"
+    );
+
+    // Up the line and the people team see that they meet, not what was said.
+    let id = page.rsplit('/').next().unwrap();
+    for viewer in [app.ids.people_team, app.ids.admin] {
+        let b = app.browser(viewer).await;
+        let person = app.get(&format!("/people/{member}"), Some(&b)).await;
+        assert!(person.body.contains("1:1 check-ins"), "{}", person.body);
+        assert!(person.body.contains(&in_days(11)));
+        assert!(!person.body.contains("Promotion timeline"));
+        assert!(!person.body.contains(&format!("href=\"{page}\"")));
+        let refused = app.get(&page, Some(&b)).await;
+        assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    }
+    // The administrator may record an exception, with a reason; the person sees it.
+    let ab = app.browser(app.ids.admin).await;
+    let short = app
+        .post_form(
+            &format!("/check-ins/{id}/break-glass"),
+            &[("reason", "x")],
+            Some(&ab),
+        )
+        .await;
+    assert_eq!(short.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let glass = app
+        .post_form(
+            &format!("/check-ins/{id}/break-glass"),
+            &[("reason", "Grievance 3 investigation")],
+            Some(&ab),
+        )
+        .await;
+    assert_eq!(glass.status, StatusCode::SEE_OTHER);
+    let read = app.get(&page, Some(&ab)).await;
+    assert_eq!(read.status, StatusCode::OK);
+    assert!(read.body.contains("Pair on the RFC"));
+    assert!(!read.body.contains("Worried about the deadline"));
+    assert!(
+        !read.body.contains("action=\"/check-ins/"),
+        "no forms under an exception"
+    );
+    let seen = app.get(&page, Some(&mb)).await;
+    assert!(seen.body.contains("Exceptions to your privacy"));
+    assert!(seen.body.contains("Grievance 3 investigation"));
+
+    // Moved closer, the check-in is on the home page's list of what comes up this week.
+    let home = app.get("/", Some(&mb)).await;
+    assert!(!home.body.contains("Check-in with "), "not yet: in 11 days");
+    let moved = app
+        .post_form(
+            &format!("{page}/reschedule"),
+            &[("on_date", &in_days(2))],
+            Some(&mb),
+        )
+        .await;
+    assert_eq!(moved.status, StatusCode::SEE_OTHER);
+    let home = app.get("/", Some(&mb)).await;
+    assert!(
+        home.body.contains(&format!("on {}", in_days(2))),
+        "{}",
+        home.body
+    );
+    assert!(home.body.contains("Check-in with "), "{}", home.body);
+}
+
+crate::on_both_backends!(a_pair_keeps_its_check_ins_to_itself);

@@ -1,0 +1,200 @@
+// Browser test of 1:1 check-ins in the demo organisation: a member adds to the shared agenda, keeps a
+// private note and takes an action; their manager sees the agenda but never the note, records the
+// meeting as held, and the action carries over to the next one. Then axe on the check-in pages, and
+// every main page at 390 px wide without horizontal scrolling, with the team matrix's first column
+// kept in view when the matrix scrolls. The real `trellis serve --demo` in headless Chromium.
+//
+//   cd tests/browser && npm ci && node --test check_ins.test.js
+'use strict';
+
+const { describe, test, before, after } = require('node:test');
+const assert = require('node:assert/strict');
+const crypto = require('node:crypto');
+const { chromium } = require('playwright-core');
+const { startServer } = require('./server');
+
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+const LAUNCH_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'];
+const DEMO_PASSWORD = `browser-${crypto.randomBytes(12).toString('hex')}`;
+const MEMBER = { email: 'hannah.schmidt@example.com', name: 'Hannah Schmidt' };
+const MANAGER = { email: 'amara.okafor@example.com', name: 'Amara Okafor' };
+const STEP_TIMEOUT = 15_000;
+const AXE_PATH = require.resolve('axe-core');
+const TAG = crypto.randomBytes(4).toString('hex');
+
+let server;
+let browser;
+
+before(async () => {
+  server = await startServer({ demoPassword: DEMO_PASSWORD });
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: LAUNCH_ARGS, timeout: 60_000 });
+}, { timeout: 30 * 60_000 });
+
+after(async () => {
+  if (browser) await browser.close();
+  if (server) await server.stop();
+});
+
+async function signedIn(user, options = {}) {
+  const context = await browser.newContext({ baseURL: server.url, ...options });
+  context.setDefaultTimeout(STEP_TIMEOUT);
+  context.setDefaultNavigationTimeout(STEP_TIMEOUT);
+  const page = await context.newPage();
+  page.errors = [];
+  page.on('console', (msg) => {
+    if (/Content.Security.Policy/i.test(msg.text())) page.errors.push(msg.text());
+  });
+  page.on('pageerror', (err) => page.errors.push(`page error: ${err.message}`));
+  await page.goto('/sign-in');
+  await page.getByLabel('Email address').fill(user.email);
+  await page.getByLabel('Password').fill(DEMO_PASSWORD);
+  await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Sign in' }).click()]);
+  assert.equal(new URL(page.url()).pathname, '/', `${user.email} is signed in`);
+  return { context, page };
+}
+
+async function clickAndWait(page, locator) {
+  await Promise.all([page.waitForNavigation(), locator.click()]);
+}
+
+async function axeCheck(page, name) {
+  await page.addScriptTag({ path: AXE_PATH });
+  const violations = await page.evaluate(async () => {
+    // eslint-disable-next-line no-undef
+    const r = await axe.run(document, { resultTypes: ['violations'] });
+    return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => n.target.join(' ')) }));
+  });
+  for (const v of violations.filter((x) => !['serious', 'critical'].includes(x.impact))) {
+    console.log(`# axe note on ${name}: ${v.impact} ${v.id}: ${v.help}`);
+  }
+  const failing = violations.filter((v) => ['serious', 'critical'].includes(v.impact));
+  assert.deepEqual(failing, [], `no serious or critical accessibility violations on ${name}`);
+}
+
+describe('a check-in with a shared agenda, a private note and an action carried over', () => {
+  let member;
+  let manager;
+  let checkInPath;
+  const agendaItem = `Ask about the on-call rota ${TAG}`;
+  const privateNote = `Not sure I am ready to lead the migration ${TAG}`;
+  const action = `Book the architecture course ${TAG}`;
+
+  before(async () => {
+    member = await signedIn(MEMBER);
+    manager = await signedIn(MANAGER);
+  });
+  after(async () => {
+    for (const s of [member, manager]) if (s) await s.context.close();
+  });
+
+  test('the member opens their check-ins with their manager from the header', async () => {
+    const { page } = member;
+    await clickAndWait(page, page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Check-ins' }));
+    await clickAndWait(page, page.getByRole('link', { name: `With ${MANAGER.name}` }));
+    checkInPath = new URL(page.url()).pathname;
+    assert.match(checkInPath, /^\/check-ins\/\d+$/);
+    assert.equal(await page.locator('h1').innerText(), `Check-ins with ${MANAGER.name}`);
+    assert.match(await page.locator('#next-heading').innerText(), /^Next meeting: \d{4}-\d{2}-\d{2}$/);
+  });
+
+  test('they add to the agenda, keep a private note and take an action', async () => {
+    const { page } = member;
+    await page.getByLabel('Add to the agenda').fill(agendaItem);
+    await clickAndWait(page, page.getByRole('button', { name: 'Add', exact: true }));
+    assert.equal(await page.getByRole('status').innerText(), 'Added to the agenda.');
+    await page.getByLabel('Write a note').fill(privateNote);
+    await page.getByLabel('Only me').check();
+    await clickAndWait(page, page.getByRole('button', { name: 'Save the note' }));
+    const note = page.locator('.check-in-entries li', { hasText: privateNote });
+    assert.equal(await note.locator('.badge-private').innerText(), 'Only you');
+    await page.getByLabel('New action').fill(action);
+    await page.getByLabel('Who does it').selectOption({ label: MEMBER.name });
+    await clickAndWait(page, page.getByRole('button', { name: 'Add the action' }));
+    assert.equal(await page.locator('.check-in-actions li', { hasText: action }).count(), 1);
+  });
+
+  test('the manager sees the agenda item but never the private note', async () => {
+    const { page } = manager;
+    await page.goto(checkInPath);
+    assert.equal(await page.locator('h1').innerText(), `Check-ins with ${MEMBER.name}`);
+    assert.equal(await page.getByText(agendaItem).count(), 1, 'the shared agenda');
+    assert.equal(await page.getByText(privateNote).count(), 0, 'the private note stays with its author');
+  });
+
+  test('the manager records the meeting as held and the action carries over', async () => {
+    const { page } = manager;
+    const before = await page.locator('#next-heading').innerText();
+    await clickAndWait(page, page.getByRole('button', { name: 'Record as held' }));
+    assert.match(await page.getByRole('status').innerText(), /carry over/);
+    const after = await page.locator('#next-heading').innerText();
+    assert.notEqual(after, before, 'the next meeting is planned');
+    const open = page.locator('section[aria-labelledby="actions-heading"] > ul.check-in-actions li', { hasText: action });
+    assert.equal(await open.count(), 1, 'the action is still open at the next meeting');
+    const history = page.locator('section[aria-labelledby="history-heading"]');
+    assert.equal(await history.getByText(agendaItem).count(), 1, 'the agenda is kept with the meeting held');
+  });
+
+  test('the member marks the action done', async () => {
+    const { page } = member;
+    await page.goto(checkInPath);
+    const item = page.locator('section[aria-labelledby="actions-heading"] > ul.check-in-actions li', { hasText: action });
+    await clickAndWait(page, item.getByRole('button', { name: /^Done/ }));
+    assert.equal(await page.getByRole('status').innerText(), 'Action marked done.');
+    assert.equal(await item.count(), 0, 'no longer open');
+    assert.deepEqual([...member.page.errors, ...manager.page.errors], [], 'no CSP violation or script error');
+  });
+});
+
+describe('check-in pages are accessible, and every main page fits 390 px', () => {
+  let session;
+  before(async () => {
+    session = await signedIn(MANAGER, { bypassCSP: true, viewport: { width: 390, height: 844 } });
+  });
+  after(async () => {
+    if (session) await session.context.close();
+  });
+
+  test('axe on the check-in list, one series and an error', async () => {
+    const { page } = session;
+    await page.goto('/check-ins');
+    await axeCheck(page, 'check-ins');
+    await clickAndWait(page, page.locator('.check-in-list a').first());
+    await axeCheck(page, 'a check-in');
+    await clickAndWait(page, page.getByRole('button', { name: 'Save the note' }));
+    assert.equal(await page.getByRole('alert').locator('h2').innerText(), 'There is a problem');
+    await axeCheck(page, 'a check-in with an error');
+  });
+
+  test('no horizontal scrolling at 390 px', async () => {
+    const { page } = session;
+    await page.goto('/people');
+    const hannah = await page.getByRole('link', { name: MEMBER.name }).first().getAttribute('href');
+    await page.goto('/check-ins');
+    const series = await page.locator('.check-in-list a').first().getAttribute('href');
+    const profile = '/frameworks/current/role-levels/engineering/senior-software-engineer';
+    for (const path of ['/', hannah, '/team', '/check-ins', series, '/notifications', '/people', profile]) {
+      const response = await page.goto(path);
+      assert.equal(response.status(), 200, path);
+      const { scroll, width } = await page.evaluate(() => ({
+        scroll: document.documentElement.scrollWidth,
+        width: document.documentElement.clientWidth,
+      }));
+      assert.ok(scroll <= width, `${path} fits ${width} px (content is ${scroll} px wide)`);
+    }
+  });
+
+  test('the team matrix scrolls within its frame and keeps the names in view', async () => {
+    const { page } = session;
+    await page.goto('/team');
+    const wrap = page.locator('.table-wrap', { has: page.locator('#skills-matrix') });
+    const name = page.locator('#skills-matrix tbody th[scope="row"]').first();
+    const before = await name.boundingBox();
+    const scrolled = await wrap.evaluate((el) => {
+      el.scrollLeft = 400;
+      return el.scrollLeft;
+    });
+    assert.ok(scrolled > 0, 'the matrix is wider than the phone and scrolls');
+    const after = await name.boundingBox();
+    assert.ok(Math.abs(after.x - before.x) < 1, `the name column stays put (${before.x} → ${after.x})`);
+  });
+});

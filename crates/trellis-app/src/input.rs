@@ -8,10 +8,20 @@
 
 use crate::error::{AppError, AppResult, FieldProblem};
 
-/// Fields whose text may hold several lines: form controls that are text areas, and the JSON
-/// fields they correspond to. A field is known by its last name: `comment.{skill}` on the rating
-/// pages, `ratings[2].comment` in the API.
-const MULTI_LINE: &[&str] = &["description", "comment", "links", "corroborators"];
+/// Fields whose text may hold several lines: form controls that are text areas (evidence, rating
+/// comments, check-in agenda items and notes, an exception's reason, a plan's goal and comments),
+/// and the JSON fields they correspond to. A field is known by its first or last name:
+/// `comment.{skill}` on the rating pages, `ratings[2].comment` in the API.
+const MULTI_LINE: &[&str] = &[
+    "description",
+    "comment",
+    "links",
+    "corroborators",
+    "item",
+    "note",
+    "reason",
+    "why",
+];
 
 /// Fields left alone: passwords are hashed, never stored or shown, and refusing a character in
 /// one could lock out someone who chose it.
@@ -164,7 +174,11 @@ mod tests {
             );
             assert!(text_problem(field, "one\u{0}").is_some(), "{field}");
         }
-        assert!(text_problem("reason.sfia/prog", "a\nb").is_some());
+        assert!(text_problem("title", "a\nb").is_some());
+        assert!(
+            text_problem("note", "agenda:\n- one").is_none(),
+            "a check-in note"
+        );
     }
 
     #[test]

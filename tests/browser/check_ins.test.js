@@ -145,7 +145,7 @@ describe('a check-in with a shared agenda, a private note and an action carried 
   });
 });
 
-describe('check-in pages are accessible, and every main page fits 390 px', () => {
+describe('check-in and plan pages are accessible, and every main page fits 390 px', () => {
   let session;
   before(async () => {
     session = await signedIn(MANAGER, { bypassCSP: true, viewport: { width: 390, height: 844 } });
@@ -163,6 +163,31 @@ describe('check-in pages are accessible, and every main page fits 390 px', () =>
     await clickAndWait(page, page.getByRole('button', { name: 'Save the note' }));
     assert.equal(await page.getByRole('alert').locator('h2').innerText(), 'There is a problem');
     await axeCheck(page, 'a check-in with an error');
+    await page.goto('/people');
+    const hannah = await page.getByRole('link', { name: MEMBER.name }).first().getAttribute('href');
+    await page.goto(`${hannah}/plan`);
+    assert.equal(await page.locator('h1').innerText(), `Development plan: ${MEMBER.name}`);
+    await axeCheck(page, 'a report\'s development plan');
+  });
+
+  test('axe on the owner\'s plan, with an error and with a goal', async () => {
+    const member = await signedIn(MEMBER, { bypassCSP: true });
+    try {
+      const { page } = member;
+      await page.goto('/');
+      await clickAndWait(page, page.getByRole('link', { name: 'Your assessments' }));
+      await clickAndWait(page, page.getByRole('link', { name: 'Your goals' }));
+      await axeCheck(page, 'your development plan');
+      await clickAndWait(page, page.getByRole('button', { name: 'Make these goals' }));
+      assert.equal(await page.getByRole('alert').locator('h2').innerText(), 'There is a problem');
+      await axeCheck(page, 'your development plan with an error');
+      await page.locator('input[name="gaps"]').first().check();
+      await clickAndWait(page, page.getByRole('button', { name: 'Make these goals' }));
+      assert.equal(await page.locator('article.goal').count(), 1);
+      await axeCheck(page, 'your development plan with a goal');
+    } finally {
+      await member.context.close();
+    }
   });
 
   test('no horizontal scrolling at 390 px', async () => {
@@ -172,7 +197,7 @@ describe('check-in pages are accessible, and every main page fits 390 px', () =>
     await page.goto('/check-ins');
     const series = await page.locator('.check-in-list a').first().getAttribute('href');
     const profile = '/frameworks/current/role-levels/engineering/senior-software-engineer';
-    for (const path of ['/', hannah, '/team', '/check-ins', series, '/notifications', '/people', profile]) {
+    for (const path of ['/', hannah, `${hannah}/plan`, '/team', '/check-ins', series, '/notifications', '/people', profile]) {
       const response = await page.goto(path);
       assert.equal(response.status(), 200, path);
       const { scroll, width } = await page.evaluate(() => ({

@@ -30,6 +30,7 @@ const DEMO_PASSWORD = `browser-${crypto.randomBytes(12).toString('hex')}`;
 const MEMBER = { email: 'hannah.schmidt@example.com', name: 'Hannah Schmidt' };
 const MANAGER = { email: 'amara.okafor@example.com', name: 'Amara Okafor' };
 const NEXT_LEVEL = 'Senior Software Engineer';
+const NEXT_LEVEL_ID = 'engineering/senior-software-engineer';
 const STEP_TIMEOUT = 15_000;
 
 let server;
@@ -120,6 +121,8 @@ describe('a member self-assesses, their manager rates and agrees, and both see n
   let page;
   const errors = [];
   let personPath; // Hannah's person page
+  let planPath; // her development plan
+  const goalSkills = []; // the skills of the goals she makes from next-level gaps
   let assessmentPath; // the assessment against the next level
   let initial; // next-level readiness before the assessment
   let selfLevels;
@@ -151,6 +154,27 @@ describe('a member self-assesses, their manager rates and agrees, and both see n
     assert.ok(initial.percent < 100, initial.heading);
     requirementCount = initial.statuses.length;
     assert.ok(initial.statuses.includes('Not met'), JSON.stringify(initial.statuses));
+  });
+
+  test('the member turns two next-level gaps into goals of their development plan', async () => {
+    await clickAndWait(page, page.getByRole('link', { name: 'Your goals' }));
+    planPath = new URL(page.url()).pathname;
+    assert.equal(planPath, `${personPath}/plan`);
+    assert.equal(await page.locator('h1').innerText(), 'Your development plan');
+    const nextGaps = page.locator(`input[name="gaps"][value^="${NEXT_LEVEL_ID}:"]`);
+    assert.ok((await nextGaps.count()) >= 2, 'the next level has gaps to choose');
+    for (let i = 0; i < 2; i++) {
+      const box = nextGaps.nth(i);
+      await box.check();
+      goalSkills.push((await box.getAttribute('value')).split(':')[1]);
+    }
+    await clickAndWait(page, page.getByRole('button', { name: 'Make these goals' }));
+    assert.equal(await page.getByRole('status').innerText(), 'Goals added to the plan.');
+    const open = page.locator('article.goal-open');
+    assert.equal(await open.count(), 2, 'two open goals');
+    assert.equal(await page.locator(`input[name="gaps"][value="${NEXT_LEVEL_ID}:${goalSkills[0]}"]`).count(), 0,
+      'a gap that is a goal is no longer offered');
+    await page.goto(personPath);
   });
 
   test('the member starts (or continues) an assessment against the next level and submits a self-assessment', async () => {
@@ -251,6 +275,13 @@ describe('a member self-assesses, their manager rates and agrees, and both see n
     assert.match(await row.innerText(), /Agreed/);
     assert.equal(await page.locator('#open-next').count(), 0);
     assert.equal(await page.locator('#start-next').count(), 1, 'a new next-level assessment can be started');
+  });
+
+  test('the agreed outcome meets the goals of the member\'s plan', async () => {
+    await page.goto(planPath);
+    const met = page.locator('article.goal-met');
+    assert.equal(await met.count(), 2, 'both goals met by the agreed ratings');
+    assert.match(await met.first().locator('.badge-goal-met').first().innerText(), /^Met on \d{4}-\d{2}-\d{2}$/);
     await signOut(page);
   });
 

@@ -10,6 +10,7 @@ mod control_characters;
 mod growth;
 mod notifications;
 mod pages;
+mod plans;
 mod races;
 mod server;
 mod sign_in;

@@ -1,0 +1,140 @@
+//! A development plan through the pages, on both databases: gaps turned into goals by their owner,
+//! a manager's suggestion the owner is told of, problems next to their field, and a plan that
+//! only the owner changes.
+
+use axum::http::StatusCode;
+
+use crate::support::App;
+
+pub async fn a_plan_is_made_from_gaps_and_discussed(app: App) {
+    let (member, manager) = (app.ids.member_a, app.ids.manager_a);
+    let mb = app.browser(member).await;
+    let gb = app.browser(manager).await;
+    let page = format!("/people/{member}/plan");
+
+    let empty = app.get(&page, Some(&mb)).await;
+    assert_eq!(empty.status, StatusCode::OK);
+    assert!(
+        empty.body.contains("No goals yet: choose gaps above"),
+        "{}",
+        empty.body
+    );
+    let first_gap = empty
+        .body
+        .split("name=\"gaps\" value=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("a gap to choose")
+        .to_owned();
+
+    // Nothing chosen: said next to the list, what was typed kept.
+    let none = app
+        .post_form(&format!("{page}/goals"), &[("why", "Growing")], Some(&mb))
+        .await;
+    assert_eq!(none.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(none.body.contains("id=\"gaps-error\""));
+    assert!(none.body.contains(">Growing</textarea>"));
+
+    let made = app
+        .post_form(
+            &format!("{page}/goals"),
+            &[("gaps", &first_gap), ("due_on", "2027-06-30")],
+            Some(&mb),
+        )
+        .await;
+    assert_eq!(made.status, StatusCode::SEE_OTHER, "{}", made.body);
+    let plan = app.get(&page, Some(&mb)).await;
+    assert!(
+        plan.body.contains("class=\"goal goal-open\""),
+        "{}",
+        plan.body
+    );
+    assert!(plan.body.contains("by 2027-06-30"));
+    let goal: String = plan
+        .body
+        .split("id=\"goal-")
+        .nth(1)
+        .unwrap()
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+
+    // The manager reads it without the owner's forms, and suggests.
+    let theirs = app.get(&page, Some(&gb)).await;
+    assert_eq!(theirs.status, StatusCode::OK);
+    assert!(!theirs.body.contains("Make these goals"));
+    assert!(!theirs.body.contains("Add the step"));
+    assert!(theirs.body.contains("Comment or suggest"));
+    let suggested = app
+        .post_form(
+            &format!("{page}/goals/{goal}/comments"),
+            &[
+                ("comment", "Pair with Pat on the next design review"),
+                ("kind", "suggestion"),
+            ],
+            Some(&gb),
+        )
+        .await;
+    assert_eq!(suggested.status, StatusCode::SEE_OTHER);
+    let refused = app
+        .post_form(
+            &format!("{page}/goals/{goal}/actions"),
+            &[("kind", "course"), ("action", "A course")],
+            Some(&gb),
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+
+    // The owner is told, reads the suggestion and adds a step; a bad one is refused in place.
+    let inbox = app.get("/notifications", Some(&mb)).await;
+    assert!(
+        inbox.body.contains("left a suggestion on your goal"),
+        "{}",
+        inbox.body
+    );
+    let plan = app.get(&page, Some(&mb)).await;
+    assert!(
+        plan.body
+            .contains("Suggestion:</strong> <span class=\"entry-body\">Pair with Pat")
+    );
+    let bad = app
+        .post_form(
+            &format!("{page}/goals/{goal}/actions"),
+            &[("kind", "holiday"), ("action", ""), ("due_on", "soon")],
+            Some(&mb),
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    for field in ["kind", "action", "due"] {
+        assert!(
+            bad.body.contains(&format!("href=\"#{field}-{goal}\"")),
+            "{field}: {}",
+            bad.body
+        );
+    }
+    let step = app
+        .post_form(
+            &format!("{page}/goals/{goal}/actions"),
+            &[
+                ("kind", "shadowing"),
+                ("action", "Shadow a review"),
+                ("due_on", "2027-01-15"),
+            ],
+            Some(&mb),
+        )
+        .await;
+    assert_eq!(step.status, StatusCode::SEE_OTHER);
+    let closed = app
+        .post_form(&format!("{page}/goals/{goal}/close"), &[], Some(&mb))
+        .await;
+    assert_eq!(closed.status, StatusCode::SEE_OTHER);
+    let again = app
+        .post_form(&format!("{page}/goals/{goal}/close"), &[], Some(&mb))
+        .await;
+    assert_eq!(again.status, StatusCode::CONFLICT);
+    let plan = app.get(&page, Some(&mb)).await;
+    assert!(plan.body.contains("class=\"goal goal-closed\""));
+    assert!(plan.body.contains("Shadow a review"));
+}
+
+crate::on_both_backends!(a_plan_is_made_from_gaps_and_discussed);

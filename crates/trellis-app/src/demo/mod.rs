@@ -25,6 +25,7 @@ mod people;
 use people::people;
 
 mod check_ins;
+mod plans;
 
 pub const DEMO_DOMAIN: &str = "example.com";
 
@@ -60,6 +61,8 @@ pub struct DemoReport {
     pub peer_requests: usize,
     /// Series of 1:1 check-ins set up this time.
     pub check_ins: usize,
+    /// Goals of development plans made this time.
+    pub goals: usize,
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -547,6 +550,7 @@ pub async fn load(store: &Database, password_hash: &str) -> Result<DemoReport, B
         load_growth(store, fw, version, &demo_people, &mut report).await?;
         load_notifications(store, fw, &demo_people).await?;
         report.check_ins = check_ins::load(store, &demo_people).await?;
+        report.goals = plans::load(store, fw, &demo_people).await?;
     }
     Ok(report)
 }

@@ -59,6 +59,7 @@ struct EvidenceRow {
 #[derive(Debug)]
 struct GoalRow {
     id: i64,
+    skill: String,
     title: String,
     /// `met`, `open` or `closed`.
     state: &'static str,
@@ -160,6 +161,7 @@ fn plan_page(
             let linked: Vec<i64> = g.evidence.iter().map(|e| e.id).collect();
             GoalRow {
                 id: g.goal.id,
+                skill: g.goal.skill.clone(),
                 title: format!("{}: reach {}", g.skill_name, g.target_label),
                 state,
                 state_text,

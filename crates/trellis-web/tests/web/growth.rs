@@ -1084,6 +1084,7 @@ pub async fn demo_has_growth_content(app: App) {
     assert!(first.assessments > 60, "{first:?}");
     assert!(first.evidence > 20 && first.peer_requests > 3, "{first:?}");
     assert!(first.check_ins > 20, "{first:?}");
+    assert!(first.goals > 20, "{first:?}");
     let again = trellis_app::demo::load(&app.store, hash).await.unwrap();
     assert_eq!(again.assessments, 0, "loaded once");
     assert_eq!(again.check_ins, 0, "loaded once");
@@ -1153,6 +1154,13 @@ pub async fn demo_has_growth_content(app: App) {
         "an open action: {}",
         series.body
     );
+    // Hannah's plan has goals toward her next level, with her manager's suggestion.
+    let plan = app
+        .get(&format!("/people/{}/plan", hannah.id), Some(&ab))
+        .await;
+    assert_eq!(plan.status, StatusCode::OK);
+    assert!(plan.body.contains("class=\"goal goal-"), "{}", plan.body);
+    assert!(plan.body.contains("Suggestion:"), "{}", plan.body);
     let team = app.get("/team", Some(&ab)).await;
     assert_eq!(team.status, StatusCode::OK);
     assert!(team.body.contains("▼") || team.body.contains("✓"));

@@ -22,6 +22,7 @@ pub mod demo;
 pub mod error;
 pub mod frameworks;
 pub mod growth;
+pub mod home;
 pub mod input;
 pub mod mail;
 pub mod notifications;

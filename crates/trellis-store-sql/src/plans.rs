@@ -7,6 +7,7 @@ use trellis_store::{
     PlanAction, PlanComment, PlanStore, StoreError, StoreResult,
 };
 
+use crate::dialect::Dialect;
 use crate::growth::actor;
 use crate::growth::rows::require_people;
 use crate::notifications::write_notices;
@@ -137,6 +138,18 @@ impl PlanStore for Database {
             comments,
             evidence,
         })
+    }
+
+    async fn goals_of(&self, people: &[trellis_store::PersonId]) -> StoreResult<Vec<Goal>> {
+        if people.is_empty() {
+            return Ok(Vec::new());
+        }
+        db_run!(self, |c| sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {GOAL_COLUMNS} FROM plan_goals g WHERE {} ORDER BY g.person_id, g.id",
+            Db::in_ids("g.person_id", 1)
+        )))
+        .bind(Db::ids(people))
+        .fetch_all(c))
     }
 
     async fn goal(&self, id: GoalId) -> StoreResult<Goal> {

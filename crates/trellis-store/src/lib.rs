@@ -920,6 +920,8 @@ pub trait PlanStore: Send + Sync {
     ) -> impl Future<Output = StoreResult<Vec<Goal>>> + Send;
     /// A person's plan, in one snapshot.
     fn plan_of(&self, person: PersonId) -> impl Future<Output = StoreResult<Plan>> + Send;
+    /// The goals of several people at once (for a manager's overview), by person then id.
+    fn goals_of(&self, people: &[PersonId]) -> impl Future<Output = StoreResult<Vec<Goal>>> + Send;
     /// One goal; `NotFound` when there is none.
     fn goal(&self, id: GoalId) -> impl Future<Output = StoreResult<Goal>> + Send;
     /// Closes a goal (met, or no longer wanted), making room for a new one for its skill.

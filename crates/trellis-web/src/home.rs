@@ -38,6 +38,45 @@ pub(crate) struct PersonLink {
     pub role: String,
 }
 
+/// A direct report and how they are doing.
+#[derive(Debug)]
+pub(crate) struct ReportRow {
+    pub name: String,
+    pub href: String,
+    pub role: String,
+    pub readiness: String,
+    pub assessment: String,
+    pub plan: String,
+    pub plan_href: String,
+    pub check_in: String,
+}
+
+/// Readiness for a role level in a few words.
+#[derive(Debug)]
+struct GlanceRow {
+    which: &'static str,
+    title: String,
+    verdict: String,
+    ready: bool,
+}
+
+#[derive(Debug)]
+struct ChangeRow {
+    subject: String,
+    link: String,
+    at: String,
+}
+
+fn verdict(g: &trellis_app::home::Glance) -> String {
+    if !g.assessed {
+        "Not yet assessed".to_owned()
+    } else if g.ready {
+        format!("Ready ({}%)", g.percent)
+    } else {
+        format!("Not ready yet ({}%)", g.percent)
+    }
+}
+
 #[derive(Debug, Template)]
 #[template(path = "home/home.html")]
 struct HomePage {
@@ -48,8 +87,10 @@ struct HomePage {
     role_missing: Option<String>,
     manager: Option<String>,
     team: Option<String>,
-    reports: Vec<PersonLink>,
+    reports: Vec<ReportRow>,
     indirect: usize,
+    glance: Vec<GlanceRow>,
+    changed: Vec<ChangeRow>,
     sees_everyone: bool,
     framework: Option<String>,
     /// Your person page: assessments, readiness, evidence.
@@ -112,18 +153,57 @@ pub async fn home(
             .map(|t| t.name),
         None => None,
     };
-    let all_reports = store.reports(me.id).await?;
-    let reports: Vec<PersonLink> = all_reports
+    let overview = state.app().home().overview(&caller.actor(&ctx)).await?;
+    let reports: Vec<ReportRow> = overview
+        .reports
         .iter()
-        .filter(|p| p.manager_id == Some(me.id))
-        .map(|p| PersonLink {
-            name: p.name.clone(),
-            href: format!("/people/{}", p.id),
-            role: match (&p.role_level, &current) {
-                (Some(id), Some(c)) => role_title(&c.framework, id),
-                (Some(id), None) => id.clone(),
-                (None, _) => "No role level yet".into(),
+        .map(|r| ReportRow {
+            name: r.person.name.clone(),
+            href: format!("/people/{}", r.person.id),
+            role: r
+                .role_title
+                .clone()
+                .unwrap_or_else(|| "No role level yet".into()),
+            readiness: r
+                .readiness
+                .as_ref()
+                .map(verdict)
+                .unwrap_or_else(|| "—".into()),
+            assessment: r
+                .open_stage
+                .map_or("None open", trellis_app::growth::stage_label)
+                .to_owned(),
+            plan: if r.goals == 0 {
+                "No goals".to_owned()
+            } else {
+                format!("{} of {} goals met", r.goals_met, r.goals)
             },
+            plan_href: format!("/people/{}/plan", r.person.id),
+            check_in: match (&r.next_check_in, r.last_check_in) {
+                (Some(next), _) => format!("next {next}"),
+                (None, Some(last)) => format!("last {}", trellis_app::time::date(last)),
+                (None, None) => "None set up".to_owned(),
+            },
+        })
+        .collect();
+    let glance = overview
+        .glance
+        .iter()
+        .enumerate()
+        .map(|(i, g)| GlanceRow {
+            which: if i == 0 { "Your level" } else { "Next level" },
+            title: g.title.clone(),
+            verdict: verdict(g),
+            ready: g.ready && g.assessed,
+        })
+        .collect();
+    let changed = overview
+        .changed
+        .iter()
+        .map(|n| ChangeRow {
+            subject: n.subject.clone(),
+            link: n.link.clone(),
+            at: trellis_app::time::date_time(n.at),
         })
         .collect();
     let pending_requests = store
@@ -158,8 +238,10 @@ pub async fn home(
         role_missing,
         manager,
         team,
-        indirect: all_reports.len() - reports.len(),
+        indirect: overview.indirect_reports,
         reports,
+        glance,
+        changed,
         sees_everyone: me.system_role != SystemRole::Member,
         framework: current
             .as_ref()

@@ -74,6 +74,14 @@ pub async fn a_pair_keeps_its_check_ins_to_itself(app: App) {
         )
         .await;
     assert_eq!(twice.status, StatusCode::CONFLICT);
+    let manager_home = app.get("/", Some(&gb)).await;
+    assert!(
+        manager_home
+            .body
+            .contains(&format!("<td>next {first_on}</td>")),
+        "{}",
+        manager_home.body
+    );
     assert!(twice.body.contains("already have check-ins together"));
 
     // The manager adds to the agenda; the member writes a private note and a shared one.

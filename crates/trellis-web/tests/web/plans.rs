@@ -59,6 +59,10 @@ pub async fn a_plan_is_made_from_gaps_and_discussed(app: App) {
         .take_while(char::is_ascii_digit)
         .collect();
 
+    // The manager's home page says how the plan goes, with the report's other states.
+    let home = app.get("/", Some(&gb)).await;
+    assert!(home.body.contains(">0 of 1 goals met</a>"), "{}", home.body);
+    assert!(home.body.contains("How each of your reports is doing"));
     // The manager reads it without the owner's forms, and suggests.
     let theirs = app.get(&page, Some(&gb)).await;
     assert_eq!(theirs.status, StatusCode::OK);
@@ -85,7 +89,11 @@ pub async fn a_plan_is_made_from_gaps_and_discussed(app: App) {
         .await;
     assert_eq!(refused.status, StatusCode::FORBIDDEN);
 
-    // The owner is told, reads the suggestion and adds a step; a bad one is refused in place.
+    // The owner is told, on the home page too; reads the suggestion and adds a step; a bad one
+    // is refused in place.
+    let home = app.get("/", Some(&mb)).await;
+    assert!(home.body.contains("Since you last looked"), "{}", home.body);
+    assert!(home.body.contains("left a suggestion on your goal"));
     let inbox = app.get("/notifications", Some(&mb)).await;
     assert!(
         inbox.body.contains("left a suggestion on your goal"),

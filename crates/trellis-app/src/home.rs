@@ -1,0 +1,187 @@
+//! The home page's overview: the actor's readiness for their role level and the next at a glance,
+//! what changed for them since they last looked (their unread notifications), and for managers each
+//! direct report's state: last and next check-in, the stage of an open assessment, plan progress
+//! and readiness. A few reads whatever the number of reports.
+
+use std::collections::HashMap;
+
+use trellis_model::readiness::Observed;
+use trellis_store::prelude::*;
+use trellis_store::{Millis, Notification, Person, PersonId, RaterKind, Stage};
+
+use crate::access::Actor;
+use crate::error::AppResult;
+use crate::growth::{observed_by_person, rank_of, readiness_for};
+use crate::{App, Published};
+
+/// How many unread notifications the home page shows.
+const CHANGED: u32 = 5;
+
+/// Readiness for one role level, in a few words.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Glance {
+    pub role_level: String,
+    pub title: String,
+    /// Nothing rated yet: no verdict to give.
+    pub assessed: bool,
+    pub ready: bool,
+    /// Progress as the framework's readiness policy measures it, 0 to 100.
+    pub percent: u32,
+}
+
+/// A direct report, as their manager's home page shows them.
+#[derive(Debug, Clone)]
+pub struct ReportState {
+    pub person: Person,
+    pub role_title: Option<String>,
+    pub last_check_in: Option<Millis>,
+    pub next_check_in: Option<String>,
+    /// The stage of their open assessment, if one is open.
+    pub open_stage: Option<Stage>,
+    pub goals_met: usize,
+    pub goals: usize,
+    pub readiness: Option<Glance>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Overview {
+    /// Readiness for the actor's role level and the next.
+    pub glance: Vec<Glance>,
+    /// Unread notifications, newest first.
+    pub changed: Vec<Notification>,
+    pub reports: Vec<ReportState>,
+    /// How many people are further down the actor's reporting line.
+    pub indirect_reports: usize,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct Home<'a> {
+    app: &'a App,
+}
+
+impl App {
+    pub fn home(&self) -> Home<'_> {
+        Home { app: self }
+    }
+}
+
+fn glance(
+    published: &Published,
+    role_level: &str,
+    observed: &HashMap<String, Observed>,
+) -> Option<Glance> {
+    let (profile, r) = readiness_for(published, role_level, observed)?;
+    Some(Glance {
+        role_level: role_level.to_owned(),
+        title: profile.title.clone(),
+        assessed: r.assessed(),
+        ready: r.ready,
+        percent: (r.score * 100.0).round().clamp(0.0, 100.0) as u32,
+    })
+}
+
+impl Home<'_> {
+    /// The overview of the actor's home page. Their reports are their direct reports.
+    pub async fn overview(&self, actor: &Actor) -> AppResult<Overview> {
+        let store = self.app.store();
+        let me = &actor.person;
+        let everyone_below = store.reports(me.id).await?;
+        let below = everyone_below.len();
+        let reports: Vec<Person> = everyone_below
+            .into_iter()
+            .filter(|p| p.manager_id == Some(me.id) && p.active)
+            .collect();
+        let mut people: Vec<PersonId> = reports.iter().map(|p| p.id).collect();
+        people.push(me.id);
+        let seen = store.observations(&people).await?;
+        let mut observed = observed_by_person(&seen.latest, &seen.evidence_counts);
+        let published = self.app.current_framework().await?;
+        let no_ratings = HashMap::new();
+        let of = |id: PersonId| observed.get(&id).unwrap_or(&no_ratings);
+
+        let mut out = Overview {
+            indirect_reports: below - reports.len(),
+            ..Overview::default()
+        };
+        if let (Some(p), Some(rl)) = (&published, &me.role_level) {
+            out.glance.extend(glance(p, rl, of(me.id)));
+            let next = p.profile(rl).and_then(|prof| prof.next.clone());
+            if let Some(next) = next {
+                out.glance.extend(glance(p, &next, of(me.id)));
+            }
+        }
+        out.changed = store
+            .notifications_of(me.id, CHANGED, None)
+            .await?
+            .into_iter()
+            .filter(|n| n.read_at.is_none())
+            .collect();
+        if reports.is_empty() {
+            return Ok(out);
+        }
+
+        let report_ids: Vec<PersonId> = reports.iter().map(|p| p.id).collect();
+        let check_ins: HashMap<PersonId, _> = store
+            .check_ins_of(me.id)
+            .await?
+            .into_iter()
+            .filter(|c| c.partner_id == me.id)
+            .map(|c| (c.person_id, c))
+            .collect();
+        let stages: HashMap<PersonId, Stage> = store
+            .open_assessments(&report_ids)
+            .await?
+            .into_iter()
+            .map(|a| (a.person_id, a.stage))
+            .collect();
+        let goals = store.goals_of(&report_ids).await?;
+        let agreed: HashMap<(PersonId, &str), &str> = seen
+            .latest
+            .iter()
+            .filter(|r| r.rater_kind == RaterKind::Agreed)
+            .filter_map(|r| Some(((r.person_id, r.skill.as_str()), r.level.as_deref()?)))
+            .collect();
+        for p in reports {
+            let mine: Vec<_> = goals
+                .iter()
+                .filter(|g| g.person_id == p.id && g.closed_at.is_none())
+                .collect();
+            let met = match &published {
+                Some(pb) => mine
+                    .iter()
+                    .filter(|g| {
+                        let now = agreed
+                            .get(&(p.id, g.skill.as_str()))
+                            .and_then(|l| rank_of(&pb.framework, &g.skill, l));
+                        let target = rank_of(&pb.framework, &g.skill, &g.target_level);
+                        matches!((now, target), (Some((n, _)), Some((t, _))) if n >= t)
+                    })
+                    .count(),
+                None => 0,
+            };
+            let c = check_ins.get(&p.id);
+            let readiness = match (&published, &p.role_level) {
+                (Some(pb), Some(rl)) => glance(
+                    pb,
+                    rl,
+                    observed.remove(&p.id).as_ref().unwrap_or(&no_ratings),
+                ),
+                _ => None,
+            };
+            out.reports.push(ReportState {
+                role_title: readiness
+                    .as_ref()
+                    .map(|g| g.title.clone())
+                    .or_else(|| p.role_level.clone()),
+                last_check_in: c.and_then(|c| c.last_held_at),
+                next_check_in: c.and_then(|c| c.next_on.clone()),
+                open_stage: stages.get(&p.id).copied(),
+                goals_met: met,
+                goals: mine.len(),
+                readiness,
+                person: p,
+            });
+        }
+        Ok(out)
+    }
+}

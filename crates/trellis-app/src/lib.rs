@@ -29,6 +29,7 @@ pub mod notifications;
 pub mod people;
 pub mod plans;
 pub mod read_audit;
+pub mod reminders;
 pub mod secrets;
 pub mod throttle;
 pub mod time;

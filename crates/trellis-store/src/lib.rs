@@ -952,6 +952,21 @@ pub trait PlanStore: Send + Sync {
         notices: Vec<NewNotification>,
         audit: &Audit,
     ) -> impl Future<Output = StoreResult<PlanComment>> + Send;
+    /// Open actions of open goals due on or before `on_or_before` whose owner was not reminded
+    /// yet, at most `limit`, with the goal's owner.
+    fn plan_actions_due(
+        &self,
+        on_or_before: &str,
+        limit: u32,
+    ) -> impl Future<Output = StoreResult<Vec<(PersonId, PlanAction)>>> + Send;
+    /// Records the reminder of an action with its notices, unless another server did first; says
+    /// whether this call did.
+    fn mark_plan_action_reminded(
+        &self,
+        action: i64,
+        notices: Vec<NewNotification>,
+        audit: &Audit,
+    ) -> impl Future<Output = StoreResult<bool>> + Send;
     /// Links a piece of the goal owner's evidence to the goal (`Invalid` when it is someone
     /// else's; linking twice is a no-op).
     fn link_goal_evidence(

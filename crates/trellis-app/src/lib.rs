@@ -25,6 +25,7 @@ pub mod growth;
 pub mod home;
 pub mod mail;
 pub mod notifications;
+pub mod organisation;
 pub mod people;
 pub mod plans;
 pub mod read_audit;

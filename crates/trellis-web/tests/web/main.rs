@@ -8,6 +8,7 @@ mod api;
 mod check_ins;
 mod growth;
 mod notifications;
+mod organisation;
 mod pages;
 mod plans;
 mod server;

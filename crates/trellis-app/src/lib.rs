@@ -26,6 +26,7 @@ pub mod home;
 pub mod input;
 pub mod mail;
 pub mod notifications;
+pub mod organisation;
 pub mod people;
 pub mod plans;
 pub mod read_audit;

@@ -157,7 +157,7 @@ impl Organisation<'_> {
             }
         }
         let mut teams: Vec<TeamReadiness> = teams.into_values().collect();
-        teams.sort_by(|a, b| a.team.to_lowercase().cmp(&b.team.to_lowercase()));
+        teams.sort_by_key(|t| t.team.to_lowercase());
         out.teams = teams;
         Ok(out)
     }

@@ -661,11 +661,15 @@ fn writer(view: &CheckInView) -> AppResult<&CheckInView> {
 /// A store refusal of a change, as the person reads it.
 fn store_change<T>(result: Result<T, StoreError>) -> AppResult<T> {
     result.map_err(|e| match e {
-        StoreError::Conflict(m) => AppError::conflict(format!(
-            "{}{}: reload the page to see the latest.",
-            m[..1].to_uppercase(),
-            &m[1..]
-        )),
+        StoreError::Conflict(m) => {
+            let mut chars = m.chars();
+            let first = chars.next().map(|c| c.to_uppercase().to_string());
+            AppError::conflict(format!(
+                "{}{}: reload the page to see the latest.",
+                first.unwrap_or_default(),
+                chars.as_str()
+            ))
+        }
         other => other.into(),
     })
 }

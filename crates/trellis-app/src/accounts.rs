@@ -33,6 +33,8 @@ pub struct AccountChanges {
     pub team: Option<Option<String>>,
     pub manager_id: Option<Option<PersonId>>,
     pub role_level: Option<Option<String>>,
+    /// When the role level takes effect (default: now); see `PersonUpdate::role_level_since`.
+    pub role_level_since: Option<trellis_store::Millis>,
     pub active: Option<bool>,
     pub expected_revision: Option<i64>,
 }
@@ -203,6 +205,7 @@ pub async fn update(
     let mut problems = FieldProblems::new();
     let mut update = PersonUpdate {
         expected_revision: changes.expected_revision,
+        role_level_since: changes.role_level_since,
         ..PersonUpdate::default()
     };
     if let Some(email) = changes.email.as_deref().map(normalise_email)

@@ -158,6 +158,9 @@ pub struct PersonUpdate {
     pub manager_id: Option<Option<PersonId>>,
     pub role_level: Option<Option<String>>,
     pub role_level_version: Option<Option<FrameworkVersionId>>,
+    /// When the role level takes (or took) effect, when it is not the change's own time: a
+    /// promotion from the first of the month, say. Also corrects the date of the current one.
+    pub role_level_since: Option<Millis>,
     pub system_role: Option<SystemRole>,
     pub active: Option<bool>,
     /// When given, the update fails with `Conflict` unless the person is still at this revision.

@@ -204,6 +204,8 @@ pub fn routes() -> Vec<Route> {
         GET   "/people"                                           SignedIn      Page  => people::directory::directory,
         GET   "/people/{id}"                                      SeePerson     Page  => people::person::person,
         GET   "/organisation"                                     PeopleTeam    Page  => organisation::overview,
+        GET   "/people/{id}/assignment"                           PeopleTeam    Page  => people::assignment::form,
+        POST  "/people/{id}/assignment"                           PeopleTeam    Page  => people::assignment::submit,
         // Growth: assessments, peer input, evidence and the team view.
         POST  "/people/{id}/assessments"                          SeePerson     Page  => assessments::pages::start,
         GET   "/people/{id}/evidence"                             SeePerson     Page  => evidence::pages::evidence,

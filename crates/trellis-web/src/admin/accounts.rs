@@ -380,6 +380,7 @@ pub async fn account_update(
                 role_level: Some(Some(f.role_level.clone())),
                 active: Some(f.is_active()),
                 expected_revision: revision,
+                role_level_since: None,
             },
         )
         .await

@@ -451,6 +451,28 @@ fn cases(app: &App, admin_token_id: i64, g: Growth) -> Vec<Case> {
         case(get.clone(), "/organisation", "/organisation", PEOPLE_TEAM),
         case(
             get.clone(),
+            "/people/{id}/assignment",
+            format!("/people/{member}/assignment"),
+            PEOPLE_TEAM,
+        ),
+        // Without a revision or changes: the same role level, manager and team are kept.
+        with_body(
+            case(
+                post.clone(),
+                "/people/{id}/assignment",
+                format!("/people/{member}/assignment"),
+                [303, 403, 403, 403, 403, 403, 403, 403, 303, 303, 303],
+            ),
+            move |_| {
+                form(&[
+                    ("role_level", "engineering/software-engineer"),
+                    ("manager", "manager.a@test.example"),
+                    ("team", "Team A"),
+                ])
+            },
+        ),
+        case(
+            get.clone(),
             "/people/{id}",
             format!("/people/{member}"),
             THE_MEMBER,

@@ -68,4 +68,98 @@ pub async fn the_people_team_sees_the_organisation(app: App) {
     );
 }
 
-crate::on_both_backends!(the_people_team_sees_the_organisation);
+pub async fn the_people_team_assigns_role_levels_managers_and_teams(app: App) {
+    let hr = app.browser(app.ids.people_team).await;
+    let member = app.ids.member_a;
+    let page = format!("/people/{member}/assignment");
+    let form = app.get(&page, Some(&hr)).await;
+    assert_eq!(form.status, StatusCode::OK, "{}", form.body);
+    assert!(
+        form.body.contains("value=\"manager.a@test.example\""),
+        "the current manager"
+    );
+    let revision = form.input_value("revision").unwrap();
+    // The person page links the form for the people team, not for the member.
+    let person = app.get(&format!("/people/{member}"), Some(&hr)).await;
+    assert!(person.body.contains(&format!("href=\"{page}\"")));
+    let mb = app.browser(member).await;
+    let own = app.get(&format!("/people/{member}"), Some(&mb)).await;
+    assert!(!own.body.contains(&page));
+    assert_eq!(
+        app.get(&page, Some(&mb)).await.status,
+        StatusCode::FORBIDDEN
+    );
+
+    // Problems are said next to their field, and what was typed is kept.
+    let bad = app
+        .post_form(
+            &page,
+            &[
+                ("role_level", "engineering/senior-software-engineer"),
+                ("manager", "nobody@test.example"),
+                ("team", "Platform"),
+                ("effective_on", "first of May"),
+                ("revision", &revision),
+            ],
+            Some(&hr),
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.body.contains("id=\"manager-error\""), "{}", bad.body);
+    assert!(bad.body.contains("id=\"effective_on-error\""));
+    assert!(bad.body.contains("value=\"Platform\""));
+
+    // A promotion from a date, a new manager and a new team, in one change.
+    let saved = app
+        .post_form(
+            &page,
+            &[
+                ("role_level", "engineering/senior-software-engineer"),
+                ("manager", "manager.b@test.example"),
+                ("team", "Platform"),
+                ("effective_on", "2027-01-01"),
+                ("revision", &revision),
+            ],
+            Some(&hr),
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let after = app.store.person(member).await.unwrap();
+    assert_eq!(
+        after.role_level.as_deref(),
+        Some("engineering/senior-software-engineer")
+    );
+    assert_eq!(after.manager_id, Some(app.ids.manager_b));
+    assert_eq!(
+        after
+            .role_level_since
+            .map(trellis_app::time::date)
+            .as_deref(),
+        Some("2027-01-01")
+    );
+    let events = app.audit("person.update").await;
+    let last = events
+        .iter()
+        .find(|e| e.target == format!("person:{member}"))
+        .unwrap();
+    assert_eq!(last.actor_id, Some(app.ids.people_team));
+    // The same form again, from the page as it was: refused as stale.
+    let stale = app
+        .post_form(
+            &page,
+            &[
+                ("role_level", ""),
+                ("manager", ""),
+                ("team", ""),
+                ("revision", &revision),
+            ],
+            Some(&hr),
+        )
+        .await;
+    assert_eq!(stale.status, StatusCode::CONFLICT);
+}
+
+crate::on_both_backends!(
+    the_people_team_sees_the_organisation,
+    the_people_team_assigns_role_levels_managers_and_teams
+);

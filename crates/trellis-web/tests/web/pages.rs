@@ -263,6 +263,16 @@ pub async fn the_audit_log_can_be_filtered_and_paged(app: App) {
     let all = app.get("/admin/audit", Some(&admin)).await;
     assert_eq!(all.status, StatusCode::OK);
     assert!(all.body.contains("access.denied"));
+    // Each event reads as a sentence, by names, with the record behind a disclosure.
+    assert!(
+        all.body.contains("was refused route GET /admin/audit"),
+        "{}",
+        all.body
+    );
+    assert!(
+        all.body
+            .contains("<details><summary><code>access.denied</code>")
+    );
     assert!(
         all.body.contains("Older events"),
         "more than one page of events"

@@ -18,6 +18,7 @@ const LAUNCH_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-
 const DEMO_PASSWORD = `browser-${crypto.randomBytes(12).toString('hex')}`;
 const MEMBER = { email: 'hannah.schmidt@example.com', name: 'Hannah Schmidt' };
 const MANAGER = { email: 'amara.okafor@example.com', name: 'Amara Okafor' };
+const PEOPLE_TEAM = { email: 'grace.mensah@example.com', name: 'Grace Mensah' };
 const STEP_TIMEOUT = 15_000;
 const AXE_PATH = require.resolve('axe-core');
 const TAG = crypto.randomBytes(4).toString('hex');
@@ -188,6 +189,25 @@ describe('check-in and plan pages are accessible, and every main page fits 390 p
       await axeCheck(page, 'your development plan with a goal');
     } finally {
       await member.context.close();
+    }
+  });
+
+  test('axe on the organisation overview, as the people team, and it fits 390 px', async () => {
+    const hr = await signedIn(PEOPLE_TEAM, { bypassCSP: true, viewport: { width: 390, height: 844 } });
+    try {
+      const { page } = hr;
+      await clickAndWait(page, page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'People' }));
+      await clickAndWait(page, page.getByRole('link', { name: 'The organisation at a glance' }));
+      assert.equal(await page.locator('h1').innerText(), 'Organisation');
+      assert.ok((await page.locator('table.team-readiness tbody tr').count()) >= 3, 'a row per team');
+      await axeCheck(page, 'organisation overview');
+      const { scroll, width } = await page.evaluate(() => ({
+        scroll: document.documentElement.scrollWidth,
+        width: document.documentElement.clientWidth,
+      }));
+      assert.ok(scroll <= width, `the overview fits ${width} px (content is ${scroll} px wide)`);
+    } finally {
+      await hr.context.close();
     }
   });
 

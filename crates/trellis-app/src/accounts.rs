@@ -2,7 +2,7 @@
 //! same things and say the same things about each field.
 
 use trellis_store::prelude::*;
-use trellis_store::{Audit, NewPerson, Person, PersonId, PersonUpdate, SystemRole};
+use trellis_store::{Audit, LAST_ADMIN, NewPerson, Person, PersonId, PersonUpdate, SystemRole};
 use trellis_store_sql::Database;
 
 use crate::App;
@@ -33,6 +33,8 @@ pub struct AccountChanges {
     pub team: Option<Option<String>>,
     pub manager_id: Option<Option<PersonId>>,
     pub role_level: Option<Option<String>>,
+    /// When the role level takes effect (default: now); see `PersonUpdate::role_level_since`.
+    pub role_level_since: Option<trellis_store::Millis>,
     pub active: Option<bool>,
     pub expected_revision: Option<i64>,
 }
@@ -203,6 +205,7 @@ pub async fn update(
     let mut problems = FieldProblems::new();
     let mut update = PersonUpdate {
         expected_revision: changes.expected_revision,
+        role_level_since: changes.role_level_since,
         ..PersonUpdate::default()
     };
     if let Some(email) = changes.email.as_deref().map(normalise_email)
@@ -238,25 +241,15 @@ pub async fn update(
         && before.active
         && (update.system_role.is_some_and(|r| r != SystemRole::Admin)
             || update.active == Some(false));
-    if loses_admin {
-        let admins = store
-            .people()
-            .await?
-            .iter()
-            .filter(|p| p.system_role == SystemRole::Admin && p.active)
-            .count();
-        if admins <= 1 {
-            let field = if update.active == Some(false) {
-                "active"
-            } else {
-                "role"
-            };
-            problems.push((
-                field,
-                "This is the only active administrator; make someone else an administrator first."
-                    .into(),
-            ));
-        }
+    let admin_field = if update.active == Some(false) {
+        "active"
+    } else {
+        "role"
+    };
+    // Checked here to answer with the other problems; the store checks again in the change's own
+    // transaction, which is what holds when two admins change at once.
+    if loses_admin && store.count_admins().await? <= 1 {
+        problems.push((admin_field, ONLY_ADMIN.into()));
     }
     let mut team_name = None;
     if let Some(team) = &changes.team {
@@ -318,6 +311,10 @@ pub async fn update(
     }
     match store.update_person(id, update, audit).await {
         Ok(after) => Ok(after),
+        // Another administrator lost the role meanwhile, and this change would leave none.
+        Err(trellis_store::StoreError::Conflict(m)) if m == LAST_ADMIN => {
+            Err(AppError::field(admin_field, ONLY_ADMIN))
+        }
         // Someone saved in between our read and our write: say so like any stale revision.
         Err(trellis_store::StoreError::Conflict(m)) => match store.person(id).await {
             Ok(now) if now.revision != before.revision => Err(stale(now.revision)),
@@ -326,6 +323,9 @@ pub async fn update(
         Err(e) => Err(e.into()),
     }
 }
+
+const ONLY_ADMIN: &str =
+    "This is the only active administrator; make someone else an administrator first.";
 
 fn stale(current: i64) -> AppError {
     AppError::conflict(format!(

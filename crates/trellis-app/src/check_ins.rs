@@ -9,8 +9,6 @@
 //! the administrator reads what the pair shares (never private notes) for a day. Every read of the
 //! content is audited (`check_in.read`), every change too.
 
-use std::time::Duration;
-
 use trellis_model::readiness::ReadinessStatus;
 use trellis_store::prelude::*;
 use trellis_store::{
@@ -663,11 +661,15 @@ fn writer(view: &CheckInView) -> AppResult<&CheckInView> {
 /// A store refusal of a change, as the person reads it.
 fn store_change<T>(result: Result<T, StoreError>) -> AppResult<T> {
     result.map_err(|e| match e {
-        StoreError::Conflict(m) => AppError::conflict(format!(
-            "{}{}: reload the page to see the latest.",
-            m[..1].to_uppercase(),
-            &m[1..]
-        )),
+        StoreError::Conflict(m) => {
+            let mut chars = m.chars();
+            let first = chars.next().map(|c| c.to_uppercase().to_string());
+            AppError::conflict(format!(
+                "{}{}: reload the page to see the latest.",
+                first.unwrap_or_default(),
+                chars.as_str()
+            ))
+        }
         other => other.into(),
     })
 }
@@ -762,19 +764,6 @@ pub async fn remind_due(app: &App, today: &str) -> AppResult<usize> {
         }
     }
     Ok(reminded)
-}
-
-/// Runs [`remind_due`] every `every` until the runtime stops.
-pub fn spawn_reminders(app: App, every: Duration) -> tokio::task::JoinHandle<()> {
-    tokio::spawn(async move {
-        let mut tick = tokio::time::interval(every);
-        loop {
-            tick.tick().await;
-            if let Err(e) = remind_due(&app, &today()).await {
-                tracing::warn!(error = %e, "check-in reminders failed; retrying later");
-            }
-        }
-    })
 }
 
 #[cfg(test)]

@@ -23,12 +23,16 @@ pub mod error;
 pub mod frameworks;
 pub mod growth;
 pub mod home;
+pub mod input;
 pub mod mail;
 pub mod notifications;
+pub mod organisation;
 pub mod people;
 pub mod plans;
 pub mod read_audit;
+pub mod reminders;
 pub mod secrets;
+pub mod throttle;
 pub mod time;
 pub mod todo;
 pub mod use_cases;
@@ -57,10 +61,13 @@ pub struct Config {
     pub absolute_timeout: Duration,
     /// Requests with a larger body are refused with 413.
     pub body_limit: usize,
-    /// Failed sign-ins are counted over this window.
+    /// Failed sign-ins are counted over this window, which is also the longest wait (see
+    /// [`throttle`]).
     pub throttle_window: Duration,
-    /// Failed sign-ins for one email within the window before further attempts are refused.
-    pub max_failures_per_email: u32,
+    /// Failed sign-ins for one email from one address within the window before each further
+    /// attempt waits, twice as long each time from `first_delay`.
+    pub free_failures_per_pair: u32,
+    pub first_delay: Duration,
     /// Failed sign-ins from one address within the window before further attempts are refused.
     pub max_failures_per_ip: u32,
     /// How long the current framework is cached before the store is asked again (another process,
@@ -83,7 +90,8 @@ impl Default for Config {
             absolute_timeout: Duration::from_secs(12 * 60 * 60),
             body_limit: 64 * 1024,
             throttle_window: Duration::from_secs(15 * 60),
-            max_failures_per_email: 5,
+            free_failures_per_pair: 5,
+            first_delay: Duration::from_secs(1),
             max_failures_per_ip: 50,
             framework_refresh: Duration::from_secs(2),
             read_audit_every: crate::read_audit::FLUSH_EVERY,

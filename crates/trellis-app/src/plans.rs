@@ -549,6 +549,41 @@ async fn gaps_of(
     Ok(gaps)
 }
 
+/// Reminds people of the steps of their plans due tomorrow (or overdue and never reminded), once
+/// each. Returns how many were reminded.
+pub async fn remind_due(app: &App, today: &str) -> AppResult<usize> {
+    let Some(day) = parse_date(today) else {
+        return Err(AppError::internal(format!("not a day: {today}")));
+    };
+    let tomorrow = date(day + day_ms());
+    let store = app.store();
+    let mut reminded = 0;
+    for (owner, action) in store.plan_actions_due(&tomorrow, 200).await? {
+        let due = action.due_on.clone().unwrap_or_default();
+        let when = if due == tomorrow {
+            "tomorrow".to_owned()
+        } else if due == today {
+            "today".to_owned()
+        } else {
+            format!("on {due}")
+        };
+        let notice = NewNotification {
+            person_id: owner,
+            kind: "plan.action-due".into(),
+            subject: format!("A step of your plan is due {when}: {}", action.body),
+            link: format!("/people/{owner}/plan#goal-{}", action.goal_id),
+        };
+        let audit = crate::bootstrap::system_audit();
+        if store
+            .mark_plan_action_reminded(action.id, vec![notice], &audit)
+            .await?
+        {
+            reminded += 1;
+        }
+    }
+    Ok(reminded)
+}
+
 fn audited<T>(
     app: &App,
     actor: &Actor,

@@ -210,6 +210,46 @@ async fn a_plan_is_made_from_gaps_and_met_by_an_agreed_assessment() {
         Err(AppError::Invalid(p)) => assert_eq!(p.len(), 3, "{p:?}"),
         other => panic!("{other:?}"),
     }
+    // A step due tomorrow is reminded once, to its owner.
+    let today = trellis_app::time::today();
+    let tomorrow =
+        trellis_app::time::date(trellis_app::time::now_millis() + trellis_app::time::day_ms());
+    plans
+        .add_action(
+            &actor(&o.ann),
+            o.ann.id,
+            goal,
+            "project",
+            "Run the review",
+            &tomorrow,
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        trellis_app::reminders::send_due(&o.app, &today)
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(
+        trellis_app::reminders::send_due(&o.app, &today)
+            .await
+            .unwrap(),
+        0,
+        "once"
+    );
+    let inbox = o
+        .app
+        .store()
+        .notifications_of(o.ann.id, 5, None)
+        .await
+        .unwrap();
+    assert_eq!(inbox[0].kind, "plan.action-due");
+    assert!(
+        inbox[0].subject.contains("due tomorrow: Run the review"),
+        "{}",
+        inbox[0].subject
+    );
     plans
         .complete_action(&actor(&o.ann), o.ann.id, goal, action.id)
         .await

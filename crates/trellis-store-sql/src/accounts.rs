@@ -3,7 +3,8 @@
 use serde_json::json;
 use sqlx::FromRow;
 use trellis_store::{
-    AccountStore, ApiToken, Audit, Millis, Person, PersonId, Session, StoreError, StoreResult,
+    AccountStore, ApiToken, Audit, Failures, Millis, Person, PersonId, Reservation, Session,
+    StoreError, StoreResult,
 };
 
 use crate::dialect::Dialect;
@@ -119,6 +120,31 @@ impl AccountStore for Database {
         })
     }
 
+    async fn api_token(&self, token_hash: &str) -> StoreResult<Option<(ApiToken, Person)>> {
+        let sql = format!(
+            "SELECT t.id AS token_id, t.person_id, t.label, t.token_hash,
+                 t.created_at AS token_created_at, t.last_used_at, t.revoked_at, {PERSON_COLUMNS}
+             FROM api_tokens t JOIN people p ON p.id = t.person_id
+             WHERE t.token_hash = $1 AND t.revoked_at IS NULL"
+        );
+        db_run!(self, |c| sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(token_hash)
+            .try_map(|row| Ok((ApiToken::from_row(&row)?, Person::from_row(&row)?)))
+            .fetch_optional(c))
+    }
+
+    async fn touch_api_token(&self, id: i64, now: Millis) -> StoreResult<()> {
+        let mut one = self.write_one().await?;
+        db_run!(rows one, |c| sqlx::query(
+            "UPDATE api_tokens SET last_used_at = $1
+             WHERE id = $2 AND (last_used_at IS NULL OR last_used_at < $1)",
+        )
+        .bind(now)
+        .bind(id)
+        .execute(c))?;
+        one.commit().await
+    }
+
     async fn use_api_token(
         &self,
         token_hash: &str,
@@ -214,6 +240,84 @@ impl AccountStore for Database {
         .bind(window_start)
         .fetch_one(c))?;
         Ok(to_u32(count))
+    }
+
+    async fn reserve_sign_in_attempt<F>(
+        &self,
+        keys: &[&str],
+        now: Millis,
+        window_start: Millis,
+        decide: F,
+    ) -> StoreResult<Reservation>
+    where
+        F: FnOnce(&[Failures]) -> Option<Millis> + Send,
+    {
+        // In a sorted order, so that two attempts locking the same keys cannot wait for each other.
+        let mut sorted: Vec<&str> = keys.to_vec();
+        sorted.sort_unstable();
+        sorted.dedup();
+        let mut tx = self.write().await?;
+        // SQLite's write transaction has the database to itself; PostgreSQL locks each key, so
+        // that an attempt reads the failures of every attempt on its keys reserved before it.
+        for key in &sorted {
+            db_run!(tx, |c| async {
+                if let Some(lock) = Db::LOCK_NAME_UNTIL_END {
+                    sqlx::query(lock).bind(*key).execute(c).await?;
+                }
+                Ok(())
+            })?;
+        }
+        let mut seen = Vec::with_capacity(keys.len());
+        for key in keys {
+            let (count, first_at, last_at): (i64, Option<Millis>, Option<Millis>) =
+                db_run!(tx, |c| sqlx::query_as(
+                    "SELECT count(*), min(at), max(at) FROM sign_in_failures
+                     WHERE key = $1 AND at >= $2"
+                )
+                .bind(*key)
+                .bind(window_start)
+                .fetch_one(c))?;
+            seen.push(Failures {
+                count: to_u32(count),
+                first_at,
+                last_at,
+            });
+        }
+        if let Some(wait) = decide(&seen) {
+            tx.commit().await?;
+            return Ok(Reservation::Wait(wait.max(1)));
+        }
+        let mut reserved = Vec::with_capacity(keys.len());
+        for key in keys {
+            // Failures older than the window no longer count; drop them so the table stays small.
+            db_run!(rows tx, |c| sqlx::query(
+                "DELETE FROM sign_in_failures WHERE key = $1 AND at < $2"
+            )
+            .bind(*key)
+            .bind(window_start)
+            .execute(c))?;
+            let id: i64 = db_run!(tx, |c| sqlx::query_scalar(
+                "INSERT INTO sign_in_failures (key, at) VALUES ($1, $2) RETURNING id"
+            )
+            .bind(*key)
+            .bind(now)
+            .fetch_one(c))?;
+            reserved.push(id);
+        }
+        tx.commit().await?;
+        Ok(Reservation::Reserved(reserved))
+    }
+
+    async fn release_sign_in_attempt(&self, reserved: &[i64], clear: &str) -> StoreResult<()> {
+        let mut tx = self.write().await?;
+        db_run!(rows tx, |c| sqlx::query(sqlx::AssertSqlSafe(format!(
+            "DELETE FROM sign_in_failures WHERE {} OR key = $2",
+            Db::in_ids("id", 1)
+        )))
+        .bind(Db::ids(reserved))
+        .bind(clear)
+        .execute(c))?;
+        tx.commit().await
     }
 
     async fn clear_sign_in_failures(&self, key: &str) -> StoreResult<()> {

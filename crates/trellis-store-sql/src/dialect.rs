@@ -12,13 +12,20 @@ use sqlx::postgres::{PgArgumentBuffer, PgRow, PgTypeInfo};
 use sqlx::sqlite::{SqliteArgumentsBuffer, SqliteRow, SqliteTypeInfo};
 use sqlx::{Encode, Executor, FromRow, PgConnection, Pool, Postgres, QueryBuilder, Row, Sqlite};
 use sqlx::{SqliteConnection, Transaction, Type};
-use trellis_store::{PersonId, RaterKind, Rating, StoreError, StoreResult, json_rows};
+use trellis_store::{
+    OPEN_ASSESSMENT_EXISTS, PersonId, RaterKind, Rating, StoreError, StoreResult, json_rows,
+};
 
 use crate::db_error;
 
 /// The advisory lock held while a reporting line changes on PostgreSQL (an arbitrary constant:
 /// "TRLS").
 pub(crate) const REPORTING_LINES_LOCK: i64 = 0x5452_4c53;
+
+/// The advisory lock held on PostgreSQL while a change takes the admin role from an active
+/// administrator (or deactivates one), so that two such changes cannot each count the other as the
+/// administrator left ("TRLA").
+pub(crate) const ADMINS_LOCK: i64 = 0x5452_4c41;
 
 /// Rows per multi-row INSERT on SQLite (binds per statement stay well under its 32,766).
 const SQLITE_INSERT_ROWS: usize = 500;
@@ -35,6 +42,12 @@ pub(crate) trait Dialect: sqlx::Database {
     const FOR_SHARE: &'static str;
     /// Held while a reporting line changes, so that two changes cannot close a loop between them.
     const LOCK_REPORTING_LINES: Option<&'static str>;
+    /// Takes the lock named by `$1` until the transaction ends (an advisory lock on PostgreSQL).
+    /// SQLite needs none: its writers are one at a time from `BEGIN IMMEDIATE`.
+    const LOCK_UNTIL_END: Option<&'static str>;
+    /// The same for a lock named by the text `$1` (sign-in throttling keys), in a key space of its
+    /// own.
+    const LOCK_NAME_UNTIL_END: Option<&'static str>;
     /// After `lower(name)`: byte order, whatever the server's locale (SQLite's only order).
     const COLLATE_C: &'static str;
     /// JSON builders: an array of values, and an aggregate of rows into an array.
@@ -161,6 +174,9 @@ pub(crate) fn unique_message(db: &dyn DatabaseError) -> &'static str {
         | "sessions.token_hash"
         | "api_tokens.token_hash" => "token already exists",
         "teams_name_key_key" | "teams.name_key" => "team already exists",
+        "assessments_one_open" | "assessments.person_id, assessments.role_level" => {
+            OPEN_ASSESSMENT_EXISTS
+        }
         "check_ins_pair" | "check_ins.person_id, check_ins.partner_id" => {
             "these two already have check-ins together"
         }
@@ -182,6 +198,8 @@ impl Dialect for Sqlite {
     const FOR_UPDATE: &'static str = "";
     const FOR_SHARE: &'static str = "";
     const LOCK_REPORTING_LINES: Option<&'static str> = None;
+    const LOCK_UNTIL_END: Option<&'static str> = None;
+    const LOCK_NAME_UNTIL_END: Option<&'static str> = None;
     const COLLATE_C: &'static str = "";
     const JSON_ARRAY: &'static str = "json_array";
     const JSON_AGG: &'static str = "json_group_array";
@@ -288,6 +306,10 @@ impl Dialect for Postgres {
     const FOR_UPDATE: &'static str = " FOR UPDATE";
     const FOR_SHARE: &'static str = " FOR SHARE";
     const LOCK_REPORTING_LINES: Option<&'static str> = Some("SELECT pg_advisory_xact_lock($1)");
+    const LOCK_UNTIL_END: Option<&'static str> = Some("SELECT pg_advisory_xact_lock($1)");
+    // The two-key form ("TRLS", hash of the name) does not overlap the one-key locks above.
+    const LOCK_NAME_UNTIL_END: Option<&'static str> =
+        Some("SELECT pg_advisory_xact_lock(1414679635, hashtext($1))");
     const COLLATE_C: &'static str = " COLLATE \"C\"";
     const JSON_ARRAY: &'static str = "json_build_array";
     const JSON_AGG: &'static str = "json_agg";

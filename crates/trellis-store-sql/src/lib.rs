@@ -311,6 +311,11 @@ pub(crate) fn db_error(e: sqlx::Error) -> StoreError {
             ErrorKind::NotNullViolation | ErrorKind::CheckViolation => {
                 StoreError::Invalid(format!("a value was refused ({})", db.message()))
             }
+            // PostgreSQL cannot store a NUL in text (22021, or 22P05 when converting). The use
+            // cases refuse control characters first; this keeps anything they miss a refusal.
+            _ if matches!(db.code().as_deref(), Some("22021" | "22P05")) => {
+                StoreError::Invalid("text with a NUL character (U+0000) cannot be stored".into())
+            }
             _ => StoreError::Backend(db.message().to_owned()),
         },
         sqlx::Error::RowNotFound => StoreError::NotFound("record".into()),

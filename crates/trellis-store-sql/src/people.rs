@@ -4,10 +4,11 @@
 use serde_json::json;
 use trellis_store::backend::{apply_update, clean_text, normalize_email, team_key};
 use trellis_store::{
-    Audit, NewPerson, PeopleStore, Person, PersonId, PersonUpdate, StoreError, StoreResult, Team,
+    Audit, LAST_ADMIN, NewPerson, PeopleStore, Person, PersonId, PersonUpdate, StoreError,
+    StoreResult, SystemRole, Team,
 };
 
-use crate::dialect::{Dialect, REPORTING_LINES_LOCK};
+use crate::dialect::{ADMINS_LOCK, Dialect, REPORTING_LINES_LOCK};
 use crate::{Connection, Database, PERSON_COLUMNS, append, db_run, person_in, success};
 
 impl PeopleStore for Database {
@@ -103,6 +104,27 @@ impl PeopleStore for Database {
         if changed.is_empty() {
             tx.commit().await?;
             return Ok(current);
+        }
+        let is_admin = |p: &Person| p.active && p.system_role == SystemRole::Admin;
+        if is_admin(&current) && !is_admin(&next) {
+            // The count and the change are one step: on PostgreSQL such changes wait for each
+            // other (each sees the last one committed), on SQLite the write transaction already
+            // has the database to itself. Two admins demoting each other leave one, not none.
+            db_run!(tx, |c| async {
+                if let Some(lock) = Db::LOCK_UNTIL_END {
+                    sqlx::query(lock).bind(ADMINS_LOCK).execute(c).await?;
+                }
+                Ok(())
+            })?;
+            let others: i64 = db_run!(tx, |c| sqlx::query_scalar(
+                "SELECT count(*) FROM people
+                 WHERE system_role = 'admin' AND active = TRUE AND id <> $1"
+            )
+            .bind(id)
+            .fetch_one(c))?;
+            if others == 0 {
+                return Err(StoreError::Conflict(LAST_ADMIN.into()));
+            }
         }
         if changed.contains(&"manager_id")
             && let Some(manager) = next.manager_id

@@ -287,6 +287,52 @@ impl PlanStore for Database {
         Ok(comment)
     }
 
+    async fn plan_actions_due(
+        &self,
+        on_or_before: &str,
+        limit: u32,
+    ) -> StoreResult<Vec<(trellis_store::PersonId, PlanAction)>> {
+        #[derive(sqlx::FromRow)]
+        struct Due {
+            owner: i64,
+            #[sqlx(flatten)]
+            action: PlanAction,
+        }
+        let limit = i64::from(limit.clamp(1, 1_000));
+        let due: Vec<Due> = db_run!(self, |c| sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT g.person_id AS owner, {ACTION_COLUMNS} FROM plan_actions a
+             JOIN plan_goals g ON g.id = a.goal_id
+             WHERE a.done_at IS NULL AND a.reminded_at IS NULL AND g.closed_at IS NULL
+               AND a.due_on <= $1
+             ORDER BY a.due_on, a.id LIMIT $2"
+        )))
+        .bind(on_or_before)
+        .bind(limit)
+        .fetch_all(c))?;
+        Ok(due.into_iter().map(|d| (d.owner, d.action)).collect())
+    }
+
+    async fn mark_plan_action_reminded(
+        &self,
+        action: i64,
+        notices: Vec<NewNotification>,
+        audit: &Audit,
+    ) -> StoreResult<bool> {
+        let mut tx = self.write().await?;
+        let marked = db_run!(rows tx, |c| sqlx::query(
+            "UPDATE plan_actions SET reminded_at = $1 WHERE id = $2 AND reminded_at IS NULL"
+        )
+        .bind(audit.at)
+        .bind(action)
+        .execute(c))?;
+        if marked == 0 {
+            return Ok(false);
+        }
+        write_notices(&mut tx, &notices, None, audit).await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
     async fn link_goal_evidence(
         &self,
         goal: GoalId,

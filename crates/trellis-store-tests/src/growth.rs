@@ -41,6 +41,18 @@ fn assessment_of(person: PersonId, version: FrameworkVersionId, cycle: &str) -> 
     }
 }
 
+/// An assessment against another role level: a person has one open assessment per role level.
+fn another_assessment_of(
+    person: PersonId,
+    version: FrameworkVersionId,
+    cycle: &str,
+) -> NewAssessment {
+    NewAssessment {
+        role_level: "engineering/staff-engineer".into(),
+        ..assessment_of(person, version, cycle)
+    }
+}
+
 pub(crate) fn evidence(person: PersonId, on: &str, title: &str, skills: &[&str]) -> NewEvidence {
     NewEvidence {
         person_id: person,
@@ -205,7 +217,7 @@ pub async fn assessments_move_through_stages<S: Store>(store: S) {
     // A person's assessments, newest first; someone without any has none.
     let b = store
         .create_assessment(
-            assessment_of(ann.id, version, "2026-H2"),
+            another_assessment_of(ann.id, version, "2026-H2"),
             Vec::new(),
             &by(mia.id, 60),
         )
@@ -356,7 +368,7 @@ pub async fn ratings_keep_history_and_the_newest_counts<S: Store>(store: S) {
     // its id.
     let b = store
         .create_assessment(
-            assessment_of(ann.id, version, "2026-H2"),
+            another_assessment_of(ann.id, version, "2026-H2"),
             Vec::new(),
             &by(ann.id, 200),
         )
@@ -1666,7 +1678,7 @@ pub async fn records_are_read_whole<S: Store>(store: S) {
         .unwrap();
     let newer = store
         .create_assessment(
-            assessment_of(ann.id, version, "2026-H1"),
+            another_assessment_of(ann.id, version, "2026-H1"),
             Vec::new(),
             &by(ann.id, 20),
         )
@@ -1832,12 +1844,14 @@ pub async fn open_assessments_are_what_waits<S: Store>(store: S) {
         (mia.id, "2026-H1", 20),
         (ann.id, "2026-H2", 30),
     ] {
+        // Ann's second is against another role level: one open assessment per role level.
+        let new = if at == 30 {
+            another_assessment_of(person, version, cycle)
+        } else {
+            assessment_of(person, version, cycle)
+        };
         let a = store
-            .create_assessment(
-                assessment_of(person, version, cycle),
-                Vec::new(),
-                &by(mia.id, at),
-            )
+            .create_assessment(new, Vec::new(), &by(mia.id, at))
             .await
             .unwrap();
         ids.push(a);

@@ -153,6 +153,50 @@ pub async fn plans_hold_goals_actions_and_comments<S: Store>(store: S) {
     assert_eq!(plan.comments.len(), 1);
     assert_eq!(plan.evidence, vec![(testing, own.id)], "linked once");
 
+    // Steps due are found once for their reminder; done steps and other days are not.
+    let design_step = store
+        .add_plan_action(
+            NewPlanAction {
+                goal_id: made[1].id,
+                kind: PlanActionKind::Mentoring,
+                body: "Ask Mia".into(),
+                due_on: Some("2027-02-01".into()),
+            },
+            &by(ann.id, 55),
+        )
+        .await
+        .unwrap();
+    assert!(
+        store
+            .plan_actions_due("2027-01-31", 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let due = store.plan_actions_due("2027-02-01", 10).await.unwrap();
+    assert_eq!(due.len(), 1, "the done step is not due: {due:?}");
+    assert_eq!((due[0].0, due[0].1.id), (ann.id, design_step.id));
+    let system = super::system(56);
+    assert!(
+        store
+            .mark_plan_action_reminded(design_step.id, vec![], &system)
+            .await
+            .unwrap()
+    );
+    assert!(
+        !store
+            .mark_plan_action_reminded(design_step.id, vec![], &system)
+            .await
+            .unwrap()
+    );
+    assert!(
+        store
+            .plan_actions_due("2027-02-01", 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+
     // Closing makes room for a new goal for the skill; closing twice is a conflict.
     store.close_goal(testing, &by(ann.id, 60)).await.unwrap();
     assert!(matches!(

@@ -159,6 +159,32 @@ macro_rules! postgres_stories {
 trellis_store_tests::for_each_story!(sqlite_stories);
 trellis_store_tests::for_each_story!(postgres_stories);
 
+/// Races run on several threads, so that their calls really run at the same time.
+macro_rules! race_stories {
+    ($($story:ident),* $(,)?) => {
+        mod races {
+            mod sqlite {
+                $(
+                    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+                    async fn $story() {
+                        crate::on_sqlite(trellis_store_tests::$story).await;
+                    }
+                )*
+            }
+            mod postgres {
+                $(
+                    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+                    async fn $story() {
+                        crate::on_postgres(trellis_store_tests::$story).await;
+                    }
+                )*
+            }
+        }
+    };
+}
+
+trellis_store_tests::for_each_race!(race_stories);
+
 // ---------------------------------------------------------------------------------------------
 // Shared by the backend-specific tests.
 
@@ -906,4 +932,139 @@ async fn postgres_submitted_ratings_are_one_transaction() {
         )
     })
     .await;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Both databases: a migration that has to deal with rows an older Trellis let in.
+
+/// Migrates `store` up to (not including) migration `version`.
+async fn migrate_before(store: &Database, version: i64) {
+    let migrator = store.migrator();
+    let last = migrator
+        .iter()
+        .map(|m| m.version)
+        .filter(|v| *v < version)
+        .max()
+        .unwrap();
+    match (store.sqlite_pool(), store.postgres_pool()) {
+        (Some(pool), _) => migrator.run_to(last, pool).await.unwrap(),
+        (_, Some(pool)) => migrator.run_to(last, pool).await.unwrap(),
+        _ => unreachable!(),
+    }
+}
+
+/// Before migration 0006 two starts racing could leave a person with several open assessments
+/// against one role level. The migration closes all but one (the one furthest along, then the
+/// oldest), audits each closing, and only then makes it impossible.
+async fn duplicate_open_assessments_are_closed_by_the_migration(store: Database) {
+    migrate_before(&store, 6).await;
+    let ann = store
+        .create_person(new_person("ann@example.com", "Ann"), &system(1))
+        .await
+        .unwrap();
+    let version = store
+        .publish_framework(
+            NewFrameworkVersion {
+                framework_id: "starter".into(),
+                version: "1.0.0".into(),
+                name: "Starter".into(),
+                content: json!({}),
+            },
+            &system(1),
+        )
+        .await
+        .unwrap()
+        .id;
+    let start = |role_level: &str, at: i64| {
+        let store = store.clone();
+        let new = trellis_store::NewAssessment {
+            person_id: ann.id,
+            role_level: role_level.into(),
+            framework_version_id: version,
+            cycle: "2026".into(),
+        };
+        async move {
+            store
+                .create_assessment(new, Vec::new(), &by(ann.id, at))
+                .await
+                .unwrap()
+        }
+    };
+    let first = start("a/one", 10).await;
+    let second = start("a/one", 11).await;
+    let third = start("a/one", 12).await;
+    let other = start("a/two", 13).await;
+    // The second has moved on: it is the one kept.
+    store
+        .advance_assessment(
+            second.id,
+            trellis_store::Stage::Manager,
+            ann.id,
+            1,
+            &by(ann.id, 20),
+        )
+        .await
+        .unwrap();
+
+    store.migrate().await.unwrap();
+    let mut open: Vec<i64> = store
+        .open_assessments(&[ann.id])
+        .await
+        .unwrap()
+        .iter()
+        .map(|a| a.id)
+        .collect();
+    open.sort_unstable();
+    assert_eq!(open, [second.id, other.id]);
+    for closed in [first.id, third.id] {
+        let a = store.assessment(closed).await.unwrap();
+        assert_eq!(
+            (a.stage, a.agreed_at, a.agreed_by, a.revision),
+            (trellis_store::Stage::Agreed, None, None, 2),
+            "closed, never agreed"
+        );
+    }
+    let filter = AuditFilter {
+        action_prefix: Some("assessment.close".into()),
+        ..AuditFilter::default()
+    };
+    let events = store.audit_events(filter).await.unwrap();
+    let mut targets: Vec<&str> = events.iter().map(|e| e.target.as_str()).collect();
+    targets.sort_unstable();
+    let mut expected = [
+        format!("assessment:{}", first.id),
+        format!("assessment:{}", third.id),
+    ];
+    expected.sort_unstable();
+    assert_eq!(targets, expected);
+    assert_eq!(events[0].details["kept"], json!(second.id));
+    assert_eq!(events[0].outcome, Outcome::Success);
+
+    // From now on the database refuses a second open one.
+    let again = store
+        .create_assessment(
+            trellis_store::NewAssessment {
+                person_id: ann.id,
+                role_level: "a/one".into(),
+                framework_version_id: version,
+                cycle: "2026".into(),
+            },
+            Vec::new(),
+            &by(ann.id, 30),
+        )
+        .await;
+    assert!(
+        matches!(&again, Err(StoreError::Conflict(m)) if m == trellis_store::OPEN_ASSESSMENT_EXISTS),
+        "{again:?}"
+    );
+}
+
+#[tokio::test]
+async fn sqlite_duplicate_open_assessments_are_closed_by_the_migration() {
+    fresh_sqlite(|store, _| duplicate_open_assessments_are_closed_by_the_migration(store)).await;
+}
+
+#[tokio::test]
+async fn postgres_duplicate_open_assessments_are_closed_by_the_migration() {
+    fresh_postgres(|store, _| duplicate_open_assessments_are_closed_by_the_migration(store)).await;
 }

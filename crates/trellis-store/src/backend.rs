@@ -53,8 +53,9 @@ pub fn team_key(name: &str) -> String {
 /// A person with an update applied, and the names of the fields it changed (in a fixed order), for
 /// the audit event. The revision is left as it was; the backend bumps it when it writes.
 ///
-/// `role_level_since` moves to `at` whenever the role level or its framework version changes, and
-/// is cleared with the role level.
+/// `role_level_since` moves to `at` (or to the update's `role_level_since`) whenever the role level
+/// or its framework version changes, and is cleared with the role level; the update's
+/// `role_level_since` alone corrects the date of the current role level.
 pub fn apply_update(
     current: &Person,
     update: &PersonUpdate,
@@ -103,7 +104,16 @@ pub fn apply_update(
         }
     }
     if changed.contains(&"role_level") || changed.contains(&"role_level_version") {
-        next.role_level_since = next.role_level.as_ref().map(|_| at);
+        next.role_level_since = next
+            .role_level
+            .as_ref()
+            .map(|_| update.role_level_since.unwrap_or(at));
+    } else if let Some(since) = update.role_level_since
+        && next.role_level.is_some()
+        && current.role_level_since != Some(since)
+    {
+        next.role_level_since = Some(since);
+        changed.push("role_level_since");
     }
     if let Some(role) = update.system_role {
         next.system_role = role;
@@ -420,6 +430,35 @@ mod tests {
         assert_eq!(changed, ["role_level", "active"]);
         assert_eq!(next.role_level_since, Some(99));
         assert_eq!(next.revision, 3);
+    }
+
+    #[test]
+    fn a_role_level_takes_effect_from_the_date_given() {
+        let promoted = PersonUpdate {
+            role_level: Some(Some("product/senior-pm".into())),
+            role_level_since: Some(50),
+            ..Default::default()
+        };
+        let (next, changed) = apply_update(&person(), &promoted, 99).unwrap();
+        assert_eq!(changed, ["role_level"]);
+        assert_eq!(next.role_level_since, Some(50));
+        // The date alone corrects the current role level's.
+        let corrected = PersonUpdate {
+            role_level_since: Some(40),
+            ..Default::default()
+        };
+        let (next, changed) = apply_update(&person(), &corrected, 99).unwrap();
+        assert_eq!(changed, ["role_level_since"]);
+        assert_eq!(next.role_level_since, Some(40));
+        // Without a role level there is no date to set.
+        let none = Person {
+            role_level: None,
+            role_level_since: None,
+            ..person()
+        };
+        let (next, changed) = apply_update(&none, &corrected, 99).unwrap();
+        assert!(changed.is_empty());
+        assert_eq!(next.role_level_since, None);
     }
 
     #[test]

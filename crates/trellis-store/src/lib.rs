@@ -54,6 +54,14 @@ pub enum StoreError {
 
 pub type StoreResult<T> = Result<T, StoreError>;
 
+/// The [`StoreError::Conflict`] of starting an assessment while the person already has an open one
+/// (any stage before `agreed`) against that role level: at most one is open at a time.
+pub const OPEN_ASSESSMENT_EXISTS: &str =
+    "this person already has an open assessment against this role level";
+
+/// The [`StoreError::Conflict`] of a change that would leave no active administrator.
+pub const LAST_ADMIN: &str = "this is the only active administrator";
+
 /// `TryFrom<String>` for an enum stored as text, through its `parse`, so that rows decode into it.
 macro_rules! parse_from_text {
     ($($kind:ident),*) => {$(
@@ -150,6 +158,9 @@ pub struct PersonUpdate {
     pub manager_id: Option<Option<PersonId>>,
     pub role_level: Option<Option<String>>,
     pub role_level_version: Option<Option<FrameworkVersionId>>,
+    /// When the role level takes (or took) effect, when it is not the change's own time: a
+    /// promotion from the first of the month, say. Also corrects the date of the current one.
+    pub role_level_since: Option<Millis>,
     pub system_role: Option<SystemRole>,
     pub active: Option<bool>,
     /// When given, the update fails with `Conflict` unless the person is still at this revision.
@@ -396,9 +407,11 @@ pub trait PeopleStore: Send + Sync {
         new: NewPerson,
         audit: &Audit,
     ) -> impl Future<Output = StoreResult<Person>> + Send;
-    /// `Conflict` on a taken email, a stale `expected_revision`, or a manager loop. An update that
-    /// changes nothing writes nothing (same revision, no audit event). Deactivating a person ends
-    /// their sessions in the same transaction.
+    /// `Conflict` on a taken email, a stale `expected_revision`, a manager loop, or ([`LAST_ADMIN`])
+    /// a change that would leave no active administrator, checked in the change's transaction so
+    /// that it holds when admins change at the same time. An update that changes nothing writes
+    /// nothing (same revision, no audit event). Deactivating a person ends their sessions in the
+    /// same transaction.
     fn update_person(
         &self,
         id: PersonId,
@@ -453,6 +466,16 @@ pub trait AccountStore: Send + Sync {
         token_hash: &str,
         audit: &Audit,
     ) -> impl Future<Output = StoreResult<ApiToken>> + Send;
+    /// A token that exists and is not revoked, with its person; records nothing (see
+    /// [`AccountStore::touch_api_token`]).
+    fn api_token(
+        &self,
+        token_hash: &str,
+    ) -> impl Future<Output = StoreResult<Option<(ApiToken, Person)>>> + Send;
+    /// Records that a token was used at `now` (never moving its last use back). A token that no
+    /// longer exists is not an error.
+    fn touch_api_token(&self, id: i64, now: Millis)
+    -> impl Future<Output = StoreResult<()>> + Send;
     /// A token that exists and is not revoked, with its person; records its use.
     fn use_api_token(
         &self,
@@ -482,6 +505,45 @@ pub trait AccountStore: Send + Sync {
         window_start: Millis,
     ) -> impl Future<Output = StoreResult<u32>> + Send;
     fn clear_sign_in_failures(&self, key: &str) -> impl Future<Output = StoreResult<()>> + Send;
+    /// Reserves a sign-in attempt before its password is checked: in one step that concurrent
+    /// attempts on the same keys wait for, reads the failures of each key since `window_start`,
+    /// asks `decide` (which answers how long to wait, or `None` to go ahead), and when it may go
+    /// ahead records a failure under each key at `now`. The reservation stands as the failure unless
+    /// [`AccountStore::release_sign_in_attempt`] takes it back, so a burst of attempts is counted
+    /// attempt by attempt, however many run at once.
+    fn reserve_sign_in_attempt<F>(
+        &self,
+        keys: &[&str],
+        now: Millis,
+        window_start: Millis,
+        decide: F,
+    ) -> impl Future<Output = StoreResult<Reservation>> + Send
+    where
+        F: FnOnce(&[Failures]) -> Option<Millis> + Send;
+    /// Takes back a reserved attempt that succeeded (its rows go), and clears `clear`'s failures.
+    fn release_sign_in_attempt(
+        &self,
+        reserved: &[i64],
+        clear: &str,
+    ) -> impl Future<Output = StoreResult<()>> + Send;
+}
+
+/// The failures of one throttling key within a window.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Failures {
+    pub count: u32,
+    /// The oldest and the newest within the window.
+    pub first_at: Option<Millis>,
+    pub last_at: Option<Millis>,
+}
+
+/// What [`AccountStore::reserve_sign_in_attempt`] decided.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reservation {
+    /// The attempt may go ahead; these failure rows stand for it until released.
+    Reserved(Vec<i64>),
+    /// Refused: try again in this many milliseconds. Nothing was recorded.
+    Wait(Millis),
 }
 
 /// The append-only audit log. Changes append their own events (in the other areas); these methods
@@ -525,6 +587,8 @@ pub trait AuditStore: Send + Sync {
 pub trait GrowthStore: Send + Sync {
     /// Starts an assessment at the `self` stage, created by the acting person (`Invalid` without
     /// one, or when the person or framework version does not exist). Audited as `assessment.create`.
+    /// `Conflict` ([`OPEN_ASSESSMENT_EXISTS`]) when the person has an open assessment against the
+    /// role level already, also when two starts race.
     fn create_assessment(
         &self,
         new: NewAssessment,
@@ -956,6 +1020,21 @@ pub trait PlanStore: Send + Sync {
         notices: Vec<NewNotification>,
         audit: &Audit,
     ) -> impl Future<Output = StoreResult<PlanComment>> + Send;
+    /// Open actions of open goals due on or before `on_or_before` whose owner was not reminded
+    /// yet, at most `limit`, with the goal's owner.
+    fn plan_actions_due(
+        &self,
+        on_or_before: &str,
+        limit: u32,
+    ) -> impl Future<Output = StoreResult<Vec<(PersonId, PlanAction)>>> + Send;
+    /// Records the reminder of an action with its notices, unless another server did first; says
+    /// whether this call did.
+    fn mark_plan_action_reminded(
+        &self,
+        action: i64,
+        notices: Vec<NewNotification>,
+        audit: &Audit,
+    ) -> impl Future<Output = StoreResult<bool>> + Send;
     /// Links a piece of the goal owner's evidence to the goal (`Invalid` when it is someone
     /// else's; linking twice is a no-op).
     fn link_goal_evidence(

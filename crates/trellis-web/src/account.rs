@@ -14,6 +14,7 @@ use crate::extract::{PageForm, PathParams, QueryParams};
 use crate::html::view::FieldErrors;
 use crate::html::{Frame, render, render_status};
 use crate::state::AppState;
+use trellis_app::throttle::{self, Throttle};
 use trellis_app::time::{date_time, now_millis};
 use trellis_store::prelude::*;
 
@@ -91,25 +92,39 @@ pub async fn password_submit(
         return again(StatusCode::UNPROCESSABLE_ENTITY, errors);
     }
 
-    // Guessing the current password through this form is throttled like signing in.
-    let now = now_millis();
-    let window = i64::try_from(state.config().throttle_window.as_millis()).unwrap_or(i64::MAX);
-    let since = now.saturating_sub(window);
-    let key = format!("email:{}", me.email);
-    if store.sign_in_failures(&key, since).await? >= state.config().max_failures_per_email {
-        let mut errors = FieldErrors::default();
-        errors.add(
-            "current_password",
-            "Too many wrong passwords. Wait a while and try again.",
-        );
-        return again(StatusCode::TOO_MANY_REQUESTS, errors);
-    }
+    // Guessing the current password through this form is throttled like signing in (the same
+    // counts), and reserved before the check for the same reason.
+    let reserved = throttle::reserve(
+        store,
+        state.config(),
+        &me.email,
+        ctx.ip.as_deref(),
+        now_millis(),
+    )
+    .await?;
+    let attempt = match reserved {
+        Throttle::Go(attempt) => attempt,
+        Throttle::Wait(wait) => {
+            let mut errors = FieldErrors::default();
+            errors.add(
+                "current_password",
+                format!(
+                    "Too many wrong passwords. Wait {} and try again.",
+                    throttle::describe(wait)
+                ),
+            );
+            let mut res = again(StatusCode::TOO_MANY_REQUESTS, errors)?;
+            res.headers_mut()
+                .insert(header::RETRY_AFTER, crate::sign_in::retry_after(wait));
+            return Ok(res);
+        }
+    };
     let ok = match me.password_hash.clone() {
         Some(hash) => auth::verify_blocking(f.current_password.clone(), hash).await?,
         None => false,
     };
     if !ok {
-        store.record_sign_in_failure(&key, now, since).await?;
+        attempt.failed();
         store
             .append_audit(
                 NewAuditEvent {
@@ -125,6 +140,7 @@ pub async fn password_submit(
         errors.add("current_password", "Your current password is not right.");
         return again(StatusCode::UNPROCESSABLE_ENTITY, errors);
     }
+    attempt.succeeded(store).await?;
 
     let hash = auth::hash_blocking(f.new_password.clone()).await?;
     store.set_password(me.id, &hash, &ctx.audit()).await?;
@@ -259,5 +275,7 @@ pub async fn token_revoke(
         return Err(WebError::not_found_because("You have no such token."));
     }
     state.store().revoke_api_token(id, &ctx.audit()).await?;
+    // A cached copy of the token would be accepted until it ran out.
+    state.forget_sessions();
     Ok(Redirect::to("/account/tokens").into_response())
 }

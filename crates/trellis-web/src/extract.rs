@@ -41,7 +41,12 @@ impl<T: DeserializeOwned> FromRequest<AppState> for ApiJson<T> {
             ));
         }
         let bytes = read_body(req.into_body(), state.config().body_limit).await?;
-        parse_json(&bytes).map(ApiJson)
+        let value = parse_json(&bytes)?;
+        // Every text of the body passes the one check of text input (it parses: it just did).
+        let document: serde_json::Value = serde_json::from_slice(&bytes)
+            .map_err(|_| WebError::bad_request("The body is not valid JSON."))?;
+        trellis_app::input::check_json(&document)?;
+        Ok(ApiJson(value))
     }
 }
 
@@ -110,9 +115,14 @@ impl<T: DeserializeOwned> FromRequest<AppState> for PageForm<T> {
             ));
         }
         let bytes = read_body(req.into_body(), state.config().body_limit).await?;
+        let bad = |e: serde_urlencoded::de::Error| {
+            WebError::bad_request(format!("The form could not be read: {e}."))
+        };
+        let fields: Vec<(String, String)> = serde_urlencoded::from_bytes(&bytes).map_err(bad)?;
+        trellis_app::input::check_fields(fields.iter().map(|(k, v)| (k.as_str(), v.as_str())))?;
         serde_urlencoded::from_bytes(&bytes)
             .map(PageForm)
-            .map_err(|e| WebError::bad_request(format!("The form could not be read: {e}.")))
+            .map_err(bad)
     }
 }
 
@@ -125,6 +135,10 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for QueryParams<T>
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, WebError> {
         let query = parts.uri.query().unwrap_or("");
+        let fields: Vec<(String, String)> = serde_urlencoded::from_str(query).map_err(|e| {
+            WebError::bad_request(format!("The query string could not be read: {e}."))
+        })?;
+        trellis_app::input::check_fields(fields.iter().map(|(k, v)| (k.as_str(), v.as_str())))?;
         serde_urlencoded::from_str(query)
             .map(QueryParams)
             .map_err(|e| WebError::bad_request(format!("The query string could not be read: {e}.")))
@@ -140,11 +154,24 @@ impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for PathPar
     type Rejection = WebError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, WebError> {
+        // No record has a control character in its address.
+        if has_encoded_control(parts.uri.path()) {
+            return Err(WebError::not_found());
+        }
         axum::extract::Path::<T>::from_request_parts(parts, state)
             .await
             .map(|axum::extract::Path(t)| PathParams(t))
             .map_err(|_| WebError::not_found())
     }
+}
+
+/// Whether a path holds a percent-encoded control character (`%00` to `%1F`, `%7F`).
+fn has_encoded_control(path: &str) -> bool {
+    path.as_bytes().windows(3).any(|w| {
+        w[0] == b'%'
+            && ((matches!(w[1], b'0' | b'1') && w[2].is_ascii_hexdigit())
+                || (w[1] == b'7' && matches!(w[2], b'f' | b'F')))
+    })
 }
 
 /// Parses an optional numeric parameter, naming it when it is not a number.

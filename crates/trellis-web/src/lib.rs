@@ -26,6 +26,7 @@ mod frameworks;
 mod home;
 mod html;
 mod notifications;
+mod organisation;
 mod peer_requests;
 mod people;
 mod plans;

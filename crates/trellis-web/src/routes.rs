@@ -37,7 +37,7 @@ use crate::extract::read_body;
 use crate::state::AppState;
 use crate::{
     account, admin, api, assessments, check_ins, evidence, frameworks, home, html, notifications,
-    peer_requests, people, plans, sign_in, team,
+    organisation, peer_requests, people, plans, sign_in, team,
 };
 
 /// Who may call a route.
@@ -203,6 +203,9 @@ pub fn routes() -> Vec<Route> {
         GET   "/frameworks/{version}/skills"                      SignedIn      Page  => frameworks::pages::skills,
         GET   "/people"                                           SignedIn      Page  => people::directory::directory,
         GET   "/people/{id}"                                      SeePerson     Page  => people::person::person,
+        GET   "/organisation"                                     PeopleTeam    Page  => organisation::overview,
+        GET   "/people/{id}/assignment"                           PeopleTeam    Page  => people::assignment::form,
+        POST  "/people/{id}/assignment"                           PeopleTeam    Page  => people::assignment::submit,
         // Growth: assessments, peer input, evidence and the team view.
         POST  "/people/{id}/assessments"                          SeePerson     Page  => assessments::pages::start,
         GET   "/people/{id}/evidence"                             SeePerson     Page  => evidence::pages::evidence,

@@ -1,8 +1,8 @@
 //! Signing in and out.
 //!
 //! A failed sign-in says the same thing, after about the same time, whether or not the account
-//! exists: unknown accounts are checked against a dummy hash. Failures are counted per email and per
-//! client address, and past the limit further attempts are refused for the rest of the window.
+//! exists: unknown accounts are checked against a dummy hash. Guesses are throttled per email and
+//! address and per address (`trellis_app::throttle`), each attempt reserved before its check.
 
 use askama::Template;
 use axum::extract::State;
@@ -20,6 +20,7 @@ use crate::extract::{PageForm, QueryParams};
 use crate::html::view::FieldErrors;
 use crate::html::{Frame, render, render_status};
 use crate::state::AppState;
+use trellis_app::throttle::{self, Throttle};
 use trellis_app::time::now_millis;
 use trellis_store::prelude::*;
 
@@ -118,12 +119,6 @@ pub async fn submit(
     }
 
     let store = state.store();
-    let config = state.config();
-    let now = now_millis();
-    let window = i64::try_from(config.throttle_window.as_millis()).unwrap_or(i64::MAX);
-    let since = now.saturating_sub(window);
-    let email_key = format!("email:{email}");
-    let ip_key = format!("ip:{}", ctx.ip.as_deref().unwrap_or("unknown"));
     let person = store.person_by_email(&email).await?;
     let target = person.as_ref().map_or_else(
         || "person:unknown".to_owned(),
@@ -131,34 +126,43 @@ pub async fn submit(
     );
     let audit = ctx.audit();
 
-    if store.sign_in_failures(&email_key, since).await? >= config.max_failures_per_email
-        || store.sign_in_failures(&ip_key, since).await? >= config.max_failures_per_ip
-    {
-        store
-            .append_audit(
-                NewAuditEvent {
-                    action: "sign-in".into(),
-                    target,
-                    outcome: Outcome::Failure,
-                    details: json!({ "reason": "throttled" }),
-                },
-                &audit,
-            )
-            .await?;
-        let minutes = config.throttle_window.as_secs().div_ceil(60);
-        let mut res = again(
-            StatusCode::TOO_MANY_REQUESTS,
-            Some(format!(
-                "Too many failed sign-in attempts. Wait {minutes} minutes and try again, or ask an \
-                 administrator to reset your password."
-            )),
-            FieldErrors::default(),
-        )?;
-        if let Ok(v) = HeaderValue::from_str(&config.throttle_window.as_secs().to_string()) {
-            res.headers_mut().insert(header::RETRY_AFTER, v);
+    // Reserved before the password is checked, so that guesses sent at once are counted one by one.
+    let reserved = throttle::reserve(
+        store,
+        state.config(),
+        &email,
+        ctx.ip.as_deref(),
+        now_millis(),
+    )
+    .await?;
+    let attempt = match reserved {
+        Throttle::Go(attempt) => attempt,
+        Throttle::Wait(wait) => {
+            store
+                .append_audit(
+                    NewAuditEvent {
+                        action: "sign-in".into(),
+                        target,
+                        outcome: Outcome::Failure,
+                        details: json!({ "reason": "throttled" }),
+                    },
+                    &audit,
+                )
+                .await?;
+            let mut res = again(
+                StatusCode::TOO_MANY_REQUESTS,
+                Some(format!(
+                    "Too many failed sign-in attempts. Wait {} and try again, or ask an \
+                     administrator to reset your password.",
+                    throttle::describe(wait)
+                )),
+                FieldErrors::default(),
+            )?;
+            res.headers_mut()
+                .insert(header::RETRY_AFTER, retry_after(wait));
+            return Ok(res);
         }
-        return Ok(res);
-    }
+    };
 
     let usable = person
         .as_ref()
@@ -174,8 +178,7 @@ pub async fn submit(
         }
     };
     let Some(person) = person.filter(|_| verified) else {
-        store.record_sign_in_failure(&email_key, now, since).await?;
-        store.record_sign_in_failure(&ip_key, now, since).await?;
+        attempt.failed();
         store
             .append_audit(
                 NewAuditEvent {
@@ -194,7 +197,7 @@ pub async fn submit(
         );
     };
 
-    store.clear_sign_in_failures(&email_key).await?;
+    attempt.succeeded(store).await?;
     // Rotation: whatever session the browser had ends, and a new id is issued.
     if let Some(AuthMethod::Session { token_hash, .. }) = ctx.caller.as_ref().map(|c| &c.method) {
         store.delete_session(token_hash).await?;
@@ -220,6 +223,12 @@ pub async fn submit(
     res.headers_mut()
         .append(header::SET_COOKIE, clear_cookie(PRESESSION_COOKIE));
     Ok(res)
+}
+
+/// `Retry-After` in whole seconds, rounded up.
+pub(crate) fn retry_after(wait: std::time::Duration) -> HeaderValue {
+    let secs = wait.as_millis().div_ceil(1000).max(1);
+    HeaderValue::from_str(&secs.to_string()).unwrap_or_else(|_| HeaderValue::from_static("1"))
 }
 
 pub async fn sign_out(

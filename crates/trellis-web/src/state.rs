@@ -7,7 +7,7 @@ use std::time::Instant;
 
 use trellis_app::App;
 pub use trellis_app::{Config, Published, VersionRef};
-use trellis_store::{Audit, Person, Session, StoreResult};
+use trellis_store::{ApiToken, Audit, Millis, Person, Session, StoreResult};
 use trellis_store_sql::Database;
 
 use crate::error::WebError;
@@ -17,6 +17,15 @@ use crate::error::WebError;
 #[derive(Debug, Default)]
 struct SessionCache {
     entries: Mutex<HashMap<String, (Instant, Session, Person)>>,
+}
+
+/// API tokens read from the store in the last moment, by token hash, as sessions are; and when this
+/// server last recorded each token's use, so that a token used many times a second records its use
+/// once a minute, not once a request.
+#[derive(Debug, Default)]
+struct TokenCache {
+    entries: Mutex<HashMap<String, (Instant, ApiToken, Person)>>,
+    recorded: Mutex<HashMap<i64, Millis>>,
 }
 
 /// Beyond this many cached sessions, expired ones are dropped; if none are, the cache starts over.
@@ -40,6 +49,7 @@ impl Clone for AppState {
 struct Inner {
     app: App,
     sessions: SessionCache,
+    tokens: TokenCache,
     /// A hash of a random password, verified against when an account does not exist so that a
     /// failed sign-in takes as long either way.
     dummy_hash: OnceLock<String>,
@@ -51,6 +61,7 @@ impl AppState {
             inner: Arc::new(Inner {
                 app: App::new(store, config),
                 sessions: SessionCache::default(),
+                tokens: TokenCache::default(),
                 dummy_hash: OnceLock::new(),
             }),
         }
@@ -97,12 +108,67 @@ impl AppState {
         }
     }
 
-    /// Forgets every cached session: after a sign-out, a password change or any change to an
-    /// account, the next request of every session reads the store again.
+    /// Forgets every cached session and API token: after a sign-out, a password change, a revoked
+    /// token or any change to an account, the next request of every caller reads the store again.
     pub(crate) fn forget_sessions(&self) {
         if let Ok(mut entries) = self.inner.sessions.entries.lock() {
             entries.clear();
         }
+        if let Ok(mut entries) = self.inner.tokens.entries.lock() {
+            entries.clear();
+        }
+    }
+
+    /// An API token and its person read from the store within [`Config::session_cache`], if any.
+    pub(crate) fn cached_token(&self, token_hash: &str) -> Option<(ApiToken, Person)> {
+        let ttl = self.config().session_cache;
+        let entries = self.inner.tokens.entries.lock().ok()?;
+        let (at, token, person) = entries.get(token_hash)?;
+        (at.elapsed() < ttl).then(|| (token.clone(), person.clone()))
+    }
+
+    /// Keeps an API token just read from the store for [`Config::session_cache`].
+    pub(crate) fn cache_token(&self, token: &ApiToken, person: &Person) {
+        let ttl = self.config().session_cache;
+        if ttl.is_zero() {
+            return;
+        }
+        if let Ok(mut entries) = self.inner.tokens.entries.lock() {
+            if entries.len() >= SESSION_CACHE_CAP {
+                entries.retain(|_, (at, _, _)| at.elapsed() < ttl);
+                if entries.len() >= SESSION_CACHE_CAP {
+                    entries.clear();
+                }
+            }
+            entries.insert(
+                token.token_hash.clone(),
+                (Instant::now(), token.clone(), person.clone()),
+            );
+        }
+    }
+
+    /// Whether this request is the one to record a token's use: when neither the store (`stored`)
+    /// nor this server has recorded one within `every` milliseconds. Claimed under a lock, so that
+    /// of requests arriving together only one writes.
+    pub(crate) fn claim_token_use(
+        &self,
+        id: i64,
+        stored: Option<Millis>,
+        now: Millis,
+        every: Millis,
+    ) -> bool {
+        let Ok(mut recorded) = self.inner.tokens.recorded.lock() else {
+            return false;
+        };
+        let last = recorded.get(&id).copied().max(stored);
+        if last.is_some_and(|at| now.saturating_sub(at) < every) {
+            return false;
+        }
+        if recorded.len() >= SESSION_CACHE_CAP {
+            recorded.retain(|_, at| now.saturating_sub(*at) < every);
+        }
+        recorded.insert(id, now);
+        true
     }
 
     /// Records a read of someone's records in the audit log without waiting for the database.

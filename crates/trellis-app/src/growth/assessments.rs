@@ -6,7 +6,8 @@ use std::sync::Arc;
 use serde::Deserialize;
 use trellis_model::{EffectiveRequirement, Framework, Profile};
 use trellis_store::{
-    Assessment, AssessmentId, NewAssessment, NewRating, Person, RaterKind, Stage, StoreError,
+    Assessment, AssessmentId, NewAssessment, NewRating, OPEN_ASSESSMENT_EXISTS, Person, RaterKind,
+    Stage, StoreError,
 };
 use utoipa::ToSchema;
 
@@ -184,21 +185,10 @@ pub async fn start_assessment(
             format!("Keep the cycle name to {MAX_CYCLE} characters."),
         ));
     }
-    let open = app
-        .store()
-        .assessments_of(person.id)
-        .await?
-        .into_iter()
-        .find(|a| a.role_level == role_level && a.stage != Stage::Agreed);
-    if let Some(open) = open {
-        return Err(AppError::conflict(format!(
-            "{} already has an open assessment against this role level (number {}, cycle {}). \
-             Finish it before starting another.",
-            person.name, open.id, open.cycle
-        ))
-        .with_field("role_level"));
+    if let Some(open) = open_assessment(app, person, role_level).await? {
+        return Err(already_open(person, &open));
     }
-    Ok(app
+    let created = app
         .store()
         .create_assessment(
             NewAssessment {
@@ -210,7 +200,48 @@ pub async fn start_assessment(
             notices,
             &actor.audit(),
         )
-        .await?)
+        .await;
+    match created {
+        Ok(a) => Ok(a),
+        // Another start for this role level won the race since the check above: the database
+        // holds one open assessment per person and role level, so say which one it is.
+        Err(StoreError::Conflict(m)) if m == OPEN_ASSESSMENT_EXISTS => {
+            match open_assessment(app, person, role_level).await? {
+                Some(open) => Err(already_open(person, &open)),
+                None => Err(AppError::conflict(format!(
+                    "{} already has an open assessment against this role level. Finish it \
+                     before starting another.",
+                    person.name
+                ))
+                .with_field("role_level")),
+            }
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The person's open assessment against the role level, if any (at most one: see
+/// [`OPEN_ASSESSMENT_EXISTS`]).
+async fn open_assessment(
+    app: &App,
+    person: &Person,
+    role_level: &str,
+) -> AppResult<Option<Assessment>> {
+    Ok(app
+        .store()
+        .assessments_of(person.id)
+        .await?
+        .into_iter()
+        .find(|a| a.role_level == role_level && a.stage != Stage::Agreed))
+}
+
+fn already_open(person: &Person, open: &Assessment) -> AppError {
+    AppError::conflict(format!(
+        "{} already has an open assessment against this role level (number {}, cycle {}). \
+         Finish it before starting another.",
+        person.name, open.id, open.cycle
+    ))
+    .with_field("role_level")
 }
 
 /// One rating as sent: a level on the skill's scale, or "not applicable" with a reason.

@@ -60,7 +60,7 @@ pub struct Args {
 
 /// How often the mailer looks for notifications to email.
 const MAIL_EVERY: std::time::Duration = std::time::Duration::from_secs(10);
-/// How often meetings due tomorrow are looked for.
+/// How often check-ins and plan steps due tomorrow are looked for.
 const REMIND_EVERY: std::time::Duration = std::time::Duration::from_secs(60);
 
 struct Serve(Args);
@@ -100,8 +100,9 @@ impl StoreTask for Serve {
             ..Config::default()
         };
         let state = AppState::new(store, config);
-        // The day-before reminders of check-ins go to the inbox whether or not email is set up.
-        trellis_app::check_ins::spawn_reminders(state.app().clone(), REMIND_EVERY);
+        // The day-before reminders (check-ins, plan steps) go to the inbox whether or not email is
+        // set up.
+        trellis_app::reminders::spawn(state.app().clone(), REMIND_EVERY);
         if let Some(smtp_url) = args.smtp_url.filter(|u| !u.trim().is_empty()) {
             let settings = MailSettings {
                 smtp_url,

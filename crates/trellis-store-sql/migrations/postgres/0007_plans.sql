@@ -30,10 +30,13 @@ CREATE TABLE plan_actions (
     body TEXT NOT NULL CHECK (body <> ''),
     due_on TEXT COLLATE "C" CHECK (due_on IS NULL OR length(due_on) = 10),
     done_at BIGINT,
+    -- When the owner was reminded that it is due.
+    reminded_at BIGINT,
     created_by BIGINT NOT NULL REFERENCES people (id),
     created_at BIGINT NOT NULL
 );
 CREATE INDEX plan_actions_goal ON plan_actions (goal_id, id);
+CREATE INDEX plan_actions_due ON plan_actions (due_on) WHERE done_at IS NULL AND reminded_at IS NULL;
 
 -- Progress notes (by the person), comments and suggestions (by their managers).
 CREATE TABLE plan_comments (

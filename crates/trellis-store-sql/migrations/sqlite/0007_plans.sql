@@ -30,10 +30,13 @@ CREATE TABLE plan_actions (
     body TEXT NOT NULL CHECK (body <> ''),
     due_on TEXT CHECK (due_on IS NULL OR length(due_on) = 10),
     done_at INTEGER,
+    -- When the owner was reminded that it is due.
+    reminded_at INTEGER,
     created_by INTEGER NOT NULL REFERENCES people (id),
     created_at INTEGER NOT NULL
 );
 CREATE INDEX plan_actions_goal ON plan_actions (goal_id, id);
+CREATE INDEX plan_actions_due ON plan_actions (due_on) WHERE done_at IS NULL AND reminded_at IS NULL;
 
 -- Progress notes (by the person), comments and suggestions (by their managers).
 CREATE TABLE plan_comments (

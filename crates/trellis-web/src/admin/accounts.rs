@@ -160,6 +160,10 @@ struct AccountsPage {
     frame: Frame,
     admin_section: &'static str,
     rows: Vec<AccountRow>,
+    /// How many accounts match the filters (the list shows at most [`ACCOUNTS_SHOWN`]).
+    matching: usize,
+    total: usize,
+    filter: AccountsFilter,
     form: AccountForm,
     errors: FieldErrors,
     choices: Choices,
@@ -174,25 +178,55 @@ fn role_label(r: SystemRole) -> &'static str {
     }
 }
 
+/// How many accounts the list shows at once: search to find others.
+const ACCOUNTS_SHOWN: usize = 200;
+
+/// The account list's filters: text in the name or email, access, status.
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(default)]
+pub struct AccountsFilter {
+    q: String,
+    role: String,
+    status: String,
+}
+
+impl AccountsFilter {
+    fn keeps(&self, p: &trellis_store::Person) -> bool {
+        let q = self.q.trim().to_lowercase();
+        (q.is_empty() || p.name.to_lowercase().contains(&q) || p.email.contains(&q))
+            && (self.role.is_empty() || p.system_role.as_str() == self.role)
+            && match self.status.as_str() {
+                "active" => p.active,
+                "inactive" => !p.active,
+                _ => true,
+            }
+    }
+}
+
 async fn accounts_page(
     state: &AppState,
     ctx: &Ctx,
     form: AccountForm,
     errors: FieldErrors,
     created: Option<CreatedAccount>,
+    filter: AccountsFilter,
 ) -> Result<AccountsPage, WebError> {
     let store = state.store();
-    let people = store.people().await?;
+    let everyone = store.people().await?;
+    let total = everyone.len();
     let teams: HashMap<i64, String> = store
         .teams()
         .await?
         .into_iter()
         .map(|t| (t.id, t.name))
         .collect();
-    let names: HashMap<PersonId, String> = people.iter().map(|p| (p.id, p.name.clone())).collect();
+    let names: HashMap<PersonId, String> =
+        everyone.iter().map(|p| (p.id, p.name.clone())).collect();
     let current = state.current_framework().await?;
+    let people: Vec<_> = everyone.iter().filter(|p| filter.keeps(p)).collect();
     let rows = people
         .iter()
+        .take(ACCOUNTS_SHOWN)
         .map(|p| AccountRow {
             href: format!("/admin/accounts/{}", p.id),
             name: p.name.clone(),
@@ -218,6 +252,9 @@ async fn accounts_page(
         frame: Frame::new(Some(ctx), "Accounts", "admin"),
         admin_section: "accounts",
         rows,
+        matching: people.len(),
+        total,
+        filter,
         form,
         errors,
         choices: choices(state, None).await?,
@@ -225,13 +262,18 @@ async fn accounts_page(
     })
 }
 
-pub async fn accounts(State(state): State<AppState>, Me(_, ctx): Me) -> Result<Response, WebError> {
+/// `GET /admin/accounts`: `?q=` (name or email), `role`, `status` (`active`, `inactive`).
+pub async fn accounts(
+    State(state): State<AppState>,
+    Me(_, ctx): Me,
+    crate::extract::QueryParams(filter): crate::extract::QueryParams<AccountsFilter>,
+) -> Result<Response, WebError> {
     let form = AccountForm {
         role: "member".into(),
         active: "on".into(),
         ..AccountForm::default()
     };
-    let page = accounts_page(&state, &ctx, form, FieldErrors::default(), None).await?;
+    let page = accounts_page(&state, &ctx, form, FieldErrors::default(), None, filter).await?;
     Ok(render(&page)?.into_response())
 }
 
@@ -244,7 +286,7 @@ pub async fn account_create(
     let role = parse_role(&f.role, &mut errors);
     let manager_id = parse_manager(&f.manager_id, &mut errors);
     if !errors.is_empty() {
-        let page = accounts_page(&state, &ctx, f, errors, None).await?;
+        let page = accounts_page(&state, &ctx, f, errors, None, AccountsFilter::default()).await?;
         return render_status(StatusCode::UNPROCESSABLE_ENTITY, &page);
     }
     // A temporary password, shown once to the administrator to pass on.
@@ -281,12 +323,15 @@ pub async fn account_create(
                     email: p.email,
                     password,
                 }),
+                AccountsFilter::default(),
             )
             .await?;
             render_status(StatusCode::CREATED, &page)
         }
         Err(AppError::Invalid(problems)) => {
-            let page = accounts_page(&state, &ctx, f, field_errors(problems), None).await?;
+            let errors = field_errors(problems);
+            let page =
+                accounts_page(&state, &ctx, f, errors, None, AccountsFilter::default()).await?;
             render_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
         }
         Err(e) => Err(e.into()),
@@ -380,6 +425,7 @@ pub async fn account_update(
                 role_level: Some(Some(f.role_level.clone())),
                 active: Some(f.is_active()),
                 expected_revision: revision,
+                role_level_since: None,
             },
         )
         .await

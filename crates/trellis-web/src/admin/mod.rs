@@ -99,11 +99,79 @@ pub struct AuditQuery {
 struct AuditRow {
     at: String,
     actor: String,
+    /// What happened, as a sentence: "changed the role level and manager of Ann Lee".
+    what: String,
     action: String,
     target: String,
     outcome: &'static str,
     ip: String,
     details: String,
+}
+
+/// A record an event is about, by name where it is a person: `person:9` → "Ann Lee".
+fn target_text(target: &str, names: &HashMap<PersonId, String>) -> String {
+    match target.split_once(':') {
+        Some(("person", id)) => id
+            .parse::<PersonId>()
+            .ok()
+            .and_then(|id| names.get(&id).cloned())
+            .unwrap_or_else(|| target.to_owned()),
+        Some(("check-in", id)) => format!("check-ins {id}"),
+        Some((kind, id)) => format!("{} {id}", kind.replace(['-', '_'], " ")),
+        None => target.to_owned(),
+    }
+}
+
+/// An event as a sentence about its target; unknown actions are named as they are.
+fn sentence(action: &str, outcome: Outcome, target: &str, details: &serde_json::Value) -> String {
+    let fields = || {
+        details["fields"]
+            .as_array()
+            .map(|f| {
+                f.iter()
+                    .filter_map(|v| v.as_str())
+                    .map(|f| f.trim_end_matches("_id").replace('_', " "))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            })
+            .unwrap_or_default()
+    };
+    let did = match action {
+        "sign-in" => "signed in".to_owned(),
+        "sign-out" => "signed out".to_owned(),
+        "person.create" => format!("created the account of {target}"),
+        "person.update" => format!("changed {} of {target}", fields()),
+        "person.password" => format!("set the password of {target}"),
+        "token.create" => "created an API token".to_owned(),
+        "token.revoke" => "revoked an API token".to_owned(),
+        "framework.publish" => format!("published {target}"),
+        "team.create" => format!("made {target}"),
+        "assessment.create" => format!("started an assessment of {target}"),
+        "assessment.rate" => format!("submitted ratings on {target}"),
+        "assessment.read" => format!("read the assessments of {target}"),
+        "evidence.create" => format!("added evidence: {target}"),
+        "evidence.read" => format!("read the evidence of {target}"),
+        "peer.request" => format!("asked a peer for input on {target}"),
+        "peer.submit" => format!("gave input on {target}"),
+        "notifications.settings" => format!("changed the email choice of {target}"),
+        "access.denied" => format!("was refused {target}"),
+        "check_in.create" => format!("set up {target}"),
+        "check_in.read" => format!("read {target}"),
+        "check_in.break-glass" => format!(
+            "recorded an exception to read {target}: {}",
+            details["reason"].as_str().unwrap_or("")
+        ),
+        a if a.starts_with("check_in.") => format!("changed {target} ({})", &a[9..]),
+        "plan.read" => format!("read the development plan of {target}"),
+        a if a.starts_with("plan.") => {
+            format!("changed the development plan of {target} ({})", &a[5..])
+        }
+        other => format!("{other} on {target}"),
+    };
+    match outcome {
+        Outcome::Success | Outcome::Denied => did,
+        Outcome::Failure => format!("failed: {did}"),
+    }
 }
 
 #[derive(Debug, Template)]
@@ -213,6 +281,12 @@ pub async fn audit(
     let rows = events
         .into_iter()
         .map(|e| AuditRow {
+            what: sentence(
+                &e.action,
+                e.outcome,
+                &target_text(&e.target, &names),
+                &e.details,
+            ),
             at: date_time(e.at),
             actor: e
                 .actor_id
@@ -230,7 +304,7 @@ pub async fn audit(
             details: if e.details.as_object().is_some_and(|o| o.is_empty()) || e.details.is_null() {
                 String::new()
             } else {
-                e.details.to_string()
+                serde_json::to_string_pretty(&e.details).unwrap_or_default()
             },
         })
         .collect();

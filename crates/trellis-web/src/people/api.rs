@@ -445,6 +445,7 @@ pub async fn update_person(
             role_level: body.role_level,
             active: body.active,
             expected_revision: body.revision,
+            role_level_since: None,
         },
     )
     .await

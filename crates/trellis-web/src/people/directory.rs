@@ -50,7 +50,8 @@ struct TeamView {
 #[derive(Debug)]
 enum TreeEvent {
     Open,
-    Item(String, String, String),
+    /// Name, page, role level, and the team matrix of those below them when they manage anyone.
+    Item(String, String, String, Option<String>),
     EndItem,
     Close,
 }
@@ -157,10 +158,12 @@ pub async fn directory(
         }
         out.push(TreeEvent::Open);
         for p in kids {
+            let manages = children.contains_key(&Some(p.id));
             out.push(TreeEvent::Item(
                 p.name.clone(),
                 format!("/people/{}", p.id),
                 role(p),
+                manages.then(|| format!("/team/{}", p.id)),
             ));
             walk(Some(p.id), children, role, out, depth + 1);
             out.push(TreeEvent::EndItem);

@@ -2,5 +2,6 @@
 //! and the people API, limited to whom the caller may see.
 
 pub mod api;
+pub mod assignment;
 pub mod directory;
 pub mod person;

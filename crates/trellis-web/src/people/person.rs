@@ -53,6 +53,8 @@ struct PersonPage {
     system_role: &'static str,
     active: bool,
     edit_href: Option<String>,
+    /// The people team's form for role level, manager and team.
+    assign_href: Option<String>,
     growth: GrowthView,
     check_ins: Vec<CheckInLine>,
 }
@@ -249,6 +251,8 @@ pub async fn person(
         active: p.active,
         edit_href: (caller.role() == SystemRole::Admin)
             .then(|| format!("/admin/accounts/{}", p.id)),
+        assign_href: (caller.role() != SystemRole::Member)
+            .then(|| format!("/people/{}/assignment", p.id)),
         growth: growth_view(&state, &caller, &record, relation, current.as_deref()).await?,
         check_ins: state
             .app()

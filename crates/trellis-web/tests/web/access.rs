@@ -72,6 +72,7 @@ const SIGNED_IN_API: Expect = [401, 200, 200, 200, 200, 200, 200, 200, 200, 200,
 const THE_MEMBER: Expect = [303, 200, 403, 403, 200, 200, 200, 403, 200, 200, 303];
 const THE_MEMBER_API: Expect = [401, 200, 403, 403, 200, 200, 200, 403, 200, 200, 401];
 const ADMIN: Expect = [303, 403, 403, 403, 403, 403, 403, 403, 403, 200, 303];
+const PEOPLE_TEAM: Expect = [303, 403, 403, 403, 403, 403, 403, 403, 200, 200, 303];
 /// A pair's check-ins: the member and their manager, nobody else (not up the line, not the
 /// people team, not an administrator without a recorded exception).
 const THE_PAIR: Expect = [303, 200, 403, 403, 200, 403, 403, 403, 403, 403, 303];
@@ -479,6 +480,29 @@ fn cases(app: &App, admin_token_id: i64, g: Growth) -> Vec<Case> {
             SIGNED_IN,
         ),
         case(get.clone(), "/people", "/people", SIGNED_IN),
+        case(get.clone(), "/organisation", "/organisation", PEOPLE_TEAM),
+        case(
+            get.clone(),
+            "/people/{id}/assignment",
+            format!("/people/{member}/assignment"),
+            PEOPLE_TEAM,
+        ),
+        // Without a revision or changes: the same role level, manager and team are kept.
+        with_body(
+            case(
+                post.clone(),
+                "/people/{id}/assignment",
+                format!("/people/{member}/assignment"),
+                [303, 403, 403, 403, 403, 403, 403, 403, 303, 303, 303],
+            ),
+            move |_| {
+                form(&[
+                    ("role_level", "engineering/software-engineer"),
+                    ("manager", "manager.a@test.example"),
+                    ("team", "Team A"),
+                ])
+            },
+        ),
         case(
             get.clone(),
             "/people/{id}",

@@ -174,6 +174,26 @@ pub async fn admin_pages_manage_accounts(app: App) {
         .await;
     assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
     assert!(created.body.contains("temporary password"));
+    // The list is searched by name or email, access and status.
+    let found = app
+        .get("/admin/accounts?q=hire&status=active", Some(&admin))
+        .await;
+    let listed = |page: &str| {
+        page.split("<caption>")
+            .nth(1)
+            .unwrap_or_default()
+            .to_owned()
+    };
+    assert!(
+        listed(&found.body).contains("hired@test.example"),
+        "{}",
+        found.body
+    );
+    assert!(!listed(&found.body).contains("member.b@test.example"));
+    assert!(found.body.contains("1 of "), "{}", found.body);
+    let admins = app.get("/admin/accounts?role=admin", Some(&admin)).await;
+    assert!(listed(&admins.body).contains("admin@test.example"));
+    assert!(!listed(&admins.body).contains("hired@test.example"));
     let hired = app
         .store
         .person_by_email("hired@test.example")
@@ -263,6 +283,16 @@ pub async fn the_audit_log_can_be_filtered_and_paged(app: App) {
     let all = app.get("/admin/audit", Some(&admin)).await;
     assert_eq!(all.status, StatusCode::OK);
     assert!(all.body.contains("access.denied"));
+    // Each event reads as a sentence, by names, with the record behind a disclosure.
+    assert!(
+        all.body.contains("was refused route GET /admin/audit"),
+        "{}",
+        all.body
+    );
+    assert!(
+        all.body
+            .contains("<details><summary><code>access.denied</code>")
+    );
     assert!(
         all.body.contains("Older events"),
         "more than one page of events"

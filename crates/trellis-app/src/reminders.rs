@@ -1,0 +1,27 @@
+//! What the server reminds people of on its own, the day before: check-ins (both of the pair) and
+//! the steps of development plans (their owner). Written to the inbox (and emailed as each person
+//! chose); each reminder once, however many servers run.
+
+use std::time::Duration;
+
+use crate::error::AppResult;
+use crate::time::today;
+use crate::{App, check_ins, plans};
+
+/// Sends the reminders due on `today` (`YYYY-MM-DD`); returns how many went out.
+pub async fn send_due(app: &App, today: &str) -> AppResult<usize> {
+    Ok(check_ins::remind_due(app, today).await? + plans::remind_due(app, today).await?)
+}
+
+/// Runs [`send_due`] every `every` until the runtime stops.
+pub fn spawn(app: App, every: Duration) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(every);
+        loop {
+            tick.tick().await;
+            if let Err(e) = send_due(&app, &today()).await {
+                tracing::warn!(error = %e, "reminders failed; retrying later");
+            }
+        }
+    })
+}

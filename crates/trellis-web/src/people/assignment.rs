@@ -1,0 +1,178 @@
+//! The people team's form that changes someone's role level (from a date), manager and team.
+
+use askama::Template;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use trellis_app::AppError;
+use trellis_app::time::date;
+use trellis_app::use_cases::Assignment;
+use trellis_store::PersonId;
+use trellis_store::prelude::*;
+
+use crate::auth::{Caller, Ctx, Me};
+use crate::error::WebError;
+use crate::extract::{PageForm, PathParams, QueryParams};
+use crate::html::form::{Fields, field};
+use crate::html::view::{Choice, FieldErrors};
+use crate::html::{Frame, render, render_status};
+use crate::state::AppState;
+
+#[derive(Debug)]
+struct TrackChoices {
+    name: String,
+    levels: Vec<Choice>,
+}
+
+#[derive(Debug, Template)]
+#[template(path = "people/assignment.html")]
+struct AssignmentPage {
+    frame: Frame,
+    id: PersonId,
+    name: String,
+    since: String,
+    tracks: Vec<TrackChoices>,
+    teams: Vec<String>,
+    role_level: String,
+    manager: String,
+    team: String,
+    effective_on: String,
+    revision: i64,
+    errors: FieldErrors,
+    saved: bool,
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct SavedQuery {
+    saved: Option<String>,
+}
+
+async fn page(
+    state: &AppState,
+    caller: &Caller,
+    ctx: &Ctx,
+    id: PersonId,
+    typed: Option<Assignment>,
+    errors: FieldErrors,
+    saved: bool,
+) -> Result<AssignmentPage, WebError> {
+    let (person, manager) = state
+        .app()
+        .accounts()
+        .placement(&caller.actor(ctx), id)
+        .await?;
+    let store = state.store();
+    let teams = store.teams().await?;
+    let team_now = person
+        .team_id
+        .and_then(|t| teams.iter().find(|x| x.id == t).map(|x| x.name.clone()))
+        .unwrap_or_default();
+    let tracks = match state.current_framework().await? {
+        Some(c) => c
+            .framework
+            .tracks
+            .iter()
+            .map(|t| TrackChoices {
+                name: t.name.clone(),
+                levels: t
+                    .levels
+                    .iter()
+                    .map(|l| Choice::new(format!("{}/{}", t.id, l.id), l.title.clone()))
+                    .collect(),
+            })
+            .collect(),
+        None => Vec::new(),
+    };
+    let a = typed.unwrap_or_else(|| Assignment {
+        role_level: person.role_level.clone().unwrap_or_default(),
+        manager_email: manager
+            .as_ref()
+            .map(|m| m.email.clone())
+            .unwrap_or_default(),
+        team: team_now,
+        // Empty: a new role level takes effect today, and the current one keeps its date.
+        effective_on: String::new(),
+        expected_revision: Some(person.revision),
+    });
+    Ok(AssignmentPage {
+        frame: Frame::new(
+            Some(ctx),
+            format!("Role level, manager and team: {}", person.name),
+            "people",
+        ),
+        id: person.id,
+        name: person.name.clone(),
+        since: person.role_level_since.map(date).unwrap_or_default(),
+        tracks,
+        teams: teams.into_iter().map(|t| t.name).collect(),
+        role_level: a.role_level,
+        manager: a.manager_email,
+        team: a.team,
+        effective_on: a.effective_on,
+        revision: a.expected_revision.unwrap_or(person.revision),
+        errors,
+        saved,
+    })
+}
+
+/// `GET /people/{id}/assignment`.
+pub async fn form(
+    State(state): State<AppState>,
+    Me(caller, ctx): Me,
+    PathParams(id): PathParams<PersonId>,
+    QueryParams(q): QueryParams<SavedQuery>,
+) -> Result<Response, WebError> {
+    let p = page(
+        &state,
+        &caller,
+        &ctx,
+        id,
+        None,
+        FieldErrors::default(),
+        q.saved.is_some(),
+    )
+    .await?;
+    Ok(render(&p)?.into_response())
+}
+
+/// `POST /people/{id}/assignment`: `role_level`, `manager` (an email), `team`, `effective_on`,
+/// `revision`.
+pub async fn submit(
+    State(state): State<AppState>,
+    Me(caller, ctx): Me,
+    PathParams(id): PathParams<PersonId>,
+    PageForm(f): PageForm<Fields>,
+) -> Result<Response, WebError> {
+    let a = Assignment {
+        role_level: field(&f, "role_level").unwrap_or_default().to_owned(),
+        manager_email: field(&f, "manager").unwrap_or_default().to_owned(),
+        team: field(&f, "team").unwrap_or_default().to_owned(),
+        effective_on: field(&f, "effective_on").unwrap_or_default().to_owned(),
+        expected_revision: field(&f, "revision").and_then(|r| r.trim().parse().ok()),
+    };
+    let actor = caller.actor(&ctx);
+    match state.app().accounts().assign(&actor, id, a.clone()).await {
+        Ok(_) => {
+            // Sessions carry their person (manager, role level): the next request reads them.
+            state.forget_sessions();
+            Ok(Redirect::to(&format!("/people/{id}/assignment?saved=1")).into_response())
+        }
+        Err(AppError::Invalid(problems)) => {
+            let mut errors = FieldErrors::default();
+            for p in problems {
+                errors.add(p.field, p.message);
+            }
+            let p = page(&state, &caller, &ctx, id, Some(a), errors, false).await?;
+            render_status(StatusCode::UNPROCESSABLE_ENTITY, &p)
+        }
+        Err(AppError::Conflict { message, .. }) => {
+            let mut errors = FieldErrors::default();
+            errors.add("role_level", message);
+            // Start again from what is stored now.
+            let p = page(&state, &caller, &ctx, id, None, errors, false).await?;
+            render_status(StatusCode::CONFLICT, &p)
+        }
+        Err(e) => Err(e.into()),
+    }
+}

@@ -1,0 +1,165 @@
+//! The organisation overview: head count per role level and readiness per team, for the people
+//! team and admins only; and every manager's team matrix linked from the people directory.
+
+use axum::http::StatusCode;
+
+use crate::support::App;
+use trellis_store::prelude::*;
+
+pub async fn the_people_team_sees_the_organisation(app: App) {
+    let hr = app.browser(app.ids.people_team).await;
+    let page = app.get("/organisation", Some(&hr)).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    // The fixture organisation's active people, counted once each.
+    let people = app.store.people().await.unwrap();
+    let active = people.iter().filter(|p| p.active).count();
+    assert!(
+        page.body.contains(&format!("{active} active people")),
+        "{}",
+        page.body
+    );
+    // Member A holds a role level: its row counts them.
+    let member = app.store.person(app.ids.member_a).await.unwrap();
+    let role_level = member.role_level.unwrap();
+    let holders = people
+        .iter()
+        .filter(|p| p.active && p.role_level.as_deref() == Some(role_level.as_str()))
+        .count();
+    let row = page
+        .body
+        .split(&format!(
+            "href=\"/frameworks/current/role-levels/{role_level}\""
+        ))
+        .nth(1)
+        .expect("a row for the member's role level");
+    let count: String = row
+        .split("<td>")
+        .nth(1)
+        .unwrap()
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    assert_eq!(count, holders.to_string());
+    assert!(
+        page.body
+            .contains("Readiness for their own role level, by team")
+    );
+    assert!(
+        page.body.contains("<th scope=\"row\">Team A</th>"),
+        "{}",
+        page.body
+    );
+
+    // Members are refused; the people directory links it for the people team and links every
+    // manager's team matrix.
+    let mb = app.browser(app.ids.member_a).await;
+    assert_eq!(
+        app.get("/organisation", Some(&mb)).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let directory = app.get("/people", Some(&hr)).await;
+    assert!(directory.body.contains("href=\"/organisation\""));
+    assert!(
+        directory
+            .body
+            .contains(&format!("href=\"/team/{}\"", app.ids.manager_a)),
+        "{}",
+        directory.body
+    );
+}
+
+pub async fn the_people_team_assigns_role_levels_managers_and_teams(app: App) {
+    let hr = app.browser(app.ids.people_team).await;
+    let member = app.ids.member_a;
+    let page = format!("/people/{member}/assignment");
+    let form = app.get(&page, Some(&hr)).await;
+    assert_eq!(form.status, StatusCode::OK, "{}", form.body);
+    assert!(
+        form.body.contains("value=\"manager.a@test.example\""),
+        "the current manager"
+    );
+    let revision = form.input_value("revision").unwrap();
+    // The person page links the form for the people team, not for the member.
+    let person = app.get(&format!("/people/{member}"), Some(&hr)).await;
+    assert!(person.body.contains(&format!("href=\"{page}\"")));
+    let mb = app.browser(member).await;
+    let own = app.get(&format!("/people/{member}"), Some(&mb)).await;
+    assert!(!own.body.contains(&page));
+    assert_eq!(
+        app.get(&page, Some(&mb)).await.status,
+        StatusCode::FORBIDDEN
+    );
+
+    // Problems are said next to their field, and what was typed is kept.
+    let bad = app
+        .post_form(
+            &page,
+            &[
+                ("role_level", "engineering/senior-software-engineer"),
+                ("manager", "nobody@test.example"),
+                ("team", "Platform"),
+                ("effective_on", "first of May"),
+                ("revision", &revision),
+            ],
+            Some(&hr),
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.body.contains("id=\"manager-error\""), "{}", bad.body);
+    assert!(bad.body.contains("id=\"effective_on-error\""));
+    assert!(bad.body.contains("value=\"Platform\""));
+
+    // A promotion from a date, a new manager and a new team, in one change.
+    let saved = app
+        .post_form(
+            &page,
+            &[
+                ("role_level", "engineering/senior-software-engineer"),
+                ("manager", "manager.b@test.example"),
+                ("team", "Platform"),
+                ("effective_on", "2027-01-01"),
+                ("revision", &revision),
+            ],
+            Some(&hr),
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let after = app.store.person(member).await.unwrap();
+    assert_eq!(
+        after.role_level.as_deref(),
+        Some("engineering/senior-software-engineer")
+    );
+    assert_eq!(after.manager_id, Some(app.ids.manager_b));
+    assert_eq!(
+        after
+            .role_level_since
+            .map(trellis_app::time::date)
+            .as_deref(),
+        Some("2027-01-01")
+    );
+    let events = app.audit("person.update").await;
+    let last = events
+        .iter()
+        .find(|e| e.target == format!("person:{member}"))
+        .unwrap();
+    assert_eq!(last.actor_id, Some(app.ids.people_team));
+    // The same form again, from the page as it was: refused as stale.
+    let stale = app
+        .post_form(
+            &page,
+            &[
+                ("role_level", ""),
+                ("manager", ""),
+                ("team", ""),
+                ("revision", &revision),
+            ],
+            Some(&hr),
+        )
+        .await;
+    assert_eq!(stale.status, StatusCode::CONFLICT);
+}
+
+crate::on_both_backends!(
+    the_people_team_sees_the_organisation,
+    the_people_team_assigns_role_levels_managers_and_teams
+);

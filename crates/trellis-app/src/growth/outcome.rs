@@ -195,7 +195,8 @@ pub async fn answer_outcome(
         )
         .await);
     }
-    if a.assessment.stage != Stage::Agreed {
+    // Closed without an agreement (a duplicate closed by a migration): nothing to answer.
+    if a.assessment.stage != Stage::Agreed || a.assessment.agreed_at.is_none() {
         return Err(AppError::conflict(
             "The outcome has not been agreed yet; you can confirm or dispute it once your \
              manager records it.",

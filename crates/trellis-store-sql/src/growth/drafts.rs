@@ -170,7 +170,7 @@ pub(super) async fn answer(
             "only the person assessed answers the outcome of assessment {assessment}"
         )));
     }
-    if current.stage != Stage::Agreed {
+    if current.stage != Stage::Agreed || current.agreed_at.is_none() {
         return Err(StoreError::Conflict(format!(
             "assessment {assessment} has no agreed outcome yet"
         )));

@@ -739,7 +739,8 @@ pub(crate) async fn assessment_page(
             comment: o.comment,
         }
     });
-    let answer_form = is_self && asm.stage == Stage::Agreed && answer.is_none();
+    let answer_form =
+        is_self && asm.stage == Stage::Agreed && asm.agreed_at.is_some() && answer.is_none();
     let typed_answer = typed_for("answer");
     let scale_key = if form.is_some() {
         scale_key(

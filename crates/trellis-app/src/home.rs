@@ -47,6 +47,8 @@ pub struct ReportState {
 pub struct Overview {
     /// Readiness for the actor's role level and the next.
     pub glance: Vec<Glance>,
+    /// What waits for the actor (see [`crate::todo`]).
+    pub todo: Vec<crate::todo::Todo>,
     /// Unread notifications, newest first.
     pub changed: Vec<Notification>,
     pub reports: Vec<ReportState>,
@@ -93,6 +95,14 @@ impl Home<'_> {
             .collect();
         let mut people: Vec<PersonId> = reports.iter().map(|p| p.id).collect();
         people.push(me.id);
+        // Read once for the to-do list and the reports' states alike.
+        let open = store.open_assessments(&people).await?;
+        let check_ins = store.check_ins_of(me.id).await?;
+        let todo = self
+            .app
+            .todo()
+            .among(actor, &reports, &open, &check_ins)
+            .await?;
         let seen = store.observations(&people).await?;
         let mut observed = observed_by_person(&seen.latest, &seen.evidence_counts);
         let published = self.app.current_framework().await?;
@@ -100,6 +110,7 @@ impl Home<'_> {
         let of = |id: PersonId| observed.get(&id).unwrap_or(&no_ratings);
 
         let mut out = Overview {
+            todo,
             indirect_reports: below - reports.len(),
             ..Overview::default()
         };
@@ -121,17 +132,14 @@ impl Home<'_> {
         }
 
         let report_ids: Vec<PersonId> = reports.iter().map(|p| p.id).collect();
-        let check_ins: HashMap<PersonId, _> = store
-            .check_ins_of(me.id)
-            .await?
-            .into_iter()
+        let check_ins: HashMap<PersonId, _> = check_ins
+            .iter()
             .filter(|c| c.partner_id == me.id)
             .map(|c| (c.person_id, c))
             .collect();
-        let stages: HashMap<PersonId, Stage> = store
-            .open_assessments(&report_ids)
-            .await?
-            .into_iter()
+        let stages: HashMap<PersonId, Stage> = open
+            .iter()
+            .filter(|a| a.person_id != me.id)
             .map(|a| (a.person_id, a.stage))
             .collect();
         let goals = store.goals_of(&report_ids).await?;

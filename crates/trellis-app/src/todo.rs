@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 
 use trellis_store::prelude::*;
-use trellis_store::{Assessment, Millis, Person, PersonId, Stage};
+use trellis_store::{Assessment, CheckIn, Millis, Person, PersonId, Stage};
 
 use crate::App;
 use crate::access::Actor;
@@ -53,15 +53,32 @@ impl Todos<'_> {
             .into_iter()
             .filter(|p| p.manager_id == Some(me.id) && p.active)
             .collect();
+        let mut people: Vec<PersonId> = reports.iter().map(|p| p.id).collect();
+        people.push(me.id);
+        let open = store.open_assessments(&people).await?;
+        let check_ins = store.check_ins_of(me.id).await?;
+        self.among(actor, &reports, &open, &check_ins).await
+    }
+
+    /// The same, from what the caller has read already: the actor's active direct reports, the
+    /// open assessments of them and the actor, and the actor's check-ins.
+    pub async fn among(
+        &self,
+        actor: &Actor,
+        reports: &[Person],
+        open: &[Assessment],
+        check_ins: &[CheckIn],
+    ) -> AppResult<Vec<Todo>> {
+        let store = self.app.store();
+        let me = &actor.person;
         let mut whom: HashMap<PersonId, &Person> = reports.iter().map(|p| (p.id, p)).collect();
         whom.insert(me.id, me);
-        let people: Vec<PersonId> = whom.keys().copied().collect();
         let mut todos = Vec::new();
-        for a in store.open_assessments(&people).await? {
+        for a in open {
             let Some(person) = whom.get(&a.person_id) else {
                 continue;
             };
-            let title = self.role_title(&a).await?;
+            let title = self.role_title(a).await?;
             let href = format!("/assessments/{}", a.id);
             let mine = a.person_id == me.id;
             let (kind, text, since) = match a.stage {
@@ -115,7 +132,7 @@ impl Todos<'_> {
         }
         let now = now_millis();
         let horizon = date(now + CHECK_INS_AHEAD_DAYS * day_ms());
-        for c in store.check_ins_of(me.id).await? {
+        for c in check_ins {
             let Some(on) = c.next_on.clone().filter(|d| *d <= horizon) else {
                 continue;
             };
@@ -139,13 +156,8 @@ impl Todos<'_> {
                 due: Some(due),
             });
         }
-        let plan = store.plan_of(me.id).await?;
-        for a in plan.actions.iter().filter(|a| a.done_at.is_none()) {
-            let open_goal = plan
-                .goals
-                .iter()
-                .any(|g| g.id == a.goal_id && g.closed_at.is_none());
-            let Some(due) = a.due_on.clone().filter(|d| open_goal && *d <= horizon) else {
+        for a in store.open_plan_actions_of(me.id).await? {
+            let Some(due) = a.due_on.clone().filter(|d| *d <= horizon) else {
                 continue;
             };
             todos.push(Todo {

@@ -3,17 +3,18 @@
 //! records an exception the person is told of), actions carried over, reminders sent once, and the
 //! audit of every read.
 
-use trellis_app::access::{Actor, Relation, Seat};
+mod common;
+
+use common::{Org, actor, fields};
+use trellis_app::AppError;
+use trellis_app::access::{Relation, Seat};
 use trellis_app::check_ins::{ActionInput, ScheduleInput, remind_due};
 use trellis_app::time::{date, day_ms, now_millis};
-use trellis_app::{App, AppError, Config, bootstrap};
 use trellis_store::prelude::*;
-use trellis_store::{Audit, AuditFilter, NewPerson, Person, SystemRole};
-use trellis_store_sql::Database;
+use trellis_store::{AuditFilter, Person, SystemRole};
 
-struct Org {
-    app: App,
-    _dir: tempfile::TempDir,
+struct Cast {
+    org: Org,
     /// Heads `boss`.
     big: Person,
     /// Manages `ann` and `pat`.
@@ -26,40 +27,17 @@ struct Org {
     admin: Person,
 }
 
-async fn org() -> Org {
-    let dir = tempfile::tempdir().unwrap();
-    let db = Database::connect(&format!("sqlite://{}", dir.path().join("t.db").display()))
-        .await
-        .unwrap();
-    db.migrate().await.unwrap();
-    bootstrap::publish_starter_if_empty(&db).await.unwrap();
-    let app = App::new(db.clone(), Config::default());
-    let fw = app.current_framework().await.unwrap().unwrap();
-    let (role_level, _, _) = fw.framework.role_levels().next().unwrap();
-    let person = |email: &str, manager: Option<i64>, role: SystemRole| {
-        let db = db.clone();
-        let new = NewPerson {
-            email: format!("{email}@example.com"),
-            name: email[..1].to_uppercase() + &email[1..],
-            team_id: None,
-            manager_id: manager,
-            role_level: Some(role_level.clone()),
-            role_level_version: Some(fw.summary.id),
-            system_role: role,
-            password_hash: None,
-        };
-        async move { db.create_person(new, &Audit::default()).await.unwrap() }
-    };
-    let big = person("big", None, SystemRole::Member).await;
-    let boss = person("boss", Some(big.id), SystemRole::Member).await;
-    let ann = person("ann", Some(boss.id), SystemRole::Member).await;
-    let pat = person("pat", Some(boss.id), SystemRole::Member).await;
-    let ola = person("ola", None, SystemRole::Member).await;
-    let hr = person("hr", None, SystemRole::PeopleTeam).await;
-    let admin = person("admin", None, SystemRole::Admin).await;
-    Org {
-        app,
-        _dir: dir,
+async fn org() -> Cast {
+    let o = Org::new().await;
+    let big = o.member("big", None).await;
+    let boss = o.member("boss", Some(&big)).await;
+    let ann = o.member("ann", Some(&boss)).await;
+    let pat = o.member("pat", Some(&boss)).await;
+    let ola = o.member("ola", None).await;
+    let hr = o.add("hr", None, SystemRole::PeopleTeam).await;
+    let admin = o.add("admin", None, SystemRole::Admin).await;
+    Cast {
+        org: o,
         big,
         boss,
         ann,
@@ -68,10 +46,6 @@ async fn org() -> Org {
         hr,
         admin,
     }
-}
-
-fn actor(p: &Person) -> Actor {
-    Actor::new(p.clone(), None)
 }
 
 fn in_days(n: i64) -> String {
@@ -87,29 +61,17 @@ fn weekly(person: &Person, partner: &Person) -> ScheduleInput {
     }
 }
 
-fn fields(e: AppError) -> Vec<String> {
-    match e {
-        AppError::Invalid(p) => p.into_iter().map(|p| p.field).collect(),
-        other => panic!("expected field problems, got {other:?}"),
-    }
-}
-
 #[tokio::test]
 async fn check_ins_are_set_up_by_the_person_or_their_manager() {
     let o = org().await;
-    let c = o.app.check_ins();
+    let c = o.org.app.check_ins();
     // A manager with their report; the report is told.
     let series = c
         .schedule(&actor(&o.boss), weekly(&o.ann, &o.boss))
         .await
         .unwrap();
     assert_eq!((series.person_id, series.partner_id), (o.ann.id, o.boss.id));
-    let inbox = o
-        .app
-        .store()
-        .notifications_of(o.ann.id, 5, None)
-        .await
-        .unwrap();
+    let inbox = o.org.inbox(&o.ann).await;
     assert_eq!(inbox[0].kind, "check_in.scheduled");
     assert_eq!(inbox[0].link, format!("/check-ins/{}", series.id));
     // The person with anyone, such as a mentor outside their line.
@@ -146,7 +108,7 @@ async fn check_ins_are_set_up_by_the_person_or_their_manager() {
 #[tokio::test]
 async fn only_the_pair_reads_a_check_in_and_private_notes_stay_private() {
     let o = org().await;
-    let c = o.app.check_ins();
+    let c = o.org.app.check_ins();
     let series = c
         .schedule(&actor(&o.boss), weekly(&o.ann, &o.boss))
         .await
@@ -165,12 +127,7 @@ async fn only_the_pair_reads_a_check_in_and_private_notes_stay_private() {
     let wrong = c.add_note(&actor(&o.ann), &ann, "x", "everyone").await;
     assert_eq!(fields(wrong.unwrap_err()), ["privacy"]);
     // The manager is told of the agenda item and reads what is shared, not the private note.
-    let inbox = o
-        .app
-        .store()
-        .notifications_of(o.boss.id, 5, None)
-        .await
-        .unwrap();
+    let inbox = o.org.inbox(&o.boss).await;
     assert_eq!(inbox[0].kind, "check_in.agenda");
     let boss = c.open(&actor(&o.boss), series.id).await.unwrap();
     assert_eq!(boss.seat, Seat::Partner);
@@ -208,13 +165,13 @@ async fn only_the_pair_reads_a_check_in_and_private_notes_stay_private() {
     );
 
     // Every read of the content is audited, with who read it.
-    o.app.flush_audit().await.unwrap();
+    o.org.app.flush_audit().await.unwrap();
     let filter = AuditFilter {
         action_prefix: Some("check_in.read".into()),
         limit: 50,
         ..AuditFilter::default()
     };
-    let reads = o.app.store().audit_events(filter).await.unwrap();
+    let reads = o.org.app.store().audit_events(filter).await.unwrap();
     let readers: Vec<_> = reads.iter().filter_map(|e| e.actor_id).collect();
     assert!(readers.contains(&o.ann.id) && readers.contains(&o.boss.id));
     let denials = AuditFilter {
@@ -222,7 +179,7 @@ async fn only_the_pair_reads_a_check_in_and_private_notes_stay_private() {
         limit: 50,
         ..AuditFilter::default()
     };
-    let denied = o.app.store().audit_events(denials).await.unwrap();
+    let denied = o.org.app.store().audit_events(denials).await.unwrap();
     assert!(
         denied
             .iter()
@@ -233,7 +190,7 @@ async fn only_the_pair_reads_a_check_in_and_private_notes_stay_private() {
 #[tokio::test]
 async fn an_administrator_reads_only_with_a_reason_the_person_sees() {
     let o = org().await;
-    let c = o.app.check_ins();
+    let c = o.org.app.check_ins();
     let series = c
         .schedule(&actor(&o.boss), weekly(&o.ann, &o.boss))
         .await
@@ -258,12 +215,7 @@ async fn an_administrator_reads_only_with_a_reason_the_person_sees() {
         .await
         .unwrap();
     // The person is told, and sees it on the page.
-    let inbox = o
-        .app
-        .store()
-        .notifications_of(o.ann.id, 5, None)
-        .await
-        .unwrap();
+    let inbox = o.org.inbox(&o.ann).await;
     assert_eq!(inbox[0].kind, "check_in.break-glass");
     assert!(inbox[0].subject.contains("Grievance 12"));
     let seen = c.open(&actor(&o.ann), series.id).await.unwrap();
@@ -285,24 +237,7 @@ async fn an_administrator_reads_only_with_a_reason_the_person_sees() {
     let write = c.add_to_agenda(&actor(&o.admin), &admin, "Anything").await;
     assert!(matches!(write, Err(AppError::Forbidden(_))));
     // Another administrator has no seat from someone else's exception.
-    let other_admin = o
-        .app
-        .store()
-        .create_person(
-            NewPerson {
-                email: "second@example.com".into(),
-                name: "Second".into(),
-                team_id: None,
-                manager_id: None,
-                role_level: None,
-                role_level_version: None,
-                system_role: SystemRole::Admin,
-                password_hash: None,
-            },
-            &Audit::default(),
-        )
-        .await
-        .unwrap();
+    let other_admin = o.org.add("second", None, SystemRole::Admin).await;
     assert!(matches!(
         c.open(&actor(&other_admin), series.id).await,
         Err(AppError::Forbidden(_))
@@ -312,7 +247,7 @@ async fn an_administrator_reads_only_with_a_reason_the_person_sees() {
 #[tokio::test]
 async fn actions_carry_over_and_meetings_follow_the_cadence() {
     let o = org().await;
-    let c = o.app.check_ins();
+    let c = o.org.app.check_ins();
     let series = c
         .schedule(&actor(&o.boss), weekly(&o.ann, &o.boss))
         .await
@@ -332,12 +267,7 @@ async fn actions_carry_over_and_meetings_follow_the_cadence() {
         .await
         .unwrap();
     // The owner is told; an owner outside the pair is refused.
-    let inbox = o
-        .app
-        .store()
-        .notifications_of(o.ann.id, 5, None)
-        .await
-        .unwrap();
+    let inbox = o.org.inbox(&o.ann).await;
     assert_eq!(inbox[0].kind, "check_in.action");
     let outsider = c
         .add_action(&actor(&o.boss), &boss, give(&o.pat, "x", ""))
@@ -374,22 +304,21 @@ async fn actions_carry_over_and_meetings_follow_the_cadence() {
 #[tokio::test]
 async fn both_are_reminded_once_the_day_before() {
     let o = org().await;
-    let c = o.app.check_ins();
+    let c = o.org.app.check_ins();
     let series = c
         .schedule(&actor(&o.boss), weekly(&o.ann, &o.boss))
         .await
         .unwrap();
     // Two days before: nothing yet.
-    assert_eq!(remind_due(&o.app, &in_days(1)).await.unwrap(), 0);
-    assert_eq!(remind_due(&o.app, &in_days(2)).await.unwrap(), 1);
-    assert_eq!(remind_due(&o.app, &in_days(2)).await.unwrap(), 0, "once");
+    assert_eq!(remind_due(&o.org.app, &in_days(1)).await.unwrap(), 0);
+    assert_eq!(remind_due(&o.org.app, &in_days(2)).await.unwrap(), 1);
+    assert_eq!(
+        remind_due(&o.org.app, &in_days(2)).await.unwrap(),
+        0,
+        "once"
+    );
     for who in [&o.ann, &o.boss] {
-        let inbox = o
-            .app
-            .store()
-            .notifications_of(who.id, 5, None)
-            .await
-            .unwrap();
+        let inbox = o.org.inbox(who).await;
         assert_eq!(inbox[0].kind, "check_in.tomorrow");
         assert!(
             inbox[0].subject.contains("tomorrow"),
@@ -403,7 +332,7 @@ async fn both_are_reminded_once_the_day_before() {
 #[tokio::test]
 async fn talking_points_come_from_readiness_for_the_person_and_their_manager_only() {
     let o = org().await;
-    let c = o.app.check_ins();
+    let c = o.org.app.check_ins();
     let with_boss = c
         .schedule(&actor(&o.boss), weekly(&o.ann, &o.boss))
         .await
@@ -430,7 +359,7 @@ async fn talking_points_come_from_readiness_for_the_person_and_their_manager_onl
     assert!(ola.talking_points.is_empty());
 
     // Goals of the person's plan come first, and their skills are not repeated as gaps.
-    let plans = o.app.plans();
+    let plans = o.org.app.plans();
     let gap = plans.view(&actor(&o.ann), o.ann.id).await.unwrap().gaps[1].clone();
     let input = trellis_app::plans::GoalsInput {
         gaps: vec![gap.key.clone()],

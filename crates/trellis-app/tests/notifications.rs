@@ -6,86 +6,45 @@ use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 
-use trellis_app::access::Actor;
-use trellis_app::growth::{AssessmentCtx, RatingInput, StartInput, Submission};
-use trellis_app::mail::{DIGEST_EVERY, MailSettings, Mailer, Sent};
-use trellis_app::{App, Config, bootstrap};
-use trellis_store::prelude::*;
-use trellis_store::{Audit, NewPerson, Person, RaterKind, SystemRole};
-use trellis_store_sql::Database;
+mod common;
 
-struct Org {
-    app: App,
-    _dir: tempfile::TempDir,
-    role_level: String,
+use common::{Org, actor, rated_as_required};
+use trellis_app::growth::{RatingInput, StartInput};
+use trellis_app::mail::{DIGEST_EVERY, MailSettings, Mailer, Sent};
+use trellis_store::prelude::*;
+use trellis_store::{Person, RaterKind};
+
+struct Cast {
+    org: Org,
     boss: Person,
     ann: Person,
     pat: Person,
 }
 
-async fn org() -> Org {
-    let dir = tempfile::tempdir().unwrap();
-    let db = Database::connect(&format!("sqlite://{}", dir.path().join("t.db").display()))
-        .await
-        .unwrap();
-    db.migrate().await.unwrap();
-    bootstrap::publish_starter_if_empty(&db).await.unwrap();
-    let app = App::new(db.clone(), Config::default());
-    let fw = app.current_framework().await.unwrap().unwrap();
-    let (role_level, _, _) = fw.framework.role_levels().next().unwrap();
-    let person = |email: &str, name: &str, manager: Option<i64>| {
-        let db = db.clone();
-        let new = NewPerson {
-            email: email.into(),
-            name: name.into(),
-            team_id: None,
-            manager_id: manager,
-            role_level: Some(role_level.clone()),
-            role_level_version: Some(fw.summary.id),
-            system_role: SystemRole::Member,
-            password_hash: None,
-        };
-        async move { db.create_person(new, &Audit::default()).await.unwrap() }
-    };
-    let boss = person("boss@example.com", "Bo Boss", None).await;
-    let ann = person("ann@example.com", "Ann Lee", Some(boss.id)).await;
-    let pat = person("pat@example.com", "Pat Kim", Some(boss.id)).await;
-    Org {
-        app,
-        _dir: dir,
-        role_level,
+async fn org() -> Cast {
+    let o = Org::new().await;
+    let boss = o.member("boss", None).await;
+    let ann = o.member("ann", Some(&boss)).await;
+    let pat = o.member("pat", Some(&boss)).await;
+    Cast {
+        org: o,
         boss,
         ann,
         pat,
     }
 }
 
-fn actor(p: &Person) -> Actor {
-    Actor::new(p.clone(), None)
-}
-
-fn all_rated(a: &AssessmentCtx, kind: RaterKind) -> Submission {
-    Submission {
-        kind,
-        revision: Some(a.assessment.revision),
-        framework_version: None,
-        ratings: a
-            .profile
-            .requirements
-            .iter()
-            .map(|r| RatingInput {
-                skill: r.skill.clone(),
-                level: Some(r.level.0.clone()),
-                ..RatingInput::default()
-            })
-            .collect(),
-    }
-}
-
 /// (kind, link) of a person's unread notifications, oldest first, and marks them read.
-async fn told(o: &Org, p: &Person) -> Vec<(String, String)> {
-    let inbox = o.app.notifications().inbox(&actor(p), None).await.unwrap();
-    o.app
+async fn told(o: &Cast, p: &Person) -> Vec<(String, String)> {
+    let inbox = o
+        .org
+        .app
+        .notifications()
+        .inbox(&actor(p), None)
+        .await
+        .unwrap();
+    o.org
+        .app
         .notifications()
         .mark_read(&actor(p), None)
         .await
@@ -104,17 +63,17 @@ fn pair(kind: &str, link: String) -> (String, String) {
 }
 
 /// (kind, link) of what waits for a person.
-async fn todo(o: &Org, p: &Person) -> Vec<(&'static str, String)> {
-    let list = o.app.todo().of(&actor(p)).await.unwrap();
+async fn todo(o: &Cast, p: &Person) -> Vec<(&'static str, String)> {
+    let list = o.org.app.todo().of(&actor(p)).await.unwrap();
     list.into_iter().map(|t| (t.kind, t.href)).collect()
 }
 
 #[tokio::test]
 async fn everyone_is_told_what_waits_for_them_and_no_one_of_their_own_doing() {
     let o = org().await;
-    let assessments = o.app.assessments();
+    let assessments = o.org.app.assessments();
     let start = StartInput {
-        role_level: o.role_level.clone(),
+        role_level: o.org.role_level.clone(),
         ..StartInput::default()
     };
     let started = assessments
@@ -130,7 +89,7 @@ async fn everyone_is_told_what_waits_for_them_and_no_one_of_their_own_doing() {
     assert!(told(&o, &o.boss).await.is_empty());
     assert_eq!(todo(&o, &o.ann).await, [("self-assessment", link.clone())]);
     assert!(todo(&o, &o.boss).await.is_empty());
-    let inbox = o.app.notifications().inbox(&actor(&o.ann), None).await;
+    let inbox = o.org.app.notifications().inbox(&actor(&o.ann), None).await;
     assert_eq!(inbox.unwrap().unread, 0, "marked read");
 
     // Ann asks Pat for input; Pat answers: each is told of the other's step.
@@ -144,6 +103,7 @@ async fn everyone_is_told_what_waits_for_them_and_no_one_of_their_own_doing() {
     assert_eq!(told(&o, &o.pat).await, [pair("peer.asked", asked.clone())]);
     assert_eq!(todo(&o, &o.pat).await, [("peer-input", asked)]);
     let (request, in_pat) = o
+        .org
         .app
         .peer_requests()
         .open(&actor(&o.pat), request.id)
@@ -155,7 +115,8 @@ async fn everyone_is_told_what_waits_for_them_and_no_one_of_their_own_doing() {
         level: Some(level),
         ..RatingInput::default()
     }];
-    o.app
+    o.org
+        .app
         .peer_requests()
         .answer(&actor(&o.pat), &request, &in_pat, answer)
         .await
@@ -167,7 +128,7 @@ async fn everyone_is_told_what_waits_for_them_and_no_one_of_their_own_doing() {
 
     // Self → manager → compare → agreed.
     let a = assessments.view(&actor(&o.ann), started.id).await.unwrap();
-    let sub = all_rated(&a, RaterKind::SelfRater);
+    let sub = rated_as_required(&a, RaterKind::SelfRater);
     assessments.submit(&actor(&o.ann), &a, sub).await.unwrap();
     assert_eq!(
         told(&o, &o.boss).await,
@@ -177,7 +138,7 @@ async fn everyone_is_told_what_waits_for_them_and_no_one_of_their_own_doing() {
     assert!(todo(&o, &o.ann).await.is_empty(), "the manager's turn");
     assert_eq!(todo(&o, &o.boss).await, [("rate", link.clone())]);
     let a = assessments.view(&actor(&o.boss), started.id).await.unwrap();
-    let sub = all_rated(&a, RaterKind::Manager);
+    let sub = rated_as_required(&a, RaterKind::Manager);
     assessments.submit(&actor(&o.boss), &a, sub).await.unwrap();
     assert_eq!(
         told(&o, &o.ann).await,
@@ -186,7 +147,7 @@ async fn everyone_is_told_what_waits_for_them_and_no_one_of_their_own_doing() {
     assert_eq!(todo(&o, &o.boss).await, [("agree", link.clone())]);
     assert_eq!(todo(&o, &o.ann).await, [("discuss", link.clone())]);
     let a = assessments.view(&actor(&o.boss), started.id).await.unwrap();
-    let sub = all_rated(&a, RaterKind::Agreed);
+    let sub = rated_as_required(&a, RaterKind::Agreed);
     assessments.submit(&actor(&o.boss), &a, sub).await.unwrap();
     assert_eq!(told(&o, &o.ann).await, [pair("assessment.agreed", link)]);
     assert!(todo(&o, &o.ann).await.is_empty() && todo(&o, &o.boss).await.is_empty());
@@ -284,15 +245,15 @@ fn mailer(port: u16) -> Mailer {
 }
 
 /// Ann's manager starts an assessment of Ann, and of Pat: one notification each.
-async fn two_started(o: &Org) -> (i64, i64) {
+async fn two_started(o: &Cast) -> (i64, i64) {
     let mut ids = Vec::new();
     for p in [&o.ann, &o.pat] {
         let start = StartInput {
-            role_level: o.role_level.clone(),
+            role_level: o.org.role_level.clone(),
             ..StartInput::default()
         };
         let as_boss = actor(&o.boss);
-        let a = o.app.assessments().start(&as_boss, p.id, start).await;
+        let a = o.org.app.assessments().start(&as_boss, p.id, start).await;
         ids.push(a.unwrap().id);
     }
     (ids[0], ids[1])
@@ -302,14 +263,15 @@ async fn two_started(o: &Org) -> (i64, i64) {
 async fn each_notification_is_emailed_once_as_chosen() {
     let Some(sink) = smtp_sink() else { return };
     let o = org().await;
-    o.app
+    o.org
+        .app
         .notifications()
         .set_email_mode(&actor(&o.pat), "off")
         .await
         .unwrap();
     let (ann_assessment, _) = two_started(&o).await;
     let mail = mailer(sink.port);
-    let sent = mail.send_due(&o.app, 1_000).await.unwrap();
+    let sent = mail.send_due(&o.org.app, 1_000).await.unwrap();
     assert_eq!(
         sent,
         Sent {
@@ -323,7 +285,7 @@ async fn each_notification_is_emailed_once_as_chosen() {
     assert!(m.starts_with("X-Envelope-To: ann@example.com"), "{m}");
     assert!(m.contains("From: Trellis <trellis@example.org>"), "{m}");
     assert!(
-        m.contains("Subject: Bo Boss started an assessment of you"),
+        m.contains("Subject: Boss started an assessment of you"),
         "{m}"
     );
     let link = format!("https://trellis.example.org/assessments/{ann_assessment}");
@@ -334,10 +296,10 @@ async fn each_notification_is_emailed_once_as_chosen() {
     );
 
     // Nothing is sent twice; the inbox still has both.
-    let again = mail.send_due(&o.app, 2_000).await.unwrap();
+    let again = mail.send_due(&o.org.app, 2_000).await.unwrap();
     assert_eq!(again, Sent::default());
     assert_eq!(sink.messages().len(), 1);
-    let inbox = o.app.notifications().inbox(&actor(&o.pat), None).await;
+    let inbox = o.org.app.notifications().inbox(&actor(&o.pat), None).await;
     assert_eq!(inbox.unwrap().unread, 1);
 }
 
@@ -346,7 +308,8 @@ async fn a_daily_digest_gathers_a_day() {
     let Some(sink) = smtp_sink() else { return };
     let o = org().await;
     let as_boss = actor(&o.boss);
-    o.app
+    o.org
+        .app
         .notifications()
         .set_email_mode(&as_boss, "daily")
         .await
@@ -354,18 +317,19 @@ async fn a_daily_digest_gathers_a_day() {
     let mail = mailer(sink.port);
     // Two self-assessments submitted: two notifications for the manager, one digest.
     let (ann_a, pat_a) = two_started(&o).await;
-    mail.send_due(&o.app, 500).await.unwrap();
+    mail.send_due(&o.org.app, 500).await.unwrap();
     for (p, id) in [(&o.ann, ann_a), (&o.pat, pat_a)] {
-        let a = o.app.assessments().view(&actor(p), id).await.unwrap();
-        let sub = all_rated(&a, RaterKind::SelfRater);
-        o.app
+        let a = o.org.app.assessments().view(&actor(p), id).await.unwrap();
+        let sub = rated_as_required(&a, RaterKind::SelfRater);
+        o.org
+            .app
             .assessments()
             .submit(&actor(p), &a, sub)
             .await
             .unwrap();
     }
     let day = DIGEST_EVERY.as_millis() as i64;
-    let sent = mail.send_due(&o.app, 1_000).await.unwrap();
+    let sent = mail.send_due(&o.org.app, 1_000).await.unwrap();
     assert_eq!(sent.emails, 1, "the first digest goes out at once");
     let digest = sink.messages().pop().unwrap();
     assert!(
@@ -386,15 +350,28 @@ async fn a_daily_digest_gathers_a_day() {
     );
 
     // The next one waits a day, then carries what came since.
-    let a = o.app.assessments().view(&as_boss, ann_a).await.unwrap();
-    let sub = all_rated(&a, RaterKind::Manager);
-    o.app.assessments().submit(&as_boss, &a, sub).await.unwrap();
-    let a = o.app.assessments().view(&as_boss, ann_a).await.unwrap();
-    let sub = all_rated(&a, RaterKind::Agreed);
-    o.app.assessments().submit(&as_boss, &a, sub).await.unwrap();
+    let a = o.org.app.assessments().view(&as_boss, ann_a).await.unwrap();
+    let sub = rated_as_required(&a, RaterKind::Manager);
+    o.org
+        .app
+        .assessments()
+        .submit(&as_boss, &a, sub)
+        .await
+        .unwrap();
+    let a = o.org.app.assessments().view(&as_boss, ann_a).await.unwrap();
+    let sub = rated_as_required(&a, RaterKind::Agreed);
+    o.org
+        .app
+        .assessments()
+        .submit(&as_boss, &a, sub)
+        .await
+        .unwrap();
     let before = sink.messages().len();
     assert_eq!(
-        mail.send_due(&o.app, 1_000 + day - 1).await.unwrap().emails,
+        mail.send_due(&o.org.app, 1_000 + day - 1)
+            .await
+            .unwrap()
+            .emails,
         2
     );
     assert_eq!(
@@ -410,12 +387,12 @@ async fn a_server_that_is_down_delays_mail_and_loses_none() {
     two_started(&o).await;
     // Nothing listens on this port.
     let down = mailer(free_port());
-    assert!(down.send_due(&o.app, 1_000).await.is_err());
-    assert_eq!(o.app.store().unsent(100, 0).await.unwrap().len(), 2);
+    assert!(down.send_due(&o.org.app, 1_000).await.is_err());
+    assert_eq!(o.org.app.store().unsent(100, 0).await.unwrap().len(), 2);
 
     let Some(sink) = smtp_sink() else { return };
     let up = mailer(sink.port);
-    assert_eq!(up.send_due(&o.app, 2_000).await.unwrap().emails, 2);
+    assert_eq!(up.send_due(&o.org.app, 2_000).await.unwrap().emails, 2);
     assert_eq!(sink.messages().len(), 2);
 }
 

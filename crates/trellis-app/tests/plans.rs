@@ -2,56 +2,30 @@
 //! the person, commented on and suggested to by their managers only, and met when an agreed
 //! assessment reaches the target.
 
-use trellis_app::access::Actor;
-use trellis_app::growth::{AssessmentCtx, RatingInput, StartInput, Submission};
-use trellis_app::plans::GoalsInput;
-use trellis_app::{App, AppError, Config, bootstrap};
-use trellis_store::prelude::*;
-use trellis_store::{Audit, NewPerson, Person, RaterKind, SystemRole};
-use trellis_store_sql::Database;
+mod common;
 
-struct Org {
-    app: App,
-    _dir: tempfile::TempDir,
-    role_level: String,
+use common::{Org, actor, rated_as_required};
+use trellis_app::AppError;
+use trellis_app::growth::StartInput;
+use trellis_app::plans::GoalsInput;
+use trellis_store::{Person, RaterKind, SystemRole};
+
+struct Cast {
+    org: Org,
     boss: Person,
     ann: Person,
     pat: Person,
     hr: Person,
 }
 
-async fn org() -> Org {
-    let dir = tempfile::tempdir().unwrap();
-    let db = Database::connect(&format!("sqlite://{}", dir.path().join("t.db").display()))
-        .await
-        .unwrap();
-    db.migrate().await.unwrap();
-    bootstrap::publish_starter_if_empty(&db).await.unwrap();
-    let app = App::new(db.clone(), Config::default());
-    let fw = app.current_framework().await.unwrap().unwrap();
-    let (role_level, _, _) = fw.framework.role_levels().next().unwrap();
-    let person = |email: &str, manager: Option<i64>, role: SystemRole| {
-        let db = db.clone();
-        let new = NewPerson {
-            email: format!("{email}@example.com"),
-            name: email[..1].to_uppercase() + &email[1..],
-            team_id: None,
-            manager_id: manager,
-            role_level: Some(role_level.clone()),
-            role_level_version: Some(fw.summary.id),
-            system_role: role,
-            password_hash: None,
-        };
-        async move { db.create_person(new, &Audit::default()).await.unwrap() }
-    };
-    let boss = person("boss", None, SystemRole::Member).await;
-    let ann = person("ann", Some(boss.id), SystemRole::Member).await;
-    let pat = person("pat", Some(boss.id), SystemRole::Member).await;
-    let hr = person("hr", None, SystemRole::PeopleTeam).await;
-    Org {
-        app,
-        _dir: dir,
-        role_level,
+async fn org() -> Cast {
+    let o = Org::new().await;
+    let boss = o.member("boss", None).await;
+    let ann = o.member("ann", Some(&boss)).await;
+    let pat = o.member("pat", Some(&boss)).await;
+    let hr = o.add("hr", None, SystemRole::PeopleTeam).await;
+    Cast {
+        org: o,
         boss,
         ann,
         pat,
@@ -59,32 +33,10 @@ async fn org() -> Org {
     }
 }
 
-fn actor(p: &Person) -> Actor {
-    Actor::new(p.clone(), None)
-}
-
-fn rated(a: &AssessmentCtx, kind: RaterKind) -> Submission {
-    Submission {
-        kind,
-        revision: Some(a.assessment.revision),
-        framework_version: None,
-        ratings: a
-            .profile
-            .requirements
-            .iter()
-            .map(|r| RatingInput {
-                skill: r.skill.clone(),
-                level: Some(r.level.0.clone()),
-                ..RatingInput::default()
-            })
-            .collect(),
-    }
-}
-
 #[tokio::test]
 async fn a_plan_is_made_from_gaps_and_met_by_an_agreed_assessment() {
     let o = org().await;
-    let plans = o.app.plans();
+    let plans = o.org.app.plans();
     let view = plans.view(&actor(&o.ann), o.ann.id).await.unwrap();
     assert!(view.goals.is_empty());
     assert!(
@@ -92,7 +44,7 @@ async fn a_plan_is_made_from_gaps_and_met_by_an_agreed_assessment() {
         "nothing rated yet: every requirement is a gap"
     );
     // The gaps of her own role level come first.
-    assert_eq!(view.gaps[0].role_level, o.role_level);
+    assert_eq!(view.gaps[0].role_level, o.org.role_level);
     let chosen: Vec<String> = view.gaps.iter().take(3).map(|g| g.key.clone()).collect();
     let goals = plans
         .add_goals(
@@ -153,12 +105,7 @@ async fn a_plan_is_made_from_gaps_and_met_by_an_agreed_assessment() {
         )
         .await
         .unwrap();
-    let inbox = o
-        .app
-        .store()
-        .notifications_of(o.ann.id, 5, None)
-        .await
-        .unwrap();
+    let inbox = o.org.inbox(&o.ann).await;
     assert_eq!(inbox[0].kind, "plan.suggestion");
     // A peer may not even read it; the people team reads it but does not write on it.
     assert!(matches!(
@@ -226,24 +173,19 @@ async fn a_plan_is_made_from_gaps_and_met_by_an_agreed_assessment() {
         .await
         .unwrap();
     assert_eq!(
-        trellis_app::reminders::send_due(&o.app, &today)
+        trellis_app::reminders::send_due(&o.org.app, &today)
             .await
             .unwrap(),
         1
     );
     assert_eq!(
-        trellis_app::reminders::send_due(&o.app, &today)
+        trellis_app::reminders::send_due(&o.org.app, &today)
             .await
             .unwrap(),
         0,
         "once"
     );
-    let inbox = o
-        .app
-        .store()
-        .notifications_of(o.ann.id, 5, None)
-        .await
-        .unwrap();
+    let inbox = o.org.inbox(&o.ann).await;
     assert_eq!(inbox[0].kind, "plan.action-due");
     assert!(
         inbox[0].subject.contains("due tomorrow: Run the review"),
@@ -263,9 +205,9 @@ async fn a_plan_is_made_from_gaps_and_met_by_an_agreed_assessment() {
     ));
 
     // An assessment agreed at the required levels meets every goal toward her role level.
-    let assessments = o.app.assessments();
+    let assessments = o.org.app.assessments();
     let start = StartInput {
-        role_level: o.role_level.clone(),
+        role_level: o.org.role_level.clone(),
         ..StartInput::default()
     };
     let started = assessments
@@ -279,7 +221,7 @@ async fn a_plan_is_made_from_gaps_and_met_by_an_agreed_assessment() {
     ] {
         let a = assessments.view(&actor(who), started.id).await.unwrap();
         assessments
-            .submit(&actor(who), &a, rated(&a, kind))
+            .submit(&actor(who), &a, rated_as_required(&a, kind))
             .await
             .unwrap();
     }
@@ -287,7 +229,7 @@ async fn a_plan_is_made_from_gaps_and_met_by_an_agreed_assessment() {
     let toward_current: Vec<_> = view
         .goals
         .iter()
-        .filter(|g| g.goal.role_level.as_deref() == Some(o.role_level.as_str()))
+        .filter(|g| g.goal.role_level.as_deref() == Some(o.org.role_level.as_str()))
         .collect();
     assert!(!toward_current.is_empty());
     assert!(

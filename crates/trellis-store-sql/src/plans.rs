@@ -287,6 +287,19 @@ impl PlanStore for Database {
         Ok(comment)
     }
 
+    async fn open_plan_actions_of(
+        &self,
+        owner: trellis_store::PersonId,
+    ) -> StoreResult<Vec<PlanAction>> {
+        db_run!(self, |c| sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {ACTION_COLUMNS} FROM plan_actions a JOIN plan_goals g ON g.id = a.goal_id
+             WHERE g.person_id = $1 AND g.closed_at IS NULL AND a.done_at IS NULL
+             ORDER BY a.due_on IS NULL, a.due_on, a.id"
+        )))
+        .bind(owner)
+        .fetch_all(c))
+    }
+
     async fn plan_actions_due(
         &self,
         on_or_before: &str,

@@ -1020,6 +1020,11 @@ pub trait PlanStore: Send + Sync {
         notices: Vec<NewNotification>,
         audit: &Audit,
     ) -> impl Future<Output = StoreResult<PlanComment>> + Send;
+    /// The steps `owner` has still to do in the open goals of their plan, the soonest due first.
+    fn open_plan_actions_of(
+        &self,
+        owner: PersonId,
+    ) -> impl Future<Output = StoreResult<Vec<PlanAction>>> + Send;
     /// Open actions of open goals due on or before `on_or_before` whose owner was not reminded
     /// yet, at most `limit`, with the goal's owner.
     fn plan_actions_due(

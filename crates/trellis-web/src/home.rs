@@ -206,26 +206,22 @@ pub async fn home(
             at: trellis_app::time::date_time(n.at),
         })
         .collect();
-    let pending_requests = store
-        .peer_requests_for(me.id)
-        .await?
+    let pending_requests = overview
+        .todo
         .iter()
-        .filter(|r| r.submitted_at.is_none())
+        .filter(|t| t.kind == "peer-input")
         .count();
-    let todo = state
-        .app()
-        .todo()
-        .of(&caller.actor(&ctx))
-        .await?
-        .into_iter()
+    let todo = overview
+        .todo
+        .iter()
         .map(|t| TodoRow {
-            when: match (t.kind, t.due) {
+            when: match (t.kind, &t.due) {
                 ("check-in", Some(d)) => format!("on {d}"),
                 (_, Some(d)) => format!("due {d}"),
                 (_, None) => format!("since {}", trellis_app::time::date(t.since)),
             },
-            text: t.text,
-            href: t.href,
+            text: t.text.clone(),
+            href: t.href.clone(),
         })
         .collect();
     let page = HomePage {

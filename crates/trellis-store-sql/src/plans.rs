@@ -355,7 +355,7 @@ impl PlanStore for Database {
         let mut tx = self.write().await?;
         let g = goal_in(&mut tx, goal).await?;
         let owner: Option<i64> = db_run!(tx, |c| sqlx::query_scalar(
-            "SELECT person_id FROM evidence WHERE id = $1"
+            "SELECT person_id FROM evidence WHERE id = $1 AND deleted_at IS NULL"
         )
         .bind(evidence)
         .fetch_optional(c))?;

@@ -2,9 +2,11 @@
 //! notes (with their privacy tier), action items, and the recorded exceptions to the pair's
 //! privacy.
 
+use std::future::Future;
+
 use serde::{Deserialize, Serialize};
 
-use crate::{Millis, PersonId};
+use crate::{Audit, Millis, NewNotification, PersonId, StoreResult};
 
 crate::parse_from_text!(Cadence, EntryKind, Privacy);
 
@@ -247,4 +249,98 @@ pub struct DueMeeting {
     pub on_date: String,
     #[cfg_attr(feature = "sqlx", sqlx(flatten))]
     pub check_in: CheckIn,
+}
+
+/// 1:1 check-ins. Every change appends its audit event (`check_in.create`, `check_in.agenda`,
+/// `check_in.note`, `check_in.action`, `check_in.action-done`, `check_in.held`,
+/// `check_in.reschedule`, `check_in.break-glass`; target `check-in:<id>`) in its transaction;
+/// the events never copy what was written (notes are the pair's alone).
+pub trait CheckInStore: Send + Sync {
+    /// Starts a series with its first meeting. `Conflict` when the pair already has one.
+    fn create_check_in(
+        &self,
+        new: NewCheckIn,
+        notices: Vec<NewNotification>,
+        audit: &Audit,
+    ) -> impl Future<Output = StoreResult<CheckIn>> + Send;
+    /// The series `person` is in, on either side, the next meeting first.
+    fn check_ins_of(
+        &self,
+        person: PersonId,
+    ) -> impl Future<Output = StoreResult<Vec<CheckIn>>> + Send;
+    /// A series with what `reader` may read of it (see [`CheckInRecord`]), in one snapshot.
+    /// `NotFound` when there is no such series.
+    fn check_in_record(
+        &self,
+        id: CheckInId,
+        reader: PersonId,
+    ) -> impl Future<Output = StoreResult<CheckInRecord>> + Send;
+    /// The action items `owner` has still to do, in every series, the soonest due first.
+    fn open_actions_of(
+        &self,
+        owner: PersonId,
+    ) -> impl Future<Output = StoreResult<Vec<Action>>> + Send;
+    /// Adds an agenda item or a note to the series' meeting still to be held. `Conflict` when
+    /// that meeting was held meanwhile; `NotFound` when it is not of this series.
+    fn add_entry(
+        &self,
+        check_in: CheckInId,
+        new: NewEntry,
+        notices: Vec<NewNotification>,
+        audit: &Audit,
+    ) -> impl Future<Output = StoreResult<Entry>> + Send;
+    /// Raises an action item at the meeting still to be held (same refusals as `add_entry`).
+    fn add_action(
+        &self,
+        new: NewAction,
+        notices: Vec<NewNotification>,
+        audit: &Audit,
+    ) -> impl Future<Output = StoreResult<Action>> + Send;
+    /// Marks an action item of the series done. `Conflict` when it was done already.
+    fn complete_action(
+        &self,
+        check_in: CheckInId,
+        action: i64,
+        audit: &Audit,
+    ) -> impl Future<Output = StoreResult<Action>> + Send;
+    /// Records that the meeting was held and plans the next one on `next_on`, if given; open
+    /// action items carry over by themselves. Returns the next meeting. `Conflict` when it was
+    /// held already.
+    fn hold_meeting(
+        &self,
+        check_in: CheckInId,
+        meeting: MeetingId,
+        next_on: Option<String>,
+        audit: &Audit,
+    ) -> impl Future<Output = StoreResult<Option<Meeting>>> + Send;
+    /// Moves the meeting still to be held to another day (or plans one, after a single meeting).
+    fn reschedule(
+        &self,
+        check_in: CheckInId,
+        on_date: String,
+        audit: &Audit,
+    ) -> impl Future<Output = StoreResult<Meeting>> + Send;
+    /// Records an administrator's exception to the pair's privacy, with its reason.
+    fn break_glass(
+        &self,
+        check_in: CheckInId,
+        reason: String,
+        notices: Vec<NewNotification>,
+        audit: &Audit,
+    ) -> impl Future<Output = StoreResult<BreakGlass>> + Send;
+    /// Meetings still to be held on or before `on_or_before` (`YYYY-MM-DD`) whose pair was not
+    /// reminded yet, at most `limit`.
+    fn meetings_due(
+        &self,
+        on_or_before: &str,
+        limit: u32,
+    ) -> impl Future<Output = StoreResult<Vec<DueMeeting>>> + Send;
+    /// Records the reminder of a meeting with its notices, unless another server did first;
+    /// says whether this call did.
+    fn mark_reminded(
+        &self,
+        meeting: MeetingId,
+        notices: Vec<NewNotification>,
+        audit: &Audit,
+    ) -> impl Future<Output = StoreResult<bool>> + Send;
 }

@@ -1,9 +1,11 @@
 //! Rows for development plans: goals (a skill to reach a level of), their actions, progress notes,
 //! comments and suggestions, and the evidence linked to them.
 
+use std::future::Future;
+
 use serde::{Deserialize, Serialize};
 
-use crate::{EvidenceId, Millis, PersonId};
+use crate::{Audit, EvidenceId, Millis, NewNotification, PersonId, StoreResult};
 
 crate::parse_from_text!(PlanActionKind, CommentKind);
 
@@ -140,4 +142,79 @@ pub struct Plan {
     pub actions: Vec<PlanAction>,
     pub comments: Vec<PlanComment>,
     pub evidence: Vec<(GoalId, EvidenceId)>,
+}
+
+/// Development plans. Every change appends its audit event (`plan.goal-create`, `plan.goal-close`,
+/// `plan.action`, `plan.action-done`, `plan.comment`, `plan.evidence`; target `person:<id>`, the
+/// plan's owner) in its transaction, without the text written.
+pub trait PlanStore: Send + Sync {
+    /// Adds goals to one person's plan, all or none. `Conflict` when the person has a goal for one
+    /// of the skills already (drop it first); `Invalid` when the goals are of several people.
+    fn create_goals(
+        &self,
+        goals: Vec<NewGoal>,
+        audit: &Audit,
+    ) -> impl Future<Output = StoreResult<Vec<Goal>>> + Send;
+    /// A person's plan, in one snapshot.
+    fn plan_of(&self, person: PersonId) -> impl Future<Output = StoreResult<Plan>> + Send;
+    /// The goals of several people at once (for a manager's overview), by person then id.
+    fn goals_of(&self, people: &[PersonId]) -> impl Future<Output = StoreResult<Vec<Goal>>> + Send;
+    /// One goal; `NotFound` when there is none.
+    fn goal(&self, id: GoalId) -> impl Future<Output = StoreResult<Goal>> + Send;
+    /// Closes a goal (met, or no longer wanted), making room for a new one for its skill.
+    /// `Conflict` when it was closed already.
+    fn close_goal(
+        &self,
+        goal: GoalId,
+        audit: &Audit,
+    ) -> impl Future<Output = StoreResult<Goal>> + Send;
+    fn add_plan_action(
+        &self,
+        new: NewPlanAction,
+        audit: &Audit,
+    ) -> impl Future<Output = StoreResult<PlanAction>> + Send;
+    /// Marks an action of the goal done. `Conflict` when it was already.
+    fn complete_plan_action(
+        &self,
+        goal: GoalId,
+        action: i64,
+        audit: &Audit,
+    ) -> impl Future<Output = StoreResult<PlanAction>> + Send;
+    /// Adds a progress note, comment or suggestion, with the notices it causes.
+    fn add_plan_comment(
+        &self,
+        goal: GoalId,
+        kind: CommentKind,
+        body: String,
+        notices: Vec<NewNotification>,
+        audit: &Audit,
+    ) -> impl Future<Output = StoreResult<PlanComment>> + Send;
+    /// The steps `owner` has still to do in the open goals of their plan, the soonest due first.
+    fn open_plan_actions_of(
+        &self,
+        owner: PersonId,
+    ) -> impl Future<Output = StoreResult<Vec<PlanAction>>> + Send;
+    /// Open actions of open goals due on or before `on_or_before` whose owner was not reminded
+    /// yet, at most `limit`, with the goal's owner.
+    fn plan_actions_due(
+        &self,
+        on_or_before: &str,
+        limit: u32,
+    ) -> impl Future<Output = StoreResult<Vec<(PersonId, PlanAction)>>> + Send;
+    /// Records the reminder of an action with its notices, unless another server did first; says
+    /// whether this call did.
+    fn mark_plan_action_reminded(
+        &self,
+        action: i64,
+        notices: Vec<NewNotification>,
+        audit: &Audit,
+    ) -> impl Future<Output = StoreResult<bool>> + Send;
+    /// Links a piece of the goal owner's evidence to the goal (`Invalid` when it is someone
+    /// else's; linking twice is a no-op).
+    fn link_goal_evidence(
+        &self,
+        goal: GoalId,
+        evidence: EvidenceId,
+        audit: &Audit,
+    ) -> impl Future<Output = StoreResult<()>> + Send;
 }

@@ -169,6 +169,10 @@ describe('check-in and plan pages are accessible, and every main page fits 390 p
     await page.goto(`${hannah}/plan`);
     assert.equal(await page.locator('h1').innerText(), `Development plan: ${MEMBER.name}`);
     await axeCheck(page, 'a report\'s development plan');
+    await page.getByRole('search').first().getByLabel('Search people, role levels and skills').fill('engineer');
+    await clickAndWait(page, page.getByRole('search').first().getByRole('button', { name: 'Search' }));
+    assert.ok((await page.locator('#found-role-levels + ul li').count()) > 0, 'role levels found from the header');
+    await axeCheck(page, 'search results');
   });
 
   test('axe on the owner\'s plan, with an error and with a goal', async () => {
@@ -218,7 +222,7 @@ describe('check-in and plan pages are accessible, and every main page fits 390 p
     await page.goto('/check-ins');
     const series = await page.locator('.check-in-list a').first().getAttribute('href');
     const profile = '/frameworks/current/role-levels/engineering/senior-software-engineer';
-    for (const path of ['/', hannah, `${hannah}/plan`, '/team', '/check-ins', series, '/notifications', '/people', profile]) {
+    for (const path of ['/', hannah, `${hannah}/plan`, '/team', '/check-ins', series, '/notifications', '/people', profile, '/search?q=engineer']) {
       const response = await page.goto(path);
       assert.equal(response.status(), 200, path);
       const { scroll, width } = await page.evaluate(() => ({

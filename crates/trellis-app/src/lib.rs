@@ -31,6 +31,7 @@ pub mod people;
 pub mod plans;
 pub mod read_audit;
 pub mod reminders;
+pub mod search;
 pub mod secrets;
 pub mod throttle;
 pub mod time;

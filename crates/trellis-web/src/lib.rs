@@ -31,6 +31,7 @@ mod peer_requests;
 mod people;
 mod plans;
 pub mod routes;
+mod search;
 mod sign_in;
 mod state;
 mod team;

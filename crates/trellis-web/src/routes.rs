@@ -37,7 +37,7 @@ use crate::extract::read_body;
 use crate::state::AppState;
 use crate::{
     account, admin, api, assessments, check_ins, evidence, frameworks, home, html, notifications,
-    organisation, peer_requests, people, plans, sign_in, team,
+    organisation, peer_requests, people, plans, search, sign_in, team,
 };
 
 /// Who may call a route.
@@ -202,6 +202,8 @@ pub fn routes() -> Vec<Route> {
         GET   "/frameworks/{version}/compare"                     SignedIn      Page  => frameworks::pages::compare,
         GET   "/frameworks/{version}/skills"                      SignedIn      Page  => frameworks::pages::skills,
         GET   "/people"                                           SignedIn      Page  => people::directory::directory,
+        // People only as the directory lists them; role levels and skills for everyone.
+        GET   "/search"                                           SignedIn      Page  => search::search,
         GET   "/people/{id}"                                      SeePerson     Page  => people::person::person,
         GET   "/organisation"                                     PeopleTeam    Page  => organisation::overview,
         GET   "/people/{id}/assignment"                           PeopleTeam    Page  => people::assignment::form,

@@ -480,6 +480,7 @@ fn cases(app: &App, admin_token_id: i64, g: Growth) -> Vec<Case> {
             SIGNED_IN,
         ),
         case(get.clone(), "/people", "/people", SIGNED_IN),
+        case(get.clone(), "/search", "/search?q=member", SIGNED_IN),
         case(get.clone(), "/organisation", "/organisation", PEOPLE_TEAM),
         case(
             get.clone(),

@@ -159,7 +159,43 @@ pub async fn the_people_team_assigns_role_levels_managers_and_teams(app: App) {
     assert_eq!(stale.status, StatusCode::CONFLICT);
 }
 
+pub async fn search_finds_what_the_caller_may_see(app: App) {
+    // A member sees themselves and those below them, never a colleague of another team.
+    let mb = app.browser(app.ids.member_a).await;
+    let mine = app.get("/search?q=test.example", Some(&mb)).await;
+    assert_eq!(mine.status, StatusCode::OK);
+    let people = mine.body.split("id=\"found-people\"").nth(1).unwrap();
+    let people = people.split("id=\"found-role-levels\"").next().unwrap();
+    assert!(people.contains("member.a@test.example"), "{people}");
+    assert!(!people.contains("member.b@test.example"), "{people}");
+    // The people team sees everyone; every word must match.
+    let hr = app.browser(app.ids.people_team).await;
+    let all = app.get("/search?q=member.b+test", Some(&hr)).await;
+    assert!(all.body.contains("member.b@test.example"), "{}", all.body);
+    assert!(!all.body.contains("member.a@test.example"));
+    // Role levels and skills of the current framework, linked.
+    let roles = app.get("/search?q=staff+engineer", Some(&mb)).await;
+    assert!(
+        roles
+            .body
+            .contains("href=\"/frameworks/current/role-levels/engineering/staff-engineer\""),
+        "{}",
+        roles.body
+    );
+    let skills = app.get("/search?q=testing", Some(&mb)).await;
+    assert!(
+        skills.body.contains("href=\"/frameworks/current/skills#"),
+        "{}",
+        skills.body
+    );
+    // Nothing asked, nothing listed; the box is in every page's header.
+    let empty = app.get("/search", Some(&mb)).await;
+    assert!(empty.body.contains("Every word must match."));
+    assert!(empty.body.contains("id=\"header-q\""));
+}
+
 crate::on_both_backends!(
+    search_finds_what_the_caller_may_see,
     the_people_team_sees_the_organisation,
     the_people_team_assigns_role_levels_managers_and_teams
 );

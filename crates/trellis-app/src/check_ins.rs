@@ -717,9 +717,10 @@ async fn refused(app: &App, actor: &Actor, id: CheckInId) -> AppError {
     .await
 }
 
-/// Reminds both of a pair the day before each meeting (or on the day, for one planned late), in
-/// the inbox and by email as each chose. Safe to run on several servers: each meeting is reminded
-/// once. Returns how many meetings were reminded.
+/// Reminds both of a pair the day before each meeting (or on the day, for one planned late), and
+/// the owner of each action item the day before it is due, in the inbox and by email as each
+/// chose. Safe to run on several servers: each is reminded once. Returns how many reminders went
+/// out.
 pub async fn remind_due(app: &App, today: &str) -> AppResult<usize> {
     let Some(day) = parse_date(today) else {
         return Err(AppError::internal(format!("not a day: {today}")));
@@ -758,6 +759,32 @@ pub async fn remind_due(app: &App, today: &str) -> AppResult<usize> {
         .collect();
         if store
             .mark_reminded(meeting_id, notices, &system_audit())
+            .await?
+        {
+            reminded += 1;
+        }
+    }
+    // Action items due tomorrow (or overdue and never reminded), to their owner.
+    for action in store.check_in_actions_due(&tomorrow, 200).await? {
+        let due = action.due_on.clone().unwrap_or_default();
+        let when = if due == tomorrow {
+            "tomorrow".to_owned()
+        } else if due == today {
+            "today".to_owned()
+        } else {
+            format!("on {due}")
+        };
+        let notice = notice(
+            action.owner_id,
+            "check_in.action-due",
+            format!(
+                "An action from your check-in is due {when}: {}",
+                action.body
+            ),
+            format!("/check-ins/{}#action-{}", action.check_in_id, action.id),
+        );
+        if store
+            .mark_action_reminded(action.id, vec![notice], &system_audit())
             .await?
         {
             reminded += 1;

@@ -327,6 +327,23 @@ async fn both_are_reminded_once_the_day_before() {
         );
         assert_eq!(inbox[0].link, format!("/check-ins/{}", series.id));
     }
+    // An action due the day after tomorrow is reminded to its owner the day before.
+    let boss = c.open(&actor(&o.boss), series.id).await.unwrap();
+    let action = ActionInput {
+        owner: o.ann.id,
+        text: "Send the slides".into(),
+        due_on: in_days(3),
+    };
+    c.add_action(&actor(&o.boss), &boss, action).await.unwrap();
+    assert_eq!(remind_due(&o.org.app, &in_days(1)).await.unwrap(), 0);
+    assert_eq!(remind_due(&o.org.app, &in_days(2)).await.unwrap(), 1);
+    let reminded = o.org.inbox(&o.ann).await;
+    assert_eq!(reminded[0].kind, "check_in.action-due");
+    assert!(
+        reminded[0]
+            .subject
+            .contains("due tomorrow: Send the slides")
+    );
 }
 
 #[tokio::test]

@@ -442,6 +442,42 @@ impl CheckInStore for Database {
         Ok(record)
     }
 
+    async fn check_in_actions_due(
+        &self,
+        on_or_before: &str,
+        limit: u32,
+    ) -> StoreResult<Vec<Action>> {
+        let limit = i64::from(limit.clamp(1, 1_000));
+        db_run!(self, |c| sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "{ACTION_SELECT} WHERE t.done_at IS NULL AND t.reminded_at IS NULL AND t.due_on <= $1
+             ORDER BY t.due_on, t.id LIMIT $2"
+        )))
+        .bind(on_or_before)
+        .bind(limit)
+        .fetch_all(c))
+    }
+
+    async fn mark_action_reminded(
+        &self,
+        action: i64,
+        notices: Vec<NewNotification>,
+        audit: &Audit,
+    ) -> StoreResult<bool> {
+        let mut tx = self.write().await?;
+        let marked = db_run!(rows tx, |c| sqlx::query(
+            "UPDATE check_in_actions SET reminded_at = $1 WHERE id = $2 AND reminded_at IS NULL"
+        )
+        .bind(audit.at)
+        .bind(action)
+        .execute(c))?;
+        if marked == 0 {
+            return Ok(false);
+        }
+        write_notices(&mut tx, &notices, None, audit).await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
     async fn meetings_due(&self, on_or_before: &str, limit: u32) -> StoreResult<Vec<DueMeeting>> {
         let limit = i64::from(limit.clamp(1, 1_000));
         db_run!(self, |c| sqlx::query_as(sqlx::AssertSqlSafe(format!(

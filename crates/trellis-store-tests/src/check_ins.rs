@@ -373,6 +373,54 @@ pub async fn check_in_reminders_go_once<S: Store>(store: S) {
         .unwrap();
     assert_eq!(store.meetings_due("2026-12-12", 10).await.unwrap().len(), 1);
 
+    // An action item due is found once for its owner's reminder.
+    let open_meeting = store
+        .check_in_record(c.id, ann.id)
+        .await
+        .unwrap()
+        .next_meeting()
+        .unwrap()
+        .id;
+    let due = NewAction {
+        check_in_id: c.id,
+        raised_in: open_meeting,
+        owner_id: ann.id,
+        body: "Send the notes".into(),
+        due_on: Some("2026-12-15".into()),
+    };
+    let action = store
+        .add_action(due, vec![], &by(mia.id, 96))
+        .await
+        .unwrap();
+    assert!(
+        store
+            .check_in_actions_due("2026-12-14", 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let found = store.check_in_actions_due("2026-12-15", 10).await.unwrap();
+    assert_eq!(found.iter().map(|a| a.id).collect::<Vec<_>>(), [action.id]);
+    assert!(
+        store
+            .mark_action_reminded(action.id, vec![], &system)
+            .await
+            .unwrap()
+    );
+    assert!(
+        !store
+            .mark_action_reminded(action.id, vec![], &system)
+            .await
+            .unwrap()
+    );
+    assert!(
+        store
+            .check_in_actions_due("2026-12-15", 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+
     // Breaking the glass is recorded with its reason, which the audit log keeps too.
     let glass = store
         .break_glass(

@@ -328,6 +328,21 @@ pub trait CheckInStore: Send + Sync {
         notices: Vec<NewNotification>,
         audit: &Audit,
     ) -> impl Future<Output = StoreResult<BreakGlass>> + Send;
+    /// Open action items due on or before `on_or_before` whose owner was not reminded yet, at most
+    /// `limit`.
+    fn check_in_actions_due(
+        &self,
+        on_or_before: &str,
+        limit: u32,
+    ) -> impl Future<Output = StoreResult<Vec<Action>>> + Send;
+    /// Records the reminder of an action item with its notices, unless another server did first;
+    /// says whether this call did.
+    fn mark_action_reminded(
+        &self,
+        action: i64,
+        notices: Vec<NewNotification>,
+        audit: &Audit,
+    ) -> impl Future<Output = StoreResult<bool>> + Send;
     /// Meetings still to be held on or before `on_or_before` (`YYYY-MM-DD`) whose pair was not
     /// reminded yet, at most `limit`.
     fn meetings_due(

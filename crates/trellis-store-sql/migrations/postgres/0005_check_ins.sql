@@ -57,9 +57,12 @@ CREATE TABLE check_in_actions (
     created_by BIGINT NOT NULL REFERENCES people (id),
     created_at BIGINT NOT NULL,
     done_at BIGINT,
-    done_by BIGINT REFERENCES people (id)
+    done_by BIGINT REFERENCES people (id),
+    -- When the owner was reminded that it is due.
+    reminded_at BIGINT
 );
 CREATE INDEX check_in_actions_series ON check_in_actions (check_in_id, id);
+CREATE INDEX check_in_actions_due ON check_in_actions (due_on) WHERE done_at IS NULL AND reminded_at IS NULL;
 
 -- An administrator's recorded exception to the pair's privacy, with its reason, which the person
 -- sees. It opens the shared content for a day; private notes stay private.

@@ -99,23 +99,9 @@ impl App {
     }
 }
 
-/// Checks typed text: present, not too long, without control characters (tabs and line breaks
-/// apart).
+/// Checks typed text (see [`crate::input::typed_text`]); every text here is required.
 fn text(field: &str, value: &str, what: &str) -> Result<String, (String, String)> {
-    let value = value.trim();
-    let problem = if value.is_empty() {
-        format!("Write the {what}.")
-    } else if value.chars().count() > MAX_TEXT {
-        format!("Keep the {what} to {MAX_TEXT} characters.")
-    } else if value
-        .chars()
-        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
-    {
-        format!("The {what} contains a control character; remove it.")
-    } else {
-        return Ok(value.to_owned());
-    };
-    Err((field.to_owned(), problem))
+    crate::input::typed_text(field, value, what, MAX_TEXT, true)
 }
 
 fn one<T>(result: Result<T, (String, String)>) -> AppResult<T> {
@@ -735,13 +721,7 @@ pub async fn remind_due(app: &App, today: &str) -> AppResult<usize> {
         check_in: c,
     } in due
     {
-        let when = if on_date == tomorrow {
-            "tomorrow".to_owned()
-        } else if on_date == today {
-            "today".to_owned()
-        } else {
-            format!("on {on_date}")
-        };
+        let when = crate::reminders::when(&on_date, today, &tomorrow);
         let link = format!("/check-ins/{}", c.id);
         let notices = [
             (c.person_id, &c.partner_name),
@@ -767,13 +747,7 @@ pub async fn remind_due(app: &App, today: &str) -> AppResult<usize> {
     // Action items due tomorrow (or overdue and never reminded), to their owner.
     for action in store.check_in_actions_due(&tomorrow, 200).await? {
         let due = action.due_on.clone().unwrap_or_default();
-        let when = if due == tomorrow {
-            "tomorrow".to_owned()
-        } else if due == today {
-            "today".to_owned()
-        } else {
-            format!("on {due}")
-        };
+        let when = crate::reminders::when(&due, today, &tomorrow);
         let notice = notice(
             action.owner_id,
             "check_in.action-due",

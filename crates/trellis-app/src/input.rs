@@ -136,6 +136,32 @@ fn done(problems: Vec<FieldProblem>) -> AppResult<()> {
     }
 }
 
+/// Checks text typed into a form of several lines: present when `required`, at most `max`
+/// characters, without control characters (tabs and line breaks apart). Gives the trimmed text, or
+/// the field and what is wrong, in words about `what` ("the note").
+pub fn typed_text(
+    field: &str,
+    value: &str,
+    what: &str,
+    max: usize,
+    required: bool,
+) -> Result<String, (String, String)> {
+    let value = value.trim();
+    let problem = if value.is_empty() && required {
+        format!("Write the {what}.")
+    } else if value.chars().count() > max {
+        format!("Keep the {what} to {max} characters.")
+    } else if value
+        .chars()
+        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+    {
+        format!("The {what} contains a control character; remove it.")
+    } else {
+        return Ok(value.to_owned());
+    };
+    Err((field.to_owned(), problem))
+}
+
 #[cfg(test)]
 mod tests {
     use serde_json::json;

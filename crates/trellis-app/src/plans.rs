@@ -103,26 +103,14 @@ impl App {
     }
 }
 
+/// Checks typed text (see [`crate::input::typed_text`]).
 fn checked_text(
     field: &str,
     value: &str,
     what: &str,
     required: bool,
 ) -> Result<String, (String, String)> {
-    let value = value.trim();
-    let problem = if value.is_empty() && required {
-        format!("Write the {what}.")
-    } else if value.chars().count() > MAX_TEXT {
-        format!("Keep the {what} to {MAX_TEXT} characters.")
-    } else if value
-        .chars()
-        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
-    {
-        format!("The {what} contains a control character; remove it.")
-    } else {
-        return Ok(value.to_owned());
-    };
-    Err((field.to_owned(), problem))
+    crate::input::typed_text(field, value, what, MAX_TEXT, required)
 }
 
 fn checked_day(field: &str, value: &str) -> Result<Option<String>, (String, String)> {
@@ -560,13 +548,7 @@ pub async fn remind_due(app: &App, today: &str) -> AppResult<usize> {
     let mut reminded = 0;
     for (owner, action) in store.plan_actions_due(&tomorrow, 200).await? {
         let due = action.due_on.clone().unwrap_or_default();
-        let when = if due == tomorrow {
-            "tomorrow".to_owned()
-        } else if due == today {
-            "today".to_owned()
-        } else {
-            format!("on {due}")
-        };
+        let when = crate::reminders::when(&due, today, &tomorrow);
         let notice = NewNotification {
             person_id: owner,
             kind: "plan.action-due".into(),

@@ -8,6 +8,18 @@ use crate::error::AppResult;
 use crate::time::today;
 use crate::{App, check_ins, plans};
 
+/// When something on `day` is, seen from `today`: "tomorrow", "today", or "on 2026-12-10" (for
+/// something overdue and never reminded).
+pub(crate) fn when(day: &str, today: &str, tomorrow: &str) -> String {
+    if day == tomorrow {
+        "tomorrow".to_owned()
+    } else if day == today {
+        "today".to_owned()
+    } else {
+        format!("on {day}")
+    }
+}
+
 /// Sends the reminders due on `today` (`YYYY-MM-DD`); returns how many went out.
 pub async fn send_due(app: &App, today: &str) -> AppResult<usize> {
     Ok(check_ins::remind_due(app, today).await? + plans::remind_due(app, today).await?)

@@ -12,7 +12,7 @@ use trellis_store::{
 
 use crate::growth::actor;
 use crate::growth::rows::require_people;
-use crate::notifications::write_notices;
+use crate::notifications::{remind_once, write_notices};
 use crate::{Connection, Database, append, db_run, success};
 
 /// A series with the names of the pair, its next meeting and its last held one.
@@ -463,19 +463,7 @@ impl CheckInStore for Database {
         notices: Vec<NewNotification>,
         audit: &Audit,
     ) -> StoreResult<bool> {
-        let mut tx = self.write().await?;
-        let marked = db_run!(rows tx, |c| sqlx::query(
-            "UPDATE check_in_actions SET reminded_at = $1 WHERE id = $2 AND reminded_at IS NULL"
-        )
-        .bind(audit.at)
-        .bind(action)
-        .execute(c))?;
-        if marked == 0 {
-            return Ok(false);
-        }
-        write_notices(&mut tx, &notices, None, audit).await?;
-        tx.commit().await?;
-        Ok(true)
+        remind_once(self, "check_in_actions", action, notices, audit).await
     }
 
     async fn meetings_due(&self, on_or_before: &str, limit: u32) -> StoreResult<Vec<DueMeeting>> {
@@ -497,18 +485,6 @@ impl CheckInStore for Database {
         notices: Vec<NewNotification>,
         audit: &Audit,
     ) -> StoreResult<bool> {
-        let mut tx = self.write().await?;
-        let marked = db_run!(rows tx, |c| sqlx::query(
-            "UPDATE check_in_meetings SET reminded_at = $1 WHERE id = $2 AND reminded_at IS NULL"
-        )
-        .bind(audit.at)
-        .bind(meeting)
-        .execute(c))?;
-        if marked == 0 {
-            return Ok(false);
-        }
-        write_notices(&mut tx, &notices, None, audit).await?;
-        tx.commit().await?;
-        Ok(true)
+        remind_once(self, "check_in_meetings", meeting, notices, audit).await
     }
 }

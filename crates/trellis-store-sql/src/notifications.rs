@@ -66,6 +66,30 @@ pub(crate) async fn write_notices(
     db_run!(conn, |c| Db::insert_rows(c, "notifications", &columns))
 }
 
+/// Marks a record of `table` (one with a `reminded_at` column) reminded, and writes its notices with
+/// that mark, unless it was reminded already (by another server, say): says whether this call did.
+pub(crate) async fn remind_once(
+    db: &Database,
+    table: &'static str,
+    id: i64,
+    notices: Vec<NewNotification>,
+    audit: &Audit,
+) -> StoreResult<bool> {
+    let mut tx = db.write().await?;
+    let marked = db_run!(rows tx, |c| sqlx::query(sqlx::AssertSqlSafe(format!(
+        "UPDATE {table} SET reminded_at = $1 WHERE id = $2 AND reminded_at IS NULL"
+    )))
+    .bind(audit.at)
+    .bind(id)
+    .execute(c))?;
+    if marked == 0 {
+        return Ok(false);
+    }
+    write_notices(&mut tx, &notices, None, audit).await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
 impl NotificationStore for Database {
     async fn notify(&self, notices: Vec<NewNotification>, audit: &Audit) -> StoreResult<()> {
         let mut tx = self.write().await?;

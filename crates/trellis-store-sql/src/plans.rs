@@ -10,7 +10,7 @@ use trellis_store::{
 use crate::dialect::Dialect;
 use crate::growth::actor;
 use crate::growth::rows::require_people;
-use crate::notifications::write_notices;
+use crate::notifications::{remind_once, write_notices};
 use crate::{Connection, Database, append, db_run, success};
 
 const GOAL_COLUMNS: &str = "g.id, g.person_id, g.skill, g.target_level, g.role_level, g.due_on, \
@@ -331,19 +331,7 @@ impl PlanStore for Database {
         notices: Vec<NewNotification>,
         audit: &Audit,
     ) -> StoreResult<bool> {
-        let mut tx = self.write().await?;
-        let marked = db_run!(rows tx, |c| sqlx::query(
-            "UPDATE plan_actions SET reminded_at = $1 WHERE id = $2 AND reminded_at IS NULL"
-        )
-        .bind(audit.at)
-        .bind(action)
-        .execute(c))?;
-        if marked == 0 {
-            return Ok(false);
-        }
-        write_notices(&mut tx, &notices, None, audit).await?;
-        tx.commit().await?;
-        Ok(true)
+        remind_once(self, "plan_actions", action, notices, audit).await
     }
 
     async fn link_goal_evidence(

@@ -169,6 +169,7 @@ pub(super) fn tools(section: &Section<'_>, r: &mut Reader<'_>) {
             name: tool,
             category: get(category),
             purpose: get(purpose),
+            prevalence: None,
         };
         let key = format!("{}\u{0}{}", t.name, t.category.as_deref().unwrap_or(""));
         let what = format!("tool `{}`", t.name);

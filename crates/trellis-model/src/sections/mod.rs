@@ -188,8 +188,8 @@ fn push_opt<'a>(out: &mut Texts<'a>, at: &[Seg], text: &'a Option<String>) {
 impl crate::RoleLevel {
     /// The prose of this level's sections, with where each text sits: what the text lints read.
     /// Names of other roles (stakeholders, peers, career moves) and the variants of the role are
-    /// in [`Self::section_names`] instead: naming other roles and settings ("Developer tools:
-    /// more emphasis on APIs") is what those lists are for, not a template leak.
+    /// in [`Self::section_names`] instead: naming other roles and settings ("Farm shops: more
+    /// emphasis on seasonal stock") is what those lists are for, not a template leak.
     pub fn section_texts(&self) -> Texts<'_> {
         use Seg::{Index as I, Key as K};
         let mut out: Texts<'_> = Vec::new();

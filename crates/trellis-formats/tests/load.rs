@@ -349,3 +349,45 @@ fn mistakes_in_blueprint_sections_are_located() {
         Some(line_of("group: equipment"))
     );
 }
+
+#[test]
+fn the_starter_shows_blueprint_sections_inherited_and_overridden() {
+    let fw = load(&starter_files()).framework;
+    let profile = |id: &str| trellis_model::resolve(&fw, id).unwrap().sections;
+    let apm = profile("product/associate-product-manager");
+    assert!(apm.collaboration.is_some() && apm.inherited.is_empty());
+    // The product manager takes the associate's collaboration map and writes its own career path
+    // and hiring guidance.
+    let pm = profile("product/product-manager");
+    assert_eq!(
+        pm.inherited.get("collaboration").map(String::as_str),
+        Some("product/associate-product-manager")
+    );
+    assert!(!pm.inherited.contains_key("career") && !pm.inherited.contains_key("hiring"));
+    assert!(pm.career.as_ref().is_some_and(|c| !c.promotion.is_empty()));
+    // The senior writes its own map; the principal inherits the senior's.
+    let senior = profile("product/senior-product-manager");
+    assert!(!senior.inherited.contains_key("collaboration"));
+    let principal = profile("product/principal-product-manager");
+    assert_eq!(
+        principal.inherited.get("collaboration").map(String::as_str),
+        Some("product/senior-product-manager")
+    );
+    assert_eq!(
+        principal.reports_to.as_deref(),
+        Some("The head of product.")
+    );
+    // Every level of both tracks says what promotion from it takes, but the last of each.
+    for (id, _, level) in fw.role_levels() {
+        let last = ["product/head-of-product", "engineering/principal-engineer"];
+        if !last.contains(&id.as_str()) {
+            assert!(
+                level
+                    .career
+                    .as_ref()
+                    .is_some_and(|c| !c.promotion.is_empty()),
+                "{id} says nothing of promotion"
+            );
+        }
+    }
+}

@@ -249,7 +249,7 @@ pub struct RoleLevel {
 
     // The rest of a role blueprint (`crate::sections`). In a cumulative track, a level without one
     // of these sections inherits it from the nearest level before it that has it, except
-    // `kpi_notes` and `career`, which speak of this level only.
+    // `reports_to`, `kpi_notes` and `career`, which speak of this level only.
     /// How established the role is, e.g. "Current" or "Emerging".
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub horizon: Option<String>,

@@ -5,8 +5,9 @@
 //!
 //! Every section is optional. In a cumulative track a level that does not write a section inherits
 //! it from the nearest level before it that does, and a level that writes it replaces it whole
-//! ([`profile`]). The career path and the notes on KPIs are the exceptions: they speak of this level
-//! only (what it takes to move on from *here*), so they are never inherited.
+//! ([`profile`]). The career path, the reporting line and the notes on KPIs are the exceptions: they
+//! speak of this level only (what it takes to move on from *here*, whom *this* level reports to),
+//! so they are never inherited.
 //!
 //! - [`profile`]: the sections of an effective profile: inheritance and withholding restricted text.
 //! - [`check`]: duplicate headings and names within a section.

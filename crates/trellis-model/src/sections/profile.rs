@@ -33,9 +33,8 @@ pub struct ProfileSections {
 }
 
 /// The sections a level inherits when it does not write them, by key.
-pub const INHERITED: [&str; 9] = [
+pub const INHERITED: [&str; 8] = [
     "horizon",
-    "reports_to",
     "collaboration",
     "environment",
     "experience",

@@ -94,7 +94,6 @@ fn a_level_writes_its_sections_and_inherits_the_rest_from_the_nearest_level_befo
         inherited,
         [
             ("horizon", "pickers/one"),
-            ("reports_to", "pickers/one"),
             ("collaboration", "pickers/one"),
             ("experience", "pickers/one"),
             ("risks", "pickers/one"),
@@ -103,8 +102,9 @@ fn a_level_writes_its_sections_and_inherits_the_rest_from_the_nearest_level_befo
             ("hiring", "pickers/one"),
         ]
     );
-    // KPI notes speak of the level's own KPIs: not inherited.
+    // KPI notes and the reporting line speak of the level itself: not inherited.
     assert!(two.kpi_notes.is_empty());
+    assert_eq!(two.reports_to, None);
 
     // `three` takes each section from the nearest level that has it; the career path never.
     let three = resolve(&fw, "pickers/three").unwrap().sections;

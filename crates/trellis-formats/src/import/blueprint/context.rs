@@ -65,12 +65,11 @@ pub(super) fn headed_groups(
     for sub in subs {
         let heading = sub.heading.as_ref().map(|(h, _)| h.clone());
         if sub.items.is_empty() {
-            if let Some(h) = heading {
-                if let Some((earlier, line)) = pending.replace((h.clone(), sub.line().unwrap_or(0)))
-                {
-                    // Two headings in a row: the first names the context of the second.
-                    pending = Some((format!("{earlier}: {h}"), line));
-                }
+            if let Some(h) = heading
+                && let Some((earlier, line)) = pending.replace((h.clone(), sub.line().unwrap_or(0)))
+            {
+                // Two headings in a row: the first names the context of the second.
+                pending = Some((format!("{earlier}: {h}"), line));
             }
             continue;
         }

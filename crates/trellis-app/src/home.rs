@@ -45,6 +45,9 @@ pub struct ReportState {
 
 #[derive(Debug, Clone, Default)]
 pub struct Overview {
+    /// The names of the actor's manager and team.
+    pub manager: Option<String>,
+    pub team: Option<String>,
     /// Readiness for the actor's role level and the next.
     pub glance: Vec<Glance>,
     /// What waits for the actor (see [`crate::todo`]).
@@ -98,6 +101,8 @@ impl Home<'_> {
             todo,
             indirect_reports: record.below.saturating_sub(record.reports.len()),
             changed: record.unread.clone(),
+            manager: record.manager_name.clone(),
+            team: record.team_name.clone(),
             ..Overview::default()
         };
         if let (Some(p), Some(rl)) = (&published, &me.role_level) {

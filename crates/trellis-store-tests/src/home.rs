@@ -222,6 +222,23 @@ pub async fn home_records_gather_what_waits<S: Store>(store: S) {
     store.mark_read(mia.id, Some(vec![read]), 27).await.unwrap();
 
     let home = store.home_record(mia.id, 2).await.unwrap();
+    assert_eq!((home.manager_name, home.team_name), (None, None));
+    let platform = store
+        .ensure_team("Platform", &by(mia.id, 28))
+        .await
+        .unwrap();
+    let join = PersonUpdate {
+        team_id: Some(Some(platform.id)),
+        ..Default::default()
+    };
+    store
+        .update_person(ann.id, join, &by(mia.id, 29))
+        .await
+        .unwrap();
+    let ann_home = store.home_record(ann.id, 2).await.unwrap();
+    assert_eq!(ann_home.manager_name.as_deref(), Some("Mia"));
+    assert_eq!(ann_home.team_name.as_deref(), Some("Platform"));
+    assert_eq!(ann_home.reports.len(), 1, "Kim");
     // Each part agrees with the read of its own area.
     let names: Vec<&str> = home.reports.iter().map(|p| p.name.as_str()).collect();
     assert_eq!(names, ["Ann", "Pat"]);

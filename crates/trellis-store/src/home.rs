@@ -26,6 +26,10 @@ pub struct AskedInput {
 /// Everything a person's home page shows, read at once.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct HomeRecord {
+    /// The name of their manager, if they have one.
+    pub manager_name: Option<String>,
+    /// The name of their team, if they are in one.
+    pub team_name: Option<String>,
     /// Their active direct reports, by name (lower-cased), then id.
     pub reports: Vec<Person>,
     /// How many people are below them in their reporting lines, direct reports and inactive

@@ -89,14 +89,17 @@ fn sort_check_ins(check_ins: &mut [CheckIn]) {
     });
 }
 
-/// Reads a [`HomeRecord`]: the object `{"reports", "below", "open", "check_ins", "asked",
+/// Reads a [`HomeRecord`]: the object `{"manager", "team", "reports", "below", "open", "check_ins", "asked",
 /// "actions", "plan_actions", "latest", "evidence_counts", "unread", "goals"}`, its lists in any
-/// order but `reports` (ordered by the database's lower-casing of names). An asked input is
+/// order but `reports` (ordered by the database's lower-casing of names); manager and team are
+/// `[name]` or null. An asked input is
 /// request id, requested at, assessment id, person id, person name, role level, framework version
 /// id; the others as above.
 pub fn home_record(text: &str) -> StoreResult<HomeRecord> {
     let doc: HomeDoc = parse(text, "home record")?;
     let mut record = HomeRecord {
+        manager_name: doc.manager.map(|(name,)| name),
+        team_name: doc.team.map(|(name,)| name),
         reports: doc
             .reports
             .unwrap_or_default()
@@ -167,6 +170,8 @@ struct RecordDoc {
 
 #[derive(Deserialize)]
 struct HomeDoc {
+    manager: Option<(String,)>,
+    team: Option<(String,)>,
     reports: Option<Vec<PersonRow>>,
     below: Option<usize>,
     open: Option<Vec<Assessment>>,

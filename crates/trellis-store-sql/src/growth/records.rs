@@ -219,6 +219,10 @@ impl HomeStore for Database {
                  ),
                  mine(id) AS (SELECT id FROM people WHERE manager_id = $1 AND active AND id <> $1)
                  SELECT
+                     CAST((SELECT {array}(m.name) FROM people m
+                         WHERE m.id = (SELECT manager_id FROM people WHERE id = $1)) AS TEXT),
+                     CAST((SELECT {array}(t.name) FROM teams t
+                         WHERE t.id = (SELECT team_id FROM people WHERE id = $1)) AS TEXT),
                      CAST((SELECT {agg}({person_json} ORDER BY lower(p.name){collate}, p.id)
                          FROM people p WHERE p.id IN (SELECT id FROM mine)) AS TEXT),
                      CAST((SELECT count(*) FROM below WHERE id <> $1) AS TEXT),
@@ -264,6 +268,8 @@ impl HomeStore for Database {
                 .fetch_one(c)
                 .await?;
             let keys = [
+                "manager",
+                "team",
                 "reports",
                 "below",
                 "open",

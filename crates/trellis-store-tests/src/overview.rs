@@ -303,3 +303,93 @@ pub async fn home_records_gather_what_waits<S: Store>(store: S) {
         Default::default()
     );
 }
+
+pub async fn team_records_read_the_team_at_once<S: Store>(store: S) {
+    let Team {
+        ann,
+        mia,
+        pat,
+        version,
+    } = team(&store).await;
+    let kim = reporting_to(&store, "kim@example.com", "kim", ann.id).await;
+    let gone = reporting_to(&store, "gone@example.com", "Gone", mia.id).await;
+    let off = PersonUpdate {
+        active: Some(false),
+        ..Default::default()
+    };
+    store
+        .update_person(gone.id, off, &by(mia.id, 5))
+        .await
+        .unwrap();
+    let a = store
+        .create_assessment(
+            assessment_of(kim.id, version, "H1"),
+            vec![],
+            &by(kim.id, 10),
+        )
+        .await
+        .unwrap();
+    let rated = vec![rate("sfia/prog", "3"), rate("sfia/test", "2")];
+    store
+        .submit_ratings(
+            a.id,
+            RaterKind::SelfRater,
+            kim.id,
+            rated,
+            a.revision,
+            Some(Stage::Manager),
+            vec![],
+            &by(kim.id, 11),
+        )
+        .await
+        .unwrap();
+    store
+        .add_evidence(
+            evidence(pat.id, "2026-05-01", "Talk", &["sfia/prog"]),
+            &by(pat.id, 12),
+        )
+        .await
+        .unwrap();
+
+    // Everyone below, active, by name whatever the case; or the direct reports only.
+    let all = store.team_record(mia.id, false).await.unwrap();
+    let names: Vec<&str> = all.people.iter().map(|p| p.name.as_str()).collect();
+    assert_eq!(names, ["Ann", "kim", "Pat"]);
+    let direct = store.team_record(mia.id, true).await.unwrap();
+    let names: Vec<&str> = direct.people.iter().map(|p| p.name.as_str()).collect();
+    assert_eq!(names, ["Ann", "Pat"]);
+    // What is known of their skills, as the observations read says.
+    for record in [&all, &direct] {
+        let ids: Vec<i64> = record.people.iter().map(|p| p.id).collect();
+        let mut seen = record.observations.clone();
+        let mut expected = store.observations(&ids).await.unwrap();
+        for o in [&mut seen, &mut expected] {
+            o.latest.sort_by_key(|r| r.id);
+        }
+        assert_eq!(seen, expected);
+    }
+    assert_eq!(all.observations.latest.len(), 2, "Kim's two self-ratings");
+    assert!(direct.observations.latest.is_empty());
+    assert_eq!(
+        direct.observations.evidence_counts,
+        [(pat.id, "sfia/prog".to_owned(), 1)]
+    );
+    // Below Ann: Kim. Nobody below Kim, nor below someone unknown.
+    let kims: Vec<i64> = store
+        .team_record(ann.id, false)
+        .await
+        .unwrap()
+        .people
+        .iter()
+        .map(|p| p.id)
+        .collect();
+    assert_eq!(kims, [kim.id]);
+    assert_eq!(
+        store.team_record(kim.id, false).await.unwrap(),
+        Default::default()
+    );
+    assert_eq!(
+        store.team_record(999_999, true).await.unwrap(),
+        Default::default()
+    );
+}

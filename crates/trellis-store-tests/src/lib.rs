@@ -69,6 +69,8 @@ macro_rules! for_each_story {
             check_in_actions_carry_over_until_done,
             check_in_reminders_go_once,
             plans_hold_goals_actions_and_comments,
+            home_records_gather_what_waits,
+            team_records_read_the_team_at_once,
         }
     };
 }
@@ -77,6 +79,7 @@ mod check_ins;
 mod growth;
 mod growth_changes;
 mod notifications;
+mod overview;
 mod plans;
 mod races;
 
@@ -84,6 +87,7 @@ pub use check_ins::*;
 pub use growth::*;
 pub use growth_changes::*;
 pub use notifications::*;
+pub use overview::*;
 pub use plans::*;
 pub use races::*;
 

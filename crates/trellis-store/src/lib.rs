@@ -20,11 +20,13 @@ pub mod check_ins;
 pub mod growth;
 pub mod json_rows;
 pub mod notifications;
+pub mod overview;
 pub mod plans;
 
 pub use check_ins::*;
 pub use growth::*;
 pub use notifications::*;
+pub use overview::*;
 pub use plans::*;
 
 use std::future::Future;
@@ -331,6 +333,7 @@ pub trait Store:
     + NotificationStore
     + CheckInStore
     + PlanStore
+    + OverviewStore
     + Clone
     + Send
     + Sync
@@ -348,6 +351,7 @@ impl<T> Store for T where
         + NotificationStore
         + CheckInStore
         + PlanStore
+        + OverviewStore
         + Clone
         + Send
         + Sync
@@ -359,7 +363,7 @@ impl<T> Store for T where
 pub mod prelude {
     pub use crate::{
         AccountStore, AuditStore, CheckInStore, FrameworkStore, GrowthStore, NotificationStore,
-        PeopleStore, PlanStore, SchemaStore, Store,
+        OverviewStore, PeopleStore, PlanStore, SchemaStore, Store,
     };
 }
 

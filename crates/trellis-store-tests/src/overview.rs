@@ -2,7 +2,7 @@
 //! statement, agreeing with the reads of each area it gathers.
 
 use trellis_store::{
-    Cadence, NewAction, NewCheckIn, NewGoal, NewNotification, NewPlanAction, PersonUpdate,
+    Cadence, NewAction, NewCheckIn, NewGoal, NewNotification, NewPlanAction, Person, PersonUpdate,
     PlanActionKind, RaterKind, Stage, Store,
 };
 
@@ -29,24 +29,33 @@ fn notice(person: i64, subject: &str) -> NewNotification {
     }
 }
 
-pub async fn home_records_gather_what_waits<S: Store>(store: S) {
-    let Team {
-        ann,
-        mia,
-        pat,
-        version,
-    } = team(&store).await;
-    // Below Ann, and a direct report who left: counted below Mia, not shown as her reports.
-    let kim = reporting_to(&store, "kim@example.com", "Kim", ann.id).await;
-    let gone = reporting_to(&store, "gone@example.com", "Gone", mia.id).await;
+/// Mia's team (Ann and Pat), `kim` below Ann, and a direct report of Mia's who left.
+async fn team_below<S: Store>(store: &S, kim: &str) -> (Team, Person) {
+    let t = team(store).await;
+    let kim = reporting_to(store, "kim@example.com", kim, t.ann.id).await;
+    let gone = reporting_to(store, "gone@example.com", "Gone", t.mia.id).await;
     let off = PersonUpdate {
         active: Some(false),
         ..Default::default()
     };
     store
-        .update_person(gone.id, off, &by(mia.id, 5))
+        .update_person(gone.id, off, &by(t.mia.id, 5))
         .await
         .unwrap();
+    (t, kim)
+}
+
+pub async fn home_records_gather_what_waits<S: Store>(store: S) {
+    // Below Ann, and a direct report who left: counted below Mia, not shown as her reports.
+    let (
+        Team {
+            ann,
+            mia,
+            pat,
+            version,
+        },
+        kim,
+    ) = team_below(&store, "Kim").await;
     let ola = person(&store, "ola@example.com", "Ola").await;
 
     // Open assessments of Mia's reports and of Mia; Ola's (not below Mia) is not hers to see;
@@ -305,22 +314,16 @@ pub async fn home_records_gather_what_waits<S: Store>(store: S) {
 }
 
 pub async fn team_records_read_the_team_at_once<S: Store>(store: S) {
-    let Team {
-        ann,
-        mia,
-        pat,
-        version,
-    } = team(&store).await;
-    let kim = reporting_to(&store, "kim@example.com", "kim", ann.id).await;
-    let gone = reporting_to(&store, "gone@example.com", "Gone", mia.id).await;
-    let off = PersonUpdate {
-        active: Some(false),
-        ..Default::default()
-    };
-    store
-        .update_person(gone.id, off, &by(mia.id, 5))
-        .await
-        .unwrap();
+    // Kim's name in lower case: sorted as if it were not.
+    let (
+        Team {
+            ann,
+            mia,
+            pat,
+            version,
+        },
+        kim,
+    ) = team_below(&store, "kim").await;
     let a = store
         .create_assessment(
             assessment_of(kim.id, version, "H1"),

@@ -347,8 +347,8 @@ fn diff_lists_added_raised_and_removed_with_descriptors() {
 
 #[test]
 fn show_and_diff_give_the_rest_of_the_blueprint_with_what_is_inherited() {
-    // The starter's product manager writes its own career path and takes the associate's
-    // collaboration map.
+    // The starter's product manager writes its own promotion criteria and takes the associate's
+    // stakeholders.
     let out = trellis(&["show", "product/product-manager"]);
     assert!(
         out.status.success(),
@@ -357,9 +357,9 @@ fn show_and_diff_give_the_rest_of_the_blueprint_with_what_is_inherited() {
     );
     let md = String::from_utf8_lossy(&out.stdout);
     let collaboration = md
-        .split("## Collaboration")
+        .split("\n## Stakeholders\n")
         .nth(1)
-        .expect("a collaboration section");
+        .expect("a stakeholders section");
     assert!(
         collaboration.trim_start().starts_with(
             "_Inherited from Associate Product Manager (`product/associate-product-manager`)._"
@@ -367,10 +367,14 @@ fn show_and_diff_give_the_rest_of_the_blueprint_with_what_is_inherited() {
         "{collaboration}"
     );
     for heading in [
-        "## Experience and qualifications",
-        "## Hiring guidance",
-        "## Progression",
-        "### What promotion from this level takes",
+        "## Qualifications",
+        "## Onboarding",
+        "Evidence of success:",
+        "## Interview guidance",
+        "### Problem framing and discovery",
+        "## Promotion",
+        "**Next level:** Senior Product Manager (`product/senior-product-manager`)",
+        "### Skills a panel looks for",
     ] {
         assert!(md.contains(heading), "{heading} missing:\n{md}");
     }
@@ -381,21 +385,36 @@ fn show_and_diff_give_the_rest_of_the_blueprint_with_what_is_inherited() {
         "json",
     ]));
     assert_eq!(
-        v["inherited"]["collaboration"],
+        v["inherited"]["stakeholders"],
         "product/associate-product-manager"
     );
-    assert!(v["inherited"]["career"].is_null());
+    assert!(v["inherited"]["promotion"].is_null());
     assert!(
-        v["career"]["promotion"]
+        v["promotion"]["skills"]
             .as_array()
             .is_some_and(|p| !p.is_empty())
     );
-    assert!(v["collaboration"]["internal"][0]["name"].is_string());
+    assert_eq!(v["promotion"]["next"], "product/senior-product-manager");
+    assert!(v["stakeholders"]["internal"][0]["name"].is_string());
+    assert!(v["onboarding"]["days_30"]["evidence"][0].is_string());
+    assert!(v["interview"][0]["interview_guidance"]["assess"][0].is_string());
     // The standalone page has its list of contents.
     let page = trellis(&["show", "product/product-manager", "--format", "html"]);
     let page = String::from_utf8_lossy(&page.stdout);
     assert!(page.contains("<nav class=\"contents profile-contents\" aria-label=\"On this page\">"));
-    assert!(page.contains("<a href=\"#collaboration\">Collaboration</a>"));
+    for (anchor, label) in [
+        ("stakeholders", "Stakeholders"),
+        ("qualifications", "Qualifications"),
+        ("onboarding", "Onboarding"),
+        ("interview-guidance", "Interview guidance"),
+        ("promotion", "Promotion"),
+    ] {
+        assert!(
+            page.contains(&format!("<a href=\"#{anchor}\">{label}</a>"))
+                && page.contains(&format!("<section id=\"{anchor}\">")),
+            "{anchor} missing"
+        );
+    }
 
     // The senior writes its own map: the comparison lists what changes in it.
     let d = json(&trellis(&[
@@ -406,7 +425,7 @@ fn show_and_diff_give_the_rest_of_the_blueprint_with_what_is_inherited() {
         "json",
     ]));
     assert!(
-        d["collaboration"]["added"]
+        d["stakeholders"]["added"]
             .as_array()
             .is_some_and(|a| a.iter().any(|i| i
                 .as_str()
@@ -414,9 +433,10 @@ fn show_and_diff_give_the_rest_of_the_blueprint_with_what_is_inherited() {
         "{d:#}"
     );
     assert!(
-        d["career"]["added"]
+        d["promotion"]["added"]
             .as_array()
             .is_some_and(|a| !a.is_empty())
+            && d["qualifications"]["added"].is_array()
     );
     let md = trellis(&[
         "diff",
@@ -425,7 +445,7 @@ fn show_and_diff_give_the_rest_of_the_blueprint_with_what_is_inherited() {
     ]);
     let md = String::from_utf8_lossy(&md.stdout);
     assert!(
-        md.contains("## Collaboration") && md.contains("## Progression"),
+        md.contains("## Stakeholders") && md.contains("## Promotion"),
         "{md}"
     );
 }

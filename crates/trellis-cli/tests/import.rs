@@ -212,34 +212,44 @@ fn copyrighted_profile_text_is_published_only_with_licensed() {
     );
     assert!(withheld["text_withheld"].is_string());
     // The rest of the blueprint likewise: names stay, the prose goes.
-    let promotion = licensed["career"]["promotion"][0]
+    let promotion = licensed["promotion"]["skills"][0]
         .as_str()
         .expect("the promotion skills")
         .to_owned();
-    let question = licensed["hiring"]["assess"][0]["items"][0]
+    let question = licensed["interview"][0]["interview_guidance"]["assess"][0]
         .as_str()
-        .expect("what to assess")
+        .expect("what to assess on the first dimension")
         .to_owned();
-    assert!(licensed["collaboration"]["internal"][0]["purpose"].is_string());
+    let evidence = licensed["onboarding"]["days_30"]["evidence"][0]
+        .as_str()
+        .expect("evidence of the first 30 days")
+        .to_owned();
+    assert!(licensed["stakeholders"]["internal"][0]["about"].is_string());
     assert_eq!(
-        withheld["collaboration"]["internal"][0]["name"],
-        licensed["collaboration"]["internal"][0]["name"]
+        withheld["stakeholders"]["internal"][0]["name"],
+        licensed["stakeholders"]["internal"][0]["name"]
     );
-    assert!(withheld["collaboration"]["internal"][0]["purpose"].is_null());
-    assert!(withheld["career"].is_null());
-    assert!(withheld["hiring"]["assess"].is_null());
-    assert_eq!(
-        withheld["hiring"]["exercises"][0]["name"],
-        licensed["hiring"]["exercises"][0]["name"]
-    );
+    assert!(withheld["stakeholders"]["internal"][0]["about"].is_null());
     for section in [
-        "environment",
-        "experience",
-        "risks",
-        "variants",
-        "ai_impact",
-        "kpi_notes",
+        "promotion",
+        "qualifications",
+        "onboarding",
+        "failure_modes",
+        "automation",
     ] {
+        assert!(
+            licensed[section].is_object(),
+            "{section} in the licensed profile"
+        );
+        assert!(withheld[section].is_null(), "{section} withheld");
+    }
+    assert!(withheld["interview"][0]["interview_guidance"]["assess"].is_null());
+    assert!(withheld["interview_guidance"]["assess"].is_null());
+    assert_eq!(
+        withheld["interview_guidance"]["exercises"][0]["name"],
+        licensed["interview_guidance"]["exercises"][0]["name"]
+    );
+    for section in ["environment", "variants", "kpi_notes", "high_performance"] {
         assert!(
             licensed[section].as_array().is_some_and(|a| !a.is_empty()),
             "{section} in the licensed profile"
@@ -267,6 +277,7 @@ fn copyrighted_profile_text_is_published_only_with_licensed() {
     );
     assert!(!page(&public).contains(&kpi_text));
     assert!(!page(&public).contains(&promotion) && !page(&public).contains(&question));
+    assert!(!page(&public).contains(&html_text(&evidence)));
     assert!(page(&public).contains("<nav class=\"contents profile-contents\""));
     let private = tmp.path().join("private");
     assert!(
@@ -284,6 +295,7 @@ fn copyrighted_profile_text_is_published_only_with_licensed() {
     assert!(page(&private).contains(&kpi_text));
     assert!(page(&private).contains(&html_text(&promotion)));
     assert!(page(&private).contains(&html_text(&question)));
+    assert!(page(&private).contains(&html_text(&evidence)));
 }
 
 /// Text as askama escapes it into a page.

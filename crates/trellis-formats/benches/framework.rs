@@ -77,6 +77,7 @@ fn synthetic() -> Framework {
                         why: None,
                         target: Some("Up and to the right".into()),
                         frequency: Some("Quarterly".into()),
+                        measurement: None,
                     }],
                     interview: ["Craft", "Judgement", "Collaboration", "Communication"]
                         .iter()
@@ -88,6 +89,7 @@ fn synthetic() -> Framework {
                                 (1, "Weak".to_owned()),
                                 (5, "Strong".to_owned()),
                             ]),
+                            interview_guidance: None,
                         })
                         .collect(),
                     ..RoleLevel::default()

@@ -7,7 +7,7 @@ mod common;
 use common::{assert_round_trip, errors, input, seeds_present};
 use proptest::prelude::*;
 use trellis_formats::import::{self, Format, ImportOptions, Imported, Input, blueprint};
-use trellis_model::{Framework, Importance, ItemGroup, RoleLevel};
+use trellis_model::{Framework, Importance, ItemGroup, Need, RoleLevel, ToolUsage};
 
 const SEED: &str = "blueprint-principal-product-manager.txt";
 
@@ -219,12 +219,10 @@ fn seed_gives_the_role_level_with_its_kpis_skills_tools_tiers_and_scorecard() {
             .iter()
             .any(|g| g.group == "Strategic responsibilities" && g.items.len() == 6)
     );
-    assert!(
-        level
-            .responsibilities
-            .iter()
-            .any(|g| g.group.starts_with("Goals: 30-day goals"))
-    );
+    // Goals at 30/60/90 days and milestones at 6/12 months are onboarding, not responsibilities.
+    assert!(!level.responsibilities.iter().any(
+        |g| g.group.starts_with("Goals: 30-day goals") || g.group.contains("high performance")
+    ));
 
     // Career path: no other level was imported, so no links, and the names are in the report.
     assert_eq!((level.previous.as_ref(), level.next.as_ref()), (None, None));
@@ -267,18 +265,18 @@ fn seed_gives_the_rest_of_the_blueprint_section_by_section() {
             .as_deref()
             .is_some_and(|h| h.starts_with("Current"))
     );
-    let c = level.collaboration.as_ref().expect("a stakeholder map");
+    let c = level.stakeholders.as_ref().expect("a stakeholder map");
     assert_eq!(c.teams.len(), 10);
     assert!(c.teams[0].starts_with("Engineering ("), "{:?}", c.teams);
 
-    // Stakeholders: 11 internal, each with what the role works on with them; 3 external, 4 peers,
-    // 4 upstream and 4 downstream dependencies, 3 ways of working, 4 escalation points.
+    // Stakeholders: 11 internal, each with what the collaboration is about; 3 external, 4 peer
+    // roles, 4 upstream and 4 downstream dependencies, 3 ways of working, 4 escalation points.
     assert_eq!(c.internal.len(), 11);
-    assert!(c.internal.iter().all(|s| s.purpose.is_some()));
+    assert!(c.internal.iter().all(|s| s.about.is_some()));
     assert_eq!(c.internal[0].name, "VP Product / Head of Product");
     assert_eq!(c.internal[10].name, "Legal");
     assert_eq!(c.external.len(), 3);
-    assert!(c.external.iter().all(|s| s.purpose.is_none()));
+    assert!(c.external.iter().all(|s| s.about.is_none()));
     assert_eq!(
         (c.peers.len(), c.upstream.len(), c.downstream.len()),
         (4, 4, 4)
@@ -287,12 +285,27 @@ fn seed_gives_the_rest_of_the_blueprint_section_by_section() {
     assert_eq!(c.escalations.len(), 4);
     assert!(c.escalations.iter().all(|e| e.to.is_some()));
     assert_eq!(c.escalations[0].to.as_deref(), Some("Director/GVP Product"));
+    assert!(
+        level
+            .reports_to
+            .as_deref()
+            .is_some_and(|r| r.starts_with("Typically Director of Product Management"))
+    );
 
-    // Notes on measurement under the KPI table; how common each tool is.
+    // Notes on measurement under the KPI table; the usage of each of the 35 tools (one
+    // "Optional (increasingly Common)", read as optional).
     assert_eq!(level.kpi_notes.len(), 2);
-    assert!(level.tools.iter().all(|t| t.prevalence.is_some()));
+    let usage = |u: ToolUsage| level.tools.iter().filter(|t| t.usage == Some(u)).count();
+    assert_eq!(
+        (
+            usage(ToolUsage::Common),
+            usage(ToolUsage::Optional),
+            usage(ToolUsage::ContextSpecific)
+        ),
+        (17, 9, 9)
+    );
     let jira = level.tools.iter().find(|t| t.name == "Jira").unwrap();
-    assert_eq!(jira.prevalence.as_deref(), Some("Common"));
+    assert_eq!(jira.usage, Some(ToolUsage::Common));
 
     // Environment: 8 groups, the headings with only a sub-heading under them joined to it.
     assert_eq!(group_sizes(&level.environment), [4, 3, 4, 3, 3, 2, 5, 3]);
@@ -303,66 +316,128 @@ fn seed_gives_the_rest_of_the_blueprint_section_by_section() {
             .starts_with("Scale or complexity context: ")
     );
 
-    // Experience and qualifications: 6 groups, 16 items.
-    assert_eq!(group_sizes(&level.experience), [2, 2, 3, 4, 3, 2]);
-    assert_eq!(level.experience[0].group, "Typical years of experience");
+    // Qualifications: 2 lines of typical years, 2 of education (a bachelor's required, a master's
+    // preferred), 3 certifications (all optional: preferred), 4 backgrounds, and domain knowledge
+    // (3) and leadership experience (2).
+    let q = level.qualifications.as_ref().expect("qualifications");
+    assert_eq!(q.years.len(), 2);
+    let needs = |l: &[trellis_model::Qualification]| l.iter().map(|q| q.need).collect::<Vec<_>>();
+    assert_eq!(needs(&q.education), [Need::Required, Need::Preferred]);
+    assert_eq!(needs(&q.certifications), [Need::Preferred; 3]);
+    assert_eq!(q.backgrounds.len(), 4);
+    assert_eq!(group_sizes(&q.other), [3, 2]);
 
-    // Career path: 4 roles people come from, 4 they move on to, 4 adjacent paths, 5 skills needed
-    // for promotion, 3 stages of how the role evolves.
-    let career = level.career.as_ref().expect("a career path");
+    // Promotion: 5 skills needed for promotion; 4 roles people come from, 4 they move on to, 4
+    // adjacent paths, 3 stages of how the role evolves. No next level was imported alongside.
+    let career = level.promotion.as_ref().expect("promotion criteria");
     assert_eq!(
         (
             career.from.len(),
             career.to.len(),
             career.adjacent.len(),
-            career.promotion.len(),
+            career.skills.len(),
             career.evolution.len()
         ),
         (4, 4, 4, 5, 3)
     );
+    assert_eq!(career.next, None);
     assert_eq!(career.from[0], "Senior Product Manager (most common)");
-    assert!(career.promotion[0].starts_with("Demonstrated portfolio-level impact"));
+    assert!(career.skills[0].starts_with("Demonstrated portfolio-level impact"));
 
-    // Risks (5 groups, 25 items), variants (6 groups), AI impact (6 groups).
-    assert_eq!(group_sizes(&level.risks), [5, 4, 6, 5, 5]);
-    assert_eq!(level.risks[2].group, "Anti-patterns (what to avoid)");
+    // Onboarding: 4 goals at each of 30, 60 and 90 days with 2 lines of evidence each; 4
+    // milestones at 6 and at 12 months; 5 points of what high performance looks like.
+    let o = level.onboarding.as_ref().expect("onboarding");
+    let sizes: Vec<(usize, usize)> = o
+        .stages()
+        .iter()
+        .map(|(_, _, s)| s.map_or((0, 0), |s| (s.goals.len(), s.evidence.len())))
+        .collect();
+    assert_eq!(sizes, [(4, 2), (4, 2), (4, 2), (4, 0), (4, 0)]);
+    assert_eq!(level.high_performance.len(), 5);
+
+    // Failure modes: 5 challenges, 4 bottlenecks, 6 anti-patterns, and two more groups of 5.
+    let f = level.failure_modes.as_ref().expect("failure modes");
+    assert_eq!(
+        (
+            f.challenges.len(),
+            f.bottlenecks.len(),
+            f.anti_patterns.len()
+        ),
+        (5, 4, 6)
+    );
+    assert_eq!(group_sizes(&f.other), [5, 5]);
+    // Variants (6 groups); automation: 6 tasks likely automated, 6 human-critical, 4 more groups.
     assert_eq!(group_sizes(&level.variants), [8, 3, 4, 2, 2, 2]);
-    assert_eq!(group_sizes(&level.ai_impact), [6, 6, 1, 3, 3, 4]);
+    let a = level.automation.as_ref().expect("automation");
+    assert_eq!((a.automated.len(), a.human_critical.len()), (6, 6));
+    assert_eq!(group_sizes(&a.other), [1, 3, 3, 4]);
 
-    // Hiring guidance: what to assess in 7 areas of 13 questions (20 lines in the blueprint),
-    // 4 exercises each with its prompt and what it evaluates, 6 strong and 6 weak signals, 5 red
-    // flags, and how to score.
-    let h = level.hiring.as_ref().expect("hiring guidance");
+    // Interview guidance: the 7 areas to assess (13 questions; 20 lines in the blueprint with
+    // their headings) on the dimensions they are about, communication having none; the exercises
+    // about a dimension on it.
+    let dims: Vec<(&str, usize, usize)> = level
+        .interview
+        .iter()
+        .map(|d| {
+            let g = d.interview_guidance.as_ref();
+            (
+                d.name.as_str(),
+                g.map_or(0, |g| g.assess.len()),
+                g.map_or(0, |g| g.exercises.len()),
+            )
+        })
+        .collect();
+    assert_eq!(
+        dims,
+        [
+            ("Strategy & judgment", 2, 1),
+            ("Customer insight & discovery", 2, 0),
+            ("Analytics & metrics", 2, 1),
+            ("Execution & delivery leadership", 2, 0),
+            ("Technical fluency", 2, 0),
+            ("Stakeholder management", 2, 0),
+            ("Communication (written + verbal)", 0, 1),
+            ("Leadership multiplication", 1, 0),
+        ]
+    );
+    // The rest is the interview's as a whole: focus, the role-play, 6 strong and 6 weak signals,
+    // 5 red flags, how to score.
+    let h = level
+        .interview_guidance
+        .as_ref()
+        .expect("interview guidance");
+    assert!(h.assess.is_empty());
     assert!(
         h.focus
             .as_deref()
             .is_some_and(|f| f.starts_with("Hiring for a Principal PM"))
     );
-    assert_eq!(h.assess.len(), 7);
-    assert_eq!(group_sizes(&h.assess), [2, 2, 2, 2, 2, 2, 1]);
-    assert_eq!(
-        h.assess.len() + group_sizes(&h.assess).iter().sum::<usize>(),
-        20
-    );
-    assert_eq!(h.assess[0].group, "Product strategy and judgment");
-    assert_eq!(h.exercises.len(), 4);
+    let exercises: Vec<&trellis_model::Exercise> = level
+        .interview
+        .iter()
+        .filter_map(|d| d.interview_guidance.as_ref())
+        .flat_map(|g| &g.exercises)
+        .chain(&h.exercises)
+        .collect();
+    assert_eq!(exercises.len(), 4);
     assert!(
-        h.exercises
+        exercises
             .iter()
             .all(|e| e.prompt.is_some() && e.evaluates.is_some())
     );
     assert_eq!(
-        h.exercises[1].name,
+        exercises[1].name,
         "Product analytics exercise (45–60 minutes)"
     );
     assert!(
-        h.exercises[0]
+        exercises[0]
             .evaluates
             .as_deref()
             .is_some_and(|e| e.ends_with("sequencing")),
         "the next exercise's name is split off: {:?}",
-        h.exercises[0].evaluates
+        exercises[0].evaluates
     );
+    assert!(h.exercises[0].name.starts_with("Cross-functional scenario"));
     assert_eq!(
         (
             h.strong_signals.len(),
@@ -460,22 +535,26 @@ fn seed_report_counts_match_the_framework() {
         (22, 35, 8, 29)
     );
     assert_eq!(counts.stakeholders, 14);
-    let level = only_level(&imported.framework);
-    let items = |g: &[ItemGroup]| g.iter().map(|g| g.items.len()).sum::<usize>();
-    let h = level.hiring.as_ref().unwrap();
-    // horizon and reporting line, 2 KPI notes; 10 teams, 4 peers, 4 + 4 dependencies, 3 ways of
-    // working, 4 escalations; the grouped sections; 20 career entries; the hiring guidance: focus,
-    // 13 questions, 4 exercises, 17 signals and flags, scoring.
-    let grouped = items(&level.environment)
-        + items(&level.experience)
-        + items(&level.risks)
-        + items(&level.variants)
-        + items(&level.ai_impact);
-    assert_eq!(grouped, 27 + 16 + 25 + 21 + 23);
-    assert_eq!(items(&h.assess), 13);
+    // Every text of the sections but group headings: horizon and reporting line, 2 KPI notes;
+    // stakeholders but internal and external (10 teams, 4 peers, 4 + 4 dependencies, 3 ways of
+    // working, 4 escalations with whom to); environment 27; qualifications 16; promotion 20;
+    // onboarding 20 goals and 6 lines of evidence; high performance 5; failure modes 25;
+    // variants 21; automation 23; the interview's guidance (focus, the role-play with its prompt
+    // and evaluation, 17 signals and flags, scoring) and the dimensions' (13 questions, 3
+    // exercises with prompt and evaluation).
     assert_eq!(
         counts.section_items,
-        2 + 2 + (10 + 4 + 4 + 4 + 3 + 4) + grouped + 20 + (1 + 13 + 4 + 17 + 1)
+        4 + (10 + 4 + 4 + 4 + 3 + 8)
+            + 27
+            + 16
+            + 20
+            + 26
+            + 5
+            + 25
+            + 21
+            + 23
+            + (1 + 3 + 17 + 1)
+            + (13 + 9)
     );
     assert_eq!(imported.report.format, "blueprint");
 }
@@ -877,14 +956,10 @@ fn synthetic_blueprint_gives_every_context_section() {
         level.kpi_notes,
         ["Weigh frames, not jars.", "Compare hives of one age."]
     );
-    let prevalence: Vec<Option<&str>> = level
-        .tools
-        .iter()
-        .map(|t| t.prevalence.as_deref())
-        .collect();
-    assert_eq!(prevalence, [Some("Common"), None]);
+    let usage: Vec<Option<ToolUsage>> = level.tools.iter().map(|t| t.usage).collect();
+    assert_eq!(usage, [Some(ToolUsage::Common), None]);
 
-    let c = level.collaboration.as_ref().unwrap();
+    let c = level.stakeholders.as_ref().unwrap();
     assert_eq!(
         c.teams,
         ["Orchard (pruning, picking)", "Honey house", "Farm shop"]
@@ -892,7 +967,7 @@ fn synthetic_blueprint_gives_every_context_section() {
     let internal: Vec<(&str, Option<&str>)> = c
         .internal
         .iter()
-        .map(|s| (s.name.as_str(), s.purpose.as_deref()))
+        .map(|s| (s.name.as_str(), s.about.as_deref()))
         .collect();
     assert_eq!(
         internal,
@@ -901,8 +976,8 @@ fn synthetic_blueprint_gives_every_context_section() {
             ("Honey house", None)
         ]
     );
-    assert_eq!(c.external[0].purpose.as_deref(), Some("collections"));
-    assert_eq!(c.peers, ["Other beekeepers nearby"]);
+    assert_eq!(c.external[0].about.as_deref(), Some("collections"));
+    assert_eq!(c.peers[0].name, "Other beekeepers nearby");
     assert_eq!(
         (
             c.upstream.len(),
@@ -934,33 +1009,39 @@ fn synthetic_blueprint_gives_every_context_section() {
         .map(|g| (g.group.as_str(), g.items.len()))
         .collect();
     assert_eq!(env, [("Apiary set-up", 1), ("Season: Works across", 2)]);
-    assert_eq!(level.experience[1].group, "Certifications (optional)");
+    // A heading's "(optional)" makes its certifications preferred.
+    let q = level.qualifications.as_ref().unwrap();
+    assert_eq!(q.years, ["Three seasons with a colony of your own"]);
+    assert_eq!(q.certifications[0].need, Need::Preferred);
 
-    let career = level.career.as_ref().unwrap();
+    let career = level.promotion.as_ref().unwrap();
     assert_eq!(career.from, ["Beekeeper (most common)"]);
     assert_eq!(career.to, ["Head of Apiaries"]);
     assert_eq!(career.adjacent, ["Queen rearing"]);
-    assert_eq!(career.promotion, ["Runs an apiary through a poor summer"]);
+    assert_eq!(career.skills, ["Runs an apiary through a poor summer"]);
     assert_eq!(career.evolution, ["Early: learns the colonies"]);
 
-    assert_eq!(level.risks.len(), 2);
+    let f = level.failure_modes.as_ref().unwrap();
+    assert_eq!((f.challenges.len(), f.anti_patterns.len()), (1, 1));
     assert_eq!(
         level.variants[0].items,
         ["Hill farms: fewer hives, later flow"]
     );
-    assert_eq!(level.ai_impact[0].group, "Tasks that can be automated");
+    assert_eq!(
+        level.automation.as_ref().unwrap().automated,
+        ["Hive scales that report weight"]
+    );
 
-    let h = level.hiring.as_ref().unwrap();
+    // "Calm with bees" is about the dimension "Calm"; "Care" about none, so it stays on the
+    // interview as a whole.
+    let calm = level.interview[0].interview_guidance.as_ref().unwrap();
+    assert_eq!(calm.assess, ["How do they move around an open hive?"]);
+    let h = level.interview_guidance.as_ref().unwrap();
     assert_eq!(
         h.focus.as_deref(),
         Some("Hiring should test for calm, care and patience.")
     );
-    let areas: Vec<(&str, usize)> = h
-        .assess
-        .iter()
-        .map(|g| (g.group.as_str(), g.items.len()))
-        .collect();
-    assert_eq!(areas, [("Calm with bees", 1), ("Care", 1)]);
+    assert_eq!(h.assess, ["Care: Do they check the queen?"]);
     let exercises: Vec<(&str, Option<&str>, Option<&str>)> = h
         .exercises
         .iter()

@@ -184,7 +184,7 @@ fn sfia_pages_merge_skills_and_keep_navigation_between_inputs() {
     assert_eq!(senior.next, None);
     let career = |level: &trellis_model::RoleLevel| {
         level
-            .career
+            .promotion
             .as_ref()
             .map(|c| (c.from.clone(), c.to.clone()))
     };
@@ -365,13 +365,11 @@ fn madetech_experience_and_progression_sections_fill_the_blueprint_sections() {
                 ## Progression\n\n- Trains two new keepers\n- Runs a district alone for a winter\n";
     let imported = run(Format::Madetech, &[input("senior_lamp_keeper.md", text)]);
     let level = &imported.framework.tracks[0].levels[0];
-    assert_eq!(level.experience.len(), 1);
+    let experience = &level.qualifications.as_ref().unwrap().other;
+    assert_eq!(experience.len(), 1);
+    assert_eq!(experience[0].group, "What experience are we looking for?");
     assert_eq!(
-        level.experience[0].group,
-        "What experience are we looking for?"
-    );
-    assert_eq!(
-        level.experience[0].items,
+        experience[0].items,
         [
             "We would like to hear about the lamps you have kept.",
             "Climbing ladders in the rain",
@@ -379,7 +377,7 @@ fn madetech_experience_and_progression_sections_fill_the_blueprint_sections() {
         ]
     );
     assert_eq!(
-        level.career.as_ref().map(|c| c.promotion.clone()),
+        level.promotion.as_ref().map(|c| c.skills.clone()),
         Some(vec![
             "Trains two new keepers".to_owned(),
             "Runs a district alone for a winter".to_owned()

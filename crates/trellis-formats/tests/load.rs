@@ -167,25 +167,33 @@ levels:
     summary: Keeps the light burning.
     horizon: Current
     reports_to: The harbour master
+    kpis:
+      - metric: Nights lit
+        measurement: Counted from the log, dusk to dawn.
     tools:
       - name: Logbook
         category: Records
         purpose: Writing down every ship that passes.
-        prevalence: Common
+        usage: common
+      - name: Radio
+        usage: context-specific
     kpi_notes:
       - Nights are counted from dusk, not from the clock.
-    collaboration:
+    stakeholders:
       teams:
         - Harbour crew
       internal:
         - name: Harbour master
-          purpose: rotas and repairs
+          about: rotas and repairs
         - name: Lifeboat crew
       external:
         - name: Ships' captains
-          purpose: signals and warnings
+          about: signals and warnings
       peers:
-        - Other keepers on the coast
+        - name: Other keepers on the coast
+        - name: Head keepers
+          about: sharing storm warnings
+          role_level: keepers/head-keeper
       upstream:
         - Oil deliveries
       downstream:
@@ -201,39 +209,102 @@ levels:
         items:
           - Fresnel lens
           - Foghorn
-    experience:
-      - group: Years
-        items:
-          - Two winters as an assistant keeper
-    career:
+    qualifications:
+      years:
+        - Two winters as an assistant keeper
+      education:
+        - name: Sea survival course
+        - name: Navigation certificate
+          need: preferred
+      certifications:
+        - name: Radio operator licence
+      backgrounds:
+        - Fishing crews
+      other:
+        - group: Health
+          items:
+            - Good night vision
+    promotion:
+      next: keepers/head-keeper
+      scope:
+        - From one lamp to the stations of a headland.
+      skills:
+        - Runs a station alone through a winter.
+      behaviours:
+        - Keeps calm when the radio goes quiet.
       from:
         - Assistant keeper
       to:
         - Harbour master
       adjacent:
         - Coastguard
-      promotion:
-        - Runs a station alone through a winter.
       evolution:
         - Takes on training assistants.
-    risks:
-      - group: Hazards
-        items:
-          - Storms cut the station off for days.
+    onboarding:
+      days_30:
+        goals:
+          - Lights the lamp unaided.
+        evidence:
+          - A week of log entries with no gaps.
+      days_60:
+        goals:
+          - Keeps a night watch alone.
+      days_90:
+        goals:
+          - Runs the station for a weekend.
+        evidence:
+          - No missed signals.
+      months_6:
+        goals:
+          - Repairs the foghorn.
+      months_12:
+        goals:
+          - Trains an assistant.
+        evidence:
+          - The assistant keeps a watch alone.
+    high_performance:
+      - Spots a storm a day before the forecast.
+    failure_modes:
+      challenges:
+        - Storms cut the station off for days.
+      bottlenecks:
+        - One oil delivery a month.
+      anti_patterns:
+        - Trusting the automatic lamp without checking it.
+      other:
+        - group: Underperformance
+          items:
+            - Gaps in the log.
     variants:
       - group: By coast
         items:
           - Rock stations have no shore leave.
-    ai_impact:
-      - group: Automated
-        items:
-          - Automatic lamps need fewer night watches.
-    hiring:
+    automation:
+      automated:
+        - Automatic lamps need fewer night watches.
+      human_critical:
+        - Rescues in a storm.
+      other:
+        - group: Over the next years
+          items:
+            - Remote monitoring of several lamps.
+    interview:
+      - name: Steadiness
+        weight: 100
+        interview_guidance:
+          assess:
+            - How do they react when the lamp fails?
+          exercises:
+            - name: Lamp failure drill (20 minutes)
+              prompt: Relight the lamp in the dark.
+          strong_signals:
+            - Checks the spare wick first
+          red_flags:
+            - Panics
+    interview_guidance:
       focus: Calm in storms.
       assess:
-        - group: Steadiness
-          items:
-            - How do they react when the lamp fails?
+        - Can they be alone for a week?
       exercises:
         - name: Night watch (one night)
           prompt: Keep the log for a night.
@@ -245,6 +316,9 @@ levels:
       red_flags:
         - Falls asleep on watch
       scoring: One to five, with anchors.
+  - id: head-keeper
+    title: Head Keeper
+    summary: Runs the stations of a headland.
 ";
 
 const LIGHTHOUSE_FRAMEWORK: &str = "id: coast
@@ -270,16 +344,64 @@ fn every_blueprint_section_loads_clean_and_round_trips() {
     assert_eq!(codes, ["W0101"], "{:#?}", loaded.diagnostics);
     let fw = &loaded.framework;
     let level = &fw.tracks[0].levels[0];
-    let c = level.collaboration.as_ref().unwrap();
+    let c = level.stakeholders.as_ref().unwrap();
     assert_eq!(
-        (c.internal.len(), c.external.len(), c.escalations.len()),
-        (2, 1, 2)
+        (
+            c.internal.len(),
+            c.external.len(),
+            c.peers.len(),
+            c.escalations.len()
+        ),
+        (2, 1, 2, 2)
+    );
+    assert_eq!(
+        c.peers[1].role_level.as_deref(),
+        Some("keepers/head-keeper")
     );
     assert_eq!(c.escalations[1].to, None);
-    assert_eq!(level.tools[0].prevalence.as_deref(), Some("Common"));
-    assert_eq!(level.career.as_ref().unwrap().promotion.len(), 1);
     assert_eq!(
-        level.hiring.as_ref().unwrap().exercises[0].name,
+        level.tools.iter().map(|t| t.usage).collect::<Vec<_>>(),
+        [
+            Some(trellis_model::ToolUsage::Common),
+            Some(trellis_model::ToolUsage::ContextSpecific)
+        ]
+    );
+    assert!(level.kpis[0].measurement.is_some());
+    let q = level.qualifications.as_ref().unwrap();
+    assert_eq!(q.education[1].need, trellis_model::Need::Preferred);
+    assert_eq!(q.education[0].need, trellis_model::Need::Required);
+    let p = level.promotion.as_ref().unwrap();
+    assert_eq!(p.next.as_deref(), Some("keepers/head-keeper"));
+    assert_eq!(
+        (p.scope.len(), p.skills.len(), p.behaviours.len()),
+        (1, 1, 1)
+    );
+    let o = level.onboarding.as_ref().unwrap();
+    assert_eq!(o.days_30.as_ref().unwrap().evidence.len(), 1);
+    assert!(o.days_60.as_ref().unwrap().evidence.is_empty());
+    assert_eq!(
+        o.months_12.as_ref().unwrap().goals,
+        ["Trains an assistant."]
+    );
+    assert_eq!(level.high_performance.len(), 1);
+    let f = level.failure_modes.as_ref().unwrap();
+    assert_eq!(
+        (
+            f.challenges.len(),
+            f.bottlenecks.len(),
+            f.anti_patterns.len()
+        ),
+        (1, 1, 1)
+    );
+    let a = level.automation.as_ref().unwrap();
+    assert_eq!((a.automated.len(), a.human_critical.len()), (1, 1));
+    let dim = level.interview[0].interview_guidance.as_ref().unwrap();
+    assert_eq!(
+        (dim.assess.len(), dim.exercises.len(), dim.red_flags.len()),
+        (1, 1, 1)
+    );
+    assert_eq!(
+        level.interview_guidance.as_ref().unwrap().exercises[0].name,
         "Night watch (one night)"
     );
     assert_eq!(level.variants[0].group, "By coast");
@@ -355,22 +477,24 @@ fn the_starter_shows_blueprint_sections_inherited_and_overridden() {
     let fw = load(&starter_files()).framework;
     let profile = |id: &str| trellis_model::resolve(&fw, id).unwrap().sections;
     let apm = profile("product/associate-product-manager");
-    assert!(apm.collaboration.is_some() && apm.inherited.is_empty());
-    // The product manager takes the associate's collaboration map and writes its own career path
-    // and hiring guidance.
+    assert!(apm.stakeholders.is_some() && apm.inherited.is_empty());
+    // The product manager takes the associate's stakeholders and writes its own promotion
+    // criteria and interview guidance.
     let pm = profile("product/product-manager");
     assert_eq!(
-        pm.inherited.get("collaboration").map(String::as_str),
+        pm.inherited.get("stakeholders").map(String::as_str),
         Some("product/associate-product-manager")
     );
-    assert!(!pm.inherited.contains_key("career") && !pm.inherited.contains_key("hiring"));
-    assert!(pm.career.as_ref().is_some_and(|c| !c.promotion.is_empty()));
+    assert!(
+        !pm.inherited.contains_key("promotion") && !pm.inherited.contains_key("interview_guidance")
+    );
+    assert!(pm.promotion.as_ref().is_some_and(|c| !c.skills.is_empty()));
     // The senior writes its own map; the principal inherits the senior's.
     let senior = profile("product/senior-product-manager");
-    assert!(!senior.inherited.contains_key("collaboration"));
+    assert!(!senior.inherited.contains_key("stakeholders"));
     let principal = profile("product/principal-product-manager");
     assert_eq!(
-        principal.inherited.get("collaboration").map(String::as_str),
+        principal.inherited.get("stakeholders").map(String::as_str),
         Some("product/senior-product-manager")
     );
     assert_eq!(
@@ -383,10 +507,31 @@ fn the_starter_shows_blueprint_sections_inherited_and_overridden() {
         if !last.contains(&id.as_str()) {
             assert!(
                 level
-                    .career
+                    .promotion
                     .as_ref()
-                    .is_some_and(|c| !c.promotion.is_empty()),
-                "{id} says nothing of promotion"
+                    .is_some_and(|c| !c.skills.is_empty() && c.next.is_some()),
+                "{id} says nothing of promotion, or not to which level"
+            );
+        }
+        // Every level has a first year with evidence, and every interview dimension its guidance,
+        // for onboarding plans and interview plans to read.
+        let onboarding = level.onboarding.as_ref().expect("onboarding");
+        assert!(
+            onboarding
+                .stages()
+                .iter()
+                .filter_map(|(_, _, s)| *s)
+                .all(|s| !s.goals.is_empty() && !s.evidence.is_empty()),
+            "{id}: a stage without goals or evidence"
+        );
+        for d in &level.interview {
+            let g = d.interview_guidance.as_ref();
+            assert!(
+                g.is_some_and(|g| !g.assess.is_empty()
+                    && !g.exercises.is_empty()
+                    && !g.red_flags.is_empty()),
+                "{id}: interview dimension `{}` has no guidance",
+                d.name
             );
         }
     }

@@ -59,8 +59,8 @@ pub struct Diff {
     pub behaviours: ListChange,
     pub kpis: ListChange,
     pub decision_rights: ListChange,
-    /// The blueprint sections: collaboration, environment, experience, career, risks, variants,
-    /// AI impact and hiring guidance.
+    /// The blueprint sections: stakeholders, qualifications, promotion, onboarding, failure modes,
+    /// variants, automation and interview guidance.
     #[serde(flatten)]
     pub sections: SectionChanges,
     /// Names of sources whose licence restricts the prose of either role level.

@@ -11,7 +11,10 @@ use indexmap::IndexMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Deserializer, Serialize};
 
-use crate::sections::{CareerPath, Collaboration, HiringGuide, ItemGroup};
+use crate::sections::{
+    Automation, FailureModes, InterviewGuidance, ItemGroup, Onboarding, Promotion, Qualifications,
+    Stakeholders,
+};
 
 /// A career framework: sources, scales, skills and tracks of role levels.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -249,40 +252,47 @@ pub struct RoleLevel {
 
     // The rest of a role blueprint (`crate::sections`). In a cumulative track, a level without one
     // of these sections inherits it from the nearest level before it that has it, except
-    // `reports_to`, `kpi_notes` and `career`, which speak of this level only.
+    // `reports_to`, `kpi_notes` and `promotion`, which speak of this level only.
     /// How established the role is, e.g. "Current" or "Emerging".
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub horizon: Option<String>,
     /// Whom the role usually reports to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reports_to: Option<String>,
-    /// How the KPIs are measured and their targets set.
+    /// How the KPIs as a whole are measured and their targets set.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub kpi_notes: Vec<String>,
-    /// Who the role works with: teams, stakeholders, peers, dependencies, escalations.
+    /// Who the role works with and what about: internal, external and peer roles, teams,
+    /// dependencies, escalations.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub collaboration: Option<Collaboration>,
+    pub stakeholders: Option<Stakeholders>,
     /// The working environment: technology, delivery model, scale, team topology.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub environment: Vec<ItemGroup>,
-    /// Experience and qualifications: years, education, certifications, backgrounds.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub experience: Vec<ItemGroup>,
-    /// Where people come from and move on to, and what promotion from this level takes.
+    /// Typical years of experience, education and certifications.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub career: Option<CareerPath>,
-    /// Risks, challenges and failure modes: what goes wrong in the role.
+    pub qualifications: Option<Qualifications>,
+    /// What promotion from this level takes, and where people come from and go on to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub promotion: Option<Promotion>,
+    /// Goals at 30, 60 and 90 days and milestones at 6 and 12 months, each with its evidence.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub onboarding: Option<Onboarding>,
+    /// What high performance in the role looks like.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub risks: Vec<ItemGroup>,
+    pub high_performance: Vec<String>,
+    /// Common challenges, bottlenecks and anti-patterns.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub failure_modes: Option<FailureModes>,
     /// How the role differs by company size, industry, geography or operating model.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub variants: Vec<ItemGroup>,
-    /// How AI and automation change the role.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub ai_impact: Vec<ItemGroup>,
-    /// How to hire for the role, beside the interview scorecard.
+    /// Tasks likely to be automated and tasks that stay human-critical.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub hiring: Option<HiringGuide>,
+    pub automation: Option<Automation>,
+    /// How to interview for the role as a whole; each interview dimension has its own too.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub interview_guidance: Option<InterviewGuidance>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -375,6 +385,9 @@ pub struct Kpi {
     pub target: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub frequency: Option<String>,
+    /// How the metric is measured, e.g. the attribution method.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub measurement: Option<String>,
 }
 
 /// Decisions this role level takes at one approval tier, e.g. "Decides alone" or "Needs sign-off".
@@ -393,9 +406,42 @@ pub struct Tool {
     pub category: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub purpose: Option<String>,
-    /// How common the tool is in the role, e.g. "Common", "Optional" or "Context-specific".
+    /// How common the tool is in the role.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub prevalence: Option<String>,
+    pub usage: Option<ToolUsage>,
+}
+
+/// How common a tool is in a role.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum ToolUsage {
+    Common,
+    Optional,
+    ContextSpecific,
+}
+
+impl ToolUsage {
+    pub fn label(self) -> &'static str {
+        match self {
+            ToolUsage::Common => "Common",
+            ToolUsage::Optional => "Optional",
+            ToolUsage::ContextSpecific => "Context-specific",
+        }
+    }
+
+    /// Reads "Common", "optional", "Context specific"…; `None` for anything else.
+    pub fn parse(text: &str) -> Option<Self> {
+        let t = text.trim().to_lowercase().replace(['-', '_'], " ");
+        if t.starts_with("common") {
+            Some(ToolUsage::Common)
+        } else if t.starts_with("optional") {
+            Some(ToolUsage::Optional)
+        } else if t.starts_with("context") {
+            Some(ToolUsage::ContextSpecific)
+        } else {
+            None
+        }
+    }
 }
 
 /// One dimension of an interview scorecard, weighted, with what each score from 1 to 5 looks like.
@@ -411,6 +457,9 @@ pub struct InterviewDimension {
     /// interviewer.
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
     pub anchors: IndexMap<u8, String>,
+    /// How to interview for this dimension: what to assess, exercises, signals, red flags.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub interview_guidance: Option<InterviewGuidance>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]

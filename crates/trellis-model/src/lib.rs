@@ -4,7 +4,7 @@
 //! - [`validate`]: errors (ids, references, levels, interview weights, regression, links).
 //! - [`lint`]: warnings (empty sections, template leaks, junk tails, mojibake).
 //! - [`resolve`]: the effective profile of a role level; [`diff`]: what changes between two.
-//! - [`sections`]: the rest of a role blueprint (stakeholders, environment, career path, hiring…).
+//! - [`sections`]: the rest of a role blueprint (stakeholders, qualifications, promotion, onboarding, interview guidance…).
 //! - [`readiness`]: whether a person meets a role level, under the framework's readiness policy.
 //!
 //! Pure: no I/O. Reading and writing files is `trellis-formats`' job.
@@ -24,7 +24,8 @@ pub use diagnostic::{Code, Diagnostic, Location, Pointer, Seg, Severity};
 pub use framework::*;
 pub use resolve::{EffectiveRequirement, Profile, Status, resolve};
 pub use sections::{
-    CareerPath, Collaboration, Escalation, Exercise, HiringGuide, ItemGroup, Stakeholder,
+    Automation, Escalation, Exercise, FailureModes, InterviewGuidance, ItemGroup, Need, Onboarding,
+    OnboardingStage, Promotion, Qualification, Qualifications, Stakeholder, Stakeholders,
 };
 
 /// Every error and warning about a loaded framework, in a stable order.

@@ -267,6 +267,7 @@ impl Profile {
                 k.measures = None;
                 k.why = None;
                 k.target = None;
+                k.measurement = None;
             }
             for t in &mut self.tools {
                 t.purpose = None;
@@ -274,6 +275,13 @@ impl Profile {
             for d in &mut self.interview {
                 d.description = None;
                 d.anchors.clear();
+                // Exercise names stay, as on the level's own guidance; the prose goes.
+                if let Some(g) = &mut d.interview_guidance {
+                    *g = g.names_only();
+                }
+                if d.interview_guidance.as_ref().is_some_and(|g| g.is_empty()) {
+                    d.interview_guidance = None;
+                }
             }
             self.text_withheld = Some(source);
         }

@@ -510,6 +510,7 @@ fn check_links(fw: &Framework, unloaded: &Unloaded, out: &mut Vec<Diagnostic>) {
         for (l, level) in track.levels.iter().enumerate() {
             let at = Pointer::role_level(t, l);
             let this = role_level_id(&track.id, &level.id);
+            crate::sections::check::links(level, &this, &ids, unloaded, &at, out);
             for (key, target) in [("previous", &level.previous), ("next", &level.next)] {
                 let Some(target) = target else { continue };
                 if !ids.contains(target) {

@@ -19,8 +19,8 @@
 //!   mean ("… communities of practice to:"); a bare subject ("Product Managers:") is reported as
 //!   skipped. Empty sections are reported, not imported.
 //! - Sections about the experience a role asks for ("What experience are we looking for?",
-//!   "Qualifications") are the level's `experience`, one group each; a "Progression" or
-//!   "Promotion" section says what promotion from the level takes (`career.promotion`).
+//!   "Qualifications") are the level's `qualifications`, one group each; a "Progression" or
+//!   "Promotion" section says what promotion from the level takes (`promotion.skills`).
 //! - Job-advert sections (Benefits, Salary, Applying) are not responsibilities: skipped and reported.
 //!   A salary range (`£29,750 - £42,500`) becomes the role level's salary band, the first range the
 //!   band and any others its note.
@@ -34,8 +34,8 @@
 
 use indexmap::IndexMap;
 use trellis_model::{
-    CareerPath, Framework, ItemGroup, LevelId, LevelMapping, ResponsibilityGroup, RoleLevel,
-    SalaryBand, Source, Track,
+    Framework, ItemGroup, LevelId, LevelMapping, Promotion, Qualifications, ResponsibilityGroup,
+    RoleLevel, SalaryBand, Source, Track,
 };
 
 use super::markdown_util::{
@@ -128,7 +128,7 @@ fn advert(section: &str) -> bool {
 /// The role-level sections beyond responsibilities that a profile's sections can fill.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Section {
-    /// "What experience are we looking for?", "Qualifications": the level's `experience`.
+    /// "What experience are we looking for?", "Qualifications": the level's `qualifications`.
     Experience,
     /// "Progression", "Getting promoted": what promotion from the level takes.
     Progression,
@@ -454,10 +454,13 @@ fn parse(input: &Input, report: &mut ImportReport) -> Result<Profile, ImportErro
         summary,
         responsibilities: groups,
         salary,
-        experience,
-        career: (!progression.is_empty()).then(|| CareerPath {
-            promotion: progression,
-            ..CareerPath::default()
+        qualifications: (!experience.is_empty()).then(|| Qualifications {
+            other: experience,
+            ..Qualifications::default()
+        }),
+        promotion: (!progression.is_empty()).then(|| Promotion {
+            skills: progression,
+            ..Promotion::default()
         }),
         ..RoleLevel::default()
     };

@@ -180,7 +180,7 @@ impl Counts {
             tools: levels().map(|l| l.tools.len()).sum(),
             interview_dimensions: levels().map(|l| l.interview.len()).sum(),
             stakeholders: levels()
-                .filter_map(|l| l.collaboration.as_ref())
+                .filter_map(|l| l.stakeholders.as_ref())
                 .map(|c| c.internal.len() + c.external.len())
                 .sum(),
             section_items: levels().map(section_items).sum(),
@@ -188,45 +188,35 @@ impl Counts {
     }
 }
 
-/// The entries of a level's blueprint sections other than its stakeholders.
+/// The entries of a level's blueprint sections other than its internal and external stakeholders:
+/// every text in them but group headings and the required/preferred marks, interview dimensions'
+/// guidance included.
 fn section_items(l: &trellis_model::RoleLevel) -> usize {
-    let groups = |g: &[trellis_model::ItemGroup]| g.iter().map(|g| g.items.len()).sum::<usize>();
-    let collaboration = l.collaboration.as_ref().map_or(0, |c| {
-        c.teams.len()
-            + c.peers.len()
-            + c.upstream.len()
-            + c.downstream.len()
-            + c.ways_of_working.len()
-            + c.escalations.len()
-    });
-    let career = l.career.as_ref().map_or(0, |c| {
-        c.from.len() + c.to.len() + c.adjacent.len() + c.promotion.len() + c.evolution.len()
-    });
-    let hiring = l.hiring.as_ref().map_or(0, |h| {
-        usize::from(h.focus.is_some())
-            + groups(&h.assess)
-            + h.exercises.len()
-            + h.strong_signals.len()
-            + h.weak_signals.len()
-            + h.red_flags.len()
-            + usize::from(h.scoring.is_some())
-    });
-    l.kpi_notes.len()
-        + usize::from(l.horizon.is_some())
-        + usize::from(l.reports_to.is_some())
-        + collaboration
-        + [
-            &l.environment,
-            &l.experience,
-            &l.risks,
-            &l.variants,
-            &l.ai_impact,
-        ]
-        .into_iter()
-        .map(|g| groups(g))
-        .sum::<usize>()
-        + career
-        + hiring
+    fn leaves(v: &serde_json::Value, key: &str) -> usize {
+        match v {
+            serde_json::Value::String(_) => usize::from(key != "group" && key != "need"),
+            serde_json::Value::Array(a) => a.iter().map(|v| leaves(v, key)).sum(),
+            serde_json::Value::Object(o) => o.iter().map(|(k, v)| leaves(v, k)).sum(),
+            _ => 0,
+        }
+    }
+    let mut sections = l.clone();
+    if let Some(s) = &mut sections.stakeholders {
+        s.internal.clear();
+        s.external.clear();
+    }
+    let v = serde_json::to_value(&sections).unwrap_or_default();
+    let own: usize = trellis_model::sections::profile::KEYS
+        .iter()
+        .map(|k| v.get(*k).map_or(0, |v| leaves(v, k)))
+        .sum();
+    let dims: usize = l
+        .interview
+        .iter()
+        .filter_map(|d| d.interview_guidance.as_ref())
+        .map(|g| leaves(&serde_json::to_value(g).unwrap_or_default(), ""))
+        .sum();
+    own + dims
 }
 
 impl ImportReport {

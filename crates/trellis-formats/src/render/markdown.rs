@@ -102,6 +102,14 @@ pub fn profile(fw: &Framework, p: &Profile) -> String {
             );
         }
         out.push('\n');
+        for k in &p.kpis {
+            if let Some(m) = nonempty(&k.measurement) {
+                let _ = writeln!(out, "- **{}**, measured: {}", line(&k.metric), line(m));
+            }
+        }
+        if p.kpis.iter().any(|k| nonempty(&k.measurement).is_some()) {
+            out.push('\n');
+        }
     }
     if !sec.kpi_notes.is_empty() {
         if p.kpis.is_empty() {
@@ -127,8 +135,8 @@ pub fn profile(fw: &Framework, p: &Profile) -> String {
             if let Some(purpose) = nonempty(&t.purpose) {
                 let _ = write!(item, ": {}", line(purpose));
             }
-            if let Some(x) = nonempty(&t.prevalence) {
-                let _ = write!(item, " · {}", line(x));
+            if let Some(u) = t.usage {
+                let _ = write!(item, " · {}", u.label());
             }
             let _ = writeln!(out, "- {item}");
         }
@@ -155,14 +163,14 @@ pub fn profile(fw: &Framework, p: &Profile) -> String {
             out.push('\n');
         }
     }
-    sections::hiring(&mut out, fw, p);
+    sections::interview_guidance(&mut out, fw, p);
     if let Some(s) = &p.salary {
         let _ = writeln!(out, "## Salary band\n\n{}\n", text::salary(s));
         if let Some(n) = nonempty(&s.note) {
             let _ = writeln!(out, "{}\n", para(n));
         }
     }
-    sections::progression(&mut out, p);
+    sections::promotion(&mut out, fw, p);
     if p.previous.is_some() || p.next.is_some() {
         out.push_str("## Career path\n\n");
         for (what, id) in [("Previous", &p.previous), ("Next", &p.next)] {

@@ -6,8 +6,9 @@ use std::collections::HashMap;
 
 use trellis_model::diff::{Diff, ListChange, RequirementChange};
 use trellis_model::{
-    Behaviour, CareerPath, Collaboration, DecisionTier, Framework, HiringGuide, ItemGroup, Kpi,
-    Profile, ResponsibilityGroup, Tool,
+    Automation, Behaviour, DecisionTier, Escalation, FailureModes, Framework, InterviewGuidance,
+    ItemGroup, Kpi, Onboarding, Profile, Promotion, Qualifications, ResponsibilityGroup,
+    Stakeholder, Tool,
 };
 
 use super::text;
@@ -165,6 +166,28 @@ pub struct InterviewView {
     pub weight: u32,
     pub description: Option<String>,
     pub anchors: Vec<(u8, String)>,
+    pub guidance: Option<InterviewGuidance>,
+}
+
+/// Someone a role level works with, linked to their role level when they are one.
+#[derive(Debug)]
+pub struct PersonView {
+    pub name: String,
+    pub about: Option<String>,
+    pub link: Option<Link>,
+}
+
+/// The stakeholders of a role level, peers linked to their role levels.
+#[derive(Debug)]
+pub struct StakeholdersView {
+    pub teams: Vec<String>,
+    pub internal: Vec<PersonView>,
+    pub external: Vec<PersonView>,
+    pub peers: Vec<PersonView>,
+    pub upstream: Vec<String>,
+    pub downstream: Vec<String>,
+    pub ways_of_working: Vec<String>,
+    pub escalations: Vec<Escalation>,
 }
 
 #[derive(Debug)]
@@ -181,7 +204,7 @@ pub struct SectionView<T> {
     pub from: Option<Link>,
 }
 
-/// A section of headed lists (environment, experience, risks, variants, AI impact).
+/// A section of headed lists (environment, variants).
 #[derive(Debug)]
 pub struct GroupedView {
     /// The section's anchor on the page.
@@ -224,14 +247,22 @@ pub struct ProfileView {
     pub horizon: Option<String>,
     pub horizon_from: Option<Link>,
     pub reports_to: Option<String>,
-    pub collaboration: Option<SectionView<Collaboration>>,
-    /// Environment, experience, risks, variants and AI impact, those with something in them.
+    pub stakeholders: Option<SectionView<StakeholdersView>>,
+    pub qualifications: Option<SectionView<Qualifications>>,
+    pub onboarding: Option<SectionView<Onboarding>>,
+    pub high_performance: Option<SectionView<Vec<String>>>,
+    pub failure_modes: Option<SectionView<FailureModes>>,
+    pub automation: Option<SectionView<Automation>>,
+    /// Environment and variants, those with something in them.
     pub grouped: Vec<GroupedView>,
     pub interview: Vec<InterviewView>,
-    pub hiring: Option<SectionView<HiringGuide>>,
+    /// The guidance for the interview as a whole; each dimension has its own in `interview`.
+    pub interview_guidance: Option<SectionView<InterviewGuidance>>,
     pub salary: Option<SalaryView>,
-    /// Where people come from and move on to, and what promotion takes.
-    pub career: Option<CareerPath>,
+    /// What promotion from this level takes (linked to the next level), where people come from
+    /// and move on to.
+    pub promotion: Option<Promotion>,
+    pub promotion_next: Option<Link>,
     /// The sections of a long profile, in page order; empty for a short one.
     pub contents: Vec<ContentsEntry>,
     pub previous: Option<Link>,
@@ -286,20 +317,7 @@ impl ProfileView {
                 "Working environment",
                 &sec.environment,
             ),
-            (
-                "experience",
-                "experience",
-                "Experience and qualifications",
-                &sec.experience,
-            ),
-            ("risks", "risks", "Risks and challenges", &sec.risks),
             ("variants", "variants", "Role variants", &sec.variants),
-            (
-                "ai_impact",
-                "ai-impact",
-                "AI and automation",
-                &sec.ai_impact,
-            ),
         ]
         .into_iter()
         .filter(|(_, _, _, groups)| !groups.is_empty())
@@ -310,6 +328,31 @@ impl ProfileView {
             from: from(key),
         })
         .collect();
+        fn section<T: Clone>(value: &Option<T>, from: Option<Link>) -> Option<SectionView<T>> {
+            value.clone().map(|value| SectionView { value, from })
+        }
+        let people = |list: &[Stakeholder]| -> Vec<PersonView> {
+            list.iter()
+                .map(|s| PersonView {
+                    name: s.name.clone(),
+                    about: nonempty(&s.about),
+                    link: s.role_level.as_deref().map(|id| role_link(fw, links, id)),
+                })
+                .collect()
+        };
+        let stakeholders = sec.stakeholders.as_ref().map(|c| SectionView {
+            value: StakeholdersView {
+                teams: c.teams.clone(),
+                internal: people(&c.internal),
+                external: people(&c.external),
+                peers: people(&c.peers),
+                upstream: c.upstream.clone(),
+                downstream: c.downstream.clone(),
+                ways_of_working: c.ways_of_working.clone(),
+                escalations: c.escalations.clone(),
+            },
+            from: from("stakeholders"),
+        });
         let mut view = ProfileView {
             id: p.id.clone(),
             title: p.title.clone(),
@@ -338,16 +381,23 @@ impl ProfileView {
             horizon: nonempty(&sec.horizon),
             horizon_from: from("horizon"),
             reports_to: nonempty(&sec.reports_to),
-            collaboration: sec.collaboration.clone().map(|value| SectionView {
-                value,
-                from: from("collaboration"),
+            stakeholders,
+            qualifications: section(&sec.qualifications, from("qualifications")),
+            onboarding: section(&sec.onboarding, from("onboarding")),
+            high_performance: (!sec.high_performance.is_empty()).then(|| SectionView {
+                value: sec.high_performance.clone(),
+                from: from("high_performance"),
             }),
+            failure_modes: section(&sec.failure_modes, from("failure_modes")),
+            automation: section(&sec.automation, from("automation")),
             grouped,
-            hiring: sec.hiring.clone().map(|value| SectionView {
-                value,
-                from: from("hiring"),
-            }),
-            career: sec.career.clone(),
+            interview_guidance: section(&sec.interview_guidance, from("interview_guidance")),
+            promotion: sec.promotion.clone(),
+            promotion_next: sec
+                .promotion
+                .as_ref()
+                .and_then(|c| c.next.as_deref())
+                .map(|id| role_link(fw, links, id)),
             contents: Vec::new(),
             interview: p
                 .interview
@@ -361,6 +411,7 @@ impl ProfileView {
                         weight: d.weight,
                         description: nonempty(&d.description),
                         anchors,
+                        guidance: d.interview_guidance.clone(),
                     }
                 })
                 .collect(),
@@ -391,6 +442,11 @@ impl ProfileView {
         if self.contents.len() < CONTENTS_FROM {
             self.contents.clear();
         }
+    }
+
+    /// Whether the page has interview guidance: the level's, or a dimension's.
+    pub fn has_interview_guidance(&self) -> bool {
+        self.interview_guidance.is_some() || self.interview.iter().any(|d| d.guidance.is_some())
     }
 
     /// The sections this page shows, in page order.
@@ -426,9 +482,23 @@ impl ProfileView {
             ),
             (!self.tools.is_empty(), entry("tools", "Tools")),
             (
-                self.collaboration.is_some(),
-                entry("collaboration", "Collaboration"),
+                self.stakeholders.is_some(),
+                entry("stakeholders", "Stakeholders"),
             ),
+            (
+                self.qualifications.is_some(),
+                entry("qualifications", "Qualifications"),
+            ),
+            (self.onboarding.is_some(), entry("onboarding", "Onboarding")),
+            (
+                self.high_performance.is_some(),
+                entry("high-performance", "High performance"),
+            ),
+            (
+                self.failure_modes.is_some(),
+                entry("failure-modes", "Failure modes"),
+            ),
+            (self.automation.is_some(), entry("automation", "Automation")),
         ]
         .into_iter()
         .filter(|(shown, _)| *shown)
@@ -441,9 +511,12 @@ impl ProfileView {
                     !self.interview.is_empty(),
                     entry("interview", "Interview scorecard"),
                 ),
-                (self.hiring.is_some(), entry("hiring", "Hiring guidance")),
+                (
+                    self.has_interview_guidance(),
+                    entry("interview-guidance", "Interview guidance"),
+                ),
                 (self.salary.is_some(), entry("salary", "Salary band")),
-                (self.career.is_some(), entry("progression", "Progression")),
+                (self.promotion.is_some(), entry("promotion", "Promotion")),
                 (career_links, entry("career-path", "Career path")),
             ]
             .into_iter()

@@ -2,53 +2,69 @@
 
 use serde::Serialize;
 
-use super::ItemGroup;
 use super::profile::ProfileSections;
+use super::{InterviewGuidance, ItemGroup, Qualification};
 use crate::diff::ListChange;
 
 /// The items of each section present in one role level and not the other. Items read as
 /// "heading: item", so a point that moved to another heading counts as changed.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct SectionChanges {
-    pub collaboration: ListChange,
+    pub stakeholders: ListChange,
     pub environment: ListChange,
-    pub experience: ListChange,
-    pub career: ListChange,
-    pub risks: ListChange,
+    pub qualifications: ListChange,
+    pub promotion: ListChange,
+    pub onboarding: ListChange,
+    pub high_performance: ListChange,
+    pub failure_modes: ListChange,
     pub variants: ListChange,
-    pub ai_impact: ListChange,
-    pub hiring: ListChange,
+    pub automation: ListChange,
+    pub interview_guidance: ListChange,
 }
 
 impl SectionChanges {
     pub fn between(a: &ProfileSections, b: &ProfileSections) -> Self {
+        let change = |f: fn(&ProfileSections) -> Vec<String>| ListChange::between(f(a), f(b));
         SectionChanges {
-            collaboration: ListChange::between(collaboration(a), collaboration(b)),
-            environment: ListChange::between(groups(&a.environment), groups(&b.environment)),
-            experience: ListChange::between(groups(&a.experience), groups(&b.experience)),
-            career: ListChange::between(career(a), career(b)),
-            risks: ListChange::between(groups(&a.risks), groups(&b.risks)),
-            variants: ListChange::between(groups(&a.variants), groups(&b.variants)),
-            ai_impact: ListChange::between(groups(&a.ai_impact), groups(&b.ai_impact)),
-            hiring: ListChange::between(hiring(a), hiring(b)),
+            stakeholders: change(stakeholders),
+            environment: change(|p| groups(&p.environment)),
+            qualifications: change(qualifications),
+            promotion: change(promotion),
+            onboarding: change(onboarding),
+            high_performance: change(|p| p.high_performance.clone()),
+            failure_modes: change(failure_modes),
+            variants: change(|p| groups(&p.variants)),
+            automation: change(automation),
+            interview_guidance: change(|p| {
+                p.interview_guidance
+                    .as_ref()
+                    .map(guidance)
+                    .unwrap_or_default()
+            }),
         }
     }
 
-    /// Each section's change with its key and heading, in the order pages show them.
-    pub fn lists(&self) -> [(&'static str, &'static str, &ListChange); 8] {
+    /// Each section's change with its anchor and heading, in the order pages show them.
+    pub fn lists(&self) -> [(&'static str, &'static str, &ListChange); 10] {
         [
-            ("collaboration", "Collaboration", &self.collaboration),
-            ("environment", "Working environment", &self.environment),
+            ("stakeholders", "Stakeholders", &self.stakeholders),
+            ("qualifications", "Qualifications", &self.qualifications),
+            ("promotion", "Promotion", &self.promotion),
+            ("onboarding", "Onboarding", &self.onboarding),
             (
-                "experience",
-                "Experience and qualifications",
-                &self.experience,
+                "high-performance",
+                "High performance",
+                &self.high_performance,
             ),
-            ("risks", "Risks and challenges", &self.risks),
+            ("environment", "Working environment", &self.environment),
+            ("failure-modes", "Failure modes", &self.failure_modes),
             ("variants", "Role variants", &self.variants),
-            ("ai-impact", "AI and automation", &self.ai_impact),
-            ("hiring", "Hiring guidance", &self.hiring),
-            ("progression", "Progression", &self.career),
+            ("automation", "Automation", &self.automation),
+            (
+                "interview-guidance",
+                "Interview guidance",
+                &self.interview_guidance,
+            ),
         ]
     }
 
@@ -68,18 +84,21 @@ fn groups(groups: &[ItemGroup]) -> Vec<String> {
         .collect()
 }
 
-fn collaboration(p: &ProfileSections) -> Vec<String> {
-    let Some(c) = &p.collaboration else {
+fn stakeholders(p: &ProfileSections) -> Vec<String> {
+    let Some(c) = &p.stakeholders else {
         return Vec::new();
     };
     let mut out = labelled("Team", &c.teams);
-    for (label, list) in [("Internal", &c.internal), ("External", &c.external)] {
-        out.extend(list.iter().map(|s| match &s.purpose {
-            Some(p) => format!("{label}: {} ({p})", s.name),
+    for (label, list) in [
+        ("Internal", &c.internal),
+        ("External", &c.external),
+        ("Peer", &c.peers),
+    ] {
+        out.extend(list.iter().map(|s| match &s.about {
+            Some(a) => format!("{label}: {} ({a})", s.name),
             None => format!("{label}: {}", s.name),
         }));
     }
-    out.extend(labelled("Peer", &c.peers));
     out.extend(labelled("Upstream", &c.upstream));
     out.extend(labelled("Downstream", &c.downstream));
     out.extend(labelled("Ways of working", &c.ways_of_working));
@@ -90,32 +109,81 @@ fn collaboration(p: &ProfileSections) -> Vec<String> {
     out
 }
 
-fn career(p: &ProfileSections) -> Vec<String> {
-    let Some(c) = &p.career else {
+fn qualified(label: &str, list: &[Qualification]) -> Vec<String> {
+    list.iter()
+        .map(|q| format!("{label}: {} ({})", q.name, q.need.label()))
+        .collect()
+}
+
+fn qualifications(p: &ProfileSections) -> Vec<String> {
+    let Some(q) = &p.qualifications else {
         return Vec::new();
     };
-    let mut out = labelled("Comes from", &c.from);
+    let mut out = labelled("Years", &q.years);
+    out.extend(qualified("Education", &q.education));
+    out.extend(qualified("Certification", &q.certifications));
+    out.extend(labelled("Background", &q.backgrounds));
+    out.extend(groups(&q.other));
+    out
+}
+
+fn promotion(p: &ProfileSections) -> Vec<String> {
+    let Some(c) = &p.promotion else {
+        return Vec::new();
+    };
+    let mut out: Vec<String> = c.next.iter().map(|n| format!("Next level: {n}")).collect();
+    out.extend(labelled("Scope", &c.scope));
+    out.extend(labelled("Skill", &c.skills));
+    out.extend(labelled("Behaviour", &c.behaviours));
+    out.extend(labelled("Comes from", &c.from));
     out.extend(labelled("Moves on to", &c.to));
     out.extend(labelled("Adjacent path", &c.adjacent));
-    out.extend(labelled("Needed for promotion", &c.promotion));
     out.extend(labelled("How the role evolves", &c.evolution));
     out
 }
 
-fn hiring(p: &ProfileSections) -> Vec<String> {
-    let Some(h) = &p.hiring else {
+fn onboarding(p: &ProfileSections) -> Vec<String> {
+    let Some(o) = &p.onboarding else {
         return Vec::new();
     };
-    let mut out = labelled("Focus", &h.focus);
-    out.extend(
-        h.assess
-            .iter()
-            .flat_map(|g| labelled(&format!("Assess: {}", g.group), &g.items)),
-    );
-    out.extend(h.exercises.iter().map(|e| format!("Exercise: {}", e.name)));
-    out.extend(labelled("Strong signal", &h.strong_signals));
-    out.extend(labelled("Weak signal", &h.weak_signals));
-    out.extend(labelled("Red flag", &h.red_flags));
-    out.extend(labelled("Scoring", &h.scoring));
+    let mut out = Vec::new();
+    for (_, heading, stage) in o.stages() {
+        if let Some(s) = stage {
+            out.extend(labelled(heading, &s.goals));
+            out.extend(labelled(&format!("{heading}, evidence"), &s.evidence));
+        }
+    }
+    out
+}
+
+fn failure_modes(p: &ProfileSections) -> Vec<String> {
+    let Some(f) = &p.failure_modes else {
+        return Vec::new();
+    };
+    let mut out = labelled("Challenge", &f.challenges);
+    out.extend(labelled("Bottleneck", &f.bottlenecks));
+    out.extend(labelled("Anti-pattern", &f.anti_patterns));
+    out.extend(groups(&f.other));
+    out
+}
+
+fn automation(p: &ProfileSections) -> Vec<String> {
+    let Some(a) = &p.automation else {
+        return Vec::new();
+    };
+    let mut out = labelled("Likely automated", &a.automated);
+    out.extend(labelled("Human-critical", &a.human_critical));
+    out.extend(groups(&a.other));
+    out
+}
+
+fn guidance(g: &InterviewGuidance) -> Vec<String> {
+    let mut out: Vec<String> = g.focus.iter().map(|f| format!("Focus: {f}")).collect();
+    out.extend(labelled("Assess", &g.assess));
+    out.extend(g.exercises.iter().map(|e| format!("Exercise: {}", e.name)));
+    out.extend(labelled("Strong signal", &g.strong_signals));
+    out.extend(labelled("Weak signal", &g.weak_signals));
+    out.extend(labelled("Red flag", &g.red_flags));
+    out.extend(g.scoring.iter().map(|s| format!("Scoring: {s}")));
     out
 }

@@ -1,16 +1,18 @@
 //! The sections of a role level beyond its skills, responsibilities, KPIs, tools and scorecard: the
-//! rest of a role blueprint. Who the role works with, the environment it works in, the experience it
-//! asks for, where it leads, what goes wrong in it, how it varies, how AI changes it, and how to hire
-//! for it.
+//! rest of a role blueprint. Who the role works with (`stakeholders`), the environment it works in,
+//! the experience and qualifications it asks for, what promotion from it takes, a new starter's
+//! first year (`onboarding`) and what high performance looks like, what goes wrong in it
+//! (`failure_modes`), how it varies, what automation changes, and how to interview for it (the
+//! level's `interview_guidance`, and each interview dimension's own).
 //!
 //! Every section is optional. In a cumulative track a level that does not write a section inherits
 //! it from the nearest level before it that does, and a level that writes it replaces it whole
-//! ([`profile`]). The career path, the reporting line and the notes on KPIs are the exceptions: they
-//! speak of this level only (what it takes to move on from *here*, whom *this* level reports to),
-//! so they are never inherited.
+//! ([`profile`]). The promotion criteria, the reporting line and the notes on KPIs are the
+//! exceptions: they speak of this level only (what it takes to move on from *here*, whom *this*
+//! level reports to), so they are never inherited.
 //!
 //! - [`profile`]: the sections of an effective profile: inheritance and withholding restricted text.
-//! - [`check`]: duplicate headings and names within a section.
+//! - [`check`]: duplicate headings and names within a section, and links to role levels.
 //! - [`diff`]: what changes in these sections between two role levels.
 
 pub mod check;
@@ -32,22 +34,22 @@ pub struct ItemGroup {
     pub items: Vec<String>,
 }
 
-/// Who a role level works with, and how.
+/// Who a role level works with, and what about.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct Collaboration {
+pub struct Stakeholders {
     /// The teams the role typically works with, e.g. "Design/UX Research".
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub teams: Vec<String>,
-    /// People and functions inside the organisation, with what the role works on with each.
+    /// People and functions inside the organisation, with what the collaboration is about.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub internal: Vec<Stakeholder>,
     /// Customers, partners and suppliers.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub external: Vec<Stakeholder>,
-    /// Roles at a similar level the role works beside.
+    /// Roles at a similar level the role works beside; each may link to a role level.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub peers: Vec<String>,
+    pub peers: Vec<Stakeholder>,
     /// What the role depends on from others.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub upstream: Vec<String>,
@@ -68,9 +70,13 @@ pub struct Collaboration {
 pub struct Stakeholder {
     /// Who: a role, a team or a kind of customer.
     pub name: String,
-    /// What they work on together.
+    /// What the collaboration is about.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub purpose: Option<String>,
+    pub about: Option<String>,
+    /// Full id of the role level this stakeholder is, when it is one of the framework's, e.g.
+    /// `engineering/staff-engineer`. `trellis check` reports an id that names no role level.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role_level: Option<String>,
 }
 
 /// A kind of problem and who it goes to.
@@ -82,13 +88,71 @@ pub struct Escalation {
     pub to: Option<String>,
 }
 
-/// Where people come to this role level from and go on to, and what moving on takes. Says more than
-/// `previous` and `next`, which link one role level each: these are the roles as people name them,
-/// in this framework or not.
+/// Whether a qualification is a must or a plus.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Need {
+    #[default]
+    Required,
+    Preferred,
+}
+
+impl Need {
+    pub fn label(self) -> &'static str {
+        match self {
+            Need::Required => "required",
+            Need::Preferred => "preferred",
+        }
+    }
+}
+
+/// An education or certification a role level asks for.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Qualification {
+    pub name: String,
+    #[serde(default)]
+    pub need: Need,
+}
+
+/// The experience and qualifications a role level asks for.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct CareerPath {
-    /// Roles people usually come from.
+pub struct Qualifications {
+    /// Typical years of experience, e.g. "8-12 years in product management".
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub years: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub education: Vec<Qualification>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub certifications: Vec<Qualification>,
+    /// Roles people commonly hold before.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub backgrounds: Vec<String>,
+    /// Other expectations by heading, e.g. domain knowledge or leadership experience.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub other: Vec<ItemGroup>,
+}
+
+/// What it takes to be promoted from a role level, beyond the requirement levels of the next, and
+/// where people come from and go on to.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Promotion {
+    /// Full id of the role level these criteria lead to, e.g. `product/director`.
+    /// `trellis check` reports an id that names no role level.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next: Option<String>,
+    /// What changes in scope at the next level.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub scope: Vec<String>,
+    /// The skills a promotion panel looks for.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub skills: Vec<String>,
+    /// The behaviours a promotion panel looks for.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub behaviours: Vec<String>,
+    /// Roles people usually come from, as people name them (in this framework or not).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub from: Vec<String>,
     /// Roles people usually move on to.
@@ -97,25 +161,80 @@ pub struct CareerPath {
     /// Other paths open from here.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub adjacent: Vec<String>,
-    /// What is needed for promotion from this level.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub promotion: Vec<String>,
     /// How the role changes with time in it.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub evolution: Vec<String>,
 }
 
-/// How to hire for a role level, beside its weighted interview scorecard (`interview`).
+/// Goals for one stretch of a new starter's first year, with how to tell they were met.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct HiringGuide {
-    /// What hiring should test for, in a sentence or two.
+pub struct OnboardingStage {
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub goals: Vec<String>,
+    /// The evidence of success.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub evidence: Vec<String>,
+}
+
+/// A new starter's first year: goals at 30, 60 and 90 days, milestones at 6 and 12 months.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Onboarding {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub days_30: Option<OnboardingStage>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub days_60: Option<OnboardingStage>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub days_90: Option<OnboardingStage>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub months_6: Option<OnboardingStage>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub months_12: Option<OnboardingStage>,
+}
+
+/// What goes wrong in a role level.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FailureModes {
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub challenges: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub bottlenecks: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub anti_patterns: Vec<String>,
+    /// Other risks by heading, e.g. reasons for underperformance or risks to the business.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub other: Vec<ItemGroup>,
+}
+
+/// How automation changes a role level.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Automation {
+    /// Tasks likely to be automated, in part or whole.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub automated: Vec<String>,
+    /// Tasks that stay human-critical.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub human_critical: Vec<String>,
+    /// Other points by heading, e.g. how the role changes or new expectations.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub other: Vec<ItemGroup>,
+}
+
+/// How to interview: on a role level for the interview as a whole, and on each interview
+/// dimension for that dimension.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct InterviewGuidance {
+    /// What the interview should test for, in a sentence or two.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub focus: Option<String>,
-    /// What to assess in interviews, by area: the area is the group, its questions the items.
+    /// What to assess: questions the interviewers answer.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub assess: Vec<ItemGroup>,
-    /// Practical exercises or case studies.
+    pub assess: Vec<String>,
+    /// Suggested exercises or case studies.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub exercises: Vec<Exercise>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -124,7 +243,7 @@ pub struct HiringGuide {
     pub weak_signals: Vec<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub red_flags: Vec<String>,
-    /// How to score the interview scorecard, e.g. "1 to 5 with behavioural anchors".
+    /// How to score, e.g. "1 to 5 with behavioural anchors".
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scoring: Option<String>,
 }
@@ -143,21 +262,46 @@ pub struct Exercise {
     pub evaluates: Option<String>,
 }
 
-impl Collaboration {
-    pub fn is_empty(&self) -> bool {
-        self == &Collaboration::default()
-    }
+macro_rules! emptiable {
+    ($($t:ty),*) => {$(
+        impl $t {
+            pub fn is_empty(&self) -> bool {
+                self == &<$t>::default()
+            }
+        }
+    )*};
 }
+emptiable!(
+    Stakeholders,
+    Qualifications,
+    Promotion,
+    Onboarding,
+    OnboardingStage,
+    FailureModes,
+    Automation,
+    InterviewGuidance
+);
 
-impl CareerPath {
-    pub fn is_empty(&self) -> bool {
-        self == &CareerPath::default()
+impl Onboarding {
+    /// Each stage with its key and heading, in order.
+    pub fn stages(&self) -> [(&'static str, &'static str, Option<&OnboardingStage>); 5] {
+        [
+            ("days_30", "First 30 days", self.days_30.as_ref()),
+            ("days_60", "By 60 days", self.days_60.as_ref()),
+            ("days_90", "By 90 days", self.days_90.as_ref()),
+            ("months_6", "By 6 months", self.months_6.as_ref()),
+            ("months_12", "By 12 months", self.months_12.as_ref()),
+        ]
     }
-}
 
-impl HiringGuide {
-    pub fn is_empty(&self) -> bool {
-        self == &HiringGuide::default()
+    pub fn stages_mut(&mut self) -> [&mut Option<OnboardingStage>; 5] {
+        [
+            &mut self.days_30,
+            &mut self.days_60,
+            &mut self.days_90,
+            &mut self.months_6,
+            &mut self.months_12,
+        ]
     }
 }
 
@@ -186,6 +330,29 @@ fn push_opt<'a>(out: &mut Texts<'a>, at: &[Seg], text: &'a Option<String>) {
     }
 }
 
+fn push_guidance<'a>(out: &mut Texts<'a>, at: &[Seg], g: &'a InterviewGuidance) {
+    let key = |k: &'static str| {
+        let mut p = at.to_vec();
+        p.push(Seg::Key(k));
+        p
+    };
+    push_opt(out, &key("focus"), &g.focus);
+    push_list(out, &key("assess"), &g.assess);
+    for (i, e) in g.exercises.iter().enumerate() {
+        let mut p = key("exercises");
+        p.push(Seg::Index(i));
+        let mut prompt = p.clone();
+        prompt.push(Seg::Key("prompt"));
+        push_opt(out, &prompt, &e.prompt);
+        p.push(Seg::Key("evaluates"));
+        push_opt(out, &p, &e.evaluates);
+    }
+    push_list(out, &key("strong_signals"), &g.strong_signals);
+    push_list(out, &key("weak_signals"), &g.weak_signals);
+    push_list(out, &key("red_flags"), &g.red_flags);
+    push_opt(out, &key("scoring"), &g.scoring);
+}
+
 impl crate::RoleLevel {
     /// The prose of this level's sections, with where each text sits: what the text lints read.
     /// Names of other roles (stakeholders, peers, career moves) and the variants of the role are
@@ -196,13 +363,17 @@ impl crate::RoleLevel {
         let mut out: Texts<'_> = Vec::new();
         push_opt(&mut out, &[K("horizon")], &self.horizon);
         push_list(&mut out, &[K("kpi_notes")], &self.kpi_notes);
-        if let Some(c) = &self.collaboration {
-            for (key, list) in [("internal", &c.internal), ("external", &c.external)] {
+        if let Some(c) = &self.stakeholders {
+            for (key, list) in [
+                ("internal", &c.internal),
+                ("external", &c.external),
+                ("peers", &c.peers),
+            ] {
                 for (i, s) in list.iter().enumerate() {
                     push_opt(
                         &mut out,
-                        &[K("collaboration"), K(key), I(i), K("purpose")],
-                        &s.purpose,
+                        &[K("stakeholders"), K(key), I(i), K("about")],
+                        &s.about,
                     );
                 }
             }
@@ -211,96 +382,154 @@ impl crate::RoleLevel {
                 ("downstream", &c.downstream),
                 ("ways_of_working", &c.ways_of_working),
             ] {
-                push_list(&mut out, &[K("collaboration"), K(key)], list);
+                push_list(&mut out, &[K("stakeholders"), K(key)], list);
             }
             for (i, e) in c.escalations.iter().enumerate() {
                 out.push((
-                    vec![K("collaboration"), K("escalations"), I(i), K("issue")],
+                    vec![K("stakeholders"), K("escalations"), I(i), K("issue")],
                     &e.issue,
                 ));
             }
         }
-        for (key, groups) in [
-            ("environment", &self.environment),
-            ("experience", &self.experience),
-            ("risks", &self.risks),
-            ("ai_impact", &self.ai_impact),
-        ] {
-            push_groups(&mut out, &[K(key)], groups);
+        push_groups(&mut out, &[K("environment")], &self.environment);
+        if let Some(q) = &self.qualifications {
+            push_list(&mut out, &[K("qualifications"), K("years")], &q.years);
+            push_groups(&mut out, &[K("qualifications"), K("other")], &q.other);
         }
-        if let Some(c) = &self.career {
-            push_list(&mut out, &[K("career"), K("promotion")], &c.promotion);
-            push_list(&mut out, &[K("career"), K("evolution")], &c.evolution);
-        }
-        if let Some(h) = &self.hiring {
-            push_opt(&mut out, &[K("hiring"), K("focus")], &h.focus);
-            push_groups(&mut out, &[K("hiring"), K("assess")], &h.assess);
-            for (i, e) in h.exercises.iter().enumerate() {
-                push_opt(
-                    &mut out,
-                    &[K("hiring"), K("exercises"), I(i), K("prompt")],
-                    &e.prompt,
-                );
-                push_opt(
-                    &mut out,
-                    &[K("hiring"), K("exercises"), I(i), K("evaluates")],
-                    &e.evaluates,
-                );
-            }
+        if let Some(p) = &self.promotion {
             for (key, list) in [
-                ("strong_signals", &h.strong_signals),
-                ("weak_signals", &h.weak_signals),
-                ("red_flags", &h.red_flags),
+                ("scope", &p.scope),
+                ("skills", &p.skills),
+                ("behaviours", &p.behaviours),
+                ("evolution", &p.evolution),
             ] {
-                push_list(&mut out, &[K("hiring"), K(key)], list);
+                push_list(&mut out, &[K("promotion"), K(key)], list);
             }
-            push_opt(&mut out, &[K("hiring"), K("scoring")], &h.scoring);
+        }
+        if let Some(o) = &self.onboarding {
+            for (key, _, stage) in o.stages() {
+                if let Some(stage) = stage {
+                    push_list(
+                        &mut out,
+                        &[K("onboarding"), K(key), K("goals")],
+                        &stage.goals,
+                    );
+                    push_list(
+                        &mut out,
+                        &[K("onboarding"), K(key), K("evidence")],
+                        &stage.evidence,
+                    );
+                }
+            }
+        }
+        push_list(&mut out, &[K("high_performance")], &self.high_performance);
+        if let Some(f) = &self.failure_modes {
+            for (key, list) in [
+                ("challenges", &f.challenges),
+                ("bottlenecks", &f.bottlenecks),
+                ("anti_patterns", &f.anti_patterns),
+            ] {
+                push_list(&mut out, &[K("failure_modes"), K(key)], list);
+            }
+            push_groups(&mut out, &[K("failure_modes"), K("other")], &f.other);
+        }
+        if let Some(a) = &self.automation {
+            push_list(&mut out, &[K("automation"), K("automated")], &a.automated);
+            push_list(
+                &mut out,
+                &[K("automation"), K("human_critical")],
+                &a.human_critical,
+            );
+            push_groups(&mut out, &[K("automation"), K("other")], &a.other);
+        }
+        if let Some(g) = &self.interview_guidance {
+            push_guidance(&mut out, &[K("interview_guidance")], g);
+        }
+        for (i, d) in self.interview.iter().enumerate() {
+            if let Some(g) = &d.interview_guidance {
+                push_guidance(
+                    &mut out,
+                    &[K("interview"), I(i), K("interview_guidance")],
+                    g,
+                );
+            }
         }
         out
     }
 
-    /// Names in this level's sections (other roles, teams, group headings) and the variants of
-    /// the role: checked for mojibake only.
+    /// Names in this level's sections (other roles, teams, qualifications, group headings) and the
+    /// variants of the role: checked for mojibake only.
     pub fn section_names(&self) -> Vec<(Vec<Seg>, &str)> {
         use Seg::{Index as I, Key as K};
         let mut out: Texts<'_> = Vec::new();
         push_groups(&mut out, &[K("variants")], &self.variants);
         push_opt(&mut out, &[K("reports_to")], &self.reports_to);
-        if let Some(c) = &self.collaboration {
-            push_list(&mut out, &[K("collaboration"), K("teams")], &c.teams);
-            for (key, list) in [("internal", &c.internal), ("external", &c.external)] {
+        if let Some(c) = &self.stakeholders {
+            push_list(&mut out, &[K("stakeholders"), K("teams")], &c.teams);
+            for (key, list) in [
+                ("internal", &c.internal),
+                ("external", &c.external),
+                ("peers", &c.peers),
+            ] {
                 for (i, s) in list.iter().enumerate() {
-                    out.push((vec![K("collaboration"), K(key), I(i), K("name")], &s.name));
+                    out.push((vec![K("stakeholders"), K(key), I(i), K("name")], &s.name));
                 }
             }
-            push_list(&mut out, &[K("collaboration"), K("peers")], &c.peers);
             for (i, e) in c.escalations.iter().enumerate() {
                 push_opt(
                     &mut out,
-                    &[K("collaboration"), K("escalations"), I(i), K("to")],
+                    &[K("stakeholders"), K("escalations"), I(i), K("to")],
                     &e.to,
                 );
             }
         }
-        if let Some(c) = &self.career {
-            for (key, list) in [("from", &c.from), ("to", &c.to), ("adjacent", &c.adjacent)] {
-                push_list(&mut out, &[K("career"), K(key)], list);
+        if let Some(q) = &self.qualifications {
+            for (key, list) in [
+                ("education", &q.education),
+                ("certifications", &q.certifications),
+            ] {
+                for (i, x) in list.iter().enumerate() {
+                    out.push((vec![K("qualifications"), K(key), I(i), K("name")], &x.name));
+                }
+            }
+            push_list(
+                &mut out,
+                &[K("qualifications"), K("backgrounds")],
+                &q.backgrounds,
+            );
+        }
+        if let Some(p) = &self.promotion {
+            for (key, list) in [("from", &p.from), ("to", &p.to), ("adjacent", &p.adjacent)] {
+                push_list(&mut out, &[K("promotion"), K(key)], list);
             }
         }
-        let mut groups: Vec<(Vec<Seg>, &[ItemGroup])> = [
-            ("environment", &self.environment),
-            ("experience", &self.experience),
-            ("risks", &self.risks),
-            ("variants", &self.variants),
-            ("ai_impact", &self.ai_impact),
-        ]
-        .into_iter()
-        .map(|(k, g)| (vec![K(k)], g.as_slice()))
-        .collect();
-        if let Some(h) = &self.hiring {
-            groups.push((vec![K("hiring"), K("assess")], h.assess.as_slice()));
-            for (i, e) in h.exercises.iter().enumerate() {
-                out.push((vec![K("hiring"), K("exercises"), I(i), K("name")], &e.name));
+        let mut groups: Vec<(Vec<Seg>, &[ItemGroup])> = vec![
+            (vec![K("environment")], self.environment.as_slice()),
+            (vec![K("variants")], self.variants.as_slice()),
+        ];
+        if let Some(q) = &self.qualifications {
+            groups.push((vec![K("qualifications"), K("other")], &q.other));
+        }
+        if let Some(f) = &self.failure_modes {
+            groups.push((vec![K("failure_modes"), K("other")], &f.other));
+        }
+        if let Some(a) = &self.automation {
+            groups.push((vec![K("automation"), K("other")], &a.other));
+        }
+        let guides = self
+            .interview_guidance
+            .iter()
+            .map(|g| (vec![K("interview_guidance")], g))
+            .chain(self.interview.iter().enumerate().filter_map(|(i, d)| {
+                d.interview_guidance
+                    .as_ref()
+                    .map(|g| (vec![K("interview"), I(i), K("interview_guidance")], g))
+            }));
+        for (at, g) in guides {
+            for (i, e) in g.exercises.iter().enumerate() {
+                let mut p = at.clone();
+                p.extend([K("exercises"), I(i), K("name")]);
+                out.push((p, &e.name));
             }
         }
         for (at, list) in groups {

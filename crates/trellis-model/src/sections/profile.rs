@@ -5,7 +5,10 @@
 use indexmap::IndexMap;
 use serde::Serialize;
 
-use super::{CareerPath, Collaboration, HiringGuide, ItemGroup};
+use super::{
+    Automation, Exercise, FailureModes, InterviewGuidance, ItemGroup, Onboarding, Promotion,
+    Qualifications, Stakeholders,
+};
 use crate::framework::{Framework, RoleLevel, Track, role_level_id};
 
 /// The sections of an effective profile, as the profile's JSON shows them (flattened into it).
@@ -14,16 +17,18 @@ pub struct ProfileSections {
     pub horizon: Option<String>,
     pub reports_to: Option<String>,
     pub kpi_notes: Vec<String>,
-    pub collaboration: Option<Collaboration>,
+    pub stakeholders: Option<Stakeholders>,
     pub environment: Vec<ItemGroup>,
-    pub experience: Vec<ItemGroup>,
-    pub career: Option<CareerPath>,
-    pub risks: Vec<ItemGroup>,
+    pub qualifications: Option<Qualifications>,
+    pub promotion: Option<Promotion>,
+    pub onboarding: Option<Onboarding>,
+    pub high_performance: Vec<String>,
+    pub failure_modes: Option<FailureModes>,
     pub variants: Vec<ItemGroup>,
-    pub ai_impact: Vec<ItemGroup>,
-    pub hiring: Option<HiringGuide>,
+    pub automation: Option<Automation>,
+    pub interview_guidance: Option<InterviewGuidance>,
     /// The sections this level takes from an earlier level of its track (it does not write them),
-    /// each with the full id of that level, e.g. `{"collaboration": "product/senior-pm"}`.
+    /// each with the full id of that level, e.g. `{"stakeholders": "product/senior-pm"}`.
     #[serde(skip_serializing_if = "IndexMap::is_empty")]
     pub inherited: IndexMap<String, String>,
     /// Sections whose text comes from a source that may not be redistributed, with the source's
@@ -32,32 +37,58 @@ pub struct ProfileSections {
     restricted: IndexMap<&'static str, String>,
 }
 
-/// The sections a level inherits when it does not write them, by key.
-pub const INHERITED: [&str; 8] = [
+/// Every section, by key, in the order profiles show them.
+pub const KEYS: [&str; 13] = [
     "horizon",
-    "collaboration",
+    "reports_to",
+    "kpi_notes",
+    "stakeholders",
     "environment",
-    "experience",
-    "risks",
+    "qualifications",
+    "promotion",
+    "onboarding",
+    "high_performance",
+    "failure_modes",
     "variants",
-    "ai_impact",
-    "hiring",
+    "automation",
+    "interview_guidance",
+];
+
+/// The sections a level inherits when it does not write them. The reporting line, the notes on
+/// KPIs and the promotion criteria speak of one level only.
+pub const INHERITED: [&str; 10] = [
+    "horizon",
+    "stakeholders",
+    "environment",
+    "qualifications",
+    "onboarding",
+    "high_performance",
+    "failure_modes",
+    "variants",
+    "automation",
+    "interview_guidance",
 ];
 
 /// Whether a level writes the section `key` (a section written empty counts as not written).
 fn writes(level: &RoleLevel, key: &str) -> bool {
+    let has = |empty: Option<bool>| empty.is_some_and(|e| !e);
     match key {
         "horizon" => level.horizon.is_some(),
         "reports_to" => level.reports_to.is_some(),
         "kpi_notes" => !level.kpi_notes.is_empty(),
-        "collaboration" => level.collaboration.as_ref().is_some_and(|c| !c.is_empty()),
+        "stakeholders" => has(level.stakeholders.as_ref().map(Stakeholders::is_empty)),
         "environment" => !level.environment.is_empty(),
-        "experience" => !level.experience.is_empty(),
-        "career" => level.career.as_ref().is_some_and(|c| !c.is_empty()),
-        "risks" => !level.risks.is_empty(),
+        "qualifications" => has(level.qualifications.as_ref().map(Qualifications::is_empty)),
+        "promotion" => has(level.promotion.as_ref().map(Promotion::is_empty)),
+        "onboarding" => has(level.onboarding.as_ref().map(Onboarding::is_empty)),
+        "high_performance" => !level.high_performance.is_empty(),
+        "failure_modes" => has(level.failure_modes.as_ref().map(FailureModes::is_empty)),
         "variants" => !level.variants.is_empty(),
-        "ai_impact" => !level.ai_impact.is_empty(),
-        "hiring" => level.hiring.as_ref().is_some_and(|h| !h.is_empty()),
+        "automation" => has(level.automation.as_ref().map(Automation::is_empty)),
+        "interview_guidance" => has(level
+            .interview_guidance
+            .as_ref()
+            .map(InterviewGuidance::is_empty)),
         _ => false,
     }
 }
@@ -84,19 +115,7 @@ pub fn resolve(fw: &Framework, track: &Track, index: usize) -> ProfileSections {
             .rev()
             .find(|(_, l)| writes(l, key))
     };
-    for key in [
-        "horizon",
-        "reports_to",
-        "kpi_notes",
-        "collaboration",
-        "environment",
-        "experience",
-        "career",
-        "risks",
-        "variants",
-        "ai_impact",
-        "hiring",
-    ] {
+    for key in KEYS {
         let Some((i, from)) = origin(key) else {
             continue;
         };
@@ -104,14 +123,16 @@ pub fn resolve(fw: &Framework, track: &Track, index: usize) -> ProfileSections {
             "horizon" => out.horizon.clone_from(&from.horizon),
             "reports_to" => out.reports_to.clone_from(&from.reports_to),
             "kpi_notes" => out.kpi_notes.clone_from(&from.kpi_notes),
-            "collaboration" => out.collaboration.clone_from(&from.collaboration),
+            "stakeholders" => out.stakeholders.clone_from(&from.stakeholders),
             "environment" => out.environment.clone_from(&from.environment),
-            "experience" => out.experience.clone_from(&from.experience),
-            "career" => out.career.clone_from(&from.career),
-            "risks" => out.risks.clone_from(&from.risks),
+            "qualifications" => out.qualifications.clone_from(&from.qualifications),
+            "promotion" => out.promotion.clone_from(&from.promotion),
+            "onboarding" => out.onboarding.clone_from(&from.onboarding),
+            "high_performance" => out.high_performance.clone_from(&from.high_performance),
+            "failure_modes" => out.failure_modes.clone_from(&from.failure_modes),
             "variants" => out.variants.clone_from(&from.variants),
-            "ai_impact" => out.ai_impact.clone_from(&from.ai_impact),
-            _ => out.hiring.clone_from(&from.hiring),
+            "automation" => out.automation.clone_from(&from.automation),
+            _ => out.interview_guidance.clone_from(&from.interview_guidance),
         }
         if i != index {
             out.inherited
@@ -122,6 +143,24 @@ pub fn resolve(fw: &Framework, track: &Track, index: usize) -> ProfileSections {
         }
     }
     out
+}
+
+impl InterviewGuidance {
+    /// The guidance with its prose removed: only the exercises' names stay.
+    pub fn names_only(&self) -> InterviewGuidance {
+        InterviewGuidance {
+            exercises: self
+                .exercises
+                .iter()
+                .map(|e| Exercise {
+                    name: e.name.clone(),
+                    prompt: None,
+                    evaluates: None,
+                })
+                .collect(),
+            ..InterviewGuidance::default()
+        }
+    }
 }
 
 impl ProfileSections {
@@ -142,14 +181,16 @@ impl ProfileSections {
             "horizon" => self.horizon.is_some(),
             "reports_to" => self.reports_to.is_some(),
             "kpi_notes" => !self.kpi_notes.is_empty(),
-            "collaboration" => self.collaboration.is_some(),
+            "stakeholders" => self.stakeholders.is_some(),
             "environment" => !self.environment.is_empty(),
-            "experience" => !self.experience.is_empty(),
-            "career" => self.career.is_some(),
-            "risks" => !self.risks.is_empty(),
+            "qualifications" => self.qualifications.is_some(),
+            "promotion" => self.promotion.is_some(),
+            "onboarding" => self.onboarding.is_some(),
+            "high_performance" => !self.high_performance.is_empty(),
+            "failure_modes" => self.failure_modes.is_some(),
             "variants" => !self.variants.is_empty(),
-            "ai_impact" => !self.ai_impact.is_empty(),
-            "hiring" => self.hiring.is_some(),
+            "automation" => self.automation.is_some(),
+            "interview_guidance" => self.interview_guidance.is_some(),
             _ => false,
         }
     }
@@ -165,17 +206,18 @@ impl ProfileSections {
             withheld.get_or_insert(source);
         }
         if self
-            .collaboration
+            .stakeholders
             .as_ref()
-            .is_some_and(Collaboration::is_empty)
+            .is_some_and(Stakeholders::is_empty)
         {
-            self.collaboration = None;
+            self.stakeholders = None;
         }
-        if self.career.as_ref().is_some_and(CareerPath::is_empty) {
-            self.career = None;
-        }
-        if self.hiring.as_ref().is_some_and(HiringGuide::is_empty) {
-            self.hiring = None;
+        if self
+            .interview_guidance
+            .as_ref()
+            .is_some_and(InterviewGuidance::is_empty)
+        {
+            self.interview_guidance = None;
         }
         let kept: Vec<String> = self
             .inherited
@@ -192,10 +234,15 @@ impl ProfileSections {
             "horizon" => self.horizon = None,
             "reports_to" => self.reports_to = None,
             "kpi_notes" => self.kpi_notes.clear(),
-            "collaboration" => {
-                if let Some(c) = &mut self.collaboration {
-                    for s in c.internal.iter_mut().chain(&mut c.external) {
-                        s.purpose = None;
+            "stakeholders" => {
+                if let Some(c) = &mut self.stakeholders {
+                    for s in c
+                        .internal
+                        .iter_mut()
+                        .chain(&mut c.external)
+                        .chain(&mut c.peers)
+                    {
+                        s.about = None;
                     }
                     c.upstream.clear();
                     c.downstream.clear();
@@ -204,26 +251,16 @@ impl ProfileSections {
                 }
             }
             "environment" => self.environment.clear(),
-            "experience" => self.experience.clear(),
-            "career" => self.career = None,
-            "risks" => self.risks.clear(),
+            "qualifications" => self.qualifications = None,
+            "promotion" => self.promotion = None,
+            "onboarding" => self.onboarding = None,
+            "high_performance" => self.high_performance.clear(),
+            "failure_modes" => self.failure_modes = None,
             "variants" => self.variants.clear(),
-            "ai_impact" => self.ai_impact.clear(),
-            "hiring" => {
-                if let Some(h) = &mut self.hiring {
-                    let names = h
-                        .exercises
-                        .iter()
-                        .map(|e| super::Exercise {
-                            name: e.name.clone(),
-                            prompt: None,
-                            evaluates: None,
-                        })
-                        .collect();
-                    *h = HiringGuide {
-                        exercises: names,
-                        ..HiringGuide::default()
-                    };
+            "automation" => self.automation = None,
+            "interview_guidance" => {
+                if let Some(h) = &mut self.interview_guidance {
+                    *h = h.names_only();
                 }
             }
             _ => {}

@@ -23,27 +23,31 @@ fn orchard() -> Value {
                  "horizon": "Current",
                  "reports_to": "The head picker",
                  "kpi_notes": ["Count baskets, not trees."],
-                 "collaboration": {
+                 "stakeholders": {
                      "teams": ["Packing"],
-                     "internal": [{"name": "Head picker", "purpose": "which rows to pick"}],
+                     "internal": [{"name": "Head picker", "about": "which rows to pick"}],
                      "external": [{"name": "Buyers"}],
-                     "peers": ["Other pickers"],
+                     "peers": [{"name": "Other pickers"},
+                               {"name": "Packers", "role_level": "packers/packer"}],
                      "upstream": ["Weather reports"],
                      "downstream": ["The packing shed"],
                      "ways_of_working": ["Pairs pick one row together."],
                      "escalations": [{"issue": "A fallen ladder", "to": "The head picker"}]
                  },
                  "environment": [{"group": "Tools", "items": ["Ladders", "Baskets"]}],
-                 "experience": [{"group": "Years", "items": ["One season"]}],
-                 "career": {"from": ["Seasonal helper"], "to": ["Senior picker"],
-                            "adjacent": ["Packing"], "promotion": ["Picks a row alone."],
+                 "qualifications": {"years": ["One season"],
+                                    "certifications": [{"name": "Ladder safety", "need": "preferred"}]},
+                 "promotion": {"next": "pickers/two", "from": ["Seasonal helper"], "to": ["Senior picker"],
+                            "adjacent": ["Packing"], "skills": ["Picks a row alone."],
                             "evolution": ["Learns the trees."]},
-                 "risks": [{"group": "Hazards", "items": ["Falling from ladders"]}],
+                 "onboarding": {"days_30": {"goals": ["Picks a row"], "evidence": ["No bruises"]}},
+                 "high_performance": ["Picks clean rows fast."],
+                 "failure_modes": {"challenges": ["Falling from ladders"]},
                  "variants": [{"group": "By size", "items": ["Small orchards pick by hand."]}],
-                 "ai_impact": [{"group": "Automated", "items": ["Counting baskets"]}],
-                 "hiring": {
+                 "automation": {"automated": ["Counting baskets"]},
+                 "interview_guidance": {
                      "focus": "Care with fruit.",
-                     "assess": [{"group": "Care", "items": ["Does the fruit bruise?"]}],
+                     "assess": ["Does the fruit bruise?"],
                      "exercises": [{"name": "Pick a row (1 hour)", "prompt": "Pick it.",
                                     "evaluates": "Bruising"}],
                      "strong_signals": ["Clean baskets"],
@@ -53,12 +57,12 @@ fn orchard() -> Value {
                  }},
                 {"id": "two", "title": "Senior picker", "source": "guild",
                  "environment": [{"group": "Tools", "items": ["Ladders", "Picking platforms"]}],
-                 "career": {"promotion": ["Leads a crew."]}},
+                 "promotion": {"skills": ["Leads a crew."]}},
                 {"id": "three", "title": "Head picker"}
             ]},
             {"id": "packers", "name": "Packers", "cumulative": false, "levels": [
                 {"id": "packer", "title": "Packer", "requirements": [{"skill": "prune", "level": "1"}],
-                 "risks": [{"group": "Hazards", "items": ["Cuts from boxes"]}]},
+                 "failure_modes": {"challenges": ["Cuts from boxes"]}},
                 {"id": "lead-packer", "title": "Lead packer",
                  "requirements": [{"skill": "prune", "level": "1"}]}
             ]}
@@ -82,7 +86,7 @@ fn a_level_writes_its_sections_and_inherits_the_rest_from_the_nearest_level_befo
     // Its own environment and career; everything else inheritable from `one`.
     assert_eq!(two.environment[0].items, ["Ladders", "Picking platforms"]);
     assert_eq!(
-        two.career.as_ref().map(|c| c.promotion.clone()),
+        two.promotion.as_ref().map(|c| c.skills.clone()),
         Some(vec!["Leads a crew.".to_owned()])
     );
     let inherited: Vec<(&str, &str)> = two
@@ -94,36 +98,38 @@ fn a_level_writes_its_sections_and_inherits_the_rest_from_the_nearest_level_befo
         inherited,
         [
             ("horizon", "pickers/one"),
-            ("collaboration", "pickers/one"),
-            ("experience", "pickers/one"),
-            ("risks", "pickers/one"),
+            ("stakeholders", "pickers/one"),
+            ("qualifications", "pickers/one"),
+            ("onboarding", "pickers/one"),
+            ("high_performance", "pickers/one"),
+            ("failure_modes", "pickers/one"),
             ("variants", "pickers/one"),
-            ("ai_impact", "pickers/one"),
-            ("hiring", "pickers/one"),
+            ("automation", "pickers/one"),
+            ("interview_guidance", "pickers/one"),
         ]
     );
     // KPI notes and the reporting line speak of the level itself: not inherited.
     assert!(two.kpi_notes.is_empty());
     assert_eq!(two.reports_to, None);
 
-    // `three` takes each section from the nearest level that has it; the career path never.
+    // `three` takes each section from the nearest level that has it; the promotion criteria never.
     let three = resolve(&fw, "pickers/three").unwrap().sections;
     assert_eq!(three.inherited.get("environment").unwrap(), "pickers/two");
-    assert_eq!(three.inherited.get("collaboration").unwrap(), "pickers/one");
+    assert_eq!(three.inherited.get("stakeholders").unwrap(), "pickers/one");
     assert_eq!(three.environment[0].items[1], "Picking platforms");
-    assert_eq!(three.career, None);
-    assert!(!three.inherited.contains_key("career"));
+    assert_eq!(three.promotion, None);
+    assert!(!three.inherited.contains_key("promotion"));
 }
 
 #[test]
 fn a_level_of_a_non_cumulative_track_has_only_its_own_sections() {
     let fw = framework(orchard());
     let lead = resolve(&fw, "packers/lead-packer").unwrap().sections;
-    assert!(lead.risks.is_empty());
+    assert!(lead.failure_modes.is_none());
     assert!(lead.inherited.is_empty());
-    assert!(!lead.has("risks"));
+    assert!(!lead.has("failure_modes"));
     let packer = resolve(&fw, "packers/packer").unwrap().sections;
-    assert!(packer.has("risks"));
+    assert!(packer.has("failure_modes"));
 }
 
 #[test]
@@ -141,19 +147,20 @@ fn restricted_sections_keep_their_names_and_lose_their_prose() {
     assert_eq!(one.text_withheld.as_deref(), Some("The Guild"));
     let s = &one.sections;
     assert_eq!((&s.horizon, &s.reports_to), (&None, &None));
-    assert!(s.kpi_notes.is_empty() && s.environment.is_empty() && s.experience.is_empty());
-    assert!(s.risks.is_empty() && s.variants.is_empty() && s.ai_impact.is_empty());
-    assert_eq!(s.career, None);
-    let c = s.collaboration.as_ref().expect("names stay");
+    assert!(s.kpi_notes.is_empty() && s.environment.is_empty() && s.qualifications.is_none());
+    assert!(s.failure_modes.is_none() && s.variants.is_empty() && s.automation.is_none());
+    assert!(s.onboarding.is_none() && s.high_performance.is_empty());
+    assert_eq!(s.promotion, None);
+    let c = s.stakeholders.as_ref().expect("names stay");
     assert_eq!(c.teams, ["Packing"]);
-    assert_eq!(c.peers, ["Other pickers"]);
+    assert_eq!(c.peers[0].name, "Other pickers");
     assert_eq!(
-        (c.internal[0].name.as_str(), &c.internal[0].purpose),
+        (c.internal[0].name.as_str(), &c.internal[0].about),
         ("Head picker", &None)
     );
     assert!(c.upstream.is_empty() && c.downstream.is_empty());
     assert!(c.ways_of_working.is_empty() && c.escalations.is_empty());
-    let h = s.hiring.as_ref().expect("exercise names stay");
+    let h = s.interview_guidance.as_ref().expect("exercise names stay");
     assert_eq!(h.exercises[0].name, "Pick a row (1 hour)");
     assert_eq!(
         (&h.exercises[0].prompt, &h.exercises[0].evaluates),
@@ -174,7 +181,10 @@ fn a_section_inherited_from_a_restricted_level_is_withheld_too() {
     assert!(three.sections.environment.is_empty());
     assert!(!three.sections.inherited.contains_key("environment"));
     // Sections from `one` are free to publish.
-    assert_eq!(three.sections.risks[0].items, ["Falling from ladders"]);
+    assert_eq!(
+        three.sections.failure_modes.as_ref().unwrap().challenges,
+        ["Falling from ladders"]
+    );
     assert_eq!(three.text_withheld.as_deref(), Some("The Guild"));
     // Nothing restricted, nothing withheld.
     let mut one = resolve(&fw, "pickers/one").unwrap();
@@ -190,18 +200,15 @@ fn a_comparison_lists_section_items_added_and_removed() {
     let env = &d.sections.environment;
     assert_eq!(env.added, ["Tools: Picking platforms"]);
     assert_eq!(env.removed, ["Tools: Baskets"]);
-    assert_eq!(
-        d.sections.career.added,
-        ["Needed for promotion: Leads a crew."]
-    );
+    assert_eq!(d.sections.promotion.added, ["Skill: Leads a crew."]);
     assert!(
         d.sections
-            .career
+            .promotion
             .removed
             .contains(&"Comes from: Seasonal helper".to_owned())
     );
     // Inherited unchanged: no change.
-    assert!(d.sections.collaboration.is_empty() && d.sections.hiring.is_empty());
+    assert!(d.sections.stakeholders.is_empty() && d.sections.interview_guidance.is_empty());
     assert_eq!(d.restricted_sources, ["The Guild"]);
     let mut withheld = d.clone();
     withheld.withhold_restricted();
@@ -211,25 +218,42 @@ fn a_comparison_lists_section_items_added_and_removed() {
     assert!(d.restricted_sources.is_empty());
     assert!(
         d.sections
-            .collaboration
+            .stakeholders
             .added
             .contains(&"Internal: Head picker (which rows to pick)".to_owned())
     );
     assert!(
         d.sections
-            .collaboration
+            .stakeholders
             .added
             .contains(&"Escalation: A fallen ladder → The head picker".to_owned())
     );
     assert!(
         d.sections
-            .hiring
+            .interview_guidance
             .added
-            .contains(&"Assess: Care: Does the fruit bruise?".to_owned())
+            .contains(&"Assess: Does the fruit bruise?".to_owned())
     );
-    assert_eq!(d.sections.risks.removed, ["Hazards: Cuts from boxes"]);
+    assert_eq!(
+        d.sections.failure_modes.removed,
+        ["Challenge: Cuts from boxes"]
+    );
+    // What changes in qualifications and promotion criteria between two levels.
+    assert!(
+        d.sections
+            .qualifications
+            .added
+            .contains(&"Certification: Ladder safety (preferred)".to_owned())
+    );
+    assert!(
+        d.sections
+            .promotion
+            .added
+            .contains(&"Skill: Picks a row alone.".to_owned())
+    );
     let json = serde_json::to_value(&d).unwrap();
-    assert!(json["ai_impact"]["added"].is_array(), "{json}");
+    assert!(json["automation"]["added"].is_array(), "{json}");
+    assert!(json["qualifications"]["added"].is_array(), "{json}");
 }
 
 /// (code, message, pointer, related) of the errors of a framework.
@@ -253,17 +277,15 @@ fn t0101_a_heading_stakeholder_or_exercise_written_twice_in_one_section() {
     assert_eq!(errors(orchard()), vec![]);
     let mut v = orchard();
     let one = &mut v["tracks"][0]["levels"][0];
-    one["risks"] = json!([
+    one["failure_modes"]["other"] = json!([
         {"group": "Hazards", "items": ["Ladders"]},
         {"group": " hazards ", "items": ["Wasps"]}
     ]);
-    one["collaboration"]["internal"] =
+    one["stakeholders"]["internal"] =
         json!([{"name": "Buyers"}, {"name": "Head picker"}, {"name": "BUYERS"}]);
     // The same name in another list is not a duplicate.
-    one["collaboration"]["external"] = json!([{"name": "Buyers"}]);
-    one["hiring"]["exercises"] = json!([{"name": "Pick"}, {"name": "Pick"}]);
-    one["hiring"]["assess"] =
-        json!([{"group": "Care", "items": ["a"]}, {"group": "Care", "items": ["b"]}]);
+    one["stakeholders"]["external"] = json!([{"name": "Buyers"}]);
+    one["interview_guidance"]["exercises"] = json!([{"name": "Pick"}, {"name": "Pick"}]);
     let at = "tracks/0/levels/0";
     assert_eq!(
         errors(v),
@@ -271,28 +293,56 @@ fn t0101_a_heading_stakeholder_or_exercise_written_twice_in_one_section() {
             (
                 Code::DuplicateId,
                 "`Picker` lists the exercise `Pick` twice".into(),
-                format!("{at}/hiring/exercises/1/name"),
-                format!("{at}/hiring/exercises/0/name"),
+                format!("{at}/interview_guidance/exercises/1/name"),
+                format!("{at}/interview_guidance/exercises/0/name"),
             ),
             (
                 Code::DuplicateId,
-                "`Picker` has two groups headed `hazards` in `risks`".into(),
-                format!("{at}/risks/1/group"),
-                format!("{at}/risks/0/group"),
-            ),
-            (
-                Code::DuplicateId,
-                "`Picker` has two groups headed `Care` in `hiring.assess`".into(),
-                format!("{at}/hiring/assess/1/group"),
-                format!("{at}/hiring/assess/0/group"),
+                "`Picker` has two groups headed `hazards` in `failure_modes.other`".into(),
+                format!("{at}/failure_modes/other/1/group"),
+                format!("{at}/failure_modes/other/0/group"),
             ),
             (
                 Code::DuplicateId,
                 "`Picker` lists the internal stakeholder `BUYERS` twice".into(),
-                format!("{at}/collaboration/internal/2/name"),
-                format!("{at}/collaboration/internal/0/name"),
+                format!("{at}/stakeholders/internal/2/name"),
+                format!("{at}/stakeholders/internal/0/name"),
             ),
         ]
+    );
+}
+
+#[test]
+fn peer_role_levels_and_the_next_level_of_promotion_must_exist() {
+    let mut v = orchard();
+    let one = &mut v["tracks"][0]["levels"][0];
+    one["stakeholders"]["peers"][1]["role_level"] = json!("packers/boxer");
+    one["promotion"]["next"] = json!("two");
+    let at = "tracks/0/levels/0";
+    let found: Vec<(Code, String, String)> = errors(v)
+        .into_iter()
+        .map(|(c, m, p, _)| (c, m, p))
+        .collect();
+    assert_eq!(
+        found,
+        vec![
+            (
+                Code::UnknownRoleLevel,
+                "the peers stakeholder `Packers` of `pickers/one` links to unknown role level `packers/boxer`".into(),
+                format!("{at}/stakeholders/peers/1/role_level"),
+            ),
+            (
+                Code::UnknownRoleLevel,
+                "`promotion.next` of `pickers/one` links to unknown role level `two`".into(),
+                format!("{at}/promotion/next"),
+            ),
+        ]
+    );
+    let mut v = orchard();
+    v["tracks"][0]["levels"][0]["promotion"]["next"] = json!("pickers/one");
+    assert_eq!(
+        errors(v)[0].1,
+        "`promotion.next` of `pickers/one` links to `pickers/one` itself"
     );
 }
 
@@ -302,12 +352,12 @@ fn section_prose_is_linted_and_names_of_other_roles_are_not_leaks() {
     v["tracks"][1]["levels"][1]["title"] = json!("Lead Packer");
     let one = &mut v["tracks"][0]["levels"][0];
     // Naming another track's role as a stakeholder, peer or next role is what those lists are for.
-    one["collaboration"]["internal"] = json!([{"name": "Lead Packer", "purpose": "boxes"}]);
-    one["collaboration"]["peers"] = json!(["Lead Packer"]);
-    one["career"]["to"] = json!(["Lead Packer"]);
+    one["stakeholders"]["internal"] = json!([{"name": "Lead Packer", "about": "boxes"}]);
+    one["stakeholders"]["peers"] = json!([{"name": "Lead Packer"}]);
+    one["promotion"]["to"] = json!(["Lead Packer"]);
     // Prose that speaks as another track's role is a leak; mojibake in a name is reported.
-    one["risks"][0]["items"] = json!(["The Lead Packer must check every ladder."]);
-    one["collaboration"]["teams"] = json!(["Packingâ€™s crew"]);
+    one["failure_modes"]["challenges"] = json!(["The Lead Packer must check every ladder."]);
+    one["stakeholders"]["teams"] = json!(["Packingâ€™s crew"]);
     let found: Vec<(Code, String)> = check(&framework(v), &Default::default())
         .into_iter()
         .map(|d| (d.code, d.pointer.map(|p| p.to_string()).unwrap_or_default()))
@@ -315,14 +365,14 @@ fn section_prose_is_linted_and_names_of_other_roles_are_not_leaks() {
     assert!(
         found.contains(&(
             Code::TemplateLeak,
-            "tracks/0/levels/0/risks/0/items/0".into()
+            "tracks/0/levels/0/failure_modes/challenges/0".into()
         )),
         "{found:?}"
     );
     assert!(
         found.contains(&(
             Code::Mojibake,
-            "tracks/0/levels/0/collaboration/teams/0".into()
+            "tracks/0/levels/0/stakeholders/teams/0".into()
         )),
         "{found:?}"
     );
@@ -341,7 +391,8 @@ fn profile_json_shows_sections_flat_with_where_inherited_ones_come_from() {
     let fw = framework(orchard());
     let json = serde_json::to_value(resolve(&fw, "pickers/two").unwrap()).unwrap();
     assert_eq!(json["horizon"], "Current");
-    assert_eq!(json["inherited"]["collaboration"], "pickers/one");
-    assert_eq!(json["career"]["promotion"][0], "Leads a crew.");
+    assert_eq!(json["inherited"]["stakeholders"], "pickers/one");
+    assert_eq!(json["promotion"]["skills"][0], "Leads a crew.");
+    assert_eq!(json["onboarding"]["days_30"]["evidence"][0], "No bruises");
     assert!(json["kpi_notes"].as_array().is_some_and(Vec::is_empty));
 }

@@ -74,13 +74,13 @@ pub async fn framework_pages(app: App) {
     assert!(
         by_id
             .body
-            .contains("<a href=\"#collaboration\">Collaboration</a>")
+            .contains("<a href=\"#stakeholders\">Stakeholders</a>")
     );
     let collaboration = by_id
         .body
-        .split("<section id=\"collaboration\">")
+        .split("<section id=\"stakeholders\">")
         .nth(1)
-        .expect("the collaboration section");
+        .expect("the stakeholders section");
     assert!(
         collaboration.contains("<p class=\"inherited\">Inherited from <a href=")
             && collaboration.contains(
@@ -88,7 +88,29 @@ pub async fn framework_pages(app: App) {
             ),
         "{collaboration}"
     );
-    assert!(by_id.body.contains("<section id=\"progression\">"));
+    for anchor in [
+        "qualifications",
+        "onboarding",
+        "interview-guidance",
+        "promotion",
+    ] {
+        assert!(
+            by_id.body.contains(&format!("<a href=\"#{anchor}\">"))
+                && by_id.body.contains(&format!("<section id=\"{anchor}\">")),
+            "{anchor} missing"
+        );
+    }
+    // The promotion criteria link the level they lead to.
+    let promotion = by_id
+        .body
+        .split("<section id=\"promotion\">")
+        .nth(1)
+        .unwrap();
+    assert!(
+        promotion
+            .contains("role-levels/product/senior-product-manager\">Senior Product Manager</a>"),
+        "{promotion}"
+    );
     assert_eq!(
         app.get("/frameworks/999/skills", Some(&b)).await.status,
         StatusCode::NOT_FOUND

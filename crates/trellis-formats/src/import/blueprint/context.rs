@@ -1,8 +1,8 @@
 //! The context sections of a blueprint, each into its own section of the role level: the summary's
 //! role horizon and teams, the stakeholder map, and the sections read as headed groups (environment,
-//! experience, risks, variants, AI impact).
+//! variants).
 
-use trellis_model::{Collaboration, Escalation, ItemGroup, Stakeholder};
+use trellis_model::{Escalation, ItemGroup, Stakeholder, Stakeholders};
 
 use super::outline::{Sub, Table, outline};
 use super::reader::Reader;
@@ -12,20 +12,14 @@ use super::sections::{Section, label_line, words};
 #[derive(Debug, Clone, Copy)]
 pub(super) enum Grouped {
     Environment,
-    Experience,
-    Risks,
     Variants,
-    AiImpact,
 }
 
 impl Grouped {
     fn target<'l>(self, r: &'l mut Reader<'_>) -> &'l mut Vec<ItemGroup> {
         match self {
             Grouped::Environment => &mut r.level.environment,
-            Grouped::Experience => &mut r.level.experience,
-            Grouped::Risks => &mut r.level.risks,
             Grouped::Variants => &mut r.level.variants,
-            Grouped::AiImpact => &mut r.level.ai_impact,
         }
     }
 }
@@ -126,8 +120,8 @@ pub(super) fn summary_context<'s>(subs: &[&'s Sub], r: &mut Reader<'_>) -> Vec<&
             let teams: Vec<String> = sub.items.iter().flat_map(|(t, _)| split_names(t)).collect();
             if !teams.is_empty() {
                 r.level
-                    .collaboration
-                    .get_or_insert_with(Collaboration::default)
+                    .stakeholders
+                    .get_or_insert_with(Stakeholders::default)
                     .teams
                     .extend(teams);
                 continue;
@@ -180,17 +174,19 @@ pub(super) fn split_names(text: &str) -> Vec<String> {
         .collect()
 }
 
-/// `Name: what they work on together` → a stakeholder; a line without a short name before a colon
+/// `Name: what the collaboration is about` → a stakeholder; a line without a short name before a colon
 /// is a name alone.
 fn stakeholder(text: &str) -> Stakeholder {
     match text.split_once(": ") {
-        Some((name, purpose)) if words(name) <= 10 && !purpose.trim().is_empty() => Stakeholder {
+        Some((name, about)) if words(name) <= 10 && !about.trim().is_empty() => Stakeholder {
             name: name.trim().to_owned(),
-            purpose: Some(purpose.trim().to_owned()),
+            about: Some(about.trim().to_owned()),
+            role_level: None,
         },
         _ => Stakeholder {
             name: text.trim().to_owned(),
-            purpose: None,
+            about: None,
+            role_level: None,
         },
     }
 }
@@ -245,8 +241,8 @@ fn map_list(heading: &str) -> Option<MapList> {
     }
 }
 
-/// The stakeholder map: internal and external stakeholders with what the role works on with each,
-/// peers, dependencies both ways, ways of working and escalation points.
+/// The stakeholder map: internal, external and peer stakeholders with what the collaboration is
+/// about, dependencies both ways, ways of working and escalation points.
 pub(super) fn stakeholders(section: &Section<'_>, r: &mut Reader<'_>) {
     let o = outline(&section.body, false);
     r.skip_intro(section, &o.intro);
@@ -258,18 +254,18 @@ pub(super) fn stakeholders(section: &Section<'_>, r: &mut Reader<'_>) {
             }
             continue;
         };
-        let mut c = r.level.collaboration.take().unwrap_or_default();
+        let mut c = r.level.stakeholders.take().unwrap_or_default();
         for (text, line) in &sub.items {
             match list {
-                MapList::Internal | MapList::External => {
+                MapList::Internal | MapList::External | MapList::Peers => {
                     let s = stakeholder(text);
-                    if let Some(p) = &s.purpose {
+                    if let Some(p) = &s.about {
                         r.keep(p, *line);
                     }
-                    let target = if list == MapList::Internal {
-                        &mut c.internal
-                    } else {
-                        &mut c.external
+                    let target = match list {
+                        MapList::Internal => &mut c.internal,
+                        MapList::External => &mut c.external,
+                        _ => &mut c.peers,
                     };
                     let key = s.name.to_lowercase();
                     if target.iter().any(|t| t.name.to_lowercase() == key) {
@@ -282,7 +278,6 @@ pub(super) fn stakeholders(section: &Section<'_>, r: &mut Reader<'_>) {
                         target.push(s);
                     }
                 }
-                MapList::Peers => c.peers.push(text.clone()),
                 MapList::Upstream | MapList::Downstream | MapList::Ways => {
                     r.keep(text, *line);
                     match list {
@@ -298,7 +293,7 @@ pub(super) fn stakeholders(section: &Section<'_>, r: &mut Reader<'_>) {
                 }
             }
         }
-        r.level.collaboration = (!c.is_empty()).then_some(c);
+        r.level.stakeholders = (!c.is_empty()).then_some(c);
     }
     r.skip_subs(
         section,

@@ -1,9 +1,10 @@
-//! The hiring guidance of a blueprint, beside its weighted scorecard: what hiring tests for, what
+//! The interview guidance of a blueprint, beside its weighted scorecard: what hiring tests for, what
 //! to assess by area, the practical exercises, strong and weak signals, red flags and how to score.
+//! Areas to assess and exercises go to the interview dimension they are about (by the words of
+//! their names); the rest is the level's own guidance.
 
-use trellis_model::{Exercise, HiringGuide};
+use trellis_model::{Exercise, InterviewGuidance};
 
-use super::context::add_group;
 use super::outline::outline;
 use super::reader::Reader;
 use super::sections::{Section, label_line, words};
@@ -98,10 +99,12 @@ fn exercises(items: &[(String, usize)], r: &mut Reader<'_>) -> Vec<Exercise> {
     out
 }
 
-/// Everything in the hiring section but its scorecard table.
-pub(super) fn guide(section: &Section<'_>, r: &mut Reader<'_>) {
+/// Everything in the hiring section but its scorecard table, into the level's guidance. Returns
+/// the areas to assess with their questions, for [`distribute`] once the scorecard is read.
+pub(super) fn guide(section: &Section<'_>, r: &mut Reader<'_>) -> Vec<(String, Vec<String>)> {
     let o = outline(&section.body, true);
-    let mut guide = HiringGuide::default();
+    let mut guide = InterviewGuidance::default();
+    let mut areas: Vec<(String, Vec<String>)> = Vec::new();
     if !o.intro.is_empty() {
         let text: Vec<&str> = o.intro.iter().map(|(t, _)| t.as_str()).collect();
         let text = text.join("\n\n");
@@ -138,7 +141,14 @@ pub(super) fn guide(section: &Section<'_>, r: &mut Reader<'_>) {
             Part::None => unread.extend(items.iter().cloned()),
             Part::Assess => {
                 let area = heading.map_or(section.title, |(h, _)| h);
-                add_group(&mut guide.assess, area, texts());
+                // The part's own heading ("What to assess in interviews") is no area.
+                if items.is_empty() {
+                    continue;
+                }
+                match areas.iter_mut().find(|(a, _)| a.eq_ignore_ascii_case(area)) {
+                    Some((_, items)) => items.extend(texts()),
+                    None => areas.push((area.to_owned(), texts())),
+                }
             }
             Part::Exercises => guide.exercises.extend(exercises(&items, r)),
             Part::Strong => guide.strong_signals.extend(texts()),
@@ -180,6 +190,81 @@ pub(super) fn guide(section: &Section<'_>, r: &mut Reader<'_>) {
     }
     guide.exercises = kept;
     if !guide.is_empty() {
-        r.level.hiring = Some(guide);
+        r.level.interview_guidance = Some(guide);
     }
+    areas
+}
+
+/// Word stems of a name, for matching an area or exercise to a dimension: "Analytical rigor" and
+/// "Analytics & metrics" share `analyt`.
+fn stems(name: &str) -> Vec<String> {
+    const NOISE: [&str; 8] = [
+        "and",
+        "with",
+        "minutes",
+        "exercise",
+        "case",
+        "study",
+        "the",
+        "excellence",
+    ];
+    name.to_lowercase()
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| w.len() >= 4 && !NOISE.contains(w))
+        .map(|w| w.chars().take(6).collect())
+        .collect()
+}
+
+/// The dimension a name is about: most shared stems, a shared first stem counting one more;
+/// `None` when nothing is shared or two dimensions tie.
+fn dimension_for(name: &str, dims: &[Vec<String>]) -> Option<usize> {
+    let mine = stems(name);
+    let mut scored: Vec<(usize, usize)> = dims
+        .iter()
+        .enumerate()
+        .map(|(i, theirs)| {
+            let shared = mine.iter().filter(|s| theirs.contains(s)).count();
+            let first = usize::from(shared > 0 && mine.first() == theirs.first());
+            (shared + first, i)
+        })
+        .filter(|(score, _)| *score > 0)
+        .collect();
+    scored.sort_by_key(|s| std::cmp::Reverse(s.0));
+    match scored.as_slice() {
+        [(best, i), (next, _), ..] if best > next => Some(*i),
+        [(_, i)] => Some(*i),
+        _ => None,
+    }
+}
+
+/// Gives each interview dimension the areas to assess and the exercises about it. An area that
+/// matches no dimension stays on the level's guidance, its questions written "area: question".
+pub(super) fn distribute(areas: Vec<(String, Vec<String>)>, r: &mut Reader<'_>) {
+    let dims: Vec<Vec<String>> = r.level.interview.iter().map(|d| stems(&d.name)).collect();
+    let mut level = r.level.interview_guidance.take().unwrap_or_default();
+    for (area, questions) in areas {
+        match dimension_for(&area, &dims) {
+            Some(i) => r.level.interview[i]
+                .interview_guidance
+                .get_or_insert_with(InterviewGuidance::default)
+                .assess
+                .extend(questions),
+            None => level
+                .assess
+                .extend(questions.into_iter().map(|q| format!("{area}: {q}"))),
+        }
+    }
+    let mut kept = Vec::new();
+    for e in std::mem::take(&mut level.exercises) {
+        match dimension_for(&e.name, &dims) {
+            Some(i) => r.level.interview[i]
+                .interview_guidance
+                .get_or_insert_with(InterviewGuidance::default)
+                .exercises
+                .push(e),
+            None => kept.push(e),
+        }
+    }
+    level.exercises = kept;
+    r.level.interview_guidance = (!level.is_empty()).then_some(level);
 }

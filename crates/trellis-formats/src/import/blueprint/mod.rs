@@ -44,6 +44,7 @@ mod outline;
 mod reader;
 mod sections;
 mod skills;
+mod structured;
 mod tables;
 
 use trellis_model::Framework;

@@ -12,7 +12,8 @@ use super::assemble::normalise;
 use super::context::{Grouped, grouped, stakeholders, summary_context};
 use super::outline::{Sub, Table, outline};
 use super::sections::{Kind, Line, Section, bullet, split_sections, words};
-use super::skills::{career, decision_rights, skills};
+use super::skills::{decision_rights, promotion, skills};
+use super::structured::{automation, failure_modes, goals, qualifications};
 use super::tables::{final_summary, hiring, kpis, tools};
 use super::{BEHAVIOURAL, MAX_MOJIBAKE_WARNINGS, TECHNICAL};
 use crate::import::markdown_util::shorten;
@@ -268,21 +269,21 @@ pub(super) fn read_blueprint(
             Kind::Responsibilities => groups(section, "", false, &mut r),
             Kind::DayToDay => groups(section, "Day-to-day", false, &mut r),
             Kind::Deliverables => groups(section, "Deliverables", true, &mut r),
-            Kind::Goals => groups(section, "Goals", false, &mut r),
+            Kind::Goals => goals(section, &mut r),
             Kind::Kpis => kpis(section, &mut r),
             Kind::TechnicalSkills => skills(section, TECHNICAL, &mut r),
             Kind::SoftSkills => skills(section, BEHAVIOURAL, &mut r),
             Kind::Tools => tools(section, &mut r),
             Kind::DecisionRights => decision_rights(section, &mut r),
-            Kind::Career => career(section, &mut r),
+            Kind::Career => promotion(section, &mut r),
             Kind::Hiring => hiring(section, &mut r),
             Kind::Final => final_summary(section, &mut r),
             Kind::Environment => grouped(section, Grouped::Environment, &mut r),
             Kind::Stakeholders => stakeholders(section, &mut r),
-            Kind::Experience => grouped(section, Grouped::Experience, &mut r),
-            Kind::Risks => grouped(section, Grouped::Risks, &mut r),
+            Kind::Experience => qualifications(section, &mut r),
+            Kind::Risks => failure_modes(section, &mut r),
             Kind::Variants => grouped(section, Grouped::Variants, &mut r),
-            Kind::Ai => grouped(section, Grouped::AiImpact, &mut r),
+            Kind::Ai => automation(section, &mut r),
             Kind::Unknown => {
                 skip_section(section, "not one of a role blueprint's sections", &mut r)
             }

@@ -1,5 +1,5 @@
 //! The list sections of a blueprint: technical and soft skills with their importance, decision rights
-//! by approval tier, and the career path.
+//! by approval tier, and the career path with what promotion takes.
 
 use indexmap::IndexMap;
 use trellis_model::{DecisionTier, Importance, Skill};
@@ -261,10 +261,10 @@ pub(super) fn role_name(item: &str) -> String {
     item.get(..cut).unwrap_or(item).trim().to_owned()
 }
 
-pub(super) fn career(section: &Section<'_>, r: &mut Reader<'_>) {
+pub(super) fn promotion(section: &Section<'_>, r: &mut Reader<'_>) {
     let o = outline(&section.body, false);
     r.skip_intro(section, &o.intro);
-    let mut path = r.level.career.take().unwrap_or_default();
+    let mut path = r.level.promotion.take().unwrap_or_default();
     let mut rest: Vec<&Sub> = Vec::new();
     for sub in &o.subs {
         let heading = sub
@@ -290,7 +290,7 @@ pub(super) fn career(section: &Section<'_>, r: &mut Reader<'_>) {
             for (t, l) in &sub.items {
                 r.keep(t, *l);
             }
-            path.promotion.extend(items);
+            path.skills.extend(items);
         } else if has(&["feeder", "into", "previous", "prior", "before", "from"])
             && !has(&["next", "after", "onward", "progression to"])
         {
@@ -303,7 +303,7 @@ pub(super) fn career(section: &Section<'_>, r: &mut Reader<'_>) {
             rest.push(sub);
         }
     }
-    r.level.career = (!path.is_empty()).then_some(path);
+    r.level.promotion = (!path.is_empty()).then_some(path);
     r.skip_subs(
         section,
         &rest,

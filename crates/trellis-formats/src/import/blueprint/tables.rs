@@ -2,9 +2,9 @@
 //! scorecard summary.
 
 use indexmap::IndexMap;
-use trellis_model::{InterviewDimension, Kpi, Tool};
+use trellis_model::{InterviewDimension, Kpi, Tool, ToolUsage};
 
-use super::guide::guide;
+use super::guide::{distribute, guide};
 use super::outline::{Sub, Table, outline};
 use super::reader::{Reader, describe_sub};
 use super::sections::{Section, cell_value, words};
@@ -64,6 +64,7 @@ pub(super) fn kpis(section: &Section<'_>, r: &mut Reader<'_>) {
             why: get(why),
             target: get(target),
             frequency: get(frequency),
+            measurement: None,
         };
         for text in [Some(&kpi.metric), kpi.measures.as_ref(), kpi.why.as_ref()]
             .into_iter()
@@ -171,11 +172,22 @@ pub(super) fn tools(section: &Section<'_>, r: &mut Reader<'_>) {
             );
             continue;
         };
+        let usage_text = get(prevalence);
+        let usage = usage_text.as_deref().and_then(ToolUsage::parse);
+        if let (Some(text), None) = (&usage_text, usage) {
+            r.warn(
+                "tool-usage",
+                format!(
+                    "tool `{tool}`: usage `{text}` is none of Common, Optional, Context-specific; left out"
+                ),
+                Some(*line),
+            );
+        }
         let t = Tool {
             name: tool,
             category: get(category),
             purpose: get(purpose),
-            prevalence: get(prevalence),
+            usage,
         };
         let key = format!("{}\u{0}{}", t.name, t.category.as_deref().unwrap_or(""));
         let what = format!("tool `{}`", t.name);
@@ -235,7 +247,13 @@ pub(super) fn rescale(raw: &[f64]) -> Vec<u32> {
 }
 
 pub(super) fn hiring(section: &Section<'_>, r: &mut Reader<'_>) {
-    guide(section, r);
+    let areas = guide(section, r);
+    scorecard(section, r);
+    distribute(areas, r);
+}
+
+/// The weighted scorecard table of the hiring section.
+fn scorecard(section: &Section<'_>, r: &mut Reader<'_>) {
     let o = outline(&section.body, false);
     let chosen = o
         .tables
@@ -341,6 +359,7 @@ pub(super) fn hiring(section: &Section<'_>, r: &mut Reader<'_>) {
                 weight: 0,
                 description: None,
                 anchors,
+                interview_guidance: None,
             },
             w,
             *line,

@@ -571,7 +571,7 @@ fn link(fw: &mut Framework, pages: &[Page], ids: &[Option<String>], report: &mut
                     // Not linked, but the page names where people come from or go: kept as a
                     // name in the career path.
                     if let Some(level) = level_mut(fw, id) {
-                        let career = level.career.get_or_insert_with(Default::default);
+                        let career = level.promotion.get_or_insert_with(Default::default);
                         let names = match dir {
                             Dir::Previous => &mut career.from,
                             Dir::Next => &mut career.to,

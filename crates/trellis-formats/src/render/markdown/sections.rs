@@ -1,9 +1,10 @@
-//! The blueprint sections of a role profile as Markdown: collaboration, the headed-list sections,
-//! hiring guidance and progression, each inherited one saying where it comes from.
+//! The blueprint sections of a role profile as Markdown: stakeholders, qualifications, onboarding,
+//! the headed-list sections, interview guidance and promotion, each inherited one saying where it
+//! comes from.
 
 use std::fmt::Write as _;
 
-use trellis_model::{Framework, ItemGroup, Profile, Stakeholder};
+use trellis_model::{Framework, InterviewGuidance, ItemGroup, Profile, Qualification, Stakeholder};
 
 use super::{bullets, line, nonempty, para, text};
 
@@ -23,20 +24,32 @@ fn headed(out: &mut String, heading: &str, items: &[String]) {
     bullets(out, items);
 }
 
-fn stakeholders(out: &mut String, heading: &str, list: &[Stakeholder]) {
+fn stakeholders(out: &mut String, fw: &Framework, heading: &str, list: &[Stakeholder]) {
     if list.is_empty() {
         return;
     }
     let _ = writeln!(out, "### {heading}\n");
     for s in list {
-        match nonempty(&s.purpose) {
-            Some(purpose) => {
-                let _ = writeln!(out, "- **{}**: {}", line(&s.name), line(purpose));
-            }
-            None => {
-                let _ = writeln!(out, "- **{}**", line(&s.name));
-            }
+        let mut item = format!("- **{}**", line(&s.name));
+        if let Some(id) = &s.role_level {
+            let title = text::role_title(fw, id).unwrap_or_else(|| id.clone());
+            let _ = write!(item, " ({}, `{id}`)", line(&title));
         }
+        if let Some(about) = nonempty(&s.about) {
+            let _ = write!(item, ": {}", line(about));
+        }
+        let _ = writeln!(out, "{item}");
+    }
+    out.push('\n');
+}
+
+fn qualified(out: &mut String, heading: &str, list: &[Qualification]) {
+    if list.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "### {heading}\n");
+    for q in list {
+        let _ = writeln!(out, "- {} ({})", line(&q.name), q.need.label());
     }
     out.push('\n');
 }
@@ -48,16 +61,17 @@ fn groups(out: &mut String, groups: &[ItemGroup], level: &str) {
     }
 }
 
-/// Collaboration, then environment, experience, risks, variants and AI impact.
+/// Stakeholders, qualifications, onboarding, high performance, then environment, failure modes,
+/// variants and automation.
 pub(super) fn before_interview(out: &mut String, fw: &Framework, p: &Profile) {
     let sec = &p.sections;
-    if let Some(c) = &sec.collaboration {
-        out.push_str("## Collaboration\n\n");
-        inherited(out, fw, p, "collaboration");
+    if let Some(c) = &sec.stakeholders {
+        out.push_str("## Stakeholders\n\n");
+        inherited(out, fw, p, "stakeholders");
         headed(out, "Teams", &c.teams);
-        stakeholders(out, "Internal stakeholders", &c.internal);
-        stakeholders(out, "External stakeholders", &c.external);
-        headed(out, "Peers", &c.peers);
+        stakeholders(out, fw, "Internal", &c.internal);
+        stakeholders(out, fw, "External", &c.external);
+        stakeholders(out, fw, "Peer roles", &c.peers);
         headed(out, "Depends on", &c.upstream);
         headed(out, "Relied on by", &c.downstream);
         headed(out, "Ways of working", &c.ways_of_working);
@@ -76,43 +90,74 @@ pub(super) fn before_interview(out: &mut String, fw: &Framework, p: &Profile) {
             out.push('\n');
         }
     }
-    for (key, heading, list) in [
-        ("environment", "Working environment", &sec.environment),
-        (
-            "experience",
-            "Experience and qualifications",
-            &sec.experience,
-        ),
-        ("risks", "Risks and challenges", &sec.risks),
-        ("variants", "Role variants", &sec.variants),
-        ("ai_impact", "AI and automation", &sec.ai_impact),
-    ] {
-        if list.is_empty() {
-            continue;
+    if let Some(q) = &sec.qualifications {
+        out.push_str("## Qualifications\n\n");
+        inherited(out, fw, p, "qualifications");
+        headed(out, "Typical experience", &q.years);
+        qualified(out, "Education", &q.education);
+        qualified(out, "Certifications", &q.certifications);
+        headed(out, "Backgrounds", &q.backgrounds);
+        groups(out, &q.other, "###");
+    }
+    if let Some(o) = &sec.onboarding {
+        out.push_str("## Onboarding\n\n");
+        inherited(out, fw, p, "onboarding");
+        for (_, heading, stage) in o.stages() {
+            let Some(stage) = stage else { continue };
+            let _ = writeln!(out, "### {heading}\n");
+            bullets(out, &stage.goals);
+            if !stage.evidence.is_empty() {
+                out.push_str("Evidence of success:\n\n");
+                bullets(out, &stage.evidence);
+            }
         }
-        let _ = writeln!(out, "## {heading}\n");
-        inherited(out, fw, p, key);
-        groups(out, list, "###");
+    }
+    if !sec.high_performance.is_empty() {
+        out.push_str("## What high performance looks like\n\n");
+        inherited(out, fw, p, "high_performance");
+        bullets(out, &sec.high_performance);
+    }
+    if !sec.environment.is_empty() {
+        out.push_str("## Working environment\n\n");
+        inherited(out, fw, p, "environment");
+        groups(out, &sec.environment, "###");
+    }
+    if let Some(f) = &sec.failure_modes {
+        out.push_str("## Failure modes\n\n");
+        inherited(out, fw, p, "failure_modes");
+        headed(out, "Common challenges", &f.challenges);
+        headed(out, "Bottlenecks", &f.bottlenecks);
+        headed(out, "Anti-patterns", &f.anti_patterns);
+        groups(out, &f.other, "###");
+    }
+    if !sec.variants.is_empty() {
+        out.push_str("## Role variants\n\n");
+        inherited(out, fw, p, "variants");
+        groups(out, &sec.variants, "###");
+    }
+    if let Some(a) = &sec.automation {
+        out.push_str("## Automation\n\n");
+        inherited(out, fw, p, "automation");
+        headed(out, "Likely to be automated", &a.automated);
+        headed(out, "Stays human-critical", &a.human_critical);
+        groups(out, &a.other, "###");
     }
 }
 
-/// The hiring guidance, after the interview scorecard.
-pub(super) fn hiring(out: &mut String, fw: &Framework, p: &Profile) {
-    let Some(h) = &p.sections.hiring else {
-        return;
-    };
-    out.push_str("## Hiring guidance\n\n");
-    inherited(out, fw, p, "hiring");
-    if let Some(f) = nonempty(&h.focus) {
+fn guidance(out: &mut String, g: &InterviewGuidance, level: &str) {
+    if let Some(f) = nonempty(&g.focus) {
         let _ = writeln!(out, "{}\n", para(f));
     }
-    if !h.assess.is_empty() {
-        out.push_str("### What to assess\n\n");
-        groups(out, &h.assess, "####");
-    }
-    if !h.exercises.is_empty() {
-        out.push_str("### Exercises\n\n");
-        for e in &h.exercises {
+    let list = |out: &mut String, heading: &str, items: &[String]| {
+        if !items.is_empty() {
+            let _ = writeln!(out, "{level} {heading}\n");
+            bullets(out, items);
+        }
+    };
+    list(out, "What to assess", &g.assess);
+    if !g.exercises.is_empty() {
+        let _ = writeln!(out, "{level} Exercises\n");
+        for e in &g.exercises {
             let _ = writeln!(out, "- **{}**", line(&e.name));
             for (what, text) in [("Prompt", &e.prompt), ("Evaluates", &e.evaluates)] {
                 if let Some(t) = nonempty(text) {
@@ -122,23 +167,51 @@ pub(super) fn hiring(out: &mut String, fw: &Framework, p: &Profile) {
         }
         out.push('\n');
     }
-    headed(out, "Strong signals", &h.strong_signals);
-    headed(out, "Weak signals", &h.weak_signals);
-    headed(out, "Red flags", &h.red_flags);
-    if let Some(s) = nonempty(&h.scoring) {
-        let _ = writeln!(out, "### Scoring\n\n{}\n", para(s));
+    list(out, "Strong signals", &g.strong_signals);
+    list(out, "Weak signals", &g.weak_signals);
+    list(out, "Red flags", &g.red_flags);
+    if let Some(s) = nonempty(&g.scoring) {
+        let _ = writeln!(out, "{level} Scoring\n\n{}\n", para(s));
     }
 }
 
-/// Where people come from and go to, and what promotion takes.
-pub(super) fn progression(out: &mut String, p: &Profile) {
-    let Some(c) = &p.sections.career else {
+/// The interview guidance, after the interview scorecard: each dimension's, then the level's.
+pub(super) fn interview_guidance(out: &mut String, fw: &Framework, p: &Profile) {
+    let dims: Vec<_> = p
+        .interview
+        .iter()
+        .filter_map(|d| d.interview_guidance.as_ref().map(|g| (d, g)))
+        .collect();
+    if dims.is_empty() && p.sections.interview_guidance.is_none() {
+        return;
+    }
+    out.push_str("## Interview guidance\n\n");
+    for (d, g) in dims {
+        let _ = writeln!(out, "### {}\n", line(&d.name));
+        guidance(out, g, "####");
+    }
+    if let Some(g) = &p.sections.interview_guidance {
+        out.push_str("### The interview as a whole\n\n");
+        inherited(out, fw, p, "interview_guidance");
+        guidance(out, g, "####");
+    }
+}
+
+/// What promotion from this level takes, where people come from and go to.
+pub(super) fn promotion(out: &mut String, fw: &Framework, p: &Profile) {
+    let Some(c) = &p.sections.promotion else {
         return;
     };
-    out.push_str("## Progression\n\n");
+    out.push_str("## Promotion\n\n");
+    if let Some(id) = &c.next {
+        let title = text::role_title(fw, id).unwrap_or_else(|| id.clone());
+        let _ = writeln!(out, "**Next level:** {} (`{id}`)\n", line(&title));
+    }
+    headed(out, "What changes in scope", &c.scope);
+    headed(out, "Skills a panel looks for", &c.skills);
+    headed(out, "Behaviours a panel looks for", &c.behaviours);
     headed(out, "Roles people come from", &c.from);
     headed(out, "Roles people move on to", &c.to);
     headed(out, "Adjacent paths", &c.adjacent);
-    headed(out, "What promotion from this level takes", &c.promotion);
     headed(out, "How the role evolves", &c.evolution);
 }

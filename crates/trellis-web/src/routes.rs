@@ -58,7 +58,8 @@ pub enum Rule {
     /// the read that fetches the assessment. Peers are not among them: they see their request
     /// only. Who may change the assessment at each stage is decided by the use case too.
     SeeAssessment,
-    /// The person a peer request (the `{id}` path parameter) is addressed to, and no one else.
+    /// The person a peer request (the `{id}` path parameter) is addressed to, and no one else;
+    /// anyone else is answered as if there were no such request.
     PeerOfRequest,
     /// The two people of a series of 1:1 check-ins (the `{id}` path parameter), and an
     /// administrator who recorded an exception to their privacy; nobody else, whatever their
@@ -477,6 +478,13 @@ async fn check(guard: &Guard, req: Request) -> Result<Request, Response> {
         };
         if let Err(e) = guard.state.store().append_audit(event, &ctx.audit()).await {
             return Err(WebError::from(e).into_response());
+        }
+        // A record the caller may not see is answered as one that does not exist, so that the
+        // answer does not tell which ids exist; a route closed to the caller's role says so.
+        if spec.rule == Rule::PeerOfRequest {
+            return Err(
+                WebError::not_found_because(trellis_app::growth::NO_SUCH_REQUEST).into_response(),
+            );
         }
         return Err(WebError::forbidden().into_response());
     }

@@ -11,6 +11,7 @@ mod growth;
 mod notifications;
 mod organisation;
 mod pages;
+mod paging;
 mod plans;
 mod races;
 mod server;

@@ -13,8 +13,8 @@ use trellis_model::readiness::ReadinessStatus;
 use trellis_store::prelude::*;
 use trellis_store::{
     Action, BreakGlass, Cadence, CheckIn, CheckInId, CheckInRecord, DueMeeting, Entry, EntryKind,
-    Meeting, NewAction, NewCheckIn, NewEntry, NewNotification, Person, PersonId, Privacy,
-    StoreError, SystemRole,
+    Meeting, NewAction, NewCheckIn, NewEntry, NewNotification, Person, PersonId, PersonRecord,
+    Privacy, StoreError, SystemRole,
 };
 
 use crate::App;
@@ -152,13 +152,14 @@ impl CheckIns<'_> {
         Ok(self.app.store().check_ins_of(actor.id()).await?)
     }
 
-    /// That a person meets whom, how often, when last and when next: no content. For whoever may
-    /// see the person (the relation comes from the decision that read their record).
-    pub async fn dates_of(&self, person: PersonId, relation: Relation) -> AppResult<Vec<CheckIn>> {
-        if !relation.may_view() {
-            return Ok(Vec::new());
+    /// That a person meets whom, how often, when last and when next: no content. Read with their
+    /// record (by whoever may see them, which decided `relation`).
+    pub fn dates_of<'r>(&self, record: &'r PersonRecord, relation: Relation) -> &'r [CheckIn] {
+        if relation.may_view() {
+            &record.check_ins
+        } else {
+            &[]
         }
-        Ok(self.app.store().check_ins_of(person).await?)
     }
 
     /// Sets up a series with its first meeting. The person sets one up with anyone (a mentor, a

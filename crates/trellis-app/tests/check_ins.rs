@@ -164,15 +164,19 @@ async fn only_the_pair_reads_a_check_in_and_private_notes_stay_private() {
         Err(AppError::NotFound(_))
     ));
     // They see that the pair meets, and when: the person's page shows the dates only.
-    let dates = c.dates_of(o.ann.id, Relation::Staff).await.unwrap();
+    let (record, relation) = o
+        .org
+        .app
+        .people()
+        .record(&actor(&o.hr), o.ann.id)
+        .await
+        .unwrap();
+    assert_eq!(relation, Relation::Staff);
+    let dates = c.dates_of(&record, relation);
     assert_eq!(dates.len(), 1);
     assert_eq!(dates[0].next_on.as_deref(), Some(in_days(3).as_str()));
-    assert!(
-        c.dates_of(o.ann.id, Relation::Unrelated)
-            .await
-            .unwrap()
-            .is_empty()
-    );
+    assert_eq!(dates[0].partner_name, o.boss.name);
+    assert!(c.dates_of(&record, Relation::Unrelated).is_empty());
 
     // Every read of the content is audited, with who read it.
     o.org.app.flush_audit().await.unwrap();

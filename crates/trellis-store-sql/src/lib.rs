@@ -40,6 +40,7 @@ use sqlx::{PgConnection, Postgres, Sqlite, SqliteConnection, Transaction};
 use trellis_store::prelude::*;
 use trellis_store::{Audit, NewAuditEvent, Outcome, Person, PersonId, StoreError, StoreResult};
 
+pub use notifications::inbox_changes;
 pub use sqlx::postgres::{PgConnectOptions, PgPool};
 pub use sqlx::sqlite::{SqliteConnectOptions, SqlitePool};
 

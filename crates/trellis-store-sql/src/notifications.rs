@@ -1,6 +1,8 @@
 //! Notifications: written in the transaction of the change that causes them ([`write_notices`]),
 //! read by the inbox, and picked up by the mailer.
 
+use std::sync::atomic::{AtomicU64, Ordering};
+
 use serde_json::json;
 use trellis_store::backend::clean_text;
 use trellis_store::{
@@ -13,6 +15,22 @@ use crate::{Connection, Database, append, db_run, person_in, success};
 
 const NOTIFICATION_COLUMNS: &str =
     "n.id, n.person_id, n.at, n.kind, n.subject, n.link, n.actor_id, n.read_at, n.emailed_at";
+
+/// Counts the changes to inboxes made through this process: notices written, notices marked read.
+/// A cache of unread counts is good while this stays the same (see [`inbox_changes`]).
+static INBOX_CHANGES: AtomicU64 = AtomicU64::new(0);
+
+/// A number that changes whenever this process writes notices or marks some read (in any
+/// database it opened). A notice written by the transaction in flight may bump it just before
+/// its commit, so a count read at that moment can be stale: a cache keyed on this number also
+/// needs a short lifetime, as it does for changes made by other processes.
+pub fn inbox_changes() -> u64 {
+    INBOX_CHANGES.load(Ordering::Acquire)
+}
+
+fn inbox_changed() {
+    INBOX_CHANGES.fetch_add(1, Ordering::AcqRel);
+}
 
 /// Writes notices with the change that causes them: at the change's time, by its actor. `{id}` in
 /// a link stands for the id of the record the change `created`.
@@ -42,6 +60,7 @@ pub(crate) async fn write_notices(
             None => n.link.clone(),
         });
     }
+    inbox_changed();
     let n = notices.len();
     let columns = [
         (
@@ -148,6 +167,7 @@ impl NotificationStore for Database {
             .execute(c))?,
         };
         one.commit().await?;
+        inbox_changed();
         Ok(marked)
     }
 

@@ -182,6 +182,21 @@ pub async fn check_ins_keep_each_readers_notes<S: Store>(store: S) {
     assert_eq!(store.check_ins_of(mia.id).await.unwrap().len(), 1);
     assert_eq!(store.check_ins_of(ann.id).await.unwrap().len(), 1);
     assert!(store.check_ins_of(ola.id).await.unwrap().is_empty());
+    // Each side's record carries the series, dates only, as the list does.
+    for (who, other) in [(&ann, &mia), (&mia, &ann)] {
+        let record = store.person_record(who.id).await.unwrap();
+        assert_eq!(record.check_ins, store.check_ins_of(who.id).await.unwrap());
+        assert_eq!(record.check_ins[0].other(who.id).1, other.name);
+        assert!(record.check_ins[0].next_on.is_some());
+    }
+    assert!(
+        store
+            .person_record(ola.id)
+            .await
+            .unwrap()
+            .check_ins
+            .is_empty()
+    );
 }
 
 pub async fn check_in_actions_carry_over_until_done<S: Store>(store: S) {

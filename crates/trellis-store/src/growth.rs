@@ -339,6 +339,9 @@ pub struct PersonRecord {
     /// The managers above them, nearest first: their whole reporting line (at most
     /// [`MAX_REPORTING_LINE`]), which decides who may see the record.
     pub managers: Vec<PersonId>,
+    /// As [`crate::CheckInStore::check_ins_of`]: the check-in series they are one of the pair of,
+    /// with their dates only (never content), next meeting first.
+    pub check_ins: Vec<crate::CheckIn>,
 }
 
 /// The longest reporting line followed. Lines cannot loop (the store refuses a change that would

@@ -15,9 +15,10 @@
 //! - team: id, name
 //! - evidence count: person_id, skill, count
 //! - name: id, name
+//! - check-in: the columns of [`CheckIn`] (a series with its dates, never its content)
 //!
 //! A [`PersonRecord`] is the object `{"person", "team", "manager", "reports", "assessments",
-//! "evidence", "ratings", "peer_requests", "names"}` (`person` null when there is no such person;
+//! "evidence", "ratings", "peer_requests", "names", "managers", "check_ins"}` (`person` null when there is no such person;
 //! the lists in any order but `reports`, see [`sort_record`]);
 //! [`Observations`] is `{"latest": [rating], "evidence_counts": [evidence count]}`. Absent or null
 //! lists read as empty.
@@ -27,8 +28,8 @@ use std::cmp::Reverse;
 use serde::{Deserialize, Deserializer};
 
 use crate::{
-    Assessment, Evidence, FrameworkVersionId, Millis, Observations, PeerRequest, Person, PersonId,
-    PersonRecord, Rating, StoreError, StoreResult, SystemRole, Team, TeamId,
+    Assessment, CheckIn, Evidence, FrameworkVersionId, Millis, Observations, PeerRequest, Person,
+    PersonId, PersonRecord, Rating, StoreError, StoreResult, SystemRole, Team, TeamId,
 };
 
 /// Reads a [`PersonRecord`]; `NotFound` when the document has no person.
@@ -58,6 +59,7 @@ pub fn person_record(text: &str, id: PersonId) -> StoreResult<PersonRecord> {
         peer_requests: doc.peer_requests.unwrap_or_default(),
         names: doc.names.unwrap_or_default(),
         managers: doc.managers.unwrap_or_default(),
+        check_ins: doc.check_ins.unwrap_or_default(),
     };
     sort_record(&mut record);
     Ok(record)
@@ -76,6 +78,10 @@ pub fn sort_record(record: &mut PersonRecord) {
     record.rating_history.sort_by_key(|r| (r.at, r.id));
     record.peer_requests.sort_by_key(|q| Reverse(q.id));
     record.names.sort_by_key(|(id, _)| *id);
+    // As `check_ins_of`: the next meeting first, series without one last.
+    record.check_ins.sort_by(|a, b| {
+        (a.next_on.is_none(), &a.next_on, a.id).cmp(&(b.next_on.is_none(), &b.next_on, b.id))
+    });
 }
 
 /// Reads [`Observations`].
@@ -109,6 +115,7 @@ struct RecordDoc {
     peer_requests: Option<Vec<PeerRequest>>,
     names: Option<Vec<(PersonId, String)>>,
     managers: Option<Vec<PersonId>>,
+    check_ins: Option<Vec<CheckIn>>,
 }
 
 #[derive(Deserialize)]

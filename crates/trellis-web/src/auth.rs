@@ -305,7 +305,7 @@ pub(crate) async fn authenticate(
         let path = req.uri().path();
         let page = !api && !path.starts_with("/static/") && path != "/healthz";
         if page && req.method() == Method::GET && matches!(c.method, AuthMethod::Session { .. }) {
-            ctx.unread = state.store().unread_count(c.id()).await.ok();
+            ctx.unread = state.unread_count(c.id()).await.ok();
         }
     }
     req.extensions_mut().insert(Arc::new(ctx));

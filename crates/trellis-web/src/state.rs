@@ -7,7 +7,9 @@ use std::time::Instant;
 
 use trellis_app::App;
 pub use trellis_app::{Config, Published, VersionRef};
-use trellis_store::{ApiToken, Audit, Millis, Person, Session, StoreResult};
+use trellis_store::{
+    ApiToken, Audit, Millis, NotificationStore, Person, PersonId, Session, StoreResult,
+};
 use trellis_store_sql::Database;
 
 use crate::error::WebError;
@@ -26,6 +28,14 @@ struct SessionCache {
 struct TokenCache {
     entries: Mutex<HashMap<String, (Instant, ApiToken, Person)>>,
     recorded: Mutex<HashMap<i64, Millis>>,
+}
+
+/// Unread counts for the header, by person: (read at, `inbox_changes` before the read, count). Good
+/// for [`Config::session_cache`] and while this process changes no inbox: every page shows the
+/// count, and reading it was a third of the statements of a person's page.
+#[derive(Debug, Default)]
+struct UnreadCache {
+    entries: Mutex<HashMap<PersonId, (Instant, u64, i64)>>,
 }
 
 /// Beyond this many cached sessions, expired ones are dropped; if none are, the cache starts over.
@@ -50,6 +60,7 @@ struct Inner {
     app: App,
     sessions: SessionCache,
     tokens: TokenCache,
+    unread: UnreadCache,
     /// A hash of a random password, verified against when an account does not exist so that a
     /// failed sign-in takes as long either way.
     dummy_hash: OnceLock<String>,
@@ -62,6 +73,7 @@ impl AppState {
                 app: App::new(store, config),
                 sessions: SessionCache::default(),
                 tokens: TokenCache::default(),
+                unread: UnreadCache::default(),
                 dummy_hash: OnceLock::new(),
             }),
         }
@@ -78,6 +90,34 @@ impl AppState {
 
     pub fn config(&self) -> &Config {
         self.inner.app.config()
+    }
+
+    /// How many of a person's notifications are unread: from the cache while no inbox changed
+    /// through this server and within [`Config::session_cache`] (changes made by another server
+    /// show within that time), else from the store.
+    pub(crate) async fn unread_count(&self, person: PersonId) -> StoreResult<i64> {
+        let ttl = self.config().session_cache;
+        let changes = trellis_store_sql::inbox_changes();
+        if let Ok(entries) = self.inner.unread.entries.lock()
+            && let Some((at, seen, count)) = entries.get(&person)
+            && *seen == changes
+            && at.elapsed() < ttl
+        {
+            return Ok(*count);
+        }
+        let count = self.store().unread_count(person).await?;
+        if !ttl.is_zero()
+            && let Ok(mut entries) = self.inner.unread.entries.lock()
+        {
+            if entries.len() >= SESSION_CACHE_CAP {
+                entries.retain(|_, (at, seen, _)| *seen == changes && at.elapsed() < ttl);
+                if entries.len() >= SESSION_CACHE_CAP {
+                    entries.clear();
+                }
+            }
+            entries.insert(person, (Instant::now(), changes, count));
+        }
+        Ok(count)
     }
 
     /// A session and its person read from the store within [`Config::session_cache`], if any.

@@ -174,7 +174,16 @@ pub(super) async fn person_record(db: &Database, person: PersonId) -> StoreResul
                          UNION ALL
                          SELECT p.id, p.manager_id, up.depth + 1 FROM people p
                          JOIN up ON p.id = up.manager_id WHERE up.depth < {max_line})
-                     SELECT {agg}(id ORDER BY depth) FROM up WHERE depth > 0) AS TEXT){history}
+                     SELECT {agg}(id ORDER BY depth) FROM up WHERE depth > 0) AS TEXT),
+                 CAST((SELECT {agg}({array}(c.id, c.person_id, pp.name, c.partner_id, q.name,
+                         c.cadence, c.created_by, c.created_at,
+                         (SELECT m.on_date FROM check_in_meetings m
+                             WHERE m.check_in_id = c.id AND m.held_at IS NULL),
+                         (SELECT MAX(m.held_at) FROM check_in_meetings m
+                             WHERE m.check_in_id = c.id)))
+                     FROM check_ins c JOIN people pp ON pp.id = c.person_id
+                     JOIN people q ON q.id = c.partner_id
+                     WHERE c.person_id = $1 OR c.partner_id = $1) AS TEXT){history}
              FROM (SELECT 1) one{history_from}"
         );
         let row = sqlx::query(sqlx::AssertSqlSafe(sql))
@@ -191,6 +200,7 @@ pub(super) async fn person_record(db: &Database, person: PersonId) -> StoreResul
             "peer_requests",
             "names",
             "managers",
+            "check_ins",
         ];
         Ok((
             json_document(&row, &keys),

@@ -257,9 +257,8 @@ pub async fn person(
         check_ins: state
             .app()
             .check_ins()
-            .dates_of(p.id, relation)
-            .await?
-            .into_iter()
+            .dates_of(&record, relation)
+            .iter()
             .map(|c| {
                 let in_pair = c.has(caller.id());
                 CheckInLine {

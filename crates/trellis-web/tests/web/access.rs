@@ -442,6 +442,9 @@ fn cases(app: &App, admin_token_id: i64, g: Growth) -> Vec<Case> {
     let compare = "from=engineering/software-engineer&to=engineering/senior-software-engineer";
     vec![
         case(get.clone(), "/healthz", "/healthz", EVERYONE),
+        case(get.clone(), "/readyz", "/readyz", EVERYONE),
+        // Only the metrics token opens the metrics, which no session or API token is.
+        case(get.clone(), "/metrics", "/metrics", [401; 11]),
         case(
             get.clone(),
             "/static/trellis.css",

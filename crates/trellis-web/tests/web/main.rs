@@ -9,6 +9,7 @@ mod check_ins;
 mod control_characters;
 mod growth;
 mod notifications;
+mod operations;
 mod organisation;
 mod pages;
 mod paging;

@@ -45,6 +45,9 @@ pub struct ReportState {
 
 #[derive(Debug, Clone, Default)]
 pub struct Overview {
+    /// The names of the actor's manager and team.
+    pub manager: Option<String>,
+    pub team: Option<String>,
     /// Readiness for the actor's role level and the next.
     pub glance: Vec<Glance>,
     /// What waits for the actor (see [`crate::todo`]).
@@ -85,25 +88,10 @@ fn glance(
 impl Home<'_> {
     /// The overview of the actor's home page. Their reports are their direct reports.
     pub async fn overview(&self, actor: &Actor) -> AppResult<Overview> {
-        let store = self.app.store();
         let me = &actor.person;
-        let everyone_below = store.reports(me.id).await?;
-        let below = everyone_below.len();
-        let reports: Vec<Person> = everyone_below
-            .into_iter()
-            .filter(|p| p.manager_id == Some(me.id) && p.active)
-            .collect();
-        let mut people: Vec<PersonId> = reports.iter().map(|p| p.id).collect();
-        people.push(me.id);
-        // Read once for the to-do list and the reports' states alike.
-        let open = store.open_assessments(&people).await?;
-        let check_ins = store.check_ins_of(me.id).await?;
-        let todo = self
-            .app
-            .todo()
-            .among(actor, &reports, &open, &check_ins)
-            .await?;
-        let seen = store.observations(&people).await?;
+        let record = self.app.store().home_record(me.id, CHANGED).await?;
+        let todo = self.app.todo().among(actor, &record).await?;
+        let seen = &record.observations;
         let mut observed = observed_by_person(&seen.latest, &seen.evidence_counts);
         let published = self.app.current_framework().await?;
         let no_ratings = HashMap::new();
@@ -111,7 +99,10 @@ impl Home<'_> {
 
         let mut out = Overview {
             todo,
-            indirect_reports: below - reports.len(),
+            indirect_reports: record.below.saturating_sub(record.reports.len()),
+            changed: record.unread.clone(),
+            manager: record.manager_name.clone(),
+            team: record.team_name.clone(),
             ..Overview::default()
         };
         if let (Some(p), Some(rl)) = (&published, &me.role_level) {
@@ -121,35 +112,30 @@ impl Home<'_> {
                 out.glance.extend(glance(p, &next, of(me.id)));
             }
         }
-        out.changed = store
-            .notifications_of(me.id, CHANGED, None)
-            .await?
-            .into_iter()
-            .filter(|n| n.read_at.is_none())
-            .collect();
-        if reports.is_empty() {
+        if record.reports.is_empty() {
             return Ok(out);
         }
 
-        let report_ids: Vec<PersonId> = reports.iter().map(|p| p.id).collect();
-        let check_ins: HashMap<PersonId, _> = check_ins
+        let check_ins: HashMap<PersonId, _> = record
+            .check_ins
             .iter()
             .filter(|c| c.partner_id == me.id)
             .map(|c| (c.person_id, c))
             .collect();
-        let stages: HashMap<PersonId, Stage> = open
+        let stages: HashMap<PersonId, Stage> = record
+            .open_assessments
             .iter()
             .filter(|a| a.person_id != me.id)
             .map(|a| (a.person_id, a.stage))
             .collect();
-        let goals = store.goals_of(&report_ids).await?;
+        let goals = &record.report_goals;
         let agreed: HashMap<(PersonId, &str), &str> = seen
             .latest
             .iter()
             .filter(|r| r.rater_kind == RaterKind::Agreed)
             .filter_map(|r| Some(((r.person_id, r.skill.as_str()), r.level.as_deref()?)))
             .collect();
-        for p in reports {
+        for p in &record.reports {
             let mine: Vec<_> = goals
                 .iter()
                 .filter(|g| g.person_id == p.id && g.closed_at.is_none())
@@ -187,7 +173,7 @@ impl Home<'_> {
                 goals_met: met,
                 goals: mine.len(),
                 readiness,
-                person: p,
+                person: p.clone(),
             });
         }
         Ok(out)

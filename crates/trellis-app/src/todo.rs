@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 
 use trellis_store::prelude::*;
-use trellis_store::{Assessment, CheckIn, Millis, Person, PersonId, Stage};
+use trellis_store::{FrameworkVersionId, HomeRecord, Millis, Person, PersonId, Stage};
 
 use crate::App;
 use crate::access::Actor;
@@ -45,40 +45,24 @@ impl App {
 impl Todos<'_> {
     /// What waits for the actor, oldest first.
     pub async fn of(&self, actor: &Actor) -> AppResult<Vec<Todo>> {
-        let store = self.app.store();
-        let me = &actor.person;
-        let reports: Vec<Person> = store
-            .reports(me.id)
-            .await?
-            .into_iter()
-            .filter(|p| p.manager_id == Some(me.id) && p.active)
-            .collect();
-        let mut people: Vec<PersonId> = reports.iter().map(|p| p.id).collect();
-        people.push(me.id);
-        let open = store.open_assessments(&people).await?;
-        let check_ins = store.check_ins_of(me.id).await?;
-        self.among(actor, &reports, &open, &check_ins).await
+        let record = self.app.store().home_record(actor.id(), 0).await?;
+        self.among(actor, &record).await
     }
 
-    /// The same, from what the caller has read already: the actor's active direct reports, the
-    /// open assessments of them and the actor, and the actor's check-ins.
-    pub async fn among(
-        &self,
-        actor: &Actor,
-        reports: &[Person],
-        open: &[Assessment],
-        check_ins: &[CheckIn],
-    ) -> AppResult<Vec<Todo>> {
-        let store = self.app.store();
+    /// The same, from the actor's home record, read already.
+    pub async fn among(&self, actor: &Actor, record: &HomeRecord) -> AppResult<Vec<Todo>> {
         let me = &actor.person;
-        let mut whom: HashMap<PersonId, &Person> = reports.iter().map(|p| (p.id, p)).collect();
+        let mut whom: HashMap<PersonId, &Person> =
+            record.reports.iter().map(|p| (p.id, p)).collect();
         whom.insert(me.id, me);
         let mut todos = Vec::new();
-        for a in open {
+        for a in &record.open_assessments {
             let Some(person) = whom.get(&a.person_id) else {
                 continue;
             };
-            let title = self.role_title(a).await?;
+            let title = self
+                .role_title(a.framework_version_id, &a.role_level)
+                .await?;
             let href = format!("/assessments/{}", a.id);
             let mine = a.person_id == me.id;
             let (kind, text, since) = match a.stage {
@@ -112,27 +96,21 @@ impl Todos<'_> {
                 due: None,
             });
         }
-        for r in store.peer_requests_for(me.id).await? {
-            if r.submitted_at.is_some() {
-                continue;
-            }
-            let a = store.assessment(r.assessment_id).await?;
-            if a.stage == Stage::Agreed {
-                continue;
-            }
-            let person = store.person(a.person_id).await?;
-            let title = self.role_title(&a).await?;
+        for r in &record.asked {
+            let title = self
+                .role_title(r.framework_version_id, &r.role_level)
+                .await?;
             todos.push(Todo {
                 kind: "peer-input",
-                text: format!("Give your input on {}'s skills for {title}", person.name),
-                href: format!("/peer-requests/{}", r.id),
+                text: format!("Give your input on {}'s skills for {title}", r.person_name),
+                href: format!("/peer-requests/{}", r.request_id),
                 since: r.requested_at,
                 due: None,
             });
         }
         let now = now_millis();
         let horizon = date(now + CHECK_INS_AHEAD_DAYS * day_ms());
-        for c in check_ins {
+        for c in &record.check_ins {
             let Some(on) = c.next_on.clone().filter(|d| *d <= horizon) else {
                 continue;
             };
@@ -144,7 +122,7 @@ impl Todos<'_> {
                 due: Some(on),
             });
         }
-        for a in store.open_actions_of(me.id).await? {
+        for a in &record.actions {
             let Some(due) = a.due_on.clone().filter(|d| *d <= horizon) else {
                 continue;
             };
@@ -156,7 +134,7 @@ impl Todos<'_> {
                 due: Some(due),
             });
         }
-        for a in store.open_plan_actions_of(me.id).await? {
+        for a in &record.plan_actions {
             let Some(due) = a.due_on.clone().filter(|d| *d <= horizon) else {
                 continue;
             };
@@ -172,14 +150,11 @@ impl Todos<'_> {
         Ok(todos)
     }
 
-    async fn role_title(&self, a: &Assessment) -> AppResult<String> {
-        let published = self
-            .app
-            .framework(VersionRef::Id(a.framework_version_id))
-            .await?;
+    async fn role_title(&self, version: FrameworkVersionId, role_level: &str) -> AppResult<String> {
+        let published = self.app.framework(VersionRef::Id(version)).await?;
         Ok(published
             .framework
-            .role_level(&a.role_level)
-            .map_or_else(|| a.role_level.clone(), |(_, _, l)| l.title.clone()))
+            .role_level(role_level)
+            .map_or_else(|| role_level.to_owned(), |(_, _, l)| l.title.clone()))
     }
 }

@@ -14,7 +14,7 @@ use trellis_store::{
 
 use super::{by, events, events_of, framework, new_person, person, reporting_to, system};
 
-fn rate(skill: &str, level: &str) -> NewRating {
+pub(crate) fn rate(skill: &str, level: &str) -> NewRating {
     NewRating {
         skill: skill.into(),
         level: Some(level.into()),
@@ -32,7 +32,11 @@ fn not_applicable(skill: &str, reason: &str) -> NewRating {
     }
 }
 
-fn assessment_of(person: PersonId, version: FrameworkVersionId, cycle: &str) -> NewAssessment {
+pub(crate) fn assessment_of(
+    person: PersonId,
+    version: FrameworkVersionId,
+    cycle: &str,
+) -> NewAssessment {
     NewAssessment {
         person_id: person,
         role_level: "engineering/senior-engineer".into(),
@@ -85,14 +89,14 @@ fn row(skill: &str, kind: RaterKind, value: &str) -> (String, RaterKind, String)
 }
 
 /// Ann reports to Mia; Pat is a colleague; one framework version is published.
-struct Team {
-    ann: Person,
-    mia: Person,
-    pat: Person,
-    version: FrameworkVersionId,
+pub(crate) struct Team {
+    pub ann: Person,
+    pub mia: Person,
+    pub pat: Person,
+    pub version: FrameworkVersionId,
 }
 
-async fn team<S: Store>(store: &S) -> Team {
+pub(crate) async fn team<S: Store>(store: &S) -> Team {
     let mia = person(store, "mia@example.com", "Mia").await;
     let ann = reporting_to(store, "ann@example.com", "Ann", mia.id).await;
     let pat = reporting_to(store, "pat@example.com", "Pat", mia.id).await;

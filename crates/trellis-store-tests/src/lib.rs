@@ -70,6 +70,7 @@ macro_rules! for_each_story {
             check_in_actions_carry_over_until_done,
             check_in_reminders_go_once,
             plans_hold_goals_actions_and_comments,
+            home_records_gather_what_waits,
         }
     };
 }
@@ -77,6 +78,7 @@ macro_rules! for_each_story {
 mod check_ins;
 mod growth;
 mod growth_changes;
+mod home;
 mod notifications;
 mod plans;
 mod races;
@@ -84,6 +86,7 @@ mod races;
 pub use check_ins::*;
 pub use growth::*;
 pub use growth_changes::*;
+pub use home::*;
 pub use notifications::*;
 pub use plans::*;
 pub use races::*;

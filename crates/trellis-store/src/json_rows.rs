@@ -28,8 +28,9 @@ use std::cmp::Reverse;
 use serde::{Deserialize, Deserializer};
 
 use crate::{
-    Assessment, CheckIn, Evidence, FrameworkVersionId, Millis, Observations, PeerRequest, Person,
-    PersonId, PersonRecord, Rating, StoreError, StoreResult, SystemRole, Team, TeamId,
+    Action, AskedInput, Assessment, CheckIn, Evidence, FrameworkVersionId, Goal, HomeRecord,
+    Millis, Notification, Observations, PeerRequest, Person, PersonId, PersonRecord, PlanAction,
+    Rating, StoreError, StoreResult, SystemRole, Team, TeamId,
 };
 
 /// Reads a [`PersonRecord`]; `NotFound` when the document has no person.
@@ -78,12 +79,61 @@ pub fn sort_record(record: &mut PersonRecord) {
     record.rating_history.sort_by_key(|r| (r.at, r.id));
     record.peer_requests.sort_by_key(|q| Reverse(q.id));
     record.names.sort_by_key(|(id, _)| *id);
-    // As `check_ins_of`: the next meeting first, series without one last.
-    record.check_ins.sort_by(|a, b| {
+    sort_check_ins(&mut record.check_ins);
+}
+
+/// As `check_ins_of`: the next meeting first, series without one last.
+fn sort_check_ins(check_ins: &mut [CheckIn]) {
+    check_ins.sort_by(|a, b| {
         (a.next_on.is_none(), &a.next_on, a.id).cmp(&(b.next_on.is_none(), &b.next_on, b.id))
     });
 }
 
+/// Reads a [`HomeRecord`]: the object `{"manager", "team", "reports", "below", "open", "check_ins", "asked",
+/// "actions", "plan_actions", "latest", "evidence_counts", "unread", "goals"}`, its lists in any
+/// order but `reports` (ordered by the database's lower-casing of names); manager and team are
+/// `[name]` or null. An asked input is
+/// request id, requested at, assessment id, person id, person name, role level, framework version
+/// id; the others as above.
+pub fn home_record(text: &str) -> StoreResult<HomeRecord> {
+    let doc: HomeDoc = parse(text, "home record")?;
+    let mut record = HomeRecord {
+        manager_name: doc.manager.map(|(name,)| name),
+        team_name: doc.team.map(|(name,)| name),
+        reports: doc
+            .reports
+            .unwrap_or_default()
+            .into_iter()
+            .map(PersonRow::into_person)
+            .collect::<StoreResult<_>>()?,
+        below: doc.below.unwrap_or_default(),
+        open_assessments: doc.open.unwrap_or_default(),
+        check_ins: doc.check_ins.unwrap_or_default(),
+        asked: doc.asked.unwrap_or_default(),
+        actions: doc.actions.unwrap_or_default(),
+        plan_actions: doc.plan_actions.unwrap_or_default(),
+        observations: Observations {
+            latest: doc.latest.unwrap_or_default(),
+            evidence_counts: doc.evidence_counts.unwrap_or_default(),
+        },
+        unread: doc.unread.unwrap_or_default(),
+        report_goals: doc.goals.unwrap_or_default(),
+    };
+    record
+        .open_assessments
+        .sort_by_key(|a| (a.created_at, a.id));
+    sort_check_ins(&mut record.check_ins);
+    record.asked.sort_by_key(|a| (a.requested_at, a.request_id));
+    record.actions.sort_by(|a, b| {
+        (a.due_on.is_none(), &a.due_on, a.id).cmp(&(b.due_on.is_none(), &b.due_on, b.id))
+    });
+    record.plan_actions.sort_by(|a, b| {
+        (a.due_on.is_none(), &a.due_on, a.id).cmp(&(b.due_on.is_none(), &b.due_on, b.id))
+    });
+    record.unread.sort_by_key(|n| Reverse(n.id));
+    record.report_goals.sort_by_key(|g| (g.person_id, g.id));
+    Ok(record)
+}
 /// Reads [`Observations`].
 pub fn observations(text: &str) -> StoreResult<Observations> {
     let doc: ObservationsDoc = parse(text, "observations")?;
@@ -116,6 +166,23 @@ struct RecordDoc {
     names: Option<Vec<(PersonId, String)>>,
     managers: Option<Vec<PersonId>>,
     check_ins: Option<Vec<CheckIn>>,
+}
+
+#[derive(Deserialize)]
+struct HomeDoc {
+    manager: Option<(String,)>,
+    team: Option<(String,)>,
+    reports: Option<Vec<PersonRow>>,
+    below: Option<usize>,
+    open: Option<Vec<Assessment>>,
+    check_ins: Option<Vec<CheckIn>>,
+    asked: Option<Vec<AskedInput>>,
+    actions: Option<Vec<Action>>,
+    plan_actions: Option<Vec<PlanAction>>,
+    latest: Option<Vec<Rating>>,
+    evidence_counts: Option<Vec<(PersonId, String, i64)>>,
+    unread: Option<Vec<Notification>>,
+    goals: Option<Vec<Goal>>,
 }
 
 #[derive(Deserialize)]

@@ -12,7 +12,6 @@ use crate::error::WebError;
 use crate::html::view::{compare_href, profile_href, role_title};
 use crate::html::{Frame, render};
 use crate::state::AppState;
-use trellis_store::prelude::*;
 
 #[derive(Debug)]
 pub(crate) struct RoleSummary {
@@ -113,7 +112,6 @@ pub async fn home(
     State(state): State<AppState>,
     Me(caller, ctx): Me,
 ) -> Result<Html<String>, WebError> {
-    let store = state.store();
     let me = &caller.person;
     let current = state.current_framework().await?;
     let (role, role_missing) = match (&me.role_level, &current) {
@@ -140,20 +138,8 @@ pub async fn home(
         (Some(id), None) => (None, Some(id.clone())),
         _ => (None, None),
     };
-    let manager = match me.manager_id {
-        Some(id) => Some(store.person(id).await?.name),
-        None => None,
-    };
-    let team = match me.team_id {
-        Some(id) => store
-            .teams()
-            .await?
-            .into_iter()
-            .find(|t| t.id == id)
-            .map(|t| t.name),
-        None => None,
-    };
     let overview = state.app().home().overview(&caller.actor(&ctx)).await?;
+    let (manager, team) = (overview.manager.clone(), overview.team.clone());
     let reports: Vec<ReportRow> = overview
         .reports
         .iter()

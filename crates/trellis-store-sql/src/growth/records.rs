@@ -4,7 +4,8 @@
 
 use sqlx::Row;
 use trellis_store::{
-    Evidence, EvidenceAfter, Observations, PersonId, PersonRecord, StoreResult, json_rows,
+    Evidence, EvidenceAfter, HomeRecord, HomeStore, Observations, PersonId, PersonRecord,
+    StoreResult, json_rows,
 };
 
 use super::rows::{EVIDENCE_COLUMNS, PERSON, exists, listing};
@@ -73,6 +74,40 @@ pub(super) async fn evidence_counts(
 /// Each column is a scalar subquery: nesting them in a JSON object in SQL would make SQLite
 /// parse every one again (a subquery's result loses its JSON subtype and must be wrapped in
 /// `json()`), which costs more than joining the texts here.
+/// A person as a JSON row (see [`json_rows`]), from `people p`.
+fn person_json<D: Dialect>() -> String {
+    format!(
+        "{}(p.id, p.email, p.name, p.team_id, p.manager_id, p.role_level, p.role_level_version, \
+         p.role_level_since, p.system_role, p.active, p.password_hash, p.revision, p.created_at)",
+        D::JSON_ARRAY
+    )
+}
+
+/// An assessment as a JSON row, from `assessments` unaliased.
+fn assessment_json<D: Dialect>() -> String {
+    format!(
+        "{}(id, person_id, role_level, framework_version_id, cycle, stage, created_by, \
+         created_at, self_submitted_at, self_submitted_by, manager_submitted_at, \
+         manager_submitted_by, agreed_at, agreed_by, revision)",
+        D::JSON_ARRAY
+    )
+}
+
+/// The column of the check-in series person `$1` is one of the pair of, with their dates.
+fn check_ins_of_person<D: Dialect>() -> String {
+    let (array, agg) = (D::JSON_ARRAY, D::JSON_AGG);
+    format!(
+        "CAST((SELECT {agg}({array}(c.id, c.person_id, pp.name, c.partner_id, q.name, c.cadence,
+                 c.created_by, c.created_at,
+                 (SELECT m.on_date FROM check_in_meetings m
+                     WHERE m.check_in_id = c.id AND m.held_at IS NULL),
+                 (SELECT MAX(m.held_at) FROM check_in_meetings m WHERE m.check_in_id = c.id)))
+             FROM check_ins c JOIN people pp ON pp.id = c.person_id
+             JOIN people q ON q.id = c.partner_id
+             WHERE c.person_id = $1 OR c.partner_id = $1) AS TEXT)"
+    )
+}
+
 fn json_document<R: Row>(row: &R, keys: &[&str]) -> StoreResult<String>
 where
     usize: sqlx::ColumnIndex<R>,
@@ -123,16 +158,8 @@ pub(super) async fn person_record(db: &Database, person: PersonId) -> StoreResul
     // peer requests (a short lookup) rather than from a second pass over the rating history.
     let (doc, ratings) = db_run!(db, |c| async {
         let (array, agg) = (Db::JSON_ARRAY, Db::JSON_AGG);
-        let person_json = format!(
-            "{array}(p.id, p.email, p.name, p.team_id, p.manager_id, p.role_level, \
-             p.role_level_version, p.role_level_since, p.system_role, p.active, \
-             p.password_hash, p.revision, p.created_at)"
-        );
-        let assessment_json = format!(
-            "{array}(id, person_id, role_level, framework_version_id, cycle, stage, created_by, \
-             created_at, self_submitted_at, self_submitted_by, manager_submitted_at, \
-             manager_submitted_by, agreed_at, agreed_by, revision)"
-        );
+        let person_json = person_json::<Db>();
+        let assessment_json = assessment_json::<Db>();
         let evidence_json = format!(
             "{array}(id, person_id, happened_on, title, description, {}, {}, {}, created_by, \
              created_at)",
@@ -144,6 +171,7 @@ pub(super) async fn person_record(db: &Database, person: PersonId) -> StoreResul
             "{array}(id, assessment_id, peer_id, {}, requested_by, requested_at, submitted_at)",
             Db::json_column("skills")
         );
+        let check_ins = check_ins_of_person::<Db>();
         let (history, history_from) = Db::RATING_HISTORY;
         let collate = Db::COLLATE_C;
         // The reporting line above the person, nearest first, for the access rules; bounded, though
@@ -175,15 +203,7 @@ pub(super) async fn person_record(db: &Database, person: PersonId) -> StoreResul
                          SELECT p.id, p.manager_id, up.depth + 1 FROM people p
                          JOIN up ON p.id = up.manager_id WHERE up.depth < {max_line})
                      SELECT {agg}(id ORDER BY depth) FROM up WHERE depth > 0) AS TEXT),
-                 CAST((SELECT {agg}({array}(c.id, c.person_id, pp.name, c.partner_id, q.name,
-                         c.cadence, c.created_by, c.created_at,
-                         (SELECT m.on_date FROM check_in_meetings m
-                             WHERE m.check_in_id = c.id AND m.held_at IS NULL),
-                         (SELECT MAX(m.held_at) FROM check_in_meetings m
-                             WHERE m.check_in_id = c.id)))
-                     FROM check_ins c JOIN people pp ON pp.id = c.person_id
-                     JOIN people q ON q.id = c.partner_id
-                     WHERE c.person_id = $1 OR c.partner_id = $1) AS TEXT){history}
+                 {check_ins}{history}
              FROM (SELECT 1) one{history_from}"
         );
         let row = sqlx::query(sqlx::AssertSqlSafe(sql))
@@ -211,4 +231,90 @@ pub(super) async fn person_record(db: &Database, person: PersonId) -> StoreResul
     record.rating_history = ratings;
     json_rows::sort_record(&mut record);
     Ok(record)
+}
+
+impl HomeStore for Database {
+    async fn home_record(&self, person: PersonId, unread: u32) -> StoreResult<HomeRecord> {
+        let doc = db_run!(self, |c| async {
+            let (array, agg) = (Db::JSON_ARRAY, Db::JSON_AGG);
+            let (person_json, assessment_json) = (person_json::<Db>(), assessment_json::<Db>());
+            let check_ins = check_ins_of_person::<Db>();
+            let collate = Db::COLLATE_C;
+            // `mine`: the active direct reports; `us`: them and the person.
+            let us = "(person_id = $1 OR person_id IN (SELECT id FROM mine))";
+            let sql = format!(
+                "WITH RECURSIVE below(id) AS (
+                     SELECT id FROM people WHERE manager_id = $1
+                     UNION
+                     SELECT p.id FROM people p JOIN below b ON p.manager_id = b.id
+                 ),
+                 mine(id) AS (SELECT id FROM people WHERE manager_id = $1 AND active AND id <> $1)
+                 SELECT
+                     CAST((SELECT {array}(m.name) FROM people m
+                         WHERE m.id = (SELECT manager_id FROM people WHERE id = $1)) AS TEXT),
+                     CAST((SELECT {array}(t.name) FROM teams t
+                         WHERE t.id = (SELECT team_id FROM people WHERE id = $1)) AS TEXT),
+                     CAST((SELECT {agg}({person_json} ORDER BY lower(p.name){collate}, p.id)
+                         FROM people p WHERE p.id IN (SELECT id FROM mine)) AS TEXT),
+                     CAST((SELECT count(*) FROM below WHERE id <> $1) AS TEXT),
+                     CAST((SELECT {agg}({assessment_json}) FROM assessments
+                         WHERE {us} AND stage <> 'agreed') AS TEXT),
+                     {check_ins},
+                     CAST((SELECT {agg}({array}(r.id, r.requested_at, a.id, a.person_id, p.name,
+                             a.role_level, a.framework_version_id))
+                         FROM peer_requests r JOIN assessments a ON a.id = r.assessment_id
+                         JOIN people p ON p.id = a.person_id
+                         WHERE r.peer_id = $1 AND r.submitted_at IS NULL AND a.stage <> 'agreed')
+                         AS TEXT),
+                     CAST((SELECT {agg}({array}(t.id, t.check_in_id, t.raised_in, t.owner_id,
+                             o.name, t.body, t.due_on, t.created_by, t.created_at, t.done_at,
+                             t.done_by))
+                         FROM check_in_actions t JOIN people o ON o.id = t.owner_id
+                         WHERE t.owner_id = $1 AND t.done_at IS NULL) AS TEXT),
+                     CAST((SELECT {agg}({array}(a.id, a.goal_id, a.kind, a.body, a.due_on,
+                             a.done_at, a.created_by, a.created_at))
+                         FROM plan_actions a JOIN plan_goals g ON g.id = a.goal_id
+                         WHERE g.person_id = $1 AND g.closed_at IS NULL AND a.done_at IS NULL)
+                         AS TEXT),
+                     CAST((SELECT {agg}({array}(rating_id, assessment_id, person_id, skill,
+                             rater_kind, rater_id, level, not_applicable, comment, at))
+                         FROM current_ratings WHERE {us}) AS TEXT),
+                     CAST((SELECT {agg}({array}(person_id, skill, n))
+                         FROM (SELECT person_id, skill, count(*) AS n FROM evidence_skills
+                               WHERE {us} GROUP BY person_id, skill) e) AS TEXT),
+                     CAST((SELECT {agg}({array}(n.id, n.person_id, n.at, n.kind, n.subject,
+                             n.link, n.actor_id, n.read_at, n.emailed_at))
+                         FROM (SELECT * FROM notifications WHERE person_id = $1 AND read_at IS NULL
+                               ORDER BY id DESC LIMIT $2) n) AS TEXT),
+                     CAST((SELECT {agg}({array}(g.id, g.person_id, g.skill, g.target_level,
+                             g.role_level, g.due_on, g.why, g.closed_at, g.created_by,
+                             g.created_at))
+                         FROM plan_goals g
+                         WHERE g.person_id IN (SELECT id FROM mine) AND g.closed_at IS NULL)
+                         AS TEXT)"
+            );
+            let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+                .bind(person)
+                .bind(i64::from(unread))
+                .fetch_one(c)
+                .await?;
+            let keys = [
+                "manager",
+                "team",
+                "reports",
+                "below",
+                "open",
+                "check_ins",
+                "asked",
+                "actions",
+                "plan_actions",
+                "latest",
+                "evidence_counts",
+                "unread",
+                "goals",
+            ];
+            Ok(json_document(&row, &keys))
+        })?;
+        json_rows::home_record(&doc?)
+    }
 }

@@ -1,0 +1,305 @@
+//! The home record: what waits for a person and how their direct reports are doing, read in one
+//! statement, agreeing with the reads of each area it gathers.
+
+use trellis_store::{
+    Cadence, NewAction, NewCheckIn, NewGoal, NewNotification, NewPlanAction, PersonUpdate,
+    PlanActionKind, RaterKind, Stage, Store,
+};
+
+use super::growth::{Team, assessment_of, evidence, rate, team};
+use super::{by, person, reporting_to};
+
+fn goal(person: i64, skill: &str) -> NewGoal {
+    NewGoal {
+        person_id: person,
+        skill: skill.into(),
+        target_level: "4".into(),
+        role_level: None,
+        due_on: None,
+        why: "Next level".into(),
+    }
+}
+
+fn notice(person: i64, subject: &str) -> NewNotification {
+    NewNotification {
+        person_id: person,
+        kind: "assessment.waiting".into(),
+        subject: subject.into(),
+        link: "/".into(),
+    }
+}
+
+pub async fn home_records_gather_what_waits<S: Store>(store: S) {
+    let Team {
+        ann,
+        mia,
+        pat,
+        version,
+    } = team(&store).await;
+    // Below Ann, and a direct report who left: counted below Mia, not shown as her reports.
+    let kim = reporting_to(&store, "kim@example.com", "Kim", ann.id).await;
+    let gone = reporting_to(&store, "gone@example.com", "Gone", mia.id).await;
+    let off = PersonUpdate {
+        active: Some(false),
+        ..Default::default()
+    };
+    store
+        .update_person(gone.id, off, &by(mia.id, 5))
+        .await
+        .unwrap();
+    let ola = person(&store, "ola@example.com", "Ola").await;
+
+    // Open assessments of Mia's reports and of Mia; Ola's (not below Mia) is not hers to see;
+    // Pat's agreed one no longer waits.
+    let ann_a = store
+        .create_assessment(
+            assessment_of(ann.id, version, "H1"),
+            vec![],
+            &by(mia.id, 10),
+        )
+        .await
+        .unwrap();
+    let mia_a = store
+        .create_assessment(
+            assessment_of(mia.id, version, "H1"),
+            vec![],
+            &by(mia.id, 11),
+        )
+        .await
+        .unwrap();
+    store
+        .create_assessment(
+            assessment_of(ola.id, version, "H1"),
+            vec![],
+            &by(ola.id, 12),
+        )
+        .await
+        .unwrap();
+    let pat_a = store
+        .create_assessment(
+            assessment_of(pat.id, version, "H1"),
+            vec![],
+            &by(mia.id, 13),
+        )
+        .await
+        .unwrap();
+    let mut revision = pat_a.revision;
+    for (kind, to) in [
+        (RaterKind::SelfRater, Stage::Manager),
+        (RaterKind::Manager, Stage::Compare),
+        (RaterKind::Agreed, Stage::Agreed),
+    ] {
+        let rated = vec![rate("sfia/prog", "3")];
+        revision = store
+            .submit_ratings(
+                pat_a.id,
+                kind,
+                mia.id,
+                rated,
+                revision,
+                Some(to),
+                vec![],
+                &by(mia.id, 14),
+            )
+            .await
+            .unwrap()
+            .revision;
+    }
+    store
+        .add_evidence(
+            evidence(ann.id, "2026-05-01", "Talk", &["sfia/prog"]),
+            &by(ann.id, 15),
+        )
+        .await
+        .unwrap();
+    // Peer input asked of Mia on Ola's assessment; one on Ann's, given already, is not asked.
+    let ola_a = store.open_assessments(&[ola.id]).await.unwrap().remove(0);
+    let asked = store
+        .request_peer_input(
+            ola_a.id,
+            mia.id,
+            vec!["sfia/prog".into()],
+            ola.id,
+            vec![],
+            &by(ola.id, 16),
+        )
+        .await
+        .unwrap();
+    let given = store
+        .request_peer_input(
+            ann_a.id,
+            pat.id,
+            vec!["sfia/prog".into()],
+            ann.id,
+            vec![],
+            &by(ann.id, 17),
+        )
+        .await
+        .unwrap();
+    store
+        .submit_peer_input(
+            given.id,
+            vec![rate("sfia/prog", "2")],
+            vec![],
+            &by(pat.id, 18),
+        )
+        .await
+        .unwrap();
+    // A check-in of Ann with Mia, with an action each; Mia's done one is not waiting.
+    let series = NewCheckIn {
+        person_id: ann.id,
+        partner_id: mia.id,
+        cadence: Cadence::Weekly,
+        first_on: "2026-12-10".into(),
+    };
+    let c = store
+        .create_check_in(series, vec![], &by(ann.id, 19))
+        .await
+        .unwrap();
+    let meeting = store
+        .check_in_record(c.id, ann.id)
+        .await
+        .unwrap()
+        .next_meeting()
+        .unwrap()
+        .id;
+    let action = |owner: i64, body: &str, due: Option<&str>| NewAction {
+        check_in_id: c.id,
+        raised_in: meeting,
+        owner_id: owner,
+        body: body.into(),
+        due_on: due.map(Into::into),
+    };
+    for (owner, body, due) in [
+        (mia.id, "Book the room", None),
+        (mia.id, "Send the notes", Some("2026-12-12")),
+        (mia.id, "Done already", Some("2026-12-01")),
+        (ann.id, "Ann's own", Some("2026-12-11")),
+    ] {
+        let a = store
+            .add_action(action(owner, body, due), vec![], &by(mia.id, 20))
+            .await
+            .unwrap();
+        if body == "Done already" {
+            store
+                .complete_action(c.id, a.id, &by(mia.id, 21))
+                .await
+                .unwrap();
+        }
+    }
+    // Plans: Ann's open goal counts for Mia's overview, her closed one not; Mia's own step waits.
+    let ann_goals = store
+        .create_goals(
+            vec![goal(ann.id, "sfia/prog"), goal(ann.id, "sfia/test")],
+            &by(ann.id, 22),
+        )
+        .await
+        .unwrap();
+    store
+        .close_goal(ann_goals[1].id, &by(ann.id, 23))
+        .await
+        .unwrap();
+    let mia_goal = store
+        .create_goals(vec![goal(mia.id, "sfia/prog")], &by(mia.id, 24))
+        .await
+        .unwrap()
+        .remove(0);
+    let step = NewPlanAction {
+        goal_id: mia_goal.id,
+        kind: PlanActionKind::Course,
+        body: "Take the course".into(),
+        due_on: Some("2026-12-20".into()),
+    };
+    store.add_plan_action(step, &by(mia.id, 25)).await.unwrap();
+    // Three unread notifications and a read one.
+    for s in ["one", "two", "three", "read"] {
+        store
+            .notify(vec![notice(mia.id, s)], &by(ann.id, 26))
+            .await
+            .unwrap();
+    }
+    let read = store.notifications_of(mia.id, 1, None).await.unwrap()[0].id;
+    store.mark_read(mia.id, Some(vec![read]), 27).await.unwrap();
+
+    let home = store.home_record(mia.id, 2).await.unwrap();
+    assert_eq!((home.manager_name, home.team_name), (None, None));
+    let platform = store
+        .ensure_team("Platform", &by(mia.id, 28))
+        .await
+        .unwrap();
+    let join = PersonUpdate {
+        team_id: Some(Some(platform.id)),
+        ..Default::default()
+    };
+    store
+        .update_person(ann.id, join, &by(mia.id, 29))
+        .await
+        .unwrap();
+    let ann_home = store.home_record(ann.id, 2).await.unwrap();
+    assert_eq!(ann_home.manager_name.as_deref(), Some("Mia"));
+    assert_eq!(ann_home.team_name.as_deref(), Some("Platform"));
+    assert_eq!(ann_home.reports.len(), 1, "Kim");
+    // Each part agrees with the read of its own area.
+    let names: Vec<&str> = home.reports.iter().map(|p| p.name.as_str()).collect();
+    assert_eq!(names, ["Ann", "Pat"]);
+    assert_eq!(home.below, 4, "Ann, Pat, Kim and the one who left");
+    let reports: Vec<i64> = home.reports.iter().map(|p| p.id).collect();
+    let mut us = reports.clone();
+    us.push(mia.id);
+    assert_eq!(
+        home.open_assessments,
+        store.open_assessments(&us).await.unwrap()
+    );
+    let open: Vec<i64> = home.open_assessments.iter().map(|a| a.id).collect();
+    assert_eq!(open, [ann_a.id, mia_a.id]);
+    assert_eq!(home.check_ins, store.check_ins_of(mia.id).await.unwrap());
+    assert_eq!(home.asked.len(), 1);
+    let a = &home.asked[0];
+    assert_eq!(
+        (
+            a.request_id,
+            a.assessment_id,
+            a.person_id,
+            a.person_name.as_str()
+        ),
+        (asked.id, ola_a.id, ola.id, "Ola")
+    );
+    assert_eq!(
+        (a.role_level.as_str(), a.framework_version_id),
+        (ola_a.role_level.as_str(), version)
+    );
+    assert_eq!(home.actions, store.open_actions_of(mia.id).await.unwrap());
+    let actions: Vec<&str> = home.actions.iter().map(|a| a.body.as_str()).collect();
+    assert_eq!(actions, ["Send the notes", "Book the room"]);
+    assert_eq!(
+        home.plan_actions,
+        store.open_plan_actions_of(mia.id).await.unwrap()
+    );
+    assert_eq!(home.plan_actions.len(), 1);
+    let mut seen = home.observations.clone();
+    let mut expected = store.observations(&us).await.unwrap();
+    for o in [&mut seen, &mut expected] {
+        o.latest.sort_by_key(|r| r.id);
+    }
+    assert_eq!(seen, expected);
+    assert!(!seen.latest.is_empty() && !seen.evidence_counts.is_empty());
+    let unread: Vec<&str> = home.unread.iter().map(|n| n.subject.as_str()).collect();
+    assert_eq!(unread, ["three", "two"], "the newest unread, newest first");
+    let open_goals: Vec<_> = store
+        .goals_of(&reports)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|g| g.closed_at.is_none())
+        .collect();
+    assert_eq!(home.report_goals, open_goals);
+    assert_eq!(home.report_goals.len(), 1);
+
+    // Someone with nothing: an empty record; so for an unknown id.
+    let empty = store.home_record(kim.id, 5).await.unwrap();
+    assert!(empty.reports.is_empty() && empty.open_assessments.is_empty() && empty.below == 0);
+    assert_eq!(
+        store.home_record(999_999, 5).await.unwrap(),
+        Default::default()
+    );
+}

@@ -1,0 +1,64 @@
+//! The home page's read: what waits for a person and how their direct reports are doing, in one
+//! statement (see [`HomeStore::home_record`]).
+
+use std::future::Future;
+
+use serde::Deserialize;
+
+use crate::{
+    Action, Assessment, AssessmentId, CheckIn, FrameworkVersionId, Goal, Millis, Notification,
+    Observations, Person, PersonId, PlanAction, StoreResult,
+};
+
+/// Peer input asked of someone and not given yet, on an assessment not yet agreed.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct AskedInput {
+    pub request_id: i64,
+    pub requested_at: Millis,
+    pub assessment_id: AssessmentId,
+    /// Whose assessment it is.
+    pub person_id: PersonId,
+    pub person_name: String,
+    pub role_level: String,
+    pub framework_version_id: FrameworkVersionId,
+}
+
+/// Everything a person's home page shows, read at once.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct HomeRecord {
+    /// The name of their manager, if they have one.
+    pub manager_name: Option<String>,
+    /// The name of their team, if they are in one.
+    pub team_name: Option<String>,
+    /// Their active direct reports, by name (lower-cased), then id.
+    pub reports: Vec<Person>,
+    /// How many people are below them in their reporting lines, direct reports and inactive
+    /// people included.
+    pub below: usize,
+    /// The open (not agreed) assessments of them and their active direct reports, oldest first.
+    pub open_assessments: Vec<Assessment>,
+    /// The check-in series they are one of the pair of, dates only, next meeting first.
+    pub check_ins: Vec<CheckIn>,
+    /// Peer input asked of them and not given, oldest request first.
+    pub asked: Vec<AskedInput>,
+    /// The open action items of check-ins that they own, soonest due first (undated last).
+    pub actions: Vec<Action>,
+    /// The open actions of their own open plan goals, soonest due first (undated last).
+    pub plan_actions: Vec<PlanAction>,
+    /// The latest ratings and evidence counts of them and their active direct reports.
+    pub observations: Observations,
+    /// Their newest unread notifications, newest first.
+    pub unread: Vec<Notification>,
+    /// The open plan goals of their active direct reports, by person, then id.
+    pub report_goals: Vec<Goal>,
+}
+
+pub trait HomeStore: Send + Sync {
+    /// What a person's home page shows, in one read; at most `unread` unread notifications. An
+    /// unknown person has an empty record.
+    fn home_record(
+        &self,
+        person: PersonId,
+        unread: u32,
+    ) -> impl Future<Output = StoreResult<HomeRecord>> + Send;
+}

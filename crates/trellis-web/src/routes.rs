@@ -409,7 +409,10 @@ async fn check(guard: &Guard, req: Request) -> Result<Request, Response> {
 
     // The metrics token is the only credential `/metrics` knows; sessions and API tokens are not.
     if spec.rule == Rule::MetricsToken {
-        return check_metrics_token(guard, req);
+        return match refuse_metrics(guard, &req) {
+            Some(refusal) => Err(refusal),
+            None => Ok(req),
+        };
     }
 
     // Anonymous callers: sign in first.
@@ -510,9 +513,9 @@ async fn check(guard: &Guard, req: Request) -> Result<Request, Response> {
 
 use axum::extract::FromRequestParts;
 
-/// `Authorization: Bearer <metrics token>`, compared in constant time: 404 when no token is set
-/// (metrics are off), 401 for anything else.
-fn check_metrics_token(guard: &Guard, req: Request) -> Result<Request, Response> {
+/// `Authorization: Bearer <metrics token>`, compared in constant time: the refusal, if any (404
+/// when no token is set, since metrics are off; 401 for anything else).
+fn refuse_metrics(guard: &Guard, req: &Request) -> Option<Response> {
     let Some(expected) = guard
         .state
         .config()
@@ -520,7 +523,7 @@ fn check_metrics_token(guard: &Guard, req: Request) -> Result<Request, Response>
         .as_deref()
         .filter(|t| !t.is_empty())
     else {
-        return Err(WebError::not_found().into_response());
+        return Some(WebError::not_found().into_response());
     };
     let sent = req
         .headers()
@@ -539,9 +542,9 @@ fn check_metrics_token(guard: &Guard, req: Request) -> Result<Request, Response>
             header::WWW_AUTHENTICATE,
             HeaderValue::from_static("Bearer realm=\"trellis-metrics\""),
         );
-        return Err(res);
+        return Some(res);
     }
-    Ok(req)
+    None
 }
 
 fn is_state_changing(method: &Method) -> bool {

@@ -19,6 +19,7 @@
 
 mod accounts;
 mod audit;
+pub mod backup;
 mod check_ins;
 mod dialect;
 mod frameworks;

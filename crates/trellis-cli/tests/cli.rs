@@ -346,6 +346,91 @@ fn diff_lists_added_raised_and_removed_with_descriptors() {
 }
 
 #[test]
+fn show_and_diff_give_the_rest_of_the_blueprint_with_what_is_inherited() {
+    // The starter's product manager writes its own career path and takes the associate's
+    // collaboration map.
+    let out = trellis(&["show", "product/product-manager"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let md = String::from_utf8_lossy(&out.stdout);
+    let collaboration = md
+        .split("## Collaboration")
+        .nth(1)
+        .expect("a collaboration section");
+    assert!(
+        collaboration.trim_start().starts_with(
+            "_Inherited from Associate Product Manager (`product/associate-product-manager`)._"
+        ),
+        "{collaboration}"
+    );
+    for heading in [
+        "## Experience and qualifications",
+        "## Hiring guidance",
+        "## Progression",
+        "### What promotion from this level takes",
+    ] {
+        assert!(md.contains(heading), "{heading} missing:\n{md}");
+    }
+    let v = json(&trellis(&[
+        "show",
+        "product/product-manager",
+        "--format",
+        "json",
+    ]));
+    assert_eq!(
+        v["inherited"]["collaboration"],
+        "product/associate-product-manager"
+    );
+    assert!(v["inherited"]["career"].is_null());
+    assert!(
+        v["career"]["promotion"]
+            .as_array()
+            .is_some_and(|p| !p.is_empty())
+    );
+    assert!(v["collaboration"]["internal"][0]["name"].is_string());
+    // The standalone page has its list of contents.
+    let page = trellis(&["show", "product/product-manager", "--format", "html"]);
+    let page = String::from_utf8_lossy(&page.stdout);
+    assert!(page.contains("<nav class=\"contents profile-contents\" aria-label=\"On this page\">"));
+    assert!(page.contains("<a href=\"#collaboration\">Collaboration</a>"));
+
+    // The senior writes its own map: the comparison lists what changes in it.
+    let d = json(&trellis(&[
+        "diff",
+        "product/product-manager",
+        "product/senior-product-manager",
+        "--format",
+        "json",
+    ]));
+    assert!(
+        d["collaboration"]["added"]
+            .as_array()
+            .is_some_and(|a| a.iter().any(|i| i
+                .as_str()
+                .is_some_and(|i| i.starts_with("Internal: Head of product")))),
+        "{d:#}"
+    );
+    assert!(
+        d["career"]["added"]
+            .as_array()
+            .is_some_and(|a| !a.is_empty())
+    );
+    let md = trellis(&[
+        "diff",
+        "product/product-manager",
+        "product/senior-product-manager",
+    ]);
+    let md = String::from_utf8_lossy(&md.stdout);
+    assert!(
+        md.contains("## Collaboration") && md.contains("## Progression"),
+        "{md}"
+    );
+}
+
+#[test]
 fn commands_refuse_a_framework_with_errors() {
     let dir = framework(&[
         (

@@ -211,6 +211,45 @@ fn copyrighted_profile_text_is_published_only_with_licensed() {
         "names stay"
     );
     assert!(withheld["text_withheld"].is_string());
+    // The rest of the blueprint likewise: names stay, the prose goes.
+    let promotion = licensed["career"]["promotion"][0]
+        .as_str()
+        .expect("the promotion skills")
+        .to_owned();
+    let question = licensed["hiring"]["assess"][0]["items"][0]
+        .as_str()
+        .expect("what to assess")
+        .to_owned();
+    assert!(licensed["collaboration"]["internal"][0]["purpose"].is_string());
+    assert_eq!(
+        withheld["collaboration"]["internal"][0]["name"],
+        licensed["collaboration"]["internal"][0]["name"]
+    );
+    assert!(withheld["collaboration"]["internal"][0]["purpose"].is_null());
+    assert!(withheld["career"].is_null());
+    assert!(withheld["hiring"]["assess"].is_null());
+    assert_eq!(
+        withheld["hiring"]["exercises"][0]["name"],
+        licensed["hiring"]["exercises"][0]["name"]
+    );
+    for section in [
+        "environment",
+        "experience",
+        "risks",
+        "variants",
+        "ai_impact",
+        "kpi_notes",
+    ] {
+        assert!(
+            licensed[section].as_array().is_some_and(|a| !a.is_empty()),
+            "{section} in the licensed profile"
+        );
+        assert_eq!(
+            withheld[section],
+            serde_json::json!([]),
+            "{section} withheld"
+        );
+    }
 
     let page =
         |site: &Path| std::fs::read_to_string(site.join(format!("roles/{id}.html"))).unwrap();
@@ -227,6 +266,8 @@ fn copyrighted_profile_text_is_published_only_with_licensed() {
         .success()
     );
     assert!(!page(&public).contains(&kpi_text));
+    assert!(!page(&public).contains(&promotion) && !page(&public).contains(&question));
+    assert!(page(&public).contains("<nav class=\"contents profile-contents\""));
     let private = tmp.path().join("private");
     assert!(
         trellis(&[
@@ -241,6 +282,17 @@ fn copyrighted_profile_text_is_published_only_with_licensed() {
         .success()
     );
     assert!(page(&private).contains(&kpi_text));
+    assert!(page(&private).contains(&html_text(&promotion)));
+    assert!(page(&private).contains(&html_text(&question)));
+}
+
+/// Text as askama escapes it into a page.
+fn html_text(text: &str) -> String {
+    text.replace('&', "&#38;")
+        .replace('<', "&#60;")
+        .replace('>', "&#62;")
+        .replace('"', "&#34;")
+        .replace('\'', "&#39;")
 }
 
 fn formats_fixtures() -> PathBuf {

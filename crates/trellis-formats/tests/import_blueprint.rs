@@ -7,7 +7,7 @@ mod common;
 use common::{assert_round_trip, errors, input, seeds_present};
 use proptest::prelude::*;
 use trellis_formats::import::{self, Format, ImportOptions, Imported, Input, blueprint};
-use trellis_model::{Framework, Importance, RoleLevel};
+use trellis_model::{Framework, Importance, ItemGroup, RoleLevel};
 
 const SEED: &str = "blueprint-principal-product-manager.txt";
 
@@ -249,6 +249,164 @@ fn seed_gives_the_role_level_with_its_kpis_skills_tools_tiers_and_scorecard() {
     assert_eq!(errors(fw), Vec::<String>::new());
 }
 
+/// Items of each group, in order.
+fn group_sizes(groups: &[ItemGroup]) -> Vec<usize> {
+    groups.iter().map(|g| g.items.len()).collect()
+}
+
+#[test]
+fn seed_gives_the_rest_of_the_blueprint_section_by_section() {
+    let Some(imported) = seed() else { return };
+    let fw = &imported.framework;
+    let level = only_level(fw);
+
+    // Role summary: the horizon and the ten teams the role works with.
+    assert!(
+        level
+            .horizon
+            .as_deref()
+            .is_some_and(|h| h.starts_with("Current"))
+    );
+    let c = level.collaboration.as_ref().expect("a stakeholder map");
+    assert_eq!(c.teams.len(), 10);
+    assert!(c.teams[0].starts_with("Engineering ("), "{:?}", c.teams);
+
+    // Stakeholders: 11 internal, each with what the role works on with them; 3 external, 4 peers,
+    // 4 upstream and 4 downstream dependencies, 3 ways of working, 4 escalation points.
+    assert_eq!(c.internal.len(), 11);
+    assert!(c.internal.iter().all(|s| s.purpose.is_some()));
+    assert_eq!(c.internal[0].name, "VP Product / Head of Product");
+    assert_eq!(c.internal[10].name, "Legal");
+    assert_eq!(c.external.len(), 3);
+    assert!(c.external.iter().all(|s| s.purpose.is_none()));
+    assert_eq!(
+        (c.peers.len(), c.upstream.len(), c.downstream.len()),
+        (4, 4, 4)
+    );
+    assert_eq!(c.ways_of_working.len(), 3);
+    assert_eq!(c.escalations.len(), 4);
+    assert!(c.escalations.iter().all(|e| e.to.is_some()));
+    assert_eq!(c.escalations[0].to.as_deref(), Some("Director/GVP Product"));
+
+    // Notes on measurement under the KPI table; how common each tool is.
+    assert_eq!(level.kpi_notes.len(), 2);
+    assert!(level.tools.iter().all(|t| t.prevalence.is_some()));
+    let jira = level.tools.iter().find(|t| t.name == "Jira").unwrap();
+    assert_eq!(jira.prevalence.as_deref(), Some("Common"));
+
+    // Environment: 8 groups, the headings with only a sub-heading under them joined to it.
+    assert_eq!(group_sizes(&level.environment), [4, 3, 4, 3, 3, 2, 5, 3]);
+    assert_eq!(level.environment[0].group, "Infrastructure environment");
+    assert!(
+        level.environment[6]
+            .group
+            .starts_with("Scale or complexity context: ")
+    );
+
+    // Experience and qualifications: 6 groups, 16 items.
+    assert_eq!(group_sizes(&level.experience), [2, 2, 3, 4, 3, 2]);
+    assert_eq!(level.experience[0].group, "Typical years of experience");
+
+    // Career path: 4 roles people come from, 4 they move on to, 4 adjacent paths, 5 skills needed
+    // for promotion, 3 stages of how the role evolves.
+    let career = level.career.as_ref().expect("a career path");
+    assert_eq!(
+        (
+            career.from.len(),
+            career.to.len(),
+            career.adjacent.len(),
+            career.promotion.len(),
+            career.evolution.len()
+        ),
+        (4, 4, 4, 5, 3)
+    );
+    assert_eq!(career.from[0], "Senior Product Manager (most common)");
+    assert!(career.promotion[0].starts_with("Demonstrated portfolio-level impact"));
+
+    // Risks (5 groups, 25 items), variants (6 groups), AI impact (6 groups).
+    assert_eq!(group_sizes(&level.risks), [5, 4, 6, 5, 5]);
+    assert_eq!(level.risks[2].group, "Anti-patterns (what to avoid)");
+    assert_eq!(group_sizes(&level.variants), [8, 3, 4, 2, 2, 2]);
+    assert_eq!(group_sizes(&level.ai_impact), [6, 6, 1, 3, 3, 4]);
+
+    // Hiring guidance: what to assess in 7 areas of 13 questions (20 lines in the blueprint),
+    // 4 exercises each with its prompt and what it evaluates, 6 strong and 6 weak signals, 5 red
+    // flags, and how to score.
+    let h = level.hiring.as_ref().expect("hiring guidance");
+    assert!(
+        h.focus
+            .as_deref()
+            .is_some_and(|f| f.starts_with("Hiring for a Principal PM"))
+    );
+    assert_eq!(h.assess.len(), 7);
+    assert_eq!(group_sizes(&h.assess), [2, 2, 2, 2, 2, 2, 1]);
+    assert_eq!(
+        h.assess.len() + group_sizes(&h.assess).iter().sum::<usize>(),
+        20
+    );
+    assert_eq!(h.assess[0].group, "Product strategy and judgment");
+    assert_eq!(h.exercises.len(), 4);
+    assert!(
+        h.exercises
+            .iter()
+            .all(|e| e.prompt.is_some() && e.evaluates.is_some())
+    );
+    assert_eq!(
+        h.exercises[1].name,
+        "Product analytics exercise (45–60 minutes)"
+    );
+    assert!(
+        h.exercises[0]
+            .evaluates
+            .as_deref()
+            .is_some_and(|e| e.ends_with("sequencing")),
+        "the next exercise's name is split off: {:?}",
+        h.exercises[0].evaluates
+    );
+    assert_eq!(
+        (
+            h.strong_signals.len(),
+            h.weak_signals.len(),
+            h.red_flags.len()
+        ),
+        (6, 6, 5)
+    );
+    assert!(h.scoring.as_deref().is_some_and(|s| s.contains("1–5")));
+
+    // The final summary's reporting line.
+    assert!(
+        level
+            .reports_to
+            .as_deref()
+            .is_some_and(|r| r.starts_with("Typically Director of Product Management"))
+    );
+
+    // What is left out: the introductions of sections, the final summary's repeats and the career
+    // links to roles not imported alongside; no whole section.
+    let skipped = &imported.report.skipped;
+    assert!(
+        skipped.iter().all(|s| s.what.contains("introduction")
+            || s.what.starts_with("section 20")
+            || s.what.starts_with("career path: ")),
+        "{skipped:#?}"
+    );
+    for section in [
+        "Typical Tech Stack",
+        "Stakeholders and Collaboration Map",
+        "Required Experience",
+        "Risks, Challenges",
+        "AI / Automation Impact",
+    ] {
+        assert!(
+            !skipped
+                .iter()
+                .any(|s| s.what.contains(section) && !s.what.contains("introduction")),
+            "{section} is skipped: {skipped:#?}"
+        );
+    }
+    assert_eq!(errors(fw), Vec::<String>::new());
+}
+
 #[test]
 fn seed_advert_is_dropped_with_a_warning_naming_it() {
     let Some(imported) = seed() else { return };
@@ -300,6 +458,24 @@ fn seed_report_counts_match_the_framework() {
             counts.skills
         ),
         (22, 35, 8, 29)
+    );
+    assert_eq!(counts.stakeholders, 14);
+    let level = only_level(&imported.framework);
+    let items = |g: &[ItemGroup]| g.iter().map(|g| g.items.len()).sum::<usize>();
+    let h = level.hiring.as_ref().unwrap();
+    // horizon and reporting line, 2 KPI notes; 10 teams, 4 peers, 4 + 4 dependencies, 3 ways of
+    // working, 4 escalations; the grouped sections; 20 career entries; the hiring guidance: focus,
+    // 13 questions, 4 exercises, 17 signals and flags, scoring.
+    let grouped = items(&level.environment)
+        + items(&level.experience)
+        + items(&level.risks)
+        + items(&level.variants)
+        + items(&level.ai_impact);
+    assert_eq!(grouped, 27 + 16 + 25 + 21 + 23);
+    assert_eq!(items(&h.assess), 13);
+    assert_eq!(
+        counts.section_items,
+        2 + 2 + (10 + 4 + 4 + 4 + 3 + 4) + grouped + 20 + (1 + 13 + 4 + 17 + 1)
     );
     assert_eq!(imported.report.format, "blueprint");
 }
@@ -580,6 +756,245 @@ fn several_blueprints_make_a_track_in_seniority_order_with_links_between_them() 
     assert_round_trip(fw);
 }
 
+/// A blueprint of every context section, in our own words, with the shapes flattened blueprints
+/// take: sub-headings with only a sub-heading under them, run-on exercise lines, short bullets
+/// among the signals, escalations without a recipient.
+const BEEKEEPER: &str = "1) Role Summary
+The Senior Beekeeper looks after the apiary.
+- Role horizon: Emerging (more common each year)
+- Typical team interactions:
+- Orchard (pruning, picking), Honey house, Farm shop
+3) Core Responsibilities
+- Inspect hives: weekly, in season.
+7) KPIs and Productivity Metrics
+| Metric name | What it measures | Why it matters | Example target / benchmark | Frequency |
+|---|---|---|---|---|
+| Honey yield | Kilograms a hive | Pays for the bees | 20 kg | Yearly |
+Notes on measurement: \u{2013} Weigh frames, not jars. \u{2013} Compare hives of one age.
+10) Tools, Platforms, and Software
+| Category | Tool / platform | Primary use | Common / Optional / Context-specific |
+|---|---|---|---|
+| Protection | Veil | Keeping stings off | Common |
+| Protection | Smoker | Calming a colony | |
+11) Typical Tech Stack / Environment
+Apiary set-up
+- Twelve hives on the south slope
+Season
+- Works across:
+- Spring build-up
+- Summer flow
+12) Stakeholders and Collaboration Map
+Internal stakeholders
+- Orchard manager: pollination dates, spraying
+- Honey house
+External stakeholders (as applicable)
+- Swarm callers: collections
+Peer roles
+- Other beekeepers nearby
+Upstream dependencies
+- Sugar deliveries
+Downstream consumers
+- The farm shop
+Nature of collaboration
+- Spray calendar: agreed before blossom
+Escalation points
+- A swarm on the road \u{2192} The farm manager
+- Suspected foulbrood
+Things we like
+- Honey cake
+14) Required Experience and Qualifications
+Typical years of experience
+- Three seasons with a colony of your own
+Certifications (optional)
+- Basic beekeeping certificate
+15) Career Path and Progression
+Common feeder roles into Senior Beekeeper
+- Beekeeper (most common)
+Next likely roles after this role
+- Head of Apiaries
+Adjacent career paths
+- Queen rearing
+Skills needed for promotion (Senior \u{2192} Head)
+- Runs an apiary through a poor summer
+How this role evolves over time
+- Early: learns the colonies
+16) Risks, Challenges, and Failure Modes
+Common role challenges
+- Stings in a heatwave
+Anti-patterns (what to avoid)
+- Opening hives in the rain
+17) Role Variants
+By climate
+- Hill farms: fewer hives, later flow
+18) AI / Automation Impact on the Role
+Tasks that can be automated
+- Hive scales that report weight
+19) Hiring Evaluation Criteria
+Hiring should test for calm, care and patience.
+What to assess in interviews
+- Calm with bees
+- How do they move around an open hive?
+- Care
+- Do they check the queen?
+Practical exercises or case studies (recommended)
+- Hive inspection (30 minutes)
+\u{2013} Prompt: Inspect a colony and say what you see
+\u{2013} Evaluate: calm, care - Frame reading (10 minutes)
+\u{2013} Prompt: Read a frame of brood
+\u{2013} Evaluate: accuracy
+Strong candidate signals
+- Steady hands
+- Keeps notes of every inspection
+Weak candidate signals
+- Rushes the smoker
+Red flags
+- Crushes bees
+Interview scorecard dimensions (suggested)
+Score each from 1 to 5.
+| Dimension | What \u{201c}excellent\u{201d} looks like | Weight |
+|---|---|---|
+| Calm | Calm at all times | 100% |
+20) Final Role Scorecard Summary
+| Category | Summary |
+|---|---|
+| Role title | Senior Beekeeper |
+| Reports to | The farm manager |
+";
+
+#[test]
+fn synthetic_blueprint_gives_every_context_section() {
+    let imported = run(&[input("beekeeper.txt", BEEKEEPER)]);
+    let fw = &imported.framework;
+    let level = only_level(fw);
+    let report = &imported.report;
+
+    assert_eq!(
+        level.horizon.as_deref(),
+        Some("Emerging (more common each year)")
+    );
+    assert_eq!(level.reports_to.as_deref(), Some("The farm manager"));
+    assert_eq!(
+        level.kpi_notes,
+        ["Weigh frames, not jars.", "Compare hives of one age."]
+    );
+    let prevalence: Vec<Option<&str>> = level
+        .tools
+        .iter()
+        .map(|t| t.prevalence.as_deref())
+        .collect();
+    assert_eq!(prevalence, [Some("Common"), None]);
+
+    let c = level.collaboration.as_ref().unwrap();
+    assert_eq!(
+        c.teams,
+        ["Orchard (pruning, picking)", "Honey house", "Farm shop"]
+    );
+    let internal: Vec<(&str, Option<&str>)> = c
+        .internal
+        .iter()
+        .map(|s| (s.name.as_str(), s.purpose.as_deref()))
+        .collect();
+    assert_eq!(
+        internal,
+        [
+            ("Orchard manager", Some("pollination dates, spraying")),
+            ("Honey house", None)
+        ]
+    );
+    assert_eq!(c.external[0].purpose.as_deref(), Some("collections"));
+    assert_eq!(c.peers, ["Other beekeepers nearby"]);
+    assert_eq!(
+        (
+            c.upstream.len(),
+            c.downstream.len(),
+            c.ways_of_working.len()
+        ),
+        (1, 1, 1)
+    );
+    assert_eq!(c.escalations[0].issue, "A swarm on the road");
+    assert_eq!(c.escalations[0].to.as_deref(), Some("The farm manager"));
+    assert_eq!(
+        (c.escalations[1].issue.as_str(), &c.escalations[1].to),
+        ("Suspected foulbrood", &None)
+    );
+    // A list under a heading of no stakeholder map is reported, not guessed at.
+    assert!(
+        report
+            .skipped
+            .iter()
+            .any(|s| s.what.contains("Things we like")),
+        "{:#?}",
+        report.skipped
+    );
+
+    // A heading with only a sub-heading under it names its context.
+    let env: Vec<(&str, usize)> = level
+        .environment
+        .iter()
+        .map(|g| (g.group.as_str(), g.items.len()))
+        .collect();
+    assert_eq!(env, [("Apiary set-up", 1), ("Season: Works across", 2)]);
+    assert_eq!(level.experience[1].group, "Certifications (optional)");
+
+    let career = level.career.as_ref().unwrap();
+    assert_eq!(career.from, ["Beekeeper (most common)"]);
+    assert_eq!(career.to, ["Head of Apiaries"]);
+    assert_eq!(career.adjacent, ["Queen rearing"]);
+    assert_eq!(career.promotion, ["Runs an apiary through a poor summer"]);
+    assert_eq!(career.evolution, ["Early: learns the colonies"]);
+
+    assert_eq!(level.risks.len(), 2);
+    assert_eq!(
+        level.variants[0].items,
+        ["Hill farms: fewer hives, later flow"]
+    );
+    assert_eq!(level.ai_impact[0].group, "Tasks that can be automated");
+
+    let h = level.hiring.as_ref().unwrap();
+    assert_eq!(
+        h.focus.as_deref(),
+        Some("Hiring should test for calm, care and patience.")
+    );
+    let areas: Vec<(&str, usize)> = h
+        .assess
+        .iter()
+        .map(|g| (g.group.as_str(), g.items.len()))
+        .collect();
+    assert_eq!(areas, [("Calm with bees", 1), ("Care", 1)]);
+    let exercises: Vec<(&str, Option<&str>, Option<&str>)> = h
+        .exercises
+        .iter()
+        .map(|e| (e.name.as_str(), e.prompt.as_deref(), e.evaluates.as_deref()))
+        .collect();
+    assert_eq!(
+        exercises,
+        [
+            (
+                "Hive inspection (30 minutes)",
+                Some("Inspect a colony and say what you see"),
+                Some("calm, care")
+            ),
+            (
+                "Frame reading (10 minutes)",
+                Some("Read a frame of brood"),
+                Some("accuracy")
+            ),
+        ]
+    );
+    // A short bullet followed by another is an item of the signals, not a lost heading.
+    assert_eq!(
+        h.strong_signals,
+        ["Steady hands", "Keeps notes of every inspection"]
+    );
+    assert_eq!((h.weak_signals.len(), h.red_flags.len()), (1, 1));
+    assert_eq!(h.scoring.as_deref(), Some("Score each from 1 to 5."));
+    assert_eq!(level.interview.len(), 1);
+
+    assert_eq!(imported.report.counts.stakeholders, 3);
+    assert_eq!(errors(fw), Vec::<String>::new());
+    assert_round_trip(fw);
+}
+
 #[test]
 fn interview_weights_that_do_not_sum_to_100_are_rescaled_with_a_warning() {
     let text = "1) Role Summary
@@ -678,7 +1093,7 @@ fn a_truncated_blueprint_still_imports_what_it_has() {
 // ---------------------------------------------------------------------------------------------------
 // Property tests: no input makes the importer panic, and whatever it accepts checks without errors
 
-const SECTION_TITLES: [&str; 16] = [
+const SECTION_TITLES: [&str; 21] = [
     "Role Summary",
     "Role Mission",
     "Core Responsibilities",
@@ -689,9 +1104,14 @@ const SECTION_TITLES: [&str; 16] = [
     "Technical Skills",
     "Soft Skills",
     "Tools",
+    "Tech Stack / Environment",
+    "Stakeholders and Collaboration Map",
     "Decision Rights",
+    "Required Experience",
     "Career Path",
     "Risks",
+    "Role Variants",
+    "AI / Automation Impact",
     "Hiring Evaluation Criteria",
     "Final Role Scorecard Summary",
     "Something Else",
@@ -740,7 +1160,13 @@ fn body_line() -> impl Strategy<Value = String> {
         "\\| (Metric name|Category|Role title) \\| (What it measures|Tool|Summary) \\| [a-z0-9%]{0,4} \\|",
         "\\| [A-Z][a-z]{0,6} \\| [a-z ]{0,6} \\| [0-9]{0,3}%? \\|",
         scorecard(),
-        "(Can decide|Requires approval|Common feeder roles into|Next likely roles after)[a-z ]{0,8}",
+        "(Can decide|Requires approval|Common feeder roles into|Next likely roles after|Adjacent paths|Skills needed for promotion|How this role evolves)[a-z ]{0,8}",
+        "(Internal stakeholders|External stakeholders|Peer roles|Upstream dependencies|Downstream consumers|Escalation points|Nature of collaboration|Typical team interactions:)",
+        "(What to assess|Practical exercises|Strong candidate signals|Weak candidate signals|Red flags|Interview scorecard)[a-z ]{0,6}",
+        "- [A-Za-z ]{1,12}: [a-z ,]{0,12}",
+        "- [A-Za-z ]{1,12} (\u{2192}|->) [A-Za-z ]{0,8}",
+        "\u{2013} (Prompt|Evaluate): [a-z ,]{0,12}( - [A-Z][a-z]{0,6} \\([0-9]{1,2} minutes\\))?",
+        "- Role horizon: [A-Za-z ]{0,10}",
         title().prop_map(|t| format!("- {t}")),
         title().prop_map(|t| format!("The {t} is someone who tends things.")),
         title().prop_map(|t| format!("| Role title | {t} |")),

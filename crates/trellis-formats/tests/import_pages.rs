@@ -178,9 +178,24 @@ fn sfia_pages_merge_skills_and_keep_navigation_between_inputs() {
         Some("product/senior-product-manager")
     );
     assert_eq!(senior.previous.as_deref(), Some("product/product-manager"));
-    // Links to pages that were not given are reported, not kept.
+    // Links to pages that were not given are reported, not kept; the pages' titles are kept as
+    // names in the career path.
     assert_eq!(junior.previous, None);
     assert_eq!(senior.next, None);
+    let career = |level: &trellis_model::RoleLevel| {
+        level
+            .career
+            .as_ref()
+            .map(|c| (c.from.clone(), c.to.clone()))
+    };
+    assert_eq!(
+        career(junior),
+        Some((vec!["Business Analyst".to_owned()], vec![]))
+    );
+    assert_eq!(
+        career(senior),
+        Some((vec![], vec!["Director of Product".to_owned()]))
+    );
     let unresolved: Vec<_> = imported
         .report
         .skipped
@@ -337,6 +352,47 @@ fn madetech_profile_maps_to_sfia_6_and_reports_its_defects() {
     );
     assert!(fw.source("sfia").is_some_and(|s| !s.redistributable));
     assert_sound_and_round_trips(fw);
+}
+
+#[test]
+fn madetech_experience_and_progression_sections_fill_the_blueprint_sections() {
+    let text = "# Senior Lamp Keeper\n\nKeeps the lamps of a district lit.\n\n\
+                ## Scope\n\n- Three districts\n\n\
+                ## What experience are we looking for?\n\n\
+                We would like to hear about the lamps you have kept.\n\n\
+                Further required experience:\n\n- Climbing ladders in the rain\n- Trimming wicks\n\n\
+                ## User experience\n\n- Keeps the light steady for passers-by\n\n\
+                ## Progression\n\n- Trains two new keepers\n- Runs a district alone for a winter\n";
+    let imported = run(Format::Madetech, &[input("senior_lamp_keeper.md", text)]);
+    let level = &imported.framework.tracks[0].levels[0];
+    assert_eq!(level.experience.len(), 1);
+    assert_eq!(
+        level.experience[0].group,
+        "What experience are we looking for?"
+    );
+    assert_eq!(
+        level.experience[0].items,
+        [
+            "We would like to hear about the lamps you have kept.",
+            "Climbing ladders in the rain",
+            "Trimming wicks",
+        ]
+    );
+    assert_eq!(
+        level.career.as_ref().map(|c| c.promotion.clone()),
+        Some(vec![
+            "Trains two new keepers".to_owned(),
+            "Runs a district alone for a winter".to_owned()
+        ])
+    );
+    // Other sections stay responsibilities, whatever words they share.
+    let groups: Vec<&str> = level
+        .responsibilities
+        .iter()
+        .map(|g| g.group.as_str())
+        .collect();
+    assert_eq!(groups, ["Scope", "User experience"]);
+    assert_sound_and_round_trips(&imported.framework);
 }
 
 #[test]

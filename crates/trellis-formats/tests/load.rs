@@ -157,3 +157,237 @@ fn an_empty_framework_file_does_not_misplace_the_other_files_diagnostics() {
         assert!(line.contains("source:"), "{d:?} points at {line:?}");
     }
 }
+
+/// A track whose one level writes every section of the blueprint, in our own words.
+const LIGHTHOUSE: &str = "id: keepers
+name: Lighthouse keepers
+levels:
+  - id: keeper
+    title: Lighthouse Keeper
+    summary: Keeps the light burning.
+    horizon: Current
+    reports_to: The harbour master
+    tools:
+      - name: Logbook
+        category: Records
+        purpose: Writing down every ship that passes.
+        prevalence: Common
+    kpi_notes:
+      - Nights are counted from dusk, not from the clock.
+    collaboration:
+      teams:
+        - Harbour crew
+      internal:
+        - name: Harbour master
+          purpose: rotas and repairs
+        - name: Lifeboat crew
+      external:
+        - name: Ships' captains
+          purpose: signals and warnings
+      peers:
+        - Other keepers on the coast
+      upstream:
+        - Oil deliveries
+      downstream:
+        - Ships in the channel
+      ways_of_working:
+        - \"Handover at dusk: the log is read aloud.\"
+      escalations:
+        - issue: A ship in distress
+          to: The lifeboat crew
+        - issue: The lamp fails
+    environment:
+      - group: Equipment
+        items:
+          - Fresnel lens
+          - Foghorn
+    experience:
+      - group: Years
+        items:
+          - Two winters as an assistant keeper
+    career:
+      from:
+        - Assistant keeper
+      to:
+        - Harbour master
+      adjacent:
+        - Coastguard
+      promotion:
+        - Runs a station alone through a winter.
+      evolution:
+        - Takes on training assistants.
+    risks:
+      - group: Hazards
+        items:
+          - Storms cut the station off for days.
+    variants:
+      - group: By coast
+        items:
+          - Rock stations have no shore leave.
+    ai_impact:
+      - group: Automated
+        items:
+          - Automatic lamps need fewer night watches.
+    hiring:
+      focus: Calm in storms.
+      assess:
+        - group: Steadiness
+          items:
+            - How do they react when the lamp fails?
+      exercises:
+        - name: Night watch (one night)
+          prompt: Keep the log for a night.
+          evaluates: Accuracy and alertness
+      strong_signals:
+        - Has kept a log before
+      weak_signals:
+        - Dislikes solitude
+      red_flags:
+        - Falls asleep on watch
+      scoring: One to five, with anchors.
+";
+
+const LIGHTHOUSE_FRAMEWORK: &str = "id: coast
+name: Coast
+version: '1'
+";
+
+#[test]
+fn every_blueprint_section_loads_clean_and_round_trips() {
+    let pairs = vec![
+        (
+            "framework.yaml".to_owned(),
+            LIGHTHOUSE_FRAMEWORK.as_bytes().to_vec(),
+        ),
+        (
+            "tracks/keepers.yaml".to_owned(),
+            LIGHTHOUSE.as_bytes().to_vec(),
+        ),
+    ];
+    let loaded = load(&files_of(&pairs));
+    // The level requires no skills (a warning); nothing else is said about it.
+    let codes: Vec<&str> = loaded.diagnostics.iter().map(|d| d.code.as_str()).collect();
+    assert_eq!(codes, ["W0101"], "{:#?}", loaded.diagnostics);
+    let fw = &loaded.framework;
+    let level = &fw.tracks[0].levels[0];
+    let c = level.collaboration.as_ref().unwrap();
+    assert_eq!(
+        (c.internal.len(), c.external.len(), c.escalations.len()),
+        (2, 1, 2)
+    );
+    assert_eq!(c.escalations[1].to, None);
+    assert_eq!(level.tools[0].prevalence.as_deref(), Some("Common"));
+    assert_eq!(level.career.as_ref().unwrap().promotion.len(), 1);
+    assert_eq!(
+        level.hiring.as_ref().unwrap().exercises[0].name,
+        "Night watch (one night)"
+    );
+    assert_eq!(level.variants[0].group, "By coast");
+
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("copy");
+    write::write_dir(fw, &out).unwrap();
+    let reloaded = load(&FrameworkFiles::read_dir(&out));
+    assert_eq!(&reloaded.framework, fw);
+    assert_eq!(reloaded.diagnostics.len(), 1, "{:#?}", reloaded.diagnostics);
+}
+
+#[test]
+fn mistakes_in_blueprint_sections_are_located() {
+    let track = LIGHTHOUSE
+        .replace("      internal:", "      interal:")
+        .replace(
+            "          - Foghorn",
+            "          - Foghorn\n      - group: equipment\n        items:\n          - Bell",
+        );
+    let pairs = vec![
+        (
+            "framework.yaml".to_owned(),
+            LIGHTHOUSE_FRAMEWORK.as_bytes().to_vec(),
+        ),
+        ("tracks/keepers.yaml".to_owned(), track.clone().into_bytes()),
+    ];
+    let loaded = load(&files_of(&pairs));
+    let found: Vec<(&str, usize, Option<&str>)> = loaded
+        .diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .map(|d| {
+            (
+                d.code.as_str(),
+                d.location.as_ref().map_or(0, |l| l.line),
+                d.hint.as_deref(),
+            )
+        })
+        .collect();
+    let line_of = |needle: &str| track.lines().position(|l| l.contains(needle)).unwrap() + 1;
+    assert_eq!(
+        found,
+        [(
+            "T0003",
+            line_of("interal:"),
+            Some("did you mean `internal`?")
+        )],
+        "{:#?}",
+        loaded.diagnostics
+    );
+    // With the typo fixed, the heading written twice is the one error, on its second line.
+    let track = track.replace("interal:", "internal:");
+    let pairs = vec![
+        (
+            "framework.yaml".to_owned(),
+            LIGHTHOUSE_FRAMEWORK.as_bytes().to_vec(),
+        ),
+        ("tracks/keepers.yaml".to_owned(), track.clone().into_bytes()),
+    ];
+    let loaded = load(&files_of(&pairs));
+    let errors: Vec<_> = loaded.diagnostics.iter().filter(|d| d.is_error()).collect();
+    assert_eq!(errors.len(), 1, "{:#?}", loaded.diagnostics);
+    assert_eq!(errors[0].code.as_str(), "T0101");
+    assert_eq!(
+        errors[0].location.as_ref().map(|l| l.line),
+        Some(line_of("group: equipment"))
+    );
+}
+
+#[test]
+fn the_starter_shows_blueprint_sections_inherited_and_overridden() {
+    let fw = load(&starter_files()).framework;
+    let profile = |id: &str| trellis_model::resolve(&fw, id).unwrap().sections;
+    let apm = profile("product/associate-product-manager");
+    assert!(apm.collaboration.is_some() && apm.inherited.is_empty());
+    // The product manager takes the associate's collaboration map and writes its own career path
+    // and hiring guidance.
+    let pm = profile("product/product-manager");
+    assert_eq!(
+        pm.inherited.get("collaboration").map(String::as_str),
+        Some("product/associate-product-manager")
+    );
+    assert!(!pm.inherited.contains_key("career") && !pm.inherited.contains_key("hiring"));
+    assert!(pm.career.as_ref().is_some_and(|c| !c.promotion.is_empty()));
+    // The senior writes its own map; the principal inherits the senior's.
+    let senior = profile("product/senior-product-manager");
+    assert!(!senior.inherited.contains_key("collaboration"));
+    let principal = profile("product/principal-product-manager");
+    assert_eq!(
+        principal.inherited.get("collaboration").map(String::as_str),
+        Some("product/senior-product-manager")
+    );
+    assert_eq!(
+        principal.reports_to.as_deref(),
+        Some("The head of product.")
+    );
+    // Every level of both tracks says what promotion from it takes, but the last of each.
+    for (id, _, level) in fw.role_levels() {
+        let last = ["product/head-of-product", "engineering/principal-engineer"];
+        if !last.contains(&id.as_str()) {
+            assert!(
+                level
+                    .career
+                    .as_ref()
+                    .is_some_and(|c| !c.promotion.is_empty()),
+                "{id} says nothing of promotion"
+            );
+        }
+    }
+}

@@ -395,3 +395,180 @@ fn bullet_lines_in_prose_are_rendered_as_lists_not_run_into_a_paragraph() {
         "{index}"
     );
 }
+
+/// The bakery with the rest of a blueprint: the baker writes every section, the head baker writes
+/// its own collaboration map and career path and inherits the rest.
+fn bakery_with_sections() -> Framework {
+    let mut v = serde_json::to_value(bakery()).unwrap();
+    let baker = &mut v["tracks"][0]["levels"][0];
+    baker["horizon"] = json!("Current");
+    baker["reports_to"] = json!("The head baker");
+    baker["kpi_notes"] = json!(["Waste is weighed at closing, not counted."]);
+    baker["tools"] =
+        json!([{"name": "Proving cabinet", "purpose": "Even rises.", "prevalence": "Common"}]);
+    baker["collaboration"] = json!({
+        "teams": ["Front of house"],
+        "internal": [{"name": "Head baker", "purpose": "the bake list"}],
+        "peers": ["Other bakers"],
+        "escalations": [{"issue": "An oven fault", "to": "The head baker"}]
+    });
+    baker["environment"] = json!([{"group": "Kitchen", "items": ["Two deck ovens"]}]);
+    baker["experience"] = json!([{"group": "Years", "items": ["One year in a bakery"]}]);
+    baker["risks"] = json!([{"group": "Hazards", "items": ["Burns from trays"]}]);
+    baker["variants"] =
+        json!([{"group": "By size", "items": ["Small shops bake everything by hand."]}]);
+    baker["ai_impact"] = json!([{"group": "Automated", "items": ["Ordering flour"]}]);
+    baker["hiring"] = json!({
+        "focus": "Steady hands and early mornings.",
+        "assess": [{"group": "Craft", "items": ["Can they shape a batch evenly?"]}],
+        "exercises": [{"name": "Trial bake (2 hours)", "prompt": "Bake a batch of rolls.", "evaluates": "Evenness"}],
+        "strong_signals": ["Clean bench"],
+        "red_flags": ["Late twice in the trial week"],
+        "scoring": "One to five."
+    });
+    baker["career"] = json!({"to": ["Head Baker"], "promotion": ["Runs the early shift alone."]});
+    let head = &mut v["tracks"][0]["levels"][1];
+    head["collaboration"] = json!({
+        "internal": [{"name": "Shop owner", "purpose": "what goes in the window"}]
+    });
+    head["career"] = json!({"from": ["Baker"], "promotion": ["Runs a second shop."]});
+    serde_json::from_value(v).unwrap()
+}
+
+#[test]
+fn markdown_profile_with_blueprint_sections() {
+    let fw = bakery_with_sections();
+    insta::assert_snapshot!(markdown::profile(&fw, &withheld(&fw, "bakers/head-baker")));
+}
+
+#[test]
+fn html_profile_shows_every_section_with_where_it_is_inherited_from_and_a_contents_list() {
+    let fw = bakery_with_sections();
+    let page = html::profile_page(&fw, &withheld(&fw, "bakers/head-baker"));
+    let doc = Html::parse_document(&page);
+    assert!(doc.errors.is_empty(), "{:?}", doc.errors);
+    let select = |s: &str| scraper::Selector::parse(s).unwrap();
+    let text_of = |s: &str| -> String {
+        doc.select(&select(s))
+            .flat_map(|e| e.text())
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    // Every section, in page order, in the contents; every entry leads to its section.
+    let contents: Vec<&str> = doc
+        .select(&select("nav.profile-contents a"))
+        .map(|a| a.value().attr("href").unwrap())
+        .collect();
+    assert_eq!(
+        contents,
+        [
+            "#equivalent-levels",
+            "#scope",
+            "#skills",
+            "#responsibilities",
+            "#behaviours",
+            "#kpis",
+            "#decision-rights",
+            "#tools",
+            "#collaboration",
+            "#environment",
+            "#experience",
+            "#risks",
+            "#variants",
+            "#ai-impact",
+            "#interview",
+            "#hiring",
+            "#salary",
+            "#progression",
+            "#career-path",
+        ]
+    );
+    for href in &contents {
+        let id = href.trim_start_matches('#');
+        assert_eq!(
+            doc.select(&select(&format!("[id=\"{id}\"]"))).count(),
+            1,
+            "{id}"
+        );
+    }
+    // Own sections say nothing of inheritance; inherited ones name the level.
+    assert!(!text_of("#collaboration").contains("Inherited"));
+    assert!(text_of("#collaboration").contains("Shop owner"));
+    assert!(text_of("#environment").contains("Inherited from Baker"));
+    assert!(text_of("#hiring").contains("Inherited from Baker"));
+    assert!(text_of("#hiring").contains("Trial bake (2 hours)"));
+    assert!(text_of("#hiring").contains("Late twice in the trial week"));
+    assert!(text_of("#progression").contains("Runs a second shop."));
+    assert!(!text_of("#progression").contains("Runs the early shift alone."));
+    // The horizon is inherited and says so; the reporting line is the baker's alone.
+    assert_eq!(
+        text_of(".facts")
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" "),
+        "Role horizon Current (as for Baker)"
+    );
+    // KPI notes are the baker's own: not on the head baker's page.
+    assert!(!page.contains("weighed at closing"));
+    // A short profile has no contents list.
+    let owner = html::profile_page(&fw, &resolve(&fw, "management/owner").unwrap());
+    assert!(!owner.contains("<nav class=\"contents profile-contents\""));
+}
+
+#[test]
+fn blueprint_sections_from_a_restricted_source_keep_their_names_only() {
+    let mut fw = bakery_with_sections();
+    fw.tracks[0].levels[0].source = Some("guild".into());
+    let p = withheld(&fw, "bakers/baker");
+    let md = markdown::profile(&fw, &p);
+    for prose in [
+        "the bake list",
+        "Two deck ovens",
+        "Burns from trays",
+        "Can they shape a batch evenly?",
+        "Bake a batch of rolls.",
+        "Runs the early shift alone.",
+        "An oven fault",
+        "weighed at closing",
+    ] {
+        assert!(!md.contains(prose), "{prose} published without a licence");
+    }
+    for name in [
+        "Head baker",
+        "Other bakers",
+        "Front of house",
+        "Trial bake (2 hours)",
+    ] {
+        assert!(md.contains(name), "{name} is a name and stays");
+    }
+    // The head baker's own sections are its own; what it inherits from the baker is withheld.
+    let head = withheld(&fw, "bakers/head-baker");
+    let md = markdown::profile(&fw, &head);
+    assert!(md.contains("Shop owner") && md.contains("what goes in the window"));
+    assert!(!md.contains("Two deck ovens") && !md.contains("## Working environment"));
+    assert!(md.contains(&text_withheld_note()), "{md}");
+}
+
+fn text_withheld_note() -> String {
+    "comes from Bakers' Guild Standard".to_owned()
+}
+
+#[test]
+fn a_comparison_lists_the_changes_in_blueprint_sections() {
+    let fw = bakery_with_sections();
+    let d = diff(&fw, "bakers/baker", "bakers/head-baker").unwrap();
+    let md = markdown::diff(&fw, &d);
+    let collaboration = md
+        .split("## Collaboration")
+        .nth(1)
+        .expect("a collaboration section");
+    assert!(collaboration.contains("- Internal: Shop owner (what goes in the window)"));
+    assert!(collaboration.contains("- Team: Front of house"));
+    let progression = md
+        .split("## Progression")
+        .nth(1)
+        .expect("a progression section");
+    assert!(progression.contains("- Needed for promotion: Runs a second shop."));
+    // Inherited sections are the same on both sides: no change to list.
+    assert!(!md.contains("## Working environment"));
+}

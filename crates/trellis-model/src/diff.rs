@@ -4,6 +4,7 @@ use serde::Serialize;
 
 use crate::framework::{Framework, Importance, LevelId};
 use crate::resolve::{EffectiveRequirement, Profile, UnknownRoleLevel, resolve};
+use crate::sections::diff::SectionChanges;
 
 /// A requirement that differs between the two role levels. `from_*` is absent when added, `to_*` when
 /// removed.
@@ -30,7 +31,7 @@ pub struct ListChange {
 }
 
 impl ListChange {
-    fn between(from: Vec<String>, to: Vec<String>) -> Self {
+    pub(crate) fn between(from: Vec<String>, to: Vec<String>) -> Self {
         ListChange {
             added: to.iter().filter(|i| !from.contains(i)).cloned().collect(),
             removed: from.iter().filter(|i| !to.contains(i)).cloned().collect(),
@@ -58,6 +59,10 @@ pub struct Diff {
     pub behaviours: ListChange,
     pub kpis: ListChange,
     pub decision_rights: ListChange,
+    /// The blueprint sections: collaboration, environment, experience, career, risks, variants,
+    /// AI impact and hiring guidance.
+    #[serde(flatten)]
+    pub sections: SectionChanges,
     /// Names of sources whose licence restricts the prose of either role level.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub restricted_sources: Vec<String>,
@@ -107,13 +112,21 @@ pub fn diff_profiles(a: &Profile, b: &Profile) -> Diff {
             b.kpis.iter().map(|k| k.metric.clone()).collect(),
         ),
         decision_rights: ListChange::between(decisions(a), decisions(b)),
-        restricted_sources: a
-            .restricted_source
-            .iter()
-            .chain(&b.restricted_source)
-            .cloned()
-            .collect(),
+        sections: SectionChanges::between(&a.sections, &b.sections),
+        restricted_sources: Vec::new(),
     };
+    for source in a
+        .restricted_source
+        .iter()
+        .chain(&b.restricted_source)
+        .cloned()
+        .chain(a.sections.restricted_sources())
+        .chain(b.sections.restricted_sources())
+    {
+        if !out.restricted_sources.contains(&source) {
+            out.restricted_sources.push(source);
+        }
+    }
     for to in &b.requirements {
         match find(a, &to.skill) {
             None => out.added.push(change(None, Some(to))),
@@ -161,6 +174,7 @@ impl Diff {
         if !self.restricted_sources.is_empty() {
             self.responsibilities = ListChange::default();
             self.decision_rights = ListChange::default();
+            self.sections = SectionChanges::default();
         }
     }
 }

@@ -11,6 +11,8 @@ use indexmap::IndexMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Deserializer, Serialize};
 
+use crate::sections::{CareerPath, Collaboration, HiringGuide, ItemGroup};
+
 /// A career framework: sources, scales, skills and tracks of role levels.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -244,6 +246,43 @@ pub struct RoleLevel {
     /// Equivalent levels in other frameworks, e.g. SFIA responsibility level 5.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub mappings: Vec<LevelMapping>,
+
+    // The rest of a role blueprint (`crate::sections`). In a cumulative track, a level without one
+    // of these sections inherits it from the nearest level before it that has it, except
+    // `reports_to`, `kpi_notes` and `career`, which speak of this level only.
+    /// How established the role is, e.g. "Current" or "Emerging".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub horizon: Option<String>,
+    /// Whom the role usually reports to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reports_to: Option<String>,
+    /// How the KPIs are measured and their targets set.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub kpi_notes: Vec<String>,
+    /// Who the role works with: teams, stakeholders, peers, dependencies, escalations.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub collaboration: Option<Collaboration>,
+    /// The working environment: technology, delivery model, scale, team topology.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub environment: Vec<ItemGroup>,
+    /// Experience and qualifications: years, education, certifications, backgrounds.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub experience: Vec<ItemGroup>,
+    /// Where people come from and move on to, and what promotion from this level takes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub career: Option<CareerPath>,
+    /// Risks, challenges and failure modes: what goes wrong in the role.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub risks: Vec<ItemGroup>,
+    /// How the role differs by company size, industry, geography or operating model.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub variants: Vec<ItemGroup>,
+    /// How AI and automation change the role.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ai_impact: Vec<ItemGroup>,
+    /// How to hire for the role, beside the interview scorecard.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hiring: Option<HiringGuide>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -354,6 +393,9 @@ pub struct Tool {
     pub category: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub purpose: Option<String>,
+    /// How common the tool is in the role, e.g. "Common", "Optional" or "Context-specific".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prevalence: Option<String>,
 }
 
 /// One dimension of an interview scorecard, weighted, with what each score from 1 to 5 looks like.
@@ -528,6 +570,7 @@ impl RoleLevel {
                 ));
             }
         }
+        out.extend(self.section_texts());
         out
     }
 }

@@ -4,6 +4,7 @@
 //! - [`validate`]: errors (ids, references, levels, interview weights, regression, links).
 //! - [`lint`]: warnings (empty sections, template leaks, junk tails, mojibake).
 //! - [`resolve`]: the effective profile of a role level; [`diff`]: what changes between two.
+//! - [`sections`]: the rest of a role blueprint (stakeholders, environment, career path, hiring…).
 //! - [`readiness`]: whether a person meets a role level, under the framework's readiness policy.
 //!
 //! Pure: no I/O. Reading and writing files is `trellis-formats`' job.
@@ -15,12 +16,16 @@ pub mod framework;
 pub mod lint;
 pub mod readiness;
 pub mod resolve;
+pub mod sections;
 pub mod text;
 pub mod validate;
 
 pub use diagnostic::{Code, Diagnostic, Location, Pointer, Seg, Severity};
 pub use framework::*;
 pub use resolve::{EffectiveRequirement, Profile, Status, resolve};
+pub use sections::{
+    CareerPath, Collaboration, Escalation, Exercise, HiringGuide, ItemGroup, Stakeholder,
+};
 
 /// Every error and warning about a loaded framework, in a stable order.
 pub fn check(fw: &Framework, unloaded: &validate::Unloaded) -> Vec<Diagnostic> {

@@ -70,6 +70,12 @@ pub fn lint(fw: &Framework) -> Vec<Diagnostic> {
                     );
                 }
             }
+            // Names of other roles in the blueprint sections: mojibake only, never a leak.
+            for (path, text) in level.section_names() {
+                if let Some(d) = mojibake(text, at.join(path)) {
+                    out.push(d);
+                }
+            }
             let vocabulary = vocabulary(level, &texts);
             for (path, text) in &texts {
                 if let Some(tail) = junk_tail(text, &vocabulary) {

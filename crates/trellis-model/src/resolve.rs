@@ -9,6 +9,7 @@ use crate::framework::{
     Behaviour, DecisionTier, Framework, Importance, InterviewDimension, Kpi, LevelId, LevelMapping,
     ResponsibilityGroup, SalaryBand, Tool, role_level_id,
 };
+use crate::sections::profile::{self, ProfileSections};
 use crate::validate::{effective_next, effective_previous};
 
 /// How a requirement of the effective profile relates to the level before.
@@ -93,6 +94,10 @@ pub struct Profile {
     /// Set once the restricted prose has been removed, naming the source, for a note to readers.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub text_withheld: Option<String>,
+    /// The rest of the blueprint: collaboration, environment, experience, career path, risks,
+    /// variants, AI impact and hiring guidance, the level's own or inherited.
+    #[serde(flatten)]
+    pub sections: ProfileSections,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -236,6 +241,7 @@ pub fn resolve(fw: &Framework, id: &str) -> Result<Profile, UnknownRoleLevel> {
         mappings: level.mappings.clone(),
         restricted_source: fw.restricted_source(level).map(|s| s.name.clone()),
         text_withheld: None,
+        sections: profile::resolve(fw, track, index),
     })
 }
 
@@ -270,6 +276,9 @@ impl Profile {
                 d.anchors.clear();
             }
             self.text_withheld = Some(source);
+        }
+        if let Some(source) = self.sections.withhold_restricted() {
+            self.text_withheld.get_or_insert(source);
         }
     }
 

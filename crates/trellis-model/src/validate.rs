@@ -25,6 +25,7 @@ pub fn validate(fw: &Framework, unloaded: &Unloaded) -> Vec<Diagnostic> {
             check_requirements(fw, level, &at, unloaded, &mut out);
             check_interview(level, &at, &mut out);
             check_mappings(fw, level, &at, &mut out);
+            crate::sections::check::check(level, &at, &mut out);
             if let Some(source) = &level.source
                 && fw.source(source).is_none()
             {

@@ -71,6 +71,7 @@ macro_rules! for_each_story {
             check_in_reminders_go_once,
             plans_hold_goals_actions_and_comments,
             home_records_gather_what_waits,
+            team_records_read_the_team_at_once,
         }
     };
 }
@@ -78,16 +79,16 @@ macro_rules! for_each_story {
 mod check_ins;
 mod growth;
 mod growth_changes;
-mod home;
 mod notifications;
+mod overview;
 mod plans;
 mod races;
 
 pub use check_ins::*;
 pub use growth::*;
 pub use growth_changes::*;
-pub use home::*;
 pub use notifications::*;
+pub use overview::*;
 pub use plans::*;
 pub use races::*;
 

@@ -30,7 +30,7 @@ use serde::{Deserialize, Deserializer};
 use crate::{
     Action, AskedInput, Assessment, CheckIn, Evidence, FrameworkVersionId, Goal, HomeRecord,
     Millis, Notification, Observations, PeerRequest, Person, PersonId, PersonRecord, PlanAction,
-    Rating, StoreError, StoreResult, SystemRole, Team, TeamId,
+    Rating, StoreError, StoreResult, SystemRole, Team, TeamId, TeamRecord,
 };
 
 /// Reads a [`PersonRecord`]; `NotFound` when the document has no person.
@@ -143,6 +143,23 @@ pub fn observations(text: &str) -> StoreResult<Observations> {
     })
 }
 
+/// Reads a [`TeamRecord`]: `{"people", "latest", "evidence_counts"}`, the people in order.
+pub fn team_record(text: &str) -> StoreResult<TeamRecord> {
+    let doc: TeamDoc = parse(text, "team record")?;
+    Ok(TeamRecord {
+        people: doc
+            .people
+            .unwrap_or_default()
+            .into_iter()
+            .map(PersonRow::into_person)
+            .collect::<StoreResult<_>>()?,
+        observations: Observations {
+            latest: doc.latest.unwrap_or_default(),
+            evidence_counts: doc.evidence_counts.unwrap_or_default(),
+        },
+    })
+}
+
 /// Reads a JSON array of ratings.
 pub fn rating_list(text: &str) -> StoreResult<Vec<Rating>> {
     let rows: Option<Vec<Rating>> = parse(text, "ratings")?;
@@ -183,6 +200,13 @@ struct HomeDoc {
     evidence_counts: Option<Vec<(PersonId, String, i64)>>,
     unread: Option<Vec<Notification>>,
     goals: Option<Vec<Goal>>,
+}
+
+#[derive(Deserialize)]
+struct TeamDoc {
+    people: Option<Vec<PersonRow>>,
+    latest: Option<Vec<Rating>>,
+    evidence_counts: Option<Vec<(PersonId, String, i64)>>,
 }
 
 #[derive(Deserialize)]

@@ -18,15 +18,15 @@
 pub mod backend;
 pub mod check_ins;
 pub mod growth;
-pub mod home;
 pub mod json_rows;
 pub mod notifications;
+pub mod overview;
 pub mod plans;
 
 pub use check_ins::*;
 pub use growth::*;
-pub use home::*;
 pub use notifications::*;
+pub use overview::*;
 pub use plans::*;
 
 use std::future::Future;
@@ -333,7 +333,7 @@ pub trait Store:
     + NotificationStore
     + CheckInStore
     + PlanStore
-    + HomeStore
+    + OverviewStore
     + Clone
     + Send
     + Sync
@@ -351,7 +351,7 @@ impl<T> Store for T where
         + NotificationStore
         + CheckInStore
         + PlanStore
-        + HomeStore
+        + OverviewStore
         + Clone
         + Send
         + Sync
@@ -362,8 +362,8 @@ impl<T> Store for T where
 /// The area traits, for code that calls a concrete store (rather than one generic over [`Store`]).
 pub mod prelude {
     pub use crate::{
-        AccountStore, AuditStore, CheckInStore, FrameworkStore, GrowthStore, HomeStore,
-        NotificationStore, PeopleStore, PlanStore, SchemaStore, Store,
+        AccountStore, AuditStore, CheckInStore, FrameworkStore, GrowthStore, NotificationStore,
+        OverviewStore, PeopleStore, PlanStore, SchemaStore, Store,
     };
 }
 

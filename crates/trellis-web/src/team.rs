@@ -11,7 +11,7 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::json;
-use trellis_store::{Person, PersonId};
+use trellis_store::{Person, PersonId, TeamRecord};
 
 use crate::auth::{Caller, Ctx, Me};
 use crate::error::WebError;
@@ -48,23 +48,19 @@ struct TeamPage {
     framework: Option<String>,
 }
 
-/// The team of a manager with everyone's readiness, from two reads.
+/// The team of a manager with everyone's readiness, from one read.
 async fn load_team(
     state: &AppState,
     manager: &Person,
     direct_only: bool,
 ) -> Result<(Vec<Member>, Option<String>), WebError> {
-    let store = state.store();
-    let mut people = store.reports(manager.id).await?;
-    if direct_only {
-        people.retain(|p| p.manager_id == Some(manager.id));
-    }
-    people.retain(|p| p.active);
     let Some(current) = state.current_framework().await? else {
         return Ok((Vec::new(), None));
     };
-    let ids: Vec<PersonId> = people.iter().map(|p| p.id).collect();
-    let seen = store.observations(&ids).await?;
+    let TeamRecord {
+        people,
+        observations: seen,
+    } = state.store().team_record(manager.id, direct_only).await?;
     let observed = observed_by_person(&seen.latest, &seen.evidence_counts);
     let members = team::members(&current, people, &observed);
     Ok((

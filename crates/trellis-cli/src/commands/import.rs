@@ -105,7 +105,7 @@ pub fn run(args: Args<'_>) -> Result<ExitCode> {
         args.out.display()
     );
     println!(
-        "  {} skills, {} tracks, {} role levels, {} requirements, {} responsibilities, {} behaviours, {} KPIs, {} decision rights, {} tools, {} interview dimensions",
+        "  {} skills, {} tracks, {} role levels, {} requirements, {} responsibilities, {} behaviours, {} KPIs, {} decision rights, {} tools, {} interview dimensions, {} stakeholders, {} items in other blueprint sections",
         c.skills,
         c.tracks,
         c.role_levels,
@@ -115,7 +115,9 @@ pub fn run(args: Args<'_>) -> Result<ExitCode> {
         c.kpis,
         c.decision_rights,
         c.tools,
-        c.interview_dimensions
+        c.interview_dimensions,
+        c.stakeholders,
+        c.section_items
     );
     for order in &report.level_orders {
         println!(

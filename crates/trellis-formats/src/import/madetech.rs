@@ -18,6 +18,9 @@
 //!   is kept with the list, each item reading "lead-in: item", because it often changes what the items
 //!   mean ("… communities of practice to:"); a bare subject ("Product Managers:") is reported as
 //!   skipped. Empty sections are reported, not imported.
+//! - Sections about the experience a role asks for ("What experience are we looking for?",
+//!   "Qualifications") are the level's `experience`, one group each; a "Progression" or
+//!   "Promotion" section says what promotion from the level takes (`career.promotion`).
 //! - Job-advert sections (Benefits, Salary, Applying) are not responsibilities: skipped and reported.
 //!   A salary range (`£29,750 - £42,500`) becomes the role level's salary band, the first range the
 //!   band and any others its note.
@@ -31,7 +34,8 @@
 
 use indexmap::IndexMap;
 use trellis_model::{
-    Framework, LevelId, LevelMapping, ResponsibilityGroup, RoleLevel, SalaryBand, Source, Track,
+    CareerPath, Framework, ItemGroup, LevelId, LevelMapping, ResponsibilityGroup, RoleLevel,
+    SalaryBand, Source, Track,
 };
 
 use super::markdown_util::{
@@ -119,6 +123,33 @@ fn advert(section: &str) -> bool {
         || lower.contains("salaries")
         || lower.contains("apply")
         || lower.contains("applying")
+}
+
+/// The role-level sections beyond responsibilities that a profile's sections can fill.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Section {
+    /// "What experience are we looking for?", "Qualifications": the level's `experience`.
+    Experience,
+    /// "Progression", "Getting promoted": what promotion from the level takes.
+    Progression,
+}
+
+fn blueprint_section(heading: &str) -> Option<Section> {
+    let lower = heading.to_lowercase();
+    let has = |w: &str| lower.contains(w);
+    let experience = lower.trim() == "experience"
+        || has("what experience")
+        || has("required experience")
+        || has("experience required")
+        || has("qualification")
+        || has("looking for");
+    if experience {
+        Some(Section::Experience)
+    } else if has("progression") || has("promot") || has("next level") {
+        Some(Section::Progression)
+    } else {
+        None
+    }
 }
 
 /// `£29,750 - £42,500` (or `$`, `€`) in a line: currency, minimum and maximum.
@@ -321,6 +352,8 @@ fn parse(input: &Input, report: &mut ImportReport) -> Result<Profile, ImportErro
 
     let mut all_links = Vec::new();
     let mut groups = Vec::new();
+    let mut experience: Vec<ItemGroup> = Vec::new();
+    let mut progression: Vec<String> = Vec::new();
     let mut salary: Option<SalaryBand> = None;
     let mut competencies = false;
     let rest = body.get(first_section..).unwrap_or(&[]);
@@ -383,7 +416,11 @@ fn parse(input: &Input, report: &mut ImportReport) -> Result<Profile, ImportErro
         } else {
             name
         };
-        groups.push(ResponsibilityGroup { group, items });
+        match blueprint_section(&group) {
+            Some(Section::Experience) => experience.push(ItemGroup { group, items }),
+            Some(Section::Progression) => progression.extend(items),
+            None => groups.push(ResponsibilityGroup { group, items }),
+        }
     }
     if competencies || !all_links.is_empty() {
         let labels: Vec<String> = all_links
@@ -417,6 +454,11 @@ fn parse(input: &Input, report: &mut ImportReport) -> Result<Profile, ImportErro
         summary,
         responsibilities: groups,
         salary,
+        experience,
+        career: (!progression.is_empty()).then(|| CareerPath {
+            promotion: progression,
+            ..CareerPath::default()
+        }),
         ..RoleLevel::default()
     };
     if let Some(n) = sfia {

@@ -151,6 +151,12 @@ pub struct Counts {
     pub decision_rights: usize,
     pub tools: usize,
     pub interview_dimensions: usize,
+    /// Internal and external stakeholders.
+    pub stakeholders: usize,
+    /// The entries of the other blueprint sections: teams, peers, dependencies, ways of working
+    /// and escalations; environment, experience, risks, variants and AI impact; the career path;
+    /// the hiring guidance; notes on KPIs.
+    pub section_items: usize,
 }
 
 impl Counts {
@@ -173,8 +179,54 @@ impl Counts {
                 .sum(),
             tools: levels().map(|l| l.tools.len()).sum(),
             interview_dimensions: levels().map(|l| l.interview.len()).sum(),
+            stakeholders: levels()
+                .filter_map(|l| l.collaboration.as_ref())
+                .map(|c| c.internal.len() + c.external.len())
+                .sum(),
+            section_items: levels().map(section_items).sum(),
         }
     }
+}
+
+/// The entries of a level's blueprint sections other than its stakeholders.
+fn section_items(l: &trellis_model::RoleLevel) -> usize {
+    let groups = |g: &[trellis_model::ItemGroup]| g.iter().map(|g| g.items.len()).sum::<usize>();
+    let collaboration = l.collaboration.as_ref().map_or(0, |c| {
+        c.teams.len()
+            + c.peers.len()
+            + c.upstream.len()
+            + c.downstream.len()
+            + c.ways_of_working.len()
+            + c.escalations.len()
+    });
+    let career = l.career.as_ref().map_or(0, |c| {
+        c.from.len() + c.to.len() + c.adjacent.len() + c.promotion.len() + c.evolution.len()
+    });
+    let hiring = l.hiring.as_ref().map_or(0, |h| {
+        usize::from(h.focus.is_some())
+            + groups(&h.assess)
+            + h.exercises.len()
+            + h.strong_signals.len()
+            + h.weak_signals.len()
+            + h.red_flags.len()
+            + usize::from(h.scoring.is_some())
+    });
+    l.kpi_notes.len()
+        + usize::from(l.horizon.is_some())
+        + usize::from(l.reports_to.is_some())
+        + collaboration
+        + [
+            &l.environment,
+            &l.experience,
+            &l.risks,
+            &l.variants,
+            &l.ai_impact,
+        ]
+        .into_iter()
+        .map(|g| groups(g))
+        .sum::<usize>()
+        + career
+        + hiring
 }
 
 impl ImportReport {

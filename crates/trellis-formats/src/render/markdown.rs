@@ -10,6 +10,8 @@ use trellis_model::{Framework, Profile};
 
 use super::text;
 
+mod sections;
+
 /// The effective profile of a role level as a Markdown document.
 pub fn profile(fw: &Framework, p: &Profile) -> String {
     let mut out = String::new();
@@ -25,6 +27,23 @@ pub fn profile(fw: &Framework, p: &Profile) -> String {
     }
     if let Some(s) = nonempty(&p.summary) {
         let _ = writeln!(out, "{}\n", para(s));
+    }
+    let sec = &p.sections;
+    for (key, label, value) in [
+        ("horizon", "Role horizon", &sec.horizon),
+        ("reports_to", "Reports to", &sec.reports_to),
+    ] {
+        if let Some(v) = nonempty(value) {
+            let from = sec
+                .inherited
+                .get(key)
+                .map(|id| {
+                    let title = text::role_title(fw, id).unwrap_or_else(|| id.clone());
+                    format!(" (as for {})", line(&title))
+                })
+                .unwrap_or_default();
+            let _ = writeln!(out, "**{label}:** {}{from}\n", line(v));
+        }
     }
     if let Some(s) = nonempty(&p.scope) {
         let _ = writeln!(out, "## Scope\n\n{}\n", para(s));
@@ -84,6 +103,13 @@ pub fn profile(fw: &Framework, p: &Profile) -> String {
         }
         out.push('\n');
     }
+    if !sec.kpi_notes.is_empty() {
+        if p.kpis.is_empty() {
+            out.push_str("## KPIs\n\n");
+        }
+        out.push_str("### Notes on measurement\n\n");
+        bullets(&mut out, &sec.kpi_notes);
+    }
     if !p.decision_rights.is_empty() {
         out.push_str("## Decision rights\n\n");
         for t in &p.decision_rights {
@@ -101,10 +127,14 @@ pub fn profile(fw: &Framework, p: &Profile) -> String {
             if let Some(purpose) = nonempty(&t.purpose) {
                 let _ = write!(item, ": {}", line(purpose));
             }
+            if let Some(x) = nonempty(&t.prevalence) {
+                let _ = write!(item, " · {}", line(x));
+            }
             let _ = writeln!(out, "- {item}");
         }
         out.push('\n');
     }
+    sections::before_interview(&mut out, fw, p);
     if !p.interview.is_empty() {
         out.push_str("## Interview scorecard\n\n");
         table_head(&mut out, &["Dimension", "Weight", "What it assesses"]);
@@ -125,12 +155,14 @@ pub fn profile(fw: &Framework, p: &Profile) -> String {
             out.push('\n');
         }
     }
+    sections::hiring(&mut out, fw, p);
     if let Some(s) = &p.salary {
         let _ = writeln!(out, "## Salary band\n\n{}\n", text::salary(s));
         if let Some(n) = nonempty(&s.note) {
             let _ = writeln!(out, "{}\n", para(n));
         }
     }
+    sections::progression(&mut out, p);
     if p.previous.is_some() || p.next.is_some() {
         out.push_str("## Career path\n\n");
         for (what, id) in [("Previous", &p.previous), ("Next", &p.next)] {
@@ -238,6 +270,9 @@ pub fn diff(fw: &Framework, d: &Diff) -> String {
     ] {
         list_change(&mut out, heading, list);
     }
+    for (_, heading, list) in d.sections.lists() {
+        list_change(&mut out, heading, list);
+    }
     finish(out)
 }
 
@@ -298,7 +333,7 @@ fn sources(out: &mut String, sources: &[&trellis_model::Source]) {
     out.push('\n');
 }
 
-fn bullets(out: &mut String, items: &[String]) {
+pub(super) fn bullets(out: &mut String, items: &[String]) {
     for i in items {
         let _ = writeln!(out, "- {}", line(i));
     }
@@ -321,13 +356,13 @@ fn cell(s: &str) -> String {
 }
 
 /// Inline text: one line, so it cannot end a list item or heading early.
-fn line(s: &str) -> String {
+pub(super) fn line(s: &str) -> String {
     text::one_line(s)
 }
 
 /// Prose: paragraphs (blank lines kept as paragraph breaks, other line breaks folded) and the lists
 /// written in it as lists.
-fn para(s: &str) -> String {
+pub(super) fn para(s: &str) -> String {
     text::blocks(s)
         .into_iter()
         .map(|b| match b.paragraph {
@@ -343,7 +378,7 @@ fn para(s: &str) -> String {
         .join("\n\n")
 }
 
-fn nonempty(s: &Option<String>) -> Option<&str> {
+pub(super) fn nonempty(s: &Option<String>) -> Option<&str> {
     s.as_deref().map(str::trim).filter(|s| !s.is_empty())
 }
 

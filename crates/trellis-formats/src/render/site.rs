@@ -230,6 +230,7 @@ fn render(fw: &Framework, opts: &SiteOptions) -> Result<Vec<(String, String)>, S
                 )
             })
             .collect();
+        profile.update_contents();
         let t = ProfilePage {
             frame: frame(format!("{} ({})", p.title, p.track_name), "../../", ""),
             profile,

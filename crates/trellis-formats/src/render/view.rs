@@ -5,7 +5,10 @@
 use std::collections::HashMap;
 
 use trellis_model::diff::{Diff, ListChange, RequirementChange};
-use trellis_model::{Behaviour, DecisionTier, Framework, Kpi, Profile, ResponsibilityGroup, Tool};
+use trellis_model::{
+    Behaviour, CareerPath, Collaboration, DecisionTier, Framework, HiringGuide, ItemGroup, Kpi,
+    Profile, ResponsibilityGroup, Tool,
+};
 
 use super::text;
 pub use super::text::Block;
@@ -170,6 +173,34 @@ pub struct SalaryView {
     pub note: Option<String>,
 }
 
+/// A section of a profile, and the level it is inherited from when the level does not write it.
+#[derive(Debug)]
+pub struct SectionView<T> {
+    pub value: T,
+    /// The earlier level of the track this section is taken from.
+    pub from: Option<Link>,
+}
+
+/// A section of headed lists (environment, experience, risks, variants, AI impact).
+#[derive(Debug)]
+pub struct GroupedView {
+    /// The section's anchor on the page.
+    pub id: &'static str,
+    pub heading: &'static str,
+    pub groups: Vec<ItemGroup>,
+    pub from: Option<Link>,
+}
+
+/// One entry of a long profile's list of contents: the anchor of a section and its heading.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ContentsEntry {
+    pub anchor: &'static str,
+    pub label: &'static str,
+}
+
+/// A profile with at least this many sections gets a list of contents.
+pub const CONTENTS_FROM: usize = 5;
+
 /// Everything a role-level page shows.
 #[derive(Debug)]
 pub struct ProfileView {
@@ -186,10 +217,23 @@ pub struct ProfileView {
     pub responsibilities: Vec<ResponsibilityGroup>,
     pub behaviours: Vec<Behaviour>,
     pub kpis: Vec<Kpi>,
+    pub kpi_notes: Vec<String>,
     pub decision_rights: Vec<DecisionTier>,
     pub tools: Vec<Tool>,
+    /// How established the role is (and the level it is inherited from), and whom it reports to.
+    pub horizon: Option<String>,
+    pub horizon_from: Option<Link>,
+    pub reports_to: Option<String>,
+    pub collaboration: Option<SectionView<Collaboration>>,
+    /// Environment, experience, risks, variants and AI impact, those with something in them.
+    pub grouped: Vec<GroupedView>,
     pub interview: Vec<InterviewView>,
+    pub hiring: Option<SectionView<HiringGuide>>,
     pub salary: Option<SalaryView>,
+    /// Where people come from and move on to, and what promotion takes.
+    pub career: Option<CareerPath>,
+    /// The sections of a long profile, in page order; empty for a short one.
+    pub contents: Vec<ContentsEntry>,
     pub previous: Option<Link>,
     pub next: Option<Link>,
     pub compare_previous: Option<String>,
@@ -229,7 +273,44 @@ impl ProfileView {
                 withheld: text::requirement_withheld(fw, r),
             })
             .collect();
-        ProfileView {
+        let sec = &p.sections;
+        let from = |key: &str| {
+            sec.inherited
+                .get(key)
+                .map(|level| role_link(fw, links, level))
+        };
+        let grouped = [
+            (
+                "environment",
+                "environment",
+                "Working environment",
+                &sec.environment,
+            ),
+            (
+                "experience",
+                "experience",
+                "Experience and qualifications",
+                &sec.experience,
+            ),
+            ("risks", "risks", "Risks and challenges", &sec.risks),
+            ("variants", "variants", "Role variants", &sec.variants),
+            (
+                "ai_impact",
+                "ai-impact",
+                "AI and automation",
+                &sec.ai_impact,
+            ),
+        ]
+        .into_iter()
+        .filter(|(_, _, _, groups)| !groups.is_empty())
+        .map(|(key, id, heading, groups)| GroupedView {
+            id,
+            heading,
+            groups: groups.clone(),
+            from: from(key),
+        })
+        .collect();
+        let mut view = ProfileView {
             id: p.id.clone(),
             title: p.title.clone(),
             track: Link {
@@ -251,8 +332,23 @@ impl ProfileView {
             responsibilities: p.responsibilities.clone(),
             behaviours: p.behaviours.clone(),
             kpis: p.kpis.clone(),
+            kpi_notes: sec.kpi_notes.clone(),
             decision_rights: p.decision_rights.clone(),
             tools: p.tools.clone(),
+            horizon: nonempty(&sec.horizon),
+            horizon_from: from("horizon"),
+            reports_to: nonempty(&sec.reports_to),
+            collaboration: sec.collaboration.clone().map(|value| SectionView {
+                value,
+                from: from("collaboration"),
+            }),
+            grouped,
+            hiring: sec.hiring.clone().map(|value| SectionView {
+                value,
+                from: from("hiring"),
+            }),
+            career: sec.career.clone(),
+            contents: Vec::new(),
             interview: p
                 .interview
                 .iter()
@@ -283,7 +379,78 @@ impl ProfileView {
                 .as_deref()
                 .and_then(|next| links.compare(&p.id, next)),
             also_next: Vec::new(),
+        };
+        view.update_contents();
+        view
+    }
+
+    /// Lists the page's sections in `contents` when there are enough of them for a list to help.
+    /// Call again after changing the view (the site adds `also_next`).
+    pub fn update_contents(&mut self) {
+        self.contents = self.sections();
+        if self.contents.len() < CONTENTS_FROM {
+            self.contents.clear();
         }
+    }
+
+    /// The sections this page shows, in page order.
+    pub fn sections(&self) -> Vec<ContentsEntry> {
+        let entry = |anchor, label| ContentsEntry { anchor, label };
+        let career_links =
+            self.previous.is_some() || self.next.is_some() || !self.also_next.is_empty();
+        let mut out: Vec<ContentsEntry> = [
+            (
+                !self.mappings.is_empty(),
+                entry("equivalent-levels", "Equivalent levels"),
+            ),
+            (!self.scope.is_empty(), entry("scope", "Scope")),
+            (
+                !self.requirements.is_empty(),
+                entry("skills", "Skill requirements"),
+            ),
+            (
+                !self.responsibilities.is_empty(),
+                entry("responsibilities", "Responsibilities"),
+            ),
+            (
+                !self.behaviours.is_empty(),
+                entry("behaviours", "Behaviours"),
+            ),
+            (
+                !self.kpis.is_empty() || !self.kpi_notes.is_empty(),
+                entry("kpis", "Key performance indicators"),
+            ),
+            (
+                !self.decision_rights.is_empty(),
+                entry("decision-rights", "Decision rights"),
+            ),
+            (!self.tools.is_empty(), entry("tools", "Tools")),
+            (
+                self.collaboration.is_some(),
+                entry("collaboration", "Collaboration"),
+            ),
+        ]
+        .into_iter()
+        .filter(|(shown, _)| *shown)
+        .map(|(_, e)| e)
+        .collect();
+        out.extend(self.grouped.iter().map(|g| entry(g.id, g.heading)));
+        out.extend(
+            [
+                (
+                    !self.interview.is_empty(),
+                    entry("interview", "Interview scorecard"),
+                ),
+                (self.hiring.is_some(), entry("hiring", "Hiring guidance")),
+                (self.salary.is_some(), entry("salary", "Salary band")),
+                (self.career.is_some(), entry("progression", "Progression")),
+                (career_links, entry("career-path", "Career path")),
+            ]
+            .into_iter()
+            .filter(|(shown, _)| *shown)
+            .map(|(_, e)| e),
+        );
+        out
     }
 }
 
@@ -385,6 +552,12 @@ impl DiffView {
             list("decision-rights", "Decision rights", &d.decision_rights),
         ]
         .into_iter()
+        .chain(
+            d.sections
+                .lists()
+                .into_iter()
+                .map(|(id, heading, l)| list(id, heading, l)),
+        )
         .filter(|l| !l.added.is_empty() || !l.removed.is_empty())
         .collect();
         DiffView {

@@ -4,8 +4,8 @@
 
 use sqlx::Row;
 use trellis_store::{
-    Evidence, EvidenceAfter, HomeRecord, HomeStore, Observations, PersonId, PersonRecord,
-    StoreResult, json_rows,
+    Evidence, EvidenceAfter, HomeRecord, Observations, OverviewStore, PersonId, PersonRecord,
+    StoreResult, TeamRecord, json_rows,
 };
 
 use super::rows::{EVIDENCE_COLUMNS, PERSON, exists, listing};
@@ -105,6 +105,19 @@ fn check_ins_of_person<D: Dialect>() -> String {
              FROM check_ins c JOIN people pp ON pp.id = c.person_id
              JOIN people q ON q.id = c.partner_id
              WHERE c.person_id = $1 OR c.partner_id = $1) AS TEXT)"
+    )
+}
+
+/// The two columns of [`Observations`] (in no particular order) of the people `who` selects.
+fn observation_columns<D: Dialect>(who: &str) -> String {
+    let (array, agg) = (D::JSON_ARRAY, D::JSON_AGG);
+    format!(
+        "CAST((SELECT {agg}({array}(rating_id, assessment_id, person_id, skill, rater_kind,
+                 rater_id, level, not_applicable, comment, at))
+             FROM current_ratings WHERE {who}) AS TEXT),
+         CAST((SELECT {agg}({array}(person_id, skill, n))
+             FROM (SELECT person_id, skill, count(*) AS n FROM evidence_skills
+                   WHERE {who} GROUP BY person_id, skill) e) AS TEXT)"
     )
 }
 
@@ -233,15 +246,18 @@ pub(super) async fn person_record(db: &Database, person: PersonId) -> StoreResul
     Ok(record)
 }
 
-impl HomeStore for Database {
+impl OverviewStore for Database {
     async fn home_record(&self, person: PersonId, unread: u32) -> StoreResult<HomeRecord> {
         let doc = db_run!(self, |c| async {
             let (array, agg) = (Db::JSON_ARRAY, Db::JSON_AGG);
             let (person_json, assessment_json) = (person_json::<Db>(), assessment_json::<Db>());
             let check_ins = check_ins_of_person::<Db>();
             let collate = Db::COLLATE_C;
-            // `mine`: the active direct reports; `us`: them and the person.
+            // `mine`: the active direct reports; `us`: them and the person. The limit is written
+            // in, not bound: SQLite prepares a statement again each time its LIMIT is bound, and
+            // this one is long.
             let us = "(person_id = $1 OR person_id IN (SELECT id FROM mine))";
+            let observed = observation_columns::<Db>(us);
             let sql = format!(
                 "WITH RECURSIVE below(id) AS (
                      SELECT id FROM people WHERE manager_id = $1
@@ -276,16 +292,11 @@ impl HomeStore for Database {
                          FROM plan_actions a JOIN plan_goals g ON g.id = a.goal_id
                          WHERE g.person_id = $1 AND g.closed_at IS NULL AND a.done_at IS NULL)
                          AS TEXT),
-                     CAST((SELECT {agg}({array}(rating_id, assessment_id, person_id, skill,
-                             rater_kind, rater_id, level, not_applicable, comment, at))
-                         FROM current_ratings WHERE {us}) AS TEXT),
-                     CAST((SELECT {agg}({array}(person_id, skill, n))
-                         FROM (SELECT person_id, skill, count(*) AS n FROM evidence_skills
-                               WHERE {us} GROUP BY person_id, skill) e) AS TEXT),
+                     {observed},
                      CAST((SELECT {agg}({array}(n.id, n.person_id, n.at, n.kind, n.subject,
                              n.link, n.actor_id, n.read_at, n.emailed_at))
                          FROM (SELECT * FROM notifications WHERE person_id = $1 AND read_at IS NULL
-                               ORDER BY id DESC LIMIT $2) n) AS TEXT),
+                               ORDER BY id DESC LIMIT {unread}) n) AS TEXT),
                      CAST((SELECT {agg}({array}(g.id, g.person_id, g.skill, g.target_level,
                              g.role_level, g.due_on, g.why, g.closed_at, g.created_by,
                              g.created_at))
@@ -295,7 +306,6 @@ impl HomeStore for Database {
             );
             let row = sqlx::query(sqlx::AssertSqlSafe(sql))
                 .bind(person)
-                .bind(i64::from(unread))
                 .fetch_one(c)
                 .await?;
             let keys = [
@@ -316,5 +326,41 @@ impl HomeStore for Database {
             Ok(json_document(&row, &keys))
         })?;
         json_rows::home_record(&doc?)
+    }
+
+    async fn team_record(&self, manager: PersonId, direct_only: bool) -> StoreResult<TeamRecord> {
+        let doc = db_run!(self, |c| async {
+            let (agg, person_json) = (Db::JSON_AGG, person_json::<Db>());
+            let collate = Db::COLLATE_C;
+            // UNION (not UNION ALL) stops at people already seen, should a loop ever get in.
+            let below = if direct_only {
+                "WITH below(id) AS (SELECT id FROM people WHERE manager_id = $1)"
+            } else {
+                "WITH RECURSIVE below(id) AS (
+                     SELECT id FROM people WHERE manager_id = $1
+                     UNION
+                     SELECT p.id FROM people p JOIN below b ON p.manager_id = b.id
+                 )"
+            };
+            let observed = observation_columns::<Db>("person_id IN (SELECT id FROM team)");
+            let sql = format!(
+                "{below},
+                 team(id) AS (SELECT id FROM people
+                     WHERE id IN (SELECT id FROM below) AND id <> $1 AND active)
+                 SELECT
+                     CAST((SELECT {agg}({person_json} ORDER BY lower(p.name){collate}, p.id)
+                         FROM people p WHERE p.id IN (SELECT id FROM team)) AS TEXT),
+                     {observed}"
+            );
+            let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+                .bind(manager)
+                .fetch_one(c)
+                .await?;
+            Ok(json_document(
+                &row,
+                &["people", "latest", "evidence_counts"],
+            ))
+        })?;
+        json_rows::team_record(&doc?)
     }
 }

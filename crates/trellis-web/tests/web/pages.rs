@@ -64,6 +64,31 @@ pub async fn framework_pages(app: App) {
         )
         .await;
     assert_eq!(by_id.status, StatusCode::OK);
+    // A long profile lists its sections, and shows the rest of the blueprint with where an
+    // inherited section comes from, through the partials the static site uses.
+    assert!(
+        by_id
+            .body
+            .contains("<nav class=\"contents profile-contents\" aria-label=\"On this page\">")
+    );
+    assert!(
+        by_id
+            .body
+            .contains("<a href=\"#collaboration\">Collaboration</a>")
+    );
+    let collaboration = by_id
+        .body
+        .split("<section id=\"collaboration\">")
+        .nth(1)
+        .expect("the collaboration section");
+    assert!(
+        collaboration.contains("<p class=\"inherited\">Inherited from <a href=")
+            && collaboration.contains(
+                "role-levels/product/associate-product-manager\">Associate Product Manager</a>"
+            ),
+        "{collaboration}"
+    );
+    assert!(by_id.body.contains("<section id=\"progression\">"));
     assert_eq!(
         app.get("/frameworks/999/skills", Some(&b)).await.status,
         StatusCode::NOT_FOUND

@@ -359,7 +359,7 @@ pub(super) fn link_career_paths(
                     ),
                     None => report.skip(
                         format!("career path: {direction} role \"{name}\""),
-                        "no role level with this title was imported alongside, and a link must name a role level in the framework",
+                        "no role level with this title was imported alongside, and a link must name a role level in the framework; the name is kept in the career path",
                         &draft.file,
                         Some(*line),
                     ),

@@ -5,22 +5,27 @@
 //!
 //! | section | becomes |
 //! |---|---|
-//! | role summary | the level's summary (its prose); the title when it opens "The X (…) is" |
+//! | role summary | the level's summary (its prose); the title when it opens "The X (…) is"; `horizon` from "Role horizon: …"; the teams it works with in `collaboration.teams` |
 //! | mission | the core mission is the level's scope; the rest are responsibility groups |
 //! | core responsibilities | one responsibility group per theme |
 //! | day-to-day, deliverables, goals | responsibility groups named `Day-to-day: …`, `Deliverables: …`, `Goals: …` |
-//! | KPIs | the KPI table, one [`Kpi`](trellis_model::Kpi) per row |
+//! | KPIs | the KPI table, one [`Kpi`](trellis_model::Kpi) per row; notes on measurement in `kpi_notes` |
 //! | technical / soft skills | skills (categories `Technical`, `Behavioural`) and requirements with importance |
-//! | tools | the tools table, one [`Tool`](trellis_model::Tool) per row |
+//! | tools | the tools table, one [`Tool`](trellis_model::Tool) per row, with how common each is |
+//! | tech stack / environment | `environment`, one group per heading |
+//! | stakeholders | `collaboration`: internal and external stakeholders (`Name: what for`), peers, upstream and downstream dependencies, ways of working, escalations (`issue → to whom`) |
 //! | decision rights | one [`DecisionTier`](trellis_model::DecisionTier) per approval tier; other authority notes are a responsibility group |
-//! | career path | previous / next links, only to role levels imported alongside |
-//! | hiring evaluation | the weighted scorecard table, one [`InterviewDimension`](trellis_model::InterviewDimension) per row |
-//! | final scorecard summary | the role title; the rest repeats other sections |
+//! | experience | `experience`, one group per heading |
+//! | career path | `career` (roles people come from and move on to, adjacent paths, what promotion takes, how the role evolves); previous / next links to role levels imported alongside |
+//! | risks, variants, AI impact | `risks`, `variants`, `ai_impact`, one group per heading |
+//! | hiring evaluation | the weighted scorecard table, one [`InterviewDimension`](trellis_model::InterviewDimension) per row; the rest is `hiring` (focus, what to assess by area, exercises with prompt and evaluation, strong and weak signals, red flags, scoring) |
+//! | final scorecard summary | the role title and `reports_to`; the rest repeats other sections |
 //!
-//! Everything else (environment, stakeholders, experience, risks, variants, AI impact, interview
-//! guidance) has no place in the model and is listed in the report as skipped, with why. Bullet
-//! nesting is lost in blueprints, so sub-lists are recovered from the shape of the lines: a line ending
-//! in a colon, a short line without a full stop, or a short bullet followed by bullets is a heading.
+//! Introductions of sections (a sentence or two before their lists) and the final summary's repeats are
+//! listed in the report as skipped. Bullet nesting is lost in blueprints, so sub-lists are
+//! recovered from the shape of the lines: a line ending in a colon, a short line without a full
+//! stop, or a short bullet followed by bullets is a heading; a heading with only another heading
+//! under it names that one's context ("Set-up: works across").
 //!
 //! Blueprints end with whatever was scraped after them (an advert, in the seed); text after the final
 //! scorecard table, or a promotional paragraph at the end of the last section, is dropped with a
@@ -28,10 +33,13 @@
 //!
 //! The parts: `sections` (headings and line shapes), `outline` (a section's groups, prose and
 //! tables), `reader` (one file into a draft role level), `tables` (KPIs, tools, scorecards),
-//! `skills` (skills, decision rights, career path) and `assemble` (across files: skills, tracks,
-//! links, leaks).
+//! `skills` (skills, decision rights, career path), `context` (summary context, stakeholders,
+//! the sections read as headed groups), `guide` (hiring guidance) and `assemble` (across files:
+//! skills, tracks, links, leaks).
 
 mod assemble;
+mod context;
+mod guide;
 mod outline;
 mod reader;
 mod sections;

@@ -9,6 +9,7 @@ use trellis_model::text::{mojibake_samples, repair_mojibake};
 use trellis_model::{Importance, ResponsibilityGroup, RoleLevel, Skill};
 
 use super::assemble::normalise;
+use super::context::{Grouped, grouped, stakeholders, summary_context};
 use super::outline::{Sub, Table, outline};
 use super::sections::{Kind, Line, Section, bullet, split_sections, words};
 use super::skills::{career, decision_rights, skills};
@@ -276,36 +277,12 @@ pub(super) fn read_blueprint(
             Kind::Career => career(section, &mut r),
             Kind::Hiring => hiring(section, &mut r),
             Kind::Final => final_summary(section, &mut r),
-            Kind::Environment => skip_section(
-                section,
-                "the working environment (tech stack, delivery model) has no place in the model",
-                &mut r,
-            ),
-            Kind::Stakeholders => skip_section(
-                section,
-                "the stakeholder map names who the role works with; the model has no field for it",
-                &mut r,
-            ),
-            Kind::Experience => skip_section(
-                section,
-                "experience and qualifications belong in a job advert; the model has no field for them",
-                &mut r,
-            ),
-            Kind::Risks => skip_section(
-                section,
-                "risks, challenges and failure modes have no place in the model",
-                &mut r,
-            ),
-            Kind::Variants => skip_section(
-                section,
-                "variants by company size, industry and geography describe other roles; the model holds one role level per blueprint",
-                &mut r,
-            ),
-            Kind::Ai => skip_section(
-                section,
-                "the outlook on AI and automation has no place in the model",
-                &mut r,
-            ),
+            Kind::Environment => grouped(section, Grouped::Environment, &mut r),
+            Kind::Stakeholders => stakeholders(section, &mut r),
+            Kind::Experience => grouped(section, Grouped::Experience, &mut r),
+            Kind::Risks => grouped(section, Grouped::Risks, &mut r),
+            Kind::Variants => grouped(section, Grouped::Variants, &mut r),
+            Kind::Ai => grouped(section, Grouped::AiImpact, &mut r),
             Kind::Unknown => {
                 skip_section(section, "not one of a role blueprint's sections", &mut r)
             }
@@ -492,7 +469,12 @@ pub(super) fn summary(section: &Section<'_>, r: &mut Reader<'_>) {
         .iter()
         .filter(|s| !s.items.is_empty() || s.heading.is_some())
         .collect();
-    r.skip_subs(section, &subs, "context about the role (its horizon, the teams it works with); the model has no field for it");
+    let unread = summary_context(&subs, r);
+    r.skip_subs(
+        section,
+        &unread,
+        "the summary's context is read for the role horizon and the teams the role works with",
+    );
     let tables: Vec<&Table> = o.tables.iter().collect();
     r.skip_tables(
         section,

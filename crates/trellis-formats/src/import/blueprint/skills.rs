@@ -264,6 +264,7 @@ pub(super) fn role_name(item: &str) -> String {
 pub(super) fn career(section: &Section<'_>, r: &mut Reader<'_>) {
     let o = outline(&section.body, false);
     r.skip_intro(section, &o.intro);
+    let mut path = r.level.career.take().unwrap_or_default();
     let mut rest: Vec<&Sub> = Vec::new();
     for sub in &o.subs {
         let heading = sub
@@ -271,34 +272,42 @@ pub(super) fn career(section: &Section<'_>, r: &mut Reader<'_>) {
             .as_ref()
             .map(|(h, _)| h.to_lowercase())
             .unwrap_or_default();
-        let into = ["feeder", "into", "previous", "prior", "before", "from"]
-            .iter()
-            .any(|w| heading.contains(w));
-        let onward = ["next", "after", "onward", "progression to"]
-            .iter()
-            .any(|w| heading.contains(w));
-        let criteria = ["skill", "need", "criteria", "require", "evolve"]
-            .iter()
-            .any(|w| heading.contains(w));
+        let has = |words: &[&str]| words.iter().any(|w| heading.contains(w));
+        let items: Vec<String> = sub.items.iter().map(|(t, _)| t.clone()).collect();
         let names = sub
             .items
             .iter()
             .map(|(t, l)| (role_name(t), *l))
             .filter(|(n, _)| !n.is_empty());
-        if criteria {
-            rest.push(sub);
-        } else if into && !onward {
+        if has(&["adjacent", "lateral", "alternative"]) {
+            path.adjacent.extend(items);
+        } else if has(&["evolv", "over time", "changes with"]) {
+            for (t, l) in &sub.items {
+                r.keep(t, *l);
+            }
+            path.evolution.extend(items);
+        } else if has(&["skill", "need", "criteria", "require", "promot"]) {
+            for (t, l) in &sub.items {
+                r.keep(t, *l);
+            }
+            path.promotion.extend(items);
+        } else if has(&["feeder", "into", "previous", "prior", "before", "from"])
+            && !has(&["next", "after", "onward", "progression to"])
+        {
             r.previous.extend(names);
-        } else if onward {
+            path.from.extend(items);
+        } else if has(&["next", "after", "onward", "progression to"]) {
             r.next.extend(names);
+            path.to.extend(items);
         } else {
             rest.push(sub);
         }
     }
+    r.level.career = (!path.is_empty()).then_some(path);
     r.skip_subs(
         section,
         &rest,
-        "adjacent paths, promotion criteria and how the role evolves have no place in the model",
+        "a career path is read as the roles people come from and move on to, adjacent paths, what promotion takes and how the role evolves",
     );
     let tables: Vec<&Table> = o.tables.iter().collect();
     r.skip_tables(

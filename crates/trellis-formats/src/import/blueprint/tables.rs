@@ -4,6 +4,7 @@
 use indexmap::IndexMap;
 use trellis_model::{InterviewDimension, Kpi, Tool};
 
+use super::guide::guide;
 use super::outline::{Sub, Table, outline};
 use super::reader::{Reader, describe_sub};
 use super::sections::{Section, cell_value, words};
@@ -12,8 +13,13 @@ use crate::import::markdown_util::shorten;
 pub(super) fn kpis(section: &Section<'_>, r: &mut Reader<'_>) {
     let o = outline(&section.body, false);
     r.skip_intro(section, &o.intro);
-    let rest: Vec<&Sub> = o.subs.iter().filter(|s| !s.items.is_empty()).collect();
-    r.skip_subs(section, &rest, "notes on measurement; the model holds each KPI's metric, meaning, reason, target and frequency only");
+    // Notes on measurement, under their heading or none.
+    for sub in o.subs.iter().filter(|s| !s.items.is_empty()) {
+        for (text, line) in &sub.items {
+            r.keep(text, *line);
+            r.level.kpi_notes.push(text.clone());
+        }
+    }
     let Some((chosen, table)) = o.table_with(&["metric", "kpi"]) else {
         r.skip(
             section.label(),
@@ -169,6 +175,7 @@ pub(super) fn tools(section: &Section<'_>, r: &mut Reader<'_>) {
             name: tool,
             category: get(category),
             purpose: get(purpose),
+            prevalence: get(prevalence),
         };
         let key = format!("{}\u{0}{}", t.name, t.category.as_deref().unwrap_or(""));
         let what = format!("tool `{}`", t.name);
@@ -177,17 +184,6 @@ pub(super) fn tools(section: &Section<'_>, r: &mut Reader<'_>) {
         }
         check_cells(&what, &columns, cells, table, *line, r);
         r.level.tools.push(t);
-    }
-    if let Some(col) = prevalence {
-        let header = table.header.get(col).cloned().unwrap_or_default();
-        r.skip(
-            format!(
-                "{}: the column \"{header}\" of the tools table",
-                section.label()
-            ),
-            "the model's tools have a name, category and purpose only",
-            Some(table.line),
-        );
     }
     let others = o.other_tables(Some(chosen));
     r.skip_tables(
@@ -239,14 +235,8 @@ pub(super) fn rescale(raw: &[f64]) -> Vec<u32> {
 }
 
 pub(super) fn hiring(section: &Section<'_>, r: &mut Reader<'_>) {
+    guide(section, r);
     let o = outline(&section.body, false);
-    r.skip_intro(section, &o.intro);
-    let rest: Vec<&Sub> = o.subs.iter().filter(|s| !s.items.is_empty()).collect();
-    r.skip_subs(
-        section,
-        &rest,
-        "interview guidance (what to assess, exercises, candidate signals, red flags) has no place in the model; the weighted scorecard is imported",
-    );
     let chosen = o
         .tables
         .iter()
@@ -425,11 +415,7 @@ pub(super) fn final_summary(section: &Section<'_>, r: &mut Reader<'_>) {
                 repeated.push(label.clone());
                 r.role_purpose = Some((value, *line));
             } else if l.contains("reports to") {
-                r.skip(
-                    format!("{}: \"{label}\"", section.label()),
-                    "the model has no reporting line",
-                    Some(*line),
-                );
+                r.level.reports_to.get_or_insert(value);
             } else {
                 repeated.push(label.clone());
             }

@@ -567,12 +567,29 @@ fn link(fw: &mut Framework, pages: &[Page], ids: &[Option<String>], report: &mut
                     Some(nav.line),
                 ),
                 Some(target) => links.push((id.clone(), dir, target, page, nav.line)),
-                None => report.skip(
-                    format!("{word} level link to \"{}\"", nav.title),
-                    format!("{word} level '{}' is not among the inputs", nav.title),
-                    &page.file,
-                    Some(nav.line),
-                ),
+                None => {
+                    // Not linked, but the page names where people come from or go: kept as a
+                    // name in the career path.
+                    if let Some(level) = level_mut(fw, id) {
+                        let career = level.career.get_or_insert_with(Default::default);
+                        let names = match dir {
+                            Dir::Previous => &mut career.from,
+                            Dir::Next => &mut career.to,
+                        };
+                        if !names.contains(&nav.title) {
+                            names.push(nav.title.clone());
+                        }
+                    }
+                    report.skip(
+                        format!("{word} level link to \"{}\"", nav.title),
+                        format!(
+                            "{word} level '{}' is not among the inputs; its title is kept in the career path",
+                            nav.title
+                        ),
+                        &page.file,
+                        Some(nav.line),
+                    );
+                }
             }
         }
     }

@@ -1,5 +1,5 @@
-//! The home page's read: what waits for a person and how their direct reports are doing, in one
-//! statement (see [`HomeStore::home_record`]).
+//! The reads behind the pages that gather several people, one statement each: a person's home
+//! (what waits for them, how their direct reports are doing) and a manager's team.
 
 use std::future::Future;
 
@@ -45,7 +45,8 @@ pub struct HomeRecord {
     pub actions: Vec<Action>,
     /// The open actions of their own open plan goals, soonest due first (undated last).
     pub plan_actions: Vec<PlanAction>,
-    /// The latest ratings and evidence counts of them and their active direct reports.
+    /// The latest ratings and evidence counts of them and their active direct reports, in no
+    /// particular order.
     pub observations: Observations,
     /// Their newest unread notifications, newest first.
     pub unread: Vec<Notification>,
@@ -53,7 +54,17 @@ pub struct HomeRecord {
     pub report_goals: Vec<Goal>,
 }
 
-pub trait HomeStore: Send + Sync {
+/// A manager's team with what is known of everyone's skills, read at once.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct TeamRecord {
+    /// The active people below the manager (or only their direct reports), by name (lower-cased),
+    /// then id.
+    pub people: Vec<Person>,
+    /// The latest ratings and evidence counts of those people, in no particular order.
+    pub observations: Observations,
+}
+
+pub trait OverviewStore: Send + Sync {
     /// What a person's home page shows, in one read; at most `unread` unread notifications. An
     /// unknown person has an empty record.
     fn home_record(
@@ -61,4 +72,12 @@ pub trait HomeStore: Send + Sync {
         person: PersonId,
         unread: u32,
     ) -> impl Future<Output = StoreResult<HomeRecord>> + Send;
+    /// The active people below a manager in their reporting lines (only their direct reports
+    /// with `direct_only`), with their latest ratings and evidence counts, in one read. An unknown
+    /// manager has an empty team.
+    fn team_record(
+        &self,
+        manager: PersonId,
+        direct_only: bool,
+    ) -> impl Future<Output = StoreResult<TeamRecord>> + Send;
 }

@@ -2,7 +2,7 @@
 //! statement, agreeing with the reads of each area it gathers.
 
 use trellis_store::{
-    Cadence, NewAction, NewCheckIn, NewGoal, NewNotification, NewPlanAction, PersonUpdate,
+    Cadence, NewAction, NewCheckIn, NewGoal, NewNotification, NewPlanAction, Person, PersonUpdate,
     PlanActionKind, RaterKind, Stage, Store,
 };
 
@@ -29,24 +29,33 @@ fn notice(person: i64, subject: &str) -> NewNotification {
     }
 }
 
-pub async fn home_records_gather_what_waits<S: Store>(store: S) {
-    let Team {
-        ann,
-        mia,
-        pat,
-        version,
-    } = team(&store).await;
-    // Below Ann, and a direct report who left: counted below Mia, not shown as her reports.
-    let kim = reporting_to(&store, "kim@example.com", "Kim", ann.id).await;
-    let gone = reporting_to(&store, "gone@example.com", "Gone", mia.id).await;
+/// Mia's team (Ann and Pat), `kim` below Ann, and a direct report of Mia's who left.
+async fn team_below<S: Store>(store: &S, kim: &str) -> (Team, Person) {
+    let t = team(store).await;
+    let kim = reporting_to(store, "kim@example.com", kim, t.ann.id).await;
+    let gone = reporting_to(store, "gone@example.com", "Gone", t.mia.id).await;
     let off = PersonUpdate {
         active: Some(false),
         ..Default::default()
     };
     store
-        .update_person(gone.id, off, &by(mia.id, 5))
+        .update_person(gone.id, off, &by(t.mia.id, 5))
         .await
         .unwrap();
+    (t, kim)
+}
+
+pub async fn home_records_gather_what_waits<S: Store>(store: S) {
+    // Below Ann, and a direct report who left: counted below Mia, not shown as her reports.
+    let (
+        Team {
+            ann,
+            mia,
+            pat,
+            version,
+        },
+        kim,
+    ) = team_below(&store, "Kim").await;
     let ola = person(&store, "ola@example.com", "Ola").await;
 
     // Open assessments of Mia's reports and of Mia; Ola's (not below Mia) is not hers to see;
@@ -300,6 +309,90 @@ pub async fn home_records_gather_what_waits<S: Store>(store: S) {
     assert!(empty.reports.is_empty() && empty.open_assessments.is_empty() && empty.below == 0);
     assert_eq!(
         store.home_record(999_999, 5).await.unwrap(),
+        Default::default()
+    );
+}
+
+pub async fn team_records_read_the_team_at_once<S: Store>(store: S) {
+    // Kim's name in lower case: sorted as if it were not.
+    let (
+        Team {
+            ann,
+            mia,
+            pat,
+            version,
+        },
+        kim,
+    ) = team_below(&store, "kim").await;
+    let a = store
+        .create_assessment(
+            assessment_of(kim.id, version, "H1"),
+            vec![],
+            &by(kim.id, 10),
+        )
+        .await
+        .unwrap();
+    let rated = vec![rate("sfia/prog", "3"), rate("sfia/test", "2")];
+    store
+        .submit_ratings(
+            a.id,
+            RaterKind::SelfRater,
+            kim.id,
+            rated,
+            a.revision,
+            Some(Stage::Manager),
+            vec![],
+            &by(kim.id, 11),
+        )
+        .await
+        .unwrap();
+    store
+        .add_evidence(
+            evidence(pat.id, "2026-05-01", "Talk", &["sfia/prog"]),
+            &by(pat.id, 12),
+        )
+        .await
+        .unwrap();
+
+    // Everyone below, active, by name whatever the case; or the direct reports only.
+    let all = store.team_record(mia.id, false).await.unwrap();
+    let names: Vec<&str> = all.people.iter().map(|p| p.name.as_str()).collect();
+    assert_eq!(names, ["Ann", "kim", "Pat"]);
+    let direct = store.team_record(mia.id, true).await.unwrap();
+    let names: Vec<&str> = direct.people.iter().map(|p| p.name.as_str()).collect();
+    assert_eq!(names, ["Ann", "Pat"]);
+    // What is known of their skills, as the observations read says.
+    for record in [&all, &direct] {
+        let ids: Vec<i64> = record.people.iter().map(|p| p.id).collect();
+        let mut seen = record.observations.clone();
+        let mut expected = store.observations(&ids).await.unwrap();
+        for o in [&mut seen, &mut expected] {
+            o.latest.sort_by_key(|r| r.id);
+        }
+        assert_eq!(seen, expected);
+    }
+    assert_eq!(all.observations.latest.len(), 2, "Kim's two self-ratings");
+    assert!(direct.observations.latest.is_empty());
+    assert_eq!(
+        direct.observations.evidence_counts,
+        [(pat.id, "sfia/prog".to_owned(), 1)]
+    );
+    // Below Ann: Kim. Nobody below Kim, nor below someone unknown.
+    let kims: Vec<i64> = store
+        .team_record(ann.id, false)
+        .await
+        .unwrap()
+        .people
+        .iter()
+        .map(|p| p.id)
+        .collect();
+    assert_eq!(kims, [kim.id]);
+    assert_eq!(
+        store.team_record(kim.id, false).await.unwrap(),
+        Default::default()
+    );
+    assert_eq!(
+        store.team_record(999_999, true).await.unwrap(),
         Default::default()
     );
 }

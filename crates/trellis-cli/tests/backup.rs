@@ -204,4 +204,10 @@ fn a_backup_under_write_load_restores_every_acknowledged_write() {
         before > 10,
         "the backup ran under load ({before} writes before it)"
     );
+    let total: usize = acknowledged.iter().map(Vec::len).sum();
+    println!(
+        "backup under load: {total} writes acknowledged, {before} before the backup began, {} in \
+         the restored copy",
+        titles.len()
+    );
 }

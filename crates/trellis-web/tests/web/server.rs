@@ -229,15 +229,22 @@ async fn serves_https_with_the_given_certificate() {
     for c in CertificateDer::pem_file_iter(&cert).unwrap() {
         roots.add(c.unwrap()).unwrap();
     }
-    let client = ClientConfig::builder()
+    let mut client = ClientConfig::builder()
         .with_root_certificates(roots)
         .with_no_client_auth();
+    // As browsers and curl do: offer HTTP/2 and HTTP/1.1, and speak what the server chose.
+    client.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
     let connector = tokio_rustls::TlsConnector::from(std::sync::Arc::new(client));
     let tcp = tokio::net::TcpStream::connect(addr).await.unwrap();
     let mut tls = connector
         .connect(ServerName::try_from("localhost").unwrap(), tcp)
         .await
         .expect("the handshake succeeds with the server's certificate");
+    assert_eq!(
+        tls.get_ref().1.alpn_protocol(),
+        Some(&b"http/1.1"[..]),
+        "the server speaks HTTP/1.1 only, and says so"
+    );
     tls.write_all(b"GET /healthz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
         .await
         .unwrap();

@@ -233,7 +233,9 @@ fn note_decision() {
     let _ = DECIDED.try_with(|d| d.set(true));
 }
 
-/// Refuses with [`AppError::Forbidden`], recording the refusal in the audit log first.
+/// Refuses with [`AppError::Forbidden`], recording the refusal in the audit log first. For a
+/// caller who may see the record (or knows it exists) but may not do this; one who may not see it
+/// is answered with [`hide`].
 pub async fn deny(
     store: &Database,
     audit: &Audit,
@@ -251,6 +253,27 @@ pub async fn deny(
         return e.into();
     }
     AppError::Forbidden(message)
+}
+
+/// Refuses as if the record did not exist, recording the refusal in the audit log first: a caller
+/// who may not see a record gets the answer given for an id that names nothing (`not_found`, the
+/// same words), so that "not allowed" cannot tell them which ids exist.
+pub async fn hide(
+    store: &Database,
+    audit: &Audit,
+    target: String,
+    not_found: impl Into<String>,
+) -> AppError {
+    let event = NewAuditEvent {
+        action: "access.denied".into(),
+        target,
+        outcome: Outcome::Denied,
+        details: json!({ "reason": "may not see it", "answered": "not found" }),
+    };
+    if let Err(e) = store.append_audit(event, audit).await {
+        return e.into();
+    }
+    AppError::NotFound(not_found.into())
 }
 
 #[cfg(test)]

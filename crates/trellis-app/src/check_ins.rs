@@ -252,13 +252,11 @@ impl CheckIns<'_> {
         let store = self.app.store();
         let record = match store.check_in_record(id, actor.id()).await {
             Ok(r) => r,
-            // Members learn nothing of which series exist.
-            Err(StoreError::NotFound(_)) if actor.role() != SystemRole::Admin => {
+            // Members learn nothing of which series exist: the attempt is audited like a refusal.
+            Err(StoreError::NotFound(_)) if !access::is_staff(actor.role()) => {
                 return Err(refused(self.app, actor, id).await);
             }
-            Err(StoreError::NotFound(_)) => {
-                return Err(AppError::not_found("There are no such check-ins."));
-            }
+            Err(StoreError::NotFound(_)) => return Err(AppError::not_found(NO_SUCH_CHECK_INS)),
             Err(e) => return Err(e.into()),
         };
         let c = &record.check_in;
@@ -614,7 +612,7 @@ impl CheckIns<'_> {
             }
             let c = match store.check_in_record(id, actor.id()).await {
                 Err(StoreError::NotFound(_)) => {
-                    return Err(AppError::not_found("There are no such check-ins."));
+                    return Err(AppError::not_found(NO_SUCH_CHECK_INS));
                 }
                 other => other?.check_in,
             };
@@ -694,11 +692,20 @@ async fn existing(store: &crate::Database, id: PersonId, field: &str) -> AppResu
     }
 }
 
+const NO_SUCH_CHECK_INS: &str = "There are no such check-ins.";
+
+/// A refusal to open a series: members, who may not know which series exist, are told there is
+/// no such series; the people team and administrators, who see on a person's page that a pair
+/// meets, are told why. Audited either way.
 async fn refused(app: &App, actor: &Actor, id: CheckInId) -> AppError {
+    let target = format!("check-in:{id}");
+    if !access::is_staff(actor.role()) {
+        return access::hide(app.store(), &actor.audit(), target, NO_SUCH_CHECK_INS).await;
+    }
     access::deny(
         app.store(),
         &actor.audit(),
-        format!("check-in:{id}"),
+        target,
         "1:1 check-ins are read by the two people in them only.",
     )
     .await

@@ -33,6 +33,7 @@ pub mod read_audit;
 pub mod reminders;
 pub mod search;
 pub mod secrets;
+pub mod settings;
 pub mod throttle;
 pub mod time;
 pub mod todo;
@@ -81,6 +82,16 @@ pub struct Config {
     /// elsewhere (another server on the same database, the command line) within this time. Zero
     /// reads the store on every request.
     pub session_cache: Duration,
+    /// Proxies whose `X-Forwarded-For` and `X-Forwarded-Proto` are believed: the client address
+    /// and whether the browser used HTTPS come from them. Nobody's by default.
+    pub trusted_proxies: Vec<settings::IpRange>,
+    /// `Strict-Transport-Security: max-age=…` on answers to HTTPS requests; off by default (once
+    /// a browser has seen it, it refuses plain HTTP to the site for that long).
+    pub hsts: Option<Duration>,
+    /// The bearer token a scraper sends to `/metrics`; without one, `/metrics` is not served.
+    pub metrics_token: Option<String>,
+    /// The server itself speaks TLS (`--tls-cert`/`--tls-key`): every request came over HTTPS.
+    pub tls: bool,
 }
 
 impl Default for Config {
@@ -97,6 +108,10 @@ impl Default for Config {
             framework_refresh: Duration::from_secs(2),
             read_audit_every: crate::read_audit::FLUSH_EVERY,
             session_cache: Duration::from_secs(1),
+            trusted_proxies: Vec::new(),
+            hsts: None,
+            metrics_token: None,
+            tls: false,
         }
     }
 }
@@ -199,5 +214,10 @@ impl App {
     /// Writes the queued read events now (on shutdown, and in tests).
     pub async fn flush_audit(&self) -> StoreResult<()> {
         self.inner.reads.flush(&self.inner.store).await
+    }
+
+    /// How many read events wait to be written.
+    pub fn audit_queue_len(&self) -> usize {
+        self.inner.reads.len()
     }
 }

@@ -6,7 +6,7 @@ use trellis_model::readiness::Observed;
 use trellis_store::prelude::*;
 use trellis_store::{Person, PersonId, PersonRecord, RaterKind, StoreError, SystemRole};
 
-use crate::access::{self, Actor, Relation, is_staff};
+use crate::access::{Actor, Relation, is_staff};
 use crate::error::{AppError, AppResult};
 use crate::growth::readiness::rated;
 use crate::{App, Database};
@@ -32,23 +32,23 @@ impl People<'_> {
 
     /// A person's whole record (what their page shows) with the actor's relation to them, in one
     /// read: the record carries the person's reporting line, which decides the relation. Refused
-    /// (and the refusal audited) unless the actor may see it. A member asking for someone who does
-    /// not exist is refused as for someone they may not see, so members cannot probe for ids.
+    /// (and the refusal audited) unless the actor may see it, as if there were no such person: a
+    /// member asking for someone who does not exist gets the same answer, so ids cannot be probed.
     pub async fn record(&self, actor: &Actor, id: PersonId) -> AppResult<(PersonRecord, Relation)> {
         let store = self.app.store();
         let record = match store.person_record(id).await {
             Ok(r) => r,
             Err(StoreError::NotFound(_)) if !is_staff(actor.role()) && id != actor.id() => {
-                return Err(denied(store, actor, id).await);
+                return Err(crate::growth::hidden_person(self.app, actor, id).await);
             }
             Err(StoreError::NotFound(_)) => {
-                return Err(AppError::not_found("There is no such person."));
+                return Err(AppError::not_found(crate::growth::NO_SUCH_PERSON));
             }
             Err(e) => return Err(e.into()),
         };
         let relation = Relation::of(&actor.person, &record.person, &record.managers);
         if !relation.may_view() {
-            return Err(denied(store, actor, id).await);
+            return Err(crate::growth::hidden_person(self.app, actor, id).await);
         }
         Ok((record, relation))
     }
@@ -72,16 +72,6 @@ impl People<'_> {
         let observed = observed_in(&record);
         Ok((record.person, observed))
     }
-}
-
-async fn denied(store: &Database, actor: &Actor, id: PersonId) -> AppError {
-    access::deny(
-        store,
-        &actor.audit(),
-        format!("person:{id}"),
-        "You do not have access to this person's records.",
-    )
-    .await
 }
 
 /// See [`People::visible_to`].

@@ -60,6 +60,15 @@ impl ReadAudit {
         }
     }
 
+    /// How many events wait to be written.
+    pub fn len(&self) -> usize {
+        self.queue.lock().map_or(0, |q| q.len())
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
     fn take(&self) -> Vec<Queued> {
         std::mem::take(&mut *self.queue.lock().unwrap_or_else(|p| p.into_inner()))
     }

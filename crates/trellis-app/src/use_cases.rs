@@ -14,7 +14,7 @@ use trellis_store::{
 use trellis_store::prelude::*;
 
 use crate::App;
-use crate::access::{self, Actor};
+use crate::access::{self, Actor, Relation};
 use crate::accounts::{self, AccountChanges, NewAccount};
 use crate::bootstrap::system_audit;
 use crate::error::{AppError, AppResult};
@@ -343,11 +343,11 @@ impl PeerRequests<'_> {
     pub async fn open(&self, actor: &Actor, id: i64) -> AppResult<(PeerRequest, AssessmentCtx)> {
         let request = growth::load_peer_request(self.app.store(), id).await?;
         if request.peer_id != actor.id() {
-            return Err(access::deny(
+            return Err(access::hide(
                 self.app.store(),
                 &actor.audit(),
                 format!("peer-request:{id}"),
-                "This request for input was sent to someone else.",
+                growth::peers::NO_SUCH_REQUEST,
             )
             .await);
         }
@@ -374,6 +374,27 @@ impl EvidenceCases<'_> {
     pub async fn of_person(&self, actor: &Actor, person: PersonId) -> AppResult<Vec<Evidence>> {
         growth::person_for(self.app, actor, person).await?;
         Ok(self.app.store().evidence_of(person).await?)
+    }
+
+    /// A page of a person's evidence, newest first, for those who may see the person's records:
+    /// from the newest, or from a `cursor` a page before gave; `limit` pieces at most
+    /// ([`growth::EVIDENCE_PAGE`] when not given). The fields at fault are named `cursor` and
+    /// `limit`.
+    pub async fn page_of_person(
+        &self,
+        actor: &Actor,
+        person: PersonId,
+        cursor: Option<&str>,
+        limit: Option<u32>,
+    ) -> AppResult<(Person, Relation, growth::EvidencePage)> {
+        let (person, relation) = growth::person_for(self.app, actor, person).await?;
+        let size = growth::evidence_page_size("limit", limit)?;
+        let after = match cursor.map(str::trim).filter(|c| !c.is_empty()) {
+            Some(c) => Some(growth::parse_evidence_cursor("cursor", c)?),
+            None => None,
+        };
+        let page = growth::evidence_page(self.app, person.id, after, size).await?;
+        Ok((person, relation, page))
     }
 
     /// Adds evidence to a person's record.

@@ -174,6 +174,25 @@ fn assert_forbidden<T: std::fmt::Debug>(r: Result<T, AppError>, what: &str) {
     }
 }
 
+/// Someone who may not see the member's records is told there is no such record, as for an id
+/// that names nothing, so that a refusal does not tell them the record exists.
+fn assert_hidden<T: std::fmt::Debug>(r: Result<T, AppError>, what: &str) {
+    match r {
+        Err(AppError::NotFound(_)) => {}
+        other => panic!("{what}: expected \"not found\", got {other:?}"),
+    }
+}
+
+/// A refusal as the relation calls for: hidden from those without one, forbidden to those who
+/// see the records but may not do this.
+fn assert_refused<T: std::fmt::Debug>(r: Result<T, AppError>, rel: Option<Relation>, what: &str) {
+    if rel.is_none() {
+        assert_hidden(r, what)
+    } else {
+        assert_forbidden(r, what)
+    }
+}
+
 #[tokio::test]
 async fn every_relation_sees_the_member_or_is_refused_and_audited() {
     let org = org().await;
@@ -187,7 +206,7 @@ async fn every_relation_sees_the_member_or_is_refused_and_audited() {
                 assert!(org.denials(p).await.is_empty(), "{who} was not refused");
             }
             None => {
-                assert_forbidden(got, who);
+                assert_hidden(got, who);
                 let denied = org.denials(p).await;
                 assert_eq!(denied.len(), 1, "{who}: one audited refusal");
                 assert_eq!(denied[0].target, format!("person:{}", org.member.id));
@@ -235,9 +254,9 @@ async fn skip_level_manager_sees_indirect_report_three_levels_up() {
             .await
             .map(|(_, r)| r)
             .err()
-            .map(|e| matches!(e, AppError::Forbidden(_))),
+            .map(|e| matches!(e, AppError::NotFound(_))),
         Some(true),
-        "reports do not see their managers' records"
+        "reports do not see their managers' records, nor learn they exist"
     );
 }
 
@@ -267,7 +286,7 @@ async fn every_relation_sees_the_assessment_or_is_refused() {
                 assert_eq!(a.relation, rel, "{who}");
             }
             None => {
-                assert_forbidden(got, who);
+                assert_hidden(got, who);
                 let denied = org.denials(p).await;
                 assert_eq!(denied.len(), 1, "{who}");
                 assert_eq!(denied[0].target, format!("assessment:{id}"));
@@ -289,9 +308,9 @@ async fn ratings_at_each_stage_by_each_relation() {
     for (boss, level) in [&org.manager, &org.skip, &org.top].into_iter().zip(levels) {
         let id = org.assessment(level).await;
         // Self stage: only the member.
-        for (who, p, _) in org.relations() {
+        for (who, p, rel) in org.relations() {
             if p.id != org.member.id {
-                assert_forbidden(org.rate(p, id, RaterKind::SelfRater).await, who);
+                assert_refused(org.rate(p, id, RaterKind::SelfRater).await, rel, who);
             }
         }
         assert_forbidden(
@@ -307,7 +326,7 @@ async fn ratings_at_each_stage_by_each_relation() {
         // Manager stage: managers up the line only.
         for (who, p, rel) in org.relations() {
             if rel != Some(Relation::Manager) {
-                assert_forbidden(org.rate(p, id, RaterKind::Manager).await, who);
+                assert_refused(org.rate(p, id, RaterKind::Manager).await, rel, who);
             }
         }
         assert_eq!(
@@ -319,7 +338,7 @@ async fn ratings_at_each_stage_by_each_relation() {
         // The agreed outcome: managers up the line only.
         for (who, p, rel) in org.relations() {
             if rel != Some(Relation::Manager) {
-                assert_forbidden(org.rate(p, id, RaterKind::Agreed).await, who);
+                assert_refused(org.rate(p, id, RaterKind::Agreed).await, rel, who);
             }
         }
         assert_eq!(
@@ -352,7 +371,7 @@ async fn peer_requests_and_answers_by_each_relation() {
             Ok(a) => a,
             Err(e) => {
                 assert!(rel.is_none(), "{who}: {e:?}");
-                assert!(matches!(e, AppError::Forbidden(_)), "{who}");
+                assert!(matches!(e, AppError::NotFound(_)), "{who}");
                 continue;
             }
         };
@@ -386,15 +405,16 @@ async fn peer_requests_and_answers_by_each_relation() {
         if p.id == org.peer.id {
             continue;
         }
+        // A request for input is seen by the peer asked alone: to anyone else there is none.
         let r = growth::submit_peer(&org.app, &actor(p), request, &loaded, ratings()).await;
-        assert_forbidden(r, who);
+        assert_hidden(r, who);
     }
     let answered = growth::submit_peer(&org.app, &actor(&org.peer), request, &loaded, ratings())
         .await
         .unwrap();
     assert!(answered.submitted_at.is_some());
     // The peer still does not see the member's records.
-    assert_forbidden(
+    assert_hidden(
         growth::viewable_assessment(&org.app, &actor(&org.peer), id).await,
         "the peer viewing the assessment",
     );
@@ -555,9 +575,9 @@ async fn drafts_by_each_relation() {
             app.assessments().save_draft(&who, &a, sub).await
         }
     };
-    for (who, p, _) in org.relations() {
+    for (who, p, rel) in org.relations() {
         if p.id != org.member.id {
-            assert_forbidden(draft(p).await, who);
+            assert_refused(draft(p).await, rel, who);
         }
     }
     let saved = draft(&org.member).await.unwrap();
@@ -694,7 +714,7 @@ async fn evidence_is_changed_by_who_added_it_or_its_person() {
         .add(&actor(&org.manager), org.member.id, input("Ran the demo"))
         .await
         .unwrap();
-    for (who, p, _) in org.relations() {
+    for (who, p, rel) in org.relations() {
         let allowed = p.id == org.member.id || p.id == org.manager.id;
         let r = org
             .app
@@ -709,7 +729,7 @@ async fn evidence_is_changed_by_who_added_it_or_its_person() {
         if allowed {
             r.unwrap_or_else(|e| panic!("{who}: {e:?}"));
         } else {
-            assert_forbidden(r, who);
+            assert_refused(r, rel, who);
         }
     }
     assert_forbidden(

@@ -107,10 +107,11 @@ async fn a_plan_is_made_from_gaps_and_met_by_an_agreed_assessment() {
         .unwrap();
     let inbox = o.org.inbox(&o.ann).await;
     assert_eq!(inbox[0].kind, "plan.suggestion");
-    // A peer may not even read it; the people team reads it but does not write on it.
+    // A peer may not even read it (to them there is no such person); the people team reads it
+    // but does not write on it.
     assert!(matches!(
         plans.view(&actor(&o.pat), o.ann.id).await,
-        Err(AppError::Forbidden(_))
+        Err(AppError::NotFound(_))
     ));
     assert_eq!(
         plans

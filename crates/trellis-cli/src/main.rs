@@ -139,6 +139,12 @@ enum Command {
     Serve(commands::serve::Args),
     /// Bring the database schema up to date (`trellis serve` does this too).
     Migrate(commands::migrate::Args),
+    /// Copy a SQLite database into a new file while the server runs (a consistent snapshot,
+    /// checked); for PostgreSQL, says how to use pg_dump.
+    Backup(commands::backup::BackupArgs),
+    /// Restore a backup into an empty SQLite database (checked and migrated), or with --check,
+    /// check a database in place (after pg_restore).
+    Restore(commands::backup::RestoreArgs),
     /// Check a framework and store it in the database as a new published version.
     Publish(commands::publish::Args),
     /// Manage accounts.
@@ -263,6 +269,8 @@ fn main() -> ExitCode {
         Command::Init { dir } => commands::init::run(&dir),
         Command::Serve(args) => commands::serve::run(args),
         Command::Migrate(args) => commands::migrate::run(args),
+        Command::Backup(args) => commands::backup::backup(args),
+        Command::Restore(args) => commands::backup::restore(args),
         Command::Publish(args) => commands::publish::run(args),
         Command::User(args) => commands::user::run(args),
         Command::Token(args) => commands::token::run(args),

@@ -534,3 +534,86 @@ fn explain_describes_codes() {
     assert!(String::from_utf8_lossy(&out.stdout).contains("regression_reason"));
     assert!(!trellis(&["check", "--explain", "X9999"]).status.success());
 }
+
+/// `serve` checks that it can listen (and that its certificate is usable) before it creates or
+/// migrates a database: a port in use leaves no database file behind.
+#[test]
+fn serve_checks_it_can_listen_before_making_a_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = taken.local_addr().unwrap().to_string();
+    let db = dir.path().join("new.db");
+    let url = format!("sqlite://{}", db.display());
+    let out = trellis(&["serve", "--addr", &addr, "--database-url", &url]);
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(&format!("cannot listen on {addr}")),
+        "{stderr}"
+    );
+    assert!(!db.exists(), "no database was made");
+
+    let missing = dir.path().join("no-such-cert.pem");
+    let out = trellis(&[
+        "serve",
+        "--addr",
+        "127.0.0.1:0",
+        "--database-url",
+        &url,
+        "--tls-cert",
+        missing.to_str().unwrap(),
+        "--tls-key",
+        missing.to_str().unwrap(),
+    ]);
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("no-such-cert.pem"), "{stderr}");
+    assert!(!db.exists(), "no database was made");
+}
+
+/// Every limit and timeout of `serve` is a flag with an environment variable, documented in
+/// `--help`; a value that does not read is refused naming the flag and the expected form.
+#[test]
+fn serve_settings_are_flags_with_environment_variables() {
+    let out = trellis(&["serve", "--help"]);
+    assert!(out.status.success());
+    let help = String::from_utf8_lossy(&out.stdout);
+    for (flag, env) in [
+        ("--idle-timeout", "TRELLIS_IDLE_TIMEOUT"),
+        ("--absolute-timeout", "TRELLIS_ABSOLUTE_TIMEOUT"),
+        ("--body-limit", "TRELLIS_BODY_LIMIT"),
+        ("--throttle-window", "TRELLIS_THROTTLE_WINDOW"),
+        ("--throttle-free-failures", "TRELLIS_THROTTLE_FREE_FAILURES"),
+        ("--throttle-first-delay", "TRELLIS_THROTTLE_FIRST_DELAY"),
+        (
+            "--throttle-max-per-address",
+            "TRELLIS_THROTTLE_MAX_PER_ADDRESS",
+        ),
+        ("--pool-size", "TRELLIS_POOL_SIZE"),
+        ("--trusted-proxies", "TRELLIS_TRUSTED_PROXIES"),
+        ("--hsts", "TRELLIS_HSTS"),
+        ("--metrics-token", "TRELLIS_METRICS_TOKEN"),
+        ("--tls-cert", "TRELLIS_TLS_CERT"),
+        ("--tls-key", "TRELLIS_TLS_KEY"),
+    ] {
+        assert!(help.contains(flag), "{flag} in --help");
+        assert!(help.contains(&format!("env: {env}")), "{env} in --help");
+    }
+    for (args, expected) in [
+        (vec!["--idle-timeout", "soon"], "--idle-timeout"),
+        (vec!["--body-limit", "1GiB"], "--body-limit"),
+        (
+            vec!["--trusted-proxies", "10.0.0.0/33"],
+            "--trusted-proxies",
+        ),
+        (vec!["--pool-size", "0"], "--pool-size"),
+        (vec!["--tls-cert", "c.pem"], "--tls-key"),
+    ] {
+        let mut all = vec!["serve"];
+        all.extend(&args);
+        let out = trellis(&all);
+        assert!(!out.status.success(), "{args:?}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains(expected), "{args:?}: {stderr}");
+    }
+}

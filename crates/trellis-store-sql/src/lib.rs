@@ -19,6 +19,7 @@
 
 mod accounts;
 mod audit;
+pub mod backup;
 mod check_ins;
 mod dialect;
 mod frameworks;
@@ -51,6 +52,8 @@ static POSTGRES_MIGRATOR: Migrator = sqlx::migrate!("./migrations/postgres");
 
 /// How long a SQLite connection waits for another writer before giving up.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+/// Connections of a SQLite pool unless told otherwise: one writer at a time, a few readers.
+const SQLITE_POOL: u32 = 8;
 
 /// Runs a statement on whichever database `$on` is (a [`Database`], or a connection or transaction
 /// taken from one): `$body` is written once and expanded once per database, with `type Db` naming
@@ -152,14 +155,25 @@ impl Database {
     /// `sqlite://trellis.db`, `sqlite:///abs/path.db` or a plain path for SQLite (the file is
     /// created if missing). Does not migrate; call [`SchemaStore::migrate`].
     pub async fn connect(url: &str) -> StoreResult<Self> {
+        Self::connect_sized(url, None).await
+    }
+
+    /// As [`Database::connect`], with a pool of at most `pool_size` connections instead of the
+    /// default for the database (8 on SQLite; about two per core on PostgreSQL).
+    pub async fn connect_sized(url: &str, pool_size: Option<u32>) -> StoreResult<Self> {
+        if pool_size == Some(0) {
+            return Err(StoreError::Invalid(
+                "the pool needs at least one connection".into(),
+            ));
+        }
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             let options = PgConnectOptions::from_str(url)
                 .map_err(|e| StoreError::Backend(format!("bad PostgreSQL database URL: {e}")))?;
-            Self::connect_postgres_with(options).await
+            Self::postgres_pool_of(options, pool_size).await
         } else if url.starts_with("sqlite:") || !url.contains("://") {
             let options = SqliteConnectOptions::from_str(url)
                 .map_err(|e| StoreError::Backend(format!("bad SQLite database URL: {e}")))?;
-            Self::connect_sqlite_with(options).await
+            Self::sqlite_pool_of(options, pool_size.unwrap_or(SQLITE_POOL)).await
         } else {
             Err(StoreError::Invalid(
                 "unsupported database URL: use sqlite://FILE or postgres://…".into(),
@@ -169,6 +183,10 @@ impl Database {
 
     /// Opens the SQLite database described by `options`, with Trellis's settings applied on top.
     pub async fn connect_sqlite_with(options: SqliteConnectOptions) -> StoreResult<Self> {
+        Self::sqlite_pool_of(options, SQLITE_POOL).await
+    }
+
+    async fn sqlite_pool_of(options: SqliteConnectOptions, size: u32) -> StoreResult<Self> {
         let options = options
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
@@ -176,7 +194,7 @@ impl Database {
             .foreign_keys(true)
             .busy_timeout(BUSY_TIMEOUT);
         let pool = SqlitePoolOptions::new()
-            .max_connections(8)
+            .max_connections(size)
             .connect_with(options)
             .await
             .map_err(|e| StoreError::Backend(format!("cannot open the SQLite database: {e}")))?;
@@ -192,8 +210,12 @@ impl Database {
     /// inside the database, switching between backends (on 2 cores, 4 connections serve the person
     /// page a tenth faster than 10, with a third lower 99th percentile).
     pub async fn connect_postgres_with(options: PgConnectOptions) -> StoreResult<Self> {
+        Self::postgres_pool_of(options, None).await
+    }
+
+    async fn postgres_pool_of(options: PgConnectOptions, size: Option<u32>) -> StoreResult<Self> {
         let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
-        let size = u32::try_from(2 * cores).unwrap_or(32).clamp(4, 32);
+        let size = size.unwrap_or_else(|| u32::try_from(2 * cores).unwrap_or(32).clamp(4, 32));
         let pool = PgPoolOptions::new()
             .max_connections(size)
             .acquire_timeout(Duration::from_secs(10))
@@ -219,6 +241,23 @@ impl Database {
             Backend::Postgres(pool) => Some(pool),
             Backend::Sqlite(_) => None,
         }
+    }
+
+    /// The pool's connections now: (in use, idle, the most it opens).
+    pub fn pool_use(&self) -> (u32, u32, u32) {
+        let (size, idle, max) = match &self.pool {
+            Backend::Sqlite(p) => (p.size(), p.num_idle(), p.options().get_max_connections()),
+            Backend::Postgres(p) => (p.size(), p.num_idle(), p.options().get_max_connections()),
+        };
+        let idle = u32::try_from(idle).unwrap_or(u32::MAX);
+        (size.saturating_sub(idle), idle, max)
+    }
+
+    /// Whether the database answers a trivial query: for readiness probes.
+    pub async fn ping(&self) -> StoreResult<()> {
+        db_run!(self, |c| async {
+            sqlx::query("SELECT 1").execute(c).await.map(|_| ())
+        })
     }
 
     /// The migrations of this database, for tools and tests that migrate step by step.

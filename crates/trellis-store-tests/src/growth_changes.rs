@@ -3,8 +3,8 @@
 
 use serde_json::json;
 use trellis_store::{
-    NewAssessment, NewEvidence, NewNotification, NewRating, OutcomeAnswerKind, RaterKind, Stage,
-    Store, StoreError,
+    EvidenceAfter, NewAssessment, NewEvidence, NewNotification, NewRating, OutcomeAnswerKind,
+    RaterKind, Stage, Store, StoreError,
 };
 
 use super::{by, events_of, framework, person, reporting_to, system};
@@ -420,4 +420,85 @@ pub async fn evidence_is_edited_and_deleted_with_history<S: Store>(store: S) {
             "skills": ["sfia/prog", "house/comms"],
         })
     );
+}
+
+/// A person's evidence read a page at a time: the pages together are the whole list in its
+/// order, each piece once, even when pieces share a date; a page starting after the last piece is
+/// empty; deleted pieces and other people's are left out; an unknown person is `NotFound`.
+pub async fn evidence_is_read_a_page_at_a_time<S: Store>(store: S) {
+    let mia = person(&store, "mia@example.com", "Mia").await;
+    let ann = reporting_to(&store, "ann@example.com", "Ann", mia.id).await;
+    // Seven pieces over three dates, so that pages break inside a date.
+    for (i, day) in [
+        "2026-01-02",
+        "2026-01-02",
+        "2026-03-01",
+        "2026-01-02",
+        "2025-12-31",
+        "2026-03-01",
+        "2026-01-02",
+    ]
+    .iter()
+    .enumerate()
+    {
+        store
+            .add_evidence(
+                evidence(ann.id, day, &format!("Piece {i}"), &["house/comms"]),
+                &by(ann.id, 10 + i as i64),
+            )
+            .await
+            .unwrap();
+    }
+    store
+        .add_evidence(
+            evidence(mia.id, "2026-02-01", "Mia's", &["house/comms"]),
+            &by(mia.id, 50),
+        )
+        .await
+        .unwrap();
+    let all = store.evidence_of(ann.id).await.unwrap();
+    let deleted = all[3].id;
+    store
+        .delete_evidence(deleted, &by(ann.id, 60))
+        .await
+        .unwrap();
+    let all: Vec<_> = all.into_iter().filter(|e| e.id != deleted).collect();
+    assert_eq!(all.len(), 6);
+
+    let mut paged = Vec::new();
+    let mut after = None;
+    let mut pages = 0;
+    loop {
+        let page = store.evidence_page(ann.id, after.clone(), 4).await.unwrap();
+        assert!(page.len() <= 4, "a page holds at most the limit");
+        pages += 1;
+        let Some(last) = page.last() else { break };
+        after = Some(EvidenceAfter {
+            happened_on: last.happened_on.clone(),
+            id: last.id,
+        });
+        paged.extend(page);
+        assert!(pages < 5, "paging ends");
+    }
+    assert_eq!(
+        paged, all,
+        "the pages are the list, in order, each piece once"
+    );
+    assert_eq!(pages, 3, "four, then two, then an empty page");
+    assert_eq!(
+        store.evidence_page(ann.id, None, 1).await.unwrap(),
+        [all[0].clone()]
+    );
+    assert!(
+        store
+            .evidence_page(mia.id, None, 10)
+            .await
+            .unwrap()
+            .iter()
+            .all(|e| e.person_id == mia.id)
+    );
+    assert!(matches!(
+        store.evidence_page(9_999, None, 10).await,
+        Err(StoreError::NotFound(_))
+    ));
 }

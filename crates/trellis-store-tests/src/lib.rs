@@ -57,6 +57,7 @@ macro_rules! for_each_story {
             drafts_are_kept_until_submitted,
             agreed_outcomes_are_answered_once,
             evidence_is_edited_and_deleted_with_history,
+            evidence_is_read_a_page_at_a_time,
             audit_batches_are_all_or_nothing,
             bulk_loads_are_complete_and_audited_once,
             growth_ids_are_checked,

@@ -226,6 +226,14 @@ pub struct EvidenceVersion {
     pub replaced_by: PersonId,
 }
 
+/// Where a page of a person's evidence starts: after this piece, in the order of
+/// [`crate::GrowthStore::evidence_of`] (newest `happened_on` first, then newest id).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EvidenceAfter {
+    pub happened_on: String,
+    pub id: EvidenceId,
+}
+
 /// One piece of evidence addressed by id, deleted or not.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EvidenceEntry {

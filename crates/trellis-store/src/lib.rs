@@ -784,6 +784,14 @@ pub trait GrowthStore: Send + Sync {
         &self,
         person: PersonId,
     ) -> impl Future<Output = StoreResult<Vec<Evidence>>> + Send;
+    /// At most `limit` pieces of a person's evidence in the order of `evidence_of`, from the
+    /// newest or after `after`. `NotFound` as `evidence_of`.
+    fn evidence_page(
+        &self,
+        person: PersonId,
+        after: Option<EvidenceAfter>,
+        limit: u32,
+    ) -> impl Future<Output = StoreResult<Vec<Evidence>>> + Send;
     /// Per (person, skill): how many pieces of evidence support it, for these people, ordered by
     /// person and skill.
     fn evidence_counts(

@@ -51,10 +51,11 @@ impl utoipa::Modify for BearerAuth {
 #[derive(Debug, utoipa::IntoResponses)]
 #[allow(dead_code)]
 pub enum ReadProblems {
-    /// The caller may not see this record; the refusal is audited.
+    /// The caller's role may not call this; the refusal is audited.
     #[response(status = 403, content_type = "application/problem+json")]
     Forbidden(Problem),
-    /// There is no such record.
+    /// There is no such record, or the caller may not see it: the same answer either way, so
+    /// that ids cannot be probed (a refusal is audited).
     #[response(status = 404, content_type = "application/problem+json")]
     NotFound(Problem),
 }
@@ -63,10 +64,11 @@ pub enum ReadProblems {
 #[derive(Debug, utoipa::IntoResponses)]
 #[allow(dead_code)]
 pub enum ChangeProblems {
-    /// The caller may not make this change; the refusal is audited.
+    /// The caller sees the record but may not make this change; the refusal is audited.
     #[response(status = 403, content_type = "application/problem+json")]
     Forbidden(Problem),
-    /// There is no such record.
+    /// There is no such record, or the caller may not see it: the same answer either way, so
+    /// that ids cannot be probed (a refusal is audited).
     #[response(status = 404, content_type = "application/problem+json")]
     NotFound(Problem),
     /// The change conflicts with what is stored now (a stale `revision`, a stage that is not the

@@ -6,7 +6,7 @@
 
 use std::sync::Arc;
 
-use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
+use axum::extract::{FromRequestParts, Request, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, Method, header};
 use axum::middleware::Next;
@@ -77,8 +77,11 @@ impl Caller {
 #[derive(Debug, Clone, Default)]
 pub struct Ctx {
     pub caller: Option<Caller>,
-    /// Client address as the server saw it.
+    /// Client address as the server saw it (or a trusted proxy forwarded it).
     pub ip: Option<String>,
+    /// Reached over plain HTTP from another machine, so that the browser will drop the
+    /// `Secure` sign-in cookies (see `client::Origin::plain_http_from_afar`).
+    pub plain_http_from_afar: bool,
     /// The anti-forgery token of the sign-in form, from its cookie.
     pub presession: Option<String>,
     /// How many of the caller's notifications are unread, for the header of pages a browser gets.
@@ -172,14 +175,12 @@ pub(crate) async fn authenticate(
     mut req: Request,
     next: Next,
 ) -> Response {
-    let ip = req
-        .extensions()
-        .get::<ConnectInfo<std::net::SocketAddr>>()
-        .map(|ConnectInfo(addr)| addr.ip().to_string());
+    let origin = crate::client::origin(crate::client::peer(&req), req.headers(), state.config());
     let api = is_api_path(req.uri().path());
     let mut ctx = Ctx {
         caller: None,
-        ip,
+        ip: origin.ip.map(|ip| ip.to_string()),
+        plain_http_from_afar: origin.plain_http_from_afar(),
         presession: cookie(req.headers(), PRESESSION_COOKIE)
             .filter(|t| well_formed(t))
             .map(str::to_owned),
@@ -303,7 +304,9 @@ pub(crate) async fn authenticate(
         tracing::Span::current().record("user_id", c.id());
         // The header's unread count, on the pages a browser shows (not the API or fixed assets).
         let path = req.uri().path();
-        let page = !api && !path.starts_with("/static/") && path != "/healthz";
+        let page = !api
+            && !path.starts_with("/static/")
+            && !matches!(path, "/healthz" | "/readyz" | "/metrics");
         if page && req.method() == Method::GET && matches!(c.method, AuthMethod::Session { .. }) {
             ctx.unread = state.unread_count(c.id()).await.ok();
         }

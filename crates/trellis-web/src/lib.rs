@@ -19,13 +19,16 @@ mod assessments;
 pub mod auth;
 mod chart;
 mod check_ins;
+mod client;
 mod error;
 mod evidence;
 mod extract;
 mod frameworks;
 mod home;
 mod html;
+mod metrics;
 mod notifications;
+mod ops;
 mod organisation;
 mod peer_requests;
 mod people;
@@ -35,6 +38,7 @@ mod search;
 mod sign_in;
 mod state;
 mod team;
+pub mod tls;
 mod trace;
 
 use std::future::Future;
@@ -58,11 +62,35 @@ pub async fn serve(
     )
     .with_graceful_shutdown(shutdown)
     .await;
+    finish(&state).await;
+    served
+}
+
+/// As [`serve`], over TLS: every connection's handshake is done by `listener` (see [`tls`]). The
+/// state's `Config::tls` should be set, so that requests count as HTTPS.
+pub async fn serve_tls(
+    listener: tls::TlsListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    use axum::serve::ListenerExt;
+    let app = router(state.clone());
+    // `tap_io` gives the listener the peer address as connection info, as a TCP listener has.
+    let served = axum::serve(
+        listener.tap_io(|_| {}),
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await;
+    finish(&state).await;
+    served
+}
+
+async fn finish(state: &AppState) {
     // Reads audited in the last moments before shutdown are still queued.
     if let Err(e) = state.flush_audit().await {
         tracing::error!(error = %e, "audit: could not write the last read events");
     }
-    served
 }
 
 /// Completes on Ctrl-C (and on SIGTERM on Unix), for graceful shutdown.

@@ -37,7 +37,7 @@ use crate::extract::read_body;
 use crate::state::AppState;
 use crate::{
     account, admin, api, assessments, check_ins, evidence, frameworks, home, html, notifications,
-    organisation, peer_requests, people, plans, search, sign_in, team,
+    ops, organisation, peer_requests, people, plans, search, sign_in, team,
 };
 
 /// Who may call a route.
@@ -58,7 +58,8 @@ pub enum Rule {
     /// the read that fetches the assessment. Peers are not among them: they see their request
     /// only. Who may change the assessment at each stage is decided by the use case too.
     SeeAssessment,
-    /// The person a peer request (the `{id}` path parameter) is addressed to, and no one else.
+    /// The person a peer request (the `{id}` path parameter) is addressed to, and no one else;
+    /// anyone else is answered as if there were no such request.
     PeerOfRequest,
     /// The two people of a series of 1:1 check-ins (the `{id}` path parameter), and an
     /// administrator who recorded an exception to their privacy; nobody else, whatever their
@@ -69,6 +70,9 @@ pub enum Rule {
     PeopleTeam,
     /// Admins only.
     Admin,
+    /// A scraper holding the metrics token (`--metrics-token`), sent as `Authorization: Bearer`;
+    /// no account. Not served at all (404) when no token is set.
+    MetricsToken,
 }
 
 /// What a route answers with, which decides how refusals look.
@@ -190,6 +194,8 @@ pub fn routes() -> Vec<Route> {
     route_table![
         // Fixed resources.
         GET   "/healthz"                                          Public        Asset => html::healthz,
+        GET   "/readyz"                                           Public        Asset => ops::readyz,
+        GET   "/metrics"                                          MetricsToken  Asset => ops::metrics,
         GET   (html::STYLESHEET_PATH)                            Public        Asset => html::stylesheet,
         // Signing in and out.
         GET   "/sign-in"                                          Public        Page  => sign_in::form,
@@ -340,8 +346,14 @@ pub fn router(state: AppState) -> Router {
             auth::authenticate,
         ))
         .layer(middleware::from_fn_with_state(state.clone(), limit_body))
-        .layer(middleware::from_fn(security_headers))
-        .layer(middleware::from_fn(crate::trace::trace_request))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            security_headers,
+        ))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            crate::trace::trace_request,
+        ))
         .with_state(state)
 }
 
@@ -395,6 +407,14 @@ async fn check(guard: &Guard, req: Request) -> Result<Request, Response> {
         .cloned()
         .unwrap_or_default();
 
+    // The metrics token is the only credential `/metrics` knows; sessions and API tokens are not.
+    if spec.rule == Rule::MetricsToken {
+        return match refuse_metrics(guard, &req) {
+            Some(refusal) => Err(refusal),
+            None => Ok(req),
+        };
+    }
+
     // Anonymous callers: sign in first.
     if spec.rule != Rule::Public && ctx.caller.is_none() {
         return Err(match spec.kind {
@@ -446,6 +466,7 @@ async fn check(guard: &Guard, req: Request) -> Result<Request, Response> {
             matches!(c.role(), SystemRole::PeopleTeam | SystemRole::Admin)
         }
         (Some(c), Rule::Admin) => c.role() == SystemRole::Admin,
+        (Some(_), Rule::MetricsToken) => false,
         (
             Some(c),
             rule
@@ -478,12 +499,53 @@ async fn check(guard: &Guard, req: Request) -> Result<Request, Response> {
         if let Err(e) = guard.state.store().append_audit(event, &ctx.audit()).await {
             return Err(WebError::from(e).into_response());
         }
+        // A record the caller may not see is answered as one that does not exist, so that the
+        // answer does not tell which ids exist; a route closed to the caller's role says so.
+        if spec.rule == Rule::PeerOfRequest {
+            return Err(
+                WebError::not_found_because(trellis_app::growth::NO_SUCH_REQUEST).into_response(),
+            );
+        }
         return Err(WebError::forbidden().into_response());
     }
     Ok(Request::from_parts(parts, body))
 }
 
 use axum::extract::FromRequestParts;
+
+/// `Authorization: Bearer <metrics token>`, compared in constant time: the refusal, if any (404
+/// when no token is set, since metrics are off; 401 for anything else).
+fn refuse_metrics(guard: &Guard, req: &Request) -> Option<Response> {
+    let Some(expected) = guard
+        .state
+        .config()
+        .metrics_token
+        .as_deref()
+        .filter(|t| !t.is_empty())
+    else {
+        return Some(WebError::not_found().into_response());
+    };
+    let sent = req
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().strip_prefix("Bearer "))
+        .map(str::trim)
+        .unwrap_or("");
+    if sent.is_empty() || !auth::constant_time_eq(sent, expected) {
+        let mut res = WebError::new(
+            error::ErrorKind::Unauthorized,
+            "Send the metrics token as `Authorization: Bearer <token>`.",
+        )
+        .into_response();
+        res.headers_mut().insert(
+            header::WWW_AUTHENTICATE,
+            HeaderValue::from_static("Bearer realm=\"trellis-metrics\""),
+        );
+        return Some(res);
+    }
+    None
+}
 
 fn is_state_changing(method: &Method) -> bool {
     !matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
@@ -513,6 +575,10 @@ async fn check_form_token(guard: &Guard, ctx: &Ctx, req: Request) -> Result<Requ
         expected.is_some_and(|e| !e.is_empty() && auth::constant_time_eq(sent, e))
     };
     if sent.is_empty() || !(matches(session) || matches(ctx.presession.as_deref())) {
+        // Over plain HTTP from afar the browser dropped the form's cookie: say what will help.
+        if ctx.plain_http_from_afar {
+            return Err(forgery(crate::sign_in::HTTPS_REQUIRED).into_response());
+        }
         return Err(forgery(
             "This form has expired or did not come from Trellis. Go back, reload the page and try again.",
         )
@@ -562,10 +628,19 @@ async fn limit_body(State(state): State<AppState>, req: Request, next: Next) -> 
 }
 
 /// Headers on every response: a strict content security policy (no scripts at all, no framing),
-/// no MIME sniffing, no referrer outside the site, and no caching of anything personal.
-async fn security_headers(req: Request, next: Next) -> Response {
+/// no MIME sniffing, no referrer outside the site, no caching of anything personal, and, when the
+/// operator asked for it, HSTS on answers to HTTPS requests.
+async fn security_headers(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let hsts = state.config().hsts.filter(|_| {
+        crate::client::origin(crate::client::peer(&req), req.headers(), state.config()).https
+    });
     let mut res = next.run(req).await;
     let h = res.headers_mut();
+    if let Some(age) = hsts
+        && let Ok(v) = HeaderValue::from_str(&format!("max-age={}", age.as_secs()))
+    {
+        h.insert(header::STRICT_TRANSPORT_SECURITY, v);
+    }
     let set = |h: &mut axum::http::HeaderMap, name: &'static str, value: &'static str| {
         h.insert(name, HeaderValue::from_static(value));
     };

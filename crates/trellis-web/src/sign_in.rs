@@ -28,11 +28,20 @@ use trellis_store::prelude::*;
 #[template(path = "sign_in/sign_in.html")]
 struct SignInPage {
     frame: Frame,
+    /// Reached over plain HTTP from another machine: signing in cannot work, and the page says why.
+    https_required: Option<&'static str>,
     email: String,
     next: String,
     error: Option<String>,
     errors: FieldErrors,
 }
+
+/// Why signing in fails over plain HTTP from another machine, and what to do, on the sign-in page
+/// and instead of "this form has expired" when its cookie was dropped.
+pub(crate) const HTTPS_REQUIRED: &str = "This page came over plain HTTP from another computer, so \
+    your browser will not keep the sign-in cookie and signing in cannot work. Open Trellis over \
+    HTTPS: serve it with --tls-cert and --tls-key, or behind a TLS proxy whose address is given to \
+    --trusted-proxies and which sends X-Forwarded-Proto: https.";
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
@@ -67,6 +76,7 @@ pub async fn form(
     };
     let page = SignInPage {
         frame: Frame::new(Some(&ctx), "Sign in", ""),
+        https_required: ctx.plain_http_from_afar.then_some(HTTPS_REQUIRED),
         email: String::new(),
         next,
         error: None,
@@ -100,6 +110,7 @@ pub async fn submit(
             status,
             &SignInPage {
                 frame: Frame::new(Some(&ctx), "Sign in", ""),
+                https_required: ctx.plain_http_from_afar.then_some(HTTPS_REQUIRED),
                 email: f.email.trim().to_owned(),
                 next: next.clone(),
                 error,

@@ -61,6 +61,8 @@ struct Inner {
     sessions: SessionCache,
     tokens: TokenCache,
     unread: UnreadCache,
+    /// What `/metrics` reports.
+    metrics: crate::metrics::Metrics,
     /// A hash of a random password, verified against when an account does not exist so that a
     /// failed sign-in takes as long either way.
     dummy_hash: OnceLock<String>,
@@ -74,6 +76,7 @@ impl AppState {
                 sessions: SessionCache::default(),
                 tokens: TokenCache::default(),
                 unread: UnreadCache::default(),
+                metrics: crate::metrics::Metrics::default(),
                 dummy_hash: OnceLock::new(),
             }),
         }
@@ -82,6 +85,10 @@ impl AppState {
     /// The use cases.
     pub fn app(&self) -> &App {
         &self.inner.app
+    }
+
+    pub(crate) fn metrics(&self) -> &crate::metrics::Metrics {
+        &self.inner.metrics
     }
 
     pub fn store(&self) -> &Database {

@@ -5,11 +5,13 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
-use axum::extract::{MatchedPath, Request};
+use axum::extract::{MatchedPath, Request, State};
 use axum::http::HeaderValue;
 use axum::middleware::Next;
 use axum::response::Response;
 use tracing::Instrument;
+
+use crate::state::AppState;
 
 pub const REQUEST_ID: &str = "x-request-id";
 
@@ -29,8 +31,14 @@ fn sent_request_id(value: &HeaderValue) -> Option<String> {
     (!s.is_empty() && s.len() <= 64 && s.chars().all(plain)).then(|| s.to_owned())
 }
 
-pub(crate) async fn trace_request(req: Request, next: Next) -> Response {
+pub(crate) async fn trace_request(
+    State(state): State<AppState>,
+    req: Request,
+    next: Next,
+) -> Response {
     let start = Instant::now();
+    let method = req.method().clone();
+    let matched = req.extensions().get::<MatchedPath>().cloned();
     let id = req
         .headers()
         .get(REQUEST_ID)
@@ -52,7 +60,14 @@ pub(crate) async fn trace_request(req: Request, next: Next) -> Response {
     );
     let mut res = next.run(req).instrument(span.clone()).await;
     let status = res.status().as_u16();
-    let latency_ms = start.elapsed().as_secs_f64() * 1000.0;
+    let took = start.elapsed();
+    let latency_ms = took.as_secs_f64() * 1000.0;
+    state.metrics().observe(
+        &method,
+        matched.as_ref().map(MatchedPath::as_str),
+        status,
+        took,
+    );
     span.in_scope(|| {
         if status >= 500 {
             tracing::error!(status, latency_ms, "request failed");

@@ -54,13 +54,15 @@ impl AssessmentCtx {
     }
 }
 
+const NO_SUCH_ASSESSMENT: &str = "There is no such assessment.";
+
 pub async fn load_assessment(
     app: &App,
     actor: &Actor,
     id: AssessmentId,
 ) -> AppResult<AssessmentCtx> {
     let assessment = app.store().assessment(id).await.map_err(|e| match e {
-        StoreError::NotFound(_) => AppError::not_found("There is no such assessment."),
+        StoreError::NotFound(_) => AppError::not_found(NO_SUCH_ASSESSMENT),
         other => other.into(),
     })?;
     let (person, relation) = person_and_relation(app, actor, assessment.person_id).await?;
@@ -86,13 +88,9 @@ pub async fn viewable_assessment(
 ) -> AppResult<AssessmentCtx> {
     let a = load_assessment(app, actor, id).await?;
     if !a.relation.may_view() {
-        return Err(access::deny(
-            app.store(),
-            &actor.audit(),
-            a.target(),
-            "You do not have access to this assessment.",
-        )
-        .await);
+        return Err(
+            access::hide(app.store(), &actor.audit(), a.target(), NO_SUCH_ASSESSMENT).await,
+        );
     }
     Ok(a)
 }

@@ -1,7 +1,9 @@
 //! Evidence: what happened, when, which skills it shows and who can vouch for it.
 
 use trellis_model::Framework;
-use trellis_store::{Evidence, EvidenceId, NewEvidence, Person, PersonId, StoreError};
+use trellis_store::{
+    Evidence, EvidenceAfter, EvidenceId, NewEvidence, Person, PersonId, StoreError,
+};
 
 use crate::App;
 use crate::access::{self, Actor};
@@ -229,4 +231,126 @@ pub async fn delete_evidence(
             StoreError::NotFound(_) => AppError::not_found("This evidence was deleted."),
             other => other.into(),
         })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Pages of evidence.
+
+/// How many pieces of evidence a page holds when the caller does not say.
+pub const EVIDENCE_PAGE: u32 = 50;
+/// The most a page holds, whatever the caller asks for.
+pub const EVIDENCE_PAGE_MAX: u32 = 200;
+
+/// One page of a person's evidence, newest first, and where the next one starts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EvidencePage {
+    pub evidence: Vec<Evidence>,
+    /// The cursor of the next (older) page; `None` on the last one.
+    pub next: Option<String>,
+}
+
+/// The cursor of the page after this piece: its date and id, `2026-03-14.42`. Opaque to callers,
+/// who only send back what they were given; readable in logs.
+pub fn evidence_cursor(e: &Evidence) -> String {
+    format!("{}.{}", e.happened_on, e.id)
+}
+
+/// Reads a cursor made by [`evidence_cursor`]; a field problem on `field` otherwise.
+pub fn parse_evidence_cursor(field: &str, cursor: &str) -> AppResult<EvidenceAfter> {
+    let parsed = cursor.split_once('.').and_then(|(day, id)| {
+        let id = id.parse::<i64>().ok().filter(|id| *id > 0)?;
+        (day.len() == 10 && crate::time::parse_date(day).is_some()).then(|| EvidenceAfter {
+            happened_on: day.to_owned(),
+            id,
+        })
+    });
+    parsed.ok_or_else(|| {
+        AppError::field(
+            field,
+            "This is not a cursor of the evidence list: send back the `next` cursor of the page before, or leave it out for the first page.",
+        )
+    })
+}
+
+/// Checks the page size asked for: from 1 to [`EVIDENCE_PAGE_MAX`], [`EVIDENCE_PAGE`] when absent.
+pub fn evidence_page_size(field: &str, limit: Option<u32>) -> AppResult<u32> {
+    match limit {
+        None => Ok(EVIDENCE_PAGE),
+        Some(n) if (1..=EVIDENCE_PAGE_MAX).contains(&n) => Ok(n),
+        Some(_) => Err(AppError::field(
+            field,
+            format!("Ask for 1 to {EVIDENCE_PAGE_MAX} pieces of evidence a page."),
+        )),
+    }
+}
+
+/// A page of a person's evidence (the person's access decided before): one more than the page
+/// holds is read to know whether another page follows.
+pub async fn evidence_page(
+    app: &App,
+    person: PersonId,
+    after: Option<EvidenceAfter>,
+    size: u32,
+) -> AppResult<EvidencePage> {
+    let mut evidence = app.store().evidence_page(person, after, size + 1).await?;
+    let next = if evidence.len() > size as usize {
+        evidence.truncate(size as usize);
+        evidence.last().map(evidence_cursor)
+    } else {
+        None
+    };
+    Ok(EvidencePage { evidence, next })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cursors_round_trip_and_anything_else_is_named() {
+        let e = Evidence {
+            id: 42,
+            person_id: 1,
+            happened_on: "2026-03-14".into(),
+            title: "t".into(),
+            description: String::new(),
+            links: vec![],
+            skills: vec![],
+            corroborators: vec![],
+            created_by: 1,
+            created_at: 0,
+        };
+        let cursor = evidence_cursor(&e);
+        assert_eq!(cursor, "2026-03-14.42");
+        assert_eq!(
+            parse_evidence_cursor("cursor", &cursor).unwrap(),
+            EvidenceAfter {
+                happened_on: "2026-03-14".into(),
+                id: 42
+            }
+        );
+        for bad in [
+            "",
+            "42",
+            "2026-03-14",
+            "2026-02-30.1",
+            "2026-3-14.1",
+            "2026-03-14.-1",
+            "2026-03-14.x",
+            " 2026-03-14.1",
+        ] {
+            let err = parse_evidence_cursor("cursor", bad).unwrap_err();
+            assert!(
+                matches!(&err, AppError::Invalid(p) if p[0].field == "cursor"),
+                "{bad:?}: {err:?}"
+            );
+        }
+        assert_eq!(evidence_page_size("limit", None).unwrap(), EVIDENCE_PAGE);
+        assert_eq!(
+            evidence_page_size("limit", Some(EVIDENCE_PAGE_MAX)).unwrap(),
+            200
+        );
+        assert!(evidence_page_size("limit", Some(0)).is_err());
+        assert!(evidence_page_size("limit", Some(EVIDENCE_PAGE_MAX + 1)).is_err());
+    }
 }

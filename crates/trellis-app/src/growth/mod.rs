@@ -35,7 +35,7 @@ use crate::error::{AppError, AppResult};
 
 pub async fn load_person(store: &Database, id: PersonId) -> AppResult<Person> {
     store.person(id).await.map_err(|e| match e {
-        StoreError::NotFound(_) => AppError::not_found("There is no such person."),
+        StoreError::NotFound(_) => AppError::not_found(NO_SUCH_PERSON),
         other => other.into(),
     })
 }
@@ -51,16 +51,10 @@ async fn person_and_relation(
             let relation = s.relation(&actor.person);
             Ok((s.person, relation))
         }
-        // Members cannot probe for ids: someone who does not exist is refused like someone they
-        // may not see.
-        None if !access::is_staff(actor.role()) => Err(access::deny(
-            app.store(),
-            &actor.audit(),
-            format!("person:{id}"),
-            "You do not have access to this person's records.",
-        )
-        .await),
-        None => Err(AppError::not_found("There is no such person.")),
+        // Members cannot probe for ids: someone who does not exist is answered like someone they
+        // may not see, and the attempt is audited the same way.
+        None if !access::is_staff(actor.role()) => Err(hidden_person(app, actor, id).await),
+        None => Err(AppError::not_found(NO_SUCH_PERSON)),
     }
 }
 
@@ -69,16 +63,24 @@ async fn person_and_relation(
 pub async fn person_for(app: &App, actor: &Actor, id: PersonId) -> AppResult<(Person, Relation)> {
     let (person, rel) = person_and_relation(app, actor, id).await?;
     if !rel.may_view() {
-        return Err(access::deny(
-            app.store(),
-            &actor.audit(),
-            format!("person:{id}"),
-            "You do not have access to this person's records.",
-        )
-        .await);
+        return Err(hidden_person(app, actor, id).await);
     }
     Ok((person, rel))
 }
+
+/// What someone who names a person they may not see is told: that there is no such person
+/// (audited), the answer for an id that names no one.
+pub(crate) async fn hidden_person(app: &App, actor: &Actor, id: PersonId) -> AppError {
+    access::hide(
+        app.store(),
+        &actor.audit(),
+        format!("person:{id}"),
+        NO_SUCH_PERSON,
+    )
+    .await
+}
+
+pub(crate) const NO_SUCH_PERSON: &str = "There is no such person.";
 
 // ---------------------------------------------------------------------------------------------
 // Refusals.

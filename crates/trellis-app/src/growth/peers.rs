@@ -175,9 +175,12 @@ pub async fn request_peer_by_email(
         })
 }
 
+/// What anyone is told of a request for input that does not exist, or was sent to someone else.
+pub const NO_SUCH_REQUEST: &str = "There is no such request for input.";
+
 pub async fn load_peer_request(store: &Database, id: i64) -> AppResult<PeerRequest> {
     store.peer_request(id).await.map_err(|e| match e {
-        StoreError::NotFound(_) => AppError::not_found("There is no such request."),
+        StoreError::NotFound(_) => AppError::not_found(NO_SUCH_REQUEST),
         other => other.into(),
     })
 }
@@ -190,11 +193,11 @@ pub async fn submit_peer(
     ratings: Vec<RatingInput>,
 ) -> AppResult<PeerRequest> {
     if request.peer_id != actor.id() {
-        return Err(access::deny(
+        return Err(access::hide(
             app.store(),
             &actor.audit(),
             format!("peer-request:{}", request.id),
-            "Only the person asked can answer this request.",
+            NO_SUCH_REQUEST,
         )
         .await);
     }

@@ -41,18 +41,29 @@ pub fn redacted(url: &str) -> String {
 
 /// Opens the database at `url` and runs `task` on it, on a fresh async runtime.
 pub fn with_store<T: StoreTask>(url: &str, task: T) -> Result<T::Output> {
+    with_store_sized(url, None, task)
+}
+
+/// As [`with_store`], with a pool of at most `pool_size` connections.
+pub fn with_store_sized<T: StoreTask>(
+    url: &str,
+    pool_size: Option<u32>,
+    task: T,
+) -> Result<T::Output> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .context("cannot start the async runtime")?;
     runtime.block_on(async move {
         let shown = redacted(url);
-        let store = Database::connect(url).await.map_err(|e| match e {
-            StoreError::Invalid(_) => {
-                anyhow!("unsupported database URL {shown}: use sqlite://FILE or postgres://…")
-            }
-            e => anyhow!(e).context(format!("cannot open {shown}")),
-        })?;
+        let store = Database::connect_sized(url, pool_size)
+            .await
+            .map_err(|e| match e {
+                StoreError::Invalid(_) => {
+                    anyhow!("unsupported database URL {shown}: use sqlite://FILE or postgres://…")
+                }
+                e => anyhow!(e).context(format!("cannot open {shown}")),
+            })?;
         let out = task.run(store.clone()).await;
         store.close().await;
         out

@@ -2,16 +2,20 @@
 //! publishes the starter framework if nothing is published, and creates a first administrator with
 //! a generated password printed once.
 
+use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Duration;
 
 use anyhow::{Context, Result};
 use trellis_app::mail::{MailSettings, Mailer};
+use trellis_app::settings::{IpRange, parse_duration, parse_size};
 use trellis_app::{Config, bootstrap, demo, secrets as auth};
 use trellis_store::prelude::*;
 use trellis_store_sql::Database;
 use trellis_web::AppState;
 
-use super::database::{DatabaseArgs, StoreTask, redacted, with_store};
+use super::database::{DatabaseArgs, StoreTask, redacted, with_store_sized};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -56,6 +60,86 @@ pub struct Args {
     /// The address people open Trellis at, for the links in emails (default: the address served).
     #[arg(long, env = "TRELLIS_PUBLIC_URL", value_name = "URL")]
     pub public_url: Option<String>,
+    #[command(flatten)]
+    pub ops: OpsArgs,
+}
+
+/// HTTPS, proxies, limits and timeouts, and what operators' tools call.
+#[derive(Debug, clap::Args)]
+pub struct OpsArgs {
+    /// Serve HTTPS with this certificate chain (PEM), with --tls-key. Browsers keep Trellis's
+    /// sign-in cookies only over HTTPS (or on this machine's loopback address).
+    #[arg(
+        long,
+        env = "TRELLIS_TLS_CERT",
+        value_name = "FILE",
+        requires = "tls_key"
+    )]
+    pub tls_cert: Option<PathBuf>,
+    /// The private key (PEM) of --tls-cert.
+    #[arg(
+        long,
+        env = "TRELLIS_TLS_KEY",
+        value_name = "FILE",
+        requires = "tls_cert"
+    )]
+    pub tls_key: Option<PathBuf>,
+    /// Addresses or ranges of proxies whose X-Forwarded-For (the client's address) and
+    /// X-Forwarded-Proto (https) are believed, comma-separated: 127.0.0.1,10.0.0.0/8,fd00::/8.
+    /// Nobody's by default.
+    #[arg(long, env = "TRELLIS_TRUSTED_PROXIES", value_name = "RANGES", value_delimiter = ',', value_parser = parse_range)]
+    pub trusted_proxies: Vec<IpRange>,
+    /// Send Strict-Transport-Security with this max-age (e.g. 365d) on HTTPS answers. Off by
+    /// default: browsers then refuse plain HTTP to this site for that long.
+    #[arg(long, env = "TRELLIS_HSTS", value_name = "DURATION", value_parser = parse_duration)]
+    pub hsts: Option<Duration>,
+    /// Serve /metrics (Prometheus text) to callers sending `Authorization: Bearer TOKEN`.
+    /// Without it, /metrics is not served.
+    #[arg(
+        long,
+        env = "TRELLIS_METRICS_TOKEN",
+        value_name = "TOKEN",
+        hide_env_values = true
+    )]
+    pub metrics_token: Option<String>,
+    /// A session ends after this long without a request (s, m, h or d).
+    #[arg(long, env = "TRELLIS_IDLE_TIMEOUT", value_name = "DURATION", default_value = "30m", value_parser = parse_duration)]
+    pub idle_timeout: Duration,
+    /// A session ends this long after sign-in, whatever the activity.
+    #[arg(long, env = "TRELLIS_ABSOLUTE_TIMEOUT", value_name = "DURATION", default_value = "12h", value_parser = parse_duration)]
+    pub absolute_timeout: Duration,
+    /// Requests with a larger body are refused with 413 (bytes, KiB or MiB).
+    #[arg(long, env = "TRELLIS_BODY_LIMIT", value_name = "SIZE", default_value = "64KiB", value_parser = parse_size)]
+    pub body_limit: usize,
+    /// Failed sign-ins are counted over this window, which is also the longest wait.
+    #[arg(long, env = "TRELLIS_THROTTLE_WINDOW", value_name = "DURATION", default_value = "15m", value_parser = parse_duration)]
+    pub throttle_window: Duration,
+    /// Failed sign-ins for one email from one address before each further attempt waits.
+    #[arg(
+        long,
+        env = "TRELLIS_THROTTLE_FREE_FAILURES",
+        value_name = "N",
+        default_value_t = 5
+    )]
+    pub throttle_free_failures: u32,
+    /// The first wait after those failures; each further one doubles it.
+    #[arg(long, env = "TRELLIS_THROTTLE_FIRST_DELAY", value_name = "DURATION", default_value = "1s", value_parser = parse_duration)]
+    pub throttle_first_delay: Duration,
+    /// Failed sign-ins from one address within the window before it is refused altogether.
+    #[arg(
+        long,
+        env = "TRELLIS_THROTTLE_MAX_PER_ADDRESS",
+        value_name = "N",
+        default_value_t = 50
+    )]
+    pub throttle_max_per_address: u32,
+    /// Database connections at most (default: 8 on SQLite; two per core, 4 to 32, on PostgreSQL).
+    #[arg(long, env = "TRELLIS_POOL_SIZE", value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1000))]
+    pub pool_size: Option<u32>,
+}
+
+fn parse_range(text: &str) -> Result<IpRange, String> {
+    text.parse()
 }
 
 /// How often the mailer looks for notifications to email.
@@ -63,12 +147,24 @@ const MAIL_EVERY: std::time::Duration = std::time::Duration::from_secs(10);
 /// How often check-ins and plan steps due tomorrow are looked for.
 const REMIND_EVERY: std::time::Duration = std::time::Duration::from_secs(60);
 
-struct Serve(Args);
+/// `serve` once it can listen: the socket bound (and TLS read) before the database is opened, so
+/// that a port in use or a bad certificate leaves no new database behind.
+struct Serve {
+    args: Args,
+    listener: std::net::TcpListener,
+    tls: Option<Arc<trellis_web::tls::ServerConfig>>,
+}
 
 impl StoreTask for Serve {
     type Output = ();
     async fn run(self, store: Database) -> Result<()> {
-        let args = self.0;
+        let Serve {
+            args,
+            listener,
+            tls,
+        } = self;
+        let listener = tokio::net::TcpListener::from_std(listener)
+            .with_context(|| format!("cannot listen on {}", args.addr))?;
         store
             .migrate()
             .await
@@ -76,10 +172,9 @@ impl StoreTask for Serve {
         if let Some(v) = bootstrap::publish_starter_if_empty(&store).await? {
             println!("Published the starter framework: {} {}.", v.name, v.version);
         }
-        let listener = tokio::net::TcpListener::bind(&args.addr)
-            .await
-            .with_context(|| format!("cannot listen on {}", args.addr))?;
-        let url = format!("http://{}", listener.local_addr()?);
+        let local = listener.local_addr()?;
+        let scheme = if tls.is_some() { "https" } else { "http" };
+        let url = format!("{scheme}://{local}");
 
         if let Some(admin) = bootstrap::ensure_admin(&store, &args.admin_email).await? {
             println!();
@@ -95,10 +190,25 @@ impl StoreTask for Serve {
             load_demo(&store).await?;
         }
 
+        let ops = args.ops;
         let config = Config {
             licensed: args.licensed,
+            idle_timeout: ops.idle_timeout,
+            absolute_timeout: ops.absolute_timeout,
+            body_limit: ops.body_limit,
+            throttle_window: ops.throttle_window,
+            free_failures_per_pair: ops.throttle_free_failures,
+            first_delay: ops.throttle_first_delay,
+            max_failures_per_ip: ops.throttle_max_per_address,
+            trusted_proxies: ops.trusted_proxies.clone(),
+            hsts: ops.hsts,
+            metrics_token: ops.metrics_token.filter(|t| !t.trim().is_empty()),
+            tls: tls.is_some(),
             ..Config::default()
         };
+        if tls.is_none() && !local.ip().is_loopback() {
+            warn_plain_http(&local, &ops.trusted_proxies);
+        }
         let state = AppState::new(store, config);
         // The day-before reminders (check-ins, plan steps) go to the inbox whether or not email is
         // set up.
@@ -117,9 +227,14 @@ impl StoreTask for Serve {
             "Trellis is running at {url}/ on {} (Ctrl-C to stop).",
             redacted(&args.db.database_url)
         );
-        trellis_web::serve(listener, state, trellis_web::shutdown_signal())
-            .await
-            .context("the server stopped with an error")?;
+        match tls {
+            Some(config) => {
+                let listener = trellis_web::tls::TlsListener::new(listener, config)?;
+                trellis_web::serve_tls(listener, state, trellis_web::shutdown_signal()).await
+            }
+            None => trellis_web::serve(listener, state, trellis_web::shutdown_signal()).await,
+        }
+        .context("the server stopped with an error")?;
         println!("Stopped.");
         Ok(())
     }
@@ -157,8 +272,50 @@ async fn load_demo(store: &Database) -> Result<()> {
     Ok(())
 }
 
+/// Says at start-up what the sign-in page says to visitors: over plain HTTP from another machine,
+/// browsers drop the sign-in cookies.
+fn warn_plain_http(local: &std::net::SocketAddr, proxies: &[IpRange]) {
+    eprintln!(
+        "WARNING: serving plain HTTP on {local}, which other machines can reach. Browsers keep \
+         Trellis's sign-in cookies only over HTTPS, so signing in from another machine will fail."
+    );
+    if proxies.is_empty() {
+        eprintln!(
+            "  Serve HTTPS with --tls-cert FILE --tls-key FILE, or listen on 127.0.0.1 behind a \
+             TLS proxy and name it with --trusted-proxies so that its X-Forwarded-Proto counts."
+        );
+    } else {
+        eprintln!(
+            "  Requests through the trusted proxies count as HTTPS when they send \
+             X-Forwarded-Proto: https."
+        );
+    }
+}
+
 pub fn run(args: Args) -> Result<ExitCode> {
+    // Everything that can be checked without the database first: a bad certificate or a port in
+    // use must not leave a new (or newly migrated) database behind.
+    let tls = match (&args.ops.tls_cert, &args.ops.tls_key) {
+        (Some(cert), Some(key)) => Some(
+            trellis_web::tls::server_config(cert, key).map_err(|e| anyhow::anyhow!("TLS: {e}"))?,
+        ),
+        _ => None,
+    };
+    let listener = std::net::TcpListener::bind(&args.addr)
+        .with_context(|| format!("cannot listen on {}", args.addr))?;
+    listener
+        .set_nonblocking(true)
+        .with_context(|| format!("cannot listen on {}", args.addr))?;
     let url = args.db.database_url.clone();
-    with_store(&url, Serve(args))?;
+    let pool = args.ops.pool_size;
+    with_store_sized(
+        &url,
+        pool,
+        Serve {
+            args,
+            listener,
+            tls,
+        },
+    )?;
     Ok(ExitCode::SUCCESS)
 }

@@ -17,10 +17,10 @@ use trellis_store::backend::{
     check_advance, check_rater_kind, clean_assessment, clean_evidence, clean_ratings, clean_skills,
 };
 use trellis_store::{
-    Assessment, AssessmentId, Audit, BulkAssessment, Evidence, EvidenceEntry, EvidenceId,
-    EvidenceVersion, GrowthStore, NewAssessment, NewEvidence, NewNotification, NewPerson,
-    NewRating, Observations, OutcomeAnswer, OutcomeAnswerKind, PeerRequest, Person, PersonId,
-    PersonRecord, RaterKind, Rating, RatingDraft, Stage, StoreError, StoreResult,
+    Assessment, AssessmentId, Audit, BulkAssessment, Evidence, EvidenceAfter, EvidenceEntry,
+    EvidenceId, EvidenceVersion, GrowthStore, NewAssessment, NewEvidence, NewNotification,
+    NewPerson, NewRating, Observations, OutcomeAnswer, OutcomeAnswerKind, PeerRequest, Person,
+    PersonId, PersonRecord, RaterKind, Rating, RatingDraft, Stage, StoreError, StoreResult,
 };
 
 use crate::dialect::{Dialect, JsonText};
@@ -526,6 +526,15 @@ impl GrowthStore for Database {
 
     async fn evidence_of(&self, person: PersonId) -> StoreResult<Vec<Evidence>> {
         records::evidence_of(self, person).await
+    }
+
+    async fn evidence_page(
+        &self,
+        person: PersonId,
+        after: Option<EvidenceAfter>,
+        limit: u32,
+    ) -> StoreResult<Vec<Evidence>> {
+        records::evidence_page(self, person, after, limit).await
     }
 
     async fn evidence_counts(

@@ -4,11 +4,11 @@
 
 use sqlx::Row;
 use trellis_store::{
-    Evidence, HomeRecord, Observations, OverviewStore, PersonId, PersonRecord, StoreResult,
-    TeamRecord, json_rows,
+    Evidence, EvidenceAfter, HomeRecord, Observations, OverviewStore, PersonId, PersonRecord,
+    StoreResult, TeamRecord, json_rows,
 };
 
-use super::rows::{EVIDENCE_COLUMNS, PERSON, listing};
+use super::rows::{EVIDENCE_COLUMNS, PERSON, exists, listing};
 use crate::dialect::Dialect;
 use crate::{Database, db_run};
 
@@ -18,6 +18,36 @@ pub(super) async fn evidence_of(db: &Database, person: PersonId) -> StoreResult<
          ORDER BY happened_on DESC, id DESC"
     );
     listing(db, sql, PERSON, person).await
+}
+
+/// Keyset paging on the `evidence_person` index: each page starts where the one before ended,
+/// however much was added meanwhile, and costs the same however deep it is.
+pub(super) async fn evidence_page(
+    db: &Database,
+    person: PersonId,
+    after: Option<EvidenceAfter>,
+    limit: u32,
+) -> StoreResult<Vec<Evidence>> {
+    // Without a cursor, start above every stored piece: dates are `YYYY-MM-DD`, ids below MAX.
+    let (day, id) = after.map_or_else(
+        || ("9999-99-99".to_owned(), i64::MAX),
+        |a| (a.happened_on, a.id),
+    );
+    let sql = format!(
+        "SELECT {EVIDENCE_COLUMNS} FROM evidence WHERE person_id = $1 AND deleted_at IS NULL
+         AND (happened_on < $2 OR (happened_on = $2 AND id < $3))
+         ORDER BY happened_on DESC, id DESC LIMIT $4"
+    );
+    let found: Vec<Evidence> = db_run!(db, |c| sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(person)
+        .bind(&day)
+        .bind(id)
+        .bind(i64::from(limit))
+        .fetch_all(c))?;
+    if found.is_empty() {
+        exists(db, PERSON, person).await?;
+    }
+    Ok(found)
 }
 
 pub(super) async fn evidence_counts(

@@ -2,18 +2,18 @@
 
 use axum::Json;
 use axum::extract::State;
-use axum::http::StatusCode;
-use axum::response::Response;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
-use trellis_app::growth::EvidenceInput;
+use trellis_app::growth::{self, EvidenceInput};
 use trellis_store::{Evidence, PersonId};
 use utoipa::ToSchema;
 
 use crate::api::{ChangeProblems, ReadProblems, created};
 use crate::auth::Me;
-use crate::error::WebError;
-use crate::extract::{ApiJson, PathParams};
+use crate::error::{Problem, WebError};
+use crate::extract::{ApiJson, PathParams, QueryParams};
 use crate::state::AppState;
 
 /// A piece of evidence. `happened_on` is a date, `YYYY-MM-DD`.
@@ -66,14 +66,33 @@ pub struct NewEvidenceJson {
     pub corroborators: Vec<String>,
 }
 
-/// A person's evidence, newest first.
+/// Which page of a person's evidence to read.
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[serde(default)]
+#[into_params(parameter_in = Query)]
+pub struct EvidenceQuery {
+    /// Where the page starts: the cursor in the `Link` header of the page before (`rel="next"`).
+    /// Leave it out for the newest evidence.
+    pub cursor: Option<String>,
+    /// How many pieces the page holds, 1 to 200; 50 when left out.
+    #[param(minimum = 1, maximum = 200)]
+    pub limit: Option<u32>,
+}
+
+/// A page of a person's evidence, newest first (by the date it happened, then the newest added).
+/// When more follows, the `Link` header gives the address of the next page
+/// (`<…?cursor=…&limit=…>; rel="next"`); the last page has none. Pages follow on from each other
+/// however much is added meanwhile.
 #[utoipa::path(
     get,
     path = "/api/v1/people/{id}/evidence",
     tag = "growth",
-    params(("id" = i64, Path, description = "Person id")),
+    params(("id" = i64, Path, description = "Person id"), EvidenceQuery),
     responses(
-        (status = 200, body = Vec<EvidenceJson>),
+        (status = 200, body = Vec<EvidenceJson>, headers(
+            ("Link" = String, description = "`<address of the next page>; rel=\"next\"`, when there is one")
+        )),
+        (status = 422, description = "A cursor that no page gave, or a limit out of range; `field` names it", body = Problem, content_type = "application/problem+json"),
         ReadProblems
     )
 )]
@@ -81,11 +100,12 @@ pub async fn evidence(
     State(state): State<AppState>,
     Me(caller, ctx): Me,
     PathParams(id): PathParams<PersonId>,
-) -> Result<Json<Vec<EvidenceJson>>, WebError> {
-    let list = state
+    QueryParams(q): QueryParams<EvidenceQuery>,
+) -> Result<Response, WebError> {
+    let (_, _, page) = state
         .app()
         .evidence()
-        .of_person(&caller.actor(&ctx), id)
+        .page_of_person(&caller.actor(&ctx), id, q.cursor.as_deref(), q.limit)
         .await?;
     state.audit_read(
         ctx.audit(),
@@ -93,7 +113,18 @@ pub async fn evidence(
         format!("person:{id}"),
         json!({ "view": "api" }),
     );
-    Ok(Json(list.into_iter().map(EvidenceJson::from).collect()))
+    let body: Vec<EvidenceJson> = page.evidence.into_iter().map(EvidenceJson::from).collect();
+    let mut res = Json(body).into_response();
+    if let Some(next) = page.next {
+        let limit = q.limit.unwrap_or(growth::EVIDENCE_PAGE);
+        let query = serde_urlencoded::to_string([("cursor", next), ("limit", limit.to_string())])
+            .unwrap_or_default();
+        let link = format!("</api/v1/people/{id}/evidence?{query}>; rel=\"next\"");
+        if let Ok(v) = HeaderValue::from_str(&link) {
+            res.headers_mut().insert(header::LINK, v);
+        }
+    }
+    Ok(res)
 }
 
 /// Adds a piece of evidence for a person.

@@ -9,9 +9,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde_json::json;
 use trellis_app::growth::{self, EvidenceInput};
 use trellis_app::time::date;
-use trellis_app::{AppError, Relation};
+use trellis_app::{Actor, AppError, Relation};
 use trellis_model::Framework;
-use trellis_store::prelude::*;
 use trellis_store::{Evidence, PersonId};
 
 use crate::auth::{Ctx, Me};
@@ -183,6 +182,9 @@ struct EvidencePage {
     skills: SkillPicker,
     notice: Option<&'static str>,
     entries: Vec<EvidenceView>,
+    /// The next (older) page, and the first, when this is not it.
+    older: Option<String>,
+    newest: Option<String>,
 }
 
 #[derive(Debug, Template)]
@@ -205,24 +207,45 @@ pub struct AddedQuery {
     added: Option<String>,
     updated: Option<String>,
     deleted: Option<String>,
+    /// Where the page starts (the "Older evidence" link's).
+    cursor: Option<String>,
 }
 
 const SKILLS_LEGEND: &str = "Skills it shows";
 
+/// The evidence page of a person: the form, and one page of their evidence (the newest when
+/// `cursor` is `None`).
 async fn evidence_page(
     state: &AppState,
-    ctx: &Ctx,
-    person: &trellis_store::Person,
-    relation: Relation,
+    (actor, ctx): (&Actor, &Ctx),
+    person: PersonId,
+    cursor: Option<&str>,
     form: EvidenceForm,
     errors: FieldErrors,
     notice: Option<&'static str>,
 ) -> Result<EvidencePage, WebError> {
+    let (person, relation, page) = state
+        .app()
+        .evidence()
+        .page_of_person(actor, person, cursor, None)
+        .await?;
+    let person = &person;
     let current = state
         .current_framework()
         .await?
         .ok_or_else(|| WebError::not_found_because("No framework has been published yet."))?;
-    let evidence = state.store().evidence_of(person.id).await?;
+    let evidence = page.evidence;
+    let link = |cursor: &str| {
+        format!(
+            "/people/{}/evidence?{}#log-heading",
+            person.id,
+            serde_urlencoded::to_string([("cursor", cursor)]).unwrap_or_default()
+        )
+    };
+    let older = page.next.as_deref().map(link);
+    let newest = cursor
+        .filter(|c| !c.trim().is_empty())
+        .map(|_| format!("/people/{}/evidence#log-heading", person.id));
     let ids: Vec<PersonId> = evidence.iter().map(|e| e.created_by).collect();
     let names = growth::names(state.store(), ids).await?;
     let frame = Frame::new(Some(ctx), format!("Evidence: {}", person.name), "people");
@@ -253,6 +276,8 @@ async fn evidence_page(
         skills,
         notice,
         entries,
+        older,
+        newest,
     })
 }
 
@@ -263,16 +288,15 @@ pub async fn evidence(
     PathParams(id): PathParams<PersonId>,
     QueryParams(q): QueryParams<AddedQuery>,
 ) -> Result<Response, WebError> {
-    let (person, relation) = growth::person_for(state.app(), &caller.actor(&ctx), id).await?;
     let form = EvidenceForm {
         happened_on: date(trellis_app::time::now_millis()),
         ..EvidenceForm::default()
     };
     let page = evidence_page(
         &state,
-        &ctx,
-        &person,
-        relation,
+        (&caller.actor(&ctx), &ctx),
+        id,
+        q.cursor.as_deref(),
         form,
         FieldErrors::default(),
         if q.added.is_some() {
@@ -309,13 +333,12 @@ pub async fn evidence_add(
         Ok(_) => Ok(Redirect::to(&format!("/people/{id}/evidence?added=1")).into_response()),
         Err(refusal) => match refusal {
             AppError::Invalid(problems) => {
-                let (person, relation) = growth::person_for(state.app(), &actor, id).await?;
                 let mut errors = FieldErrors::default();
                 for p in problems {
                     errors.add(p.field, p.message);
                 }
                 let page =
-                    evidence_page(&state, &ctx, &person, relation, form, errors, None).await?;
+                    evidence_page(&state, (&actor, &ctx), id, None, form, errors, None).await?;
                 render_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
             }
             e => Err(e.into()),

@@ -60,6 +60,15 @@ const CALLERS: [Caller; 11] = [
 /// Expected status for each caller, in the order of [`CALLERS`]: anonymous, member, asked peer,
 /// teammate, manager, skip-level manager, manager three up, manager of another branch, people
 /// team, admin, deactivated.
+///
+/// 403 or 404 is decided on purpose. A caller who may not see a record (a teammate, a peer or a
+/// manager of another branch looking at the member's records; anyone but the peer asked at a
+/// request for input; anyone but the pair at a series of check-ins, for members) gets 404, the
+/// same answer, in the same words, as for an id that names nothing: a 403 there would tell them
+/// which ids exist. A caller who sees the record, or whose role lets them know it exists (managers
+/// and staff see the member's evidence and plan; the people team and admins see that a pair
+/// meets), but may not do this gets 403, which tells them nothing new. A route closed to the
+/// caller's role (`Admin`, `PeopleTeam`) answers 403 whatever the id. Both refusals are audited.
 type Expect = [u16; 11];
 
 const EVERYONE: Expect = [200; 11];
@@ -69,18 +78,18 @@ const EVERYONE_API: Expect = [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 
 const SIGNED_IN: Expect = [303, 200, 200, 200, 200, 200, 200, 200, 200, 200, 303];
 const SIGNED_IN_API: Expect = [401, 200, 200, 200, 200, 200, 200, 200, 200, 200, 401];
 /// The member's own records: themselves, every manager up their line, the people team, admins.
-const THE_MEMBER: Expect = [303, 200, 403, 403, 200, 200, 200, 403, 200, 200, 303];
-const THE_MEMBER_API: Expect = [401, 200, 403, 403, 200, 200, 200, 403, 200, 200, 401];
+const THE_MEMBER: Expect = [303, 200, 404, 404, 200, 200, 200, 404, 200, 200, 303];
+const THE_MEMBER_API: Expect = [401, 200, 404, 404, 200, 200, 200, 404, 200, 200, 401];
 const ADMIN: Expect = [303, 403, 403, 403, 403, 403, 403, 403, 403, 200, 303];
 const PEOPLE_TEAM: Expect = [303, 403, 403, 403, 403, 403, 403, 403, 200, 200, 303];
 /// A pair's check-ins: the member and their manager, nobody else (not up the line, not the
 /// people team, not an administrator without a recorded exception).
-const THE_PAIR: Expect = [303, 200, 403, 403, 200, 403, 403, 403, 403, 403, 303];
+const THE_PAIR: Expect = [303, 200, 404, 404, 200, 404, 404, 404, 403, 403, 303];
 /// Changes to the member's own development plan: the member only (managers comment).
-const THE_OWNER: Expect = [303, 303, 403, 403, 403, 403, 403, 403, 403, 403, 303];
-const THE_PAIR_CHANGES: Expect = [303, 303, 403, 403, 303, 403, 403, 403, 403, 403, 303];
+const THE_OWNER: Expect = [303, 303, 404, 404, 403, 403, 403, 404, 403, 403, 303];
+const THE_PAIR_CHANGES: Expect = [303, 303, 404, 404, 303, 404, 404, 404, 403, 403, 303];
 /// Evidence the member added: the member only (whoever added a piece, or the person it is about).
-const THE_EVIDENCE_OWNER: Expect = [303, 200, 403, 403, 403, 403, 403, 403, 403, 403, 303];
+const THE_EVIDENCE_OWNER: Expect = [303, 200, 404, 404, 403, 403, 403, 404, 403, 403, 303];
 const ADMIN_API: Expect = [401, 403, 403, 403, 403, 403, 403, 403, 403, 200, 401];
 
 /// The people of the matrix beyond the fixture organisation: the line above the member's manager,
@@ -433,6 +442,9 @@ fn cases(app: &App, admin_token_id: i64, g: Growth) -> Vec<Case> {
     let compare = "from=engineering/software-engineer&to=engineering/senior-software-engineer";
     vec![
         case(get.clone(), "/healthz", "/healthz", EVERYONE),
+        case(get.clone(), "/readyz", "/readyz", EVERYONE),
+        // Only the metrics token opens the metrics, which no session or API token is.
+        case(get.clone(), "/metrics", "/metrics", [401; 11]),
         case(
             get.clone(),
             "/static/trellis.css",
@@ -516,7 +528,7 @@ fn cases(app: &App, admin_token_id: i64, g: Growth) -> Vec<Case> {
                 post.clone(),
                 "/people/{id}/assessments",
                 format!("/people/{member}/assessments"),
-                [303, 303, 403, 403, 303, 303, 303, 403, 422, 422, 303],
+                [303, 303, 404, 404, 303, 303, 303, 404, 422, 422, 303],
             ),
             |c| form(&[("role_level", &level_for(c, false))]),
         ),
@@ -531,7 +543,7 @@ fn cases(app: &App, admin_token_id: i64, g: Growth) -> Vec<Case> {
                 post.clone(),
                 "/people/{id}/evidence",
                 format!("/people/{member}/evidence"),
-                [303, 303, 403, 403, 303, 303, 303, 403, 303, 303, 303],
+                [303, 303, 404, 404, 303, 303, 303, 404, 303, 303, 303],
             ),
             |c| {
                 form(&[
@@ -554,13 +566,13 @@ fn cases(app: &App, admin_token_id: i64, g: Growth) -> Vec<Case> {
             post.clone(),
             "/people/{id}/evidence/{evidence}",
             format!("/people/{member}/evidence/{evidence}"),
-            [303, 422, 403, 403, 403, 403, 403, 403, 403, 403, 303],
+            [303, 422, 404, 404, 403, 403, 403, 404, 403, 403, 303],
         ),
         case(
             post.clone(),
             "/people/{id}/evidence/{evidence}/delete",
             format!("/people/{member}/evidence/{evidence_page_delete}/delete"),
-            [303, 303, 403, 403, 403, 403, 403, 403, 403, 403, 303],
+            [303, 303, 404, 404, 403, 403, 403, 404, 403, 403, 303],
         ),
         case(
             get.clone(),
@@ -573,7 +585,7 @@ fn cases(app: &App, admin_token_id: i64, g: Growth) -> Vec<Case> {
             post.clone(),
             "/people/{id}/plan/goals",
             format!("/people/{member}/plan/goals"),
-            [303, 422, 403, 403, 403, 403, 403, 403, 403, 403, 303],
+            [303, 422, 404, 404, 403, 403, 403, 404, 403, 403, 303],
         ),
         with_body(
             case(
@@ -601,7 +613,7 @@ fn cases(app: &App, admin_token_id: i64, g: Growth) -> Vec<Case> {
                 post.clone(),
                 "/people/{id}/plan/goals/{goal}/comments",
                 format!("/people/{member}/plan/goals/{goal}/comments"),
-                [303, 303, 403, 403, 303, 303, 303, 403, 403, 403, 303],
+                [303, 303, 404, 404, 303, 303, 303, 404, 403, 403, 303],
             ),
             |c| {
                 form(&[
@@ -615,7 +627,7 @@ fn cases(app: &App, admin_token_id: i64, g: Growth) -> Vec<Case> {
             post.clone(),
             "/people/{id}/plan/goals/{goal}/evidence",
             format!("/people/{member}/plan/goals/{goal}/evidence"),
-            [303, 422, 403, 403, 403, 403, 403, 403, 403, 403, 303],
+            [303, 422, 404, 404, 403, 403, 403, 404, 403, 403, 303],
         ),
         case(
             post.clone(),
@@ -634,40 +646,40 @@ fn cases(app: &App, admin_token_id: i64, g: Growth) -> Vec<Case> {
             post.clone(),
             "/assessments/{id}/self",
             format!("/assessments/{assessment}/self"),
-            [303, 422, 403, 403, 403, 403, 403, 403, 403, 403, 303],
+            [303, 422, 404, 404, 403, 403, 403, 404, 403, 403, 303],
         ),
         // Only the person keeps a draft of their self-assessment (an empty one here).
         case(
             post.clone(),
             "/assessments/{id}/self/draft",
             format!("/assessments/{assessment}/self/draft"),
-            [303, 303, 403, 403, 403, 403, 403, 403, 403, 403, 303],
+            [303, 303, 404, 404, 403, 403, 403, 404, 403, 403, 303],
         ),
         // Only the person answers the agreed outcome; this one is not agreed yet.
         case(
             post.clone(),
             "/assessments/{id}/outcome",
             format!("/assessments/{assessment}/outcome"),
-            [303, 409, 403, 403, 403, 403, 403, 403, 403, 403, 303],
+            [303, 409, 404, 404, 403, 403, 403, 404, 403, 403, 303],
         ),
         // Only the manager rates and agrees; the people team sees but does not rate.
         case(
             post.clone(),
             "/assessments/{id}/manager",
             format!("/assessments/{assessment}/manager"),
-            [303, 403, 403, 403, 422, 422, 422, 403, 403, 403, 303],
+            [303, 403, 404, 404, 422, 422, 422, 404, 403, 403, 303],
         ),
         case(
             post.clone(),
             "/assessments/{id}/agreed",
             format!("/assessments/{assessment}/agreed"),
-            [303, 403, 403, 403, 422, 422, 422, 403, 403, 403, 303],
+            [303, 403, 404, 404, 422, 422, 422, 404, 403, 403, 303],
         ),
         case(
             post.clone(),
             "/assessments/{id}/peer-requests",
             format!("/assessments/{assessment}/peer-requests"),
-            [303, 422, 403, 403, 422, 422, 422, 403, 403, 403, 303],
+            [303, 422, 404, 404, 422, 422, 422, 404, 403, 403, 303],
         ),
         case(get.clone(), "/peer-requests", "/peer-requests", SIGNED_IN),
         // Only the peer asked sees and answers the request.
@@ -675,20 +687,20 @@ fn cases(app: &App, admin_token_id: i64, g: Growth) -> Vec<Case> {
             get.clone(),
             "/peer-requests/{id}",
             format!("/peer-requests/{request}"),
-            [303, 403, 200, 403, 403, 403, 403, 403, 403, 403, 303],
+            [303, 404, 200, 404, 404, 404, 404, 404, 404, 404, 303],
         ),
         case(
             post.clone(),
             "/peer-requests/{id}",
             format!("/peer-requests/{request}"),
-            [303, 403, 422, 403, 403, 403, 403, 403, 403, 403, 303],
+            [303, 404, 422, 404, 404, 404, 404, 404, 404, 404, 303],
         ),
         case(get.clone(), "/team", "/team", SIGNED_IN),
         case(
             get.clone(),
             "/team/{id}",
             format!("/team/{manager_a}"),
-            [303, 403, 403, 403, 200, 200, 200, 403, 200, 200, 303],
+            [303, 404, 404, 404, 200, 200, 200, 404, 200, 200, 303],
         ),
         case(get.clone(), "/team.csv", "/team.csv", SIGNED_IN),
         case(
@@ -786,7 +798,7 @@ fn cases(app: &App, admin_token_id: i64, g: Growth) -> Vec<Case> {
             post.clone(),
             "/check-ins/{id}/actions/{action}/done",
             format!("/check-ins/{check_in}/actions/{action}/done"),
-            [303, 303, 403, 403, 409, 403, 403, 403, 403, 403, 303],
+            [303, 303, 404, 404, 409, 404, 404, 404, 403, 403, 303],
         ),
         case(
             post.clone(),
@@ -976,7 +988,7 @@ fn cases(app: &App, admin_token_id: i64, g: Growth) -> Vec<Case> {
                 post.clone(),
                 "/api/v1/people/{id}/assessments",
                 format!("/api/v1/people/{member}/assessments"),
-                [401, 201, 403, 403, 201, 422, 422, 403, 201, 201, 401],
+                [401, 201, 404, 404, 201, 422, 422, 404, 201, 201, 401],
             ),
             |c| Payload::Json(json!({ "role_level": level_for(c, true) })),
         ),
@@ -991,7 +1003,7 @@ fn cases(app: &App, admin_token_id: i64, g: Growth) -> Vec<Case> {
                 post.clone(),
                 "/api/v1/people/{id}/evidence",
                 format!("/api/v1/people/{member}/evidence"),
-                [401, 201, 403, 403, 201, 201, 201, 403, 201, 201, 401],
+                [401, 201, 404, 404, 201, 201, 201, 404, 201, 201, 401],
             ),
             |c| {
                 Payload::Json(json!({
@@ -1006,7 +1018,7 @@ fn cases(app: &App, admin_token_id: i64, g: Growth) -> Vec<Case> {
                 Method::PATCH,
                 "/api/v1/people/{id}/evidence/{evidence}",
                 format!("/api/v1/people/{member}/evidence/{evidence}"),
-                [401, 200, 403, 403, 403, 403, 403, 403, 403, 403, 401],
+                [401, 200, 404, 404, 403, 403, 403, 404, 403, 403, 401],
             ),
             |c| Payload::Json(json!({ "title": format!("Edited by {}", tag(c)) })),
         ),
@@ -1014,7 +1026,7 @@ fn cases(app: &App, admin_token_id: i64, g: Growth) -> Vec<Case> {
             Method::DELETE,
             "/api/v1/people/{id}/evidence/{evidence}",
             format!("/api/v1/people/{member}/evidence/{evidence_api_delete}"),
-            [401, 204, 403, 403, 403, 403, 403, 403, 403, 403, 401],
+            [401, 204, 404, 404, 403, 403, 403, 404, 403, 403, 401],
         ),
         case(
             get.clone(),
@@ -1028,7 +1040,7 @@ fn cases(app: &App, admin_token_id: i64, g: Growth) -> Vec<Case> {
                 post.clone(),
                 "/api/v1/assessments/{id}/ratings",
                 format!("/api/v1/assessments/{assessment}/ratings"),
-                [401, 409, 403, 403, 403, 403, 403, 403, 403, 403, 401],
+                [401, 409, 404, 404, 403, 403, 403, 404, 403, 403, 401],
             ),
             |_| Payload::Json(json!({ "kind": "self", "revision": -1, "ratings": [] })),
         ),
@@ -1037,7 +1049,7 @@ fn cases(app: &App, admin_token_id: i64, g: Growth) -> Vec<Case> {
                 post.clone(),
                 "/api/v1/assessments/{id}/peer-requests",
                 format!("/api/v1/assessments/{assessment}/peer-requests"),
-                [401, 201, 403, 403, 201, 201, 201, 403, 403, 403, 401],
+                [401, 201, 404, 404, 201, 201, 201, 404, 403, 403, 401],
             ),
             move |_| Payload::Json(json!({ "peer_id": peer, "skills": ["communication"] })),
         ),
@@ -1082,7 +1094,7 @@ fn cases(app: &App, admin_token_id: i64, g: Growth) -> Vec<Case> {
                 post,
                 "/api/v1/peer-requests/{id}",
                 format!("/api/v1/peer-requests/{request}"),
-                [401, 403, 422, 403, 403, 403, 403, 403, 403, 403, 401],
+                [401, 404, 422, 404, 404, 404, 404, 404, 404, 404, 401],
             ),
             |_| Payload::Json(json!({ "ratings": [] })),
         ),
@@ -1191,12 +1203,26 @@ pub async fn every_route_for_every_caller(app: App) {
     }
     deactivate(&app, cast.deactivated).await;
 
+    // Routes about one record, where a refusal may be answered as "not found".
+    let record_routes: BTreeSet<(String, &str)> = route_specs()
+        .into_iter()
+        .filter(|s| {
+            use trellis_web::Rule::*;
+            matches!(
+                s.rule,
+                SeePerson | SeeAssessment | PeerOfRequest | CheckInPair
+            )
+        })
+        .map(|s| (s.method.to_string(), s.path))
+        .collect();
     let mut failures = Vec::new();
     let mut denials = 0;
     for c in &cases {
+        let about_a_record = record_routes.contains(&(c.method.to_string(), c.route));
         for (i, caller) in CALLERS.iter().enumerate() {
             let status = call(&app, &cast, c, *caller, &tokens).await;
-            if status.as_u16() == 403 {
+            // Every id of the matrix exists: a 404 on a record's route is a refusal.
+            if status.as_u16() == 403 || (status.as_u16() == 404 && about_a_record) {
                 denials += 1;
             }
             if status.as_u16() != c.expect[i] {
@@ -1214,8 +1240,8 @@ pub async fn every_route_for_every_caller(app: App) {
         failures.join("\n")
     );
 
-    // Every denial is in the audit log, with the route it was for (or, where the use case decides,
-    // the person).
+    // Every denial, 403 or 404, is in the audit log, with the route it was for (or, where the use
+    // case decides, the person).
     let denied = app.audit("access.denied").await;
     assert_eq!(denied.len(), denials, "one audit event per denial");
     assert!(
@@ -1326,6 +1352,9 @@ async fn sees_nothing_of_the_member(app: &App, outsider: PersonId) {
     let manager = app.ids.manager_a;
     let b = app.browser(outsider).await;
     let token = app.token(outsider).await;
+    // Answered as for someone who does not exist: the outsider learns nothing, not even that
+    // these ids name someone.
+    let nobody = app.get("/people/999999", Some(&b)).await;
     for path in [
         format!("/people/{member}"),
         format!("/people/{member}/evidence"),
@@ -1333,9 +1362,15 @@ async fn sees_nothing_of_the_member(app: &App, outsider: PersonId) {
         format!("/team.csv?manager_id={manager}"),
     ] {
         let res = app.get(&path, Some(&b)).await;
-        assert_eq!(res.status, StatusCode::FORBIDDEN, "{path}");
+        assert_eq!(res.status, StatusCode::NOT_FOUND, "{path}");
         assert!(!res.body.contains("member a"), "{path} names no one");
+        assert!(
+            res.body.contains("There is no such person."),
+            "{path}: the words for someone who does not exist: {}",
+            res.body
+        );
     }
+    assert!(nobody.body.contains("There is no such person."));
     for path in ["", "/readiness", "/assessments", "/evidence"] {
         let res = app
             .api(
@@ -1345,7 +1380,8 @@ async fn sees_nothing_of_the_member(app: &App, outsider: PersonId) {
                 None,
             )
             .await;
-        assert_eq!(res.status, StatusCode::FORBIDDEN, "{path}");
+        assert_eq!(res.status, StatusCode::NOT_FOUND, "{path}");
+        assert_eq!(res.json()["detail"], json!("There is no such person."));
     }
     let denied = app.audit("access.denied").await;
     assert!(
@@ -1429,35 +1465,92 @@ pub async fn deactivated_account_is_signed_out_and_refused(app: App) {
     assert!(res.cookie(auth::SESSION_COOKIE).is_none(), "no session");
 }
 
-/// Ids that name nothing: members learn nothing (403 for people, whose ids are guessable), staff
-/// get 404, and records that are not people are the handler's 404 for anyone who may see them.
+/// Ids that name nothing, and ids of records the caller may not see, get the same answer: 404 in
+/// the same words, so that nobody can learn which ids exist by trying them. (Members used to get
+/// 403 for a person who does not exist and 404 for a missing assessment, while an existing one
+/// they may not see answered 403: the difference told them which assessment ids were in use.)
 pub async fn missing_and_malformed_ids(app: App) {
+    let growth = growth_fixtures(&app).await;
     let member = app.browser(app.ids.member_a).await;
+    let outsider = app.browser(app.ids.manager_b).await;
     let people = app.browser(app.ids.people_team).await;
     let admin = app.browser(app.ids.admin).await;
+    let outsider_token = app.token(app.ids.manager_b).await;
     let missing = 999_999;
-    let status = |r: crate::support::Resp| r.status;
+    for b in [&member, &people, &admin] {
+        let res = app.get(&format!("/people/{missing}"), Some(b)).await;
+        assert_eq!(res.status, StatusCode::NOT_FOUND);
+    }
     assert_eq!(
-        status(app.get(&format!("/people/{missing}"), Some(&member)).await),
-        StatusCode::FORBIDDEN
+        app.get("/people/not-a-number", Some(&member)).await.status,
+        StatusCode::NOT_FOUND
     );
-    for b in [&people, &admin] {
+    // For each kind of record: one that does not exist and one the outsider may not see answer
+    // alike, on the pages and in the API.
+    let pairs = [
+        (
+            format!("/people/{missing}"),
+            format!("/people/{}", app.ids.member_a),
+        ),
+        (
+            format!("/assessments/{missing}"),
+            format!("/assessments/{}", growth.assessment),
+        ),
+        (
+            format!("/peer-requests/{missing}"),
+            format!("/peer-requests/{}", growth.peer_request),
+        ),
+        (
+            format!("/check-ins/{missing}"),
+            format!("/check-ins/{}", growth.check_in),
+        ),
+    ];
+    for (absent, hidden) in &pairs {
+        let a = app.get(absent, Some(&outsider)).await;
+        let h = app.get(hidden, Some(&outsider)).await;
+        assert_eq!(a.status, StatusCode::NOT_FOUND, "{absent}");
+        assert_eq!(h.status, StatusCode::NOT_FOUND, "{hidden}");
         assert_eq!(
-            status(app.get(&format!("/people/{missing}"), Some(b)).await),
-            StatusCode::NOT_FOUND
+            error_message(&a.body),
+            error_message(&h.body),
+            "{absent} and {hidden} say the same"
         );
     }
-    for path in [
-        "/people/not-a-number".to_owned(),
-        format!("/assessments/{missing}"),
-        format!("/peer-requests/{missing}"),
+    for (absent, hidden) in [
+        (
+            format!("/api/v1/assessments/{missing}"),
+            format!("/api/v1/assessments/{}", growth.assessment),
+        ),
+        (
+            format!("/api/v1/people/{missing}/evidence"),
+            format!("/api/v1/people/{}/evidence", app.ids.member_a),
+        ),
     ] {
+        let a = app
+            .api(Method::GET, &absent, Some(&outsider_token), None)
+            .await;
+        let h = app
+            .api(Method::GET, &hidden, Some(&outsider_token), None)
+            .await;
         assert_eq!(
-            status(app.get(&path, Some(&member)).await),
-            StatusCode::NOT_FOUND,
-            "{path}"
+            (a.status, h.status),
+            (StatusCode::NOT_FOUND, StatusCode::NOT_FOUND)
         );
+        assert_eq!(a.json(), h.json(), "{absent} and {hidden} say the same");
     }
+    // The refusal is still audited, naming what was asked for.
+    let denied = app.audit("access.denied").await;
+    assert!(denied.iter().any(|e| e.actor_id == Some(app.ids.manager_b)
+        && e.target == format!("assessment:{}", growth.assessment)));
+}
+
+/// The message of an error page, without the parts that differ by request (the request id).
+fn error_message(page: &str) -> String {
+    let start = page.find("<main").unwrap_or(0);
+    let end = page[start..]
+        .find("</main>")
+        .map_or(page.len(), |e| start + e);
+    page[start..end].to_owned()
 }
 
 /// Anonymous callers are sent to sign in, and back to the page they asked for only when it was a

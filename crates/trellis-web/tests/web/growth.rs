@@ -493,7 +493,8 @@ pub async fn bad_input_is_refused_and_nothing_saved(app: App) {
         other_manager,
     )
     .await;
-    assert_eq!(res.status, StatusCode::FORBIDDEN);
+    // Another team's manager may not see the assessment at all: as if there were none.
+    assert_eq!(res.status, StatusCode::NOT_FOUND);
     let res = rate(
         json!({ "kind": "manager", "revision": a0.revision, "ratings": good.clone() }),
         member_token.clone(),
@@ -593,7 +594,7 @@ pub async fn access_rules(app: App) {
         .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER);
 
-    // Another member: nothing of member A's.
+    // Another member: nothing of member A's, not even that these ids exist.
     for path in [
         format!("/people/{member}"),
         format!("/people/{member}/evidence"),
@@ -601,7 +602,7 @@ pub async fn access_rules(app: App) {
     ] {
         assert_eq!(
             app.get(&path, Some(&ob)).await.status,
-            StatusCode::FORBIDDEN,
+            StatusCode::NOT_FOUND,
             "{path}"
         );
     }
@@ -612,13 +613,13 @@ pub async fn access_rules(app: App) {
         format!("/api/v1/assessments/{id}"),
     ] {
         let r = app.api(Method::GET, &path, Some(&other_token), None).await;
-        assert_eq!(r.status, StatusCode::FORBIDDEN, "{path}");
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "{path}");
         assert!(!r.body.contains("Fixed the flaky build"));
     }
     let csv = app
         .get(&format!("/team.csv?manager_id={manager}"), Some(&ob))
         .await;
-    assert_eq!(csv.status, StatusCode::FORBIDDEN);
+    assert_eq!(csv.status, StatusCode::NOT_FOUND);
 
     // Two peers are asked about different skills.
     let page = app.get(&format!("/assessments/{id}"), Some(&mb)).await;
@@ -664,7 +665,8 @@ pub async fn access_rules(app: App) {
         app.get(&format!("/peer-requests/{r2}"), Some(&ob))
             .await
             .status,
-        StatusCode::FORBIDDEN
+        StatusCode::NOT_FOUND,
+        "another peer's request is as if there were none"
     );
     let req_page = app.get(&format!("/peer-requests/{r1}"), Some(&ob)).await;
     assert_eq!(req_page.status, StatusCode::OK);
@@ -728,7 +730,7 @@ pub async fn access_rules(app: App) {
     let after = app.get(&format!("/assessments/{id}"), Some(&mb)).await;
     assert!(after.body.contains("Talks clearly to the whole team"));
     assert!(after.body.contains("Brings teams together"));
-    // The API of the assessment is closed to the peer.
+    // The API of the assessment is closed to the peer: to them it is as if there were none.
     let r = app
         .api(
             Method::GET,
@@ -737,7 +739,7 @@ pub async fn access_rules(app: App) {
             None,
         )
         .await;
-    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
 
     // The manager sees the member's records; the people team too.
     let gb = app.browser(manager).await;

@@ -223,3 +223,34 @@ pub async fn the_email_choice_is_kept(app: App) {
 }
 
 crate::on_both_backends!(the_inbox_says_what_waits, the_email_choice_is_kept);
+
+/// The header's count is kept between pages, but a notice written or marked read through this
+/// server shows on the next page at once, however long the count may be kept.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_header_count_follows_the_inbox_at_once() {
+    let config = trellis_web::Config {
+        session_cache: std::time::Duration::from_secs(3600),
+        ..crate::support::fast_config()
+    };
+    crate::support::run_sqlite_with(config, |app| async move {
+        let (member, manager) = (app.ids.member_a, app.ids.manager_a);
+        let mb = app.browser(member).await;
+        let gb = app.browser(manager).await;
+        assert_eq!(header_count(&app.get("/", Some(&mb)).await.body), None);
+        let page = app.get(&format!("/people/{member}"), Some(&gb)).await;
+        let version = page.input_value("framework_version").unwrap();
+        let started = app
+            .post_form(
+                &format!("/people/{member}/assessments"),
+                &[("role_level", ROLE_LEVEL), ("framework_version", &version)],
+                Some(&gb),
+            )
+            .await;
+        assert_eq!(started.status, StatusCode::SEE_OTHER, "{}", started.body);
+        assert_eq!(header_count(&app.get("/", Some(&mb)).await.body), Some(1));
+        let read = app.post_form("/notifications/read", &[], Some(&mb)).await;
+        assert_eq!(read.status, StatusCode::SEE_OTHER);
+        assert_eq!(header_count(&app.get("/", Some(&mb)).await.body), None);
+    })
+    .await;
+}

@@ -105,10 +105,17 @@ impl Resp {
     }
 }
 
+/// The token `/metrics` answers to in tests.
+pub const METRICS_TOKEN: &str = "metrics-token-for-tests";
+
 pub fn fast_config() -> Config {
     Config {
         // Tests look at new versions right after publishing them.
         framework_refresh: std::time::Duration::ZERO,
+        // Operations: metrics served, a proxy range trusted, HSTS on HTTPS answers.
+        metrics_token: Some(METRICS_TOKEN.into()),
+        trusted_proxies: vec!["10.0.0.0/8".parse().unwrap()],
+        hsts: Some(std::time::Duration::from_secs(86_400)),
         ..Config::default()
     }
 }

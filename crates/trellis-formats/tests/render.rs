@@ -397,7 +397,7 @@ fn bullet_lines_in_prose_are_rendered_as_lists_not_run_into_a_paragraph() {
 }
 
 /// The bakery with the rest of a blueprint: the baker writes every section, the head baker writes
-/// its own collaboration map and career path and inherits the rest.
+/// its own stakeholders and promotion criteria and inherits the rest.
 fn bakery_with_sections() -> Framework {
     let mut v = serde_json::to_value(bakery()).unwrap();
     let baker = &mut v["tracks"][0]["levels"][0];
@@ -405,33 +405,44 @@ fn bakery_with_sections() -> Framework {
     baker["reports_to"] = json!("The head baker");
     baker["kpi_notes"] = json!(["Waste is weighed at closing, not counted."]);
     baker["tools"] =
-        json!([{"name": "Proving cabinet", "purpose": "Even rises.", "prevalence": "Common"}]);
-    baker["collaboration"] = json!({
+        json!([{"name": "Proving cabinet", "purpose": "Even rises.", "usage": "common"}]);
+    baker["stakeholders"] = json!({
         "teams": ["Front of house"],
-        "internal": [{"name": "Head baker", "purpose": "the bake list"}],
-        "peers": ["Other bakers"],
+        "internal": [{"name": "Head baker", "about": "the bake list"}],
+        "peers": [{"name": "Other bakers"}],
         "escalations": [{"issue": "An oven fault", "to": "The head baker"}]
     });
     baker["environment"] = json!([{"group": "Kitchen", "items": ["Two deck ovens"]}]);
-    baker["experience"] = json!([{"group": "Years", "items": ["One year in a bakery"]}]);
-    baker["risks"] = json!([{"group": "Hazards", "items": ["Burns from trays"]}]);
+    baker["qualifications"] = json!({
+        "years": ["One year in a bakery"],
+        "certifications": [{"name": "Food hygiene level 2"}]
+    });
+    baker["onboarding"] = json!({
+        "days_30": {"goals": ["Bakes the morning rolls"], "evidence": ["Rolls sold out by ten"]}
+    });
+    baker["high_performance"] = json!(["Nothing thrown away at closing"]);
+    baker["failure_modes"] = json!({"challenges": ["Burns from trays"]});
     baker["variants"] =
         json!([{"group": "By size", "items": ["Small shops bake everything by hand."]}]);
-    baker["ai_impact"] = json!([{"group": "Automated", "items": ["Ordering flour"]}]);
-    baker["hiring"] = json!({
+    baker["automation"] = json!({"automated": ["Ordering flour"], "human_critical": ["Tasting"]});
+    baker["interview_guidance"] = json!({
         "focus": "Steady hands and early mornings.",
-        "assess": [{"group": "Craft", "items": ["Can they shape a batch evenly?"]}],
         "exercises": [{"name": "Trial bake (2 hours)", "prompt": "Bake a batch of rolls.", "evaluates": "Evenness"}],
         "strong_signals": ["Clean bench"],
         "red_flags": ["Late twice in the trial week"],
         "scoring": "One to five."
     });
-    baker["career"] = json!({"to": ["Head Baker"], "promotion": ["Runs the early shift alone."]});
+    baker["promotion"] = json!({"next": "bakers/head-baker", "to": ["Head Baker"], "skills": ["Runs the early shift alone."]});
     let head = &mut v["tracks"][0]["levels"][1];
-    head["collaboration"] = json!({
-        "internal": [{"name": "Shop owner", "purpose": "what goes in the window"}]
+    head["stakeholders"] = json!({
+        "internal": [{"name": "Shop owner", "about": "what goes in the window"}],
+        "peers": [{"name": "The shop owner", "role_level": "management/owner"}]
     });
-    head["career"] = json!({"from": ["Baker"], "promotion": ["Runs a second shop."]});
+    head["interview"][0]["interview_guidance"] = json!({
+        "assess": ["Can they shape a batch evenly?"]
+    });
+    head["promotion"] =
+        json!({"from": ["Baker"], "scope": ["A second shop"], "skills": ["Runs a second shop."]});
     serde_json::from_value(v).unwrap()
 }
 
@@ -470,16 +481,18 @@ fn html_profile_shows_every_section_with_where_it_is_inherited_from_and_a_conten
             "#kpis",
             "#decision-rights",
             "#tools",
-            "#collaboration",
+            "#stakeholders",
+            "#qualifications",
+            "#onboarding",
+            "#high-performance",
+            "#failure-modes",
+            "#automation",
             "#environment",
-            "#experience",
-            "#risks",
             "#variants",
-            "#ai-impact",
             "#interview",
-            "#hiring",
+            "#interview-guidance",
             "#salary",
-            "#progression",
+            "#promotion",
             "#career-path",
         ]
     );
@@ -492,14 +505,27 @@ fn html_profile_shows_every_section_with_where_it_is_inherited_from_and_a_conten
         );
     }
     // Own sections say nothing of inheritance; inherited ones name the level.
-    assert!(!text_of("#collaboration").contains("Inherited"));
-    assert!(text_of("#collaboration").contains("Shop owner"));
+    assert!(!text_of("#stakeholders").contains("Inherited"));
+    assert!(text_of("#stakeholders").contains("Shop owner"));
+    // A peer linked to its role level names it.
+    assert!(
+        text_of("#stakeholders").contains("(Shop Owner)"),
+        "{}",
+        text_of("#stakeholders")
+    );
     assert!(text_of("#environment").contains("Inherited from Baker"));
-    assert!(text_of("#hiring").contains("Inherited from Baker"));
-    assert!(text_of("#hiring").contains("Trial bake (2 hours)"));
-    assert!(text_of("#hiring").contains("Late twice in the trial week"));
-    assert!(text_of("#progression").contains("Runs a second shop."));
-    assert!(!text_of("#progression").contains("Runs the early shift alone."));
+    assert!(text_of("#onboarding").contains("Inherited from Baker"));
+    assert!(text_of("#onboarding").contains("Rolls sold out by ten"));
+    assert!(
+        text_of("#qualifications").contains("Food hygiene level 2")
+            && text_of("#qualifications").contains("(required)")
+    );
+    assert!(text_of("#interview-guidance").contains("Inherited from Baker"));
+    assert!(text_of("#interview-guidance").contains("Can they shape a batch evenly?"));
+    assert!(text_of("#interview-guidance").contains("Trial bake (2 hours)"));
+    assert!(text_of("#interview-guidance").contains("Late twice in the trial week"));
+    assert!(text_of("#promotion").contains("Runs a second shop."));
+    assert!(!text_of("#promotion").contains("Runs the early shift alone."));
     // The horizon is inherited and says so; the reporting line is the baker's alone.
     assert_eq!(
         text_of(".facts")
@@ -525,7 +551,9 @@ fn blueprint_sections_from_a_restricted_source_keep_their_names_only() {
         "the bake list",
         "Two deck ovens",
         "Burns from trays",
-        "Can they shape a batch evenly?",
+        "Rolls sold out by ten",
+        "Nothing thrown away at closing",
+        "Ordering flour",
         "Bake a batch of rolls.",
         "Runs the early shift alone.",
         "An oven fault",
@@ -559,16 +587,20 @@ fn a_comparison_lists_the_changes_in_blueprint_sections() {
     let d = diff(&fw, "bakers/baker", "bakers/head-baker").unwrap();
     let md = markdown::diff(&fw, &d);
     let collaboration = md
-        .split("## Collaboration")
+        .split("## Stakeholders")
         .nth(1)
-        .expect("a collaboration section");
+        .expect("a stakeholders section");
     assert!(collaboration.contains("- Internal: Shop owner (what goes in the window)"));
     assert!(collaboration.contains("- Team: Front of house"));
     let progression = md
-        .split("## Progression")
+        .split("## Promotion")
         .nth(1)
-        .expect("a progression section");
-    assert!(progression.contains("- Needed for promotion: Runs a second shop."));
+        .expect("a promotion section");
+    assert!(progression.contains("- Skill: Runs a second shop."));
+    assert!(progression.contains("- Scope: A second shop"));
+    assert!(progression.contains("- Next level: bakers/head-baker"));
+    // Qualifications are inherited unchanged: nothing to list.
+    assert!(!md.contains("## Qualifications"));
     // Inherited sections are the same on both sides: no change to list.
     assert!(!md.contains("## Working environment"));
 }

@@ -1,7 +1,7 @@
 //! The home page's overview: the actor's readiness for their role level and the next at a glance,
 //! what changed for them since they last looked (their unread notifications), and for managers each
 //! direct report's state: last and next check-in, the stage of an open assessment, plan progress
-//! and readiness. A few reads whatever the number of reports.
+//! and readiness. One read (`home_record`) whatever the number of reports.
 
 use std::collections::HashMap;
 

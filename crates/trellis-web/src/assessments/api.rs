@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use trellis_app::growth::{self, AssessmentCtx, RatingInput, StartInput, Submission};
 use trellis_store::prelude::*;
-use trellis_store::{Assessment, AssessmentId, PeerRequest, PersonId, RaterKind, Rating};
+use trellis_store::{Assessment, AssessmentId, PeerRequest, PersonId, RaterKind, Rating, Stage};
 use utoipa::ToSchema;
 
 use crate::api::{ChangeProblems, ReadProblems, api_refusal, created};
@@ -97,6 +97,21 @@ pub struct AssessmentJson {
     pub requirements: Vec<String>,
     pub ratings: Vec<RatingJson>,
     pub peer_requests: Vec<PeerRequestJson>,
+    /// The person's answer to the agreed outcome, once they gave one (in a single assessment's
+    /// answer only, not in lists).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub outcome: Option<OutcomeJson>,
+}
+
+/// The person's answer to the agreed outcome of their assessment.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OutcomeJson {
+    /// `confirmed` or `disputed`.
+    pub answer: String,
+    /// Why, for a dispute.
+    pub comment: Option<String>,
+    /// Unix milliseconds.
+    pub at: i64,
 }
 
 fn assessment_summary(a: &Assessment) -> AssessmentJson {
@@ -119,6 +134,7 @@ fn assessment_summary(a: &Assessment) -> AssessmentJson {
         requirements: Vec::new(),
         ratings: Vec::new(),
         peer_requests: Vec::new(),
+        outcome: None,
     }
 }
 
@@ -144,6 +160,17 @@ async fn assessment_full(
         .map(RatingJson::from)
         .collect();
     out.peer_requests = requests.iter().map(PeerRequestJson::from).collect();
+    // Only an agreed outcome can have an answer.
+    if current.stage == Stage::Agreed {
+        out.outcome = store
+            .outcome_answer(current.id)
+            .await?
+            .map(|o| OutcomeJson {
+                answer: o.answer.as_str().to_owned(),
+                comment: o.comment,
+                at: o.at,
+            });
+    }
     Ok(out)
 }
 

@@ -1462,6 +1462,25 @@ pub async fn the_person_confirms_or_disputes_the_agreed_outcome(app: App) {
         assert!(page.body.contains("I ran the all-hands."));
         assert!(!page.body.contains(r#"id="answer-form""#));
     }
+    // The API gives the answer with the assessment, to the person and their manager alike.
+    for who in [member, manager] {
+        let token = app.token(who).await;
+        let r = app
+            .api(
+                Method::GET,
+                &format!("/api/v1/assessments/{id}"),
+                Some(&token),
+                None,
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        let outcome = &r.json()["outcome"];
+        assert_eq!(outcome["answer"], "disputed", "{}", r.body);
+        assert_eq!(
+            outcome["comment"],
+            "Communication is at Group level: I ran the all-hands."
+        );
+    }
     let told = app.store.notifications_of(manager, 10, None).await.unwrap();
     assert_eq!(told[0].kind, "assessment.disputed", "{told:?}");
     assert!(told[0].subject.contains("disputes the agreed outcome"));

@@ -60,38 +60,20 @@ pub async fn home_records_gather_what_waits<S: Store>(store: S) {
 
     // Open assessments of Mia's reports and of Mia; Ola's (not below Mia) is not hers to see;
     // Pat's agreed one no longer waits.
-    let ann_a = store
-        .create_assessment(
-            assessment_of(ann.id, version, "H1"),
-            vec![],
-            &by(mia.id, 10),
-        )
-        .await
-        .unwrap();
-    let mia_a = store
-        .create_assessment(
-            assessment_of(mia.id, version, "H1"),
-            vec![],
-            &by(mia.id, 11),
-        )
-        .await
-        .unwrap();
-    store
-        .create_assessment(
-            assessment_of(ola.id, version, "H1"),
-            vec![],
-            &by(ola.id, 12),
-        )
-        .await
-        .unwrap();
-    let pat_a = store
-        .create_assessment(
-            assessment_of(pat.id, version, "H1"),
-            vec![],
-            &by(mia.id, 13),
-        )
-        .await
-        .unwrap();
+    let open = |person: i64, by_whom: i64, at: i64| {
+        let store = store.clone();
+        async move {
+            let new = assessment_of(person, version, "H1");
+            store
+                .create_assessment(new, vec![], &by(by_whom, at))
+                .await
+                .unwrap()
+        }
+    };
+    let ann_a = open(ann.id, mia.id, 10).await;
+    let mia_a = open(mia.id, mia.id, 11).await;
+    open(ola.id, ola.id, 12).await;
+    let pat_a = open(pat.id, mia.id, 13).await;
     let mut revision = pat_a.revision;
     for (kind, to) in [
         (RaterKind::SelfRater, Stage::Manager),

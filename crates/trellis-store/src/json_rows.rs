@@ -84,9 +84,12 @@ pub fn sort_record(record: &mut PersonRecord) {
 
 /// As `check_ins_of`: the next meeting first, series without one last.
 fn sort_check_ins(check_ins: &mut [CheckIn]) {
-    check_ins.sort_by(|a, b| {
-        (a.next_on.is_none(), &a.next_on, a.id).cmp(&(b.next_on.is_none(), &b.next_on, b.id))
-    });
+    check_ins.sort_by_key(|c| dated_first(&c.next_on, c.id));
+}
+
+/// The sort key of things with an optional day: soonest first, undated last, then by id.
+fn dated_first(day: &Option<String>, id: i64) -> (bool, Option<String>, i64) {
+    (day.is_none(), day.clone(), id)
 }
 
 /// Reads a [`HomeRecord`]: the object `{"manager", "team", "reports", "below", "open", "check_ins", "asked",
@@ -124,12 +127,10 @@ pub fn home_record(text: &str) -> StoreResult<HomeRecord> {
         .sort_by_key(|a| (a.created_at, a.id));
     sort_check_ins(&mut record.check_ins);
     record.asked.sort_by_key(|a| (a.requested_at, a.request_id));
-    record.actions.sort_by(|a, b| {
-        (a.due_on.is_none(), &a.due_on, a.id).cmp(&(b.due_on.is_none(), &b.due_on, b.id))
-    });
-    record.plan_actions.sort_by(|a, b| {
-        (a.due_on.is_none(), &a.due_on, a.id).cmp(&(b.due_on.is_none(), &b.due_on, b.id))
-    });
+    record.actions.sort_by_key(|a| dated_first(&a.due_on, a.id));
+    record
+        .plan_actions
+        .sort_by_key(|a| dated_first(&a.due_on, a.id));
     record.unread.sort_by_key(|n| Reverse(n.id));
     record.report_goals.sort_by_key(|g| (g.person_id, g.id));
     Ok(record)

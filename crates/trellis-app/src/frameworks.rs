@@ -99,7 +99,11 @@ impl VersionRef {
         if s == "current" {
             Some(VersionRef::Current)
         } else {
-            s.parse().ok().filter(|id| *id > 0).map(VersionRef::Id)
+            // Digits only, as the API documents it: no sign, no leading zero, at most 18.
+            let digits = s.bytes().all(|b| b.is_ascii_digit());
+            (digits && (1..=18).contains(&s.len()) && !s.starts_with('0'))
+                .then(|| s.parse().ok().map(VersionRef::Id))
+                .flatten()
         }
     }
 }

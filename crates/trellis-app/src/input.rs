@@ -27,11 +27,13 @@ const MULTI_LINE: &[&str] = &[
 
 /// Fields left alone: passwords are hashed, never stored or shown, and refusing a character in
 /// one could lock out someone who chose it.
-fn exempt(field: &str) -> bool {
+pub fn exempt(field: &str) -> bool {
     field.contains("password")
 }
 
-fn multi_line(field: &str) -> bool {
+/// Whether `field` takes text of several lines (tabs and line breaks allowed), by the same rule
+/// the check applies; the API's document states it as a pattern on each field.
+pub fn multi_line(field: &str) -> bool {
     let mut names = field
         .split(['.', '[', ']'])
         .filter(|n| !n.is_empty() && !n.bytes().all(|b| b.is_ascii_digit()));

@@ -65,7 +65,20 @@ pub fn date(ms: Millis) -> String {
 
 /// The start of a `YYYY-MM-DD` day in UTC, or `None` when it is not a real date.
 pub fn parse_date(s: &str) -> Option<Millis> {
-    let mut parts = s.trim().splitn(3, '-');
+    // Exactly `YYYY-MM-DD`, as a date field sends it and the API documents it.
+    let s = s.trim();
+    let shape = s.len() == 10
+        && s.bytes().enumerate().all(|(i, b)| {
+            if i == 4 || i == 7 {
+                b == b'-'
+            } else {
+                b.is_ascii_digit()
+            }
+        });
+    if !shape {
+        return None;
+    }
+    let mut parts = s.splitn(3, '-');
     let y: i64 = parts.next()?.parse().ok()?;
     let m: u32 = parts.next()?.parse().ok()?;
     let d: u32 = parts.next()?.parse().ok()?;

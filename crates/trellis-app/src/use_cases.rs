@@ -389,7 +389,8 @@ impl EvidenceCases<'_> {
     ) -> AppResult<(Person, Relation, growth::EvidencePage)> {
         let (person, relation) = growth::person_for(self.app, actor, person).await?;
         let size = growth::evidence_page_size("limit", limit)?;
-        let after = match cursor.map(str::trim).filter(|c| !c.is_empty()) {
+        // Exactly as given back (no trimming), as the API documents the cursor's shape.
+        let after = match cursor.filter(|c| !c.is_empty()) {
             Some(c) => Some(growth::parse_evidence_cursor("cursor", c)?),
             None => None,
         };

@@ -92,12 +92,173 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     doc
 }
 
-/// The OpenAPI document as JSON, built once.
+/// The OpenAPI document as JSON, built once: [`openapi`] with what every operation has in common
+/// stated on each (see [`complete`]).
 pub fn openapi_document() -> String {
     static DOCUMENT: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     DOCUMENT
-        .get_or_init(|| openapi().to_pretty_json().unwrap_or_else(|_| "{}".into()))
+        .get_or_init(|| {
+            let mut doc = serde_json::to_value(openapi()).unwrap_or_default();
+            complete(&mut doc);
+            serde_json::to_string_pretty(&doc).unwrap_or_else(|_| "{}".into())
+        })
         .clone()
+}
+
+/// Adds to the document what the server does for every operation alike, so that each operation
+/// lists every answer it can give and every text field the characters it accepts:
+/// - the problems of reading a request: 401 without a valid token, 404 for an address with an id
+///   that names nothing (or nothing the caller may see), 400 for a query string or body that
+///   cannot be read, 413 and 415 for a body too large or not JSON, 422 for a value that is not
+///   valid;
+/// - on every text a request carries (query and path parameters, request bodies), the rule of
+///   [`trellis_app::input`] as a `pattern`: no control characters, tabs and line breaks apart in
+///   text of several lines.
+fn complete(doc: &mut serde_json::Value) {
+    use serde_json::{Value, json};
+    let problem = |description: &str| {
+        json!({
+            "description": description,
+            "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
+        })
+    };
+    let mut request_schemas = Vec::new();
+    let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) else {
+        return;
+    };
+    for (path, item) in paths.iter_mut() {
+        let Some(operations) = item.as_object_mut() else {
+            continue;
+        };
+        for operation in operations.values_mut() {
+            let public = operation["security"] == json!([{}]);
+            let has_body = operation.get("requestBody").is_some();
+            let mut has_query = false;
+            if let Some(parameters) = operation
+                .get_mut("parameters")
+                .and_then(Value::as_array_mut)
+            {
+                for parameter in parameters {
+                    has_query |= parameter["in"] == "query";
+                    let name = parameter["name"].as_str().unwrap_or_default().to_owned();
+                    if let Some(schema) = parameter.get_mut("schema") {
+                        text_patterns(schema, &name);
+                    }
+                }
+            }
+            if let Some(Value::String(r)) =
+                operation.pointer("/requestBody/content/application~1json/schema/$ref")
+            {
+                request_schemas.push(r.trim_start_matches("#/components/schemas/").to_owned());
+            }
+            let Some(responses) = operation
+                .get_mut("responses")
+                .and_then(Value::as_object_mut)
+            else {
+                continue;
+            };
+            let mut add = |status: &str, when: bool, description: &str| {
+                if when && !responses.contains_key(status) {
+                    responses.insert(status.to_owned(), problem(description));
+                }
+            };
+            add(
+                "400",
+                has_body || has_query,
+                "The request could not be read: a query string that is not well formed, or a \
+                 body that is not JSON.",
+            );
+            add(
+                "401",
+                !public,
+                "No valid API token: send `Authorization: Bearer <token>`.",
+            );
+            add(
+                "404",
+                path.contains('{'),
+                "There is no such record, or the caller may not see it: the same answer either \
+                 way, so that ids cannot be probed.",
+            );
+            add(
+                "413",
+                has_body,
+                "The body is larger than the server accepts.",
+            );
+            add(
+                "415",
+                has_body,
+                "The body is not sent as `application/json`.",
+            );
+            add(
+                "422",
+                has_body || has_query,
+                "What was sent is not valid; `errors` names each field at fault.",
+            );
+        }
+    }
+    // The schemas of request bodies, and those they refer to, get the text rule.
+    let Some(schemas) = doc
+        .pointer_mut("/components/schemas")
+        .and_then(Value::as_object_mut)
+    else {
+        return;
+    };
+    let mut done = std::collections::BTreeSet::new();
+    while let Some(name) = request_schemas.pop() {
+        if !done.insert(name.clone()) {
+            continue;
+        }
+        if let Some(schema) = schemas.get_mut(&name) {
+            request_schemas.extend(text_patterns(schema, ""));
+        }
+    }
+}
+
+/// Writes the text rule onto every string of `schema` (a field called `field`) that has no
+/// pattern, format or list of values of its own; gives the names of the schemas it refers to.
+fn text_patterns(schema: &mut serde_json::Value, field: &str) -> Vec<String> {
+    use serde_json::Value;
+    const ONE_LINE: &str = "^[^\\u0000-\\u001F\\u007F-\\u009F]*$";
+    const LINES: &str = "^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F]*$";
+    let mut refs = Vec::new();
+    let Some(object) = schema.as_object_mut() else {
+        return refs;
+    };
+    if let Some(Value::String(r)) = object.get("$ref") {
+        refs.push(r.trim_start_matches("#/components/schemas/").to_owned());
+    }
+    let is_string = match object.get("type") {
+        Some(Value::String(t)) => t == "string",
+        Some(Value::Array(types)) => types.iter().any(|t| t == "string"),
+        _ => false,
+    };
+    let free = ["pattern", "format", "enum", "const"]
+        .iter()
+        .all(|k| !object.contains_key(*k));
+    if is_string && free && !trellis_app::input::exempt(field) {
+        let pattern = if trellis_app::input::multi_line(field) {
+            LINES
+        } else {
+            ONE_LINE
+        };
+        object.insert("pattern".into(), pattern.into());
+    }
+    if let Some(Value::Object(properties)) = object.get_mut("properties") {
+        for (name, property) in properties.iter_mut() {
+            refs.extend(text_patterns(property, name));
+        }
+    }
+    if let Some(items) = object.get_mut("items") {
+        refs.extend(text_patterns(items, field));
+    }
+    for key in ["allOf", "oneOf", "anyOf"] {
+        if let Some(Value::Array(parts)) = object.get_mut(key) {
+            for part in parts {
+                refs.extend(text_patterns(part, field));
+            }
+        }
+    }
+    refs
 }
 
 /// This document.

@@ -41,55 +41,81 @@ impl<T: DeserializeOwned> FromRequest<AppState> for ApiJson<T> {
             ));
         }
         let bytes = read_body(req.into_body(), state.config().body_limit).await?;
-        let value = parse_json(&bytes)?;
-        // Every text of the body passes the one check of text input (it parses: it just did).
-        let document: serde_json::Value = serde_json::from_slice(&bytes)
-            .map_err(|_| WebError::bad_request("The body is not valid JSON."))?;
+        let document = parse_document(&bytes)?;
+        // Every body the API takes is an object (serde would read a list into a struct too).
+        if !document.is_object() {
+            return Err(WebError::invalid(
+                "",
+                "Send the body as a JSON object: `{…}` with the fields documented for this call.",
+            ));
+        }
+        // Every text of the body passes the one check of text input.
         trellis_app::input::check_json(&document)?;
+        let value = from_document(document)?;
         Ok(ApiJson(value))
     }
 }
 
-pub(crate) fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, WebError> {
-    let mut de = serde_json::Deserializer::from_slice(bytes);
-    let result: Result<T, _> = serde_path_to_error::deserialize(&mut de);
-    let value = result.map_err(|e| {
-        let path = e.path().to_string();
-        let inner = e.into_inner();
-        use serde_json::error::Category;
-        match inner.classify() {
-            Category::Syntax | Category::Eof | Category::Io => WebError::bad_request(format!(
+#[cfg(test)]
+fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, WebError> {
+    from_document(parse_document(bytes)?)
+}
+
+/// Reads a body as a JSON document: what is not JSON is a 400 saying where it stops being JSON.
+fn parse_document(bytes: &[u8]) -> Result<serde_json::Value, WebError> {
+    serde_json::from_slice(bytes).map_err(|e| {
+        if e.to_string().starts_with("trailing characters") {
+            WebError::bad_request("The body has text after the JSON value.")
+        } else {
+            WebError::bad_request(format!(
                 "The body is not valid JSON (line {}, column {}).",
-                inner.line(),
-                inner.column()
-            )),
-            Category::Data => {
-                let message = inner.to_string();
-                // A missing field is reported at its container; an unknown one at itself.
-                let field = backticked(&message)
-                    .filter(|_| message.starts_with("missing field"))
-                    .map(|name| {
-                        if path == "." {
-                            name.to_owned()
-                        } else {
-                            format!("{path}.{name}")
-                        }
-                    })
-                    .unwrap_or_else(|| path.clone());
-                // serde_json appends " at line x column y"; the field name says more.
-                let message = message
-                    .split(" at line ")
-                    .next()
-                    .unwrap_or(&message)
-                    .to_owned();
-                WebError::invalid(field.clone(), format!("`{field}`: {message}."))
+                e.line(),
+                e.column()
+            ))
+        }
+    })
+}
+
+/// Reads a JSON document as `T`: a value of the wrong type, a missing field or an unknown field
+/// is a 422 naming the field. A whole number written with a fraction (`1861.0`) is the integer it
+/// is, as JSON Schema counts it.
+fn from_document<T: DeserializeOwned>(mut document: serde_json::Value) -> Result<T, WebError> {
+    whole_numbers_as_integers(&mut document);
+    serde_path_to_error::deserialize(document).map_err(|e| {
+        let path = e.path().to_string();
+        let message = e.into_inner().to_string();
+        // A missing field is reported at its container; an unknown one at itself.
+        let field = backticked(&message)
+            .filter(|_| message.starts_with("missing field"))
+            .map(|name| {
+                if path == "." {
+                    name.to_owned()
+                } else {
+                    format!("{path}.{name}")
+                }
+            })
+            .unwrap_or(path);
+        WebError::invalid(field.clone(), format!("`{field}`: {message}."))
+    })
+}
+
+fn whole_numbers_as_integers(value: &mut serde_json::Value) {
+    use serde_json::Value;
+    match value {
+        Value::Number(n) => {
+            // Only up to 2^53, where an f64 holds every whole number exactly: beyond, an integer
+            // too large for i64 would have been read as an f64 too, and must stay refused.
+            const EXACT: f64 = 9_007_199_254_740_992.0;
+            if let Some(f) = n.as_f64().filter(|f| n.is_f64() && f.fract() == 0.0)
+                && f.abs() <= EXACT
+            {
+                *value = Value::from(f as i64);
             }
         }
-    })?;
-    // Trailing characters after the value are a syntax error too.
-    de.end()
-        .map_err(|_| WebError::bad_request("The body has text after the JSON value."))?;
-    Ok(value)
+        Value::Array(items) => items.iter_mut().for_each(whole_numbers_as_integers),
+        Value::Object(fields) => fields.values_mut().for_each(whole_numbers_as_integers),
+        _ => {}
+    }
 }
 
 /// The first `name` in backticks in a serde message, e.g. "missing field `email`".
@@ -212,5 +238,15 @@ mod tests {
         assert_eq!(e.kind, ErrorKind::BadRequest);
         let e = parse_json::<T>(br#"{"email": "a"} x"#).unwrap_err();
         assert_eq!(e.kind, ErrorKind::BadRequest);
+    }
+
+    #[test]
+    fn whole_numbers_with_a_fraction_are_integers() {
+        let t = parse_json::<T>(br#"{"email": "a", "count": 1861.0}"#).unwrap();
+        assert_eq!(t.count, Some(1861));
+        let e = parse_json::<T>(br#"{"email": "a", "count": 1861.5}"#).unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("count"));
+        let e = parse_json::<T>(br#"{"email": "a", "count": 1e300}"#).unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("count"));
     }
 }

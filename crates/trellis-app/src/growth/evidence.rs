@@ -255,11 +255,20 @@ pub fn evidence_cursor(e: &Evidence) -> String {
     format!("{}.{}", e.happened_on, e.id)
 }
 
-/// Reads a cursor made by [`evidence_cursor`]; a field problem on `field` otherwise.
+/// Reads a cursor made by [`evidence_cursor`]; a field problem on `field` otherwise. Any date of
+/// the right shape is a place in the order (dates compare as text), so it need not be a real day;
+/// an id has at most 18 digits, as the API documents it.
 pub fn parse_evidence_cursor(field: &str, cursor: &str) -> AppResult<EvidenceAfter> {
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
     let parsed = cursor.split_once('.').and_then(|(day, id)| {
-        let id = id.parse::<i64>().ok().filter(|id| *id > 0)?;
-        (day.len() == 10 && crate::time::parse_date(day).is_some()).then(|| EvidenceAfter {
+        let shape = day.len() == 10
+            && day.split('-').map(str::len).eq([4, 2, 2])
+            && day.split('-').all(digits);
+        let id = Some(id)
+            .filter(|id| digits(id) && id.len() <= 18 && !id.starts_with('0'))?
+            .parse::<i64>()
+            .ok()?;
+        shape.then(|| EvidenceAfter {
             happened_on: day.to_owned(),
             id,
         })
@@ -333,8 +342,9 @@ mod tests {
             "",
             "42",
             "2026-03-14",
-            "2026-02-30.1",
             "2026-3-14.1",
+            "2026-03-14.01",
+            "2026-03-14.1234567890123456789",
             "2026-03-14.-1",
             "2026-03-14.x",
             " 2026-03-14.1",

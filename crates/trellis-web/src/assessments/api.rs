@@ -195,6 +195,7 @@ pub struct NewAssessmentJson {
 #[serde(deny_unknown_fields)]
 pub struct RatingsJson {
     /// `self`, `manager` or `agreed`.
+    #[schema(pattern = "^(self|manager|agreed)$")]
     pub kind: String,
     /// The assessment's `revision` as you read it.
     pub revision: i64,

@@ -52,6 +52,7 @@ impl From<Evidence> for EvidenceJson {
 #[serde(deny_unknown_fields)]
 pub struct NewEvidenceJson {
     /// `YYYY-MM-DD`, not in the future.
+    #[schema(format = Date)]
     pub happened_on: String,
     pub title: String,
     #[serde(default)]
@@ -73,6 +74,7 @@ pub struct NewEvidenceJson {
 pub struct EvidenceQuery {
     /// Where the page starts: the cursor in the `Link` header of the page before (`rel="next"`).
     /// Leave it out for the newest evidence.
+    #[param(pattern = "^([0-9]{4}-[0-9]{2}-[0-9]{2}\\.[1-9][0-9]{0,17})?$")]
     pub cursor: Option<String>,
     /// How many pieces the page holds, 1 to 200; 50 when left out.
     #[param(minimum = 1, maximum = 200)]
@@ -170,6 +172,7 @@ pub async fn add_evidence(
 pub struct EvidencePatchJson {
     /// `YYYY-MM-DD`, not in the future.
     #[serde(default)]
+    #[schema(format = Date)]
     pub happened_on: Option<String>,
     #[serde(default)]
     pub title: Option<String>,

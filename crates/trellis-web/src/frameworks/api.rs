@@ -71,19 +71,26 @@ pub struct CompareJson {
 
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[serde(default)]
+#[into_params(parameter_in = Query)]
 pub struct VersionQuery {
     /// `current` (the default) or a framework version id.
+    #[param(pattern = "^(current|[1-9][0-9]{0,17})?$")]
     version: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[serde(default)]
+#[into_params(parameter_in = Query)]
 pub struct CompareQuery {
-    /// Full id of the role level to compare from.
+    /// Full id of the role level to compare from. (Optional in the struct so that its absence is
+    /// answered with a message naming it.)
+    #[param(required = true, min_length = 1)]
     from: Option<String>,
     /// Full id of the role level to compare to.
+    #[param(required = true, min_length = 1)]
     to: Option<String>,
     /// `current` (the default) or a framework version id.
+    #[param(pattern = "^(current|[1-9][0-9]{0,17})?$")]
     version: Option<String>,
 }
 
@@ -142,10 +149,7 @@ fn redacted(fw: &Framework, licensed: bool) -> Framework {
 }
 
 fn version_param(version: Option<&str>) -> Result<VersionRef, WebError> {
-    let v = version
-        .map(str::trim)
-        .filter(|v| !v.is_empty())
-        .unwrap_or("current");
+    let v = version.filter(|v| !v.is_empty()).unwrap_or("current");
     VersionRef::parse(v).ok_or_else(|| {
         WebError::invalid(
             "version",
@@ -189,6 +193,7 @@ pub async fn framework(
     params(VersionQuery),
     responses(
         (status = 200, body = RoleLevelsJson),
+        (status = 404, description = "There is no such framework version", body = Problem, content_type = "application/problem+json"),
         (status = 422, body = Problem, content_type = "application/problem+json")
     )
 )]
@@ -265,6 +270,7 @@ pub async fn role_level(
     params(CompareQuery),
     responses(
         (status = 200, body = CompareJson),
+        (status = 404, description = "There is no such framework version", body = Problem, content_type = "application/problem+json"),
         (status = 422, body = Problem, content_type = "application/problem+json")
     )
 )]

@@ -75,6 +75,7 @@ pub struct MarkedJson {
 #[serde(deny_unknown_fields)]
 pub struct EmailJson {
     /// `each` (one email per notification), `daily` (a digest) or `off`.
+    #[schema(pattern = "^(each|daily|off)$")]
     pub email: String,
 }
 

@@ -252,6 +252,7 @@ fn readiness_json(person: PersonId, version: i64, r: Readiness) -> ReadinessJson
 
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[serde(default)]
+#[into_params(parameter_in = Query)]
 pub struct ReadinessQuery {
     /// Full id of the role level, e.g. `engineering/senior-software-engineer`. Default: the
     /// person's current role level.

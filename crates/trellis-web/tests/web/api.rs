@@ -473,9 +473,94 @@ pub async fn openapi_lists_every_api_route(app: App) {
     assert!(doc["components"]["securitySchemes"]["bearer"].is_object());
 }
 
+/// The document states what the server does: every answer an operation can give, parameters
+/// where they are read from, the characters every text accepts.
+pub async fn openapi_states_what_the_server_answers(app: App) {
+    let doc = app.get("/api/v1/openapi.json", None).await.json();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            let responses = op["responses"].as_object().unwrap();
+            let has = |status: &str| responses.contains_key(status);
+            let at = format!("{} {path}", method.to_uppercase());
+            if path != "/api/v1/openapi.json" {
+                assert!(has("401"), "{at}: 401 undocumented");
+            }
+            if path.contains('{') {
+                assert!(has("404"), "{at}: 404 undocumented");
+            }
+            if op.get("requestBody").is_some() {
+                for status in ["400", "413", "415", "422"] {
+                    assert!(has(status), "{at}: {status} undocumented");
+                }
+            }
+            for p in op["parameters"].as_array().into_iter().flatten() {
+                let name = p["name"].as_str().unwrap();
+                let placed = if path.contains(&format!("{{{name}}}")) {
+                    "path"
+                } else {
+                    "query"
+                };
+                assert_eq!(p["in"], placed, "{at}: parameter {name}");
+                if p["schema"]["type"].to_string().contains("string") {
+                    assert!(
+                        p["schema"]["pattern"].is_string(),
+                        "{at}: parameter {name} has no pattern"
+                    );
+                }
+            }
+        }
+    }
+    let compare = &doc["paths"]["/api/v1/compare"]["get"]["parameters"];
+    for name in ["from", "to"] {
+        let p = compare
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["name"] == name)
+            .unwrap();
+        assert_eq!(p["required"], true, "compare's {name}");
+    }
+    // Text fields of request bodies say which characters they take: one line, or several.
+    let evidence = &doc["components"]["schemas"]["NewEvidenceJson"]["properties"];
+    let title = evidence["title"]["pattern"].as_str().unwrap();
+    let description = evidence["description"]["pattern"].as_str().unwrap();
+    assert!(title.contains("u0000-\\u001F"), "{title}");
+    assert!(description.contains("u000E-\\u001F"), "{description}");
+    assert_eq!(evidence["happened_on"]["format"], "date");
+}
+
+/// What JSON Schema allows, the server takes: an integer written `1861.0`. What it does not, the
+/// server refuses: a list where an object goes.
+pub async fn json_bodies_are_read_as_the_document_says(app: App) {
+    let admin = app.token(app.ids.admin).await;
+    let body = json!({"kind": "self", "revision": 0.0, "ratings": []});
+    let res = app
+        .api(
+            Method::POST,
+            "/api/v1/assessments/999999/ratings",
+            Some(&admin),
+            Some(body),
+        )
+        .await;
+    // Read as an integer, so the call gets as far as looking the assessment up.
+    assert_eq!(res.status, StatusCode::NOT_FOUND, "{}", res.body);
+    let res = app
+        .api(
+            Method::PATCH,
+            &format!("/api/v1/people/{}", app.ids.member_a),
+            Some(&admin),
+            Some(json!([null, null])),
+        )
+        .await;
+    assert_problem(&res, 422, Some(""));
+    assert!(res.body.contains("JSON object"), "{}", res.body);
+}
+
 crate::on_both_backends!(
     reads,
     writes,
     bad_requests_get_problems,
-    openapi_lists_every_api_route
+    openapi_lists_every_api_route,
+    openapi_states_what_the_server_answers,
+    json_bodies_are_read_as_the_document_says
 );

@@ -85,7 +85,8 @@ pub async fn evidence_is_listed_a_page_at_a_time(app: App) {
         ("limit=0", "limit"),
         ("limit=201", "limit"),
         ("cursor=yesterday", "cursor"),
-        ("cursor=2026-02-30.5", "cursor"),
+        ("cursor=2026-03-14.05", "cursor"),
+        ("cursor=%202026-03-14.5", "cursor"),
     ] {
         let res = app
             .api(

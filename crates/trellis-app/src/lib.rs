@@ -29,6 +29,7 @@ pub mod notifications;
 pub mod organisation;
 pub mod people;
 pub mod plans;
+pub mod privacy;
 pub mod read_audit;
 pub mod reminders;
 pub mod search;

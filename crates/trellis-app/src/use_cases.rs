@@ -29,7 +29,7 @@ pub enum By<'a> {
 }
 
 impl By<'_> {
-    fn audit(&self) -> Audit {
+    pub(crate) fn audit(&self) -> Audit {
         match self {
             By::Admin(actor) => actor.audit(),
             By::Operator => system_audit(),

@@ -151,6 +151,8 @@ enum Command {
     User(commands::user::Args),
     /// Manage API tokens.
     Token(commands::token::Args),
+    /// A person's data: `export` everything held about them (JSON or HTML).
+    Person(commands::person::Args),
     /// Generate a large synthetic organisation with assessments and evidence, for load tests.
     Demo(commands::demo::Args),
 }
@@ -274,6 +276,7 @@ fn main() -> ExitCode {
         Command::Publish(args) => commands::publish::run(args),
         Command::User(args) => commands::user::run(args),
         Command::Token(args) => commands::token::run(args),
+        Command::Person(args) => commands::person::run(args),
         Command::Demo(args) => commands::demo::run(args),
     };
     match result {

@@ -25,6 +25,9 @@ impl AuditStore for Database {
             if let Some(actor) = filter.actor_id {
                 query.push(" AND actor_id = ").push_bind(actor);
             }
+            if let Some(target) = filter.target {
+                query.push(" AND target = ").push_bind(target);
+            }
             if let Some(prefix) = filter.action_prefix {
                 // substr, not LIKE: LIKE ignores case in SQLite and treats `_` and `%` specially.
                 let length = i32::try_from(prefix.chars().count()).unwrap_or(i32::MAX);

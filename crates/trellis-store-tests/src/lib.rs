@@ -1159,6 +1159,16 @@ pub async fn audit_log_filters_and_pages<S: Store>(store: S) {
     )
     .await;
     assert_eq!(n, 20);
+    // A target matches exactly: `/people/1` is not `/people/12`.
+    let n = check(
+        AuditFilter {
+            target: Some("route:GET /people/1".into()),
+            ..Default::default()
+        },
+        &|e| e.target == "route:GET /people/1",
+    )
+    .await;
+    assert_eq!(n, 1);
     let n = check(
         AuditFilter {
             action_prefix: Some("person.".into()),

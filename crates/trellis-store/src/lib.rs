@@ -300,6 +300,8 @@ pub struct NewAuditEvent {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct AuditFilter {
     pub actor_id: Option<PersonId>,
+    /// Exactly this target, e.g. `person:12`.
+    pub target: Option<String>,
     /// Matches actions starting with this, e.g. `person.` or `sign-in`.
     pub action_prefix: Option<String>,
     pub outcome: Option<Outcome>,

@@ -24,20 +24,7 @@ pub(crate) fn share(rank: usize, levels: usize) -> f64 {
     }
 }
 
-pub(crate) fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+pub(crate) use trellis_app::privacy::escape;
 
 fn short(label: &str, max: usize) -> String {
     if label.chars().count() <= max {

@@ -33,6 +33,7 @@ mod organisation;
 mod peer_requests;
 mod people;
 mod plans;
+mod privacy;
 pub mod routes;
 mod search;
 mod sign_in;

@@ -37,7 +37,7 @@ use crate::extract::read_body;
 use crate::state::AppState;
 use crate::{
     account, admin, api, assessments, check_ins, evidence, frameworks, home, html, notifications,
-    ops, organisation, peer_requests, people, plans, search, sign_in, team,
+    ops, organisation, peer_requests, people, plans, privacy, search, sign_in, team,
 };
 
 /// Who may call a route.
@@ -266,12 +266,16 @@ pub fn routes() -> Vec<Route> {
         GET   "/account/tokens"                                   SignedIn      Page  => account::tokens,
         POST  "/account/tokens"                                   SignedIn      Page  => account::token_create,
         POST  "/account/tokens/{id}/revoke"                       SignedIn      Page  => account::token_revoke,
+        GET   "/account/data"                                     SignedIn      Page  => privacy::own,
+        GET   "/account/data.json"                                SignedIn      Page  => privacy::own_json,
         // Administration.
         GET   "/admin/accounts"                                   Admin         Page  => admin::accounts::accounts,
         POST  "/admin/accounts"                                   Admin         Page  => admin::accounts::account_create,
         GET   "/admin/accounts/{id}"                              Admin         Page  => admin::accounts::account,
         POST  "/admin/accounts/{id}"                              Admin         Page  => admin::accounts::account_update,
         POST  "/admin/accounts/{id}/password"                     Admin         Page  => admin::accounts::account_reset_password,
+        GET   "/admin/people/{id}/data"                           Admin         Page  => privacy::person,
+        GET   "/admin/people/{id}/data.json"                      Admin         Page  => privacy::person_json,
         GET   "/admin/frameworks"                                 Admin         Page  => admin::frameworks,
         GET   "/admin/audit"                                      Admin         Page  => admin::audit,
         // JSON API: method and path from each handler's `#[utoipa::path]`.

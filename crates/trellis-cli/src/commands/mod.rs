@@ -10,6 +10,7 @@ pub mod import;
 pub mod init;
 pub mod list;
 pub mod migrate;
+pub mod person;
 pub mod publish;
 pub mod schema;
 pub mod serve;

@@ -831,6 +831,13 @@ fn cases(app: &App, admin_token_id: i64, g: Growth) -> Vec<Case> {
             |_| form(&[("reason", "Grievance 7 investigation")]),
         ),
         case(get.clone(), "/account/tokens", "/account/tokens", SIGNED_IN),
+        case(get.clone(), "/account/data", "/account/data", SIGNED_IN),
+        case(
+            get.clone(),
+            "/account/data.json",
+            "/account/data.json",
+            SIGNED_IN,
+        ),
         with_body(
             case(
                 post.clone(),
@@ -893,6 +900,18 @@ fn cases(app: &App, admin_token_id: i64, g: Growth) -> Vec<Case> {
             post.clone(),
             "/admin/accounts/{id}/password",
             format!("/admin/accounts/{member}/password"),
+            ADMIN,
+        ),
+        case(
+            get.clone(),
+            "/admin/people/{id}/data",
+            format!("/admin/people/{member}/data"),
+            ADMIN,
+        ),
+        case(
+            get.clone(),
+            "/admin/people/{id}/data.json",
+            format!("/admin/people/{member}/data.json"),
             ADMIN,
         ),
         case(get.clone(), "/admin/frameworks", "/admin/frameworks", ADMIN),

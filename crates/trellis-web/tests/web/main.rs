@@ -14,6 +14,7 @@ mod organisation;
 mod pages;
 mod paging;
 mod plans;
+mod privacy;
 mod races;
 mod server;
 mod sign_in;

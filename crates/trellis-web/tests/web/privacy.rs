@@ -1,0 +1,111 @@
+//! A person's data: all of it under their own account, all but the content of their check-ins for
+//! an administrator, each export audited.
+
+use axum::http::StatusCode;
+
+use crate::support::App;
+
+pub async fn everyone_gets_their_data_and_admins_all_but_check_in_content(app: App) {
+    let (member, manager, admin) = (app.ids.member_a, app.ids.manager_a, app.ids.admin);
+    let mb = app.browser(member).await;
+    let gb = app.browser(manager).await;
+    let ab = app.browser(admin).await;
+
+    // A series of check-ins with a note of each kind.
+    let made = app
+        .post_form(
+            "/check-ins",
+            &[
+                ("with", "manager"),
+                ("cadence", "weekly"),
+                ("first_on", "2030-01-07"),
+            ],
+            Some(&mb),
+        )
+        .await;
+    assert_eq!(made.status, StatusCode::SEE_OTHER, "{}", made.body);
+    let series = made.header("location").unwrap().to_owned();
+    for (who, note, privacy) in [
+        (&mb, "My own <script>thought</script>", "private"),
+        (&mb, "Pair on the RFC", "shared"),
+        (&gb, "The manager's private view", "private"),
+    ] {
+        let r = app
+            .post_form(
+                &format!("{series}/notes"),
+                &[("note", note), ("privacy", privacy)],
+                Some(who),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    }
+
+    // The person: everything about them, their notes too, never the other side's private one.
+    let page = app.get("/account/data", Some(&mb)).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(page.body.contains("member a"), "{}", page.body);
+    assert!(page.body.contains("Pair on the RFC"));
+    assert!(
+        page.body
+            .contains("My own &lt;script&gt;thought&lt;/script&gt;"),
+        "written text is escaped"
+    );
+    assert!(!page.body.contains("<script>thought"));
+    assert!(!page.body.contains("The manager&#39;s private view"));
+    assert!(!page.body.contains("The manager's private view"));
+    let file = app.get("/account/data.json", Some(&mb)).await;
+    assert_eq!(file.status, StatusCode::OK);
+    assert!(
+        file.header("content-disposition")
+            .unwrap()
+            .starts_with("attachment;")
+    );
+    let data: serde_json::Value = serde_json::from_str(&file.body).unwrap();
+    assert_eq!(data["scope"], "complete");
+    assert_eq!(data["person"]["id"], member);
+    assert!(data["person"].get("password_hash").is_none());
+    assert_eq!(data["manager"]["id"], manager);
+    let notes: Vec<&str> = data["check_ins"][0]["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|e| e["body"].as_str())
+        .collect();
+    assert_eq!(notes.len(), 2, "{notes:?}");
+
+    // An administrator: everything but what the pair wrote.
+    let theirs = app
+        .get(&format!("/admin/people/{member}/data"), Some(&ab))
+        .await;
+    assert_eq!(theirs.status, StatusCode::OK, "{}", theirs.body);
+    assert!(theirs.body.contains("Data held about member a"));
+    assert!(!theirs.body.contains("Pair on the RFC"));
+    assert!(!theirs.body.contains("thought"));
+    let file = app
+        .get(&format!("/admin/people/{member}/data.json"), Some(&ab))
+        .await;
+    let data: serde_json::Value = serde_json::from_str(&file.body).unwrap();
+    assert_eq!(data["scope"], "without check-in content");
+    assert_eq!(data["check_ins"].as_array().unwrap().len(), 1, "the series");
+    assert_eq!(data["check_ins"][0]["entries"], serde_json::json!([]));
+
+    // Each export is audited with who asked, without what it held.
+    let events = app.audit("person.export").await;
+    assert_eq!(events.len(), 4, "{events:?}");
+    assert!(
+        events
+            .iter()
+            .all(|e| e.target == format!("person:{member}"))
+    );
+    assert_eq!(
+        events.iter().filter(|e| e.actor_id == Some(admin)).count(),
+        2
+    );
+    assert!(
+        events
+            .iter()
+            .all(|e| !e.details.to_string().contains("RFC"))
+    );
+}
+
+crate::on_both_backends!(everyone_gets_their_data_and_admins_all_but_check_in_content);

@@ -307,6 +307,10 @@ pub fn routes() -> Vec<Route> {
         API   SignedIn      => notifications::api::mark_read,
         API   SignedIn      => notifications::api::email,
         API   SignedIn      => notifications::api::set_email,
+        API   SignedIn      => check_ins::api::check_ins,
+        API   CheckInPair   => check_ins::api::check_in,
+        API   CheckInPair   => check_ins::api::add_agenda,
+        API   CheckInPair   => check_ins::api::add_note,
     ]
 }
 

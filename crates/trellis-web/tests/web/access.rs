@@ -88,6 +88,8 @@ const THE_PAIR: Expect = [303, 200, 404, 404, 200, 404, 404, 404, 403, 403, 303]
 /// Changes to the member's own development plan: the member only (managers comment).
 const THE_OWNER: Expect = [303, 303, 404, 404, 403, 403, 403, 404, 403, 403, 303];
 const THE_PAIR_CHANGES: Expect = [303, 303, 404, 404, 303, 404, 404, 404, 403, 403, 303];
+const THE_PAIR_API: Expect = [401, 200, 404, 404, 200, 404, 404, 404, 403, 403, 401];
+const THE_PAIR_API_CHANGES: Expect = [401, 201, 404, 404, 201, 404, 404, 404, 403, 403, 401];
 /// Evidence the member added: the member only (whoever added a piece, or the person it is about).
 const THE_EVIDENCE_OWNER: Expect = [303, 200, 404, 404, 403, 403, 403, 404, 403, 403, 303];
 const ADMIN_API: Expect = [401, 403, 403, 403, 403, 403, 403, 403, 403, 200, 401];
@@ -1077,6 +1079,40 @@ fn cases(app: &App, admin_token_id: i64, g: Growth) -> Vec<Case> {
             "/api/v1/peer-requests",
             "/api/v1/peer-requests",
             SIGNED_IN_API,
+        ),
+        case(
+            get.clone(),
+            "/api/v1/check-ins",
+            "/api/v1/check-ins",
+            SIGNED_IN_API,
+        ),
+        case(
+            get.clone(),
+            "/api/v1/check-ins/{id}",
+            format!("/api/v1/check-ins/{check_in}"),
+            THE_PAIR_API,
+        ),
+        with_body(
+            case(
+                post.clone(),
+                "/api/v1/check-ins/{id}/agenda",
+                format!("/api/v1/check-ins/{check_in}/agenda"),
+                THE_PAIR_API_CHANGES,
+            ),
+            |c| Payload::Json(json!({ "item": format!("Raised by {}", tag(c)) })),
+        ),
+        with_body(
+            case(
+                post.clone(),
+                "/api/v1/check-ins/{id}/notes",
+                format!("/api/v1/check-ins/{check_in}/notes"),
+                THE_PAIR_API_CHANGES,
+            ),
+            |c| {
+                Payload::Json(
+                    json!({ "note": format!("Noted by {}", tag(c)), "privacy": "shared" }),
+                )
+            },
         ),
         case(
             get.clone(),

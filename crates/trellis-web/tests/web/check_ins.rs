@@ -1,9 +1,10 @@
 //! 1:1 check-ins through the pages: set up, a shared agenda, a private note that the other one of
 //! the pair never receives, an action carried over to the next meeting, problems shown next to
 //! their field, the dates (never the content) on the person's page for those up the line, and an
-//! administrator's exception that the person sees.
+//! administrator's exception that the person sees; and the same rules through the API.
 
-use axum::http::StatusCode;
+use axum::http::{Method, StatusCode};
+use serde_json::json;
 
 use crate::support::App;
 
@@ -223,4 +224,93 @@ pub async fn a_pair_keeps_its_check_ins_to_itself(app: App) {
     assert!(home.body.contains("Check-in with "), "{}", home.body);
 }
 
-crate::on_both_backends!(a_pair_keeps_its_check_ins_to_itself);
+/// The API reads and writes a series by the same rules as the pages: the pair only, a private
+/// note for its author alone, problems naming the JSON field.
+pub async fn the_api_keeps_check_ins_to_the_pair(app: App) {
+    let (member, manager) = (app.ids.member_a, app.ids.manager_a);
+    let mb = app.browser(member).await;
+    let made = app
+        .post_form(
+            "/check-ins",
+            &[
+                ("with", "manager"),
+                ("cadence", "monthly"),
+                ("first_on", &in_days(3)),
+            ],
+            Some(&mb),
+        )
+        .await;
+    assert_eq!(made.status, StatusCode::SEE_OTHER, "{}", made.body);
+    let (mt, gt) = (app.token(member).await, app.token(manager).await);
+    let listed = app
+        .api(Method::GET, "/api/v1/check-ins", Some(&gt), None)
+        .await
+        .json();
+    assert_eq!(listed.as_array().unwrap().len(), 1, "{listed}");
+    assert_eq!(listed[0]["person_id"], member);
+    assert_eq!(listed[0]["cadence"], "monthly");
+    let id = listed[0]["id"].as_i64().unwrap();
+    let series = format!("/api/v1/check-ins/{id}");
+
+    let agenda = app
+        .api(
+            Method::POST,
+            &format!("{series}/agenda"),
+            Some(&mt),
+            Some(json!({ "item": "Conference budget" })),
+        )
+        .await;
+    assert_eq!(agenda.status, StatusCode::CREATED, "{}", agenda.body);
+    assert_eq!(agenda.json()["kind"], "agenda");
+    let private = app
+        .api(
+            Method::POST,
+            &format!("{series}/notes"),
+            Some(&mt),
+            Some(json!({ "note": "Thinking of\nmoving teams", "privacy": "private" })),
+        )
+        .await;
+    assert_eq!(private.status, StatusCode::CREATED, "{}", private.body);
+
+    let theirs = app.api(Method::GET, &series, Some(&gt), None).await.json();
+    let bodies = |record: &serde_json::Value| -> Vec<String> {
+        record["entries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["body"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(bodies(&theirs), ["Conference budget"]);
+    let mine = app.api(Method::GET, &series, Some(&mt), None).await.json();
+    assert_eq!(bodies(&mine).len(), 2, "{mine}");
+
+    for (path, body, field) in [
+        ("agenda", json!({ "item": " " }), "item"),
+        (
+            "notes",
+            json!({ "note": "x", "privacy": "public" }),
+            "privacy",
+        ),
+    ] {
+        let res = app
+            .api(
+                Method::POST,
+                &format!("{series}/{path}"),
+                Some(&mt),
+                Some(body),
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
+        assert_eq!(res.json()["field"], field, "{}", res.body);
+    }
+    // Someone else of the organisation learns nothing of it.
+    let other = app.token(app.ids.member_b).await;
+    let res = app.api(Method::GET, &series, Some(&other), None).await;
+    assert_eq!(res.status, StatusCode::NOT_FOUND);
+}
+
+crate::on_both_backends!(
+    a_pair_keeps_its_check_ins_to_itself,
+    the_api_keeps_check_ins_to_the_pair
+);

@@ -168,11 +168,18 @@ fn copyrighted_profile_text_is_published_only_with_licensed() {
     }
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("fw");
-    import_json(
+    let report = import_json(
         "blueprint",
         &[seeds_dir().join("blueprint-principal-product-manager.txt")],
         &out,
     );
+    // Only what has no meaning outside the page is left out: the advert and the final summary.
+    assert_eq!(
+        report["skipped"].as_array().map(Vec::len),
+        Some(2),
+        "{report:#}"
+    );
+    assert_eq!(report["unlinked"].as_array().map(Vec::len), Some(8));
     let fw = out.to_str().unwrap();
     let list: Value =
         serde_json::from_slice(&trellis(&["list", "--framework", fw, "--format", "json"]).stdout)
@@ -249,6 +256,24 @@ fn copyrighted_profile_text_is_published_only_with_licensed() {
         withheld["interview_guidance"]["exercises"][0]["name"],
         licensed["interview_guidance"]["exercises"][0]["name"]
     );
+    // Section introductions, how some KPIs are measured and what variants vary by, likewise.
+    let tools_note = licensed["notes"]["tools"]
+        .as_str()
+        .expect("the tools' introduction")
+        .to_owned();
+    assert!(withheld["notes"].is_null());
+    let measured = licensed["kpis"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .position(|k| k["measurement"].is_string())
+        .expect("a KPI with its measurement");
+    assert!(withheld["kpis"][measured]["measurement"].is_null());
+    assert_eq!(licensed["variants"][0]["by"], "size");
+    let md =
+        String::from_utf8(trellis(&["show", &id, "--framework", fw, "--licensed"]).stdout).unwrap();
+    assert!(md.contains("**On this page**") && md.contains("- [Role variants](#role-variants)"));
+    assert!(md.contains(&tools_note) && md.contains("### By company size"));
     for section in ["environment", "variants", "kpi_notes", "high_performance"] {
         assert!(
             licensed[section].as_array().is_some_and(|a| !a.is_empty()),
@@ -278,6 +303,7 @@ fn copyrighted_profile_text_is_published_only_with_licensed() {
     assert!(!page(&public).contains(&kpi_text));
     assert!(!page(&public).contains(&promotion) && !page(&public).contains(&question));
     assert!(!page(&public).contains(&html_text(&evidence)));
+    assert!(!page(&public).contains(&html_text(&tools_note)));
     assert!(page(&public).contains("<nav class=\"contents profile-contents\""));
     let private = tmp.path().join("private");
     assert!(
@@ -296,6 +322,7 @@ fn copyrighted_profile_text_is_published_only_with_licensed() {
     assert!(page(&private).contains(&html_text(&promotion)));
     assert!(page(&private).contains(&html_text(&question)));
     assert!(page(&private).contains(&html_text(&evidence)));
+    assert!(page(&private).contains(&html_text(&tools_note)));
 }
 
 /// Text as askama escapes it into a page.

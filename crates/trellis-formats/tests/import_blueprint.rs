@@ -7,7 +7,7 @@ mod common;
 use common::{assert_round_trip, errors, input, seeds_present};
 use proptest::prelude::*;
 use trellis_formats::import::{self, Format, ImportOptions, Imported, Input, blueprint};
-use trellis_model::{Framework, Importance, ItemGroup, Need, RoleLevel, ToolUsage};
+use trellis_model::{Framework, Importance, ItemGroup, Need, RoleLevel, ToolUsage, VariantBy};
 
 const SEED: &str = "blueprint-principal-product-manager.txt";
 
@@ -224,16 +224,18 @@ fn seed_gives_the_role_level_with_its_kpis_skills_tools_tiers_and_scorecard() {
         |g| g.group.starts_with("Goals: 30-day goals") || g.group.contains("high performance")
     ));
 
-    // Career path: no other level was imported, so no links, and the names are in the report.
+    // Career path: no other level was imported, so no links, and the names are in the report as
+    // kept in the career path's text.
     assert_eq!((level.previous.as_ref(), level.next.as_ref()), (None, None));
-    let skipped = |name: &str| {
+    let unlinked = |name: &str| {
         imported
             .report
-            .skipped
+            .unlinked
             .iter()
             .any(|s| s.what.contains(name))
     };
-    assert!(skipped("Senior Product Manager") && skipped("Director of Product Management"));
+    assert!(unlinked("Senior Product Manager") && unlinked("Director of Product Management"));
+    assert_eq!(imported.report.unlinked.len(), 8);
 
     // Provenance: the blueprint source, not redistributable.
     let source = fw.source(blueprint::SOURCE_ID).expect("blueprint source");
@@ -292,9 +294,34 @@ fn seed_gives_the_rest_of_the_blueprint_section_by_section() {
             .is_some_and(|r| r.starts_with("Typically Director of Product Management"))
     );
 
-    // Notes on measurement under the KPI table; the usage of each of the 35 tools (one
-    // "Optional (increasingly Common)", read as optional).
+    // Notes on measurement: the section's introduction and the note on targets; the note on
+    // "influence" metrics is how the two KPIs named so are measured. The usage of each of the 35
+    // tools (one "Optional (increasingly Common)", read as optional).
     assert_eq!(level.kpi_notes.len(), 2);
+    assert!(level.kpi_notes[0].starts_with("The Principal PM should be measured"));
+    assert!(level.kpi_notes[1].starts_with("Targets should be set"));
+    let measured: Vec<&str> = level
+        .kpis
+        .iter()
+        .filter(|k| {
+            k.measurement
+                .as_deref()
+                .is_some_and(|m| m.contains("reasonable attribution"))
+        })
+        .map(|k| k.metric.as_str())
+        .collect();
+    assert_eq!(
+        measured,
+        ["Expansion / upsell influence", "Churn reduction influence"]
+    );
+    assert_eq!(
+        level
+            .kpis
+            .iter()
+            .filter(|k| k.measurement.is_some())
+            .count(),
+        2
+    );
     let usage = |u: ToolUsage| level.tools.iter().filter(|t| t.usage == Some(u)).count();
     assert_eq!(
         (
@@ -366,8 +393,46 @@ fn seed_gives_the_rest_of_the_blueprint_section_by_section() {
         (5, 4, 6)
     );
     assert_eq!(group_sizes(&f.other), [5, 5]);
-    // Variants (6 groups); automation: 6 tasks likely automated, 6 human-critical, 4 more groups.
-    assert_eq!(group_sizes(&level.variants), [8, 3, 4, 2, 2, 2]);
+    // Variants by what they vary by: the two company sizes named line by line under "By company
+    // size" (3 points each), industry (3 points), geography (4), the business model (other, 2),
+    // the operating model of a start-up or an enterprise (size, 2), regulation (industry, 2).
+    let variants: Vec<(VariantBy, &str, usize)> = level
+        .variants
+        .iter()
+        .map(|v| (v.by, v.group.as_str(), v.items.len()))
+        .collect();
+    assert_eq!(
+        variants,
+        [
+            (VariantBy::Size, "Startup / scale-up (Series A–C)", 3),
+            (VariantBy::Size, "Enterprise / large tech", 3),
+            (VariantBy::Industry, "By industry", 3),
+            (
+                VariantBy::Geography,
+                "By geography: Regional differences usually show up in",
+                4
+            ),
+            (VariantBy::Other, "Product-led vs service-led company", 2),
+            (VariantBy::Size, "Startup vs enterprise operating model", 2),
+            (
+                VariantBy::Industry,
+                "Regulated vs non-regulated environment",
+                2
+            ),
+        ]
+    );
+    let count = |by| level.variants.iter().filter(|v| v.by == by).count();
+    assert_eq!(
+        VariantBy::ALL.map(count),
+        [3, 2, 1, 1],
+        "size, industry, geography, other"
+    );
+    assert_eq!(
+        level.variants[3].title(),
+        Some("Regional differences usually show up in")
+    );
+    assert_eq!(level.variants[2].title(), None);
+    // Automation: 6 tasks likely automated, 6 human-critical, 4 more groups.
     let a = level.automation.as_ref().expect("automation");
     assert_eq!((a.automated.len(), a.human_critical.len()), (6, 6));
     assert_eq!(group_sizes(&a.other), [1, 3, 3, 4]);
@@ -456,14 +521,44 @@ fn seed_gives_the_rest_of_the_blueprint_section_by_section() {
             .is_some_and(|r| r.starts_with("Typically Director of Product Management"))
     );
 
-    // What is left out: the introductions of sections, the final summary's repeats and the career
-    // links to roles not imported alongside; no whole section.
-    let skipped = &imported.report.skipped;
+    // The introductions of sections are the notes on them: the two skill sections' on the
+    // requirements, the deliverables' on the responsibilities, and those of decision rights,
+    // tools, environment and variants.
+    let notes = level.notes.as_ref().expect("section notes");
+    let keys: Vec<&str> = notes.entries().into_iter().map(|(k, _)| k).collect();
+    assert_eq!(
+        keys,
+        [
+            "requirements",
+            "responsibilities",
+            "decision_rights",
+            "tools",
+            "environment",
+            "variants"
+        ]
+    );
+    assert_eq!(
+        notes.get("requirements").map(|n| n.split("\n\n").count()),
+        Some(2)
+    );
     assert!(
-        skipped.iter().all(|s| s.what.contains("introduction")
-            || s.what.starts_with("section 20")
-            || s.what.starts_with("career path: ")),
-        "{skipped:#?}"
+        notes
+            .get("variants")
+            .is_some_and(|n| n.starts_with("This role changes meaningfully"))
+    );
+
+    // What is left out has no meaning outside the page: the advert scraped with it and the final
+    // summary that repeats the sections above.
+    let skipped = &imported.report.skipped;
+    let what: Vec<&str> = skipped.iter().map(|s| s.what.as_str()).collect();
+    assert_eq!(skipped.len(), 2, "{skipped:#?}");
+    assert!(
+        what[0].starts_with("an advertisement after the end of section 20"),
+        "{what:?}"
+    );
+    assert!(
+        what[1].starts_with("section 20 \"Final Role Scorecard Summary\""),
+        "{what:?}"
     );
     for section in [
         "Typical Tech Stack",
@@ -539,9 +634,10 @@ fn seed_report_counts_match_the_framework() {
     // stakeholders but internal and external (10 teams, 4 peers, 4 + 4 dependencies, 3 ways of
     // working, 4 escalations with whom to); environment 27; qualifications 16; promotion 20;
     // onboarding 20 goals and 6 lines of evidence; high performance 5; failure modes 25;
-    // variants 21; automation 23; the interview's guidance (focus, the role-play with its prompt
-    // and evaluation, 17 signals and flags, scoring) and the dimensions' (13 questions, 3
-    // exercises with prompt and evaluation).
+    // variants 19 (two lines name settings); automation 23; the interview's guidance (focus, the
+    // role-play with its prompt and evaluation, 17 signals and flags, scoring) and the
+    // dimensions' (13 questions, 3 exercises with prompt and evaluation); 6 notes introducing
+    // sections.
     assert_eq!(
         counts.section_items,
         4 + (10 + 4 + 4 + 4 + 3 + 8)
@@ -551,10 +647,11 @@ fn seed_report_counts_match_the_framework() {
             + 26
             + 5
             + 25
-            + 21
+            + 19
             + 23
             + (1 + 3 + 17 + 1)
             + (13 + 9)
+            + 6
     );
     assert_eq!(imported.report.format, "blueprint");
 }
@@ -628,6 +725,11 @@ Cultivation
 8) Technical Skills Required
 - Schema gardening (Important)
 - Description: Shaping tables that people can read without a guide
+12) Stakeholders and Collaboration Map
+Peer roles
+- Staff Data Gardeners (neighbouring beds)
+- Other Senior Data Gardeners
+- Orchard Keepers
 15) Career Path and Progression
 Next likely roles after this role
 - Staff Data Gardener
@@ -772,7 +874,7 @@ fn synthetic_blueprint_reads_every_part_and_reports_its_defects() {
     assert!(level.previous.is_none() && level.next.is_none());
     assert!(
         report
-            .skipped
+            .unlinked
             .iter()
             .any(|s| s.what.contains("Orchard Keeper"))
     );
@@ -824,13 +926,43 @@ fn several_blueprints_make_a_track_in_seniority_order_with_links_between_them() 
         Some(Importance::Important)
     );
     assert_eq!(importance(staff), Some(Importance::Critical));
-    // The name that matches nothing is still reported.
+    // The name that matches nothing is still reported, as kept in the career path's text.
     assert!(
         imported
             .report
-            .skipped
+            .unlinked
             .iter()
             .any(|s| s.what.contains("Orchard Keeper"))
+    );
+    // Promotion criteria lead to the next level: the next of the track, or the level linked
+    // across tracks; the head gardener's lead nowhere.
+    let next = |level: &RoleLevel| level.promotion.as_ref().and_then(|p| p.next.clone());
+    assert_eq!(
+        next(&gardening.levels[0]).as_deref(),
+        Some("data-gardener/staff-data-gardener")
+    );
+    assert_eq!(next(staff).as_deref(), Some("gardener/head-gardener"));
+    assert_eq!(next(head), None);
+    // A peer named like another level of the import links to it; the level itself and roles
+    // that were not imported stay names.
+    let peers: Vec<(&str, Option<&str>)> = gardening.levels[0]
+        .stakeholders
+        .as_ref()
+        .expect("peers")
+        .peers
+        .iter()
+        .map(|p| (p.name.as_str(), p.role_level.as_deref()))
+        .collect();
+    assert_eq!(
+        peers,
+        [
+            (
+                "Staff Data Gardeners (neighbouring beds)",
+                Some("data-gardener/staff-data-gardener")
+            ),
+            ("Other Senior Data Gardeners", None),
+            ("Orchard Keepers", None),
+        ]
     );
     assert_round_trip(fw);
 }
@@ -1074,6 +1206,64 @@ fn synthetic_blueprint_gives_every_context_section() {
     assert_eq!(imported.report.counts.stakeholders, 3);
     assert_eq!(errors(fw), Vec::<String>::new());
     assert_round_trip(fw);
+}
+
+#[test]
+fn a_kpi_table_column_on_how_a_metric_is_measured_is_its_measurement() {
+    let text = "1) Role Summary
+The Ferry Pilot takes the ferry across the estuary.
+3) Core Responsibilities
+- Cross safely: in all weathers.
+7) KPIs and Productivity Metrics
+Pilots are judged on a few numbers only.
+| Metric name | What it measures | How it is measured | Target | Frequency |
+|---|---|---|---|---|
+| Crossings on time | Share of crossings leaving on the minute | Harbour log against the timetable | 95% | Weekly |
+| Fuel per crossing | Litres burnt | | 40 l | Monthly |
+Notes on measurement: \u{2013} \u{201c}Fuel\u{201d} metrics are read from the tank gauge, not the invoice. \u{2013} Compare like tides.
+";
+    let imported = run(&[input("pilot.txt", text)]);
+    let level = only_level(&imported.framework);
+    let kpis: Vec<(&str, Option<&str>, Option<&str>)> = level
+        .kpis
+        .iter()
+        .map(|k| {
+            (
+                k.metric.as_str(),
+                k.measures.as_deref(),
+                k.measurement.as_deref(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        kpis,
+        [
+            (
+                "Crossings on time",
+                Some("Share of crossings leaving on the minute"),
+                Some("Harbour log against the timetable")
+            ),
+            (
+                "Fuel per crossing",
+                Some("Litres burnt"),
+                Some("\u{201c}Fuel\u{201d} metrics are read from the tank gauge, not the invoice.")
+            ),
+        ]
+    );
+    // The introduction and the note on all KPIs stay notes on the KPIs as a whole.
+    assert_eq!(
+        level.kpi_notes,
+        [
+            "Pilots are judged on a few numbers only.",
+            "Compare like tides."
+        ]
+    );
+    assert!(
+        imported.report.skipped.is_empty(),
+        "{:#?}",
+        imported.report.skipped
+    );
+    assert_round_trip(&imported.framework);
 }
 
 #[test]

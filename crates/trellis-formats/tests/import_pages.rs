@@ -355,6 +355,45 @@ fn madetech_profile_maps_to_sfia_6_and_reports_its_defects() {
 }
 
 #[test]
+fn madetech_years_reporting_line_and_next_level_are_filled_where_the_profiles_give_them() {
+    let senior = "# Senior Lamp Keeper\n\nKeeps the lamps of a district lit.\n\n\
+                  ## Who you report to\n\n- The Lead Lamp Keeper of your district\n\n\
+                  ## What experience are we looking for?\n\n\
+                  - 3+ years keeping lamps in a city\n- Climbing ladders in the rain\n\n\
+                  ## Progression\n\n- Trains two new keepers\n";
+    let lead = "# Lead Lamp Keeper\n\nRuns the keepers of a district.\n\n\
+                ## Reporting\n\n- Writes the monthly report on lamps out\n";
+    let imported = run(
+        Format::Madetech,
+        &[
+            input("senior_lamp_keeper.md", senior),
+            input("lead_lamp_keeper.md", lead),
+        ],
+    );
+    let track = &imported.framework.tracks[0];
+    let titles: Vec<&str> = track.levels.iter().map(|l| l.title.as_str()).collect();
+    assert_eq!(titles, ["Senior Lamp Keeper", "Lead Lamp Keeper"]);
+    let level = &track.levels[0];
+    assert_eq!(
+        level.reports_to.as_deref(),
+        Some("The Lead Lamp Keeper of your district")
+    );
+    let q = level.qualifications.as_ref().unwrap();
+    assert_eq!(q.years, ["3+ years keeping lamps in a city"]);
+    assert_eq!(q.other[0].items, ["Climbing ladders in the rain"]);
+    // The promotion criteria lead to the next level of the track.
+    assert_eq!(
+        level.promotion.as_ref().and_then(|p| p.next.as_deref()),
+        Some("lamp-keeper/lead-lamp-keeper")
+    );
+    // "Reporting" about a report the role writes is a responsibility, not a reporting line.
+    let lead = &track.levels[1];
+    assert_eq!(lead.reports_to, None);
+    assert_eq!(lead.responsibilities[0].group, "Reporting");
+    assert_sound_and_round_trips(&imported.framework);
+}
+
+#[test]
 fn madetech_experience_and_progression_sections_fill_the_blueprint_sections() {
     let text = "# Senior Lamp Keeper\n\nKeeps the lamps of a district lit.\n\n\
                 ## Scope\n\n- Three districts\n\n\

@@ -422,8 +422,16 @@ fn bakery_with_sections() -> Framework {
     });
     baker["high_performance"] = json!(["Nothing thrown away at closing"]);
     baker["failure_modes"] = json!({"challenges": ["Burns from trays"]});
-    baker["variants"] =
-        json!([{"group": "By size", "items": ["Small shops bake everything by hand."]}]);
+    baker["variants"] = json!([
+        {"by": "size", "group": "Small shops", "items": ["Bake everything by hand."]},
+        {"by": "geography", "group": "By geography: coastal towns", "items": ["Salt in the air slows the proving."]},
+        {"group": "Shops that also sell coffee", "items": ["Bakes to the morning queue."]}
+    ]);
+    baker["notes"] = json!({
+        "variants": "A bakery's size changes the baker's day most.",
+        "environment": "Ovens are the heart of the kitchen.",
+        "tools": "The bakery owns every tool."
+    });
     baker["automation"] = json!({"automated": ["Ordering flour"], "human_critical": ["Tasting"]});
     baker["interview_guidance"] = json!({
         "focus": "Steady hands and early mornings.",
@@ -450,6 +458,35 @@ fn bakery_with_sections() -> Framework {
 fn markdown_profile_with_blueprint_sections() {
     let fw = bakery_with_sections();
     insta::assert_snapshot!(markdown::profile(&fw, &withheld(&fw, "bakers/head-baker")));
+}
+
+#[test]
+fn markdown_profile_lists_its_sections_once_it_has_enough_of_them() {
+    let fw = bakery_with_sections();
+    let md = markdown::profile(&fw, &withheld(&fw, "bakers/head-baker"));
+    let (before, after) = md
+        .split_once("**On this page**\n\n")
+        .expect("a contents list");
+    // After the summary and the facts, before the first section.
+    assert!(before.contains("Role horizon") && !before.contains("\n## "));
+    let links: Vec<(&str, &str)> = after
+        .lines()
+        .take_while(|l| l.starts_with("- ["))
+        .filter_map(|l| l.strip_prefix("- [")?.strip_suffix(')')?.split_once("](#"))
+        .collect();
+    let headings: Vec<&str> = md.lines().filter_map(|l| l.strip_prefix("## ")).collect();
+    assert_eq!(
+        links.iter().map(|(text, _)| *text).collect::<Vec<_>>(),
+        headings,
+        "one link per section, in order"
+    );
+    for (text, anchor) in &links {
+        assert_eq!(*anchor, text.to_lowercase().replace(' ', "-"), "{text}");
+    }
+    assert!(links.contains(&("Role variants", "role-variants")));
+    // A short profile has none.
+    let owner = markdown::profile(&fw, &resolve(&fw, "management/owner").unwrap());
+    assert!(!owner.contains("On this page"), "{owner}");
 }
 
 #[test]
@@ -536,6 +573,23 @@ fn html_profile_shows_every_section_with_where_it_is_inherited_from_and_a_conten
     );
     // KPI notes are the baker's own: not on the head baker's page.
     assert!(!page.contains("weighed at closing"));
+    // Variants by what they vary by, each kind under its heading; an introduction comes with
+    // its inherited section, and a note on the baker's own tools stays on the baker's page.
+    let variants = text_of("#variants");
+    for part in [
+        "By company size",
+        "Small shops",
+        "By geography",
+        "coastal towns",
+        "Other variants",
+        "Shops that also sell coffee",
+        "A bakery's size changes the baker's day most.",
+    ] {
+        assert!(variants.contains(part), "{part} in {variants}");
+    }
+    assert!(!variants.contains("By geography: coastal"));
+    assert!(text_of("#environment").contains("Ovens are the heart of the kitchen."));
+    assert!(!page.contains("The bakery owns every tool."));
     // A short profile has no contents list.
     let owner = html::profile_page(&fw, &resolve(&fw, "management/owner").unwrap());
     assert!(!owner.contains("<nav class=\"contents profile-contents\""));
@@ -558,8 +612,21 @@ fn blueprint_sections_from_a_restricted_source_keep_their_names_only() {
         "Runs the early shift alone.",
         "An oven fault",
         "weighed at closing",
+        "A bakery's size changes the baker's day most.",
+        "Ovens are the heart of the kitchen.",
+        "The bakery owns every tool.",
+        "Salt in the air",
     ] {
         assert!(!md.contains(prose), "{prose} published without a licence");
+    }
+    for format in [
+        html::profile_page(&fw, &p),
+        serde_json::to_string(&p).unwrap(),
+    ] {
+        assert!(
+            !format.contains("Ovens are the heart"),
+            "a note published without a licence"
+        );
     }
     for name in [
         "Head baker",

@@ -13,7 +13,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::sections::{
     Automation, FailureModes, InterviewGuidance, ItemGroup, Onboarding, Promotion, Qualifications,
-    Stakeholders,
+    SectionNotes, Stakeholders, Variant,
 };
 
 /// A career framework: sources, scales, skills and tracks of role levels.
@@ -252,7 +252,7 @@ pub struct RoleLevel {
 
     // The rest of a role blueprint (`crate::sections`). In a cumulative track, a level without one
     // of these sections inherits it from the nearest level before it that has it, except
-    // `reports_to`, `kpi_notes` and `promotion`, which speak of this level only.
+    // `reports_to`, `kpi_notes`, `promotion` and `notes`, which speak of this level only.
     /// How established the role is, e.g. "Current" or "Emerging".
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub horizon: Option<String>,
@@ -286,13 +286,17 @@ pub struct RoleLevel {
     pub failure_modes: Option<FailureModes>,
     /// How the role differs by company size, industry, geography or operating model.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub variants: Vec<ItemGroup>,
+    pub variants: Vec<Variant>,
     /// Tasks likely to be automated and tasks that stay human-critical.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub automation: Option<Automation>,
     /// How to interview for the role as a whole; each interview dimension has its own too.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub interview_guidance: Option<InterviewGuidance>,
+    /// Introductions of the sections that are lists: skills, responsibilities, decision rights,
+    /// tools, environment, variants.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notes: Option<SectionNotes>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]

@@ -25,7 +25,8 @@ pub use framework::*;
 pub use resolve::{EffectiveRequirement, Profile, Status, resolve};
 pub use sections::{
     Automation, Escalation, Exercise, FailureModes, InterviewGuidance, ItemGroup, Need, Onboarding,
-    OnboardingStage, Promotion, Qualification, Qualifications, Stakeholder, Stakeholders,
+    OnboardingStage, Promotion, Qualification, Qualifications, SectionNotes, Stakeholder,
+    Stakeholders, Variant, VariantBy,
 };
 
 /// Every error and warning about a loaded framework, in a stable order.

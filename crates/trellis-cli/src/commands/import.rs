@@ -134,9 +134,18 @@ pub fn run(args: Args<'_>) -> Result<ExitCode> {
             println!("  {}{at}: [{}] {}", w.file, w.kind, w.message);
         }
     }
-    if !report.skipped.is_empty() {
-        println!("\n{} item(s) not imported:", report.skipped.len());
-        for s in &report.skipped {
+    for (list, heading) in [
+        (&report.skipped, "item(s) not imported"),
+        (
+            &report.unlinked,
+            "name(s) kept as text, not linked to a role level",
+        ),
+    ] {
+        if list.is_empty() {
+            continue;
+        }
+        println!("\n{} {heading}:", list.len());
+        for s in list {
             let at = s.line.map(|l| format!(":{l}")).unwrap_or_default();
             println!("  {}{at}: {} ({})", s.file, s.what, s.why);
         }

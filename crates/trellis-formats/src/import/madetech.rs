@@ -19,8 +19,10 @@
 //!   mean ("… communities of practice to:"); a bare subject ("Product Managers:") is reported as
 //!   skipped. Empty sections are reported, not imported.
 //! - Sections about the experience a role asks for ("What experience are we looking for?",
-//!   "Qualifications") are the level's `qualifications`, one group each; a "Progression" or
-//!   "Promotion" section says what promotion from the level takes (`promotion.skills`).
+//!   "Qualifications") are the level's `qualifications`: lines that give a number of years are its
+//!   typical years, the rest one group per section; a "Reporting line" or "Who you report to"
+//!   section is `reports_to`; a "Progression" or "Promotion" section says what promotion from the
+//!   level takes (`promotion.skills`, linked to the next level of the track).
 //! - Job-advert sections (Benefits, Salary, Applying) are not responsibilities: skipped and reported.
 //!   A salary range (`£29,750 - £42,500`) becomes the role level's salary band, the first range the
 //!   band and any others its note.
@@ -132,6 +134,8 @@ enum Section {
     Experience,
     /// "Progression", "Getting promoted": what promotion from the level takes.
     Progression,
+    /// "Reporting line", "Who you report to": whom the level reports to.
+    ReportsTo,
 }
 
 fn blueprint_section(heading: &str) -> Option<Section> {
@@ -143,13 +147,56 @@ fn blueprint_section(heading: &str) -> Option<Section> {
         || has("experience required")
         || has("qualification")
         || has("looking for");
-    if experience {
+    let reporting = [
+        "report to",
+        "reports to",
+        "reporting line",
+        "reporting to",
+        "line manager",
+    ];
+    if reporting.iter().any(|w| has(w)) {
+        Some(Section::ReportsTo)
+    } else if experience {
         Some(Section::Experience)
     } else if has("progression") || has("promot") || has("next level") {
         Some(Section::Progression)
     } else {
         None
     }
+}
+
+/// Typical years of experience ("5+ years in product management") out of the experience
+/// sections, into `years`; the rest stays under its heading.
+fn qualifications(mut experience: Vec<ItemGroup>) -> Option<Qualifications> {
+    let mut years = Vec::new();
+    for group in &mut experience {
+        let (y, rest): (Vec<String>, Vec<String>) =
+            group.items.drain(..).partition(|i| mentions_years(i));
+        years.extend(y);
+        group.items = rest;
+    }
+    experience.retain(|g| !g.items.is_empty());
+    let q = Qualifications {
+        years,
+        other: experience,
+        ..Qualifications::default()
+    };
+    (!q.is_empty()).then_some(q)
+}
+
+/// "5+ years", "3-5 years of", "ten years": a number of years.
+fn mentions_years(text: &str) -> bool {
+    let lower = text.to_lowercase();
+    let words: Vec<&str> = lower.split_whitespace().collect();
+    words.windows(2).any(|w| {
+        let number = w[0].trim_end_matches('+');
+        let counted = number.chars().any(|c| c.is_ascii_digit())
+            || [
+                "two", "three", "four", "five", "six", "seven", "eight", "ten",
+            ]
+            .contains(&number);
+        counted && w[1].trim_end_matches([',', '.', ';']) == "years"
+    })
 }
 
 /// `£29,750 - £42,500` (or `$`, `€`) in a line: currency, minimum and maximum.
@@ -354,6 +401,7 @@ fn parse(input: &Input, report: &mut ImportReport) -> Result<Profile, ImportErro
     let mut groups = Vec::new();
     let mut experience: Vec<ItemGroup> = Vec::new();
     let mut progression: Vec<String> = Vec::new();
+    let mut reports_to: Option<String> = None;
     let mut salary: Option<SalaryBand> = None;
     let mut competencies = false;
     let rest = body.get(first_section..).unwrap_or(&[]);
@@ -419,6 +467,7 @@ fn parse(input: &Input, report: &mut ImportReport) -> Result<Profile, ImportErro
         match blueprint_section(&group) {
             Some(Section::Experience) => experience.push(ItemGroup { group, items }),
             Some(Section::Progression) => progression.extend(items),
+            Some(Section::ReportsTo) => reports_to = Some(items.join("; ")),
             None => groups.push(ResponsibilityGroup { group, items }),
         }
     }
@@ -454,10 +503,8 @@ fn parse(input: &Input, report: &mut ImportReport) -> Result<Profile, ImportErro
         summary,
         responsibilities: groups,
         salary,
-        qualifications: (!experience.is_empty()).then(|| Qualifications {
-            other: experience,
-            ..Qualifications::default()
-        }),
+        qualifications: qualifications(experience),
+        reports_to,
         promotion: (!progression.is_empty()).then(|| Promotion {
             skills: progression,
             ..Promotion::default()

@@ -16,6 +16,7 @@ pub mod csv_table;
 pub mod ddat;
 pub mod ddat_text;
 pub mod detect;
+mod links;
 pub mod madetech;
 pub mod markdown_util;
 pub mod monzo;
@@ -116,6 +117,22 @@ pub struct Skipped {
     pub line: Option<usize>,
 }
 
+impl Skipped {
+    pub fn new(
+        what: impl Into<String>,
+        why: impl Into<String>,
+        file: &str,
+        line: Option<usize>,
+    ) -> Self {
+        Skipped {
+            what: what.into(),
+            why: why.into(),
+            file: file.into(),
+            line,
+        }
+    }
+}
+
 /// The seniority order used for one track, and where it came from (DDaT has none of its own).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct LevelOrder {
@@ -135,6 +152,10 @@ pub struct ImportReport {
     pub counts: Counts,
     pub warnings: Vec<ImportWarning>,
     pub skipped: Vec<Skipped>,
+    /// Names that could have been links to role levels but stay text where they are (a career
+    /// path's roles, a peer), because no role level of the import matches them.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub unlinked: Vec<Skipped>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub level_orders: Vec<LevelOrder>,
 }
@@ -189,12 +210,14 @@ impl Counts {
 }
 
 /// The entries of a level's blueprint sections other than its internal and external stakeholders:
-/// every text in them but group headings and the required/preferred marks, interview dimensions'
-/// guidance included.
+/// every text in them but group headings, the required/preferred marks and what variants vary by,
+/// interview dimensions' guidance included.
 fn section_items(l: &trellis_model::RoleLevel) -> usize {
     fn leaves(v: &serde_json::Value, key: &str) -> usize {
         match v {
-            serde_json::Value::String(_) => usize::from(key != "group" && key != "need"),
+            serde_json::Value::String(_) => {
+                usize::from(key != "group" && key != "need" && key != "by")
+            }
             serde_json::Value::Array(a) => a.iter().map(|v| leaves(v, key)).sum(),
             serde_json::Value::Object(o) => o.iter().map(|(k, v)| leaves(v, k)).sum(),
             _ => 0,
@@ -242,12 +265,7 @@ impl ImportReport {
         file: &str,
         line: Option<usize>,
     ) {
-        self.skipped.push(Skipped {
-            what: what.into(),
-            why: why.into(),
-            file: file.into(),
-            line,
-        });
+        self.skipped.push(Skipped::new(what, why, file, line));
     }
 }
 
@@ -337,6 +355,8 @@ pub fn import(
         Format::DdatText => ddat_text::import(inputs, options, &mut report)?,
         Format::Blueprint => blueprint::import(inputs, options, &mut report)?,
     };
+    let mut framework = framework;
+    links::link_role_levels(&mut framework);
     report.counts = Counts::of(&framework);
     Ok(Imported { framework, report })
 }

@@ -9,6 +9,7 @@ use trellis_model::diff::{Diff, ListChange, RequirementChange};
 use trellis_model::{Framework, Profile};
 
 use super::text;
+use super::view::CONTENTS_FROM;
 
 mod sections;
 
@@ -45,6 +46,7 @@ pub fn profile(fw: &Framework, p: &Profile) -> String {
             let _ = writeln!(out, "**{label}:** {}{from}\n", line(v));
         }
     }
+    let body = out.len();
     if let Some(s) = nonempty(&p.scope) {
         let _ = writeln!(out, "## Scope\n\n{}\n", para(s));
     }
@@ -58,6 +60,7 @@ pub fn profile(fw: &Framework, p: &Profile) -> String {
     requirements(&mut out, fw, p);
     if !p.responsibilities.is_empty() {
         out.push_str("## Responsibilities\n\n");
+        sections::note(&mut out, p, "responsibilities");
         for g in &p.responsibilities {
             let _ = writeln!(out, "### {}\n", line(&g.group));
             bullets(&mut out, &g.items);
@@ -120,6 +123,7 @@ pub fn profile(fw: &Framework, p: &Profile) -> String {
     }
     if !p.decision_rights.is_empty() {
         out.push_str("## Decision rights\n\n");
+        sections::note(&mut out, p, "decision_rights");
         for t in &p.decision_rights {
             let _ = writeln!(out, "### {}\n", line(&t.tier));
             bullets(&mut out, &t.items);
@@ -127,6 +131,7 @@ pub fn profile(fw: &Framework, p: &Profile) -> String {
     }
     if !p.tools.is_empty() {
         out.push_str("## Tools\n\n");
+        sections::note(&mut out, p, "tools");
         for t in &p.tools {
             let mut item = format!("**{}**", line(&t.name));
             if let Some(c) = nonempty(&t.category) {
@@ -188,7 +193,57 @@ pub fn profile(fw: &Framework, p: &Profile) -> String {
         out.push('\n');
     }
     sources(&mut out, &text::profile_sources(fw, p));
+    contents(&mut out, body);
     finish(out)
+}
+
+/// Puts a list of links to the document's sections at `at`, before the first of them, when there
+/// are enough sections for a list to help (as on the HTML page). The anchors are the ones Markdown
+/// viewers give headings: the text in lower case, spaces as hyphens, other punctuation dropped, a
+/// repeated one numbered.
+fn contents(out: &mut String, at: usize) {
+    let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    let mut entries: Vec<(String, String)> = Vec::new();
+    for l in out.lines() {
+        let level = l.chars().take_while(|c| *c == '#').count();
+        let Some(text) = l.get(level..).and_then(|t| t.strip_prefix(' ')) else {
+            continue;
+        };
+        if level == 0 || level > 6 {
+            continue;
+        }
+        let base = heading_anchor(text);
+        let n = seen.entry(base.clone()).or_insert(0);
+        let anchor = if *n == 0 { base } else { format!("{base}-{n}") };
+        *n += 1;
+        if level == 2 {
+            entries.push((text.to_owned(), anchor));
+        }
+    }
+    if entries.len() < CONTENTS_FROM {
+        return;
+    }
+    let mut list = String::from("**On this page**\n\n");
+    for (text, anchor) in entries {
+        let _ = writeln!(list, "- [{}](#{anchor})", text.replace(['[', ']'], ""));
+    }
+    list.push('\n');
+    if out.is_char_boundary(at) {
+        out.insert_str(at, &list);
+    }
+}
+
+/// The anchor Markdown viewers (GitHub, GitLab, mdBook) give a heading.
+fn heading_anchor(text: &str) -> String {
+    text.trim()
+        .to_lowercase()
+        .chars()
+        .filter_map(|c| match c {
+            ' ' => Some('-'),
+            c if c.is_alphanumeric() || c == '-' || c == '_' => Some(c),
+            _ => None,
+        })
+        .collect()
 }
 
 fn requirements(out: &mut String, fw: &Framework, p: &Profile) {
@@ -196,6 +251,7 @@ fn requirements(out: &mut String, fw: &Framework, p: &Profile) {
         return;
     }
     let _ = writeln!(out, "## Skill requirements\n\n{}.\n", text::counts(p));
+    sections::note(out, p, "requirements");
     for s in text::sources_of(fw, text::withheld_requirements(fw, p)) {
         let _ = writeln!(out, "> {}\n", line(&text::withheld_note(s)));
     }
@@ -409,6 +465,39 @@ mod tests {
     #[test]
     fn cells_escape_pipes_and_newlines() {
         assert_eq!(cell("a | b\nc"), "a \\| b c");
+    }
+
+    #[test]
+    fn anchors_are_those_markdown_viewers_give() {
+        assert_eq!(heading_anchor("Skill requirements"), "skill-requirements");
+        assert_eq!(heading_anchor("Working environment"), "working-environment");
+        assert_eq!(
+            heading_anchor("What high performance looks like"),
+            "what-high-performance-looks-like"
+        );
+        assert_eq!(heading_anchor("KPIs & notes (draft)"), "kpis--notes-draft");
+    }
+
+    #[test]
+    fn contents_list_the_sections_once_there_are_enough() {
+        let mut doc = String::from("# Title\n\nSummary.\n\n");
+        let at = doc.len();
+        for h in ["Scope", "Tools", "Scope", "Automation", "Promotion"] {
+            doc.push_str(&format!("## {h}\n\nText.\n\n### Sub\n\n"));
+        }
+        contents(&mut doc, at);
+        assert!(
+            doc.contains(
+                "**On this page**\n\n- [Scope](#scope)\n- [Tools](#tools)\n- [Scope](#scope-1)\n"
+            ),
+            "{doc}"
+        );
+        assert!(doc.find("**On this page**") > doc.find("Summary."));
+        assert!(doc.find("**On this page**") < doc.find("## Scope"));
+
+        let mut short = String::from("# Title\n\n## Scope\n\nText.\n");
+        contents(&mut short, 9);
+        assert!(!short.contains("On this page"));
     }
 
     #[test]

@@ -8,7 +8,7 @@ use trellis_model::diff::{Diff, ListChange, RequirementChange};
 use trellis_model::{
     Automation, Behaviour, DecisionTier, Escalation, FailureModes, Framework, InterviewGuidance,
     ItemGroup, Kpi, Onboarding, Profile, Promotion, Qualifications, ResponsibilityGroup,
-    Stakeholder, Tool,
+    SectionNotes, Stakeholder, Tool, Variant, VariantBy,
 };
 
 use super::text;
@@ -214,6 +214,30 @@ pub struct GroupedView {
     pub from: Option<Link>,
 }
 
+/// The variants of one kind (by company size, industry…), each with its setting's name when it
+/// has one of its own.
+#[derive(Debug)]
+pub struct VariantKindView {
+    pub heading: &'static str,
+    pub variants: Vec<(Option<String>, Vec<String>)>,
+}
+
+/// The variants of a role level by kind, in the order of [`VariantBy::ALL`].
+pub fn variant_kinds(variants: &[Variant]) -> Vec<VariantKindView> {
+    VariantBy::ALL
+        .into_iter()
+        .map(|by| VariantKindView {
+            heading: by.heading(),
+            variants: variants
+                .iter()
+                .filter(|v| v.by == by)
+                .map(|v| (v.title().map(str::to_owned), v.items.clone()))
+                .collect(),
+        })
+        .filter(|k| !k.variants.is_empty())
+        .collect()
+}
+
 /// One entry of a long profile's list of contents: the anchor of a section and its heading.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ContentsEntry {
@@ -253,8 +277,11 @@ pub struct ProfileView {
     pub high_performance: Option<SectionView<Vec<String>>>,
     pub failure_modes: Option<SectionView<FailureModes>>,
     pub automation: Option<SectionView<Automation>>,
-    /// Environment and variants, those with something in them.
+    /// The working environment, when there is one.
     pub grouped: Vec<GroupedView>,
+    pub variants: Option<SectionView<Vec<VariantKindView>>>,
+    /// The introductions of sections.
+    pub notes: Option<SectionNotes>,
     pub interview: Vec<InterviewView>,
     /// The guidance for the interview as a whole; each dimension has its own in `interview`.
     pub interview_guidance: Option<SectionView<InterviewGuidance>>,
@@ -310,15 +337,12 @@ impl ProfileView {
                 .get(key)
                 .map(|level| role_link(fw, links, level))
         };
-        let grouped = [
-            (
-                "environment",
-                "environment",
-                "Working environment",
-                &sec.environment,
-            ),
-            ("variants", "variants", "Role variants", &sec.variants),
-        ]
+        let grouped = [(
+            "environment",
+            "environment",
+            "Working environment",
+            &sec.environment,
+        )]
         .into_iter()
         .filter(|(_, _, _, groups)| !groups.is_empty())
         .map(|(key, id, heading, groups)| GroupedView {
@@ -328,6 +352,10 @@ impl ProfileView {
             from: from(key),
         })
         .collect();
+        let variants = (!sec.variants.is_empty()).then(|| SectionView {
+            value: variant_kinds(&sec.variants),
+            from: from("variants"),
+        });
         fn section<T: Clone>(value: &Option<T>, from: Option<Link>) -> Option<SectionView<T>> {
             value.clone().map(|value| SectionView { value, from })
         }
@@ -391,6 +419,8 @@ impl ProfileView {
             failure_modes: section(&sec.failure_modes, from("failure_modes")),
             automation: section(&sec.automation, from("automation")),
             grouped,
+            variants,
+            notes: sec.notes.clone(),
             interview_guidance: section(&sec.interview_guidance, from("interview_guidance")),
             promotion: sec.promotion.clone(),
             promotion_next: sec
@@ -442,6 +472,15 @@ impl ProfileView {
         if self.contents.len() < CONTENTS_FROM {
             self.contents.clear();
         }
+    }
+
+    /// The introduction of the section `key` as prose; empty when it has none.
+    pub fn note(&self, key: &str) -> Vec<Block> {
+        self.notes
+            .as_ref()
+            .and_then(|n| n.get(key))
+            .map(text::blocks)
+            .unwrap_or_default()
     }
 
     /// Whether the page has interview guidance: the level's, or a dimension's.
@@ -505,6 +544,9 @@ impl ProfileView {
         .map(|(_, e)| e)
         .collect();
         out.extend(self.grouped.iter().map(|g| entry(g.id, g.heading)));
+        if self.variants.is_some() {
+            out.push(entry("variants", "Role variants"));
+        }
         out.extend(
             [
                 (

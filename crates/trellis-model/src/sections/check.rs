@@ -76,29 +76,44 @@ pub fn links(
 
 /// The duplicates in the sections of `level`, at `at`.
 pub fn check(level: &RoleLevel, at: &Pointer, out: &mut Vec<Diagnostic>) {
-    let mut grouped: Vec<(&'static str, Pointer, &[ItemGroup])> = vec![
-        ("environment", at.key("environment"), &level.environment),
-        ("variants", at.key("variants"), &level.variants),
+    let names =
+        |groups: &[ItemGroup]| -> Vec<String> { groups.iter().map(|g| g.group.clone()).collect() };
+    let mut grouped: Vec<(&'static str, Pointer, Vec<String>)> = vec![
+        (
+            "environment",
+            at.key("environment"),
+            names(&level.environment),
+        ),
+        (
+            "variants",
+            at.key("variants"),
+            // Two settings of one name are one only when they vary by the same thing.
+            level
+                .variants
+                .iter()
+                .map(|v| format!("{} ({})", v.group, v.by.as_str()))
+                .collect(),
+        ),
     ];
     if let Some(q) = &level.qualifications {
         grouped.push((
             "qualifications.other",
             at.key("qualifications").key("other"),
-            &q.other,
+            names(&q.other),
         ));
     }
     if let Some(f) = &level.failure_modes {
         grouped.push((
             "failure_modes.other",
             at.key("failure_modes").key("other"),
-            &f.other,
+            names(&f.other),
         ));
     }
     if let Some(a) = &level.automation {
         grouped.push((
             "automation.other",
             at.key("automation").key("other"),
-            &a.other,
+            names(&a.other),
         ));
     }
     let mut guides: Vec<(Pointer, &InterviewGuidance)> = level
@@ -128,7 +143,7 @@ pub fn check(level: &RoleLevel, at: &Pointer, out: &mut Vec<Diagnostic>) {
     }
     for (key, list_at, groups) in grouped {
         twice(
-            groups.iter().map(|g| g.group.as_str()),
+            groups.iter().map(String::as_str),
             &list_at,
             "group",
             |name| {

@@ -3,7 +3,7 @@
 use serde::Serialize;
 
 use super::profile::ProfileSections;
-use super::{InterviewGuidance, ItemGroup, Qualification};
+use super::{InterviewGuidance, ItemGroup, Qualification, Variant};
 use crate::diff::ListChange;
 
 /// The items of each section present in one role level and not the other. Items read as
@@ -33,7 +33,7 @@ impl SectionChanges {
             onboarding: change(onboarding),
             high_performance: change(|p| p.high_performance.clone()),
             failure_modes: change(failure_modes),
-            variants: change(|p| groups(&p.variants)),
+            variants: change(|p| variants(&p.variants)),
             automation: change(automation),
             interview_guidance: change(|p| {
                 p.interview_guidance
@@ -81,6 +81,14 @@ fn groups(groups: &[ItemGroup]) -> Vec<String> {
     groups
         .iter()
         .flat_map(|g| labelled(&g.group, &g.items))
+        .collect()
+}
+
+/// Variants read "By industry, Regulated: item", so a point that moved to another kind counts as
+/// changed.
+fn variants(list: &[Variant]) -> Vec<String> {
+    list.iter()
+        .flat_map(|v| labelled(&format!("{}, {}", v.by.heading(), v.group), &v.items))
         .collect()
 }
 

@@ -262,6 +262,165 @@ pub struct Exercise {
     pub evaluates: Option<String>,
 }
 
+/// What a role variant varies by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum VariantBy {
+    /// Company size or stage, e.g. a start-up or a large enterprise.
+    Size,
+    /// Industry or sector, e.g. regulated finance.
+    Industry,
+    /// Country or region, e.g. where data must stay.
+    Geography,
+    /// Anything else, e.g. the business or operating model.
+    #[default]
+    Other,
+}
+
+impl VariantBy {
+    pub const ALL: [VariantBy; 4] = [
+        VariantBy::Size,
+        VariantBy::Industry,
+        VariantBy::Geography,
+        VariantBy::Other,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            VariantBy::Size => "size",
+            VariantBy::Industry => "industry",
+            VariantBy::Geography => "geography",
+            VariantBy::Other => "other",
+        }
+    }
+
+    /// The heading variants of this kind go under.
+    pub fn heading(self) -> &'static str {
+        match self {
+            VariantBy::Size => "By company size",
+            VariantBy::Industry => "By industry",
+            VariantBy::Geography => "By geography",
+            VariantBy::Other => "Other variants",
+        }
+    }
+
+    fn is_other(&self) -> bool {
+        *self == VariantBy::Other
+    }
+}
+
+/// How the role differs in one setting: text about the same role level, not a role level of its
+/// own.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Variant {
+    /// What the setting varies by; `other` when left out.
+    #[serde(default, skip_serializing_if = "VariantBy::is_other")]
+    pub by: VariantBy,
+    /// The setting, e.g. "Start-up" or "Regulated industries".
+    pub group: String,
+    pub items: Vec<String>,
+}
+
+impl Variant {
+    /// The setting's own name under its kind's heading: without a leading "By company size" that
+    /// only repeats the kind ("By geography: regional rules" → "regional rules"); none when
+    /// nothing else is left.
+    pub fn title(&self) -> Option<&str> {
+        let group = self.group.trim();
+        let kind = self.by.heading();
+        let rest = match group.get(..kind.len()) {
+            Some(head) if self.by != VariantBy::Other && head.eq_ignore_ascii_case(kind) => {
+                group.get(kind.len()..).unwrap_or("")
+            }
+            _ => group,
+        };
+        let rest = rest.trim_start_matches([':', ' ', '-', '–']).trim();
+        (!rest.is_empty()).then_some(rest)
+    }
+}
+
+/// Generates [`SectionNotes`]: one optional introduction per section, and access by key.
+macro_rules! section_notes {
+    ($($key:ident),* $(,)?) => {
+        /// Introductions of sections: a sentence or two on a section as a whole, before its
+        /// lists (the KPIs have theirs in `kpi_notes`). An introduction goes with its section: a
+        /// level that inherits the section inherits its introduction.
+        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+        #[serde(deny_unknown_fields)]
+        pub struct SectionNotes {
+            $(
+                #[serde(default, skip_serializing_if = "Option::is_none")]
+                pub $key: Option<String>,
+            )*
+        }
+
+        impl SectionNotes {
+            /// The sections that may have an introduction, by key, in page order.
+            pub const KEYS: &'static [&'static str] = &[$(stringify!($key)),*];
+
+            /// Each introduction with its section's key.
+            pub fn entries(&self) -> Vec<(&'static str, &String)> {
+                let mut out = Vec::new();
+                $(
+                    if let Some(n) = &self.$key {
+                        out.push((stringify!($key), n));
+                    }
+                )*
+                out
+            }
+
+            /// The introduction of the section `key`, to write; `None` for a section that has
+            /// none.
+            pub fn slot(&mut self, key: &str) -> Option<&mut Option<String>> {
+                match key {
+                    $(stringify!($key) => Some(&mut self.$key),)*
+                    _ => None,
+                }
+            }
+        }
+    };
+}
+
+section_notes!(
+    requirements,
+    responsibilities,
+    decision_rights,
+    tools,
+    stakeholders,
+    qualifications,
+    onboarding,
+    environment,
+    failure_modes,
+    variants,
+    automation,
+    promotion,
+);
+
+impl SectionNotes {
+    /// The introduction of the section `key`, when it has one.
+    pub fn get(&self, key: &str) -> Option<&str> {
+        self.entries()
+            .into_iter()
+            .find(|(k, _)| *k == key)
+            .map(|(_, v)| v.trim())
+            .filter(|s| !s.is_empty())
+    }
+
+    /// Adds `text` to the introduction of `key` as a paragraph of its own; false when the section
+    /// has no introduction.
+    pub fn add(&mut self, key: &str, text: &str) -> bool {
+        let Some(slot) = self.slot(key) else {
+            return false;
+        };
+        *slot = Some(match slot.take() {
+            Some(before) => format!("{before}\n\n{text}"),
+            None => text.to_owned(),
+        });
+        true
+    }
+}
+
 macro_rules! emptiable {
     ($($t:ty),*) => {$(
         impl $t {
@@ -279,7 +438,8 @@ emptiable!(
     OnboardingStage,
     FailureModes,
     Automation,
-    InterviewGuidance
+    InterviewGuidance,
+    SectionNotes
 );
 
 impl Onboarding {
@@ -363,6 +523,11 @@ impl crate::RoleLevel {
         let mut out: Texts<'_> = Vec::new();
         push_opt(&mut out, &[K("horizon")], &self.horizon);
         push_list(&mut out, &[K("kpi_notes")], &self.kpi_notes);
+        if let Some(n) = &self.notes {
+            for (key, note) in n.entries() {
+                out.push((vec![K("notes"), K(key)], note));
+            }
+        }
         if let Some(c) = &self.stakeholders {
             for (key, list) in [
                 ("internal", &c.internal),
@@ -462,7 +627,10 @@ impl crate::RoleLevel {
     pub fn section_names(&self) -> Vec<(Vec<Seg>, &str)> {
         use Seg::{Index as I, Key as K};
         let mut out: Texts<'_> = Vec::new();
-        push_groups(&mut out, &[K("variants")], &self.variants);
+        for (v, variant) in self.variants.iter().enumerate() {
+            push_list(&mut out, &[K("variants"), I(v), K("items")], &variant.items);
+            out.push((vec![K("variants"), I(v), K("group")], &variant.group));
+        }
         push_opt(&mut out, &[K("reports_to")], &self.reports_to);
         if let Some(c) = &self.stakeholders {
             push_list(&mut out, &[K("stakeholders"), K("teams")], &c.teams);
@@ -503,10 +671,8 @@ impl crate::RoleLevel {
                 push_list(&mut out, &[K("promotion"), K(key)], list);
             }
         }
-        let mut groups: Vec<(Vec<Seg>, &[ItemGroup])> = vec![
-            (vec![K("environment")], self.environment.as_slice()),
-            (vec![K("variants")], self.variants.as_slice()),
-        ];
+        let mut groups: Vec<(Vec<Seg>, &[ItemGroup])> =
+            vec![(vec![K("environment")], self.environment.as_slice())];
         if let Some(q) = &self.qualifications {
             groups.push((vec![K("qualifications"), K("other")], &q.other));
         }

@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use super::{
     Automation, Exercise, FailureModes, InterviewGuidance, ItemGroup, Onboarding, Promotion,
-    Qualifications, Stakeholders,
+    Qualifications, SectionNotes, Stakeholders, Variant,
 };
 use crate::framework::{Framework, RoleLevel, Track, role_level_id};
 
@@ -24,9 +24,12 @@ pub struct ProfileSections {
     pub onboarding: Option<Onboarding>,
     pub high_performance: Vec<String>,
     pub failure_modes: Option<FailureModes>,
-    pub variants: Vec<ItemGroup>,
+    pub variants: Vec<Variant>,
     pub automation: Option<Automation>,
     pub interview_guidance: Option<InterviewGuidance>,
+    /// The level's introductions of its list sections.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub notes: Option<SectionNotes>,
     /// The sections this level takes from an earlier level of its track (it does not write them),
     /// each with the full id of that level, e.g. `{"stakeholders": "product/senior-pm"}`.
     #[serde(skip_serializing_if = "IndexMap::is_empty")]
@@ -38,7 +41,7 @@ pub struct ProfileSections {
 }
 
 /// Every section, by key, in the order profiles show them.
-pub const KEYS: [&str; 13] = [
+pub const KEYS: [&str; 14] = [
     "horizon",
     "reports_to",
     "kpi_notes",
@@ -52,10 +55,11 @@ pub const KEYS: [&str; 13] = [
     "variants",
     "automation",
     "interview_guidance",
+    "notes",
 ];
 
 /// The sections a level inherits when it does not write them. The reporting line, the notes on
-/// KPIs and the promotion criteria speak of one level only.
+/// KPIs, the promotion criteria and the notes speak of one level only.
 pub const INHERITED: [&str; 10] = [
     "horizon",
     "stakeholders",
@@ -89,6 +93,7 @@ fn writes(level: &RoleLevel, key: &str) -> bool {
             .interview_guidance
             .as_ref()
             .map(InterviewGuidance::is_empty)),
+        "notes" => has(level.notes.as_ref().map(SectionNotes::is_empty)),
         _ => false,
     }
 }
@@ -115,7 +120,8 @@ pub fn resolve(fw: &Framework, track: &Track, index: usize) -> ProfileSections {
             .rev()
             .find(|(_, l)| writes(l, key))
     };
-    for key in KEYS {
+    // The notes are put together below, each from its section's level.
+    for key in KEYS.into_iter().filter(|k| *k != "notes") {
         let Some((i, from)) = origin(key) else {
             continue;
         };
@@ -132,6 +138,7 @@ pub fn resolve(fw: &Framework, track: &Track, index: usize) -> ProfileSections {
             "failure_modes" => out.failure_modes.clone_from(&from.failure_modes),
             "variants" => out.variants.clone_from(&from.variants),
             "automation" => out.automation.clone_from(&from.automation),
+            "notes" => out.notes.clone_from(&from.notes),
             _ => out.interview_guidance.clone_from(&from.interview_guidance),
         }
         if i != index {
@@ -142,6 +149,27 @@ pub fn resolve(fw: &Framework, track: &Track, index: usize) -> ProfileSections {
             out.restricted.insert(key, source.name.clone());
         }
     }
+    // An introduction comes with its section, from the level the section is taken from; the
+    // introductions of the lists a level writes for itself (tools, decision rights…) are its own.
+    let mut notes = SectionNotes::default();
+    for key in SectionNotes::KEYS {
+        let from = if INHERITED.contains(key) {
+            origin(key).map(|(_, l)| l)
+        } else {
+            Some(level)
+        };
+        let Some(from) = from else { continue };
+        let Some(text) = from.notes.as_ref().and_then(|n| n.get(key)) else {
+            continue;
+        };
+        if let Some(slot) = notes.slot(key) {
+            *slot = Some(text.to_owned());
+        }
+        if let Some(source) = fw.restricted_source(from) {
+            out.restricted.insert(*key, source.name.clone());
+        }
+    }
+    out.notes = (!notes.is_empty()).then_some(notes);
     out
 }
 
@@ -191,6 +219,7 @@ impl ProfileSections {
             "variants" => !self.variants.is_empty(),
             "automation" => self.automation.is_some(),
             "interview_guidance" => self.interview_guidance.is_some(),
+            "notes" => self.notes.is_some(),
             _ => false,
         }
     }
@@ -230,6 +259,12 @@ impl ProfileSections {
     }
 
     fn withhold(&mut self, key: &str) {
+        if let Some(slot) = self.notes.as_mut().and_then(|n| n.slot(key)) {
+            *slot = None;
+        }
+        if self.notes.as_ref().is_some_and(SectionNotes::is_empty) {
+            self.notes = None;
+        }
         match key {
             "horizon" => self.horizon = None,
             "reports_to" => self.reports_to = None,
@@ -258,6 +293,7 @@ impl ProfileSections {
             "failure_modes" => self.failure_modes = None,
             "variants" => self.variants.clear(),
             "automation" => self.automation = None,
+            "notes" => self.notes = None,
             "interview_guidance" => {
                 if let Some(h) = &mut self.interview_guidance {
                     *h = h.names_only();

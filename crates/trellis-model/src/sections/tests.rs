@@ -396,3 +396,61 @@ fn profile_json_shows_sections_flat_with_where_inherited_ones_come_from() {
     assert_eq!(json["onboarding"]["days_30"]["evidence"][0], "No bruises");
     assert!(json["kpi_notes"].as_array().is_some_and(Vec::is_empty));
 }
+
+#[test]
+fn an_introduction_goes_with_its_section_and_its_prose_is_withheld_with_it() {
+    let mut v = orchard();
+    v["tracks"][0]["levels"][0]["notes"] = json!({
+        "variants": "Orchards differ most by size.",
+        "tools": "Most orchards own their ladders."
+    });
+    v["tracks"][0]["levels"][0]["variants"] = json!([
+        {"by": "size", "group": "Small orchards", "items": ["Pick by hand."]},
+        {"by": "geography", "group": "By geography: hill farms", "items": ["Later harvest."]}
+    ]);
+    v["tracks"][0]["levels"][1]["notes"] = json!({"environment": "Platforms replace ladders."});
+    let fw = framework(v);
+    let one = resolve(&fw, "pickers/one").unwrap().sections;
+    let notes = one.notes.as_ref().expect("notes");
+    assert_eq!(notes.get("tools"), Some("Most orchards own their ladders."));
+    assert_eq!(one.variants[0].by, crate::VariantBy::Size);
+    assert_eq!(one.variants[1].title(), Some("hill farms"));
+
+    // `two` inherits the variants with their introduction, writes its own environment with
+    // its own, and does not inherit the note on `one`'s tools (its tools are its own).
+    let two = resolve(&fw, "pickers/two").unwrap();
+    let notes = two.sections.notes.clone().expect("notes");
+    assert_eq!(notes.get("variants"), Some("Orchards differ most by size."));
+    assert_eq!(notes.get("environment"), Some("Platforms replace ladders."));
+    assert_eq!(notes.get("tools"), None);
+
+    // `two` comes from a restricted source: its own note goes, the inherited one stays.
+    let mut withheld = two;
+    withheld.withhold_restricted();
+    let notes = withheld.sections.notes.expect("the inherited note");
+    assert_eq!(notes.get("environment"), None);
+    assert_eq!(notes.get("variants"), Some("Orchards differ most by size."));
+
+    // The notes and variants are prose for the lints.
+    let (_, _, one) = fw.role_level("pickers/one").unwrap();
+    let texts: Vec<&str> = one.section_texts().into_iter().map(|(_, t)| t).collect();
+    assert!(texts.contains(&"Orchards differ most by size."));
+    let names: Vec<&str> = one.section_names().into_iter().map(|(_, t)| t).collect();
+    assert!(names.contains(&"Small orchards") && names.contains(&"Later harvest."));
+}
+
+#[test]
+fn variants_compare_by_what_they_vary_by() {
+    let mut v = orchard();
+    v["tracks"][0]["levels"][0]["variants"] =
+        json!([{"by": "size", "group": "Small", "items": ["By hand."]}]);
+    v["tracks"][0]["levels"][1]["variants"] =
+        json!([{"by": "industry", "group": "Small", "items": ["By hand."]}]);
+    let fw = framework(v);
+    let d = diff(&fw, "pickers/one", "pickers/two").unwrap();
+    assert_eq!(d.sections.variants.added, ["By industry, Small: By hand."]);
+    assert_eq!(
+        d.sections.variants.removed,
+        ["By company size, Small: By hand."]
+    );
+}

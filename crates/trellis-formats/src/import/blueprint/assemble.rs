@@ -14,7 +14,7 @@ use trellis_model::{
 use super::reader::Draft;
 use super::{LEVEL_ID, SCALE_ID, SOURCE_ID};
 use crate::import::markdown_util::{canonical_order, file_name, framework, title_words};
-use crate::import::{ImportOptions, ImportReport};
+use crate::import::{ImportOptions, ImportReport, Skipped};
 use crate::write::slug;
 
 // ---------------------------------------------------------------------------------------------------
@@ -351,18 +351,18 @@ pub(super) fn link_career_paths(
                         }
                         linked = Some(id);
                     }
-                    Some(id) => report.skip(
+                    Some(id) => report.unlinked.push(Skipped::new(
                         format!("career path: {direction} role \"{name}\""),
                         format!("a role level has one {direction} link, already `{}`; `{id}` is not linked", linked.clone().unwrap_or_default()),
                         &draft.file,
                         Some(*line),
-                    ),
-                    None => report.skip(
+                    )),
+                    None => report.unlinked.push(Skipped::new(
                         format!("career path: {direction} role \"{name}\""),
                         "no role level with this title was imported alongside, and a link must name a role level in the framework; the name is kept in the career path",
                         &draft.file,
                         Some(*line),
-                    ),
+                    )),
                 }
             }
         }
@@ -423,7 +423,7 @@ pub(super) fn link_career_paths(
             .find(|(_, pt, pl)| *pt == t && *pl == l)
             .map(|(d, _, _)| d.file.clone())
             .unwrap_or_default();
-        report.skip(
+        report.unlinked.push(Skipped::new(
             format!(
                 "career path: {} link from `{this}` to `{target}`",
                 if is_next { "next" } else { "previous" }
@@ -431,7 +431,7 @@ pub(super) fn link_career_paths(
             format!("it contradicts the career path of the other level: {why}"),
             &file,
             None,
-        );
+        ));
     }
 }
 

@@ -2,7 +2,7 @@
 //! role horizon and teams, the stakeholder map, and the sections read as headed groups (environment,
 //! variants).
 
-use trellis_model::{Escalation, ItemGroup, Stakeholder, Stakeholders};
+use trellis_model::{Escalation, ItemGroup, Stakeholder, Stakeholders, Variant, VariantBy};
 
 use super::outline::{Sub, Table, outline};
 use super::reader::Reader;
@@ -16,12 +16,82 @@ pub(super) enum Grouped {
 }
 
 impl Grouped {
-    fn target<'l>(self, r: &'l mut Reader<'_>) -> &'l mut Vec<ItemGroup> {
+    /// The key of the section's introduction.
+    fn key(self) -> &'static str {
         match self {
-            Grouped::Environment => &mut r.level.environment,
-            Grouped::Variants => &mut r.level.variants,
+            Grouped::Environment => "environment",
+            Grouped::Variants => "variants",
         }
     }
+}
+
+/// What a variant heading varies by: "By company size", "Startup vs enterprise operating model"
+/// (size); "By industry", "Regulated vs non-regulated environment" (industry); "By geography",
+/// "Regional" (geography); anything else, such as the business model, is `other`.
+pub(super) fn variant_by(heading: &str) -> VariantBy {
+    let h = heading.to_lowercase();
+    let has = |words: &[&str]| words.iter().any(|w| h.contains(w));
+    if has(&["geograph", "region", "country", "countries", "location"]) {
+        VariantBy::Geography
+    } else if has(&["industry", "industries", "sector", "regulat", "domain"]) {
+        VariantBy::Industry
+    } else if has(&[
+        "size",
+        "startup",
+        "start-up",
+        "scale-up",
+        "enterprise",
+        "smb",
+        "stage",
+    ]) {
+        VariantBy::Size
+    } else {
+        VariantBy::Other
+    }
+}
+
+/// A setting named on its own line inside a variant group ("Startup / scale-up (Series A–C)",
+/// then its points): short, capitalised, with no punctuation of a sentence.
+fn setting_label(text: &str) -> bool {
+    text.chars().next().is_some_and(char::is_uppercase)
+        && words(text) <= 6
+        && !text.contains([',', '.', ';', ':'])
+}
+
+/// The variants of one heading. Nesting is lost in blueprints, so a group whose first line is a
+/// setting's name and that names two or more settings, each with points under it, is one variant
+/// per setting.
+fn variants_of(heading: &str, items: Vec<String>) -> Vec<Variant> {
+    let by = variant_by(heading);
+    let labels: Vec<usize> = items
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| setting_label(t))
+        .map(|(i, _)| i)
+        .collect();
+    let each_has_points = labels
+        .iter()
+        .zip(labels.iter().skip(1).chain([&items.len()]))
+        .all(|(a, b)| b - a > 1);
+    if labels.first() == Some(&0) && labels.len() >= 2 && each_has_points {
+        let mut out: Vec<Variant> = Vec::new();
+        for (i, item) in items.into_iter().enumerate() {
+            match out.last_mut() {
+                Some(v) if !labels.contains(&i) => v.items.push(item),
+                _ => out.push(Variant {
+                    by,
+                    group: item,
+                    items: Vec::new(),
+                }),
+            }
+        }
+        return out;
+    }
+    vec![Variant {
+        by,
+        group: heading.trim().to_owned(),
+        items,
+    }]
 }
 
 /// Adds `items` under `heading`, to the group of that heading when there is one already (two
@@ -93,10 +163,26 @@ pub(super) fn headed_groups(
 /// A section read as headed groups into one of the level's grouped sections.
 pub(super) fn grouped(section: &Section<'_>, into: Grouped, r: &mut Reader<'_>) {
     let o = outline(&section.body, false);
-    r.skip_intro(section, &o.intro);
+    r.note_intro(into.key(), &o.intro);
     let keep = !matches!(into, Grouped::Variants);
     for (heading, items) in headed_groups(section, &o.subs, keep, r) {
-        add_group(into.target(r), &heading, items);
+        match into {
+            Grouped::Environment => add_group(&mut r.level.environment, &heading, items),
+            Grouped::Variants => {
+                for v in variants_of(&heading, items) {
+                    let key = v.group.trim().to_lowercase();
+                    match r
+                        .level
+                        .variants
+                        .iter_mut()
+                        .find(|w| w.by == v.by && w.group.trim().to_lowercase() == key)
+                    {
+                        Some(w) => w.items.extend(v.items),
+                        None => r.level.variants.push(v),
+                    }
+                }
+            }
+        }
     }
     let tables: Vec<&Table> = o.tables.iter().collect();
     r.skip_tables(
@@ -245,7 +331,7 @@ fn map_list(heading: &str) -> Option<MapList> {
 /// about, dependencies both ways, ways of working and escalation points.
 pub(super) fn stakeholders(section: &Section<'_>, r: &mut Reader<'_>) {
     let o = outline(&section.body, false);
-    r.skip_intro(section, &o.intro);
+    r.note_intro("stakeholders", &o.intro);
     let mut unread: Vec<&Sub> = Vec::new();
     for sub in &o.subs {
         let Some(list) = sub.heading.as_ref().and_then(|(h, _)| map_list(h)) else {

@@ -6,7 +6,7 @@
 use trellis_model::{Exercise, InterviewGuidance};
 
 use super::outline::outline;
-use super::reader::Reader;
+use super::reader::{Reader, paragraphs};
 use super::sections::{Section, label_line, words};
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -106,8 +106,7 @@ pub(super) fn guide(section: &Section<'_>, r: &mut Reader<'_>) -> Vec<(String, V
     let mut guide = InterviewGuidance::default();
     let mut areas: Vec<(String, Vec<String>)> = Vec::new();
     if !o.intro.is_empty() {
-        let text: Vec<&str> = o.intro.iter().map(|(t, _)| t.as_str()).collect();
-        let text = text.join("\n\n");
+        let text = paragraphs(&o.intro);
         if let Some((_, line)) = o.intro.first() {
             r.keep(&text, *line);
         }

@@ -5,24 +5,30 @@
 //!
 //! | section | becomes |
 //! |---|---|
-//! | role summary | the level's summary (its prose); the title when it opens "The X (…) is"; `horizon` from "Role horizon: …"; the teams it works with in `collaboration.teams` |
+//! | role summary | the level's summary (its prose); the title when it opens "The X (…) is"; `horizon` from "Role horizon: …"; the teams it works with in `stakeholders.teams` |
 //! | mission | the core mission is the level's scope; the rest are responsibility groups |
 //! | core responsibilities | one responsibility group per theme |
-//! | day-to-day, deliverables, goals | responsibility groups named `Day-to-day: …`, `Deliverables: …`, `Goals: …` |
-//! | KPIs | the KPI table, one [`Kpi`](trellis_model::Kpi) per row; notes on measurement in `kpi_notes` |
+//! | day-to-day, deliverables | responsibility groups named `Day-to-day: …`, `Deliverables: …` |
+//! | goals | `onboarding` (30/60/90-day goals, 6- and 12-month milestones, each with its evidence), `high_performance`; other goals are responsibility groups `Goals: …` |
+//! | KPIs | the KPI table, one [`Kpi`](trellis_model::Kpi) per row (a "How it is measured" column is its `measurement`); notes on measurement in `kpi_notes`, a note about some kinds of metric ("“Influence” metrics …") the `measurement` of those KPIs |
 //! | technical / soft skills | skills (categories `Technical`, `Behavioural`) and requirements with importance |
 //! | tools | the tools table, one [`Tool`](trellis_model::Tool) per row, with how common each is |
 //! | tech stack / environment | `environment`, one group per heading |
-//! | stakeholders | `collaboration`: internal and external stakeholders (`Name: what for`), peers, upstream and downstream dependencies, ways of working, escalations (`issue → to whom`) |
+//! | stakeholders | `stakeholders`: internal and external stakeholders (`Name: what for`), peers, upstream and downstream dependencies, ways of working, escalations (`issue → to whom`) |
 //! | decision rights | one [`DecisionTier`](trellis_model::DecisionTier) per approval tier; other authority notes are a responsibility group |
-//! | experience | `experience`, one group per heading |
-//! | career path | `career` (roles people come from and move on to, adjacent paths, what promotion takes, how the role evolves); previous / next links to role levels imported alongside |
-//! | risks, variants, AI impact | `risks`, `variants`, `ai_impact`, one group per heading |
-//! | hiring evaluation | the weighted scorecard table, one [`InterviewDimension`](trellis_model::InterviewDimension) per row; the rest is `hiring` (focus, what to assess by area, exercises with prompt and evaluation, strong and weak signals, red flags, scoring) |
+//! | experience | `qualifications`: years, education, certifications (required or preferred), backgrounds, other groups |
+//! | career path | `promotion` (roles people come from and move on to, adjacent paths, what promotion takes, how the role evolves); previous / next links to role levels imported alongside |
+//! | risks | `failure_modes`: challenges, bottlenecks, anti-patterns, other groups |
+//! | variants | `variants`, each by company size, industry, geography or other, from its heading; a group that names its settings line by line ("Startup / scale-up", then its points) is one variant per setting |
+//! | AI impact | `automation`: tasks likely automated, tasks that stay human-critical, other groups |
+//! | hiring evaluation | the weighted scorecard table, one [`InterviewDimension`](trellis_model::InterviewDimension) per row; the rest is `interview_guidance` (focus, exercises with prompt and evaluation, strong and weak signals, red flags, scoring), what to assess by area on the dimension each area is about |
 //! | final scorecard summary | the role title and `reports_to`; the rest repeats other sections |
 //!
-//! Introductions of sections (a sentence or two before their lists) and the final summary's repeats are
-//! listed in the report as skipped. Bullet nesting is lost in blueprints, so sub-lists are
+//! The introduction of a section (a sentence or two before its lists) is its note in `notes`
+//! (the KPIs' goes first in `kpi_notes`). The report's skipped list keeps what has no meaning
+//! outside the page: the final summary's repeats and an advert scraped with it; career-path
+//! names that match no role level imported alongside are listed as kept as text, not linked.
+//! Bullet nesting is lost in blueprints, so sub-lists are
 //! recovered from the shape of the lines: a line ending in a colon, a short line without a full
 //! stop, or a short bullet followed by bullets is a heading; a heading with only another heading
 //! under it names that one's context ("Set-up: works across").

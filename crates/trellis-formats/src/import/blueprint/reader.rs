@@ -124,19 +124,22 @@ impl Reader<'_> {
         self.skip(what, why, line.or(Some(section.line)));
     }
 
-    pub(super) fn skip_intro(&mut self, section: &Section<'_>, intro: &[(String, usize)]) {
-        if let Some((text, line)) = intro.first() {
-            let what = format!(
-                "{}: introduction \"{}\"",
-                section.label(),
-                shorten(text, 60)
-            );
-            self.skip(
-                what,
-                "introductory prose; the model has no field for it",
-                Some(*line),
-            );
+    /// Keeps a section's introduction as the note on `key`, the section of the level it
+    /// introduces (`kpi_notes` for the KPIs).
+    pub(super) fn note_intro(&mut self, key: &str, intro: &[(String, usize)]) {
+        let Some((_, line)) = intro.first() else {
+            return;
+        };
+        let text = paragraphs(intro);
+        self.keep(&text, *line);
+        if key == "kpi_notes" {
+            self.level.kpi_notes.insert(0, text);
+            return;
         }
+        let mut notes = self.level.notes.take().unwrap_or_default();
+        let added = notes.add(key, &text);
+        debug_assert!(added, "no introduction for `{key}`");
+        self.level.notes = Some(notes);
     }
 
     pub(super) fn skip_subs(&mut self, section: &Section<'_>, subs: &[&Sub], why: &str) {
@@ -156,6 +159,15 @@ impl Reader<'_> {
             self.skip(what, why, Some(table.line));
         }
     }
+}
+
+/// Lines of prose as one text, a paragraph each.
+pub(super) fn paragraphs(lines: &[(String, usize)]) -> String {
+    lines
+        .iter()
+        .map(|(t, _)| t.as_str())
+        .collect::<Vec<_>>()
+        .join("\n\n")
 }
 
 pub(super) fn describe_sub(sub: &Sub) -> String {
@@ -361,6 +373,15 @@ pub(super) fn drop_junk_tail(section: &mut Section<'_>, r: &mut Reader<'_>) {
         shorten(&tail_text.join(" / "), 80)
     );
     r.warn("junk-tail", message, Some(first.no));
+    r.skip(
+        format!(
+            "{what} after the end of {}: \"{}\"",
+            section.label(),
+            shorten(&tail_text.join(" / "), 60)
+        ),
+        "not part of the role: scraped with the page",
+        Some(first.no),
+    );
     section.body.truncate(start);
 }
 
@@ -454,12 +475,7 @@ pub(super) fn summary(section: &Section<'_>, r: &mut Reader<'_>) {
         r.title_summary = title_from_sentence(first);
     }
     if !o.intro.is_empty() {
-        let text = o
-            .intro
-            .iter()
-            .map(|(t, _)| t.as_str())
-            .collect::<Vec<_>>()
-            .join("\n\n");
+        let text = paragraphs(&o.intro);
         if let Some((_, line)) = o.intro.first() {
             r.keep(&text, *line);
         }
@@ -496,16 +512,12 @@ pub(super) fn mission(section: &Section<'_>, r: &mut Reader<'_>) {
         None => o.intro.clone(),
     };
     if let Some((_, line)) = scope.first() {
-        let text = scope
-            .iter()
-            .map(|(t, _)| t.as_str())
-            .collect::<Vec<_>>()
-            .join("\n\n");
+        let text = paragraphs(&scope);
         r.keep(&text, *line);
         r.level.scope = Some(text);
     }
     if core.is_some() {
-        r.skip_intro(section, &o.intro);
+        r.note_intro("responsibilities", &o.intro);
     }
     for (i, sub) in o.subs.iter().enumerate() {
         if Some(i) == core {
@@ -533,7 +545,7 @@ pub(super) fn groups(
     r: &mut Reader<'_>,
 ) {
     let o = outline(&section.body, nested_headings);
-    r.skip_intro(section, &o.intro);
+    r.note_intro("responsibilities", &o.intro);
     for sub in &o.subs {
         let name = match (&sub.heading, prefix.is_empty()) {
             (Some((h, _)), true) => h.clone(),

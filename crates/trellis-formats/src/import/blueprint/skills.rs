@@ -109,7 +109,7 @@ pub(super) fn skills(section: &Section<'_>, category: &str, r: &mut Reader<'_>) 
         }
     }
     drafts.extend(current.take());
-    r.skip_intro(section, &intro);
+    r.note_intro("requirements", &intro);
     if let Some((text, line)) = stray.first() {
         let what = format!(
             "{}: {} line(s) outside any skill, from \"{}\"",
@@ -217,7 +217,7 @@ pub(super) fn is_tier(heading: &str) -> bool {
 
 pub(super) fn decision_rights(section: &Section<'_>, r: &mut Reader<'_>) {
     let o = outline(&section.body, false);
-    r.skip_intro(section, &o.intro);
+    r.note_intro("decision_rights", &o.intro);
     let mut loose: Vec<&Sub> = Vec::new();
     for sub in &o.subs {
         match &sub.heading {
@@ -263,7 +263,7 @@ pub(super) fn role_name(item: &str) -> String {
 
 pub(super) fn promotion(section: &Section<'_>, r: &mut Reader<'_>) {
     let o = outline(&section.body, false);
-    r.skip_intro(section, &o.intro);
+    r.note_intro("promotion", &o.intro);
     let mut path = r.level.promotion.take().unwrap_or_default();
     let mut rest: Vec<&Sub> = Vec::new();
     for sub in &o.subs {

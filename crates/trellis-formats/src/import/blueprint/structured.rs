@@ -41,7 +41,7 @@ pub(super) fn stage_of(heading: &str) -> Option<usize> {
 /// headings (long-term goals, the definition of success) stay responsibility groups.
 pub(super) fn goals(section: &Section<'_>, r: &mut Reader<'_>) {
     let o = outline(&section.body, false);
-    r.skip_intro(section, &o.intro);
+    r.note_intro("onboarding", &o.intro);
     let mut onboarding = r.level.onboarding.take().unwrap_or_default();
     for sub in &o.subs {
         let heading = sub.heading.as_ref().map(|(h, _)| h.as_str()).unwrap_or("");
@@ -96,7 +96,7 @@ fn need(text: &str) -> Need {
 /// (domain knowledge, leadership experience) under `other`.
 pub(super) fn qualifications(section: &Section<'_>, r: &mut Reader<'_>) {
     let o = outline(&section.body, false);
-    r.skip_intro(section, &o.intro);
+    r.note_intro("qualifications", &o.intro);
     let mut q = r.level.qualifications.take().unwrap_or_default();
     for (heading, items) in headed_groups(section, &o.subs, true, r) {
         let h = heading.to_lowercase();
@@ -129,7 +129,7 @@ pub(super) fn qualifications(section: &Section<'_>, r: &mut Reader<'_>) {
 /// Risks and failure modes: challenges, bottlenecks, anti-patterns; other headings under `other`.
 pub(super) fn failure_modes(section: &Section<'_>, r: &mut Reader<'_>) {
     let o = outline(&section.body, false);
-    r.skip_intro(section, &o.intro);
+    r.note_intro("failure_modes", &o.intro);
     let mut f = r.level.failure_modes.take().unwrap_or_default();
     for (heading, items) in headed_groups(section, &o.subs, true, r) {
         let h = heading.to_lowercase();
@@ -152,7 +152,7 @@ pub(super) fn failure_modes(section: &Section<'_>, r: &mut Reader<'_>) {
 /// headings (how the role changes, new expectations) under `other`.
 pub(super) fn automation(section: &Section<'_>, r: &mut Reader<'_>) {
     let o = outline(&section.body, false);
-    r.skip_intro(section, &o.intro);
+    r.note_intro("automation", &o.intro);
     let mut a = r.level.automation.take().unwrap_or_default();
     for (heading, items) in headed_groups(section, &o.subs, true, r) {
         let h = heading.to_lowercase();

@@ -12,7 +12,7 @@ use crate::import::markdown_util::shorten;
 
 pub(super) fn kpis(section: &Section<'_>, r: &mut Reader<'_>) {
     let o = outline(&section.body, false);
-    r.skip_intro(section, &o.intro);
+    r.note_intro("kpi_notes", &o.intro);
     // Notes on measurement, under their heading or none.
     for sub in o.subs.iter().filter(|s| !s.items.is_empty()) {
         for (text, line) in &sub.items {
@@ -29,12 +29,27 @@ pub(super) fn kpis(section: &Section<'_>, r: &mut Reader<'_>) {
         return;
     };
     let metric = table.column(&["metric", "kpi", "name"], &[]).or(Some(0));
-    let measures = table.column(&["measure"], &[metric]);
-    let why = table.column(&["why", "matter"], &[metric, measures]);
-    let target = table.column(&["target", "benchmark", "goal"], &[metric, measures, why]);
+    // "How it is measured", "Data source": how the figure is got, not what it measures.
+    let measurement = table.column(
+        &[
+            "how it is measured",
+            "how measured",
+            "measured by",
+            "measurement",
+            "data source",
+            "method",
+        ],
+        &[metric],
+    );
+    let measures = table.column(&["measure"], &[metric, measurement]);
+    let why = table.column(&["why", "matter"], &[metric, measures, measurement]);
+    let target = table.column(
+        &["target", "benchmark", "goal"],
+        &[metric, measures, why, measurement],
+    );
     let frequency = table.column(
         &["frequen", "cadence", "how often"],
-        &[metric, measures, why, target],
+        &[metric, measures, why, target, measurement],
     );
     let columns = [
         ("metric", metric),
@@ -64,11 +79,16 @@ pub(super) fn kpis(section: &Section<'_>, r: &mut Reader<'_>) {
             why: get(why),
             target: get(target),
             frequency: get(frequency),
-            measurement: None,
+            measurement: get(measurement),
         };
-        for text in [Some(&kpi.metric), kpi.measures.as_ref(), kpi.why.as_ref()]
-            .into_iter()
-            .flatten()
+        for text in [
+            Some(&kpi.metric),
+            kpi.measures.as_ref(),
+            kpi.why.as_ref(),
+            kpi.measurement.as_ref(),
+        ]
+        .into_iter()
+        .flatten()
         {
             r.texts.push((text.clone(), *line));
         }
@@ -76,6 +96,48 @@ pub(super) fn kpis(section: &Section<'_>, r: &mut Reader<'_>) {
     }
     let others = o.other_tables(Some(chosen));
     r.skip_tables(section, &others, "only one KPI table is read per blueprint");
+    notes_to_kpis(r);
+}
+
+/// The terms a note quotes as kinds of metric: `“Influence” metrics (revenue, churn) should be
+/// measured…` quotes "influence".
+fn quoted_metric_terms(note: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for (open, close) in [('“', '”'), ('"', '"'), ('‘', '’')] {
+        let mut rest = note;
+        while let Some(start) = rest.find(open) {
+            let after = rest.get(start + open.len_utf8()..).unwrap_or("");
+            let Some(end) = after.find(close) else { break };
+            let term = after.get(..end).unwrap_or("").trim();
+            let tail = after.get(end + close.len_utf8()..).unwrap_or("");
+            if !term.is_empty() && words(term) <= 3 && tail.trim_start().starts_with("metric") {
+                out.push(term.to_lowercase());
+            }
+            rest = tail;
+        }
+    }
+    out
+}
+
+/// A note on measurement about some kinds of metric ("“Influence” metrics … should be measured
+/// using …") is how those KPIs are measured: it becomes the measurement of each KPI whose name
+/// has the quoted word, and leaves the notes on the KPIs as a whole.
+fn notes_to_kpis(r: &mut Reader<'_>) {
+    let notes = std::mem::take(&mut r.level.kpi_notes);
+    for note in notes {
+        let terms = quoted_metric_terms(&note);
+        let mut used = false;
+        for kpi in &mut r.level.kpis {
+            let name = kpi.metric.to_lowercase();
+            if kpi.measurement.is_none() && terms.iter().any(|t| name.contains(t.as_str())) {
+                kpi.measurement = Some(note.clone());
+                used = true;
+            }
+        }
+        if !used {
+            r.level.kpi_notes.push(note);
+        }
+    }
 }
 
 /// Whether this is the first row of its kind with this key; a later one is reported and left out.
@@ -134,7 +196,7 @@ pub(super) fn extra_cells(cells: &[String], table: &Table, line: usize, r: &mut 
 
 pub(super) fn tools(section: &Section<'_>, r: &mut Reader<'_>) {
     let o = outline(&section.body, false);
-    r.skip_intro(section, &o.intro);
+    r.note_intro("tools", &o.intro);
     let rest: Vec<&Sub> = o.subs.iter().filter(|s| !s.items.is_empty()).collect();
     r.skip_subs(
         section,

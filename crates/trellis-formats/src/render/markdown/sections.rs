@@ -4,7 +4,9 @@
 
 use std::fmt::Write as _;
 
-use trellis_model::{Framework, InterviewGuidance, ItemGroup, Profile, Qualification, Stakeholder};
+use trellis_model::{
+    Framework, InterviewGuidance, ItemGroup, Profile, Qualification, Stakeholder, VariantBy,
+};
 
 use super::{bullets, line, nonempty, para, text};
 
@@ -13,6 +15,13 @@ fn inherited(out: &mut String, fw: &Framework, p: &Profile, key: &str) {
     if let Some(id) = p.sections.inherited.get(key) {
         let title = text::role_title(fw, id).unwrap_or_else(|| id.clone());
         let _ = writeln!(out, "_Inherited from {} (`{id}`)._\n", line(&title));
+    }
+}
+
+/// The introduction of the section `key`, when it has one.
+pub(super) fn note(out: &mut String, p: &Profile, key: &str) {
+    if let Some(n) = p.sections.notes.as_ref().and_then(|n| n.get(key)) {
+        let _ = writeln!(out, "{}\n", para(n));
     }
 }
 
@@ -68,6 +77,7 @@ pub(super) fn before_interview(out: &mut String, fw: &Framework, p: &Profile) {
     if let Some(c) = &sec.stakeholders {
         out.push_str("## Stakeholders\n\n");
         inherited(out, fw, p, "stakeholders");
+        note(out, p, "stakeholders");
         headed(out, "Teams", &c.teams);
         stakeholders(out, fw, "Internal", &c.internal);
         stakeholders(out, fw, "External", &c.external);
@@ -93,6 +103,7 @@ pub(super) fn before_interview(out: &mut String, fw: &Framework, p: &Profile) {
     if let Some(q) = &sec.qualifications {
         out.push_str("## Qualifications\n\n");
         inherited(out, fw, p, "qualifications");
+        note(out, p, "qualifications");
         headed(out, "Typical experience", &q.years);
         qualified(out, "Education", &q.education);
         qualified(out, "Certifications", &q.certifications);
@@ -102,6 +113,7 @@ pub(super) fn before_interview(out: &mut String, fw: &Framework, p: &Profile) {
     if let Some(o) = &sec.onboarding {
         out.push_str("## Onboarding\n\n");
         inherited(out, fw, p, "onboarding");
+        note(out, p, "onboarding");
         for (_, heading, stage) in o.stages() {
             let Some(stage) = stage else { continue };
             let _ = writeln!(out, "### {heading}\n");
@@ -120,11 +132,13 @@ pub(super) fn before_interview(out: &mut String, fw: &Framework, p: &Profile) {
     if !sec.environment.is_empty() {
         out.push_str("## Working environment\n\n");
         inherited(out, fw, p, "environment");
+        note(out, p, "environment");
         groups(out, &sec.environment, "###");
     }
     if let Some(f) = &sec.failure_modes {
         out.push_str("## Failure modes\n\n");
         inherited(out, fw, p, "failure_modes");
+        note(out, p, "failure_modes");
         headed(out, "Common challenges", &f.challenges);
         headed(out, "Bottlenecks", &f.bottlenecks);
         headed(out, "Anti-patterns", &f.anti_patterns);
@@ -133,11 +147,25 @@ pub(super) fn before_interview(out: &mut String, fw: &Framework, p: &Profile) {
     if !sec.variants.is_empty() {
         out.push_str("## Role variants\n\n");
         inherited(out, fw, p, "variants");
-        groups(out, &sec.variants, "###");
+        note(out, p, "variants");
+        for by in VariantBy::ALL {
+            let mut of = sec.variants.iter().filter(|v| v.by == by).peekable();
+            if of.peek().is_none() {
+                continue;
+            }
+            let _ = writeln!(out, "### {}\n", by.heading());
+            for v in of {
+                if let Some(t) = v.title() {
+                    let _ = writeln!(out, "#### {}\n", line(t));
+                }
+                bullets(out, &v.items);
+            }
+        }
     }
     if let Some(a) = &sec.automation {
         out.push_str("## Automation\n\n");
         inherited(out, fw, p, "automation");
+        note(out, p, "automation");
         headed(out, "Likely to be automated", &a.automated);
         headed(out, "Stays human-critical", &a.human_critical);
         groups(out, &a.other, "###");
@@ -203,6 +231,7 @@ pub(super) fn promotion(out: &mut String, fw: &Framework, p: &Profile) {
         return;
     };
     out.push_str("## Promotion\n\n");
+    note(out, p, "promotion");
     if let Some(id) = &c.next {
         let title = text::role_title(fw, id).unwrap_or_else(|| id.clone());
         let _ = writeln!(out, "**Next level:** {} (`{id}`)\n", line(&title));

@@ -289,6 +289,26 @@ pub(crate) fn created(location: String, body: impl Serialize) -> Response {
     res
 }
 
+/// Problems of a use case named as the JSON body names the field: `page_field` says which
+/// fields the use case (written for the page's form) names otherwise.
+pub(crate) fn as_json_field(
+    e: AppError,
+    page_field: fn(&str) -> bool,
+    json_field: &str,
+) -> WebError {
+    match e {
+        AppError::Invalid(mut problems) => {
+            for p in &mut problems {
+                if page_field(&p.field) {
+                    p.field = json_field.into();
+                }
+            }
+            AppError::Invalid(problems).into()
+        }
+        other => other.into(),
+    }
+}
+
 /// Rating problems named as JSON fields (`ratings.<skill>.level`).
 pub(crate) fn api_refusal(r: AppError) -> WebError {
     match r {

@@ -307,6 +307,8 @@ pub fn routes() -> Vec<Route> {
         API   SignedIn      => notifications::api::mark_read,
         API   SignedIn      => notifications::api::email,
         API   SignedIn      => notifications::api::set_email,
+        API   SeePerson     => plans::api::plan,
+        API   SeePerson     => plans::api::comment,
         API   SignedIn      => check_ins::api::check_ins,
         API   CheckInPair   => check_ins::api::check_in,
         API   CheckInPair   => check_ins::api::add_agenda,

@@ -7,11 +7,10 @@ use axum::Json;
 use axum::extract::State;
 use axum::response::Response;
 use serde::{Deserialize, Serialize};
-use trellis_app::AppError;
 use trellis_store::{Action, CheckIn, Entry, Meeting};
 use utoipa::ToSchema;
 
-use crate::api::{ChangeProblems, ReadProblems, api_refusal, created};
+use crate::api::{ChangeProblems, ReadProblems, api_refusal, as_json_field, created};
 use crate::auth::Me;
 use crate::error::WebError;
 use crate::extract::{ApiJson, PathParams};
@@ -242,17 +241,7 @@ pub async fn add_agenda(
     let entry = check_ins
         .add_to_agenda(&actor, &view, &body.item)
         .await
-        .map_err(|e| match e {
-            AppError::Invalid(mut problems) => {
-                for p in &mut problems {
-                    if p.field == "agenda" {
-                        p.field = "item".into();
-                    }
-                }
-                WebError::from(AppError::Invalid(problems))
-            }
-            other => other.into(),
-        })?;
+        .map_err(|e| as_json_field(e, |f| f == "agenda", "item"))?;
     Ok(created(
         format!("/api/v1/check-ins/{id}"),
         EntryJson::from(&entry),

@@ -1,6 +1,8 @@
 //! A person's development plan: their goals with actions, notes and linked evidence, the form that
 //! turns readiness gaps into goals, and the forms that change it. Who may do what is decided in
-//! `trellis_app::plans`.
+//! `trellis_app::plans`. The plan in the JSON API is in [`api`].
+
+pub mod api;
 
 use askama::Template;
 use axum::extract::State;

@@ -1082,6 +1082,26 @@ fn cases(app: &App, admin_token_id: i64, g: Growth) -> Vec<Case> {
         ),
         case(
             get.clone(),
+            "/api/v1/people/{id}/plan",
+            format!("/api/v1/people/{member}/plan"),
+            THE_MEMBER_API,
+        ),
+        // The member notes progress; every manager up the line comments or suggests.
+        with_body(
+            case(
+                post.clone(),
+                "/api/v1/people/{id}/plan/goals/{goal}/comments",
+                format!("/api/v1/people/{member}/plan/goals/{goal}/comments"),
+                [401, 201, 404, 404, 201, 201, 201, 404, 403, 403, 401],
+            ),
+            |c| {
+                Payload::Json(
+                    json!({ "comment": format!("Said by {}", tag(c)), "kind": "suggestion" }),
+                )
+            },
+        ),
+        case(
+            get.clone(),
             "/api/v1/check-ins",
             "/api/v1/check-ins",
             SIGNED_IN_API,

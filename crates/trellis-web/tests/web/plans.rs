@@ -1,8 +1,9 @@
 //! A development plan through the pages, on both databases: gaps turned into goals by their owner,
 //! a manager's suggestion the owner is told of, problems next to their field, and a plan that
-//! only the owner changes.
+//! only the owner changes; and the plan through the API.
 
-use axum::http::StatusCode;
+use axum::http::{Method, StatusCode};
+use serde_json::json;
 
 use crate::support::App;
 
@@ -145,4 +146,73 @@ pub async fn a_plan_is_made_from_gaps_and_discussed(app: App) {
     assert!(plan.body.contains("Shadow a review"));
 }
 
-crate::on_both_backends!(a_plan_is_made_from_gaps_and_discussed);
+/// The API gives the plan as the page does and takes comments by the same rules: the person's
+/// are progress, a manager's a comment or suggestion; others learn nothing of it.
+pub async fn the_api_reads_the_plan_and_takes_comments(app: App) {
+    let (member, manager) = (app.ids.member_a, app.ids.manager_a);
+    let (mt, gt) = (app.token(member).await, app.token(manager).await);
+    let path = format!("/api/v1/people/{member}/plan");
+    let plan = app.api(Method::GET, &path, Some(&mt), None).await.json();
+    assert_eq!(plan["goals"], json!([]));
+    let gap = &plan["gaps"][0];
+    let key = format!(
+        "{}:{}",
+        gap["role_level"].as_str().unwrap(),
+        gap["skill"].as_str().unwrap()
+    );
+    let mb = app.browser(member).await;
+    let made = app
+        .post_form(
+            &format!("/people/{member}/plan/goals"),
+            &[("gaps", &key)],
+            Some(&mb),
+        )
+        .await;
+    assert_eq!(made.status, StatusCode::SEE_OTHER, "{}", made.body);
+    let plan = app.api(Method::GET, &path, Some(&gt), None).await.json();
+    assert_eq!(plan["goals"][0]["skill"], gap["skill"], "{plan}");
+    let goal = plan["goals"][0]["id"].as_i64().unwrap();
+    let comments = format!("{path}/goals/{goal}/comments");
+
+    for (token, kind, said) in [
+        (&gt, "suggestion", "suggestion"),
+        (&mt, "suggestion", "progress"),
+    ] {
+        let res = app
+            .api(
+                Method::POST,
+                &comments,
+                Some(token),
+                Some(json!({ "comment": "Try the incident rota", "kind": kind })),
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
+        assert_eq!(res.json()["kind"], said);
+    }
+    let blank = app
+        .api(
+            Method::POST,
+            &comments,
+            Some(&gt),
+            Some(json!({ "comment": "  " })),
+        )
+        .await;
+    assert_eq!(
+        blank.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        blank.body
+    );
+    assert_eq!(blank.json()["field"], "comment");
+    let plan = app.api(Method::GET, &path, Some(&mt), None).await.json();
+    assert_eq!(plan["goals"][0]["comments"].as_array().unwrap().len(), 2);
+
+    let other = app.token(app.ids.member_b).await;
+    let res = app.api(Method::GET, &path, Some(&other), None).await;
+    assert_eq!(res.status, StatusCode::NOT_FOUND);
+}
+
+crate::on_both_backends!(
+    a_plan_is_made_from_gaps_and_discussed,
+    the_api_reads_the_plan_and_takes_comments
+);

@@ -8,9 +8,10 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde_json::json;
 use trellis_app::growth::{self, EvidenceInput};
-use trellis_app::time::date;
+use trellis_app::time::{date, date_time};
 use trellis_app::{Actor, AppError, Relation};
 use trellis_model::Framework;
+use trellis_store::prelude::*;
 use trellis_store::{Evidence, PersonId};
 
 use crate::auth::{Ctx, Me};
@@ -199,6 +200,20 @@ struct EditPage {
     form: EvidenceForm,
     errors: FieldErrors,
     skills: SkillPicker,
+    /// What it read before each edit, the latest replaced first.
+    history: Vec<VersionRow>,
+}
+
+/// One earlier version of a piece of evidence, as the edit page lists it.
+#[derive(Debug)]
+struct VersionRow {
+    replaced: String,
+    happened_on: String,
+    title: String,
+    description: String,
+    skills: String,
+    links: Vec<String>,
+    corroborators: String,
 }
 
 #[derive(Debug, Default, serde::Deserialize)]
@@ -379,7 +394,38 @@ async fn edit_page(
         .current_framework()
         .await?
         .ok_or_else(|| WebError::not_found_because("No framework has been published yet."))?;
-    let names = growth::names(state.store(), vec![evidence.created_by]).await?;
+    let mut versions = state.store().evidence_versions(evidence.id).await?;
+    versions.sort_by_key(|v| std::cmp::Reverse(v.replaced_at));
+    let mut people = vec![evidence.created_by];
+    people.extend(versions.iter().map(|v| v.replaced_by));
+    let names = growth::names(state.store(), people).await?;
+    let skill_name = |id: &String| {
+        current
+            .framework
+            .skill(id)
+            .map_or_else(|| id.clone(), |s| s.name.clone())
+    };
+    let history = versions
+        .iter()
+        .map(|v| VersionRow {
+            replaced: format!(
+                "Replaced by {} on {}",
+                names.get(&v.replaced_by).cloned().unwrap_or_default(),
+                date_time(v.replaced_at)
+            ),
+            happened_on: v.happened_on.clone(),
+            title: v.title.clone(),
+            description: v.description.clone(),
+            skills: v
+                .skills
+                .iter()
+                .map(skill_name)
+                .collect::<Vec<_>>()
+                .join(", "),
+            links: v.links.clone(),
+            corroborators: v.corroborators.join(", "),
+        })
+        .collect();
     let skills = SkillPicker::for_person(
         &current.framework,
         person.role_level.as_deref(),
@@ -404,6 +450,7 @@ async fn edit_page(
         form,
         errors,
         skills,
+        history,
     })
 }
 

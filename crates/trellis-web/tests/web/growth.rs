@@ -1576,6 +1576,10 @@ pub async fn evidence_is_edited_and_deleted_by_who_added_it(app: App) {
         "{}",
         form.body
     );
+    assert!(
+        form.body
+            .contains("It has not been edited since it was added.")
+    );
     let fields = |date: &str| {
         vec![
             ("happened_on".to_owned(), date.to_owned()),
@@ -1593,6 +1597,11 @@ pub async fn evidence_is_edited_and_deleted_by_who_added_it(app: App) {
     assert!(page.body.contains("Ran the team retro"));
     let versions = app.store.evidence_versions(mine.id).await.unwrap();
     assert_eq!(versions[0].title, "Ran the retro");
+    // The edit page shows what it read before, and who replaced it.
+    let form = app.get(&format!("{edit}/edit"), Some(&mb)).await;
+    let history = form.body.split("id=\"history-heading\"").nth(1).unwrap();
+    assert!(history.contains("Replaced by member a on"), "{history}");
+    assert!(history.contains("“Ran the retro”"), "{history}");
 
     // The manager deletes what they added: it no longer counts.
     let before = app.store.evidence_counts(&[member]).await.unwrap();

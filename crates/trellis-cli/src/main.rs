@@ -69,17 +69,9 @@ enum Command {
         format: ListFormat,
     },
     /// Show the effective profile of a role level: its own requirements and what it inherits.
-    Show {
-        /// Role-level id, e.g. `product/senior-product-manager` (the slug alone works when unique).
-        role_level: String,
-        #[arg(long, value_name = "DIR")]
-        framework: Option<PathBuf>,
-        #[arg(long, value_enum, default_value_t = DocFormat::Md)]
-        format: DocFormat,
-        /// Include text from sources that may not be redistributed (you hold their licence).
-        #[arg(long)]
-        licensed: bool,
-    },
+    Show(RoleLevelDoc),
+    /// The hiring kit of a role level: job advert, interview plan and questions by dimension.
+    HiringKit(RoleLevelDoc),
     /// What changes from role level A to role level B: the "what do I need for the next level" answer.
     Diff {
         from: String,
@@ -169,6 +161,20 @@ enum ListFormat {
     Json,
 }
 
+/// A document about one role level, and how to print it.
+#[derive(Debug, clap::Args)]
+struct RoleLevelDoc {
+    /// Role-level id, e.g. `product/senior-product-manager` (the slug alone works when unique).
+    role_level: String,
+    #[arg(long, value_name = "DIR")]
+    framework: Option<PathBuf>,
+    #[arg(long, value_enum, default_value_t = DocFormat::Md)]
+    format: DocFormat,
+    /// Include text from sources that may not be redistributed (you hold their licence).
+    #[arg(long)]
+    licensed: bool,
+}
+
 #[derive(Debug, Clone, Copy, ValueEnum)]
 enum DocFormat {
     Md,
@@ -216,12 +222,8 @@ fn main() -> ExitCode {
         Command::List { framework, format } => {
             commands::list::run(framework.as_deref(), matches!(format, ListFormat::Json))
         }
-        Command::Show {
-            role_level,
-            framework,
-            format,
-            licensed,
-        } => commands::show::run(framework.as_deref(), &role_level, format, licensed),
+        Command::Show(doc) => commands::show::run(&doc),
+        Command::HiringKit(doc) => commands::hiring_kit::run(&doc),
         Command::Diff {
             from,
             to,

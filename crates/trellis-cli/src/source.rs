@@ -4,8 +4,9 @@ use std::path::Path;
 
 use anyhow::{Result, bail};
 use trellis_formats::{FrameworkFiles, Loaded, load, starter::starter_files};
-use trellis_model::Framework;
+use trellis_model::{Framework, Profile, resolve};
 
+use crate::RoleLevelDoc;
 use crate::commands::check::print_text;
 
 pub fn files(framework: Option<&Path>) -> Result<FrameworkFiles> {
@@ -56,4 +57,15 @@ pub fn valid(framework: Option<&Path>) -> Result<Framework> {
         );
     }
     Ok(loaded.framework)
+}
+
+/// The framework and the effective profile a document is about, its restricted text withheld
+/// unless the reader holds the licence.
+pub fn profile(doc: &RoleLevelDoc) -> Result<(Framework, Profile)> {
+    let fw = valid(doc.framework.as_deref())?;
+    let mut profile = resolve(&fw, &doc.role_level)?;
+    if !doc.licensed {
+        profile.withhold_restricted();
+    }
+    Ok((fw, profile))
 }

@@ -617,3 +617,56 @@ fn serve_settings_are_flags_with_environment_variables() {
         assert!(stderr.contains(expected), "{args:?}: {stderr}");
     }
 }
+
+#[test]
+fn hiring_kit_prints_the_advert_plan_and_questions_in_each_format() {
+    let md = trellis(&["hiring-kit", "product/senior-product-manager"]);
+    assert!(
+        md.status.success(),
+        "{}",
+        String::from_utf8_lossy(&md.stderr)
+    );
+    let md = String::from_utf8(md.stdout).unwrap();
+    assert!(md.starts_with("# Hiring kit: Senior Product Manager"));
+    for part in [
+        "## Job advert",
+        "**Salary:** GBP",
+        "## Interview plan",
+        "## Questions by dimension",
+        "What answers look like:",
+    ] {
+        assert!(md.contains(part), "{part}");
+    }
+    let kit = json(&trellis(&[
+        "hiring-kit",
+        "senior-product-manager",
+        "--format",
+        "json",
+    ]));
+    let dimensions: Vec<&str> = kit["questions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|q| q["dimension"].as_str().unwrap())
+        .collect();
+    assert!(!dimensions.is_empty());
+    let staged: Vec<&str> = kit["plan"]["stages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|s| s["dimensions"].as_array().unwrap())
+        .map(|d| d.as_str().unwrap())
+        .collect();
+    assert!(dimensions.iter().all(|d| staged.contains(d)), "{kit:#}");
+    let html = trellis(&[
+        "hiring-kit",
+        "product/senior-product-manager",
+        "--format",
+        "html",
+    ]);
+    assert!(String::from_utf8_lossy(&html.stdout).contains("<section id=\"plan\">"));
+
+    let unknown = trellis(&["hiring-kit", "product/astronaut"]);
+    assert_eq!(unknown.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("unknown role level"));
+}

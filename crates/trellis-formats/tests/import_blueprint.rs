@@ -7,6 +7,7 @@ mod common;
 use common::{assert_round_trip, errors, input, seeds_present};
 use proptest::prelude::*;
 use trellis_formats::import::{self, Format, ImportOptions, Imported, Input, blueprint};
+use trellis_formats::render::hiring::{self, HiringKit};
 use trellis_model::{Framework, Importance, ItemGroup, Need, RoleLevel, ToolUsage, VariantBy};
 
 const SEED: &str = "blueprint-principal-product-manager.txt";
@@ -614,6 +615,55 @@ fn seed_round_trips_through_the_writer_and_loader() {
         return;
     };
     assert_round_trip(&fw);
+}
+
+#[test]
+fn seed_hiring_kit_covers_all_eight_dimensions_with_their_weights() {
+    let Some(imported) = seed() else { return };
+    let fw = &imported.framework;
+    let (id, _, _) = fw.role_levels().next().expect("a role level");
+    let profile = trellis_model::resolve(fw, &id).unwrap();
+    let kit = HiringKit::new(fw, &profile);
+    let weights: Vec<u32> = kit.questions.iter().map(|q| q.weight).collect();
+    assert_eq!(weights, [20, 15, 15, 15, 10, 15, 5, 5]);
+    let staged = kit.plan.dimensions();
+    for q in &kit.questions {
+        assert!(
+            staged.contains(&q.dimension.as_str()),
+            "{} in no stage",
+            q.dimension
+        );
+    }
+    // The three exercises about a dimension are stages of their own; a structured interview
+    // takes the other five dimensions.
+    assert_eq!(kit.plan.stages.len(), 4);
+    assert_eq!(kit.plan.stages[3].dimensions.len(), 5);
+    // The 13 questions of what to assess, and what an excellent (5) answer looks like.
+    assert_eq!(
+        kit.questions
+            .iter()
+            .map(|q| q.questions.len())
+            .sum::<usize>(),
+        13
+    );
+    assert!(
+        kit.questions
+            .iter()
+            .all(|q| q.anchors.iter().any(|(s, _)| *s == 5))
+    );
+    assert!(
+        kit.advert.summary.is_some()
+            && kit.advert.essential.len() + kit.advert.desirable.len() == 29
+    );
+
+    // Without a licence: names and weights, no blueprint prose.
+    let mut withheld = profile.clone();
+    withheld.withhold_restricted();
+    let public = hiring::markdown(&HiringKit::new(fw, &withheld));
+    assert!(public.contains("Strategy & judgment (20%)"));
+    let prose = profile.summary.as_deref().unwrap();
+    assert!(!public.contains(&prose[..40]));
+    assert!(!public.contains("Clear multi-quarter direction"));
 }
 
 #[test]

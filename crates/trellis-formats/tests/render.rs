@@ -3,9 +3,10 @@
 
 use scraper::Html;
 use serde_json::json;
+use trellis_formats::render::hiring::{self, HiringKit};
 use trellis_formats::render::{html, markdown};
 use trellis_model::diff::diff;
-use trellis_model::{Framework, Profile, resolve};
+use trellis_model::{Framework, Importance, Profile, resolve};
 
 /// A bakery's framework: two levels of one track and a level in another, a skill from a source
 /// that may not be redistributed, and every section of a role level filled in at the senior level.
@@ -670,4 +671,116 @@ fn a_comparison_lists_the_changes_in_blueprint_sections() {
     assert!(!md.contains("## Qualifications"));
     // Inherited sections are the same on both sides: no change to list.
     assert!(!md.contains("## Working environment"));
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Hiring kits
+
+#[test]
+fn every_starter_hiring_kit_covers_each_dimension_and_warns_of_unassessed_critical_requirements() {
+    let fw = trellis_formats::load(&trellis_formats::starter::starter_files()).framework;
+    let mut warned = 0;
+    for (id, _, level) in fw.role_levels() {
+        let p = withheld(&fw, &id);
+        let kit = HiringKit::new(&fw, &p);
+        assert_eq!(kit.advert.title, level.title);
+        let staged = kit.plan.dimensions();
+        for d in &p.interview {
+            assert!(
+                staged.contains(&d.name.as_str()),
+                "{id}: {} in no stage",
+                d.name
+            );
+        }
+        let weights: Vec<(&str, u32)> = kit
+            .questions
+            .iter()
+            .map(|q| (q.dimension.as_str(), q.weight))
+            .collect();
+        let expected: Vec<(&str, u32)> = p
+            .interview
+            .iter()
+            .map(|d| (d.name.as_str(), d.weight))
+            .collect();
+        assert_eq!(weights, expected, "{id}");
+        // A question's anchors are those for 1, 3 and 5 only.
+        assert!(
+            kit.questions
+                .iter()
+                .all(|q| q.anchors.iter().all(|(s, _)| [1, 3, 5].contains(s)))
+        );
+        // Each warning names a critical requirement that no stage assesses.
+        for r in p
+            .requirements
+            .iter()
+            .filter(|r| r.importance == Importance::Critical)
+        {
+            let assessed = kit
+                .plan
+                .stages
+                .iter()
+                .any(|s| s.requirements.contains(&r.skill_name));
+            let warning = kit
+                .plan
+                .warnings
+                .iter()
+                .any(|w| w.contains(&format!("`{}`", r.skill_name)));
+            assert_eq!(assessed, !warning, "{id}: {}", r.skill_name);
+        }
+        warned += kit.plan.warnings.len();
+        if level.salary.is_some() {
+            assert!(kit.advert.salary.is_some(), "{id}: the salary band");
+        }
+
+        let md = hiring::markdown(&kit);
+        for heading in [
+            "## Job advert",
+            "## Interview plan",
+            "## Questions by dimension",
+        ] {
+            assert!(md.contains(heading), "{id}: {heading}");
+        }
+        let page = hiring::html_page(&fw, &kit);
+        let doc = Html::parse_document(&page);
+        assert!(doc.errors.is_empty(), "{id}: {:?}", doc.errors);
+        for section in ["#advert", "#plan", "#questions"] {
+            let select = scraper::Selector::parse(section).unwrap();
+            assert_eq!(doc.select(&select).count(), 1, "{id}: {section}");
+        }
+        let json = serde_json::to_value(&kit).unwrap();
+        assert_eq!(
+            json["plan"]["stages"].as_array().map(Vec::len),
+            Some(kit.plan.stages.len())
+        );
+    }
+    assert!(
+        warned > 0,
+        "some starter level has an unassessed critical requirement"
+    );
+}
+
+#[test]
+fn a_hiring_kit_from_a_restricted_source_keeps_names_and_weights_only() {
+    let mut fw = bakery_with_sections();
+    fw.tracks[0].levels[0].source = Some("guild".into());
+    let licensed = HiringKit::new(&fw, &resolve(&fw, "bakers/baker").unwrap());
+    assert!(licensed.advert.summary.is_some() && licensed.text_withheld.is_none());
+    let kit = HiringKit::new(&fw, &withheld(&fw, "bakers/baker"));
+    assert_eq!(kit.advert.summary, None);
+    assert!(kit.advert.responsibilities.is_empty());
+    assert!(kit.questions.iter().all(|q| q.anchors.is_empty()));
+    assert_eq!(
+        kit.questions.iter().map(|q| q.weight).collect::<Vec<_>>(),
+        licensed
+            .questions
+            .iter()
+            .map(|q| q.weight)
+            .collect::<Vec<_>>()
+    );
+    let md = hiring::markdown(&kit);
+    assert!(md.contains(&text_withheld_note()), "{md}");
+    assert!(!md.contains("Bake a batch of rolls."));
+    let page = hiring::html_page(&fw, &kit);
+    assert!(page.contains("class=\"note licence-note\""));
+    assert!(!page.contains("Bake a batch of rolls."));
 }

@@ -6,6 +6,7 @@ pub mod check;
 pub mod database;
 pub mod demo;
 pub mod diff;
+pub mod hiring_kit;
 pub mod import;
 pub mod init;
 pub mod list;

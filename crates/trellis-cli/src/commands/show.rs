@@ -1,27 +1,16 @@
 //! `trellis show`: the effective profile of a role level.
 
 use std::io::Write;
-use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::Result;
 use trellis_formats::render::{html, markdown};
-use trellis_model::resolve;
 
-use crate::{DocFormat, source};
+use crate::{DocFormat, RoleLevelDoc, source};
 
-pub fn run(
-    framework: Option<&Path>,
-    role_level: &str,
-    format: DocFormat,
-    licensed: bool,
-) -> Result<ExitCode> {
-    let fw = source::valid(framework)?;
-    let mut profile = resolve(&fw, role_level)?;
-    if !licensed {
-        profile.withhold_restricted();
-    }
-    let text = match format {
+pub fn run(doc: &RoleLevelDoc) -> Result<ExitCode> {
+    let (fw, profile) = source::profile(doc)?;
+    let text = match doc.format {
         DocFormat::Md => markdown::profile(&fw, &profile),
         DocFormat::Html => html::profile_page(&fw, &profile),
         DocFormat::Json => serde_json::to_string_pretty(&profile)? + "\n",

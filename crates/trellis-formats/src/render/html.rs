@@ -8,7 +8,7 @@ use askama::Template;
 use trellis_model::{Framework, Profile};
 
 use super::text;
-use super::view::{Frame, NoLinks, ProfileView, STYLE};
+use super::view::{Frame, NoLinks, ProfileView};
 
 /// The page of one role level. Autoescaped: every value is text, never markup.
 #[derive(Debug, Template)]
@@ -21,19 +21,14 @@ pub(crate) struct ProfilePage {
 /// A complete HTML5 document for one effective profile.
 pub fn profile_page(fw: &Framework, p: &Profile) -> String {
     let page = ProfilePage {
-        frame: Frame {
-            title: format!("{}: {}", p.title, fw.name),
-            root: String::new(),
-            inline_css: Some(STYLE),
-            nav: false,
-            current: "",
-            framework: fw.name.clone(),
-            version: fw.version.clone(),
-            attributions: text::profile_sources(fw, p)
+        frame: Frame::standalone(
+            format!("{}: {}", p.title, fw.name),
+            fw,
+            text::profile_sources(fw, p)
                 .into_iter()
                 .map(text::attribution)
                 .collect(),
-        },
+        ),
         profile: ProfileView::new(fw, p, &NoLinks, false),
     };
     // Rendering plain strings into a String cannot fail: there are no fallible filters and writing

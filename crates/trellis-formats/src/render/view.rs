@@ -35,6 +35,23 @@ pub(crate) struct Frame {
     pub attributions: Vec<String>,
 }
 
+impl Frame {
+    /// The frame of a standalone page (`trellis show`, `trellis hiring-kit`): its stylesheet
+    /// inline, no site navigation.
+    pub(crate) fn standalone(title: String, fw: &Framework, attributions: Vec<String>) -> Frame {
+        Frame {
+            title,
+            root: String::new(),
+            inline_css: Some(STYLE),
+            nav: false,
+            current: "",
+            framework: fw.name.clone(),
+            version: fw.version.clone(),
+            attributions,
+        }
+    }
+}
+
 /// Text that links somewhere when there is somewhere to link to.
 #[derive(Debug, Clone)]
 pub struct Link {

@@ -196,7 +196,7 @@ pub(super) fn guide(section: &Section<'_>, r: &mut Reader<'_>) -> Vec<(String, V
 
 /// Word stems of a name, for matching an area or exercise to a dimension: "Analytical rigor" and
 /// "Analytics & metrics" share `analyt`.
-fn stems(name: &str) -> Vec<String> {
+pub(crate) fn stems(name: &str) -> Vec<String> {
     const NOISE: [&str; 8] = [
         "and",
         "with",

@@ -45,7 +45,7 @@
 
 mod assemble;
 mod context;
-mod guide;
+pub(crate) mod guide;
 mod outline;
 mod reader;
 mod sections;

@@ -3,7 +3,8 @@
 //! wrong with one error type, [`AppError`]. The web server and the command line both call these.
 //!
 //! - [`access`]: the relation rules (self, manager up the line, peer, people team, admin).
-//! - [`accounts`]: creating and changing accounts; [`secrets`]: passwords and tokens.
+//! - [`accounts`]: creating and changing accounts; [`secrets`]: passwords and tokens;
+//!   [`password_reset`]: a forgotten password reset through a link sent by email.
 //! - [`people`]: whom an actor may see, and a person's record read with its access decision.
 //! - [`growth`]: assessments, peer input, evidence, readiness and team views.
 //! - [`frameworks`]: published framework versions, parsed once and cached.
@@ -27,6 +28,7 @@ pub mod input;
 pub mod mail;
 pub mod notifications;
 pub mod organisation;
+pub mod password_reset;
 pub mod people;
 pub mod plans;
 pub mod privacy;
@@ -93,6 +95,11 @@ pub struct Config {
     pub metrics_token: Option<String>,
     /// The server itself speaks TLS (`--tls-cert`/`--tls-key`): every request came over HTTPS.
     pub tls: bool,
+    /// Sends email (`--smtp-url`): notifications, and the links that reset a forgotten password.
+    /// Without it, nothing is emailed and only an administrator can set a forgotten password.
+    pub mailer: Option<mail::Mailer>,
+    /// A password reset link works for this long after it was asked for.
+    pub password_reset_expiry: Duration,
 }
 
 impl Default for Config {
@@ -113,6 +120,8 @@ impl Default for Config {
             hsts: None,
             metrics_token: None,
             tls: false,
+            mailer: None,
+            password_reset_expiry: Duration::from_secs(60 * 60),
         }
     }
 }

@@ -163,13 +163,28 @@ impl Mailer {
     }
 
     async fn send(&self, to: &Unsent, subject: &str, body: String) -> AppResult<()> {
-        let address = to
-            .email
+        self.send_to(&to.email, &to.name, subject, body).await
+    }
+
+    /// A link to `path` (which starts with `/`) at the address people open Trellis at.
+    pub fn link(&self, path: &str) -> String {
+        format!("{}{path}", self.base_url)
+    }
+
+    /// Sends one email to `email`, named `name`; done once the SMTP server took it.
+    pub async fn send_to(
+        &self,
+        email: &str,
+        name: &str,
+        subject: &str,
+        body: String,
+    ) -> AppResult<()> {
+        let address = email
             .parse()
             .map_err(|e| AppError::internal(format!("an address that cannot be sent to: {e}")))?;
         let message = Message::builder()
             .from(self.from.clone())
-            .to(Mailbox::new(Some(to.name.clone()), address))
+            .to(Mailbox::new(Some(name.to_owned()), address))
             .subject(subject)
             .header(ContentType::TEXT_PLAIN)
             .body(body)

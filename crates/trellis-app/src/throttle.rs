@@ -35,17 +35,35 @@ pub enum Throttle {
     Wait(Duration),
 }
 
+/// What is being tried, which is counted apart: password guesses, or reset links asked for
+/// (which must not slow down the owner's sign-in once the password is reset).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Password,
+    ResetLink,
+}
+
+impl Kind {
+    fn prefix(self) -> &'static str {
+        match self {
+            Kind::Password => "",
+            Kind::ResetLink => "reset-",
+        }
+    }
+}
+
 /// The key of an email from an address.
-fn pair_key(email: &str, ip: Option<&str>) -> String {
+fn pair_key(kind: Kind, email: &str, ip: Option<&str>) -> String {
     format!(
-        "pair:{}|{}",
+        "{}pair:{}|{}",
+        kind.prefix(),
         email.trim().to_lowercase(),
         ip.unwrap_or("unknown")
     )
 }
 
-fn address_key(ip: Option<&str>) -> String {
-    format!("ip:{}", ip.unwrap_or("unknown"))
+fn address_key(kind: Kind, ip: Option<&str>) -> String {
+    format!("{}ip:{}", kind.prefix(), ip.unwrap_or("unknown"))
 }
 
 fn millis(d: Duration) -> Millis {
@@ -81,8 +99,20 @@ pub async fn reserve(
     ip: Option<&str>,
     now: Millis,
 ) -> AppResult<Throttle> {
-    let pair = pair_key(email, ip);
-    let address = address_key(ip);
+    reserve_kind(store, config, Kind::Password, email, ip, now).await
+}
+
+/// Reserves an attempt of a kind, counted apart from the others (see [`reserve`]).
+pub async fn reserve_kind(
+    store: &Database,
+    config: &Config,
+    kind: Kind,
+    email: &str,
+    ip: Option<&str>,
+    now: Millis,
+) -> AppResult<Throttle> {
+    let pair = pair_key(kind, email, ip);
+    let address = address_key(kind, ip);
     let since = now.saturating_sub(millis(config.throttle_window));
     let decided = store
         .reserve_sign_in_attempt(&[&pair, &address], now, since, |seen| {

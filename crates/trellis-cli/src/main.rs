@@ -128,7 +128,8 @@ enum Command {
         dir: PathBuf,
     },
     /// Run the web app: SQLite by default (`trellis.db`), PostgreSQL for postgres:// URLs.
-    Serve(commands::serve::Args),
+    // Boxed: its many settings would make every other command as large.
+    Serve(Box<commands::serve::Args>),
     /// Bring the database schema up to date (`trellis serve` does this too).
     Migrate(commands::migrate::Args),
     /// Copy a SQLite database into a new file while the server runs (a consistent snapshot,
@@ -271,7 +272,7 @@ fn main() -> ExitCode {
         }
         Command::Schema { kind } => commands::schema::run(kind),
         Command::Init { dir } => commands::init::run(&dir),
-        Command::Serve(args) => commands::serve::run(args),
+        Command::Serve(args) => commands::serve::run(*args),
         Command::Migrate(args) => commands::migrate::run(args),
         Command::Backup(args) => commands::backup::backup(args),
         Command::Restore(args) => commands::backup::restore(args),

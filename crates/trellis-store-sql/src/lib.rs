@@ -27,6 +27,7 @@ mod growth;
 mod notifications;
 mod people;
 mod plans;
+mod resets;
 
 use std::ops::DerefMut;
 use std::str::FromStr;

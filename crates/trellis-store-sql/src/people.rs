@@ -207,6 +207,10 @@ impl PeopleStore for Database {
         if updated != 1 {
             return Err(StoreError::NotFound(format!("person {id}")));
         }
+        // A reset link asked for earlier must not undo the password set now.
+        db_run!(rows tx, |c| sqlx::query("DELETE FROM password_resets WHERE person_id = $1")
+            .bind(id)
+            .execute(c))?;
         let event = success("person.password", format!("person:{id}"), json!({}));
         append(&mut tx, audit, event).await?;
         tx.commit().await

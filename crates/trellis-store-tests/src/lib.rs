@@ -72,6 +72,8 @@ macro_rules! for_each_story {
             plans_hold_goals_actions_and_comments,
             home_records_gather_what_waits,
             team_records_read_the_team_at_once,
+            reset_links_are_used_once_before_they_expire,
+            reset_links_end_with_the_account_or_another_password,
         }
     };
 }
@@ -83,6 +85,7 @@ mod notifications;
 mod overview;
 mod plans;
 mod races;
+mod resets;
 
 pub use check_ins::*;
 pub use growth::*;
@@ -91,6 +94,7 @@ pub use notifications::*;
 pub use overview::*;
 pub use plans::*;
 pub use races::*;
+pub use resets::*;
 
 /// The stories of changes racing each other, which the harness runs on several threads.
 #[macro_export]
@@ -101,6 +105,7 @@ macro_rules! for_each_race {
             admins_demoting_each_other_leave_one,
             parallel_guesses_are_reserved_one_by_one,
             api_tokens_are_read_without_recording_use,
+            a_reset_link_used_at_once_twice_works_once,
         }
     };
 }

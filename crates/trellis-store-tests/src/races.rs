@@ -279,3 +279,29 @@ pub async fn api_tokens_are_read_without_recording_use<S: Store>(store: S) {
         .unwrap();
     assert_eq!(store.api_token("token-hash-1").await.unwrap(), None);
 }
+
+pub async fn a_reset_link_used_at_once_twice_works_once<S: Store>(store: S) {
+    let ann = person(&store, "ann@example.com", "Ann").await;
+    store
+        .create_password_reset(ann.id, "hash-1", 1_000_000, &system(1_000))
+        .await
+        .unwrap();
+    const USES: usize = 8;
+    let results = all_at_once(USES, |i| {
+        let store = store.clone();
+        async move {
+            store
+                .reset_password("hash-1", &format!("hash-of-password-{i}"), &system(2_000))
+                .await
+        }
+    })
+    .await;
+    let used: Vec<usize> = (0..USES).filter(|i| results[*i].is_ok()).collect();
+    assert_eq!(used.len(), 1, "{results:?}");
+    for r in &results {
+        assert!(matches!(r, Ok(_) | Err(StoreError::NotFound(_))), "{r:?}");
+    }
+    let hash = store.person(ann.id).await.unwrap().password_hash;
+    assert_eq!(hash, Some(format!("hash-of-password-{}", used[0])));
+    assert_eq!(events_of(&store, "password-reset.complete").await.len(), 1);
+}

@@ -22,12 +22,14 @@ pub mod json_rows;
 pub mod notifications;
 pub mod overview;
 pub mod plans;
+pub mod resets;
 
 pub use check_ins::*;
 pub use growth::*;
 pub use notifications::*;
 pub use overview::*;
 pub use plans::*;
+pub use resets::*;
 
 use std::future::Future;
 
@@ -336,6 +338,7 @@ pub trait Store:
     + CheckInStore
     + PlanStore
     + OverviewStore
+    + PasswordResetStore
     + Clone
     + Send
     + Sync
@@ -354,6 +357,7 @@ impl<T> Store for T where
         + CheckInStore
         + PlanStore
         + OverviewStore
+        + PasswordResetStore
         + Clone
         + Send
         + Sync
@@ -365,7 +369,7 @@ impl<T> Store for T where
 pub mod prelude {
     pub use crate::{
         AccountStore, AuditStore, CheckInStore, FrameworkStore, GrowthStore, NotificationStore,
-        OverviewStore, PeopleStore, PlanStore, SchemaStore, Store,
+        OverviewStore, PasswordResetStore, PeopleStore, PlanStore, SchemaStore, Store,
     };
 }
 

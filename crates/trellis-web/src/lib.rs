@@ -11,6 +11,8 @@
 //! The rules and the use cases live in `trellis-app`; this crate turns requests into calls of them
 //! and their results into pages and JSON.
 #![forbid(unsafe_code)]
+// The route table is one recursive macro, a step per route.
+#![recursion_limit = "512"]
 
 mod account;
 mod admin;
@@ -30,6 +32,7 @@ mod metrics;
 mod notifications;
 mod ops;
 mod organisation;
+mod password_reset;
 mod peer_requests;
 mod people;
 mod plans;

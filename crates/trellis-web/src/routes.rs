@@ -37,7 +37,8 @@ use crate::extract::read_body;
 use crate::state::AppState;
 use crate::{
     account, admin, api, assessments, check_ins, evidence, frameworks, home, html, notifications,
-    ops, organisation, peer_requests, people, plans, privacy, search, sign_in, team,
+    ops, organisation, password_reset, peer_requests, people, plans, privacy, search, sign_in,
+    team,
 };
 
 /// Who may call a route.
@@ -201,6 +202,10 @@ pub fn routes() -> Vec<Route> {
         GET   "/sign-in"                                          Public        Page  => sign_in::form,
         POST  "/sign-in"                                          Public        Page  => sign_in::submit,
         POST  "/sign-out"                                         SignedIn      Page  => sign_in::sign_out,
+        GET   "/forgot-password"                                  Public        Page  => password_reset::forgot_form,
+        POST  "/forgot-password"                                  Public        Page  => password_reset::forgot_submit,
+        GET   "/reset-password/{token}"                           Public        Page  => password_reset::reset_form,
+        POST  "/reset-password/{token}"                           Public        Page  => password_reset::reset_submit,
         // Pages for everyone signed in.
         GET   "/"                                                 SignedIn      Page  => home::home,
         GET   "/frameworks/{version}"                             SignedIn      Page  => frameworks::pages::overview,

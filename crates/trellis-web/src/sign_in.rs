@@ -69,11 +69,7 @@ pub async fn form(
     if ctx.caller.is_some() {
         return Ok(Redirect::to(&next).into_response());
     }
-    let token = ctx.presession.clone().unwrap_or_else(auth::random_token);
-    let ctx = Ctx {
-        presession: Some(token.clone()),
-        ..ctx
-    };
+    let (ctx, cookie) = anonymous_form(ctx);
     let page = SignInPage {
         frame: Frame::new(Some(&ctx), "Sign in", ""),
         https_required: ctx.plain_http_from_afar.then_some(HTTPS_REQUIRED),
@@ -83,11 +79,20 @@ pub async fn form(
         errors: FieldErrors::default(),
     };
     let mut res = render(&page)?.into_response();
-    res.headers_mut().append(
-        header::SET_COOKIE,
-        set_cookie(PRESESSION_COOKIE, &token, 3600),
-    );
+    res.headers_mut().append(header::SET_COOKIE, cookie);
     Ok(res)
+}
+
+/// For a page whose form may be sent before signing in: the context with the anti-forgery token
+/// of the pre-session cookie (a new one when the browser has none), and the cookie to set.
+pub(crate) fn anonymous_form(ctx: Ctx) -> (Ctx, HeaderValue) {
+    let token = ctx.presession.clone().unwrap_or_else(auth::random_token);
+    let cookie = set_cookie(PRESESSION_COOKIE, &token, 3600);
+    let ctx = Ctx {
+        presession: Some(token),
+        ..ctx
+    };
+    (ctx, cookie)
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -3,6 +3,8 @@
 
 #![allow(dead_code)] // each test program uses its own part
 
+pub mod smtp;
+
 use trellis_app::access::Actor;
 use trellis_app::growth::{AssessmentCtx, RatingInput, Submission};
 use trellis_app::{App, AppError, Config, bootstrap};
@@ -20,12 +22,16 @@ pub struct Org {
 
 impl Org {
     pub async fn new() -> Org {
+        Org::with_config(Config::default()).await
+    }
+
+    pub async fn with_config(config: Config) -> Org {
         let dir = tempfile::tempdir().unwrap();
         let url = format!("sqlite://{}", dir.path().join("t.db").display());
         let db = Database::connect(&url).await.unwrap();
         db.migrate().await.unwrap();
         bootstrap::publish_starter_if_empty(&db).await.unwrap();
-        let app = App::new(db, Config::default());
+        let app = App::new(db, config);
         let fw = app.current_framework().await.unwrap().unwrap();
         let (role_level, _, _) = fw.framework.role_levels().next().unwrap();
         Org {

@@ -60,6 +60,10 @@ pub struct Args {
     /// The address people open Trellis at, for the links in emails (default: the address served).
     #[arg(long, env = "TRELLIS_PUBLIC_URL", value_name = "URL")]
     pub public_url: Option<String>,
+    /// How long a password reset link sent by email works (s, m, h or d). Without --smtp-url no
+    /// link is sent: an administrator sets forgotten passwords.
+    #[arg(long, env = "TRELLIS_PASSWORD_RESET_EXPIRY", value_name = "DURATION", default_value = "1h", value_parser = parse_duration)]
+    pub password_reset_expiry: Duration,
     #[command(flatten)]
     pub ops: OpsArgs,
 }
@@ -190,6 +194,28 @@ impl StoreTask for Serve {
             load_demo(&store).await?;
         }
 
+        let mailer = match args.smtp_url.filter(|u| !u.trim().is_empty()) {
+            Some(smtp_url) => {
+                let settings = MailSettings {
+                    smtp_url,
+                    from: args.mail_from,
+                    base_url: args.public_url.unwrap_or_else(|| url.clone()),
+                };
+                let mailer = Mailer::new(&settings).map_err(|e| anyhow::anyhow!("email: {e}"))?;
+                println!(
+                    "Notifications and password reset links are emailed from {}.",
+                    settings.from
+                );
+                Some(mailer)
+            }
+            None => {
+                println!(
+                    "No email is sent (no --smtp-url): notifications are shown in Trellis only, \
+                     and forgotten passwords are set by an administrator."
+                );
+                None
+            }
+        };
         let ops = args.ops;
         let config = Config {
             licensed: args.licensed,
@@ -204,6 +230,8 @@ impl StoreTask for Serve {
             hsts: ops.hsts,
             metrics_token: ops.metrics_token.filter(|t| !t.trim().is_empty()),
             tls: tls.is_some(),
+            mailer: mailer.clone(),
+            password_reset_expiry: args.password_reset_expiry,
             ..Config::default()
         };
         if tls.is_none() && !local.ip().is_loopback() {
@@ -213,15 +241,8 @@ impl StoreTask for Serve {
         // The day-before reminders (check-ins, plan steps) go to the inbox whether or not email is
         // set up.
         trellis_app::reminders::spawn(state.app().clone(), REMIND_EVERY);
-        if let Some(smtp_url) = args.smtp_url.filter(|u| !u.trim().is_empty()) {
-            let settings = MailSettings {
-                smtp_url,
-                from: args.mail_from,
-                base_url: args.public_url.unwrap_or_else(|| url.clone()),
-            };
-            let mailer = Mailer::new(&settings).map_err(|e| anyhow::anyhow!("email: {e}"))?;
+        if let Some(mailer) = mailer {
             mailer.spawn(state.app().clone(), MAIL_EVERY);
-            println!("Notifications are emailed from {}.", settings.from);
         }
         println!(
             "Trellis is running at {url}/ on {} (Ctrl-C to stop).",

@@ -124,11 +124,7 @@ fn parse_manager(manager: &str, errors: &mut FieldErrors) -> Option<PersonId> {
 }
 
 fn field_errors(problems: Vec<trellis_app::FieldProblem>) -> FieldErrors {
-    let mut errors = FieldErrors::default();
-    for p in problems {
-        errors.add(p.field, p.message);
-    }
-    errors
+    FieldErrors::from(problems)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -168,6 +164,8 @@ struct AccountsPage {
     errors: FieldErrors,
     choices: Choices,
     created: Option<CreatedAccount>,
+    /// Whether people can reset a forgotten password themselves (email is set up).
+    resets_by_email: bool,
 }
 
 fn role_label(r: SystemRole) -> &'static str {
@@ -259,6 +257,7 @@ async fn accounts_page(
         errors,
         choices: choices(state, None).await?,
         created,
+        resets_by_email: state.app().password_resets().by_email(),
     })
 }
 

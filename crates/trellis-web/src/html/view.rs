@@ -54,6 +54,16 @@ impl FieldErrors {
     }
 }
 
+impl From<Vec<trellis_app::FieldProblem>> for FieldErrors {
+    fn from(problems: Vec<trellis_app::FieldProblem>) -> Self {
+        let mut errors = FieldErrors::default();
+        for p in problems {
+            errors.add(p.field, p.message);
+        }
+        errors
+    }
+}
+
 pub(crate) use trellis_app::growth::level_text;
 
 /// The page of a role level in a framework version ("current" or an id).

@@ -468,6 +468,43 @@ fn cases(app: &App, admin_token_id: i64, g: Growth) -> Vec<Case> {
             ])
         }),
         case(post.clone(), "/sign-out", "/sign-out", [303; 11]),
+        // A forgotten password: the same answer for anyone, whether or not the account exists.
+        case(
+            get.clone(),
+            "/forgot-password",
+            "/forgot-password",
+            EVERYONE,
+        ),
+        with_body(
+            case(
+                post.clone(),
+                "/forgot-password",
+                "/forgot-password",
+                EVERYONE,
+            ),
+            |c| form(&[("email", &format!("nobody.{}@test.example", tag(c)))]),
+        ),
+        // A link that Trellis never sent, whoever opens it.
+        case(
+            get.clone(),
+            "/reset-password/{token}",
+            "/reset-password/0123abcd",
+            [404; 11],
+        ),
+        with_body(
+            case(
+                post.clone(),
+                "/reset-password/{token}",
+                "/reset-password/0123abcd",
+                [404; 11],
+            ),
+            |_| {
+                form(&[
+                    ("new_password", "a new password of mine"),
+                    ("confirm_password", "a new password of mine"),
+                ])
+            },
+        ),
         case(get.clone(), "/", "/", SIGNED_IN),
         case(
             get.clone(),
@@ -1185,7 +1222,12 @@ async fn call(
 ) -> StatusCode {
     let index = CALLERS.iter().position(|x| *x == caller).unwrap();
     let api = c.path.starts_with("/api/");
-    let sign_in = c.method == Method::POST && c.path == "/sign-in";
+    // Forms sent before signing in: with the pre-session cookie's token.
+    let sign_in = c.method == Method::POST
+        && matches!(
+            c.route,
+            "/sign-in" | "/forgot-password" | "/reset-password/{token}"
+        );
     let mut req = Request::builder().method(c.method.clone()).uri(&c.path);
     let mut csrf = None;
     match cast.of(app, caller) {

@@ -13,6 +13,7 @@ mod operations;
 mod organisation;
 mod pages;
 mod paging;
+mod password_reset;
 mod plans;
 mod privacy;
 mod races;

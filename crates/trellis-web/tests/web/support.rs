@@ -116,6 +116,16 @@ pub fn fast_config() -> Config {
         metrics_token: Some(METRICS_TOKEN.into()),
         trusted_proxies: vec!["10.0.0.0/8".parse().unwrap()],
         hsts: Some(std::time::Duration::from_secs(86_400)),
+        // Email set up, so that passwords can be reset; nothing listens there, so the emails
+        // fail to go (the mail itself is tested in trellis-app).
+        mailer: Some(
+            trellis_app::mail::Mailer::new(&trellis_app::mail::MailSettings {
+                smtp_url: "smtp://127.0.0.1:9".into(),
+                from: "Trellis <trellis@test.example>".into(),
+                base_url: "https://trellis.test.example".into(),
+            })
+            .unwrap(),
+        ),
         ..Config::default()
     }
 }
@@ -319,8 +329,13 @@ impl App {
 
     /// The sign-in form's anti-forgery cookie and token, as a browser gets them.
     pub async fn sign_in_form(&self) -> (String, String) {
-        let res = self.get("/sign-in", None).await;
-        assert_eq!(res.status, StatusCode::OK);
+        self.anonymous_form("/sign-in").await
+    }
+
+    /// The anti-forgery cookie and token of a page whose form is sent before signing in.
+    pub async fn anonymous_form(&self, path: &str) -> (String, String) {
+        let res = self.get(path, None).await;
+        assert_eq!(res.status, StatusCode::OK, "{path}: {}", res.body);
         let cookie = res
             .cookie(auth::PRESESSION_COOKIE)
             .expect("pre-session cookie");
@@ -347,6 +362,29 @@ impl App {
             .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
             .header(header::COOKIE, cookie)
             .body(Body::from(body))
+            .unwrap();
+        self.send(req).await
+    }
+
+    /// Posts a form as a browser that is not signed in, with the pre-session cookie and token of
+    /// [`App::anonymous_form`].
+    pub async fn post_anonymous(
+        &self,
+        path: &str,
+        fields: &[(&str, &str)],
+        (cookie, token): &(String, String),
+    ) -> Resp {
+        let mut all: Vec<(&str, &str)> = fields.to_vec();
+        all.push(("csrf_token", token));
+        let req = Request::builder()
+            .method(Method::POST)
+            .uri(path)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(
+                header::COOKIE,
+                format!("{}={cookie}", auth::PRESESSION_COOKIE),
+            )
+            .body(Body::from(serde_urlencoded::to_string(&all).unwrap()))
             .unwrap();
         self.send(req).await
     }

@@ -1,0 +1,221 @@
+//! A forgotten password, reset through a link sent by email.
+//!
+//! Whoever asks gets the same answer whether or not an account has that address; only an active
+//! account is sent a link. The link carries a random token of which only a hash is stored; it
+//! works once, for [`Config::password_reset_expiry`](crate::Config), and using it ends every other
+//! link of the account and every session. Asking is throttled per email and address like password
+//! guesses, but counted apart from them. Without a mailer (`--smtp-url`) there is no reset by
+//! email: an administrator sets a new password (`trellis user set-password`, or the account page).
+
+use std::time::Duration;
+
+use serde_json::json;
+use trellis_store::prelude::*;
+use trellis_store::{Audit, NewAuditEvent, Outcome, Person, StoreError};
+
+use crate::App;
+use crate::accounts::{email_problem, normalise_email};
+use crate::error::{AppError, AppResult};
+use crate::secrets::{hash_password, password_problem, random_token, sha256_hex};
+use crate::throttle::{self, Kind, Throttle};
+use crate::time::now_millis;
+
+/// What a link that cannot be used is answered with, whatever the reason (unknown, used, expired,
+/// or the account deactivated since).
+pub const LINK_GONE: &str = "This password reset link cannot be used: it has already been \
+    used, it has expired, or it is not a link Trellis sent. Ask for a new one.";
+
+/// The path of a reset link, before its token.
+pub const LINK_PATH: &str = "/reset-password/";
+
+#[derive(Debug, Clone, Copy)]
+pub struct PasswordResets<'a> {
+    app: &'a App,
+}
+
+impl App {
+    pub fn password_resets(&self) -> PasswordResets<'_> {
+        PasswordResets { app: self }
+    }
+}
+
+/// The answer to asking for a link.
+#[derive(Debug)]
+pub enum Requested {
+    /// The same answer whether or not the account exists. The email, if any, is on its way.
+    Accepted(Delivery),
+    /// Asked too often from this address: try again after this long.
+    Wait(Duration),
+}
+
+/// The email being sent, if one is: the answer does not wait for the SMTP server (which would
+/// also tell by its time whether the account exists), but a test can.
+#[derive(Debug, Default)]
+pub struct Delivery(Option<tokio::task::JoinHandle<()>>);
+
+impl Delivery {
+    /// Waits until the email was sent or failed to be.
+    pub async fn finished(self) {
+        if let Some(task) = self.0 {
+            let _ = task.await;
+        }
+    }
+}
+
+impl PasswordResets<'_> {
+    /// Whether links can be sent at all (a mailer is configured).
+    pub fn by_email(&self) -> bool {
+        self.app.config().mailer.is_some()
+    }
+
+    /// Asks for a link for `email`, from `ip`.
+    pub async fn request(&self, email: &str, ip: Option<&str>) -> AppResult<Requested> {
+        let Some(mailer) = self.app.config().mailer.clone() else {
+            return Err(AppError::conflict(NO_EMAIL));
+        };
+        let email = normalise_email(email);
+        if email.is_empty() {
+            return Err(AppError::field("email", "Enter your email address."));
+        }
+        if let Some(p) = email_problem(&email) {
+            return Err(AppError::field("email", p));
+        }
+        let store = self.app.store();
+        let config = self.app.config();
+        let now = now_millis();
+        let audit = Audit {
+            actor_id: None,
+            ip: ip.map(str::to_owned),
+            at: now,
+        };
+        let person = store.person_by_email(&email).await?;
+        let target = person.as_ref().map_or_else(
+            || "person:unknown".to_owned(),
+            |p| format!("person:{}", p.id),
+        );
+        let refused = |reason: &str| NewAuditEvent {
+            action: "password-reset.request".into(),
+            target: target.clone(),
+            outcome: Outcome::Failure,
+            details: json!({ "reason": reason }),
+        };
+        // Every request stands as an attempt: nothing is forgiven, since nothing is proven.
+        match throttle::reserve_kind(store, config, Kind::ResetLink, &email, ip, now).await? {
+            Throttle::Go(attempt) => attempt.failed(),
+            Throttle::Wait(wait) => {
+                store.append_audit(refused("throttled"), &audit).await?;
+                return Ok(Requested::Wait(wait));
+            }
+        }
+        let Some(person) = person.filter(|p| p.active) else {
+            let reason = if target == "person:unknown" {
+                "no account with that email"
+            } else {
+                "account deactivated"
+            };
+            store.append_audit(refused(reason), &audit).await?;
+            return Ok(Requested::Accepted(Delivery::default()));
+        };
+        let token = random_token();
+        // A link that expires as it is made would be no link at all.
+        let expiry = config.password_reset_expiry.max(Duration::from_secs(1));
+        let expires_at = now.saturating_add(i64::try_from(expiry.as_millis()).unwrap_or(i64::MAX));
+        match store
+            .create_password_reset(person.id, &sha256_hex(&token), expires_at, &audit)
+            .await
+        {
+            Ok(()) => {}
+            // Deactivated in between: answered like any other address.
+            Err(StoreError::NotFound(_)) => return Ok(Requested::Accepted(Delivery::default())),
+            Err(e) => return Err(e.into()),
+        }
+        let link = mailer.link(&format!("{LINK_PATH}{token}"));
+        let body = format!(
+            "Hello {},\n\nSomeone, we hope you, asked to reset the password of your Trellis \
+             account. Open this link within {} to choose a new password:\n\n{link}\n\nThe link \
+             works once. If you did not ask for it, ignore this email: your password stays as it \
+             is.\n",
+            person.name,
+            throttle::describe(expiry),
+        );
+        let task = tokio::spawn(async move {
+            let subject = "Reset your Trellis password";
+            if let Err(e) = mailer
+                .send_to(&person.email, &person.name, subject, body)
+                .await
+            {
+                tracing::warn!(person = person.id, error = %e, "a password reset email was not sent");
+            }
+        });
+        Ok(Requested::Accepted(Delivery(Some(task))))
+    }
+
+    /// The person a link's token is for, while it can be used.
+    pub async fn check(&self, token: &str) -> AppResult<Person> {
+        self.app
+            .store()
+            .password_reset(&sha256_hex(token), now_millis())
+            .await?
+            .ok_or_else(|| AppError::not_found(LINK_GONE))
+    }
+
+    /// Sets a new password through a link's token: the same rules as changing it on the account
+    /// page. Ends every session of the account and every other link.
+    pub async fn complete(
+        &self,
+        token: &str,
+        new_password: &str,
+        confirm_password: &str,
+        ip: Option<&str>,
+    ) -> AppResult<Person> {
+        let store = self.app.store();
+        let audit = Audit {
+            actor_id: None,
+            ip: ip.map(str::to_owned),
+            at: now_millis(),
+        };
+        let person = match self.check(token).await {
+            Ok(p) => p,
+            Err(e) => {
+                let event = NewAuditEvent {
+                    action: "password-reset.complete".into(),
+                    target: "person:unknown".into(),
+                    outcome: Outcome::Failure,
+                    details: json!({ "reason": "unknown, used or expired link" }),
+                };
+                store.append_audit(event, &audit).await?;
+                return Err(e);
+            }
+        };
+        let mut problems = Vec::new();
+        if let Some(p) = password_problem(new_password, &person.email) {
+            problems.push(("new_password", p.to_owned()));
+        }
+        if confirm_password != new_password {
+            problems.push((
+                "confirm_password",
+                "The two new passwords are not the same.".to_owned(),
+            ));
+        }
+        if !problems.is_empty() {
+            return Err(AppError::fields(problems));
+        }
+        let password = new_password.to_owned();
+        let hash = tokio::task::spawn_blocking(move || hash_password(&password))
+            .await
+            .map_err(AppError::internal)?
+            .map_err(AppError::internal)?;
+        store
+            .reset_password(&sha256_hex(token), &hash, &audit)
+            .await
+            .map_err(|e| match e {
+                // Used by another request meanwhile, expired, or the account deactivated.
+                StoreError::NotFound(_) => AppError::not_found(LINK_GONE),
+                other => other.into(),
+            })
+    }
+}
+
+/// Why no link can be asked for: the server sends no email.
+pub const NO_EMAIL: &str = "This Trellis does not send email, so a forgotten password cannot be \
+    reset by email. Ask an administrator of your Trellis to set a new password for you.";

@@ -210,6 +210,7 @@ pub fn routes() -> Vec<Route> {
         GET   "/"                                                 SignedIn      Page  => home::home,
         GET   "/frameworks/{version}"                             SignedIn      Page  => frameworks::pages::overview,
         GET   "/frameworks/{version}/role-levels/{track}/{level}" SignedIn      Page  => frameworks::pages::profile,
+        GET   "/frameworks/{version}/role-levels/{track}/{level}/hiring-kit" SignedIn Page => frameworks::pages::hiring_kit,
         GET   "/frameworks/{version}/compare"                     SignedIn      Page  => frameworks::pages::compare,
         GET   "/frameworks/{version}/skills"                      SignedIn      Page  => frameworks::pages::skills,
         GET   "/people"                                           SignedIn      Page  => people::directory::directory,

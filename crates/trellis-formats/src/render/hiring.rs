@@ -381,10 +381,12 @@ pub fn html_page(fw: &Framework, kit: &HiringKit) -> String {
             kit.sources.clone(),
         ),
         kit,
-        withheld_note: kit
-            .text_withheld
-            .as_deref()
-            .map(text::profile_withheld_note),
+        withheld_note: kit.text_withheld.as_deref().map(|source| {
+            format!(
+                "{} Licence holders can print it whole with the --licensed option.",
+                text::profile_withheld_note(source)
+            )
+        }),
     };
     // Rendering plain strings into a String cannot fail.
     page.render()

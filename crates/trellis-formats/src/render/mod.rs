@@ -21,4 +21,4 @@ pub mod view;
 
 mod text;
 
-pub use text::name_with_version;
+pub use text::{name_with_version, profile_withheld_note};

@@ -275,7 +275,7 @@ pub(crate) fn attribution(s: &Source) -> String {
 
 /// Why some text is missing: names the source and its licence.
 /// The note shown when a role level's own prose is withheld because of its source's licence.
-pub(crate) fn profile_withheld_note(source: &str) -> String {
+pub fn profile_withheld_note(source: &str) -> String {
     format!(
         "The text of this role profile comes from {source}, whose licence does not allow it to be \
          redistributed, so only titles, names, levels and weights are shown."

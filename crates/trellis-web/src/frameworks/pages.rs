@@ -11,8 +11,9 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use trellis_formats::render::catalogue::{self, CategoryView, ScaleView};
-use trellis_formats::render::name_with_version;
+use trellis_formats::render::hiring::HiringKit;
 use trellis_formats::render::view::{DiffView, Links, ProfileView, skill_anchor};
+use trellis_formats::render::{name_with_version, profile_withheld_note};
 use trellis_model::diff::diff_profiles;
 use trellis_model::{Framework, Profile, Status};
 
@@ -214,6 +215,47 @@ pub async fn profile(
         frame: Frame::new(Some(&ctx), profile.title.clone(), "framework"),
         any_lowered: profile.count(Status::Lowered) > 0,
         profile: ProfileView::new(fw, &profile, &VersionLinks(&version.seg), false),
+        version,
+    };
+    Ok(render(&page)?.into_response())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Hiring kit.
+
+#[derive(Debug, Template)]
+#[template(path = "frameworks/hiring_kit.html")]
+struct HiringKitPage {
+    frame: Frame,
+    version: VersionInfo,
+    profile_href: String,
+    kit: HiringKit,
+    withheld_note: Option<String>,
+}
+
+/// The hiring kit of a role level: a job advert, an interview plan covering every dimension, and
+/// the questions by dimension with what a 1, 3 and 5 answer looks like, from the profile as
+/// published (restricted text withheld unless the server is licensed).
+pub async fn hiring_kit(
+    State(state): State<AppState>,
+    Me(_, ctx): Me,
+    PathParams((seg, track, level)): PathParams<(String, String, String)>,
+) -> Result<Response, WebError> {
+    let (p, version) = load(&state, &seg).await?;
+    let fw = &p.framework;
+    let id = format!("{track}/{level}");
+    let profile =
+        resolve_for(&state, fw, &id).map_err(|e| WebError::not_found_because(e.to_string()))?;
+    let kit = HiringKit::new(fw, &profile);
+    let page = HiringKitPage {
+        frame: Frame::new(
+            Some(&ctx),
+            format!("Hiring kit: {}", kit.title),
+            "framework",
+        ),
+        profile_href: format!("/frameworks/{}/role-levels/{id}", version.seg),
+        withheld_note: kit.text_withheld.as_deref().map(profile_withheld_note),
+        kit,
         version,
     };
     Ok(render(&page)?.into_response())

@@ -520,6 +520,12 @@ fn cases(app: &App, admin_token_id: i64, g: Growth) -> Vec<Case> {
         ),
         case(
             get.clone(),
+            "/frameworks/{version}/role-levels/{track}/{level}/hiring-kit",
+            "/frameworks/current/role-levels/engineering/staff-engineer/hiring-kit",
+            SIGNED_IN,
+        ),
+        case(
+            get.clone(),
             "/frameworks/{version}/compare",
             format!("/frameworks/current/compare?{compare}"),
             SIGNED_IN,

@@ -47,6 +47,49 @@ pub async fn framework_pages(app: App) {
         .await;
     assert_eq!(missing.status, StatusCode::NOT_FOUND);
 
+    // The profile links its hiring kit: an advert, a plan whose stages score every dimension of
+    // the level, and what a 1, 3 and 5 answer looks like per dimension.
+    let kit_path =
+        "/frameworks/current/role-levels/engineering/senior-software-engineer/hiring-kit";
+    assert!(
+        profile.body.contains(&format!("href=\"{kit_path}\"")),
+        "{}",
+        profile.body
+    );
+    let kit = app.get(kit_path, Some(&b)).await;
+    assert_eq!(kit.status, StatusCode::OK, "{}", kit.body);
+    assert!(
+        kit.body
+            .contains("<h1>Hiring kit: Senior Software Engineer</h1>")
+    );
+    for section in [
+        "id=\"advert\"",
+        "id=\"plan\"",
+        "id=\"questions\"",
+        "Score 1",
+        "Score 5",
+    ] {
+        assert!(kit.body.contains(section), "{section}: {}", kit.body);
+    }
+    let published = app.state.app().current_framework().await.unwrap().unwrap();
+    let profile_of =
+        trellis_model::resolve(&published.framework, "engineering/senior-software-engineer")
+            .unwrap();
+    for d in &profile_of.interview {
+        assert!(
+            kit.body.contains(&format!("<h3>{} (", d.name)),
+            "{}",
+            d.name
+        );
+    }
+    let missing = app
+        .get(
+            "/frameworks/current/role-levels/engineering/wizard/hiring-kit",
+            Some(&b),
+        )
+        .await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+
     let versions = app
         .api(
             axum::http::Method::GET,

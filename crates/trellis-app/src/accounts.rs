@@ -62,7 +62,7 @@ pub fn email_problem(email: &str) -> Option<&'static str> {
     }
 }
 
-fn name_problem(name: &str) -> Option<&'static str> {
+pub(crate) fn name_problem(name: &str) -> Option<&'static str> {
     if name.is_empty() {
         Some("Enter a name.")
     } else if name.chars().count() > 200 {
@@ -74,7 +74,7 @@ fn name_problem(name: &str) -> Option<&'static str> {
     }
 }
 
-fn team_problem(team: &str) -> Option<&'static str> {
+pub(crate) fn team_problem(team: &str) -> Option<&'static str> {
     if team.chars().count() > 100 {
         Some("Use at most 100 characters.")
     } else if team.chars().any(char::is_control) {

@@ -5,7 +5,8 @@
 //! - [`access`]: the relation rules (self, manager up the line, peer, people team, admin).
 //! - [`accounts`]: creating and changing accounts; [`secrets`]: passwords and tokens;
 //!   [`password_reset`]: a forgotten password reset through a link sent by email.
-//! - [`people`]: whom an actor may see, and a person's record read with its access decision.
+//! - [`people`]: whom an actor may see, and a person's record read with its access decision;
+//!   [`people_import`]: people brought in line with a CSV file from the HR system.
 //! - [`growth`]: assessments, peer input, evidence, readiness and team views.
 //! - [`frameworks`]: published framework versions, parsed once and cached.
 //! - [`bootstrap`] and [`demo`]: a fresh organisation, and a synthetic one for trials.
@@ -30,6 +31,7 @@ pub mod notifications;
 pub mod organisation;
 pub mod password_reset;
 pub mod people;
+pub mod people_import;
 pub mod plans;
 pub mod privacy;
 pub mod read_audit;

@@ -142,6 +142,8 @@ enum Command {
     Publish(commands::publish::Args),
     /// Manage accounts.
     User(commands::user::Args),
+    /// People from the HR system: `people import FILE.csv [--dry-run]`.
+    People(commands::people::Args),
     /// Manage API tokens.
     Token(commands::token::Args),
     /// A person's data: `export` everything held about them (JSON or HTML).
@@ -278,6 +280,7 @@ fn main() -> ExitCode {
         Command::Restore(args) => commands::backup::restore(args),
         Command::Publish(args) => commands::publish::run(args),
         Command::User(args) => commands::user::run(args),
+        Command::People(args) => commands::people::run(args),
         Command::Token(args) => commands::token::run(args),
         Command::Person(args) => commands::person::run(args),
         Command::Demo(args) => commands::demo::run(args),

@@ -24,6 +24,7 @@ mod check_ins;
 mod dialect;
 mod frameworks;
 mod growth;
+mod import;
 mod notifications;
 mod people;
 mod plans;

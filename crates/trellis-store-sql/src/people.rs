@@ -9,39 +9,14 @@ use trellis_store::{
 };
 
 use crate::dialect::{ADMINS_LOCK, Dialect, REPORTING_LINES_LOCK};
-use crate::{Connection, Database, PERSON_COLUMNS, append, db_run, person_in, success};
+use crate::{Connection, Database, PERSON_COLUMNS, Tx, append, db_run, person_in, success};
 
 impl PeopleStore for Database {
     async fn ensure_team(&self, name: &str, audit: &Audit) -> StoreResult<Team> {
-        let name = clean_text("team name", name)?;
-        let key = team_key(&name);
         let mut tx = self.write().await?;
-        // ON CONFLICT waits for a concurrent insert of the same team instead of failing.
-        let inserted: Option<i64> = db_run!(tx, |c| sqlx::query_scalar(
-            "INSERT INTO teams (name, name_key) VALUES ($1, $2)
-             ON CONFLICT (name_key) DO NOTHING RETURNING id",
-        )
-        .bind(&name)
-        .bind(&key)
-        .fetch_optional(c))?;
-        let Some(id) = inserted else {
-            let team = db_run!(tx, |c| sqlx::query_as(
-                "SELECT id, name FROM teams WHERE name_key = $1"
-            )
-            .bind(&key)
-            .fetch_one(c))?;
-            tx.commit().await?;
-            return Ok(team);
-        };
-        let details = json!({ "name": name });
-        append(
-            &mut tx,
-            audit,
-            success("team.create", format!("team:{id}"), details),
-        )
-        .await?;
+        let team = ensure_team_in(&mut tx, name, audit).await?;
         tx.commit().await?;
-        Ok(Team { id, name })
+        Ok(team)
     }
 
     async fn teams(&self) -> StoreResult<Vec<Team>> {
@@ -272,4 +247,33 @@ impl PeopleStore for Database {
         )
         .fetch_one(c))
     }
+}
+
+/// The team with this name, created (and audited) in the transaction when there is none.
+pub(crate) async fn ensure_team_in(tx: &mut Tx, name: &str, audit: &Audit) -> StoreResult<Team> {
+    let name = clean_text("team name", name)?;
+    let key = team_key(&name);
+    // ON CONFLICT waits for a concurrent insert of the same team instead of failing.
+    let inserted: Option<i64> = db_run!(tx, |c| sqlx::query_scalar(
+        "INSERT INTO teams (name, name_key) VALUES ($1, $2)
+         ON CONFLICT (name_key) DO NOTHING RETURNING id",
+    )
+    .bind(&name)
+    .bind(&key)
+    .fetch_optional(c))?;
+    let Some(id) = inserted else {
+        return db_run!(tx, |c| sqlx::query_as(
+            "SELECT id, name FROM teams WHERE name_key = $1"
+        )
+        .bind(&key)
+        .fetch_one(c));
+    };
+    let details = json!({ "name": name });
+    append(
+        tx,
+        audit,
+        success("team.create", format!("team:{id}"), details),
+    )
+    .await?;
+    Ok(Team { id, name })
 }

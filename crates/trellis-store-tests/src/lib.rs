@@ -74,6 +74,7 @@ macro_rules! for_each_story {
             team_records_read_the_team_at_once,
             reset_links_are_used_once_before_they_expire,
             reset_links_end_with_the_account_or_another_password,
+            imports_apply_whole_or_not_at_all,
         }
     };
 }
@@ -81,6 +82,7 @@ macro_rules! for_each_story {
 mod check_ins;
 mod growth;
 mod growth_changes;
+mod import;
 mod notifications;
 mod overview;
 mod plans;
@@ -90,6 +92,7 @@ mod resets;
 pub use check_ins::*;
 pub use growth::*;
 pub use growth_changes::*;
+pub use import::*;
 pub use notifications::*;
 pub use overview::*;
 pub use plans::*;

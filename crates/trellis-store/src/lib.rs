@@ -18,18 +18,22 @@
 pub mod backend;
 pub mod check_ins;
 pub mod growth;
+pub mod import;
 pub mod json_rows;
 pub mod notifications;
 pub mod overview;
 pub mod plans;
 pub mod resets;
+pub mod throttle;
 
 pub use check_ins::*;
 pub use growth::*;
+pub use import::*;
 pub use notifications::*;
 pub use overview::*;
 pub use plans::*;
 pub use resets::*;
+pub use throttle::*;
 
 use std::future::Future;
 
@@ -339,6 +343,7 @@ pub trait Store:
     + PlanStore
     + OverviewStore
     + PasswordResetStore
+    + PeopleImportStore
     + Clone
     + Send
     + Sync
@@ -358,6 +363,7 @@ impl<T> Store for T where
         + PlanStore
         + OverviewStore
         + PasswordResetStore
+        + PeopleImportStore
         + Clone
         + Send
         + Sync
@@ -369,7 +375,8 @@ impl<T> Store for T where
 pub mod prelude {
     pub use crate::{
         AccountStore, AuditStore, CheckInStore, FrameworkStore, GrowthStore, NotificationStore,
-        OverviewStore, PasswordResetStore, PeopleStore, PlanStore, SchemaStore, Store,
+        OverviewStore, PasswordResetStore, PeopleImportStore, PeopleStore, PlanStore, SchemaStore,
+        Store,
     };
 }
 
@@ -536,24 +543,6 @@ pub trait AccountStore: Send + Sync {
         reserved: &[i64],
         clear: &str,
     ) -> impl Future<Output = StoreResult<()>> + Send;
-}
-
-/// The failures of one throttling key within a window.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Failures {
-    pub count: u32,
-    /// The oldest and the newest within the window.
-    pub first_at: Option<Millis>,
-    pub last_at: Option<Millis>,
-}
-
-/// What [`AccountStore::reserve_sign_in_attempt`] decided.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Reservation {
-    /// The attempt may go ahead; these failure rows stand for it until released.
-    Reserved(Vec<i64>),
-    /// Refused: try again in this many milliseconds. Nothing was recorded.
-    Wait(Millis),
 }
 
 /// The append-only audit log. Changes append their own events (in the other areas); these methods

@@ -282,6 +282,8 @@ pub fn routes() -> Vec<Route> {
         POST  "/admin/accounts/{id}/password"                     Admin         Page  => admin::accounts::account_reset_password,
         GET   "/admin/people/{id}/data"                           Admin         Page  => privacy::person,
         GET   "/admin/people/{id}/data.json"                      Admin         Page  => privacy::person_json,
+        GET   (admin::people_import::PATH)                        Admin         Page  => admin::people_import::form,
+        POST  (admin::people_import::PATH)                        Admin         Page  => admin::people_import::submit,
         GET   "/admin/frameworks"                                 Admin         Page  => admin::frameworks,
         GET   "/admin/audit"                                      Admin         Page  => admin::audit,
         // JSON API: method and path from each handler's `#[utoipa::path]`.
@@ -527,7 +529,7 @@ async fn check(guard: &Guard, req: Request) -> Result<Request, Response> {
     Ok(Request::from_parts(parts, body))
 }
 
-use axum::extract::FromRequestParts;
+use axum::extract::{FromRequest, FromRequestParts};
 
 /// `Authorization: Bearer <metrics token>`, compared in constant time: the refusal, if any (404
 /// when no token is set, since metrics are off; 401 for anything else).
@@ -575,15 +577,21 @@ fn forgery(detail: &str) -> WebError {
 /// pre-session cookie's), and gives the handler the body back.
 async fn check_form_token(guard: &Guard, ctx: &Ctx, req: Request) -> Result<Request, Response> {
     let (parts, body) = req.into_parts();
-    let bytes = read_body(body, guard.state.config().body_limit)
+    let bytes = read_body(body, body_limit(parts.uri.path(), guard.state.config()))
         .await
         .map_err(IntoResponse::into_response)?;
-    let fields: Vec<(String, String)> = serde_urlencoded::from_bytes(&bytes).unwrap_or_default();
-    let sent = fields
-        .iter()
-        .find(|(k, _)| k == "csrf_token")
-        .map(|(_, v)| v.as_str())
-        .unwrap_or("");
+    let sent = if is_multipart(&parts.headers) {
+        multipart_field(&parts.headers, bytes.clone(), "csrf_token").await
+    } else {
+        let fields: Vec<(String, String)> =
+            serde_urlencoded::from_bytes(&bytes).unwrap_or_default();
+        fields
+            .into_iter()
+            .find(|(k, _)| k == "csrf_token")
+            .map(|(_, v)| v)
+    }
+    .unwrap_or_default();
+    let sent = sent.as_str();
     // The session's token, or the sign-in form's (a signed-in browser may post a sign-in form it
     // loaded before; both tokens are secrets this browser was given).
     let session = ctx.caller.as_ref().and_then(|c| c.csrf_token());
@@ -601,6 +609,41 @@ async fn check_form_token(guard: &Guard, ctx: &Ctx, req: Request) -> Result<Requ
         .into_response());
     }
     Ok(Request::from_parts(parts, axum::body::Body::from(bytes)))
+}
+
+/// The largest body a path takes: the operator's limit, or more for a page that takes a file.
+fn body_limit(path: &str, config: &trellis_app::Config) -> usize {
+    if path == admin::people_import::PATH {
+        config.body_limit.max(admin::people_import::BODY_LIMIT)
+    } else {
+        config.body_limit
+    }
+}
+
+pub(crate) fn is_multipart(headers: &axum::http::HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("multipart/form-data"))
+}
+
+/// The text of one field of a multipart form (a form that sends a file).
+async fn multipart_field(
+    headers: &axum::http::HeaderMap,
+    bytes: axum::body::Bytes,
+    name: &str,
+) -> Option<String> {
+    let mut req = Request::new(axum::body::Body::from(bytes));
+    *req.headers_mut() = headers.clone();
+    let mut form = axum::extract::Multipart::from_request(req, &())
+        .await
+        .ok()?;
+    while let Ok(Some(field)) = form.next_field().await {
+        if field.name() == Some(name) {
+            return field.text().await.ok();
+        }
+    }
+    None
 }
 
 /// Applies a rule about the record named by the `{id}` path parameter. A record that does not
@@ -626,7 +669,7 @@ async fn allowed_for(
 /// Refuses bodies over the limit by their declared length before anything reads them; bodies without
 /// a length are cut off by the extractors at the same limit.
 async fn limit_body(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    let limit = state.config().body_limit;
+    let limit = body_limit(req.uri().path(), state.config());
     let declared = req
         .headers()
         .get(header::CONTENT_LENGTH)

@@ -11,6 +11,7 @@ pub mod import;
 pub mod init;
 pub mod list;
 pub mod migrate;
+pub mod people;
 pub mod person;
 pub mod publish;
 pub mod schema;

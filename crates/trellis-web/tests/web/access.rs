@@ -959,6 +959,28 @@ fn cases(app: &App, admin_token_id: i64, g: Growth) -> Vec<Case> {
             format!("/admin/people/{member}/data.json"),
             ADMIN,
         ),
+        case(
+            get.clone(),
+            "/admin/people/import",
+            "/admin/people/import",
+            ADMIN,
+        ),
+        // A preview of a file of one new person: nothing is changed.
+        with_body(
+            case(
+                post.clone(),
+                "/admin/people/import",
+                "/admin/people/import",
+                ADMIN,
+            ),
+            |c| {
+                let csv = format!(
+                    "email,name,manager_email,team,role_level,start_date\nnew.{}@test.example,New,,,,\n",
+                    tag(c)
+                );
+                form(&[("csv", &csv), ("action", "preview")])
+            },
+        ),
         case(get.clone(), "/admin/frameworks", "/admin/frameworks", ADMIN),
         case(get.clone(), "/admin/audit", "/admin/audit", ADMIN),
         case(

@@ -14,6 +14,7 @@ mod organisation;
 mod pages;
 mod paging;
 mod password_reset;
+mod people_import;
 mod plans;
 mod privacy;
 mod races;

@@ -61,6 +61,7 @@ pub struct NewEvidenceJson {
     #[serde(default)]
     pub links: Vec<String>,
     /// Skill ids of the current framework (at least one).
+    #[schema(min_items = 1)]
     pub skills: Vec<String>,
     /// Names of people who can corroborate it.
     #[serde(default)]
@@ -183,6 +184,7 @@ pub struct EvidencePatchJson {
     pub links: Option<Vec<String>>,
     /// Skill ids of the current framework (at least one).
     #[serde(default)]
+    #[schema(min_items = 1)]
     pub skills: Option<Vec<String>>,
     #[serde(default)]
     pub corroborators: Option<Vec<String>>,

@@ -11,14 +11,16 @@ use std::time::Duration;
 
 use serde_json::json;
 use trellis_store::prelude::*;
-use trellis_store::{Audit, NewAuditEvent, Outcome, Person, StoreError};
+use trellis_store::{Audit, NewAuditEvent, Outcome, Person, PersonId, StoreError, SystemRole};
 
 use crate::App;
+use crate::access;
 use crate::accounts::{email_problem, normalise_email};
 use crate::error::{AppError, AppResult};
 use crate::secrets::{hash_password, password_problem, random_token, sha256_hex};
 use crate::throttle::{self, Kind, Throttle};
 use crate::time::now_millis;
+use crate::use_cases::By;
 
 /// What a link that cannot be used is answered with, whatever the reason (unknown, used, expired,
 /// or the account deactivated since).
@@ -116,38 +118,64 @@ impl PasswordResets<'_> {
             store.append_audit(refused(reason), &audit).await?;
             return Ok(Requested::Accepted(Delivery::default()));
         };
-        let token = random_token();
         // A link that expires as it is made would be no link at all.
         let expiry = config.password_reset_expiry.max(Duration::from_secs(1));
-        let expires_at = now.saturating_add(i64::try_from(expiry.as_millis()).unwrap_or(i64::MAX));
-        match store
-            .create_password_reset(person.id, &sha256_hex(&token), expires_at, &audit)
-            .await
+        let delivery = send_link(self.app, &mailer, person, expiry, &audit, |name, link| {
+            (
+                "Reset your Trellis password",
+                format!(
+                    "Hello {name},\n\nSomeone, we hope you, asked to reset the password of your \
+                     Trellis account. Open this link within {} to choose a new password:\n\n\
+                     {link}\n\nThe link works once. If you did not ask for it, ignore this \
+                     email: your password stays as it is.\n",
+                    throttle::describe(expiry),
+                ),
+            )
+        })
+        .await?;
+        Ok(Requested::Accepted(delivery))
+    }
+
+    /// Sends each of these people, new to Trellis, a link to choose their first password: an
+    /// administrator's doing (audited with them as the actor), for the people an import made.
+    /// The link lasts [`WELCOME_EXPIRY`]; deactivated people and people who have a password
+    /// already are passed over. Gives the emails on their way.
+    pub async fn welcome(&self, by: By<'_>, people: &[PersonId]) -> AppResult<Vec<Delivery>> {
+        if let By::Admin(actor) = by
+            && actor.role() != SystemRole::Admin
         {
-            Ok(()) => {}
-            // Deactivated in between: answered like any other address.
-            Err(StoreError::NotFound(_)) => return Ok(Requested::Accepted(Delivery::default())),
-            Err(e) => return Err(e.into()),
+            let why = "Only administrators send welcome links.";
+            return Err(access::deny(self.app.store(), &actor.audit(), "people".into(), why).await);
         }
-        let link = mailer.link(&format!("{LINK_PATH}{token}"));
-        let body = format!(
-            "Hello {},\n\nSomeone, we hope you, asked to reset the password of your Trellis \
-             account. Open this link within {} to choose a new password:\n\n{link}\n\nThe link \
-             works once. If you did not ask for it, ignore this email: your password stays as it \
-             is.\n",
-            person.name,
-            throttle::describe(expiry),
-        );
-        let task = tokio::spawn(async move {
-            let subject = "Reset your Trellis password";
-            if let Err(e) = mailer
-                .send_to(&person.email, &person.name, subject, body)
-                .await
-            {
-                tracing::warn!(person = person.id, error = %e, "a password reset email was not sent");
+        let Some(mailer) = self.app.config().mailer.clone() else {
+            return Err(AppError::conflict(NO_EMAIL));
+        };
+        let audit = by.audit();
+        let mut deliveries = Vec::new();
+        for &id in people {
+            let person = self.app.store().person(id).await?;
+            if !person.active || person.password_hash.is_some() {
+                continue;
             }
-        });
-        Ok(Requested::Accepted(Delivery(Some(task))))
+            let expiry = WELCOME_EXPIRY;
+            deliveries.push(
+                send_link(self.app, &mailer, person, expiry, &audit, |name, link| {
+                    (
+                        "Welcome to Trellis: choose your password",
+                        format!(
+                            "Hello {name},\n\nAn account was made for you in Trellis, where your \
+                             role's expectations, your assessments and your development plan \
+                             live. Open this link within {} to choose your password:\n\n\
+                             {link}\n\nThe link works once. Should it expire, ask for a new one \
+                             with \"Forgot your password?\" on the sign-in page.\n",
+                            days(expiry),
+                        ),
+                    )
+                })
+                .await?,
+            );
+        }
+        Ok(deliveries)
     }
 
     /// The person a link's token is for, while it can be used.
@@ -214,6 +242,55 @@ impl PasswordResets<'_> {
                 other => other.into(),
             })
     }
+}
+
+/// A duration of whole days as people write it: "7 days".
+fn days(d: Duration) -> String {
+    match d.as_secs() / 86_400 {
+        1 => "1 day".into(),
+        n => format!("{n} days"),
+    }
+}
+
+/// How long a welcome link lasts: long enough for someone who has not started yet.
+pub const WELCOME_EXPIRY: Duration = Duration::from_secs(7 * 24 * 60 * 60);
+
+/// Makes a link for `person` that lasts `expiry`, and sends it in the mail `write` gives (subject
+/// and text, from the person's name and the link), without waiting for the SMTP server. `NotFound`
+/// (deactivated in between) sends nothing.
+async fn send_link(
+    app: &App,
+    mailer: &crate::mail::Mailer,
+    person: Person,
+    expiry: Duration,
+    audit: &Audit,
+    write: impl FnOnce(&str, &str) -> (&'static str, String),
+) -> AppResult<Delivery> {
+    let token = random_token();
+    let expires_at = audit
+        .at
+        .saturating_add(i64::try_from(expiry.as_millis()).unwrap_or(i64::MAX));
+    match app
+        .store()
+        .create_password_reset(person.id, &sha256_hex(&token), expires_at, audit)
+        .await
+    {
+        Ok(()) => {}
+        Err(StoreError::NotFound(_)) => return Ok(Delivery::default()),
+        Err(e) => return Err(e.into()),
+    }
+    let link = mailer.link(&format!("{LINK_PATH}{token}"));
+    let (subject, body) = write(&person.name, &link);
+    let mailer = mailer.clone();
+    let task = tokio::spawn(async move {
+        if let Err(e) = mailer
+            .send_to(&person.email, &person.name, subject, body)
+            .await
+        {
+            tracing::warn!(person = person.id, error = %e, "a password link email was not sent");
+        }
+    });
+    Ok(Delivery(Some(task)))
 }
 
 /// Why no link can be asked for: the server sends no email.

@@ -7,6 +7,7 @@ use common::smtp::{free_port, mailer, smtp_sink};
 use common::{Org, fields};
 use trellis_app::password_reset::{LINK_GONE, NO_EMAIL, Requested};
 use trellis_app::secrets::{sha256_hex, verify_password};
+use trellis_app::use_cases::By;
 use trellis_app::{AppError, Config, throttle};
 use trellis_store::prelude::*;
 use trellis_store::{Audit, Outcome, PersonUpdate};
@@ -216,5 +217,64 @@ async fn asking_often_waits_without_slowing_sign_in() {
     assert!(
         matches!(sign_in, Ok(throttle::Throttle::Go(_))),
         "{sign_in:?}"
+    );
+}
+
+/// People an import made are welcomed with a link to choose their first password, lasting a
+/// week; only an administrator sends them, and people with a password already are passed over.
+#[tokio::test]
+async fn new_people_are_welcomed_with_a_link_to_choose_their_password() {
+    let Some(sink) = smtp_sink() else { return };
+    let org = org_mailing_to(sink.port).await;
+    let admin = org.add("ada", None, trellis_store::SystemRole::Admin).await;
+    let member = org.member("mo", None).await;
+    let (bea, cy) = (org.member("bea", None).await, org.member("cy", None).await);
+    // Cy chose a password already.
+    let hash = trellis_app::secrets::hash_password("cy's own password").unwrap();
+    org.app
+        .store()
+        .set_password(cy.id, &hash, &Audit::default())
+        .await
+        .unwrap();
+    let resets = org.app.password_resets();
+
+    let refused = resets
+        .welcome(By::Admin(&common::actor(&member)), &[bea.id])
+        .await
+        .unwrap_err();
+    assert!(matches!(refused, AppError::Forbidden(_)), "{refused:?}");
+    assert!(sink.messages().is_empty());
+
+    let sent = resets
+        .welcome(By::Admin(&common::actor(&admin)), &[bea.id, cy.id])
+        .await
+        .unwrap();
+    assert_eq!(sent.len(), 1, "Cy has a password");
+    for delivery in sent {
+        delivery.finished().await;
+    }
+    let messages = sink.messages();
+    assert_eq!(messages.len(), 1);
+    let m = &messages[0];
+    assert!(m.starts_with("X-Envelope-To: bea@example.com"), "{m}");
+    assert!(m.contains("Subject: Welcome to Trellis"), "{m}");
+    assert!(m.contains("within 7 days"), "{m}");
+    let token = token_in(m);
+    let done = resets.complete(&token, NEW, NEW, IP).await.unwrap();
+    assert_eq!(done.id, bea.id);
+    let made = org
+        .app
+        .store()
+        .audit_events(trellis_store::AuditFilter {
+            actor_id: Some(admin.id),
+            target: Some(format!("person:{}", bea.id)),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        made.len(),
+        1,
+        "the link is the administrator's doing: {made:?}"
     );
 }

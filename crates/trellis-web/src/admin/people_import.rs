@@ -6,9 +6,10 @@ use askama::Template;
 use axum::extract::{FromRequest, Multipart, Request, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use trellis_app::AppError;
 use trellis_app::people_import::{COLUMNS, ImportOptions, ImportPlan};
 use trellis_app::use_cases::By;
+use trellis_app::{Actor, AppError};
+use trellis_store::prelude::*;
 
 use crate::auth::Me;
 use crate::error::WebError;
@@ -33,6 +34,10 @@ struct ImportPage {
     deactivate_absent: bool,
     plan: Option<ImportPlan>,
     applied: bool,
+    /// Whether this server sends email, so that new people can be welcomed with a link.
+    by_email: bool,
+    /// How many new people were sent a link to choose their password.
+    welcomed: usize,
     errors: FieldErrors,
 }
 
@@ -46,13 +51,17 @@ impl ImportPage {
             deactivate_absent: false,
             plan: None,
             applied: false,
+            by_email: false,
+            welcomed: 0,
             errors: FieldErrors::default(),
         }
     }
 }
 
-pub async fn form(Me(_, ctx): Me) -> Result<Response, WebError> {
-    render_status(StatusCode::OK, &ImportPage::new(&ctx))
+pub async fn form(State(state): State<AppState>, Me(_, ctx): Me) -> Result<Response, WebError> {
+    let mut page = ImportPage::new(&ctx);
+    page.by_email = state.app().password_resets().by_email();
+    render_status(StatusCode::OK, &page)
 }
 
 /// What the form sent: the file (or the pasted text), and what to do with it.
@@ -61,6 +70,8 @@ struct Upload {
     csv: String,
     deactivate_absent: bool,
     apply: bool,
+    /// Send the new people a link to choose their password.
+    welcome: bool,
 }
 
 impl Upload {
@@ -70,6 +81,7 @@ impl Upload {
             "file" if !value.trim().is_empty() => self.csv = value,
             "csv" if self.csv.trim().is_empty() => self.csv = value,
             "deactivate_absent" => self.deactivate_absent = true,
+            "welcome" => self.welcome = true,
             "action" => self.apply = value == "apply",
             _ => {}
         }
@@ -125,6 +137,7 @@ pub async fn submit(
     let upload = Upload::read(req).await?;
     let mut page = ImportPage::new(&ctx);
     page.deactivate_absent = upload.deactivate_absent;
+    page.by_email = state.app().password_resets().by_email();
     if upload.csv.trim().is_empty() {
         page.errors
             .add("file", "Choose a CSV file, or paste its text.");
@@ -143,12 +156,15 @@ pub async fn submit(
     match result {
         Ok(plan) => {
             page.applied = upload.apply;
-            page.plan = Some(plan);
-            page.csv = upload.csv;
             // Reporting lines and roles may have changed: sessions read their person afresh.
             if upload.apply {
                 state.forget_sessions();
+                if upload.welcome && page.by_email {
+                    page.welcomed = welcome(&state, &actor, &plan).await?;
+                }
             }
+            page.plan = Some(plan);
+            page.csv = upload.csv;
             render_status(StatusCode::OK, &page)
         }
         Err(AppError::Invalid(problems)) => {
@@ -157,4 +173,20 @@ pub async fn submit(
         }
         Err(e) => Err(e.into()),
     }
+}
+
+/// Sends the people the import made a link to choose their password; gives how many were sent.
+async fn welcome(state: &AppState, actor: &Actor, plan: &ImportPlan) -> Result<usize, WebError> {
+    let mut ids = Vec::new();
+    for c in &plan.created {
+        if let Some(p) = state.store().person_by_email(&c.email).await? {
+            ids.push(p.id);
+        }
+    }
+    let sent = state
+        .app()
+        .password_resets()
+        .welcome(By::Admin(actor), &ids)
+        .await?;
+    Ok(sent.len())
 }

@@ -77,6 +77,12 @@ pub async fn an_uploaded_file_is_previewed_applied_and_applied_again_to_no_chang
         preview.body
     );
     assert!(preview.body.contains("Apply these changes"));
+    // This server sends email: the new person can be sent a link to choose their password.
+    assert!(
+        preview.body.contains(r#"name="welcome" checked"#),
+        "{}",
+        preview.body
+    );
     assert_eq!(
         app.store
             .person_by_email("new.person@test.example")
@@ -87,8 +93,16 @@ pub async fn an_uploaded_file_is_previewed_applied_and_applied_again_to_no_chang
 
     // Applied from the preview, which carries the file's text.
     let apply = [("csv", None, csv.as_str()), ("action", None, "apply")];
-    let applied = upload(&app, &admin, &apply).await;
+    let welcome = [apply[0], apply[1], ("welcome", None, "on")];
+    let applied = upload(&app, &admin, &welcome).await;
     assert_eq!(applied.status, StatusCode::OK, "{}", applied.body);
+    assert!(
+        applied
+            .body
+            .contains("1 new person was sent a link to choose their password."),
+        "{}",
+        applied.body
+    );
     assert!(
         applied.body.contains(r#"id="imported""#),
         "{}",
@@ -101,6 +115,13 @@ pub async fn an_uploaded_file_is_previewed_applied_and_applied_again_to_no_chang
         .unwrap()
         .unwrap();
     assert_eq!(new.manager_id, Some(app.ids.manager_a));
+    let link = app
+        .audit("password-reset.request")
+        .await
+        .into_iter()
+        .filter(|e| e.target == format!("person:{}", new.id))
+        .count();
+    assert_eq!(link, 1, "a link was made for the new person");
     let again = upload(&app, &admin, &apply).await;
     assert!(again.body.contains("Nothing to change"), "{}", again.body);
     assert_eq!(app.audit("people.import").await.len(), 1);

@@ -71,11 +71,15 @@ pub struct AssessmentExport {
     pub peer_requests: Vec<PeerRequest>,
 }
 
+/// A piece of evidence, deleted ones too (with when and by whom).
 #[derive(Debug, Clone, Serialize)]
 pub struct EvidenceExport {
     pub evidence: Evidence,
     /// What it read before each edit.
     pub earlier_versions: Vec<EvidenceVersion>,
+    /// When it was deleted and by whom, for deleted evidence (listed after the rest).
+    pub deleted_at: Option<Millis>,
+    pub deleted_by: Option<PersonId>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -188,6 +192,17 @@ async fn gather(app: &App, person: &Person, complete: bool) -> AppResult<PersonE
         evidence.push(EvidenceExport {
             earlier_versions: store.evidence_versions(piece.id).await?,
             evidence: piece,
+            deleted_at: None,
+            deleted_by: None,
+        });
+    }
+    for piece in store.deleted_evidence_of(id).await? {
+        let entry = store.evidence_entry(piece.id).await?;
+        evidence.push(EvidenceExport {
+            earlier_versions: store.evidence_versions(piece.id).await?,
+            evidence: piece,
+            deleted_at: entry.deleted_at,
+            deleted_by: entry.deleted_by,
         });
     }
     let mut check_ins = Vec::new();

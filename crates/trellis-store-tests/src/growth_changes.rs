@@ -393,6 +393,10 @@ pub async fn evidence_is_edited_and_deleted_with_history<S: Store>(store: S) {
     let gone = store.evidence_entry(other.id).await.unwrap();
     assert_eq!((gone.deleted_at, gone.deleted_by), (Some(30), Some(ann)));
     assert_eq!(gone.evidence.title, "Shipped search");
+    // Deleted evidence is still the person's data, read apart (for their export).
+    let deleted = store.deleted_evidence_of(ann).await.unwrap();
+    assert_eq!(deleted, std::slice::from_ref(&gone.evidence));
+    assert!(store.deleted_evidence_of(mia).await.unwrap().is_empty());
     assert_err!(
         store.delete_evidence(other.id, &by(ann, 40)).await,
         NotFound

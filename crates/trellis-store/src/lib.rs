@@ -779,6 +779,11 @@ pub trait GrowthStore: Send + Sync {
         &self,
         person: PersonId,
     ) -> impl Future<Output = StoreResult<Vec<Evidence>>> + Send;
+    /// A person's deleted evidence, the last deleted first.
+    fn deleted_evidence_of(
+        &self,
+        person: PersonId,
+    ) -> impl Future<Output = StoreResult<Vec<Evidence>>> + Send;
     /// At most `limit` pieces of a person's evidence in the order of `evidence_of`, from the
     /// newest or after `after`. `NotFound` as `evidence_of`.
     fn evidence_page(

@@ -528,6 +528,10 @@ impl GrowthStore for Database {
         records::evidence_of(self, person).await
     }
 
+    async fn deleted_evidence_of(&self, person: PersonId) -> StoreResult<Vec<Evidence>> {
+        records::deleted_evidence_of(self, person).await
+    }
+
     async fn evidence_page(
         &self,
         person: PersonId,

@@ -20,6 +20,17 @@ pub(super) async fn evidence_of(db: &Database, person: PersonId) -> StoreResult<
     listing(db, sql, PERSON, person).await
 }
 
+pub(super) async fn deleted_evidence_of(
+    db: &Database,
+    person: PersonId,
+) -> StoreResult<Vec<Evidence>> {
+    let sql = format!(
+        "SELECT {EVIDENCE_COLUMNS} FROM evidence WHERE person_id = $1 AND deleted_at IS NOT NULL
+         ORDER BY deleted_at DESC, id DESC"
+    );
+    listing(db, sql, PERSON, person).await
+}
+
 /// Keyset paging on the `evidence_person` index: each page starts where the one before ended,
 /// however much was added meanwhile, and costs the same however deep it is.
 pub(super) async fn evidence_page(

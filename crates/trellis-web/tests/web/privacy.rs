@@ -1,7 +1,7 @@
 //! A person's data: all of it under their own account, all but the content of their check-ins for
 //! an administrator, each export audited.
 
-use axum::http::StatusCode;
+use axum::http::{Method, StatusCode};
 
 use crate::support::App;
 
@@ -40,6 +40,32 @@ pub async fn everyone_gets_their_data_and_admins_all_but_check_in_content(app: A
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     }
 
+    // Evidence they deleted is still theirs to see.
+    let token = app.token(member).await;
+    let added = app
+        .api(
+            Method::POST,
+            &format!("/api/v1/people/{member}/evidence"),
+            Some(&token),
+            Some(serde_json::json!({
+                "happened_on": "2026-02-01",
+                "title": "A talk I gave",
+                "skills": ["communication"],
+            })),
+        )
+        .await;
+    assert_eq!(added.status, StatusCode::CREATED, "{}", added.body);
+    let piece = added.json()["id"].as_i64().unwrap();
+    let gone = app
+        .api(
+            Method::DELETE,
+            &format!("/api/v1/people/{member}/evidence/{piece}"),
+            Some(&token),
+            None,
+        )
+        .await;
+    assert_eq!(gone.status, StatusCode::NO_CONTENT, "{}", gone.body);
+
     // The person: everything about them, their notes too, never the other side's private one.
     let page = app.get("/account/data", Some(&mb)).await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
@@ -72,6 +98,14 @@ pub async fn everyone_gets_their_data_and_admins_all_but_check_in_content(app: A
         .filter_map(|e| e["body"].as_str())
         .collect();
     assert_eq!(notes.len(), 2, "{notes:?}");
+    let deleted = data["evidence"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["evidence"]["id"] == piece)
+        .expect("the deleted evidence is in the export");
+    assert_eq!(deleted["deleted_by"], member);
+    assert!(deleted["deleted_at"].is_i64());
 
     // An administrator: everything but what the pair wrote.
     let theirs = app

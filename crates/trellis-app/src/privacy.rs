@@ -159,7 +159,6 @@ async fn audit_export(
 async fn gather(app: &App, person: &Person, complete: bool) -> AppResult<PersonExport> {
     let store = app.store();
     let id = person.id;
-    let people = store.people().await?;
     let team = match person.team_id {
         Some(team) => store
             .teams()
@@ -169,11 +168,14 @@ async fn gather(app: &App, person: &Person, complete: bool) -> AppResult<PersonE
             .map(|t| t.name),
         None => None,
     };
-    let manager = person
-        .manager_id
-        .and_then(|m| people.iter().find(|p| p.id == m))
-        .map(Someone::from);
-    let reports = people
+    // Their own line only, not the whole organisation.
+    let manager = match person.manager_id {
+        Some(m) => Some(Someone::from(&store.person(m).await?)),
+        None => None,
+    };
+    let reports = store
+        .reports(id)
+        .await?
         .iter()
         .filter(|p| p.manager_id == Some(id))
         .map(Someone::from)

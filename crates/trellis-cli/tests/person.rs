@@ -52,6 +52,16 @@ fn person_export_gives_everything_about_them() {
         .collect();
     assert!(actions.contains(&"person.create"), "{actions:?}");
 
+    let boss = json(&trellis(&[
+        "person",
+        "export",
+        "boss@example.org",
+        "--database-url",
+        &url,
+    ]));
+    assert_eq!(boss["reports"][0]["email"], "ann@example.org", "{boss}");
+    assert_eq!(boss["manager"], serde_json::Value::Null);
+
     let page = dir.path().join("ann.html");
     let out = trellis(&[
         "person",

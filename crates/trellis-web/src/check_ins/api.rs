@@ -242,10 +242,7 @@ pub async fn add_agenda(
         .add_to_agenda(&actor, &view, &body.item)
         .await
         .map_err(|e| as_json_field(e, |f| f == "agenda", "item"))?;
-    Ok(created(
-        format!("/api/v1/check-ins/{id}"),
-        EntryJson::from(&entry),
-    ))
+    Ok(created_entry(id, &entry))
 }
 
 /// Adds a note, shared or private, to the meeting still to be held.
@@ -270,8 +267,13 @@ pub async fn add_note(
         .add_note(&actor, &view, &body.note, &body.privacy)
         .await
         .map_err(api_refusal)?;
-    Ok(created(
-        format!("/api/v1/check-ins/{id}"),
-        EntryJson::from(&entry),
-    ))
+    Ok(created_entry(id, &entry))
+}
+
+/// `201 Created` with the entry, at the address of its series.
+fn created_entry(series: i64, entry: &Entry) -> Response {
+    created(
+        format!("/api/v1/check-ins/{series}"),
+        EntryJson::from(entry),
+    )
 }

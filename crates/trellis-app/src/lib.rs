@@ -28,6 +28,7 @@ pub mod home;
 pub mod input;
 pub mod mail;
 pub mod notifications;
+pub mod onboarding;
 pub mod organisation;
 pub mod password_reset;
 pub mod people;

@@ -14,8 +14,9 @@ use trellis_model::Framework;
 use trellis_model::readiness::ReadinessStatus;
 use trellis_store::prelude::*;
 use trellis_store::{
-    CommentKind, Evidence, Goal, GoalId, Millis, NewGoal, NewNotification, NewPlanAction, Person,
-    PersonId, PlanAction, PlanActionKind, PlanComment, RaterKind, Rating, StoreError,
+    CommentKind, Evidence, Goal, GoalId, Milestone, Millis, NewGoal, NewNotification,
+    NewPlanAction, Person, PersonId, PlanAction, PlanActionKind, PlanComment, RaterKind, Rating,
+    StoreError,
 };
 
 use crate::App;
@@ -80,6 +81,11 @@ pub struct PlanView {
     pub gaps: Vec<Gap>,
     /// The person's evidence, to link to goals.
     pub evidence: Vec<Evidence>,
+    /// Milestones of the person's first year in a role level, soonest due first.
+    pub milestones: Vec<Milestone>,
+    /// The first-year goals of the person's role level, when the plan has none of them yet and the
+    /// reader may start it from them.
+    pub onboarding: Option<crate::onboarding::OnboardingOffer>,
 }
 
 /// Goals as asked for: the gaps chosen, and what applies to all of them.
@@ -94,7 +100,7 @@ pub struct GoalsInput {
 
 #[derive(Debug, Clone, Copy)]
 pub struct Plans<'a> {
-    app: &'a App,
+    pub(crate) app: &'a App,
 }
 
 impl App {
@@ -200,6 +206,10 @@ impl Plans<'_> {
                     }
                 })
                 .collect::<Vec<_>>();
+        let onboarding = match &published {
+            Some(p) => crate::onboarding::offer(self.app, p, &person, relation, &plan.milestones),
+            None => None,
+        };
         let gaps = match (&published, relation) {
             (Some(p), Relation::Myself) => gaps_of(self.app, p, &person, &goals).await?,
             _ => Vec::new(),
@@ -216,6 +226,8 @@ impl Plans<'_> {
             goals,
             gaps,
             evidence,
+            milestones: plan.milestones,
+            onboarding,
         })
     }
 
@@ -566,7 +578,7 @@ pub async fn remind_due(app: &App, today: &str) -> AppResult<usize> {
     Ok(reminded)
 }
 
-fn audited<T>(
+pub(crate) fn audited<T>(
     app: &App,
     actor: &Actor,
     action: &str,

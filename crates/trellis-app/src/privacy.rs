@@ -94,6 +94,7 @@ pub struct CheckInExport {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct PlanExport {
+    pub milestones: Vec<trellis_store::Milestone>,
     pub goals: Vec<Goal>,
     pub actions: Vec<PlanAction>,
     pub comments: Vec<PlanComment>,
@@ -270,6 +271,7 @@ async fn gather(app: &App, person: &Person, complete: bool) -> AppResult<PersonE
         peer_input_given: store.peer_requests_for(id).await?,
         check_ins,
         plan: PlanExport {
+            milestones: plan.milestones,
             goals: plan.goals,
             actions: plan.actions,
             comments: plan.comments,

@@ -239,3 +239,72 @@ async fn a_plan_is_made_from_gaps_and_met_by_an_agreed_assessment() {
     );
     assert!(toward_current.iter().all(|g| g.agreed.is_some()));
 }
+
+#[tokio::test]
+async fn a_plan_is_started_from_the_role_levels_first_year_goals() {
+    let o = org().await;
+    let plans = o.org.app.plans();
+    let rl = o.org.role_level.clone();
+    // Offered to the person, their manager and the people team; not to a peer (who sees nothing).
+    for reader in [&o.ann, &o.boss, &o.hr] {
+        let view = plans.view(&actor(reader), o.ann.id).await.unwrap();
+        let offer = view
+            .onboarding
+            .expect("the starter's levels have first-year goals");
+        assert_eq!(offer.role_level, rl);
+        assert!(offer.goals >= 3, "{offer:?}");
+    }
+    assert!(matches!(
+        plans.start_onboarding(&actor(&o.pat), o.ann.id, &rl).await,
+        Err(AppError::NotFound(_))
+    ));
+    // Only from the role level the person holds.
+    let other = plans
+        .start_onboarding(&actor(&o.hr), o.ann.id, "engineering/staff-engineer")
+        .await;
+    assert_eq!(common::fields(other.unwrap_err()), ["role_level"]);
+
+    let made = plans
+        .start_onboarding(&actor(&o.hr), o.ann.id, &rl)
+        .await
+        .unwrap();
+    let view = plans.view(&actor(&o.ann), o.ann.id).await.unwrap();
+    assert_eq!(view.milestones.len(), made.len());
+    assert!(view.onboarding.is_none(), "started: no longer offered");
+    // Each stage is due that many days from today, the 30-day goals first.
+    let today = trellis_app::time::now_millis();
+    let in_30 = trellis_app::time::date(today + 30 * trellis_app::time::day_ms());
+    assert_eq!(view.milestones[0].stage, "days_30");
+    assert_eq!(view.milestones[0].due_on, in_30);
+    assert!(!view.milestones[0].evidence.is_empty());
+    // Once per role level, whoever asks.
+    let again = plans.start_onboarding(&actor(&o.boss), o.ann.id, &rl).await;
+    assert!(matches!(again, Err(AppError::Conflict { .. })), "{again:?}");
+
+    // Done by the person only, once.
+    let first = view.milestones[0].id;
+    assert!(matches!(
+        plans
+            .complete_milestone(&actor(&o.boss), o.ann.id, first)
+            .await,
+        Err(AppError::Forbidden(_))
+    ));
+    let done = plans
+        .complete_milestone(&actor(&o.ann), o.ann.id, first)
+        .await
+        .unwrap();
+    assert!(done.done_at.is_some());
+    assert!(matches!(
+        plans
+            .complete_milestone(&actor(&o.ann), o.ann.id, first)
+            .await,
+        Err(AppError::Conflict { .. })
+    ));
+    // Another person's milestone is not found in this plan.
+    assert!(matches!(
+        plans
+            .complete_milestone(&actor(&o.pat), o.pat.id, first)
+            .await,
+        Err(AppError::NotFound(_))
+    ));
+}

@@ -3,8 +3,9 @@
 use serde_json::json;
 use trellis_store::backend::clean_text;
 use trellis_store::{
-    Audit, CommentKind, EvidenceId, Goal, GoalId, NewGoal, NewNotification, NewPlanAction, Plan,
-    PlanAction, PlanComment, PlanStore, StoreError, StoreResult,
+    Audit, CommentKind, EvidenceId, Goal, GoalId, MILESTONE_STAGES, Milestone, NewGoal,
+    NewMilestone, NewNotification, NewPlanAction, Plan, PlanAction, PlanComment, PlanStore,
+    StoreError, StoreResult,
 };
 
 use crate::dialect::Dialect;
@@ -21,6 +22,23 @@ const ACTION_COLUMNS: &str =
 
 const COMMENT_SELECT: &str = "SELECT c.id, c.goal_id, c.kind, c.author_id, p.name AS author_name, \
      c.body, c.at FROM plan_comments c JOIN people p ON p.id = c.author_id";
+
+const MILESTONE_COLUMNS: &str = "m.id, m.person_id, m.role_level, m.stage, m.body, m.evidence, \
+     m.due_on, m.done_at, m.created_by, m.created_at";
+
+async fn milestone_in(
+    conn: &mut impl Connection,
+    person: trellis_store::PersonId,
+    id: i64,
+) -> StoreResult<Milestone> {
+    db_run!(conn, |c| sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {MILESTONE_COLUMNS} FROM plan_milestones m WHERE m.id = $1 AND m.person_id = $2"
+    )))
+    .bind(id)
+    .bind(person)
+    .fetch_optional(c))?
+    .ok_or_else(|| StoreError::NotFound(format!("milestone {id}")))
+}
 
 fn day(field: &str, value: Option<String>) -> StoreResult<Option<String>> {
     match value.as_deref().map(str::trim) {
@@ -48,6 +66,111 @@ fn target(goal: &Goal) -> String {
 }
 
 impl PlanStore for Database {
+    async fn create_milestones(
+        &self,
+        person: trellis_store::PersonId,
+        role_level: &str,
+        milestones: Vec<NewMilestone>,
+        audit: &Audit,
+    ) -> StoreResult<Vec<Milestone>> {
+        let by = actor(audit, "a milestone")?;
+        let role_level = clean_text("role level", role_level)?;
+        let mut checked = Vec::with_capacity(milestones.len());
+        for m in milestones {
+            if !MILESTONE_STAGES.contains(&m.stage.as_str()) {
+                return Err(StoreError::Invalid(format!("unknown stage {:?}", m.stage)));
+            }
+            let due_on = day("due date", Some(m.due_on))?
+                .ok_or_else(|| StoreError::Invalid("a milestone needs a due date".into()))?;
+            checked.push(NewMilestone {
+                body: clean_text("milestone", &m.body)?,
+                evidence: m.evidence.trim().to_owned(),
+                due_on,
+                ..m
+            });
+        }
+        let mut tx = self.write().await?;
+        require_people(&mut tx, [person, by]).await?;
+        let started: Option<i64> = db_run!(tx, |c| sqlx::query_scalar(
+            "SELECT id FROM plan_milestones WHERE person_id = $1 AND role_level = $2 LIMIT 1"
+        )
+        .bind(person)
+        .bind(&role_level)
+        .fetch_optional(c))?;
+        let already = || {
+            StoreError::Conflict(format!(
+                "the plan has the milestones of {role_level} already"
+            ))
+        };
+        if started.is_some() {
+            return Err(already());
+        }
+        let mut ids = Vec::with_capacity(checked.len());
+        for (position, m) in (0_i64..).zip(&checked) {
+            let id: i64 = db_run!(tx, |c| sqlx::query_scalar(
+                "INSERT INTO plan_milestones (person_id, role_level, stage, position, body,
+                   evidence, due_on, created_by, created_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id"
+            )
+            .bind(person)
+            .bind(&role_level)
+            .bind(&m.stage)
+            .bind(position)
+            .bind(&m.body)
+            .bind(&m.evidence)
+            .bind(&m.due_on)
+            .bind(by)
+            .bind(audit.at)
+            .fetch_one(c))
+            .map_err(|e| match e {
+                StoreError::Conflict(_) => already(),
+                other => other,
+            })?;
+            ids.push(id);
+        }
+        let details = json!({ "milestones": ids, "role_level": role_level });
+        let event = success(
+            "plan.milestones-create",
+            format!("person:{person}"),
+            details,
+        );
+        append(&mut tx, audit, event).await?;
+        let mut created = Vec::with_capacity(ids.len());
+        for id in ids {
+            created.push(milestone_in(&mut tx, person, id).await?);
+        }
+        tx.commit().await?;
+        Ok(created)
+    }
+
+    async fn complete_milestone(
+        &self,
+        person: trellis_store::PersonId,
+        milestone: i64,
+        audit: &Audit,
+    ) -> StoreResult<Milestone> {
+        let mut tx = self.write().await?;
+        let done = db_run!(rows tx, |c| sqlx::query(
+            "UPDATE plan_milestones SET done_at = $1
+             WHERE id = $2 AND person_id = $3 AND done_at IS NULL"
+        )
+        .bind(audit.at)
+        .bind(milestone)
+        .bind(person)
+        .execute(c))?;
+        let current = milestone_in(&mut tx, person, milestone).await?;
+        if done == 0 {
+            return Err(StoreError::Conflict(
+                "the milestone was marked done already".into(),
+            ));
+        }
+        let details = json!({ "milestone_id": milestone });
+        let event = success("plan.milestone-done", format!("person:{person}"), details);
+        append(&mut tx, audit, event).await?;
+        tx.commit().await?;
+        Ok(current)
+    }
+
     async fn create_goals(&self, goals: Vec<NewGoal>, audit: &Audit) -> StoreResult<Vec<Goal>> {
         let by = actor(audit, "a goal")?;
         let Some(person) = goals.first().map(|g| g.person_id) else {
@@ -131,8 +254,15 @@ impl PlanStore for Database {
         )
         .bind(person)
         .fetch_all(c))?;
+        let milestones = db_run!(tx, |c| sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {MILESTONE_COLUMNS} FROM plan_milestones m WHERE m.person_id = $1
+             ORDER BY m.due_on, m.role_level, m.position"
+        )))
+        .bind(person)
+        .fetch_all(c))?;
         tx.commit().await?;
         Ok(Plan {
+            milestones,
             goals,
             actions,
             comments,

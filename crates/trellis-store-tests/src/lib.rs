@@ -70,6 +70,7 @@ macro_rules! for_each_story {
             check_in_actions_carry_over_until_done,
             check_in_reminders_go_once,
             plans_hold_goals_actions_and_comments,
+            milestones_start_once_per_role_level,
             home_records_gather_what_waits,
             team_records_read_the_team_at_once,
             reset_links_are_used_once_before_they_expire,

@@ -3,7 +3,8 @@
 //! without what was written.
 
 use trellis_store::{
-    CommentKind, NewGoal, NewNotification, NewPlanAction, PlanActionKind, Store, StoreError,
+    CommentKind, NewGoal, NewMilestone, NewNotification, NewPlanAction, PlanActionKind, Store,
+    StoreError,
 };
 
 use super::growth::evidence;
@@ -217,5 +218,101 @@ pub async fn plans_hold_goals_actions_and_comments<S: Store>(store: S) {
 
     assert_eq!(events_of(&store, "plan.goal-create").await.len(), 2);
     assert_eq!(events_of(&store, "plan.evidence").await.len(), 1);
+    assert_never_logged(&store, "SECRET").await;
+}
+
+fn milestone(stage: &str, body: &str, due_on: &str) -> NewMilestone {
+    NewMilestone {
+        stage: stage.into(),
+        body: body.into(),
+        evidence: "SECRET-EVIDENCE of success".into(),
+        due_on: due_on.into(),
+    }
+}
+
+pub async fn milestones_start_once_per_role_level<S: Store>(store: S) {
+    let ann = person(&store, "ann@example.com", "Ann").await;
+    let ola = person(&store, "ola@example.com", "Ola").await;
+    let rl = "engineering/software-engineer";
+
+    let made = store
+        .create_milestones(
+            ann.id,
+            rl,
+            vec![
+                milestone("days_90", "SECRET-GOAL picks up work alone", "2027-04-01"),
+                milestone("days_30", "Ships a first change", "2027-01-31"),
+            ],
+            &by(ann.id, 10),
+        )
+        .await
+        .unwrap();
+    assert_eq!(made.len(), 2);
+    assert_eq!(made[1].stage, "days_30");
+    assert_eq!(made[1].role_level, rl);
+    assert_eq!(made[1].created_by, ann.id);
+
+    // The same role level again: refused, nothing written.
+    let again = store
+        .create_milestones(
+            ann.id,
+            rl,
+            vec![milestone("days_30", "Again", "2027-01-31")],
+            &by(ann.id, 11),
+        )
+        .await;
+    assert!(matches!(again, Err(StoreError::Conflict(m)) if m.contains(rl)));
+    // An unknown stage, empty text or a bad day: refused, nothing written.
+    for bad in [
+        milestone("days_45", "Odd", "2027-01-31"),
+        milestone("days_30", "  ", "2027-01-31"),
+        milestone("days_30", "Odd", "soon"),
+    ] {
+        let refused = store
+            .create_milestones(
+                ann.id,
+                "product/product-manager",
+                vec![milestone("days_60", "Fine", "2027-03-01"), bad],
+                &by(ann.id, 12),
+            )
+            .await;
+        assert!(
+            matches!(refused, Err(StoreError::Invalid(_))),
+            "{refused:?}"
+        );
+    }
+    // Soonest due first, all or none.
+    let plan = store.plan_of(ann.id).await.unwrap();
+    let bodies: Vec<&str> = plan.milestones.iter().map(|m| m.body.as_str()).collect();
+    assert_eq!(
+        bodies,
+        ["Ships a first change", "SECRET-GOAL picks up work alone"]
+    );
+
+    // Done once, only in its owner's plan.
+    let first = plan.milestones[0].id;
+    assert!(matches!(
+        store
+            .complete_milestone(ola.id, first, &by(ola.id, 20))
+            .await,
+        Err(StoreError::NotFound(_))
+    ));
+    let done = store
+        .complete_milestone(ann.id, first, &by(ann.id, 21))
+        .await
+        .unwrap();
+    assert_eq!(done.done_at, Some(21));
+    assert!(matches!(
+        store
+            .complete_milestone(ann.id, first, &by(ann.id, 22))
+            .await,
+        Err(StoreError::Conflict(_))
+    ));
+    assert!(store.plan_of(ola.id).await.unwrap().milestones.is_empty());
+
+    assert_eq!(events_of(&store, "plan.milestones-create").await.len(), 1);
+    let done_events = events_of(&store, "plan.milestone-done").await;
+    assert_eq!(done_events.len(), 1);
+    assert_eq!(done_events[0].target, format!("person:{}", ann.id));
     assert_never_logged(&store, "SECRET").await;
 }

@@ -134,10 +134,41 @@ pub struct PlanComment {
     pub at: Millis,
 }
 
+/// A stage of a new starter's first year, as the role level's onboarding names it.
+pub const MILESTONE_STAGES: [&str; 5] = ["days_30", "days_60", "days_90", "months_6", "months_12"];
+
+/// A milestone of a plan: one of a role level's first-year goals, due on a day, with the evidence
+/// of success, marked done by the person.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "sqlx", derive(sqlx::FromRow))]
+pub struct Milestone {
+    pub id: i64,
+    pub person_id: PersonId,
+    pub role_level: String,
+    /// One of [`MILESTONE_STAGES`].
+    pub stage: String,
+    pub body: String,
+    pub evidence: String,
+    pub due_on: String,
+    pub done_at: Option<Millis>,
+    pub created_by: PersonId,
+    pub created_at: Millis,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewMilestone {
+    pub stage: String,
+    pub body: String,
+    pub evidence: String,
+    pub due_on: String,
+}
+
 /// A person's whole plan, read at once: goals (newest first, dropped ones too), their actions and
-/// comments (oldest first), and which evidence is linked to which goal.
+/// comments (oldest first), which evidence is linked to which goal, and the milestones (soonest
+/// due first).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Plan {
+    pub milestones: Vec<Milestone>,
     pub goals: Vec<Goal>,
     pub actions: Vec<PlanAction>,
     pub comments: Vec<PlanComment>,
@@ -145,9 +176,28 @@ pub struct Plan {
 }
 
 /// Development plans. Every change appends its audit event (`plan.goal-create`, `plan.goal-close`,
-/// `plan.action`, `plan.action-done`, `plan.comment`, `plan.evidence`; target `person:<id>`, the
-/// plan's owner) in its transaction, without the text written.
+/// `plan.action`, `plan.action-done`, `plan.comment`, `plan.evidence`, `plan.milestones-create`,
+/// `plan.milestone-done`; target `person:<id>`, the plan's owner) in its transaction, without the
+/// text written.
 pub trait PlanStore: Send + Sync {
+    /// Starts a person's milestones from a role level's first-year goals, all or none, in the order
+    /// given. `Conflict` when the person has milestones of that role level already (also when two
+    /// start them at once); `Invalid` for an unknown stage, empty text or a day not `YYYY-MM-DD`.
+    fn create_milestones(
+        &self,
+        person: PersonId,
+        role_level: &str,
+        milestones: Vec<NewMilestone>,
+        audit: &Audit,
+    ) -> impl Future<Output = StoreResult<Vec<Milestone>>> + Send;
+    /// Marks a milestone of the person's plan done. `NotFound` when it is not theirs, `Conflict`
+    /// when it was done already.
+    fn complete_milestone(
+        &self,
+        person: PersonId,
+        milestone: i64,
+        audit: &Audit,
+    ) -> impl Future<Output = StoreResult<Milestone>> + Send;
     /// Adds goals to one person's plan, all or none. `Conflict` when the person has a goal for one
     /// of the skills already (drop it first); `Invalid` when the goals are of several people.
     fn create_goals(

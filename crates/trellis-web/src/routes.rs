@@ -235,6 +235,9 @@ pub fn routes() -> Vec<Route> {
         POST  "/people/{id}/plan/goals/{goal}/comments"           SeePerson     Page  => plans::comment,
         POST  "/people/{id}/plan/goals/{goal}/evidence"           SeePerson     Page  => plans::link_evidence,
         POST  "/people/{id}/plan/goals/{goal}/close"              SeePerson     Page  => plans::close_goal,
+        // The person, their managers or the people team start it; the person marks them done.
+        POST  "/people/{id}/plan/onboarding"                      SeePerson     Page  => plans::start_onboarding,
+        POST  "/people/{id}/plan/milestones/{milestone}/done"     SeePerson     Page  => plans::complete_milestone,
         GET   "/assessments/{id}"                                 SeeAssessment Page  => assessments::pages::assessment,
         POST  "/assessments/{id}/self"                            SeeAssessment Page  => assessments::pages::rate_self,
         POST  "/assessments/{id}/self/draft"                      SeeAssessment Page  => assessments::pages::save_self_draft,

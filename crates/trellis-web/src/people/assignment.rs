@@ -40,6 +40,8 @@ struct AssignmentPage {
     revision: i64,
     errors: FieldErrors,
     saved: bool,
+    /// After a change: the new role level's first-year goals, to start the plan from.
+    onboarding: Option<trellis_app::onboarding::OnboardingOffer>,
 }
 
 #[derive(Debug, Default, serde::Deserialize)]
@@ -84,6 +86,15 @@ async fn page(
             .collect(),
         None => Vec::new(),
     };
+    let onboarding = if saved {
+        state
+            .app()
+            .plans()
+            .onboarding_offer(&caller.actor(ctx), id)
+            .await?
+    } else {
+        None
+    };
     let a = typed.unwrap_or_else(|| Assignment {
         role_level: person.role_level.clone().unwrap_or_default(),
         manager_email: manager
@@ -113,6 +124,7 @@ async fn page(
         revision: a.expected_revision.unwrap_or(person.revision),
         errors,
         saved,
+        onboarding,
     })
 }
 

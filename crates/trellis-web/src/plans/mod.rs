@@ -78,6 +78,18 @@ struct GoalRow {
     linkable: Vec<Choice>,
 }
 
+#[derive(Debug)]
+struct MilestoneRow {
+    id: i64,
+    stage: &'static str,
+    body: String,
+    evidence: Vec<String>,
+    due: String,
+    done: bool,
+    /// Not done, and its day has passed.
+    late: bool,
+}
+
 #[derive(Debug, Template)]
 #[template(path = "plans/plan.html")]
 struct PlanPage {
@@ -89,6 +101,8 @@ struct PlanPage {
     has_role_level: bool,
     groups: Vec<GapGroup>,
     goals: Vec<GoalRow>,
+    milestones: Vec<MilestoneRow>,
+    onboarding: Option<trellis_app::onboarding::OnboardingOffer>,
     kinds: Vec<Choice>,
     due_on: String,
     why: String,
@@ -217,6 +231,20 @@ fn plan_page(
     } else {
         format!("Development plan: {}", view.person.name)
     };
+    let today = date(now_millis());
+    let milestones = view
+        .milestones
+        .iter()
+        .map(|m| MilestoneRow {
+            id: m.id,
+            stage: trellis_app::onboarding::stage_label(&m.stage),
+            body: m.body.clone(),
+            evidence: m.evidence.lines().map(str::to_owned).collect(),
+            due: m.due_on.clone(),
+            done: m.done_at.is_some(),
+            late: m.done_at.is_none() && m.due_on < today,
+        })
+        .collect();
     PlanPage {
         frame: Frame::new(Some(ctx), title, "people"),
         id: view.person.id,
@@ -226,6 +254,8 @@ fn plan_page(
         has_role_level: view.person.role_level.is_some(),
         groups,
         goals,
+        milestones,
+        onboarding: view.onboarding,
         kinds: PlanActionKind::ALL
             .into_iter()
             .map(|k| Choice::new(k.as_str(), kind_label(k)))
@@ -263,6 +293,8 @@ pub async fn plan(
         Some("comment") => Some("Saved."),
         Some("evidence") => Some("Evidence linked."),
         Some("closed") => Some("Goal closed."),
+        Some("onboarding") => Some("The first-year milestones are in the plan."),
+        Some("milestone") => Some("Milestone marked done."),
         _ => None,
     };
     let page = plan_page(
@@ -426,4 +458,47 @@ pub async fn close_goal(
     let closed = state.app().plans().close_goal(&actor, id, goal).await;
     let done = format!("closed#goal-{goal}");
     after_change(&state, &ctx, &actor, id, closed, done, GoalsForm::default()).await
+}
+
+/// `POST /people/{id}/plan/onboarding`: `role_level` (the person's own).
+pub async fn start_onboarding(
+    State(state): State<AppState>,
+    Me(caller, ctx): Me,
+    PathParams(id): PathParams<PersonId>,
+    PageForm(f): PageForm<Fields>,
+) -> Result<Response, WebError> {
+    let actor = caller.actor(&ctx);
+    let role_level = field(&f, "role_level").unwrap_or_default();
+    let started = state
+        .app()
+        .plans()
+        .start_onboarding(&actor, id, role_level)
+        .await;
+    let done = "onboarding#milestones-heading".to_owned();
+    after_change(
+        &state,
+        &ctx,
+        &actor,
+        id,
+        started,
+        done,
+        GoalsForm::default(),
+    )
+    .await
+}
+
+/// `POST /people/{id}/plan/milestones/{milestone}/done`.
+pub async fn complete_milestone(
+    State(state): State<AppState>,
+    Me(caller, ctx): Me,
+    PathParams((id, milestone)): PathParams<(PersonId, i64)>,
+) -> Result<Response, WebError> {
+    let actor = caller.actor(&ctx);
+    let done = state
+        .app()
+        .plans()
+        .complete_milestone(&actor, id, milestone)
+        .await;
+    let to = format!("milestone#milestone-{milestone}");
+    after_change(&state, &ctx, &actor, id, done, to, GoalsForm::default()).await
 }

@@ -262,6 +262,8 @@ struct Growth {
     /// A goal of the member's development plan, with a step.
     goal: i64,
     step: i64,
+    /// A first-year milestone of the member's plan.
+    milestone: i64,
     /// Evidence the member added to their own record: one to edit, one to delete on the pages,
     /// one to delete through the API.
     evidence: i64,
@@ -370,6 +372,22 @@ async fn growth_fixtures(app: &App) -> Growth {
         .await
         .unwrap()
         .id;
+    let milestone = app
+        .store
+        .create_milestones(
+            app.ids.member_a,
+            "product/head-of-product",
+            vec![trellis_store::NewMilestone {
+                stage: "days_30".into(),
+                body: "Meets the team".into(),
+                evidence: String::new(),
+                due_on: in_days(30),
+            }],
+            &as_member,
+        )
+        .await
+        .unwrap()[0]
+        .id;
     let mut evidence = Vec::new();
     for title in ["Edited", "Deleted on a page", "Deleted through the API"] {
         let e = app
@@ -396,6 +414,7 @@ async fn growth_fixtures(app: &App) -> Growth {
         evidence_api_delete: evidence[2],
         goal,
         step,
+        milestone,
         assessment: a.id,
         peer_request: r.id,
         check_in: c.id,
@@ -437,7 +456,7 @@ fn cases(app: &App, admin_token_id: i64, g: Growth) -> Vec<Case> {
     let manager = app.ids.manager_a.to_string();
     let (assessment, request) = (g.assessment, g.peer_request);
     let (check_in, action, other_check_in) = (g.check_in, g.action, g.other_check_in);
-    let (goal, step) = (g.goal, g.step);
+    let (goal, step, milestone) = (g.goal, g.step, g.milestone);
     let (get, post, patch) = (Method::GET, Method::POST, Method::PATCH);
     let (evidence, evidence_page_delete, evidence_api_delete) =
         (g.evidence, g.evidence_page_delete, g.evidence_api_delete);
@@ -678,6 +697,20 @@ fn cases(app: &App, admin_token_id: i64, g: Growth) -> Vec<Case> {
             post.clone(),
             "/people/{id}/plan/goals/{goal}/close",
             format!("/people/{member}/plan/goals/{goal}/close"),
+            THE_OWNER,
+        ),
+        // No role level named: whoever may start the plan (the member, managers up the line, the
+        // people team) is told to name the member's own; the others do not see the member.
+        case(
+            post.clone(),
+            "/people/{id}/plan/onboarding",
+            format!("/people/{member}/plan/onboarding"),
+            [303, 422, 404, 404, 422, 422, 422, 404, 422, 422, 303],
+        ),
+        case(
+            post.clone(),
+            "/people/{id}/plan/milestones/{milestone}/done",
+            format!("/people/{member}/plan/milestones/{milestone}/done"),
             THE_OWNER,
         ),
         case(

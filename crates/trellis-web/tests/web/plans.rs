@@ -212,7 +212,104 @@ pub async fn the_api_reads_the_plan_and_takes_comments(app: App) {
     assert_eq!(res.status, StatusCode::NOT_FOUND);
 }
 
+/// A new role level is assigned; the page offers the plan from its first-year goals, which become
+/// milestones the person sees and marks done.
+pub async fn a_new_role_level_starts_the_plan_from_its_first_year_goals(app: App) {
+    let member = app.ids.member_a;
+    let hr = app.browser(app.ids.people_team).await;
+    let mb = app.browser(member).await;
+    let page = format!("/people/{member}/assignment");
+    let revision = app
+        .get(&page, Some(&hr))
+        .await
+        .input_value("revision")
+        .unwrap();
+    let level = "engineering/senior-software-engineer";
+    let saved = app
+        .post_form(
+            &page,
+            &[
+                ("role_level", level),
+                ("manager", "manager.a@test.example"),
+                ("revision", &revision),
+            ],
+            Some(&hr),
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let offered = app.get(&format!("{page}?saved=1"), Some(&hr)).await;
+    assert!(
+        offered
+            .body
+            .contains("Start the plan from the first-year goals"),
+        "{}",
+        offered.body
+    );
+    assert!(offered.body.contains(&format!("value=\"{level}\"")));
+
+    // Another role level than the person's is refused next to its field.
+    let start = format!("/people/{member}/plan/onboarding");
+    let wrong = app
+        .post_form(
+            &start,
+            &[("role_level", "product/product-manager")],
+            Some(&hr),
+        )
+        .await;
+    assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(wrong.body.contains("the role level the person holds now"));
+    let started = app
+        .post_form(&start, &[("role_level", level)], Some(&hr))
+        .await;
+    assert_eq!(started.status, StatusCode::SEE_OTHER, "{}", started.body);
+    let again = app
+        .post_form(&start, &[("role_level", level)], Some(&mb))
+        .await;
+    assert_eq!(again.status, StatusCode::CONFLICT);
+    let after = app.get(&format!("{page}?saved=1"), Some(&hr)).await;
+    assert!(
+        !after
+            .body
+            .contains("Start the plan from the first-year goals")
+    );
+
+    // The person sees the milestones, due from today, and marks one done.
+    let plan = app.get(&format!("/people/{member}/plan"), Some(&mb)).await;
+    assert!(plan.body.contains("First-year milestones"), "{}", plan.body);
+    assert!(plan.body.contains("First 30 days"));
+    let milestone: String = plan
+        .body
+        .split("id=\"milestone-")
+        .nth(1)
+        .unwrap()
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    let done_path = format!("/people/{member}/plan/milestones/{milestone}/done");
+    let by_manager = app.browser(app.ids.manager_a).await;
+    assert_eq!(
+        app.post_form(&done_path, &[], Some(&by_manager))
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    let done = app.post_form(&done_path, &[], Some(&mb)).await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+    let plan = app.get(&format!("/people/{member}/plan"), Some(&mb)).await;
+    assert!(plan.body.contains("Milestone marked done") || plan.body.contains(">Done</span>"));
+    let row = plan
+        .body
+        .split(&format!("id=\"milestone-{milestone}\""))
+        .nth(1)
+        .unwrap()
+        .split("</tr>")
+        .next()
+        .unwrap();
+    assert!(row.contains(">Done</span>"), "{row}");
+}
+
 crate::on_both_backends!(
+    a_new_role_level_starts_the_plan_from_its_first_year_goals,
     a_plan_is_made_from_gaps_and_discussed,
     the_api_reads_the_plan_and_takes_comments
 );

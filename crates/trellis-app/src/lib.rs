@@ -4,7 +4,8 @@
 //!
 //! - [`access`]: the relation rules (self, manager up the line, peer, people team, admin).
 //! - [`accounts`]: creating and changing accounts; [`secrets`]: passwords and tokens;
-//!   [`password_reset`]: a forgotten password reset through a link sent by email.
+//!   [`password_reset`]: a forgotten password reset through a link sent by email; [`sso`]: single
+//!   sign-on through the organisation's OpenID provider.
 //! - [`people`]: whom an actor may see, and a person's record read with its access decision;
 //!   [`people_import`]: people brought in line with a CSV file from the HR system.
 //! - [`growth`]: assessments, peer input, evidence, readiness and team views.
@@ -40,6 +41,7 @@ pub mod reminders;
 pub mod search;
 pub mod secrets;
 pub mod settings;
+pub mod sso;
 pub mod throttle;
 pub mod time;
 pub mod todo;
@@ -103,6 +105,11 @@ pub struct Config {
     pub mailer: Option<mail::Mailer>,
     /// A password reset link works for this long after it was asked for.
     pub password_reset_expiry: Duration,
+    /// Single sign-on through the organisation's OpenID provider (`--oidc-issuer`); none by default.
+    pub sso: Option<sso::SsoSettings>,
+    /// Whether people may sign in with a password. Turned off (`--password-sign-in false`) only
+    /// with single sign-on set up, so that the provider decides who signs in.
+    pub password_sign_in: bool,
 }
 
 impl Default for Config {
@@ -125,6 +132,8 @@ impl Default for Config {
             tls: false,
             mailer: None,
             password_reset_expiry: Duration::from_secs(60 * 60),
+            sso: None,
+            password_sign_in: true,
         }
     }
 }

@@ -27,6 +27,10 @@ use crate::use_cases::By;
 pub const LINK_GONE: &str = "This password reset link cannot be used: it has already been \
     used, it has expired, or it is not a link Trellis sent. Ask for a new one.";
 
+/// Why no password can be reset or chosen when only single sign-on is allowed.
+pub const PASSWORDS_NOT_USED: &str = "Trellis passwords are not used here: sign in with your \
+    organisation's account instead.";
+
 /// The path of a reset link, before its token.
 pub const LINK_PATH: &str = "/reset-password/";
 
@@ -65,13 +69,24 @@ impl Delivery {
 }
 
 impl PasswordResets<'_> {
-    /// Whether links can be sent at all (a mailer is configured).
+    /// Whether links can be sent at all (a mailer is configured, and passwords are used).
     pub fn by_email(&self) -> bool {
-        self.app.config().mailer.is_some()
+        self.app.config().mailer.is_some() && self.app.config().password_sign_in
+    }
+
+    /// Refused when nobody signs in with a password (single sign-on only): a link would set a
+    /// password nobody can use.
+    fn passwords_used(&self) -> AppResult<()> {
+        if self.app.config().password_sign_in {
+            Ok(())
+        } else {
+            Err(AppError::conflict(PASSWORDS_NOT_USED))
+        }
     }
 
     /// Asks for a link for `email`, from `ip`.
     pub async fn request(&self, email: &str, ip: Option<&str>) -> AppResult<Requested> {
+        self.passwords_used()?;
         let Some(mailer) = self.app.config().mailer.clone() else {
             return Err(AppError::conflict(NO_EMAIL));
         };
@@ -147,6 +162,7 @@ impl PasswordResets<'_> {
             let why = "Only administrators send welcome links.";
             return Err(access::deny(self.app.store(), &actor.audit(), "people".into(), why).await);
         }
+        self.passwords_used()?;
         let Some(mailer) = self.app.config().mailer.clone() else {
             return Err(AppError::conflict(NO_EMAIL));
         };
@@ -180,6 +196,9 @@ impl PasswordResets<'_> {
 
     /// The person a link's token is for, while it can be used.
     pub async fn check(&self, token: &str) -> AppResult<Person> {
+        if !self.app.config().password_sign_in {
+            return Err(AppError::not_found(PASSWORDS_NOT_USED));
+        }
         self.app
             .store()
             .password_reset(&sha256_hex(token), now_millis())
@@ -196,6 +215,7 @@ impl PasswordResets<'_> {
         confirm_password: &str,
         ip: Option<&str>,
     ) -> AppResult<Person> {
+        self.passwords_used()?;
         let store = self.app.store();
         let audit = Audit {
             actor_id: None,

@@ -29,6 +29,7 @@ mod notifications;
 mod people;
 mod plans;
 mod resets;
+mod sso;
 
 use std::ops::DerefMut;
 use std::str::FromStr;

@@ -75,6 +75,7 @@ macro_rules! for_each_story {
             team_records_read_the_team_at_once,
             reset_links_are_used_once_before_they_expire,
             reset_links_end_with_the_account_or_another_password,
+            sso_sign_ins_are_taken_once_before_they_expire,
             imports_apply_whole_or_not_at_all,
         }
     };
@@ -89,6 +90,7 @@ mod overview;
 mod plans;
 mod races;
 mod resets;
+mod sso;
 
 pub use check_ins::*;
 pub use growth::*;
@@ -99,6 +101,7 @@ pub use overview::*;
 pub use plans::*;
 pub use races::*;
 pub use resets::*;
+pub use sso::*;
 
 /// The stories of changes racing each other, which the harness runs on several threads.
 #[macro_export]
@@ -110,6 +113,7 @@ macro_rules! for_each_race {
             parallel_guesses_are_reserved_one_by_one,
             api_tokens_are_read_without_recording_use,
             a_reset_link_used_at_once_twice_works_once,
+            an_sso_callback_replayed_at_once_signs_in_once,
         }
     };
 }

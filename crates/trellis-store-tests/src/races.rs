@@ -16,7 +16,7 @@ use super::{by, events_of, framework, new_person, person, reporting_to, system};
 
 /// Runs `n` copies of `call` at once (each on its own task, released together) and returns their
 /// results in the order of their index.
-async fn all_at_once<T, F, Fut>(n: usize, call: F) -> Vec<T>
+pub(crate) async fn all_at_once<T, F, Fut>(n: usize, call: F) -> Vec<T>
 where
     T: Send + 'static,
     F: Fn(usize) -> Fut,

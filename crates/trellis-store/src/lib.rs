@@ -24,6 +24,7 @@ pub mod notifications;
 pub mod overview;
 pub mod plans;
 pub mod resets;
+pub mod sso;
 pub mod throttle;
 
 pub use check_ins::*;
@@ -33,6 +34,7 @@ pub use notifications::*;
 pub use overview::*;
 pub use plans::*;
 pub use resets::*;
+pub use sso::*;
 pub use throttle::*;
 
 use std::future::Future;
@@ -344,6 +346,7 @@ pub trait Store:
     + OverviewStore
     + PasswordResetStore
     + PeopleImportStore
+    + SsoStore
     + Clone
     + Send
     + Sync
@@ -364,6 +367,7 @@ impl<T> Store for T where
         + OverviewStore
         + PasswordResetStore
         + PeopleImportStore
+        + SsoStore
         + Clone
         + Send
         + Sync
@@ -376,7 +380,7 @@ pub mod prelude {
     pub use crate::{
         AccountStore, AuditStore, CheckInStore, FrameworkStore, GrowthStore, NotificationStore,
         OverviewStore, PasswordResetStore, PeopleImportStore, PeopleStore, PlanStore, SchemaStore,
-        Store,
+        SsoStore, Store,
     };
 }
 

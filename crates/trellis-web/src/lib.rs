@@ -40,6 +40,7 @@ mod privacy;
 pub mod routes;
 mod search;
 mod sign_in;
+mod sso;
 mod state;
 mod team;
 pub mod tls;

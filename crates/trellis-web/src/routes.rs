@@ -37,7 +37,7 @@ use crate::extract::read_body;
 use crate::state::AppState;
 use crate::{
     account, admin, api, assessments, check_ins, evidence, frameworks, home, html, notifications,
-    ops, organisation, password_reset, peer_requests, people, plans, privacy, search, sign_in,
+    ops, organisation, password_reset, peer_requests, people, plans, privacy, search, sign_in, sso,
     team,
 };
 
@@ -201,6 +201,8 @@ pub fn routes() -> Vec<Route> {
         // Signing in and out.
         GET   "/sign-in"                                          Public        Page  => sign_in::form,
         POST  "/sign-in"                                          Public        Page  => sign_in::submit,
+        GET   "/sign-in/sso"                                      Public        Page  => sso::begin,
+        GET   "/sign-in/sso/callback"                             Public        Page  => sso::callback,
         POST  "/sign-out"                                         SignedIn      Page  => sign_in::sign_out,
         GET   "/forgot-password"                                  Public        Page  => password_reset::forgot_form,
         POST  "/forgot-password"                                  Public        Page  => password_reset::forgot_submit,

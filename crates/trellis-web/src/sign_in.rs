@@ -19,7 +19,7 @@ use crate::error::WebError;
 use crate::extract::{PageForm, QueryParams};
 use crate::html::view::FieldErrors;
 use crate::html::{Frame, render, render_status};
-use crate::state::AppState;
+use crate::state::{AppState, Config};
 use trellis_app::throttle::{self, Throttle};
 use trellis_app::time::now_millis;
 use trellis_store::prelude::*;
@@ -30,10 +30,58 @@ struct SignInPage {
     frame: Frame,
     /// Reached over plain HTTP from another machine: signing in cannot work, and the page says why.
     https_required: Option<&'static str>,
+    /// "Sign in with …", when single sign-on is set up, and where it starts.
+    sso: Option<(String, String)>,
+    /// Whether the password form is offered.
+    password_sign_in: bool,
     email: String,
     next: String,
     error: Option<String>,
     errors: FieldErrors,
+}
+
+impl SignInPage {
+    fn new(
+        ctx: &Ctx,
+        config: &Config,
+        email: &str,
+        next: &str,
+        error: Option<String>,
+        errors: FieldErrors,
+    ) -> Self {
+        SignInPage {
+            frame: Frame::new(Some(ctx), "Sign in", ""),
+            https_required: ctx.plain_http_from_afar.then_some(HTTPS_REQUIRED),
+            sso: config.sso.as_ref().map(|sso| {
+                let href = format!(
+                    "/sign-in/sso?{}",
+                    serde_urlencoded::to_string([("next", next)]).unwrap_or_default()
+                );
+                (sso.label.clone(), href)
+            }),
+            password_sign_in: config.password_sign_in,
+            email: email.to_owned(),
+            next: next.to_owned(),
+            error,
+            errors,
+        }
+    }
+}
+
+/// The sign-in page with a message, for answers that end a sign-in attempt elsewhere (single
+/// sign-on).
+pub(crate) fn sign_in_page(
+    ctx: &Ctx,
+    config: &Config,
+    status: StatusCode,
+    email: &str,
+    next: &str,
+    error: Option<String>,
+) -> Result<Response, WebError> {
+    render_status(
+        status,
+        &SignInPage::new(ctx, config, email, next, error, FieldErrors::default()),
+    )
 }
 
 /// Why signing in fails over plain HTTP from another machine, and what to do, on the sign-in page
@@ -43,14 +91,18 @@ pub(crate) const HTTPS_REQUIRED: &str = "This page came over plain HTTP from ano
     HTTPS: serve it with --tls-cert and --tls-key, or behind a TLS proxy whose address is given to \
     --trusted-proxies and which sends X-Forwarded-Proto: https.";
 
+/// What the sign-in form says when only single sign-on is allowed.
+pub(crate) const PASSWORD_SIGN_IN_OFF: &str = "Signing in with a password is turned off on this \
+    Trellis: sign in with your organisation's account instead.";
+
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
 pub struct NextQuery {
-    next: Option<String>,
+    pub(crate) next: Option<String>,
 }
 
 /// Where to go after signing in: a path on this site only, never another site.
-fn safe_next(next: &str) -> String {
+pub(crate) fn safe_next(next: &str) -> String {
     let ok = next.starts_with('/')
         && !next.starts_with("//")
         && !next.starts_with("/\\")
@@ -61,7 +113,7 @@ fn safe_next(next: &str) -> String {
 }
 
 pub async fn form(
-    State(_state): State<AppState>,
+    State(state): State<AppState>,
     ctx: Ctx,
     QueryParams(q): QueryParams<NextQuery>,
 ) -> Result<Response, WebError> {
@@ -70,14 +122,7 @@ pub async fn form(
         return Ok(Redirect::to(&next).into_response());
     }
     let (ctx, cookie) = anonymous_form(ctx);
-    let page = SignInPage {
-        frame: Frame::new(Some(&ctx), "Sign in", ""),
-        https_required: ctx.plain_http_from_afar.then_some(HTTPS_REQUIRED),
-        email: String::new(),
-        next,
-        error: None,
-        errors: FieldErrors::default(),
-    };
+    let page = SignInPage::new(&ctx, state.config(), "", &next, None, FieldErrors::default());
     let mut res = render(&page)?.into_response();
     res.headers_mut().append(header::SET_COOKIE, cookie);
     Ok(res)
@@ -113,16 +158,16 @@ pub async fn submit(
     let again = |status: StatusCode, error: Option<String>, errors: FieldErrors| {
         render_status(
             status,
-            &SignInPage {
-                frame: Frame::new(Some(&ctx), "Sign in", ""),
-                https_required: ctx.plain_http_from_afar.then_some(HTTPS_REQUIRED),
-                email: f.email.trim().to_owned(),
-                next: next.clone(),
-                error,
-                errors,
-            },
+            &SignInPage::new(&ctx, state.config(), f.email.trim(), &next, error, errors),
         )
     };
+    if !state.config().password_sign_in {
+        return again(
+            StatusCode::FORBIDDEN,
+            Some(PASSWORD_SIGN_IN_OFF.into()),
+            FieldErrors::default(),
+        );
+    }
     let mut errors = FieldErrors::default();
     if email.is_empty() {
         errors.add("email", "Enter your email address.");

@@ -66,6 +66,8 @@ struct Inner {
     /// A hash of a random password, verified against when an account does not exist so that a
     /// failed sign-in takes as long either way.
     dummy_hash: OnceLock<String>,
+    /// The OpenID provider, discovered at the first single sign-on.
+    sso_provider: crate::sso::Provider,
 }
 
 impl AppState {
@@ -78,6 +80,7 @@ impl AppState {
                 unread: UnreadCache::default(),
                 metrics: crate::metrics::Metrics::default(),
                 dummy_hash: OnceLock::new(),
+                sso_provider: crate::sso::Provider::default(),
             }),
         }
     }
@@ -85,6 +88,10 @@ impl AppState {
     /// The use cases.
     pub fn app(&self) -> &App {
         &self.inner.app
+    }
+
+    pub(crate) fn sso_provider(&self) -> &crate::sso::Provider {
+        &self.inner.sso_provider
     }
 
     pub(crate) fn metrics(&self) -> &crate::metrics::Metrics {

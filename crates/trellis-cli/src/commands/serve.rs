@@ -65,7 +65,100 @@ pub struct Args {
     #[arg(long, env = "TRELLIS_PASSWORD_RESET_EXPIRY", value_name = "DURATION", default_value = "1h", value_parser = parse_duration)]
     pub password_reset_expiry: Duration,
     #[command(flatten)]
+    pub sso: SsoArgs,
+    #[command(flatten)]
     pub ops: OpsArgs,
+}
+
+/// Single sign-on through the organisation's OpenID Connect provider.
+#[derive(Debug, clap::Args)]
+pub struct SsoArgs {
+    /// Offer sign-in through this OpenID Connect provider (its issuer URL, e.g.
+    /// https://login.example.org/realms/staff). Register Trellis with it as a web client whose
+    /// redirect URL is PUBLIC_URL/sign-in/sso/callback. People are matched to accounts by the
+    /// email the provider has verified.
+    #[arg(long, env = "TRELLIS_OIDC_ISSUER", value_name = "URL", requires = "oidc_client_id")]
+    pub oidc_issuer: Option<String>,
+    /// The client id Trellis has at the provider.
+    #[arg(long, env = "TRELLIS_OIDC_CLIENT_ID", value_name = "ID", requires = "oidc_issuer")]
+    pub oidc_client_id: Option<String>,
+    /// The client secret Trellis has at the provider (none for a public client).
+    #[arg(
+        long,
+        env = "TRELLIS_OIDC_CLIENT_SECRET",
+        value_name = "SECRET",
+        hide_env_values = true
+    )]
+    pub oidc_client_secret: Option<String>,
+    /// Email domains whose people get an account (as members) the first time they sign in
+    /// through the provider, comma-separated: example.org,example.com. Without it, only people
+    /// with an account may sign in.
+    #[arg(long, env = "TRELLIS_OIDC_CREATE_ACCOUNTS", value_name = "DOMAINS", value_delimiter = ',')]
+    pub oidc_create_accounts: Vec<String>,
+    /// How the sign-in page names the provider: "Sign in with LABEL".
+    #[arg(
+        long,
+        env = "TRELLIS_OIDC_LABEL",
+        value_name = "LABEL",
+        default_value = "your organisation's account"
+    )]
+    pub oidc_label: String,
+    /// Whether people may also sign in with a Trellis password. `false` needs --oidc-issuer: the
+    /// provider alone then decides who signs in.
+    #[arg(
+        long,
+        env = "TRELLIS_PASSWORD_SIGN_IN",
+        value_name = "BOOL",
+        default_value_t = true,
+        action = clap::ArgAction::Set
+    )]
+    pub password_sign_in: bool,
+}
+
+impl SsoArgs {
+    /// The settings, for a server whose public address is `base_url`.
+    fn settings(&self, base_url: &str) -> Result<Option<trellis_app::sso::SsoSettings>> {
+        let issuer = self.oidc_issuer.as_deref().map(str::trim).filter(|i| !i.is_empty());
+        let Some(issuer) = issuer else {
+            if !self.password_sign_in {
+                anyhow::bail!(
+                    "--password-sign-in false leaves nobody a way to sign in: set up single \
+                     sign-on with --oidc-issuer and --oidc-client-id too"
+                );
+            }
+            return Ok(None);
+        };
+        let client_id = self
+            .oidc_client_id
+            .as_deref()
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+            .context("--oidc-issuer needs --oidc-client-id")?;
+        let mut create_accounts_for = Vec::new();
+        for domain in &self.oidc_create_accounts {
+            let domain = domain.trim().trim_start_matches('@').to_lowercase();
+            if domain.is_empty() {
+                continue;
+            }
+            if domain.contains(['@', '/', ' ']) || !domain.contains('.') {
+                anyhow::bail!(
+                    "--oidc-create-accounts: `{domain}` is not an email domain (like example.org)"
+                );
+            }
+            create_accounts_for.push(domain);
+        }
+        Ok(Some(trellis_app::sso::SsoSettings {
+            issuer: issuer.to_owned(),
+            client_id: client_id.to_owned(),
+            client_secret: self
+                .oidc_client_secret
+                .clone()
+                .filter(|s| !s.trim().is_empty()),
+            redirect_url: format!("{}/sign-in/sso/callback", base_url.trim_end_matches('/')),
+            create_accounts_for,
+            label: self.oidc_label.trim().to_owned(),
+        }))
+    }
 }
 
 /// HTTPS, proxies, limits and timeouts, and what operators' tools call.
@@ -194,6 +287,14 @@ impl StoreTask for Serve {
             load_demo(&store).await?;
         }
 
+        let base_url = args.public_url.clone().unwrap_or_else(|| url.clone());
+        let sso = args.sso.settings(&base_url)?;
+        if let Some(sso) = &sso {
+            println!(
+                "Single sign-on through {} (register {} as the redirect URL there).",
+                sso.issuer, sso.redirect_url
+            );
+        }
         let mailer = match args.smtp_url.filter(|u| !u.trim().is_empty()) {
             Some(smtp_url) => {
                 let settings = MailSettings {
@@ -232,6 +333,8 @@ impl StoreTask for Serve {
             tls: tls.is_some(),
             mailer: mailer.clone(),
             password_reset_expiry: args.password_reset_expiry,
+            sso,
+            password_sign_in: args.sso.password_sign_in,
             ..Config::default()
         };
         if tls.is_none() && !local.ip().is_loopback() {
@@ -322,6 +425,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
         ),
         _ => None,
     };
+    args.sso.settings("http://127.0.0.1")?;
     let listener = std::net::TcpListener::bind(&args.addr)
         .with_context(|| format!("cannot listen on {}", args.addr))?;
     listener

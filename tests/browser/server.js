@@ -30,14 +30,15 @@ function buildTrellis() {
 
 /**
  * Starts the server on a port the OS picks (`--addr 127.0.0.1:0`), reads the URL it prints, and waits
- * for `/healthz`. Returns { url, stop(), output() }.
+ * for `/healthz`. `args` are further arguments of `trellis serve`. Returns { url, stop(), output() }.
  */
-async function startServer({ demoPassword, smtpUrl, timeoutMs = 60_000 }) {
+async function startServer({ demoPassword, smtpUrl, args: extraArgs = [], timeoutMs = 60_000 }) {
   const exe = buildTrellis();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'trellis-browser-'));
   const dbUrl = `sqlite://${path.join(dir, 'trellis.db')}`;
   const args = ['serve', '--addr', '127.0.0.1:0', '--database-url', dbUrl, '--demo'];
   if (smtpUrl) args.push('--smtp-url', smtpUrl, '--mail-from', 'Trellis <trellis@example.org>');
+  args.push(...extraArgs);
   const child = spawn(exe, args, {
     cwd: dir,
     env: { ...process.env, TRELLIS_DEMO_PASSWORD: demoPassword, RUST_LOG: process.env.RUST_LOG || 'warn' },

@@ -220,11 +220,20 @@ mod tests {
     fn accounts_are_created_only_for_the_domains_named() {
         let s = settings(&["example.org"]);
         assert!(may_create(&s, "ann@example.org"));
-        assert!(may_create(&s, "ann@EXAMPLE.org"), "domains compare without case");
+        assert!(
+            may_create(&s, "ann@EXAMPLE.org"),
+            "domains compare without case"
+        );
         assert!(!may_create(&s, "ann@example.org.evil.test"));
-        assert!(!may_create(&s, "ann@sub.example.org"), "a subdomain is another domain");
+        assert!(
+            !may_create(&s, "ann@sub.example.org"),
+            "a subdomain is another domain"
+        );
         assert!(!may_create(&s, "example.org@evil.test"));
-        assert!(!may_create(&settings(&[]), "ann@example.org"), "none named: none created");
+        assert!(
+            !may_create(&settings(&[]), "ann@example.org"),
+            "none named: none created"
+        );
     }
 
     #[test]

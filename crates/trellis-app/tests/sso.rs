@@ -71,13 +71,9 @@ fn forbidden(result: Result<trellis_store::Person, AppError>) -> String {
 async fn a_verified_email_signs_in_as_its_account() {
     let org = org(true).await;
     let ann = org.add("ann", None, SystemRole::Member).await;
-    let person = sso::sign_in(
-        &org.app,
-        &identity(Some("Ann@Example.COM"), true),
-        &audit(),
-    )
-    .await
-    .unwrap();
+    let person = sso::sign_in(&org.app, &identity(Some("Ann@Example.COM"), true), &audit())
+        .await
+        .unwrap();
     assert_eq!(person.id, ann.id, "matched without regard to case");
 
     let events = sign_ins(&org).await;
@@ -93,12 +89,23 @@ async fn an_unverified_or_missing_email_is_refused() {
     let org = org(true).await;
     let ann = org.add("ann", None, SystemRole::Member).await;
     let message = forbidden(
-        sso::sign_in(&org.app, &identity(Some("ann@example.com"), false), &audit()).await,
+        sso::sign_in(
+            &org.app,
+            &identity(Some("ann@example.com"), false),
+            &audit(),
+        )
+        .await,
     );
     assert!(message.contains("has not verified"), "{message}");
-    assert!(message.contains("Example ID"), "names the provider: {message}");
+    assert!(
+        message.contains("Example ID"),
+        "names the provider: {message}"
+    );
     let message = forbidden(sso::sign_in(&org.app, &identity(None, true), &audit()).await);
-    assert!(message.contains("did not tell Trellis your email"), "{message}");
+    assert!(
+        message.contains("did not tell Trellis your email"),
+        "{message}"
+    );
 
     let events = sign_ins(&org).await;
     assert_eq!(events.len(), 2);
@@ -108,7 +115,10 @@ async fn an_unverified_or_missing_email_is_refused() {
         "nobody signed in: {events:?}"
     );
     let reasons: Vec<_> = events.iter().map(|e| e.details["reason"].clone()).collect();
-    assert!(reasons.contains(&"email not verified".into()), "{reasons:?}");
+    assert!(
+        reasons.contains(&"email not verified".into()),
+        "{reasons:?}"
+    );
     assert!(reasons.contains(&"no email".into()), "{reasons:?}");
     // Ann's account is untouched.
     assert!(org.app.store().person(ann.id).await.unwrap().active);
@@ -175,9 +185,8 @@ async fn a_deactivated_account_stays_out() {
         )
         .await
         .unwrap();
-    let message = forbidden(
-        sso::sign_in(&org.app, &identity(Some("ann@example.com"), true), &audit()).await,
-    );
+    let message =
+        forbidden(sso::sign_in(&org.app, &identity(Some("ann@example.com"), true), &audit()).await);
     assert!(message.contains("deactivated"), "{message}");
 }
 

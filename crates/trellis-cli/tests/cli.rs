@@ -595,6 +595,11 @@ fn serve_settings_are_flags_with_environment_variables() {
         ("--metrics-token", "TRELLIS_METRICS_TOKEN"),
         ("--tls-cert", "TRELLIS_TLS_CERT"),
         ("--tls-key", "TRELLIS_TLS_KEY"),
+        ("--oidc-issuer", "TRELLIS_OIDC_ISSUER"),
+        ("--oidc-client-id", "TRELLIS_OIDC_CLIENT_ID"),
+        ("--oidc-client-secret", "TRELLIS_OIDC_CLIENT_SECRET"),
+        ("--oidc-create-accounts", "TRELLIS_OIDC_CREATE_ACCOUNTS"),
+        ("--password-sign-in", "TRELLIS_PASSWORD_SIGN_IN"),
     ] {
         assert!(help.contains(flag), "{flag} in --help");
         assert!(help.contains(&format!("env: {env}")), "{env} in --help");
@@ -608,6 +613,24 @@ fn serve_settings_are_flags_with_environment_variables() {
         ),
         (vec!["--pool-size", "0"], "--pool-size"),
         (vec!["--tls-cert", "c.pem"], "--tls-key"),
+        // Nobody could sign in.
+        (vec!["--password-sign-in", "false"], "--oidc-issuer"),
+        (vec!["--password-sign-in", "no"], "--password-sign-in"),
+        (
+            vec!["--oidc-issuer", "https://id.example.org"],
+            "--oidc-client-id",
+        ),
+        (
+            vec![
+                "--oidc-issuer",
+                "https://id.example.org",
+                "--oidc-client-id",
+                "trellis",
+                "--oidc-create-accounts",
+                "example",
+            ],
+            "not an email domain",
+        ),
     ] {
         let mut all = vec!["serve"];
         all.extend(&args);

@@ -21,7 +21,13 @@ pub async fn sso_sign_ins_are_taken_once_before_they_expire<S: Store>(store: S) 
         .begin_sso_sign_in("state-2", &pending("/"), 2_000, 62_000)
         .await
         .unwrap();
-    assert_eq!(store.take_sso_sign_in("state-unknown", 3_000).await.unwrap(), None);
+    assert_eq!(
+        store
+            .take_sso_sign_in("state-unknown", 3_000)
+            .await
+            .unwrap(),
+        None
+    );
     assert_eq!(
         store.take_sso_sign_in("state-1", 3_000).await.unwrap(),
         Some(pending("/people/3")),
@@ -47,7 +53,10 @@ pub async fn sso_sign_ins_are_taken_once_before_they_expire<S: Store>(store: S) 
         .begin_sso_sign_in("state-4", &pending("/b"), 131_000, 191_000)
         .await
         .unwrap();
-    assert_eq!(store.take_sso_sign_in("state-3", 100_000).await.unwrap(), None);
+    assert_eq!(
+        store.take_sso_sign_in("state-3", 100_000).await.unwrap(),
+        None
+    );
     assert_eq!(
         store.take_sso_sign_in("state-4", 131_500).await.unwrap(),
         Some(pending("/b"))
@@ -61,7 +70,10 @@ pub async fn sso_sign_ins_are_taken_once_before_they_expire<S: Store>(store: S) 
         .begin_sso_sign_in("state-5", &pending("/"), 200_001, 260_000)
         .await;
     assert!(
-        matches!(again, Err(StoreError::Conflict(_)) | Err(StoreError::Backend(_))),
+        matches!(
+            again,
+            Err(StoreError::Conflict(_)) | Err(StoreError::Backend(_))
+        ),
         "a state is never reused: {again:?}"
     );
 }
@@ -76,10 +88,7 @@ pub async fn an_sso_callback_replayed_at_once_signs_in_once<S: Store>(store: S) 
         async move { store.take_sso_sign_in("state-race", 2_000).await }
     })
     .await;
-    let taken = results
-        .iter()
-        .filter(|r| matches!(r, Ok(Some(_))))
-        .count();
+    let taken = results.iter().filter(|r| matches!(r, Ok(Some(_)))).count();
     assert_eq!(taken, 1, "{results:?}");
     assert!(results.iter().all(Result::is_ok), "{results:?}");
 }

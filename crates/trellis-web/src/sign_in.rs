@@ -122,7 +122,14 @@ pub async fn form(
         return Ok(Redirect::to(&next).into_response());
     }
     let (ctx, cookie) = anonymous_form(ctx);
-    let page = SignInPage::new(&ctx, state.config(), "", &next, None, FieldErrors::default());
+    let page = SignInPage::new(
+        &ctx,
+        state.config(),
+        "",
+        &next,
+        None,
+        FieldErrors::default(),
+    );
     let mut res = render(&page)?.into_response();
     res.headers_mut().append(header::SET_COOKIE, cookie);
     Ok(res)

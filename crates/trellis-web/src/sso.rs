@@ -333,7 +333,14 @@ async fn verify(
             .map(|n| n.to_string()),
     };
     if identity.email.is_none() {
-        user_info(&client, http, tokens.access_token(), claims.subject(), &mut identity).await?;
+        user_info(
+            &client,
+            http,
+            tokens.access_token(),
+            claims.subject(),
+            &mut identity,
+        )
+        .await?;
     }
     Ok(identity)
 }

@@ -77,10 +77,20 @@ pub struct SsoArgs {
     /// https://login.example.org/realms/staff). Register Trellis with it as a web client whose
     /// redirect URL is PUBLIC_URL/sign-in/sso/callback. People are matched to accounts by the
     /// email the provider has verified.
-    #[arg(long, env = "TRELLIS_OIDC_ISSUER", value_name = "URL", requires = "oidc_client_id")]
+    #[arg(
+        long,
+        env = "TRELLIS_OIDC_ISSUER",
+        value_name = "URL",
+        requires = "oidc_client_id"
+    )]
     pub oidc_issuer: Option<String>,
     /// The client id Trellis has at the provider.
-    #[arg(long, env = "TRELLIS_OIDC_CLIENT_ID", value_name = "ID", requires = "oidc_issuer")]
+    #[arg(
+        long,
+        env = "TRELLIS_OIDC_CLIENT_ID",
+        value_name = "ID",
+        requires = "oidc_issuer"
+    )]
     pub oidc_client_id: Option<String>,
     /// The client secret Trellis has at the provider (none for a public client).
     #[arg(
@@ -93,7 +103,12 @@ pub struct SsoArgs {
     /// Email domains whose people get an account (as members) the first time they sign in
     /// through the provider, comma-separated: example.org,example.com. Without it, only people
     /// with an account may sign in.
-    #[arg(long, env = "TRELLIS_OIDC_CREATE_ACCOUNTS", value_name = "DOMAINS", value_delimiter = ',')]
+    #[arg(
+        long,
+        env = "TRELLIS_OIDC_CREATE_ACCOUNTS",
+        value_name = "DOMAINS",
+        value_delimiter = ','
+    )]
     pub oidc_create_accounts: Vec<String>,
     /// How the sign-in page names the provider: "Sign in with LABEL".
     #[arg(
@@ -118,7 +133,11 @@ pub struct SsoArgs {
 impl SsoArgs {
     /// The settings, for a server whose public address is `base_url`.
     fn settings(&self, base_url: &str) -> Result<Option<trellis_app::sso::SsoSettings>> {
-        let issuer = self.oidc_issuer.as_deref().map(str::trim).filter(|i| !i.is_empty());
+        let issuer = self
+            .oidc_issuer
+            .as_deref()
+            .map(str::trim)
+            .filter(|i| !i.is_empty());
         let Some(issuer) = issuer else {
             if !self.password_sign_in {
                 anyhow::bail!(

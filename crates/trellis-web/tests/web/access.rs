@@ -486,6 +486,14 @@ fn cases(app: &App, admin_token_id: i64, g: Growth) -> Vec<Case> {
                 ("password", "wrong password"),
             ])
         }),
+        // Single sign-on is not set up here (see web/sso.rs for when it is).
+        case(get.clone(), "/sign-in/sso", "/sign-in/sso", [404; 11]),
+        case(
+            get.clone(),
+            "/sign-in/sso/callback",
+            "/sign-in/sso/callback?code=c&state=s",
+            [404; 11],
+        ),
         case(post.clone(), "/sign-out", "/sign-out", [303; 11]),
         // A forgotten password: the same answer for anyone, whether or not the account exists.
         case(

@@ -20,3 +20,4 @@ mod privacy;
 mod races;
 mod server;
 mod sign_in;
+mod sso;

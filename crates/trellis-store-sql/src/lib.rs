@@ -21,6 +21,7 @@ mod accounts;
 mod audit;
 pub mod backup;
 mod check_ins;
+mod cycles;
 mod dialect;
 mod frameworks;
 mod growth;

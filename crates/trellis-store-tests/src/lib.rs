@@ -71,6 +71,7 @@ macro_rules! for_each_story {
             check_in_reminders_go_once,
             plans_hold_goals_actions_and_comments,
             milestones_start_once_per_role_level,
+            cycles_move_through_their_stages_with_deadlines,
             home_records_gather_what_waits,
             team_records_read_the_team_at_once,
             reset_links_are_used_once_before_they_expire,
@@ -82,6 +83,7 @@ macro_rules! for_each_story {
 }
 
 mod check_ins;
+mod cycles;
 mod growth;
 mod growth_changes;
 mod import;
@@ -93,6 +95,7 @@ mod resets;
 mod sso;
 
 pub use check_ins::*;
+pub use cycles::*;
 pub use growth::*;
 pub use growth_changes::*;
 pub use import::*;

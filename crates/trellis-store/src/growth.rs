@@ -9,7 +9,13 @@ use serde::{Deserialize, Serialize};
 use crate::{FrameworkVersionId, Millis, Person, PersonId, Team};
 
 pub type AssessmentId = i64;
+
 pub type EvidenceId = i64;
+
+/// The [`crate::StoreError::Conflict`] of starting an assessment while the person already has an
+/// open one (any stage before `agreed`) against that role level: at most one is open at a time.
+pub const OPEN_ASSESSMENT_EXISTS: &str =
+    "this person already has an open assessment against this role level";
 
 crate::parse_from_text!(Stage, RaterKind);
 

@@ -17,6 +17,7 @@
 
 pub mod backend;
 pub mod check_ins;
+pub mod cycles;
 pub mod growth;
 pub mod import;
 pub mod json_rows;
@@ -28,6 +29,7 @@ pub mod sso;
 pub mod throttle;
 
 pub use check_ins::*;
+pub use cycles::*;
 pub use growth::*;
 pub use import::*;
 pub use notifications::*;
@@ -63,11 +65,6 @@ pub enum StoreError {
 }
 
 pub type StoreResult<T> = Result<T, StoreError>;
-
-/// The [`StoreError::Conflict`] of starting an assessment while the person already has an open one
-/// (any stage before `agreed`) against that role level: at most one is open at a time.
-pub const OPEN_ASSESSMENT_EXISTS: &str =
-    "this person already has an open assessment against this role level";
 
 /// The [`StoreError::Conflict`] of a change that would leave no active administrator.
 pub const LAST_ADMIN: &str = "this is the only active administrator";
@@ -347,6 +344,7 @@ pub trait Store:
     + PasswordResetStore
     + PeopleImportStore
     + SsoStore
+    + CycleStore
     + Clone
     + Send
     + Sync
@@ -368,6 +366,7 @@ impl<T> Store for T where
         + PasswordResetStore
         + PeopleImportStore
         + SsoStore
+        + CycleStore
         + Clone
         + Send
         + Sync
@@ -378,9 +377,9 @@ impl<T> Store for T where
 /// The area traits, for code that calls a concrete store (rather than one generic over [`Store`]).
 pub mod prelude {
     pub use crate::{
-        AccountStore, AuditStore, CheckInStore, FrameworkStore, GrowthStore, NotificationStore,
-        OverviewStore, PasswordResetStore, PeopleImportStore, PeopleStore, PlanStore, SchemaStore,
-        SsoStore, Store,
+        AccountStore, AuditStore, CheckInStore, CycleStore, FrameworkStore, GrowthStore,
+        NotificationStore, OverviewStore, PasswordResetStore, PeopleImportStore, PeopleStore,
+        PlanStore, SchemaStore, SsoStore, Store,
     };
 }
 

@@ -22,6 +22,7 @@ pub mod auth;
 mod chart;
 mod check_ins;
 mod client;
+mod cycles;
 mod error;
 mod evidence;
 mod extract;

@@ -36,9 +36,9 @@ use crate::error::{self, WebError};
 use crate::extract::read_body;
 use crate::state::AppState;
 use crate::{
-    account, admin, api, assessments, check_ins, evidence, frameworks, home, html, notifications,
-    ops, organisation, password_reset, peer_requests, people, plans, privacy, search, sign_in, sso,
-    team,
+    account, admin, api, assessments, check_ins, cycles, evidence, frameworks, home, html,
+    notifications, ops, organisation, password_reset, peer_requests, people, plans, privacy,
+    search, sign_in, sso, team,
 };
 
 /// Who may call a route.
@@ -222,6 +222,13 @@ pub fn routes() -> Vec<Route> {
         GET   "/organisation"                                     PeopleTeam    Page  => organisation::overview,
         GET   "/people/{id}/assignment"                           PeopleTeam    Page  => people::assignment::form,
         POST  "/people/{id}/assignment"                           PeopleTeam    Page  => people::assignment::submit,
+        // Review cycles, run by the people team.
+        GET   "/cycles"                                           PeopleTeam    Page  => cycles::list,
+        POST  "/cycles"                                           PeopleTeam    Page  => cycles::open,
+        GET   "/cycles/{id}"                                      PeopleTeam    Page  => cycles::cycle,
+        POST  "/cycles/{id}/launch"                               PeopleTeam    Page  => cycles::launch,
+        POST  "/cycles/{id}/reminders"                            PeopleTeam    Page  => cycles::remind,
+        POST  "/cycles/{id}/close"                                PeopleTeam    Page  => cycles::close,
         // Growth: assessments, peer input, evidence and the team view.
         POST  "/people/{id}/assessments"                          SeePerson     Page  => assessments::pages::start,
         GET   "/people/{id}/evidence"                             SeePerson     Page  => evidence::pages::evidence,

@@ -240,6 +240,8 @@ pub(crate) struct AssessmentPage {
     role_title: String,
     role_href: String,
     cycle: String,
+    /// The deadline of the stage it is at, for an open assessment of a review cycle.
+    stage_due: Option<String>,
     version_label: String,
     version_note: Option<String>,
     stage: &'static str,
@@ -369,6 +371,10 @@ pub(crate) async fn assessment_page(
     ids.extend(ratings.iter().map(|r| r.rater_id));
     let names = growth::names(store, ids).await?;
     let name = |id: PersonId| names.get(&id).cloned().unwrap_or_default();
+    let stage_due = match state.app().cycles().deadline_of(asm).await? {
+        Some((_, due)) if asm.stage != Stage::Agreed => Some(due),
+        _ => None,
+    };
     let latest = latest_visible(a, &ratings);
     let get = |skill: &str, kind: RaterKind| latest.get(&(skill.to_owned(), kind, None)).copied();
 
@@ -769,6 +775,7 @@ pub(crate) async fn assessment_page(
         role_title: a.profile.title.clone(),
         role_href: profile_href(&asm.framework_version_id.to_string(), &asm.role_level),
         cycle: asm.cycle.clone(),
+        stage_due,
         version_label: name_with_version(&a.published.summary.name, &a.published.summary.version),
         version_note,
         stage: asm.stage.as_str(),

@@ -269,6 +269,10 @@ struct Growth {
     evidence: i64,
     evidence_page_delete: i64,
     evidence_api_delete: i64,
+    /// Review cycles: a draft to launch, an open one to remind of, an open one to close.
+    cycle_draft: i64,
+    cycle_open: i64,
+    cycle_closing: i64,
 }
 
 async fn growth_fixtures(app: &App) -> Growth {
@@ -408,7 +412,42 @@ async fn growth_fixtures(app: &App) -> Growth {
             .unwrap();
         evidence.push(e.id);
     }
+    let mut cycles = Vec::new();
+    for name in ["Draft cycle", "Open cycle", "Closing cycle"] {
+        let c = app
+            .store
+            .create_cycle(
+                trellis_store::NewCycle {
+                    name: name.into(),
+                    framework_version_id: version,
+                    // A team of nobody: launching assesses no one, and leaves the member's
+                    // role levels free for the rows that start assessments.
+                    population_kind: trellis_store::PopulationKind::Team,
+                    population: "999999".into(),
+                    deadlines: trellis_store::CycleDeadlines {
+                        self_due: in_days(10),
+                        peer_due: in_days(11),
+                        manager_due: in_days(12),
+                        calibration_due: in_days(13),
+                        agreed_due: in_days(14),
+                    },
+                },
+                &as_member,
+            )
+            .await
+            .unwrap();
+        if name != "Draft cycle" {
+            app.store
+                .launch_cycle(c.id, vec![], &as_member)
+                .await
+                .unwrap();
+        }
+        cycles.push(c.id);
+    }
     Growth {
+        cycle_draft: cycles[0],
+        cycle_open: cycles[1],
+        cycle_closing: cycles[2],
         evidence: evidence[0],
         evidence_page_delete: evidence[1],
         evidence_api_delete: evidence[2],
@@ -571,6 +610,54 @@ fn cases(app: &App, admin_token_id: i64, g: Growth) -> Vec<Case> {
             "/people/{id}/assignment",
             format!("/people/{member}/assignment"),
             PEOPLE_TEAM,
+        ),
+        // Review cycles: the people team and admins. A cycle is launched and closed once.
+        case(get.clone(), "/cycles", "/cycles", PEOPLE_TEAM),
+        with_body(
+            case(
+                post.clone(),
+                "/cycles",
+                "/cycles",
+                [303, 403, 403, 403, 403, 403, 403, 403, 303, 303, 303],
+            ),
+            |c| {
+                form(&[
+                    ("name", &format!("Cycle of {}", tag(c))),
+                    ("population", "track:engineering"),
+                    ("self_due", "2027-01-15"),
+                    ("peer_due", "2027-01-22"),
+                    ("manager_due", "2027-01-29"),
+                    ("calibration_due", "2027-02-05"),
+                    ("agreed_due", "2027-02-12"),
+                ])
+            },
+        ),
+        case(
+            get.clone(),
+            "/cycles/{id}",
+            format!("/cycles/{}", g.cycle_open),
+            PEOPLE_TEAM,
+        ),
+        case(
+            post.clone(),
+            "/cycles/{id}/launch",
+            format!("/cycles/{}/launch", g.cycle_draft),
+            [303, 403, 403, 403, 403, 403, 403, 403, 303, 409, 303],
+        ),
+        case(
+            post.clone(),
+            "/cycles/{id}/reminders",
+            format!("/cycles/{}/reminders", g.cycle_open),
+            [303, 403, 403, 403, 403, 403, 403, 403, 303, 303, 303],
+        ),
+        with_body(
+            case(
+                post.clone(),
+                "/cycles/{id}/close",
+                format!("/cycles/{}/close", g.cycle_closing),
+                [303, 403, 403, 403, 403, 403, 403, 403, 303, 409, 303],
+            ),
+            |_| form(&[("shares_on", "2027-03-01")]),
         ),
         // Without a revision or changes: the same role level, manager and team are kept.
         with_body(

@@ -7,6 +7,7 @@ mod access;
 mod api;
 mod check_ins;
 mod control_characters;
+mod cycles;
 mod growth;
 mod notifications;
 mod operations;

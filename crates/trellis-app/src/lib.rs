@@ -6,6 +6,7 @@
 //! - [`accounts`]: creating and changing accounts; [`secrets`]: passwords and tokens;
 //!   [`password_reset`]: a forgotten password reset through a link sent by email; [`sso`]: single
 //!   sign-on through the organisation's OpenID provider.
+//! - [`erasure`]: a person's data erased, and retention for people who left.
 //! - [`people`]: whom an actor may see, and a person's record read with its access decision;
 //!   [`people_import`]: people brought in line with a CSV file from the HR system.
 //! - [`growth`]: assessments, peer input, evidence, readiness and team views.
@@ -23,6 +24,7 @@ pub mod bootstrap;
 pub mod check_ins;
 pub mod cycles;
 pub mod demo;
+pub mod erasure;
 pub mod error;
 pub mod frameworks;
 pub mod growth;

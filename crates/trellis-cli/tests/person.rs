@@ -116,3 +116,127 @@ fn person_export_gives_everything_about_them() {
         "{stderr}"
     );
 }
+
+fn ok(out: &std::process::Output) -> String {
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// Someone leaves (deactivated by the HR import), the retention command finds them once the
+/// period has passed, and `person erase` removes their data, asking for confirmation first.
+#[test]
+fn people_who_left_are_erased_on_request_or_by_retention() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("t.db").display());
+    for (email, name, role) in [
+        ("boss@example.org", "Bo Boss", "admin"),
+        ("ann@example.org", "Ann Lee", "member"),
+    ] {
+        ok(&trellis(&[
+            "user",
+            "add",
+            email,
+            "--name",
+            name,
+            "--role",
+            role,
+            "--database-url",
+            &url,
+        ]));
+    }
+    // Ann is not in the HR file any more.
+    let csv = dir.path().join("people.csv");
+    std::fs::write(
+        &csv,
+        "email,name,manager_email,team,role_level,start_date\nboss@example.org,Bo Boss,,,,\n",
+    )
+    .unwrap();
+    let import = ok(&trellis(&[
+        "people",
+        "import",
+        csv.to_str().unwrap(),
+        "--deactivate-absent",
+        "--database-url",
+        &url,
+    ]));
+    assert!(import.contains("deactivated ann@example.org"), "{import}");
+
+    let retention = |after: &str, dry_run: bool| {
+        let mut args = vec![
+            "people",
+            "retention",
+            "--after",
+            after,
+            "--database-url",
+            &url,
+        ];
+        if dry_run {
+            args.push("--dry-run");
+        }
+        ok(&trellis(&args))
+    };
+    let year = retention("365d", true);
+    assert!(year.contains("Dry run: 0 people"), "{year}");
+    let now = retention("0s", true);
+    assert!(
+        now.contains("would erase ann@example.org (Ann Lee"),
+        "{now}"
+    );
+    assert!(now.contains("Dry run: 1 people"), "{now}");
+
+    let unconfirmed = trellis(&["person", "erase", "ann@example.org", "--database-url", &url]);
+    assert!(!unconfirmed.status.success());
+    assert!(String::from_utf8_lossy(&unconfirmed.stderr).contains("--yes"));
+    // An active person is not erased.
+    let active = trellis(&[
+        "person",
+        "erase",
+        "boss@example.org",
+        "--yes",
+        "--database-url",
+        &url,
+    ]);
+    assert!(!active.status.success());
+    assert!(
+        String::from_utf8_lossy(&active.stderr).contains("Deactivate this account"),
+        "{}",
+        String::from_utf8_lossy(&active.stderr)
+    );
+
+    let erased = ok(&trellis(&[
+        "person",
+        "erase",
+        "Ann@Example.org",
+        "--yes",
+        "--database-url",
+        &url,
+    ]));
+    assert!(erased.contains("\"Erased person\""), "{erased}");
+    let gone = trellis(&[
+        "person",
+        "export",
+        "ann@example.org",
+        "--database-url",
+        &url,
+    ]);
+    assert!(!gone.status.success(), "no account has her email any more");
+    let again = retention("0s", false);
+    assert!(
+        again.contains("Erased the data of 0 people"),
+        "erased once: {again}"
+    );
+
+    let boss = json(&trellis(&[
+        "person",
+        "export",
+        "boss@example.org",
+        "--database-url",
+        &url,
+    ]));
+    let text = boss.to_string();
+    assert!(!text.contains("Ann Lee"), "{text}");
+}

@@ -59,10 +59,11 @@ impl PeopleImportStore for Database {
         }
         for id in &import.deactivate {
             let changed = db_run!(rows tx, |c| sqlx::query(
-                "UPDATE people SET active = FALSE, revision = revision + 1
+                "UPDATE people SET active = FALSE, deactivated_at = $2, revision = revision + 1
                  WHERE id = $1 AND active = TRUE"
             )
             .bind(id)
+            .bind(audit.at)
             .execute(c))?;
             if changed == 1 {
                 db_run!(rows tx, |c| sqlx::query("DELETE FROM sessions WHERE person_id = $1")
@@ -136,7 +137,7 @@ async fn write_person(
             let updated = db_run!(rows tx, |c| sqlx::query(
                 "UPDATE people SET name = $1, team_id = $2, role_level = $3,
                      role_level_version = $4, role_level_since = $5, active = TRUE,
-                     revision = revision + 1
+                     deactivated_at = NULL, revision = revision + 1
                  WHERE id = $6 AND email = $7",
             )
             .bind(&name)

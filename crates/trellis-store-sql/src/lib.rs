@@ -23,6 +23,7 @@ pub mod backup;
 mod check_ins;
 mod cycles;
 mod dialect;
+mod erasure;
 mod frameworks;
 mod growth;
 mod import;

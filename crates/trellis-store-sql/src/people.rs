@@ -136,7 +136,9 @@ impl PeopleStore for Database {
         let updated = db_run!(rows tx, |c| sqlx::query(
             "UPDATE people SET email = $1, name = $2, team_id = $3, manager_id = $4,
                  role_level = $5, role_level_version = $6, role_level_since = $7,
-                 system_role = $8, active = $9, revision = revision + 1
+                 system_role = $8, active = $9, revision = revision + 1,
+                 deactivated_at = CASE WHEN $9 THEN NULL WHEN active THEN $12
+                     ELSE deactivated_at END
              WHERE id = $10 AND revision = $11",
         )
         .bind(&next.email)
@@ -150,6 +152,7 @@ impl PeopleStore for Database {
         .bind(next.active)
         .bind(id)
         .bind(current.revision)
+        .bind(audit.at)
         .execute(c))?;
         if updated != 1 {
             return Err(StoreError::Conflict(format!(

@@ -77,6 +77,9 @@ macro_rules! for_each_story {
             reset_links_are_used_once_before_they_expire,
             reset_links_end_with_the_account_or_another_password,
             sso_sign_ins_are_taken_once_before_they_expire,
+            erasure_removes_a_persons_data_and_keeps_what_others_wrote,
+            erasure_can_keep_ratings_for_aggregates,
+            retention_finds_who_left_long_enough_ago,
             imports_apply_whole_or_not_at_all,
         }
     };
@@ -84,6 +87,7 @@ macro_rules! for_each_story {
 
 mod check_ins;
 mod cycles;
+mod erasure;
 mod growth;
 mod growth_changes;
 mod import;
@@ -96,6 +100,7 @@ mod sso;
 
 pub use check_ins::*;
 pub use cycles::*;
+pub use erasure::*;
 pub use growth::*;
 pub use growth_changes::*;
 pub use import::*;

@@ -292,6 +292,8 @@ pub fn routes() -> Vec<Route> {
         GET   "/admin/accounts/{id}"                              Admin         Page  => admin::accounts::account,
         POST  "/admin/accounts/{id}"                              Admin         Page  => admin::accounts::account_update,
         POST  "/admin/accounts/{id}/password"                     Admin         Page  => admin::accounts::account_reset_password,
+        GET   "/admin/accounts/{id}/erase"                        Admin         Page  => admin::erasure::form,
+        POST  "/admin/accounts/{id}/erase"                        Admin         Page  => admin::erasure::submit,
         GET   "/admin/people/{id}/data"                           Admin         Page  => privacy::person,
         GET   "/admin/people/{id}/data.json"                      Admin         Page  => privacy::person_json,
         GET   (admin::people_import::PATH)                        Admin         Page  => admin::people_import::form,

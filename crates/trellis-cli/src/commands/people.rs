@@ -35,6 +35,84 @@ pub enum PeopleCommand {
         #[command(flatten)]
         db: DatabaseArgs,
     },
+    /// Apply the organisation's retention period: erase the personal data of everyone deactivated
+    /// at least DURATION ago (see `trellis person erase`). For a scheduled job (cron, a systemd
+    /// timer); `--dry-run` lists them and changes nothing.
+    Retention {
+        /// How long after leaving a person's data is kept (d, h, m or s; e.g. 730d).
+        #[arg(long, value_name = "DURATION", value_parser = trellis_app::settings::parse_duration)]
+        after: std::time::Duration,
+        /// Keep the levels of their ratings (without comments) for anonymised aggregates.
+        #[arg(long)]
+        keep_ratings: bool,
+        /// List who is due, and erase nothing.
+        #[arg(long)]
+        dry_run: bool,
+        #[command(flatten)]
+        db: DatabaseArgs,
+    },
+}
+
+struct Retention {
+    after: std::time::Duration,
+    keep_ratings: bool,
+    dry_run: bool,
+}
+
+impl StoreTask for Retention {
+    type Output = Result<trellis_app::erasure::Retention, AppError>;
+    async fn run(self, store: Database) -> Result<Self::Output> {
+        store.migrate().await.context("migration failed")?;
+        let app = App::new(store, Config::default());
+        Ok(app
+            .erasures()
+            .apply_retention(self.after, self.keep_ratings, self.dry_run)
+            .await)
+    }
+}
+
+fn retention(
+    after: std::time::Duration,
+    keep_ratings: bool,
+    dry_run: bool,
+    db: DatabaseArgs,
+) -> Result<ExitCode> {
+    let task = Retention {
+        after,
+        keep_ratings,
+        dry_run,
+    };
+    let done = match with_store(&db.database_url, task)? {
+        Ok(done) => done,
+        Err(e) => {
+            eprintln!("retention stopped: {e}");
+            return Ok(ExitCode::FAILURE);
+        }
+    };
+    for (i, person) in done.due.iter().enumerate() {
+        // A scheduled job's log keeps no name of someone erased: a dry run is for reviewing.
+        if dry_run {
+            println!(
+                "would erase {} ({}, person {})",
+                person.email, person.name, person.id
+            );
+        } else {
+            println!("erased person {}", person.id);
+        }
+        if let Some(report) = done.erased.get(i) {
+            print!("{}", super::person::describe_erasure(report));
+        }
+    }
+    let n = done.due.len();
+    if dry_run {
+        println!("Dry run: {n} people left long enough ago; nothing was erased.");
+    } else {
+        println!(
+            "Erased the data of {} people who left long enough ago.",
+            done.erased.len()
+        );
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 struct Import {
@@ -58,12 +136,20 @@ impl StoreTask for Import {
 }
 
 pub fn run(args: Args) -> Result<ExitCode> {
-    let PeopleCommand::Import {
-        file,
-        dry_run,
-        deactivate_absent,
-        db,
-    } = args.command;
+    let (file, dry_run, deactivate_absent, db) = match args.command {
+        PeopleCommand::Import {
+            file,
+            dry_run,
+            deactivate_absent,
+            db,
+        } => (file, dry_run, deactivate_absent, db),
+        PeopleCommand::Retention {
+            after,
+            keep_ratings,
+            dry_run,
+            db,
+        } => return retention(after, keep_ratings, dry_run, db),
+    };
     let csv = std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
     let Ok(csv) = String::from_utf8(csv) else {
         eprintln!(

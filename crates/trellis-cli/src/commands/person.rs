@@ -35,6 +35,22 @@ pub enum PersonCommand {
         #[command(flatten)]
         db: DatabaseArgs,
     },
+    /// Erase the personal data of someone who has left (deactivate them first): their evidence,
+    /// plan, check-ins, inbox, tokens and the assessments about them are removed, their account is
+    /// kept as "Erased person" so that what others wrote keeps an author. Cannot be undone;
+    /// audited as `person.erase` with counts only.
+    Erase {
+        email: String,
+        /// Keep the levels of the ratings about them (every comment removed), with their team and
+        /// role level, for anonymised aggregates; without it, their assessments go too.
+        #[arg(long)]
+        keep_ratings: bool,
+        /// Confirm: erasure cannot be undone.
+        #[arg(long)]
+        yes: bool,
+        #[command(flatten)]
+        db: DatabaseArgs,
+    },
 }
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -63,8 +79,67 @@ impl StoreTask for Export {
     }
 }
 
+struct Erase {
+    email: String,
+    keep_ratings: bool,
+}
+
+impl StoreTask for Erase {
+    type Output = trellis_store::ErasureReport;
+    async fn run(self, store: Database) -> Result<Self::Output> {
+        store.migrate().await.context("migration failed")?;
+        let person = store
+            .person_by_email(&self.email.trim().to_lowercase())
+            .await?
+            .with_context(|| format!("there is no account with the email {}", self.email))?;
+        let app = App::new(store, Config::default());
+        app.erasures()
+            .erase(By::Operator, person.id, self.keep_ratings)
+            .await
+            .map_err(|e| anyhow::anyhow!("cannot erase the data of {}: {e}", self.email))
+    }
+}
+
+/// An erasure's counts as one line each.
+pub(crate) fn describe_erasure(report: &trellis_store::ErasureReport) -> String {
+    let mut out = String::new();
+    for (what, n) in &report.removed {
+        out.push_str(&format!("  {what}: {n} removed\n"));
+    }
+    if report.kept_ratings {
+        out.push_str("  ratings: kept for aggregates, without comments\n");
+    }
+    out
+}
+
 pub fn run(args: Args) -> Result<ExitCode> {
     match args.command {
+        PersonCommand::Erase {
+            email,
+            keep_ratings,
+            yes,
+            db,
+        } => {
+            if !yes {
+                eprintln!(
+                    "Erasing {email}'s data cannot be undone: run again with --yes to confirm \
+                     (and --keep-ratings to keep their ratings for anonymised aggregates)."
+                );
+                return Ok(ExitCode::FAILURE);
+            }
+            let report = with_store(
+                &db.database_url,
+                Erase {
+                    email: email.clone(),
+                    keep_ratings,
+                },
+            )?;
+            println!(
+                "Erased the personal data of {email} (now person {}, \"Erased person\"):",
+                report.person_id
+            );
+            print!("{}", describe_erasure(&report));
+        }
         PersonCommand::Export {
             email,
             format,

@@ -1,6 +1,7 @@
 //! Administration: accounts, people imported from the HR system, framework versions and the audit log. Admins only (see the route table).
 
 pub mod accounts;
+pub mod erasure;
 pub mod people_import;
 
 use std::collections::HashMap;

@@ -1077,6 +1077,19 @@ fn cases(app: &App, admin_token_id: i64, g: Growth) -> Vec<Case> {
         ),
         case(
             get.clone(),
+            "/admin/accounts/{id}/erase",
+            format!("/admin/accounts/{member}/erase"),
+            ADMIN,
+        ),
+        // Without the typed confirmation, nothing is erased.
+        case(
+            post.clone(),
+            "/admin/accounts/{id}/erase",
+            format!("/admin/accounts/{member}/erase"),
+            [303, 403, 403, 403, 403, 403, 403, 403, 403, 422, 303],
+        ),
+        case(
+            get.clone(),
             "/admin/people/{id}/data",
             format!("/admin/people/{member}/data"),
             ADMIN,

@@ -3,6 +3,8 @@
 
 use axum::http::{Method, StatusCode};
 
+use trellis_store::prelude::*;
+
 use crate::support::App;
 
 pub async fn everyone_gets_their_data_and_admins_all_but_check_in_content(app: App) {
@@ -142,4 +144,103 @@ pub async fn everyone_gets_their_data_and_admins_all_but_check_in_content(app: A
     );
 }
 
-crate::on_both_backends!(everyone_gets_their_data_and_admins_all_but_check_in_content);
+pub async fn an_administrator_erases_the_data_of_someone_who_left(app: App) {
+    let (member, admin) = (app.ids.member_a, app.ids.admin);
+    let ab = app.browser(admin).await;
+    let path = format!("/admin/accounts/{member}/erase");
+    let email = "member.a@test.example";
+
+    let page = app.get(&path, Some(&ab)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.body.contains("still has an active account"),
+        "{}",
+        page.body
+    );
+    assert!(!page.body.contains("confirm_email"), "no form while active");
+    let active = app
+        .post_form(&path, &[("confirm_email", email)], Some(&ab))
+        .await;
+    assert_eq!(active.status, StatusCode::CONFLICT, "{}", active.body);
+    assert!(
+        active.body.contains("Deactivate this account"),
+        "{}",
+        active.body
+    );
+
+    app.store
+        .update_person(
+            member,
+            trellis_store::PersonUpdate {
+                active: Some(false),
+                ..Default::default()
+            },
+            &trellis_store::Audit::default(),
+        )
+        .await
+        .unwrap();
+    let account = app
+        .get(&format!("/admin/accounts/{member}"), Some(&ab))
+        .await;
+    assert!(account.body.contains(&path), "linked once they have left");
+    let page = app.get(&path, Some(&ab)).await;
+    assert!(
+        page.body.contains(r#"name="confirm_email""#),
+        "{}",
+        page.body
+    );
+
+    let wrong = app
+        .post_form(
+            &path,
+            &[("confirm_email", "someone@else.example")],
+            Some(&ab),
+        )
+        .await;
+    assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        wrong.body.contains("Type their email address"),
+        "{}",
+        wrong.body
+    );
+    assert_eq!(
+        app.store.person(member).await.unwrap().email,
+        email,
+        "nothing erased"
+    );
+
+    let done = app
+        .post_form(
+            &path,
+            &[
+                ("confirm_email", "Member.A@test.example"),
+                ("keep_ratings", "on"),
+            ],
+            Some(&ab),
+        )
+        .await;
+    assert_eq!(done.status, StatusCode::OK, "{}", done.body);
+    assert!(
+        done.body.contains("Their personal data is erased"),
+        "{}",
+        done.body
+    );
+    let erased = app.store.person(member).await.unwrap();
+    assert_eq!(erased.name, "Erased person");
+    assert!(!erased.email.contains("member.a"));
+    let events = app.audit("person.erase").await;
+    assert_eq!(events.len(), 1);
+    assert_eq!(events[0].actor_id, Some(admin));
+    assert_eq!(events[0].details["kept_ratings"], true);
+
+    let again = app
+        .post_form(&path, &[("confirm_email", &erased.email)], Some(&ab))
+        .await;
+    assert_eq!(again.status, StatusCode::CONFLICT);
+    assert!(again.body.contains("erased already"), "{}", again.body);
+}
+
+crate::on_both_backends!(
+    everyone_gets_their_data_and_admins_all_but_check_in_content,
+    an_administrator_erases_the_data_of_someone_who_left
+);

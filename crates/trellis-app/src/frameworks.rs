@@ -253,3 +253,69 @@ mod tests {
         assert_eq!(p.level_label("no-such-skill", "3"), "3");
     }
 }
+
+/// A framework uploaded as a zip of its folder, checked as `trellis check` checks a directory.
+#[derive(Debug)]
+pub struct Upload {
+    pub files: trellis_formats::load::FrameworkFiles,
+    pub loaded: trellis_formats::load::Loaded,
+}
+
+impl Upload {
+    /// Reads and checks an upload; an archive that is not a framework zip is `Invalid` on the
+    /// `framework` field.
+    pub fn check(name: &str, zip: &[u8]) -> AppResult<Upload> {
+        let files = trellis_formats::upload::read_zip(name, zip)
+            .map_err(|e| AppError::field("framework", format!("{name}: {e}.")))?;
+        let loaded = trellis_formats::load::load(&files);
+        Ok(Upload { files, loaded })
+    }
+
+    /// The diagnostics as `trellis check` prints them.
+    pub fn diagnostics_text(&self) -> String {
+        trellis_formats::load::diagnostics_text(&self.files, &self.loaded.diagnostics)
+    }
+}
+
+impl crate::App {
+    /// Publishes an uploaded framework as a new version: administrators only, and only without
+    /// errors (checked again here, whatever a preview showed). `Conflict` when that version of
+    /// the framework is published already.
+    pub async fn publish_upload(
+        &self,
+        actor: &crate::Actor,
+        upload: &Upload,
+    ) -> AppResult<trellis_store::FrameworkVersion> {
+        if actor.role() != trellis_store::SystemRole::Admin {
+            let why = "Only administrators publish framework versions.";
+            return Err(
+                crate::access::deny(self.store(), &actor.audit(), "framework".into(), why).await,
+            );
+        }
+        if upload.loaded.has_errors() {
+            return Err(AppError::field(
+                "framework",
+                format!(
+                    "The framework has {} error(s): fix them and upload it again.",
+                    upload.loaded.errors()
+                ),
+            ));
+        }
+        let fw = &upload.loaded.framework;
+        let new = crate::bootstrap::framework_version(fw).map_err(AppError::internal)?;
+        let published = self
+            .store()
+            .publish_framework(new, &actor.audit())
+            .await
+            .map_err(|e| match e {
+                trellis_store::StoreError::Conflict(_) => AppError::conflict(format!(
+                    "Version {} of framework `{}` is published already; published versions never \
+                     change, so raise `version` in framework.yaml and upload it again.",
+                    fw.version, fw.id
+                )),
+                other => other.into(),
+            })?;
+        self.invalidate_frameworks();
+        Ok(published)
+    }
+}

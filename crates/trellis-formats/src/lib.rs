@@ -13,6 +13,7 @@ pub mod load;
 pub mod render;
 pub mod schema;
 pub mod starter;
+pub mod upload;
 pub mod write;
 pub mod yaml;
 

@@ -515,3 +515,45 @@ fn sort(diagnostics: &mut [Diagnostic], files: &FrameworkFiles) {
     };
     diagnostics.sort_by_key(order);
 }
+
+/// Diagnostics as text, the way compilers print them (and `trellis check` does): the message,
+/// the place, the line with a caret, a hint.
+pub fn diagnostics_text(files: &FrameworkFiles, diagnostics: &[Diagnostic]) -> String {
+    use std::fmt::Write;
+    let mut out = String::new();
+    for d in diagnostics {
+        let _ = writeln!(out, "{}[{}]: {}", d.severity(), d.code, d.message);
+        if let (None, Some(pointer)) = (&d.location, &d.pointer) {
+            let _ = writeln!(out, "  --> at {pointer}");
+        }
+        if let Some(loc) = &d.location {
+            let _ = writeln!(out, "  --> {}:{}:{}", loc.file, loc.line, loc.column);
+            if let Some(line) = source_line(files, &loc.file, loc.line) {
+                let gutter = loc.line.to_string();
+                let pad = " ".repeat(gutter.len());
+                let caret_at: String = line
+                    .chars()
+                    .take(loc.column.saturating_sub(1))
+                    .map(|c| if c == '\t' { '\t' } else { ' ' })
+                    .collect();
+                let _ = writeln!(out, "{pad} |\n{gutter} | {line}\n{pad} | {caret_at}^");
+            }
+        }
+        if let Some(hint) = &d.hint {
+            let _ = writeln!(out, "  = hint: {hint}");
+        }
+        out.push('\n');
+    }
+    out
+}
+
+fn source_line(files: &FrameworkFiles, file: &str, line: usize) -> Option<String> {
+    let f = files
+        .files
+        .iter()
+        .find(|f| files.display_path(&f.path) == file)?;
+    let text = String::from_utf8_lossy(f.bytes.as_ref().ok()?);
+    let line = text.lines().nth(line.checked_sub(1)?)?;
+    // Long lines (folded prose) are cut so the caret stays on screen.
+    Some(line.chars().take(160).collect())
+}

@@ -299,6 +299,8 @@ pub fn routes() -> Vec<Route> {
         GET   (admin::people_import::PATH)                        Admin         Page  => admin::people_import::form,
         POST  (admin::people_import::PATH)                        Admin         Page  => admin::people_import::submit,
         GET   "/admin/frameworks"                                 Admin         Page  => admin::frameworks,
+        GET   (admin::framework_upload::PATH)                     Admin         Page  => admin::framework_upload::form,
+        POST  (admin::framework_upload::PATH)                     Admin         Page  => admin::framework_upload::submit,
         GET   "/admin/audit"                                      Admin         Page  => admin::audit,
         // JSON API: method and path from each handler's `#[utoipa::path]`.
         API   Public        => api::openapi_json,
@@ -629,6 +631,8 @@ async fn check_form_token(guard: &Guard, ctx: &Ctx, req: Request) -> Result<Requ
 fn body_limit(path: &str, config: &trellis_app::Config) -> usize {
     if path == admin::people_import::PATH {
         config.body_limit.max(admin::people_import::BODY_LIMIT)
+    } else if path == admin::framework_upload::PATH {
+        config.body_limit.max(admin::framework_upload::BODY_LIMIT)
     } else {
         config.body_limit
     }

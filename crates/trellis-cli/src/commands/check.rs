@@ -80,41 +80,8 @@ pub fn print_text(
     diagnostics: &[Diagnostic],
     out: &mut dyn Write,
 ) -> Result<()> {
-    for d in diagnostics {
-        writeln!(out, "{}[{}]: {}", d.severity(), d.code, d.message)?;
-        if let (None, Some(pointer)) = (&d.location, &d.pointer) {
-            writeln!(out, "  --> at {pointer}")?;
-        }
-        if let Some(loc) = &d.location {
-            writeln!(out, "  --> {}:{}:{}", loc.file, loc.line, loc.column)?;
-            if let Some(line) = source_line(files, &loc.file, loc.line) {
-                let gutter = loc.line.to_string();
-                let pad = " ".repeat(gutter.len());
-                let caret_at: String = line
-                    .chars()
-                    .take(loc.column.saturating_sub(1))
-                    .map(|c| if c == '\t' { '\t' } else { ' ' })
-                    .collect();
-                writeln!(out, "{pad} |\n{gutter} | {line}\n{pad} | {caret_at}^")?;
-            }
-        }
-        if let Some(hint) = &d.hint {
-            writeln!(out, "  = hint: {hint}")?;
-        }
-        writeln!(out)?;
-    }
+    out.write_all(trellis_formats::load::diagnostics_text(files, diagnostics).as_bytes())?;
     Ok(())
-}
-
-fn source_line(files: &FrameworkFiles, file: &str, line: usize) -> Option<String> {
-    let f = files
-        .files
-        .iter()
-        .find(|f| files.display_path(&f.path) == file)?;
-    let text = String::from_utf8_lossy(f.bytes.as_ref().ok()?);
-    let line = text.lines().nth(line.checked_sub(1)?)?;
-    // Long lines (folded prose) are cut so the caret stays on screen.
-    Some(line.chars().take(160).collect())
 }
 
 pub fn explain(code: &str) -> Result<ExitCode> {

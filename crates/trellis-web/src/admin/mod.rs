@@ -2,6 +2,7 @@
 
 pub mod accounts;
 pub mod erasure;
+pub mod framework_upload;
 pub mod people_import;
 
 use std::collections::HashMap;

@@ -1077,6 +1077,19 @@ fn cases(app: &App, admin_token_id: i64, g: Growth) -> Vec<Case> {
         ),
         case(
             get.clone(),
+            "/admin/frameworks/upload",
+            "/admin/frameworks/upload",
+            ADMIN,
+        ),
+        // Nothing sent: nothing checked or published.
+        case(
+            post.clone(),
+            "/admin/frameworks/upload",
+            "/admin/frameworks/upload",
+            [303, 403, 403, 403, 403, 403, 403, 403, 403, 422, 303],
+        ),
+        case(
+            get.clone(),
             "/admin/accounts/{id}/erase",
             format!("/admin/accounts/{member}/erase"),
             ADMIN,

@@ -8,6 +8,7 @@ mod api;
 mod check_ins;
 mod control_characters;
 mod cycles;
+mod framework_upload;
 mod growth;
 mod notifications;
 mod operations;

@@ -6,8 +6,10 @@
 //!
 //! Besides people, the demo has growth conversations so that every page has something to show:
 //! two past review cycles of agreed assessments (history that moves upward), a current cycle with
-//! assessments at every stage, evidence, and peer requests answered and waiting. [`history`] and
-//! [`mix`] are shared with `trellis demo`, which generates large organisations for load tests.
+//! assessments at every stage, evidence, and peer requests answered and waiting; and two review
+//! cycles run by the people team, one closed and shared, one open with overdue self-assessments.
+//! [`history`] and [`mix`] are shared with `trellis demo`, which generates large organisations for
+//! load tests.
 
 use std::collections::HashMap;
 
@@ -25,6 +27,7 @@ mod people;
 use people::people;
 
 mod check_ins;
+mod cycles;
 mod plans;
 
 pub const DEMO_DOMAIN: &str = "example.com";
@@ -63,6 +66,8 @@ pub struct DemoReport {
     pub check_ins: usize,
     /// Goals of development plans made this time.
     pub goals: usize,
+    /// Review cycles made this time: one closed, one open with overdue self-assessments.
+    pub cycles: usize,
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -547,7 +552,9 @@ pub async fn load(store: &Database, password_hash: &str) -> Result<DemoReport, B
                 demo_people.push(p);
             }
         }
+        report.cycles = cycles::load(store, fw, version, &demo_people, false).await?;
         load_growth(store, fw, version, &demo_people, &mut report).await?;
+        report.cycles += cycles::load(store, fw, version, &demo_people, true).await?;
         load_notifications(store, fw, &demo_people).await?;
         report.check_ins = check_ins::load(store, &demo_people).await?;
         report.goals = plans::load(store, fw, &demo_people).await?;

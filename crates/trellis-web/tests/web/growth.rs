@@ -1087,9 +1087,33 @@ pub async fn demo_has_growth_content(app: App) {
     assert!(first.evidence > 20 && first.peer_requests > 3, "{first:?}");
     assert!(first.check_ins > 20, "{first:?}");
     assert!(first.goals > 20, "{first:?}");
+    assert_eq!(first.cycles, 2, "{first:?}");
     let again = trellis_app::demo::load(&app.store, hash).await.unwrap();
     assert_eq!(again.assessments, 0, "loaded once");
     assert_eq!(again.check_ins, 0, "loaded once");
+    assert_eq!(again.cycles, 0, "loaded once");
+    // A closed cycle, shared; an open one with self-assessments overdue.
+    let cycles = app.store.cycles().await.unwrap();
+    let closed = cycles
+        .iter()
+        .find(|c| c.status == trellis_store::CycleStatus::Closed)
+        .expect("a closed cycle");
+    assert!(closed.shared_at.is_some());
+    let closed = app.store.cycle_records(closed.id).await.unwrap();
+    assert!(!closed.assessments.is_empty());
+    assert!(closed.assessments.iter().all(|a| a.stage == Stage::Agreed));
+    let open = cycles
+        .iter()
+        .find(|c| c.status == trellis_store::CycleStatus::Open)
+        .expect("an open cycle");
+    assert!(open.deadlines.self_due < trellis_app::time::today());
+    let open = app.store.cycle_records(open.id).await.unwrap();
+    assert!(
+        open.assessments
+            .iter()
+            .any(|a| a.stage == Stage::SelfRating),
+        "overdue self-assessments"
+    );
     let find = |email: &str| {
         let store = app.store.clone();
         let email = email.to_owned();

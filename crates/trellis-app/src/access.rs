@@ -229,7 +229,7 @@ pub async fn track_decisions<F: Future>(work: F) -> (F::Output, bool) {
         .await
 }
 
-fn note_decision() {
+pub(crate) fn note_decision() {
     let _ = DECIDED.try_with(|d| d.set(true));
 }
 

@@ -10,7 +10,7 @@ use crate::error::{AppError, AppResult, FieldProblem};
 
 /// Fields whose text may hold several lines: form controls that are text areas (evidence, rating
 /// comments, check-in agenda items and notes, an exception's reason, a plan's goal and comments,
-/// the comment on an agreed outcome),
+/// the comment on an agreed outcome, a job advert, an interviewer's notes),
 /// and the JSON fields they correspond to. A field is known by its first or last name:
 /// `comment.{skill}` on the rating pages, `ratings[2].comment` in the API.
 const MULTI_LINE: &[&str] = &[
@@ -23,6 +23,8 @@ const MULTI_LINE: &[&str] = &[
     "reason",
     "why",
     "outcome_comment",
+    "advert",
+    "notes",
 ];
 
 /// Fields left alone: passwords are hashed, never stored or shown, and refusing a character in

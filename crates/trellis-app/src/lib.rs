@@ -28,6 +28,7 @@ pub mod erasure;
 pub mod error;
 pub mod frameworks;
 pub mod growth;
+pub mod hiring;
 pub mod home;
 pub mod input;
 pub mod mail;

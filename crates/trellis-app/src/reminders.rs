@@ -38,6 +38,12 @@ pub fn spawn(app: App, every: Duration) -> tokio::task::JoinHandle<()> {
             if let Err(e) = send_due(&app, &today()).await {
                 tracing::warn!(error = %e, "reminders failed; retrying later");
             }
+            // Unsuccessful candidates past the retention period, on the same schedule.
+            match crate::hiring::erase_expired(&app, crate::time::now_millis()).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(candidates = n, "candidates erased after retention"),
+                Err(e) => tracing::warn!(error = %e, "erasing candidates failed; retrying later"),
+            }
         }
     })
 }

@@ -26,6 +26,7 @@ mod dialect;
 mod erasure;
 mod frameworks;
 mod growth;
+mod hiring;
 mod import;
 mod notifications;
 mod people;

@@ -72,6 +72,7 @@ macro_rules! for_each_story {
             plans_hold_goals_actions_and_comments,
             milestones_start_once_per_role_level,
             cycles_move_through_their_stages_with_deadlines,
+            scorecards_are_final_once_the_others_are_read,
             home_records_gather_what_waits,
             team_records_read_the_team_at_once,
             reset_links_are_used_once_before_they_expire,
@@ -90,6 +91,7 @@ mod cycles;
 mod erasure;
 mod growth;
 mod growth_changes;
+mod hiring;
 mod import;
 mod notifications;
 mod overview;
@@ -103,6 +105,7 @@ pub use cycles::*;
 pub use erasure::*;
 pub use growth::*;
 pub use growth_changes::*;
+pub use hiring::*;
 pub use import::*;
 pub use notifications::*;
 pub use overview::*;

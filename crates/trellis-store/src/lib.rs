@@ -21,6 +21,7 @@ pub mod check_ins;
 pub mod cycles;
 pub mod erasure;
 pub mod growth;
+pub mod hiring;
 pub mod import;
 pub mod json_rows;
 pub mod notifications;
@@ -35,6 +36,7 @@ pub use check_ins::*;
 pub use cycles::*;
 pub use erasure::*;
 pub use growth::*;
+pub use hiring::*;
 pub use import::*;
 pub use notifications::*;
 pub use overview::*;
@@ -262,6 +264,7 @@ pub trait Store:
     + NotificationStore
     + CheckInStore
     + PlanStore
+    + HiringStore
     + OverviewStore
     + PasswordResetStore
     + PeopleImportStore
@@ -285,6 +288,7 @@ impl<T> Store for T where
         + NotificationStore
         + CheckInStore
         + PlanStore
+        + HiringStore
         + OverviewStore
         + PasswordResetStore
         + PeopleImportStore
@@ -299,13 +303,7 @@ impl<T> Store for T where
 }
 
 /// The area traits, for code that calls a concrete store (rather than one generic over [`Store`]).
-pub mod prelude {
-    pub use crate::{
-        AccountStore, AuditStore, CheckInStore, CycleStore, ErasureStore, FrameworkStore,
-        GrowthStore, NotificationStore, OverviewStore, PasswordResetStore, PeopleImportStore,
-        PeopleStore, PlanStore, SchemaStore, SsoStore, Store,
-    };
-}
+pub mod prelude;
 
 /// The database schema.
 pub trait SchemaStore: Send + Sync {

@@ -27,6 +27,7 @@ mod error;
 mod evidence;
 mod extract;
 mod frameworks;
+mod hiring;
 mod home;
 mod html;
 mod metrics;

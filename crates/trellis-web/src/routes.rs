@@ -36,7 +36,7 @@ use crate::error::{self, WebError};
 use crate::extract::read_body;
 use crate::state::AppState;
 use crate::{
-    account, admin, api, assessments, check_ins, cycles, evidence, frameworks, home, html,
+    account, admin, api, assessments, check_ins, cycles, evidence, frameworks, hiring, home, html,
     notifications, ops, organisation, password_reset, peer_requests, people, plans, privacy,
     search, sign_in, sso, team,
 };
@@ -67,6 +67,11 @@ pub enum Rule {
     /// relation to the person. Decided by the handler's use case with the read that fetches the
     /// series, as for [`Rule::SeePerson`].
     CheckInPair,
+    /// Whoever is on a hiring loop: the people team, the opening's hiring manager, and the
+    /// interviewers of a candidate (their own interviews only). Decided by the handler's use case
+    /// (`trellis_app::hiring`) with the read that fetches the opening, candidate or interview, as
+    /// for [`Rule::SeePerson`]; anyone else is answered as if there were no such record.
+    HiringLoop,
     /// The people team and admins.
     PeopleTeam,
     /// Admins only.
@@ -229,6 +234,17 @@ pub fn routes() -> Vec<Route> {
         POST  "/cycles/{id}/launch"                               PeopleTeam    Page  => cycles::launch,
         POST  "/cycles/{id}/reminders"                            PeopleTeam    Page  => cycles::remind,
         POST  "/cycles/{id}/close"                                PeopleTeam    Page  => cycles::close,
+        // Hiring: the caller's openings and interviews; the loop decided by the use case.
+        GET   "/hiring"                                           SignedIn      Page  => hiring::home,
+        POST  "/hiring/openings"                                  PeopleTeam    Page  => hiring::create_opening,
+        GET   "/hiring/openings/{id}"                             HiringLoop    Page  => hiring::opening,
+        POST  "/hiring/openings/{id}"                             HiringLoop    Page  => hiring::update_opening,
+        POST  "/hiring/openings/{id}/candidates"                  HiringLoop    Page  => hiring::add_candidate,
+        GET   "/hiring/candidates/{id}"                           HiringLoop    Page  => hiring::candidate,
+        POST  "/hiring/candidates/{id}/interviews"                HiringLoop    Page  => hiring::schedule,
+        POST  "/hiring/candidates/{id}/decision"                  HiringLoop    Page  => hiring::decide,
+        GET   "/hiring/interviews/{id}"                           HiringLoop    Page  => hiring::interview,
+        POST  "/hiring/interviews/{id}"                           HiringLoop    Page  => hiring::submit,
         // Growth: assessments, peer input, evidence and the team view.
         POST  "/people/{id}/assessments"                          SeePerson     Page  => assessments::pages::start,
         GET   "/people/{id}/evidence"                             SeePerson     Page  => evidence::pages::evidence,
@@ -416,7 +432,7 @@ async fn enforce(State(guard): State<Guard>, req: Request, next: Next) -> Respon
     };
     if !matches!(
         guard.spec.rule,
-        Rule::SeePerson | Rule::SeeAssessment | Rule::CheckInPair
+        Rule::SeePerson | Rule::SeeAssessment | Rule::CheckInPair | Rule::HiringLoop
     ) {
         return next.run(req).await;
     }
@@ -495,7 +511,7 @@ async fn check(guard: &Guard, req: Request) -> Result<Request, Response> {
     let allowed = match (&ctx.caller, spec.rule) {
         (_, Rule::Public) => true,
         (None, _) => false,
-        (Some(_), Rule::SignedIn) => true,
+        (Some(_), Rule::SignedIn | Rule::HiringLoop) => true,
         (Some(c), Rule::PeopleTeam) => {
             matches!(c.role(), SystemRole::PeopleTeam | SystemRole::Admin)
         }

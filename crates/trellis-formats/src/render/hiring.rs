@@ -105,7 +105,7 @@ pub struct DimensionQuestions {
 }
 
 /// The requirements (by skill name) a dimension assesses: those sharing a word stem with it.
-fn assessed_by<'p>(p: &'p Profile, dimension: &str) -> Vec<&'p str> {
+pub fn assessed_by<'p>(p: &'p Profile, dimension: &str) -> Vec<&'p str> {
     let theirs = stems(dimension);
     p.requirements
         .iter()

@@ -92,6 +92,10 @@ const THE_PAIR_API: Expect = [401, 200, 404, 404, 200, 404, 404, 404, 403, 403, 
 const THE_PAIR_API_CHANGES: Expect = [401, 201, 404, 404, 201, 404, 404, 404, 403, 403, 401];
 /// Evidence the member added: the member only (whoever added a piece, or the person it is about).
 const THE_EVIDENCE_OWNER: Expect = [303, 200, 404, 404, 403, 403, 403, 404, 403, 403, 303];
+/// An opening: its hiring manager (the member's manager) and the people team; the member, who
+/// interviews one of its candidates, knows it exists but does not run it; nobody else sees it.
+const THE_OPENING: Expect = [303, 403, 404, 404, 200, 404, 404, 404, 200, 200, 303];
+const THE_OPENING_CHANGES: Expect = [303, 403, 404, 404, 422, 404, 404, 404, 422, 422, 303];
 const ADMIN_API: Expect = [401, 403, 403, 403, 403, 403, 403, 403, 403, 200, 401];
 
 /// The people of the matrix beyond the fixture organisation: the line above the member's manager,
@@ -264,6 +268,11 @@ struct Growth {
     step: i64,
     /// A first-year milestone of the member's plan.
     milestone: i64,
+    /// An opening whose hiring manager is the member's manager, a candidate, and the member's
+    /// interview of them (not scored yet).
+    opening: i64,
+    candidate: i64,
+    interview: i64,
     /// Evidence the member added to their own record: one to edit, one to delete on the pages,
     /// one to delete through the API.
     evidence: i64,
@@ -392,6 +401,57 @@ async fn growth_fixtures(app: &App) -> Growth {
         .await
         .unwrap()[0]
         .id;
+    let as_hr = trellis_store::Audit {
+        actor_id: Some(app.ids.people_team),
+        ..Default::default()
+    };
+    let opening = app
+        .store
+        .create_opening(
+            trellis_store::NewOpening {
+                role_level: "engineering/software-engineer".into(),
+                title: "Software Engineer".into(),
+                hiring_manager_id: app.ids.manager_a,
+                advert: "## Job advert".into(),
+                stages: trellis_store::Stages(vec![trellis_store::OpeningStage {
+                    name: "Interview".into(),
+                    dimensions: vec![],
+                }]),
+            },
+            &as_hr,
+        )
+        .await
+        .unwrap()
+        .id;
+    let candidate = app
+        .store
+        .add_candidate(
+            trellis_store::NewCandidate {
+                opening_id: opening,
+                name: "Cand Idate".into(),
+                contact: "cand@example.net".into(),
+                source: "Referral".into(),
+                consent_on: "2026-01-02".into(),
+            },
+            &as_hr,
+        )
+        .await
+        .unwrap()
+        .id;
+    let interview = app
+        .store
+        .schedule_interview(
+            trellis_store::NewInterview {
+                candidate_id: candidate,
+                stage: "Interview".into(),
+                interviewer_id: app.ids.member_a,
+                scheduled_on: "2026-01-10".into(),
+            },
+            &as_hr,
+        )
+        .await
+        .unwrap()
+        .id;
     let mut evidence = Vec::new();
     for title in ["Edited", "Deleted on a page", "Deleted through the API"] {
         let e = app
@@ -454,6 +514,9 @@ async fn growth_fixtures(app: &App) -> Growth {
         goal,
         step,
         milestone,
+        opening,
+        candidate,
+        interview,
         assessment: a.id,
         peer_request: r.id,
         check_in: c.id,
@@ -496,6 +559,7 @@ fn cases(app: &App, admin_token_id: i64, g: Growth) -> Vec<Case> {
     let (assessment, request) = (g.assessment, g.peer_request);
     let (check_in, action, other_check_in) = (g.check_in, g.action, g.other_check_in);
     let (goal, step, milestone) = (g.goal, g.step, g.milestone);
+    let (opening, candidate, interview) = (g.opening, g.candidate, g.interview);
     let (get, post, patch) = (Method::GET, Method::POST, Method::PATCH);
     let (evidence, evidence_page_delete, evidence_api_delete) =
         (g.evidence, g.evidence_page_delete, g.evidence_api_delete);
@@ -807,6 +871,65 @@ fn cases(app: &App, admin_token_id: i64, g: Growth) -> Vec<Case> {
             "/people/{id}/plan/milestones/{milestone}/done",
             format!("/people/{member}/plan/milestones/{milestone}/done"),
             THE_OWNER,
+        ),
+        // Hiring: the member interviews the candidate; their manager is the hiring manager. Forms
+        // are sent empty, which those allowed are told is incomplete.
+        case(get.clone(), "/hiring", "/hiring", SIGNED_IN),
+        case(
+            post.clone(),
+            "/hiring/openings",
+            "/hiring/openings",
+            [303, 403, 403, 403, 403, 403, 403, 403, 422, 422, 303],
+        ),
+        case(
+            get.clone(),
+            "/hiring/openings/{id}",
+            format!("/hiring/openings/{opening}"),
+            THE_OPENING,
+        ),
+        case(
+            post.clone(),
+            "/hiring/openings/{id}",
+            format!("/hiring/openings/{opening}"),
+            THE_OPENING_CHANGES,
+        ),
+        case(
+            post.clone(),
+            "/hiring/openings/{id}/candidates",
+            format!("/hiring/openings/{opening}/candidates"),
+            THE_OPENING_CHANGES,
+        ),
+        // The interviewer sees the candidate (and their own interview only).
+        case(
+            get.clone(),
+            "/hiring/candidates/{id}",
+            format!("/hiring/candidates/{candidate}"),
+            [303, 200, 404, 404, 200, 404, 404, 404, 200, 200, 303],
+        ),
+        case(
+            post.clone(),
+            "/hiring/candidates/{id}/interviews",
+            format!("/hiring/candidates/{candidate}/interviews"),
+            THE_OPENING_CHANGES,
+        ),
+        case(
+            post.clone(),
+            "/hiring/candidates/{id}/decision",
+            format!("/hiring/candidates/{candidate}/decision"),
+            THE_OPENING_CHANGES,
+        ),
+        // An interview is its interviewer's alone, hiring manager and people team included.
+        case(
+            get.clone(),
+            "/hiring/interviews/{id}",
+            format!("/hiring/interviews/{interview}"),
+            [303, 200, 404, 404, 404, 404, 404, 404, 404, 404, 303],
+        ),
+        case(
+            post.clone(),
+            "/hiring/interviews/{id}",
+            format!("/hiring/interviews/{interview}"),
+            [303, 422, 404, 404, 404, 404, 404, 404, 404, 404, 303],
         ),
         case(
             get.clone(),
@@ -1509,7 +1632,7 @@ pub async fn every_route_for_every_caller(app: App) {
             use trellis_web::Rule::*;
             matches!(
                 s.rule,
-                SeePerson | SeeAssessment | PeerOfRequest | CheckInPair
+                SeePerson | SeeAssessment | PeerOfRequest | CheckInPair | HiringLoop
             )
         })
         .map(|s| (s.method.to_string(), s.path))

@@ -10,6 +10,7 @@ mod control_characters;
 mod cycles;
 mod framework_upload;
 mod growth;
+mod hiring;
 mod notifications;
 mod operations;
 mod organisation;

@@ -1,0 +1,63 @@
+-- Hiring: openings (a role level's hiring kit as edited for one vacancy: the advert and the stages
+-- of the interview plan), candidates with as little personal data as the process needs, and one
+-- interview per stage and interviewer holding that interviewer's scorecard.
+
+CREATE TABLE openings (
+    id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    role_level TEXT COLLATE "C" NOT NULL CHECK (role_level <> ''),
+    title TEXT COLLATE "C" NOT NULL CHECK (title <> ''),
+    hiring_manager_id BIGINT NOT NULL REFERENCES people (id),
+    -- The advert, Markdown.
+    advert TEXT COLLATE "C" NOT NULL,
+    -- JSON: [{"name": …, "dimensions": […]}].
+    stages TEXT COLLATE "C" NOT NULL,
+    created_by BIGINT NOT NULL REFERENCES people (id),
+    created_at BIGINT NOT NULL
+);
+
+CREATE TABLE candidates (
+    id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    opening_id BIGINT NOT NULL REFERENCES openings (id),
+    -- Personal data: emptied when erased.
+    name TEXT COLLATE "C" NOT NULL,
+    contact TEXT COLLATE "C" NOT NULL,
+    source TEXT COLLATE "C" NOT NULL,
+    consent_on TEXT COLLATE "C" NOT NULL CHECK (length(consent_on) = 10),
+    status TEXT COLLATE "C" NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'hired', 'rejected')),
+    decision_reason TEXT COLLATE "C",
+    decided_by BIGINT REFERENCES people (id),
+    decided_at BIGINT,
+    -- The account made on hire.
+    person_id BIGINT REFERENCES people (id),
+    erased_at BIGINT,
+    created_at BIGINT NOT NULL,
+    CHECK (erased_at IS NULL OR (name = '' AND contact = '' AND source = ''))
+);
+CREATE INDEX candidates_opening ON candidates (opening_id, id);
+CREATE INDEX candidates_erasable ON candidates (decided_at) WHERE status = 'rejected' AND erased_at IS NULL;
+
+CREATE TABLE interviews (
+    id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    candidate_id BIGINT NOT NULL REFERENCES candidates (id),
+    stage TEXT COLLATE "C" NOT NULL CHECK (stage <> ''),
+    interviewer_id BIGINT NOT NULL REFERENCES people (id),
+    scheduled_on TEXT COLLATE "C" NOT NULL CHECK (length(scheduled_on) = 10),
+    -- JSON: {"dimension": 1..5}.
+    scores TEXT COLLATE "C" NOT NULL DEFAULT '{}',
+    notes TEXT COLLATE "C" NOT NULL DEFAULT '',
+    leaning TEXT COLLATE "C" CHECK (leaning IN ('hire', 'no-hire')),
+    submitted_at BIGINT,
+    -- When the interviewer first read the others' scorecards: theirs is final from then on.
+    revealed_at BIGINT,
+    CHECK (revealed_at IS NULL OR submitted_at IS NOT NULL)
+);
+CREATE UNIQUE INDEX interviews_one_per_stage ON interviews (candidate_id, stage, interviewer_id);
+CREATE INDEX interviews_interviewer ON interviews (interviewer_id, id);
+
+-- The organisation's retention period: unsuccessful candidates' personal data and interview notes
+-- are erased this many days after the decision (their scores stay, anonymised).
+CREATE TABLE hiring_settings (
+    id BIGINT PRIMARY KEY CHECK (id = 1),
+    retention_days BIGINT NOT NULL CHECK (retention_days BETWEEN 1 AND 3650)
+);
+INSERT INTO hiring_settings (id, retention_days) VALUES (1, 180);

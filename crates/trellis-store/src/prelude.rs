@@ -1,0 +1,8 @@
+//! The area traits, for code that calls a concrete store (rather than one generic over
+//! [`Store`](crate::Store)).
+
+pub use crate::{
+    AccountStore, AuditStore, CheckInStore, CycleStore, ErasureStore, FrameworkStore, GrowthStore,
+    HiringStore, NotificationStore, OverviewStore, PasswordResetStore, PeopleImportStore,
+    PeopleStore, PlanStore, SchemaStore, SsoStore, Store,
+};

@@ -1,0 +1,231 @@
+//! Hiring through the pages, on both databases: an opening from a role level's kit, two
+//! interviewers scoring independently, the debrief with its weighted score and a flagged
+//! disagreement, and a hire that starts the new person's plan.
+
+use axum::http::StatusCode;
+
+use crate::support::App;
+
+fn id_after(body: &str, marker: &str) -> String {
+    body.split(marker)
+        .nth(1)
+        .unwrap_or_else(|| panic!("{marker} in {body}"))
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect()
+}
+
+pub async fn a_candidate_is_scored_independently_debriefed_and_hired(app: App) {
+    let hr = app.browser(app.ids.people_team).await;
+    let boss = app.browser(app.ids.manager_a).await;
+    let ivy = app.browser(app.ids.member_a).await;
+    let jon = app.browser(app.ids.member_b).await;
+    let outsider = app.browser(app.ids.manager_b).await;
+
+    // The people team opens a position from the kit of a role level.
+    let bad = app
+        .post_form(
+            "/hiring/openings",
+            &[
+                ("role_level", "engineering/senior-software-engineer"),
+                ("hiring_manager", "nobody@test.example"),
+            ],
+            Some(&hr),
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        bad.body.contains("id=\"hiring_manager-error\""),
+        "{}",
+        bad.body
+    );
+    let made = app
+        .post_form(
+            "/hiring/openings",
+            &[
+                ("role_level", "engineering/senior-software-engineer"),
+                ("hiring_manager", "manager.a@test.example"),
+            ],
+            Some(&hr),
+        )
+        .await;
+    assert_eq!(made.status, StatusCode::SEE_OTHER, "{}", made.body);
+    let opening_path = made.header("location").unwrap().to_owned();
+    let opening = app.get(&opening_path, Some(&boss)).await;
+    assert_eq!(opening.status, StatusCode::OK);
+    assert!(opening.body.contains("Job advert"));
+    assert!(opening.body.contains("System design"));
+    assert!(
+        !opening.body.contains("No stage scores"),
+        "every dimension is covered"
+    );
+    // One panel stage for every dimension; an uncovered dimension would be warned of.
+    let dims = [
+        "Coding",
+        "System design",
+        "Technical leadership",
+        "Collaboration and product sense",
+    ];
+    let mut form: Vec<(&str, &str)> = vec![
+        ("advert", "## Job advert\n\nJoin us."),
+        ("stage-0", "Panel"),
+    ];
+    for d in &dims[..3] {
+        form.push(("dimensions-0", d));
+    }
+    let saved = app.post_form(&opening_path, &form, Some(&boss)).await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let warned = app.get(&opening_path, Some(&boss)).await;
+    assert!(
+        warned
+            .body
+            .contains("No stage scores the dimension “Collaboration and product sense”"),
+        "{}",
+        warned.body
+    );
+    form.push(("dimensions-0", dims[3]));
+    app.post_form(&opening_path, &form, Some(&boss)).await;
+
+    let added = app
+        .post_form(
+            &format!("{opening_path}/candidates"),
+            &[
+                ("name", "Ada Candidate"),
+                ("contact", "ada@example.net"),
+                ("source", "Referral"),
+                ("consent_on", "2027-01-02"),
+            ],
+            Some(&boss),
+        )
+        .await;
+    assert_eq!(added.status, StatusCode::SEE_OTHER, "{}", added.body);
+    let candidate_path = added.header("location").unwrap().to_owned();
+    for who in ["member.a@test.example", "member.b@test.example"] {
+        let r = app
+            .post_form(
+                &format!("{candidate_path}/interviews"),
+                &[
+                    ("stage", "Panel"),
+                    ("interviewer", who),
+                    ("scheduled_on", "2027-01-10"),
+                ],
+                Some(&hr),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    }
+    // Not on the loop: nothing of it.
+    assert_eq!(
+        app.get(&candidate_path, Some(&outsider)).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        app.get(&opening_path, Some(&outsider)).await.status,
+        StatusCode::NOT_FOUND
+    );
+
+    // Ivy scores first; she sees Jon's scorecard only after submitting hers.
+    let home = app.get("/hiring", Some(&ivy)).await;
+    let ivy_interview = id_after(&home.body, "href=\"/hiring/interviews/");
+    let jon_home = app.get("/hiring", Some(&jon)).await;
+    let jon_interview = id_after(&jon_home.body, "href=\"/hiring/interviews/");
+    assert_eq!(
+        app.get(&format!("/hiring/interviews/{jon_interview}"), Some(&ivy))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    let card = app
+        .get(&format!("/hiring/interviews/{ivy_interview}"), Some(&ivy))
+        .await;
+    assert!(card.body.contains("Submit the scorecard"));
+    let before = app.get(&candidate_path, Some(&ivy)).await;
+    assert!(
+        !before.body.contains("Debrief"),
+        "nothing of the others before hers"
+    );
+    let submit = |scores: [&'static str; 4], notes: &'static str, leaning: &'static str| {
+        let mut f = vec![("notes", notes), ("leaning", leaning)];
+        for (i, s) in scores.iter().enumerate() {
+            f.push((["score-0", "score-1", "score-2", "score-3"][i], *s));
+        }
+        f
+    };
+    let missing = app
+        .post_form(
+            &format!("/hiring/interviews/{ivy_interview}"),
+            &[("leaning", "hire")],
+            Some(&ivy),
+        )
+        .await;
+    assert_eq!(missing.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let r = app
+        .post_form(
+            &format!("/hiring/interviews/{ivy_interview}"),
+            &submit(["4", "1", "4", "4"], "IVY-NOTE", "no-hire"),
+            Some(&ivy),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let r = app
+        .post_form(
+            &format!("/hiring/interviews/{jon_interview}"),
+            &submit(["4", "4", "4", "4"], "JON-NOTE", "hire"),
+            Some(&jon),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let ivy_sees = app.get(&candidate_path, Some(&ivy)).await;
+    assert!(ivy_sees.body.contains("JON-NOTE"), "{}", ivy_sees.body);
+    // Having read Jon's, hers is final.
+    let late = app
+        .post_form(
+            &format!("/hiring/interviews/{ivy_interview}"),
+            &submit(["4", "4", "4", "4"], "changed", "hire"),
+            Some(&ivy),
+        )
+        .await;
+    assert_eq!(late.status, StatusCode::CONFLICT);
+
+    // The debrief: System design (30 %) 2.5, the others (70 %) 4: 0.3·2.5 + 0.7·4 = 3.55.
+    let debrief = app.get(&candidate_path, Some(&boss)).await;
+    assert!(
+        debrief
+            .body
+            .contains("<strong id=\"weighted-score\">3.55</strong>"),
+        "{}",
+        debrief.body
+    );
+    assert!(debrief.body.contains("class=\"disagreement\""));
+    assert!(debrief.body.contains("<svg class=\"debrief-chart\""));
+    assert!(debrief.body.contains("IVY-NOTE") && debrief.body.contains("JON-NOTE"));
+
+    // Hire: the account, the role level, and the plan.
+    let hired = app
+        .post_form(
+            &format!("{candidate_path}/decision"),
+            &[
+                ("decision", "hire"),
+                ("reason", "Strong design"),
+                ("email", "ada@test.example"),
+            ],
+            Some(&boss),
+        )
+        .await;
+    assert_eq!(hired.status, StatusCode::SEE_OTHER, "{}", hired.body);
+    let after = app.get(&candidate_path, Some(&boss)).await;
+    let person = id_after(&after.body, "Hired: <a href=\"/people/");
+    let plan = app
+        .get(&format!("/people/{person}/plan"), Some(&boss))
+        .await;
+    assert_eq!(plan.status, StatusCode::OK);
+    assert!(plan.body.contains("First-year milestones"), "{}", plan.body);
+    assert!(
+        plan.body
+            .contains("The interviews scored “System design” 2.5 of 5"),
+        "{}",
+        plan.body
+    );
+}
+
+crate::on_both_backends!(a_candidate_is_scored_independently_debriefed_and_hired);

@@ -237,10 +237,12 @@ pub fn routes() -> Vec<Route> {
         // Hiring: the caller's openings and interviews; the loop decided by the use case.
         GET   "/hiring"                                           SignedIn      Page  => hiring::home,
         POST  "/hiring/openings"                                  PeopleTeam    Page  => hiring::create_opening,
+        POST  "/hiring/retention"                                 PeopleTeam    Page  => hiring::set_retention,
         GET   "/hiring/openings/{id}"                             HiringLoop    Page  => hiring::opening,
         POST  "/hiring/openings/{id}"                             HiringLoop    Page  => hiring::update_opening,
         POST  "/hiring/openings/{id}/candidates"                  HiringLoop    Page  => hiring::add_candidate,
         GET   "/hiring/candidates/{id}"                           HiringLoop    Page  => hiring::candidate,
+        GET   "/hiring/candidates/{id}/data.json"                 HiringLoop    Page  => hiring::candidate_data,
         POST  "/hiring/candidates/{id}/interviews"                HiringLoop    Page  => hiring::schedule,
         POST  "/hiring/candidates/{id}/decision"                  HiringLoop    Page  => hiring::decide,
         GET   "/hiring/interviews/{id}"                           HiringLoop    Page  => hiring::interview,

@@ -191,6 +191,42 @@ impl Hiring<'_> {
         Ok(days)
     }
 
+    /// Everything held about a candidate, to answer their request for it: the people team only
+    /// (hiring managers and interviewers see the candidate, but an export is a data protection
+    /// act). Audited.
+    pub async fn export_candidate(
+        &self,
+        actor: &Actor,
+        id: CandidateId,
+    ) -> AppResult<serde_json::Value> {
+        let (candidate, opening, role) = self.candidate_for(actor, id).await?;
+        if role != HiringRole::Staff {
+            return Err(access::deny(
+                self.app.store(),
+                &actor.audit(),
+                format!("candidate:{id}"),
+                "A candidate's data is exported by the people team.",
+            )
+            .await);
+        }
+        let interviews = self.app.store().interviews_of(id).await?;
+        self.app.audit_read(
+            actor.audit(),
+            "hiring.candidate-export",
+            format!("candidate:{id}"),
+            serde_json::json!({ "interviews": interviews.len() }),
+        );
+        Ok(serde_json::json!({
+            "candidate": candidate,
+            "opening": {
+                "id": opening.id,
+                "title": opening.title,
+                "role_level": opening.role_level,
+            },
+            "interviews": interviews,
+        }))
+    }
+
     fn published_kit(&self, published: &Published, role_level: &str) -> Option<HiringKit> {
         let mut profile = (*published.profile(role_level)?).clone();
         if !self.app.config().licensed {

@@ -12,6 +12,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use trellis_app::hiring::{CandidateView, DimensionKit, HiringRole, MAX_NOTES, OpeningView};
 use trellis_app::{AppError, AppResult};
+use trellis_store::prelude::*;
 use trellis_store::{Interview, OpeningStage};
 
 use crate::auth::{Ctx, Me};
@@ -66,6 +67,8 @@ struct HomePage {
     openings: Vec<OpeningRow>,
     interviews: Vec<InterviewRow>,
     may_open: bool,
+    /// The retention period of unsuccessful candidates, for the people team to change.
+    retention_days: String,
     role_levels: Vec<Choice>,
     role_level: String,
     hiring_manager: String,
@@ -118,16 +121,64 @@ async fn home_page(
             .collect(),
         _ => Vec::new(),
     };
+    let retention_days = if may_open {
+        state.store().hiring_retention_days().await?.to_string()
+    } else {
+        String::new()
+    };
     Ok(HomePage {
         frame: Frame::new(Some(ctx), "Hiring", "hiring"),
         openings,
         interviews,
         may_open,
+        retention_days,
         role_levels,
         role_level: form.0,
         hiring_manager: form.1,
         errors,
     })
+}
+
+/// `POST /hiring/retention`: `retention_days`, how long unsuccessful candidates' data is kept.
+pub async fn set_retention(
+    State(state): State<AppState>,
+    Me(caller, ctx): Me,
+    PageForm(f): PageForm<Fields>,
+) -> Result<Response, WebError> {
+    let actor = caller.actor(&ctx);
+    let days = field(&f, "retention_days").unwrap_or_default().to_owned();
+    match problems(state.app().hiring().set_retention(&actor, &days).await)? {
+        Ok(_) => Ok(Redirect::to("/hiring").into_response()),
+        Err((status, errors)) => {
+            let mut page = home_page(&state, &ctx, &actor, Default::default(), errors).await?;
+            page.retention_days = days;
+            render_status(status, &page)
+        }
+    }
+}
+
+/// `GET /hiring/candidates/{id}/data.json`: everything held about a candidate (the people team).
+pub async fn candidate_data(
+    State(state): State<AppState>,
+    Me(caller, ctx): Me,
+    PathParams(id): PathParams<i64>,
+) -> Result<Response, WebError> {
+    let actor = caller.actor(&ctx);
+    let data = state.app().hiring().export_candidate(&actor, id).await?;
+    let body = serde_json::to_string_pretty(&data)
+        .map_err(|e| WebError::internal(format!("the export could not be written: {e}")))?;
+    let disposition = format!("attachment; filename=\"trellis-data-candidate-{id}.json\"");
+    Ok((
+        [
+            (
+                axum::http::header::CONTENT_TYPE,
+                "application/json".to_owned(),
+            ),
+            (axum::http::header::CONTENT_DISPOSITION, disposition),
+        ],
+        body,
+    )
+        .into_response())
 }
 
 /// `GET /hiring`.
@@ -380,6 +431,8 @@ struct CandidatePage {
     opening_id: i64,
     opening_title: String,
     runs_it: bool,
+    /// The people team: may export the candidate's data.
+    staff: bool,
     mine: Vec<InterviewRow>,
     columns: Vec<CardColumn>,
     rows: Vec<DebriefRow>,
@@ -490,6 +543,7 @@ fn candidate_page(
         opening_id: view.opening.id,
         opening_title: view.opening.title.clone(),
         runs_it: view.role != HiringRole::Interviewer,
+        staff: view.role == HiringRole::Staff,
         mine: view
             .mine
             .iter()

@@ -881,6 +881,13 @@ fn cases(app: &App, admin_token_id: i64, g: Growth) -> Vec<Case> {
             "/hiring/openings",
             [303, 403, 403, 403, 403, 403, 403, 403, 422, 422, 303],
         ),
+        // No number of days: nothing changes.
+        case(
+            post.clone(),
+            "/hiring/retention",
+            "/hiring/retention",
+            [303, 403, 403, 403, 403, 403, 403, 403, 422, 422, 303],
+        ),
         case(
             get.clone(),
             "/hiring/openings/{id}",
@@ -905,6 +912,13 @@ fn cases(app: &App, admin_token_id: i64, g: Growth) -> Vec<Case> {
             "/hiring/candidates/{id}",
             format!("/hiring/candidates/{candidate}"),
             [303, 200, 404, 404, 200, 404, 404, 404, 200, 200, 303],
+        ),
+        // An export is the people team's act; who runs the loop knows the candidate exists.
+        case(
+            get.clone(),
+            "/hiring/candidates/{id}/data.json",
+            format!("/hiring/candidates/{candidate}/data.json"),
+            [303, 403, 404, 404, 403, 404, 404, 404, 200, 200, 303],
         ),
         case(
             post.clone(),

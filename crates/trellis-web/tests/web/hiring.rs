@@ -200,6 +200,53 @@ pub async fn a_candidate_is_scored_independently_debriefed_and_hired(app: App) {
     assert!(debrief.body.contains("<svg class=\"debrief-chart\""));
     assert!(debrief.body.contains("IVY-NOTE") && debrief.body.contains("JON-NOTE"));
 
+    // The candidate's data, for their request: the people team only, with every scorecard.
+    let data_path = format!("{candidate_path}/data.json");
+    let data = app.get(&data_path, Some(&hr)).await;
+    assert_eq!(data.status, StatusCode::OK, "{}", data.body);
+    let data = data.json();
+    assert_eq!(data["candidate"]["source"], "Referral");
+    assert_eq!(data["interviews"].as_array().unwrap().len(), 2);
+    assert!(data.to_string().contains("IVY-NOTE"), "{data}");
+    assert!(
+        app.get(&candidate_path, Some(&hr))
+            .await
+            .body
+            .contains(&data_path)
+    );
+    for who in [&boss, &ivy] {
+        assert_eq!(
+            app.get(&data_path, Some(who)).await.status,
+            StatusCode::FORBIDDEN
+        );
+    }
+    assert_eq!(
+        app.get(&data_path, Some(&outsider)).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(app.audit("hiring.candidate-export").await.len(), 1);
+
+    // The retention period of candidates' data, set by the people team.
+    let home = app.get("/hiring", Some(&hr)).await;
+    assert_eq!(home.input_value("retention_days").as_deref(), Some("180"));
+    let bad = app
+        .post_form("/hiring/retention", &[("retention_days", "0")], Some(&hr))
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.body.contains("from 1 to 3650"), "{}", bad.body);
+    let set = app
+        .post_form("/hiring/retention", &[("retention_days", "90")], Some(&hr))
+        .await;
+    assert_eq!(set.status, StatusCode::SEE_OTHER, "{}", set.body);
+    let home = app.get("/hiring", Some(&hr)).await;
+    assert_eq!(home.input_value("retention_days").as_deref(), Some("90"));
+    assert!(
+        !app.get("/hiring", Some(&boss))
+            .await
+            .body
+            .contains("retention_days")
+    );
+
     // Hire: the account, the role level, and the plan.
     let hired = app
         .post_form(

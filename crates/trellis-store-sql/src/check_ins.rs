@@ -3,7 +3,7 @@
 //! ever leaves the database for them.
 
 use serde_json::json;
-use trellis_store::backend::clean_text;
+use trellis_store::backend::{clean_date, clean_text};
 use trellis_store::{
     Action, Audit, BreakGlass, CheckIn, CheckInId, CheckInRecord, CheckInStore, DueMeeting, Entry,
     Meeting, MeetingId, NewAction, NewCheckIn, NewEntry, NewNotification, PersonId, StoreError,
@@ -35,23 +35,6 @@ const ACTION_SELECT: &str = "SELECT t.id, t.check_in_id, t.raised_in, t.owner_id
 
 fn target(id: CheckInId) -> String {
     format!("check-in:{id}")
-}
-
-fn valid_date(field: &str, value: &str) -> StoreResult<String> {
-    let v = value.trim();
-    let b = v.as_bytes();
-    let shape = b.len() == 10
-        && b[4] == b'-'
-        && b[7] == b'-'
-        && b.iter()
-            .enumerate()
-            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
-    if !shape {
-        return Err(StoreError::Invalid(format!(
-            "{field} {value:?} is not a date (YYYY-MM-DD)"
-        )));
-    }
-    Ok(v.to_owned())
 }
 
 async fn series(conn: &mut impl Connection, id: CheckInId) -> StoreResult<CheckIn> {
@@ -126,7 +109,7 @@ impl CheckInStore for Database {
         audit: &Audit,
     ) -> StoreResult<CheckIn> {
         let by = actor(audit, "a check-in")?;
-        let first_on = valid_date("first meeting", &new.first_on)?;
+        let first_on = clean_date("first meeting", &new.first_on)?;
         if new.person_id == new.partner_id {
             return Err(StoreError::Invalid(
                 "a check-in is between two different people".into(),
@@ -268,7 +251,7 @@ impl CheckInStore for Database {
         let due_on = new
             .due_on
             .as_deref()
-            .map(|d| valid_date("due date", d))
+            .map(|d| clean_date("due date", d))
             .transpose()?;
         let mut tx = self.write().await?;
         require_people(&mut tx, [new.owner_id]).await?;
@@ -338,7 +321,7 @@ impl CheckInStore for Database {
     ) -> StoreResult<Option<Meeting>> {
         let next_on = next_on
             .as_deref()
-            .map(|d| valid_date("next meeting", d))
+            .map(|d| clean_date("next meeting", d))
             .transpose()?;
         let mut tx = self.write().await?;
         let held = open_meeting(&mut tx, check_in, Some(meeting)).await?;
@@ -369,7 +352,7 @@ impl CheckInStore for Database {
         on_date: String,
         audit: &Audit,
     ) -> StoreResult<Meeting> {
-        let on_date = valid_date("meeting day", &on_date)?;
+        let on_date = clean_date("meeting day", &on_date)?;
         let mut tx = self.write().await?;
         series(&mut tx, check_in).await?;
         let open: Option<Meeting> = db_run!(tx, |c| sqlx::query_as(sqlx::AssertSqlSafe(format!(

@@ -2,7 +2,7 @@
 //! transaction), reminded, closed and shared.
 
 use serde_json::json;
-use trellis_store::backend::clean_text;
+use trellis_store::backend::{clean_date, clean_text};
 use trellis_store::{
     Assessment, AssessmentId, Audit, CycleDeadlines, CycleId, CycleLaunch, CycleRecords,
     CycleStatus, CycleStore, NewCycle, NewNotification, Person, ReviewCycle, StoreError,
@@ -19,34 +19,13 @@ const CYCLE_COLUMNS: &str = "id, name, framework_version_id, population_kind, po
      self_due, peer_due, manager_due, calibration_due, agreed_due, status, shares_on, shared_at, \
      created_by, created_at, launched_at, closed_at";
 
-fn is_day(v: &str) -> bool {
-    let b = v.as_bytes();
-    b.len() == 10
-        && b[4] == b'-'
-        && b[7] == b'-'
-        && b.iter()
-            .enumerate()
-            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
-}
-
-fn day(field: &str, v: &str) -> StoreResult<String> {
-    let v = v.trim();
-    if is_day(v) {
-        Ok(v.to_owned())
-    } else {
-        Err(StoreError::Invalid(format!(
-            "{field} {v:?} is not a date (YYYY-MM-DD)"
-        )))
-    }
-}
-
 fn checked_deadlines(d: &CycleDeadlines) -> StoreResult<CycleDeadlines> {
     let out = CycleDeadlines {
-        self_due: day("self deadline", &d.self_due)?,
-        peer_due: day("peer deadline", &d.peer_due)?,
-        manager_due: day("manager deadline", &d.manager_due)?,
-        calibration_due: day("calibration deadline", &d.calibration_due)?,
-        agreed_due: day("agreement deadline", &d.agreed_due)?,
+        self_due: clean_date("self deadline", &d.self_due)?,
+        peer_due: clean_date("peer deadline", &d.peer_due)?,
+        manager_due: clean_date("manager deadline", &d.manager_due)?,
+        calibration_due: clean_date("calibration deadline", &d.calibration_due)?,
+        agreed_due: clean_date("agreement deadline", &d.agreed_due)?,
     };
     let order = [
         &out.self_due,
@@ -261,7 +240,7 @@ impl CycleStore for Database {
         shares_on: String,
         audit: &Audit,
     ) -> StoreResult<ReviewCycle> {
-        let shares_on = day("sharing date", &shares_on)?;
+        let shares_on = clean_date("sharing date", &shares_on)?;
         let mut tx = self.write().await?;
         let cycle = cycle_in(&mut tx, id, true).await?;
         require_status(&cycle, CycleStatus::Open, "closed")?;

@@ -1,7 +1,7 @@
 //! Hiring: openings, candidates, interviews and their scorecards.
 
 use serde_json::json;
-use trellis_store::backend::clean_text;
+use trellis_store::backend::{clean_date, clean_text};
 use trellis_store::{
     Audit, Candidate, CandidateId, HiringStore, Interview, InterviewId, Millis, NewCandidate,
     NewInterview, NewOpening, Opening, OpeningId, Scorecard, Stages, StoreError, StoreResult,
@@ -21,10 +21,6 @@ const CANDIDATE_COLUMNS: &str = "c.id, c.opening_id, c.name, c.contact, c.source
 const INTERVIEW_SELECT: &str = "SELECT i.id, i.candidate_id, i.stage, i.interviewer_id, \
      p.name AS interviewer_name, i.scheduled_on, i.scores, i.notes, i.leaning, i.submitted_at, \
      i.revealed_at FROM interviews i JOIN people p ON p.id = i.interviewer_id";
-
-fn is_day(v: &str) -> bool {
-    v.len() == 10 && v.as_bytes()[4] == b'-' && v.as_bytes()[7] == b'-'
-}
 
 async fn opening_in(conn: &mut impl Connection, id: OpeningId) -> StoreResult<Opening> {
     db_run!(conn, |c| sqlx::query_as(sqlx::AssertSqlSafe(format!(
@@ -137,12 +133,7 @@ impl HiringStore for Database {
     async fn add_candidate(&self, new: NewCandidate, audit: &Audit) -> StoreResult<Candidate> {
         actor(audit, "a candidate")?;
         let name = clean_text("name", &new.name)?;
-        let consent_on = new.consent_on.trim().to_owned();
-        if !is_day(&consent_on) {
-            return Err(StoreError::Invalid(format!(
-                "consent date {consent_on:?} is not a date (YYYY-MM-DD)"
-            )));
-        }
+        let consent_on = clean_date("consent date", &new.consent_on)?;
         let mut tx = self.write().await?;
         opening_in(&mut tx, new.opening_id).await?;
         let id: i64 = db_run!(tx, |c| sqlx::query_scalar(
@@ -178,12 +169,7 @@ impl HiringStore for Database {
 
     async fn schedule_interview(&self, new: NewInterview, audit: &Audit) -> StoreResult<Interview> {
         actor(audit, "an interview")?;
-        let scheduled_on = new.scheduled_on.trim().to_owned();
-        if !is_day(&scheduled_on) {
-            return Err(StoreError::Invalid(format!(
-                "interview date {scheduled_on:?} is not a date (YYYY-MM-DD)"
-            )));
-        }
+        let scheduled_on = clean_date("interview date", &new.scheduled_on)?;
         let mut tx = self.write().await?;
         let candidate = candidate_in(&mut tx, new.candidate_id).await?;
         let opening = opening_in(&mut tx, candidate.opening_id).await?;

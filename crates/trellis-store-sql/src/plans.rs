@@ -1,7 +1,7 @@
 //! Development plans: goals, their actions, comments and linked evidence.
 
 use serde_json::json;
-use trellis_store::backend::clean_text;
+use trellis_store::backend::{clean_date, clean_text};
 use trellis_store::{
     Audit, CommentKind, EvidenceId, Goal, GoalId, MILESTONE_STAGES, Milestone, NewGoal,
     NewMilestone, NewNotification, NewPlanAction, Plan, PlanAction, PlanComment, PlanStore,
@@ -40,15 +40,11 @@ async fn milestone_in(
     .ok_or_else(|| StoreError::NotFound(format!("milestone {id}")))
 }
 
+/// An optional date: empty is none, anything else a real day (`YYYY-MM-DD`).
 fn day(field: &str, value: Option<String>) -> StoreResult<Option<String>> {
     match value.as_deref().map(str::trim) {
         None | Some("") => Ok(None),
-        Some(v) if v.len() == 10 && v.as_bytes()[4] == b'-' && v.as_bytes()[7] == b'-' => {
-            Ok(Some(v.to_owned()))
-        }
-        Some(v) => Err(StoreError::Invalid(format!(
-            "{field} {v:?} is not a date (YYYY-MM-DD)"
-        ))),
+        Some(v) => clean_date(field, v).map(Some),
     }
 }
 

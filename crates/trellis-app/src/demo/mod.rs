@@ -7,7 +7,8 @@
 //! Besides people, the demo has growth conversations so that every page has something to show:
 //! two past review cycles of agreed assessments (history that moves upward), a current cycle with
 //! assessments at every stage, evidence, and peer requests answered and waiting; and two review
-//! cycles run by the people team, one closed and shared, one open with overdue self-assessments.
+//! cycles run by the people team, one closed and shared, one open with overdue self-assessments;
+//! and an opening with candidates interviewed, one ready for the debrief.
 //! [`history`] and [`mix`] are shared with `trellis demo`, which generates large organisations for
 //! load tests.
 
@@ -28,6 +29,7 @@ use people::people;
 
 mod check_ins;
 mod cycles;
+mod hiring;
 mod plans;
 
 pub const DEMO_DOMAIN: &str = "example.com";
@@ -68,6 +70,8 @@ pub struct DemoReport {
     pub goals: usize,
     /// Review cycles made this time: one closed, one open with overdue self-assessments.
     pub cycles: usize,
+    /// Candidates of the demo opening added this time.
+    pub candidates: usize,
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -558,6 +562,7 @@ pub async fn load(store: &Database, password_hash: &str) -> Result<DemoReport, B
         load_notifications(store, fw, &demo_people).await?;
         report.check_ins = check_ins::load(store, &demo_people).await?;
         report.goals = plans::load(store, fw, &demo_people).await?;
+        report.candidates = hiring::load(store, fw, &demo_people).await?;
     }
     Ok(report)
 }

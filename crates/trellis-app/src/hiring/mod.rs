@@ -112,7 +112,7 @@ fn dimensions_of(kit: &HiringKit) -> Vec<DimensionKit> {
 }
 
 /// The advert part of a kit, Markdown.
-fn advert_of(kit: &HiringKit) -> String {
+pub(crate) fn advert_of(kit: &HiringKit) -> String {
     let md = trellis_formats::render::hiring::markdown(kit);
     let start = md.find("## Job advert").unwrap_or(0);
     let end = md.find("## Interview plan").unwrap_or(md.len());

@@ -1092,6 +1092,9 @@ pub async fn demo_has_growth_content(app: App) {
     assert_eq!(again.assessments, 0, "loaded once");
     assert_eq!(again.check_ins, 0, "loaded once");
     assert_eq!(again.cycles, 0, "loaded once");
+    assert_eq!(first.candidates, 3, "{first:?}");
+    assert_eq!(again.candidates, 0, "loaded once");
+    assert_eq!(app.store.openings().await.unwrap().len(), 1);
     // A closed cycle, shared; an open one with self-assessments overdue.
     let cycles = app.store.cycles().await.unwrap();
     let closed = cycles
@@ -1210,6 +1213,42 @@ pub async fn demo_has_growth_content(app: App) {
         .get(&format!("/assessments/{}", open[0].id), Some(&hb))
         .await;
     assert!(page.body.contains("id=\"submit-self\""));
+
+    // Hiring: Amara's opening has a candidate ready for the debrief, whose two System design
+    // interviewers disagree by two points; Hannah, not on the loop, sees none of it.
+    let hiring = app.get("/hiring", Some(&ab)).await;
+    let opening = hiring.body.split("href=\"/hiring/openings/").nth(1);
+    let opening: String = opening
+        .expect("Amara's opening is listed")
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    let page = app
+        .get(&format!("/hiring/openings/{opening}"), Some(&ab))
+        .await;
+    assert!(page.body.contains("Priya Natarajan"), "{}", page.body);
+    let candidate: String = page
+        .body
+        .split("href=\"/hiring/candidates/")
+        .nth(1)
+        .unwrap()
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    let debrief = app
+        .get(&format!("/hiring/candidates/{candidate}"), Some(&ab))
+        .await;
+    assert_eq!(debrief.status, StatusCode::OK);
+    assert!(
+        debrief.body.contains("class=\"disagreement\""),
+        "{}",
+        debrief.body
+    );
+    let hidden = app
+        .get(&format!("/hiring/candidates/{candidate}"), Some(&hb))
+        .await;
+    assert_ne!(hidden.status, StatusCode::OK);
+    assert!(!hidden.body.contains("Priya"));
 }
 
 /// Read events reach the log by themselves within a fraction of a second, without a flush.

@@ -279,6 +279,8 @@ pub fn routes() -> Vec<Route> {
         // The caller's own reports; members without reports see an empty team.
         GET   "/team"                                             SignedIn      Page  => team::own,
         GET   "/team/{id}"                                        SeePerson     Page  => team::of,
+        GET   "/team/what-if"                                     SignedIn      Page  => team::own_what_if,
+        GET   "/team/{id}/what-if"                                SeePerson     Page  => team::what_if_of,
         // The caller's team, or with `?manager_id=` a team they may see (checked by the handler).
         GET   "/team.csv"                                         SignedIn      Page  => team::csv,
         // 1:1 check-ins: the caller's, and one series for its pair.

@@ -19,7 +19,7 @@ use crate::extract::{PathParams, QueryParams, parse_id};
 use crate::html::{Frame, render};
 use crate::state::AppState;
 use trellis_app::growth::team::{self, Column, Gap, Member, Risk, Row};
-use trellis_app::growth::{self, observed_by_person};
+use trellis_app::growth::{self, observed_by_person, planning};
 use trellis_store::prelude::*;
 
 #[derive(Debug, Default, Deserialize)]
@@ -185,4 +185,144 @@ pub async fn csv(
         body,
     )
         .into_response())
+}
+
+/// One person of the team in the what-if form.
+#[derive(Debug)]
+struct Choice {
+    id: PersonId,
+    name: String,
+    role: String,
+    leaves: bool,
+    promoted: bool,
+    /// The title of their next role level, when there is one.
+    next: Option<String>,
+}
+
+#[derive(Debug, Template)]
+#[template(path = "team/what_if.html")]
+struct WhatIfPage {
+    frame: Frame,
+    manager_name: String,
+    manager_email: String,
+    is_own: bool,
+    team_href: String,
+    action: String,
+    staff: bool,
+    choices: Vec<Choice>,
+    result: Option<planning::WhatIf>,
+}
+
+/// The scenario from the form: repeated `leaves` and `promoted` person ids; anything else is
+/// refused by name.
+fn scenario_of(fields: &[(String, String)]) -> Result<planning::Scenario, WebError> {
+    let mut s = planning::Scenario::default();
+    for (key, value) in fields {
+        let list = match key.as_str() {
+            "leaves" => &mut s.leaves,
+            "promoted" => &mut s.promoted,
+            _ => {
+                return Err(WebError::bad_request(format!(
+                    "The query has an unknown field `{key}`: only `leaves` and `promoted` are read."
+                )));
+            }
+        };
+        match parse_id(key, Some(value))? {
+            Some(id) if !list.contains(&id) => list.push(id),
+            _ => {}
+        }
+    }
+    // Someone who leaves is not promoted as well.
+    let leaves = s.leaves.clone();
+    s.promoted.retain(|p| !leaves.contains(p));
+    Ok(s)
+}
+
+async fn what_if_page(
+    state: &AppState,
+    caller: &Caller,
+    ctx: &Ctx,
+    manager: Person,
+    fields: Vec<(String, String)>,
+) -> Result<Response, WebError> {
+    let scenario = scenario_of(&fields)?;
+    let is_own = manager.id == caller.id();
+    let team_href = if is_own {
+        "/team".to_owned()
+    } else {
+        format!("/team/{}", manager.id)
+    };
+    let fw = state.current_framework().await?;
+    let TeamRecord {
+        people,
+        observations: seen,
+    } = state.store().team_record(manager.id, false).await?;
+    let observed = observed_by_person(&seen.latest, &seen.evidence_counts);
+    let ids: Vec<PersonId> = people.iter().map(|p| p.id).collect();
+    let (choices, result) = match &fw {
+        Some(current) => {
+            let members = team::members(current, people, &observed);
+            let choices = members
+                .iter()
+                .map(|m| Choice {
+                    id: m.person.id,
+                    name: m.person.name.clone(),
+                    role: m.role_title.clone(),
+                    leaves: scenario.leaves.contains(&m.person.id),
+                    promoted: scenario.promoted.contains(&m.person.id),
+                    next: m
+                        .person
+                        .role_level
+                        .as_deref()
+                        .and_then(|rl| current.profile(rl))
+                        .and_then(|p| p.next.clone())
+                        .and_then(|n| current.profile(&n))
+                        .map(|p| p.title.clone()),
+                })
+                .collect();
+            let result = (!scenario.is_empty())
+                .then(|| planning::what_if(current, members, &observed, &scenario));
+            (choices, result)
+        }
+        None => (Vec::new(), None),
+    };
+    state.audit_read(
+        ctx.audit(),
+        "team.what-if",
+        format!("team:{}", manager.id),
+        json!({ "people": ids, "leaves": scenario.leaves, "promoted": scenario.promoted }),
+    );
+    let page = WhatIfPage {
+        frame: Frame::new(Some(ctx), "What if: team planning".to_owned(), "team"),
+        manager_name: manager.name.clone(),
+        manager_email: manager.email.clone(),
+        is_own,
+        action: format!("{team_href}/what-if"),
+        team_href,
+        staff: trellis_app::access::is_staff(caller.role()),
+        choices,
+        result,
+    };
+    Ok(render(&page)?.into_response())
+}
+
+/// `GET /team/what-if`: the caller's team if some people left or were promoted.
+pub async fn own_what_if(
+    State(state): State<AppState>,
+    Me(caller, ctx): Me,
+    QueryParams(fields): QueryParams<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
+    let me = caller.person.clone();
+    what_if_page(&state, &caller, &ctx, me, fields).await
+}
+
+/// `GET /team/{id}/what-if`: another manager's team, for whoever may see that manager.
+pub async fn what_if_of(
+    State(state): State<AppState>,
+    Me(caller, ctx): Me,
+    PathParams(id): PathParams<PersonId>,
+    QueryParams(fields): QueryParams<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
+    let (manager, _) = growth::person_for(state.app(), &caller.actor(&ctx), id).await?;
+    what_if_page(&state, &caller, &ctx, manager, fields).await
 }

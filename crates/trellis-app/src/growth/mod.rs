@@ -12,6 +12,7 @@ pub mod csv;
 pub mod evidence;
 pub mod outcome;
 pub mod peers;
+pub mod planning;
 pub mod readiness;
 pub mod team;
 

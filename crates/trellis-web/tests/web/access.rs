@@ -1012,6 +1012,13 @@ fn cases(app: &App, admin_token_id: i64, g: Growth) -> Vec<Case> {
             format!("/team/{manager_a}"),
             [303, 404, 404, 404, 200, 200, 200, 404, 200, 200, 303],
         ),
+        case(get.clone(), "/team/what-if", "/team/what-if", SIGNED_IN),
+        case(
+            get.clone(),
+            "/team/{id}/what-if",
+            format!("/team/{manager_a}/what-if?leaves={member}"),
+            [303, 404, 404, 404, 200, 200, 200, 404, 200, 200, 303],
+        ),
         case(get.clone(), "/team.csv", "/team.csv", SIGNED_IN),
         case(
             get.clone(),

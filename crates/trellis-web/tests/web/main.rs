@@ -24,3 +24,4 @@ mod races;
 mod server;
 mod sign_in;
 mod sso;
+mod team_planning;

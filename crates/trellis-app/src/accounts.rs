@@ -129,6 +129,20 @@ async fn manager_exists(
 
 pub async fn create(app: &App, audit: &Audit, new: NewAccount) -> AppResult<Person> {
     let store = app.store();
+    let (person, team) = checked(app, new).await?;
+    let team_id = match team {
+        Some(t) => Some(store.ensure_team(&t, audit).await?.id),
+        None => None,
+    };
+    Ok(store
+        .create_person(NewPerson { team_id, ..person }, audit)
+        .await?)
+}
+
+/// A new account checked (every problem named by its field), ready to write: the person without
+/// their team, and the team's name, which may be new.
+pub(crate) async fn checked(app: &App, new: NewAccount) -> AppResult<(NewPerson, Option<String>)> {
+    let store = app.store();
     let mut problems = FieldProblems::new();
     let email = normalise_email(&new.email);
     let name = new.name.trim().to_owned();
@@ -165,25 +179,17 @@ pub async fn create(app: &App, audit: &Audit, new: NewAccount) -> AppResult<Pers
     if !problems.is_empty() {
         return Err(AppError::fields(problems));
     }
-    let team_id = match team {
-        Some(t) => Some(store.ensure_team(&t, audit).await?.id),
-        None => None,
+    let person = NewPerson {
+        email,
+        name,
+        team_id: None,
+        manager_id: new.manager_id,
+        role_level,
+        role_level_version: version,
+        system_role: new.role,
+        password_hash: new.password_hash,
     };
-    Ok(store
-        .create_person(
-            NewPerson {
-                email,
-                name,
-                team_id,
-                manager_id: new.manager_id,
-                role_level,
-                role_level_version: version,
-                system_role: new.role,
-                password_hash: new.password_hash,
-            },
-            audit,
-        )
-        .await?)
+    Ok((person, team))
 }
 
 pub async fn update(

@@ -3,13 +3,16 @@
 use serde_json::json;
 use trellis_store::backend::{clean_date, clean_text};
 use trellis_store::{
-    Audit, Candidate, CandidateId, HiringStore, Interview, InterviewId, Millis, NewCandidate,
-    NewInterview, NewOpening, Opening, OpeningId, Scorecard, Stages, StoreError, StoreResult,
+    Audit, Candidate, CandidateId, Hire, HiringStore, Interview, InterviewId, Millis, NewCandidate,
+    NewGoal, NewInterview, NewOpening, Opening, OpeningId, Person, Scorecard, Stages, StoreError,
+    StoreResult,
 };
 
 use crate::growth::actor;
 use crate::growth::rows::require_people;
-use crate::{Connection, Database, append, db_run, success};
+use crate::people::create_person_in;
+use crate::plans::{create_goals_in, create_milestones_in};
+use crate::{Connection, Database, Tx, append, db_run, success};
 
 const OPENING_COLUMNS: &str = "o.id, o.role_level, o.title, o.hiring_manager_id, o.advert, \
      o.stages, o.created_by, o.created_at";
@@ -316,36 +319,45 @@ impl HiringStore for Database {
         person: Option<trellis_store::PersonId>,
         audit: &Audit,
     ) -> StoreResult<Candidate> {
-        let by = actor(audit, "a decision")?;
-        if !matches!(status, "hired" | "rejected") {
-            return Err(StoreError::Invalid(format!("{status:?} is not a decision")));
-        }
-        let reason = clean_text("reason", &reason)?;
         let mut tx = self.write().await?;
-        candidate_in(&mut tx, candidate).await?;
-        let decided = db_run!(rows tx, |c| sqlx::query(
-            "UPDATE candidates SET status = $1, decision_reason = $2, decided_by = $3,
-               decided_at = $4, person_id = $5
-             WHERE id = $6 AND status = 'active'"
-        )
-        .bind(status)
-        .bind(&reason)
-        .bind(by)
-        .bind(audit.at)
-        .bind(person)
-        .bind(candidate)
-        .execute(c))?;
-        if decided == 0 {
-            return Err(StoreError::Conflict(
-                "the candidate was decided already".into(),
-            ));
-        }
-        let details = json!({ "status": status, "person_id": person });
-        let event = success("hiring.decision", format!("candidate:{candidate}"), details);
-        append(&mut tx, audit, event).await?;
-        let after = candidate_in(&mut tx, candidate).await?;
+        let decided = decide_in(&mut tx, candidate, status, reason, person, audit).await?;
         tx.commit().await?;
-        Ok(after)
+        Ok(decided)
+    }
+
+    async fn hire(
+        &self,
+        candidate: CandidateId,
+        hire: Hire,
+        audit: &Audit,
+    ) -> StoreResult<(Candidate, Person)> {
+        let mut tx = self.write().await?;
+        let person = create_person_in(&mut tx, hire.person, audit).await?;
+        let decided = decide_in(
+            &mut tx,
+            candidate,
+            "hired",
+            hire.reason,
+            Some(person.id),
+            audit,
+        )
+        .await?;
+        let goals: Vec<NewGoal> = hire
+            .goals
+            .into_iter()
+            .map(|g| NewGoal {
+                person_id: person.id,
+                ..g
+            })
+            .collect();
+        if !goals.is_empty() {
+            create_goals_in(&mut tx, goals, audit).await?;
+        }
+        if let (Some(role_level), false) = (&person.role_level, hire.milestones.is_empty()) {
+            create_milestones_in(&mut tx, person.id, role_level, hire.milestones, audit).await?;
+        }
+        tx.commit().await?;
+        Ok((decided, person))
     }
 
     async fn hiring_retention_days(&self) -> StoreResult<i64> {
@@ -399,4 +411,41 @@ impl HiringStore for Database {
         tx.commit().await?;
         Ok(due.len() as u64)
     }
+}
+
+pub(crate) async fn decide_in(
+    tx: &mut Tx,
+    candidate: CandidateId,
+    status: &str,
+    reason: String,
+    person: Option<trellis_store::PersonId>,
+    audit: &Audit,
+) -> StoreResult<Candidate> {
+    let by = actor(audit, "a decision")?;
+    if !matches!(status, "hired" | "rejected") {
+        return Err(StoreError::Invalid(format!("{status:?} is not a decision")));
+    }
+    let reason = clean_text("reason", &reason)?;
+    candidate_in(tx, candidate).await?;
+    let decided = db_run!(rows tx, |c| sqlx::query(
+        "UPDATE candidates SET status = $1, decision_reason = $2, decided_by = $3,
+           decided_at = $4, person_id = $5
+         WHERE id = $6 AND status = 'active'"
+    )
+    .bind(status)
+    .bind(&reason)
+    .bind(by)
+    .bind(audit.at)
+    .bind(person)
+    .bind(candidate)
+    .execute(c))?;
+    if decided == 0 {
+        return Err(StoreError::Conflict(
+            "the candidate was decided already".into(),
+        ));
+    }
+    let details = json!({ "status": status, "person_id": person });
+    let event = success("hiring.decision", format!("candidate:{candidate}"), details);
+    append(tx, audit, event).await?;
+    candidate_in(tx, candidate).await
 }

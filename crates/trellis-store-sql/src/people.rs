@@ -30,31 +30,8 @@ impl PeopleStore for Database {
     }
 
     async fn create_person(&self, new: NewPerson, audit: &Audit) -> StoreResult<Person> {
-        let new = trellis_store::backend::clean_person(new)?;
-        let since = new.role_level.as_ref().map(|_| audit.at);
         let mut tx = self.write().await?;
-        let id: PersonId = db_run!(tx, |c| {
-            sqlx::query_scalar(
-            "INSERT INTO people (email, name, team_id, manager_id, role_level, role_level_version,
-                 role_level_since, system_role, active, password_hash, revision, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, TRUE, $9, 1, $10) RETURNING id",
-        )
-        .bind(&new.email)
-        .bind(&new.name)
-        .bind(new.team_id)
-        .bind(new.manager_id)
-        .bind(&new.role_level)
-        .bind(new.role_level_version)
-        .bind(since)
-        .bind(new.system_role.as_str())
-        .bind(new.password_hash.as_deref())
-        .bind(audit.at)
-        .fetch_one(c)
-        })?;
-        let details = json!({ "system_role": new.system_role.as_str() });
-        let event = success("person.create", format!("person:{id}"), details);
-        append(&mut tx, audit, event).await?;
-        let person = person_in(&mut tx, id, false).await?;
+        let person = create_person_in(&mut tx, new, audit).await?;
         tx.commit().await?;
         Ok(person)
     }
@@ -279,4 +256,35 @@ pub(crate) async fn ensure_team_in(tx: &mut Tx, name: &str, audit: &Audit) -> St
     )
     .await?;
     Ok(Team { id, name })
+}
+
+pub(crate) async fn create_person_in(
+    tx: &mut Tx,
+    new: NewPerson,
+    audit: &Audit,
+) -> StoreResult<Person> {
+    let new = trellis_store::backend::clean_person(new)?;
+    let since = new.role_level.as_ref().map(|_| audit.at);
+    let id: PersonId = db_run!(tx, |c| {
+        sqlx::query_scalar(
+            "INSERT INTO people (email, name, team_id, manager_id, role_level, role_level_version,
+             role_level_since, system_role, active, password_hash, revision, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, TRUE, $9, 1, $10) RETURNING id",
+        )
+        .bind(&new.email)
+        .bind(&new.name)
+        .bind(new.team_id)
+        .bind(new.manager_id)
+        .bind(&new.role_level)
+        .bind(new.role_level_version)
+        .bind(since)
+        .bind(new.system_role.as_str())
+        .bind(new.password_hash.as_deref())
+        .bind(audit.at)
+        .fetch_one(c)
+    })?;
+    let details = json!({ "system_role": new.system_role.as_str() });
+    let event = success("person.create", format!("person:{id}"), details);
+    append(tx, audit, event).await?;
+    person_in(tx, id, false).await
 }

@@ -12,7 +12,7 @@ use crate::dialect::Dialect;
 use crate::growth::actor;
 use crate::growth::rows::require_people;
 use crate::notifications::{remind_once, write_notices};
-use crate::{Connection, Database, append, db_run, success};
+use crate::{Connection, Database, Tx, append, db_run, success};
 
 const GOAL_COLUMNS: &str = "g.id, g.person_id, g.skill, g.target_level, g.role_level, g.due_on, \
      g.why, g.closed_at, g.created_by, g.created_at";
@@ -69,72 +69,8 @@ impl PlanStore for Database {
         milestones: Vec<NewMilestone>,
         audit: &Audit,
     ) -> StoreResult<Vec<Milestone>> {
-        let by = actor(audit, "a milestone")?;
-        let role_level = clean_text("role level", role_level)?;
-        let mut checked = Vec::with_capacity(milestones.len());
-        for m in milestones {
-            if !MILESTONE_STAGES.contains(&m.stage.as_str()) {
-                return Err(StoreError::Invalid(format!("unknown stage {:?}", m.stage)));
-            }
-            let due_on = day("due date", Some(m.due_on))?
-                .ok_or_else(|| StoreError::Invalid("a milestone needs a due date".into()))?;
-            checked.push(NewMilestone {
-                body: clean_text("milestone", &m.body)?,
-                evidence: m.evidence.trim().to_owned(),
-                due_on,
-                ..m
-            });
-        }
         let mut tx = self.write().await?;
-        require_people(&mut tx, [person, by]).await?;
-        let started: Option<i64> = db_run!(tx, |c| sqlx::query_scalar(
-            "SELECT id FROM plan_milestones WHERE person_id = $1 AND role_level = $2 LIMIT 1"
-        )
-        .bind(person)
-        .bind(&role_level)
-        .fetch_optional(c))?;
-        let already = || {
-            StoreError::Conflict(format!(
-                "the plan has the milestones of {role_level} already"
-            ))
-        };
-        if started.is_some() {
-            return Err(already());
-        }
-        let mut ids = Vec::with_capacity(checked.len());
-        for (position, m) in (0_i64..).zip(&checked) {
-            let id: i64 = db_run!(tx, |c| sqlx::query_scalar(
-                "INSERT INTO plan_milestones (person_id, role_level, stage, position, body,
-                   evidence, due_on, created_by, created_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id"
-            )
-            .bind(person)
-            .bind(&role_level)
-            .bind(&m.stage)
-            .bind(position)
-            .bind(&m.body)
-            .bind(&m.evidence)
-            .bind(&m.due_on)
-            .bind(by)
-            .bind(audit.at)
-            .fetch_one(c))
-            .map_err(|e| match e {
-                StoreError::Conflict(_) => already(),
-                other => other,
-            })?;
-            ids.push(id);
-        }
-        let details = json!({ "milestones": ids, "role_level": role_level });
-        let event = success(
-            "plan.milestones-create",
-            format!("person:{person}"),
-            details,
-        );
-        append(&mut tx, audit, event).await?;
-        let mut created = Vec::with_capacity(ids.len());
-        for id in ids {
-            created.push(milestone_in(&mut tx, person, id).await?);
-        }
+        let created = create_milestones_in(&mut tx, person, role_level, milestones, audit).await?;
         tx.commit().await?;
         Ok(created)
     }
@@ -168,57 +104,8 @@ impl PlanStore for Database {
     }
 
     async fn create_goals(&self, goals: Vec<NewGoal>, audit: &Audit) -> StoreResult<Vec<Goal>> {
-        let by = actor(audit, "a goal")?;
-        let Some(person) = goals.first().map(|g| g.person_id) else {
-            return Ok(Vec::new());
-        };
-        if goals.iter().any(|g| g.person_id != person) {
-            return Err(StoreError::Invalid("goals of one person at a time".into()));
-        }
-        let mut checked = Vec::with_capacity(goals.len());
-        for g in goals {
-            checked.push(NewGoal {
-                skill: clean_text("skill", &g.skill)?,
-                target_level: clean_text("target level", &g.target_level)?,
-                due_on: day("target date", g.due_on)?,
-                why: g.why.trim().to_owned(),
-                ..g
-            });
-        }
         let mut tx = self.write().await?;
-        require_people(&mut tx, [person, by]).await?;
-        let mut ids = Vec::with_capacity(checked.len());
-        for g in &checked {
-            let id: i64 = db_run!(tx, |c| sqlx::query_scalar(
-                "INSERT INTO plan_goals
-                   (person_id, skill, target_level, role_level, due_on, why, created_by, created_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id"
-            )
-            .bind(person)
-            .bind(&g.skill)
-            .bind(&g.target_level)
-            .bind(&g.role_level)
-            .bind(&g.due_on)
-            .bind(&g.why)
-            .bind(by)
-            .bind(audit.at)
-            .fetch_one(c))
-            .map_err(|e| match e {
-                StoreError::Conflict(_) => {
-                    StoreError::Conflict(format!("there is a goal for {} already", g.skill))
-                }
-                other => other,
-            })?;
-            ids.push(id);
-        }
-        let skills: Vec<&str> = checked.iter().map(|g| g.skill.as_str()).collect();
-        let details = json!({ "goals": ids, "skills": skills });
-        let event = success("plan.goal-create", format!("person:{person}"), details);
-        append(&mut tx, audit, event).await?;
-        let mut created = Vec::with_capacity(ids.len());
-        for id in ids {
-            created.push(goal_in(&mut tx, id).await?);
-        }
+        let created = create_goals_in(&mut tx, goals, audit).await?;
         tx.commit().await?;
         Ok(created)
     }
@@ -496,4 +383,137 @@ impl PlanStore for Database {
         }
         tx.commit().await
     }
+}
+
+pub(crate) async fn create_milestones_in(
+    tx: &mut Tx,
+    person: trellis_store::PersonId,
+    role_level: &str,
+    milestones: Vec<NewMilestone>,
+    audit: &Audit,
+) -> StoreResult<Vec<Milestone>> {
+    let by = actor(audit, "a milestone")?;
+    let role_level = clean_text("role level", role_level)?;
+    let mut checked = Vec::with_capacity(milestones.len());
+    for m in milestones {
+        if !MILESTONE_STAGES.contains(&m.stage.as_str()) {
+            return Err(StoreError::Invalid(format!("unknown stage {:?}", m.stage)));
+        }
+        let due_on = day("due date", Some(m.due_on))?
+            .ok_or_else(|| StoreError::Invalid("a milestone needs a due date".into()))?;
+        checked.push(NewMilestone {
+            body: clean_text("milestone", &m.body)?,
+            evidence: m.evidence.trim().to_owned(),
+            due_on,
+            ..m
+        });
+    }
+    require_people(tx, [person, by]).await?;
+    let started: Option<i64> = db_run!(tx, |c| sqlx::query_scalar(
+        "SELECT id FROM plan_milestones WHERE person_id = $1 AND role_level = $2 LIMIT 1"
+    )
+    .bind(person)
+    .bind(&role_level)
+    .fetch_optional(c))?;
+    let already = || {
+        StoreError::Conflict(format!(
+            "the plan has the milestones of {role_level} already"
+        ))
+    };
+    if started.is_some() {
+        return Err(already());
+    }
+    let mut ids = Vec::with_capacity(checked.len());
+    for (position, m) in (0_i64..).zip(&checked) {
+        let id: i64 = db_run!(tx, |c| sqlx::query_scalar(
+            "INSERT INTO plan_milestones (person_id, role_level, stage, position, body,
+               evidence, due_on, created_by, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id"
+        )
+        .bind(person)
+        .bind(&role_level)
+        .bind(&m.stage)
+        .bind(position)
+        .bind(&m.body)
+        .bind(&m.evidence)
+        .bind(&m.due_on)
+        .bind(by)
+        .bind(audit.at)
+        .fetch_one(c))
+        .map_err(|e| match e {
+            StoreError::Conflict(_) => already(),
+            other => other,
+        })?;
+        ids.push(id);
+    }
+    let details = json!({ "milestones": ids, "role_level": role_level });
+    let event = success(
+        "plan.milestones-create",
+        format!("person:{person}"),
+        details,
+    );
+    append(tx, audit, event).await?;
+    let mut created = Vec::with_capacity(ids.len());
+    for id in ids {
+        created.push(milestone_in(tx, person, id).await?);
+    }
+    Ok(created)
+}
+
+pub(crate) async fn create_goals_in(
+    tx: &mut Tx,
+    goals: Vec<NewGoal>,
+    audit: &Audit,
+) -> StoreResult<Vec<Goal>> {
+    let by = actor(audit, "a goal")?;
+    let Some(person) = goals.first().map(|g| g.person_id) else {
+        return Ok(Vec::new());
+    };
+    if goals.iter().any(|g| g.person_id != person) {
+        return Err(StoreError::Invalid("goals of one person at a time".into()));
+    }
+    let mut checked = Vec::with_capacity(goals.len());
+    for g in goals {
+        checked.push(NewGoal {
+            skill: clean_text("skill", &g.skill)?,
+            target_level: clean_text("target level", &g.target_level)?,
+            due_on: day("target date", g.due_on)?,
+            why: g.why.trim().to_owned(),
+            ..g
+        });
+    }
+    require_people(tx, [person, by]).await?;
+    let mut ids = Vec::with_capacity(checked.len());
+    for g in &checked {
+        let id: i64 = db_run!(tx, |c| sqlx::query_scalar(
+            "INSERT INTO plan_goals
+               (person_id, skill, target_level, role_level, due_on, why, created_by, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id"
+        )
+        .bind(person)
+        .bind(&g.skill)
+        .bind(&g.target_level)
+        .bind(&g.role_level)
+        .bind(&g.due_on)
+        .bind(&g.why)
+        .bind(by)
+        .bind(audit.at)
+        .fetch_one(c))
+        .map_err(|e| match e {
+            StoreError::Conflict(_) => {
+                StoreError::Conflict(format!("there is a goal for {} already", g.skill))
+            }
+            other => other,
+        })?;
+        ids.push(id);
+    }
+    let skills: Vec<&str> = checked.iter().map(|g| g.skill.as_str()).collect();
+    let details = json!({ "goals": ids, "skills": skills });
+    let event = success("plan.goal-create", format!("person:{person}"), details);
+    append(tx, audit, event).await?;
+    let mut created = Vec::with_capacity(ids.len());
+    for id in ids {
+        created.push(goal_in(tx, id).await?);
+    }
+    Ok(created)
 }

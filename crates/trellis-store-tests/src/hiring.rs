@@ -6,8 +6,8 @@
 use std::collections::BTreeMap;
 
 use trellis_store::{
-    NewCandidate, NewInterview, NewOpening, OpeningStage, Scorecard, Scores, Stages, Store,
-    StoreError,
+    Hire, NewCandidate, NewGoal, NewInterview, NewMilestone, NewOpening, NewPerson, OpeningStage,
+    Scorecard, Scores, Stages, Store, StoreError,
 };
 
 use super::{assert_never_logged, by, events_of, person};
@@ -248,4 +248,117 @@ pub async fn scorecards_are_final_once_the_others_are_read<S: Store>(store: S) {
     ));
     assert_eq!(events_of(&store, "hiring.scorecard-submit").await.len(), 4);
     assert_never_logged(&store, "SECRET").await;
+}
+
+/// A hire is one transaction: the account, the decision and the first plan together, or, when any
+/// part is refused, none of them.
+pub async fn a_hire_writes_the_account_decision_and_plan_or_nothing<S: Store>(store: S) {
+    let boss = person(&store, "boss@example.com", "Bo").await;
+    let opening = store
+        .create_opening(
+            NewOpening {
+                role_level: "engineering/software-engineer".into(),
+                title: "Software Engineer".into(),
+                hiring_manager_id: boss.id,
+                advert: String::new(),
+                stages: stages(),
+            },
+            &by(boss.id, 10),
+        )
+        .await
+        .unwrap();
+    let candidate = store
+        .add_candidate(
+            NewCandidate {
+                opening_id: opening.id,
+                name: "Ada Lovelace".into(),
+                contact: "ada@example.net".into(),
+                source: "Referral".into(),
+                consent_on: "2027-01-02".into(),
+            },
+            &by(boss.id, 11),
+        )
+        .await
+        .unwrap();
+    let goal = |skill: &str| NewGoal {
+        person_id: 0,
+        skill: skill.into(),
+        target_level: "working".into(),
+        role_level: Some("engineering/software-engineer".into()),
+        due_on: Some("2027-06-01".into()),
+        why: "The interviews scored Craft 2.0 of 5.".into(),
+    };
+    let milestone = NewMilestone {
+        stage: "days_30".into(),
+        body: "Ship a first change".into(),
+        evidence: String::new(),
+        due_on: "2027-02-01".into(),
+    };
+    let hire = |milestone: NewMilestone| Hire {
+        person: NewPerson {
+            manager_id: Some(boss.id),
+            role_level: Some("engineering/software-engineer".into()),
+            ..super::new_person("ada@example.com", "Ada Lovelace")
+        },
+        reason: "Strong on craft.".into(),
+        goals: vec![goal("programming"), goal("testing")],
+        milestones: vec![milestone],
+    };
+
+    // The last part is refused (a milestone's stage is unknown): nothing of the hire is left.
+    let bad = NewMilestone {
+        stage: "45".into(),
+        ..milestone.clone()
+    };
+    let refused = store.hire(candidate.id, hire(bad), &by(boss.id, 20)).await;
+    assert!(
+        matches!(refused, Err(StoreError::Invalid(_))),
+        "{refused:?}"
+    );
+    assert!(
+        store
+            .person_by_email("ada@example.com")
+            .await
+            .unwrap()
+            .is_none(),
+        "no account"
+    );
+    assert_eq!(
+        store.candidate(candidate.id).await.unwrap().status,
+        "active"
+    );
+    assert!(events_of(&store, "hiring.decision").await.is_empty());
+    assert!(events_of(&store, "plan.goal-create").await.is_empty());
+
+    // Whole: the account reports to the hiring manager, the candidate is hired with it, and the
+    // plan holds both goals and the milestone.
+    let (decided, ada) = store
+        .hire(candidate.id, hire(milestone.clone()), &by(boss.id, 30))
+        .await
+        .unwrap();
+    assert_eq!(decided.status, "hired");
+    assert_eq!(decided.person_id, Some(ada.id));
+    assert_eq!(ada.manager_id, Some(boss.id));
+    let plan = store.plan_of(ada.id).await.unwrap();
+    let mut skills: Vec<&str> = plan.goals.iter().map(|g| g.skill.as_str()).collect();
+    skills.sort();
+    assert_eq!(skills, ["programming", "testing"]);
+    assert!(plan.goals.iter().all(|g| g.person_id == ada.id));
+    assert_eq!(plan.milestones.len(), 1);
+    assert_eq!(events_of(&store, "hiring.decision").await.len(), 1);
+
+    // Once hired, a second hire is refused and makes no second account.
+    let again = Hire {
+        person: super::new_person("ada2@example.com", "Ada Lovelace"),
+        ..hire(milestone)
+    };
+    let twice = store.hire(candidate.id, again, &by(boss.id, 40)).await;
+    assert!(matches!(twice, Err(StoreError::Conflict(_))), "{twice:?}");
+    assert!(
+        store
+            .person_by_email("ada2@example.com")
+            .await
+            .unwrap()
+            .is_none()
+    );
 }

@@ -73,6 +73,7 @@ macro_rules! for_each_story {
             milestones_start_once_per_role_level,
             cycles_move_through_their_stages_with_deadlines,
             scorecards_are_final_once_the_others_are_read,
+            a_hire_writes_the_account_decision_and_plan_or_nothing,
             home_records_gather_what_waits,
             team_records_read_the_team_at_once,
             reset_links_are_used_once_before_they_expire,

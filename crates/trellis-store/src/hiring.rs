@@ -7,7 +7,7 @@ use std::future::Future;
 
 use serde::{Deserialize, Serialize};
 
-use crate::{Audit, Millis, PersonId, StoreResult};
+use crate::{Audit, Millis, NewGoal, NewMilestone, NewPerson, Person, PersonId, StoreResult};
 
 pub type OpeningId = i64;
 pub type CandidateId = i64;
@@ -142,6 +142,16 @@ pub struct Scorecard {
     pub leaning: String,
 }
 
+/// What a hire writes: the new account, the reason for the decision, and the first plan (goals,
+/// whose `person_id` is set to the new account's, and the role level's milestones).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hire {
+    pub person: NewPerson,
+    pub reason: String,
+    pub goals: Vec<NewGoal>,
+    pub milestones: Vec<NewMilestone>,
+}
+
 /// Hiring. Every change appends its audit event (`hiring.opening-create`, `hiring.opening-update`,
 /// `hiring.candidate-add`, `hiring.interview-schedule`, `hiring.scorecard-submit`,
 /// `hiring.scorecards-reveal`, `hiring.decision`, `hiring.erase`; target `opening:<id>`,
@@ -215,6 +225,15 @@ pub trait HiringStore: Send + Sync {
         person: Option<PersonId>,
         audit: &Audit,
     ) -> impl Future<Output = StoreResult<Candidate>> + Send;
+    /// Hires an active candidate in one transaction: their account, the decision (`hired`, with
+    /// the account), and their first goals and milestones. `Conflict` when the candidate was
+    /// decided already or the email is taken; nothing is written then.
+    fn hire(
+        &self,
+        candidate: CandidateId,
+        hire: Hire,
+        audit: &Audit,
+    ) -> impl Future<Output = StoreResult<(Candidate, Person)>> + Send;
     /// The organisation's retention period for unsuccessful candidates, in days.
     fn hiring_retention_days(&self) -> impl Future<Output = StoreResult<i64>> + Send;
     /// Sets it (`Invalid` outside 1 to 3650 days).

@@ -5,7 +5,7 @@
 
 use trellis_formats::render::hiring::assessed_by;
 use trellis_store::prelude::*;
-use trellis_store::{Candidate, CandidateId, NewGoal, Person, StoreError, SystemRole};
+use trellis_store::{Candidate, CandidateId, Hire, NewGoal, Person, StoreError, SystemRole};
 
 use super::{Hiring, HiringRole, debrief};
 use crate::access::Actor;
@@ -63,9 +63,8 @@ impl Hiring<'_> {
         let reason = super::text("reason", reason, "reason", 2_000, true)?;
         let opening = &view.opening;
         let audit = actor.audit();
-        let person = accounts::create(
+        let (new_person, _) = accounts::checked(
             self.app,
-            &audit,
             NewAccount {
                 email: email.to_owned(),
                 name: view.candidate.name.clone(),
@@ -77,14 +76,6 @@ impl Hiring<'_> {
             },
         )
         .await?;
-        let store = self.app.store();
-        let decided = match store
-            .decide(candidate, "hired", reason, Some(person.id), &audit)
-            .await
-        {
-            Err(StoreError::Conflict(m)) => return Err(AppError::conflict(m)),
-            other => other?,
-        };
         // The first plan: the requirements the lowest-scored dimensions assess, then the
         // first-year goals.
         let published = self.app.current_framework().await?;
@@ -102,7 +93,8 @@ impl Hiring<'_> {
                         continue;
                     }
                     goals.push(NewGoal {
-                        person_id: person.id,
+                        // Set to the new account's by the store.
+                        person_id: 0,
                         skill: r.skill.clone(),
                         target_level: r.level.as_str().to_owned(),
                         role_level: Some(opening.role_level.clone()),
@@ -112,26 +104,29 @@ impl Hiring<'_> {
                 }
             }
         }
-        let goal_count = goals.len();
-        if !goals.is_empty() {
-            store.create_goals(goals, &audit).await?;
-        }
         let milestones = published
             .as_ref()
             .and_then(|p| crate::onboarding::onboarding_of(self.app, p, &opening.role_level))
             .map(|o| crate::onboarding::milestones_of(&o, today))
             .unwrap_or_default();
-        let milestone_count = milestones.len();
-        if !milestones.is_empty() {
-            store
-                .create_milestones(person.id, &opening.role_level, milestones, &audit)
-                .await?;
-        }
+        let (goal_count, milestone_count) = (goals.len(), milestones.len());
+        let hire = Hire {
+            person: new_person,
+            reason,
+            goals,
+            milestones,
+        };
+        // One transaction: a failure leaves neither an account nor a decision behind.
+        let (decided, person) = match self.app.store().hire(candidate, hire, &audit).await {
+            Err(StoreError::Conflict(m)) => return Err(AppError::conflict(m)),
+            other => other?,
+        };
+        let (goals, milestones) = (goal_count, milestone_count);
         Ok(Hired {
             candidate: decided,
             person,
-            goals: goal_count,
-            milestones: milestone_count,
+            goals,
+            milestones,
         })
     }
 }

@@ -6,8 +6,8 @@ use serde_json::json;
 use trellis_store::backend::{clean_date, clean_text};
 use trellis_store::{
     Action, Audit, BreakGlass, CheckIn, CheckInId, CheckInRecord, CheckInStore, DueMeeting, Entry,
-    Meeting, MeetingId, NewAction, NewCheckIn, NewEntry, NewNotification, PersonId, StoreError,
-    StoreResult,
+    Meeting, MeetingId, NewAction, NewCheckIn, NewEntry, NewNotification, NoteShare, PersonId,
+    SharedNote, StoreError, StoreResult,
 };
 
 use crate::growth::actor;
@@ -33,11 +33,11 @@ const ACTION_SELECT: &str = "SELECT t.id, t.check_in_id, t.raised_in, t.owner_id
      o.name AS owner_name, t.body, t.due_on, t.created_by, t.created_at, t.done_at, t.done_by \
      FROM check_in_actions t JOIN people o ON o.id = t.owner_id";
 
-fn target(id: CheckInId) -> String {
+pub(crate) fn target(id: CheckInId) -> String {
     format!("check-in:{id}")
 }
 
-async fn series(conn: &mut impl Connection, id: CheckInId) -> StoreResult<CheckIn> {
+pub(crate) async fn series(conn: &mut impl Connection, id: CheckInId) -> StoreResult<CheckIn> {
     db_run!(conn, |c| sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "{CHECK_IN_SELECT} WHERE c.id = $1"
     )))
@@ -423,6 +423,36 @@ impl CheckInStore for Database {
         .fetch_one(c))?;
         tx.commit().await?;
         Ok(record)
+    }
+
+    async fn share_note(
+        &self,
+        check_in: CheckInId,
+        entry: i64,
+        with: PersonId,
+        notices: Vec<NewNotification>,
+        audit: &Audit,
+    ) -> StoreResult<bool> {
+        self.share_note_now(check_in, entry, with, notices, audit)
+            .await
+    }
+
+    async fn unshare_note(
+        &self,
+        check_in: CheckInId,
+        entry: i64,
+        with: PersonId,
+        audit: &Audit,
+    ) -> StoreResult<bool> {
+        self.unshare_note_now(check_in, entry, with, audit).await
+    }
+
+    async fn note_shares(&self, check_in: CheckInId) -> StoreResult<Vec<NoteShare>> {
+        self.note_shares_of(check_in).await
+    }
+
+    async fn notes_shared_with(&self, reader: PersonId) -> StoreResult<Vec<SharedNote>> {
+        self.notes_shared_with_now(reader).await
     }
 
     async fn check_in_actions_due(

@@ -55,7 +55,12 @@ const ALWAYS: &[(&str, &str)] = &[
         "plan milestones",
         "DELETE FROM plan_milestones WHERE person_id = $1",
     ),
-    // Their check-ins: the series about them go whole; in others', their private notes.
+    // Their check-ins: the series about them go whole; in others', their private notes; notes
+    // shared with them (shares of the notes that go, go with them).
+    (
+        "check-in note shares",
+        "DELETE FROM check_in_note_shares WHERE shared_with = $1",
+    ),
     (
         "check-in notes",
         "DELETE FROM check_in_entries WHERE meeting_id IN

@@ -459,3 +459,131 @@ pub async fn check_in_reminders_go_once<S: Store>(store: S) {
         Err(StoreError::Invalid(_))
     ));
 }
+
+/// The person a series is about shares a note with someone beyond the pair: only a note they read,
+/// only as themselves; the reader sees it with where it comes from; taken back, it is gone; the
+/// audit names the note and the reader, never its words.
+pub async fn a_person_shares_a_note_beyond_the_pair<S: Store>(store: S) {
+    let mia = person(&store, "mia@example.com", "Mia").await;
+    let ann = reporting_to(&store, "ann@example.com", "Ann", mia.id).await;
+    let sam = person(&store, "sam@example.com", "Sam").await;
+    let c = store
+        .create_check_in(weekly(ann.id, mia.id), vec![], &by(mia.id, 10))
+        .await
+        .unwrap();
+    let meeting = store
+        .check_in_record(c.id, ann.id)
+        .await
+        .unwrap()
+        .next_meeting()
+        .unwrap()
+        .id;
+    let add = |author: i64, privacy: Privacy, body: &str| {
+        let new = entry(meeting, EntryKind::Note, privacy, body);
+        let store = store.clone();
+        async move {
+            store
+                .add_entry(c.id, new, vec![], &by(author, 20))
+                .await
+                .unwrap()
+        }
+    };
+    let shared = add(mia.id, Privacy::Shared, "SECRET-SHARED growth plan agreed").await;
+    let anns = add(
+        ann.id,
+        Privacy::Private,
+        "SECRET-ANN nervous about the move",
+    )
+    .await;
+    let mias = add(mia.id, Privacy::Private, "SECRET-MIA private thought").await;
+    let agenda = store
+        .add_entry(
+            c.id,
+            entry(meeting, EntryKind::Agenda, Privacy::Shared, "SECRET-AGENDA"),
+            vec![],
+            &by(ann.id, 21),
+        )
+        .await
+        .unwrap();
+
+    // Only Ann, whom the series is about, shares; only notes she reads.
+    let notice = NewNotification {
+        person_id: sam.id,
+        kind: "check_in.note-shared".into(),
+        subject: "Ann shared a note from a check-in with you".into(),
+        link: "/check-ins/shared".into(),
+    };
+    for (entry, as_who) in [(shared.id, mia.id), (mias.id, ann.id), (agenda.id, ann.id)] {
+        let refused = store
+            .share_note(c.id, entry, sam.id, vec![], &by(as_who, 30))
+            .await;
+        assert!(
+            matches!(refused, Err(StoreError::NotFound(_))),
+            "{entry} as {as_who}: {refused:?}"
+        );
+    }
+    let pair = store
+        .share_note(c.id, shared.id, mia.id, vec![], &by(ann.id, 30))
+        .await;
+    assert!(matches!(pair, Err(StoreError::Invalid(_))), "{pair:?}");
+    assert!(
+        store
+            .share_note(c.id, shared.id, sam.id, vec![notice], &by(ann.id, 31))
+            .await
+            .unwrap()
+    );
+    assert!(
+        store
+            .share_note(c.id, anns.id, sam.id, vec![], &by(ann.id, 32))
+            .await
+            .unwrap(),
+        "her own private note too"
+    );
+    assert!(
+        !store
+            .share_note(c.id, anns.id, sam.id, vec![], &by(ann.id, 33))
+            .await
+            .unwrap(),
+        "twice is once"
+    );
+    let inbox = store.notifications_of(sam.id, 10, None).await.unwrap();
+    assert_eq!(inbox.len(), 1);
+
+    let read = store.notes_shared_with(sam.id).await.unwrap();
+    let bodies: Vec<&str> = read.iter().map(|n| n.body.as_str()).collect();
+    assert_eq!(
+        bodies,
+        [
+            "SECRET-ANN nervous about the move",
+            "SECRET-SHARED growth plan agreed"
+        ]
+    );
+    assert_eq!(
+        (read[1].person_name.as_str(), read[1].partner_name.as_str()),
+        ("Ann", "Mia")
+    );
+    assert_eq!(read[1].author_name, "Mia");
+    assert!(store.notes_shared_with(mia.id).await.unwrap().is_empty());
+    let shares = store.note_shares(c.id).await.unwrap();
+    assert_eq!(shares.len(), 2);
+    assert!(shares.iter().all(|s| s.shared_with_name == "Sam"));
+
+    // Taken back: gone for Sam; only Ann takes it back.
+    assert!(matches!(
+        store
+            .unshare_note(c.id, shared.id, sam.id, &by(mia.id, 40))
+            .await,
+        Err(StoreError::NotFound(_))
+    ));
+    assert!(
+        store
+            .unshare_note(c.id, shared.id, sam.id, &by(ann.id, 41))
+            .await
+            .unwrap()
+    );
+    let read = store.notes_shared_with(sam.id).await.unwrap();
+    assert_eq!(read.len(), 1);
+    assert_eq!(events_of(&store, "check_in.note-share").await.len(), 2);
+    assert_eq!(events_of(&store, "check_in.note-unshare").await.len(), 1);
+    assert_never_logged(&store, "SECRET").await;
+}

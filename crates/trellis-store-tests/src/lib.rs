@@ -69,6 +69,7 @@ macro_rules! for_each_story {
             check_ins_keep_each_readers_notes,
             check_in_actions_carry_over_until_done,
             check_in_reminders_go_once,
+            a_person_shares_a_note_beyond_the_pair,
             plans_hold_goals_actions_and_comments,
             milestones_start_once_per_role_level,
             cycles_move_through_their_stages_with_deadlines,

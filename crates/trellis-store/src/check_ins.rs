@@ -241,6 +241,33 @@ impl CheckInRecord {
     }
 }
 
+/// Someone beyond the pair a note was shared with, by the person the series is about.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "sqlx", derive(sqlx::FromRow))]
+pub struct NoteShare {
+    pub entry_id: i64,
+    pub shared_with: PersonId,
+    pub shared_with_name: String,
+    pub at: Millis,
+}
+
+/// A note as shared with its reader: what it says, by whom, from which series and meeting.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "sqlx", derive(sqlx::FromRow))]
+pub struct SharedNote {
+    pub entry_id: i64,
+    pub check_in_id: CheckInId,
+    pub person_id: PersonId,
+    pub person_name: String,
+    pub partner_name: String,
+    pub meeting_on: String,
+    pub author_name: String,
+    pub body: String,
+    /// When the note was written, and when it was shared.
+    pub written_at: Millis,
+    pub shared_at: Millis,
+}
+
 /// A meeting due for its reminder, with who meets.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "sqlx", derive(sqlx::FromRow))]
@@ -253,7 +280,8 @@ pub struct DueMeeting {
 
 /// 1:1 check-ins. Every change appends its audit event (`check_in.create`, `check_in.agenda`,
 /// `check_in.note`, `check_in.action`, `check_in.action-done`, `check_in.held`,
-/// `check_in.reschedule`, `check_in.break-glass`; target `check-in:<id>`) in its transaction;
+/// `check_in.reschedule`, `check_in.break-glass`, `check_in.note-share`,
+/// `check_in.note-unshare`; target `check-in:<id>`) in its transaction;
 /// the events never copy what was written (notes are the pair's alone).
 pub trait CheckInStore: Send + Sync {
     /// Starts a series with its first meeting. `Conflict` when the pair already has one.
@@ -328,6 +356,36 @@ pub trait CheckInStore: Send + Sync {
         notices: Vec<NewNotification>,
         audit: &Audit,
     ) -> impl Future<Output = StoreResult<BreakGlass>> + Send;
+    /// Shares a note of the series with someone beyond the pair, as the person the series is
+    /// about (the audit's actor). `NotFound` unless the entry is a note of this series that they
+    /// may read (shared by the pair, or their own private note) and the series is about them;
+    /// `Invalid` for one of the pair or someone inactive. Returns whether it was new.
+    fn share_note(
+        &self,
+        check_in: CheckInId,
+        entry: i64,
+        with: PersonId,
+        notices: Vec<NewNotification>,
+        audit: &Audit,
+    ) -> impl Future<Output = StoreResult<bool>> + Send;
+    /// Takes a share back (the person the series is about); returns whether there was one.
+    fn unshare_note(
+        &self,
+        check_in: CheckInId,
+        entry: i64,
+        with: PersonId,
+        audit: &Audit,
+    ) -> impl Future<Output = StoreResult<bool>> + Send;
+    /// Who the notes of a series are shared with, by note.
+    fn note_shares(
+        &self,
+        check_in: CheckInId,
+    ) -> impl Future<Output = StoreResult<Vec<NoteShare>>> + Send;
+    /// The notes shared with `reader`, the latest shared first.
+    fn notes_shared_with(
+        &self,
+        reader: PersonId,
+    ) -> impl Future<Output = StoreResult<Vec<SharedNote>>> + Send;
     /// Open action items due on or before `on_or_before` whose owner was not reminded yet, at most
     /// `limit`.
     fn check_in_actions_due(

@@ -286,9 +286,12 @@ pub fn routes() -> Vec<Route> {
         // 1:1 check-ins: the caller's, and one series for its pair.
         GET   "/check-ins"                                        SignedIn      Page  => check_ins::pages::list,
         POST  "/check-ins"                                        SignedIn      Page  => check_ins::pages::create,
+        GET   "/check-ins/shared"                                 SignedIn      Page  => check_ins::pages::shared,
         GET   "/check-ins/{id}"                                   CheckInPair   Page  => check_ins::pages::show,
         POST  "/check-ins/{id}/agenda"                            CheckInPair   Page  => check_ins::pages::add_agenda,
         POST  "/check-ins/{id}/notes"                             CheckInPair   Page  => check_ins::pages::add_note,
+        POST  "/check-ins/{id}/notes/{entry}/shares"              CheckInPair   Page  => check_ins::pages::share_note,
+        POST  "/check-ins/{id}/notes/{entry}/shares/{person}/delete" CheckInPair Page => check_ins::pages::unshare_note,
         POST  "/check-ins/{id}/actions"                           CheckInPair   Page  => check_ins::pages::add_action,
         POST  "/check-ins/{id}/actions/{action}/done"             CheckInPair   Page  => check_ins::pages::complete_action,
         POST  "/check-ins/{id}/held"                              CheckInPair   Page  => check_ins::pages::held,

@@ -11,7 +11,7 @@ use trellis_app::check_ins::{ActionInput, CheckInView, MAX_TEXT, ScheduleInput, 
 use trellis_app::time::{date, date_time, day_ms, now_millis};
 use trellis_app::{AppError, AppResult};
 use trellis_store::prelude::*;
-use trellis_store::{Cadence, CheckIn, EntryKind, PersonId, Privacy};
+use trellis_store::{Cadence, CheckIn, EntryKind, NoteShare, PersonId, Privacy};
 
 use crate::auth::{Caller, Ctx, Me};
 use crate::error::WebError;
@@ -239,10 +239,13 @@ fn problems(e: AppError) -> Result<(FieldErrors, StatusCode), WebError> {
 
 #[derive(Debug)]
 struct EntryView {
+    id: i64,
     author: String,
     body: String,
     at: String,
     private: bool,
+    /// Who the person shared the note with (shown to the person only): id and name.
+    shared_with: Vec<(PersonId, String)>,
 }
 
 #[derive(Debug)]
@@ -294,6 +297,8 @@ struct SeriesPage {
     writer: bool,
     /// Read through an administrator's exception.
     glass_reader: bool,
+    /// The person the series is about, who may share a note beyond the pair.
+    sharer: bool,
     next_on: Option<String>,
     agenda: Vec<EntryView>,
     notes: Vec<EntryView>,
@@ -309,12 +314,18 @@ struct SeriesPage {
     max_text: usize,
 }
 
-fn entry_view(e: &trellis_store::Entry) -> EntryView {
+fn entry_view(e: &trellis_store::Entry, shares: &[NoteShare]) -> EntryView {
     EntryView {
+        id: e.id,
         author: e.author_name.clone(),
         body: e.body.clone(),
         at: date_time(e.at),
         private: e.privacy == Privacy::Private,
+        shared_with: shares
+            .iter()
+            .filter(|s| s.entry_id == e.id)
+            .map(|s| (s.shared_with, s.shared_with_name.clone()))
+            .collect(),
     }
 }
 
@@ -322,6 +333,7 @@ fn series_page(
     ctx: &Ctx,
     me: PersonId,
     view: &CheckInView,
+    shares: &[NoteShare],
     mut form: SeriesForms,
     errors: FieldErrors,
     notice: Option<&'static str>,
@@ -333,7 +345,7 @@ fn series_page(
         r.entries
             .iter()
             .filter(|e| e.meeting_id == id && e.kind == kind)
-            .map(entry_view)
+            .map(|e| entry_view(e, shares))
             .collect()
     };
     let today = date(now_millis());
@@ -369,6 +381,7 @@ fn series_page(
         cadence: c.cadence.label(),
         writer: view.seat.may_write(),
         glass_reader: view.seat == Seat::BrokeGlass,
+        sharer: view.seat == Seat::Person,
         next_on: next.map(|m| m.on_date.clone()),
         agenda: next
             .map(|m| in_meeting(m.id, EntryKind::Agenda))
@@ -444,12 +457,16 @@ pub async fn show(
         Some("action-done") => Some("Action marked done."),
         Some("held") => Some("Meeting recorded as held; open actions carry over to the next one."),
         Some("moved") => Some("Meeting moved."),
+        Some("shared") => Some("Note shared. They are told in their inbox."),
+        Some("unshared") => Some("Note taken back: they no longer read it."),
         _ => None,
     };
+    let shares = state.app().check_ins().shares(&view).await?;
     let page = series_page(
         &ctx,
         actor.id(),
         &view,
+        &shares,
         SeriesForms::default(),
         FieldErrors::default(),
         notice,
@@ -480,7 +497,13 @@ async fn after_change<T>(
                 .open(actor, id)
                 .await
                 .unwrap_or(view);
-            let page = series_page(ctx, actor.id(), &view, form, errors, None);
+            let shares = state
+                .app()
+                .check_ins()
+                .shares(&view)
+                .await
+                .unwrap_or_default();
+            let page = series_page(ctx, actor.id(), &view, &shares, form, errors, None);
             render_status(status, &page)
         }
     }
@@ -698,4 +721,89 @@ pub async fn break_glass(
             render_status(status, &page)
         }
     }
+}
+
+/// `POST /check-ins/{id}/notes/{entry}/shares`: `email`, of whom the person shares the note with.
+pub async fn share_note(
+    State(state): State<AppState>,
+    Me(caller, ctx): Me,
+    PathParams((id, entry)): PathParams<(i64, i64)>,
+    PageForm(f): PageForm<Fields>,
+) -> Result<Response, WebError> {
+    let actor = caller.actor(&ctx);
+    let check_ins = state.app().check_ins();
+    let view = check_ins.open(&actor, id).await?;
+    let email = field(&f, "email").unwrap_or_default();
+    let shared = check_ins.share_note(&actor, &view, entry, email).await;
+    after_change(
+        &ctx,
+        &actor,
+        view,
+        &state,
+        shared,
+        "shared",
+        SeriesForms::default(),
+    )
+    .await
+}
+
+/// `POST /check-ins/{id}/notes/{entry}/shares/{person}/delete`: takes the share back.
+pub async fn unshare_note(
+    State(state): State<AppState>,
+    Me(caller, ctx): Me,
+    PathParams((id, entry, person)): PathParams<(i64, i64, PersonId)>,
+) -> Result<Response, WebError> {
+    let actor = caller.actor(&ctx);
+    let check_ins = state.app().check_ins();
+    let view = check_ins.open(&actor, id).await?;
+    let taken = check_ins.unshare_note(&actor, &view, entry, person).await;
+    after_change(
+        &ctx,
+        &actor,
+        view,
+        &state,
+        taken,
+        "unshared",
+        SeriesForms::default(),
+    )
+    .await
+}
+
+#[derive(Debug)]
+struct SharedNoteView {
+    with: String,
+    meeting_on: String,
+    author: String,
+    body: String,
+    shared: String,
+}
+
+#[derive(Debug, Template)]
+#[template(path = "check_ins/shared.html")]
+struct SharedPage {
+    frame: Frame,
+    notes: Vec<SharedNoteView>,
+}
+
+/// `GET /check-ins/shared`: the notes people shared with the caller from their check-ins.
+pub async fn shared(
+    State(state): State<AppState>,
+    Me(caller, ctx): Me,
+) -> Result<Response, WebError> {
+    let actor = caller.actor(&ctx);
+    let notes = state.app().check_ins().shared_with_me(&actor).await?;
+    let page = SharedPage {
+        frame: Frame::new(Some(&ctx), "Notes shared with you".to_owned(), "check-ins"),
+        notes: notes
+            .into_iter()
+            .map(|n| SharedNoteView {
+                with: format!("{} with {}", n.person_name, n.partner_name),
+                meeting_on: n.meeting_on,
+                author: n.author_name,
+                body: n.body,
+                shared: date_time(n.shared_at),
+            })
+            .collect(),
+    };
+    Ok(render(&page)?.into_response())
 }

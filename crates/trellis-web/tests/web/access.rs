@@ -87,6 +87,9 @@ const PEOPLE_TEAM: Expect = [303, 403, 403, 403, 403, 403, 403, 403, 200, 200, 3
 const THE_PAIR: Expect = [303, 200, 404, 404, 200, 404, 404, 404, 403, 403, 303];
 /// Changes to the member's own development plan: the member only (managers comment).
 const THE_OWNER: Expect = [303, 303, 404, 404, 403, 403, 403, 404, 403, 403, 303];
+/// Sharing a note of the member's check-ins beyond the pair: the member alone; their manager, one
+/// of the pair, is refused.
+const THE_PERSON_SHARES: Expect = [303, 303, 404, 404, 403, 404, 404, 404, 403, 403, 303];
 const THE_PAIR_CHANGES: Expect = [303, 303, 404, 404, 303, 404, 404, 404, 403, 403, 303];
 const THE_PAIR_API: Expect = [401, 200, 404, 404, 200, 404, 404, 404, 403, 403, 401];
 const THE_PAIR_API_CHANGES: Expect = [401, 201, 404, 404, 201, 404, 404, 404, 403, 403, 401];
@@ -261,6 +264,8 @@ struct Growth {
     /// Check-ins between the member and their manager, with an open action of the member's.
     check_in: i64,
     action: i64,
+    /// A note the pair shares in those check-ins.
+    note: i64,
     /// Check-ins between the asked peer and the other manager, for an administrator's exception.
     other_check_in: i64,
     /// A goal of the member's development plan, with a step.
@@ -350,6 +355,22 @@ async fn growth_fixtures(app: &App) -> Growth {
         )
         .await
         .unwrap();
+    let note = app
+        .store
+        .add_entry(
+            c.id,
+            trellis_store::NewEntry {
+                meeting_id: meeting,
+                kind: trellis_store::EntryKind::Note,
+                privacy: trellis_store::Privacy::Shared,
+                body: "Agreed to try the rota".into(),
+            },
+            vec![],
+            &as_member,
+        )
+        .await
+        .unwrap()
+        .id;
     let other = app
         .store
         .create_check_in(new(app.ids.member_b, app.ids.manager_b), vec![], &as_member)
@@ -521,6 +542,7 @@ async fn growth_fixtures(app: &App) -> Growth {
         peer_request: r.id,
         check_in: c.id,
         action: action.id,
+        note,
         other_check_in: other.id,
     }
 }
@@ -558,6 +580,7 @@ fn cases(app: &App, admin_token_id: i64, g: Growth) -> Vec<Case> {
     let manager = app.ids.manager_a.to_string();
     let (assessment, request) = (g.assessment, g.peer_request);
     let (check_in, action, other_check_in) = (g.check_in, g.action, g.other_check_in);
+    let note = g.note;
     let (goal, step, milestone) = (g.goal, g.step, g.milestone);
     let (opening, candidate, interview) = (g.opening, g.candidate, g.interview);
     let (get, post, patch) = (Method::GET, Method::POST, Method::PATCH);
@@ -1100,6 +1123,31 @@ fn cases(app: &App, admin_token_id: i64, g: Growth) -> Vec<Case> {
                 THE_PAIR_CHANGES,
             ),
             |_| form(&[("note", "A private thought"), ("privacy", "private")]),
+        ),
+        // Only the person the series is about shares a note further; their partner is refused.
+        with_body(
+            case(
+                post.clone(),
+                "/check-ins/{id}/notes/{entry}/shares",
+                format!("/check-ins/{check_in}/notes/{note}/shares"),
+                THE_PERSON_SHARES,
+            ),
+            |_| form(&[("email", "people.team@test.example")]),
+        ),
+        case(
+            post.clone(),
+            "/check-ins/{id}/notes/{entry}/shares/{person}/delete",
+            format!(
+                "/check-ins/{check_in}/notes/{note}/shares/{}/delete",
+                app.ids.people_team
+            ),
+            THE_PERSON_SHARES,
+        ),
+        case(
+            get.clone(),
+            "/check-ins/shared",
+            "/check-ins/shared",
+            SIGNED_IN,
         ),
         with_body(
             case(

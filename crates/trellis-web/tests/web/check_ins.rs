@@ -310,7 +310,117 @@ pub async fn the_api_keeps_check_ins_to_the_pair(app: App) {
     assert_eq!(res.status, StatusCode::NOT_FOUND);
 }
 
+/// The person a series is about shares one note with the people team and takes it back; their
+/// manager, one of the pair, can neither share nor see with whom.
+pub async fn the_person_shares_a_note_beyond_the_pair(app: App) {
+    let (member, manager, hr) = (app.ids.member_a, app.ids.manager_a, app.ids.people_team);
+    let (mb, gb, hb) = (
+        app.browser(member).await,
+        app.browser(manager).await,
+        app.browser(hr).await,
+    );
+    let made = app
+        .post_form(
+            "/check-ins",
+            &[
+                ("with", "manager"),
+                ("cadence", "weekly"),
+                ("first_on", &in_days(3)),
+            ],
+            Some(&mb),
+        )
+        .await;
+    assert_eq!(made.status, StatusCode::SEE_OTHER, "{}", made.body);
+    let path = made.headers["location"].to_str().unwrap().to_owned();
+    let path = path.split('?').next().unwrap().to_owned();
+    let note = "We agreed I lead the billing migration";
+    let saved = app
+        .post_form(
+            &format!("{path}/notes"),
+            &[("note", note), ("privacy", "shared")],
+            Some(&gb),
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+
+    // The people team reads nothing of it yet.
+    let nothing = app.get("/check-ins/shared", Some(&hb)).await;
+    assert_eq!(nothing.status, StatusCode::OK);
+    assert!(nothing.body.contains("No one has shared a note with you."));
+    assert!(!nothing.body.contains(note));
+
+    // The member sees the share form on the note; the manager does not.
+    let page = app.get(&path, Some(&mb)).await;
+    let entry: String = page
+        .body
+        .split("/notes/")
+        .nth(1)
+        .expect("a share form")
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    assert!(page.body.contains("Share beyond the two of you"));
+    let theirs = app.get(&path, Some(&gb)).await;
+    assert!(!theirs.body.contains("Share beyond the two of you"));
+
+    // Someone unknown is named as the problem; the manager may not share.
+    let shares = format!("{path}/notes/{entry}/shares");
+    let bad = app
+        .post_form(&shares, &[("email", "nobody@test.example")], Some(&mb))
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", bad.body);
+    assert!(
+        bad.body
+            .contains("There is no active account with that email address.")
+    );
+    let refused = app
+        .post_form(&shares, &[("email", "people.team@test.example")], Some(&gb))
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+
+    let shared = app
+        .post_form(&shares, &[("email", "people.team@test.example")], Some(&mb))
+        .await;
+    assert_eq!(shared.status, StatusCode::SEE_OTHER, "{}", shared.body);
+    let read = app.get("/check-ins/shared", Some(&hb)).await;
+    assert!(read.body.contains(note), "{}", read.body);
+    assert!(
+        read.body
+            .contains("in the check-ins of member a with manager a"),
+        "{}",
+        read.body
+    );
+    let inbox = app.get("/notifications", Some(&hb)).await;
+    assert!(
+        inbox
+            .body
+            .contains("shared a note from a check-in with you"),
+        "{}",
+        inbox.body
+    );
+    let events = app.audit("check_in.shared-read").await;
+    assert!(events.iter().any(|e| e.actor_id == Some(hr)));
+    // The person sees with whom; the manager does not.
+    let page = app.get(&path, Some(&mb)).await;
+    assert!(
+        page.body.contains("Shared with people team"),
+        "{}",
+        page.body
+    );
+    let theirs = app.get(&path, Some(&gb)).await;
+    assert!(!theirs.body.contains("Shared with people team"));
+
+    // Taken back: gone.
+    let back = app
+        .post_form(&format!("{shares}/{hr}/delete"), &[], Some(&mb))
+        .await;
+    assert_eq!(back.status, StatusCode::SEE_OTHER, "{}", back.body);
+    let gone = app.get("/check-ins/shared", Some(&hb)).await;
+    assert!(!gone.body.contains(note));
+}
+
 crate::on_both_backends!(
     a_pair_keeps_its_check_ins_to_itself,
-    the_api_keeps_check_ins_to_the_pair
+    the_api_keeps_check_ins_to_the_pair,
+    the_person_shares_a_note_beyond_the_pair
 );

@@ -6,8 +6,9 @@
 //! the line, the people team and administrators see that the pair meets and when (on the person's
 //! page), never what was said. An administrator whose organisation needs an exception records it
 //! with a reason ([`CheckIns::break_glass`]): the person is told, sees it on the check-in page, and
-//! the administrator reads what the pair shares (never private notes) for a day. Every read of the
-//! content is audited (`check_in.read`), every change too.
+//! the administrator reads what the pair shares (never private notes) for a day. The person alone
+//! may share a note further ([`sharing`]). Every read of the content is audited (`check_in.read`),
+//! every change too.
 
 use trellis_model::readiness::ReadinessStatus;
 use trellis_store::prelude::*;
@@ -16,6 +17,8 @@ use trellis_store::{
     Meeting, NewAction, NewCheckIn, NewEntry, NewNotification, Person, PersonId, PersonRecord,
     Privacy, StoreError, SystemRole,
 };
+
+mod sharing;
 
 use crate::App;
 use crate::access::{self, Actor, Relation, Seat};

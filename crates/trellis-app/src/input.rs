@@ -25,6 +25,10 @@ const MULTI_LINE: &[&str] = &[
     "outcome_comment",
     "advert",
     "notes",
+    "case_text",
+    "decision_reason",
+    "missing",
+    "panel",
 ];
 
 /// Fields left alone: passwords are hashed, never stored or shown, and refusing a character in

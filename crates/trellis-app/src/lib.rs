@@ -40,6 +40,7 @@ pub mod people;
 pub mod people_import;
 pub mod plans;
 pub mod privacy;
+pub mod promotions;
 pub mod read_audit;
 pub mod reminders;
 pub mod search;

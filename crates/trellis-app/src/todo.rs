@@ -17,7 +17,8 @@ use crate::time::{date, day_ms, now_millis, parse_date};
 /// One thing to do, with where to do it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Todo {
-    /// `self-assessment`, `rate`, `agree`, `discuss`, `peer-input`, `check-in`, `action` (of a check-in) or `plan-action`.
+    /// `self-assessment`, `rate`, `agree`, `discuss`, `peer-input`, `check-in`, `action` (of a check-in), `plan-action`, `promotion-vote` or
+    /// `promotion-comment`.
     pub kind: &'static str,
     /// What to do, in a sentence.
     pub text: String,
@@ -144,6 +145,33 @@ impl Todos<'_> {
                 href: format!("/people/{}/plan#goal-{}", me.id, a.goal_id),
                 since: parse_date(&due).unwrap_or(now),
                 due: Some(due),
+            });
+        }
+        for c in self.app.promotions().waiting_on(actor).await? {
+            let (kind, text, since) = match c.waits_on_you {
+                Some("vote") => (
+                    "promotion-vote",
+                    format!(
+                        "Vote on the promotion case of {} for {}",
+                        c.person, c.target_title
+                    ),
+                    c.case.submitted_at.unwrap_or(c.case.opened_at),
+                ),
+                _ => (
+                    "promotion-comment",
+                    format!(
+                        "Read your promotion case for {} and comment before it is submitted",
+                        c.target_title
+                    ),
+                    c.case.written_at.unwrap_or(c.case.opened_at),
+                ),
+            };
+            todos.push(Todo {
+                kind,
+                text,
+                href: format!("/promotions/{}", c.case.id),
+                since,
+                due: None,
             });
         }
         todos.sort_by_key(|t| t.since);

@@ -32,6 +32,7 @@ mod import;
 mod notifications;
 mod people;
 mod plans;
+mod promotions;
 mod resets;
 mod sso;
 

@@ -73,6 +73,8 @@ macro_rules! for_each_story {
             plans_hold_goals_actions_and_comments,
             milestones_start_once_per_role_level,
             cycles_move_through_their_stages_with_deadlines,
+            promotion_votes_are_independent_and_final_once_others_are_seen,
+            approved_promotions_change_the_role_level_from_their_day,
             scorecards_are_final_once_the_others_are_read,
             a_hire_writes_the_account_decision_and_plan_or_nothing,
             home_records_gather_what_waits,
@@ -98,6 +100,7 @@ mod import;
 mod notifications;
 mod overview;
 mod plans;
+mod promotions;
 mod races;
 mod resets;
 mod sso;
@@ -112,6 +115,7 @@ pub use import::*;
 pub use notifications::*;
 pub use overview::*;
 pub use plans::*;
+pub use promotions::*;
 pub use races::*;
 pub use resets::*;
 pub use sso::*;

@@ -27,6 +27,7 @@ pub mod json_rows;
 pub mod notifications;
 pub mod overview;
 pub mod plans;
+pub mod promotions;
 pub mod resets;
 pub mod sso;
 pub mod throttle;
@@ -41,6 +42,7 @@ pub use import::*;
 pub use notifications::*;
 pub use overview::*;
 pub use plans::*;
+pub use promotions::*;
 pub use resets::*;
 pub use sso::*;
 pub use throttle::*;
@@ -271,6 +273,7 @@ pub trait Store:
     + SsoStore
     + CycleStore
     + ErasureStore
+    + PromotionStore
     + Clone
     + Send
     + Sync
@@ -295,6 +298,7 @@ impl<T> Store for T where
         + SsoStore
         + CycleStore
         + ErasureStore
+        + PromotionStore
         + Clone
         + Send
         + Sync

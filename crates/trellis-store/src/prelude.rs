@@ -4,5 +4,5 @@
 pub use crate::{
     AccountStore, AuditStore, CheckInStore, CycleStore, ErasureStore, FrameworkStore, GrowthStore,
     HiringStore, NotificationStore, OverviewStore, PasswordResetStore, PeopleImportStore,
-    PeopleStore, PlanStore, SchemaStore, SsoStore, Store,
+    PeopleStore, PlanStore, PromotionStore, SchemaStore, SsoStore, Store,
 };

@@ -39,6 +39,7 @@ mod peer_requests;
 mod people;
 mod plans;
 mod privacy;
+mod promotions;
 pub mod routes;
 mod search;
 mod sign_in;

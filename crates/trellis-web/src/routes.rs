@@ -38,7 +38,7 @@ use crate::state::AppState;
 use crate::{
     account, admin, api, assessments, check_ins, cycles, evidence, frameworks, hiring, home, html,
     notifications, ops, organisation, password_reset, peer_requests, people, plans, privacy,
-    search, sign_in, sso, team,
+    promotions, search, sign_in, sso, team,
 };
 
 /// Who may call a route.
@@ -72,6 +72,11 @@ pub enum Rule {
     /// (`trellis_app::hiring`) with the read that fetches the opening, candidate or interview, as
     /// for [`Rule::SeePerson`]; anyone else is answered as if there were no such record.
     HiringLoop,
+    /// Whoever may see a promotion case (the `{id}` path parameter): the person it is about,
+    /// managers in their line, the people team, and its panel while they are on it. Decided by
+    /// the handler's use case (`trellis_app::promotions`) with the read that fetches the case, as
+    /// for [`Rule::SeePerson`]; anyone else is answered as if there were no such case.
+    PromotionCase,
     /// The people team and admins.
     PeopleTeam,
     /// Admins only.
@@ -247,6 +252,18 @@ pub fn routes() -> Vec<Route> {
         POST  "/hiring/candidates/{id}/decision"                  HiringLoop    Page  => hiring::decide,
         GET   "/hiring/interviews/{id}"                           HiringLoop    Page  => hiring::interview,
         POST  "/hiring/interviews/{id}"                           HiringLoop    Page  => hiring::submit,
+        // Promotion cases: the caller's list; a case for whoever may see it (decided by the use case).
+        GET   "/promotions"                                       SignedIn      Page  => promotions::list,
+        GET   "/people/{id}/promotions/new"                       SeePerson     Page  => promotions::new_form,
+        POST  "/people/{id}/promotions"                           SeePerson     Page  => promotions::open,
+        GET   "/promotions/{id}"                                  PromotionCase Page  => promotions::case,
+        GET   "/promotions/{id}/print"                            PromotionCase Page  => promotions::print,
+        POST  "/promotions/{id}/case"                             PromotionCase Page  => promotions::write,
+        POST  "/promotions/{id}/comments"                         PromotionCase Page  => promotions::comment,
+        POST  "/promotions/{id}/panel"                            PromotionCase Page  => promotions::panel,
+        POST  "/promotions/{id}/submit"                           PromotionCase Page  => promotions::submit,
+        POST  "/promotions/{id}/vote"                             PromotionCase Page  => promotions::vote,
+        POST  "/promotions/{id}/decision"                         PromotionCase Page  => promotions::decide,
         // Growth: assessments, peer input, evidence and the team view.
         POST  "/people/{id}/assessments"                          SeePerson     Page  => assessments::pages::start,
         GET   "/people/{id}/evidence"                             SeePerson     Page  => evidence::pages::evidence,
@@ -439,7 +456,11 @@ async fn enforce(State(guard): State<Guard>, req: Request, next: Next) -> Respon
     };
     if !matches!(
         guard.spec.rule,
-        Rule::SeePerson | Rule::SeeAssessment | Rule::CheckInPair | Rule::HiringLoop
+        Rule::SeePerson
+            | Rule::SeeAssessment
+            | Rule::CheckInPair
+            | Rule::HiringLoop
+            | Rule::PromotionCase
     ) {
         return next.run(req).await;
     }
@@ -518,7 +539,7 @@ async fn check(guard: &Guard, req: Request) -> Result<Request, Response> {
     let allowed = match (&ctx.caller, spec.rule) {
         (_, Rule::Public) => true,
         (None, _) => false,
-        (Some(_), Rule::SignedIn | Rule::HiringLoop) => true,
+        (Some(_), Rule::SignedIn | Rule::HiringLoop | Rule::PromotionCase) => true,
         (Some(c), Rule::PeopleTeam) => {
             matches!(c.role(), SystemRole::PeopleTeam | SystemRole::Admin)
         }

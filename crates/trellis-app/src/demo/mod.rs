@@ -8,7 +8,8 @@
 //! two past review cycles of agreed assessments (history that moves upward), a current cycle with
 //! assessments at every stage, evidence, and peer requests answered and waiting; and two review
 //! cycles run by the people team, one closed and shared, one open with overdue self-assessments;
-//! and an opening with candidates interviewed, one ready for the debrief.
+//! an opening with candidates interviewed, one ready for the debrief; and two promotion cases,
+//! one approved and one waiting on its panel's votes.
 //! [`history`] and [`mix`] are shared with `trellis demo`, which generates large organisations for
 //! load tests.
 
@@ -31,6 +32,7 @@ mod check_ins;
 mod cycles;
 mod hiring;
 mod plans;
+mod promotion;
 
 pub const DEMO_DOMAIN: &str = "example.com";
 
@@ -72,6 +74,8 @@ pub struct DemoReport {
     pub cycles: usize,
     /// Candidates of the demo opening added this time.
     pub candidates: usize,
+    /// Promotion cases made this time: one approved, one waiting on its panel.
+    pub promotions: usize,
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -563,6 +567,7 @@ pub async fn load(store: &Database, password_hash: &str) -> Result<DemoReport, B
         report.check_ins = check_ins::load(store, &demo_people).await?;
         report.goals = plans::load(store, fw, &demo_people).await?;
         report.candidates = hiring::load(store, fw, &demo_people).await?;
+        report.promotions = promotion::load(store, fw, version).await?;
     }
     Ok(report)
 }

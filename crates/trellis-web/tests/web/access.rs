@@ -99,6 +99,16 @@ const THE_EVIDENCE_OWNER: Expect = [303, 200, 404, 404, 403, 403, 403, 404, 403,
 /// interviews one of its candidates, knows it exists but does not run it; nobody else sees it.
 const THE_OPENING: Expect = [303, 403, 404, 404, 200, 404, 404, 404, 200, 200, 303];
 const THE_OPENING_CHANGES: Expect = [303, 403, 404, 404, 422, 404, 404, 404, 422, 422, 303];
+/// A promotion case about the member: the member, their line, the people team, and its panel
+/// (the other manager) while on it; nobody else.
+const THE_CASE: Expect = [303, 200, 404, 404, 200, 200, 200, 200, 200, 200, 303];
+/// Writing a draft case, naming its panel: the line and the people team (refused for the empty
+/// form sent, 422); the person and the panel see the case but may not (403).
+const THE_CASE_RUNNERS: Expect = [303, 403, 404, 404, 422, 422, 422, 403, 422, 422, 303];
+/// Comments on a draft case: the person as well as the line and the people team.
+const THE_CASE_COMMENTERS: Expect = [303, 422, 404, 404, 422, 422, 422, 403, 422, 422, 303];
+/// Votes: the panel only.
+const THE_CASE_PANEL: Expect = [303, 403, 404, 404, 403, 403, 403, 422, 403, 403, 303];
 const ADMIN_API: Expect = [401, 403, 403, 403, 403, 403, 403, 403, 403, 200, 401];
 
 /// The people of the matrix beyond the fixture organisation: the line above the member's manager,
@@ -283,6 +293,10 @@ struct Growth {
     evidence: i64,
     evidence_page_delete: i64,
     evidence_api_delete: i64,
+    /// Promotion cases about the member, opened by their manager, the other manager on the panel:
+    /// a draft (nothing written yet) and one submitted to the panel.
+    promotion_draft: i64,
+    promotion_submitted: i64,
     /// Review cycles: a draft to launch, an open one to remind of, an open one to close.
     cycle_draft: i64,
     cycle_open: i64,
@@ -525,7 +539,45 @@ async fn growth_fixtures(app: &App) -> Growth {
         }
         cycles.push(c.id);
     }
+    let as_manager = trellis_store::Audit {
+        actor_id: Some(app.ids.manager_a),
+        ..Default::default()
+    };
+    let mut promotions = Vec::new();
+    for target in [
+        "engineering/senior-software-engineer",
+        "engineering/staff-engineer",
+    ] {
+        let case = app
+            .store
+            .open_promotion(
+                trellis_store::NewPromotion {
+                    person_id: app.ids.member_a,
+                    role_level: target.into(),
+                    framework_version_id: version,
+                },
+                vec![],
+                &as_manager,
+            )
+            .await
+            .unwrap();
+        app.store
+            .set_promotion_panel(case.id, vec![app.ids.manager_b], &as_manager)
+            .await
+            .unwrap();
+        promotions.push(case.id);
+    }
+    app.store
+        .write_promotion(promotions[1], "Ready.".into(), None, &as_manager)
+        .await
+        .unwrap();
+    app.store
+        .submit_promotion(promotions[1], vec![], &as_manager)
+        .await
+        .unwrap();
     Growth {
+        promotion_draft: promotions[0],
+        promotion_submitted: promotions[1],
         cycle_draft: cycles[0],
         cycle_open: cycles[1],
         cycle_closing: cycles[2],
@@ -894,6 +946,75 @@ fn cases(app: &App, admin_token_id: i64, g: Growth) -> Vec<Case> {
             "/people/{id}/plan/milestones/{milestone}/done",
             format!("/people/{member}/plan/milestones/{milestone}/done"),
             THE_OWNER,
+        ),
+        // Promotion cases: forms sent empty, so that every caller allowed is refused alike (422),
+        // or, submitting a case not written yet, 409.
+        case(get.clone(), "/promotions", "/promotions", SIGNED_IN),
+        case(
+            get.clone(),
+            "/people/{id}/promotions/new",
+            format!("/people/{member}/promotions/new"),
+            THE_MEMBER,
+        ),
+        with_body(
+            case(
+                post.clone(),
+                "/people/{id}/promotions",
+                format!("/people/{member}/promotions"),
+                [303, 422, 404, 404, 422, 422, 422, 404, 422, 422, 303],
+            ),
+            |_| form(&[("role_level", "engineering/no-such-level")]),
+        ),
+        case(
+            get.clone(),
+            "/promotions/{id}",
+            format!("/promotions/{}", g.promotion_submitted),
+            THE_CASE,
+        ),
+        case(
+            get.clone(),
+            "/promotions/{id}/print",
+            format!("/promotions/{}/print", g.promotion_submitted),
+            THE_CASE,
+        ),
+        case(
+            post.clone(),
+            "/promotions/{id}/case",
+            format!("/promotions/{}/case", g.promotion_draft),
+            THE_CASE_RUNNERS,
+        ),
+        case(
+            post.clone(),
+            "/promotions/{id}/comments",
+            format!("/promotions/{}/comments", g.promotion_draft),
+            THE_CASE_COMMENTERS,
+        ),
+        case(
+            post.clone(),
+            "/promotions/{id}/panel",
+            format!("/promotions/{}/panel", g.promotion_draft),
+            THE_CASE_RUNNERS,
+        ),
+        case(
+            post.clone(),
+            "/promotions/{id}/submit",
+            format!("/promotions/{}/submit", g.promotion_draft),
+            [303, 403, 404, 404, 409, 409, 409, 403, 409, 409, 303],
+        ),
+        with_body(
+            case(
+                post.clone(),
+                "/promotions/{id}/vote",
+                format!("/promotions/{}/vote", g.promotion_submitted),
+                THE_CASE_PANEL,
+            ),
+            |_| form(&[("vote", "approve")]),
+        ),
+        case(
+            post.clone(),
+            "/promotions/{id}/decision",
+            format!("/promotions/{}/decision", g.promotion_submitted),
+            THE_CASE_RUNNERS,
         ),
         // Hiring: the member interviews the candidate; their manager is the hiring manager. Forms
         // are sent empty, which those allowed are told is incomplete.
@@ -1701,7 +1822,12 @@ pub async fn every_route_for_every_caller(app: App) {
             use trellis_web::Rule::*;
             matches!(
                 s.rule,
-                SeePerson | SeeAssessment | PeerOfRequest | CheckInPair | HiringLoop
+                SeePerson
+                    | SeeAssessment
+                    | PeerOfRequest
+                    | CheckInPair
+                    | HiringLoop
+                    | PromotionCase
             )
         })
         .map(|s| (s.method.to_string(), s.path))

@@ -20,6 +20,7 @@ mod password_reset;
 mod people_import;
 mod plans;
 mod privacy;
+mod promotions;
 mod races;
 mod server;
 mod sign_in;

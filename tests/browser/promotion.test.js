@@ -1,0 +1,187 @@
+// Browser test of a promotion case in the demo organisation: a manager opens a case from a person's
+// page, writes it and names a panel of two; the person reads it and comments; the manager submits
+// it; the two panel members vote independently (the second sees nothing of the first's vote before
+// voting, and sees it after); the manager records the decision; the person sees the decision and
+// never a vote. Then axe on the case pages, and the printable page without navigation. The real
+// `trellis serve --demo` in headless Chromium.
+//
+//   cd tests/browser && npm ci && node --test promotion.test.js
+'use strict';
+
+const { describe, test, before, after } = require('node:test');
+const assert = require('node:assert/strict');
+const crypto = require('node:crypto');
+const { chromium } = require('playwright-core');
+const { startServer } = require('./server');
+
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+const LAUNCH_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'];
+const DEMO_PASSWORD = `browser-${crypto.randomBytes(12).toString('hex')}`;
+const PERSON = { email: 'ole.hansen@example.com', name: 'Ole Hansen' };
+const MANAGER = { email: 'amara.okafor@example.com', name: 'Amara Okafor' };
+const FIRST_VOTER = { email: 'daniel.cohen@example.com', name: 'Daniel Cohen' };
+const SECOND_VOTER = { email: 'nadia.rahman@example.com', name: 'Nadia Rahman' };
+const STEP_TIMEOUT = 15_000;
+const AXE_PATH = require.resolve('axe-core');
+const TAG = crypto.randomBytes(4).toString('hex');
+
+let server;
+let browser;
+
+before(async () => {
+  server = await startServer({ demoPassword: DEMO_PASSWORD });
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: LAUNCH_ARGS, timeout: 60_000 });
+}, { timeout: 30 * 60_000 });
+
+after(async () => {
+  if (browser) await browser.close();
+  if (server) await server.stop();
+});
+
+async function signedIn(user) {
+  const context = await browser.newContext({ baseURL: server.url });
+  context.setDefaultTimeout(STEP_TIMEOUT);
+  context.setDefaultNavigationTimeout(STEP_TIMEOUT);
+  const page = await context.newPage();
+  page.errors = [];
+  page.on('console', (msg) => {
+    if (/Content.Security.Policy/i.test(msg.text())) page.errors.push(msg.text());
+  });
+  page.on('pageerror', (err) => page.errors.push(`page error: ${err.message}`));
+  await page.goto('/sign-in');
+  await page.getByLabel('Email address').fill(user.email);
+  await page.getByLabel('Password').fill(DEMO_PASSWORD);
+  await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Sign in' }).click()]);
+  assert.equal(new URL(page.url()).pathname, '/', `${user.email} is signed in`);
+  return { context, page };
+}
+
+async function clickAndWait(page, locator) {
+  await Promise.all([page.waitForNavigation(), locator.click()]);
+}
+
+async function axeCheck(page, name) {
+  await page.addScriptTag({ path: AXE_PATH });
+  const violations = await page.evaluate(async () => {
+    // eslint-disable-next-line no-undef
+    const r = await axe.run(document, { resultTypes: ['violations'] });
+    return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => n.target.join(' ')) }));
+  });
+  const failing = violations.filter((v) => ['serious', 'critical'].includes(v.impact));
+  assert.deepEqual(failing, [], `no serious or critical accessibility violations on ${name}`);
+}
+
+describe('a promotion case from opening to decision, with independent votes', () => {
+  const caseText = `Ole runs the invoices service on his own now ${TAG}.`;
+  const comment = `Please add the refunds on-call work ${TAG}`;
+  const firstReason = `FIRST-VOTE strong evidence ${TAG}`;
+  const secondReason = `SECOND-VOTE one more quarter ${TAG}`;
+  const decisionReason = `Approved: the panel found the evidence strong ${TAG}`;
+  let manager;
+  let person;
+  let casePath;
+
+  before(async () => {
+    manager = await signedIn(MANAGER);
+    person = await signedIn(PERSON);
+  });
+  after(async () => {
+    for (const s of [manager, person]) if (s) await s.context.close();
+  });
+
+  test('the manager opens a case from the person page, writes it and names the panel', async () => {
+    const { page } = manager;
+    await page.goto('/people');
+    await clickAndWait(page, page.getByRole('link', { name: PERSON.name }).first());
+    await clickAndWait(page, page.locator('#open-promotion'));
+    assert.match(await page.locator('h1').innerText(), /Open a promotion case for Ole Hansen/);
+    await clickAndWait(page, page.getByRole('button', { name: 'Open the case' }));
+    casePath = new URL(page.url()).pathname;
+    assert.match(casePath, /^\/promotions\/\d+$/);
+    assert.match(await page.locator('#readiness').innerText(), /Policy:/, 'readiness under the policy');
+    await page.getByLabel('Written case').fill(caseText);
+    await clickAndWait(page, page.getByRole('button', { name: 'Save the case' }));
+    assert.match(await page.locator('#case-text').innerText(), new RegExp(TAG));
+    await page.getByLabel('Panel members\' email addresses, one per line').fill(`${FIRST_VOTER.email}\n${SECOND_VOTER.email}`);
+    await clickAndWait(page, page.getByRole('button', { name: 'Name the panel' }));
+    assert.match(await page.locator('#panel').innerText(), /Daniel Cohen[\s\S]*Nadia Rahman/);
+  });
+
+  test('the person reads the case and comments before it is submitted', async () => {
+    const { page } = person;
+    await page.goto('/');
+    await clickAndWait(page, page.locator(`a[href="${casePath}"]`).first());
+    assert.match(await page.locator('#case-text').innerText(), new RegExp(TAG));
+    await page.getByLabel('Your comment on the case').fill(comment);
+    await clickAndWait(page, page.getByRole('button', { name: 'Add the comment' }));
+    assert.match(await page.locator('#comments').innerText(), new RegExp(comment));
+    await axeCheck(page, 'the case page (the person)');
+  });
+
+  test('the manager submits the case to the panel', async () => {
+    const { page } = manager;
+    await page.goto(casePath);
+    assert.match(await page.locator('#comments').innerText(), new RegExp(comment));
+    await clickAndWait(page, page.getByRole('button', { name: 'Submit to the panel' }));
+    assert.equal(await page.locator('#case-status').getAttribute('data-status'), 'submitted');
+  });
+
+  test('two panel members vote independently: the second sees nothing of the first before voting', async () => {
+    const first = await signedIn(FIRST_VOTER);
+    try {
+      await first.page.goto(casePath);
+      await first.page.getByLabel('Approve').check();
+      await first.page.getByLabel('Your reason').fill(firstReason);
+      await clickAndWait(first.page, first.page.getByRole('button', { name: 'Cast your vote' }));
+      assert.match(await first.page.locator('#panel').innerText(), new RegExp(firstReason), 'their own vote');
+    } finally {
+      await first.context.close();
+    }
+    const second = await signedIn(SECOND_VOTER);
+    try {
+      const { page } = second;
+      await page.goto('/');
+      await clickAndWait(page, page.locator(`a[href="${casePath}"]`).first());
+      const before = await page.content();
+      assert.ok(!before.includes('FIRST-VOTE'), 'the first vote is not shown before voting');
+      assert.match(await page.locator('#panel').innerText(), /hidden until you vote/);
+      await axeCheck(page, 'the case page (a panel member about to vote)');
+      await page.getByLabel('Not yet').check();
+      await page.getByLabel('Your reason').fill(secondReason);
+      await clickAndWait(page, page.getByRole('button', { name: 'Cast your vote' }));
+      const after = await page.locator('#panel').innerText();
+      assert.match(after, new RegExp(firstReason), 'shown once voted');
+      assert.ok(await page.locator('#vote-final').isVisible(), 'and their vote is final');
+    } finally {
+      await second.context.close();
+    }
+  });
+
+  test('the manager records the decision', async () => {
+    const { page } = manager;
+    await page.goto(casePath);
+    assert.match(await page.locator('#panel').innerText(), new RegExp(secondReason));
+    await page.getByLabel('Approved').check();
+    await page.getByLabel('Reason').fill(decisionReason);
+    const today = new Date().toISOString().slice(0, 10);
+    await page.getByLabel(/takes effect from/).fill(today);
+    await clickAndWait(page, page.getByRole('button', { name: 'Record the decision' }));
+    assert.equal(await page.locator('#decision-outcome').getAttribute('data-outcome'), 'approved');
+  });
+
+  test('the person sees the decision but not the votes', async () => {
+    const { page } = person;
+    await page.goto(casePath);
+    assert.equal(await page.locator('#decision-outcome').getAttribute('data-outcome'), 'approved');
+    assert.match(await page.locator('#decision').innerText(), new RegExp(decisionReason));
+    const html = await page.content();
+    assert.ok(!html.includes('FIRST-VOTE') && !html.includes('SECOND-VOTE'), 'no vote or reason shown');
+    await page.goto('/notifications');
+    assert.match(await page.locator('main').innerText(), /approved/);
+    await page.goto(`${casePath}/print`);
+    assert.equal(await page.locator('nav').count(), 0, 'the printable page has no navigation');
+    assert.match(await page.locator('main').innerText(), new RegExp(TAG));
+    await axeCheck(page, 'the printable case');
+    for (const s of [manager, person]) assert.deepEqual(s.page.errors, []);
+  });
+});

@@ -1,6 +1,6 @@
-//! Promotion cases for the demo organisation: one decided (Luis, approved to Staff Engineer from
-//! the first of last month, the role level changed) and one with its panel (Hannah's, one vote
-//! cast and Nadia's still to come, so that her to-do list asks for it).
+//! Promotion cases for the demo organisation: one decided (Aisha in Search & Discovery, approved
+//! to Staff Engineer from the first of last month, the role level changed) and one with its panel
+//! (Hannah's, one vote cast and Nadia's still to come, so that her to-do list asks for it).
 
 use trellis_model::Framework;
 use trellis_store::prelude::*;
@@ -85,28 +85,28 @@ pub(super) async fn load(
     let mut made = 0;
 
     // Decided: approved from the first of last month, so the role level has changed.
-    if let Some(luis) = find("luis.fernandez").await?
-        && let Some(target) = next_of(&luis)
+    if let Some(aisha) = find("aisha.bello").await?
+        && let Some(target) = next_of(&aisha)
     {
         let start = now - 75 * DAY;
         let id = submitted(
             store,
-            &luis,
+            &aisha,
             &target,
             version,
-            amara.id,
-            vec![daniel.id, nadia.id],
-            "Luis has led the payments platform migration end to end: he wrote the plan, \
+            daniel.id,
+            vec![amara.id, nadia.id],
+            "Aisha has led the search index migration end to end: she wrote the plan, \
              brought three teams along and ran the cut-over without a customer-facing incident.\
-             \n\nHe now sets technical direction for Checkout, and two engineers he mentored \
-             lead work of their own.",
+             \n\nShe now sets technical direction for Search & Discovery, and two engineers she \
+             mentored lead work of their own.",
             "Thank you. Could you mention the incident review process I introduced?",
             start,
         )
         .await?;
         for (who, reason, at) in [
             (
-                daniel.id,
+                amara.id,
                 "The migration evidence is strong and corroborated.",
                 6,
             ),

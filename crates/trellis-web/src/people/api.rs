@@ -215,7 +215,7 @@ pub struct ReadinessJson {
     pub requirements: Vec<RequirementReadinessJson>,
 }
 
-fn readiness_json(person: PersonId, version: i64, r: Readiness) -> ReadinessJson {
+pub(crate) fn readiness_json(person: PersonId, version: i64, r: Readiness) -> ReadinessJson {
     ReadinessJson {
         person_id: person,
         role_level: r.role_level,

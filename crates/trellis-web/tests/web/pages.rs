@@ -475,13 +475,16 @@ pub async fn demo_organisation_loads_once(app: App) {
         Some("engineering/staff-engineer")
     );
     assert_eq!(app.store.reports(amara.id).await.unwrap().len(), 5);
-    // Two promotion cases: Luis's approved (his role level changed), Hannah's with its panel.
+    // Two promotion cases: Aisha's approved (her role level changed), Hannah's with its panel.
     assert_eq!((first.promotions, again.promotions), (2, 0));
-    let luis = people
+    let aisha = people
         .iter()
-        .find(|p| p.email == "luis.fernandez@example.com")
+        .find(|p| p.email == "aisha.bello@example.com")
         .unwrap();
-    assert_eq!(luis.role_level.as_deref(), Some("engineering/staff-engineer"));
+    assert_eq!(
+        aisha.role_level.as_deref(),
+        Some("engineering/staff-engineer")
+    );
     let cases = app.store.promotions_for(None, amara.id).await.unwrap();
     let statuses: Vec<_> = cases.iter().map(|c| c.status).collect();
     assert_eq!(

@@ -2,6 +2,7 @@
 //! scorecards, and the debrief with its chart. Who may see what is decided in
 //! `trellis_app::hiring`; the routes only check that it was.
 
+pub mod api;
 mod chart;
 
 use std::collections::BTreeMap;

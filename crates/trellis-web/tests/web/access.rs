@@ -1634,6 +1634,24 @@ fn cases(app: &App, admin_token_id: i64, g: Growth) -> Vec<Case> {
         ),
         case(
             get.clone(),
+            "/api/v1/hiring/openings",
+            "/api/v1/hiring/openings",
+            SIGNED_IN_API,
+        ),
+        case(
+            get.clone(),
+            "/api/v1/hiring/openings/{id}",
+            format!("/api/v1/hiring/openings/{opening}"),
+            [401, 403, 404, 404, 200, 404, 404, 404, 200, 200, 401],
+        ),
+        case(
+            get.clone(),
+            "/api/v1/hiring/candidates/{id}",
+            format!("/api/v1/hiring/candidates/{candidate}"),
+            [401, 200, 404, 404, 200, 404, 404, 404, 200, 200, 401],
+        ),
+        case(
+            get.clone(),
             "/api/v1/check-ins",
             "/api/v1/check-ins",
             SIGNED_IN_API,

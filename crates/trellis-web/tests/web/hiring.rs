@@ -2,7 +2,7 @@
 //! interviewers scoring independently, the debrief with its weighted score and a flagged
 //! disagreement, and a hire that starts the new person's plan.
 
-use axum::http::StatusCode;
+use axum::http::{Method, StatusCode};
 
 use crate::support::App;
 
@@ -246,6 +246,42 @@ pub async fn a_candidate_is_scored_independently_debriefed_and_hired(app: App) {
             .body
             .contains("retention_days")
     );
+
+    // The same through the API: the hiring manager reads the debrief; the outsider reads nothing.
+    let candidate_api = candidate_path.replace("/hiring/", "/api/v1/hiring/");
+    let boss_token = app.token(app.ids.manager_a).await;
+    let read = app
+        .api(Method::GET, &candidate_api, Some(&boss_token), None)
+        .await;
+    assert_eq!(read.status, StatusCode::OK, "{}", read.body);
+    let json = read.json();
+    let weighted = json["debrief"]["weighted"].as_f64().unwrap();
+    assert!((weighted - 3.55).abs() < 1e-9, "{json}");
+    assert!(json["interviews"].as_array().unwrap().len() >= 2);
+    assert!(!json["candidate"]["contact"].as_str().unwrap().is_empty());
+    let outsider_token = app.token(app.ids.manager_b).await;
+    let hidden = app
+        .api(Method::GET, &candidate_api, Some(&outsider_token), None)
+        .await;
+    assert_eq!(hidden.status, StatusCode::NOT_FOUND);
+    let mine = app
+        .api(
+            Method::GET,
+            "/api/v1/hiring/openings",
+            Some(&boss_token),
+            None,
+        )
+        .await;
+    assert_eq!(mine.json().as_array().unwrap().len(), 1);
+    let theirs = app
+        .api(
+            Method::GET,
+            "/api/v1/hiring/openings",
+            Some(&outsider_token),
+            None,
+        )
+        .await;
+    assert_eq!(theirs.json().as_array().unwrap().len(), 0);
 
     // Hire: the account, the role level, and the plan.
     let hired = app

@@ -84,6 +84,22 @@ const ALWAYS: &[(&str, &str)] = &[
              (SELECT id FROM check_ins WHERE person_id = $1)",
     ),
     ("check-ins", "DELETE FROM check_ins WHERE person_id = $1"),
+    // Promotion cases about them, with their comments and panels. (Votes and comments they gave
+    // on others' cases stay, under their pseudonym, as what they wrote for others does.)
+    (
+        "promotion comments",
+        "DELETE FROM promotion_comments WHERE case_id IN
+             (SELECT id FROM promotion_cases WHERE person_id = $1)",
+    ),
+    (
+        "promotion panels",
+        "DELETE FROM promotion_panel WHERE case_id IN
+             (SELECT id FROM promotion_cases WHERE person_id = $1)",
+    ),
+    (
+        "promotion cases",
+        "DELETE FROM promotion_cases WHERE person_id = $1",
+    ),
     (
         "rating drafts",
         "DELETE FROM rating_drafts WHERE rater_id = $1

@@ -3,8 +3,8 @@
 //! without the erased data, and who left long enough ago for retention.
 
 use trellis_store::{
-    Cadence, CommentKind, EntryKind, NewCheckIn, NewEntry, NewGoal, NewNotification, Person,
-    PersonUpdate, Privacy, RaterKind, Store, StoreError,
+    Cadence, CommentKind, EntryKind, NewCheckIn, NewEntry, NewGoal, NewNotification, NewPromotion,
+    Person, PersonUpdate, Privacy, RaterKind, Store, StoreError,
 };
 
 use super::growth::{evidence, load_demo};
@@ -125,6 +125,19 @@ async fn everything_of<S: Store>(
             .await
             .unwrap();
     }
+    // Ann shared her series' shared note with Ola.
+    let shared = store
+        .check_in_record(about_ann.id, ann.id)
+        .await
+        .unwrap()
+        .entries[0]
+        .id;
+    assert!(
+        store
+            .share_note(about_ann.id, shared, ola.id, vec![], &by(ann.id, 132))
+            .await
+            .unwrap()
+    );
     let about_ola = store
         .create_check_in(pair(ola.id, ann.id), vec![], &by(ann.id, 140))
         .await
@@ -178,6 +191,30 @@ pub async fn erasure_removes_a_persons_data_and_keeps_what_others_wrote<S: Store
     let ola_before = store.latest_ratings(&[ola.id]).await.unwrap();
     let ola_assessments = store.assessments_of(ola.id).await.unwrap().len();
 
+    // A promotion case about Ann, with her comment on it.
+    let case = store
+        .open_promotion(
+            NewPromotion {
+                person_id: ann.id,
+                role_level: "engineering/senior-software-engineer".into(),
+                framework_version_id: demo.version,
+            },
+            vec![],
+            &by(mia.id, 150),
+        )
+        .await
+        .unwrap();
+    store
+        .comment_on_promotion(
+            case.id,
+            "SECRET-CASE-COMMENT by Ann".into(),
+            vec![],
+            &by(ann.id, 151),
+        )
+        .await
+        .unwrap();
+    assert_eq!(store.notes_shared_with(ola.id).await.unwrap().len(), 1);
+
     deactivate(&store, ann, 200).await;
     let report = store
         .erase_person(ann.id, false, &by(mia.id, 300))
@@ -193,6 +230,8 @@ pub async fn erasure_removes_a_persons_data_and_keeps_what_others_wrote<S: Store
         "plan comments",
         "check-ins",
         "check-in notes",
+        "promotion cases",
+        "promotion comments",
         "ratings",
         "assessments",
     ] {
@@ -224,6 +263,14 @@ pub async fn erasure_removes_a_persons_data_and_keeps_what_others_wrote<S: Store
         store.check_in_record(about_ann, mia.id).await,
         Err(StoreError::NotFound(_))
     ));
+    assert!(
+        store
+            .promotions_for(Some(vec![ann.id]), mia.id)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert!(store.notes_shared_with(ola.id).await.unwrap().is_empty());
     // In Ola's check-in, what Ann shared stays (under her pseudonym); her private note is gone.
     let with_ola = store.check_in_record(about_ola, ann.id).await.unwrap();
     let bodies: Vec<&str> = with_ola.entries.iter().map(|e| e.body.as_str()).collect();

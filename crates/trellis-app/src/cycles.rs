@@ -213,7 +213,11 @@ impl Cycles<'_> {
         Ok(self.app.store().cycle(id).await?)
     }
 
-    async fn summary(&self, cycle: ReviewCycle, teams: &[Team]) -> AppResult<CycleSummary> {
+    pub(crate) async fn summary(
+        &self,
+        cycle: ReviewCycle,
+        teams: &[Team],
+    ) -> AppResult<CycleSummary> {
         let fw = self
             .app
             .framework(VersionRef::Id(cycle.framework_version_id))

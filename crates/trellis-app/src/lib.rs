@@ -21,6 +21,7 @@
 pub mod access;
 pub mod accounts;
 pub mod bootstrap;
+pub mod calibration;
 pub mod check_ins;
 pub mod cycles;
 pub mod demo;

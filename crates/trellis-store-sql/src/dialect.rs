@@ -65,6 +65,9 @@ pub(crate) trait Dialect: sqlx::Database {
     fn in_ids(column: &str, n: u32) -> String;
     /// A stored JSON column, embedded as JSON (not as a string) in a built document.
     fn json_column(column: &str) -> String;
+    /// A subquery of the rows of a JSON array of arrays bound as text `$n`: element `i` of each
+    /// as column `columns[i]` (its name, and whether it is a 64-bit integer rather than text).
+    fn json_tuples(n: u32, columns: &[(&str, bool)]) -> String;
 
     /// Begins a transaction with `statement`.
     fn begin(
@@ -222,6 +225,15 @@ impl Dialect for Sqlite {
         // Stored as text: `json()` embeds it as an array rather than a string.
         format!("json({column})")
     }
+    fn json_tuples(n: u32, columns: &[(&str, bool)]) -> String {
+        // `json_extract` gives integers as integers and strings as text.
+        let cols: Vec<String> = columns
+            .iter()
+            .enumerate()
+            .map(|(i, (name, _))| format!("json_extract(value, '$[{i}]') AS {name}"))
+            .collect();
+        format!("SELECT {} FROM json_each(${n})", cols.join(", "))
+    }
 
     async fn begin(
         pool: &Pool<Sqlite>,
@@ -334,6 +346,20 @@ impl Dialect for Postgres {
     }
     fn json_column(column: &str) -> String {
         column.to_owned()
+    }
+    fn json_tuples(n: u32, columns: &[(&str, bool)]) -> String {
+        let cols: Vec<String> = columns
+            .iter()
+            .enumerate()
+            .map(|(i, (name, int))| match int {
+                true => format!("CAST(e ->> {i} AS BIGINT) AS {name}"),
+                false => format!("e ->> {i} AS {name}"),
+            })
+            .collect();
+        format!(
+            "SELECT {} FROM jsonb_array_elements(CAST(CAST(${n} AS TEXT) AS JSONB)) AS t(e)",
+            cols.join(", ")
+        )
     }
 
     /// Starts the transaction in a task of its own, which runs to the end even when the caller is

@@ -110,6 +110,11 @@ const ALWAYS: &[(&str, &str)] = &[
         "DELETE FROM outcome_answers WHERE person_id = $1
          OR assessment_id IN (SELECT id FROM assessments WHERE person_id = $1)",
     ),
+    // A calibration change's reason is written about the person, whatever happens to the ratings.
+    (
+        "calibration changes",
+        "DELETE FROM calibration_changes WHERE person_id = $1",
+    ),
 ];
 
 /// With the ratings kept for aggregates: only what was written about them goes.

@@ -20,6 +20,7 @@
 mod accounts;
 mod audit;
 pub mod backup;
+mod calibration;
 mod check_in_shares;
 mod check_ins;
 mod cycles;

@@ -75,6 +75,7 @@ macro_rules! for_each_story {
             cycles_move_through_their_stages_with_deadlines,
             promotion_votes_are_independent_and_final_once_others_are_seen,
             approved_promotions_change_the_role_level_from_their_day,
+            calibration_changes_move_outcomes_with_a_reason,
             scorecards_are_final_once_the_others_are_read,
             a_hire_writes_the_account_decision_and_plan_or_nothing,
             home_records_gather_what_waits,
@@ -90,6 +91,7 @@ macro_rules! for_each_story {
     };
 }
 
+mod calibration;
 mod check_ins;
 mod cycles;
 mod erasure;
@@ -105,6 +107,7 @@ mod races;
 mod resets;
 mod sso;
 
+pub use calibration::*;
 pub use check_ins::*;
 pub use cycles::*;
 pub use erasure::*;

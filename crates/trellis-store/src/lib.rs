@@ -17,6 +17,7 @@
 
 pub mod audit;
 pub mod backend;
+pub mod calibration;
 pub mod check_ins;
 pub mod cycles;
 pub mod erasure;
@@ -33,6 +34,7 @@ pub mod sso;
 pub mod throttle;
 
 pub use audit::*;
+pub use calibration::*;
 pub use check_ins::*;
 pub use cycles::*;
 pub use erasure::*;
@@ -272,6 +274,7 @@ pub trait Store:
     + PeopleImportStore
     + SsoStore
     + CycleStore
+    + CalibrationStore
     + ErasureStore
     + PromotionStore
     + Clone
@@ -297,6 +300,7 @@ impl<T> Store for T where
         + PeopleImportStore
         + SsoStore
         + CycleStore
+        + CalibrationStore
         + ErasureStore
         + PromotionStore
         + Clone

@@ -2,7 +2,7 @@
 //! [`Store`](crate::Store)).
 
 pub use crate::{
-    AccountStore, AuditStore, CheckInStore, CycleStore, ErasureStore, FrameworkStore, GrowthStore,
-    HiringStore, NotificationStore, OverviewStore, PasswordResetStore, PeopleImportStore,
-    PeopleStore, PlanStore, PromotionStore, SchemaStore, SsoStore, Store,
+    AccountStore, AuditStore, CalibrationStore, CheckInStore, CycleStore, ErasureStore,
+    FrameworkStore, GrowthStore, HiringStore, NotificationStore, OverviewStore, PasswordResetStore,
+    PeopleImportStore, PeopleStore, PlanStore, PromotionStore, SchemaStore, SsoStore, Store,
 };

@@ -19,6 +19,7 @@ mod admin;
 pub mod api;
 mod assessments;
 pub mod auth;
+mod calibration;
 mod chart;
 mod check_ins;
 mod client;

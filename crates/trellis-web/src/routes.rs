@@ -36,9 +36,9 @@ use crate::error::{self, WebError};
 use crate::extract::read_body;
 use crate::state::AppState;
 use crate::{
-    account, admin, api, assessments, check_ins, cycles, evidence, frameworks, hiring, home, html,
-    notifications, ops, organisation, password_reset, peer_requests, people, plans, privacy,
-    promotions, search, sign_in, sso, team,
+    account, admin, api, assessments, calibration, check_ins, cycles, evidence, frameworks, hiring,
+    home, html, notifications, ops, organisation, password_reset, peer_requests, people, plans,
+    privacy, promotions, search, sign_in, sso, team,
 };
 
 /// Who may call a route.
@@ -239,6 +239,13 @@ pub fn routes() -> Vec<Route> {
         POST  "/cycles/{id}/launch"                               PeopleTeam    Page  => cycles::launch,
         POST  "/cycles/{id}/reminders"                            PeopleTeam    Page  => cycles::remind,
         POST  "/cycles/{id}/close"                                PeopleTeam    Page  => cycles::close,
+        // Calibration: the people team sees everyone, a manager their reporting lines (decided by
+        // the use case, members refused).
+        GET   "/calibration"                                      SignedIn      Page  => calibration::list,
+        GET   "/cycles/{id}/calibration"                          SignedIn      Page  => calibration::overview,
+        GET   "/cycles/{id}/calibration/session"                  SignedIn      Page  => calibration::session,
+        GET   "/cycles/{id}/calibration/assessments/{assessment}" SignedIn      Page  => calibration::move_form,
+        POST  "/cycles/{id}/calibration/assessments/{assessment}" SignedIn      Page  => calibration::move_outcome,
         // Hiring: the caller's openings and interviews; the loop decided by the use case.
         GET   "/hiring"                                           SignedIn      Page  => hiring::home,
         POST  "/hiring/openings"                                  PeopleTeam    Page  => hiring::create_opening,

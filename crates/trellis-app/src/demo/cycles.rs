@@ -28,7 +28,7 @@ fn deadlines(now: i64, first: i64) -> CycleDeadlines {
 
 /// Opens and launches a cycle for a team, assessing whoever of it has a role level and no open
 /// assessment against it; returns the assessments made.
-async fn launch(
+pub(super) async fn launch(
     store: &Database,
     by: &Person,
     new: NewCycle,

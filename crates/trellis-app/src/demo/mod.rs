@@ -7,9 +7,10 @@
 //! Besides people, the demo has growth conversations so that every page has something to show:
 //! two past review cycles of agreed assessments (history that moves upward), a current cycle with
 //! assessments at every stage, evidence, and peer requests answered and waiting; and two review
-//! cycles run by the people team, one closed and shared, one open with overdue self-assessments;
-//! an opening with candidates interviewed, one ready for the debrief; and two promotion cases,
-//! one approved and one waiting on its panel's votes.
+//! cycles run by the people team, one closed and shared, one open with overdue self-assessments,
+//! and a third, the engineering track's, at calibration with one visibly lenient manager; an
+//! opening with candidates interviewed, one ready for the debrief; and two promotion cases, one
+//! approved and one waiting on its panel's votes.
 //! [`history`] and [`mix`] are shared with `trellis demo`, which generates large organisations for
 //! load tests.
 
@@ -28,6 +29,7 @@ use crate::bootstrap::{BootstrapError, system_audit};
 mod people;
 use people::people;
 
+mod calibration;
 mod check_ins;
 mod cycles;
 mod hiring;
@@ -76,6 +78,8 @@ pub struct DemoReport {
     pub candidates: usize,
     /// Promotion cases made this time: one approved, one waiting on its panel.
     pub promotions: usize,
+    /// Review cycles made this time at calibration, with a visibly lenient manager.
+    pub calibrations: usize,
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -561,6 +565,7 @@ pub async fn load(store: &Database, password_hash: &str) -> Result<DemoReport, B
             }
         }
         report.cycles = cycles::load(store, fw, version, &demo_people, false).await?;
+        report.calibrations = calibration::load(store, fw, version, &demo_people).await?;
         load_growth(store, fw, version, &demo_people, &mut report).await?;
         report.cycles += cycles::load(store, fw, version, &demo_people, true).await?;
         load_notifications(store, fw, &demo_people).await?;

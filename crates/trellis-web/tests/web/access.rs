@@ -109,6 +109,11 @@ const THE_CASE_RUNNERS: Expect = [303, 403, 404, 404, 422, 422, 422, 403, 422, 4
 const THE_CASE_COMMENTERS: Expect = [303, 422, 404, 404, 422, 422, 422, 403, 422, 422, 303];
 /// Votes: the panel only.
 const THE_CASE_PANEL: Expect = [303, 403, 404, 404, 403, 403, 403, 422, 403, 403, 303];
+/// Calibration: every manager (their own reporting lines), the people team and admins.
+const MANAGERS: Expect = [303, 403, 403, 403, 200, 200, 200, 200, 200, 200, 303];
+/// Calibrating the member's outcome: managers up their line, the people team and admins; the
+/// member is refused, anyone else answered as if there were no such assessment.
+const CALIBRATES_THE_MEMBER: Expect = [303, 403, 404, 404, 200, 200, 200, 404, 200, 200, 303];
 const ADMIN_API: Expect = [401, 403, 403, 403, 403, 403, 403, 403, 403, 200, 401];
 
 /// The people of the matrix beyond the fixture organisation: the line above the member's manager,
@@ -301,6 +306,93 @@ struct Growth {
     cycle_draft: i64,
     cycle_open: i64,
     cycle_closing: i64,
+    /// A cycle whose assessment of the member is agreed, to calibrate.
+    cycle_calibrated: i64,
+    calibrated: i64,
+}
+
+/// A launched cycle with the member's assessment agreed by their manager: an outcome to
+/// calibrate (agreed, so that it leaves the member's role levels free for other rows).
+async fn calibrated_cycle(app: &App, version: i64) -> (i64, i64) {
+    let as_hr = trellis_store::Audit {
+        actor_id: Some(app.ids.people_team),
+        ..Default::default()
+    };
+    let c = app
+        .store
+        .create_cycle(
+            trellis_store::NewCycle {
+                name: "Calibrated cycle".into(),
+                framework_version_id: version,
+                population_kind: trellis_store::PopulationKind::Team,
+                population: "999999".into(),
+                deadlines: trellis_store::CycleDeadlines {
+                    self_due: in_days(10),
+                    peer_due: in_days(11),
+                    manager_due: in_days(12),
+                    calibration_due: in_days(13),
+                    agreed_due: in_days(14),
+                },
+            },
+            &as_hr,
+        )
+        .await
+        .unwrap();
+    let made = app
+        .store
+        .launch_cycle(
+            c.id,
+            vec![trellis_store::CycleLaunch {
+                person_id: app.ids.member_a,
+                role_level: "engineering/software-engineer".into(),
+                notices: vec![],
+            }],
+            &as_hr,
+        )
+        .await
+        .unwrap();
+    let a = made[0].id;
+    for (kind, rater, to) in [
+        (
+            trellis_store::RaterKind::SelfRater,
+            app.ids.member_a,
+            trellis_store::Stage::Manager,
+        ),
+        (
+            trellis_store::RaterKind::Manager,
+            app.ids.manager_a,
+            trellis_store::Stage::Compare,
+        ),
+        (
+            trellis_store::RaterKind::Agreed,
+            app.ids.manager_a,
+            trellis_store::Stage::Agreed,
+        ),
+    ] {
+        let revision = app.store.assessment(a).await.unwrap().revision;
+        app.store
+            .submit_ratings(
+                a,
+                kind,
+                rater,
+                vec![trellis_store::NewRating {
+                    skill: "programming".into(),
+                    level: Some("practitioner".into()),
+                    not_applicable: None,
+                    comment: None,
+                }],
+                revision,
+                Some(to),
+                vec![],
+                &trellis_store::Audit {
+                    actor_id: Some(rater),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+    }
+    (c.id, a)
 }
 
 async fn growth_fixtures(app: &App) -> Growth {
@@ -575,7 +667,10 @@ async fn growth_fixtures(app: &App) -> Growth {
         .submit_promotion(promotions[1], vec![], &as_manager)
         .await
         .unwrap();
+    let (cycle_calibrated, calibrated) = calibrated_cycle(app, version).await;
     Growth {
+        cycle_calibrated,
+        calibrated,
         promotion_draft: promotions[0],
         promotion_submitted: promotions[1],
         cycle_draft: cycles[0],
@@ -797,6 +892,49 @@ fn cases(app: &App, admin_token_id: i64, g: Growth) -> Vec<Case> {
                 [303, 403, 403, 403, 403, 403, 403, 403, 303, 409, 303],
             ),
             |_| form(&[("shares_on", "2027-03-01")]),
+        ),
+        // Calibration: the people team and admins see everyone, managers their reporting lines
+        // (a manager of another branch sees the page, without the member); members nothing.
+        case(get.clone(), "/calibration", "/calibration", MANAGERS),
+        case(
+            get.clone(),
+            "/cycles/{id}/calibration",
+            format!("/cycles/{}/calibration", g.cycle_calibrated),
+            MANAGERS,
+        ),
+        case(
+            get.clone(),
+            "/cycles/{id}/calibration/session",
+            format!("/cycles/{}/calibration/session", g.cycle_calibrated),
+            MANAGERS,
+        ),
+        case(
+            get.clone(),
+            "/cycles/{id}/calibration/assessments/{assessment}",
+            format!(
+                "/cycles/{}/calibration/assessments/{}",
+                g.cycle_calibrated, g.calibrated
+            ),
+            CALIBRATES_THE_MEMBER,
+        ),
+        // Without a reason: refused as invalid for whoever may move the member's outcome.
+        with_body(
+            case(
+                post.clone(),
+                "/cycles/{id}/calibration/assessments/{assessment}",
+                format!(
+                    "/cycles/{}/calibration/assessments/{}",
+                    g.cycle_calibrated, g.calibrated
+                ),
+                [303, 403, 404, 404, 422, 422, 422, 404, 422, 422, 303],
+            ),
+            |_| {
+                form(&[
+                    ("skill", "programming"),
+                    ("level", "working"),
+                    ("reason", " "),
+                ])
+            },
         ),
         // Without a revision or changes: the same role level, manager and team are kept.
         with_body(
@@ -1833,7 +1971,8 @@ pub async fn every_route_for_every_caller(app: App) {
     }
     deactivate(&app, cast.deactivated).await;
 
-    // Routes about one record, where a refusal may be answered as "not found".
+    // Routes about one record, where a refusal may be answered as "not found" (calibrating a
+    // person's outcome is decided by its use case, as for the person's records).
     let record_routes: BTreeSet<(String, &str)> = route_specs()
         .into_iter()
         .filter(|s| {
@@ -1846,7 +1985,7 @@ pub async fn every_route_for_every_caller(app: App) {
                     | CheckInPair
                     | HiringLoop
                     | PromotionCase
-            )
+            ) || s.path.starts_with("/cycles/{id}/calibration/assessments/")
         })
         .map(|s| (s.method.to_string(), s.path))
         .collect();

@@ -5,6 +5,7 @@ mod support;
 
 mod access;
 mod api;
+mod calibration;
 mod check_ins;
 mod control_characters;
 mod cycles;

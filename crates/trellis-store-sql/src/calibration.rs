@@ -1,0 +1,427 @@
+//! Calibration: a cycle's outcomes counted per manager, team, track and skill against what their
+//! role levels require (grouped in SQL: a cycle of 10,000 people returns a few hundred rows), the
+//! calibration session's people and ratings, and calibration changes.
+
+use serde_json::json;
+use trellis_store::backend::clean_text;
+use trellis_store::{
+    Assessment, Audit, CalibrationChange, CalibrationScope, CalibrationStore, CycleId, Dimension,
+    GapCount, LevelGap, NewCalibrationChange, NewRating, Person, PersonId, RaterKind, Rating,
+    SessionRecords, Stage, StoreError, StoreResult,
+};
+
+use crate::dialect::Dialect;
+use crate::growth::actor;
+use crate::growth::rows::{ASSESSMENT_COLUMNS, Lock, RatingRow, assessment_in, insert_ratings};
+use crate::{Connection, Database, PERSON_COLUMNS, append, db_run, success};
+
+/// A row of the counts: dimension, group key, group name, gap, count.
+type CountRow = (String, Option<String>, Option<String>, i64, i64);
+
+const CHANGE_COLUMNS: &str = "id, cycle_id, assessment_id, person_id, skill, rater_kind, \
+     before_level, after_level, reason, rating_id, changed_by, changed_at";
+
+/// The start of a statement limited to a scope: a `below` table of the people below the manager
+/// bound as `$n` (any depth; UNION stops at people already seen), and the condition that
+/// `column` names someone in scope.
+fn scope_sql(scope: CalibrationScope, column: &str, n: u32) -> (String, String) {
+    match scope {
+        CalibrationScope::Everyone => ("WITH RECURSIVE".into(), "1 = 1".into()),
+        CalibrationScope::Below(_) => (
+            format!(
+                "WITH RECURSIVE below(id) AS (
+                     SELECT id FROM people WHERE manager_id = ${n}
+                     UNION
+                     SELECT p.id FROM people p JOIN below b ON p.manager_id = b.id),"
+            ),
+            format!("{column} IN (SELECT id FROM below)"),
+        ),
+    }
+}
+
+fn manager_of(scope: CalibrationScope) -> Option<PersonId> {
+    match scope {
+        CalibrationScope::Everyone => None,
+        CalibrationScope::Below(m) => Some(m),
+    }
+}
+
+/// The newest rating of each (assessment, skill) of the cycle `$1` among `kinds`, the agreed one
+/// first whatever its time: the select of a CTE with `n = 1` on the rows wanted.
+fn newest_ratings(kinds: &str, by_kind: bool, in_scope: &str) -> String {
+    let partition = if by_kind {
+        "r.assessment_id, r.skill, r.rater_kind"
+    } else {
+        "r.assessment_id, r.skill"
+    };
+    format!(
+        "SELECT a.person_id, a.role_level, a.manager_submitted_by, r.id, r.assessment_id,
+             r.skill, r.rater_kind, r.rater_id, r.level, r.not_applicable, r.comment, r.at,
+             row_number() OVER (PARTITION BY {partition}
+                 ORDER BY CASE WHEN r.rater_kind = 'agreed' THEN 0 ELSE 1 END, r.at DESC, r.id DESC)
+                 AS n
+         FROM assessments a
+         JOIN ratings r ON r.assessment_id = a.id AND r.rater_kind IN ({kinds})
+         WHERE a.cycle_id = $1 AND {in_scope}"
+    )
+}
+
+/// The condition that `column` names someone of `team`, bound after the manager (if any).
+fn of_team(team: Option<i64>, column: &str, manager: Option<PersonId>) -> String {
+    match team {
+        None => "1 = 1".into(),
+        Some(_) => {
+            let n = if manager.is_some() { 3 } else { 2 };
+            format!("{column} IN (SELECT id FROM people WHERE team_id = ${n})")
+        }
+    }
+}
+
+async fn cycle_exists(db: &Database, cycle: CycleId) -> StoreResult<()> {
+    let found: Option<i64> = db_run!(db, |c| sqlx::query_scalar(
+        "SELECT id FROM review_cycles WHERE id = $1"
+    )
+    .bind(cycle)
+    .fetch_optional(c))?;
+    found
+        .map(|_| ())
+        .ok_or_else(|| StoreError::NotFound(format!("review cycle {cycle}")))
+}
+
+impl CalibrationStore for Database {
+    async fn calibration_counts(
+        &self,
+        cycle: CycleId,
+        scope: CalibrationScope,
+        gaps: &[LevelGap],
+    ) -> StoreResult<Vec<GapCount>> {
+        cycle_exists(self, cycle).await?;
+        let table: Vec<serde_json::Value> = gaps
+            .iter()
+            .map(|g| json!([g.role_level, g.skill, g.level, g.gap, g.track]))
+            .collect();
+        let table = serde_json::Value::from(table).to_string();
+        let rows: Vec<CountRow> = db_run!(self, |c| {
+            let (with, in_scope) = scope_sql(scope, "a.person_id", 3);
+            let gap_rows = Db::json_tuples(
+                2,
+                &[
+                    ("role_level", false),
+                    ("skill", false),
+                    ("level", false),
+                    ("gap", true),
+                    ("track", false),
+                ],
+            );
+            let newest = newest_ratings("'manager', 'agreed'", false, &in_scope);
+            // Each outcome once, with its group keys and gap; then counted four ways.
+            let sql = format!(
+                "{with}
+                     gaps AS ({gap_rows}),
+                     outcomes AS ({newest}),
+                     gapped AS MATERIALIZED (
+                         SELECT COALESCE(o.manager_submitted_by, p.manager_id) AS manager_id,
+                             p.team_id, g.track, o.skill, g.gap
+                         FROM outcomes o
+                         JOIN people p ON p.id = o.person_id
+                         JOIN gaps g ON g.role_level = o.role_level AND g.skill = o.skill
+                             AND g.level = o.level
+                         WHERE o.n = 1)
+                     SELECT 'manager' AS dimension, CAST(x.manager_id AS TEXT) AS group_key,
+                         m.name AS name, x.gap, x.n
+                     FROM (SELECT manager_id, gap, COUNT(*) AS n FROM gapped
+                           GROUP BY manager_id, gap) x
+                     LEFT JOIN people m ON m.id = x.manager_id
+                     UNION ALL
+                     SELECT 'team', CAST(x.team_id AS TEXT), t.name, x.gap, x.n
+                     FROM (SELECT team_id, gap, COUNT(*) AS n FROM gapped GROUP BY team_id, gap) x
+                     LEFT JOIN teams t ON t.id = x.team_id
+                     UNION ALL
+                     SELECT 'track', track, NULL, gap, COUNT(*) FROM gapped GROUP BY track, gap
+                     UNION ALL
+                     SELECT 'skill', skill, NULL, gap, COUNT(*) FROM gapped GROUP BY skill, gap"
+            );
+            let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+                .bind(cycle)
+                .bind(table.clone());
+            if let Some(m) = manager_of(scope) {
+                q = q.bind(m);
+            }
+            q.fetch_all(c)
+        })?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|(dimension, key, name, gap, count)| {
+                Some(GapCount {
+                    dimension: Dimension::parse(&dimension)?,
+                    key,
+                    name,
+                    gap,
+                    count,
+                })
+            })
+            .collect())
+    }
+
+    async fn calibration_changes(
+        &self,
+        cycle: CycleId,
+        scope: CalibrationScope,
+    ) -> StoreResult<Vec<CalibrationChange>> {
+        cycle_exists(self, cycle).await?;
+        db_run!(self, |c| {
+            let (with, in_scope) = scope_sql(scope, "person_id", 2);
+            // `WITH RECURSIVE` needs a table after it: `changes` is one.
+            let sql = format!(
+                "{with} changes AS (SELECT {CHANGE_COLUMNS} FROM calibration_changes
+                     WHERE cycle_id = $1 AND {in_scope})
+                 SELECT {CHANGE_COLUMNS} FROM changes ORDER BY changed_at DESC, id DESC"
+            );
+            let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(cycle);
+            if let Some(m) = manager_of(scope) {
+                q = q.bind(m);
+            }
+            q.fetch_all(c)
+        })
+    }
+
+    async fn calibration_session(
+        &self,
+        cycle: CycleId,
+        scope: CalibrationScope,
+        team: Option<i64>,
+    ) -> StoreResult<SessionRecords> {
+        let mut tx = self.snapshot().await?;
+        let found: Option<i64> = db_run!(tx, |c| sqlx::query_scalar(
+            "SELECT id FROM review_cycles WHERE id = $1"
+        )
+        .bind(cycle)
+        .fetch_optional(c))?;
+        if found.is_none() {
+            return Err(StoreError::NotFound(format!("review cycle {cycle}")));
+        }
+        let m = manager_of(scope);
+        let assessments: Vec<Assessment> = db_run!(tx, |c| {
+            let (with, in_scope) = scope_sql(scope, "person_id", 2);
+            let of_team = of_team(team, "person_id", m);
+            let sql = format!(
+                "{with} chosen AS (SELECT {ASSESSMENT_COLUMNS} FROM assessments
+                     WHERE cycle_id = $1 AND {in_scope} AND {of_team})
+                 SELECT {ASSESSMENT_COLUMNS} FROM chosen ORDER BY id"
+            );
+            let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(cycle);
+            if let Some(m) = m {
+                q = q.bind(m);
+            }
+            if let Some(t) = team {
+                q = q.bind(t);
+            }
+            q.fetch_all(c)
+        })?;
+        let ratings: Vec<Rating> = db_run!(tx, |c| {
+            let (with, in_scope) = scope_sql(scope, "a.person_id", 2);
+            let in_scope = format!("{in_scope} AND {}", of_team(team, "a.person_id", m));
+            let newest = newest_ratings("'self', 'manager', 'agreed'", true, &in_scope);
+            let sql = format!(
+                "{with} newest AS ({newest})
+                 SELECT id, assessment_id, person_id, skill, rater_kind, rater_id, level,
+                     not_applicable, comment, at
+                 FROM newest WHERE n = 1 ORDER BY assessment_id, skill, rater_kind"
+            );
+            let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(cycle);
+            if let Some(m) = m {
+                q = q.bind(m);
+            }
+            if let Some(t) = team {
+                q = q.bind(t);
+            }
+            q.fetch_all(c)
+        })?;
+        let ids: Vec<PersonId> = assessments.iter().map(|a| a.person_id).collect();
+        let people: Vec<Person> = db_run!(tx, |c| {
+            let sql = format!(
+                "SELECT {PERSON_COLUMNS} FROM people p WHERE {} OR p.id IN
+                     (SELECT q.manager_id FROM people q WHERE {})
+                 ORDER BY p.id",
+                Db::in_ids("p.id", 1),
+                Db::in_ids("q.id", 1)
+            );
+            sqlx::query_as(sqlx::AssertSqlSafe(sql))
+                .bind(Db::ids(&ids))
+                .fetch_all(c)
+        })?;
+        let evidence_counts: Vec<(PersonId, String, i64)> = db_run!(tx, |c| {
+            let sql = format!(
+                "SELECT person_id, skill, COUNT(*) FROM evidence_skills WHERE {}
+                 GROUP BY person_id, skill ORDER BY person_id, skill",
+                Db::in_ids("person_id", 1)
+            );
+            sqlx::query_as(sqlx::AssertSqlSafe(sql))
+                .bind(Db::ids(&ids))
+                .fetch_all(c)
+        })?;
+        tx.commit().await?;
+        Ok(SessionRecords {
+            assessments,
+            ratings,
+            people,
+            evidence_counts,
+        })
+    }
+
+    async fn adopt_assessments(&self, cycle: CycleId, audit: &Audit) -> StoreResult<u64> {
+        let mut tx = self.write().await?;
+        let name: Option<String> = db_run!(tx, |c| sqlx::query_scalar(
+            "SELECT name FROM review_cycles WHERE id = $1"
+        )
+        .bind(cycle)
+        .fetch_optional(c))?;
+        let Some(name) = name else {
+            return Err(StoreError::NotFound(format!("review cycle {cycle}")));
+        };
+        let linked = db_run!(rows tx, |c| sqlx::query(
+            "UPDATE assessments SET cycle_id = $1 WHERE cycle = $2 AND cycle_id IS NULL"
+        )
+        .bind(cycle)
+        .bind(&name)
+        .execute(c))?;
+        db_run!(rows tx, |c| sqlx::query(
+            "UPDATE review_cycles SET status = 'open', launched_at = $1
+             WHERE id = $2 AND status = 'draft'"
+        )
+        .bind(audit.at)
+        .bind(cycle)
+        .execute(c))?;
+        let details = json!({ "assessments": linked });
+        append(
+            &mut tx,
+            audit,
+            success("cycle.adopt", format!("cycle:{cycle}"), details),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(linked)
+    }
+
+    async fn has_reports(&self, manager: PersonId) -> StoreResult<bool> {
+        let found: Option<i64> = db_run!(self, |c| sqlx::query_scalar(
+            "SELECT id FROM people WHERE manager_id = $1 LIMIT 1"
+        )
+        .bind(manager)
+        .fetch_optional(c))?;
+        Ok(found.is_some())
+    }
+
+    async fn record_calibration_change(
+        &self,
+        cycle: CycleId,
+        change: NewCalibrationChange,
+        audit: &Audit,
+    ) -> StoreResult<CalibrationChange> {
+        let by = actor(audit, "a calibration change")?;
+        let skill = clean_text("skill", &change.skill)?;
+        let level = clean_text("level", &change.level)?;
+        let reason = clean_text("reason", &change.reason)?;
+        let id = change.assessment_id;
+        let mut tx = self.write().await?;
+        let in_cycle: Option<Option<CycleId>> = db_run!(tx, |c| sqlx::query_scalar(
+            "SELECT cycle_id FROM assessments WHERE id = $1"
+        )
+        .bind(id)
+        .fetch_optional(c))?;
+        if in_cycle.flatten() != Some(cycle) {
+            return Err(StoreError::NotFound(format!(
+                "assessment {id} of review cycle {cycle}"
+            )));
+        }
+        let current = assessment_in(&mut tx, id, Lock::Update).await?;
+        let kind = match current.stage {
+            Stage::Agreed => RaterKind::Agreed,
+            Stage::Compare => RaterKind::Manager,
+            Stage::SelfRating | Stage::Manager => {
+                return Err(StoreError::Conflict(format!(
+                    "assessment {id} has no manager's ratings yet: there is no outcome to calibrate"
+                )));
+            }
+        };
+        // The outcome before: the newest agreed rating, else the manager's (as counted).
+        let before: Option<(Option<String>,)> = db_run!(tx, |c| sqlx::query_as(
+            "SELECT level FROM ratings
+             WHERE assessment_id = $1 AND skill = $2 AND rater_kind IN ('manager', 'agreed')
+             ORDER BY CASE WHEN rater_kind = 'agreed' THEN 0 ELSE 1 END, at DESC, id DESC
+             LIMIT 1"
+        )
+        .bind(id)
+        .bind(&skill)
+        .fetch_optional(c))?;
+        let before = before.and_then(|(l,)| l);
+        if before.as_deref() == Some(level.as_str()) {
+            return Err(StoreError::Conflict(format!(
+                "the outcome of {skill} is {level} already"
+            )));
+        }
+        let rating = NewRating {
+            skill: skill.clone(),
+            level: Some(level.clone()),
+            not_applicable: None,
+            comment: Some(format!("Moved in calibration: {reason}")),
+        };
+        let row = RatingRow {
+            assessment_id: id,
+            person_id: current.person_id,
+            kind,
+            rater_id: by,
+            rating: &rating,
+            at: audit.at,
+        };
+        insert_ratings(&mut tx, &[row]).await?;
+        let rating_id: i64 = db_run!(tx, |c| {
+            sqlx::query_scalar(
+            "SELECT MAX(id) FROM ratings WHERE assessment_id = $1 AND skill = $2 AND rater_kind = $3"
+        )
+        .bind(id)
+        .bind(&skill)
+        .bind(kind.as_str())
+        .fetch_one(c)
+        })?;
+        db_run!(rows tx, |c| sqlx::query(
+            "UPDATE assessments SET revision = revision + 1 WHERE id = $1"
+        )
+        .bind(id)
+        .execute(c))?;
+        let made: CalibrationChange =
+            db_run!(tx, |c| sqlx::query_as(sqlx::AssertSqlSafe(format!(
+                "INSERT INTO calibration_changes (cycle_id, assessment_id, person_id, skill,
+                     rater_kind, before_level, after_level, reason, rating_id, changed_by,
+                     changed_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+                 RETURNING {CHANGE_COLUMNS}"
+            )))
+            .bind(cycle)
+            .bind(id)
+            .bind(current.person_id)
+            .bind(&skill)
+            .bind(kind.as_str())
+            .bind(&before)
+            .bind(&level)
+            .bind(&reason)
+            .bind(rating_id)
+            .bind(by)
+            .bind(audit.at)
+            .fetch_one(c))?;
+        // The reason stays with the change (erased with the person), not in the append-only log.
+        let details = json!({
+            "cycle": cycle,
+            "change": made.id,
+            "skill": skill,
+            "rater_kind": kind.as_str(),
+            "before": before,
+            "after": level,
+            "revision": current.revision + 1,
+        });
+        let event = success("calibration.change", format!("assessment:{id}"), details);
+        append(&mut tx, audit, event).await?;
+        tx.commit().await?;
+        Ok(made)
+    }
+}

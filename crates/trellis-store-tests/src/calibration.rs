@@ -1,0 +1,438 @@
+//! Stories of calibration: a cycle's outcomes counted per manager, team, track and skill against
+//! the required levels, limited to a manager's reporting line; a calibration change moving an
+//! outcome with its reason, kept with its level before and after, listed among the moved, and
+//! reflected in the agreed outcome.
+
+use trellis_store::{
+    CalibrationScope, CycleDeadlines, CycleLaunch, Dimension, GapCount, LevelGap,
+    NewCalibrationChange, NewCycle, PopulationKind, RaterKind, Stage, Store, StoreError,
+    SystemRole,
+};
+
+use super::growth::{rate, team};
+use super::{by, events_of, new_person};
+
+const ROLE: &str = "engineering/senior-engineer";
+
+fn gaps() -> Vec<LevelGap> {
+    // The role level requires sfia/prog at 3.
+    ["2", "3", "4", "5"]
+        .iter()
+        .enumerate()
+        .map(|(i, level)| LevelGap {
+            role_level: ROLE.into(),
+            skill: "sfia/prog".into(),
+            level: (*level).into(),
+            gap: i as i64 - 1,
+            track: "engineering".into(),
+        })
+        .collect()
+}
+
+/// (gap, count) of one group, by gap.
+fn of(counts: &[GapCount], dimension: Dimension, key: &str) -> Vec<(i64, i64)> {
+    let mut out: Vec<(i64, i64)> = counts
+        .iter()
+        .filter(|c| c.dimension == dimension && c.key.as_deref() == Some(key))
+        .map(|c| (c.gap, c.count))
+        .collect();
+    out.sort_unstable();
+    out
+}
+
+pub async fn calibration_changes_move_outcomes_with_a_reason<S: Store>(store: S) {
+    let t = team(&store).await;
+    let mut hr = new_person("hr@example.com", "Harriet");
+    hr.system_role = SystemRole::PeopleTeam;
+    let hr = store.create_person(hr, &by(t.mia.id, 2)).await.unwrap();
+    let cycle = store
+        .create_cycle(
+            NewCycle {
+                name: "2027 H1".into(),
+                framework_version_id: t.version,
+                population_kind: PopulationKind::RoleLevel,
+                population: ROLE.into(),
+                deadlines: CycleDeadlines {
+                    self_due: "2027-01-15".into(),
+                    peer_due: "2027-01-22".into(),
+                    manager_due: "2027-01-29".into(),
+                    calibration_due: "2027-02-05".into(),
+                    agreed_due: "2027-02-12".into(),
+                },
+            },
+            &by(hr.id, 10),
+        )
+        .await
+        .unwrap();
+    let launch = [t.ann.id, t.pat.id]
+        .iter()
+        .map(|p| CycleLaunch {
+            person_id: *p,
+            role_level: ROLE.into(),
+            notices: vec![],
+        })
+        .collect();
+    let made = store
+        .launch_cycle(cycle.id, launch, &by(hr.id, 20))
+        .await
+        .unwrap();
+    let (ann_a, pat_a) = (made[0].clone(), made[1].clone());
+    let submit = |a: i64, kind, rater, level: &str, to, rev, at| {
+        let store = store.clone();
+        let level = level.to_owned();
+        async move {
+            store
+                .submit_ratings(
+                    a,
+                    kind,
+                    rater,
+                    vec![rate("sfia/prog", &level)],
+                    rev,
+                    Some(to),
+                    vec![],
+                    &by(rater, at),
+                )
+                .await
+                .unwrap()
+        }
+    };
+    // Ann: agreed one above the required level; Pat: the manager's rating at it.
+    let a = submit(
+        ann_a.id,
+        RaterKind::SelfRater,
+        t.ann.id,
+        "4",
+        Stage::Manager,
+        1,
+        30,
+    )
+    .await;
+    let a = submit(
+        ann_a.id,
+        RaterKind::Manager,
+        t.mia.id,
+        "4",
+        Stage::Compare,
+        a.revision,
+        31,
+    )
+    .await;
+    let a = submit(
+        ann_a.id,
+        RaterKind::Agreed,
+        t.mia.id,
+        "4",
+        Stage::Agreed,
+        a.revision,
+        32,
+    )
+    .await;
+    let p = submit(
+        pat_a.id,
+        RaterKind::SelfRater,
+        t.pat.id,
+        "3",
+        Stage::Manager,
+        1,
+        33,
+    )
+    .await;
+
+    // Pat's manager has not rated yet: only Ann's outcome counts.
+    let counts = store
+        .calibration_counts(cycle.id, CalibrationScope::Everyone, &gaps())
+        .await
+        .unwrap();
+    let mia = t.mia.id.to_string();
+    assert_eq!(of(&counts, Dimension::Manager, &mia), vec![(1, 1)]);
+    // A change needs an outcome to move.
+    let change = |assessment: i64, level: &str, reason: &str| NewCalibrationChange {
+        assessment_id: assessment,
+        skill: "sfia/prog".into(),
+        level: level.into(),
+        reason: reason.into(),
+    };
+    assert!(matches!(
+        store
+            .record_calibration_change(cycle.id, change(pat_a.id, "3", "Peers"), &by(hr.id, 40))
+            .await,
+        Err(StoreError::Conflict(_))
+    ));
+    let p = submit(
+        pat_a.id,
+        RaterKind::Manager,
+        t.mia.id,
+        "3",
+        Stage::Compare,
+        p.revision,
+        41,
+    )
+    .await;
+    let counts = store
+        .calibration_counts(cycle.id, CalibrationScope::Everyone, &gaps())
+        .await
+        .unwrap();
+    assert_eq!(of(&counts, Dimension::Manager, &mia), vec![(0, 1), (1, 1)]);
+    assert_eq!(
+        of(&counts, Dimension::Skill, "sfia/prog"),
+        vec![(0, 1), (1, 1)]
+    );
+    assert_eq!(
+        of(&counts, Dimension::Track, "engineering"),
+        vec![(0, 1), (1, 1)]
+    );
+    let named = counts
+        .iter()
+        .find(|c| c.dimension == Dimension::Manager)
+        .unwrap();
+    assert_eq!(named.name.as_deref(), Some("Mia"));
+
+    // A reason is required; the assessment must be the cycle's; the level must move.
+    assert!(matches!(
+        store
+            .record_calibration_change(cycle.id, change(ann_a.id, "3", "  "), &by(hr.id, 50))
+            .await,
+        Err(StoreError::Invalid(m)) if m.contains("reason")
+    ));
+    assert!(matches!(
+        store
+            .record_calibration_change(cycle.id + 1, change(ann_a.id, "3", "Peers"), &by(hr.id, 50))
+            .await,
+        Err(StoreError::NotFound(_))
+    ));
+    assert!(matches!(
+        store
+            .record_calibration_change(cycle.id, change(ann_a.id, "4", "Same"), &by(hr.id, 50))
+            .await,
+        Err(StoreError::Conflict(_))
+    ));
+    assert!(
+        store
+            .calibration_changes(cycle.id, CalibrationScope::Everyone)
+            .await
+            .unwrap()
+            .is_empty(),
+        "refused changes write nothing"
+    );
+
+    // The people team moves Ann's agreed outcome down, saying why.
+    let reason = "Compared with the other senior engineers, the evidence shows level 3";
+    let moved = store
+        .record_calibration_change(cycle.id, change(ann_a.id, " 3 ", reason), &by(hr.id, 60))
+        .await
+        .unwrap();
+    assert_eq!(
+        (
+            moved.person_id,
+            moved.rater_kind,
+            moved.before_level.as_deref(),
+            moved.after_level.as_str(),
+            moved.reason.as_str(),
+            moved.changed_by,
+            moved.changed_at,
+        ),
+        (
+            t.ann.id,
+            RaterKind::Agreed,
+            Some("4"),
+            "3",
+            reason,
+            hr.id,
+            60
+        )
+    );
+    // The agreed outcome is the moved one; the earlier rating is kept.
+    let latest = store.latest_ratings(&[t.ann.id]).await.unwrap();
+    let agreed = latest
+        .iter()
+        .find(|r| r.rater_kind == RaterKind::Agreed && r.skill == "sfia/prog")
+        .unwrap();
+    assert_eq!(
+        (agreed.level.as_deref(), agreed.id, agreed.rater_id),
+        (Some("3"), moved.rating_id, hr.id)
+    );
+    let history = store.ratings(ann_a.id).await.unwrap();
+    assert_eq!(
+        history
+            .iter()
+            .filter(|r| r.rater_kind == RaterKind::Agreed)
+            .count(),
+        2
+    );
+    assert_eq!(
+        store.assessment(ann_a.id).await.unwrap().revision,
+        a.revision + 1
+    );
+    // Pat's outcome is not agreed yet: the manager's rating moves.
+    let up = store
+        .record_calibration_change(
+            cycle.id,
+            change(pat_a.id, "4", "Led the platform migration"),
+            &by(t.mia.id, 70),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        (up.rater_kind, up.before_level.as_deref()),
+        (RaterKind::Manager, Some("3"))
+    );
+    assert_eq!(
+        store.assessment(pat_a.id).await.unwrap().revision,
+        p.revision + 1
+    );
+
+    // The moved list, newest first, and the counts follow.
+    let listed = store
+        .calibration_changes(cycle.id, CalibrationScope::Everyone)
+        .await
+        .unwrap();
+    assert_eq!(listed, vec![up.clone(), moved.clone()]);
+    let counts = store
+        .calibration_counts(cycle.id, CalibrationScope::Everyone, &gaps())
+        .await
+        .unwrap();
+    assert_eq!(of(&counts, Dimension::Manager, &mia), vec![(0, 1), (1, 1)]);
+
+    // A manager's scope is their reporting line.
+    let below = CalibrationScope::Below(t.mia.id);
+    assert_eq!(
+        store
+            .calibration_changes(cycle.id, below)
+            .await
+            .unwrap()
+            .len(),
+        2
+    );
+    let nobody = CalibrationScope::Below(t.ann.id);
+    assert!(
+        store
+            .calibration_changes(cycle.id, nobody)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert!(
+        store
+            .calibration_counts(cycle.id, nobody, &gaps())
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert!(matches!(
+        store.calibration_counts(cycle.id + 1, below, &gaps()).await,
+        Err(StoreError::NotFound(_))
+    ));
+
+    // The session: both assessments, each kind's newest rating, the people and their manager.
+    let session = store
+        .calibration_session(cycle.id, below, None)
+        .await
+        .unwrap();
+    assert_eq!(session.assessments.len(), 2);
+    let ann_agreed: Vec<_> = session
+        .ratings
+        .iter()
+        .filter(|r| r.assessment_id == ann_a.id && r.rater_kind == RaterKind::Agreed)
+        .collect();
+    assert_eq!(ann_agreed.len(), 1);
+    assert_eq!(ann_agreed[0].level.as_deref(), Some("3"));
+    let people: Vec<i64> = session.people.iter().map(|p| p.id).collect();
+    assert!(people.contains(&t.mia.id) && people.contains(&t.ann.id));
+    assert!(
+        store
+            .calibration_session(cycle.id, nobody, None)
+            .await
+            .unwrap()
+            .assessments
+            .is_empty()
+    );
+
+    // A team narrows the session; who has reports has a population.
+    let team_of_none = store
+        .calibration_session(cycle.id, CalibrationScope::Everyone, Some(999))
+        .await
+        .unwrap();
+    assert!(team_of_none.assessments.is_empty() && team_of_none.ratings.is_empty());
+    assert!(store.has_reports(t.mia.id).await.unwrap());
+    assert!(!store.has_reports(t.ann.id).await.unwrap());
+
+    // Assessments loaded under a cycle's name join it when it adopts them, once.
+    let later = store
+        .create_cycle(
+            NewCycle {
+                name: "Imported".into(),
+                framework_version_id: t.version,
+                population_kind: PopulationKind::RoleLevel,
+                population: ROLE.into(),
+                deadlines: CycleDeadlines {
+                    self_due: "2027-01-15".into(),
+                    peer_due: "2027-01-22".into(),
+                    manager_due: "2027-01-29".into(),
+                    calibration_due: "2027-02-05".into(),
+                    agreed_due: "2027-02-12".into(),
+                },
+            },
+            &by(hr.id, 80),
+        )
+        .await
+        .unwrap();
+    store
+        .create_assessment(
+            trellis_store::NewAssessment {
+                role_level: "engineering/staff-engineer".into(),
+                ..super::growth::assessment_of(t.pat.id, t.version, "Imported")
+            },
+            vec![],
+            &by(t.pat.id, 81),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        store
+            .adopt_assessments(later.id, &by(hr.id, 82))
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(
+        store
+            .adopt_assessments(later.id, &by(hr.id, 83))
+            .await
+            .unwrap(),
+        0
+    );
+    let adopted = store.cycle_records(later.id).await.unwrap();
+    assert_eq!(adopted.assessments.len(), 1);
+    assert_eq!(adopted.cycle.launched_at, Some(82));
+    assert!(matches!(
+        store
+            .adopt_assessments(later.id + 100, &by(hr.id, 84))
+            .await,
+        Err(StoreError::NotFound(_))
+    ));
+
+    // Erasing Ann takes her calibration change (its reason is about her) with her assessments.
+    store
+        .erase_person(t.ann.id, false, &by(hr.id, 90))
+        .await
+        .unwrap();
+    let left = store
+        .calibration_changes(cycle.id, CalibrationScope::Everyone)
+        .await
+        .unwrap();
+    assert_eq!(left, vec![up.clone()]);
+
+    // Audited against the assessment, without the reason (it stays with the change).
+    let events = events_of(&store, "calibration.change").await;
+    assert_eq!(events.len(), 2);
+    assert!(
+        events
+            .iter()
+            .any(|e| e.target == format!("assessment:{}", ann_a.id))
+    );
+    assert!(
+        !events
+            .iter()
+            .any(|e| e.details.to_string().contains(reason))
+    );
+}

@@ -41,6 +41,9 @@ pub struct PersonExport {
     pub peer_input_given: Vec<PeerRequest>,
     pub check_ins: Vec<CheckInExport>,
     pub plan: PlanExport,
+    /// Promotion cases about them, as they see them: the case, the comments, the decision, who
+    /// sat on the panel (never the individual votes).
+    pub promotion_cases: Vec<PromotionExport>,
     pub notifications: Vec<Notification>,
     /// Events about them (`person:<id>`) and events of their own doing, newest first.
     pub audit_events: Vec<AuditEvent>,
@@ -90,6 +93,15 @@ pub struct CheckInExport {
     pub entries: Vec<Entry>,
     pub actions: Vec<Action>,
     pub exceptions: Vec<BreakGlass>,
+    /// The notes they shared beyond the pair, and with whom (for series about them).
+    pub shared_beyond_the_pair: Vec<trellis_store::NoteShare>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PromotionExport {
+    pub case: trellis_store::PromotionCase,
+    pub comments: Vec<trellis_store::PromotionComment>,
+    pub panel: Vec<PersonId>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -212,12 +224,30 @@ async fn gather(app: &App, person: &Person, complete: bool) -> AppResult<PersonE
     for series in store.check_ins_of(id).await? {
         // Read as the person: the shared content and their own private notes only.
         let record = store.check_in_record(series.id, id).await?;
+        let shared_beyond_the_pair = if complete && series.person_id == id {
+            store.note_shares(series.id).await?
+        } else {
+            Vec::new()
+        };
         check_ins.push(CheckInExport {
             check_in: record.check_in,
             meetings: record.meetings,
             entries: if complete { record.entries } else { vec![] },
             actions: if complete { record.actions } else { vec![] },
             exceptions: record.break_glass,
+            shared_beyond_the_pair,
+        });
+    }
+    let mut promotion_cases = Vec::new();
+    for case in store.promotions_for(Some(vec![id]), id).await? {
+        if case.person_id != id {
+            continue;
+        }
+        let record = store.promotion_record(case.id).await?;
+        promotion_cases.push(PromotionExport {
+            case: record.case,
+            comments: record.comments,
+            panel: record.panel.iter().map(|p| p.member_id).collect(),
         });
     }
     let plan = store.plan_of(id).await?;
@@ -270,6 +300,7 @@ async fn gather(app: &App, person: &Person, complete: bool) -> AppResult<PersonE
         evidence,
         peer_input_given: store.peer_requests_for(id).await?,
         check_ins,
+        promotion_cases,
         plan: PlanExport {
             milestones: plan.milestones,
             goals: plan.goals,

@@ -42,6 +42,54 @@ pub async fn everyone_gets_their_data_and_admins_all_but_check_in_content(app: A
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     }
 
+    // The shared note, shared further with the people team; a promotion case about them.
+    let record = app.store.check_in_record(
+        series
+            .trim_start_matches("/check-ins/")
+            .split('?')
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap(),
+        member,
+    );
+    let shared = record
+        .await
+        .unwrap()
+        .entries
+        .iter()
+        .find(|e| e.body == "Pair on the RFC")
+        .unwrap()
+        .id;
+    let r = app
+        .post_form(
+            &format!(
+                "{}/notes/{shared}/shares",
+                series.split('?').next().unwrap()
+            ),
+            &[("email", "people.team@test.example")],
+            Some(&mb),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let version = app.store.current_framework().await.unwrap().unwrap().id;
+    app.store
+        .open_promotion(
+            trellis_store::NewPromotion {
+                person_id: member,
+                role_level: "engineering/senior-software-engineer".into(),
+                framework_version_id: version,
+            },
+            vec![],
+            &trellis_store::Audit {
+                actor_id: Some(manager),
+                ip: None,
+                at: 1,
+            },
+        )
+        .await
+        .unwrap();
+
     // Evidence they deleted is still theirs to see.
     let token = app.token(member).await;
     let added = app
@@ -100,6 +148,14 @@ pub async fn everyone_gets_their_data_and_admins_all_but_check_in_content(app: A
         .filter_map(|e| e["body"].as_str())
         .collect();
     assert_eq!(notes.len(), 2, "{notes:?}");
+    assert_eq!(
+        data["check_ins"][0]["shared_beyond_the_pair"][0]["shared_with"],
+        app.ids.people_team
+    );
+    assert_eq!(
+        data["promotion_cases"][0]["case"]["role_level"],
+        "engineering/senior-software-engineer"
+    );
     let deleted = data["evidence"]
         .as_array()
         .unwrap()

@@ -117,7 +117,7 @@ impl CalibrationStore for Database {
             // Each outcome once, with its group keys and gap; then counted four ways.
             let sql = format!(
                 "{with}
-                     gaps AS ({gap_rows}),
+                     gaps AS MATERIALIZED ({gap_rows}),
                      outcomes AS ({newest}),
                      gapped AS MATERIALIZED (
                          SELECT COALESCE(o.manager_submitted_by, p.manager_id) AS manager_id,

@@ -277,7 +277,7 @@ fn bench(c: &mut Criterion) {
         let size = rt.block_on(get(&org.router, &org.people_team, &calibration));
         assert!(size > 20_000, "the page is rendered ({size} bytes)");
         let mut group = c.benchmark_group(format!("calibration, {label}"));
-        group.sample_size(20);
+        group.sample_size(10);
         group.bench_function(
             "GET /cycles/{id}/calibration, people team (10,000 people)",
             |b| b.iter(|| rt.block_on(get(&org.router, &org.people_team, &calibration))),

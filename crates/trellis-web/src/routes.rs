@@ -378,6 +378,7 @@ pub fn routes() -> Vec<Route> {
         API   SignedIn      => notifications::api::mark_read,
         API   SignedIn      => notifications::api::email,
         API   SignedIn      => notifications::api::set_email,
+        API   PromotionCase => promotions::api::promotion,
         API   SeePerson     => plans::api::plan,
         API   SeePerson     => plans::api::comment,
         API   SignedIn      => hiring::api::openings,

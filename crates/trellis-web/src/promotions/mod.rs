@@ -4,6 +4,8 @@
 //! forms), and its printable export. Who may see and do what is decided in
 //! `trellis_app::promotions`.
 
+pub mod api;
+
 use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;

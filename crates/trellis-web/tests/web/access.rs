@@ -1111,6 +1111,12 @@ fn cases(app: &App, admin_token_id: i64, g: Growth) -> Vec<Case> {
         ),
         case(
             get.clone(),
+            "/api/v1/promotions/{id}",
+            format!("/api/v1/promotions/{}", g.promotion_submitted),
+            [401, 200, 404, 404, 200, 200, 200, 200, 200, 200, 401],
+        ),
+        case(
+            get.clone(),
             "/promotions/{id}/print",
             format!("/promotions/{}/print", g.promotion_submitted),
             THE_CASE,

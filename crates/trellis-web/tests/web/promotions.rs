@@ -316,6 +316,24 @@ pub async fn a_case_is_written_commented_voted_and_decided(app: App) {
     );
     let listed = app.get("/promotions", Some(&person)).await;
     assert!(listed.body.contains(&format!("id=\"case-{id}\"")));
+    // Through the API: the same case, the same rules (no vote for the person, both for the line).
+    for (who, shown) in [(member, false), (manager, true)] {
+        let token = app.token(who).await;
+        let res = app
+            .api(
+                axum::http::Method::GET,
+                &format!("/api/v1/promotions/{id}"),
+                Some(&token),
+                None,
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+        let json = res.json();
+        assert_eq!(json["outcome"], "approved");
+        assert_eq!(json["votes_shown"], shown);
+        assert_eq!(res.body.contains("ZOE-REASON"), shown);
+        assert!(json["readiness"]["requirements"].is_array());
+    }
     // Every read is audited, with the reader.
     let reads = app.audit("promotion.read").await;
     for reader in [member, manager, zoe_id, kim_id] {

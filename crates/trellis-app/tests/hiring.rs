@@ -106,18 +106,35 @@ async fn scorecards_stay_independent_and_the_debrief_weighs_them() {
     assert_eq!(common::fields(bad.unwrap_err()), ["name"]);
     // One stage that scores every dimension, for both interviewers.
     let all_names: Vec<String> = dims.iter().map(|d| d.0.clone()).collect();
-    hiring
+    let panel = || {
+        vec![trellis_store::OpeningStage {
+            name: "Panel".into(),
+            dimensions: all_names.clone(),
+            interviewers: Vec::new(),
+        }]
+    };
+    // Who interviews is planned by email; an unknown address is named at its stage's field.
+    let unknown = hiring
         .update_opening(
             &actor(&o.boss),
             opening.id,
             "## Job advert\n\nEdited.",
-            vec![trellis_store::OpeningStage {
-                name: "Panel".into(),
-                dimensions: all_names.clone(),
-            }],
+            panel(),
+            &[format!("{}, nobody@example.org", o.ivy.email)],
+        )
+        .await;
+    assert_eq!(common::fields(unknown.unwrap_err()), ["interviewers-0"]);
+    let planned = hiring
+        .update_opening(
+            &actor(&o.boss),
+            opening.id,
+            "## Job advert\n\nEdited.",
+            panel(),
+            &[format!("{}, {} ,{}", o.ivy.email, o.jon.email, o.ivy.email)],
         )
         .await
         .unwrap();
+    assert_eq!(planned.stages.0[0].interviewers, [o.ivy.id, o.jon.id]);
     let warned = hiring
         .view_opening(&actor(&o.hr), opening.id)
         .await
@@ -286,7 +303,9 @@ async fn a_hire_gets_an_account_and_a_first_plan() {
             vec![trellis_store::OpeningStage {
                 name: "Panel".into(),
                 dimensions: names.clone(),
+                interviewers: Vec::new(),
             }],
+            &[],
         )
         .await
         .unwrap();

@@ -17,10 +17,12 @@ fn stages() -> Stages {
         OpeningStage {
             name: "Exercise".into(),
             dimensions: vec!["Craft".into()],
+            interviewers: Vec::new(),
         },
         OpeningStage {
             name: "Interview".into(),
             dimensions: vec!["Craft".into(), "Teamwork".into()],
+            interviewers: Vec::new(),
         },
     ])
 }

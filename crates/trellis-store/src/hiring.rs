@@ -18,6 +18,9 @@ pub type InterviewId = i64;
 pub struct OpeningStage {
     pub name: String,
     pub dimensions: Vec<String>,
+    /// Who interviews at this stage, as planned (interviews are scheduled one by one).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub interviewers: Vec<PersonId>,
 }
 
 /// An opening's stages, kept as JSON text.

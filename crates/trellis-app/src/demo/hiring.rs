@@ -177,6 +177,7 @@ pub(super) async fn load(
                         .map(|s| OpeningStage {
                             name: s.name.clone(),
                             dimensions: s.dimensions.clone(),
+                            interviewers: Vec::new(),
                         })
                         .collect(),
                 ),

@@ -58,6 +58,8 @@ pub struct OpeningView {
     /// Dimensions no stage scores, and critical requirements no stage assesses.
     pub warnings: Vec<String>,
     pub candidates: Vec<Candidate>,
+    /// Who interviews at each stage, as planned, in the order of the stages.
+    pub interviewers: Vec<Vec<trellis_store::Person>>,
 }
 
 /// A candidate as the caller may see them.
@@ -297,6 +299,7 @@ impl Hiring<'_> {
                 .map(|s| OpeningStage {
                     name: s.name.clone(),
                     dimensions: s.dimensions.clone(),
+                    interviewers: Vec::new(),
                 })
                 .collect(),
         );
@@ -381,6 +384,14 @@ impl Hiring<'_> {
         };
         let kit = self.kit(&opening.role_level).await?;
         let candidates = self.app.store().candidates_of(id).await?;
+        let mut interviewers = Vec::new();
+        for stage in &opening.stages.0 {
+            let mut people = Vec::new();
+            for p in &stage.interviewers {
+                people.push(self.app.store().person(*p).await?);
+            }
+            interviewers.push(people);
+        }
         self.app.audit_read(
             actor.audit(),
             "hiring.opening-read",
@@ -394,17 +405,21 @@ impl Hiring<'_> {
             opening,
             role,
             candidates,
+            interviewers,
         })
     }
 
     /// Changes the advert and the stages (hiring manager and people team). Each stage names the
-    /// dimensions it scores; an unknown dimension is refused.
+    /// dimensions it scores (an unknown dimension is refused) and who interviews at it:
+    /// `interviewers[i]` is stage `i`'s email addresses, separated by commas, each of an active
+    /// person.
     pub async fn update_opening(
         &self,
         actor: &Actor,
         id: OpeningId,
         advert: &str,
         stages: Vec<OpeningStage>,
+        interviewers: &[String],
     ) -> AppResult<Opening> {
         let opening = self.managed(actor, id).await?;
         let advert = text("advert", advert, "advert", MAX_NOTES, true)?;
@@ -425,9 +440,27 @@ impl Hiring<'_> {
                     format!("“{d}” is not an interview dimension of this role level."),
                 ));
             }
+            let mut planned = Vec::new();
+            let emails = interviewers.get(i).map(String::as_str).unwrap_or_default();
+            for email in emails.split(',').map(str::trim).filter(|e| !e.is_empty()) {
+                match self.app.store().person_by_email(email).await? {
+                    Some(p) if p.active => {
+                        if !planned.contains(&p.id) {
+                            planned.push(p.id);
+                        }
+                    }
+                    _ => {
+                        return Err(AppError::field(
+                            format!("interviewers-{i}"),
+                            format!("There is no active account with the email address {email}."),
+                        ));
+                    }
+                }
+            }
             checked.push(OpeningStage {
                 name,
                 dimensions: s.dimensions,
+                interviewers: planned,
             });
         }
         match self

@@ -24,6 +24,8 @@ pub struct StageJson {
     pub name: String,
     /// The interview dimensions it scores.
     pub dimensions: Vec<String>,
+    /// Who interviews at it, as planned (person ids).
+    pub interviewers: Vec<i64>,
 }
 
 /// An opening: a role level's hiring kit as edited for one vacancy.
@@ -55,6 +57,7 @@ impl From<&Opening> for OpeningJson {
                 .map(|s| StageJson {
                     name: s.name.clone(),
                     dimensions: s.dimensions.clone(),
+                    interviewers: s.interviewers.clone(),
                 })
                 .collect(),
             created_at: o.created_at,

@@ -230,6 +230,9 @@ struct StageRow {
     index: usize,
     name: String,
     dimensions: Vec<(String, bool)>,
+    /// Who interviews, as planned: email addresses separated by commas, and names.
+    interviewers: String,
+    names: String,
 }
 
 #[derive(Debug)]
@@ -269,13 +272,30 @@ fn opening_page(
         .0
         .iter()
         .enumerate()
-        .map(|(index, s)| StageRow {
-            index,
-            name: s.name.clone(),
-            dimensions: names
-                .iter()
-                .map(|n| (n.clone(), s.dimensions.contains(n)))
-                .collect(),
+        .map(|(index, s)| {
+            let planned = view
+                .interviewers
+                .get(index)
+                .map(Vec::as_slice)
+                .unwrap_or_default();
+            StageRow {
+                index,
+                name: s.name.clone(),
+                dimensions: names
+                    .iter()
+                    .map(|n| (n.clone(), s.dimensions.contains(n)))
+                    .collect(),
+                interviewers: planned
+                    .iter()
+                    .map(|p| p.email.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                names: planned
+                    .iter()
+                    .map(|p| p.name.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            }
         })
         .collect();
     // One empty stage to add.
@@ -283,6 +303,8 @@ fn opening_page(
         index: stages.len(),
         name: String::new(),
         dimensions: names.iter().map(|n| (n.clone(), false)).collect(),
+        interviewers: String::new(),
+        names: String::new(),
     });
     OpeningPage {
         frame: Frame::new(
@@ -341,6 +363,7 @@ pub async fn update_opening(
 ) -> Result<Response, WebError> {
     let actor = caller.actor(&ctx);
     let mut stages = Vec::new();
+    let mut interviewers = Vec::new();
     for i in 0..20 {
         let Some(name) = field(&f, &format!("stage-{i}")) else {
             break;
@@ -348,11 +371,16 @@ pub async fn update_opening(
         stages.push(OpeningStage {
             name: name.to_owned(),
             dimensions: all_of(&f, &format!("dimensions-{i}")),
+            interviewers: Vec::new(),
         });
+        let emails = field(&f, &format!("interviewers-{i}")).unwrap_or_default();
+        interviewers.push(emails.to_owned());
     }
     let advert = field(&f, "advert").unwrap_or_default();
     let hiring = state.app().hiring();
-    let changed = hiring.update_opening(&actor, id, advert, stages).await;
+    let changed = hiring
+        .update_opening(&actor, id, advert, stages, &interviewers)
+        .await;
     match problems(changed)? {
         Ok(_) => Ok(Redirect::to(&format!("/hiring/openings/{id}")).into_response()),
         Err((status, errors)) => {

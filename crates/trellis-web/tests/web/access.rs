@@ -543,6 +543,7 @@ async fn growth_fixtures(app: &App) -> Growth {
                 stages: trellis_store::Stages(vec![trellis_store::OpeningStage {
                     name: "Interview".into(),
                     dimensions: vec![],
+                    interviewers: Vec::new(),
                 }]),
             },
             &as_hr,

@@ -84,7 +84,43 @@ pub async fn a_candidate_is_scored_independently_debriefed_and_hired(app: App) {
         warned.body
     );
     form.push(("dimensions-0", dims[3]));
-    app.post_form(&opening_path, &form, Some(&boss)).await;
+    // Who interviews at the stage is planned by email; an unknown one is named at its field and
+    // nothing is saved.
+    form.push((
+        "interviewers-0",
+        "member.a@test.example, nobody@test.example",
+    ));
+    let unknown = app.post_form(&opening_path, &form, Some(&boss)).await;
+    assert_eq!(
+        unknown.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        unknown.body
+    );
+    assert!(
+        unknown.body.contains("id=\"interviewers-0-error\""),
+        "{}",
+        unknown.body
+    );
+    form.pop();
+    form.push((
+        "interviewers-0",
+        "member.a@test.example, member.b@test.example",
+    ));
+    let planned = app.post_form(&opening_path, &form, Some(&boss)).await;
+    assert_eq!(planned.status, StatusCode::SEE_OTHER, "{}", planned.body);
+    let plan = app.get(&opening_path, Some(&boss)).await;
+    assert!(
+        plan.body
+            .contains("value=\"member.a@test.example, member.b@test.example\""),
+        "{}",
+        plan.body
+    );
+    assert!(
+        plan.body.contains("now member a, member b"),
+        "{}",
+        plan.body
+    );
 
     let added = app
         .post_form(

@@ -109,7 +109,7 @@ impl Hiring<'_> {
             .and_then(|p| crate::onboarding::onboarding_of(self.app, p, &opening.role_level))
             .map(|o| crate::onboarding::milestones_of(&o, today))
             .unwrap_or_default();
-        let (goal_count, milestone_count) = (goals.len(), milestones.len());
+        let counts = (goals.len(), milestones.len());
         let hire = Hire {
             person: new_person,
             reason,
@@ -121,7 +121,7 @@ impl Hiring<'_> {
             Err(StoreError::Conflict(m)) => return Err(AppError::conflict(m)),
             other => other?,
         };
-        let (goals, milestones) = (goal_count, milestone_count);
+        let (goals, milestones) = counts;
         Ok(Hired {
             candidate: decided,
             person,

@@ -192,12 +192,70 @@ pub(crate) async fn checked(app: &App, new: NewAccount) -> AppResult<(NewPerson,
     Ok((person, team))
 }
 
+/// A change checked against the person as stored, not yet written.
+#[derive(Debug)]
+pub(crate) struct CheckedChange {
+    pub before: Person,
+    pub update: PersonUpdate,
+    /// The team by name (`Some(None)`: none), made when it is written if new.
+    pub team: Option<Option<String>>,
+    admin_field: &'static str,
+}
+
+impl CheckedChange {
+    /// Whether the change moves the person to another team (names compare as the store does).
+    pub(crate) async fn changes_team(&self, app: &App) -> AppResult<bool> {
+        let Some(team) = &self.team else {
+            return Ok(false);
+        };
+        let now = match self.before.team_id {
+            Some(t) => app
+                .store()
+                .teams()
+                .await?
+                .into_iter()
+                .find(|x| x.id == t)
+                .map(|x| x.name),
+            None => None,
+        };
+        let key = |n: &Option<String>| n.as_deref().map(trellis_store::backend::team_key);
+        Ok(key(team) != key(&now))
+    }
+}
+
 pub async fn update(
     app: &App,
     audit: &Audit,
     id: PersonId,
     changes: AccountChanges,
 ) -> AppResult<Person> {
+    let checked = check(app, id, changes).await?;
+    let update = with_team(app, audit, checked.update, &checked.before, checked.team).await?;
+    let before = checked.before;
+    let admin_field = checked.admin_field;
+    let store = app.store();
+    match store.update_person(id, update, audit).await {
+        Ok(after) => Ok(after),
+        // Another administrator lost the role meanwhile, and this change would leave none.
+        Err(trellis_store::StoreError::Conflict(m)) if m == LAST_ADMIN => {
+            Err(AppError::field(admin_field, ONLY_ADMIN))
+        }
+        // Someone saved in between our read and our write: say so like any stale revision.
+        Err(trellis_store::StoreError::Conflict(m)) => match store.person(id).await {
+            Ok(now) if now.revision != before.revision => Err(stale(now.revision)),
+            _ => Err(AppError::conflict(m)),
+        },
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Checks a change of a person, writing nothing: the field problems, a stale revision, and the
+/// store's update it makes (the team aside, by name).
+pub(crate) async fn check(
+    app: &App,
+    id: PersonId,
+    changes: AccountChanges,
+) -> AppResult<CheckedChange> {
     let store = app.store();
     let before = store.person(id).await.map_err(|e| match e {
         trellis_store::StoreError::NotFound(_) => AppError::not_found("There is no such person."),
@@ -306,28 +364,32 @@ pub async fn update(
     if !problems.is_empty() {
         return Err(AppError::fields(problems));
     }
-    if let Some(team) = team_name {
+    Ok(CheckedChange {
+        before,
+        update,
+        team: team_name,
+        admin_field,
+    })
+}
+
+/// The update with the team set by its id, the team made (and audited) when new.
+pub(crate) async fn with_team(
+    app: &App,
+    audit: &Audit,
+    mut update: PersonUpdate,
+    before: &Person,
+    team: Option<Option<String>>,
+) -> AppResult<PersonUpdate> {
+    if let Some(team) = team {
         let team_id = match team {
-            Some(t) => Some(store.ensure_team(&t, audit).await?.id),
+            Some(t) => Some(app.store().ensure_team(&t, audit).await?.id),
             None => None,
         };
         if team_id != before.team_id {
             update.team_id = Some(team_id);
         }
     }
-    match store.update_person(id, update, audit).await {
-        Ok(after) => Ok(after),
-        // Another administrator lost the role meanwhile, and this change would leave none.
-        Err(trellis_store::StoreError::Conflict(m)) if m == LAST_ADMIN => {
-            Err(AppError::field(admin_field, ONLY_ADMIN))
-        }
-        // Someone saved in between our read and our write: say so like any stale revision.
-        Err(trellis_store::StoreError::Conflict(m)) => match store.person(id).await {
-            Ok(now) if now.revision != before.revision => Err(stale(now.revision)),
-            _ => Err(AppError::conflict(m)),
-        },
-        Err(e) => Err(e.into()),
-    }
+    Ok(update)
 }
 
 const ONLY_ADMIN: &str =

@@ -20,6 +20,7 @@
 
 pub mod access;
 pub mod accounts;
+pub mod assignment;
 pub mod bootstrap;
 pub mod calibration;
 pub mod check_ins;

@@ -1,14 +1,14 @@
 //! What the server reminds people of on its own, the day before: check-ins (both of the pair) and
 //! the steps of development plans (their owner); and the results of closed review cycles, shared
-//! with each person on the cycle's day; and the role levels of approved promotion cases, assigned
-//! on the case's day. Written to the inbox (and emailed as each person
-//! chose); each reminder once, however many servers run.
+//! with each person on the cycle's day; the role levels of approved promotion cases, assigned on
+//! the case's day; and the role level, manager and team changes planned for the day. Written to
+//! the inbox (and emailed as each person chose); each reminder once, however many servers run.
 
 use std::time::Duration;
 
 use crate::error::AppResult;
 use crate::time::today;
-use crate::{App, check_ins, cycles, plans, promotions};
+use crate::{App, assignment, check_ins, cycles, plans, promotions};
 
 /// When something on `day` is, seen from `today`: "tomorrow", "today", or "on 2026-12-10" (for
 /// something overdue and never reminded).
@@ -23,13 +23,15 @@ pub(crate) fn when(day: &str, today: &str, tomorrow: &str) -> String {
 }
 
 /// Sends the reminders due on `today` (`YYYY-MM-DD`), shares the results of review cycles whose
-/// day has come and assigns the role levels of approved promotion cases whose day has come;
-/// returns how many reminders, shared cycles and promotions went out.
+/// day has come, assigns the role levels of approved promotion cases whose day has come and makes
+/// the placements planned for the day; returns how many reminders, shared cycles, promotions and
+/// placements went out.
 pub async fn send_due(app: &App, today: &str) -> AppResult<usize> {
     Ok(check_ins::remind_due(app, today).await?
         + plans::remind_due(app, today).await?
         + cycles::share_due(app, today).await?
-        + promotions::apply_due(app, today).await?)
+        + promotions::apply_due(app, today).await?
+        + assignment::apply_due(app, today).await?)
 }
 
 /// Runs [`send_due`] every `every` until the runtime stops.

@@ -17,7 +17,7 @@ use crate::App;
 use crate::access::{self, Actor, Relation};
 use crate::accounts::{self, AccountChanges, NewAccount};
 use crate::bootstrap::system_audit;
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::growth::{self, AssessmentCtx, EvidenceInput, RatingInput, StartInput, Submission};
 
 /// Who changes accounts: an admin signed in, or the operator at the command line (who holds the
@@ -39,7 +39,7 @@ impl By<'_> {
 
 #[derive(Debug, Clone, Copy)]
 pub struct Accounts<'a> {
-    app: &'a App,
+    pub(crate) app: &'a App,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -106,134 +106,7 @@ impl Accounts<'_> {
     }
 }
 
-/// A change of someone's place in the organisation, as the people team makes it.
-#[derive(Debug, Clone, Default)]
-pub struct Assignment {
-    /// A role level of the current framework (`track/level`), or empty for none.
-    pub role_level: String,
-    /// Their manager's email, or empty for none.
-    pub manager_email: String,
-    /// A team's name (made when new), or empty for none.
-    pub team: String,
-    /// `YYYY-MM-DD`: when a new role level takes effect; empty for today.
-    pub effective_on: String,
-    pub expected_revision: Option<i64>,
-}
-
-impl Accounts<'_> {
-    /// Someone's current place (with their manager), for the people team's assignment form.
-    pub async fn placement(
-        &self,
-        actor: &Actor,
-        id: PersonId,
-    ) -> AppResult<(Person, Option<Person>)> {
-        let store = self.app.store();
-        if !access::is_staff(actor.role()) {
-            return Err(access::deny(
-                store,
-                &actor.audit(),
-                format!("person:{id}"),
-                "Role levels, managers and teams are assigned by the people team.",
-            )
-            .await);
-        }
-        let person = match store.person(id).await {
-            Ok(p) => p,
-            Err(trellis_store::StoreError::NotFound(_)) => {
-                return Err(AppError::not_found("There is no such person."));
-            }
-            Err(e) => return Err(e.into()),
-        };
-        let manager = match person.manager_id {
-            Some(m) => Some(store.person(m).await?),
-            None => None,
-        };
-        Ok((person, manager))
-    }
-
-    /// Changes someone's role level (from a date), manager and team: the people team's job, and
-    /// admins'. Audited as `person.update` with the fields changed.
-    pub async fn assign(&self, actor: &Actor, id: PersonId, a: Assignment) -> AppResult<Person> {
-        let store = self.app.store();
-        if !access::is_staff(actor.role()) {
-            return Err(access::deny(
-                store,
-                &actor.audit(),
-                format!("person:{id}"),
-                "Role levels, managers and teams are assigned by the people team.",
-            )
-            .await);
-        }
-        let assigned = async {
-            let mut problems = Vec::new();
-            let manager_id = match a.manager_email.trim() {
-                "" => None,
-                email => match store
-                    .person_by_email(&accounts::normalise_email(email))
-                    .await?
-                {
-                    Some(m) => Some(m.id),
-                    None => {
-                        problems.push((
-                            "manager",
-                            "No one in Trellis has that email address.".to_owned(),
-                        ));
-                        None
-                    }
-                },
-            };
-            let since = match a.effective_on.trim() {
-                "" => None,
-                day => match crate::time::parse_date(day) {
-                    Some(d) => Some(d),
-                    None => {
-                        problems.push((
-                            "effective_on",
-                            "Enter the date as YYYY-MM-DD, for example 2027-01-01.".to_owned(),
-                        ));
-                        None
-                    }
-                },
-            };
-            if !problems.is_empty() {
-                return Err(AppError::fields(problems));
-            }
-            let changes = AccountChanges {
-                team: Some(Some(a.team.clone())),
-                manager_id: Some(manager_id),
-                role_level: Some(Some(a.role_level.clone())),
-                role_level_since: since,
-                expected_revision: a.expected_revision,
-                ..AccountChanges::default()
-            };
-            // The form names the manager by email.
-            accounts::update(self.app, &actor.audit(), id, changes)
-                .await
-                .map_err(|e| match e {
-                    AppError::Invalid(problems) => AppError::Invalid(
-                        problems
-                            .into_iter()
-                            .map(|mut p| {
-                                if p.field == "manager_id" {
-                                    p.field = "manager".into();
-                                }
-                                p
-                            })
-                            .collect(),
-                    ),
-                    other => other,
-                })
-        }
-        .await;
-        audited(
-            self.app,
-            actor,
-            "person.update",
-            format!("person:{id}"),
-            assigned,
-        )
-    }
-}
+pub use crate::assignment::Assignment;
 
 impl Assessments<'_> {
     /// A person's assessments, newest first, for those who may see the person's records.
@@ -456,7 +329,7 @@ impl EvidenceCases<'_> {
 
 /// Records a refused change in the audit log (refusals by the access rules are recorded by
 /// [`access::deny`] already) and passes the result on.
-fn audited<T>(
+pub(crate) fn audited<T>(
     app: &App,
     actor: &Actor,
     action: &str,

@@ -35,6 +35,7 @@ mod people;
 mod plans;
 mod promotions;
 mod resets;
+mod scheduled;
 mod sso;
 
 use std::ops::DerefMut;

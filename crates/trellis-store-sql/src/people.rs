@@ -43,109 +43,7 @@ impl PeopleStore for Database {
         audit: &Audit,
     ) -> StoreResult<Person> {
         let mut tx = self.write().await?;
-        let current = person_in(&mut tx, id, true).await?;
-        if let Some(expected) = update.expected_revision
-            && expected != current.revision
-        {
-            return Err(StoreError::Conflict(format!(
-                "person {id} was changed by someone else (revision {} now, {expected} expected)",
-                current.revision
-            )));
-        }
-        let (next, changed) = apply_update(&current, &update, audit.at)?;
-        if changed.is_empty() {
-            tx.commit().await?;
-            return Ok(current);
-        }
-        let is_admin = |p: &Person| p.active && p.system_role == SystemRole::Admin;
-        if is_admin(&current) && !is_admin(&next) {
-            // The count and the change are one step: on PostgreSQL such changes wait for each
-            // other (each sees the last one committed), on SQLite the write transaction already
-            // has the database to itself. Two admins demoting each other leave one, not none.
-            db_run!(tx, |c| async {
-                if let Some(lock) = Db::LOCK_UNTIL_END {
-                    sqlx::query(lock).bind(ADMINS_LOCK).execute(c).await?;
-                }
-                Ok(())
-            })?;
-            let others: i64 = db_run!(tx, |c| sqlx::query_scalar(
-                "SELECT count(*) FROM people
-                 WHERE system_role = 'admin' AND active = TRUE AND id <> $1"
-            )
-            .bind(id)
-            .fetch_one(c))?;
-            if others == 0 {
-                return Err(StoreError::Conflict(LAST_ADMIN.into()));
-            }
-        }
-        if changed.contains(&"manager_id")
-            && let Some(manager) = next.manager_id
-        {
-            // Serialises reporting-line changes: two updates each valid alone could close a loop.
-            db_run!(tx, |c| async {
-                if let Some(lock) = Db::LOCK_REPORTING_LINES {
-                    sqlx::query(lock)
-                        .bind(REPORTING_LINES_LOCK)
-                        .execute(c)
-                        .await?;
-                }
-                Ok(())
-            })?;
-            // The new manager must not be this person or report to them, directly or not.
-            let loops: bool = db_run!(tx, |c| sqlx::query_scalar(
-                "WITH RECURSIVE up(id) AS (
-                     SELECT CAST($1 AS BIGINT)
-                     UNION
-                     SELECT p.manager_id FROM people p JOIN up ON p.id = up.id
-                     WHERE p.manager_id IS NOT NULL
-                 )
-                 SELECT EXISTS (SELECT 1 FROM up WHERE id = $2)",
-            )
-            .bind(manager)
-            .bind(id)
-            .fetch_one(c))?;
-            if loops {
-                return Err(StoreError::Conflict(format!(
-                    "person {manager} cannot manage person {id}: the reporting line would loop"
-                )));
-            }
-        }
-        let updated = db_run!(rows tx, |c| sqlx::query(
-            "UPDATE people SET email = $1, name = $2, team_id = $3, manager_id = $4,
-                 role_level = $5, role_level_version = $6, role_level_since = $7,
-                 system_role = $8, active = $9, revision = revision + 1,
-                 deactivated_at = CASE WHEN $9 THEN NULL WHEN active THEN $12
-                     ELSE deactivated_at END
-             WHERE id = $10 AND revision = $11",
-        )
-        .bind(&next.email)
-        .bind(&next.name)
-        .bind(next.team_id)
-        .bind(next.manager_id)
-        .bind(&next.role_level)
-        .bind(next.role_level_version)
-        .bind(next.role_level_since)
-        .bind(next.system_role.as_str())
-        .bind(next.active)
-        .bind(id)
-        .bind(current.revision)
-        .bind(audit.at)
-        .execute(c))?;
-        if updated != 1 {
-            return Err(StoreError::Conflict(format!(
-                "person {id} was changed by someone else"
-            )));
-        }
-        let mut details = json!({ "fields": changed, "revision": current.revision + 1 });
-        if changed.contains(&"active") && !next.active {
-            let ended = db_run!(rows tx, |c| sqlx::query("DELETE FROM sessions WHERE person_id = $1")
-                .bind(id)
-                .execute(c))?;
-            details["sessions_ended"] = json!(ended);
-        }
-        let event = success("person.update", format!("person:{id}"), details);
-        append(&mut tx, audit, event).await?;
-        let person = person_in(&mut tx, id, false).await?;
+        let person = update_person_in(&mut tx, id, update, audit).await?;
         tx.commit().await?;
         Ok(person)
     }
@@ -285,6 +183,117 @@ pub(crate) async fn create_person_in(
     })?;
     let details = json!({ "system_role": new.system_role.as_str() });
     let event = success("person.create", format!("person:{id}"), details);
+    append(tx, audit, event).await?;
+    person_in(tx, id, false).await
+}
+
+/// Updates a person in the transaction: see [`PeopleStore::update_person`].
+pub(crate) async fn update_person_in(
+    tx: &mut Tx,
+    id: PersonId,
+    update: PersonUpdate,
+    audit: &Audit,
+) -> StoreResult<Person> {
+    let current = person_in(tx, id, true).await?;
+    if let Some(expected) = update.expected_revision
+        && expected != current.revision
+    {
+        return Err(StoreError::Conflict(format!(
+            "person {id} was changed by someone else (revision {} now, {expected} expected)",
+            current.revision
+        )));
+    }
+    let (next, changed) = apply_update(&current, &update, audit.at)?;
+    if changed.is_empty() {
+        return Ok(current);
+    }
+    let is_admin = |p: &Person| p.active && p.system_role == SystemRole::Admin;
+    if is_admin(&current) && !is_admin(&next) {
+        // The count and the change are one step: on PostgreSQL such changes wait for each
+        // other (each sees the last one committed), on SQLite the write transaction already
+        // has the database to itself. Two admins demoting each other leave one, not none.
+        db_run!(tx, |c| async {
+            if let Some(lock) = Db::LOCK_UNTIL_END {
+                sqlx::query(lock).bind(ADMINS_LOCK).execute(c).await?;
+            }
+            Ok(())
+        })?;
+        let others: i64 = db_run!(tx, |c| sqlx::query_scalar(
+            "SELECT count(*) FROM people
+                 WHERE system_role = 'admin' AND active = TRUE AND id <> $1"
+        )
+        .bind(id)
+        .fetch_one(c))?;
+        if others == 0 {
+            return Err(StoreError::Conflict(LAST_ADMIN.into()));
+        }
+    }
+    if changed.contains(&"manager_id")
+        && let Some(manager) = next.manager_id
+    {
+        // Serialises reporting-line changes: two updates each valid alone could close a loop.
+        db_run!(tx, |c| async {
+            if let Some(lock) = Db::LOCK_REPORTING_LINES {
+                sqlx::query(lock)
+                    .bind(REPORTING_LINES_LOCK)
+                    .execute(c)
+                    .await?;
+            }
+            Ok(())
+        })?;
+        // The new manager must not be this person or report to them, directly or not.
+        let loops: bool = db_run!(tx, |c| sqlx::query_scalar(
+            "WITH RECURSIVE up(id) AS (
+                     SELECT CAST($1 AS BIGINT)
+                     UNION
+                     SELECT p.manager_id FROM people p JOIN up ON p.id = up.id
+                     WHERE p.manager_id IS NOT NULL
+                 )
+                 SELECT EXISTS (SELECT 1 FROM up WHERE id = $2)",
+        )
+        .bind(manager)
+        .bind(id)
+        .fetch_one(c))?;
+        if loops {
+            return Err(StoreError::Conflict(format!(
+                "person {manager} cannot manage person {id}: the reporting line would loop"
+            )));
+        }
+    }
+    let updated = db_run!(rows tx, |c| sqlx::query(
+            "UPDATE people SET email = $1, name = $2, team_id = $3, manager_id = $4,
+                 role_level = $5, role_level_version = $6, role_level_since = $7,
+                 system_role = $8, active = $9, revision = revision + 1,
+                 deactivated_at = CASE WHEN $9 THEN NULL WHEN active THEN $12
+                     ELSE deactivated_at END
+             WHERE id = $10 AND revision = $11",
+        )
+        .bind(&next.email)
+        .bind(&next.name)
+        .bind(next.team_id)
+        .bind(next.manager_id)
+        .bind(&next.role_level)
+        .bind(next.role_level_version)
+        .bind(next.role_level_since)
+        .bind(next.system_role.as_str())
+        .bind(next.active)
+        .bind(id)
+        .bind(current.revision)
+        .bind(audit.at)
+        .execute(c))?;
+    if updated != 1 {
+        return Err(StoreError::Conflict(format!(
+            "person {id} was changed by someone else"
+        )));
+    }
+    let mut details = json!({ "fields": changed, "revision": current.revision + 1 });
+    if changed.contains(&"active") && !next.active {
+        let ended = db_run!(rows tx, |c| sqlx::query("DELETE FROM sessions WHERE person_id = $1")
+                .bind(id)
+                .execute(c))?;
+        details["sessions_ended"] = json!(ended);
+    }
+    let event = success("person.update", format!("person:{id}"), details);
     append(tx, audit, event).await?;
     person_in(tx, id, false).await
 }

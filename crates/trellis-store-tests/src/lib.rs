@@ -87,6 +87,7 @@ macro_rules! for_each_story {
             erasure_can_keep_ratings_for_aggregates,
             retention_finds_who_left_long_enough_ago,
             imports_apply_whole_or_not_at_all,
+            placements_wait_for_their_day,
         }
     };
 }
@@ -105,6 +106,7 @@ mod plans;
 mod promotions;
 mod races;
 mod resets;
+mod scheduled;
 mod sso;
 
 pub use calibration::*;
@@ -121,6 +123,7 @@ pub use plans::*;
 pub use promotions::*;
 pub use races::*;
 pub use resets::*;
+pub use scheduled::*;
 pub use sso::*;
 
 /// The stories of changes racing each other, which the harness runs on several threads.

@@ -30,6 +30,7 @@ pub mod overview;
 pub mod plans;
 pub mod promotions;
 pub mod resets;
+pub mod scheduled;
 pub mod sso;
 pub mod throttle;
 
@@ -46,6 +47,7 @@ pub use overview::*;
 pub use plans::*;
 pub use promotions::*;
 pub use resets::*;
+pub use scheduled::*;
 pub use sso::*;
 pub use throttle::*;
 
@@ -277,6 +279,7 @@ pub trait Store:
     + CalibrationStore
     + ErasureStore
     + PromotionStore
+    + ScheduleStore
     + Clone
     + Send
     + Sync
@@ -303,6 +306,7 @@ impl<T> Store for T where
         + CalibrationStore
         + ErasureStore
         + PromotionStore
+        + ScheduleStore
         + Clone
         + Send
         + Sync

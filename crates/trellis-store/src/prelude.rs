@@ -4,5 +4,6 @@
 pub use crate::{
     AccountStore, AuditStore, CalibrationStore, CheckInStore, CycleStore, ErasureStore,
     FrameworkStore, GrowthStore, HiringStore, NotificationStore, OverviewStore, PasswordResetStore,
-    PeopleImportStore, PeopleStore, PlanStore, PromotionStore, SchemaStore, SsoStore, Store,
+    PeopleImportStore, PeopleStore, PlanStore, PromotionStore, ScheduleStore, SchemaStore,
+    SsoStore, Store,
 };

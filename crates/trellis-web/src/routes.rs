@@ -232,6 +232,7 @@ pub fn routes() -> Vec<Route> {
         GET   "/organisation"                                     PeopleTeam    Page  => organisation::overview,
         GET   "/people/{id}/assignment"                           PeopleTeam    Page  => people::assignment::form,
         POST  "/people/{id}/assignment"                           PeopleTeam    Page  => people::assignment::submit,
+        POST  "/people/{id}/assignment/waiting/delete"            PeopleTeam    Page  => people::assignment::cancel_waiting,
         // Review cycles, run by the people team.
         GET   "/cycles"                                           PeopleTeam    Page  => cycles::list,
         POST  "/cycles"                                           PeopleTeam    Page  => cycles::open,

@@ -5,8 +5,8 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use trellis_app::AppError;
+use trellis_app::assignment::{Assigned, Assignment, WaitingChange};
 use trellis_app::time::date;
-use trellis_app::use_cases::Assignment;
 use trellis_store::PersonId;
 use trellis_store::prelude::*;
 
@@ -40,14 +40,63 @@ struct AssignmentPage {
     revision: i64,
     errors: FieldErrors,
     saved: bool,
+    /// After a change planned for a later day.
+    scheduled: bool,
+    /// The change waiting for its day, in words.
+    waiting: Option<Waiting>,
     /// After a change: the new role level's first-year goals, to start the plan from.
     onboarding: Option<trellis_app::onboarding::OnboardingOffer>,
+}
+
+/// A change waiting for its day, as the page says it.
+#[derive(Debug)]
+struct Waiting {
+    day: String,
+    /// "Role level: Senior Engineer", "Manager: none", …
+    changes: Vec<String>,
+    planned_by: Option<String>,
+}
+
+fn waiting(w: WaitingChange, tracks: &[TrackChoices]) -> Waiting {
+    let c = w.change;
+    let none = || "none".to_owned();
+    let mut changes = Vec::new();
+    if let Some(r) = c.role_level {
+        let title = r.map(|r| {
+            tracks
+                .iter()
+                .flat_map(|t| &t.levels)
+                .find(|l| l.value == r)
+                .map_or(r, |l| l.label.clone())
+        });
+        changes.push(format!("Role level: {}", title.unwrap_or_else(none)));
+    }
+    if let Some(m) = c.manager_id {
+        let name = m.and(w.manager_name).unwrap_or_else(none);
+        changes.push(format!("Manager: {name}"));
+    }
+    if let Some(t) = c.team {
+        changes.push(format!("Team: {}", t.unwrap_or_else(none)));
+    }
+    Waiting {
+        day: c.effective_on,
+        changes,
+        planned_by: w.scheduled_by_name,
+    }
 }
 
 #[derive(Debug, Default, serde::Deserialize)]
 #[serde(default)]
 pub struct SavedQuery {
     saved: Option<String>,
+    scheduled: Option<String>,
+}
+
+/// What the page says after a change.
+#[derive(Debug, Clone, Copy, Default)]
+struct Done {
+    saved: bool,
+    scheduled: bool,
 }
 
 async fn page(
@@ -57,13 +106,12 @@ async fn page(
     id: PersonId,
     typed: Option<Assignment>,
     errors: FieldErrors,
-    saved: bool,
+    done: Done,
 ) -> Result<AssignmentPage, WebError> {
-    let (person, manager) = state
-        .app()
-        .accounts()
-        .placement(&caller.actor(ctx), id)
-        .await?;
+    let actor = caller.actor(ctx);
+    let accounts = state.app().accounts();
+    let (person, manager) = accounts.placement(&actor, id).await?;
+    let waiting_change = accounts.waiting_change(&actor, id).await?;
     let store = state.store();
     let teams = store.teams().await?;
     let team_now = person
@@ -86,7 +134,8 @@ async fn page(
             .collect(),
         None => Vec::new(),
     };
-    let onboarding = if saved {
+    let waiting = waiting_change.map(|w| waiting(w, &tracks));
+    let onboarding = if done.saved {
         state
             .app()
             .plans()
@@ -123,7 +172,9 @@ async fn page(
         effective_on: a.effective_on,
         revision: a.expected_revision.unwrap_or(person.revision),
         errors,
-        saved,
+        saved: done.saved,
+        scheduled: done.scheduled,
+        waiting,
         onboarding,
     })
 }
@@ -142,7 +193,10 @@ pub async fn form(
         id,
         None,
         FieldErrors::default(),
-        q.saved.is_some(),
+        Done {
+            saved: q.saved.is_some(),
+            scheduled: q.scheduled.is_some(),
+        },
     )
     .await?;
     Ok(render(&p)?.into_response())
@@ -165,26 +219,44 @@ pub async fn submit(
     };
     let actor = caller.actor(&ctx);
     match state.app().accounts().assign(&actor, id, a.clone()).await {
-        Ok(_) => {
+        Ok(Assigned::Now(_)) => {
             // Sessions carry their person (manager, role level): the next request reads them.
             state.forget_sessions();
             Ok(Redirect::to(&format!("/people/{id}/assignment?saved=1")).into_response())
+        }
+        Ok(Assigned::Later(_)) => {
+            Ok(Redirect::to(&format!("/people/{id}/assignment?scheduled=1")).into_response())
         }
         Err(AppError::Invalid(problems)) => {
             let mut errors = FieldErrors::default();
             for p in problems {
                 errors.add(p.field, p.message);
             }
-            let p = page(&state, &caller, &ctx, id, Some(a), errors, false).await?;
+            let p = page(&state, &caller, &ctx, id, Some(a), errors, Done::default()).await?;
             render_status(StatusCode::UNPROCESSABLE_ENTITY, &p)
         }
         Err(AppError::Conflict { message, .. }) => {
             let mut errors = FieldErrors::default();
             errors.add("role_level", message);
             // Start again from what is stored now.
-            let p = page(&state, &caller, &ctx, id, None, errors, false).await?;
+            let p = page(&state, &caller, &ctx, id, None, errors, Done::default()).await?;
             render_status(StatusCode::CONFLICT, &p)
         }
         Err(e) => Err(e.into()),
     }
+}
+
+/// `POST /people/{id}/assignment/waiting/delete`: cancels the change waiting for its day.
+pub async fn cancel_waiting(
+    State(state): State<AppState>,
+    Me(caller, ctx): Me,
+    PathParams(id): PathParams<PersonId>,
+    PageForm(_): PageForm<Fields>,
+) -> Result<Response, WebError> {
+    state
+        .app()
+        .accounts()
+        .cancel_waiting_change(&caller.actor(&ctx), id)
+        .await?;
+    Ok(Redirect::to(&format!("/people/{id}/assignment")).into_response())
 }

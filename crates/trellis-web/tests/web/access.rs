@@ -953,6 +953,13 @@ fn cases(app: &App, admin_token_id: i64, g: Growth) -> Vec<Case> {
                 ])
             },
         ),
+        // Nothing waits for the member: the people team's cancel changes nothing.
+        case(
+            post.clone(),
+            "/people/{id}/assignment/waiting/delete",
+            format!("/people/{member}/assignment/waiting/delete"),
+            [303, 403, 403, 403, 403, 403, 403, 403, 303, 303, 303],
+        ),
         case(
             get.clone(),
             "/people/{id}",

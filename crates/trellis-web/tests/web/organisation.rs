@@ -109,7 +109,7 @@ pub async fn the_people_team_assigns_role_levels_managers_and_teams(app: App) {
     assert!(bad.body.contains("id=\"effective_on-error\""));
     assert!(bad.body.contains("value=\"Platform\""));
 
-    // A promotion from a date, a new manager and a new team, in one change.
+    // A promotion from a past date, a new manager and a new team, in one change made now.
     let saved = app
         .post_form(
             &page,
@@ -117,7 +117,7 @@ pub async fn the_people_team_assigns_role_levels_managers_and_teams(app: App) {
                 ("role_level", "engineering/senior-software-engineer"),
                 ("manager", "manager.b@test.example"),
                 ("team", "Platform"),
-                ("effective_on", "2027-01-01"),
+                ("effective_on", "2026-11-01"),
                 ("revision", &revision),
             ],
             Some(&hr),
@@ -135,7 +135,7 @@ pub async fn the_people_team_assigns_role_levels_managers_and_teams(app: App) {
             .role_level_since
             .map(trellis_app::time::date)
             .as_deref(),
-        Some("2027-01-01")
+        Some("2026-11-01")
     );
     let events = app.audit("person.update").await;
     let last = events
@@ -157,6 +157,166 @@ pub async fn the_people_team_assigns_role_levels_managers_and_teams(app: App) {
         )
         .await;
     assert_eq!(stale.status, StatusCode::CONFLICT);
+}
+
+pub async fn changes_for_a_later_day_wait_for_it(app: App) {
+    let hr = app.browser(app.ids.people_team).await;
+    let member = app.ids.member_a;
+    let before = app.store.person(member).await.unwrap();
+    let page = format!("/people/{member}/assignment");
+    let plan = |manager: &'static str, team: &'static str, day: &'static str| {
+        let revision = before.revision.to_string();
+        [
+            (
+                "role_level",
+                "engineering/senior-software-engineer".to_owned(),
+            ),
+            ("manager", manager.to_owned()),
+            ("team", team.to_owned()),
+            ("effective_on", day.to_owned()),
+            ("revision", revision),
+        ]
+    };
+    let post = async |fields: [(&str, String); 5]| {
+        let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        app.post_form(&page, &fields, Some(&hr)).await
+    };
+
+    // Nothing but the date changes: refused at the date, as nothing would happen on that day.
+    let same = [
+        ("role_level", before.role_level.clone().unwrap_or_default()),
+        ("manager", "manager.a@test.example".to_owned()),
+        ("team", "Team A".to_owned()),
+        ("effective_on", "2099-01-01".to_owned()),
+        ("revision", before.revision.to_string()),
+    ];
+    let nothing = post(same).await;
+    assert_eq!(nothing.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(nothing.body.contains("Nothing would change on that day"));
+    // A problem with the change is said now, not on the day.
+    let unknown = post(plan("nobody@test.example", "Platform", "2099-01-01")).await;
+    assert_eq!(unknown.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(unknown.body.contains("id=\"manager-error\""));
+
+    // Planned for 2099: nothing changes now; the page shows what waits, and by whom.
+    let planned = post(plan("manager.b@test.example", "Platform", "2099-01-01")).await;
+    assert_eq!(planned.status, StatusCode::SEE_OTHER, "{}", planned.body);
+    assert_eq!(
+        planned.headers.get("location").unwrap(),
+        &format!("{page}?scheduled=1")
+    );
+    let now = app.store.person(member).await.unwrap();
+    assert_eq!(now.revision, before.revision, "nothing changed yet");
+    let shown = app.get(&page, Some(&hr)).await;
+    assert!(
+        shown.body.contains("Planned from 2099-01-01"),
+        "{}",
+        shown.body
+    );
+    assert!(shown.body.contains("Role level: Senior Software Engineer"));
+    assert!(shown.body.contains("Manager: manager b"), "{}", shown.body);
+    assert!(shown.body.contains("Team: Platform"));
+    let planner = app.store.person(app.ids.people_team).await.unwrap().name;
+    assert!(shown.body.contains(&format!("Planned by {planner}")));
+    assert_eq!(app.audit("person.schedule").await.len(), 1);
+
+    // The day before, nothing; on the day, the change is made with its day as the role level's.
+    trellis_app::reminders::send_due(app.state.app(), "2098-12-31")
+        .await
+        .unwrap();
+    assert_eq!(
+        app.store.person(member).await.unwrap().revision,
+        before.revision
+    );
+    trellis_app::reminders::send_due(app.state.app(), "2099-01-01")
+        .await
+        .unwrap();
+    let moved = app.store.person(member).await.unwrap();
+    assert_eq!(moved.manager_id, Some(app.ids.manager_b));
+    assert_eq!(
+        moved.role_level.as_deref(),
+        Some("engineering/senior-software-engineer")
+    );
+    assert_eq!(
+        moved
+            .role_level_since
+            .map(trellis_app::time::date)
+            .as_deref(),
+        Some("2099-01-01")
+    );
+    let teams = app.store.teams().await.unwrap();
+    let team = teams.iter().find(|t| Some(t.id) == moved.team_id).unwrap();
+    assert_eq!(team.name, "Platform");
+    assert!(
+        !app.get(&page, Some(&hr))
+            .await
+            .body
+            .contains("Planned from")
+    );
+
+    // A change planned back to the old manager, cancelled: it is never made.
+    let back = [
+        (
+            "role_level",
+            "engineering/senior-software-engineer".to_owned(),
+        ),
+        ("manager", "manager.a@test.example".to_owned()),
+        ("team", "Platform".to_owned()),
+        ("effective_on", "2099-06-01".to_owned()),
+        ("revision", moved.revision.to_string()),
+    ];
+    assert_eq!(post(back.clone()).await.status, StatusCode::SEE_OTHER);
+    let cancel = format!("{page}/waiting/delete");
+    let cancelled = app.post_form(&cancel, &[], Some(&hr)).await;
+    assert_eq!(cancelled.status, StatusCode::SEE_OTHER);
+    trellis_app::reminders::send_due(app.state.app(), "2099-06-01")
+        .await
+        .unwrap();
+    assert_eq!(
+        app.store.person(member).await.unwrap().manager_id,
+        Some(app.ids.manager_b)
+    );
+
+    // Planned again; the new manager leaves before the day: the change is not made, and the
+    // people team member who planned it is told why.
+    assert_eq!(post(back).await.status, StatusCode::SEE_OTHER);
+    let manager_a = app.store.person(app.ids.manager_a).await.unwrap();
+    app.store
+        .update_person(
+            manager_a.id,
+            trellis_store::PersonUpdate {
+                active: Some(false),
+                ..Default::default()
+            },
+            &trellis_app::bootstrap::system_audit(),
+        )
+        .await
+        .unwrap();
+    trellis_app::reminders::send_due(app.state.app(), "2099-06-01")
+        .await
+        .unwrap();
+    assert_eq!(
+        app.store.person(member).await.unwrap().manager_id,
+        Some(app.ids.manager_b),
+        "a deactivated manager is not given reports"
+    );
+    let inbox = app
+        .store
+        .notifications_of(app.ids.people_team, 10, None)
+        .await
+        .unwrap();
+    assert!(
+        inbox
+            .iter()
+            .any(|n| n.kind == "person.schedule-failed" && n.subject.contains("could not be made")),
+        "{inbox:?}"
+    );
+    // A member can neither see nor cancel what waits.
+    let mb = app.browser(member).await;
+    assert_eq!(
+        app.post_form(&cancel, &[], Some(&mb)).await.status,
+        StatusCode::FORBIDDEN
+    );
 }
 
 pub async fn search_finds_what_the_caller_may_see(app: App) {
@@ -197,5 +357,6 @@ pub async fn search_finds_what_the_caller_may_see(app: App) {
 crate::on_both_backends!(
     search_finds_what_the_caller_may_see,
     the_people_team_sees_the_organisation,
-    the_people_team_assigns_role_levels_managers_and_teams
+    the_people_team_assigns_role_levels_managers_and_teams,
+    changes_for_a_later_day_wait_for_it
 );

@@ -93,6 +93,13 @@ impl Home<'_> {
         let todo = self.app.todo().among(actor, &record).await?;
         let seen = &record.observations;
         let mut observed = observed_by_person(&seen.latest, &seen.evidence_counts);
+        // The actor's own glance leaves out what their cycles have not shared with them yet.
+        let withheld =
+            crate::sharing::withheld_from(self.app, me.id, &crate::time::today()).await?;
+        if !withheld.is_empty() {
+            let own = crate::sharing::observed_without(self.app, me.id, &withheld).await?;
+            observed.insert(me.id, own);
+        }
         let published = self.app.current_framework().await?;
         let no_ratings = HashMap::new();
         let of = |id: PersonId| observed.get(&id).unwrap_or(&no_ratings);

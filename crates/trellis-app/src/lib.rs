@@ -14,6 +14,7 @@
 //! - [`bootstrap`] and [`demo`]: a fresh organisation, and a synthetic one for trials.
 //! - [`notifications`]: who is told what, and the inbox; [`mail`]: sending them by email.
 //! - [`read_audit`]: audit events of reads, written in batches.
+//! - [`cycles`]: review cycles; [`sharing`]: what of a cycle's results waits for its sharing day.
 //! - [`todo`]: what waits for a person, for their home page.
 //! - [`use_cases`]: the use cases by area, as methods: `app.assessments().submit(actor, &assessment, …)`.
 #![forbid(unsafe_code)]
@@ -48,6 +49,7 @@ pub mod reminders;
 pub mod search;
 pub mod secrets;
 pub mod settings;
+pub mod sharing;
 pub mod sso;
 pub mod throttle;
 pub mod time;

@@ -9,6 +9,7 @@ use trellis_store::{Person, PersonId, PersonRecord, RaterKind, StoreError, Syste
 use crate::access::{Actor, Relation, is_staff};
 use crate::error::{AppError, AppResult};
 use crate::growth::readiness::rated;
+use crate::time::today;
 use crate::{App, Database};
 
 /// The people use cases (`app.people()`).
@@ -36,7 +37,7 @@ impl People<'_> {
     /// member asking for someone who does not exist gets the same answer, so ids cannot be probed.
     pub async fn record(&self, actor: &Actor, id: PersonId) -> AppResult<(PersonRecord, Relation)> {
         let store = self.app.store();
-        let record = match store.person_record(id).await {
+        let mut record = match store.person_record(id).await {
             Ok(r) => r,
             Err(StoreError::NotFound(_)) if !is_staff(actor.role()) && id != actor.id() => {
                 return Err(crate::growth::hidden_person(self.app, actor, id).await);
@@ -49,6 +50,12 @@ impl People<'_> {
         let relation = Relation::of(&actor.person, &record.person, &record.managers);
         if !relation.may_view() {
             return Err(crate::growth::hidden_person(self.app, actor, id).await);
+        }
+        if relation == Relation::Myself {
+            let withheld = crate::sharing::withheld_from(self.app, id, &today()).await?;
+            record
+                .rating_history
+                .retain(|r| !crate::sharing::hidden(&withheld, r));
         }
         Ok((record, relation))
     }
@@ -65,7 +72,7 @@ impl People<'_> {
     ) -> AppResult<(Person, HashMap<String, Observed>)> {
         if id == actor.id() {
             Relation::of(&actor.person, &actor.person, &[]);
-            let observed = crate::growth::observed_of(self.app.store(), id).await?;
+            let observed = crate::sharing::own_observed(self.app, id, &today()).await?;
             return Ok((actor.person.clone(), observed));
         }
         let (record, _) = self.record(actor, id).await?;

@@ -22,8 +22,8 @@ use trellis_store::{
 use crate::App;
 use crate::access::{self, Actor, Relation};
 use crate::error::{AppError, AppResult};
-use crate::growth::{audit_refusal, level_label, observed_of, person_for, rank_of, readiness_for};
-use crate::time::{date, day_ms, now_millis, parse_date};
+use crate::growth::{audit_refusal, level_label, person_for, rank_of, readiness_for};
+use crate::time::{date, day_ms, now_millis, parse_date, today};
 
 /// The longest action, note or reason, in characters.
 pub const MAX_TEXT: usize = 2_000;
@@ -149,9 +149,13 @@ impl Plans<'_> {
         let store = self.app.store();
         let plan = store.plan_of(person.id).await?;
         let evidence = store.evidence_of(person.id).await?;
-        let agreed: HashMap<String, Rating> = store
-            .latest_ratings(&[person.id])
-            .await?
+        let latest = match relation {
+            Relation::Myself => {
+                crate::sharing::own_latest_ratings(self.app, person.id, &today()).await?
+            }
+            _ => store.latest_ratings(&[person.id]).await?,
+        };
+        let agreed: HashMap<String, Rating> = latest
             .into_iter()
             .filter(|r| r.rater_kind == RaterKind::Agreed)
             .map(|r| (r.skill.clone(), r))
@@ -515,7 +519,8 @@ async fn gaps_of(
     let Some(current) = &person.role_level else {
         return Ok(Vec::new());
     };
-    let observed = observed_of(app.store(), person.id).await?;
+    // Only the person's own plan has gaps: what they may see of their ratings.
+    let observed = crate::sharing::own_observed(app, person.id, &today()).await?;
     let mut levels = vec![current.clone()];
     if let Some(next) = published.profile(current).and_then(|p| p.next.clone()) {
         levels.push(next);

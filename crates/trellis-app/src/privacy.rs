@@ -6,6 +6,11 @@
 //! (the shared ones and their own private ones, never the other side's private notes); an
 //! administrator gets everything but the content of check-ins, which admins do not read (the
 //! series and when they met stay in). Every export is audited, without its content.
+//!
+//! The export is the person's right of access, so it holds every rating made of them, the
+//! manager's ratings and agreed outcome of a review cycle whose results wait for the cycle's
+//! sharing day included: the pages and the API wait for that day ([`crate::sharing`]), the
+//! answer to a subject access request does not.
 
 use serde::Serialize;
 use serde_json::json;

@@ -4,9 +4,9 @@
 use serde_json::json;
 use trellis_store::backend::{clean_date, clean_text};
 use trellis_store::{
-    Assessment, AssessmentId, Audit, CycleDeadlines, CycleId, CycleLaunch, CycleRecords,
-    CycleStatus, CycleStore, NewCycle, NewNotification, Person, ReviewCycle, StoreError,
-    StoreResult,
+    Assessment, AssessmentId, Audit, CycleAssessment, CycleDeadlines, CycleId, CycleLaunch,
+    CycleRecords, CycleStatus, CycleStore, NewCycle, NewNotification, Person, PersonId,
+    ReviewCycle, StoreError, StoreResult,
 };
 
 use crate::dialect::Dialect;
@@ -303,5 +303,19 @@ impl CycleStore for Database {
         )))
         .bind(assessment)
         .fetch_optional(c))
+    }
+
+    async fn unshared_cycle_assessments(
+        &self,
+        person: PersonId,
+    ) -> StoreResult<Vec<CycleAssessment>> {
+        db_run!(self, |c| sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT a.assessment_id, {CYCLE_COLUMNS} FROM review_cycles
+             JOIN (SELECT id AS assessment_id, cycle_id FROM assessments WHERE person_id = $1) a
+               ON a.cycle_id = review_cycles.id
+             WHERE shared_at IS NULL ORDER BY a.assessment_id"
+        )))
+        .bind(person)
+        .fetch_all(c))
     }
 }

@@ -160,6 +160,22 @@ pub async fn cycles_move_through_their_stages_with_deadlines<S: Store>(store: S)
     );
     let own = store.assessments_of(t.pat.id).await.unwrap();
     assert_eq!(store.cycle_of_assessment(own[0].id).await.unwrap(), None);
+    // Until it is shared, the assessment is among the person's unshared ones; nobody else's.
+    let unshared = store.unshared_cycle_assessments(t.ann.id).await.unwrap();
+    assert_eq!(
+        unshared
+            .iter()
+            .map(|u| (u.assessment_id, u.cycle.id))
+            .collect::<Vec<_>>(),
+        vec![(a.id, cycle.id)]
+    );
+    assert!(
+        store
+            .unshared_cycle_assessments(t.pat.id)
+            .await
+            .unwrap()
+            .is_empty()
+    );
 
     // Its assessment moves through the stages as any other; the records follow.
     let after_self = store
@@ -259,6 +275,14 @@ pub async fn cycles_move_through_their_stages_with_deadlines<S: Store>(store: S)
             .unwrap()
     );
     assert_eq!(store.unread_count(t.ann.id).await.unwrap(), 2);
+    assert!(
+        store
+            .unshared_cycle_assessments(t.ann.id)
+            .await
+            .unwrap()
+            .is_empty(),
+        "shared: nothing of it is held back"
+    );
     assert!(
         store
             .cycles_to_share("2027-12-31")

@@ -149,6 +149,15 @@ pub struct CycleRecords {
     pub teams: Vec<Team>,
 }
 
+/// An assessment and the cycle it belongs to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "sqlx", derive(sqlx::FromRow))]
+pub struct CycleAssessment {
+    pub assessment_id: AssessmentId,
+    #[cfg_attr(feature = "sqlx", sqlx(flatten))]
+    pub cycle: ReviewCycle,
+}
+
 /// Review cycles. Changes append their audit event (`cycle.create`, `cycle.launch`,
 /// `cycle.remind`, `cycle.close`, `cycle.share`; target `cycle:<id>`) in their transaction.
 pub trait CycleStore: Send + Sync {
@@ -206,4 +215,10 @@ pub trait CycleStore: Send + Sync {
         &self,
         assessment: AssessmentId,
     ) -> impl Future<Output = StoreResult<Option<ReviewCycle>>> + Send;
+    /// A person's assessments that belong to a cycle whose results were not marked shared yet,
+    /// with their cycle, by assessment id.
+    fn unshared_cycle_assessments(
+        &self,
+        person: PersonId,
+    ) -> impl Future<Output = StoreResult<Vec<CycleAssessment>>> + Send;
 }

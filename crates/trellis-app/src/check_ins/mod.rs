@@ -315,7 +315,11 @@ impl CheckIns<'_> {
         else {
             return Ok(Vec::new());
         };
-        let observed = observed_of(store, person.id).await?;
+        let observed = if person.id == actor.id() {
+            crate::sharing::own_observed(self.app, person.id, &crate::time::today()).await?
+        } else {
+            observed_of(store, person.id).await?
+        };
         let Some((profile, mut readiness)) = readiness_for(&published, role_level, &observed)
         else {
             return Ok(Vec::new());

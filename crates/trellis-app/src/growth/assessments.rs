@@ -38,9 +38,18 @@ pub struct AssessmentCtx {
     /// The effective profile of the assessed role level on that version.
     pub profile: Profile,
     pub relation: Relation,
+    /// For the person assessed, the results of the cycle it belongs to while they wait for the
+    /// cycle's sharing day.
+    pub withheld: Option<crate::sharing::Withheld>,
 }
 
 impl AssessmentCtx {
+    /// Whether the caller sees a rating of the assessment as it is now (`current`).
+    pub fn rating_shown(&self, current: &Assessment, r: &trellis_store::Rating) -> bool {
+        rating_visible(current, self.relation, r)
+            && !self.withheld.as_ref().is_some_and(|w| w.hides(r))
+    }
+
     pub fn framework(&self) -> &Framework {
         &self.published.framework
     }
@@ -71,12 +80,19 @@ pub async fn load_assessment(
         .await?;
     let profile = trellis_model::resolve(&published.framework, &assessment.role_level)
         .map_err(|e| AppError::internal(format!("assessment {id}: {e}")))?;
+    let withheld = match relation {
+        Relation::Myself => {
+            crate::sharing::withheld_assessment(app, &assessment, &crate::time::today()).await?
+        }
+        _ => None,
+    };
     Ok(AssessmentCtx {
         assessment,
         person,
         published,
         profile,
         relation,
+        withheld,
     })
 }
 
@@ -546,6 +562,15 @@ pub async fn submit_ratings(
                     .collect(),
             )
         })?;
+    let mut notices = notifications::stage_submitted(actor, a, to);
+    // The person hears of their manager's ratings and the outcome on the cycle's sharing day.
+    if matches!(to, Stage::Compare | Stage::Agreed)
+        && crate::sharing::withheld_assessment(app, &a.assessment, &crate::time::today())
+            .await?
+            .is_some()
+    {
+        notices.retain(|n| n.person_id != a.person.id);
+    }
     // The ratings and the move to the next stage are one user action: one transaction.
     app.store()
         .submit_ratings(
@@ -555,7 +580,7 @@ pub async fn submit_ratings(
             ratings,
             revision,
             Some(to),
-            notifications::stage_submitted(actor, a, to),
+            notices,
             &actor.audit(),
         )
         .await

@@ -195,6 +195,12 @@ pub async fn answer_outcome(
         )
         .await);
     }
+    if let Some(w) = &a.withheld {
+        return Err(AppError::conflict(format!(
+            "{}: you can confirm or dispute the outcome then.",
+            w.line()
+        )));
+    }
     // Closed without an agreement (a duplicate closed by a migration): nothing to answer.
     if a.assessment.stage != Stage::Agreed || a.assessment.agreed_at.is_none() {
         return Err(AppError::conflict(

@@ -171,7 +171,16 @@ impl Promotions<'_> {
             .app
             .framework(VersionRef::Id(case.framework_version_id))
             .await?;
-        let record = store.person_record(case.person_id).await?;
+        let mut record = store.person_record(case.person_id).await?;
+        // The person reads their own case without what their cycles have not shared yet.
+        if actor.id() == case.person_id {
+            let withheld =
+                crate::sharing::withheld_from(self.app, case.person_id, &crate::time::today())
+                    .await?;
+            record
+                .rating_history
+                .retain(|r| !crate::sharing::hidden(&withheld, r));
+        }
         let observed = crate::people::observed_in(&record);
         let target = readiness_for(&published, &case.role_level, &observed);
         let target_title = target

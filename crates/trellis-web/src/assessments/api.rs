@@ -5,7 +5,7 @@ use axum::extract::State;
 use axum::response::Response;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
-use trellis_app::growth::{self, AssessmentCtx, RatingInput, StartInput, Submission};
+use trellis_app::growth::{AssessmentCtx, RatingInput, StartInput, Submission};
 use trellis_store::prelude::*;
 use trellis_store::{Assessment, AssessmentId, PeerRequest, PersonId, RaterKind, Rating, Stage};
 use utoipa::ToSchema;
@@ -101,6 +101,22 @@ pub struct AssessmentJson {
     /// answer only, not in lists).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub outcome: Option<OutcomeJson>,
+    /// To the person assessed, while the results of the review cycle the assessment belongs to
+    /// wait for the cycle's sharing day: the manager's ratings and the agreed outcome are left
+    /// out of `ratings` until then (in a single assessment's answer only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub results_withheld: Option<WithheldJson>,
+}
+
+/// Results of a review cycle not shared with the person yet.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct WithheldJson {
+    /// The cycle's name.
+    pub cycle: String,
+    /// The day they are shared (`YYYY-MM-DD`), once the cycle is closed.
+    pub shares_on: Option<String>,
+    /// The same, as a sentence: "Results of 2027 review are shared on 2027-03-01".
+    pub message: String,
 }
 
 /// The person's answer to the agreed outcome of their assessment.
@@ -135,6 +151,7 @@ fn assessment_summary(a: &Assessment) -> AssessmentJson {
         ratings: Vec::new(),
         peer_requests: Vec::new(),
         outcome: None,
+        results_withheld: None,
     }
 }
 
@@ -156,10 +173,15 @@ async fn assessment_full(
         .collect();
     out.ratings = ratings
         .iter()
-        .filter(|r| growth::rating_visible(&current, a.relation, r))
+        .filter(|r| a.rating_shown(&current, r))
         .map(RatingJson::from)
         .collect();
     out.peer_requests = requests.iter().map(PeerRequestJson::from).collect();
+    out.results_withheld = a.withheld.as_ref().map(|w| WithheldJson {
+        cycle: w.cycle.clone(),
+        shares_on: w.shares_on.clone(),
+        message: w.line(),
+    });
     // Only an agreed outcome can have an answer.
     if current.stage == Stage::Agreed {
         out.outcome = store

@@ -11,7 +11,7 @@ use std::collections::HashMap;
 
 use askama::Template;
 use trellis_app::Relation;
-use trellis_app::growth::{self, AssessmentCtx, rating_text, rating_visible, stage_label};
+use trellis_app::growth::{self, AssessmentCtx, rating_text, stage_label};
 use trellis_app::time::{date, date_time};
 use trellis_formats::render::name_with_version;
 use trellis_model::Framework;
@@ -242,6 +242,8 @@ pub(crate) struct AssessmentPage {
     cycle: String,
     /// The deadline of the stage it is at, for an open assessment of a review cycle.
     stage_due: Option<String>,
+    /// For the person, when their cycle's results wait for its sharing day.
+    withheld: Option<String>,
     version_label: String,
     version_note: Option<String>,
     stage: &'static str,
@@ -336,10 +338,7 @@ fn latest_visible<'a>(
     ratings: &'a [Rating],
 ) -> HashMap<(String, RaterKind, Option<PersonId>), &'a Rating> {
     let mut out = HashMap::new();
-    for r in ratings
-        .iter()
-        .filter(|r| rating_visible(&a.assessment, a.relation, r))
-    {
+    for r in ratings.iter().filter(|r| a.rating_shown(&a.assessment, r)) {
         let rater = (r.rater_kind == RaterKind::Peer).then_some(r.rater_id);
         out.insert((r.skill.clone(), r.rater_kind, rater), r);
     }
@@ -488,6 +487,13 @@ pub(crate) async fn assessment_page(
             None,
             Some("This assessment is closed: the outcome below was agreed.".to_owned()),
         ),
+    };
+    // What follows the self-assessment waits for the cycle's sharing day (said above the stages).
+    let status_message = match (&a.withheld, asm.stage) {
+        (Some(_), Stage::Manager | Stage::Compare | Stage::Agreed) => {
+            Some("Your self-assessment is submitted.".to_owned())
+        }
+        _ => status_message,
     };
     let typed_for = |k: &str| typed.as_ref().filter(|t| t.kind == k).map(|t| &t.fields);
     let actor = caller.actor(ctx);
@@ -745,8 +751,11 @@ pub(crate) async fn assessment_page(
             comment: o.comment,
         }
     });
-    let answer_form =
-        is_self && asm.stage == Stage::Agreed && asm.agreed_at.is_some() && answer.is_none();
+    let answer_form = is_self
+        && a.withheld.is_none()
+        && asm.stage == Stage::Agreed
+        && asm.agreed_at.is_some()
+        && answer.is_none();
     let typed_answer = typed_for("answer");
     let scale_key = if form.is_some() {
         scale_key(
@@ -776,6 +785,12 @@ pub(crate) async fn assessment_page(
         role_href: profile_href(&asm.framework_version_id.to_string(), &asm.role_level),
         cycle: asm.cycle.clone(),
         stage_due,
+        // Nothing is held back before the self-assessment is in.
+        withheld: a
+            .withheld
+            .as_ref()
+            .filter(|_| asm.stage != Stage::SelfRating)
+            .map(|w| w.line()),
         version_label: name_with_version(&a.published.summary.name, &a.published.summary.version),
         version_note,
         stage: asm.stage.as_str(),

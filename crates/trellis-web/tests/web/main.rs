@@ -8,6 +8,7 @@ mod api;
 mod calibration;
 mod check_ins;
 mod control_characters;
+mod cycle_results;
 mod cycles;
 mod framework_upload;
 mod growth;

@@ -385,6 +385,10 @@ pub fn routes() -> Vec<Route> {
         API   SignedIn      => hiring::api::openings,
         API   HiringLoop    => hiring::api::opening,
         API   HiringLoop    => hiring::api::candidate,
+        API   PeopleTeam    => cycles::api::cycles,
+        API   PeopleTeam    => cycles::api::cycle,
+        // The people team and managers; the use case decides whose outcomes, as on the page.
+        API   SignedIn      => calibration::api::calibration,
         API   SignedIn      => check_ins::api::check_ins,
         API   CheckInPair   => check_ins::api::check_in,
         API   CheckInPair   => check_ins::api::add_agenda,

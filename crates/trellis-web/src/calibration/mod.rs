@@ -1,8 +1,9 @@
 //! Calibration pages: the cycles a caller calibrates, a cycle's calibration (distributions as
 //! charts with their tables, each manager's leniency, the moved list), the calibration session of
-//! a population, and the form that moves one person's outcome with a reason. Who sees and moves
-//! what is decided in `trellis_app::calibration`.
+//! a population, and the form that moves one person's outcome with a reason; the figures in the
+//! JSON API too (`api`). Who sees and moves what is decided in `trellis_app::calibration`.
 
+pub mod api;
 mod chart;
 
 use askama::Template;

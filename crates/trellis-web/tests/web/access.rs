@@ -115,6 +115,8 @@ const MANAGERS: Expect = [303, 403, 403, 403, 200, 200, 200, 200, 200, 200, 303]
 /// member is refused, anyone else answered as if there were no such assessment.
 const CALIBRATES_THE_MEMBER: Expect = [303, 403, 404, 404, 200, 200, 200, 404, 200, 200, 303];
 const ADMIN_API: Expect = [401, 403, 403, 403, 403, 403, 403, 403, 403, 200, 401];
+const PEOPLE_TEAM_API: Expect = [401, 403, 403, 403, 403, 403, 403, 403, 200, 200, 401];
+const MANAGERS_API: Expect = [401, 403, 403, 403, 200, 200, 200, 200, 200, 200, 401];
 
 /// The people of the matrix beyond the fixture organisation: the line above the member's manager,
 /// a teammate, and a deactivated administrator.
@@ -1801,6 +1803,25 @@ fn cases(app: &App, admin_token_id: i64, g: Growth) -> Vec<Case> {
             "/api/v1/hiring/candidates/{id}",
             format!("/api/v1/hiring/candidates/{candidate}"),
             [401, 200, 404, 404, 200, 404, 404, 404, 200, 200, 401],
+        ),
+        // Review cycles: the people team; calibration as on its page (managers, their lines).
+        case(
+            get.clone(),
+            "/api/v1/cycles",
+            "/api/v1/cycles",
+            PEOPLE_TEAM_API,
+        ),
+        case(
+            get.clone(),
+            "/api/v1/cycles/{id}",
+            format!("/api/v1/cycles/{}", g.cycle_open),
+            PEOPLE_TEAM_API,
+        ),
+        case(
+            get.clone(),
+            "/api/v1/cycles/{id}/calibration",
+            format!("/api/v1/cycles/{}/calibration", g.cycle_calibrated),
+            MANAGERS_API,
         ),
         case(
             get.clone(),

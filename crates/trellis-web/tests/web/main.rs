@@ -10,6 +10,7 @@ mod check_ins;
 mod control_characters;
 mod cycle_results;
 mod cycles;
+mod cycles_api;
 mod framework_upload;
 mod growth;
 mod hiring;

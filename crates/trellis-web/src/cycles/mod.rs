@@ -1,6 +1,9 @@
 //! Review cycles, for the people team: the list with the form that opens one, and a cycle's page
 //! (launch a draft; progress per stage and team, the overdue list with reminders, and closing an
-//! open one). Who may do what is decided in `trellis_app::cycles`.
+//! open one), and the same in the JSON API (`api`). Who may do what is decided in
+//! `trellis_app::cycles`.
+
+pub mod api;
 
 use askama::Template;
 use axum::extract::State;
@@ -62,7 +65,7 @@ struct CyclePage {
     notice: Option<String>,
 }
 
-fn status_text(s: CycleStatus) -> &'static str {
+pub(crate) fn status_text(s: CycleStatus) -> &'static str {
     match s {
         CycleStatus::Draft => "draft",
         CycleStatus::Open => "open",

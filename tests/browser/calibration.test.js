@@ -9,78 +9,22 @@
 // CHROMIUM overrides the browser path (default /usr/bin/chromium).
 'use strict';
 
-const { describe, test, before, after } = require('node:test');
+const { describe, test } = require('node:test');
 const assert = require('node:assert/strict');
-const crypto = require('node:crypto');
-const { chromium } = require('playwright-core');
-const { startServer, startSmtpSink } = require('./server');
+const { suite, clickAndWait } = require('./helpers');
 
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-const LAUNCH_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-const DEMO_PASSWORD = `browser-${crypto.randomBytes(12).toString('hex')}`;
 // In the demo organisation Grace is the people team; Daniel Cohen agreed his people's outcomes a
 // level above what their role levels require.
 const PEOPLE_TEAM = { email: 'grace.mensah@example.com', name: 'Grace Mensah' };
 const LENIENT = 'Daniel Cohen';
 const CYCLE = 'Autumn review';
 const REASON = 'Compared with the other engineers in the session, the evidence shows the required level.';
-const STEP_TIMEOUT = 15_000;
-const AXE_PATH = require.resolve('axe-core');
 
-let server;
-let browser;
-let mail;
-let axeContext;
+const s = suite({ mail: true });
+const { axeCheck } = s;
 
-before(async () => {
-  mail = await startSmtpSink();
-  server = await startServer({ demoPassword: DEMO_PASSWORD, smtpUrl: mail.url });
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: LAUNCH_ARGS, timeout: 60_000 });
-}, { timeout: 30 * 60_000 }); // the first build on a fresh machine is slow
-
-after(async () => {
-  if (axeContext) await axeContext.close();
-  if (browser) await browser.close();
-  if (server) await server.stop();
-  if (mail) mail.stop();
-});
-
-function escapeRegExp(s) {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
-async function clickAndWait(page, locator) {
-  await Promise.all([page.waitForNavigation(), locator.click()]);
-}
-
-/** axe-core on a copy of the page (the server's CSP forbids scripts): no serious or critical violations. */
-async function axeCheck(page, name) {
-  if (!axeContext) axeContext = await browser.newContext({ baseURL: server.url, bypassCSP: true });
-  const html = await page.content();
-  const copy = await axeContext.newPage();
-  try {
-    await copy.goto('/healthz');
-    await copy.setContent(html, { waitUntil: 'load' });
-    await copy.addScriptTag({ path: AXE_PATH });
-    const violations = await copy.evaluate(async () => {
-      // eslint-disable-next-line no-undef
-      const r = await axe.run(document, { resultTypes: ['violations'] });
-      return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => n.target.join(' ')) }));
-    });
-    const failing = violations.filter((v) => ['serious', 'critical'].includes(v.impact));
-    assert.deepEqual(failing, [], `no serious or critical accessibility violations on ${name}`);
-  } finally {
-    await copy.close();
-  }
+function escapeRegExp(text) {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 /** The counts of a manager's row in the distribution table by manager: the five buckets, then the total. */
@@ -93,24 +37,12 @@ async function managerCounts(page, name) {
 describe('the people team calibrates a cycle and moves one outcome with a reason', () => {
   let context;
   let page;
-  const errors = [];
   let calibrationPath;
   let counted; // the lenient manager's row before the move
   let person;
 
   test('the people team opens the calibration of the cycle from its page', async () => {
-    context = await browser.newContext({ baseURL: server.url });
-    context.setDefaultTimeout(STEP_TIMEOUT);
-    context.setDefaultNavigationTimeout(STEP_TIMEOUT);
-    page = await context.newPage();
-    page.on('console', (msg) => {
-      if (/Content.Security.Policy/i.test(msg.text())) errors.push(msg.text());
-    });
-    page.on('pageerror', (err) => errors.push(`page error: ${err.message}`));
-    await page.goto('/sign-in');
-    await page.getByLabel('Email address').fill(PEOPLE_TEAM.email);
-    await page.getByLabel('Password').fill(DEMO_PASSWORD);
-    await clickAndWait(page, page.getByRole('button', { name: 'Sign in' }));
+    ({ context, page } = await s.signedIn(PEOPLE_TEAM));
     assert.equal(await page.locator('h1').innerText(), `Hello, ${PEOPLE_TEAM.name}`);
 
     await page.goto('/cycles');
@@ -195,7 +127,7 @@ describe('the people team calibrates a cycle and moves one outcome with a reason
   });
 
   test('no page broke the Content-Security-Policy or threw', async () => {
-    assert.deepEqual(errors, []);
+    assert.deepEqual(page.errors, []);
     if (context) await context.close();
   });
 });

@@ -10,67 +10,15 @@
 const { describe, test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const crypto = require('node:crypto');
-const { chromium } = require('playwright-core');
-const { startServer } = require('./server');
+const { suite, clickAndWait } = require('./helpers');
 
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-const LAUNCH_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'];
-const DEMO_PASSWORD = `browser-${crypto.randomBytes(12).toString('hex')}`;
 const MEMBER = { email: 'hannah.schmidt@example.com', name: 'Hannah Schmidt' };
 const MANAGER = { email: 'amara.okafor@example.com', name: 'Amara Okafor' };
 const PEOPLE_TEAM = { email: 'grace.mensah@example.com', name: 'Grace Mensah' };
-const STEP_TIMEOUT = 15_000;
-const AXE_PATH = require.resolve('axe-core');
 const TAG = crypto.randomBytes(4).toString('hex');
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer({ demoPassword: DEMO_PASSWORD });
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: LAUNCH_ARGS, timeout: 60_000 });
-}, { timeout: 30 * 60_000 });
-
-after(async () => {
-  if (browser) await browser.close();
-  if (server) await server.stop();
-});
-
-async function signedIn(user, options = {}) {
-  const context = await browser.newContext({ baseURL: server.url, ...options });
-  context.setDefaultTimeout(STEP_TIMEOUT);
-  context.setDefaultNavigationTimeout(STEP_TIMEOUT);
-  const page = await context.newPage();
-  page.errors = [];
-  page.on('console', (msg) => {
-    if (/Content.Security.Policy/i.test(msg.text())) page.errors.push(msg.text());
-  });
-  page.on('pageerror', (err) => page.errors.push(`page error: ${err.message}`));
-  await page.goto('/sign-in');
-  await page.getByLabel('Email address').fill(user.email);
-  await page.getByLabel('Password').fill(DEMO_PASSWORD);
-  await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Sign in' }).click()]);
-  assert.equal(new URL(page.url()).pathname, '/', `${user.email} is signed in`);
-  return { context, page };
-}
-
-async function clickAndWait(page, locator) {
-  await Promise.all([page.waitForNavigation(), locator.click()]);
-}
-
-async function axeCheck(page, name) {
-  await page.addScriptTag({ path: AXE_PATH });
-  const violations = await page.evaluate(async () => {
-    // eslint-disable-next-line no-undef
-    const r = await axe.run(document, { resultTypes: ['violations'] });
-    return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => n.target.join(' ')) }));
-  });
-  for (const v of violations.filter((x) => !['serious', 'critical'].includes(x.impact))) {
-    console.log(`# axe note on ${name}: ${v.impact} ${v.id}: ${v.help}`);
-  }
-  const failing = violations.filter((v) => ['serious', 'critical'].includes(v.impact));
-  assert.deepEqual(failing, [], `no serious or critical accessibility violations on ${name}`);
-}
+const s = suite();
+const { signedIn, axeCheck } = s;
 
 describe('a check-in with a shared agenda, a private note and an action carried over', () => {
   let member;

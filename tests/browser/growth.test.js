@@ -10,53 +10,20 @@
 
 const { describe, test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
-const crypto = require('node:crypto');
-const { chromium } = require('playwright-core');
-const { startServer, startSmtpSink, sleep } = require('./server');
+const { sleep } = require('./server');
+const { suite, clickAndWait } = require('./helpers');
 
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-const LAUNCH_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-const DEMO_PASSWORD = `browser-${crypto.randomBytes(12).toString('hex')}`;
 // In the demo organisation Hannah reports to Amara, and Hannah's next level is Senior Software Engineer.
 const MEMBER = { email: 'hannah.schmidt@example.com', name: 'Hannah Schmidt' };
 const MANAGER = { email: 'amara.okafor@example.com', name: 'Amara Okafor' };
 const NEXT_LEVEL = 'Senior Software Engineer';
 const NEXT_LEVEL_ID = 'engineering/senior-software-engineer';
-const STEP_TIMEOUT = 15_000;
-const AXE_PATH = require.resolve('axe-core');
 
-let server;
-let browser;
-let mail;
-
-before(async () => {
-  mail = await startSmtpSink();
-  server = await startServer({ demoPassword: DEMO_PASSWORD, smtpUrl: mail.url });
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: LAUNCH_ARGS, timeout: 60_000 });
-}, { timeout: 30 * 60_000 }); // the first build on a fresh machine is slow
-
-after(async () => {
-  if (axeContext) await axeContext.close();
-  if (browser) await browser.close();
-  if (server) await server.stop();
-  if (mail) mail.stop();
-});
+const s = suite({ mail: true });
+const { axeCheck } = s;
 
 async function signIn(page, user) {
-  await page.goto('/sign-in');
-  await page.getByLabel('Email address').fill(user.email);
-  await page.getByLabel('Password').fill(DEMO_PASSWORD);
-  await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Sign in' }).click()]);
-  assert.equal(new URL(page.url()).pathname, '/', `${user.email} is signed in`);
+  await s.signIn(page, user);
   assert.equal(await page.locator('h1').innerText(), `Hello, ${user.name}`);
 }
 
@@ -66,11 +33,6 @@ async function signOut(page) {
     page.locator('header form.sign-out').getByRole('button', { name: 'Sign out' }).click(),
   ]);
   assert.equal(new URL(page.url()).pathname, '/sign-in', 'signed out');
-}
-
-/** Clicks something that submits a form or follows a link, and waits for the page it leads to. */
-async function clickAndWait(page, locator) {
-  await Promise.all([page.waitForNavigation(), locator.click()]);
 }
 
 /**
@@ -114,35 +76,6 @@ async function rateEverythingHighest(page) {
   return chosen;
 }
 
-/**
- * axe-core on the page as it is: no serious or critical violations. The server's CSP forbids
- * scripts, and this suite checks that no page breaks it, so axe runs on a copy of the page in a
- * context of its own that bypasses the CSP (same origin, so the stylesheet applies).
- */
-let axeContext;
-async function axeCheck(page, name) {
-  if (!axeContext) axeContext = await browser.newContext({ baseURL: server.url, bypassCSP: true });
-  const html = await page.content();
-  const copy = await axeContext.newPage();
-  try {
-    await copy.goto('/healthz');
-    await copy.setContent(html, { waitUntil: 'load' });
-    await copy.addScriptTag({ path: AXE_PATH });
-    const violations = await copy.evaluate(async () => {
-      // eslint-disable-next-line no-undef
-      const r = await axe.run(document, { resultTypes: ['violations'] });
-      return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => n.target.join(' ')) }));
-    });
-    for (const v of violations.filter((x) => !['serious', 'critical'].includes(x.impact))) {
-      console.log(`# axe note on ${name}: ${v.impact} ${v.id}: ${v.help}`);
-    }
-    const failing = violations.filter((v) => ['serious', 'critical'].includes(v.impact));
-    assert.deepEqual(failing, [], `no serious or critical accessibility violations on ${name}`);
-  } finally {
-    await copy.close();
-  }
-}
-
 async function stageOf(page) {
   return page.locator('#stage').getAttribute('data-stage');
 }
@@ -150,7 +83,6 @@ async function stageOf(page) {
 describe('a member self-assesses, their manager rates and agrees, and both see next-level readiness change', () => {
   let context;
   let page;
-  const errors = [];
   let personPath; // Hannah's person page
   let planPath; // her development plan
   const goalSkills = []; // the skills of the goals she makes from next-level gaps
@@ -160,14 +92,8 @@ describe('a member self-assesses, their manager rates and agrees, and both see n
   let requirementCount;
 
   before(async () => {
-    context = await browser.newContext({ baseURL: server.url });
-    context.setDefaultTimeout(STEP_TIMEOUT);
-    context.setDefaultNavigationTimeout(STEP_TIMEOUT);
-    page = await context.newPage();
-    page.on('console', (msg) => {
-      if (/Content.Security.Policy/i.test(msg.text())) errors.push(msg.text());
-    });
-    page.on('pageerror', (err) => errors.push(`page error: ${err.message}`));
+    context = await s.newContext();
+    page = await s.newPage(context);
   });
   after(async () => {
     if (context) await context.close();
@@ -282,12 +208,12 @@ describe('a member self-assesses, their manager rates and agrees, and both see n
     const deadline = Date.now() + 60_000;
     let email;
     while (!email && Date.now() < deadline) {
-      email = mail.messages().find((m) => m.startsWith(`X-Envelope-To: ${MANAGER.email}`)
+      email = s.mail.messages().find((m) => m.startsWith(`X-Envelope-To: ${MANAGER.email}`)
         && m.includes(`${MEMBER.name} submitted their self-assessment`));
       if (!email) await sleep(500);
     }
-    assert.ok(email, `an email to ${MANAGER.email}; arrived: ${mail.messages().length}`);
-    assert.ok(email.includes(`${server.url}${assessmentPath}`), `the email links to the assessment:\n${email}`);
+    assert.ok(email, `an email to ${MANAGER.email}; arrived: ${s.mail.messages().length}`);
+    assert.ok(email.includes(`${s.server.url}${assessmentPath}`), `the email links to the assessment:\n${email}`);
   });
 
   test('the manager sees it in their inbox and follows it to the assessment', async () => {
@@ -408,6 +334,6 @@ describe('a member self-assesses, their manager rates and agrees, and both see n
   });
 
   test('no page broke the Content-Security-Policy or threw', () => {
-    assert.deepEqual(errors, []);
+    assert.deepEqual(page.errors, []);
   });
 });

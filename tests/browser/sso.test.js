@@ -8,19 +8,14 @@
 //   cd tests/browser && npm ci && node --test sso.test.js
 'use strict';
 
-const { test, before, after } = require('node:test');
+const { test } = require('node:test');
 const assert = require('node:assert/strict');
 const crypto = require('node:crypto');
 const http = require('node:http');
-const { chromium } = require('playwright-core');
-const { startServer } = require('./server');
+const { suite } = require('./helpers');
 
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-const LAUNCH_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'];
-const DEMO_PASSWORD = `browser-${crypto.randomBytes(12).toString('hex')}`;
 const CLIENT_ID = 'trellis';
 const CLIENT_SECRET = crypto.randomBytes(32).toString('hex');
-const STEP_TIMEOUT = 15_000;
 
 // The provider's people, by the login typed on its development sign-in page.
 const ACCOUNTS = {
@@ -31,8 +26,6 @@ const ACCOUNTS = {
 };
 
 let idp;
-let server;
-let browser;
 
 /** Listens on a free loopback port now; the provider is attached once Trellis's URL is known. */
 async function listenForProvider() {
@@ -73,35 +66,26 @@ async function attachProvider(redirectUri) {
   idp.handler = provider.callback();
 }
 
-before(async () => {
-  idp = await listenForProvider();
-  server = await startServer({
-    demoPassword: DEMO_PASSWORD,
-    args: [
-      '--oidc-issuer', idp.issuer,
-      '--oidc-client-id', CLIENT_ID,
-      '--oidc-client-secret', CLIENT_SECRET,
-      '--oidc-create-accounts', 'example.com',
-      '--oidc-label', 'Example ID',
-    ],
-  });
-  await attachProvider(`${server.url}/sign-in/sso/callback`);
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: LAUNCH_ARGS, timeout: 60_000 });
-}, { timeout: 30 * 60_000 });
-
-after(async () => {
-  if (browser) await browser.close();
-  if (server) await server.stop();
-  if (idp) idp.httpServer.close();
+// The provider listens before Trellis starts (Trellis is told its address) and learns Trellis's
+// callback once Trellis listens.
+const s = suite({
+  prepare: async () => { idp = await listenForProvider(); },
+  args: () => [
+    '--oidc-issuer', idp.issuer,
+    '--oidc-client-id', CLIENT_ID,
+    '--oidc-client-secret', CLIENT_SECRET,
+    '--oidc-create-accounts', 'example.com',
+    '--oidc-label', 'Example ID',
+  ],
+  started: (suite) => attachProvider(`${suite.server.url}/sign-in/sso/callback`),
+  cleanup: () => { if (idp) idp.httpServer.close(); },
 });
 
 async function newPage() {
-  const context = await browser.newContext({ baseURL: server.url });
-  context.setDefaultTimeout(STEP_TIMEOUT);
-  context.setDefaultNavigationTimeout(STEP_TIMEOUT);
+  const context = await s.newContext();
   const page = await context.newPage();
   // The provider's development pages load a web font: nothing may leave this machine.
-  await context.route((url) => !url.href.startsWith(server.url) && !url.href.startsWith(idp.issuer), (r) => r.abort());
+  await context.route((url) => !url.href.startsWith(s.server.url) && !url.href.startsWith(idp.issuer), (r) => r.abort());
   return { context, page };
 }
 
@@ -132,7 +116,7 @@ async function atProvider(page, login) {
   await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Sign-in' }).click()]);
   if (page.url().startsWith(idp.issuer)) {
     await Promise.all([
-      page.waitForURL((u) => u.href.startsWith(server.url)),
+      page.waitForURL((u) => u.href.startsWith(s.server.url)),
       page.getByRole('button', { name: 'Continue' }).click(),
     ]);
   }

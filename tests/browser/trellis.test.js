@@ -8,67 +8,17 @@
 
 const { describe, test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
-const crypto = require('node:crypto');
-const { chromium } = require('playwright-core');
-const { startServer } = require('./server');
+const { suite } = require('./helpers');
 
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-const LAUNCH_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-const DEMO_PASSWORD = `browser-${crypto.randomBytes(12).toString('hex')}`;
 const MEMBER = { email: 'hannah.schmidt@example.com', name: 'Hannah Schmidt', role: 'Software Engineer' };
 const MANAGER = { email: 'amara.okafor@example.com', name: 'Amara Okafor' };
 const PROFILE = '/frameworks/current/role-levels/engineering/senior-software-engineer';
 const SESSION_COOKIE = '__Host-trellis_session';
 const WRONG_PASSWORD_MESSAGE = 'The email address or password is not right.';
-const STEP_TIMEOUT = 15_000;
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer({ demoPassword: DEMO_PASSWORD });
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: LAUNCH_ARGS, timeout: 60_000 });
-}, { timeout: 30 * 60_000 }); // the first build on a fresh machine is slow
-
-after(async () => {
-  if (browser) await browser.close();
-  if (server) await server.stop();
-});
-
-/** A fresh browser context (own cookies) whose pages fail fast and record CSP violations. */
-async function newContext(options = {}) {
-  const context = await browser.newContext({ baseURL: server.url, ...options });
-  context.setDefaultTimeout(STEP_TIMEOUT);
-  context.setDefaultNavigationTimeout(STEP_TIMEOUT);
-  return context;
-}
-
-/** Opens a page and collects console messages about Content-Security-Policy violations. */
-async function newPage(context) {
-  const page = await context.newPage();
-  page.cspViolations = [];
-  page.on('console', (msg) => {
-    if (/Content.Security.Policy/i.test(msg.text())) page.cspViolations.push(msg.text());
-  });
-  page.on('pageerror', (err) => page.cspViolations.push(`page error: ${err.message}`));
-  return page;
-}
-
-async function signIn(page, email, password) {
-  await page.goto('/sign-in');
-  await page.getByLabel('Email address').fill(email);
-  await page.getByLabel('Password').fill(password);
-  await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Sign in' }).click()]);
-}
+const s = suite();
+const DEMO_PASSWORD = s.password;
+const { newContext, newPage, axeCheck, submitSignIn: signIn } = s;
 
 function pathOf(page) {
   const u = new URL(page.url());
@@ -165,7 +115,7 @@ describe('a member signs in, reads a role profile, compares two levels and signs
   });
 
   test('no page broke the Content-Security-Policy or threw', () => {
-    assert.deepEqual(page.cspViolations, []);
+    assert.deepEqual(page.errors, []);
   });
 });
 
@@ -214,45 +164,8 @@ describe('a wrong password', () => {
 });
 
 // --- Accessibility ----------------------------------------------------------------------------------
-// axe-core is injected into each page (the server's CSP forbids scripts, so this context bypasses it;
-// the pages themselves use no JavaScript). Serious and critical violations fail; lesser ones are
+// axe-core on each page (see helpers.js). Serious and critical violations fail; lesser ones are
 // printed as notes.
-
-const AXE_PATH = require.resolve('axe-core');
-const FAILING_IMPACTS = new Set(['serious', 'critical']);
-
-async function axeCheck(page, name) {
-  await page.addScriptTag({ path: AXE_PATH });
-  const results = await page.evaluate(async () => {
-    // eslint-disable-next-line no-undef
-    const r = await axe.run(document, { resultTypes: ['violations'] });
-    return r.violations.map((v) => ({
-      id: v.id,
-      impact: v.impact,
-      help: v.help,
-      helpUrl: v.helpUrl,
-      nodes: v.nodes.map((n) => ({ target: n.target.join(' '), html: n.html, summary: n.failureSummary })),
-    }));
-  });
-  const failing = results.filter((v) => FAILING_IMPACTS.has(v.impact));
-  const notes = results.filter((v) => !FAILING_IMPACTS.has(v.impact));
-  for (const v of notes) {
-    console.log(`# axe note on ${name}: ${v.impact} ${v.id} (${v.nodes.length} node(s)): ${v.help}`);
-  }
-  if (failing.length) {
-    const report = failing
-      .map((v) => {
-        const nodes = v.nodes
-          .slice(0, 10)
-          .map((n) => `    - ${n.target}\n      ${n.html.slice(0, 200)}\n      ${(n.summary || '').replace(/\n/g, '\n      ')}`)
-          .join('\n');
-        const more = v.nodes.length > 10 ? `\n    … and ${v.nodes.length - 10} more` : '';
-        return `  [${v.impact}] ${v.id}: ${v.help}\n    ${v.helpUrl}\n${nodes}${more}`;
-      })
-      .join('\n');
-    assert.fail(`${failing.length} serious/critical accessibility violation(s) on ${name} (${page.url()}):\n${report}`);
-  }
-}
 
 describe('accessibility (axe-core): no serious or critical violations', () => {
   let context;

@@ -114,6 +114,9 @@ pub struct FrameworkCache {
     refresh: Duration,
     /// When the current version was last looked up, and what it was.
     current: RwLock<Option<(Instant, Option<Arc<Published>>)>>,
+    /// Held by the one request that asks the store again when the current version is due for a
+    /// check; the others go on with the cached version meanwhile.
+    refreshing: tokio::sync::Mutex<()>,
     /// Published versions never change, so they are kept by id.
     by_id: RwLock<HashMap<FrameworkVersionId, Arc<Published>>>,
 }
@@ -133,19 +136,27 @@ impl FrameworkCache {
         }
     }
 
-    /// The most recently published framework, if any.
+    /// The most recently published framework, if any. Checked against the store at most every
+    /// `refresh`, by one request at a time and by id only: the content is read once per version.
     pub async fn current(&self, store: &Database) -> AppResult<Option<Arc<Published>>> {
-        let refresh = self.refresh;
-        if let Ok(c) = self.current.read()
-            && let Some((at, cached)) = c.as_ref()
-            && at.elapsed() < refresh
+        let cached = self.current.read().ok().and_then(|c| c.clone());
+        if let Some((at, published)) = &cached
+            && at.elapsed() < self.refresh
         {
-            return Ok(cached.clone());
+            return Ok(published.clone());
         }
-        let fetched = store.current_framework().await?;
-        let published = match fetched {
+        let _refreshing = match (self.refreshing.try_lock(), &cached) {
+            (Ok(guard), _) => guard,
+            // Another request is asking the store: what is cached is as good meanwhile.
+            (Err(_), Some((_, published))) => return Ok(published.clone()),
+            (Err(_), None) => self.refreshing.lock().await,
+        };
+        let published = match store.current_framework_id().await? {
             None => None,
-            Some(v) => Some(self.remember(v)?),
+            Some(id) => match cached.and_then(|(_, p)| p).filter(|p| p.summary.id == id) {
+                Some(same) => Some(same),
+                None => Some(self.version(store, id).await?),
+            },
         };
         if let Ok(mut c) = self.current.write() {
             *c = Some((Instant::now(), published.clone()));
@@ -160,21 +171,24 @@ impl FrameworkCache {
                 .current(store)
                 .await?
                 .ok_or_else(|| AppError::not_found("No framework has been published yet.")),
-            VersionRef::Id(id) => {
-                if let Ok(m) = self.by_id.read()
-                    && let Some(p) = m.get(&id)
-                {
-                    return Ok(p.clone());
-                }
-                let v = store.framework_version(id).await.map_err(|e| match e {
-                    StoreError::NotFound(_) => {
-                        AppError::not_found(format!("There is no framework version {id}."))
-                    }
-                    other => other.into(),
-                })?;
-                self.remember(v)
-            }
+            VersionRef::Id(id) => self.version(store, id).await,
         }
+    }
+
+    /// A published version by id, read from the store once.
+    async fn version(&self, store: &Database, id: FrameworkVersionId) -> AppResult<Arc<Published>> {
+        if let Ok(m) = self.by_id.read()
+            && let Some(p) = m.get(&id)
+        {
+            return Ok(p.clone());
+        }
+        let v = store.framework_version(id).await.map_err(|e| match e {
+            StoreError::NotFound(_) => {
+                AppError::not_found(format!("There is no framework version {id}."))
+            }
+            other => other.into(),
+        })?;
+        self.remember(v)
     }
 
     fn remember(&self, v: FrameworkVersion) -> AppResult<Arc<Published>> {

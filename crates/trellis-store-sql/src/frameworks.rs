@@ -76,4 +76,11 @@ impl FrameworkStore for Database {
         db_run!(self, |c| sqlx::query_as(sqlx::AssertSqlSafe(sql))
             .fetch_optional(c))
     }
+
+    async fn current_framework_id(&self) -> StoreResult<Option<FrameworkVersionId>> {
+        db_run!(self, |c| sqlx::query_scalar(
+            "SELECT max(id) FROM framework_versions"
+        )
+        .fetch_one(c))
+    }
 }

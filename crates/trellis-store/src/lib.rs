@@ -343,6 +343,13 @@ pub trait FrameworkStore: Send + Sync {
     fn current_framework(
         &self,
     ) -> impl Future<Output = StoreResult<Option<FrameworkVersion>>> + Send;
+    /// The id of the most recently published version, if any: what [`current_framework`] would
+    /// return, without its content.
+    ///
+    /// [`current_framework`]: FrameworkStore::current_framework
+    fn current_framework_id(
+        &self,
+    ) -> impl Future<Output = StoreResult<Option<FrameworkVersionId>>> + Send;
 }
 
 /// Teams and people. Teams are listed by name; people carry a revision for optimistic concurrency.

@@ -250,68 +250,46 @@ pub struct ApiToken {
     pub revoked_at: Option<Millis>,
 }
 
-/// The storage port: every area of it, which is what the server needs. Every method is one
-/// transaction.
-///
-/// Changes append their own audit event in the same transaction, with these actions: `framework.publish`
-/// (target `framework:<id>@<version>`), `team.create` (`team:<id>`), `person.create` and `person.update`
-/// (`person:<id>`, details list the changed field names, never values of secrets), `person.password`
-/// (`person:<id>`), `token.create` and `token.revoke` (`token:<id>`).
-///
-/// Implemented for every type that implements each area, so code generic over `S: Store` can call
-/// any method; code using a concrete store imports the areas with [`prelude`].
-pub trait Store:
-    SchemaStore
-    + FrameworkStore
-    + PeopleStore
-    + AccountStore
-    + AuditStore
-    + GrowthStore
-    + NotificationStore
-    + CheckInStore
-    + PlanStore
-    + HiringStore
-    + OverviewStore
-    + PasswordResetStore
-    + PeopleImportStore
-    + SsoStore
-    + CycleStore
-    + CalibrationStore
-    + ErasureStore
-    + PromotionStore
-    + ScheduleStore
-    + Clone
-    + Send
-    + Sync
-    + 'static
-{
+/// Declares [`Store`] as every area together, and implements it for whatever implements them all.
+macro_rules! store_of_areas {
+    ($(#[$doc:meta])* $($area:ident),+ $(,)?) => {
+        $(#[$doc])*
+        pub trait Store: $($area +)+ Clone + Send + Sync + 'static {}
+
+        impl<T> Store for T where T: $($area +)+ Clone + Send + Sync + 'static {}
+    };
 }
 
-impl<T> Store for T where
-    T: SchemaStore
-        + FrameworkStore
-        + PeopleStore
-        + AccountStore
-        + AuditStore
-        + GrowthStore
-        + NotificationStore
-        + CheckInStore
-        + PlanStore
-        + HiringStore
-        + OverviewStore
-        + PasswordResetStore
-        + PeopleImportStore
-        + SsoStore
-        + CycleStore
-        + CalibrationStore
-        + ErasureStore
-        + PromotionStore
-        + ScheduleStore
-        + Clone
-        + Send
-        + Sync
-        + 'static
-{
+store_of_areas! {
+    /// The storage port: every area of it, which is what the server needs. Every method is one
+    /// transaction.
+    ///
+    /// Changes append their own audit event in the same transaction, with these actions: `framework.publish`
+    /// (target `framework:<id>@<version>`), `team.create` (`team:<id>`), `person.create` and `person.update`
+    /// (`person:<id>`, details list the changed field names, never values of secrets), `person.password`
+    /// (`person:<id>`), `token.create` and `token.revoke` (`token:<id>`).
+    ///
+    /// Implemented for every type that implements each area, so code generic over `S: Store` can call
+    /// any method; code using a concrete store imports the areas with [`prelude`].
+    SchemaStore,
+    FrameworkStore,
+    PeopleStore,
+    AccountStore,
+    AuditStore,
+    GrowthStore,
+    NotificationStore,
+    CheckInStore,
+    PlanStore,
+    HiringStore,
+    OverviewStore,
+    PasswordResetStore,
+    PeopleImportStore,
+    SsoStore,
+    CycleStore,
+    CalibrationStore,
+    ErasureStore,
+    PromotionStore,
+    ScheduleStore,
 }
 
 /// The area traits, for code that calls a concrete store (rather than one generic over [`Store`]).

@@ -1,6 +1,9 @@
 //! Calibration: a cycle's outcomes counted per manager, team, track and skill against what their
-//! role levels require (grouped in SQL: a cycle of 10,000 people returns a few hundred rows), the
+//! role levels require (indexed GROUP BYs over `cycle_outcomes`, where each outcome is kept with
+//! its gap as its rating is written: a cycle of 10,000 people returns a few hundred rows), the
 //! calibration session's people and ratings, and calibration changes.
+
+use std::collections::BTreeMap;
 
 use serde_json::json;
 use trellis_store::backend::clean_text;
@@ -10,9 +13,12 @@ use trellis_store::{
     SessionRecords, Stage, StoreError, StoreResult,
 };
 
-use crate::dialect::Dialect;
+use crate::dialect::{Dialect, Values};
 use crate::growth::actor;
-use crate::growth::rows::{ASSESSMENT_COLUMNS, Lock, RatingRow, assessment_in, insert_ratings};
+use crate::growth::bulk::analyze;
+use crate::growth::rows::{
+    ASSESSMENT_COLUMNS, Lock, RatingRow, assessment_in, insert_ratings, update_cycle_outcomes,
+};
 use crate::{Connection, Database, PERSON_COLUMNS, append, db_run, success};
 
 /// A row of the counts: dimension, group key, group name, gap, count.
@@ -46,20 +52,14 @@ fn manager_of(scope: CalibrationScope) -> Option<PersonId> {
     }
 }
 
-/// The newest rating of each (assessment, skill) of the cycle `$1` among `kinds`, the agreed one
-/// first whatever its time: the select of a CTE with `n = 1` on the rows wanted.
-fn newest_ratings(kinds: &str, by_kind: bool, in_scope: &str) -> String {
-    let partition = if by_kind {
-        "r.assessment_id, r.skill, r.rater_kind"
-    } else {
-        "r.assessment_id, r.skill"
-    };
+/// The newest rating of each (assessment, skill, rater kind) of the cycle `$1` among `kinds`: the
+/// select of a CTE with `n = 1` on the rows wanted.
+fn newest_ratings(kinds: &str, in_scope: &str) -> String {
     format!(
         "SELECT a.person_id, a.role_level, a.manager_submitted_by, r.id, r.assessment_id,
              r.skill, r.rater_kind, r.rater_id, r.level, r.not_applicable, r.comment, r.at,
-             row_number() OVER (PARTITION BY {partition}
-                 ORDER BY CASE WHEN r.rater_kind = 'agreed' THEN 0 ELSE 1 END, r.at DESC, r.id DESC)
-                 AS n
+             row_number() OVER (PARTITION BY r.assessment_id, r.skill, r.rater_kind
+                 ORDER BY r.at DESC, r.id DESC) AS n
          FROM assessments a
          JOIN ratings r ON r.assessment_id = a.id AND r.rater_kind IN ({kinds})
          WHERE a.cycle_id = $1 AND {in_scope}"
@@ -75,6 +75,111 @@ fn of_team(team: Option<i64>, column: &str, manager: Option<PersonId>) -> String
             format!("{column} IN (SELECT id FROM people WHERE team_id = ${n})")
         }
     }
+}
+
+/// The counts per manager, team, track and skill: `with` defines `keyed` (manager_id, team_id,
+/// gap, n: `n` outcomes at that gap), and `outcomes` (a FROM clause and its WHERE) names the
+/// outcomes counted per track and skill.
+fn count_sql(with: &str, outcomes: &str) -> String {
+    format!(
+        "{with}
+         SELECT 'manager' AS dimension, CAST(x.manager_id AS TEXT) AS group_key, m.name AS name,
+             x.gap, x.n
+         FROM (SELECT manager_id, gap, CAST(SUM(n) AS BIGINT) AS n FROM keyed
+               GROUP BY manager_id, gap) x
+         LEFT JOIN people m ON m.id = x.manager_id
+         UNION ALL
+         SELECT 'team', CAST(x.team_id AS TEXT), t.name, x.gap, x.n
+         FROM (SELECT team_id, gap, CAST(SUM(n) AS BIGINT) AS n FROM keyed
+               GROUP BY team_id, gap) x
+         LEFT JOIN teams t ON t.id = x.team_id
+         UNION ALL
+         SELECT 'track', track, NULL, gap, COUNT(*) FROM {outcomes} GROUP BY track, gap
+         UNION ALL
+         SELECT 'skill', skill, NULL, gap, COUNT(*) FROM {outcomes} GROUP BY skill, gap"
+    )
+}
+
+/// A cycle's framework version, and whether its level gaps are recorded (1) or not (0).
+const GAPS_RECORDED: &str = "SELECT c.framework_version_id,
+         (SELECT COUNT(*) FROM (SELECT 1 FROM level_gaps g
+              WHERE g.framework_version_id = c.framework_version_id LIMIT 1) x)
+     FROM review_cycles c WHERE c.id = $1";
+
+/// Records the level gaps of a cycle's framework version the first time one of its cycles is
+/// counted, and gives the outcomes already written for its cycles their gaps; from then on each
+/// outcome gets its gap when it is written. A version never changes, so its gaps, once recorded,
+/// are never rewritten. `NotFound` for an unknown cycle.
+async fn ensure_level_gaps(db: &Database, cycle: CycleId, gaps: &[LevelGap]) -> StoreResult<()> {
+    let found: Option<(i64, i64)> = db_run!(db, |c| sqlx::query_as(GAPS_RECORDED)
+        .bind(cycle)
+        .fetch_optional(c))?;
+    let Some((version, known)) = found else {
+        return Err(StoreError::NotFound(format!("review cycle {cycle}")));
+    };
+    if known > 0 || gaps.is_empty() {
+        return Ok(());
+    }
+    let mut tx = db.write().await?;
+    db_run!(tx, |c| async {
+        if let Some(lock) = Db::LOCK_CYCLE_OUTCOMES {
+            sqlx::query(lock).execute(c).await?;
+        }
+        Ok(())
+    })?;
+    // Another writer may have recorded them while this one waited.
+    let (_, known): (i64, i64) = db_run!(tx, |c| sqlx::query_as(GAPS_RECORDED)
+        .bind(cycle)
+        .fetch_one(c))?;
+    if known > 0 {
+        return Ok(());
+    }
+    let unique: BTreeMap<(&str, &str, &str), &LevelGap> = gaps
+        .iter()
+        .map(|g| {
+            (
+                (g.role_level.as_str(), g.skill.as_str(), g.level.as_str()),
+                g,
+            )
+        })
+        .collect();
+    let rows: Vec<&LevelGap> = unique.into_values().collect();
+    let columns = [
+        (
+            "framework_version_id",
+            Values::Int(vec![version; rows.len()]),
+        ),
+        (
+            "role_level",
+            Values::Text(rows.iter().map(|g| g.role_level.as_str()).collect()),
+        ),
+        (
+            "skill",
+            Values::Text(rows.iter().map(|g| g.skill.as_str()).collect()),
+        ),
+        (
+            "level",
+            Values::Text(rows.iter().map(|g| g.level.as_str()).collect()),
+        ),
+        ("gap", Values::Int(rows.iter().map(|g| g.gap).collect())),
+        (
+            "track",
+            Values::Text(rows.iter().map(|g| g.track.as_str()).collect()),
+        ),
+    ];
+    db_run!(tx, |c| Db::insert_rows(c, "level_gaps", &columns))?;
+    db_run!(rows tx, |c| sqlx::query(
+        "UPDATE cycle_outcomes SET (gap, track) = (
+             SELECT g.gap, g.track FROM assessments a
+             JOIN level_gaps g ON g.framework_version_id = $1 AND g.role_level = a.role_level
+             WHERE a.id = cycle_outcomes.assessment_id AND g.skill = cycle_outcomes.skill
+                 AND g.level = cycle_outcomes.level)
+         WHERE cycle_id IN (SELECT id FROM review_cycles WHERE framework_version_id = $1)"
+    )
+    .bind(version)
+    .execute(c))?;
+    tx.commit().await?;
+    analyze(db, "cycle_outcomes").await
 }
 
 async fn cycle_exists(db: &Database, cycle: CycleId) -> StoreResult<()> {
@@ -95,55 +200,45 @@ impl CalibrationStore for Database {
         scope: CalibrationScope,
         gaps: &[LevelGap],
     ) -> StoreResult<Vec<GapCount>> {
-        cycle_exists(self, cycle).await?;
-        let table: Vec<serde_json::Value> = gaps
-            .iter()
-            .map(|g| json!([g.role_level, g.skill, g.level, g.gap, g.track]))
-            .collect();
-        let table = serde_json::Value::from(table).to_string();
+        ensure_level_gaps(self, cycle, gaps).await?;
         let rows: Vec<CountRow> = db_run!(self, |c| {
-            let (with, in_scope) = scope_sql(scope, "a.person_id", 3);
-            let gap_rows = Db::json_tuples(
-                2,
-                &[
-                    ("role_level", false),
-                    ("skill", false),
-                    ("level", false),
-                    ("gap", true),
-                    ("track", false),
-                ],
-            );
-            let newest = newest_ratings("'manager', 'agreed'", false, &in_scope);
-            // Each outcome once, with its group keys and gap; then counted four ways.
-            let sql = format!(
-                "{with}
-                     gaps AS MATERIALIZED ({gap_rows}),
-                     outcomes AS ({newest}),
-                     gapped AS MATERIALIZED (
-                         SELECT COALESCE(o.manager_submitted_by, p.manager_id) AS manager_id,
-                             p.team_id, g.track, o.skill, g.gap
-                         FROM outcomes o
-                         JOIN people p ON p.id = o.person_id
-                         JOIN gaps g ON g.role_level = o.role_level AND g.skill = o.skill
-                             AND g.level = o.level
-                         WHERE o.n = 1)
-                     SELECT 'manager' AS dimension, CAST(x.manager_id AS TEXT) AS group_key,
-                         m.name AS name, x.gap, x.n
-                     FROM (SELECT manager_id, gap, COUNT(*) AS n FROM gapped
-                           GROUP BY manager_id, gap) x
-                     LEFT JOIN people m ON m.id = x.manager_id
-                     UNION ALL
-                     SELECT 'team', CAST(x.team_id AS TEXT), t.name, x.gap, x.n
-                     FROM (SELECT team_id, gap, COUNT(*) AS n FROM gapped GROUP BY team_id, gap) x
-                     LEFT JOIN teams t ON t.id = x.team_id
-                     UNION ALL
-                     SELECT 'track', track, NULL, gap, COUNT(*) FROM gapped GROUP BY track, gap
-                     UNION ALL
-                     SELECT 'skill', skill, NULL, gap, COUNT(*) FROM gapped GROUP BY skill, gap"
-            );
-            let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql))
-                .bind(cycle)
-                .bind(table.clone());
+            let sql = match scope {
+                // The whole cycle: per manager and team, each assessment's outcomes are counted
+                // per gap first (in index order), so that only those counts meet the people.
+                CalibrationScope::Everyone => count_sql(
+                    "WITH per AS (
+                         SELECT assessment_id, gap, COUNT(*) AS n FROM cycle_outcomes
+                         WHERE cycle_id = $1 AND gap IS NOT NULL GROUP BY assessment_id, gap),
+                     keyed AS MATERIALIZED (
+                         SELECT COALESCE(a.manager_submitted_by, p.manager_id) AS manager_id,
+                             p.team_id, per.gap, per.n
+                         FROM per
+                         JOIN assessments a ON a.id = per.assessment_id
+                         JOIN people p ON p.id = a.person_id)",
+                    "cycle_outcomes WHERE cycle_id = $1 AND gap IS NOT NULL",
+                ),
+                // A reporting line: its people's assessments, then their outcomes.
+                CalibrationScope::Below(_) => {
+                    let (with, in_scope) = scope_sql(scope, "a.person_id", 2);
+                    count_sql(
+                        &format!(
+                            "{with}
+                             outs AS MATERIALIZED (
+                                 SELECT COALESCE(a.manager_submitted_by, p.manager_id)
+                                         AS manager_id,
+                                     p.team_id, o.track, o.skill, o.gap
+                                 FROM assessments a
+                                 JOIN people p ON p.id = a.person_id
+                                 JOIN cycle_outcomes o ON o.cycle_id = a.cycle_id
+                                     AND o.assessment_id = a.id
+                                 WHERE a.cycle_id = $1 AND {in_scope} AND o.gap IS NOT NULL),
+                             keyed AS (SELECT manager_id, team_id, gap, 1 AS n FROM outs)"
+                        ),
+                        "outs",
+                    )
+                }
+            };
+            let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(cycle);
             if let Some(m) = manager_of(scope) {
                 q = q.bind(m);
             }
@@ -161,6 +256,20 @@ impl CalibrationStore for Database {
                 })
             })
             .collect())
+    }
+
+    async fn calibration_totals(
+        &self,
+        cycle: CycleId,
+        gaps: &[LevelGap],
+    ) -> StoreResult<Vec<(i64, i64)>> {
+        ensure_level_gaps(self, cycle, gaps).await?;
+        db_run!(self, |c| sqlx::query_as(
+            "SELECT gap, COUNT(*) FROM cycle_outcomes WHERE cycle_id = $1 AND gap IS NOT NULL
+             GROUP BY gap ORDER BY gap"
+        )
+        .bind(cycle)
+        .fetch_all(c))
     }
 
     async fn calibration_changes(
@@ -221,7 +330,7 @@ impl CalibrationStore for Database {
         let ratings: Vec<Rating> = db_run!(tx, |c| {
             let (with, in_scope) = scope_sql(scope, "a.person_id", 2);
             let in_scope = format!("{in_scope} AND {}", of_team(team, "a.person_id", m));
-            let newest = newest_ratings("'self', 'manager', 'agreed'", true, &in_scope);
+            let newest = newest_ratings("'self', 'manager', 'agreed'", &in_scope);
             let sql = format!(
                 "{with} newest AS ({newest})
                  SELECT id, assessment_id, person_id, skill, rater_kind, rater_id, level,
@@ -279,12 +388,20 @@ impl CalibrationStore for Database {
         let Some(name) = name else {
             return Err(StoreError::NotFound(format!("review cycle {cycle}")));
         };
-        let linked = db_run!(rows tx, |c| sqlx::query(
-            "UPDATE assessments SET cycle_id = $1 WHERE cycle = $2 AND cycle_id IS NULL"
+        let ids: Vec<i64> = db_run!(tx, |c| sqlx::query_scalar(
+            "SELECT id FROM assessments WHERE cycle = $1 AND cycle_id IS NULL ORDER BY id"
         )
-        .bind(cycle)
         .bind(&name)
+        .fetch_all(c))?;
+        let linked = db_run!(rows tx, |c| sqlx::query(sqlx::AssertSqlSafe(format!(
+            "UPDATE assessments SET cycle_id = $1 WHERE {} AND cycle_id IS NULL",
+            Db::in_ids("id", 2)
+        )))
+        .bind(cycle)
+        .bind(Db::ids(&ids))
         .execute(c))?;
+        // Their outcomes are the cycle's now.
+        update_cycle_outcomes(&mut tx, "r.assessment_id", &ids).await?;
         db_run!(rows tx, |c| sqlx::query(
             "UPDATE review_cycles SET status = 'open', launched_at = $1
              WHERE id = $2 AND status = 'draft'"
@@ -300,6 +417,7 @@ impl CalibrationStore for Database {
         )
         .await?;
         tx.commit().await?;
+        analyze(self, "assessments, cycle_outcomes").await?;
         Ok(linked)
     }
 

@@ -48,6 +48,10 @@ pub(crate) trait Dialect: sqlx::Database {
     /// The same for a lock named by the text `$1` (sign-in throttling keys), in a key space of its
     /// own.
     const LOCK_NAME_UNTIL_END: Option<&'static str>;
+    /// Held while a framework version's level gaps are recorded and its outcomes' gaps filled in:
+    /// it waits for the transactions writing outcomes and makes new ones wait, so that none is
+    /// written without its gap (on PostgreSQL; SQLite's writers are one at a time).
+    const LOCK_CYCLE_OUTCOMES: Option<&'static str>;
     /// After `lower(name)`: byte order, whatever the server's locale (SQLite's only order).
     const COLLATE_C: &'static str;
     /// JSON builders: an array of values, and an aggregate of rows into an array.
@@ -65,9 +69,6 @@ pub(crate) trait Dialect: sqlx::Database {
     fn in_ids(column: &str, n: u32) -> String;
     /// A stored JSON column, embedded as JSON (not as a string) in a built document.
     fn json_column(column: &str) -> String;
-    /// A subquery of the rows of a JSON array of arrays bound as text `$n`: element `i` of each
-    /// as column `columns[i]` (its name, and whether it is a 64-bit integer rather than text).
-    fn json_tuples(n: u32, columns: &[(&str, bool)]) -> String;
 
     /// Begins a transaction with `statement`.
     fn begin(
@@ -203,6 +204,7 @@ impl Dialect for Sqlite {
     const LOCK_REPORTING_LINES: Option<&'static str> = None;
     const LOCK_UNTIL_END: Option<&'static str> = None;
     const LOCK_NAME_UNTIL_END: Option<&'static str> = None;
+    const LOCK_CYCLE_OUTCOMES: Option<&'static str> = None;
     const COLLATE_C: &'static str = "";
     const JSON_ARRAY: &'static str = "json_array";
     const JSON_AGG: &'static str = "json_group_array";
@@ -224,15 +226,6 @@ impl Dialect for Sqlite {
     fn json_column(column: &str) -> String {
         // Stored as text: `json()` embeds it as an array rather than a string.
         format!("json({column})")
-    }
-    fn json_tuples(n: u32, columns: &[(&str, bool)]) -> String {
-        // `json_extract` gives integers as integers and strings as text.
-        let cols: Vec<String> = columns
-            .iter()
-            .enumerate()
-            .map(|(i, (name, _))| format!("json_extract(value, '$[{i}]') AS {name}"))
-            .collect();
-        format!("SELECT {} FROM json_each(${n})", cols.join(", "))
     }
 
     async fn begin(
@@ -322,6 +315,8 @@ impl Dialect for Postgres {
     // The two-key form ("TRLS", hash of the name) does not overlap the one-key locks above.
     const LOCK_NAME_UNTIL_END: Option<&'static str> =
         Some("SELECT pg_advisory_xact_lock(1414679635, hashtext($1))");
+    const LOCK_CYCLE_OUTCOMES: Option<&'static str> =
+        Some("LOCK TABLE cycle_outcomes IN SHARE ROW EXCLUSIVE MODE");
     const COLLATE_C: &'static str = " COLLATE \"C\"";
     const JSON_ARRAY: &'static str = "json_build_array";
     const JSON_AGG: &'static str = "json_agg";
@@ -346,20 +341,6 @@ impl Dialect for Postgres {
     }
     fn json_column(column: &str) -> String {
         column.to_owned()
-    }
-    fn json_tuples(n: u32, columns: &[(&str, bool)]) -> String {
-        let cols: Vec<String> = columns
-            .iter()
-            .enumerate()
-            .map(|(i, (name, int))| match int {
-                true => format!("CAST(e ->> {i} AS BIGINT) AS {name}"),
-                false => format!("e ->> {i} AS {name}"),
-            })
-            .collect();
-        format!(
-            "SELECT {} FROM jsonb_array_elements(CAST(CAST(${n} AS TEXT) AS JSONB)) AS t(e)",
-            cols.join(", ")
-        )
     }
 
     /// Starts the transaction in a task of its own, which runs to the end even when the caller is

@@ -135,6 +135,11 @@ const REMOVE_RATINGS: &[(&str, &str)] = &[
         "current ratings",
         "DELETE FROM current_ratings WHERE person_id = $1",
     ),
+    (
+        "cycle outcomes",
+        "DELETE FROM cycle_outcomes WHERE (cycle_id, assessment_id) IN
+             (SELECT cycle_id, id FROM assessments WHERE person_id = $1 AND cycle_id IS NOT NULL)",
+    ),
     ("ratings", "DELETE FROM ratings WHERE person_id = $1"),
     (
         "peer requests",

@@ -436,3 +436,293 @@ pub async fn calibration_changes_move_outcomes_with_a_reason<S: Store>(store: S)
             .any(|e| e.details.to_string().contains(reason))
     );
 }
+
+/// A cycle of [`ROLE`] on the team's framework version, launched for `people`: their assessments.
+async fn launched<S: Store>(
+    store: &S,
+    version: i64,
+    by_whom: i64,
+    name: &str,
+    people: &[i64],
+) -> (i64, Vec<trellis_store::Assessment>) {
+    let cycle = store
+        .create_cycle(
+            NewCycle {
+                name: name.into(),
+                framework_version_id: version,
+                population_kind: PopulationKind::RoleLevel,
+                population: ROLE.into(),
+                deadlines: CycleDeadlines {
+                    self_due: "2027-01-15".into(),
+                    peer_due: "2027-01-22".into(),
+                    manager_due: "2027-01-29".into(),
+                    calibration_due: "2027-02-05".into(),
+                    agreed_due: "2027-02-12".into(),
+                },
+            },
+            &by(by_whom, 10),
+        )
+        .await
+        .unwrap();
+    let launch = people
+        .iter()
+        .map(|p| CycleLaunch {
+            person_id: *p,
+            role_level: ROLE.into(),
+            notices: vec![],
+        })
+        .collect();
+    let made = store
+        .launch_cycle(cycle.id, launch, &by(by_whom, 20))
+        .await
+        .unwrap();
+    (cycle.id, made)
+}
+
+pub async fn calibration_counts_follow_moves_agreement_and_erasure<S: Store>(store: S) {
+    let t = team(&store).await;
+    let mut hr = new_person("hr@example.com", "Harriet");
+    hr.system_role = SystemRole::PeopleTeam;
+    let hr = store.create_person(hr, &by(t.mia.id, 2)).await.unwrap();
+    let (cycle, made) = launched(&store, t.version, hr.id, "2027 H1", &[t.ann.id, t.pat.id]).await;
+    let (ann_a, pat_a) = (made[0].clone(), made[1].clone());
+    let submit = |a: i64, kind, rater, level: &str, to, rev, at| {
+        let store = store.clone();
+        let level = level.to_owned();
+        async move {
+            store
+                .submit_ratings(
+                    a,
+                    kind,
+                    rater,
+                    vec![rate("sfia/prog", &level)],
+                    rev,
+                    Some(to),
+                    vec![],
+                    &by(rater, at),
+                )
+                .await
+                .unwrap()
+        }
+    };
+    let counts = || async {
+        let all = store
+            .calibration_counts(cycle, CalibrationScope::Everyone, &gaps())
+            .await
+            .unwrap();
+        let mia = t.mia.id.to_string();
+        let line = store
+            .calibration_counts(cycle, CalibrationScope::Below(t.mia.id), &gaps())
+            .await
+            .unwrap();
+        let totals = store.calibration_totals(cycle, &gaps()).await.unwrap();
+        let per = |counts: &[GapCount], d| match d {
+            Dimension::Manager => of(counts, d, &mia),
+            Dimension::Skill => of(counts, d, "sfia/prog"),
+            Dimension::Track => of(counts, d, "engineering"),
+            Dimension::Team => {
+                let mut out: Vec<(i64, i64)> = counts
+                    .iter()
+                    .filter(|c| c.dimension == d && c.key.is_none())
+                    .map(|c| (c.gap, c.count))
+                    .collect();
+                out.sort_unstable();
+                out
+            }
+        };
+        // Every dimension counts every outcome once, in a manager's line as for everyone.
+        let in_line = per(&line, Dimension::Skill);
+        for d in Dimension::ALL {
+            assert_eq!(per(&all, d), totals, "{d:?} of everyone");
+            assert_eq!(per(&line, d), in_line, "{d:?} of Mia's line");
+        }
+        (totals, in_line)
+    };
+    let both = |counts: Vec<(i64, i64)>| (counts.clone(), counts);
+
+    // Before anyone is counted: Ann agreed one above the required level, Pat's self-rating only.
+    let a = submit(
+        ann_a.id,
+        RaterKind::SelfRater,
+        t.ann.id,
+        "4",
+        Stage::Manager,
+        1,
+        30,
+    )
+    .await;
+    let a = submit(
+        ann_a.id,
+        RaterKind::Manager,
+        t.mia.id,
+        "5",
+        Stage::Compare,
+        a.revision,
+        31,
+    )
+    .await;
+    let a = submit(
+        ann_a.id,
+        RaterKind::Agreed,
+        t.mia.id,
+        "4",
+        Stage::Agreed,
+        a.revision,
+        32,
+    )
+    .await;
+    let p = submit(
+        pat_a.id,
+        RaterKind::SelfRater,
+        t.pat.id,
+        "3",
+        Stage::Manager,
+        1,
+        33,
+    )
+    .await;
+    assert_eq!(
+        counts().await,
+        both(vec![(1, 1)]),
+        "the agreed rating, not the manager's"
+    );
+
+    // Counted from now on as each outcome is written: Pat's manager rates at the required level.
+    let p = submit(
+        pat_a.id,
+        RaterKind::Manager,
+        t.mia.id,
+        "3",
+        Stage::Compare,
+        p.revision,
+        41,
+    )
+    .await;
+    assert_eq!(counts().await, both(vec![(0, 1), (1, 1)]));
+
+    // Calibration moves Ann's agreed outcome down and Pat's manager's rating up.
+    let change = |assessment: i64, level: &str| NewCalibrationChange {
+        assessment_id: assessment,
+        skill: "sfia/prog".into(),
+        level: level.into(),
+        reason: "Compared with the other senior engineers".into(),
+    };
+    store
+        .record_calibration_change(cycle, change(ann_a.id, "2"), &by(hr.id, 50))
+        .await
+        .unwrap();
+    store
+        .record_calibration_change(cycle, change(pat_a.id, "5"), &by(hr.id, 60))
+        .await
+        .unwrap();
+    assert_eq!(counts().await, both(vec![(-1, 1), (2, 1)]));
+
+    // Agreement outranks the manager's rating, even when it is dated before the move.
+    submit(
+        pat_a.id,
+        RaterKind::Agreed,
+        t.mia.id,
+        "4",
+        Stage::Agreed,
+        p.revision + 1,
+        55,
+    )
+    .await;
+    assert_eq!(counts().await, both(vec![(-1, 1), (1, 1)]));
+    assert_eq!(a.stage, Stage::Agreed);
+
+    // Erasing Ann with her ratings kept for aggregates leaves the organisation's counts as they
+    // were, her calibrated outcome included (the change and its reason go; she leaves Mia's line).
+    store
+        .erase_person(t.ann.id, true, &by(hr.id, 70))
+        .await
+        .unwrap();
+    assert_eq!(counts().await, (vec![(-1, 1), (1, 1)], vec![(1, 1)]));
+    assert!(
+        store
+            .calibration_changes(cycle, CalibrationScope::Everyone)
+            .await
+            .unwrap()
+            .iter()
+            .all(|c| c.person_id != t.ann.id)
+    );
+    // Erasing Pat with his assessments takes his outcome out.
+    store
+        .erase_person(t.pat.id, false, &by(hr.id, 80))
+        .await
+        .unwrap();
+    assert_eq!(counts().await, (vec![(-1, 1)], vec![]));
+}
+
+pub async fn adopted_assessments_bring_their_outcomes<S: Store>(store: S) {
+    let t = team(&store).await;
+    let mut hr = new_person("hr@example.com", "Harriet");
+    hr.system_role = SystemRole::PeopleTeam;
+    let hr = store.create_person(hr, &by(t.mia.id, 2)).await.unwrap();
+    // A cycle of the version is counted (its gaps are recorded) before the other is adopted.
+    let (first, _) = launched(&store, t.version, hr.id, "2027 H1", &[t.pat.id]).await;
+    assert!(
+        store
+            .calibration_counts(first, CalibrationScope::Everyone, &gaps())
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let (imported, _) = launched(&store, t.version, hr.id, "Imported", &[]).await;
+    let a = store
+        .create_assessment(
+            trellis_store::NewAssessment {
+                role_level: ROLE.into(),
+                ..super::growth::assessment_of(t.ann.id, t.version, "Imported")
+            },
+            vec![],
+            &by(t.ann.id, 81),
+        )
+        .await
+        .unwrap();
+    let rated = store
+        .record_ratings(
+            a.id,
+            RaterKind::Manager,
+            t.mia.id,
+            vec![rate("sfia/prog", "5")],
+            a.revision,
+            &by(t.mia.id, 82),
+        )
+        .await
+        .unwrap();
+    store
+        .record_ratings(
+            a.id,
+            RaterKind::Agreed,
+            t.mia.id,
+            vec![rate("sfia/prog", "2")],
+            rated.revision,
+            &by(t.mia.id, 83),
+        )
+        .await
+        .unwrap();
+    assert!(
+        store
+            .calibration_totals(imported, &gaps())
+            .await
+            .unwrap()
+            .is_empty(),
+        "not the cycle's until it adopts them"
+    );
+    assert_eq!(
+        store
+            .adopt_assessments(imported, &by(hr.id, 84))
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(
+        store.calibration_totals(imported, &gaps()).await.unwrap(),
+        vec![(-1, 1)]
+    );
+    assert!(matches!(
+        store.calibration_totals(imported + 100, &gaps()).await,
+        Err(StoreError::NotFound(_))
+    ));
+}

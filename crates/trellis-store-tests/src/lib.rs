@@ -76,6 +76,8 @@ macro_rules! for_each_story {
             promotion_votes_are_independent_and_final_once_others_are_seen,
             approved_promotions_change_the_role_level_from_their_day,
             calibration_changes_move_outcomes_with_a_reason,
+            calibration_counts_follow_moves_agreement_and_erasure,
+            adopted_assessments_bring_their_outcomes,
             scorecards_are_final_once_the_others_are_read,
             a_hire_writes_the_account_decision_and_plan_or_nothing,
             home_records_gather_what_waits,

@@ -130,13 +130,22 @@ pub struct SessionRecords {
 pub trait CalibrationStore: Send + Sync {
     /// The outcomes of a cycle (per assessment and skill, the newest agreed rating, else the
     /// newest manager's rating; not-applicable ones left out) counted per group and gap, for
-    /// outcomes whose role level, skill and level are in `gaps`. `NotFound` for an unknown cycle.
+    /// outcomes whose role level, skill and level are in `gaps`. The gaps of a framework version
+    /// are recorded the first time one of its cycles is counted, and kept: a version's gaps never
+    /// change. `NotFound` for an unknown cycle.
     fn calibration_counts(
         &self,
         cycle: CycleId,
         scope: CalibrationScope,
         gaps: &[LevelGap],
     ) -> impl Future<Output = StoreResult<Vec<GapCount>>> + Send;
+    /// Every counted outcome of a cycle (as [`CalibrationStore::calibration_counts`] counts them,
+    /// for everyone) by gap: (gap, count), by gap. `NotFound` for an unknown cycle.
+    fn calibration_totals(
+        &self,
+        cycle: CycleId,
+        gaps: &[LevelGap],
+    ) -> impl Future<Output = StoreResult<Vec<(i64, i64)>>> + Send;
     /// The calibration changes of a cycle for people in scope, the newest first.
     fn calibration_changes(
         &self,

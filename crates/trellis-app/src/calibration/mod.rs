@@ -309,13 +309,9 @@ impl Calibration<'_> {
         let gaps = level_gaps(&published);
         let counts = store.calibration_counts(id, scope, &gaps).await?;
         // Leniency is against the whole organisation's outcomes, whoever looks.
-        let organisation_counts = match scope {
+        let organisation_totals = match scope {
             CalibrationScope::Everyone => None,
-            CalibrationScope::Below(_) => Some(
-                store
-                    .calibration_counts(id, CalibrationScope::Everyone, &gaps)
-                    .await?,
-            ),
+            CalibrationScope::Below(_) => Some(store.calibration_totals(id, &gaps).await?),
         };
         let moved = store.calibration_changes(id, scope).await?;
         self.app.audit_read(
@@ -363,12 +359,12 @@ impl Calibration<'_> {
                 overall.add(c.gap, c.count);
             }
         }
-        let organisation = match &organisation_counts {
+        let organisation = match &organisation_totals {
             None => overall.moments,
             Some(all) => {
                 let mut m = Moments::default();
-                for c in all.iter().filter(|c| c.dimension == Dimension::Skill) {
-                    m.add(c.gap, c.count);
+                for (gap, count) in all {
+                    m.add(*gap, *count);
                 }
                 m
             }

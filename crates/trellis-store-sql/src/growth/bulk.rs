@@ -185,13 +185,13 @@ pub(super) async fn create_assessments(
         }
         tx.commit().await?;
     }
-    analyze(db, "assessments, ratings, current_ratings").await?;
+    analyze(db, "assessments, ratings, current_ratings, cycle_outcomes").await?;
     Ok(count)
 }
 
 /// Refreshes the planner's statistics after a bulk load where the database wants it (see
 /// [`Dialect::ANALYZE_AFTER_BULK`]).
-async fn analyze(db: &Database, tables: &'static str) -> StoreResult<()> {
+pub(crate) async fn analyze(db: &Database, tables: &'static str) -> StoreResult<()> {
     db_run!(db, |c| async move {
         if Db::ANALYZE_AFTER_BULK {
             let sql = format!("ANALYZE {tables}");

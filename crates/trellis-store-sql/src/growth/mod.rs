@@ -6,7 +6,7 @@
 //! SQLite) before checking its revision and stage, so concurrent editors of one revision cannot
 //! both win.
 
-mod bulk;
+pub(crate) mod bulk;
 mod drafts;
 mod evidence;
 mod records;

@@ -1,5 +1,6 @@
 //! What the growth changes and reads share: reading one assessment or peer request (locked or
-//! not), checking that ids exist, and writing ratings (with `current_ratings`) and evidence.
+//! not), checking that ids exist, and writing ratings (with `current_ratings` and
+//! `cycle_outcomes`) and evidence.
 
 use std::collections::BTreeSet;
 
@@ -156,7 +157,8 @@ pub(crate) struct RatingRow<'a> {
     pub at: Millis,
 }
 
-/// Inserts ratings in order (their ids follow it), and brings `current_ratings` up to date.
+/// Inserts ratings in order (their ids follow it), and brings `current_ratings` and
+/// `cycle_outcomes` up to date.
 ///
 /// The newest new rating of each (person, skill, kind) replaces the current one only when newer
 /// (by time, then id), so the current rating is the newest whatever order ratings arrive in. Keys
@@ -230,6 +232,50 @@ pub(crate) async fn insert_ratings(
         );
         sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(Db::ids(&ids))
+            .execute(c)
+    })?;
+    update_cycle_outcomes(conn, "r.id", &ids).await
+}
+
+/// Brings `cycle_outcomes` up to date with the manager's and agreed ratings whose `column` (`r.id`
+/// or `r.assessment_id`) is one of `ids`, of assessments in a cycle: a rating becomes the outcome when it is agreed and the outcome is not, or when it
+/// is of the same kind and newer (by time, then id). Its gap is looked up in the gaps of the
+/// cycle's framework version (none while they are not recorded: see `ensure_level_gaps`).
+pub(crate) async fn update_cycle_outcomes(
+    conn: &mut impl Connection,
+    column: &str,
+    ids: &[i64],
+) -> StoreResult<()> {
+    db_run!(rows conn, |c| {
+        let sql = format!(
+            "INSERT INTO cycle_outcomes (cycle_id, assessment_id, skill, rating_id, rater_kind, at,
+                 level, gap, track)
+             SELECT a.cycle_id, n.assessment_id, n.skill, n.id, n.rater_kind, n.at, n.level,
+                 g.gap, g.track
+             FROM (SELECT r.id, r.assessment_id, r.skill, r.rater_kind, r.at, r.level,
+                       row_number() OVER (PARTITION BY r.assessment_id, r.skill
+                           ORDER BY CASE WHEN r.rater_kind = 'agreed' THEN 0 ELSE 1 END,
+                               r.at DESC, r.id DESC) AS pick
+                   FROM ratings r
+                   WHERE {} AND r.rater_kind IN ('manager', 'agreed')) n
+             JOIN assessments a ON a.id = n.assessment_id
+             JOIN review_cycles c ON c.id = a.cycle_id
+             LEFT JOIN level_gaps g ON g.framework_version_id = c.framework_version_id
+                 AND g.role_level = a.role_level AND g.skill = n.skill AND g.level = n.level
+             WHERE n.pick = 1
+             ORDER BY a.cycle_id, n.assessment_id, n.skill
+             ON CONFLICT (cycle_id, assessment_id, skill) DO UPDATE SET
+                 rating_id = excluded.rating_id, rater_kind = excluded.rater_kind,
+                 at = excluded.at, level = excluded.level, gap = excluded.gap,
+                 track = excluded.track
+             WHERE (CASE WHEN excluded.rater_kind = 'agreed' THEN 1 ELSE 0 END, excluded.at,
+                    excluded.rating_id)
+                 > (CASE WHEN cycle_outcomes.rater_kind = 'agreed' THEN 1 ELSE 0 END,
+                    cycle_outcomes.at, cycle_outcomes.rating_id)",
+            Db::in_ids(column, 1)
+        );
+        sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(Db::ids(ids))
             .execute(c)
     })?;
     Ok(())

@@ -5,8 +5,8 @@ use serde_json::json;
 use trellis_store::backend::{clean_date, clean_text};
 use trellis_store::{
     Audit, CaseOutcome, CaseStatus, Millis, NewNotification, NewPromotion, PanelSeat, PanelVote,
-    PersonId, PromotionCase, PromotionComment, PromotionDecision, PromotionId, PromotionRecord,
-    PromotionStore, StoreError, StoreResult,
+    PersonId, PromotionCase, PromotionComment, PromotionDecision, PromotionId, PromotionListing,
+    PromotionRecord, PromotionStore, StoreError, StoreResult,
 };
 
 use crate::dialect::Dialect;
@@ -194,6 +194,42 @@ impl PromotionStore for Database {
                     .fetch_all(c)
             }),
         }
+    }
+
+    async fn promotion_list(
+        &self,
+        people: Option<Vec<PersonId>>,
+        member: PersonId,
+    ) -> StoreResult<Vec<PromotionListing>> {
+        // The reader's open seat and their answers since the case was written, beside each case.
+        let counts = "(SELECT COUNT(*) FROM promotion_panel s
+                 WHERE s.case_id = c.id AND s.member_id = $1 AND s.vote IS NULL) AS unvoted_seats,
+             (SELECT COUNT(*) FROM promotion_comments m
+                 WHERE m.case_id = c.id AND m.author_id = $1 AND m.at >= c.written_at)
+                 AS comments_since_written";
+        let columns = CASE_COLUMNS
+            .split(", ")
+            .map(|col| format!("c.{col}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        db_run!(self, |c| {
+            let which = match people {
+                None => String::new(),
+                Some(_) => format!(
+                    "WHERE {} OR c.id IN (SELECT case_id FROM promotion_panel WHERE member_id = $1)",
+                    Db::in_ids("c.person_id", 2)
+                ),
+            };
+            let sql = format!(
+                "SELECT {columns}, {counts} FROM promotion_cases c {which}
+                 ORDER BY c.opened_at DESC, c.id DESC"
+            );
+            let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(member);
+            if let Some(people) = &people {
+                q = q.bind(Db::ids(people));
+            }
+            q.fetch_all(c)
+        })
     }
 
     async fn write_promotion(

@@ -91,6 +91,18 @@ pub async fn promotion_votes_are_independent_and_final_once_others_are_seen<S: S
         .await
         .unwrap();
     assert_eq!(panel.len(), 2);
+    // The list says what waits on its reader: Ann answered the written case; nobody votes yet.
+    let listed = |reader| {
+        let store = store.clone();
+        async move {
+            let list = store.promotion_list(Some(vec![ann]), reader).await.unwrap();
+            assert_eq!(list.len(), 1);
+            assert_eq!(list[0].case.id, case.id);
+            (list[0].unvoted_seats, list[0].comments_since_written)
+        }
+    };
+    assert_eq!(listed(ann).await, (0, 1));
+    assert_eq!(listed(zoe).await, (1, 0), "a seat without a vote");
     // No vote on a draft.
     assert!(matches!(
         store
@@ -128,6 +140,8 @@ pub async fn promotion_votes_are_independent_and_final_once_others_are_seen<S: S
         .await
         .unwrap();
     assert!(!store.mark_votes_seen(case.id, zoe, 23).await.unwrap());
+    assert_eq!(listed(zoe).await, (0, 0), "voted");
+    assert_eq!(listed(kim).await, (1, 0));
     // Kim has not voted: nothing is marked for him, whatever he reads.
     assert!(!store.mark_votes_seen(case.id, kim, 23).await.unwrap());
     let changed = store
@@ -367,4 +381,13 @@ pub async fn approved_promotions_change_the_role_level_from_their_day<S: Store>(
         "the panel member sees the cases they sit on"
     );
     assert_eq!(store.promotions_for(None, mia).await.unwrap().len(), 3);
+    // The list with what waits holds the same cases in the same order.
+    for (people, reader) in [(Some(vec![pat]), pat), (Some(vec![zoe]), zoe), (None, mia)] {
+        let cases = store.promotions_for(people.clone(), reader).await.unwrap();
+        let listed = store.promotion_list(people, reader).await.unwrap();
+        assert_eq!(
+            listed.into_iter().map(|l| l.case).collect::<Vec<_>>(),
+            cases
+        );
+    }
 }

@@ -194,6 +194,18 @@ pub struct PromotionDecision {
     pub effective_on: Option<String>,
 }
 
+/// A case in a list, with what the list says of it to one reader.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "sqlx", derive(sqlx::FromRow))]
+pub struct PromotionListing {
+    #[cfg_attr(feature = "sqlx", sqlx(flatten))]
+    pub case: PromotionCase,
+    /// The reader's seats on its panel without a vote yet (0 or 1).
+    pub unvoted_seats: i64,
+    /// The reader's comments on it since its case was last written.
+    pub comments_since_written: i64,
+}
+
 /// A case with its comments and panel, in one snapshot.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PromotionRecord {
@@ -231,6 +243,13 @@ pub trait PromotionStore: Send + Sync {
         people: Option<Vec<PersonId>>,
         member: PersonId,
     ) -> impl Future<Output = StoreResult<Vec<PromotionCase>>> + Send;
+    /// The same cases as [`PromotionStore::promotions_for`], each with what waits on `member` in
+    /// it, in one statement.
+    fn promotion_list(
+        &self,
+        people: Option<Vec<PersonId>>,
+        member: PersonId,
+    ) -> impl Future<Output = StoreResult<Vec<PromotionListing>>> + Send;
     /// Replaces the written case of a draft. `Conflict` unless a draft (or, with
     /// `expected_revision`, when someone changed it meanwhile).
     fn write_promotion(

@@ -25,7 +25,7 @@ pub use view::*;
 use trellis_store::prelude::*;
 use trellis_store::{
     CaseOutcome, CaseStatus, NewNotification, NewPromotion, PanelSeat, PanelVote, Person, PersonId,
-    PromotionCase, PromotionDecision, PromotionId, PromotionRecord, StoreError,
+    PromotionCase, PromotionDecision, PromotionId, PromotionListing, PromotionRecord, StoreError,
 };
 
 use crate::App;
@@ -631,23 +631,15 @@ pub(crate) async fn apply_due(app: &App, today: &str) -> AppResult<usize> {
     Ok(applied)
 }
 
-/// Whether a case waits on the actor: a vote from a panel member who has not voted, or a comment
-/// from the person on a written draft they have not answered since it was last written.
-pub(crate) fn waits_on(actor: PersonId, record: &PromotionRecord) -> Option<&'static str> {
-    let case = &record.case;
+/// Whether a listed case waits on the actor: a vote from a panel member who has not voted, or a
+/// comment from the person on a written draft they have not answered since it was last written.
+pub(crate) fn waits_on(actor: PersonId, listed: &PromotionListing) -> Option<&'static str> {
+    let case = &listed.case;
     match case.status {
-        CaseStatus::Submitted => record
-            .panel
-            .iter()
-            .any(|s| s.member_id == actor && s.vote.0.is_none())
-            .then_some("vote"),
+        CaseStatus::Submitted => (listed.unvoted_seats > 0).then_some("vote"),
         CaseStatus::Draft if case.person_id == actor => {
-            let written = case.written_at?;
-            let answered = record
-                .comments
-                .iter()
-                .any(|c| c.author_id == actor && c.at >= written);
-            (!answered).then_some("comment")
+            case.written_at?;
+            (listed.comments_since_written == 0).then_some("comment")
         }
         _ => None,
     }

@@ -10,8 +10,8 @@ use serde_json::json;
 use trellis_model::readiness::{Readiness, RequirementReadiness};
 use trellis_store::prelude::*;
 use trellis_store::{
-    CaseStatus, Evidence, PanelVote, Person, PersonId, PromotionCase, PromotionId, RaterKind,
-    Rating,
+    CaseStatus, Evidence, PanelVote, Person, PersonId, PromotionCase, PromotionId,
+    PromotionListing, RaterKind, Rating,
 };
 
 use super::{CaseSeat, Promotions, waits_on};
@@ -336,21 +336,17 @@ impl Promotions<'_> {
             ids.push(actor.id());
             Some(ids)
         };
-        let cases = store.promotions_for(people, actor.id()).await?;
-        let ids: HashSet<PersonId> = cases.iter().map(|c| c.person_id).collect();
+        let cases = store.promotion_list(people, actor.id()).await?;
+        let ids: HashSet<PersonId> = cases.iter().map(|c| c.case.person_id).collect();
         let who = names(store, ids.into_iter().collect()).await?;
         let mut out = Vec::with_capacity(cases.len());
-        for case in cases {
-            let waits = if case.status == CaseStatus::Decided {
-                None
-            } else {
-                waits_on(actor.id(), &store.promotion_record(case.id).await?)
-            };
+        for listed in cases {
+            let case = &listed.case;
             out.push(CaseSummary {
                 person: who.get(&case.person_id).cloned().unwrap_or_default(),
-                target_title: self.target_title(&case).await,
-                waits_on_you: waits,
-                case,
+                target_title: self.target_title(case).await,
+                waits_on_you: waits_on(actor.id(), &listed),
+                case: listed.case,
             });
         }
         Ok(out)
@@ -360,24 +356,22 @@ impl Promotions<'_> {
     /// own and those whose panel they are on can.
     pub async fn waiting_on(&self, actor: &Actor) -> AppResult<Vec<CaseSummary>> {
         let store = self.app.store();
-        let mut out = Vec::new();
-        for case in store
-            .promotions_for(Some(vec![actor.id()]), actor.id())
+        let waiting: Vec<(PromotionListing, &'static str)> = store
+            .promotion_list(Some(vec![actor.id()]), actor.id())
             .await?
-        {
-            if case.status == CaseStatus::Decided {
-                continue;
-            }
-            let Some(waits) = waits_on(actor.id(), &store.promotion_record(case.id).await?) else {
-                continue;
-            };
-            let person = if case.person_id == actor.id() {
-                actor.person.name.clone()
-            } else {
-                store.person(case.person_id).await?.name
-            };
+            .into_iter()
+            .filter_map(|listed| {
+                let waits = waits_on(actor.id(), &listed)?;
+                Some((listed, waits))
+            })
+            .collect();
+        let ids: HashSet<PersonId> = waiting.iter().map(|(l, _)| l.case.person_id).collect();
+        let who = names(store, ids.into_iter().collect()).await?;
+        let mut out = Vec::with_capacity(waiting.len());
+        for (listed, waits) in waiting {
+            let case = listed.case;
             out.push(CaseSummary {
-                person,
+                person: who.get(&case.person_id).cloned().unwrap_or_default(),
                 target_title: self.target_title(&case).await,
                 waits_on_you: Some(waits),
                 case,

@@ -121,6 +121,24 @@ pub async fn promotion_votes_are_independent_and_final_once_others_are_seen<S: S
             .await,
         Err(StoreError::Conflict(_))
     ));
+    for members in [vec![zoe], vec![zoe, kim, mia]] {
+        assert!(matches!(
+            store
+                .set_promotion_panel(case.id, members, &by(mia, 20))
+                .await,
+            Err(StoreError::Conflict(_))
+        ));
+    }
+    let seated: Vec<_> = store
+        .promotion_record(case.id)
+        .await
+        .unwrap()
+        .panel
+        .iter()
+        .map(|s| s.member_id)
+        .collect();
+    assert_eq!(seated.len(), 2);
+    assert!(seated.contains(&zoe) && seated.contains(&kim));
     // Only panel members vote; a reason is required.
     assert!(matches!(
         store

@@ -368,6 +368,14 @@ impl Promotions<'_> {
                 )
                 .await);
         }
+        // The votes are asked of the people named when it was sent: nobody is added or dropped.
+        if seen.record.case.status != CaseStatus::Draft {
+            return Err(AppError::conflict(
+                "The case has been submitted: its panel is the one it was sent to and no longer \
+                 changes.",
+            )
+            .with_field("panel"));
+        }
         let store = self.app.store();
         let mut members = Vec::new();
         let mut problems = Vec::new();

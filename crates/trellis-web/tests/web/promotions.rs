@@ -178,6 +178,33 @@ pub async fn a_case_is_written_commented_voted_and_decided(app: App) {
         .post_form(&format!("/promotions/{id}/submit"), &[], Some(&mgr))
         .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    // Sent: the panel is the one the votes were asked of; nobody is added or dropped, even with
+    // addresses that would not pass.
+    for panel in ["member.b@test.example", "nobody@test.example"] {
+        let late = app
+            .post_form(
+                &format!("/promotions/{id}/panel"),
+                &[("panel", panel)],
+                Some(&mgr),
+            )
+            .await;
+        assert_eq!(late.status, StatusCode::CONFLICT, "{}", late.body);
+        assert!(late.body.contains("no longer changes"), "{}", late.body);
+        assert!(late.body.contains("href=\"#panel\""), "{}", late.body);
+    }
+    let mut seated: Vec<i64> = app
+        .store
+        .promotion_record(id)
+        .await
+        .unwrap()
+        .panel
+        .iter()
+        .map(|s| s.member_id)
+        .collect();
+    seated.sort_unstable();
+    let mut named = vec![zoe_id, kim_id];
+    named.sort_unstable();
+    assert_eq!(seated, named);
     for p in [zoe_id, kim_id] {
         assert!(
             kinds_of(&app, p)

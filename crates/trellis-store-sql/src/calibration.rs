@@ -179,7 +179,21 @@ async fn ensure_level_gaps(db: &Database, cycle: CycleId, gaps: &[LevelGap]) -> 
     .bind(version)
     .execute(c))?;
     tx.commit().await?;
-    analyze(db, "cycle_outcomes").await
+    vacuum_outcomes(db).await
+}
+
+/// After rewriting a whole framework version's outcomes, on PostgreSQL: each row has a dead
+/// version until autovacuum passes, and no visibility map, so counting would scan the table rather
+/// than its indexes. A vacuum now (outside any transaction) makes the next count index-only.
+pub(crate) async fn vacuum_outcomes(db: &Database) -> StoreResult<()> {
+    db_run!(db, |c| async move {
+        if Db::ANALYZE_AFTER_BULK {
+            sqlx::raw_sql("VACUUM (ANALYZE) cycle_outcomes")
+                .execute(c)
+                .await?;
+        }
+        Ok(())
+    })
 }
 
 async fn cycle_exists(db: &Database, cycle: CycleId) -> StoreResult<()> {

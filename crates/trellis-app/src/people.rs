@@ -35,7 +35,13 @@ impl People<'_> {
     /// read: the record carries the person's reporting line, which decides the relation. Refused
     /// (and the refusal audited) unless the actor may see it, as if there were no such person: a
     /// member asking for someone who does not exist gets the same answer, so ids cannot be probed.
-    pub async fn record(&self, actor: &Actor, id: PersonId) -> AppResult<(PersonRecord, Relation)> {
+    /// For the person themselves, the results of review cycles not shared yet are left out, and
+    /// listed last so that the page can say when they come.
+    pub async fn record(
+        &self,
+        actor: &Actor,
+        id: PersonId,
+    ) -> AppResult<(PersonRecord, Relation, Vec<crate::sharing::Withheld>)> {
         let store = self.app.store();
         let mut record = match store.person_record(id).await {
             Ok(r) => r,
@@ -51,13 +57,14 @@ impl People<'_> {
         if !relation.may_view() {
             return Err(crate::growth::hidden_person(self.app, actor, id).await);
         }
+        let mut withheld = Vec::new();
         if relation == Relation::Myself {
-            let withheld = crate::sharing::withheld_from(self.app, id, &today()).await?;
+            withheld = crate::sharing::withheld_from(self.app, id, &today()).await?;
             record
                 .rating_history
                 .retain(|r| !crate::sharing::hidden(&withheld, r));
         }
-        Ok((record, relation))
+        Ok((record, relation, withheld))
     }
 }
 
@@ -75,7 +82,7 @@ impl People<'_> {
             let observed = crate::sharing::own_observed(self.app, id, &today()).await?;
             return Ok((actor.person.clone(), observed));
         }
-        let (record, _) = self.record(actor, id).await?;
+        let (record, ..) = self.record(actor, id).await?;
         let observed = observed_in(&record);
         Ok((record.person, observed))
     }

@@ -79,6 +79,8 @@ struct AssessmentLink {
     cycle: String,
     stage: &'static str,
     started: String,
+    /// For the person, when the results of its review cycle are shared with them, until then.
+    withheld: Option<String>,
 }
 
 /// A button that starts an assessment against a role level, or the link to the open one.
@@ -171,7 +173,7 @@ pub async fn person(
     PathParams(id): PathParams<PersonId>,
 ) -> Result<Html<String>, WebError> {
     // Everything the page shows, and who may see it, in one read.
-    let (record, relation) = state.app().people().record(&caller.actor(&ctx), id).await?;
+    let (record, relation, withheld) = state.app().people().record(&caller.actor(&ctx), id).await?;
     let p = &record.person;
     let current = state.current_framework().await?;
     let (role, next) = match (&p.role_level, &current) {
@@ -253,7 +255,15 @@ pub async fn person(
             .then(|| format!("/admin/accounts/{}", p.id)),
         assign_href: (caller.role() != SystemRole::Member)
             .then(|| format!("/people/{}/assignment", p.id)),
-        growth: growth_view(&state, &caller, &record, relation, current.as_deref()).await?,
+        growth: growth_view(
+            &state,
+            &caller,
+            &record,
+            relation,
+            &withheld,
+            current.as_deref(),
+        )
+        .await?,
         check_ins: state
             .app()
             .check_ins()
@@ -443,6 +453,7 @@ async fn growth_view(
     caller: &Caller,
     record: &PersonRecord,
     relation: trellis_app::Relation,
+    withheld: &[trellis_app::sharing::Withheld],
     current: Option<&Published>,
 ) -> Result<GrowthView, WebError> {
     let p = &record.person;
@@ -491,6 +502,10 @@ async fn growth_view(
             cycle: a.cycle.clone(),
             stage: trellis_app::growth::stage_label(a.stage),
             started: date(a.created_at),
+            withheld: withheld
+                .iter()
+                .find(|w| w.assessment_id == a.id)
+                .map(|w| w.line()),
         });
     }
     let open_for = |rl: &str| {

@@ -243,6 +243,21 @@ pub async fn results_wait_for_the_cycle_sharing_day(app: App) {
     assert!(history.contains("<td>Self</td>"), "{history}");
     assert!(!history.contains("<td>Agreed</td>"), "{history}");
     assert!(!history.contains("<td>Manager</td>"), "{history}");
+    // The list of assessments says when, beside the assessment; their manager reads no such line.
+    assert!(
+        person_page
+            .body
+            .contains("Results of 2098 review are shared on 2099-01-01"),
+        "{}",
+        person_page.body
+    );
+    let managers_page = app
+        .get(
+            &format!("/people/{member}"),
+            Some(&app.browser(manager).await),
+        )
+        .await;
+    assert!(!managers_page.body.contains("are shared on"));
     let form = app
         .post_form(
             &format!("{page}/outcome"),
@@ -286,6 +301,7 @@ pub async fn results_wait_for_the_cycle_sharing_day(app: App) {
     assert!(seen.body.contains("name=\"answer\""), "{}", seen.body);
     let person_page = app.get(&format!("/people/{member}"), Some(&mb)).await;
     assert!(history_of(&person_page.body).contains("<td>Agreed</td>"));
+    assert!(!person_page.body.contains("are shared on"));
 }
 
 crate::on_both_backends!(results_wait_for_the_cycle_sharing_day);

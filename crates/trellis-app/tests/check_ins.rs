@@ -164,7 +164,7 @@ async fn only_the_pair_reads_a_check_in_and_private_notes_stay_private() {
         Err(AppError::NotFound(_))
     ));
     // They see that the pair meets, and when: the person's page shows the dates only.
-    let (record, relation) = o
+    let (record, relation, _) = o
         .org
         .app
         .people()

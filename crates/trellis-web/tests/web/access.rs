@@ -15,7 +15,7 @@ use serde_json::json;
 use trellis_store::{Audit, NewPerson, PersonId, PersonUpdate, SystemRole};
 use trellis_web::{Kind, auth, route_specs};
 
-use crate::support::{App, password_hash};
+use crate::support::{App, agree_in_store, password_hash};
 use trellis_store::prelude::*;
 
 /// The kinds of caller every route is tried with, each standing in one relation to the member.
@@ -354,46 +354,8 @@ async fn calibrated_cycle(app: &App, version: i64) -> (i64, i64) {
         .await
         .unwrap();
     let a = made[0].id;
-    for (kind, rater, to) in [
-        (
-            trellis_store::RaterKind::SelfRater,
-            app.ids.member_a,
-            trellis_store::Stage::Manager,
-        ),
-        (
-            trellis_store::RaterKind::Manager,
-            app.ids.manager_a,
-            trellis_store::Stage::Compare,
-        ),
-        (
-            trellis_store::RaterKind::Agreed,
-            app.ids.manager_a,
-            trellis_store::Stage::Agreed,
-        ),
-    ] {
-        let revision = app.store.assessment(a).await.unwrap().revision;
-        app.store
-            .submit_ratings(
-                a,
-                kind,
-                rater,
-                vec![trellis_store::NewRating {
-                    skill: "programming".into(),
-                    level: Some("practitioner".into()),
-                    not_applicable: None,
-                    comment: None,
-                }],
-                revision,
-                Some(to),
-                vec![],
-                &trellis_store::Audit {
-                    actor_id: Some(rater),
-                    ..Default::default()
-                },
-            )
-            .await
-            .unwrap();
-    }
+    let (member, manager) = (app.ids.member_a, app.ids.manager_a);
+    agree_in_store(app, a, member, manager, ("programming", "practitioner")).await;
     (c.id, a)
 }
 

@@ -75,15 +75,12 @@ pub async fn reads(app: App) {
             .any(|l| l["id"] == "product/senior-product-manager")
     );
     let profile = app
-        .api(
-            Method::GET,
+        .api_json(
             "/api/v1/role-levels/engineering/senior-software-engineer?version=current",
-            Some(&member),
-            None,
+            &member,
         )
         .await;
-    assert_eq!(profile.status, StatusCode::OK, "{}", profile.body);
-    let profile = profile.json();
+
     assert_eq!(
         profile["profile"]["id"],
         "engineering/senior-software-engineer"
@@ -124,55 +121,33 @@ pub async fn reads(app: App) {
     assert_eq!(people(app.token(app.ids.people_team).await).await, 6);
 
     // Not found, and unknown role levels.
-    let res = app
-        .api(
-            Method::GET,
-            "/api/v1/people/999999",
-            Some(&app.token(app.ids.admin).await),
-            None,
-        )
-        .await;
-    assert_problem(&res, 404, None);
-    let res = app
-        .api(
-            Method::GET,
-            "/api/v1/role-levels/engineering/wizard",
-            Some(&member),
-            None,
-        )
-        .await;
-    assert_problem(&res, 404, None);
-    let res = app
-        .api(
-            Method::GET,
+    let admin = app.token(app.ids.admin).await;
+    for (path, token, status, field) in [
+        ("/api/v1/people/999999", &admin, 404, None),
+        ("/api/v1/role-levels/engineering/wizard", &member, 404, None),
+        (
             "/api/v1/compare?from=engineering/wizard&to=x/y",
-            Some(&member),
-            None,
-        )
-        .await;
-    assert_problem(&res, 422, Some("from"));
-    let res = app
-        .api(
-            Method::GET,
+            &member,
+            422,
+            Some("from"),
+        ),
+        (
             "/api/v1/compare?to=engineering/software-engineer",
-            Some(&member),
-            None,
-        )
-        .await;
-    assert_problem(&res, 422, Some("from"));
-    let res = app
-        .api(
-            Method::GET,
+            &member,
+            422,
+            Some("from"),
+        ),
+        (
             "/api/v1/role-levels?version=banana",
-            Some(&member),
-            None,
-        )
-        .await;
-    assert_problem(&res, 422, Some("version"));
-    let res = app
-        .api(Method::GET, "/api/v1/frameworks/4242", Some(&member), None)
-        .await;
-    assert_problem(&res, 404, None);
+            &member,
+            422,
+            Some("version"),
+        ),
+        ("/api/v1/frameworks/4242", &member, 404, None),
+    ] {
+        let res = app.api(Method::GET, path, Some(token), None).await;
+        assert_problem(&res, status, field);
+    }
 }
 
 pub async fn writes(app: App) {
@@ -215,42 +190,32 @@ pub async fn writes(app: App) {
                 .await
         }
     };
-    assert_problem(
-        &post(json!({"email": "new.person@test.example", "name": "Again"})).await,
-        422,
-        Some("email"),
-    );
-    assert_problem(
-        &post(json!({"email": "not an email", "name": "X"})).await,
-        422,
-        Some("email"),
-    );
-    assert_problem(
-        &post(json!({"email": "x@test.example", "name": "  "})).await,
-        422,
-        Some("name"),
-    );
-    assert_problem(
-        &post(json!({"email": "x@test.example", "name": "X", "manager_id": 999_999})).await,
-        422,
-        Some("manager_id"),
-    );
-    assert_problem(
-        &post(json!({"email": "x@test.example", "name": "X", "role_level": "product/wizard"}))
-            .await,
-        422,
-        Some("role_level"),
-    );
-    assert_problem(
-        &post(json!({"email": "x@test.example", "name": "X", "role": "overlord"})).await,
-        422,
-        Some("role"),
-    );
-    assert_problem(
-        &post(json!({"email": "x@test.example", "name": "X", "password": "short"})).await,
-        422,
-        Some("password"),
-    );
+    for (body, field) in [
+        (
+            json!({"email": "new.person@test.example", "name": "Again"}),
+            "email",
+        ),
+        (json!({"email": "not an email", "name": "X"}), "email"),
+        (json!({"email": "x@test.example", "name": "  "}), "name"),
+        (
+            json!({"email": "x@test.example", "name": "X", "manager_id": 999_999}),
+            "manager_id",
+        ),
+        (
+            json!({"email": "x@test.example", "name": "X", "role_level": "product/wizard"}),
+            "role_level",
+        ),
+        (
+            json!({"email": "x@test.example", "name": "X", "role": "overlord"}),
+            "role",
+        ),
+        (
+            json!({"email": "x@test.example", "name": "X", "password": "short"}),
+            "password",
+        ),
+    ] {
+        assert_problem(&post(body).await, 422, Some(field));
+    }
 
     // PATCH with optimistic concurrency.
     let revision = person["revision"].as_i64().unwrap();

@@ -6,47 +6,9 @@
 
 use axum::http::StatusCode;
 use trellis_store::prelude::*;
-use trellis_store::{
-    Audit, CycleDeadlines, CycleLaunch, NewCycle, NewRating, PopulationKind, RaterKind, Stage,
-};
+use trellis_store::{RaterKind, Stage};
 
-use crate::support::App;
-
-/// Moves an assessment on as its rater would, rating one skill, through the store.
-async fn rate(
-    app: &App,
-    id: i64,
-    kind: RaterKind,
-    rater: i64,
-    skill: &str,
-    level: &str,
-    to: Stage,
-) {
-    let a = app.store.assessment(id).await.unwrap();
-    let rating = NewRating {
-        skill: skill.into(),
-        level: Some(level.into()),
-        not_applicable: None,
-        comment: None,
-    };
-    let audit = Audit {
-        actor_id: Some(rater),
-        ..Default::default()
-    };
-    app.store
-        .submit_ratings(
-            id,
-            kind,
-            rater,
-            vec![rating],
-            a.revision,
-            Some(to),
-            vec![],
-            &audit,
-        )
-        .await
-        .unwrap();
-}
+use crate::support::{App, agree_in_store, launch_engineering_review, rate_in_store};
 
 /// The row of a table whose header cell starts with `label`.
 fn row<'a>(body: &'a str, table: &str, label: &str) -> &'a str {
@@ -73,77 +35,24 @@ pub async fn outcomes_are_calibrated_with_a_reason(app: App) {
         app.browser(ids.manager_a).await,
         app.browser(ids.manager_b).await,
     );
-    let version = app.store.current_framework().await.unwrap().unwrap().id;
-    let as_hr = Audit {
-        actor_id: Some(ids.people_team),
-        ..Default::default()
-    };
-    let cycle = app
-        .store
-        .create_cycle(
-            NewCycle {
-                name: "2027 review".into(),
-                framework_version_id: version,
-                population_kind: PopulationKind::Track,
-                population: "engineering".into(),
-                deadlines: CycleDeadlines {
-                    self_due: "2027-01-15".into(),
-                    peer_due: "2027-01-22".into(),
-                    manager_due: "2027-01-29".into(),
-                    calibration_due: "2027-02-05".into(),
-                    agreed_due: "2027-02-12".into(),
-                },
-            },
-            &as_hr,
-        )
-        .await
-        .unwrap();
-    let launch = [
-        (ids.member_a, "engineering/software-engineer"),
-        (ids.member_b, "product/product-manager"),
-    ]
-    .map(|(p, rl)| CycleLaunch {
-        person_id: p,
-        role_level: rl.into(),
-        notices: vec![],
-    })
-    .to_vec();
-    let made = app
-        .store
-        .launch_cycle(cycle.id, launch, &as_hr)
-        .await
-        .unwrap();
-    let (mine, theirs) = (made[0].id, made[1].id);
+    let (cycle, made) = launch_engineering_review(
+        &app,
+        2027,
+        &[
+            (ids.member_a, "engineering/software-engineer"),
+            (ids.member_b, "product/product-manager"),
+        ],
+    )
+    .await;
+    let (mine, theirs) = (made[0], made[1]);
     // Member A agreed a level above the required one (programming: working); member B's manager
     // rated them at it (not agreed yet).
-    rate(
+    agree_in_store(
         &app,
         mine,
-        RaterKind::SelfRater,
         ids.member_a,
-        "programming",
-        "practitioner",
-        Stage::Manager,
-    )
-    .await;
-    rate(
-        &app,
-        mine,
-        RaterKind::Manager,
         ids.manager_a,
-        "programming",
-        "practitioner",
-        Stage::Compare,
-    )
-    .await;
-    rate(
-        &app,
-        mine,
-        RaterKind::Agreed,
-        ids.manager_a,
-        "programming",
-        "practitioner",
-        Stage::Agreed,
+        ("programming", "practitioner"),
     )
     .await;
     let fw: trellis_model::Framework = serde_json::from_value(
@@ -157,27 +66,25 @@ pub async fn outcomes_are_calibrated_with_a_reason(app: App) {
     .unwrap();
     let pm = trellis_model::resolve(&fw, "product/product-manager").unwrap();
     let req = &pm.requirements[0];
-    rate(
+    rate_in_store(
         &app,
         theirs,
         RaterKind::SelfRater,
         ids.member_b,
-        &req.skill,
-        req.level.as_str(),
+        (&req.skill, req.level.as_str()),
         Stage::Manager,
     )
     .await;
-    rate(
+    rate_in_store(
         &app,
         theirs,
         RaterKind::Manager,
         ids.manager_b,
-        &req.skill,
-        req.level.as_str(),
+        (&req.skill, req.level.as_str()),
         Stage::Compare,
     )
     .await;
-    let page = format!("/cycles/{}/calibration", cycle.id);
+    let page = format!("/cycles/{}/calibration", cycle);
 
     // Members see nothing; the refusal is audited.
     assert_eq!(
@@ -188,7 +95,7 @@ pub async fn outcomes_are_calibrated_with_a_reason(app: App) {
         app.audit("access.denied")
             .await
             .iter()
-            .any(|e| e.target == format!("cycle:{}", cycle.id))
+            .any(|e| e.target == format!("cycle:{}", cycle))
     );
 
     // Each manager sees their own people's outcomes only.
@@ -220,12 +127,12 @@ pub async fn outcomes_are_calibrated_with_a_reason(app: App) {
             .contains("<td>0</td><td>0</td><td>0</td><td>1</td><td>0</td><td>1</td><td>+1.00</td>"),
         "{programming}"
     );
-    let cycle_page = app.get(&format!("/cycles/{}", cycle.id), Some(&pb)).await;
+    let cycle_page = app.get(&format!("/cycles/{}", cycle), Some(&pb)).await;
     assert!(cycle_page.body.contains(&format!("href=\"{page}\"")));
 
     // The move form: a manager of another branch does not find it; the member may not move
     // their own; the people team may.
-    let form = format!("/cycles/{}/calibration/assessments/{mine}", cycle.id);
+    let form = format!("/cycles/{}/calibration/assessments/{mine}", cycle);
     assert_eq!(
         app.get(&form, Some(&mbb)).await.status,
         StatusCode::NOT_FOUND
@@ -268,7 +175,7 @@ pub async fn outcomes_are_calibrated_with_a_reason(app: App) {
     assert!(bad_level.body.contains("id=\"level-error\""));
     assert!(
         app.store
-            .calibration_changes(cycle.id, trellis_store::CalibrationScope::Everyone)
+            .calibration_changes(cycle, trellis_store::CalibrationScope::Everyone)
             .await
             .unwrap()
             .is_empty()
@@ -323,7 +230,7 @@ pub async fn outcomes_are_calibrated_with_a_reason(app: App) {
     assert_eq!(agreed.level.as_deref(), Some("working"));
     let changes = app
         .store
-        .calibration_changes(cycle.id, trellis_store::CalibrationScope::Everyone)
+        .calibration_changes(cycle, trellis_store::CalibrationScope::Everyone)
         .await
         .unwrap();
     assert_eq!(changes.len(), 1);
@@ -355,7 +262,7 @@ pub async fn outcomes_are_calibrated_with_a_reason(app: App) {
     assert!(same.body.contains("id=\"level-error\""));
 
     // The session: a manager's own people by default; the people team chooses a team.
-    let session = format!("/cycles/{}/calibration/session", cycle.id);
+    let session = format!("/cycles/{}/calibration/session", cycle);
     let own = app.get(&session, Some(&ma)).await;
     assert_eq!(own.status, StatusCode::OK);
     assert!(

@@ -6,10 +6,20 @@
 use axum::http::{Method, StatusCode};
 use serde_json::json;
 
-use crate::support::App;
+use crate::support::{App, Browser, Resp};
 
 fn in_days(n: i64) -> String {
     trellis_app::time::date(trellis_app::time::now_millis() + n * 86_400_000)
+}
+
+/// Sets up check-ins with one's manager through the form.
+async fn with_manager(app: &App, browser: &Browser, cadence: &str, first_on: &str) -> Resp {
+    let fields = [
+        ("with", "manager"),
+        ("cadence", cadence),
+        ("first_on", first_on),
+    ];
+    app.post_form("/check-ins", &fields, Some(browser)).await
 }
 
 pub async fn a_pair_keeps_its_check_ins_to_itself(app: App) {
@@ -32,48 +42,18 @@ pub async fn a_pair_keeps_its_check_ins_to_itself(app: App) {
     );
 
     // A problem is shown next to its field, and what was typed is kept.
-    let bad = app
-        .post_form(
-            "/check-ins",
-            &[
-                ("with", "manager"),
-                ("cadence", "hourly"),
-                ("first_on", "2026-13-01"),
-            ],
-            Some(&mb),
-        )
-        .await;
+    let bad = with_manager(&app, &mb, "hourly", "2026-13-01").await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(bad.body.contains("id=\"cadence-error\""), "{}", bad.body);
     assert!(bad.body.contains("id=\"first_on-error\""), "{}", bad.body);
     assert!(bad.body.contains("value=\"2026-13-01\""));
 
     let first_on = in_days(4);
-    let made = app
-        .post_form(
-            "/check-ins",
-            &[
-                ("with", "manager"),
-                ("cadence", "weekly"),
-                ("first_on", &first_on),
-            ],
-            Some(&mb),
-        )
-        .await;
+    let made = with_manager(&app, &mb, "weekly", &first_on).await;
     assert_eq!(made.status, StatusCode::SEE_OTHER, "{}", made.body);
     let page = made.header("location").unwrap().to_owned();
     // Twice is refused, next to the choice of whom.
-    let twice = app
-        .post_form(
-            "/check-ins",
-            &[
-                ("with", "manager"),
-                ("cadence", "weekly"),
-                ("first_on", &first_on),
-            ],
-            Some(&mb),
-        )
-        .await;
+    let twice = with_manager(&app, &mb, "weekly", &first_on).await;
     assert_eq!(twice.status, StatusCode::CONFLICT);
     let manager_home = app.get("/", Some(&gb)).await;
     assert!(
@@ -229,17 +209,7 @@ pub async fn a_pair_keeps_its_check_ins_to_itself(app: App) {
 pub async fn the_api_keeps_check_ins_to_the_pair(app: App) {
     let (member, manager) = (app.ids.member_a, app.ids.manager_a);
     let mb = app.browser(member).await;
-    let made = app
-        .post_form(
-            "/check-ins",
-            &[
-                ("with", "manager"),
-                ("cadence", "monthly"),
-                ("first_on", &in_days(3)),
-            ],
-            Some(&mb),
-        )
-        .await;
+    let made = with_manager(&app, &mb, "monthly", &in_days(3)).await;
     assert_eq!(made.status, StatusCode::SEE_OTHER, "{}", made.body);
     let (mt, gt) = (app.token(member).await, app.token(manager).await);
     let listed = app
@@ -319,17 +289,7 @@ pub async fn the_person_shares_a_note_beyond_the_pair(app: App) {
         app.browser(manager).await,
         app.browser(hr).await,
     );
-    let made = app
-        .post_form(
-            "/check-ins",
-            &[
-                ("with", "manager"),
-                ("cadence", "weekly"),
-                ("first_on", &in_days(3)),
-            ],
-            Some(&mb),
-        )
-        .await;
+    let made = with_manager(&app, &mb, "weekly", &in_days(3)).await;
     assert_eq!(made.status, StatusCode::SEE_OTHER, "{}", made.body);
     let path = made.headers["location"].to_str().unwrap().to_owned();
     let path = path.split('?').next().unwrap().to_owned();

@@ -15,15 +15,7 @@ const ROLE_LEVEL: &str = "engineering/software-engineer";
 /// assessment in it.
 async fn launched_cycle(app: &App) -> (i64, i64) {
     let pb = app.browser(app.ids.people_team).await;
-    let team_a = app
-        .store
-        .teams()
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|t| t.name == "Team A")
-        .unwrap()
-        .id;
+    let team_a = app.team_id("Team A").await;
     let population = format!("team:{team_a}");
     let opened = app
         .post_form(
@@ -65,15 +57,9 @@ async fn launched_cycle(app: &App) -> (i64, i64) {
 /// for the manager and the agreed outcome (so that they differ from the self-ratings).
 async fn rate(app: &App, token: &str, id: i64, kind: &str) {
     let a = app
-        .api(
-            Method::GET,
-            &format!("/api/v1/assessments/{id}"),
-            Some(token),
-            None,
-        )
+        .api_json(&format!("/api/v1/assessments/{id}"), token)
         .await;
-    assert_eq!(a.status, StatusCode::OK, "{}", a.body);
-    let a = a.json();
+
     let reqs = readiness(app, token, app.ids.member_a).await;
     let ratings: Vec<Value> = reqs["requirements"]
         .as_array()
@@ -113,30 +99,19 @@ fn below(level: &str) -> String {
 }
 
 async fn readiness(app: &App, token: &str, person: i64) -> Value {
-    let r = app
-        .api(
-            Method::GET,
-            &format!("/api/v1/people/{person}/readiness?role_level={ROLE_LEVEL}"),
-            Some(token),
-            None,
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
-    r.json()
+    app.api_json(
+        &format!("/api/v1/people/{person}/readiness?role_level={ROLE_LEVEL}"),
+        token,
+    )
+    .await
 }
 
 /// The kinds of rating of an assessment as its API answers `token`.
 async fn kinds_seen(app: &App, token: &str, id: i64) -> (Vec<String>, Value) {
     let a = app
-        .api(
-            Method::GET,
-            &format!("/api/v1/assessments/{id}"),
-            Some(token),
-            None,
-        )
+        .api_json(&format!("/api/v1/assessments/{id}"), token)
         .await;
-    assert_eq!(a.status, StatusCode::OK, "{}", a.body);
-    let a = a.json();
+
     let mut kinds: Vec<String> = a["ratings"]
         .as_array()
         .unwrap()

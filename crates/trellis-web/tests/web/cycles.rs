@@ -6,15 +6,9 @@
 use axum::http::StatusCode;
 use trellis_app::time::today;
 use trellis_store::prelude::*;
-use trellis_store::{Audit, CycleStatus, NewRating, RaterKind, Stage};
+use trellis_store::{CycleStatus, RaterKind, Stage};
 
-use crate::support::App;
-
-fn location(res: &crate::support::Resp) -> String {
-    res.header("location")
-        .unwrap_or_else(|| panic!("no location ({}): {}", res.status, res.body))
-        .to_owned()
-}
+use crate::support::{App, rate_in_store};
 
 async fn kinds_of(app: &App, person: i64) -> Vec<(String, String, String)> {
     app.store
@@ -29,45 +23,14 @@ async fn kinds_of(app: &App, person: i64) -> Vec<(String, String, String)> {
 /// Moves an assessment on as its rater would, through the store (the rating pages are tested
 /// with the growth flow).
 async fn rate(app: &App, id: i64, kind: RaterKind, rater: i64, to: Stage) {
-    let a = app.store.assessment(id).await.unwrap();
-    let rating = NewRating {
-        skill: "communication".into(),
-        level: Some("2".into()),
-        not_applicable: None,
-        comment: None,
-    };
-    let audit = Audit {
-        actor_id: Some(rater),
-        ..Default::default()
-    };
-    app.store
-        .submit_ratings(
-            id,
-            kind,
-            rater,
-            vec![rating],
-            a.revision,
-            Some(to),
-            vec![],
-            &audit,
-        )
-        .await
-        .unwrap();
+    rate_in_store(app, id, kind, rater, ("communication", "2"), to).await;
 }
 
 pub async fn a_cycle_is_opened_launched_watched_and_closed(app: App) {
     let (member, manager) = (app.ids.member_a, app.ids.manager_a);
     let pb = app.browser(app.ids.people_team).await;
     let mb = app.browser(member).await;
-    let team_a = app
-        .store
-        .teams()
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|t| t.name == "Team A")
-        .unwrap()
-        .id;
+    let team_a = app.team_id("Team A").await;
     let population = format!("team:{team_a}");
 
     // The page offers the team; members are refused.
@@ -124,7 +87,7 @@ pub async fn a_cycle_is_opened_launched_watched_and_closed(app: App) {
     fields.extend(deadlines);
     let opened = app.post_form("/cycles", &fields, Some(&pb)).await;
     assert_eq!(opened.status, StatusCode::SEE_OTHER, "{}", opened.body);
-    let page = location(&opened);
+    let page = opened.location();
     let id: i64 = page
         .trim_start_matches("/cycles/")
         .split('?')
@@ -145,7 +108,7 @@ pub async fn a_cycle_is_opened_launched_watched_and_closed(app: App) {
         .post_form(&format!("/cycles/{id}/launch"), &[], Some(&pb))
         .await;
     assert_eq!(launched.status, StatusCode::SEE_OTHER, "{}", launched.body);
-    let after = app.get(&location(&launched), Some(&pb)).await;
+    let after = app.get(&launched.location(), Some(&pb)).await;
     assert!(
         after.body.contains("2 assessments started"),
         "{}",
@@ -210,7 +173,7 @@ pub async fn a_cycle_is_opened_launched_watched_and_closed(app: App) {
         )
         .await;
     assert_eq!(reminded.status, StatusCode::SEE_OTHER, "{}", reminded.body);
-    assert!(location(&reminded).contains("n=1"));
+    assert!(reminded.location().contains("n=1"));
     let told = kinds_of(&app, member).await;
     assert_eq!(told[0].0, "cycle.reminder");
     assert!(

@@ -5,38 +5,13 @@
 
 use axum::http::{Method, StatusCode};
 use serde_json::Value;
-use trellis_store::prelude::*;
-use trellis_store::{
-    Audit, CycleDeadlines, CycleLaunch, NewCycle, NewRating, PopulationKind, RaterKind, Stage,
-};
+use trellis_store::{RaterKind, Stage};
 
-use crate::support::App;
+use crate::support::{App, agree_in_store, launch_engineering_review, rate_in_store};
 
+/// Rates programming as its rater would, through the store.
 async fn rate(app: &App, id: i64, kind: RaterKind, rater: i64, level: &str, to: Stage) {
-    let a = app.store.assessment(id).await.unwrap();
-    let rating = NewRating {
-        skill: "programming".into(),
-        level: Some(level.into()),
-        not_applicable: None,
-        comment: None,
-    };
-    let audit = Audit {
-        actor_id: Some(rater),
-        ..Default::default()
-    };
-    app.store
-        .submit_ratings(
-            id,
-            kind,
-            rater,
-            vec![rating],
-            a.revision,
-            Some(to),
-            vec![],
-            &audit,
-        )
-        .await
-        .unwrap();
+    rate_in_store(app, id, kind, rater, ("programming", level), to).await;
 }
 
 async fn get(app: &App, path: &str, token: &str) -> (StatusCode, Value) {
@@ -113,74 +88,24 @@ pub async fn cycles_and_their_calibration_in_the_api(app: App) {
         app.token(ids.member_a).await,
     );
     let pb = app.browser(ids.people_team).await;
-    let version = app.store.current_framework().await.unwrap().unwrap().id;
-    let as_hr = Audit {
-        actor_id: Some(ids.people_team),
-        ..Default::default()
-    };
-    let cycle = app
-        .store
-        .create_cycle(
-            NewCycle {
-                name: "2020 review".into(),
-                framework_version_id: version,
-                population_kind: PopulationKind::Track,
-                population: "engineering".into(),
-                deadlines: CycleDeadlines {
-                    self_due: "2020-01-15".into(),
-                    peer_due: "2020-01-22".into(),
-                    manager_due: "2020-01-29".into(),
-                    calibration_due: "2020-02-05".into(),
-                    agreed_due: "2020-02-12".into(),
-                },
-            },
-            &as_hr,
-        )
-        .await
-        .unwrap();
-    let launch = [
-        (ids.member_a, "engineering/software-engineer"),
-        (ids.member_b, "engineering/software-engineer"),
-    ]
-    .map(|(p, rl)| CycleLaunch {
-        person_id: p,
-        role_level: rl.into(),
-        notices: vec![],
-    })
-    .to_vec();
-    let made = app
-        .store
-        .launch_cycle(cycle.id, launch, &as_hr)
-        .await
-        .unwrap();
-    let (mine, theirs) = (made[0].id, made[1].id);
+    let (cycle, made) = launch_engineering_review(
+        &app,
+        2020,
+        &[
+            (ids.member_a, "engineering/software-engineer"),
+            (ids.member_b, "engineering/software-engineer"),
+        ],
+    )
+    .await;
+    let (mine, theirs) = (made[0], made[1]);
     // Member A's outcome is agreed above the required level; member B's manager rated them at it
     // and the agreement is overdue.
-    rate(
+    agree_in_store(
         &app,
         mine,
-        RaterKind::SelfRater,
         ids.member_a,
-        "practitioner",
-        Stage::Manager,
-    )
-    .await;
-    rate(
-        &app,
-        mine,
-        RaterKind::Manager,
         ids.manager_a,
-        "practitioner",
-        Stage::Compare,
-    )
-    .await;
-    rate(
-        &app,
-        mine,
-        RaterKind::Agreed,
-        ids.manager_a,
-        "practitioner",
-        Stage::Agreed,
+        ("programming", "practitioner"),
     )
     .await;
     rate(
@@ -209,7 +134,7 @@ pub async fn cycles_and_their_calibration_in_the_api(app: App) {
         .as_array()
         .unwrap()
         .iter()
-        .find(|c| c["id"] == cycle.id)
+        .find(|c| c["id"] == cycle)
         .expect("the cycle is listed");
     assert_eq!(listed["status"], "open");
     assert!(
@@ -219,7 +144,7 @@ pub async fn cycles_and_their_calibration_in_the_api(app: App) {
             .starts_with("Track ")
     );
     assert_eq!(listed["deadlines"]["agreed_due"], "2020-02-12");
-    let (status, progress) = get(&app, &format!("/api/v1/cycles/{}", cycle.id), &pt).await;
+    let (status, progress) = get(&app, &format!("/api/v1/cycles/{}", cycle), &pt).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(progress["people"], 2);
     let agreement = &progress["stages"][4];
@@ -236,7 +161,7 @@ pub async fn cycles_and_their_calibration_in_the_api(app: App) {
     assert_eq!(overdue.len(), 1, "{overdue:?}");
     assert_eq!(overdue[0]["key"], format!("a{theirs}"));
     assert_eq!(overdue[0]["waiting_on"], ids.manager_b);
-    let page = app.get(&format!("/cycles/{}", cycle.id), Some(&pb)).await;
+    let page = app.get(&format!("/cycles/{}", cycle), Some(&pb)).await;
     assert!(page.body.contains(&format!("id=\"overdue-a{theirs}\"")));
     assert!(
         page.body.contains("Remind everyone overdue (1)"),
@@ -252,8 +177,8 @@ pub async fn cycles_and_their_calibration_in_the_api(app: App) {
     assert_eq!(team_total, 2);
 
     // Calibration: the people team sees everyone, with the page's figures.
-    let calibration = format!("/api/v1/cycles/{}/calibration", cycle.id);
-    let page_path = format!("/cycles/{}/calibration", cycle.id);
+    let calibration = format!("/api/v1/cycles/{}/calibration", cycle);
+    let page_path = format!("/cycles/{}/calibration", cycle);
     let (status, all) = get(&app, &calibration, &pt).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(all["everyone"], true);
@@ -295,7 +220,7 @@ pub async fn cycles_and_their_calibration_in_the_api(app: App) {
         StatusCode::FORBIDDEN
     );
     assert_eq!(
-        get(&app, &format!("/api/v1/cycles/{}", cycle.id), &member)
+        get(&app, &format!("/api/v1/cycles/{}", cycle), &member)
             .await
             .0,
         StatusCode::FORBIDDEN

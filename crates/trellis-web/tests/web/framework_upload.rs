@@ -3,8 +3,7 @@
 
 use std::io::Write;
 
-use axum::body::Body;
-use axum::http::{Method, Request, StatusCode, header};
+use axum::http::StatusCode;
 use trellis_store::prelude::*;
 
 use crate::support::{App, Browser, Resp};
@@ -53,18 +52,7 @@ async fn upload(app: &App, browser: &Browser, zip: &[u8]) -> Resp {
     );
     body.extend_from_slice(zip);
     body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
-    let req = Request::builder()
-        .method(Method::POST)
-        .uri(PATH)
-        .header(
-            header::CONTENT_TYPE,
-            format!("multipart/form-data; boundary={boundary}"),
-        )
-        .header(header::COOKIE, browser.cookie())
-        .header("sec-fetch-site", "same-origin")
-        .body(Body::from(body))
-        .unwrap();
-    app.send(req).await
+    app.post_multipart(PATH, boundary, body, browser).await
 }
 
 pub async fn a_framework_zip_is_checked_then_published(app: App) {

@@ -8,7 +8,7 @@ use trellis_store::{
     RaterKind, Stage,
 };
 
-use crate::support::{App, Browser, Resp};
+use crate::support::{App, Browser, Resp, agree_in_store};
 use trellis_store::prelude::*;
 
 const NEXT: &str = "engineering/senior-software-engineer";
@@ -103,16 +103,11 @@ async fn start(app: &App, b: &Browser, person: PersonId, role_level: &str) -> i6
 }
 
 async fn readiness(app: &App, token: &str, person: PersonId, role_level: &str) -> Value {
-    let r = app
-        .api(
-            Method::GET,
-            &format!("/api/v1/people/{person}/readiness?role_level={role_level}"),
-            Some(token),
-            None,
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
-    r.json()
+    app.api_json(
+        &format!("/api/v1/people/{person}/readiness?role_level={role_level}"),
+        token,
+    )
+    .await
 }
 
 /// One level below on the starter's scales, or the same when it is the lowest.
@@ -1428,34 +1423,6 @@ pub async fn rating_forms_explain_every_level(app: &App, id: i64, b: &Browser) {
     assert!(body.contains(r#"id="scale-proficiency""#) && body.contains(r#"id="scale-influence""#));
 }
 
-/// Rates a whole stage through the store, as its rater.
-async fn rate_stage(app: &App, id: i64, kind: RaterKind, rater: PersonId, to: Stage) {
-    let a = app.store.assessment(id).await.unwrap();
-    let audit = Audit {
-        actor_id: Some(rater),
-        ..Default::default()
-    };
-    let rating = NewRating {
-        skill: "communication".into(),
-        level: Some("2".into()),
-        not_applicable: None,
-        comment: None,
-    };
-    app.store
-        .submit_ratings(
-            id,
-            kind,
-            rater,
-            vec![rating],
-            a.revision,
-            Some(to),
-            vec![],
-            &audit,
-        )
-        .await
-        .unwrap();
-}
-
 /// After the agreed stage the person confirms or disputes the outcome; a dispute needs a comment,
 /// tells the manager, and shows to everyone who sees the assessment.
 pub async fn the_person_confirms_or_disputes_the_agreed_outcome(app: App) {
@@ -1476,9 +1443,7 @@ pub async fn the_person_confirms_or_disputes_the_agreed_outcome(app: App) {
     let page = app.get(&format!("/assessments/{id}"), Some(&mb)).await;
     assert!(!page.body.contains(r#"id="answer-form""#));
 
-    rate_stage(&app, id, RaterKind::SelfRater, member, Stage::Manager).await;
-    rate_stage(&app, id, RaterKind::Manager, manager, Stage::Compare).await;
-    rate_stage(&app, id, RaterKind::Agreed, manager, Stage::Agreed).await;
+    agree_in_store(&app, id, member, manager, ("communication", "2")).await;
     let page = app.get(&format!("/assessments/{id}"), Some(&mb)).await;
     assert!(
         page.body.contains(r#"id="confirm-outcome""#),

@@ -2,8 +2,7 @@
 //! pasted, previewed, applied once, and applied again with no change; problems named by row and
 //! column, with nothing written.
 
-use axum::body::Body;
-use axum::http::{Method, Request, StatusCode, header};
+use axum::http::StatusCode;
 use trellis_store::prelude::*;
 
 use crate::support::{App, Browser, Resp};
@@ -26,18 +25,7 @@ async fn upload(app: &App, browser: &Browser, fields: &[(&str, Option<&str>, &st
         body.push_str(&format!("\r\n\r\n{value}\r\n"));
     }
     body.push_str(&format!("--{boundary}--\r\n"));
-    let req = Request::builder()
-        .method(Method::POST)
-        .uri(PATH)
-        .header(
-            header::CONTENT_TYPE,
-            format!("multipart/form-data; boundary={boundary}"),
-        )
-        .header(header::COOKIE, browser.cookie())
-        .header("sec-fetch-site", "same-origin")
-        .body(Body::from(body))
-        .unwrap();
-    app.send(req).await
+    app.post_multipart(PATH, boundary, body, browser).await
 }
 
 pub async fn an_uploaded_file_is_previewed_applied_and_applied_again_to_no_change(app: App) {

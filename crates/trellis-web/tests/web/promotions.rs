@@ -9,13 +9,7 @@ use trellis_app::time::today;
 use trellis_store::prelude::*;
 use trellis_store::{CaseStatus, NewPerson, SystemRole};
 
-use crate::support::{App, Browser, Resp};
-
-fn location(res: &Resp) -> String {
-    res.header("location")
-        .unwrap_or_else(|| panic!("no location ({}): {}", res.status, res.body))
-        .to_owned()
-}
+use crate::support::{App, Browser};
 
 async fn kinds_of(app: &App, person: i64) -> Vec<(String, String)> {
     app.store
@@ -62,7 +56,7 @@ async fn drafted_for(app: &App, manager: &Browser, panel: &str, target: &str) ->
         )
         .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
-    let at = location(&res);
+    let at = res.location();
     let id: i64 = at
         .trim_start_matches("/promotions/")
         .split('?')

@@ -5,13 +5,10 @@
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-use axum::body::Body;
-use axum::extract::ConnectInfo;
-use axum::http::{Method, Request, StatusCode, header};
+use axum::http::{Method, StatusCode};
 use serde_json::json;
 use trellis_store::prelude::*;
 use trellis_store::{Audit, NewPerson, SystemRole};
-use trellis_web::auth;
 
 use crate::support::{App, PASSWORD, Resp};
 
@@ -43,28 +40,6 @@ fn count(answers: &[Resp], status: StatusCode) -> usize {
     answers.iter().filter(|r| r.status == status).count()
 }
 
-/// A sign-in through the form from `addr` (`None`: an address the server does not know).
-async fn sign_in_from(app: &App, addr: Option<SocketAddr>, email: &str, password: &str) -> Resp {
-    let (pre, token) = app.sign_in_form().await;
-    let body = serde_urlencoded::to_string([
-        ("email", email),
-        ("password", password),
-        ("csrf_token", token.as_str()),
-    ])
-    .unwrap();
-    let mut req = Request::builder()
-        .method(Method::POST)
-        .uri("/sign-in")
-        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .header(header::COOKIE, format!("{}={pre}", auth::PRESESSION_COOKIE))
-        .body(Body::from(body))
-        .unwrap();
-    if let Some(addr) = addr {
-        req.extensions_mut().insert(ConnectInfo(addr));
-    }
-    app.send(req).await
-}
-
 /// Forty wrong passwords sent at once are not forty password checks: each attempt is reserved
 /// before its check, so only the first five from an address are checked and the rest wait.
 pub async fn parallel_wrong_passwords_are_checked_five_times(app: App) {
@@ -72,7 +47,10 @@ pub async fn parallel_wrong_passwords_are_checked_five_times(app: App) {
     const GUESSES: usize = 40;
     let answers = all_at_once(GUESSES, |i| {
         let app = app.clone();
-        async move { sign_in_from(&app, None, "member.a@test.example", &format!("guess {i}")).await }
+        async move {
+            app.sign_in_from(None, "member.a@test.example", &format!("guess {i}"))
+                .await
+        }
     })
     .await;
     let checked = count(&answers, StatusCode::UNAUTHORIZED);
@@ -112,7 +90,8 @@ pub async fn parallel_wrong_passwords_are_checked_five_times(app: App) {
                 // Sent last, once the guesses are under way.
                 tokio::time::sleep(std::time::Duration::from_millis(300)).await;
             }
-            sign_in_from(&app, None, "member.b@test.example", &password).await
+            app.sign_in_from(None, "member.b@test.example", &password)
+                .await
         }
     })
     .await;
@@ -140,24 +119,24 @@ async fn guesses_from_elsewhere_do_not_lock_the_owner_out() {
         let owner: SocketAddr = "198.51.100.7:50000".parse().unwrap();
         let email = "member.a@test.example";
         for _ in 0..5 {
-            let r = sign_in_from(&app, Some(attacker), email, "guess").await;
+            let r = app.sign_in_from(Some(attacker), email, "guess").await;
             assert_eq!(r.status, StatusCode::UNAUTHORIZED);
         }
-        let r = sign_in_from(&app, Some(attacker), email, "guess").await;
+        let r = app.sign_in_from(Some(attacker), email, "guess").await;
         assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
         assert!(r.body.contains("Wait 1 second"), "{}", r.body);
         // The owner, elsewhere, is not held up at all.
-        let r = sign_in_from(&app, Some(owner), email, PASSWORD).await;
+        let r = app.sign_in_from(Some(owner), email, PASSWORD).await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
         // After the wait, one more guess is checked; the next waits twice as long.
         tokio::time::sleep(std::time::Duration::from_millis(450)).await;
-        let r = sign_in_from(&app, Some(attacker), email, "guess").await;
+        let r = app.sign_in_from(Some(attacker), email, "guess").await;
         assert_eq!(r.status, StatusCode::UNAUTHORIZED);
         tokio::time::sleep(std::time::Duration::from_millis(450)).await;
-        let r = sign_in_from(&app, Some(attacker), email, "guess").await;
+        let r = app.sign_in_from(Some(attacker), email, "guess").await;
         assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS, "800 ms now");
         tokio::time::sleep(std::time::Duration::from_millis(400)).await;
-        let r = sign_in_from(&app, Some(attacker), email, PASSWORD).await;
+        let r = app.sign_in_from(Some(attacker), email, PASSWORD).await;
         assert_eq!(
             r.status,
             StatusCode::SEE_OTHER,

@@ -15,13 +15,19 @@ async fn http_get(addr: std::net::SocketAddr, path: &str) -> String {
     response
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn serves_on_a_real_port_and_stops_gracefully() {
-    let dir = tempfile::tempdir().unwrap();
-    let store = Database::connect(&format!("sqlite://{}", dir.path().join("t.db").display()))
+/// A new SQLite database in `dir`, migrated.
+async fn migrated_store(dir: &std::path::Path) -> Database {
+    let store = Database::connect(&format!("sqlite://{}", dir.join("t.db").display()))
         .await
         .unwrap();
     store.migrate().await.unwrap();
+    store
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn serves_on_a_real_port_and_stops_gracefully() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = migrated_store(dir.path()).await;
     bootstrap::publish_starter_if_empty(&store).await.unwrap();
     let first = bootstrap::ensure_admin(&store, "root@test.example")
         .await
@@ -64,10 +70,7 @@ async fn serves_on_a_real_port_and_stops_gracefully() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn read_events_are_written_on_shutdown() {
     let dir = tempfile::tempdir().unwrap();
-    let store = Database::connect(&format!("sqlite://{}", dir.path().join("t.db").display()))
-        .await
-        .unwrap();
-    store.migrate().await.unwrap();
+    let store = migrated_store(dir.path()).await;
     bootstrap::publish_starter_if_empty(&store).await.unwrap();
     let me = store
         .create_person(
@@ -191,10 +194,7 @@ async fn serves_https_with_the_given_certificate() {
         "{err}"
     );
 
-    let store = Database::connect(&format!("sqlite://{}", dir.path().join("t.db").display()))
-        .await
-        .unwrap();
-    store.migrate().await.unwrap();
+    let store = migrated_store(dir.path()).await;
     let config = trellis_web::Config {
         tls: true,
         hsts: Some(std::time::Duration::from_secs(31_536_000)),

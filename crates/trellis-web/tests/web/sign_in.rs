@@ -3,7 +3,6 @@
 use std::net::SocketAddr;
 
 use axum::body::Body;
-use axum::extract::ConnectInfo;
 use axum::http::{Method, Request, StatusCode, header};
 use trellis_store::Outcome;
 use trellis_store::prelude::*;
@@ -194,24 +193,7 @@ async fn failed_sign_ins_are_throttled_per_address() {
         let addr: SocketAddr = "192.0.2.7:40000".parse().unwrap();
         let attempt = |email: String, password: &'static str| {
             let app = &app;
-            async move {
-                let (pre, token) = app.sign_in_form().await;
-                let body = serde_urlencoded::to_string([
-                    ("email", email.as_str()),
-                    ("password", password),
-                    ("csrf_token", token.as_str()),
-                ])
-                .unwrap();
-                let mut req = Request::builder()
-                    .method(Method::POST)
-                    .uri("/sign-in")
-                    .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-                    .header(header::COOKIE, format!("{}={pre}", auth::PRESESSION_COOKIE))
-                    .body(Body::from(body))
-                    .unwrap();
-                req.extensions_mut().insert(ConnectInfo(addr));
-                app.send(req).await
-            }
+            async move { app.sign_in_from(Some(addr), &email, password).await }
         };
         for i in 0..3 {
             let res = attempt(format!("someone{i}@test.example"), "guess").await;
@@ -396,41 +378,16 @@ pub async fn forged_forms_are_refused(app: App) {
         StatusCode::FORBIDDEN
     );
     let good = ("csrf_token", browser.csrf.clone());
-    // The right token from another site.
-    assert_eq!(
-        post(
-            vec![label.clone(), good.clone()],
-            vec![("origin", "https://evil.example")]
-        )
-        .await
-        .status,
-        StatusCode::FORBIDDEN
-    );
-    assert_eq!(
-        post(
-            vec![label.clone(), good.clone()],
-            vec![("sec-fetch-site", "cross-site")]
-        )
-        .await
-        .status,
-        StatusCode::FORBIDDEN
-    );
-    // The right token from our own page.
-    assert_eq!(
-        post(
-            vec![label.clone(), good.clone()],
-            vec![("origin", "http://trellis.test")]
-        )
-        .await
-        .status,
-        StatusCode::OK
-    );
-    assert_eq!(
-        post(vec![label, good], vec![("sec-fetch-site", "same-origin")])
-            .await
-            .status,
-        StatusCode::OK
-    );
+    // The right token from another site is refused; from our own page, it is taken.
+    for (header, value, status) in [
+        ("origin", "https://evil.example", StatusCode::FORBIDDEN),
+        ("sec-fetch-site", "cross-site", StatusCode::FORBIDDEN),
+        ("origin", "http://trellis.test", StatusCode::OK),
+        ("sec-fetch-site", "same-origin", StatusCode::OK),
+    ] {
+        let res = post(vec![label.clone(), good.clone()], vec![(header, value)]).await;
+        assert_eq!(res.status, status, "{header}: {value}");
+    }
     assert_eq!(
         app.store.api_tokens(app.ids.member_a).await.unwrap().len(),
         2

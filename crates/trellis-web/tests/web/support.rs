@@ -3,6 +3,7 @@
 //! organisation of fixture accounts, and helpers to drive the router in-process.
 
 use std::future::Future;
+use std::net::SocketAddr;
 use std::str::FromStr;
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -10,13 +11,17 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use axum::Router;
 use axum::body::Body;
+use axum::extract::ConnectInfo;
 use axum::http::{HeaderMap, Method, Request, StatusCode, header};
 use sqlx::postgres::PgConnectOptions;
 use sqlx::{AssertSqlSafe, Connection, PgConnection};
 use tower::ServiceExt;
 use trellis_app::bootstrap;
 use trellis_store::prelude::*;
-use trellis_store::{Audit, NewPerson, PersonId, Session, SystemRole};
+use trellis_store::{
+    Audit, CycleDeadlines, CycleLaunch, NewCycle, NewPerson, NewRating, PersonId, PopulationKind,
+    RaterKind, Session, Stage, SystemRole,
+};
 use trellis_store_sql::Database;
 use trellis_web::{AppState, Config, auth};
 
@@ -90,6 +95,13 @@ impl Resp {
             let (k, v) = first.split_once('=')?;
             (k == name).then(|| v.to_owned())
         })
+    }
+
+    /// The `Location` header of a redirect.
+    pub fn location(&self) -> String {
+        self.header("location")
+            .unwrap_or_else(|| panic!("no location ({}): {}", self.status, self.body))
+            .to_owned()
     }
 
     pub fn json(&self) -> serde_json::Value {
@@ -283,6 +295,25 @@ impl App {
         self.send(req.body(Body::empty()).unwrap()).await
     }
 
+    /// A JSON answer of the API to a `GET` with an API token, which must be a success.
+    pub async fn api_json(&self, path: &str, token: &str) -> serde_json::Value {
+        let res = self.api(Method::GET, path, Some(token), None).await;
+        assert_eq!(res.status, StatusCode::OK, "{path}: {}", res.body);
+        res.json()
+    }
+
+    /// The id of a team of the fixture organisation.
+    pub async fn team_id(&self, name: &str) -> i64 {
+        self.store
+            .teams()
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|t| t.name == name)
+            .unwrap_or_else(|| panic!("no team {name}"))
+            .id
+    }
+
     /// Posts a form as a browser would from our own pages, with the session's anti-forgery token.
     pub async fn post_form(
         &self,
@@ -345,6 +376,33 @@ impl App {
 
     /// Signs in through the form, as a browser does.
     pub async fn sign_in(&self, email: &str, password: &str, session: Option<&Browser>) -> Resp {
+        let req = self.sign_in_request(email, password, session).await;
+        self.send(req).await
+    }
+
+    /// Signs in through the form from a client address as the real server sees it (`None`: an
+    /// address the server does not know).
+    pub async fn sign_in_from(
+        &self,
+        addr: Option<SocketAddr>,
+        email: &str,
+        password: &str,
+    ) -> Resp {
+        let mut req = self.sign_in_request(email, password, None).await;
+        if let Some(addr) = addr {
+            req.extensions_mut().insert(ConnectInfo(addr));
+        }
+        self.send(req).await
+    }
+
+    /// The sign-in form as a browser sends it, with the anti-forgery cookie and token of a form
+    /// just fetched.
+    async fn sign_in_request(
+        &self,
+        email: &str,
+        password: &str,
+        session: Option<&Browser>,
+    ) -> Request<Body> {
         let (pre, token) = self.sign_in_form().await;
         let body = serde_urlencoded::to_string([
             ("email", email),
@@ -356,12 +414,34 @@ impl App {
         if let Some(b) = session {
             cookie = format!("{cookie}; {}", b.cookie());
         }
-        let req = Request::builder()
+        Request::builder()
             .method(Method::POST)
             .uri("/sign-in")
             .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
             .header(header::COOKIE, cookie)
             .body(Body::from(body))
+            .unwrap()
+    }
+
+    /// Posts a multipart form (`body`, its parts divided by `boundary`) as a browser does when a
+    /// file is chosen.
+    pub async fn post_multipart(
+        &self,
+        path: &str,
+        boundary: &str,
+        body: impl Into<Body>,
+        browser: &Browser,
+    ) -> Resp {
+        let req = Request::builder()
+            .method(Method::POST)
+            .uri(path)
+            .header(
+                header::CONTENT_TYPE,
+                format!("multipart/form-data; boundary={boundary}"),
+            )
+            .header(header::COOKIE, browser.cookie())
+            .header("sec-fetch-site", "same-origin")
+            .body(body.into())
             .unwrap();
         self.send(req).await
     }
@@ -408,6 +488,116 @@ pub fn now() -> i64 {
         .duration_since(UNIX_EPOCH)
         .unwrap()
         .as_millis() as i64
+}
+
+// ---------------------------------------------------------------------------------------------
+// Records made through the store, where the pages that make them are tested on their own.
+
+/// Rates one skill of an assessment through the store as its rater would, and moves it on to
+/// `to`.
+pub async fn rate_in_store(
+    app: &App,
+    id: i64,
+    kind: RaterKind,
+    rater: PersonId,
+    (skill, level): (&str, &str),
+    to: Stage,
+) {
+    let a = app.store.assessment(id).await.unwrap();
+    let rating = NewRating {
+        skill: skill.into(),
+        level: Some(level.into()),
+        not_applicable: None,
+        comment: None,
+    };
+    let audit = Audit {
+        actor_id: Some(rater),
+        ..Default::default()
+    };
+    app.store
+        .submit_ratings(
+            id,
+            kind,
+            rater,
+            vec![rating],
+            a.revision,
+            Some(to),
+            vec![],
+            &audit,
+        )
+        .await
+        .unwrap();
+}
+
+/// Rates one skill alike at each stage through the store, the person then their manager, and
+/// agrees on it: the assessment is at its agreed stage with that outcome.
+pub async fn agree_in_store(
+    app: &App,
+    id: i64,
+    person: PersonId,
+    manager: PersonId,
+    rating: (&str, &str),
+) {
+    rate_in_store(
+        app,
+        id,
+        RaterKind::SelfRater,
+        person,
+        rating,
+        Stage::Manager,
+    )
+    .await;
+    rate_in_store(app, id, RaterKind::Manager, manager, rating, Stage::Compare).await;
+    rate_in_store(app, id, RaterKind::Agreed, manager, rating, Stage::Agreed).await;
+}
+
+/// Opens a review of the engineering track through the store as the people team, with its
+/// deadlines in January and February of `year`, and launches it for each (person, role level);
+/// returns the cycle and the assessments made, in the order given.
+pub async fn launch_engineering_review(
+    app: &App,
+    year: u16,
+    launch: &[(PersonId, &str)],
+) -> (i64, Vec<i64>) {
+    let version = app.store.current_framework().await.unwrap().unwrap().id;
+    let as_hr = Audit {
+        actor_id: Some(app.ids.people_team),
+        ..Default::default()
+    };
+    let cycle = app
+        .store
+        .create_cycle(
+            NewCycle {
+                name: format!("{year} review"),
+                framework_version_id: version,
+                population_kind: PopulationKind::Track,
+                population: "engineering".into(),
+                deadlines: CycleDeadlines {
+                    self_due: format!("{year}-01-15"),
+                    peer_due: format!("{year}-01-22"),
+                    manager_due: format!("{year}-01-29"),
+                    calibration_due: format!("{year}-02-05"),
+                    agreed_due: format!("{year}-02-12"),
+                },
+            },
+            &as_hr,
+        )
+        .await
+        .unwrap();
+    let launch = launch
+        .iter()
+        .map(|(person, role_level)| CycleLaunch {
+            person_id: *person,
+            role_level: (*role_level).into(),
+            notices: vec![],
+        })
+        .collect();
+    let made = app
+        .store
+        .launch_cycle(cycle.id, launch, &as_hr)
+        .await
+        .unwrap();
+    (cycle.id, made.iter().map(|a| a.id).collect())
 }
 
 // ---------------------------------------------------------------------------------------------

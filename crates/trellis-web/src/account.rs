@@ -15,7 +15,7 @@ use crate::html::view::FieldErrors;
 use crate::html::{Frame, render, render_status};
 use crate::state::AppState;
 use trellis_app::throttle::{self, Throttle};
-use trellis_app::time::{date_time, now_millis};
+use trellis_app::time::date_time;
 use trellis_store::prelude::*;
 
 #[derive(Debug, Template)]
@@ -94,15 +94,7 @@ pub async fn password_submit(
 
     // Guessing the current password through this form is throttled like signing in (the same
     // counts), and reserved before the check for the same reason.
-    let reserved = throttle::reserve(
-        store,
-        state.config(),
-        &me.email,
-        ctx.ip.as_deref(),
-        now_millis(),
-    )
-    .await?;
-    let attempt = match reserved {
+    let attempt = match crate::sign_in::reserve_guess(&state, &ctx, &me.email).await? {
         Throttle::Go(attempt) => attempt,
         Throttle::Wait(wait) => {
             let mut errors = FieldErrors::default();

@@ -10,7 +10,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use serde_json::json;
-use trellis_store::{NewAuditEvent, Outcome};
+use trellis_store::{Audit, NewAuditEvent, Outcome};
 
 use crate::auth::{
     self, AuthMethod, Ctx, Me, PRESESSION_COOKIE, SESSION_COOKIE, clear_cookie, set_cookie,
@@ -155,6 +155,33 @@ pub struct SignInForm {
     next: String,
 }
 
+/// Reserves a password guess for `email` from the caller's address before the password is
+/// checked, so that guesses sent at once are counted one by one.
+pub(crate) async fn reserve_guess(
+    state: &AppState,
+    ctx: &Ctx,
+    email: &str,
+) -> Result<Throttle, WebError> {
+    let ip = ctx.ip.as_deref();
+    Ok(throttle::reserve(state.store(), state.config(), email, ip, now_millis()).await?)
+}
+
+/// Audits a sign-in refused, and why.
+async fn refused(
+    state: &AppState,
+    target: String,
+    reason: &str,
+    audit: &Audit,
+) -> Result<(), WebError> {
+    let event = NewAuditEvent {
+        action: "sign-in".into(),
+        target,
+        outcome: Outcome::Failure,
+        details: json!({ "reason": reason }),
+    };
+    Ok(state.store().append_audit(event, audit).await?)
+}
+
 pub async fn submit(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -194,29 +221,10 @@ pub async fn submit(
     );
     let audit = ctx.audit();
 
-    // Reserved before the password is checked, so that guesses sent at once are counted one by one.
-    let reserved = throttle::reserve(
-        store,
-        state.config(),
-        &email,
-        ctx.ip.as_deref(),
-        now_millis(),
-    )
-    .await?;
-    let attempt = match reserved {
+    let attempt = match reserve_guess(&state, &ctx, &email).await? {
         Throttle::Go(attempt) => attempt,
         Throttle::Wait(wait) => {
-            store
-                .append_audit(
-                    NewAuditEvent {
-                        action: "sign-in".into(),
-                        target,
-                        outcome: Outcome::Failure,
-                        details: json!({ "reason": "throttled" }),
-                    },
-                    &audit,
-                )
-                .await?;
+            refused(&state, target, "throttled", &audit).await?;
             let mut res = again(
                 StatusCode::TOO_MANY_REQUESTS,
                 Some(format!(
@@ -247,17 +255,7 @@ pub async fn submit(
     };
     let Some(person) = person.filter(|_| verified) else {
         attempt.failed();
-        store
-            .append_audit(
-                NewAuditEvent {
-                    action: "sign-in".into(),
-                    target,
-                    outcome: Outcome::Failure,
-                    details: json!({ "reason": "wrong email or password" }),
-                },
-                &audit,
-            )
-            .await?;
+        refused(&state, target, "wrong email or password", &audit).await?;
         return again(
             StatusCode::UNAUTHORIZED,
             Some("The email address or password is not right.".into()),

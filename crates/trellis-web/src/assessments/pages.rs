@@ -15,7 +15,7 @@ use crate::auth::{Caller, Ctx, Me};
 use crate::error::WebError;
 use crate::extract::{PageForm, PathParams, QueryParams};
 use crate::html::form::{Fields, all_of, field, number};
-use crate::html::view::FieldErrors;
+use crate::html::view::{DoneQuery, FieldErrors};
 use crate::html::{render, render_status};
 use crate::state::AppState;
 
@@ -37,12 +37,6 @@ pub async fn start(
     let actor = caller.actor(&ctx);
     let a = state.app().assessments().start(&actor, id, input).await?;
     Ok(Redirect::to(&format!("/assessments/{}", a.id)).into_response())
-}
-
-#[derive(Debug, Default, serde::Deserialize)]
-#[serde(default)]
-pub struct DoneQuery {
-    done: Option<String>,
 }
 
 /// `GET /assessments/{id}`.

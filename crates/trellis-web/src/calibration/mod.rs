@@ -22,7 +22,7 @@ use crate::auth::{Ctx, Me};
 use crate::error::WebError;
 use crate::extract::{PageForm, PathParams, QueryParams};
 use crate::html::form::{Fields, field};
-use crate::html::view::FieldErrors;
+use crate::html::view::{DoneQuery, FieldErrors};
 use crate::html::{Frame, render, render_status};
 use crate::state::AppState;
 
@@ -203,12 +203,6 @@ fn overview_page(ctx: &Ctx, v: CalibrationView, notice: Option<String>) -> Overv
     }
 }
 
-#[derive(Debug, Default, serde::Deserialize)]
-#[serde(default)]
-pub struct DoneQuery {
-    done: Option<String>,
-}
-
 /// `GET /cycles/{id}/calibration`.
 pub async fn overview(
     State(state): State<AppState>,
@@ -358,8 +352,7 @@ pub async fn move_outcome(
     };
     let actor = caller.actor(&ctx);
     let calibration = state.app().calibration();
-    let mut errors = FieldErrors::default();
-    let status = match calibration
+    let (status, errors) = match calibration
         .move_outcome(&actor, id, assessment, input.clone())
         .await
     {
@@ -368,15 +361,7 @@ pub async fn move_outcome(
                 Redirect::to(&format!("/cycles/{id}/calibration?done=moved#moved")).into_response(),
             );
         }
-        Err(AppError::Invalid(problems)) => {
-            errors = problems.into();
-            StatusCode::UNPROCESSABLE_ENTITY
-        }
-        Err(AppError::Conflict { message, field }) => {
-            errors.add(field.unwrap_or_else(|| "level".into()), message);
-            StatusCode::CONFLICT
-        }
-        Err(e) => return Err(e.into()),
+        Err(e) => FieldErrors::of_refusal(e, "level")?,
     };
     let form = calibration.move_form(&actor, id, assessment).await?;
     render_status(status, &move_page(&ctx, form, input, errors))

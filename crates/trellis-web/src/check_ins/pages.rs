@@ -17,7 +17,7 @@ use crate::auth::{Caller, Ctx, Me};
 use crate::error::WebError;
 use crate::extract::{PageForm, PathParams, QueryParams};
 use crate::html::form::{Fields, field};
-use crate::html::view::{Choice, FieldErrors};
+use crate::html::view::{Choice, DoneQuery, FieldErrors};
 use crate::html::{Frame, render, render_status};
 use crate::state::AppState;
 
@@ -433,12 +433,6 @@ fn series_page(
         notice,
         max_text: MAX_TEXT,
     }
-}
-
-#[derive(Debug, Default, serde::Deserialize)]
-#[serde(default)]
-pub struct DoneQuery {
-    done: Option<String>,
 }
 
 /// `GET /check-ins/{id}`: the next meeting, the actions still open, the history.

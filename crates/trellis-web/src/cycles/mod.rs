@@ -7,7 +7,6 @@ pub mod api;
 
 use askama::Template;
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use trellis_app::AppError;
 use trellis_app::access::Actor;
@@ -151,18 +150,9 @@ pub async fn open(
         agreed_due: get("agreed_due"),
     };
     let actor = caller.actor(&ctx);
-    let mut errors = FieldErrors::default();
-    let status = match state.app().cycles().open(&actor, input.clone()).await {
+    let (status, errors) = match state.app().cycles().open(&actor, input.clone()).await {
         Ok(c) => return Ok(Redirect::to(&format!("/cycles/{}?done=opened", c.id)).into_response()),
-        Err(AppError::Invalid(problems)) => {
-            errors = problems.into();
-            StatusCode::UNPROCESSABLE_ENTITY
-        }
-        Err(AppError::Conflict { message, field }) => {
-            errors.add(field.unwrap_or_else(|| "name".into()), message);
-            StatusCode::CONFLICT
-        }
-        Err(e) => return Err(e.into()),
+        Err(e) => FieldErrors::of_refusal(e, "name")?,
     };
     let page = list_page(&state, &ctx, &actor, input, errors).await?;
     render_status(status, &page)
@@ -234,18 +224,9 @@ async fn after_change(
     result: Result<String, AppError>,
     field_at_fault: &str,
 ) -> Result<Response, WebError> {
-    let mut errors = FieldErrors::default();
-    let status = match result {
+    let (status, errors) = match result {
         Ok(done) => return Ok(Redirect::to(&format!("/cycles/{id}?done={done}")).into_response()),
-        Err(AppError::Invalid(problems)) => {
-            errors = problems.into();
-            StatusCode::UNPROCESSABLE_ENTITY
-        }
-        Err(AppError::Conflict { message, field }) => {
-            errors.add(field.unwrap_or_else(|| field_at_fault.into()), message);
-            StatusCode::CONFLICT
-        }
-        Err(e) => return Err(e.into()),
+        Err(e) => FieldErrors::of_refusal(e, field_at_fault)?,
     };
     let progress = state.app().cycles().progress(actor, id).await?;
     render_status(status, &cycle_page(ctx, progress, errors, None))

@@ -26,20 +26,9 @@ use crate::state::AppState;
 
 /// Problems of a refused form, by field, and the status to answer with; other errors go up.
 fn problems<T>(result: AppResult<T>) -> Result<Result<T, (StatusCode, FieldErrors)>, WebError> {
-    let mut errors = FieldErrors::default();
     match result {
         Ok(v) => Ok(Ok(v)),
-        Err(AppError::Invalid(ps)) => {
-            for p in ps {
-                errors.add(p.field, p.message);
-            }
-            Ok(Err((StatusCode::UNPROCESSABLE_ENTITY, errors)))
-        }
-        Err(AppError::Conflict { message, field }) => {
-            errors.add(field.unwrap_or_else(|| "form".into()), message);
-            Ok(Err((StatusCode::CONFLICT, errors)))
-        }
-        Err(e) => Err(e.into()),
+        Err(e) => FieldErrors::of_refusal(e, "form").map(Err),
     }
 }
 

@@ -1,6 +1,10 @@
 //! Small pieces the page structs share: field errors, wording of levels and dates, links.
 
+use axum::http::StatusCode;
+use trellis_app::AppError;
 use trellis_model::Framework;
+
+use crate::error::WebError;
 
 /// One choice of a select: the value the form sends and the label shown.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -16,6 +20,14 @@ impl Choice {
             label: label.into(),
         }
     }
+}
+
+/// The query of a page shown again after a change, `?done=…`: what was done, for the notice that
+/// says so.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct DoneQuery {
+    pub done: Option<String>,
 }
 
 /// A problem with one field of a submitted form.
@@ -51,6 +63,24 @@ impl FieldErrors {
 
     pub fn all(&self) -> &[FieldError] {
         &self.0
+    }
+
+    /// The problems of a refused form with the status to answer with: what was sent (422), or a
+    /// conflict with what is stored (409), shown at its own field or else at `field_at_fault`.
+    /// Any other error is not the form's to show: it goes up to the error page.
+    pub fn of_refusal(
+        e: AppError,
+        field_at_fault: &str,
+    ) -> Result<(StatusCode, FieldErrors), WebError> {
+        match e {
+            AppError::Invalid(problems) => Ok((StatusCode::UNPROCESSABLE_ENTITY, problems.into())),
+            AppError::Conflict { message, field } => {
+                let mut errors = FieldErrors::default();
+                errors.add(field.unwrap_or_else(|| field_at_fault.into()), message);
+                Ok((StatusCode::CONFLICT, errors))
+            }
+            other => Err(other.into()),
+        }
     }
 }
 

@@ -6,19 +6,18 @@ pub mod api;
 
 use askama::Template;
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use trellis_app::access::Actor;
 use trellis_app::plans::{GoalsInput, MAX_TEXT, PlanView};
 use trellis_app::time::{date, date_time, day_ms, now_millis};
-use trellis_app::{AppError, AppResult, Relation};
+use trellis_app::{AppResult, Relation};
 use trellis_store::{CommentKind, PersonId, PlanActionKind};
 
 use crate::auth::{Ctx, Me};
 use crate::error::WebError;
 use crate::extract::{PageForm, PathParams, QueryParams};
 use crate::html::form::{Fields, all_of, field};
-use crate::html::view::{Choice, FieldErrors};
+use crate::html::view::{Choice, DoneQuery, FieldErrors};
 use crate::html::{Frame, render, render_status};
 use crate::state::AppState;
 
@@ -272,12 +271,6 @@ fn plan_page(
     }
 }
 
-#[derive(Debug, Default, serde::Deserialize)]
-#[serde(default)]
-pub struct DoneQuery {
-    done: Option<String>,
-}
-
 /// `GET /people/{id}/plan`.
 pub async fn plan(
     State(state): State<AppState>,
@@ -318,24 +311,13 @@ async fn after_change<T>(
     done: String,
     form: GoalsForm,
 ) -> Result<Response, WebError> {
-    let mut errors = FieldErrors::default();
-    let status = match result {
+    let (status, errors) = match result {
         Ok(_) => {
             // `done` is what the notice says, then the goal changed (`action#goal-7`).
             let to = format!("/people/{person}/plan?done={done}");
             return Ok(Redirect::to(&to).into_response());
         }
-        Err(AppError::Invalid(problems)) => {
-            for p in problems {
-                errors.add(p.field, p.message);
-            }
-            StatusCode::UNPROCESSABLE_ENTITY
-        }
-        Err(AppError::Conflict { message, field }) => {
-            errors.add(field.unwrap_or_else(|| "goals-heading".into()), message);
-            StatusCode::CONFLICT
-        }
-        Err(e) => return Err(e.into()),
+        Err(e) => FieldErrors::of_refusal(e, "goals-heading")?,
     };
     let view = state.app().plans().view(actor, person).await?;
     render_status(status, &plan_page(ctx, view, form, errors, None))

@@ -8,7 +8,6 @@ pub mod api;
 
 use askama::Template;
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use trellis_app::AppError;
 use trellis_app::access::Actor;
@@ -22,7 +21,7 @@ use crate::auth::{Ctx, Me};
 use crate::error::WebError;
 use crate::extract::{PageForm, PathParams, QueryParams};
 use crate::html::form::{Fields, field, number};
-use crate::html::view::{Choice, FieldErrors};
+use crate::html::view::{Choice, DoneQuery, FieldErrors};
 use crate::html::{Frame, render, render_status};
 use crate::state::AppState;
 
@@ -354,29 +353,14 @@ pub async fn open(
 ) -> Result<Response, WebError> {
     let actor = caller.actor(&ctx);
     let role_level = field(&f, "role_level").unwrap_or_default().to_owned();
-    let mut errors = FieldErrors::default();
-    let status = match state.app().promotions().open(&actor, id, &role_level).await {
+    let (status, errors) = match state.app().promotions().open(&actor, id, &role_level).await {
         Ok(c) => {
             return Ok(Redirect::to(&format!("/promotions/{}?done=opened", c.id)).into_response());
         }
-        Err(AppError::Invalid(problems)) => {
-            errors = problems.into();
-            StatusCode::UNPROCESSABLE_ENTITY
-        }
-        Err(AppError::Conflict { message, field }) => {
-            errors.add(field.unwrap_or_else(|| "role_level".into()), message);
-            StatusCode::CONFLICT
-        }
-        Err(e) => return Err(e.into()),
+        Err(e) => FieldErrors::of_refusal(e, "role_level")?,
     };
     let page = new_page(&state, &ctx, &actor, id, Some(role_level), errors).await?;
     render_status(status, &page)
-}
-
-#[derive(Debug, Default, serde::Deserialize)]
-#[serde(default)]
-pub struct DoneQuery {
-    done: Option<String>,
 }
 
 async fn case_page(
@@ -455,20 +439,11 @@ async fn after_change<T>(
     (done, field_at_fault): (&str, &str),
     sent: Sent,
 ) -> Result<Response, WebError> {
-    let mut errors = FieldErrors::default();
-    let status = match result {
+    let (status, errors) = match result {
         Ok(_) => {
             return Ok(Redirect::to(&format!("/promotions/{id}?done={done}")).into_response());
         }
-        Err(AppError::Invalid(problems)) => {
-            errors = problems.into();
-            StatusCode::UNPROCESSABLE_ENTITY
-        }
-        Err(AppError::Conflict { message, field }) => {
-            errors.add(field.unwrap_or_else(|| field_at_fault.into()), message);
-            StatusCode::CONFLICT
-        }
-        Err(e) => return Err(e.into()),
+        Err(e) => FieldErrors::of_refusal(e, field_at_fault)?,
     };
     let page = case_page(state, ctx, actor, id, errors, None, sent).await?;
     render_status(status, &page)

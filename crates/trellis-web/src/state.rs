@@ -8,7 +8,8 @@ use std::time::Instant;
 use trellis_app::App;
 pub use trellis_app::{Config, Published, VersionRef};
 use trellis_store::{
-    ApiToken, Audit, Millis, NotificationStore, Person, PersonId, Session, StoreResult,
+    ApiToken, Audit, Millis, NotificationStore, PeopleStore, Person, PersonId, Session,
+    StoreResult, TeamId,
 };
 use trellis_store_sql::Database;
 
@@ -251,6 +252,17 @@ impl AppState {
     /// Forgets the cached current version, after publishing one.
     pub fn invalidate_frameworks(&self) {
         self.inner.app.invalidate_frameworks();
+    }
+
+    /// The name of each team, by id.
+    pub(crate) async fn team_names(&self) -> Result<HashMap<TeamId, String>, WebError> {
+        Ok(self
+            .store()
+            .teams()
+            .await?
+            .into_iter()
+            .map(|t| (t.id, t.name))
+            .collect())
     }
 
     /// The most recently published framework, if any.

@@ -358,6 +358,29 @@ pub struct SavedQuery {
     saved: Option<String>,
 }
 
+impl AccountPage {
+    /// The page of an account with its form as given, and nothing to report.
+    async fn of(
+        state: &AppState,
+        ctx: &Ctx,
+        p: &Person,
+        form: AccountForm,
+    ) -> Result<AccountPage, WebError> {
+        Ok(AccountPage {
+            frame: Frame::new(Some(ctx), format!("Account: {}", p.name), "admin"),
+            admin_section: "accounts",
+            id: p.id,
+            title: p.name.clone(),
+            form,
+            errors: FieldErrors::default(),
+            conflict: None,
+            choices: choices(state, Some(p.id)).await?,
+            saved: false,
+            new_password: None,
+        })
+    }
+}
+
 async fn load_person(state: &AppState, id: PersonId) -> Result<Person, WebError> {
     state.store().person(id).await.map_err(|e| match e {
         trellis_store::StoreError::NotFound(_) => {
@@ -367,16 +390,6 @@ async fn load_person(state: &AppState, id: PersonId) -> Result<Person, WebError>
     })
 }
 
-async fn team_names(state: &AppState) -> Result<HashMap<i64, String>, WebError> {
-    Ok(state
-        .store()
-        .teams()
-        .await?
-        .into_iter()
-        .map(|t| (t.id, t.name))
-        .collect())
-}
-
 pub async fn account(
     State(state): State<AppState>,
     Me(_, ctx): Me,
@@ -384,17 +397,10 @@ pub async fn account(
     QueryParams(q): QueryParams<SavedQuery>,
 ) -> Result<Response, WebError> {
     let p = load_person(&state, id).await?;
+    let form = AccountForm::from_person(&p, &state.team_names().await?);
     let page = AccountPage {
-        frame: Frame::new(Some(&ctx), format!("Account: {}", p.name), "admin"),
-        admin_section: "accounts",
-        id,
-        title: p.name.clone(),
-        form: AccountForm::from_person(&p, &team_names(&state).await?),
-        errors: FieldErrors::default(),
-        conflict: None,
-        choices: choices(&state, Some(id)).await?,
         saved: q.saved.is_some(),
-        new_password: None,
+        ..AccountPage::of(&state, &ctx, &p, form).await?
     };
     Ok(render(&page)?.into_response())
 }
@@ -449,21 +455,14 @@ pub async fn account_update(
     // On a conflict, show what is stored now, with its new revision.
     let form = if conflict.is_some() {
         let fresh = load_person(&state, id).await?;
-        AccountForm::from_person(&fresh, &team_names(&state).await?)
+        AccountForm::from_person(&fresh, &state.team_names().await?)
     } else {
         f
     };
     let page = AccountPage {
-        frame: Frame::new(Some(&ctx), format!("Account: {}", p.name), "admin"),
-        admin_section: "accounts",
-        id,
-        title: p.name.clone(),
-        form,
         errors,
         conflict,
-        choices: choices(&state, Some(id)).await?,
-        saved: false,
-        new_password: None,
+        ..AccountPage::of(&state, &ctx, &p, form).await?
     };
     render_status(status, &page)
 }
@@ -479,17 +478,10 @@ pub async fn account_reset_password(
     state.store().set_password(id, &hash, &ctx.audit()).await?;
     state.store().delete_sessions_of(id).await?;
     state.forget_sessions();
+    let form = AccountForm::from_person(&p, &state.team_names().await?);
     let page = AccountPage {
-        frame: Frame::new(Some(&ctx), format!("Account: {}", p.name), "admin"),
-        admin_section: "accounts",
-        id,
-        title: p.name.clone(),
-        form: AccountForm::from_person(&p, &team_names(&state).await?),
-        errors: FieldErrors::default(),
-        conflict: None,
-        choices: choices(&state, Some(id)).await?,
-        saved: false,
         new_password: Some(password),
+        ..AccountPage::of(&state, &ctx, &p, form).await?
     };
     Ok(render(&page)?.into_response())
 }

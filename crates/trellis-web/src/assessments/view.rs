@@ -14,7 +14,7 @@ use trellis_app::Relation;
 use trellis_app::growth::{self, AssessmentCtx, rating_text, stage_label};
 use trellis_app::time::{date, date_time};
 use trellis_formats::render::name_with_version;
-use trellis_model::Framework;
+use trellis_model::{EffectiveRequirement, Framework};
 use trellis_store::prelude::*;
 use trellis_store::{AssessmentId, Evidence, PersonId, RaterKind, Rating, Stage};
 
@@ -51,6 +51,29 @@ pub(crate) struct RatingField {
     /// The name of the skill's scale, and what each of its levels means for this skill.
     pub(crate) scale_name: String,
     pub(crate) levels: Vec<LevelMeaning>,
+}
+
+impl RatingField {
+    /// The field of a requirement with nothing chosen or written yet, no hints and no evidence.
+    pub(crate) fn blank(fw: &Framework, req: &EffectiveRequirement, licensed: bool) -> RatingField {
+        let skill = &req.skill;
+        let (scale_name, levels) = level_meanings(fw, skill, req.level.as_str(), licensed);
+        RatingField {
+            skill: skill.clone(),
+            name: req.skill_name.clone(),
+            required: growth::level_label(fw, skill, req.level.as_str()),
+            importance: req.importance.as_str(),
+            descriptor: req.descriptor.clone().filter(|d| !d.trim().is_empty()),
+            options: scale_choices(fw, skill),
+            selected: String::new(),
+            reason: String::new(),
+            comment: String::new(),
+            hints: Vec::new(),
+            evidence: Vec::new(),
+            scale_name,
+            levels,
+        }
+    }
 }
 
 /// What one level of a skill's scale means: the skill's own descriptor at that level, or else the
@@ -606,21 +629,13 @@ pub(crate) async fn assessment_page(
                     },
                     None => Default::default(),
                 };
-                let (scale_name, levels) = level_meanings(fw, skill, req.level.as_str(), licensed);
                 RatingField {
-                    skill: skill.clone(),
-                    name: req.skill_name.clone(),
-                    required: growth::level_label(fw, skill, req.level.as_str()),
-                    importance: req.importance.as_str(),
-                    descriptor: req.descriptor.clone().filter(|d| !d.trim().is_empty()),
-                    options: scale_choices(fw, skill),
                     selected,
                     reason,
                     comment,
                     hints,
                     evidence: evidence_links(a.person.id, &evidence, skill),
-                    scale_name,
-                    levels,
+                    ..RatingField::blank(fw, req, licensed)
                 }
             })
             .collect();

@@ -12,9 +12,7 @@ use trellis_store::prelude::*;
 use trellis_store::{PeerRequest, RaterKind, Stage};
 
 use crate::assessments::pages::ratings_from;
-use crate::assessments::view::{
-    RatingField, ScaleKey, level_meanings, said, scale_choices, scale_key,
-};
+use crate::assessments::view::{RatingField, ScaleKey, said, scale_key};
 use crate::auth::{Ctx, Me};
 use crate::error::WebError;
 use crate::extract::{PageForm, PathParams};
@@ -139,22 +137,11 @@ async fn peer_page(
                     .unwrap_or_default()
                     .to_owned()
             };
-            let (scale_name, levels) =
-                level_meanings(fw, skill, req.level.as_str(), state.config().licensed);
             RatingField {
-                skill: skill.clone(),
-                name: req.skill_name.clone(),
-                required: growth::level_label(fw, skill, req.level.as_str()),
-                importance: req.importance.as_str(),
-                descriptor: req.descriptor.clone().filter(|d| !d.trim().is_empty()),
-                options: scale_choices(fw, skill),
                 selected: get("level"),
                 reason: get("reason"),
                 comment: get("comment"),
-                hints: Vec::new(),
-                evidence: Vec::new(),
-                scale_name,
-                levels,
+                ..RatingField::blank(fw, req, state.config().licensed)
             }
         })
         .collect();

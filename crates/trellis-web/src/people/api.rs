@@ -102,16 +102,6 @@ impl PersonJson {
     }
 }
 
-async fn team_names(state: &AppState) -> Result<HashMap<TeamId, String>, WebError> {
-    Ok(state
-        .store()
-        .teams()
-        .await?
-        .into_iter()
-        .map(|t| (t.id, t.name))
-        .collect())
-}
-
 /// The caller, with the ids of the people who report to them, directly or further down.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct MeJson {
@@ -276,7 +266,7 @@ pub async fn me(
     State(state): State<AppState>,
     Me(caller, _): Me,
 ) -> Result<Json<MeJson>, WebError> {
-    let teams = team_names(&state).await?;
+    let teams = state.team_names().await?;
     let reports = state
         .store()
         .reports(caller.id())
@@ -328,7 +318,7 @@ pub async fn people(
     State(state): State<AppState>,
     Me(caller, _): Me,
 ) -> Result<Json<Vec<PersonJson>>, WebError> {
-    let teams = team_names(&state).await?;
+    let teams = state.team_names().await?;
     let people = visible_people(state.store(), &caller).await?;
     Ok(Json(
         people
@@ -355,7 +345,7 @@ pub async fn person(
     PathParams(id): PathParams<PersonId>,
 ) -> Result<Json<PersonJson>, WebError> {
     let (p, _) = trellis_app::growth::person_for(state.app(), &caller.actor(&ctx), id).await?;
-    Ok(Json(PersonJson::new(p, &team_names(&state).await?)))
+    Ok(Json(PersonJson::new(p, &state.team_names().await?)))
 }
 
 /// Creates an account (admins only).
@@ -402,7 +392,7 @@ pub async fn create_person(
     .await
     .map_err(WebError::from)?;
     let location = format!("/api/v1/people/{}", person.id);
-    let json = PersonJson::new(person, &team_names(&state).await?);
+    let json = PersonJson::new(person, &state.team_names().await?);
     let mut res = (StatusCode::CREATED, Json(json)).into_response();
     if let Ok(v) = HeaderValue::from_str(&location) {
         res.headers_mut().insert(header::LOCATION, v);
@@ -453,7 +443,7 @@ pub async fn update_person(
     .map_err(WebError::from)?;
     // Sessions carry their person (role, active): the next request reads them again.
     state.forget_sessions();
-    Ok(Json(PersonJson::new(person, &team_names(&state).await?)))
+    Ok(Json(PersonJson::new(person, &state.team_names().await?)))
 }
 
 /// Readiness of a person for a role level: per requirement the required, self, manager and agreed

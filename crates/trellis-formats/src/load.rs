@@ -127,17 +127,7 @@ pub fn load(files: &FrameworkFiles) -> Loaded {
     let mut diagnostics = Vec::new();
     let mut origins = Origins::default();
     let mut unloaded = Unloaded::default();
-    let mut framework = Framework {
-        id: String::new(),
-        name: String::new(),
-        version: String::new(),
-        description: None,
-        sources: vec![],
-        scales: vec![],
-        skills: vec![],
-        tracks: vec![],
-        readiness: None,
-    };
+    let mut framework = Framework::default();
     let file_diag = |d: Diagnostic, file: usize, pos: Pos| {
         d.located(Location {
             file: files.display_path(&files.files[file].path),

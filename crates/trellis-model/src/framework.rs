@@ -17,7 +17,7 @@ use crate::sections::{
 };
 
 /// A career framework: sources, scales, skills and tracks of role levels.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Framework {
     /// Stable identifier, e.g. `acme-product`.

@@ -38,7 +38,7 @@ use trellis_model::{
 use super::markdown_util::{
     self as md, DDAT_SCALE, Line, bullet, canonical_order, ddat_scale, ddat_source, shorten,
 };
-use super::{ImportError, ImportOptions, ImportReport, Input, LevelOrder};
+use super::{ImportError, ImportOptions, ImportReport, Input, LevelOrder, read_each};
 use crate::write::slug;
 
 const HINT: &str = "is this a DDaT text rendering like ddat-senior-product-manager.txt?";
@@ -318,13 +318,7 @@ pub fn import(
     options: &ImportOptions,
     report: &mut ImportReport,
 ) -> Result<Framework, ImportError> {
-    if inputs.is_empty() {
-        return Err(ImportError::NoInput);
-    }
-    let mut parsed = Vec::new();
-    for input in inputs {
-        parsed.push((input.name(), parse(input, report)?));
-    }
+    let parsed = read_each(inputs, |input| Ok((input.name(), parse(input, report)?)))?;
     let mut fw = md::framework(options, "DDaT roles");
     fw.sources.push(ddat_source());
     fw.scales.push(ddat_scale());

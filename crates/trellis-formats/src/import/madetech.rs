@@ -44,7 +44,7 @@ use super::markdown_util::{
     self as md, Line, bullet, canonical_order, flatten_links, heading, is_rule, sfia_scale,
     sfia_source,
 };
-use super::{ImportError, ImportOptions, ImportReport, Input};
+use super::{ImportError, ImportOptions, ImportReport, Input, given};
 use crate::write::slug;
 
 const HINT: &str = "is this a Made Tech role profile like madetech-principal-product-manager.md?";
@@ -665,19 +665,15 @@ pub fn import(
     options: &ImportOptions,
     report: &mut ImportReport,
 ) -> Result<Framework, ImportError> {
-    if inputs.is_empty() {
-        return Err(ImportError::NoInput);
-    }
-    let mut profiles = Vec::new();
-    let mut readmes = Vec::new();
-    for input in inputs {
+    let (readmes, roles): (Vec<&Input>, Vec<&Input>) = given(inputs)?.iter().partition(|input| {
         let name = md::file_name(&input.path).to_lowercase();
-        if name == "readme.md" || name == "readme" {
-            readmes.push(input.name());
-            continue;
-        }
-        profiles.push(parse(input, report)?);
-    }
+        name == "readme.md" || name == "readme"
+    });
+    let readmes: Vec<String> = readmes.into_iter().map(Input::name).collect();
+    let profiles = roles
+        .into_iter()
+        .map(|input| parse(input, report))
+        .collect::<Result<Vec<_>, _>>()?;
     if profiles.is_empty()
         && let Some(file) = readmes.first()
     {

@@ -217,12 +217,7 @@ pub fn framework(options: &ImportOptions, default_name: &str) -> Framework {
         id: slug(&name),
         name,
         version: "1".into(),
-        description: None,
-        sources: vec![],
-        scales: vec![],
-        skills: vec![],
-        tracks: vec![],
-        readiness: None,
+        ..Framework::default()
     }
 }
 

@@ -328,6 +328,23 @@ pub fn text(input: &Input) -> Result<&str, ImportError> {
     Ok(text.strip_prefix('\u{feff}').unwrap_or(text))
 }
 
+/// The inputs an importer was given, refused when there are none: nothing is read from nothing.
+pub(crate) fn given(inputs: &[Input]) -> Result<&[Input], ImportError> {
+    if inputs.is_empty() {
+        return Err(ImportError::NoInput);
+    }
+    Ok(inputs)
+}
+
+/// Each input read by `read`, in order, stopping at the first that cannot be; refused when there
+/// are no inputs.
+pub(crate) fn read_each<T>(
+    inputs: &[Input],
+    read: impl FnMut(&Input) -> Result<T, ImportError>,
+) -> Result<Vec<T>, ImportError> {
+    given(inputs)?.iter().map(read).collect()
+}
+
 /// Runs the importer for `format` on `inputs`.
 pub fn import(
     format: Format,

@@ -33,7 +33,7 @@ use trellis_model::{
 };
 
 use super::markdown_util::{self as md, Line, bullet, canonical_order, heading, is_rule, shorten};
-use super::{ImportError, ImportOptions, ImportReport, Input};
+use super::{ImportError, ImportOptions, ImportReport, Input, read_each};
 use crate::write::slug;
 use crate::yaml::{self, Node, Value};
 
@@ -540,14 +540,11 @@ pub fn import(
     options: &ImportOptions,
     report: &mut ImportReport,
 ) -> Result<Framework, ImportError> {
-    if inputs.is_empty() {
-        return Err(ImportError::NoInput);
-    }
-    let mut disciplines = Vec::new();
     let mut generic: Vec<Discipline> = Vec::new();
+    let mut disciplines = Vec::new();
     let mut skips = Vec::new();
-    for input in inputs {
-        match parse(input, report)? {
+    for read in read_each(inputs, |input| parse(input, report))? {
+        match read {
             Ok(d) if d.generic => generic.push(d),
             Ok(d) => disciplines.push(d),
             Err(skip) => skips.push(skip),

@@ -55,7 +55,7 @@ mod tables;
 
 use trellis_model::Framework;
 
-use super::{ImportError, ImportOptions, ImportReport, Input};
+use super::{ImportError, ImportOptions, ImportReport, Input, read_each};
 use assemble::assemble;
 use reader::read_blueprint;
 
@@ -86,13 +86,7 @@ pub fn import(
     options: &ImportOptions,
     report: &mut ImportReport,
 ) -> Result<Framework, ImportError> {
-    if inputs.is_empty() {
-        return Err(ImportError::NoInput);
-    }
-    let mut drafts = Vec::with_capacity(inputs.len());
-    for input in inputs {
-        drafts.push(read_blueprint(input, report)?);
-    }
+    let drafts = read_each(inputs, |input| read_blueprint(input, report))?;
     Ok(assemble(drafts, options, report))
 }
 

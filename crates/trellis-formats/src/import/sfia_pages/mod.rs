@@ -40,7 +40,7 @@ use super::markdown_util::{
     self as md, Line, SFIA_SCALE, bold_field, bullet, canonical_order, heading, is_rule,
     join_block, leak, sfia_scale, sfia_source, shorten, title_words,
 };
-use super::{ImportError, ImportOptions, ImportReport, Input};
+use super::{ImportError, ImportOptions, ImportReport, Input, given};
 use crate::write::slug;
 
 mod page;
@@ -60,12 +60,9 @@ pub fn import(
     options: &ImportOptions,
     report: &mut ImportReport,
 ) -> Result<Framework, ImportError> {
-    if inputs.is_empty() {
-        return Err(ImportError::NoInput);
-    }
     let mut pages = Vec::new();
     let mut not_pages: Vec<(String, ImportError)> = Vec::new();
-    for input in inputs {
+    for input in given(inputs)? {
         match parse(input, report) {
             Ok(page) => pages.push(page),
             Err(e) => not_pages.push((input.name(), e)),

@@ -276,26 +276,32 @@ pub async fn hide(
     AppError::NotFound(not_found.into())
 }
 
+/// A person for the tests: `p{id}@example.com`, named `P{id}`, active, with no role level.
+#[cfg(test)]
+pub(crate) fn test_person(id: PersonId, manager: Option<PersonId>, role: SystemRole) -> Person {
+    Person {
+        id,
+        email: format!("p{id}@example.com"),
+        name: format!("P{id}"),
+        team_id: None,
+        manager_id: manager,
+        role_level: None,
+        role_level_version: None,
+        role_level_since: None,
+        system_role: role,
+        active: true,
+        password_hash: None,
+        revision: 1,
+        created_at: 0,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn person(id: PersonId, manager: Option<PersonId>, role: SystemRole) -> Person {
-        Person {
-            id,
-            email: format!("p{id}@example.com"),
-            name: format!("P{id}"),
-            team_id: None,
-            manager_id: manager,
-            role_level: None,
-            role_level_version: None,
-            role_level_since: None,
-            system_role: role,
-            active: true,
-            password_hash: None,
-            revision: 1,
-            created_at: 0,
-        }
+        test_person(id, manager, role)
     }
 
     #[test]
@@ -350,21 +356,7 @@ mod seat_tests {
 
     #[test]
     fn only_the_pair_and_a_recent_recorded_exception_have_a_seat() {
-        let p = |id, role| Person {
-            id,
-            email: format!("p{id}@example.com"),
-            name: format!("P{id}"),
-            team_id: None,
-            manager_id: None,
-            role_level: None,
-            role_level_version: None,
-            role_level_since: None,
-            system_role: role,
-            active: true,
-            password_hash: None,
-            revision: 1,
-            created_at: 0,
-        };
+        let p = |id, role| test_person(id, None, role);
         use SystemRole::{Admin, Member, PeopleTeam};
         let now = 10 * BREAK_GLASS_FOR;
         let seat = |actor: &Person, glass| Seat::of(actor, 1, 2, glass, now);
@@ -396,21 +388,7 @@ mod decision_tests {
 
     #[tokio::test]
     async fn decisions_are_seen_only_inside_their_scope() {
-        let p = |id| Person {
-            id,
-            email: format!("p{id}@example.com"),
-            name: format!("P{id}"),
-            team_id: None,
-            manager_id: None,
-            role_level: None,
-            role_level_version: None,
-            role_level_since: None,
-            system_role: SystemRole::Member,
-            active: true,
-            password_hash: None,
-            revision: 1,
-            created_at: 0,
-        };
+        let p = |id| test_person(id, None, SystemRole::Member);
         let (_, decided) = track_decisions(async {}).await;
         assert!(!decided, "nothing decided");
         let (rel, decided) = track_decisions(async { Relation::of(&p(1), &p(2), &[1]) }).await;

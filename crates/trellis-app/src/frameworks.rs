@@ -28,6 +28,21 @@ pub struct Published {
 }
 
 impl Published {
+    /// The starter framework as version 1, published at time zero, for the tests.
+    #[cfg(test)]
+    pub(crate) fn starter() -> Published {
+        let framework = trellis_formats::load(&trellis_formats::starter::starter_files()).framework;
+        let summary = FrameworkVersionSummary {
+            id: 1,
+            framework_id: "starter".into(),
+            version: "1".into(),
+            name: "Starter".into(),
+            published_at: 0,
+            published_by: None,
+        };
+        Published::new(summary, framework)
+    }
+
     pub fn new(summary: FrameworkVersionSummary, framework: Framework) -> Published {
         let profiles = framework
             .tracks
@@ -222,22 +237,9 @@ impl FrameworkCache {
 mod tests {
     use super::*;
 
-    fn starter() -> Published {
-        let framework = trellis_formats::load(&trellis_formats::starter::starter_files()).framework;
-        let summary = FrameworkVersionSummary {
-            id: 1,
-            framework_id: "starter".into(),
-            version: "1".into(),
-            name: "Starter".into(),
-            published_at: 0,
-            published_by: None,
-        };
-        Published::new(summary, framework)
-    }
-
     #[test]
     fn cached_profiles_and_labels_are_the_computed_ones() {
-        let p = starter();
+        let p = Published::starter();
         let fw = &p.framework;
         for track in &fw.tracks {
             for level in &track.levels {

@@ -7,7 +7,7 @@ use common::{Org, actor};
 use trellis_app::AppError;
 use trellis_app::use_cases::By;
 use trellis_store::prelude::*;
-use trellis_store::{Audit, PersonUpdate, SystemRole};
+use trellis_store::{Audit, SystemRole};
 
 #[tokio::test]
 async fn only_administrators_erase_and_only_who_has_left() {
@@ -33,18 +33,7 @@ async fn only_administrators_erase_and_only_who_has_left() {
     );
     assert_eq!(org.app.store().person(ann.id).await.unwrap().name, "Ann");
 
-    org.app
-        .store()
-        .update_person(
-            ann.id,
-            PersonUpdate {
-                active: Some(false),
-                ..Default::default()
-            },
-            &Audit::default(),
-        )
-        .await
-        .unwrap();
+    org.deactivate(ann.id, &Audit::default()).await;
     let report = erasures
         .erase(By::Admin(&actor(&admin)), ann.id, true)
         .await

@@ -10,7 +10,7 @@ use trellis_app::secrets::{sha256_hex, verify_password};
 use trellis_app::use_cases::By;
 use trellis_app::{AppError, Config, throttle};
 use trellis_store::prelude::*;
-use trellis_store::{Audit, Outcome, PersonUpdate};
+use trellis_store::{Audit, Outcome};
 
 const NEW: &str = "a new password of mine";
 const IP: Option<&str> = Some("192.0.2.1");
@@ -141,15 +141,7 @@ async fn unknown_and_deactivated_addresses_get_the_same_answer_and_no_email() {
     let org = org_mailing_to(sink.port).await;
     let ann = org.member("ann", None).await;
     let bob = org.member("bob", None).await;
-    let off = PersonUpdate {
-        active: Some(false),
-        ..PersonUpdate::default()
-    };
-    org.app
-        .store()
-        .update_person(bob.id, off, &Audit::default())
-        .await
-        .unwrap();
+    org.deactivate(bob.id, &Audit::default()).await;
     ask(&org, "nobody@example.com").await;
     ask(&org, "bob@example.com").await;
     ask(&org, "ann@example.com").await;

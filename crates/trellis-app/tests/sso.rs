@@ -8,7 +8,7 @@ use trellis_app::password_reset::PASSWORDS_NOT_USED;
 use trellis_app::sso::{self, Identity, SsoSettings};
 use trellis_app::{AppError, Config};
 use trellis_store::prelude::*;
-use trellis_store::{Audit, AuditEvent, AuditFilter, Outcome, PersonUpdate, SystemRole};
+use trellis_store::{Audit, AuditEvent, AuditFilter, Outcome, SystemRole};
 
 fn settings() -> SsoSettings {
     SsoSettings {
@@ -173,18 +173,7 @@ async fn accounts_are_created_at_first_sign_in_only_for_the_named_domains() {
 async fn a_deactivated_account_stays_out() {
     let org = org(true).await;
     let ann = org.add("ann", None, SystemRole::Member).await;
-    org.app
-        .store()
-        .update_person(
-            ann.id,
-            PersonUpdate {
-                active: Some(false),
-                ..Default::default()
-            },
-            &audit(),
-        )
-        .await
-        .unwrap();
+    org.deactivate(ann.id, &audit()).await;
     let message =
         forbidden(sso::sign_in(&org.app, &identity(Some("ann@example.com"), true), &audit()).await);
     assert!(message.contains("deactivated"), "{message}");

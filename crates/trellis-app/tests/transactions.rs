@@ -1,8 +1,10 @@
 //! One user action is one transaction: a failure part-way through a use case leaves nothing of it
 //! behind. The failure is injected with a real database trigger, not a stand-in.
 
+mod common;
+
 use trellis_app::access::Actor;
-use trellis_app::growth::{self, RatingInput, StartInput, Submission};
+use trellis_app::growth::{self, StartInput};
 use trellis_app::{App, AppError, Config, bootstrap};
 use trellis_store::prelude::*;
 use trellis_store::{Audit, AuditFilter, NewPerson, Person, RaterKind, Stage, SystemRole};
@@ -56,21 +58,7 @@ async fn a_failure_between_rating_and_advancing_leaves_neither() {
         .await
         .unwrap();
     assert!(!a.profile.requirements.is_empty());
-    let submission = || Submission {
-        kind: RaterKind::SelfRater,
-        revision: Some(a.assessment.revision),
-        framework_version: None,
-        ratings: a
-            .profile
-            .requirements
-            .iter()
-            .map(|r| RatingInput {
-                skill: r.skill.clone(),
-                level: Some(r.level.0.clone()),
-                ..RatingInput::default()
-            })
-            .collect(),
-    };
+    let submission = || common::rated_as_required(&a, RaterKind::SelfRater);
     let pool = db.sqlite_pool().unwrap();
 
     // The stage cannot move: the ratings written before it in the same action must go too.

@@ -8,12 +8,11 @@ use trellis_model::Framework;
 use trellis_store::prelude::*;
 use trellis_store::{
     CycleDeadlines, NewCycle, NewRating, Person, PersonId, PopulationKind, RaterKind, Stage,
-    SystemRole,
 };
 use trellis_store_sql::Database;
 
 use super::cycles::launch;
-use super::{DAY, as_person};
+use super::{DAY, as_person, people_team};
 use crate::bootstrap::BootstrapError;
 use crate::time::{date, now_millis};
 
@@ -56,10 +55,7 @@ pub(super) async fn load(
     version: i64,
     people: &[Person],
 ) -> Result<usize, BootstrapError> {
-    let Some(by) = people
-        .iter()
-        .find(|p| p.system_role == SystemRole::PeopleTeam)
-    else {
+    let Some(by) = people_team(people) else {
         return Ok(0);
     };
     let lenient: Option<PersonId> = people.iter().find(|p| p.email == LENIENT).map(|p| p.id);

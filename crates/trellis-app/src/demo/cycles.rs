@@ -6,11 +6,10 @@ use trellis_model::Framework;
 use trellis_store::prelude::*;
 use trellis_store::{
     CycleDeadlines, CycleLaunch, NewCycle, NewRating, Person, PopulationKind, RaterKind, Stage,
-    SystemRole,
 };
 use trellis_store_sql::Database;
 
-use super::{DAY, as_person};
+use super::{DAY, as_person, people_team};
 use crate::bootstrap::BootstrapError;
 use crate::time::{date, now_millis};
 
@@ -107,10 +106,7 @@ pub(super) async fn load(
     people: &[Person],
     open: bool,
 ) -> Result<usize, BootstrapError> {
-    let Some(by) = people
-        .iter()
-        .find(|p| p.system_role == SystemRole::PeopleTeam)
-    else {
+    let Some(by) = people_team(people) else {
         return Ok(0);
     };
     let teams = store.teams().await?;

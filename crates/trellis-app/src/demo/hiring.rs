@@ -10,10 +10,7 @@ use std::collections::BTreeMap;
 use trellis_formats::render::hiring::HiringKit;
 use trellis_model::Framework;
 use trellis_store::prelude::*;
-use trellis_store::{
-    NewCandidate, NewInterview, NewOpening, OpeningStage, Person, Scorecard, Scores, Stages,
-    SystemRole,
-};
+use trellis_store::{NewCandidate, NewInterview, NewOpening, Person, Scorecard, Scores};
 use trellis_store_sql::Database;
 
 use super::{DAY, as_person, email};
@@ -146,12 +143,9 @@ pub(super) async fn load(
     people: &[Person],
 ) -> Result<usize, BootstrapError> {
     let by_handle = |handle: &str| people.iter().find(|p| p.email == email(handle));
-    let (Some(people_team), Some(manager)) = (
-        people
-            .iter()
-            .find(|p| p.system_role == SystemRole::PeopleTeam),
-        by_handle("amara.okafor"),
-    ) else {
+    let (Some(people_team), Some(manager)) =
+        (super::people_team(people), by_handle("amara.okafor"))
+    else {
         return Ok(0);
     };
     let Ok(mut profile) = trellis_model::resolve(fw, ROLE_LEVEL) else {
@@ -170,17 +164,7 @@ pub(super) async fn load(
                 title: kit.title.clone(),
                 hiring_manager_id: manager.id,
                 advert: crate::hiring::advert_of(&kit),
-                stages: Stages(
-                    kit.plan
-                        .stages
-                        .iter()
-                        .map(|s| OpeningStage {
-                            name: s.name.clone(),
-                            dimensions: s.dimensions.clone(),
-                            interviewers: Vec::new(),
-                        })
-                        .collect(),
-                ),
+                stages: crate::hiring::stages_of(&kit),
             },
             &as_person(people_team.id, now - 50 * DAY),
         )

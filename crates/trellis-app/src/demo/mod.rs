@@ -304,6 +304,13 @@ pub fn evidence_for(
 
 const DAY: i64 = 86_400_000;
 
+/// The first of `people` in the people team, who runs the demo's cycles and hiring.
+fn people_team(people: &[Person]) -> Option<&Person> {
+    people
+        .iter()
+        .find(|p| p.system_role == SystemRole::PeopleTeam)
+}
+
 fn as_person(id: PersonId, at: i64) -> Audit {
     Audit {
         actor_id: Some(id),

@@ -298,6 +298,16 @@ pub struct RatingProblem {
     pub message: String,
 }
 
+/// Ratings refused, each problem under the field of the page it belongs to.
+pub(crate) fn refused_ratings(problems: Vec<RatingProblem>) -> AppError {
+    AppError::fields(
+        problems
+            .iter()
+            .map(|p| (p.page_field(), p.message.clone()))
+            .collect(),
+    )
+}
+
 impl RatingProblem {
     /// The id of the form control at fault on the rating pages.
     pub fn page_field(&self) -> String {
@@ -555,13 +565,7 @@ pub async fn submit_ratings(
     }
     let allowed: Vec<&EffectiveRequirement> = a.profile.requirements.iter().collect();
     let ratings = check_ratings(a.framework(), &allowed, &a.profile.title, sub.ratings, true)
-        .map_err(|p| {
-            AppError::fields(
-                p.iter()
-                    .map(|p| (p.page_field(), p.message.clone()))
-                    .collect(),
-            )
-        })?;
+        .map_err(refused_ratings)?;
     let mut notices = notifications::stage_submitted(actor, a, to);
     // The person hears of their manager's ratings and the outcome on the cycle's sharing day.
     if matches!(to, Stage::Compare | Stage::Agreed)

@@ -136,13 +136,7 @@ pub async fn save_draft(
     if a.assessment.stage != at {
         return Err(stage_conflict(a, sub.kind));
     }
-    let ratings = check_draft(a, sub.ratings).map_err(|p| {
-        AppError::fields(
-            p.iter()
-                .map(|p| (p.page_field(), p.message.clone()))
-                .collect(),
-        )
-    })?;
+    let ratings = check_draft(a, sub.ratings).map_err(super::assessments::refused_ratings)?;
     app.store()
         .save_rating_draft(
             a.assessment.id,

@@ -216,14 +216,8 @@ pub async fn submit_peer(
         .iter()
         .filter_map(|s| a.requirement(s))
         .collect();
-    let ratings =
-        check_ratings(a.framework(), &allowed, &a.profile.title, ratings, true).map_err(|p| {
-            AppError::fields(
-                p.iter()
-                    .map(|p| (p.page_field(), p.message.clone()))
-                    .collect(),
-            )
-        })?;
+    let ratings = check_ratings(a.framework(), &allowed, &a.profile.title, ratings, true)
+        .map_err(super::assessments::refused_ratings)?;
     app.store()
         .submit_peer_input(
             request.id,

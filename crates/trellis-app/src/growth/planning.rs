@@ -215,41 +215,20 @@ pub fn what_if(
 #[cfg(test)]
 mod tests {
     use trellis_model::readiness::{Observed, Rated};
-    use trellis_store::{FrameworkVersionSummary, SystemRole};
+    use trellis_store::SystemRole;
 
     use super::*;
 
     const SE: &str = "engineering/software-engineer";
     const SENIOR: &str = "engineering/senior-software-engineer";
 
-    fn starter() -> Published {
-        let framework = trellis_formats::load(&trellis_formats::starter::starter_files()).framework;
-        let summary = FrameworkVersionSummary {
-            id: 1,
-            framework_id: "starter".into(),
-            version: "1".into(),
-            name: "Starter".into(),
-            published_at: 0,
-            published_by: None,
-        };
-        Published::new(summary, framework)
-    }
-
     fn person(id: PersonId, name: &str, role_level: &str) -> Person {
         Person {
-            id,
             email: format!("{id}@example.org"),
             name: name.into(),
-            team_id: None,
-            manager_id: Some(100),
             role_level: Some(role_level.into()),
             role_level_version: Some(1),
-            role_level_since: None,
-            system_role: SystemRole::Member,
-            active: true,
-            password_hash: None,
-            revision: 1,
-            created_at: 0,
+            ..crate::access::test_person(id, Some(100), SystemRole::Member)
         }
     }
 
@@ -309,7 +288,7 @@ mod tests {
 
     #[test]
     fn a_leaver_takes_the_skills_only_they_held_and_leaves_a_role_to_fill() {
-        let published = starter();
+        let published = Published::starter();
         let below = lowerable(&published);
         let (members, observed) = team(&published, &below);
         let scenario = Scenario {
@@ -354,7 +333,7 @@ mod tests {
 
     #[test]
     fn the_closest_person_left_is_named_for_a_skill_nobody_would_hold() {
-        let published = starter();
+        let published = Published::starter();
         let below = lowerable(&published);
         let (members, observed) = team(&published, &below);
         let scenario = Scenario {
@@ -371,7 +350,7 @@ mod tests {
 
     #[test]
     fn a_promotion_holds_the_person_to_the_next_level() {
-        let published = starter();
+        let published = Published::starter();
         let below = lowerable(&published);
         let (members, observed) = team(&published, &below);
         let scenario = Scenario {

@@ -121,6 +121,21 @@ pub(crate) fn advert_of(kit: &HiringKit) -> String {
     md[start..end].trim().to_owned()
 }
 
+/// The stages of a kit's interview plan, with no interviewers yet.
+pub(crate) fn stages_of(kit: &HiringKit) -> Stages {
+    Stages(
+        kit.plan
+            .stages
+            .iter()
+            .map(|s| OpeningStage {
+                name: s.name.clone(),
+                dimensions: s.dimensions.clone(),
+                interviewers: Vec::new(),
+            })
+            .collect(),
+    )
+}
+
 /// What an opening's stages leave out: dimensions no stage scores, critical requirements whose
 /// dimensions no stage scores.
 pub fn warnings(kit: &HiringKit, stages: &Stages) -> Vec<String> {
@@ -292,17 +307,7 @@ impl Hiring<'_> {
                 "Enter the email address of an active person as the hiring manager.",
             )
             .await?;
-        let stages = Stages(
-            kit.plan
-                .stages
-                .iter()
-                .map(|s| OpeningStage {
-                    name: s.name.clone(),
-                    dimensions: s.dimensions.clone(),
-                    interviewers: Vec::new(),
-                })
-                .collect(),
-        );
+        let stages = stages_of(&kit);
         let new = NewOpening {
             role_level: kit.role_level.clone(),
             title: kit.title.clone(),

@@ -9,7 +9,9 @@ use trellis_app::access::Actor;
 use trellis_app::growth::{AssessmentCtx, RatingInput, Submission};
 use trellis_app::{App, AppError, Config, bootstrap};
 use trellis_store::prelude::*;
-use trellis_store::{Audit, NewPerson, Notification, Person, PersonId, RaterKind, SystemRole};
+use trellis_store::{
+    Audit, NewPerson, Notification, Person, PersonId, PersonUpdate, RaterKind, SystemRole,
+};
 use trellis_store_sql::Database;
 
 pub struct Org {
@@ -64,6 +66,22 @@ impl Org {
     pub async fn member(&self, handle: &str, manager: Option<&Person>) -> Person {
         self.add(handle, manager.map(|m| m.id), SystemRole::Member)
             .await
+    }
+
+    /// Deactivates a person, as recorded under `audit`.
+    pub async fn deactivate(&self, id: PersonId, audit: &Audit) {
+        self.app
+            .store()
+            .update_person(
+                id,
+                PersonUpdate {
+                    active: Some(false),
+                    ..Default::default()
+                },
+                audit,
+            )
+            .await
+            .unwrap();
     }
 
     /// A person's newest notifications, newest first.

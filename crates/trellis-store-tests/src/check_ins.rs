@@ -8,7 +8,7 @@ use trellis_store::{
     StoreError,
 };
 
-use super::{assert_never_logged, by, events_of, person, reporting_to};
+use super::{assert_never_logged, by, events_of, next_meeting, person, reporting_to};
 
 fn weekly(person: i64, partner: i64) -> NewCheckIn {
     NewCheckIn {
@@ -389,13 +389,7 @@ pub async fn check_in_reminders_go_once<S: Store>(store: S) {
     assert_eq!(store.meetings_due("2026-12-12", 10).await.unwrap().len(), 1);
 
     // An action item due is found once for its owner's reminder.
-    let open_meeting = store
-        .check_in_record(c.id, ann.id)
-        .await
-        .unwrap()
-        .next_meeting()
-        .unwrap()
-        .id;
+    let open_meeting = next_meeting(&store, c.id, ann.id).await;
     let due = NewAction {
         check_in_id: c.id,
         raised_in: open_meeting,
@@ -471,13 +465,7 @@ pub async fn a_person_shares_a_note_beyond_the_pair<S: Store>(store: S) {
         .create_check_in(weekly(ann.id, mia.id), vec![], &by(mia.id, 10))
         .await
         .unwrap();
-    let meeting = store
-        .check_in_record(c.id, ann.id)
-        .await
-        .unwrap()
-        .next_meeting()
-        .unwrap()
-        .id;
+    let meeting = next_meeting(&store, c.id, ann.id).await;
     let add = |author: i64, privacy: Privacy, body: &str| {
         let new = entry(meeting, EntryKind::Note, privacy, body);
         let store = store.clone();

@@ -8,7 +8,7 @@ use trellis_store::{
 };
 
 use super::growth::{evidence, load_demo};
-use super::{assert_never_logged, by, events_of, session, system};
+use super::{assert_never_logged, by, events_of, next_meeting, session, system};
 
 fn pair(person: i64, partner: i64) -> NewCheckIn {
     NewCheckIn {
@@ -104,13 +104,7 @@ async fn everything_of<S: Store>(
         .create_check_in(pair(ann.id, mia.id), vec![], &by(mia.id, 130))
         .await
         .unwrap();
-    let meeting = store
-        .check_in_record(about_ann.id, mia.id)
-        .await
-        .unwrap()
-        .next_meeting()
-        .unwrap()
-        .id;
+    let meeting = next_meeting(store, about_ann.id, mia.id).await;
     for (author, privacy, body) in [
         (ann, Privacy::Shared, "SECRET-SHARED by Ann"),
         (mia, Privacy::Private, "SECRET-PRIVATE by Mia about Ann"),
@@ -142,13 +136,7 @@ async fn everything_of<S: Store>(
         .create_check_in(pair(ola.id, ann.id), vec![], &by(ann.id, 140))
         .await
         .unwrap();
-    let meeting = store
-        .check_in_record(about_ola.id, ola.id)
-        .await
-        .unwrap()
-        .next_meeting()
-        .unwrap()
-        .id;
+    let meeting = next_meeting(store, about_ola.id, ola.id).await;
     for (privacy, body) in [
         (Privacy::Shared, "Ann's shared note for Ola"),
         (Privacy::Private, "SECRET-PRIVATE by Ann about Ola"),

@@ -12,7 +12,10 @@ use trellis_store::{
     Stage, Store, StoreError, SystemRole,
 };
 
-use super::{by, events, events_of, framework, new_person, person, reporting_to, system};
+use super::{
+    by, events, events_of, framework, new_person, one_of_eight_editors_wins, person, reporting_to,
+    starter_version, system,
+};
 
 pub(crate) fn rate(skill: &str, level: &str) -> NewRating {
     NewRating {
@@ -100,11 +103,7 @@ pub(crate) async fn team<S: Store>(store: &S) -> Team {
     let mia = person(store, "mia@example.com", "Mia").await;
     let ann = reporting_to(store, "ann@example.com", "Ann", mia.id).await;
     let pat = reporting_to(store, "pat@example.com", "Pat", mia.id).await;
-    let version = store
-        .publish_framework(framework("starter", "1.0.0", json!({})), &system(1))
-        .await
-        .unwrap()
-        .id;
+    let version = starter_version(store).await;
     Team {
         ann,
         mia,
@@ -641,19 +640,7 @@ pub async fn concurrent_ratings_conflict<S: Store>(store: S) {
                 .await
         });
     }
-    let (mut won, mut conflicts) = (0, 0);
-    while let Some(result) = tasks.join_next().await {
-        match result.unwrap() {
-            Ok(_) => won += 1,
-            Err(StoreError::Conflict(_)) => conflicts += 1,
-            Err(other) => panic!("unexpected error: {other:?}"),
-        }
-    }
-    assert_eq!(
-        (won, conflicts),
-        (1, 7),
-        "exactly one of several editors of the same revision wins"
-    );
+    one_of_eight_editors_wins(tasks).await;
     assert_eq!(store.assessment(a.id).await.unwrap().revision, 2);
     assert_eq!(
         store.ratings(a.id).await.unwrap().len(),

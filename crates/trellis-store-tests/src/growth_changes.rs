@@ -7,7 +7,7 @@ use trellis_store::{
     RaterKind, Stage, Store, StoreError,
 };
 
-use super::{by, events_of, framework, person, reporting_to, system};
+use super::{by, events_of, person, reporting_to, starter_version, system};
 use crate::growth::evidence;
 
 fn rating(skill: &str, level: Option<&str>, comment: Option<&str>) -> NewRating {
@@ -22,11 +22,7 @@ fn rating(skill: &str, level: Option<&str>, comment: Option<&str>) -> NewRating 
 async fn started<S: Store>(store: &S) -> (i64, i64, i64) {
     let mia = person(store, "mia@example.com", "Mia").await;
     let ann = reporting_to(store, "ann@example.com", "Ann", mia.id).await;
-    let version = store
-        .publish_framework(framework("starter", "1.0.0", json!({})), &system(1))
-        .await
-        .unwrap()
-        .id;
+    let version = starter_version(store).await;
     let a = store
         .create_assessment(
             NewAssessment {

@@ -9,10 +9,12 @@
 use std::collections::HashSet;
 
 use serde_json::json;
+use tokio::task::JoinSet;
 use trellis_store::backend::AUDIT_LIMIT_CAP;
 use trellis_store::{
-    Audit, AuditEvent, AuditFilter, Millis, NewAuditEvent, NewFrameworkVersion, NewPerson, Outcome,
-    Person, PersonId, PersonUpdate, Session, Store, StoreError, SystemRole,
+    Audit, AuditEvent, AuditFilter, CheckInId, FrameworkVersionId, MeetingId, Millis,
+    NewAuditEvent, NewFrameworkVersion, NewPerson, Outcome, Person, PersonId, PersonUpdate,
+    Session, Store, StoreError, StoreResult, SystemRole,
 };
 
 /// Asserts that a result is the given [`StoreError`] variant.
@@ -229,6 +231,43 @@ fn session(token_hash: &str, person_id: PersonId, created_at: Millis) -> Session
         last_seen_at: created_at,
         expires_at: created_at + 86_400_000,
     }
+}
+
+/// Eight editors sent the same revision at once: exactly one of them wins, the others conflict.
+async fn one_of_eight_editors_wins<T: 'static>(mut tasks: JoinSet<StoreResult<T>>) {
+    let (mut won, mut conflicts) = (0, 0);
+    while let Some(result) = tasks.join_next().await {
+        match result.unwrap() {
+            Ok(_) => won += 1,
+            Err(StoreError::Conflict(_)) => conflicts += 1,
+            Err(other) => panic!("unexpected error: {other:?}"),
+        }
+    }
+    assert_eq!(
+        (won, conflicts),
+        (1, 7),
+        "exactly one of several editors of the same revision wins"
+    );
+}
+
+/// Publishes the framework `starter` 1.0.0 (no content) and gives its version's id.
+async fn starter_version<S: Store>(store: &S) -> FrameworkVersionId {
+    store
+        .publish_framework(framework("starter", "1.0.0", json!({})), &system(1))
+        .await
+        .unwrap()
+        .id
+}
+
+/// The next meeting of a check-in series, as `reader` sees the series.
+async fn next_meeting<S: Store>(store: &S, check_in: CheckInId, reader: PersonId) -> MeetingId {
+    store
+        .check_in_record(check_in, reader)
+        .await
+        .unwrap()
+        .next_meeting()
+        .unwrap()
+        .id
 }
 
 fn framework(id: &str, version: &str, content: serde_json::Value) -> NewFrameworkVersion {
@@ -659,19 +698,7 @@ pub async fn concurrent_updates_conflict<S: Store>(store: S) {
             store.update_person(ann.id, update, &system(2)).await
         });
     }
-    let (mut won, mut conflicts) = (0, 0);
-    while let Some(result) = tasks.join_next().await {
-        match result.unwrap() {
-            Ok(_) => won += 1,
-            Err(StoreError::Conflict(_)) => conflicts += 1,
-            Err(other) => panic!("unexpected error: {other:?}"),
-        }
-    }
-    assert_eq!(
-        (won, conflicts),
-        (1, 7),
-        "exactly one of several editors of the same revision wins"
-    );
+    one_of_eight_editors_wins(tasks).await;
     assert_eq!(store.person(ann.id).await.unwrap().revision, 2);
     assert_eq!(events_of(&store, "person.update").await.len(), 1);
 }

@@ -1,12 +1,11 @@
 //! Stories of notifications: written with the change that causes them or not at all, the inbox of
 //! one person only, read marks, email choices, and what the mailer is given.
 
-use serde_json::json;
 use trellis_store::{
     EmailMode, NewAssessment, NewNotification, NewRating, PersonUpdate, Stage, Store, StoreError,
 };
 
-use super::{by, events_of, framework, person, reporting_to, system};
+use super::{by, events_of, person, reporting_to, starter_version, system};
 
 fn notice(to: i64, kind: &str, link: &str) -> NewNotification {
     NewNotification {
@@ -20,11 +19,7 @@ fn notice(to: i64, kind: &str, link: &str) -> NewNotification {
 pub async fn notifications_go_with_their_change<S: Store>(store: S) {
     let mia = person(&store, "mia@example.com", "Mia").await;
     let ann = reporting_to(&store, "ann@example.com", "Ann", mia.id).await;
-    let version = store
-        .publish_framework(framework("starter", "1.0.0", json!({})), &system(1))
-        .await
-        .unwrap()
-        .id;
+    let version = starter_version(&store).await;
     let new = NewAssessment {
         person_id: ann.id,
         role_level: "engineering/senior-engineer".into(),
@@ -124,11 +119,7 @@ pub async fn notifications_go_with_their_change<S: Store>(store: S) {
 pub async fn the_inbox_is_its_owners<S: Store>(store: S) {
     let mia = person(&store, "mia@example.com", "Mia").await;
     let ann = reporting_to(&store, "ann@example.com", "Ann", mia.id).await;
-    let version = store
-        .publish_framework(framework("starter", "1.0.0", json!({})), &system(1))
-        .await
-        .unwrap()
-        .id;
+    let version = starter_version(&store).await;
     // Three notices for Ann, one for Mia, from three changes.
     for (i, to) in [ann.id, ann.id, mia.id, ann.id].into_iter().enumerate() {
         let new = NewAssessment {
@@ -202,11 +193,7 @@ pub async fn email_choices_and_the_mailers_queue<S: Store>(store: S) {
     let mia = person(&store, "mia@example.com", "Mia").await;
     let ann = reporting_to(&store, "ann@example.com", "Ann", mia.id).await;
     let pat = reporting_to(&store, "pat@example.com", "Pat", mia.id).await;
-    let version = store
-        .publish_framework(framework("starter", "1.0.0", json!({})), &system(1))
-        .await
-        .unwrap()
-        .id;
+    let version = starter_version(&store).await;
 
     // Each one by default; a choice is kept and audited.
     assert_eq!(store.email_mode(ann.id).await.unwrap(), EmailMode::Each);

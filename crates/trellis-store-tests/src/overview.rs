@@ -7,7 +7,7 @@ use trellis_store::{
 };
 
 use super::growth::{Team, assessment_of, evidence, rate, team};
-use super::{by, person, reporting_to};
+use super::{by, next_meeting, person, reporting_to};
 
 fn goal(person: i64, skill: &str) -> NewGoal {
     NewGoal {
@@ -147,13 +147,7 @@ pub async fn home_records_gather_what_waits<S: Store>(store: S) {
         .create_check_in(series, vec![], &by(ann.id, 19))
         .await
         .unwrap();
-    let meeting = store
-        .check_in_record(c.id, ann.id)
-        .await
-        .unwrap()
-        .next_meeting()
-        .unwrap()
-        .id;
+    let meeting = next_meeting(&store, c.id, ann.id).await;
     let action = |owner: i64, body: &str, due: Option<&str>| NewAction {
         check_in_id: c.id,
         raised_in: meeting,

@@ -5,14 +5,13 @@
 
 use std::sync::Arc;
 
-use serde_json::json;
 use trellis_store::{
     Failures, LAST_ADMIN, NewPerson, OPEN_ASSESSMENT_EXISTS, PersonUpdate, Reservation, Store,
     StoreError, SystemRole,
 };
 use trellis_store::{NewAssessment, Stage};
 
-use super::{by, events_of, framework, new_person, person, reporting_to, system};
+use super::{by, events_of, new_person, person, reporting_to, starter_version, system};
 
 /// Runs `n` copies of `call` at once (each on its own task, released together) and returns their
 /// results in the order of their index.
@@ -42,11 +41,7 @@ where
 pub async fn parallel_starts_open_one_assessment<S: Store>(store: S) {
     let mia = person(&store, "mia@example.com", "Mia").await;
     let ann = reporting_to(&store, "ann@example.com", "Ann", mia.id).await;
-    let version = store
-        .publish_framework(framework("starter", "1.0.0", json!({})), &system(1))
-        .await
-        .unwrap()
-        .id;
+    let version = starter_version(&store).await;
     let start = |role_level: &str| NewAssessment {
         person_id: ann.id,
         role_level: role_level.into(),

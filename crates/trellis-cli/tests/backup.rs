@@ -11,7 +11,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use common::trellis;
+use common::{assert_success, trellis};
 use trellis_store::prelude::*;
 
 /// A `trellis serve` child, killed when dropped.
@@ -56,11 +56,7 @@ fn a_backup_under_write_load_restores_every_acknowledged_write() {
         "--database-url",
         &url,
     ]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_success(&out);
     let out = trellis(&[
         "token",
         "create",
@@ -68,11 +64,7 @@ fn a_backup_under_write_load_restores_every_acknowledged_write() {
         "--database-url",
         &url,
     ]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_success(&out);
     let token = String::from_utf8(out.stdout).unwrap().trim().to_owned();
 
     let mut child = Command::new(env!("CARGO_BIN_EXE_trellis"))
@@ -126,11 +118,7 @@ fn a_backup_under_write_load_restores_every_acknowledged_write() {
     let backup = dir.path().join("backup.db");
     let began = started.elapsed();
     let out = trellis(&["backup", backup.to_str().unwrap(), "--database-url", &url]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_success(&out);
     std::thread::sleep(Duration::from_millis(300));
     stop.store(true, Ordering::Relaxed);
     let acknowledged: Vec<Vec<(String, Duration)>> =
@@ -147,21 +135,13 @@ fn a_backup_under_write_load_restores_every_acknowledged_write() {
         "--database-url",
         &restored_url,
     ]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_success(&out);
     // Restoring over a database in use is refused.
     let out = trellis(&["restore", backup.to_str().unwrap(), "--database-url", &url]);
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("not empty"));
     let out = trellis(&["restore", "--check", "--database-url", &restored_url]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_success(&out);
 
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()

@@ -5,7 +5,7 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
-use common::{check, json, trellis, trellis_in};
+use common::{assert_success, check, json, trellis, trellis_in};
 use serde_json::Value;
 
 /// Writes a framework directory from (relative path, contents) pairs.
@@ -232,11 +232,7 @@ fn show_marks_new_raised_and_inherited() {
         "--format",
         "json",
     ]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_success(&out);
     let v = json(&out);
     let reqs = v["requirements"].as_array().unwrap();
     let by = |skill: &str| {
@@ -350,11 +346,7 @@ fn show_and_diff_give_the_rest_of_the_blueprint_with_what_is_inherited() {
     // The starter's product manager writes its own promotion criteria and takes the associate's
     // stakeholders.
     let out = trellis(&["show", "product/product-manager"]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_success(&out);
     let md = String::from_utf8_lossy(&out.stdout);
     let collaboration = md
         .split("\n## Stakeholders\n")
@@ -484,11 +476,7 @@ fn build_writes_a_site() {
     let out_dir = tempfile::tempdir().unwrap();
     let site: PathBuf = out_dir.path().join("site");
     let out = trellis(&["build", "--out", site.to_str().unwrap()]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_success(&out);
     assert!(site.join("index.html").is_file());
     assert!(String::from_utf8_lossy(&out.stdout).contains("index.html"));
 }

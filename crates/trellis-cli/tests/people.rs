@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::trellis;
+use common::{sqlite_url, trellis};
 
 fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
@@ -12,7 +12,7 @@ fn text(bytes: &[u8]) -> String {
 #[test]
 fn people_import_previews_applies_and_is_idempotent() {
     let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}", dir.path().join("t.db").display());
+    let url = sqlite_url(&dir);
     let out = trellis(&[
         "user",
         "add",

@@ -3,12 +3,19 @@
 
 mod common;
 
-use common::{json, trellis};
+use std::process::Output;
+
+use common::{assert_success, json, sqlite_url, trellis};
+
+/// `trellis person export EMAIL` (JSON).
+fn export(email: &str, url: &str) -> Output {
+    trellis(&["person", "export", email, "--database-url", url])
+}
 
 #[test]
 fn person_export_gives_everything_about_them() {
     let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}", dir.path().join("t.db").display());
+    let url = sqlite_url(&dir);
     for (email, name, extra) in [
         ("boss@example.org", "Bo Boss", vec![]),
         (
@@ -20,25 +27,11 @@ fn person_export_gives_everything_about_them() {
         let mut args = vec!["user", "add", email, "--name", name, "--database-url", &url];
         args.extend(extra);
         let out = trellis(&args);
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        assert_success(&out);
     }
 
-    let out = trellis(&[
-        "person",
-        "export",
-        "Ann@Example.org",
-        "--database-url",
-        &url,
-    ]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = export("Ann@Example.org", &url);
+    assert_success(&out);
     let data = json(&out);
     assert_eq!(data["scope"], "complete");
     assert_eq!(data["person"]["email"], "ann@example.org");
@@ -52,13 +45,7 @@ fn person_export_gives_everything_about_them() {
         .collect();
     assert!(actions.contains(&"person.create"), "{actions:?}");
 
-    let boss = json(&trellis(&[
-        "person",
-        "export",
-        "boss@example.org",
-        "--database-url",
-        &url,
-    ]));
+    let boss = json(&export("boss@example.org", &url));
     assert_eq!(boss["reports"][0]["email"], "ann@example.org", "{boss}");
     assert_eq!(boss["manager"], serde_json::Value::Null);
 
@@ -74,11 +61,7 @@ fn person_export_gives_everything_about_them() {
         "--database-url",
         &url,
     ]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_success(&out);
     let html = std::fs::read_to_string(&page).unwrap();
     assert!(
         html.contains("<h1>Data held about Ann &lt;Lee&gt;</h1>"),
@@ -87,13 +70,7 @@ fn person_export_gives_everything_about_them() {
     assert!(html.contains("<h2>Audit events</h2>"), "{html}");
 
     // The first export is itself in the log of the second.
-    let out = trellis(&[
-        "person",
-        "export",
-        "ann@example.org",
-        "--database-url",
-        &url,
-    ]);
+    let out = export("ann@example.org", &url);
     let exports = json(&out)["audit_events"]
         .as_array()
         .unwrap()
@@ -102,13 +79,7 @@ fn person_export_gives_everything_about_them() {
         .count();
     assert_eq!(exports, 2);
 
-    let out = trellis(&[
-        "person",
-        "export",
-        "nobody@example.org",
-        "--database-url",
-        &url,
-    ]);
+    let out = export("nobody@example.org", &url);
     assert!(!out.status.success());
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
@@ -117,12 +88,8 @@ fn person_export_gives_everything_about_them() {
     );
 }
 
-fn ok(out: &std::process::Output) -> String {
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+fn ok(out: &Output) -> String {
+    assert_success(out);
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
@@ -131,7 +98,7 @@ fn ok(out: &std::process::Output) -> String {
 #[test]
 fn people_who_left_are_erased_on_request_or_by_retention() {
     let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}", dir.path().join("t.db").display());
+    let url = sqlite_url(&dir);
     for (email, name, role) in [
         ("boss@example.org", "Bo Boss", "admin"),
         ("ann@example.org", "Ann Lee", "member"),
@@ -216,13 +183,7 @@ fn people_who_left_are_erased_on_request_or_by_retention() {
         &url,
     ]));
     assert!(erased.contains("\"Erased person\""), "{erased}");
-    let gone = trellis(&[
-        "person",
-        "export",
-        "ann@example.org",
-        "--database-url",
-        &url,
-    ]);
+    let gone = export("ann@example.org", &url);
     assert!(!gone.status.success(), "no account has her email any more");
     let again = retention("0s", false);
     assert!(
@@ -230,13 +191,7 @@ fn people_who_left_are_erased_on_request_or_by_retention() {
         "erased once: {again}"
     );
 
-    let boss = json(&trellis(&[
-        "person",
-        "export",
-        "boss@example.org",
-        "--database-url",
-        &url,
-    ]));
+    let boss = json(&export("boss@example.org", &url));
     let text = boss.to_string();
     assert!(!text.contains("Ann Lee"), "{text}");
 }

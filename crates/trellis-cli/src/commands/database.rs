@@ -3,7 +3,9 @@
 use std::future::Future;
 
 use anyhow::{Context, Result, anyhow};
-use trellis_store::StoreError;
+use trellis_app::{accounts, bootstrap};
+use trellis_store::prelude::*;
+use trellis_store::{Person, StoreError};
 use trellis_store_sql::Database;
 
 /// `--database-url`, shared by every command that needs the database.
@@ -23,6 +25,29 @@ pub struct DatabaseArgs {
 pub trait StoreTask {
     type Output;
     fn run(self, store: Database) -> impl Future<Output = Result<Self::Output>> + Send;
+}
+
+/// Brings the database's schema up to date, then publishes the starter framework when nothing is
+/// published yet (and says so).
+pub async fn migrate_with_starter(store: &Database) -> Result<()> {
+    store
+        .migrate()
+        .await
+        .context("cannot migrate the database")?;
+    if let Some(v) = bootstrap::publish_starter_if_empty(store).await? {
+        println!("Published the starter framework: {} {}.", v.name, v.version);
+    }
+    Ok(())
+}
+
+/// Brings the database's schema up to date and finds the account with the email address `email`
+/// (compared as accounts compare them).
+pub async fn migrated_account(store: &Database, email: &str) -> Result<Person> {
+    store.migrate().await.context("migration failed")?;
+    store
+        .person_by_email(&accounts::normalise_email(email))
+        .await?
+        .with_context(|| format!("there is no account with the email {email}"))
 }
 
 /// The URL without its password, for messages.

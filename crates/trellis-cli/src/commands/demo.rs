@@ -18,7 +18,7 @@ use trellis_store::prelude::*;
 use trellis_store::{NewPerson, PersonId, Stage, SystemRole};
 use trellis_store_sql::Database;
 
-use super::database::{DatabaseArgs, StoreTask, redacted, with_store};
+use super::database::{DatabaseArgs, StoreTask, migrate_with_starter, redacted, with_store};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -160,13 +160,7 @@ impl StoreTask for Demo {
     async fn run(self, store: Database) -> Result<()> {
         let args = self.0;
         let started = Instant::now();
-        store
-            .migrate()
-            .await
-            .context("cannot migrate the database")?;
-        if let Some(v) = bootstrap::publish_starter_if_empty(&store).await? {
-            println!("Published the starter framework: {} {}.", v.name, v.version);
-        }
+        migrate_with_starter(&store).await?;
         let current = store
             .current_framework()
             .await?

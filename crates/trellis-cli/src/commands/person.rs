@@ -7,10 +7,9 @@ use anyhow::{Context, Result};
 use trellis_app::privacy::{self, PersonExport};
 use trellis_app::use_cases::By;
 use trellis_app::{App, Config};
-use trellis_store::prelude::*;
 use trellis_store_sql::Database;
 
-use super::database::{DatabaseArgs, StoreTask, with_store};
+use super::database::{DatabaseArgs, StoreTask, migrated_account, with_store};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -66,11 +65,7 @@ struct Export {
 impl StoreTask for Export {
     type Output = PersonExport;
     async fn run(self, store: Database) -> Result<PersonExport> {
-        store.migrate().await.context("migration failed")?;
-        let person = store
-            .person_by_email(&self.email.trim().to_lowercase())
-            .await?
-            .with_context(|| format!("there is no account with the email {}", self.email))?;
+        let person = migrated_account(&store, &self.email).await?;
         let app = App::new(store, Config::default());
         app.privacy()
             .export(By::Operator, person.id)
@@ -87,11 +82,7 @@ struct Erase {
 impl StoreTask for Erase {
     type Output = trellis_store::ErasureReport;
     async fn run(self, store: Database) -> Result<Self::Output> {
-        store.migrate().await.context("migration failed")?;
-        let person = store
-            .person_by_email(&self.email.trim().to_lowercase())
-            .await?
-            .with_context(|| format!("there is no account with the email {}", self.email))?;
+        let person = migrated_account(&store, &self.email).await?;
         let app = App::new(store, Config::default());
         app.erasures()
             .erase(By::Operator, person.id, self.keep_ratings)

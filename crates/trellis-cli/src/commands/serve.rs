@@ -11,11 +11,10 @@ use anyhow::{Context, Result};
 use trellis_app::mail::{MailSettings, Mailer};
 use trellis_app::settings::{IpRange, parse_duration, parse_size};
 use trellis_app::{Config, bootstrap, demo, secrets as auth};
-use trellis_store::prelude::*;
 use trellis_store_sql::Database;
 use trellis_web::AppState;
 
-use super::database::{DatabaseArgs, StoreTask, redacted, with_store_sized};
+use super::database::{DatabaseArgs, StoreTask, migrate_with_starter, redacted, with_store_sized};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -281,13 +280,7 @@ impl StoreTask for Serve {
         } = self;
         let listener = tokio::net::TcpListener::from_std(listener)
             .with_context(|| format!("cannot listen on {}", args.addr))?;
-        store
-            .migrate()
-            .await
-            .context("cannot migrate the database")?;
-        if let Some(v) = bootstrap::publish_starter_if_empty(&store).await? {
-            println!("Published the starter framework: {} {}.", v.name, v.version);
-        }
+        migrate_with_starter(&store).await?;
         let local = listener.local_addr()?;
         let scheme = if tls.is_some() { "https" } else { "http" };
         let url = format!("{scheme}://{local}");

@@ -14,7 +14,7 @@ use trellis_store::SystemRole;
 use trellis_store::prelude::*;
 use trellis_store_sql::Database;
 
-use super::database::{DatabaseArgs, StoreTask, with_store};
+use super::database::{DatabaseArgs, StoreTask, migrated_account, with_store};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -121,15 +121,34 @@ struct SetPassword {
 impl StoreTask for SetPassword {
     type Output = u64;
     async fn run(self, store: Database) -> Result<u64> {
-        store.migrate().await.context("migration failed")?;
-        let person = store
-            .person_by_email(&self.email)
-            .await?
-            .with_context(|| format!("there is no account with the email {}", self.email))?;
+        let person = migrated_account(&store, &self.email).await?;
         store
             .set_password(person.id, &self.hash, &system_audit())
             .await?;
         Ok(store.delete_sessions_of(person.id).await?)
+    }
+}
+
+/// A password for an account: read from stdin, or generated (and then shown once).
+struct NewPassword {
+    text: String,
+    generated: bool,
+    hash: String,
+}
+
+impl NewPassword {
+    fn for_account(email: &str, from_stdin: bool) -> Result<NewPassword> {
+        let (text, generated) = if from_stdin {
+            (read_password(email)?, false)
+        } else {
+            (auth::generate_password(), true)
+        };
+        let hash = auth::hash_password(&text)?;
+        Ok(NewPassword {
+            text,
+            generated,
+            hash,
+        })
     }
 }
 
@@ -146,12 +165,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
             db,
         } => {
             let email = accounts::normalise_email(&email);
-            let (password, generated) = if password_stdin {
-                (read_password(&email)?, false)
-            } else {
-                (auth::generate_password(), true)
-            };
-            let hash = auth::hash_password(&password)?;
+            let password = NewPassword::for_account(&email, password_stdin)?;
             let person = with_store(
                 &db.database_url,
                 Add {
@@ -162,7 +176,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
                         team,
                         manager_id: None,
                         role_level,
-                        password_hash: Some(hash),
+                        password_hash: Some(password.hash),
                     },
                     manager,
                 },
@@ -174,8 +188,8 @@ pub fn run(args: Args) -> Result<ExitCode> {
                 person.system_role.as_str(),
                 person.id
             );
-            if generated {
-                println!("Password (shown only now): {password}");
+            if password.generated {
+                println!("Password (shown only now): {}", password.text);
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -185,22 +199,17 @@ pub fn run(args: Args) -> Result<ExitCode> {
             db,
         } => {
             let email = accounts::normalise_email(&email);
-            let (password, generated) = if password_stdin {
-                (read_password(&email)?, false)
-            } else {
-                (auth::generate_password(), true)
-            };
-            let hash = auth::hash_password(&password)?;
+            let password = NewPassword::for_account(&email, password_stdin)?;
             let ended = with_store(
                 &db.database_url,
                 SetPassword {
                     email: email.clone(),
-                    hash,
+                    hash: password.hash,
                 },
             )?;
             println!("New password set for {email}; {ended} session(s) ended.");
-            if generated {
-                println!("Password (shown only now): {password}");
+            if password.generated {
+                println!("Password (shown only now): {}", password.text);
             }
             Ok(ExitCode::SUCCESS)
         }

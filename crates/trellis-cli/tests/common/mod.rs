@@ -29,6 +29,20 @@ pub fn trellis_in(dir: &Path, args: &[&str]) -> Output {
     out
 }
 
+/// Asserts that `trellis` succeeded, showing what it wrote to stderr when it did not.
+pub fn assert_success(out: &Output) {
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// A URL of a new SQLite database in `dir`.
+pub fn sqlite_url(dir: &tempfile::TempDir) -> String {
+    format!("sqlite://{}", dir.path().join("t.db").display())
+}
+
 pub fn json(out: &Output) -> Value {
     serde_json::from_slice(&out.stdout)
         .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&out.stdout)))

@@ -2095,23 +2095,13 @@ async fn sees_the_member(app: &App, boss: PersonId) {
     assert_eq!(csv.status, StatusCode::OK, "{}", csv.body);
     assert!(csv.body.contains("member a"), "the team CSV lists them");
     let person = app
-        .api(
-            Method::GET,
-            &format!("/api/v1/people/{member}"),
-            Some(&token),
-            None,
-        )
+        .api_get(&format!("/api/v1/people/{member}"), &token)
         .await;
     assert_eq!(person.status, StatusCode::OK, "{}", person.body);
     assert_eq!(person.json()["id"], json!(member));
     for path in ["readiness", "assessments", "evidence"] {
         let res = app
-            .api(
-                Method::GET,
-                &format!("/api/v1/people/{member}/{path}"),
-                Some(&token),
-                None,
-            )
+            .api_get(&format!("/api/v1/people/{member}/{path}"), &token)
             .await;
         assert_eq!(res.status, StatusCode::OK, "{path}: {}", res.body);
     }
@@ -2144,12 +2134,7 @@ async fn sees_nothing_of_the_member(app: &App, outsider: PersonId) {
     assert!(nobody.body.contains("There is no such person."));
     for path in ["", "/readiness", "/assessments", "/evidence"] {
         let res = app
-            .api(
-                Method::GET,
-                &format!("/api/v1/people/{member}{path}"),
-                Some(&token),
-                None,
-            )
+            .api_get(&format!("/api/v1/people/{member}{path}"), &token)
             .await;
         assert_eq!(res.status, StatusCode::NOT_FOUND, "{path}");
         assert_eq!(res.json()["detail"], json!("There is no such person."));
@@ -2227,7 +2212,7 @@ pub async fn deactivated_account_is_signed_out_and_refused(app: App) {
             .is_some_and(|v| v.is_empty()),
         "the session cookie is cleared"
     );
-    let api = app.api(Method::GET, "/api/v1/me", Some(&token), None).await;
+    let api = app.api_get("/api/v1/me", &token).await;
     assert_eq!(api.status, StatusCode::UNAUTHORIZED);
     let res = app
         .sign_in("departed@test.example", crate::support::PASSWORD, None)
@@ -2297,12 +2282,8 @@ pub async fn missing_and_malformed_ids(app: App) {
             format!("/api/v1/people/{}/evidence", app.ids.member_a),
         ),
     ] {
-        let a = app
-            .api(Method::GET, &absent, Some(&outsider_token), None)
-            .await;
-        let h = app
-            .api(Method::GET, &hidden, Some(&outsider_token), None)
-            .await;
+        let a = app.api_get(&absent, &outsider_token).await;
+        let h = app.api_get(&hidden, &outsider_token).await;
         assert_eq!(
             (a.status, h.status),
             (StatusCode::NOT_FOUND, StatusCode::NOT_FOUND)

@@ -28,29 +28,18 @@ pub async fn reads(app: App) {
     let member = app.token(app.ids.member_a).await;
     let manager = app.token(app.ids.manager_a).await;
 
-    let me = app
-        .api(Method::GET, "/api/v1/me", Some(&manager), None)
-        .await
-        .json();
+    let me = app.api_get("/api/v1/me", &manager).await.json();
     assert_eq!(me["email"], "manager.a@test.example");
     assert_eq!(me["system_role"], "member");
     assert_eq!(me["team"]["name"], "Team A");
     assert_eq!(me["reports"], json!([app.ids.member_a]));
 
-    let versions = app
-        .api(Method::GET, "/api/v1/frameworks", Some(&member), None)
-        .await
-        .json();
+    let versions = app.api_get("/api/v1/frameworks", &member).await.json();
     assert_eq!(versions[0]["framework_id"], "starter");
     assert_eq!(versions[0]["current"], true);
     let id = versions[0]["id"].as_i64().unwrap();
     let one = app
-        .api(
-            Method::GET,
-            &format!("/api/v1/frameworks/{id}"),
-            Some(&member),
-            None,
-        )
+        .api_get(&format!("/api/v1/frameworks/{id}"), &member)
         .await
         .json();
     assert_eq!(one["content"]["id"], "starter");
@@ -63,10 +52,7 @@ pub async fn reads(app: App) {
         .collect::<Vec<_>>();
     assert!(restricted.iter().all(|s| s.get("description").is_none()));
 
-    let levels = app
-        .api(Method::GET, "/api/v1/role-levels", Some(&member), None)
-        .await
-        .json();
+    let levels = app.api_get("/api/v1/role-levels", &member).await.json();
     assert!(
         levels["role_levels"]
             .as_array()
@@ -94,12 +80,7 @@ pub async fn reads(app: App) {
     assert!(statuses.contains(&"inherited") || statuses.contains(&"raised"));
 
     let diff = app
-        .api(
-            Method::GET,
-            "/api/v1/compare?from=engineering/software-engineer&to=engineering/senior-software-engineer",
-            Some(&member),
-            None,
-        )
+        .api_get("/api/v1/compare?from=engineering/software-engineer&to=engineering/senior-software-engineer", &member)
         .await
         .json();
     assert_eq!(diff["diff"]["from"], "engineering/software-engineer");
@@ -108,7 +89,7 @@ pub async fn reads(app: App) {
     let people = |token: String| {
         let app = &app;
         async move {
-            app.api(Method::GET, "/api/v1/people", Some(&token), None)
+            app.api_get("/api/v1/people", &token)
                 .await
                 .json()
                 .as_array()
@@ -145,7 +126,7 @@ pub async fn reads(app: App) {
         ),
         ("/api/v1/frameworks/4242", &member, 404, None),
     ] {
-        let res = app.api(Method::GET, path, Some(token), None).await;
+        let res = app.api_get(path, token).await;
         assert_problem(&res, status, field);
     }
 }
@@ -518,7 +499,7 @@ pub async fn json_bodies_are_read_as_the_document_says(app: App) {
         )
         .await;
     assert_problem(&res, 422, Some(""));
-    assert!(res.body.contains("JSON object"), "{}", res.body);
+    res.assert_contains("JSON object");
 }
 
 crate::on_both_backends!(

@@ -8,7 +8,7 @@ use axum::http::StatusCode;
 use trellis_store::prelude::*;
 use trellis_store::{RaterKind, Stage};
 
-use crate::support::{App, agree_in_store, launch_engineering_review, rate_in_store};
+use crate::support::{App, rate_in_store, review_with_an_agreed_outcome};
 
 /// The row of a table whose header cell starts with `label`.
 fn row<'a>(body: &'a str, table: &str, label: &str) -> &'a str {
@@ -35,26 +35,10 @@ pub async fn outcomes_are_calibrated_with_a_reason(app: App) {
         app.browser(ids.manager_a).await,
         app.browser(ids.manager_b).await,
     );
-    let (cycle, made) = launch_engineering_review(
-        &app,
-        2027,
-        &[
-            (ids.member_a, "engineering/software-engineer"),
-            (ids.member_b, "product/product-manager"),
-        ],
-    )
-    .await;
-    let (mine, theirs) = (made[0], made[1]);
     // Member A agreed a level above the required one (programming: working); member B's manager
     // rated them at it (not agreed yet).
-    agree_in_store(
-        &app,
-        mine,
-        ids.member_a,
-        ids.manager_a,
-        ("programming", "practitioner"),
-    )
-    .await;
+    let (cycle, mine, theirs) =
+        review_with_an_agreed_outcome(&app, 2027, "product/product-manager").await;
     let fw: trellis_model::Framework = serde_json::from_value(
         app.store
             .current_framework()

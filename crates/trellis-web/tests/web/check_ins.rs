@@ -30,22 +30,14 @@ pub async fn a_pair_keeps_its_check_ins_to_itself(app: App) {
     // The member has none yet: the page says what to do first, offering their manager.
     let empty = app.get("/check-ins", Some(&mb)).await;
     assert_eq!(empty.status, StatusCode::OK);
-    assert!(
-        empty.body.contains("You have no check-ins yet."),
-        "{}",
-        empty.body
-    );
-    assert!(
-        empty.body.contains("You and your manager, "),
-        "{}",
-        empty.body
-    );
+    empty.assert_contains("You have no check-ins yet.");
+    empty.assert_contains("You and your manager, ");
 
     // A problem is shown next to its field, and what was typed is kept.
     let bad = with_manager(&app, &mb, "hourly", "2026-13-01").await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(bad.body.contains("id=\"cadence-error\""), "{}", bad.body);
-    assert!(bad.body.contains("id=\"first_on-error\""), "{}", bad.body);
+    bad.assert_contains("id=\"cadence-error\"");
+    bad.assert_contains("id=\"first_on-error\"");
     assert!(bad.body.contains("value=\"2026-13-01\""));
 
     let first_on = in_days(4);
@@ -56,13 +48,7 @@ pub async fn a_pair_keeps_its_check_ins_to_itself(app: App) {
     let twice = with_manager(&app, &mb, "weekly", &first_on).await;
     assert_eq!(twice.status, StatusCode::CONFLICT);
     let manager_home = app.get("/", Some(&gb)).await;
-    assert!(
-        manager_home
-            .body
-            .contains(&format!("<td>next {first_on}</td>")),
-        "{}",
-        manager_home.body
-    );
+    manager_home.assert_contains(&format!("<td>next {first_on}</td>"));
     assert!(twice.body.contains("already have check-ins together"));
 
     // The manager adds to the agenda; the member writes a private note and a shared one.
@@ -147,7 +133,7 @@ pub async fn a_pair_keeps_its_check_ins_to_itself(app: App) {
     for viewer in [app.ids.people_team, app.ids.admin] {
         let b = app.browser(viewer).await;
         let person = app.get(&format!("/people/{member}"), Some(&b)).await;
-        assert!(person.body.contains("1:1 check-ins"), "{}", person.body);
+        person.assert_contains("1:1 check-ins");
         assert!(person.body.contains(&in_days(11)));
         assert!(!person.body.contains("Promotion timeline"));
         assert!(!person.body.contains(&format!("href=\"{page}\"")));
@@ -201,7 +187,7 @@ pub async fn a_pair_keeps_its_check_ins_to_itself(app: App) {
         "{}",
         home.body
     );
-    assert!(home.body.contains("Check-in with "), "{}", home.body);
+    home.assert_contains("Check-in with ");
 }
 
 /// The API reads and writes a series by the same rules as the pages: the pair only, a private
@@ -212,10 +198,7 @@ pub async fn the_api_keeps_check_ins_to_the_pair(app: App) {
     let made = with_manager(&app, &mb, "monthly", &in_days(3)).await;
     assert_eq!(made.status, StatusCode::SEE_OTHER, "{}", made.body);
     let (mt, gt) = (app.token(member).await, app.token(manager).await);
-    let listed = app
-        .api(Method::GET, "/api/v1/check-ins", Some(&gt), None)
-        .await
-        .json();
+    let listed = app.api_get("/api/v1/check-ins", &gt).await.json();
     assert_eq!(listed.as_array().unwrap().len(), 1, "{listed}");
     assert_eq!(listed[0]["person_id"], member);
     assert_eq!(listed[0]["cadence"], "monthly");
@@ -242,7 +225,7 @@ pub async fn the_api_keeps_check_ins_to_the_pair(app: App) {
         .await;
     assert_eq!(private.status, StatusCode::CREATED, "{}", private.body);
 
-    let theirs = app.api(Method::GET, &series, Some(&gt), None).await.json();
+    let theirs = app.api_get(&series, &gt).await.json();
     let bodies = |record: &serde_json::Value| -> Vec<String> {
         record["entries"]
             .as_array()
@@ -252,7 +235,7 @@ pub async fn the_api_keeps_check_ins_to_the_pair(app: App) {
             .collect()
     };
     assert_eq!(bodies(&theirs), ["Conference budget"]);
-    let mine = app.api(Method::GET, &series, Some(&mt), None).await.json();
+    let mine = app.api_get(&series, &mt).await.json();
     assert_eq!(bodies(&mine).len(), 2, "{mine}");
 
     for (path, body, field) in [
@@ -276,7 +259,7 @@ pub async fn the_api_keeps_check_ins_to_the_pair(app: App) {
     }
     // Someone else of the organisation learns nothing of it.
     let other = app.token(app.ids.member_b).await;
-    let res = app.api(Method::GET, &series, Some(&other), None).await;
+    let res = app.api_get(&series, &other).await;
     assert_eq!(res.status, StatusCode::NOT_FOUND);
 }
 
@@ -343,30 +326,15 @@ pub async fn the_person_shares_a_note_beyond_the_pair(app: App) {
         .await;
     assert_eq!(shared.status, StatusCode::SEE_OTHER, "{}", shared.body);
     let read = app.get("/check-ins/shared", Some(&hb)).await;
-    assert!(read.body.contains(note), "{}", read.body);
-    assert!(
-        read.body
-            .contains("in the check-ins of member a with manager a"),
-        "{}",
-        read.body
-    );
+    read.assert_contains(note);
+    read.assert_contains("in the check-ins of member a with manager a");
     let inbox = app.get("/notifications", Some(&hb)).await;
-    assert!(
-        inbox
-            .body
-            .contains("shared a note from a check-in with you"),
-        "{}",
-        inbox.body
-    );
+    inbox.assert_contains("shared a note from a check-in with you");
     let events = app.audit("check_in.shared-read").await;
     assert!(events.iter().any(|e| e.actor_id == Some(hr)));
     // The person sees with whom; the manager does not.
     let page = app.get(&path, Some(&mb)).await;
-    assert!(
-        page.body.contains("Shared with people team"),
-        "{}",
-        page.body
-    );
+    page.assert_contains("Shared with people team");
     let theirs = app.get(&path, Some(&gb)).await;
     assert!(!theirs.body.contains("Shared with people team"));
 

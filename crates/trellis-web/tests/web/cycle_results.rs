@@ -203,12 +203,7 @@ pub async fn results_wait_for_the_cycle_sharing_day(app: App) {
     );
     let seen = app.get(&page, Some(&mb)).await;
     assert_eq!(seen.status, StatusCode::OK);
-    assert!(
-        seen.body
-            .contains("Results of 2098 review are shared on 2099-01-01"),
-        "{}",
-        seen.body
-    );
+    seen.assert_contains("Results of 2098 review are shared on 2099-01-01");
     assert!(!seen.body.contains("name=\"answer\""));
     let managers_view = app.get(&page, Some(&app.browser(manager).await)).await;
     assert!(!managers_view.body.contains("results-withheld"));
@@ -219,13 +214,7 @@ pub async fn results_wait_for_the_cycle_sharing_day(app: App) {
     assert!(!history.contains("<td>Agreed</td>"), "{history}");
     assert!(!history.contains("<td>Manager</td>"), "{history}");
     // The list of assessments says when, beside the assessment; their manager reads no such line.
-    assert!(
-        person_page
-            .body
-            .contains("Results of 2098 review are shared on 2099-01-01"),
-        "{}",
-        person_page.body
-    );
+    person_page.assert_contains("Results of 2098 review are shared on 2099-01-01");
     let managers_page = app
         .get(
             &format!("/people/{member}"),
@@ -241,7 +230,7 @@ pub async fn results_wait_for_the_cycle_sharing_day(app: App) {
         )
         .await;
     assert_eq!(form.status, StatusCode::CONFLICT, "{}", form.body);
-    assert!(form.body.contains("shared on 2099-01-01"), "{}", form.body);
+    form.assert_contains("shared on 2099-01-01");
 
     // Their data export is their right of access: it holds the agreed outcome already.
     let export = app.get("/account/data.json", Some(&mb)).await;
@@ -273,7 +262,7 @@ pub async fn results_wait_for_the_cycle_sharing_day(app: App) {
     );
     let seen = app.get(&page, Some(&mb)).await;
     assert!(!seen.body.contains("results-withheld"));
-    assert!(seen.body.contains("name=\"answer\""), "{}", seen.body);
+    seen.assert_contains("name=\"answer\"");
     let person_page = app.get(&format!("/people/{member}"), Some(&mb)).await;
     assert!(history_of(&person_page.body).contains("<td>Agreed</td>"));
     assert!(!person_page.body.contains("are shared on"));

@@ -8,7 +8,7 @@ use trellis_app::time::today;
 use trellis_store::prelude::*;
 use trellis_store::{CycleStatus, RaterKind, Stage};
 
-use crate::support::{App, rate_in_store};
+use crate::support::{App, Browser, Resp, rate_in_store};
 
 async fn kinds_of(app: &App, person: i64) -> Vec<(String, String, String)> {
     app.store
@@ -24,6 +24,12 @@ async fn kinds_of(app: &App, person: i64) -> Vec<(String, String, String)> {
 /// with the growth flow).
 async fn rate(app: &App, id: i64, kind: RaterKind, rater: i64, to: Stage) {
     rate_in_store(app, id, kind, rater, ("communication", "2"), to).await;
+}
+
+/// Reminds whoever an overdue item of the cycle waits for, from the cycle's page.
+async fn remind(app: &App, pb: &Browser, cycle: i64, item: &str) -> Resp {
+    let path = format!("/cycles/{cycle}/reminders");
+    app.post_form(&path, &[("item", item)], Some(pb)).await
 }
 
 pub async fn a_cycle_is_opened_launched_watched_and_closed(app: App) {
@@ -109,11 +115,7 @@ pub async fn a_cycle_is_opened_launched_watched_and_closed(app: App) {
         .await;
     assert_eq!(launched.status, StatusCode::SEE_OTHER, "{}", launched.body);
     let after = app.get(&launched.location(), Some(&pb)).await;
-    assert!(
-        after.body.contains("2 assessments started"),
-        "{}",
-        after.body
-    );
+    after.assert_contains("2 assessments started");
     assert!(after.body.contains("data-status=\"open\""));
     let records = app.store.cycle_records(id).await.unwrap();
     let mine = records
@@ -145,33 +147,17 @@ pub async fn a_cycle_is_opened_launched_watched_and_closed(app: App) {
     let theirs = app
         .get(&format!("/assessments/{}", mine.id), Some(&mb))
         .await;
-    assert!(
-        theirs
-            .body
-            .contains("due by <strong id=\"stage-due\">2020-01-10</strong>"),
-        "{}",
-        theirs.body
-    );
+    theirs.assert_contains("due by <strong id=\"stage-due\">2020-01-10</strong>");
 
     // Both self-assessments are overdue; a reminder goes to the one it waits for.
     let progress = app.get(&format!("/cycles/{id}"), Some(&pb)).await;
-    assert!(
-        progress.body.contains("Remind everyone overdue (2)"),
-        "{}",
-        progress.body
-    );
+    progress.assert_contains("Remind everyone overdue (2)");
     assert!(
         progress
             .body
             .contains(&format!("id=\"overdue-a{}\"", mine.id))
     );
-    let reminded = app
-        .post_form(
-            &format!("/cycles/{id}/reminders"),
-            &[("item", &format!("a{}", mine.id))],
-            Some(&pb),
-        )
-        .await;
+    let reminded = remind(&app, &pb, id, &format!("a{}", mine.id)).await;
     assert_eq!(reminded.status, StatusCode::SEE_OTHER, "{}", reminded.body);
     assert!(reminded.location().contains("n=1"));
     let told = kinds_of(&app, member).await;
@@ -189,13 +175,7 @@ pub async fn a_cycle_is_opened_launched_watched_and_closed(app: App) {
             .iter()
             .all(|n| n.0 != "cycle.reminder")
     );
-    let unknown = app
-        .post_form(
-            &format!("/cycles/{id}/reminders"),
-            &[("item", "a999999")],
-            Some(&pb),
-        )
-        .await;
+    let unknown = remind(&app, &pb, id, "a999999").await;
     assert_eq!(unknown.status, StatusCode::CONFLICT);
 
     // The self-assessment is in: the item moves to the manager's stage and deadline.
@@ -212,13 +192,7 @@ pub async fn a_cycle_is_opened_launched_watched_and_closed(app: App) {
     assert!(row.contains("manager&#39;s ratings"), "{row}");
     assert!(row.contains("2020-01-14"), "{row}");
     assert!(row.contains("manager a"), "{row}");
-    let reminded = app
-        .post_form(
-            &format!("/cycles/{id}/reminders"),
-            &[("item", &format!("a{}", mine.id))],
-            Some(&pb),
-        )
-        .await;
+    let reminded = remind(&app, &pb, id, &format!("a{}", mine.id)).await;
     assert_eq!(reminded.status, StatusCode::SEE_OTHER);
     let to_manager = kinds_of(&app, manager).await;
     assert_eq!(to_manager[0].0, "cycle.reminder");

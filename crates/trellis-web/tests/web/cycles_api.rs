@@ -3,11 +3,11 @@
 //! figures as the calibration page, for the people team (everyone) and each manager (their own
 //! people); members refused and unknown cycles not found, as on the pages.
 
-use axum::http::{Method, StatusCode};
+use axum::http::StatusCode;
 use serde_json::Value;
 use trellis_store::{RaterKind, Stage};
 
-use crate::support::{App, agree_in_store, launch_engineering_review, rate_in_store};
+use crate::support::{App, rate_in_store, review_with_an_agreed_outcome};
 
 /// Rates programming as its rater would, through the store.
 async fn rate(app: &App, id: i64, kind: RaterKind, rater: i64, level: &str, to: Stage) {
@@ -15,7 +15,7 @@ async fn rate(app: &App, id: i64, kind: RaterKind, rater: i64, level: &str, to: 
 }
 
 async fn get(app: &App, path: &str, token: &str) -> (StatusCode, Value) {
-    let r = app.api(Method::GET, path, Some(token), None).await;
+    let r = app.api_get(path, token).await;
     let body = if r.status == StatusCode::OK {
         r.json()
     } else {
@@ -88,26 +88,10 @@ pub async fn cycles_and_their_calibration_in_the_api(app: App) {
         app.token(ids.member_a).await,
     );
     let pb = app.browser(ids.people_team).await;
-    let (cycle, made) = launch_engineering_review(
-        &app,
-        2020,
-        &[
-            (ids.member_a, "engineering/software-engineer"),
-            (ids.member_b, "engineering/software-engineer"),
-        ],
-    )
-    .await;
-    let (mine, theirs) = (made[0], made[1]);
     // Member A's outcome is agreed above the required level; member B's manager rated them at it
     // and the agreement is overdue.
-    agree_in_store(
-        &app,
-        mine,
-        ids.member_a,
-        ids.manager_a,
-        ("programming", "practitioner"),
-    )
-    .await;
+    let (cycle, _, theirs) =
+        review_with_an_agreed_outcome(&app, 2020, "engineering/software-engineer").await;
     rate(
         &app,
         theirs,
@@ -163,11 +147,7 @@ pub async fn cycles_and_their_calibration_in_the_api(app: App) {
     assert_eq!(overdue[0]["waiting_on"], ids.manager_b);
     let page = app.get(&format!("/cycles/{}", cycle), Some(&pb)).await;
     assert!(page.body.contains(&format!("id=\"overdue-a{theirs}\"")));
-    assert!(
-        page.body.contains("Remind everyone overdue (1)"),
-        "{}",
-        page.body
-    );
+    page.assert_contains("Remind everyone overdue (1)");
     let team_total: u64 = progress["teams"]
         .as_array()
         .unwrap()

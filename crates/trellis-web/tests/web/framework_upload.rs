@@ -64,24 +64,20 @@ pub async fn a_framework_zip_is_checked_then_published(app: App) {
     let broken = starter_zip(|y| y.replacen("version: \"1.0.0\"", "version: [1, 0]", 1));
     let res = upload(&app, &admin, &broken).await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
-    assert!(res.body.contains("error["), "{}", res.body);
-    assert!(
-        res.body.contains("starter.zip/framework.yaml:"),
-        "{}",
-        res.body
-    );
+    res.assert_contains("error[");
+    res.assert_contains("starter.zip/framework.yaml:");
     assert!(!res.body.contains(r#"value="publish""#));
 
     // Not a zip at all.
     let res = upload(&app, &admin, b"name,email\n").await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(res.body.contains("not a zip file"), "{}", res.body);
+    res.assert_contains("not a zip file");
 
     // A sound new version: checked, then published from the preview.
     let good = starter_zip(|y| y.replacen("version: \"1.0.0\"", "version: \"1.1.0\"", 1));
     let res = upload(&app, &admin, &good).await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.body);
-    assert!(res.body.contains(" 0 error(s)"), "{}", res.body);
+    res.assert_contains(" 0 error(s)");
     let hex = res
         .input_value("zip_hex")
         .expect("the zip comes back in the form");
@@ -94,7 +90,7 @@ pub async fn a_framework_zip_is_checked_then_published(app: App) {
     ];
     let res = app.post_form(PATH, &publish, Some(&admin)).await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.body);
-    assert!(res.body.contains("Published."), "{}", res.body);
+    res.assert_contains("Published.");
     let now = app.store.current_framework().await.unwrap().unwrap();
     assert_eq!(now.version, "1.1.0");
     assert_eq!(now.published_by, Some(app.ids.admin));
@@ -104,7 +100,7 @@ pub async fn a_framework_zip_is_checked_then_published(app: App) {
     // The same version again is refused, saying why.
     let again = app.post_form(PATH, &publish, Some(&admin)).await;
     assert_eq!(again.status, StatusCode::CONFLICT, "{}", again.body);
-    assert!(again.body.contains("published already"), "{}", again.body);
+    again.assert_contains("published already");
 
     // A tampered preview is checked again: broken content is not published.
     let hex: String = broken.iter().map(|b| format!("{b:02x}")).collect();

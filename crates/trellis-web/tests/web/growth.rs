@@ -38,11 +38,9 @@ async fn requirements(
     role_level: &str,
 ) -> Vec<(String, String)> {
     let r = app
-        .api(
-            Method::GET,
+        .api_get(
             &format!("/api/v1/people/{person}/readiness?role_level={role_level}"),
-            Some(token),
-            None,
+            token,
         )
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
@@ -88,18 +86,7 @@ async fn post(app: &App, path: &str, fields: &[(String, String)], b: &Browser) -
 
 /// Starts an assessment from the person page, as a browser does.
 async fn start(app: &App, b: &Browser, person: PersonId, role_level: &str) -> i64 {
-    let page = app.get(&format!("/people/{person}"), Some(b)).await;
-    assert_eq!(page.status, StatusCode::OK);
-    let version = hidden(&page, "framework_version");
-    let res = app
-        .post_form(
-            &format!("/people/{person}/assessments"),
-            &[("role_level", role_level), ("framework_version", &version)],
-            Some(b),
-        )
-        .await;
-    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
-    location_id(&res)
+    location_id(&app.start_assessment(b, person, role_level).await)
 }
 
 async fn readiness(app: &App, token: &str, person: PersonId, role_level: &str) -> Value {
@@ -193,7 +180,7 @@ pub async fn self_manager_agreed_flow(app: App) {
 
     // Manager: sees the self ratings with each skill, rates one level lower on the first skill.
     let page = app.get(&format!("/assessments/{id}"), Some(&gb)).await;
-    assert!(page.body.contains("id=\"submit-manager\""), "{}", page.body);
+    page.assert_contains("id=\"submit-manager\"");
     assert!(page.body.contains("Self: "));
     let rev = hidden(&page, "revision");
     let first = reqs[0].0.clone();
@@ -213,11 +200,7 @@ pub async fn self_manager_agreed_flow(app: App) {
 
     // Both see self and manager side by side.
     let compare = app.get(&format!("/assessments/{id}"), Some(&mb)).await;
-    assert!(
-        compare.body.contains("Self and manager side by side"),
-        "{}",
-        compare.body
-    );
+    compare.assert_contains("Self and manager side by side");
     assert!(compare.body.contains("Manager 1 level lower") || reqs[0].1 == below(&reqs[0].1));
     assert!(compare.body.contains("Self-assessment submitted by"));
     assert!(compare.body.contains("Manager ratings submitted by"));
@@ -524,11 +507,7 @@ pub async fn bad_input_is_refused_and_nothing_saved(app: App) {
     let form = rating_form(&reqs, &rev, &old_version, |_, r| below(r));
     let res = post(&app, &format!("/assessments/{id}/self"), &form, &mb).await;
     assert_eq!(res.status, StatusCode::CONFLICT);
-    assert!(
-        res.body.contains("Someone else changed this assessment"),
-        "{}",
-        res.body
-    );
+    res.assert_contains("Someone else changed this assessment");
     assert!(res.body.contains("id=\"conflict\""));
     let res = rate(
         json!({ "kind": "self", "revision": a0.revision, "ratings": good }),
@@ -607,7 +586,7 @@ pub async fn access_rules(app: App) {
         format!("/api/v1/people/{member}/assessments"),
         format!("/api/v1/assessments/{id}"),
     ] {
-        let r = app.api(Method::GET, &path, Some(&other_token), None).await;
+        let r = app.api_get(&path, &other_token).await;
         assert_eq!(r.status, StatusCode::NOT_FOUND, "{path}");
         assert!(!r.body.contains("Fixed the flaky build"));
     }
@@ -727,12 +706,7 @@ pub async fn access_rules(app: App) {
     assert!(after.body.contains("Brings teams together"));
     // The API of the assessment is closed to the peer: to them it is as if there were none.
     let r = app
-        .api(
-            Method::GET,
-            &format!("/api/v1/assessments/{id}"),
-            Some(&other_token),
-            None,
-        )
+        .api_get(&format!("/api/v1/assessments/{id}"), &other_token)
         .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
 
@@ -799,20 +773,13 @@ pub async fn person_page_chart_and_evidence(app: App) {
     assert_eq!(testing["evidence_count"], 1);
     // The readiness API defaults to the person's role level and refuses unknown ones with 404.
     let r = app
-        .api(
-            Method::GET,
-            &format!("/api/v1/people/{member}/readiness"),
-            Some(&token),
-            None,
-        )
+        .api_get(&format!("/api/v1/people/{member}/readiness"), &token)
         .await;
     assert_eq!(r.json()["role_level"], "engineering/software-engineer");
     let r = app
-        .api(
-            Method::GET,
+        .api_get(
             &format!("/api/v1/people/{member}/readiness?role_level=engineering/wizard"),
-            Some(&token),
-            None,
+            &token,
         )
         .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
@@ -959,12 +926,7 @@ pub async fn team_page_and_csv(app: App) {
         csv.body
             .starts_with("person_id,name,email,role_level,skill")
     );
-    assert!(
-        csv.body
-            .contains("\"'=HYPERLINK(\"\"http://evil.example\"\",\"\"x\"\")\""),
-        "{}",
-        csv.body
-    );
+    csv.assert_contains("\"'=HYPERLINK(\"\"http://evil.example\"\",\"\"x\"\")\"");
     assert!(!csv.body.contains(",=HYPERLINK"));
     assert!(csv.body.contains(",not-applicable,"));
     let people_team_csv = app
@@ -1026,13 +988,8 @@ pub async fn reads_and_writes_are_audited(app: App) {
     // Reads: person page, assessment page, readiness API, team page and export.
     app.get(&format!("/people/{member}"), Some(&gb)).await;
     app.get(&format!("/assessments/{id}"), Some(&gb)).await;
-    app.api(
-        Method::GET,
-        &format!("/api/v1/people/{member}/readiness"),
-        Some(&token),
-        None,
-    )
-    .await;
+    app.api_get(&format!("/api/v1/people/{member}/readiness"), &token)
+        .await;
     app.get("/team", Some(&gb)).await;
     app.get("/team.csv", Some(&gb)).await;
 
@@ -1158,7 +1115,7 @@ pub async fn demo_has_growth_content(app: App) {
     let ab = app.browser(amara.id).await;
     // Check-ins with each report: one held, with an action carried over, the next this week.
     let home = app.get("/", Some(&ab)).await;
-    assert!(home.body.contains("Check-in with "), "{}", home.body);
+    home.assert_contains("Check-in with ");
     let list = app.get("/check-ins", Some(&ab)).await;
     // The first link to a series (not to the notes shared with her).
     let id: String = list
@@ -1175,11 +1132,7 @@ pub async fn demo_has_growth_content(app: App) {
     let series = app.get(&format!("/check-ins/{id}"), Some(&ab)).await;
     assert_eq!(series.status, StatusCode::OK);
     assert!(series.body.contains("Earlier meetings"));
-    assert!(
-        series.body.contains("class=\"check-in-past\""),
-        "{}",
-        series.body
-    );
+    series.assert_contains("class=\"check-in-past\"");
     assert!(
         series.body.contains("from the meeting of"),
         "an open action: {}",
@@ -1190,8 +1143,8 @@ pub async fn demo_has_growth_content(app: App) {
         .get(&format!("/people/{}/plan", hannah.id), Some(&ab))
         .await;
     assert_eq!(plan.status, StatusCode::OK);
-    assert!(plan.body.contains("class=\"goal goal-"), "{}", plan.body);
-    assert!(plan.body.contains("Suggestion:"), "{}", plan.body);
+    plan.assert_contains("class=\"goal goal-");
+    plan.assert_contains("Suggestion:");
     let team = app.get("/team", Some(&ab)).await;
     assert_eq!(team.status, StatusCode::OK);
     assert!(team.body.contains("▼") || team.body.contains("✓"));
@@ -1205,11 +1158,7 @@ pub async fn demo_has_growth_content(app: App) {
         "Hannah has her self-assessment to do"
     );
     let inbox = app.get("/peer-requests", Some(&hb)).await;
-    assert!(
-        inbox.body.contains("Waiting for your answer"),
-        "{}",
-        inbox.body
-    );
+    inbox.assert_contains("Waiting for your answer");
     let open = app.store.assessments_of(hannah.id).await.unwrap();
     let page = app
         .get(&format!("/assessments/{}", open[0].id), Some(&hb))
@@ -1228,7 +1177,7 @@ pub async fn demo_has_growth_content(app: App) {
     let page = app
         .get(&format!("/hiring/openings/{opening}"), Some(&ab))
         .await;
-    assert!(page.body.contains("Priya Natarajan"), "{}", page.body);
+    page.assert_contains("Priya Natarajan");
     let candidate: String = page
         .body
         .split("href=\"/hiring/candidates/")
@@ -1241,11 +1190,7 @@ pub async fn demo_has_growth_content(app: App) {
         .get(&format!("/hiring/candidates/{candidate}"), Some(&ab))
         .await;
     assert_eq!(debrief.status, StatusCode::OK);
-    assert!(
-        debrief.body.contains("class=\"disagreement\""),
-        "{}",
-        debrief.body
-    );
+    debrief.assert_contains("class=\"disagreement\"");
     let hidden = app
         .get(&format!("/hiring/candidates/{candidate}"), Some(&hb))
         .await;
@@ -1258,12 +1203,7 @@ pub async fn read_events_are_written_in_the_background(app: App) {
     let member = app.ids.member_a;
     let token = app.token(member).await;
     let r = app
-        .api(
-            Method::GET,
-            &format!("/api/v1/people/{member}/readiness"),
-            Some(&token),
-            None,
-        )
+        .api_get(&format!("/api/v1/people/{member}/readiness"), &token)
         .await;
     assert_eq!(r.status, StatusCode::OK);
     let filter = || trellis_store::AuditFilter {
@@ -1304,7 +1244,7 @@ pub async fn a_self_assessment_is_drafted_then_submitted(app: App) {
     let reqs = requirements(&app, &token, member, NEXT).await;
     let id = start(&app, &mb, member, NEXT).await;
     let page = app.get(&format!("/assessments/{id}"), Some(&mb)).await;
-    assert!(page.body.contains(r#"id="save-draft""#), "{}", page.body);
+    page.assert_contains(r#"id="save-draft""#);
     let (revision, version) = (
         hidden(&page, "revision"),
         hidden(&page, "framework_version"),
@@ -1329,7 +1269,7 @@ pub async fn a_self_assessment_is_drafted_then_submitted(app: App) {
         Some(format!("/assessments/{id}?done=draft").as_str())
     );
     let page = app.get(&format!("/assessments/{id}"), Some(&mb)).await;
-    assert!(page.body.contains(r#"id="draft-saved""#), "{}", page.body);
+    page.assert_contains(r#"id="draft-saved""#);
     assert!(page.body.contains("Still gathering examples"));
     assert!(
         page.body
@@ -1356,11 +1296,7 @@ pub async fn a_self_assessment_is_drafted_then_submitted(app: App) {
     f.push((format!("level.{first}"), "legendary".to_owned()));
     let bad = post(&app, &format!("/assessments/{id}/self/draft"), &f, &mb).await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", bad.body);
-    assert!(
-        bad.body.contains(&format!(r#"id="level-{first}-error""#)),
-        "{}",
-        bad.body
-    );
+    bad.assert_contains(&format!(r#"id="level-{first}-error""#));
     assert!(bad.body.contains("`legendary` is not a level"));
     let kept = app
         .store
@@ -1445,11 +1381,7 @@ pub async fn the_person_confirms_or_disputes_the_agreed_outcome(app: App) {
 
     agree_in_store(&app, id, member, manager, ("communication", "2")).await;
     let page = app.get(&format!("/assessments/{id}"), Some(&mb)).await;
-    assert!(
-        page.body.contains(r#"id="confirm-outcome""#),
-        "{}",
-        page.body
-    );
+    page.assert_contains(r#"id="confirm-outcome""#);
     assert!(page.body.contains(r#"id="dispute-outcome""#));
     let seen = app.get(&format!("/assessments/{id}"), Some(&gb)).await;
     assert!(
@@ -1469,14 +1401,10 @@ pub async fn the_person_confirms_or_disputes_the_agreed_outcome(app: App) {
         "{}",
         bare.body
     );
-    assert!(
-        bare.body.contains(r#"id="outcome_comment-error""#),
-        "{}",
-        bare.body
-    );
+    bare.assert_contains(r#"id="outcome_comment-error""#);
     let odd = post(&app, &path, &answer("shrug", "hm"), &mb).await;
     assert_eq!(odd.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(odd.body.contains(r#"id="answer-error""#), "{}", odd.body);
+    odd.assert_contains(r#"id="answer-error""#);
     assert!(odd.body.contains(">hm</textarea>"), "what was typed stays");
     assert_eq!(app.store.outcome_answer(id).await.unwrap(), None);
 
@@ -1493,7 +1421,7 @@ pub async fn the_person_confirms_or_disputes_the_agreed_outcome(app: App) {
     assert_eq!(disputed.status, StatusCode::SEE_OTHER, "{}", disputed.body);
     for b in [&mb, &gb, &app.browser(app.ids.people_team).await] {
         let page = app.get(&format!("/assessments/{id}"), Some(b)).await;
-        assert!(page.body.contains("Outcome disputed"), "{}", page.body);
+        page.assert_contains("Outcome disputed");
         assert!(page.body.contains("I ran the all-hands."));
         assert!(!page.body.contains(r#"id="answer-form""#));
     }
@@ -1501,12 +1429,7 @@ pub async fn the_person_confirms_or_disputes_the_agreed_outcome(app: App) {
     for who in [member, manager] {
         let token = app.token(who).await;
         let r = app
-            .api(
-                Method::GET,
-                &format!("/api/v1/assessments/{id}"),
-                Some(&token),
-                None,
-            )
+            .api_get(&format!("/api/v1/assessments/{id}"), &token)
             .await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.body);
         let outcome = &r.json()["outcome"];
@@ -1565,12 +1488,7 @@ pub async fn evidence_is_edited_and_deleted_by_who_added_it(app: App) {
     let list = format!("/people/{member}/evidence");
     let page = app.get(&list, Some(&mb)).await;
     for e in [&mine, &theirs] {
-        assert!(
-            page.body
-                .contains(&format!(r#"id="edit-evidence-{}""#, e.id)),
-            "{}",
-            page.body
-        );
+        page.assert_contains(&format!(r#"id="edit-evidence-{}""#, e.id));
         assert!(
             page.body
                 .contains(&format!(r#"id="delete-evidence-{}""#, e.id))
@@ -1606,11 +1524,7 @@ pub async fn evidence_is_edited_and_deleted_by_who_added_it(app: App) {
     let form = app.get(&format!("{edit}/edit"), Some(&mb)).await;
     assert_eq!(form.status, StatusCode::OK, "{}", form.body);
     assert!(form.body.contains(r#"value="Ran the retro""#));
-    assert!(
-        form.body.contains(r#"value="communication" checked"#),
-        "{}",
-        form.body
-    );
+    form.assert_contains(r#"value="communication" checked"#);
     assert!(
         form.body
             .contains("It has not been edited since it was added.")
@@ -1732,11 +1646,7 @@ pub async fn skills_are_chosen_with_checkboxes_by_role_level(app: App) {
         .post_form(&format!("/people/{member}/evidence"), &f, Some(&mb))
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(
-        r.body.contains(r#"value="programming" checked"#),
-        "{}",
-        r.body
-    );
+    r.assert_contains(r#"value="programming" checked"#);
     let r = app
         .post_form(
             &format!("/people/{member}/evidence"),
@@ -1744,16 +1654,11 @@ pub async fn skills_are_chosen_with_checkboxes_by_role_level(app: App) {
             Some(&mb),
         )
         .await;
-    assert!(r.body.contains(r#"id="skills-error""#), "{}", r.body);
+    r.assert_contains(r#"id="skills-error""#);
 
     let id = start(&app, &mb, member, NEXT).await;
     let page = app.get(&format!("/assessments/{id}"), Some(&mb)).await;
-    assert!(
-        page.body
-            .contains("Requirements of Senior Software Engineer"),
-        "{}",
-        page.body
-    );
+    page.assert_contains("Requirements of Senior Software Engineer");
     assert!(
         page.body
             .contains(r#"type="checkbox" id="skills-communication""#)
@@ -1807,7 +1712,7 @@ pub async fn a_peer_is_picked_from_the_whole_organisation(app: App) {
     };
     let r = post(&app, &path, &ask("nobody@test.example"), &mb).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
-    assert!(r.body.contains(r#"id="peer-error""#), "{}", r.body);
+    r.assert_contains(r#"id="peer-error""#);
     assert!(
         r.body
             .contains("Nobody in the organisation has the email address")
@@ -1820,7 +1725,7 @@ pub async fn a_peer_is_picked_from_the_whole_organisation(app: App) {
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.body.contains("has left the organisation"));
     let r = post(&app, &path, &ask(""), &mb).await;
-    assert!(r.body.contains("Choose whom to ask."), "{}", r.body);
+    r.assert_contains("Choose whom to ask.");
     let r = post(&app, &path, &ask(" member b <Member.B@test.example> "), &mb).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let asked = app.store.peer_requests_of_assessment(id).await.unwrap();

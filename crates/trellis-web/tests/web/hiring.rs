@@ -2,7 +2,7 @@
 //! interviewers scoring independently, the debrief with its weighted score and a flagged
 //! disagreement, and a hire that starts the new person's plan.
 
-use axum::http::{Method, StatusCode};
+use axum::http::StatusCode;
 
 use crate::support::App;
 
@@ -34,11 +34,7 @@ pub async fn a_candidate_is_scored_independently_debriefed_and_hired(app: App) {
         )
         .await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(
-        bad.body.contains("id=\"hiring_manager-error\""),
-        "{}",
-        bad.body
-    );
+    bad.assert_contains("id=\"hiring_manager-error\"");
     let made = app
         .post_form(
             "/hiring/openings",
@@ -76,13 +72,7 @@ pub async fn a_candidate_is_scored_independently_debriefed_and_hired(app: App) {
     let saved = app.post_form(&opening_path, &form, Some(&boss)).await;
     assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
     let warned = app.get(&opening_path, Some(&boss)).await;
-    assert!(
-        warned
-            .body
-            .contains("No stage scores the dimension “Collaboration and product sense”"),
-        "{}",
-        warned.body
-    );
+    warned.assert_contains("No stage scores the dimension “Collaboration and product sense”");
     form.push(("dimensions-0", dims[3]));
     // Who interviews at the stage is planned by email; an unknown one is named at its field and
     // nothing is saved.
@@ -97,11 +87,7 @@ pub async fn a_candidate_is_scored_independently_debriefed_and_hired(app: App) {
         "{}",
         unknown.body
     );
-    assert!(
-        unknown.body.contains("id=\"interviewers-0-error\""),
-        "{}",
-        unknown.body
-    );
+    unknown.assert_contains("id=\"interviewers-0-error\"");
     form.pop();
     form.push((
         "interviewers-0",
@@ -110,17 +96,8 @@ pub async fn a_candidate_is_scored_independently_debriefed_and_hired(app: App) {
     let planned = app.post_form(&opening_path, &form, Some(&boss)).await;
     assert_eq!(planned.status, StatusCode::SEE_OTHER, "{}", planned.body);
     let plan = app.get(&opening_path, Some(&boss)).await;
-    assert!(
-        plan.body
-            .contains("value=\"member.a@test.example, member.b@test.example\""),
-        "{}",
-        plan.body
-    );
-    assert!(
-        plan.body.contains("now member a, member b"),
-        "{}",
-        plan.body
-    );
+    plan.assert_contains("value=\"member.a@test.example, member.b@test.example\"");
+    plan.assert_contains("now member a, member b");
 
     let added = app
         .post_form(
@@ -212,7 +189,7 @@ pub async fn a_candidate_is_scored_independently_debriefed_and_hired(app: App) {
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let ivy_sees = app.get(&candidate_path, Some(&ivy)).await;
-    assert!(ivy_sees.body.contains("JON-NOTE"), "{}", ivy_sees.body);
+    ivy_sees.assert_contains("JON-NOTE");
     // Having read Jon's, hers is final.
     let late = app
         .post_form(
@@ -225,13 +202,7 @@ pub async fn a_candidate_is_scored_independently_debriefed_and_hired(app: App) {
 
     // The debrief: System design (30 %) 2.5, the others (70 %) 4: 0.3·2.5 + 0.7·4 = 3.55.
     let debrief = app.get(&candidate_path, Some(&boss)).await;
-    assert!(
-        debrief
-            .body
-            .contains("<strong id=\"weighted-score\">3.55</strong>"),
-        "{}",
-        debrief.body
-    );
+    debrief.assert_contains("<strong id=\"weighted-score\">3.55</strong>");
     assert!(debrief.body.contains("class=\"disagreement\""));
     assert!(debrief.body.contains("<svg class=\"debrief-chart\""));
     assert!(debrief.body.contains("IVY-NOTE") && debrief.body.contains("JON-NOTE"));
@@ -269,7 +240,7 @@ pub async fn a_candidate_is_scored_independently_debriefed_and_hired(app: App) {
         .post_form("/hiring/retention", &[("retention_days", "0")], Some(&hr))
         .await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(bad.body.contains("from 1 to 3650"), "{}", bad.body);
+    bad.assert_contains("from 1 to 3650");
     let set = app
         .post_form("/hiring/retention", &[("retention_days", "90")], Some(&hr))
         .await;
@@ -286,9 +257,7 @@ pub async fn a_candidate_is_scored_independently_debriefed_and_hired(app: App) {
     // The same through the API: the hiring manager reads the debrief; the outsider reads nothing.
     let candidate_api = candidate_path.replace("/hiring/", "/api/v1/hiring/");
     let boss_token = app.token(app.ids.manager_a).await;
-    let read = app
-        .api(Method::GET, &candidate_api, Some(&boss_token), None)
-        .await;
+    let read = app.api_get(&candidate_api, &boss_token).await;
     assert_eq!(read.status, StatusCode::OK, "{}", read.body);
     let json = read.json();
     let weighted = json["debrief"]["weighted"].as_f64().unwrap();
@@ -296,26 +265,12 @@ pub async fn a_candidate_is_scored_independently_debriefed_and_hired(app: App) {
     assert!(json["interviews"].as_array().unwrap().len() >= 2);
     assert!(!json["candidate"]["contact"].as_str().unwrap().is_empty());
     let outsider_token = app.token(app.ids.manager_b).await;
-    let hidden = app
-        .api(Method::GET, &candidate_api, Some(&outsider_token), None)
-        .await;
+    let hidden = app.api_get(&candidate_api, &outsider_token).await;
     assert_eq!(hidden.status, StatusCode::NOT_FOUND);
-    let mine = app
-        .api(
-            Method::GET,
-            "/api/v1/hiring/openings",
-            Some(&boss_token),
-            None,
-        )
-        .await;
+    let mine = app.api_get("/api/v1/hiring/openings", &boss_token).await;
     assert_eq!(mine.json().as_array().unwrap().len(), 1);
     let theirs = app
-        .api(
-            Method::GET,
-            "/api/v1/hiring/openings",
-            Some(&outsider_token),
-            None,
-        )
+        .api_get("/api/v1/hiring/openings", &outsider_token)
         .await;
     assert_eq!(theirs.json().as_array().unwrap().len(), 0);
 
@@ -338,13 +293,8 @@ pub async fn a_candidate_is_scored_independently_debriefed_and_hired(app: App) {
         .get(&format!("/people/{person}/plan"), Some(&boss))
         .await;
     assert_eq!(plan.status, StatusCode::OK);
-    assert!(plan.body.contains("First-year milestones"), "{}", plan.body);
-    assert!(
-        plan.body
-            .contains("The interviews scored “System design” 2.5 of 5"),
-        "{}",
-        plan.body
-    );
+    plan.assert_contains("First-year milestones");
+    plan.assert_contains("The interviews scored “System design” 2.5 of 5");
 }
 
 crate::on_both_backends!(a_candidate_is_scored_independently_debriefed_and_hired);

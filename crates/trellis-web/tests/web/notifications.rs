@@ -20,32 +20,19 @@ pub async fn the_inbox_says_what_waits(app: App) {
     let gb = app.browser(manager).await;
     // Before any rating, readiness has no verdict to give: not "0 %", not gaps.
     let page = app.get(&format!("/people/{member}"), Some(&mb)).await;
-    assert!(
-        page.body.contains(">Not yet assessed</span>"),
-        "{}",
-        page.body
-    );
+    page.assert_contains(">Not yet assessed</span>");
     assert!(!page.body.contains("Not ready yet"));
     let team = app.get("/team", Some(&gb)).await;
-    assert!(team.body.contains("Not yet assessed"), "{}", team.body);
+    team.assert_contains("Not yet assessed");
     assert!(!team.body.contains("Not ready (0%)"));
     let empty = app.get("/notifications", Some(&mb)).await;
     assert_eq!(empty.status, StatusCode::OK);
-    assert!(empty.body.contains("Nothing yet."), "{}", empty.body);
+    empty.assert_contains("Nothing yet.");
     assert_eq!(header_count(&empty.body), None);
 
     // The manager starts an assessment of the member: the member is told, with a count in the
     // header of every page, and a link to the assessment.
-    let person_page = app.get(&format!("/people/{member}"), Some(&gb)).await;
-    let version = person_page.input_value("framework_version").unwrap();
-    let started = app
-        .post_form(
-            &format!("/people/{member}/assessments"),
-            &[("role_level", ROLE_LEVEL), ("framework_version", &version)],
-            Some(&gb),
-        )
-        .await;
-    assert_eq!(started.status, StatusCode::SEE_OTHER, "{}", started.body);
+    let started = app.start_assessment(&gb, member, ROLE_LEVEL).await;
     let link = started.header("location").unwrap().to_owned();
     // The manager did it: nothing for them.
     let theirs = app.get("/notifications", Some(&gb)).await;
@@ -53,13 +40,9 @@ pub async fn the_inbox_says_what_waits(app: App) {
     let home = app.get("/", Some(&mb)).await;
     assert_eq!(header_count(&home.body), Some(1), "{}", home.body);
     // The home page says what waits, from the records themselves.
-    assert!(
-        home.body.contains(&format!(
-            "<a href=\"{link}\">Rate yourself against Senior Software Engineer</a>"
-        )),
-        "{}",
-        home.body
-    );
+    home.assert_contains(&format!(
+        "<a href=\"{link}\">Rate yourself against Senior Software Engineer</a>"
+    ));
     let manager_home = app.get("/", Some(&gb)).await;
     assert!(
         manager_home
@@ -68,9 +51,7 @@ pub async fn the_inbox_says_what_waits(app: App) {
     );
     // Once the member has rated themselves, the manager's turn.
     let token = app.token(member).await;
-    let r = app
-        .api(Method::GET, &format!("/api/v1{link}"), Some(&token), None)
-        .await;
+    let r = app.api_get(&format!("/api/v1{link}"), &token).await;
     let a = r.json();
     let ratings: Vec<_> = a["requirements"]
         .as_array()
@@ -88,28 +69,16 @@ pub async fn the_inbox_says_what_waits(app: App) {
         .await;
     assert_eq!(rated.status, StatusCode::OK, "{}", rated.body);
     let manager_home = app.get("/", Some(&gb)).await;
-    assert!(
-        manager_home
-            .body
-            .contains(&format!("<a href=\"{link}\">Rate ")),
-        "{}",
-        manager_home.body
-    );
+    manager_home.assert_contains(&format!("<a href=\"{link}\">Rate "));
     let home = app.get("/", Some(&mb)).await;
     assert!(!home.body.contains("Rate yourself"), "done");
     let inbox = app.get("/notifications", Some(&mb)).await;
-    assert!(
-        inbox.body.contains(&format!("href=\"{link}\"")),
-        "{}",
-        inbox.body
-    );
+    inbox.assert_contains(&format!("href=\"{link}\""));
     assert!(inbox.body.contains("started an assessment of you"));
     assert!(inbox.body.contains(">New</strong>"));
 
     // Through the API, the same, for the member only.
-    let r = app
-        .api(Method::GET, "/api/v1/notifications", Some(&token), None)
-        .await;
+    let r = app.api_get("/api/v1/notifications", &token).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     let body = r.json();
     assert_eq!(body["unread"], 1);
@@ -118,11 +87,7 @@ pub async fn the_inbox_says_what_waits(app: App) {
     let id = body["notifications"][0]["id"].as_i64().unwrap();
     // The manager was told of the submitted self-assessment.
     let theirs = app.get("/notifications", Some(&gb)).await;
-    assert!(
-        theirs.body.contains("submitted their self-assessment"),
-        "{}",
-        theirs.body
-    );
+    theirs.assert_contains("submitted their self-assessment");
 
     // The manager cannot mark the member's notification read: only their own.
     let manager_token = app.token(manager).await;
@@ -162,11 +127,7 @@ pub async fn the_email_choice_is_kept(app: App) {
     let member = app.ids.member_a;
     let mb = app.browser(member).await;
     let page = app.get("/notifications", Some(&mb)).await;
-    assert!(
-        page.body.contains("value=\"each\" checked"),
-        "{}",
-        page.body
-    );
+    page.assert_contains("value=\"each\" checked");
 
     let saved = app
         .post_form("/notifications/email", &[("email", "daily")], Some(&mb))
@@ -181,21 +142,10 @@ pub async fn the_email_choice_is_kept(app: App) {
         .post_form("/notifications/email", &[("email", "hourly")], Some(&mb))
         .await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(
-        refused.body.contains("Choose how you want to hear"),
-        "{}",
-        refused.body
-    );
+    refused.assert_contains("Choose how you want to hear");
 
     let token = app.token(member).await;
-    let r = app
-        .api(
-            Method::GET,
-            "/api/v1/notifications/email",
-            Some(&token),
-            None,
-        )
-        .await;
+    let r = app.api_get("/api/v1/notifications/email", &token).await;
     assert_eq!(r.json()["email"], "daily");
     let r = app
         .api(
@@ -206,7 +156,7 @@ pub async fn the_email_choice_is_kept(app: App) {
         )
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
-    assert!(r.body.contains("email"), "{}", r.body);
+    r.assert_contains("email");
     let r = app
         .api(
             Method::PUT,
@@ -237,16 +187,7 @@ async fn the_header_count_follows_the_inbox_at_once() {
         let mb = app.browser(member).await;
         let gb = app.browser(manager).await;
         assert_eq!(header_count(&app.get("/", Some(&mb)).await.body), None);
-        let page = app.get(&format!("/people/{member}"), Some(&gb)).await;
-        let version = page.input_value("framework_version").unwrap();
-        let started = app
-            .post_form(
-                &format!("/people/{member}/assessments"),
-                &[("role_level", ROLE_LEVEL), ("framework_version", &version)],
-                Some(&gb),
-            )
-            .await;
-        assert_eq!(started.status, StatusCode::SEE_OTHER, "{}", started.body);
+        app.start_assessment(&gb, member, ROLE_LEVEL).await;
         assert_eq!(header_count(&app.get("/", Some(&mb)).await.body), Some(1));
         let read = app.post_form("/notifications/read", &[], Some(&mb)).await;
         assert_eq!(read.status, StatusCode::SEE_OTHER);

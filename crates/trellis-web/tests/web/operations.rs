@@ -204,11 +204,7 @@ pub async fn plain_http_from_afar_is_explained(app: App) {
     )
     .await;
     assert_eq!(page.status, StatusCode::OK);
-    assert!(
-        page.body.contains("Signing in needs HTTPS"),
-        "{}",
-        page.body
-    );
+    page.assert_contains("Signing in needs HTTPS");
     assert!(page.body.contains("--tls-cert"));
     for (peer, headers) in [
         ("127.0.0.1:5000", vec![]),
@@ -247,7 +243,7 @@ pub async fn plain_http_from_afar_is_explained(app: App) {
     )
     .await;
     assert_eq!(afar.status, StatusCode::FORBIDDEN);
-    assert!(afar.body.contains("plain HTTP"), "{}", afar.body);
+    afar.assert_contains("plain HTTP");
     assert!(!afar.body.contains("expired"), "{}", afar.body);
     let local = from(
         &app,
@@ -259,7 +255,7 @@ pub async fn plain_http_from_afar_is_explained(app: App) {
     )
     .await;
     assert_eq!(local.status, StatusCode::FORBIDDEN);
-    assert!(local.body.contains("expired"), "{}", local.body);
+    local.assert_contains("expired");
 }
 
 crate::on_both_backends!(

@@ -13,11 +13,7 @@ pub async fn the_people_team_sees_the_organisation(app: App) {
     // The fixture organisation's active people, counted once each.
     let people = app.store.people().await.unwrap();
     let active = people.iter().filter(|p| p.active).count();
-    assert!(
-        page.body.contains(&format!("{active} active people")),
-        "{}",
-        page.body
-    );
+    page.assert_contains(&format!("{active} active people"));
     // Member A holds a role level: its row counts them.
     let member = app.store.person(app.ids.member_a).await.unwrap();
     let role_level = member.role_level.unwrap();
@@ -44,11 +40,7 @@ pub async fn the_people_team_sees_the_organisation(app: App) {
         page.body
             .contains("Readiness for their own role level, by team")
     );
-    assert!(
-        page.body.contains("<th scope=\"row\">Team A</th>"),
-        "{}",
-        page.body
-    );
+    page.assert_contains("<th scope=\"row\">Team A</th>");
 
     // Members are refused; the people directory links it for the people team and links every
     // manager's team matrix.
@@ -59,13 +51,7 @@ pub async fn the_people_team_sees_the_organisation(app: App) {
     );
     let directory = app.get("/people", Some(&hr)).await;
     assert!(directory.body.contains("href=\"/organisation\""));
-    assert!(
-        directory
-            .body
-            .contains(&format!("href=\"/team/{}\"", app.ids.manager_a)),
-        "{}",
-        directory.body
-    );
+    directory.assert_contains(&format!("href=\"/team/{}\"", app.ids.manager_a));
 }
 
 pub async fn the_people_team_assigns_role_levels_managers_and_teams(app: App) {
@@ -105,7 +91,7 @@ pub async fn the_people_team_assigns_role_levels_managers_and_teams(app: App) {
         )
         .await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(bad.body.contains("id=\"manager-error\""), "{}", bad.body);
+    bad.assert_contains("id=\"manager-error\"");
     assert!(bad.body.contains("id=\"effective_on-error\""));
     assert!(bad.body.contains("value=\"Platform\""));
 
@@ -208,13 +194,9 @@ pub async fn changes_for_a_later_day_wait_for_it(app: App) {
     let now = app.store.person(member).await.unwrap();
     assert_eq!(now.revision, before.revision, "nothing changed yet");
     let shown = app.get(&page, Some(&hr)).await;
-    assert!(
-        shown.body.contains("Planned from 2099-01-01"),
-        "{}",
-        shown.body
-    );
+    shown.assert_contains("Planned from 2099-01-01");
     assert!(shown.body.contains("Role level: Senior Software Engineer"));
-    assert!(shown.body.contains("Manager: manager b"), "{}", shown.body);
+    shown.assert_contains("Manager: manager b");
     assert!(shown.body.contains("Team: Platform"));
     let planner = app.store.person(app.ids.people_team).await.unwrap().name;
     assert!(shown.body.contains(&format!("Planned by {planner}")));
@@ -331,23 +313,13 @@ pub async fn search_finds_what_the_caller_may_see(app: App) {
     // The people team sees everyone; every word must match.
     let hr = app.browser(app.ids.people_team).await;
     let all = app.get("/search?q=member.b+test", Some(&hr)).await;
-    assert!(all.body.contains("member.b@test.example"), "{}", all.body);
+    all.assert_contains("member.b@test.example");
     assert!(!all.body.contains("member.a@test.example"));
     // Role levels and skills of the current framework, linked.
     let roles = app.get("/search?q=staff+engineer", Some(&mb)).await;
-    assert!(
-        roles
-            .body
-            .contains("href=\"/frameworks/current/role-levels/engineering/staff-engineer\""),
-        "{}",
-        roles.body
-    );
+    roles.assert_contains("href=\"/frameworks/current/role-levels/engineering/staff-engineer\"");
     let skills = app.get("/search?q=testing", Some(&mb)).await;
-    assert!(
-        skills.body.contains("href=\"/frameworks/current/skills#"),
-        "{}",
-        skills.body
-    );
+    skills.assert_contains("href=\"/frameworks/current/skills#");
     // Nothing asked, nothing listed; the box is in every page's header.
     let empty = app.get("/search", Some(&mb)).await;
     assert!(empty.body.contains("Every word must match."));

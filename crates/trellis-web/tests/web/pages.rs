@@ -51,11 +51,7 @@ pub async fn framework_pages(app: App) {
     // the level, and what a 1, 3 and 5 answer looks like per dimension.
     let kit_path =
         "/frameworks/current/role-levels/engineering/senior-software-engineer/hiring-kit";
-    assert!(
-        profile.body.contains(&format!("href=\"{kit_path}\"")),
-        "{}",
-        profile.body
-    );
+    profile.assert_contains(&format!("href=\"{kit_path}\""));
     let kit = app.get(kit_path, Some(&b)).await;
     assert_eq!(kit.status, StatusCode::OK, "{}", kit.body);
     assert!(
@@ -280,7 +276,7 @@ pub async fn admin_pages_manage_accounts(app: App) {
         found.body
     );
     assert!(!listed(&found.body).contains("member.b@test.example"));
-    assert!(found.body.contains("1 of "), "{}", found.body);
+    found.assert_contains("1 of ");
     let admins = app.get("/admin/accounts?role=admin", Some(&admin)).await;
     assert!(listed(&admins.body).contains("admin@test.example"));
     assert!(!listed(&admins.body).contains("hired@test.example"));
@@ -374,11 +370,7 @@ pub async fn the_audit_log_can_be_filtered_and_paged(app: App) {
     assert_eq!(all.status, StatusCode::OK);
     assert!(all.body.contains("access.denied"));
     // Each event reads as a sentence, by names, with the record behind a disclosure.
-    assert!(
-        all.body.contains("was refused route GET /admin/audit"),
-        "{}",
-        all.body
-    );
+    all.assert_contains("was refused route GET /admin/audit");
     assert!(
         all.body
             .contains("<details><summary><code>access.denied</code>")

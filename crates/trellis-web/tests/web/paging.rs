@@ -45,12 +45,7 @@ pub async fn evidence_is_listed_a_page_at_a_time(app: App) {
 
     // Without a limit: the default page of 50, and a link to the next.
     let first = app
-        .api(
-            Method::GET,
-            &format!("/api/v1/people/{member}/evidence"),
-            Some(&token),
-            None,
-        )
+        .api_get(&format!("/api/v1/people/{member}/evidence"), &token)
         .await;
     assert_eq!(first.status, StatusCode::OK, "{}", first.body);
     assert_eq!(first.json().as_array().unwrap().len(), 50);
@@ -62,7 +57,7 @@ pub async fn evidence_is_listed_a_page_at_a_time(app: App) {
     let mut address = Some(format!("/api/v1/people/{member}/evidence?limit=40"));
     let mut pages = 0;
     while let Some(path) = address {
-        let res = app.api(Method::GET, &path, Some(&token), None).await;
+        let res = app.api_get(&path, &token).await;
         assert_eq!(res.status, StatusCode::OK, "{path}: {}", res.body);
         let ids: Vec<i64> = res
             .json()
@@ -89,12 +84,7 @@ pub async fn evidence_is_listed_a_page_at_a_time(app: App) {
         ("cursor=%202026-03-14.5", "cursor"),
     ] {
         let res = app
-            .api(
-                Method::GET,
-                &format!("/api/v1/people/{member}/evidence?{query}"),
-                Some(&token),
-                None,
-            )
+            .api_get(&format!("/api/v1/people/{member}/evidence?{query}"), &token)
             .await;
         assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{query}");
         assert_eq!(res.json()["field"], field, "{query}: {}", res.body);

@@ -34,11 +34,7 @@ fn reset_fields<'a>(new: &'a str, confirm: &'a str) -> [(&'a str, &'a str); 2] {
 
 pub async fn asking_for_a_link_answers_the_same_for_any_address(app: App) {
     let sign_in = app.get("/sign-in", None).await;
-    assert!(
-        sign_in.body.contains(r#"href="/forgot-password""#),
-        "{}",
-        sign_in.body
-    );
+    sign_in.assert_contains(r#"href="/forgot-password""#);
     let form = app.anonymous_form("/forgot-password").await;
     let ask = |email: &'static str| {
         let (app, form) = (&app, &form);
@@ -75,7 +71,7 @@ pub async fn asking_for_a_link_answers_the_same_for_any_address(app: App) {
         .post_anonymous("/forgot-password", &[("email", "no at sign")], &form)
         .await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(bad.body.contains(r#"id="email-error""#), "{}", bad.body);
+    bad.assert_contains(r#"id="email-error""#);
     // Control characters are refused with the field named, before any use case.
     let nul = app
         .post_anonymous(
@@ -130,22 +126,18 @@ pub async fn a_link_sets_a_new_password_once_and_ends_every_session(app: App) {
         .post_anonymous(&path, &reset_fields("short", "short"), &form)
         .await;
     assert_eq!(short.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(
-        short.body.contains("Use at least 12 characters."),
-        "{}",
-        short.body
-    );
+    short.assert_contains("Use at least 12 characters.");
     let differ = app
         .post_anonymous(&path, &reset_fields(NEW, "something else"), &form)
         .await;
     assert_eq!(differ.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(differ.body.contains("not the same"), "{}", differ.body);
+    differ.assert_contains("not the same");
 
     let done = app
         .post_anonymous(&path, &reset_fields(NEW, NEW), &form)
         .await;
     assert_eq!(done.status, StatusCode::OK, "{}", done.body);
-    assert!(done.body.contains("has been changed"), "{}", done.body);
+    done.assert_contains("has been changed");
     assert_eq!(
         app.get("/", Some(&browser)).await.status,
         StatusCode::SEE_OTHER,
@@ -164,7 +156,7 @@ pub async fn a_link_sets_a_new_password_once_and_ends_every_session(app: App) {
         let path = format!("/reset-password/{token}");
         let again = app.get(&path, None).await;
         assert_eq!(again.status, StatusCode::NOT_FOUND);
-        assert!(again.body.contains(&LINK_GONE[..40]), "{}", again.body);
+        again.assert_contains(&LINK_GONE[..40]);
         let reused = app
             .post_anonymous(&path, &reset_fields(NEW, NEW), &form)
             .await;
@@ -189,11 +181,7 @@ pub async fn expired_unknown_and_deactivated_links_are_refused(app: App) {
         let path = format!("/reset-password/{token}");
         let page = app.get(&path, None).await;
         assert_eq!(page.status, StatusCode::NOT_FOUND, "{token}");
-        assert!(
-            page.body.contains(r#"href="/forgot-password""#),
-            "{}",
-            page.body
-        );
+        page.assert_contains(r#"href="/forgot-password""#);
         let sent = app
             .post_anonymous(&path, &reset_fields(NEW, NEW), &form)
             .await;
@@ -224,18 +212,14 @@ async fn without_email_the_pages_say_to_ask_an_administrator() {
     crate::support::run_sqlite_with(config, |app| async move {
         let page = app.get("/forgot-password", None).await;
         assert_eq!(page.status, StatusCode::OK);
-        assert!(page.body.contains("Ask an administrator"), "{}", page.body);
+        page.assert_contains("Ask an administrator");
         assert!(
             !page.body.contains(r#"action="/forgot-password""#),
             "no form to send"
         );
         let admin = app.browser(app.ids.admin).await;
         let accounts = app.get("/admin/accounts", Some(&admin)).await;
-        assert!(
-            accounts.body.contains("trellis user set-password"),
-            "{}",
-            accounts.body
-        );
+        accounts.assert_contains("trellis user set-password");
     })
     .await;
 }

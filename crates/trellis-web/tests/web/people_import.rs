@@ -54,23 +54,11 @@ pub async fn an_uploaded_file_is_previewed_applied_and_applied_again_to_no_chang
     )
     .await;
     assert_eq!(preview.status, StatusCode::OK, "{}", preview.body);
-    assert!(
-        preview.body.contains("1 new, 1 changed, 0 deactivated"),
-        "{}",
-        preview.body
-    );
-    assert!(
-        preview.body.contains("team: Team A → Team B"),
-        "{}",
-        preview.body
-    );
+    preview.assert_contains("1 new, 1 changed, 0 deactivated");
+    preview.assert_contains("team: Team A → Team B");
     assert!(preview.body.contains("Apply these changes"));
     // This server sends email: the new person can be sent a link to choose their password.
-    assert!(
-        preview.body.contains(r#"name="welcome" checked"#),
-        "{}",
-        preview.body
-    );
+    preview.assert_contains(r#"name="welcome" checked"#);
     assert_eq!(
         app.store
             .person_by_email("new.person@test.example")
@@ -84,18 +72,8 @@ pub async fn an_uploaded_file_is_previewed_applied_and_applied_again_to_no_chang
     let welcome = [apply[0], apply[1], ("welcome", None, "on")];
     let applied = upload(&app, &admin, &welcome).await;
     assert_eq!(applied.status, StatusCode::OK, "{}", applied.body);
-    assert!(
-        applied
-            .body
-            .contains("1 new person was sent a link to choose their password."),
-        "{}",
-        applied.body
-    );
-    assert!(
-        applied.body.contains(r#"id="imported""#),
-        "{}",
-        applied.body
-    );
+    applied.assert_contains("1 new person was sent a link to choose their password.");
+    applied.assert_contains(r#"id="imported""#);
     let new = app
         .store
         .person_by_email("new.person@test.example")
@@ -111,7 +89,7 @@ pub async fn an_uploaded_file_is_previewed_applied_and_applied_again_to_no_chang
         .count();
     assert_eq!(link, 1, "a link was made for the new person");
     let again = upload(&app, &admin, &apply).await;
-    assert!(again.body.contains("Nothing to change"), "{}", again.body);
+    again.assert_contains("Nothing to change");
     assert_eq!(app.audit("people.import").await.len(), 1);
 
     // A file larger than the global body limit (64 KiB) is taken here.
@@ -151,19 +129,10 @@ pub async fn problems_are_named_by_row_and_column(app: App) {
     );
     let res = upload(&app, &admin, &[("file", Some("people.csv"), &csv)]).await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
-    assert!(
-        res.body.contains(
-            "row 3, column manager_email: no person with email x@y.example, and not in this file"
-        ),
-        "{}",
-        res.body
+    res.assert_contains(
+        "row 3, column manager_email: no person with email x@y.example, and not in this file",
     );
-    assert!(
-        res.body
-            .contains("row 4, column role_level: no role level `nope/nope`"),
-        "{}",
-        res.body
-    );
+    res.assert_contains("row 4, column role_level: no role level `nope/nope`");
     assert_eq!(
         app.store.person_by_email("ok@test.example").await.unwrap(),
         None
@@ -172,12 +141,12 @@ pub async fn problems_are_named_by_row_and_column(app: App) {
     let nul = format!("{HEADER}\nnul@test.example,Nu\u{0}l,,,,\n");
     let res = upload(&app, &admin, &[("csv", None, &nul)]).await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(res.body.contains("row 2, column name:"), "{}", res.body);
-    assert!(res.body.contains("control character"), "{}", res.body);
+    res.assert_contains("row 2, column name:");
+    res.assert_contains("control character");
     // Nothing sent at all.
     let empty = upload(&app, &admin, &[("file", Some("empty.csv"), "")]).await;
     assert_eq!(empty.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(empty.body.contains("Choose a CSV file"), "{}", empty.body);
+    empty.assert_contains("Choose a CSV file");
     // Only administrators, and a form from elsewhere is refused.
     let member = app.browser(app.ids.member_a).await;
     let refused = upload(&app, &member, &[("file", Some("people.csv"), &csv)]).await;

@@ -15,11 +15,7 @@ pub async fn a_plan_is_made_from_gaps_and_discussed(app: App) {
 
     let empty = app.get(&page, Some(&mb)).await;
     assert_eq!(empty.status, StatusCode::OK);
-    assert!(
-        empty.body.contains("No goals yet: choose gaps above"),
-        "{}",
-        empty.body
-    );
+    empty.assert_contains("No goals yet: choose gaps above");
     let first_gap = empty
         .body
         .split("name=\"gaps\" value=\"")
@@ -45,11 +41,7 @@ pub async fn a_plan_is_made_from_gaps_and_discussed(app: App) {
         .await;
     assert_eq!(made.status, StatusCode::SEE_OTHER, "{}", made.body);
     let plan = app.get(&page, Some(&mb)).await;
-    assert!(
-        plan.body.contains("class=\"goal goal-open\""),
-        "{}",
-        plan.body
-    );
+    plan.assert_contains("class=\"goal goal-open\"");
     assert!(plan.body.contains("by 2027-06-30"));
     let goal: String = plan
         .body
@@ -62,7 +54,7 @@ pub async fn a_plan_is_made_from_gaps_and_discussed(app: App) {
 
     // The manager's home page says how the plan goes, with the report's other states.
     let home = app.get("/", Some(&gb)).await;
-    assert!(home.body.contains(">0 of 1 goals met</a>"), "{}", home.body);
+    home.assert_contains(">0 of 1 goals met</a>");
     assert!(home.body.contains("How each of your reports is doing"));
     // The manager reads it without the owner's forms, and suggests.
     let theirs = app.get(&page, Some(&gb)).await;
@@ -93,14 +85,10 @@ pub async fn a_plan_is_made_from_gaps_and_discussed(app: App) {
     // The owner is told, on the home page too; reads the suggestion and adds a step; a bad one
     // is refused in place.
     let home = app.get("/", Some(&mb)).await;
-    assert!(home.body.contains("Since you last looked"), "{}", home.body);
+    home.assert_contains("Since you last looked");
     assert!(home.body.contains("left a suggestion on your goal"));
     let inbox = app.get("/notifications", Some(&mb)).await;
-    assert!(
-        inbox.body.contains("left a suggestion on your goal"),
-        "{}",
-        inbox.body
-    );
+    inbox.assert_contains("left a suggestion on your goal");
     let plan = app.get(&page, Some(&mb)).await;
     assert!(
         plan.body
@@ -152,7 +140,7 @@ pub async fn the_api_reads_the_plan_and_takes_comments(app: App) {
     let (member, manager) = (app.ids.member_a, app.ids.manager_a);
     let (mt, gt) = (app.token(member).await, app.token(manager).await);
     let path = format!("/api/v1/people/{member}/plan");
-    let plan = app.api(Method::GET, &path, Some(&mt), None).await.json();
+    let plan = app.api_get(&path, &mt).await.json();
     assert_eq!(plan["goals"], json!([]));
     let gap = &plan["gaps"][0];
     let key = format!(
@@ -169,7 +157,7 @@ pub async fn the_api_reads_the_plan_and_takes_comments(app: App) {
         )
         .await;
     assert_eq!(made.status, StatusCode::SEE_OTHER, "{}", made.body);
-    let plan = app.api(Method::GET, &path, Some(&gt), None).await.json();
+    let plan = app.api_get(&path, &gt).await.json();
     assert_eq!(plan["goals"][0]["skill"], gap["skill"], "{plan}");
     let goal = plan["goals"][0]["id"].as_i64().unwrap();
     let comments = format!("{path}/goals/{goal}/comments");
@@ -204,11 +192,11 @@ pub async fn the_api_reads_the_plan_and_takes_comments(app: App) {
         blank.body
     );
     assert_eq!(blank.json()["field"], "comment");
-    let plan = app.api(Method::GET, &path, Some(&mt), None).await.json();
+    let plan = app.api_get(&path, &mt).await.json();
     assert_eq!(plan["goals"][0]["comments"].as_array().unwrap().len(), 2);
 
     let other = app.token(app.ids.member_b).await;
-    let res = app.api(Method::GET, &path, Some(&other), None).await;
+    let res = app.api_get(&path, &other).await;
     assert_eq!(res.status, StatusCode::NOT_FOUND);
 }
 
@@ -238,13 +226,7 @@ pub async fn a_new_role_level_starts_the_plan_from_its_first_year_goals(app: App
         .await;
     assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
     let offered = app.get(&format!("{page}?saved=1"), Some(&hr)).await;
-    assert!(
-        offered
-            .body
-            .contains("Start the plan from the first-year goals"),
-        "{}",
-        offered.body
-    );
+    offered.assert_contains("Start the plan from the first-year goals");
     assert!(offered.body.contains(&format!("value=\"{level}\"")));
 
     // Another role level than the person's is refused next to its field.
@@ -275,7 +257,7 @@ pub async fn a_new_role_level_starts_the_plan_from_its_first_year_goals(app: App
 
     // The person sees the milestones, due from today, and marks one done.
     let plan = app.get(&format!("/people/{member}/plan"), Some(&mb)).await;
-    assert!(plan.body.contains("First-year milestones"), "{}", plan.body);
+    plan.assert_contains("First-year milestones");
     assert!(plan.body.contains("First 30 days"));
     let milestone: String = plan
         .body

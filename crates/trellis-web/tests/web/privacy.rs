@@ -119,7 +119,7 @@ pub async fn everyone_gets_their_data_and_admins_all_but_check_in_content(app: A
     // The person: everything about them, their notes too, never the other side's private one.
     let page = app.get("/account/data", Some(&mb)).await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
-    assert!(page.body.contains("member a"), "{}", page.body);
+    page.assert_contains("member a");
     assert!(page.body.contains("Pair on the RFC"));
     assert!(
         page.body
@@ -208,21 +208,13 @@ pub async fn an_administrator_erases_the_data_of_someone_who_left(app: App) {
 
     let page = app.get(&path, Some(&ab)).await;
     assert_eq!(page.status, StatusCode::OK);
-    assert!(
-        page.body.contains("still has an active account"),
-        "{}",
-        page.body
-    );
+    page.assert_contains("still has an active account");
     assert!(!page.body.contains("confirm_email"), "no form while active");
     let active = app
         .post_form(&path, &[("confirm_email", email)], Some(&ab))
         .await;
     assert_eq!(active.status, StatusCode::CONFLICT, "{}", active.body);
-    assert!(
-        active.body.contains("Deactivate this account"),
-        "{}",
-        active.body
-    );
+    active.assert_contains("Deactivate this account");
 
     app.store
         .update_person(
@@ -240,11 +232,7 @@ pub async fn an_administrator_erases_the_data_of_someone_who_left(app: App) {
         .await;
     assert!(account.body.contains(&path), "linked once they have left");
     let page = app.get(&path, Some(&ab)).await;
-    assert!(
-        page.body.contains(r#"name="confirm_email""#),
-        "{}",
-        page.body
-    );
+    page.assert_contains(r#"name="confirm_email""#);
 
     let wrong = app
         .post_form(
@@ -254,11 +242,7 @@ pub async fn an_administrator_erases_the_data_of_someone_who_left(app: App) {
         )
         .await;
     assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(
-        wrong.body.contains("Type their email address"),
-        "{}",
-        wrong.body
-    );
+    wrong.assert_contains("Type their email address");
     assert_eq!(
         app.store.person(member).await.unwrap().email,
         email,
@@ -276,11 +260,7 @@ pub async fn an_administrator_erases_the_data_of_someone_who_left(app: App) {
         )
         .await;
     assert_eq!(done.status, StatusCode::OK, "{}", done.body);
-    assert!(
-        done.body.contains("Their personal data is erased"),
-        "{}",
-        done.body
-    );
+    done.assert_contains("Their personal data is erased");
     let erased = app.store.person(member).await.unwrap();
     assert_eq!(erased.name, "Erased person");
     assert!(!erased.email.contains("member.a"));
@@ -293,7 +273,7 @@ pub async fn an_administrator_erases_the_data_of_someone_who_left(app: App) {
         .post_form(&path, &[("confirm_email", &erased.email)], Some(&ab))
         .await;
     assert_eq!(again.status, StatusCode::CONFLICT);
-    assert!(again.body.contains("erased already"), "{}", again.body);
+    again.assert_contains("erased already");
 }
 
 crate::on_both_backends!(

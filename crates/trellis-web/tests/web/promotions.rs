@@ -117,7 +117,7 @@ pub async fn a_case_is_written_commented_voted_and_decided(app: App) {
         )
         .await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(bad.body.contains("href=\"#role_level\""), "{}", bad.body);
+    bad.assert_contains("href=\"#role_level\"");
 
     let id = drafted(&app, &mgr, "member.b@test.example\nmanager.b@test.example").await;
     // The person was told, and sees the written case; the panel is named but nothing is voted.
@@ -132,11 +132,7 @@ pub async fn a_case_is_written_commented_voted_and_decided(app: App) {
     assert!(seen.body.contains("Readiness for Senior Software Engineer"));
     // The home to-do list asks the person to comment.
     let home = app.get("/", Some(&person)).await;
-    assert!(
-        home.body.contains(&format!("/promotions/{id}")),
-        "{}",
-        home.body
-    );
+    home.assert_contains(&format!("/promotions/{id}"));
     // The person comments; an empty comment is refused, naming the field.
     let empty = app
         .post_form(
@@ -183,8 +179,8 @@ pub async fn a_case_is_written_commented_voted_and_decided(app: App) {
             )
             .await;
         assert_eq!(late.status, StatusCode::CONFLICT, "{}", late.body);
-        assert!(late.body.contains("no longer changes"), "{}", late.body);
-        assert!(late.body.contains("href=\"#panel\""), "{}", late.body);
+        late.assert_contains("no longer changes");
+        late.assert_contains("href=\"#panel\"");
     }
     let mut seated: Vec<i64> = app
         .store

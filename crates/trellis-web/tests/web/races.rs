@@ -124,7 +124,7 @@ async fn guesses_from_elsewhere_do_not_lock_the_owner_out() {
         }
         let r = app.sign_in_from(Some(attacker), email, "guess").await;
         assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
-        assert!(r.body.contains("Wait 1 second"), "{}", r.body);
+        r.assert_contains("Wait 1 second");
         // The owner, elsewhere, is not held up at all.
         let r = app.sign_in_from(Some(owner), email, PASSWORD).await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
@@ -313,7 +313,7 @@ pub async fn parallel_starts_open_one_assessment(app: App) {
 pub async fn api_tokens_record_their_use_once_a_minute(app: App) {
     let app = Arc::new(app);
     let token = Arc::new(app.token(app.ids.member_a).await);
-    let first = app.api(Method::GET, "/api/v1/me", Some(&token), None).await;
+    let first = app.api_get("/api/v1/me", &token).await;
     assert_eq!(first.status, StatusCode::OK);
     let stored = app.store.api_tokens(app.ids.member_a).await.unwrap();
     let used = stored[0].last_used_at.expect("the first use is recorded");
@@ -340,14 +340,14 @@ pub async fn api_tokens_record_their_use_once_a_minute(app: App) {
     }
     let answers = all_at_once(30, |_| {
         let (app, token) = (app.clone(), token.clone());
-        async move { app.api(Method::GET, "/api/v1/me", Some(&token), None).await }
+        async move { app.api_get("/api/v1/me", &token).await }
     })
     .await;
     assert_eq!(count(&answers, StatusCode::OK), 30);
     // Past the token cache too (it keeps a token for `session_cache`).
     tokio::time::sleep(app.state.config().session_cache + std::time::Duration::from_millis(50))
         .await;
-    let again = app.api(Method::GET, "/api/v1/me", Some(&token), None).await;
+    let again = app.api_get("/api/v1/me", &token).await;
     assert_eq!(again.status, StatusCode::OK);
     let stored = app.store.api_tokens(app.ids.member_a).await.unwrap();
     assert_eq!(
@@ -363,7 +363,7 @@ pub async fn api_tokens_record_their_use_once_a_minute(app: App) {
         .post_form(&format!("/account/tokens/{id}/revoke"), &[], Some(&browser))
         .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER);
-    let refused = app.api(Method::GET, "/api/v1/me", Some(&token), None).await;
+    let refused = app.api_get("/api/v1/me", &token).await;
     assert_eq!(refused.status, StatusCode::UNAUTHORIZED);
 }
 

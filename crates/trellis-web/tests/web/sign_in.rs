@@ -441,9 +441,7 @@ pub async fn api_tokens_are_revocable(app: App) {
         .expect("the new token is shown");
     let token = page.body[start..start + auth::TOKEN_PREFIX.len() + 64].to_owned();
     assert_eq!(
-        app.api(Method::GET, "/api/v1/me", Some(&token), None)
-            .await
-            .status,
+        app.api_get("/api/v1/me", &token).await.status,
         StatusCode::OK
     );
     // Only its hash is stored.
@@ -458,14 +456,12 @@ pub async fn api_tokens_are_revocable(app: App) {
         )
         .await;
     assert_eq!(revoke.status, StatusCode::SEE_OTHER);
-    let res = app.api(Method::GET, "/api/v1/me", Some(&token), None).await;
+    let res = app.api_get("/api/v1/me", &token).await;
     assert_eq!(res.status, StatusCode::UNAUTHORIZED);
     assert_eq!(res.header("content-type"), Some("application/problem+json"));
     // Junk tokens too.
     assert_eq!(
-        app.api(Method::GET, "/api/v1/me", Some("nonsense"), None)
-            .await
-            .status,
+        app.api_get("/api/v1/me", "nonsense").await.status,
         StatusCode::UNAUTHORIZED
     );
     // A session cookie works for the API as well (the browser is signed in).

@@ -32,23 +32,13 @@ async fn single_sign_on_is_offered_beside_the_password() {
     run_sqlite_with(with_sso(true), |app| async move {
         let page = app.get("/sign-in?next=/people", None).await;
         assert_eq!(page.status, StatusCode::OK);
-        assert!(
-            page.body
-                .contains(r#"href="/sign-in/sso?next=%2Fpeople">Sign in with Example ID</a>"#),
-            "{}",
-            page.body
-        );
+        page.assert_contains(r#"href="/sign-in/sso?next=%2Fpeople">Sign in with Example ID</a>"#);
         assert!(page.body.contains(r#"name="password""#), "password too");
 
         // The provider cannot be reached: said so, not a 500.
         let res = app.get("/sign-in/sso", None).await;
         assert_eq!(res.status, StatusCode::BAD_GATEWAY, "{}", res.body);
-        assert!(
-            res.body
-                .contains("Trellis cannot reach Example ID just now"),
-            "{}",
-            res.body
-        );
+        res.assert_contains("Trellis cannot reach Example ID just now");
         assert!(
             res.set_cookies()
                 .iter()
@@ -58,12 +48,7 @@ async fn single_sign_on_is_offered_beside_the_password() {
         // An answer with no state cookie of this browser, or a state it does not know.
         let res = app.get("/sign-in/sso/callback?code=c&state=s", None).await;
         assert_eq!(res.status, StatusCode::BAD_REQUEST);
-        assert!(
-            res.body
-                .contains("does not belong to a sign-in started in this browser"),
-            "{}",
-            res.body
-        );
+        res.assert_contains("does not belong to a sign-in started in this browser");
         let req = Request::builder()
             .method(Method::GET)
             .uri("/sign-in/sso/callback?code=c&state=s")
@@ -72,11 +57,7 @@ async fn single_sign_on_is_offered_beside_the_password() {
             .unwrap();
         let res = app.send(req).await;
         assert_eq!(res.status, StatusCode::BAD_REQUEST);
-        assert!(
-            res.body.contains("has expired or has been used already"),
-            "{}",
-            res.body
-        );
+        res.assert_contains("has expired or has been used already");
         let failures = app.audit("sign-in").await;
         assert!(failures.is_empty(), "nobody was signed in: {failures:?}");
     })
@@ -102,11 +83,7 @@ async fn without_single_sign_on_its_routes_are_not_found() {
 async fn password_sign_in_can_be_turned_off() {
     run_sqlite_with(with_sso(false), |app| async move {
         let page = app.get("/sign-in", None).await;
-        assert!(
-            page.body.contains("Sign in with Example ID"),
-            "{}",
-            page.body
-        );
+        page.assert_contains("Sign in with Example ID");
         assert!(!page.body.contains(r#"name="password""#), "{}", page.body);
         assert!(!page.body.contains("/forgot-password"), "{}", page.body);
 
@@ -119,12 +96,7 @@ async fn password_sign_in_can_be_turned_off() {
         let fields = [("email", "admin@test.example"), ("password", PASSWORD)];
         let res = app.post_anonymous("/sign-in", &fields, &form).await;
         assert_eq!(res.status, StatusCode::FORBIDDEN, "{}", res.body);
-        assert!(
-            res.body
-                .contains("Signing in with a password is turned off"),
-            "{}",
-            res.body
-        );
+        res.assert_contains("Signing in with a password is turned off");
         assert!(
             res.set_cookies()
                 .iter()

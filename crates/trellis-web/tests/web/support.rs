@@ -97,6 +97,16 @@ impl Resp {
         })
     }
 
+    /// Asserts that the body holds `text`, showing the body when it does not.
+    #[track_caller]
+    pub fn assert_contains(&self, text: &str) {
+        assert!(
+            self.body.contains(text),
+            "{text:?} is not in the answer:\n{}",
+            self.body
+        );
+    }
+
     /// The `Location` header of a redirect.
     pub fn location(&self) -> String {
         self.header("location")
@@ -295,9 +305,14 @@ impl App {
         self.send(req.body(Body::empty()).unwrap()).await
     }
 
+    /// A `GET` of the API with an API token.
+    pub async fn api_get(&self, path: &str, token: &str) -> Resp {
+        self.api(Method::GET, path, Some(token), None).await
+    }
+
     /// A JSON answer of the API to a `GET` with an API token, which must be a success.
     pub async fn api_json(&self, path: &str, token: &str) -> serde_json::Value {
-        let res = self.api(Method::GET, path, Some(token), None).await;
+        let res = self.api_get(path, token).await;
         assert_eq!(res.status, StatusCode::OK, "{path}: {}", res.body);
         res.json()
     }
@@ -312,6 +327,25 @@ impl App {
             .find(|t| t.name == name)
             .unwrap_or_else(|| panic!("no team {name}"))
             .id
+    }
+
+    /// Starts an assessment from the person's page, as a browser does; the answer is the
+    /// redirect to the assessment.
+    pub async fn start_assessment(&self, b: &Browser, person: PersonId, role_level: &str) -> Resp {
+        let page = self.get(&format!("/people/{person}"), Some(b)).await;
+        assert_eq!(page.status, StatusCode::OK);
+        let version = page
+            .input_value("framework_version")
+            .unwrap_or_else(|| panic!("no framework version in:\n{}", page.body));
+        let res = self
+            .post_form(
+                &format!("/people/{person}/assessments"),
+                &[("role_level", role_level), ("framework_version", &version)],
+                Some(b),
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+        res
     }
 
     /// Posts a form as a browser would from our own pages, with the session's anti-forgery token.
@@ -552,13 +586,15 @@ pub async fn agree_in_store(
 }
 
 /// Opens a review of the engineering track through the store as the people team, with its
-/// deadlines in January and February of `year`, and launches it for each (person, role level);
-/// returns the cycle and the assessments made, in the order given.
-pub async fn launch_engineering_review(
+/// deadlines in January and February of `year`, and launches it for member A as a software
+/// engineer and member B at `role_level_b`; member A's programming is agreed at practitioner,
+/// above the level required. Returns the cycle and the assessments of member A and member B.
+pub async fn review_with_an_agreed_outcome(
     app: &App,
     year: u16,
-    launch: &[(PersonId, &str)],
-) -> (i64, Vec<i64>) {
+    role_level_b: &str,
+) -> (i64, i64, i64) {
+    let ids = app.ids;
     let version = app.store.current_framework().await.unwrap().unwrap().id;
     let as_hr = Audit {
         actor_id: Some(app.ids.people_team),
@@ -584,20 +620,25 @@ pub async fn launch_engineering_review(
         )
         .await
         .unwrap();
-    let launch = launch
-        .iter()
-        .map(|(person, role_level)| CycleLaunch {
-            person_id: *person,
-            role_level: (*role_level).into(),
-            notices: vec![],
-        })
-        .collect();
+    let launch = [
+        (ids.member_a, "engineering/software-engineer"),
+        (ids.member_b, role_level_b),
+    ]
+    .map(|(person, role_level)| CycleLaunch {
+        person_id: person,
+        role_level: role_level.into(),
+        notices: vec![],
+    })
+    .to_vec();
     let made = app
         .store
         .launch_cycle(cycle.id, launch, &as_hr)
         .await
         .unwrap();
-    (cycle.id, made.iter().map(|a| a.id).collect())
+    let (mine, theirs) = (made[0].id, made[1].id);
+    let agreed = ("programming", "practitioner");
+    agree_in_store(app, mine, ids.member_a, ids.manager_a, agreed).await;
+    (cycle.id, mine, theirs)
 }
 
 // ---------------------------------------------------------------------------------------------

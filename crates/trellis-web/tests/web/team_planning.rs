@@ -43,17 +43,13 @@ pub async fn a_manager_plans_for_a_leaver_and_a_promotion(app: App) {
         .get(&format!("/team/what-if?leaves={}", luis.id), Some(&ab))
         .await;
     assert_eq!(gone.status, StatusCode::OK, "{}", gone.body);
-    assert!(
-        gone.body.contains("If Luis Fernández leaves"),
-        "{}",
-        gone.body
-    );
+    gone.assert_contains("If Luis Fernández leaves");
     assert!(
         gone.body
             .contains("Senior Software Engineer, in place of Luis Fernández")
     );
     assert!(gone.body.contains(
-        "href=\"/frameworks/current/role-levels/engineering/senior-software-engineer/hiring-kit\""
+        "href=\"/frameworks/current/role-levels/engineering/senior-software-engineer/hiring-kit\"",
     ));
     assert!(
         !gone.body.contains("Open a position for"),
@@ -78,27 +74,22 @@ pub async fn a_manager_plans_for_a_leaver_and_a_promotion(app: App) {
     let up = app
         .get(&format!("/team/what-if?promoted={}", hannah.id), Some(&ab))
         .await;
-    assert!(
-        up.body
-            .contains("If Hannah Schmidt becomes Senior Software Engineer"),
-        "{}",
-        up.body
-    );
+    up.assert_contains("If Hannah Schmidt becomes Senior Software Engineer");
     let gaps = up.body.split("id=\"gaps-after\"").nth(1).unwrap();
     assert!(gaps.contains("Hannah Schmidt"), "{gaps}");
 
     // Fields are checked and named.
     let bad = app.get("/team/what-if?leaves=luis", Some(&ab)).await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(bad.body.contains("leaves"), "{}", bad.body);
+    bad.assert_contains("leaves");
     let bad = app.get("/team/what-if?fire=1", Some(&ab)).await;
     assert_eq!(bad.status, StatusCode::BAD_REQUEST);
-    assert!(bad.body.contains("`fire`"), "{}", bad.body);
+    bad.assert_contains("`fire`");
     // Someone outside the team changes nothing and is said to be left out.
     let other = app
         .get(&format!("/team/what-if?leaves={}", grace.id), Some(&ab))
         .await;
-    assert!(other.body.contains("Left out:"), "{}", other.body);
+    other.assert_contains("Left out:");
     assert!(
         !other.body.contains("Grace"),
         "names no one outside the team"
@@ -143,7 +134,7 @@ pub async fn a_manager_plans_for_a_leaver_and_a_promotion(app: App) {
     let hb = app.browser(hannah.id).await;
     let none = app.get("/team/what-if", Some(&hb)).await;
     assert_eq!(none.status, StatusCode::OK);
-    assert!(none.body.contains("No one reports to you"), "{}", none.body);
+    none.assert_contains("No one reports to you");
 }
 
 crate::on_both_backends!(a_manager_plans_for_a_leaver_and_a_promotion);

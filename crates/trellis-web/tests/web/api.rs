@@ -214,44 +214,34 @@ pub async fn writes(app: App) {
     assert_eq!(patched["name"], "Renamed");
     assert!(patched["team"].is_null());
     assert!(patched["revision"].as_i64().unwrap() > revision);
-    let stale = app
-        .api(
-            Method::PATCH,
-            &path,
-            Some(&admin),
-            Some(json!({ "name": "Again", "revision": revision })),
-        )
-        .await;
-    assert_problem(&stale, 409, Some("revision"));
-    // Loops and self-management are refused.
-    let loop_ = app
-        .api(
-            Method::PATCH,
-            &format!("/api/v1/people/{}", app.ids.manager_a),
-            Some(&admin),
-            Some(json!({ "manager_id": app.ids.member_a })),
-        )
-        .await;
-    assert_problem(&loop_, 422, Some("manager_id"));
-    // The last active administrator cannot be demoted.
-    let demote = app
-        .api(
-            Method::PATCH,
-            &format!("/api/v1/people/{}", app.ids.admin),
-            Some(&admin),
-            Some(json!({ "role": "member" })),
-        )
-        .await;
-    assert_problem(&demote, 422, Some("role"));
-    let missing = app
-        .api(
-            Method::PATCH,
-            "/api/v1/people/999999",
-            Some(&admin),
-            Some(json!({})),
-        )
-        .await;
-    assert_problem(&missing, 404, None);
+    let manager = format!("/api/v1/people/{}", app.ids.manager_a);
+    let last_admin = format!("/api/v1/people/{}", app.ids.admin);
+    for (path, body, status, field) in [
+        (
+            path.as_str(),
+            json!({ "name": "Again", "revision": revision }),
+            409,
+            Some("revision"),
+        ),
+        // Loops and self-management are refused.
+        (
+            manager.as_str(),
+            json!({ "manager_id": app.ids.member_a }),
+            422,
+            Some("manager_id"),
+        ),
+        // The last active administrator cannot be demoted.
+        (
+            last_admin.as_str(),
+            json!({ "role": "member" }),
+            422,
+            Some("role"),
+        ),
+        ("/api/v1/people/999999", json!({}), 404, None),
+    ] {
+        let res = app.api(Method::PATCH, path, Some(&admin), Some(body)).await;
+        assert_problem(&res, status, field);
+    }
 
     // Account changes are audited by the store, with the acting admin.
     let events = app.audit("person.").await;
@@ -276,63 +266,65 @@ pub async fn bad_requests_get_problems(app: App) {
         req.body(body).unwrap()
     };
     let json = Some("application/json");
-    // Malformed JSON.
-    let res = app
-        .send(raw(
+    let member = format!("/api/v1/people/{}", app.ids.member_a);
+    for (method, path, content_type, body, status, field) in [
+        // Malformed JSON.
+        (
             Method::POST,
             "/api/v1/people",
             json,
-            Body::from("{\"email\": "),
-        ))
-        .await;
-    assert_problem(&res, 400, None);
-    // Wrong types, missing and unknown fields name the field.
-    let res = app
-        .send(raw(
+            "{\"email\": ",
+            400,
+            None,
+        ),
+        // Wrong types, missing and unknown fields name the field.
+        (
             Method::POST,
             "/api/v1/people",
             json,
-            Body::from(r#"{"email": 42, "name": "X"}"#),
-        ))
-        .await;
-    assert_problem(&res, 422, Some("email"));
-    let res = app
-        .send(raw(
+            r#"{"email": 42, "name": "X"}"#,
+            422,
+            Some("email"),
+        ),
+        (
             Method::POST,
             "/api/v1/people",
             json,
-            Body::from(r#"{"email": "a@b.c"}"#),
-        ))
-        .await;
-    assert_problem(&res, 422, Some("name"));
-    let res = app
-        .send(raw(
+            r#"{"email": "a@b.c"}"#,
+            422,
+            Some("name"),
+        ),
+        (
             Method::POST,
             "/api/v1/people",
             json,
-            Body::from(r#"{"email": "a@b.c", "name": "X", "colour": "red"}"#),
-        ))
-        .await;
-    assert_problem(&res, 422, Some("colour"));
-    let res = app
-        .send(raw(
+            r#"{"email": "a@b.c", "name": "X", "colour": "red"}"#,
+            422,
+            Some("colour"),
+        ),
+        (
             Method::PATCH,
-            &format!("/api/v1/people/{}", app.ids.member_a),
+            member.as_str(),
             json,
-            Body::from(r#"{"active": "yes"}"#),
-        ))
-        .await;
-    assert_problem(&res, 422, Some("active"));
-    // Not JSON at all.
-    let res = app
-        .send(raw(
+            r#"{"active": "yes"}"#,
+            422,
+            Some("active"),
+        ),
+        // Not JSON at all.
+        (
             Method::POST,
             "/api/v1/people",
             Some("text/plain"),
-            Body::from("hi"),
-        ))
-        .await;
-    assert_problem(&res, 415, None);
+            "hi",
+            415,
+            None,
+        ),
+    ] {
+        let res = app
+            .send(raw(method, path, content_type, Body::from(body)))
+            .await;
+        assert_problem(&res, status, field);
+    }
     // Too large: declared, and streamed without a length.
     let big = format!(
         r#"{{"email": "a@b.c", "name": "{}"}}"#,

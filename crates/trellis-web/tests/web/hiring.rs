@@ -4,7 +4,7 @@
 
 use axum::http::StatusCode;
 
-use crate::support::App;
+use crate::support::{App, Browser, Resp};
 
 fn id_after(body: &str, marker: &str) -> String {
     body.split(marker)
@@ -13,6 +13,12 @@ fn id_after(body: &str, marker: &str) -> String {
         .chars()
         .take_while(char::is_ascii_digit)
         .collect()
+}
+
+/// Sends an interviewer's scorecard from the page of their interview.
+async fn scorecard(app: &App, b: &Browser, interview: &str, fields: &[(&str, &str)]) -> Resp {
+    let path = format!("/hiring/interviews/{interview}");
+    app.post_form(&path, fields, Some(b)).await
 }
 
 pub async fn a_candidate_is_scored_independently_debriefed_and_hired(app: App) {
@@ -164,40 +170,34 @@ pub async fn a_candidate_is_scored_independently_debriefed_and_hired(app: App) {
         }
         f
     };
-    let missing = app
-        .post_form(
-            &format!("/hiring/interviews/{ivy_interview}"),
-            &[("leaning", "hire")],
-            Some(&ivy),
-        )
-        .await;
+    let missing = scorecard(&app, &ivy, &ivy_interview, &[("leaning", "hire")]).await;
     assert_eq!(missing.status, StatusCode::UNPROCESSABLE_ENTITY);
-    let r = app
-        .post_form(
-            &format!("/hiring/interviews/{ivy_interview}"),
-            &submit(["4", "1", "4", "4"], "IVY-NOTE", "no-hire"),
-            Some(&ivy),
-        )
-        .await;
+    let r = scorecard(
+        &app,
+        &ivy,
+        &ivy_interview,
+        &submit(["4", "1", "4", "4"], "IVY-NOTE", "no-hire"),
+    )
+    .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    let r = app
-        .post_form(
-            &format!("/hiring/interviews/{jon_interview}"),
-            &submit(["4", "4", "4", "4"], "JON-NOTE", "hire"),
-            Some(&jon),
-        )
-        .await;
+    let r = scorecard(
+        &app,
+        &jon,
+        &jon_interview,
+        &submit(["4", "4", "4", "4"], "JON-NOTE", "hire"),
+    )
+    .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let ivy_sees = app.get(&candidate_path, Some(&ivy)).await;
     ivy_sees.assert_contains("JON-NOTE");
     // Having read Jon's, hers is final.
-    let late = app
-        .post_form(
-            &format!("/hiring/interviews/{ivy_interview}"),
-            &submit(["4", "4", "4", "4"], "changed", "hire"),
-            Some(&ivy),
-        )
-        .await;
+    let late = scorecard(
+        &app,
+        &ivy,
+        &ivy_interview,
+        &submit(["4", "4", "4", "4"], "changed", "hire"),
+    )
+    .await;
     assert_eq!(late.status, StatusCode::CONFLICT);
 
     // The debrief: System design (30 %) 2.5, the others (70 %) 4: 0.3·2.5 + 0.7·4 = 3.55.

@@ -201,36 +201,39 @@ impl App {
             None,
         )
         .await;
-        let manager_a = add(
-            "manager.a@test.example",
-            SystemRole::Member,
-            Some(team_a),
-            None,
-            Some("engineering/staff-engineer"),
+        // Each team has a manager, and a member who reports to them.
+        let manager_and_member = async |team: i64, letter: &str, levels: [&str; 2]| {
+            let manager = add(
+                &format!("manager.{letter}@test.example"),
+                SystemRole::Member,
+                Some(team),
+                None,
+                Some(levels[0]),
+            )
+            .await;
+            let member = add(
+                &format!("member.{letter}@test.example"),
+                SystemRole::Member,
+                Some(team),
+                Some(manager),
+                Some(levels[1]),
+            )
+            .await;
+            (manager, member)
+        };
+        let (manager_a, member_a) = manager_and_member(
+            team_a,
+            "a",
+            [
+                "engineering/staff-engineer",
+                "engineering/software-engineer",
+            ],
         )
         .await;
-        let member_a = add(
-            "member.a@test.example",
-            SystemRole::Member,
-            Some(team_a),
-            Some(manager_a),
-            Some("engineering/software-engineer"),
-        )
-        .await;
-        let manager_b = add(
-            "manager.b@test.example",
-            SystemRole::Member,
-            Some(team_b),
-            None,
-            Some("product/senior-product-manager"),
-        )
-        .await;
-        let member_b = add(
-            "member.b@test.example",
-            SystemRole::Member,
-            Some(team_b),
-            Some(manager_b),
-            Some("product/product-manager"),
+        let (manager_b, member_b) = manager_and_member(
+            team_b,
+            "b",
+            ["product/senior-product-manager", "product/product-manager"],
         )
         .await;
         let state = AppState::new(store.clone(), config);

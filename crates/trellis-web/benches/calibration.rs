@@ -9,23 +9,21 @@
 //! `cargo bench -p trellis-web --bench calibration` (or `scripts/bench-calibration`, which starts a
 //! throwaway PostgreSQL). The aim is under 200 ms per page.
 
-use axum::body::Body;
-use axum::http::{Request, StatusCode, header};
+mod support;
+
 use criterion::{Criterion, criterion_group, criterion_main};
-use tower::ServiceExt;
-use trellis_app::{bootstrap, demo};
+use trellis_app::demo;
 use trellis_store::prelude::*;
 use trellis_store::{
-    Audit, CycleDeadlines, NewCycle, NewPerson, PersonId, PopulationKind, Session, Stage,
-    SystemRole,
+    Audit, CycleDeadlines, NewCycle, NewPerson, PersonId, PopulationKind, Stage, SystemRole,
 };
-use trellis_store_sql::Database;
-use trellis_web::{AppState, Config, auth};
+use trellis_web::{AppState, Config};
+
+use support::{DAY, get, now, published_store, runtime, session};
 
 const PEOPLE: usize = 10_000;
 const FAN_OUT: usize = 7;
 const CYCLES: usize = 3;
-const DAY: i64 = 86_400_000;
 
 struct Org {
     router: axum::Router,
@@ -34,38 +32,9 @@ struct Org {
     cycle: i64,
 }
 
-fn now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_millis() as i64
-}
-
-async fn session(store: &Database, person: PersonId) -> String {
-    let token = auth::random_token();
-    let at = now();
-    store
-        .create_session(Session {
-            token_hash: auth::sha256_hex(&token),
-            person_id: person,
-            csrf_token: auth::random_token(),
-            created_at: at,
-            last_seen_at: at,
-            expires_at: at + DAY,
-        })
-        .await
-        .unwrap();
-    format!("{}={token}", auth::SESSION_COOKIE)
-}
-
 /// The organisation, loaded in bulk: managers before their reports.
 async fn load(url: &str) -> Org {
-    let store = Database::connect(url).await.unwrap();
-    store.migrate().await.unwrap();
-    let version = bootstrap::publish_starter_if_empty(&store)
-        .await
-        .unwrap()
-        .unwrap();
+    let (store, version) = published_store(url).await;
     let fw: trellis_model::Framework = serde_json::from_value(version.content).unwrap();
     let audit = Audit::default();
     let leaves: Vec<String> = fw
@@ -233,30 +202,8 @@ fn audit_by(person: PersonId, at: i64) -> Audit {
     }
 }
 
-async fn get(router: &axum::Router, cookie: &str, path: &str) -> usize {
-    let res = router
-        .clone()
-        .oneshot(
-            Request::get(path)
-                .header(header::COOKIE, cookie)
-                .body(Body::empty())
-                .unwrap(),
-        )
-        .await
-        .unwrap();
-    assert_eq!(res.status(), StatusCode::OK, "{path}");
-    axum::body::to_bytes(res.into_body(), usize::MAX)
-        .await
-        .unwrap()
-        .len()
-}
-
 fn bench(c: &mut Criterion) {
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
+    let rt = runtime();
     let dir = tempfile::tempdir().unwrap();
     let mut backends = vec![(
         "SQLite",

@@ -4,33 +4,24 @@
 //!
 //! `cargo bench -p trellis-web --bench team_page`. The aim is under 20 ms for 50 reports.
 
-use axum::body::Body;
-use axum::http::{Request, StatusCode, header};
+mod support;
+
 use criterion::{Criterion, criterion_group, criterion_main};
-use tower::ServiceExt;
-use trellis_app::{bootstrap, demo};
+use trellis_app::demo;
 use trellis_store::prelude::*;
-use trellis_store::{Audit, NewPerson, Session, Stage, SystemRole};
-use trellis_store_sql::Database;
-use trellis_web::{AppState, Config, auth};
+use trellis_store::{Audit, NewPerson, Stage, SystemRole};
+use trellis_web::{AppState, Config};
+
+use support::{get, published_store, runtime, session};
 
 const REPORTS: usize = 50;
 
 fn bench(c: &mut Criterion) {
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
+    let rt = runtime();
     let dir = tempfile::tempdir().unwrap();
     let (router, cookie) = rt.block_on(async {
         let url = format!("sqlite://{}", dir.path().join("bench.db").display());
-        let store = Database::connect(&url).await.unwrap();
-        store.migrate().await.unwrap();
-        let version = bootstrap::publish_starter_if_empty(&store)
-            .await
-            .unwrap()
-            .unwrap();
+        let (store, version) = published_store(&url).await;
         let fw: trellis_model::Framework = serde_json::from_value(version.content).unwrap();
         let audit = Audit::default();
         let person = |i: usize, manager: Option<i64>, role_level: &str| NewPerson {
@@ -83,60 +74,21 @@ fn bench(c: &mut Criterion) {
         }
         store.bulk_create_assessments(bulk, &audit).await.unwrap();
         store.bulk_add_evidence(evidence, &audit).await.unwrap();
-        let token = auth::random_token();
-        let at = trellis_web_now();
-        store
-            .create_session(Session {
-                token_hash: auth::sha256_hex(&token),
-                person_id: manager.id,
-                csrf_token: auth::random_token(),
-                created_at: at,
-                last_seen_at: at,
-                expires_at: at + 86_400_000,
-            })
-            .await
-            .unwrap();
+        let cookie = session(&store, manager.id).await;
         let router = trellis_web::router(AppState::new(store, Config::default()));
-        (router, format!("{}={token}", auth::SESSION_COOKIE))
+        (router, cookie)
     });
-    let get = |path: &'static str| {
-        let router = router.clone();
-        let cookie = cookie.clone();
-        async move {
-            let res = router
-                .oneshot(
-                    Request::get(path)
-                        .header(header::COOKIE, cookie)
-                        .body(Body::empty())
-                        .unwrap(),
-                )
-                .await
-                .unwrap();
-            assert_eq!(res.status(), StatusCode::OK);
-            axum::body::to_bytes(res.into_body(), usize::MAX)
-                .await
-                .unwrap()
-                .len()
-        }
-    };
-    let size = rt.block_on(get("/team"));
+    let size = rt.block_on(get(&router, &cookie, "/team"));
     assert!(size > 50_000, "the matrix is rendered ({size} bytes)");
     let mut group = c.benchmark_group("team page");
     group.sample_size(50);
     group.bench_function("GET /team, 50 reports", |b| {
-        b.iter(|| rt.block_on(get("/team")))
+        b.iter(|| rt.block_on(get(&router, &cookie, "/team")))
     });
     group.bench_function("GET /team.csv, 50 reports", |b| {
-        b.iter(|| rt.block_on(get("/team.csv")))
+        b.iter(|| rt.block_on(get(&router, &cookie, "/team.csv")))
     });
     group.finish();
-}
-
-fn trellis_web_now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_millis() as i64
 }
 
 criterion_group!(benches, bench);

@@ -10,7 +10,7 @@ use trellis_app::privacy::{self, PersonExport};
 use trellis_app::use_cases::By;
 use trellis_store::PersonId;
 
-use crate::auth::Me;
+use crate::auth::{Caller, Ctx, Me};
 use crate::error::WebError;
 use crate::extract::PathParams;
 use crate::html::{Frame, render};
@@ -66,8 +66,7 @@ pub async fn person(
     Me(caller, ctx): Me,
     PathParams(id): PathParams<PersonId>,
 ) -> Result<Response, WebError> {
-    let actor = caller.actor(&ctx);
-    let export = state.app().privacy().export(By::Admin(&actor), id).await?;
+    let export = export_for_admin(&state, &caller, &ctx, id).await?;
     let page = DataPage {
         frame: Frame::new(
             Some(&ctx),
@@ -92,9 +91,18 @@ pub async fn person_json(
     Me(caller, ctx): Me,
     PathParams(id): PathParams<PersonId>,
 ) -> Result<Response, WebError> {
-    let actor = caller.actor(&ctx);
-    let export = state.app().privacy().export(By::Admin(&actor), id).await?;
-    json_download(&export)
+    json_download(&export_for_admin(&state, &caller, &ctx, id).await?)
+}
+
+/// Someone's data as an administrator reads it.
+async fn export_for_admin(
+    state: &AppState,
+    caller: &Caller,
+    ctx: &Ctx,
+    id: PersonId,
+) -> Result<PersonExport, WebError> {
+    let actor = caller.actor(ctx);
+    Ok(state.app().privacy().export(By::Admin(&actor), id).await?)
 }
 
 fn json_download(export: &PersonExport) -> Result<Response, WebError> {

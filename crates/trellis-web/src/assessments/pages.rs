@@ -122,6 +122,27 @@ pub(crate) fn ratings_from(fields: &Fields, skills: &[String]) -> Vec<RatingInpu
     out
 }
 
+/// A stage's ratings as the form sends them, each required skill's read by `ratings`.
+fn submission(
+    a: &AssessmentCtx,
+    f: &Fields,
+    kind: RaterKind,
+    ratings: fn(&Fields, &[String]) -> Vec<RatingInput>,
+) -> Submission {
+    let skills: Vec<String> = a
+        .profile
+        .requirements
+        .iter()
+        .map(|r| r.skill.clone())
+        .collect();
+    Submission {
+        kind,
+        revision: number(f, "revision"),
+        framework_version: number(f, "framework_version"),
+        ratings: ratings(f, &skills),
+    }
+}
+
 async fn rate(
     state: AppState,
     caller: Caller,
@@ -132,18 +153,7 @@ async fn rate(
 ) -> Result<Response, WebError> {
     let assessments = state.app().assessments();
     let a = assessments.view(&caller.actor(&ctx), id).await?;
-    let skills: Vec<String> = a
-        .profile
-        .requirements
-        .iter()
-        .map(|r| r.skill.clone())
-        .collect();
-    let sub = Submission {
-        kind,
-        revision: number(&f, "revision"),
-        framework_version: number(&f, "framework_version"),
-        ratings: ratings_from(&f, &skills),
-    };
+    let sub = submission(&a, &f, kind, ratings_from);
     let k = match kind {
         RaterKind::SelfRater => "self",
         RaterKind::Manager => "manager",
@@ -249,18 +259,7 @@ pub async fn save_self_draft(
 ) -> Result<Response, WebError> {
     let assessments = state.app().assessments();
     let a = assessments.view(&caller.actor(&ctx), id).await?;
-    let skills: Vec<String> = a
-        .profile
-        .requirements
-        .iter()
-        .map(|r| r.skill.clone())
-        .collect();
-    let sub = Submission {
-        kind: RaterKind::SelfRater,
-        revision: number(&f, "revision"),
-        framework_version: number(&f, "framework_version"),
-        ratings: draft_ratings_from(&f, &skills),
-    };
+    let sub = submission(&a, &f, RaterKind::SelfRater, draft_ratings_from);
     match assessments.save_draft(&caller.actor(&ctx), &a, sub).await {
         Ok(_) => Ok(Redirect::to(&format!("/assessments/{id}?done=draft")).into_response()),
         Err(refusal) => {

@@ -172,22 +172,21 @@ pub async fn a_candidate_is_scored_independently_debriefed_and_hired(app: App) {
     };
     let missing = scorecard(&app, &ivy, &ivy_interview, &[("leaning", "hire")]).await;
     assert_eq!(missing.status, StatusCode::UNPROCESSABLE_ENTITY);
-    let r = scorecard(
-        &app,
-        &ivy,
-        &ivy_interview,
-        &submit(["4", "1", "4", "4"], "IVY-NOTE", "no-hire"),
-    )
-    .await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    let r = scorecard(
-        &app,
-        &jon,
-        &jon_interview,
-        &submit(["4", "4", "4", "4"], "JON-NOTE", "hire"),
-    )
-    .await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    for (b, interview, card) in [
+        (
+            &ivy,
+            &ivy_interview,
+            submit(["4", "1", "4", "4"], "IVY-NOTE", "no-hire"),
+        ),
+        (
+            &jon,
+            &jon_interview,
+            submit(["4", "4", "4", "4"], "JON-NOTE", "hire"),
+        ),
+    ] {
+        let r = scorecard(&app, b, interview, &card).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    }
     let ivy_sees = app.get(&candidate_path, Some(&ivy)).await;
     ivy_sees.assert_contains("JON-NOTE");
     // Having read Jon's, hers is final.

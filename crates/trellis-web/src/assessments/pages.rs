@@ -129,12 +129,8 @@ fn submission(
     kind: RaterKind,
     ratings: fn(&Fields, &[String]) -> Vec<RatingInput>,
 ) -> Submission {
-    let skills: Vec<String> = a
-        .profile
-        .requirements
-        .iter()
-        .map(|r| r.skill.clone())
-        .collect();
+    let requirements = &a.profile.requirements;
+    let skills: Vec<String> = requirements.iter().map(|r| r.skill.clone()).collect();
     Submission {
         kind,
         revision: number(f, "revision"),

@@ -113,16 +113,7 @@ pub struct Launched {
     pub without_role_level: usize,
 }
 
-#[derive(Debug, Clone, Copy)]
-pub struct Cycles<'a> {
-    app: &'a App,
-}
-
-impl App {
-    pub fn cycles(&self) -> Cycles<'_> {
-        Cycles { app: self }
-    }
-}
+use_case_area!(Cycles, cycles);
 
 /// The deadline of the stage an assessment of the cycle is at (the agreement's once agreed).
 pub fn stage_due(d: &CycleDeadlines, stage: Stage) -> &str {

@@ -7,21 +7,12 @@ use std::time::Duration;
 use trellis_store::prelude::*;
 use trellis_store::{ErasureReport, Person, PersonId, StoreError, SystemRole};
 
+use crate::access;
 use crate::error::{AppError, AppResult};
 use crate::time::now_millis;
 use crate::use_cases::By;
-use crate::{App, access};
 
-#[derive(Debug, Clone, Copy)]
-pub struct Erasures<'a> {
-    app: &'a App,
-}
-
-impl App {
-    pub fn erasures(&self) -> Erasures<'_> {
-        Erasures { app: self }
-    }
-}
+use_case_area!(Erasures, erasures);
 
 /// What a retention run found and did.
 #[derive(Debug, Default)]

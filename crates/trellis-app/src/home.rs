@@ -9,10 +9,10 @@ use trellis_model::readiness::Observed;
 use trellis_store::prelude::*;
 use trellis_store::{Millis, Notification, Person, PersonId, RaterKind, Stage};
 
+use crate::Published;
 use crate::access::Actor;
 use crate::error::AppResult;
 use crate::growth::{observed_by_person, rank_of, readiness_for};
-use crate::{App, Published};
 
 /// How many unread notifications the home page shows.
 const CHANGED: u32 = 5;
@@ -59,16 +59,7 @@ pub struct Overview {
     pub indirect_reports: usize,
 }
 
-#[derive(Debug, Clone, Copy)]
-pub struct Home<'a> {
-    app: &'a App,
-}
-
-impl App {
-    pub fn home(&self) -> Home<'_> {
-        Home { app: self }
-    }
-}
+use_case_area!(Home, home);
 
 fn glance(
     published: &Published,

@@ -19,6 +19,24 @@
 //! - [`use_cases`]: the use cases by area, as methods: `app.assessments().submit(actor, &assessment, …)`.
 #![forbid(unsafe_code)]
 
+/// Declares an area of use cases: a handle that borrows the [`App`], and the method of `App` that
+/// gives it (`use_case_area!(Plans, plans)` makes `app.plans()`).
+macro_rules! use_case_area {
+    ($(#[$attr:meta])* $area:ident, $method:ident) => {
+        $(#[$attr])*
+        #[derive(Debug, Clone, Copy)]
+        pub struct $area<'a> {
+            pub(crate) app: &'a $crate::App,
+        }
+
+        impl $crate::App {
+            pub fn $method(&self) -> $area<'_> {
+                $area { app: self }
+            }
+        }
+    };
+}
+
 pub mod access;
 pub mod accounts;
 pub mod assignment;

@@ -16,7 +16,6 @@
 use trellis_store::prelude::*;
 use trellis_store::{EmailMode, NewNotification, Notification, PeerRequest, Person};
 
-use crate::App;
 use crate::access::Actor;
 use crate::error::{AppError, AppResult};
 use crate::growth::AssessmentCtx;
@@ -169,16 +168,7 @@ pub struct Inbox {
     pub older_than: Option<i64>,
 }
 
-#[derive(Debug, Clone, Copy)]
-pub struct Notifications<'a> {
-    app: &'a App,
-}
-
-impl App {
-    pub fn notifications(&self) -> Notifications<'_> {
-        Notifications { app: self }
-    }
-}
+use_case_area!(Notifications, notifications);
 
 impl Notifications<'_> {
     /// The actor's own inbox, newest first; only ever their own.

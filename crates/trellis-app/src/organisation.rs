@@ -6,7 +6,6 @@ use std::collections::HashMap;
 use trellis_store::PersonId;
 use trellis_store::prelude::*;
 
-use crate::App;
 use crate::access::{self, Actor, is_staff};
 use crate::error::AppResult;
 use crate::growth::{observed_by_person, readiness_for};
@@ -49,16 +48,7 @@ pub struct OrganisationOverview {
     pub teams: Vec<TeamReadiness>,
 }
 
-#[derive(Debug, Clone, Copy)]
-pub struct Organisation<'a> {
-    app: &'a App,
-}
-
-impl App {
-    pub fn organisation(&self) -> Organisation<'_> {
-        Organisation { app: self }
-    }
-}
+use_case_area!(Organisation, organisation);
 
 impl Organisation<'_> {
     /// The overview; refused (and audited) to anyone but the people team and admins.

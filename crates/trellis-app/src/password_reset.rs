@@ -34,16 +34,7 @@ pub const PASSWORDS_NOT_USED: &str = "Trellis passwords are not used here: sign 
 /// The path of a reset link, before its token.
 pub const LINK_PATH: &str = "/reset-password/";
 
-#[derive(Debug, Clone, Copy)]
-pub struct PasswordResets<'a> {
-    app: &'a App,
-}
-
-impl App {
-    pub fn password_resets(&self) -> PasswordResets<'_> {
-        PasswordResets { app: self }
-    }
-}
+use_case_area!(PasswordResets, password_resets);
 
 /// The answer to asking for a link.
 #[derive(Debug)]

@@ -6,23 +6,17 @@ use trellis_model::readiness::Observed;
 use trellis_store::prelude::*;
 use trellis_store::{Person, PersonId, PersonRecord, RaterKind, StoreError, SystemRole};
 
+use crate::Database;
 use crate::access::{Actor, Relation, is_staff};
 use crate::error::{AppError, AppResult};
 use crate::growth::readiness::rated;
 use crate::time::today;
-use crate::{App, Database};
 
-/// The people use cases (`app.people()`).
-#[derive(Debug, Clone, Copy)]
-pub struct People<'a> {
-    app: &'a App,
-}
-
-impl App {
-    pub fn people(&self) -> People<'_> {
-        People { app: self }
-    }
-}
+use_case_area!(
+    /// The people use cases (`app.people()`).
+    People,
+    people
+);
 
 impl People<'_> {
     /// Everyone the actor may see, by name: all people for the people team and admins; for a

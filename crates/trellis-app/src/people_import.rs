@@ -106,16 +106,7 @@ pub struct ImportOptions {
     pub deactivate_absent: bool,
 }
 
-#[derive(Debug, Clone, Copy)]
-pub struct PeopleImports<'a> {
-    app: &'a App,
-}
-
-impl App {
-    pub fn people_import(&self) -> PeopleImports<'_> {
-        PeopleImports { app: self }
-    }
-}
+use_case_area!(PeopleImports, people_import);
 
 impl PeopleImports<'_> {
     /// What the file would change, without changing anything. Problems with the file are

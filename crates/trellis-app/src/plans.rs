@@ -98,16 +98,7 @@ pub struct GoalsInput {
     pub why: String,
 }
 
-#[derive(Debug, Clone, Copy)]
-pub struct Plans<'a> {
-    pub(crate) app: &'a App,
-}
-
-impl App {
-    pub fn plans(&self) -> Plans<'_> {
-        Plans { app: self }
-    }
-}
+use_case_area!(Plans, plans);
 
 /// Checks typed text (see [`crate::input::typed_text`]).
 fn checked_text(

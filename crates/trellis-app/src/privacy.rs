@@ -117,16 +117,7 @@ pub struct PlanExport {
     pub comments: Vec<PlanComment>,
 }
 
-#[derive(Debug, Clone, Copy)]
-pub struct Privacy<'a> {
-    app: &'a App,
-}
-
-impl App {
-    pub fn privacy(&self) -> Privacy<'_> {
-        Privacy { app: self }
-    }
-}
+use_case_area!(Privacy, privacy);
 
 impl Privacy<'_> {
     /// The signed-in person's own data, complete.

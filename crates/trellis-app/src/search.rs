@@ -1,7 +1,6 @@
 //! Search from the header: people the actor may see, role levels and skills of the current
 //! framework, by words in their names (and emails, for people).
 
-use crate::App;
 use crate::access::Actor;
 use crate::error::AppResult;
 
@@ -38,16 +37,7 @@ pub struct Found {
     pub skills: Vec<FoundSkill>,
 }
 
-#[derive(Debug, Clone, Copy)]
-pub struct Search<'a> {
-    app: &'a App,
-}
-
-impl App {
-    pub fn search(&self) -> Search<'_> {
-        Search { app: self }
-    }
-}
+use_case_area!(Search, search);
 
 /// Whether every word of the query is in the text (both lower-cased).
 fn matches(words: &[String], text: &str) -> bool {

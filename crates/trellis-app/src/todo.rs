@@ -8,7 +8,6 @@ use std::collections::HashMap;
 use trellis_store::prelude::*;
 use trellis_store::{FrameworkVersionId, HomeRecord, Millis, Person, PersonId, Stage};
 
-use crate::App;
 use crate::access::Actor;
 use crate::error::AppResult;
 use crate::frameworks::VersionRef;
@@ -32,16 +31,7 @@ pub struct Todo {
 /// How far ahead coming check-ins are listed.
 const CHECK_INS_AHEAD_DAYS: i64 = 7;
 
-#[derive(Debug, Clone, Copy)]
-pub struct Todos<'a> {
-    app: &'a App,
-}
-
-impl App {
-    pub fn todo(&self) -> Todos<'_> {
-        Todos { app: self }
-    }
-}
+use_case_area!(Todos, todo);
 
 impl Todos<'_> {
     /// What waits for the actor, oldest first.

@@ -37,43 +37,10 @@ impl By<'_> {
     }
 }
 
-#[derive(Debug, Clone, Copy)]
-pub struct Accounts<'a> {
-    pub(crate) app: &'a App,
-}
-
-#[derive(Debug, Clone, Copy)]
-pub struct Assessments<'a> {
-    app: &'a App,
-}
-
-#[derive(Debug, Clone, Copy)]
-pub struct PeerRequests<'a> {
-    app: &'a App,
-}
-
-#[derive(Debug, Clone, Copy)]
-pub struct EvidenceCases<'a> {
-    app: &'a App,
-}
-
-impl App {
-    pub fn accounts(&self) -> Accounts<'_> {
-        Accounts { app: self }
-    }
-
-    pub fn assessments(&self) -> Assessments<'_> {
-        Assessments { app: self }
-    }
-
-    pub fn peer_requests(&self) -> PeerRequests<'_> {
-        PeerRequests { app: self }
-    }
-
-    pub fn evidence(&self) -> EvidenceCases<'_> {
-        EvidenceCases { app: self }
-    }
-}
+use_case_area!(Accounts, accounts);
+use_case_area!(Assessments, assessments);
+use_case_area!(PeerRequests, peer_requests);
+use_case_area!(EvidenceCases, evidence);
 
 impl Accounts<'_> {
     /// Refuses (audited) anyone but an admin.

@@ -24,7 +24,6 @@ use trellis_store::{
     LevelGap, NewCalibrationChange, Person, PersonId, RaterKind, Stage, StoreError,
 };
 
-use crate::App;
 use crate::access::{self, Actor, Relation, is_staff};
 use crate::cycles::CycleSummary;
 use crate::error::{AppError, AppResult};
@@ -165,16 +164,7 @@ pub struct MoveInput {
     pub reason: String,
 }
 
-#[derive(Debug, Clone, Copy)]
-pub struct Calibration<'a> {
-    app: &'a App,
-}
-
-impl App {
-    pub fn calibration(&self) -> Calibration<'_> {
-        Calibration { app: self }
-    }
-}
+use_case_area!(Calibration, calibration);
 
 /// The gap of every level of every required skill of every role level of a framework version.
 pub fn level_gaps(published: &Published) -> Vec<LevelGap> {

@@ -91,16 +91,7 @@ impl CheckInView {
     }
 }
 
-#[derive(Debug, Clone, Copy)]
-pub struct CheckIns<'a> {
-    app: &'a App,
-}
-
-impl App {
-    pub fn check_ins(&self) -> CheckIns<'_> {
-        CheckIns { app: self }
-    }
-}
+use_case_area!(CheckIns, check_ins);
 
 /// Checks typed text (see [`crate::input::typed_text`]); every text here is required.
 fn text(field: &str, value: &str, what: &str) -> Result<String, (String, String)> {

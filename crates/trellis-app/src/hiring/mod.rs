@@ -78,16 +78,7 @@ pub struct CandidateView {
     pub debrief: Option<Debrief>,
 }
 
-#[derive(Debug, Clone, Copy)]
-pub struct Hiring<'a> {
-    app: &'a App,
-}
-
-impl App {
-    pub fn hiring(&self) -> Hiring<'_> {
-        Hiring { app: self }
-    }
-}
+use_case_area!(Hiring, hiring);
 
 pub(crate) fn text(
     field: &str,

@@ -115,16 +115,7 @@ pub struct DecisionInput {
     pub effective_on: String,
 }
 
-#[derive(Debug, Clone, Copy)]
-pub struct Promotions<'a> {
-    app: &'a App,
-}
-
-impl App {
-    pub fn promotions(&self) -> Promotions<'_> {
-        Promotions { app: self }
-    }
-}
+use_case_area!(Promotions, promotions);
 
 /// A case the actor may see, with how they stand to it and the person it is about.
 pub(crate) struct Seen {

@@ -4,11 +4,10 @@
 //! sent once, and audit events that never copy what was written.
 
 use trellis_store::{
-    Cadence, EntryKind, NewAction, NewCheckIn, NewEntry, NewNotification, Privacy, Store,
-    StoreError,
+    Cadence, EntryKind, NewAction, NewCheckIn, NewEntry, Privacy, Store, StoreError,
 };
 
-use super::{assert_never_logged, by, events_of, next_meeting, person, reporting_to};
+use super::{assert_never_logged, by, events_of, next_meeting, notice_for, person, reporting_to};
 
 fn weekly(person: i64, partner: i64) -> NewCheckIn {
     NewCheckIn {
@@ -33,12 +32,12 @@ pub async fn check_ins_keep_each_readers_notes<S: Store>(store: S) {
     let ann = reporting_to(&store, "ann@example.com", "Ann", mia.id).await;
     let ola = person(&store, "ola@example.com", "Ola").await;
 
-    let notice = NewNotification {
-        person_id: ann.id,
-        kind: "check_in.scheduled".into(),
-        subject: "Mia set up check-ins with you".into(),
-        link: "/check-ins/{id}".into(),
-    };
+    let notice = notice_for(
+        ann.id,
+        "check_in.scheduled",
+        "Mia set up check-ins with you",
+        "/check-ins/{id}",
+    );
     let c = store
         .create_check_in(weekly(ann.id, mia.id), vec![notice], &by(mia.id, 10))
         .await
@@ -351,11 +350,13 @@ pub async fn check_in_reminders_go_once<S: Store>(store: S) {
         (due[0].check_in.id, due[0].on_date.as_str()),
         (c.id, "2026-12-10")
     );
-    let remind = |to: i64| NewNotification {
-        person_id: to,
-        kind: "check_in.tomorrow".into(),
-        subject: "Check-in tomorrow".into(),
-        link: format!("/check-ins/{}", c.id),
+    let remind = |to: i64| {
+        notice_for(
+            to,
+            "check_in.tomorrow",
+            "Check-in tomorrow",
+            &format!("/check-ins/{}", c.id),
+        )
     };
     let notices = vec![remind(ann.id), remind(mia.id)];
     let system = super::system(90);
@@ -495,12 +496,12 @@ pub async fn a_person_shares_a_note_beyond_the_pair<S: Store>(store: S) {
         .unwrap();
 
     // Only Ann, whom the series is about, shares; only notes she reads.
-    let notice = NewNotification {
-        person_id: sam.id,
-        kind: "check_in.note-shared".into(),
-        subject: "Ann shared a note from a check-in with you".into(),
-        link: "/check-ins/shared".into(),
-    };
+    let notice = notice_for(
+        sam.id,
+        "check_in.note-shared",
+        "Ann shared a note from a check-in with you",
+        "/check-ins/shared",
+    );
     for (entry, as_who) in [(shared.id, mia.id), (mias.id, ann.id), (agenda.id, ann.id)] {
         let refused = store
             .share_note(c.id, entry, sam.id, vec![], &by(as_who, 30))

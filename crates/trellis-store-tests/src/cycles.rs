@@ -8,7 +8,7 @@ use trellis_store::{
 };
 
 use super::growth::{assessment_of, rate, team};
-use super::{by, events_of};
+use super::{by, events_of, notice_for};
 
 fn deadlines() -> CycleDeadlines {
     CycleDeadlines {
@@ -21,12 +21,7 @@ fn deadlines() -> CycleDeadlines {
 }
 
 fn notice(to: i64, subject: &str) -> NewNotification {
-    NewNotification {
-        person_id: to,
-        kind: "cycle.launched".into(),
-        subject: subject.into(),
-        link: "/assessments/{id}".into(),
-    }
+    notice_for(to, "cycle.launched", subject, "/assessments/{id}")
 }
 
 pub async fn cycles_move_through_their_stages_with_deadlines<S: Store>(store: S) {

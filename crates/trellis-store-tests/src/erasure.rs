@@ -3,12 +3,12 @@
 //! without the erased data, and who left long enough ago for retention.
 
 use trellis_store::{
-    Cadence, CommentKind, EntryKind, NewCheckIn, NewEntry, NewGoal, NewNotification, NewPromotion,
-    Person, PersonUpdate, Privacy, RaterKind, Store, StoreError,
+    Cadence, CommentKind, EntryKind, NewCheckIn, NewEntry, NewGoal, NewPromotion, Person,
+    PersonUpdate, Privacy, RaterKind, Store, StoreError,
 };
 
 use super::growth::{evidence, load_demo};
-use super::{assert_never_logged, by, events_of, next_meeting, session, system};
+use super::{assert_never_logged, by, events_of, next_meeting, notice_for, session, system};
 
 fn pair(person: i64, partner: i64) -> NewCheckIn {
     NewCheckIn {
@@ -45,12 +45,7 @@ async fn everything_of<S: Store>(
         .create_api_token(ann.id, "laptop", "ann-token", &by(ann.id, 100))
         .await
         .unwrap();
-    let notice = NewNotification {
-        person_id: ann.id,
-        kind: "test".into(),
-        subject: "SECRET-INBOX for Ann".into(),
-        link: "/".into(),
-    };
+    let notice = notice_for(ann.id, "test", "SECRET-INBOX for Ann", "/");
     store.notify(vec![notice], &system(100)).await.unwrap();
     let added = store
         .add_evidence(

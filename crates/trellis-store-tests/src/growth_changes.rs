@@ -3,11 +3,11 @@
 
 use serde_json::json;
 use trellis_store::{
-    EvidenceAfter, NewAssessment, NewEvidence, NewNotification, NewRating, OutcomeAnswerKind,
-    RaterKind, Stage, Store, StoreError,
+    EvidenceAfter, NewAssessment, NewEvidence, NewRating, OutcomeAnswerKind, RaterKind, Stage,
+    Store, StoreError,
 };
 
-use super::{by, events_of, person, reporting_to, starter_version, system};
+use super::{by, events_of, notice_for, person, reporting_to, starter_version, system};
 use crate::growth::evidence;
 
 fn rating(skill: &str, level: Option<&str>, comment: Option<&str>) -> NewRating {
@@ -174,12 +174,12 @@ pub async fn agreed_outcomes_are_answered_once<S: Store>(store: S) {
             ann,
             OutcomeAnswerKind::Disputed,
             Some("Mentoring was at level 4".into()),
-            vec![NewNotification {
-                person_id: mia,
-                kind: "assessment.disputed".into(),
-                subject: "Ann disputes".into(),
-                link: format!("/assessments/{a}"),
-            }],
+            vec![notice_for(
+                mia,
+                "assessment.disputed",
+                "Ann disputes",
+                &format!("/assessments/{a}"),
+            )],
             &by(ann, at),
         )
         .await

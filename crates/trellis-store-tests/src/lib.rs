@@ -13,8 +13,8 @@ use tokio::task::JoinSet;
 use trellis_store::backend::AUDIT_LIMIT_CAP;
 use trellis_store::{
     Audit, AuditEvent, AuditFilter, CheckInId, FrameworkVersionId, MeetingId, Millis,
-    NewAuditEvent, NewFrameworkVersion, NewPerson, Outcome, Person, PersonId, PersonUpdate,
-    Session, Store, StoreError, StoreResult, SystemRole,
+    NewAuditEvent, NewFrameworkVersion, NewNotification, NewPerson, Outcome, Person, PersonId,
+    PersonUpdate, Session, Store, StoreError, StoreResult, SystemRole,
 };
 
 /// Asserts that a result is the given [`StoreError`] variant.
@@ -248,6 +248,16 @@ async fn one_of_eight_editors_wins<T: 'static>(mut tasks: JoinSet<StoreResult<T>
         (1, 7),
         "exactly one of several editors of the same revision wins"
     );
+}
+
+/// A notification for `to`: of what kind, what it says, and where it leads.
+fn notice_for(to: PersonId, kind: &str, subject: &str, link: &str) -> NewNotification {
+    NewNotification {
+        person_id: to,
+        kind: kind.into(),
+        subject: subject.into(),
+        link: link.into(),
+    }
 }
 
 /// Publishes the framework `starter` 1.0.0 (no content) and gives its version's id.

@@ -5,15 +5,10 @@ use trellis_store::{
     EmailMode, NewAssessment, NewNotification, NewRating, PersonUpdate, Stage, Store, StoreError,
 };
 
-use super::{by, events_of, person, reporting_to, starter_version, system};
+use super::{by, events_of, notice_for, person, reporting_to, starter_version, system};
 
 fn notice(to: i64, kind: &str, link: &str) -> NewNotification {
-    NewNotification {
-        person_id: to,
-        kind: kind.into(),
-        subject: format!("{kind} for {to}"),
-        link: link.into(),
-    }
+    notice_for(to, kind, &format!("{kind} for {to}"), link)
 }
 
 pub async fn notifications_go_with_their_change<S: Store>(store: S) {

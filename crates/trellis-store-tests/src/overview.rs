@@ -7,7 +7,7 @@ use trellis_store::{
 };
 
 use super::growth::{Team, assessment_of, evidence, rate, team};
-use super::{by, next_meeting, person, reporting_to};
+use super::{by, next_meeting, notice_for, person, reporting_to};
 
 fn goal(person: i64, skill: &str) -> NewGoal {
     NewGoal {
@@ -21,12 +21,7 @@ fn goal(person: i64, skill: &str) -> NewGoal {
 }
 
 fn notice(person: i64, subject: &str) -> NewNotification {
-    NewNotification {
-        person_id: person,
-        kind: "assessment.waiting".into(),
-        subject: subject.into(),
-        link: "/".into(),
-    }
+    notice_for(person, "assessment.waiting", subject, "/")
 }
 
 /// Mia's team (Ann and Pat), `kim` below Ann, and a direct report of Mia's who left.

@@ -3,12 +3,11 @@
 //! without what was written.
 
 use trellis_store::{
-    CommentKind, NewGoal, NewMilestone, NewNotification, NewPlanAction, PlanActionKind, Store,
-    StoreError,
+    CommentKind, NewGoal, NewMilestone, NewPlanAction, PlanActionKind, Store, StoreError,
 };
 
 use super::growth::evidence;
-use super::{assert_never_logged, by, events_of, person, reporting_to};
+use super::{assert_never_logged, by, events_of, notice_for, person, reporting_to};
 
 fn goal(person: i64, skill: &str, level: &str) -> NewGoal {
     NewGoal {
@@ -100,12 +99,12 @@ pub async fn plans_hold_goals_actions_and_comments<S: Store>(store: S) {
         "an action through another goal is not found"
     );
 
-    let told = NewNotification {
-        person_id: ann.id,
-        kind: "plan.suggestion".into(),
-        subject: "Mia suggests something".into(),
-        link: format!("/people/{}/plan", ann.id),
-    };
+    let told = notice_for(
+        ann.id,
+        "plan.suggestion",
+        "Mia suggests something",
+        &format!("/people/{}/plan", ann.id),
+    );
     let suggestion = store
         .add_plan_comment(
             testing,

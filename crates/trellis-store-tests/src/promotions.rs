@@ -9,15 +9,15 @@ use trellis_store::{
 };
 
 use super::growth::team;
-use super::{by, events_of, person};
+use super::{by, events_of, notice_for, person};
 
 fn notice(to: i64) -> NewNotification {
-    NewNotification {
-        person_id: to,
-        kind: "promotion.opened".into(),
-        subject: "A promotion case".into(),
-        link: "/promotions/{id}".into(),
-    }
+    notice_for(
+        to,
+        "promotion.opened",
+        "A promotion case",
+        "/promotions/{id}",
+    )
 }
 
 pub async fn promotion_votes_are_independent_and_final_once_others_are_seen<S: Store>(store: S) {

@@ -1,11 +1,9 @@
 //! Stories of placements planned for a later day: one waits per person, is made once on its day
 //! with the person's update, or is cancelled or marked failed, each audited.
 
-use trellis_store::{
-    NewNotification, NewScheduledAssignment, PersonUpdate, Store, StoreError, SystemRole,
-};
+use trellis_store::{NewScheduledAssignment, PersonUpdate, Store, StoreError, SystemRole};
 
-use super::{by, events_of, person, system};
+use super::{by, events_of, notice_for, person, system};
 
 pub async fn placements_wait_for_their_day<S: Store>(store: S) {
     let hr = person(&store, "hr@example.com", "Hana").await;
@@ -141,12 +139,12 @@ pub async fn placements_wait_for_their_day<S: Store>(store: S) {
     );
 
     // Marked failed with why, and whoever planned it told, in one step.
-    let notice = NewNotification {
-        person_id: hr.id,
-        kind: "person.schedule-failed".into(),
-        subject: "The change to Max's place could not be made".into(),
-        link: format!("/people/{}/assignment", max.id),
-    };
+    let notice = notice_for(
+        hr.id,
+        "person.schedule-failed",
+        "The change to Max's place could not be made",
+        &format!("/people/{}/assignment", max.id),
+    );
     store
         .fail_scheduled_assignment(
             loop_back.id,

@@ -102,13 +102,11 @@ impl AccountStore for Database {
         .bind(audit.at)
         .fetch_one(c))?;
         let details = json!({ "person_id": person, "label": label });
-        append(
-            &mut tx,
+        tx.commit_audited(
             audit,
             success("token.create", format!("token:{id}"), details),
         )
         .await?;
-        tx.commit().await?;
         Ok(ApiToken {
             id,
             person_id: person,

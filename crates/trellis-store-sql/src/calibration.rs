@@ -19,7 +19,7 @@ use crate::growth::bulk::analyze;
 use crate::growth::rows::{
     ASSESSMENT_COLUMNS, Lock, RatingRow, assessment_in, insert_ratings, update_cycle_outcomes,
 };
-use crate::{Connection, Database, PERSON_COLUMNS, append, db_run, success};
+use crate::{Connection, Database, PERSON_COLUMNS, db_run, success};
 
 /// A row of the counts: dimension, group key, group name, gap, count.
 type CountRow = (String, Option<String>, Option<String>, i64, i64);
@@ -424,13 +424,11 @@ impl CalibrationStore for Database {
         .bind(cycle)
         .execute(c))?;
         let details = json!({ "assessments": linked });
-        append(
-            &mut tx,
+        tx.commit_audited(
             audit,
             success("cycle.adopt", format!("cycle:{cycle}"), details),
         )
         .await?;
-        tx.commit().await?;
         analyze(self, "assessments, cycle_outcomes").await?;
         Ok(linked)
     }
@@ -552,8 +550,7 @@ impl CalibrationStore for Database {
             "revision": current.revision + 1,
         });
         let event = success("calibration.change", format!("assessment:{id}"), details);
-        append(&mut tx, audit, event).await?;
-        tx.commit().await?;
+        tx.commit_audited(audit, event).await?;
         Ok(made)
     }
 }

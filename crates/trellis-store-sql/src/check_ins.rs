@@ -302,13 +302,11 @@ impl CheckInStore for Database {
             )));
         }
         let details = json!({ "action_id": action });
-        append(
-            &mut tx,
+        tx.commit_audited(
             audit,
             success("check_in.action-done", target(check_in), details),
         )
         .await?;
-        tx.commit().await?;
         Ok(current)
     }
 
@@ -336,13 +334,8 @@ impl CheckInStore for Database {
             None => None,
         };
         let details = json!({ "meeting_id": held.id, "next_on": next_on });
-        append(
-            &mut tx,
-            audit,
-            success("check_in.held", target(check_in), details),
-        )
-        .await?;
-        tx.commit().await?;
+        tx.commit_audited(audit, success("check_in.held", target(check_in), details))
+            .await?;
         Ok(next)
     }
 
@@ -376,13 +369,11 @@ impl CheckInStore for Database {
             None => insert_meeting(&mut tx, check_in, &on_date).await?,
         };
         let details = json!({ "meeting_id": meeting.id, "on_date": on_date });
-        append(
-            &mut tx,
+        tx.commit_audited(
             audit,
             success("check_in.reschedule", target(check_in), details),
         )
         .await?;
-        tx.commit().await?;
         Ok(meeting)
     }
 

@@ -229,8 +229,8 @@ impl CycleStore for Database {
         write_notices(&mut tx, &notices, None, audit).await?;
         let told: Vec<i64> = notices.iter().map(|n| n.person_id).collect();
         let details = json!({ "reminded": told });
-        append(&mut tx, audit, success("cycle.remind", target(id), details)).await?;
-        tx.commit().await?;
+        tx.commit_audited(audit, success("cycle.remind", target(id), details))
+            .await?;
         Ok(())
     }
 
@@ -288,8 +288,8 @@ impl CycleStore for Database {
         }
         write_notices(&mut tx, &notices, None, audit).await?;
         let details = json!({ "told": notices.len() });
-        append(&mut tx, audit, success("cycle.share", target(id), details)).await?;
-        tx.commit().await?;
+        tx.commit_audited(audit, success("cycle.share", target(id), details))
+            .await?;
         Ok(true)
     }
 

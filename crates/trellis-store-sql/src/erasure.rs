@@ -7,7 +7,7 @@ use trellis_store::{
 };
 
 use crate::dialect::Dialect;
-use crate::{Connection, Database, PERSON_COLUMNS, Tx, append, db_run, person_in, success};
+use crate::{Connection, Database, PERSON_COLUMNS, Tx, db_run, person_in, success};
 
 /// The statements of an erasure, in an order that leaves no reference dangling, each with what it
 /// removes (reported by that name). `$1` is the person.
@@ -229,13 +229,11 @@ impl ErasureStore for Database {
             .map(|(what, n)| ((*what).to_owned(), json!(n)))
             .collect();
         let details = json!({ "kept_ratings": keep_ratings, "removed": removed });
-        append(
-            &mut tx,
+        tx.commit_audited(
             audit,
             success("person.erase", format!("person:{id}"), details),
         )
         .await?;
-        tx.commit().await?;
         Ok(report)
     }
 

@@ -8,7 +8,7 @@ use trellis_store::{
 };
 
 use crate::dialect::JsonText;
-use crate::{Connection, Database, append, db_run, success};
+use crate::{Connection, Database, db_run, success};
 
 const SUMMARY_COLUMNS: &str = "id, framework_id, version, name, published_at, published_by";
 
@@ -36,13 +36,8 @@ impl FrameworkStore for Database {
         .fetch_one(c))?;
         let target = format!("framework:{framework_id}@{version}");
         let details = json!({ "framework_version_id": id });
-        append(
-            &mut tx,
-            audit,
-            success("framework.publish", target, details),
-        )
-        .await?;
-        tx.commit().await?;
+        tx.commit_audited(audit, success("framework.publish", target, details))
+            .await?;
         Ok(FrameworkVersion {
             id,
             framework_id,

@@ -10,7 +10,7 @@ use trellis_store::{
 
 use crate::dialect::{ADMINS_LOCK, Dialect, REPORTING_LINES_LOCK};
 use crate::people::ensure_team_in;
-use crate::{Connection, Database, Tx, append, db_run, success};
+use crate::{Connection, Database, Tx, db_run, success};
 
 impl PeopleImportStore for Database {
     async fn import_people(&self, import: PeopleImport, audit: &Audit) -> StoreResult<Imported> {
@@ -91,13 +91,8 @@ impl PeopleImportStore for Database {
             "changed": done.changed,
             "deactivated": done.deactivated,
         });
-        append(
-            &mut tx,
-            audit,
-            success("people.import", "people".into(), details),
-        )
-        .await?;
-        tx.commit().await?;
+        tx.commit_audited(audit, success("people.import", "people".into(), details))
+            .await?;
         Ok(done)
     }
 }

@@ -154,6 +154,18 @@ impl<S: Finish, P: Finish> Backend<S, P> {
     }
 }
 
+impl Tx {
+    /// Appends the audit event of the change and commits the change with it.
+    pub(crate) async fn commit_audited(
+        mut self,
+        audit: &Audit,
+        event: NewAuditEvent,
+    ) -> StoreResult<()> {
+        append(&mut self, audit, event).await?;
+        self.commit().await
+    }
+}
+
 /// A [`trellis_store::Store`] on SQLite or PostgreSQL. Cloning is cheap: clones share the pool.
 #[derive(Debug, Clone)]
 pub struct Database {

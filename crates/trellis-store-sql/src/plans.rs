@@ -98,8 +98,7 @@ impl PlanStore for Database {
         }
         let details = json!({ "milestone_id": milestone });
         let event = success("plan.milestone-done", format!("person:{person}"), details);
-        append(&mut tx, audit, event).await?;
-        tx.commit().await?;
+        tx.commit_audited(audit, event).await?;
         Ok(current)
     }
 
@@ -186,8 +185,7 @@ impl PlanStore for Database {
             target(&current),
             json!({ "goal_id": goal }),
         );
-        append(&mut tx, audit, event).await?;
-        tx.commit().await?;
+        tx.commit_audited(audit, event).await?;
         Ok(current)
     }
 
@@ -256,13 +254,8 @@ impl PlanStore for Database {
             ));
         }
         let details = json!({ "goal_id": goal, "action_id": action });
-        append(
-            &mut tx,
-            audit,
-            success("plan.action-done", target(&g), details),
-        )
-        .await?;
-        tx.commit().await?;
+        tx.commit_audited(audit, success("plan.action-done", target(&g), details))
+            .await?;
         Ok(current)
     }
 

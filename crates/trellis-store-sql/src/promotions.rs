@@ -296,13 +296,8 @@ impl PromotionStore for Database {
         })?;
         write_notices(&mut tx, &notices, None, audit).await?;
         let details = json!({ "comment": comment.id });
-        append(
-            &mut tx,
-            audit,
-            success("promotion.comment", target(id), details),
-        )
-        .await?;
-        tx.commit().await?;
+        tx.commit_audited(audit, success("promotion.comment", target(id), details))
+            .await?;
         Ok(comment)
     }
 

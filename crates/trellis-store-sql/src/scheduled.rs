@@ -123,8 +123,7 @@ impl ScheduleStore for Database {
             "fields": fields(&scheduled),
         });
         let event = success("person.schedule", format!("person:{person}"), details);
-        append(&mut tx, audit, event).await?;
-        tx.commit().await?;
+        tx.commit_audited(audit, event).await?;
         Ok(scheduled)
     }
 
@@ -156,8 +155,7 @@ impl ScheduleStore for Database {
             format!("person:{person}"),
             details,
         );
-        append(&mut tx, audit, event).await?;
-        tx.commit().await?;
+        tx.commit_audited(audit, event).await?;
         Ok(true)
     }
 

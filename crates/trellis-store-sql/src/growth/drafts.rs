@@ -97,8 +97,7 @@ pub(super) async fn save(
         format!("assessment:{assessment}"),
         details,
     );
-    append(&mut tx, audit, event).await?;
-    tx.commit().await?;
+    tx.commit_audited(audit, event).await?;
     Ok(RatingDraft {
         assessment_id: assessment,
         rater_kind: kind,

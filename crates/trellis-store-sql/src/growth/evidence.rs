@@ -159,13 +159,11 @@ pub(super) async fn delete(db: &Database, id: EvidenceId, audit: &Audit) -> Stor
         "happened_on": old.happened_on,
         "skills": old.skills,
     });
-    append(
-        &mut tx,
+    tx.commit_audited(
         audit,
         success("evidence.delete", format!("evidence:{id}"), details),
     )
     .await?;
-    tx.commit().await?;
     Ok(())
 }
 

@@ -487,8 +487,7 @@ impl GrowthStore for Database {
         insert_evidence(&mut tx, &[(id, &new)], |_| created_by, audit.at).await?;
         let details = json!({ "person_id": new.person_id, "skills": new.skills });
         let event = success("evidence.create", format!("evidence:{id}"), details);
-        append(&mut tx, audit, event).await?;
-        tx.commit().await?;
+        tx.commit_audited(audit, event).await?;
         Ok(Evidence {
             id,
             person_id: new.person_id,

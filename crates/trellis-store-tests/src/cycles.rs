@@ -7,7 +7,7 @@ use trellis_store::{
     Store, StoreError,
 };
 
-use super::growth::{assessment_of, rate, team};
+use super::growth::{assessment_of, opened, rate, team};
 use super::{by, events_of, notice_for};
 
 fn deadlines() -> CycleDeadlines {
@@ -89,14 +89,12 @@ pub async fn cycles_move_through_their_stages_with_deadlines<S: Store>(store: S)
     ));
 
     // A launch where one person has an open assessment against the role level writes nothing.
-    store
-        .create_assessment(
-            assessment_of(t.pat.id, t.version, "own"),
-            vec![],
-            &by(t.pat.id, 13),
-        )
-        .await
-        .unwrap();
+    opened(
+        &store,
+        assessment_of(t.pat.id, t.version, "own"),
+        &by(t.pat.id, 13),
+    )
+    .await;
     let launch = |people: &[i64]| {
         people
             .iter()

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::json;
 use trellis_store::{
-    Assessment, AuditFilter, BulkAssessment, FrameworkVersionId, Millis, NewAssessment,
+    Assessment, Audit, AuditFilter, BulkAssessment, FrameworkVersionId, Millis, NewAssessment,
     NewAuditEvent, NewEvidence, NewPerson, NewRating, Outcome, Person, PersonId, RaterKind, Rating,
     Stage, Store, StoreError, SystemRole,
 };
@@ -46,6 +46,14 @@ pub(crate) fn assessment_of(
         framework_version_id: version,
         cycle: cycle.into(),
     }
+}
+
+/// Opens an assessment, telling nobody.
+pub(crate) async fn opened<S: Store>(store: &S, new: NewAssessment, audit: &Audit) -> Assessment {
+    store
+        .create_assessment(new, Vec::new(), audit)
+        .await
+        .unwrap()
 }
 
 /// An assessment against another role level: a person has one open assessment per role level.
@@ -118,10 +126,7 @@ pub async fn assessments_move_through_stages<S: Store>(store: S) {
     } = team(&store).await;
     let mut new = assessment_of(ann.id, version, " 2026-H1 ");
     new.role_level = " engineering/senior-engineer ".into();
-    let a = store
-        .create_assessment(new, Vec::new(), &by(ann.id, 10))
-        .await
-        .unwrap();
+    let a = opened(&store, new, &by(ann.id, 10)).await;
     assert_eq!(
         (a.person_id, a.role_level.as_str(), a.cycle.as_str()),
         (ann.id, "engineering/senior-engineer", "2026-H1")
@@ -218,14 +223,12 @@ pub async fn assessments_move_through_stages<S: Store>(store: S) {
     assert_eq!(created[0].at, 10);
 
     // A person's assessments, newest first; someone without any has none.
-    let b = store
-        .create_assessment(
-            another_assessment_of(ann.id, version, "2026-H2"),
-            Vec::new(),
-            &by(mia.id, 60),
-        )
-        .await
-        .unwrap();
+    let b = opened(
+        &store,
+        another_assessment_of(ann.id, version, "2026-H2"),
+        &by(mia.id, 60),
+    )
+    .await;
     assert_eq!(b.created_by, mia.id);
     assert_eq!(store.assessments_of(ann.id).await.unwrap(), [b, a4]);
     assert!(store.assessments_of(mia.id).await.unwrap().is_empty());
@@ -260,14 +263,12 @@ pub async fn ratings_keep_history_and_the_newest_counts<S: Store>(store: S) {
     let Team {
         ann, mia, version, ..
     } = team(&store).await;
-    let a = store
-        .create_assessment(
-            assessment_of(ann.id, version, "2026-H1"),
-            Vec::new(),
-            &by(ann.id, 10),
-        )
-        .await
-        .unwrap();
+    let a = opened(
+        &store,
+        assessment_of(ann.id, version, "2026-H1"),
+        &by(ann.id, 10),
+    )
+    .await;
     let first = vec![
         rate(" sfia/prog ", " 3 "),
         not_applicable("sfia/test", " no testing in my role "),
@@ -369,14 +370,12 @@ pub async fn ratings_keep_history_and_the_newest_counts<S: Store>(store: S) {
     }
     // A later assessment: its newer ratings win; a rating with an older time does not, whatever
     // its id.
-    let b = store
-        .create_assessment(
-            another_assessment_of(ann.id, version, "2026-H2"),
-            Vec::new(),
-            &by(ann.id, 200),
-        )
-        .await
-        .unwrap();
+    let b = opened(
+        &store,
+        another_assessment_of(ann.id, version, "2026-H2"),
+        &by(ann.id, 200),
+    )
+    .await;
     store
         .record_ratings(
             b.id,
@@ -424,14 +423,12 @@ pub async fn ratings_keep_history_and_the_newest_counts<S: Store>(store: S) {
     assert!(store.rating_history(mia.id).await.unwrap().is_empty());
 
     // Several people at once; unknown people are skipped.
-    let mia_a = store
-        .create_assessment(
-            assessment_of(mia.id, version, "2026-H1"),
-            Vec::new(),
-            &by(mia.id, 300),
-        )
-        .await
-        .unwrap();
+    let mia_a = opened(
+        &store,
+        assessment_of(mia.id, version, "2026-H1"),
+        &by(mia.id, 300),
+    )
+    .await;
     store
         .record_ratings(
             mia_a.id,
@@ -479,14 +476,12 @@ pub async fn bad_ratings_write_nothing<S: Store>(store: S) {
         pat,
         version,
     } = team(&store).await;
-    let a = store
-        .create_assessment(
-            assessment_of(ann.id, version, "2026-H1"),
-            Vec::new(),
-            &by(ann.id, 10),
-        )
-        .await
-        .unwrap();
+    let a = opened(
+        &store,
+        assessment_of(ann.id, version, "2026-H1"),
+        &by(ann.id, 10),
+    )
+    .await;
     let before = events(&store).await.len();
     let both = NewRating {
         not_applicable: Some("not my area".into()),
@@ -614,14 +609,12 @@ pub async fn concurrent_ratings_conflict<S: Store>(store: S) {
     let Team {
         ann, mia, version, ..
     } = team(&store).await;
-    let a = store
-        .create_assessment(
-            assessment_of(ann.id, version, "2026-H1"),
-            Vec::new(),
-            &by(ann.id, 10),
-        )
-        .await
-        .unwrap();
+    let a = opened(
+        &store,
+        assessment_of(ann.id, version, "2026-H1"),
+        &by(ann.id, 10),
+    )
+    .await;
     let mut tasks = tokio::task::JoinSet::new();
     for i in 0..8 {
         let store = store.clone();
@@ -657,14 +650,12 @@ pub async fn peer_input_is_requested_and_submitted<S: Store>(store: S) {
         pat,
         version,
     } = team(&store).await;
-    let a = store
-        .create_assessment(
-            assessment_of(ann.id, version, "2026-H1"),
-            Vec::new(),
-            &by(ann.id, 10),
-        )
-        .await
-        .unwrap();
+    let a = opened(
+        &store,
+        assessment_of(ann.id, version, "2026-H1"),
+        &by(ann.id, 10),
+    )
+    .await;
     let skills = vec![
         " sfia/prog ".to_owned(),
         "house/comms".into(),
@@ -725,14 +716,12 @@ pub async fn peer_input_is_requested_and_submitted<S: Store>(store: S) {
     assert_eq!(events(&store).await.len(), before);
 
     // Another request to Pat, on Mia's assessment: Pat's list is newest first.
-    let b = store
-        .create_assessment(
-            assessment_of(mia.id, version, "2026-H1"),
-            Vec::new(),
-            &by(mia.id, 30),
-        )
-        .await
-        .unwrap();
+    let b = opened(
+        &store,
+        assessment_of(mia.id, version, "2026-H1"),
+        &by(mia.id, 30),
+    )
+    .await;
     let other = store
         .request_peer_input(b.id, pat.id, one(), mia.id, Vec::new(), &by(mia.id, 31))
         .await
@@ -1621,14 +1610,12 @@ pub async fn records_are_read_whole<S: Store>(store: S) {
     // An indirect report is not a direct one.
     reporting_to(&store, "dee@example.com", "Dee", bo.id).await;
 
-    let older = store
-        .create_assessment(
-            assessment_of(ann.id, version, "2025-H2"),
-            Vec::new(),
-            &by(ann.id, 10),
-        )
-        .await
-        .unwrap();
+    let older = opened(
+        &store,
+        assessment_of(ann.id, version, "2025-H2"),
+        &by(ann.id, 10),
+    )
+    .await;
     let tricky = "said \"ship it\"\nthen\ttabbed \\ and wrote naïve ☃";
     store
         .record_ratings(
@@ -1667,14 +1654,12 @@ pub async fn records_are_read_whole<S: Store>(store: S) {
         )
         .await
         .unwrap();
-    let newer = store
-        .create_assessment(
-            another_assessment_of(ann.id, version, "2026-H1"),
-            Vec::new(),
-            &by(ann.id, 20),
-        )
-        .await
-        .unwrap();
+    let newer = opened(
+        &store,
+        another_assessment_of(ann.id, version, "2026-H1"),
+        &by(ann.id, 20),
+    )
+    .await;
     store
         .record_ratings(
             newer.id,
@@ -1687,14 +1672,12 @@ pub async fn records_are_read_whole<S: Store>(store: S) {
         .await
         .unwrap();
     // Ann is asked for input on Mia's assessment: a request addressed to her.
-    let mias = store
-        .create_assessment(
-            assessment_of(mia.id, version, "2026-H1"),
-            Vec::new(),
-            &by(mia.id, 30),
-        )
-        .await
-        .unwrap();
+    let mias = opened(
+        &store,
+        assessment_of(mia.id, version, "2026-H1"),
+        &by(mia.id, 30),
+    )
+    .await;
     store
         .request_peer_input(
             mias.id,
@@ -1841,10 +1824,7 @@ pub async fn open_assessments_are_what_waits<S: Store>(store: S) {
         } else {
             assessment_of(person, version, cycle)
         };
-        let a = store
-            .create_assessment(new, Vec::new(), &by(mia.id, at))
-            .await
-            .unwrap();
+        let a = opened(&store, new, &by(mia.id, at)).await;
         ids.push(a);
     }
     // Agree Ann's first one: it no longer waits.

@@ -6,7 +6,7 @@ use trellis_store::{
     PlanActionKind, RaterKind, Stage, Store,
 };
 
-use super::growth::{Team, assessment_of, evidence, rate, team};
+use super::growth::{Team, assessment_of, evidence, opened, rate, team};
 use super::{by, next_meeting, notice_for, person, reporting_to};
 
 fn goal(person: i64, skill: &str) -> NewGoal {
@@ -295,14 +295,12 @@ pub async fn team_records_read_the_team_at_once<S: Store>(store: S) {
         },
         kim,
     ) = team_below(&store, "kim").await;
-    let a = store
-        .create_assessment(
-            assessment_of(kim.id, version, "H1"),
-            vec![],
-            &by(kim.id, 10),
-        )
-        .await
-        .unwrap();
+    let a = opened(
+        &store,
+        assessment_of(kim.id, version, "H1"),
+        &by(kim.id, 10),
+    )
+    .await;
     let rated = vec![rate("sfia/prog", "3"), rate("sfia/test", "2")];
     store
         .submit_ratings(

@@ -11,6 +11,7 @@ use trellis_store::{
 };
 use trellis_store::{NewAssessment, Stage};
 
+use super::growth::opened;
 use super::{by, events_of, new_person, person, reporting_to, starter_version, system};
 
 /// Runs `n` copies of `call` at once (each on its own task, released together) and returns their
@@ -78,14 +79,7 @@ pub async fn parallel_starts_open_one_assessment<S: Store>(store: S) {
     assert_eq!(events_of(&store, "assessment.create").await.len(), 1);
 
     // Another role level is another assessment; once agreed, the same role level starts again.
-    store
-        .create_assessment(
-            start("engineering/staff-engineer"),
-            Vec::new(),
-            &by(mia.id, 50),
-        )
-        .await
-        .unwrap();
+    opened(&store, start("engineering/staff-engineer"), &by(mia.id, 50)).await;
     let a = started[0];
     let mut revision = a.revision;
     for (to, by_whom) in [
@@ -99,14 +93,12 @@ pub async fn parallel_starts_open_one_assessment<S: Store>(store: S) {
             .unwrap()
             .revision;
     }
-    store
-        .create_assessment(
-            start("engineering/senior-engineer"),
-            Vec::new(),
-            &by(mia.id, 70),
-        )
-        .await
-        .unwrap();
+    opened(
+        &store,
+        start("engineering/senior-engineer"),
+        &by(mia.id, 70),
+    )
+    .await;
     assert_eq!(store.open_assessments(&[ann.id]).await.unwrap().len(), 2);
 }
 

@@ -11,7 +11,7 @@ use trellis_app::access::{Relation, Seat};
 use trellis_app::check_ins::{ActionInput, ScheduleInput, remind_due};
 use trellis_app::time::{date, day_ms, now_millis};
 use trellis_store::prelude::*;
-use trellis_store::{AuditFilter, Person, SystemRole};
+use trellis_store::{AuditFilter, CheckIn, Person, SystemRole};
 
 struct Cast {
     org: Org,
@@ -48,6 +48,18 @@ async fn org() -> Cast {
     }
 }
 
+impl Cast {
+    /// Ann's weekly check-ins with her manager, set up by him.
+    async fn weekly_with_boss(&self) -> CheckIn {
+        self.org
+            .app
+            .check_ins()
+            .schedule(&actor(&self.boss), weekly(&self.ann, &self.boss))
+            .await
+            .unwrap()
+    }
+}
+
 fn in_days(n: i64) -> String {
     date(now_millis() + n * day_ms())
 }
@@ -66,10 +78,7 @@ async fn check_ins_are_set_up_by_the_person_or_their_manager() {
     let o = org().await;
     let c = o.org.app.check_ins();
     // A manager with their report; the report is told.
-    let series = c
-        .schedule(&actor(&o.boss), weekly(&o.ann, &o.boss))
-        .await
-        .unwrap();
+    let series = o.weekly_with_boss().await;
     assert_eq!((series.person_id, series.partner_id), (o.ann.id, o.boss.id));
     let inbox = o.org.inbox(&o.ann).await;
     assert_eq!(inbox[0].kind, "check_in.scheduled");
@@ -109,10 +118,7 @@ async fn check_ins_are_set_up_by_the_person_or_their_manager() {
 async fn only_the_pair_reads_a_check_in_and_private_notes_stay_private() {
     let o = org().await;
     let c = o.org.app.check_ins();
-    let series = c
-        .schedule(&actor(&o.boss), weekly(&o.ann, &o.boss))
-        .await
-        .unwrap();
+    let series = o.weekly_with_boss().await;
     let ann = c.open(&actor(&o.ann), series.id).await.unwrap();
     assert_eq!(ann.seat, Seat::Person);
     c.add_to_agenda(&actor(&o.ann), &ann, "My conference talk")
@@ -205,10 +211,7 @@ async fn only_the_pair_reads_a_check_in_and_private_notes_stay_private() {
 async fn an_administrator_reads_only_with_a_reason_the_person_sees() {
     let o = org().await;
     let c = o.org.app.check_ins();
-    let series = c
-        .schedule(&actor(&o.boss), weekly(&o.ann, &o.boss))
-        .await
-        .unwrap();
+    let series = o.weekly_with_boss().await;
     let ann = c.open(&actor(&o.ann), series.id).await.unwrap();
     c.add_note(&actor(&o.ann), &ann, "Private worry", "private")
         .await
@@ -262,10 +265,7 @@ async fn an_administrator_reads_only_with_a_reason_the_person_sees() {
 async fn actions_carry_over_and_meetings_follow_the_cadence() {
     let o = org().await;
     let c = o.org.app.check_ins();
-    let series = c
-        .schedule(&actor(&o.boss), weekly(&o.ann, &o.boss))
-        .await
-        .unwrap();
+    let series = o.weekly_with_boss().await;
     let boss = c.open(&actor(&o.boss), series.id).await.unwrap();
     let give = |owner: &Person, text: &str, due: &str| ActionInput {
         owner: owner.id,
@@ -319,10 +319,7 @@ async fn actions_carry_over_and_meetings_follow_the_cadence() {
 async fn both_are_reminded_once_the_day_before() {
     let o = org().await;
     let c = o.org.app.check_ins();
-    let series = c
-        .schedule(&actor(&o.boss), weekly(&o.ann, &o.boss))
-        .await
-        .unwrap();
+    let series = o.weekly_with_boss().await;
     // Two days before: nothing yet.
     assert_eq!(remind_due(&o.org.app, &in_days(1)).await.unwrap(), 0);
     assert_eq!(remind_due(&o.org.app, &in_days(2)).await.unwrap(), 1);

@@ -39,6 +39,13 @@ pub struct AccountChanges {
     pub expected_revision: Option<i64>,
 }
 
+/// Optional text as given, trimmed; `None` when it is blank.
+fn non_blank(text: Option<&str>) -> Option<String> {
+    text.map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(str::to_owned)
+}
+
 pub fn normalise_email(email: &str) -> String {
     email.trim().to_lowercase()
 }
@@ -154,24 +161,14 @@ pub(crate) async fn checked(app: &App, new: NewAccount) -> AppResult<(NewPerson,
     if let Some(p) = name_problem(&name) {
         problems.push(("name", p.into()));
     }
-    let team = new
-        .team
-        .as_deref()
-        .map(str::trim)
-        .filter(|t| !t.is_empty())
-        .map(str::to_owned);
+    let team = non_blank(new.team.as_deref());
     if let Some(p) = team.as_deref().and_then(team_problem) {
         problems.push(("team", p.into()));
     }
     if let Some(m) = new.manager_id {
         manager_exists(store, m, &mut problems).await?;
     }
-    let role_level = new
-        .role_level
-        .as_deref()
-        .map(str::trim)
-        .filter(|r| !r.is_empty())
-        .map(str::to_owned);
+    let role_level = non_blank(new.role_level.as_deref());
     let version = match &role_level {
         Some(r) => role_level_version(app, r, &mut problems).await?,
         None => None,
@@ -317,11 +314,7 @@ pub(crate) async fn check(
     }
     let mut team_name = None;
     if let Some(team) = &changes.team {
-        let team = team
-            .as_deref()
-            .map(str::trim)
-            .filter(|t| !t.is_empty())
-            .map(str::to_owned);
+        let team = non_blank(team.as_deref());
         if let Some(p) = team.as_deref().and_then(team_problem) {
             problems.push(("team", p.into()));
         }
@@ -347,11 +340,7 @@ pub(crate) async fn check(
         update.manager_id = Some(manager);
     }
     if let Some(role_level) = &changes.role_level {
-        let role_level = role_level
-            .as_deref()
-            .map(str::trim)
-            .filter(|r| !r.is_empty())
-            .map(str::to_owned);
+        let role_level = non_blank(role_level.as_deref());
         if role_level != before.role_level {
             let version = match &role_level {
                 Some(r) => role_level_version(app, r, &mut problems).await?,

@@ -57,6 +57,25 @@ pub(super) async fn launch(
     Ok(made)
 }
 
+/// The person's own ratings of an assessment, which send it on to their manager.
+async fn rate_own(
+    store: &Database,
+    fw: &Framework,
+    a: &trellis_store::Assessment,
+    at: i64,
+) -> Result<(), BootstrapError> {
+    rate(
+        store,
+        fw,
+        a,
+        RaterKind::SelfRater,
+        a.person_id,
+        Stage::Manager,
+        at,
+    )
+    .await
+}
+
 /// Rates every requirement at its level (one higher for a lenient rater) and moves on to `to`.
 async fn rate(
     store: &Database,
@@ -145,16 +164,7 @@ pub(super) async fn load(
         for a in &done {
             let manager = store.person(a.person_id).await?.manager_id;
             let Some(manager) = manager else { continue };
-            rate(
-                store,
-                fw,
-                a,
-                RaterKind::SelfRater,
-                a.person_id,
-                Stage::Manager,
-                start + DAY,
-            )
-            .await?;
+            rate_own(store, fw, a, start + DAY).await?;
             rate(
                 store,
                 fw,
@@ -207,16 +217,7 @@ pub(super) async fn load(
         )
         .await?;
         for a in open.iter().skip(1).step_by(2) {
-            rate(
-                store,
-                fw,
-                a,
-                RaterKind::SelfRater,
-                a.person_id,
-                Stage::Manager,
-                start + DAY,
-            )
-            .await?;
+            rate_own(store, fw, a, start + DAY).await?;
         }
         made += 1;
     }

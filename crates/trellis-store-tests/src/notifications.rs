@@ -2,10 +2,16 @@
 //! one person only, read marks, email choices, and what the mailer is given.
 
 use trellis_store::{
-    EmailMode, NewAssessment, NewNotification, NewRating, PersonUpdate, Stage, Store, StoreError,
+    EmailMode, NewAssessment, NewNotification, NewRating, Notification, PersonId, PersonUpdate,
+    Stage, Store, StoreError,
 };
 
 use super::{by, events_of, notice_for, person, reporting_to, starter_version, system};
+
+/// A person's ten newest notifications, newest first.
+async fn inbox_of<S: Store>(store: &S, person: PersonId) -> Vec<Notification> {
+    store.notifications_of(person, 10, None).await.unwrap()
+}
 
 fn notice(to: i64, kind: &str, link: &str) -> NewNotification {
     notice_for(to, kind, &format!("{kind} for {to}"), link)
@@ -31,19 +37,13 @@ pub async fn notifications_go_with_their_change<S: Store>(store: S) {
         )
         .await
         .unwrap();
-    let inbox = store.notifications_of(ann.id, 10, None).await.unwrap();
+    let inbox = inbox_of(&store, ann.id).await;
     assert_eq!(inbox.len(), 1);
     let n = &inbox[0];
     assert_eq!(n.link, format!("/assessments/{}", a.id));
     assert_eq!((n.at, n.actor_id, n.read_at), (50, Some(mia.id), None));
     assert_eq!(n.kind, "assessment.waiting");
-    assert!(
-        store
-            .notifications_of(mia.id, 10, None)
-            .await
-            .unwrap()
-            .is_empty()
-    );
+    assert!(inbox_of(&store, mia.id).await.is_empty());
 
     // A change that is refused writes none of its notices.
     let stale = store
@@ -64,13 +64,7 @@ pub async fn notifications_go_with_their_change<S: Store>(store: S) {
         )
         .await;
     assert!(matches!(stale, Err(StoreError::Conflict(_))), "{stale:?}");
-    assert!(
-        store
-            .notifications_of(mia.id, 10, None)
-            .await
-            .unwrap()
-            .is_empty()
-    );
+    assert!(inbox_of(&store, mia.id).await.is_empty());
     // So does a change whose notice is not valid: the change itself is not written either.
     let bad_link = store
         .request_peer_input(
@@ -106,7 +100,7 @@ pub async fn notifications_go_with_their_change<S: Store>(store: S) {
         )
         .await
         .unwrap();
-    let mias = store.notifications_of(mia.id, 10, None).await.unwrap();
+    let mias = inbox_of(&store, mia.id).await;
     assert_eq!(mias.len(), 1);
     assert_eq!(mias[0].link, format!("/peer-requests/{}", asked.id));
 }
@@ -129,7 +123,7 @@ pub async fn the_inbox_is_its_owners<S: Store>(store: S) {
             .await
             .unwrap();
     }
-    let all = store.notifications_of(ann.id, 10, None).await.unwrap();
+    let all = inbox_of(&store, ann.id).await;
     assert_eq!(
         all.iter().map(|n| n.at).collect::<Vec<_>>(),
         [103, 101, 100]
@@ -145,14 +139,7 @@ pub async fn the_inbox_is_its_owners<S: Store>(store: S) {
         matches!(refused, Err(StoreError::Invalid(_))),
         "{refused:?}"
     );
-    assert_eq!(
-        store
-            .notifications_of(ann.id, 10, None)
-            .await
-            .unwrap()
-            .len(),
-        3
-    );
+    assert_eq!(inbox_of(&store, ann.id).await.len(), 3);
     // Paged newest first.
     let first = store.notifications_of(ann.id, 2, None).await.unwrap();
     assert_eq!(first.len(), 2);
@@ -164,7 +151,7 @@ pub async fn the_inbox_is_its_owners<S: Store>(store: S) {
     assert_eq!(store.unread_count(ann.id).await.unwrap(), 3);
 
     // Marking read touches only the owner's: Mia's id in Ann's list is ignored.
-    let mias = store.notifications_of(mia.id, 10, None).await.unwrap();
+    let mias = inbox_of(&store, mia.id).await;
     let marked = store
         .mark_read(ann.id, Some(vec![all[0].id, mias[0].id]), 500)
         .await
@@ -172,12 +159,12 @@ pub async fn the_inbox_is_its_owners<S: Store>(store: S) {
     assert_eq!(marked, 1);
     assert_eq!(store.unread_count(ann.id).await.unwrap(), 2);
     assert_eq!(store.unread_count(mia.id).await.unwrap(), 1);
-    let again = store.notifications_of(ann.id, 10, None).await.unwrap();
+    let again = inbox_of(&store, ann.id).await;
     assert_eq!(again[0].read_at, Some(500));
     // All at once; already read ones keep their time.
     assert_eq!(store.mark_read(ann.id, None, 600).await.unwrap(), 2);
     assert_eq!(store.unread_count(ann.id).await.unwrap(), 0);
-    let last = store.notifications_of(ann.id, 10, None).await.unwrap();
+    let last = inbox_of(&store, ann.id).await;
     assert_eq!(
         last.iter().map(|n| n.read_at).collect::<Vec<_>>(),
         [Some(500), Some(600), Some(600)]
@@ -268,7 +255,7 @@ pub async fn email_choices_and_the_mailers_queue<S: Store>(store: S) {
         .await
         .unwrap();
     assert!(store.unsent(100, 0).await.unwrap().is_empty());
-    let mias = store.notifications_of(mia.id, 10, None).await.unwrap();
+    let mias = inbox_of(&store, mia.id).await;
     assert_eq!(mias[0].emailed_at, Some(31));
     // The digest time is kept with the choice, which stays as it was, and comes with what is
     // queued next.

@@ -103,13 +103,7 @@ pub async fn placements_wait_for_their_day<S: Store>(store: S) {
     }
     assert_eq!(store.person(ann.id).await.unwrap().revision, after.revision);
     assert_eq!(store.scheduled_assignment(ann.id).await.unwrap(), None);
-    assert!(
-        store
-            .scheduled_assignments_due("2099-01-01")
-            .await
-            .unwrap()
-            .is_empty()
-    );
+    assert!(nothing_waits(&store).await);
 
     // A change refused by the person's update leaves the change waiting.
     store
@@ -176,13 +170,7 @@ pub async fn placements_wait_for_their_day<S: Store>(store: S) {
             .await
             .unwrap()
     );
-    assert!(
-        store
-            .scheduled_assignments_due("2099-01-01")
-            .await
-            .unwrap()
-            .is_empty()
-    );
+    assert!(nothing_waits(&store).await);
     assert_eq!(events_of(&store, "person.schedule-cancel").await.len(), 1);
     assert_eq!(
         store.person(zoe.id).await.unwrap().system_role,
@@ -191,6 +179,15 @@ pub async fn placements_wait_for_their_day<S: Store>(store: S) {
 }
 
 /// A move to the Platform team on the first of March.
+/// Whether no change waits for any day, however far ahead.
+async fn nothing_waits<S: Store>(store: &S) -> bool {
+    store
+        .scheduled_assignments_due("2099-01-01")
+        .await
+        .unwrap()
+        .is_empty()
+}
+
 fn planned_for(person: i64) -> NewScheduledAssignment {
     NewScheduledAssignment {
         person_id: person,

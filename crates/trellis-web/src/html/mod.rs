@@ -66,9 +66,16 @@ impl Frame {
 }
 
 /// Renders a page template.
-pub(crate) fn render(t: &impl Template) -> Result<Html<String>, WebError> {
-    t.render().map(Html).map_err(WebError::internal)
+pub(crate) fn render<T: Template>(t: &T) -> Result<Html<String>, WebError> {
+    // Most pages fit in the first buffer, so a page is not copied again and again as it grows.
+    let mut page = String::with_capacity(T::SIZE_HINT.max(PAGE_BUFFER));
+    t.render_into(&mut page).map_err(WebError::internal)?;
+    Ok(Html(page))
 }
+
+/// The buffer a page is rendered into: larger than all but the largest pages (a person's page
+/// is about 40 KiB).
+const PAGE_BUFFER: usize = 64 * 1024;
 
 /// Renders a page with a status other than 200.
 pub(crate) fn render_status(status: StatusCode, t: &impl Template) -> Result<Response, WebError> {

@@ -20,7 +20,8 @@
 //! A [`PersonRecord`] is the object `{"person", "team", "manager", "reports", "assessments",
 //! "evidence", "ratings", "peer_requests", "names", "managers", "check_ins"}` (`person` null when there is no such person;
 //! the lists in any order but `reports`, see [`sort_record`]);
-//! [`Observations`] is `{"latest": [rating], "evidence_counts": [evidence count]}`. Absent or null
+//! [`Observations`] is `{"evidence_counts": [evidence count]}`, with its latest ratings read apart
+//! by [`rating_list`] (so are a team's and a home page's: they are most of the text). Absent or null
 //! lists read as empty.
 
 use std::cmp::Reverse;
@@ -93,12 +94,12 @@ fn dated_first(day: &Option<String>, id: i64) -> (bool, Option<String>, i64) {
 }
 
 /// Reads a [`HomeRecord`]: the object `{"manager", "team", "reports", "below", "open", "check_ins", "asked",
-/// "actions", "plan_actions", "latest", "evidence_counts", "unread", "goals"}`, its lists in any
+/// "actions", "plan_actions", "evidence_counts", "unread", "goals"}` and the latest ratings, its lists in any
 /// order but `reports` (ordered by the database's lower-casing of names); manager and team are
 /// `[name]` or null. An asked input is
 /// request id, requested at, assessment id, person id, person name, role level, framework version
 /// id; the others as above.
-pub fn home_record(text: &str) -> StoreResult<HomeRecord> {
+pub fn home_record(text: &str, latest: Vec<Rating>) -> StoreResult<HomeRecord> {
     let doc: HomeDoc = parse(text, "home record")?;
     let mut record = HomeRecord {
         manager_name: doc.manager.map(|(name,)| name),
@@ -116,7 +117,7 @@ pub fn home_record(text: &str) -> StoreResult<HomeRecord> {
         actions: doc.actions.unwrap_or_default(),
         plan_actions: doc.plan_actions.unwrap_or_default(),
         observations: Observations {
-            latest: doc.latest.unwrap_or_default(),
+            latest,
             evidence_counts: doc.evidence_counts.unwrap_or_default(),
         },
         unread: doc.unread.unwrap_or_default(),
@@ -135,17 +136,18 @@ pub fn home_record(text: &str) -> StoreResult<HomeRecord> {
     record.report_goals.sort_by_key(|g| (g.person_id, g.id));
     Ok(record)
 }
-/// Reads [`Observations`].
-pub fn observations(text: &str) -> StoreResult<Observations> {
+/// Reads [`Observations`] with their latest ratings, read apart (see [`rating_list`]).
+pub fn observations(text: &str, latest: Vec<Rating>) -> StoreResult<Observations> {
     let doc: ObservationsDoc = parse(text, "observations")?;
     Ok(Observations {
-        latest: doc.latest.unwrap_or_default(),
+        latest,
         evidence_counts: doc.evidence_counts.unwrap_or_default(),
     })
 }
 
-/// Reads a [`TeamRecord`]: `{"people", "latest", "evidence_counts"}`, the people in order.
-pub fn team_record(text: &str) -> StoreResult<TeamRecord> {
+/// Reads a [`TeamRecord`]: `{"people", "evidence_counts"}` and the latest ratings, the people in
+/// order.
+pub fn team_record(text: &str, latest: Vec<Rating>) -> StoreResult<TeamRecord> {
     let doc: TeamDoc = parse(text, "team record")?;
     Ok(TeamRecord {
         people: doc
@@ -155,7 +157,7 @@ pub fn team_record(text: &str) -> StoreResult<TeamRecord> {
             .map(PersonRow::into_person)
             .collect::<StoreResult<_>>()?,
         observations: Observations {
-            latest: doc.latest.unwrap_or_default(),
+            latest,
             evidence_counts: doc.evidence_counts.unwrap_or_default(),
         },
     })
@@ -163,6 +165,9 @@ pub fn team_record(text: &str) -> StoreResult<TeamRecord> {
 
 /// Reads a JSON array of ratings.
 pub fn rating_list(text: &str) -> StoreResult<Vec<Rating>> {
+    if let Some(rows) = crate::rating_rows::ratings(text) {
+        return Ok(rows);
+    }
     let rows: Option<Vec<Rating>> = parse(text, "ratings")?;
     Ok(rows.unwrap_or_default())
 }
@@ -197,7 +202,6 @@ struct HomeDoc {
     asked: Option<Vec<AskedInput>>,
     actions: Option<Vec<Action>>,
     plan_actions: Option<Vec<PlanAction>>,
-    latest: Option<Vec<Rating>>,
     evidence_counts: Option<Vec<(PersonId, String, i64)>>,
     unread: Option<Vec<Notification>>,
     goals: Option<Vec<Goal>>,
@@ -206,13 +210,11 @@ struct HomeDoc {
 #[derive(Deserialize)]
 struct TeamDoc {
     people: Option<Vec<PersonRow>>,
-    latest: Option<Vec<Rating>>,
     evidence_counts: Option<Vec<(PersonId, String, i64)>>,
 }
 
 #[derive(Deserialize)]
 struct ObservationsDoc {
-    latest: Option<Vec<Rating>>,
     evidence_counts: Option<Vec<(PersonId, String, i64)>>,
 }
 
@@ -373,9 +375,10 @@ mod tests {
             Err(StoreError::NotFound(m)) if m == "person 3"
         ));
         assert!(matches!(person_record("{", 3), Err(StoreError::Backend(_))));
-        let bad_kind = r#"{"latest": [[1, 9, 7, "prod", "boss", 7, "3", null, null, 12]]}"#;
+        let bad_kind = r#"[[1, 9, 7, "prod", "boss", 7, "3", null, null, 12]]"#;
+        assert!(matches!(rating_list(bad_kind), Err(StoreError::Backend(_))));
         assert!(matches!(
-            observations(bad_kind),
+            observations("{", Vec::new()),
             Err(StoreError::Backend(_))
         ));
     }

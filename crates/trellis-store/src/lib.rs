@@ -29,6 +29,7 @@ pub mod notifications;
 pub mod overview;
 pub mod plans;
 pub mod promotions;
+mod rating_rows;
 pub mod resets;
 pub mod scheduled;
 pub mod sso;

@@ -5,7 +5,7 @@
 use sqlx::Row;
 use trellis_store::{
     Evidence, EvidenceAfter, HomeRecord, Observations, OverviewStore, PersonId, PersonRecord,
-    StoreResult, TeamRecord, json_rows,
+    Rating, StoreResult, TeamRecord, json_rows,
 };
 
 use super::rows::{EVIDENCE_COLUMNS, PERSON, exists, listing};
@@ -119,17 +119,33 @@ fn check_ins_of_person<D: Dialect>() -> String {
     )
 }
 
-/// The two columns of [`Observations`] (in no particular order) of the people `who` selects.
-fn observation_columns<D: Dialect>(who: &str) -> String {
+/// The two columns of [`Observations`] of the people `who` selects: their evidence counts for the
+/// document, and their latest ratings, which go last in the statement and are read apart from the
+/// document (see [`latest_ratings`]). Both in no particular order.
+fn observation_columns<D: Dialect>(who: &str) -> (String, String) {
     let (array, agg) = (D::JSON_ARRAY, D::JSON_AGG);
-    format!(
-        "CAST((SELECT {agg}({array}(rating_id, assessment_id, person_id, skill, rater_kind,
-                 rater_id, level, not_applicable, comment, at))
-             FROM current_ratings WHERE {who}) AS TEXT),
-         CAST((SELECT {agg}({array}(person_id, skill, n))
+    let counts = format!(
+        "CAST((SELECT {agg}({array}(person_id, skill, n))
              FROM (SELECT person_id, skill, count(*) AS n FROM evidence_skills
                    WHERE {who} GROUP BY person_id, skill) e) AS TEXT)"
-    )
+    );
+    let latest = format!(
+        "CAST((SELECT {agg}({array}(rating_id, assessment_id, person_id, skill, rater_kind,
+                 rater_id, level, not_applicable, comment, at))
+             FROM current_ratings WHERE {who}) AS TEXT)"
+    );
+    (counts, latest)
+}
+
+/// Column `i` of `row`, a list of ratings, read by the reader made for them rather than as part
+/// of the document: a team's latest ratings are most of its text.
+fn latest_ratings<R: Row>(row: &R, i: usize) -> StoreResult<Vec<Rating>>
+where
+    usize: sqlx::ColumnIndex<R>,
+    for<'r> Option<&'r str>: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+{
+    let text: Option<&str> = row.try_get(i).map_err(crate::db_error)?;
+    json_rows::rating_list(text.unwrap_or("null"))
 }
 
 fn json_document<R: Row>(row: &R, keys: &[&str]) -> StoreResult<String>
@@ -153,28 +169,31 @@ pub(super) async fn observations(db: &Database, people: &[PersonId]) -> StoreRes
     if people.is_empty() {
         return Ok(Observations::default());
     }
-    let doc = db_run!(db, |c| async {
+    let (doc, latest) = db_run!(db, |c| async {
         let (array, agg) = (Db::JSON_ARRAY, Db::JSON_AGG);
         let who = Db::in_ids("person_id", 1);
         let sql = format!(
             "SELECT
+                 CAST((SELECT {agg}({array}(person_id, skill, n) ORDER BY person_id, skill)
+                     FROM (SELECT person_id, skill, count(*) AS n FROM evidence_skills
+                           WHERE {who} GROUP BY person_id, skill) e) AS TEXT),
                  CAST((SELECT {agg}({array}(id, assessment_id, person_id, skill, rater_kind,
                            rater_id, level, not_applicable, comment, at)
                            ORDER BY person_id, skill, rater_kind)
                      FROM (SELECT rating_id AS id, assessment_id, person_id, skill, rater_kind,
                                rater_id, level, not_applicable, comment, at
-                           FROM current_ratings WHERE {who}) r) AS TEXT),
-                 CAST((SELECT {agg}({array}(person_id, skill, n) ORDER BY person_id, skill)
-                     FROM (SELECT person_id, skill, count(*) AS n FROM evidence_skills
-                           WHERE {who} GROUP BY person_id, skill) e) AS TEXT)"
+                           FROM current_ratings WHERE {who}) r) AS TEXT)"
         );
         let row = sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(Db::ids(people))
             .fetch_one(c)
             .await?;
-        Ok(json_document(&row, &["latest", "evidence_counts"]))
-    })??;
-    json_rows::observations(&doc)
+        Ok((
+            json_document(&row, &["evidence_counts"]),
+            latest_ratings(&row, 1),
+        ))
+    })?;
+    json_rows::observations(&doc?, latest?)
 }
 
 pub(super) async fn person_record(db: &Database, person: PersonId) -> StoreResult<PersonRecord> {
@@ -259,7 +278,7 @@ pub(super) async fn person_record(db: &Database, person: PersonId) -> StoreResul
 
 impl OverviewStore for Database {
     async fn home_record(&self, person: PersonId, unread: u32) -> StoreResult<HomeRecord> {
-        let doc = db_run!(self, |c| async {
+        let (doc, latest) = db_run!(self, |c| async {
             let (array, agg) = (Db::JSON_ARRAY, Db::JSON_AGG);
             let (person_json, assessment_json) = (person_json::<Db>(), assessment_json::<Db>());
             let check_ins = check_ins_of_person::<Db>();
@@ -268,7 +287,7 @@ impl OverviewStore for Database {
             // in, not bound: SQLite prepares a statement again each time its LIMIT is bound, and
             // this one is long.
             let us = "(person_id = $1 OR person_id IN (SELECT id FROM mine))";
-            let observed = observation_columns::<Db>(us);
+            let (counts, latest) = observation_columns::<Db>(us);
             let sql = format!(
                 "WITH RECURSIVE below(id) AS (
                      SELECT id FROM people WHERE manager_id = $1
@@ -303,7 +322,7 @@ impl OverviewStore for Database {
                          FROM plan_actions a JOIN plan_goals g ON g.id = a.goal_id
                          WHERE g.person_id = $1 AND g.closed_at IS NULL AND a.done_at IS NULL)
                          AS TEXT),
-                     {observed},
+                     {counts},
                      CAST((SELECT {agg}({array}(n.id, n.person_id, n.at, n.kind, n.subject,
                              n.link, n.actor_id, n.read_at, n.emailed_at))
                          FROM (SELECT * FROM notifications WHERE person_id = $1 AND read_at IS NULL
@@ -313,7 +332,8 @@ impl OverviewStore for Database {
                              g.created_at))
                          FROM plan_goals g
                          WHERE g.person_id IN (SELECT id FROM mine) AND g.closed_at IS NULL)
-                         AS TEXT)"
+                         AS TEXT),
+                     {latest}"
             );
             let row = sqlx::query(sqlx::AssertSqlSafe(sql))
                 .bind(person)
@@ -329,18 +349,17 @@ impl OverviewStore for Database {
                 "asked",
                 "actions",
                 "plan_actions",
-                "latest",
                 "evidence_counts",
                 "unread",
                 "goals",
             ];
-            Ok(json_document(&row, &keys))
+            Ok((json_document(&row, &keys), latest_ratings(&row, keys.len())))
         })?;
-        json_rows::home_record(&doc?)
+        json_rows::home_record(&doc?, latest?)
     }
 
     async fn team_record(&self, manager: PersonId, direct_only: bool) -> StoreResult<TeamRecord> {
-        let doc = db_run!(self, |c| async {
+        let (doc, latest) = db_run!(self, |c| async {
             let (agg, person_json) = (Db::JSON_AGG, person_json::<Db>());
             let collate = Db::COLLATE_C;
             // UNION (not UNION ALL) stops at people already seen, should a loop ever get in.
@@ -353,7 +372,8 @@ impl OverviewStore for Database {
                      SELECT p.id FROM people p JOIN below b ON p.manager_id = b.id
                  )"
             };
-            let observed = observation_columns::<Db>("person_id IN (SELECT id FROM team)");
+            let (counts, latest) =
+                observation_columns::<Db>("person_id IN (SELECT id FROM team)");
             let sql = format!(
                 "{below},
                  team(id) AS (SELECT id FROM people
@@ -361,17 +381,18 @@ impl OverviewStore for Database {
                  SELECT
                      CAST((SELECT {agg}({person_json} ORDER BY lower(p.name){collate}, p.id)
                          FROM people p WHERE p.id IN (SELECT id FROM team)) AS TEXT),
-                     {observed}"
+                     {counts},
+                     {latest}"
             );
             let row = sqlx::query(sqlx::AssertSqlSafe(sql))
                 .bind(manager)
                 .fetch_one(c)
                 .await?;
-            Ok(json_document(
-                &row,
-                &["people", "latest", "evidence_counts"],
+            Ok((
+                json_document(&row, &["people", "evidence_counts"]),
+                latest_ratings(&row, 2),
             ))
         })?;
-        json_rows::team_record(&doc?)
+        json_rows::team_record(&doc?, latest?)
     }
 }

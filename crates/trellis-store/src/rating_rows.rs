@@ -1,0 +1,224 @@
+//! A reader for a list of ratings as the database writes it, the longest list of a person's
+//! record: every rating of every assessment, read on each person page.
+//!
+//! serde_json reads it through its general machinery, which made it the costliest part of decoding
+//! the page. This reader knows the one shape, `[[id, assessment_id, person_id, "skill", "kind",
+//! rater_id, "level" | null, "reason" | null, "comment" | null, at], ...]`: it takes numbers and
+//! strings without escapes straight from the text, and leaves a string with escapes to serde_json.
+//! On anything else it gives up, and the caller reads the text with serde_json, which also names
+//! what is wrong.
+
+use std::borrow::Cow;
+
+use crate::{RaterKind, Rating};
+
+/// The ratings of `text`, or `None` when it is not exactly a list of them.
+pub(crate) fn ratings(text: &str) -> Option<Vec<Rating>> {
+    let mut r = Reader { text, i: 0 };
+    r.expect(b'[')?;
+    // A rating takes about a hundred bytes of text.
+    let mut out = Vec::with_capacity(text.len() / 96);
+    if r.peek()? == b']' {
+        r.i += 1;
+    } else {
+        loop {
+            out.push(r.rating()?);
+            match r.next()? {
+                b',' => {}
+                b']' => break,
+                _ => return None,
+            }
+        }
+    }
+    r.at_end().then_some(out)
+}
+
+struct Reader<'a> {
+    text: &'a str,
+    i: usize,
+}
+
+impl<'a> Reader<'a> {
+    fn byte(&self, at: usize) -> Option<u8> {
+        self.text.as_bytes().get(at).copied()
+    }
+
+    fn skip_space(&mut self) {
+        while matches!(self.byte(self.i), Some(b' ' | b'\n' | b'\r' | b'\t')) {
+            self.i += 1;
+        }
+    }
+
+    fn peek(&mut self) -> Option<u8> {
+        self.skip_space();
+        self.byte(self.i)
+    }
+
+    fn next(&mut self) -> Option<u8> {
+        let b = self.peek()?;
+        self.i += 1;
+        Some(b)
+    }
+
+    fn expect(&mut self, b: u8) -> Option<()> {
+        (self.next()? == b).then_some(())
+    }
+
+    fn at_end(&mut self) -> bool {
+        self.skip_space();
+        self.i == self.text.len()
+    }
+
+    /// An integer (the database writes no other numbers in a rating), digit by digit: `str::parse`
+    /// costs several times more.
+    fn int(&mut self) -> Option<i64> {
+        self.skip_space();
+        let negative = self.byte(self.i) == Some(b'-');
+        if negative {
+            self.i += 1;
+        }
+        let start = self.i;
+        let mut n: i64 = 0;
+        while let Some(digit @ b'0'..=b'9') = self.byte(self.i) {
+            n = n.checked_mul(10)?.checked_add(i64::from(digit - b'0'))?;
+            self.i += 1;
+        }
+        // JSON has no leading zeros.
+        let digits = self.i - start;
+        if digits == 0 || (digits > 1 && self.byte(start) == Some(b'0')) {
+            return None;
+        }
+        Some(if negative { -n } else { n })
+    }
+
+    /// A string: borrowed from the text, or undone by serde_json when it has escapes.
+    fn string(&mut self) -> Option<Cow<'a, str>> {
+        self.expect(b'"')?;
+        let start = self.i;
+        let mut escaped = false;
+        loop {
+            let rest = self.text.as_bytes().get(self.i..)?;
+            self.i += rest.iter().position(|&b| b == b'"' || b == b'\\')?;
+            if self.byte(self.i)? == b'"' {
+                break;
+            }
+            escaped = true;
+            self.i += 2;
+        }
+        self.i += 1;
+        if escaped {
+            // With its quotes.
+            serde_json::from_str::<String>(self.text.get(start - 1..self.i)?)
+                .ok()
+                .map(Cow::Owned)
+        } else {
+            self.text.get(start..self.i - 1).map(Cow::Borrowed)
+        }
+    }
+
+    fn optional_string(&mut self) -> Option<Option<String>> {
+        if self.peek()? != b'n' {
+            return self.string().map(|s| Some(s.into_owned()));
+        }
+        if self.text.get(self.i..self.i + 4)? != "null" {
+            return None;
+        }
+        self.i += 4;
+        Some(None)
+    }
+
+    fn rating(&mut self) -> Option<Rating> {
+        self.expect(b'[')?;
+        let id = self.int()?;
+        self.expect(b',')?;
+        let assessment_id = self.int()?;
+        self.expect(b',')?;
+        let person_id = self.int()?;
+        self.expect(b',')?;
+        let skill = self.string()?.into_owned();
+        self.expect(b',')?;
+        let rater_kind = RaterKind::parse(&self.string()?)?;
+        self.expect(b',')?;
+        let rater_id = self.int()?;
+        self.expect(b',')?;
+        let level = self.optional_string()?;
+        self.expect(b',')?;
+        let not_applicable = self.optional_string()?;
+        self.expect(b',')?;
+        let comment = self.optional_string()?;
+        self.expect(b',')?;
+        let at = self.int()?;
+        self.expect(b']')?;
+        Some(Rating {
+            id,
+            assessment_id,
+            person_id,
+            skill,
+            rater_kind,
+            rater_id,
+            level,
+            not_applicable,
+            comment,
+            at,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::ratings;
+    use crate::Rating;
+
+    fn by_serde(text: &str) -> Vec<Rating> {
+        serde_json::from_str(text).unwrap()
+    }
+
+    #[test]
+    fn reads_what_serde_json_reads() {
+        let tricky = "a \"quoted\" word, a back\\slash,\na new line, é and 😀 and a tab\t";
+        let doc = json!([
+            [1, 10, 7, "sfia/prog", "self", 7, "3", null, null, 1_700_000_000_000_i64],
+            [2, 10, 7, "house/comms", "manager", 8, null, "not in this role", tricky, 5],
+            [3, 11, 7, "sfia/prog", "peer", 9, "4", null, "plain", 6],
+            [4, 11, 7, "sfia/prog", "agreed", 8, "4", null, "", -7]
+        ]);
+        // As SQLite writes it (compact, escapes for quotes and control characters) and pretty.
+        for text in [doc.to_string(), serde_json::to_string_pretty(&doc).unwrap()] {
+            let fast = ratings(&text).expect("a list of ratings");
+            assert_eq!(fast, by_serde(&text));
+            assert_eq!(fast[1].comment.as_deref(), Some(tricky));
+            assert_eq!(fast[3].at, -7);
+        }
+        assert_eq!(ratings("[]"), Some(Vec::new()));
+        assert_eq!(ratings(" [ ] "), Some(Vec::new()));
+        // Unicode escapes, as another writer may send them.
+        let escaped = r#"[[1,2,3,"s","self",4,"\u00e9\ud83d\ude00",null,null,5]]"#;
+        assert_eq!(ratings(escaped), Some(by_serde(escaped)));
+        assert_eq!(ratings(escaped).unwrap()[0].level.as_deref(), Some("é😀"));
+    }
+
+    #[test]
+    fn gives_up_on_anything_else() {
+        for text in [
+            "",
+            "null",
+            "[[1,2,3,\"s\",\"self\",4,\"3\",null,null,5]",
+            "[[1,2,3,\"s\",\"self\",4,\"3\",null,null,5]] x",
+            "[[1,2,3,\"s\",\"self\",4,\"3\",null,null]]",
+            "[[1,2,3,\"s\",\"self\",4,\"3\",null,null,5,6]]",
+            "[[1.5,2,3,\"s\",\"self\",4,\"3\",null,null,5]]",
+            "[[1,2,3,\"s\",\"boss\",4,\"3\",null,null,5]]",
+            "[[1,2,3,\"s\",\"self\",4,nul,null,null,5]]",
+            "[[1,2,3,\"s\",\"self\",4,\"3\",null,null,5],]",
+            "[[1,2,3,\"s\",\"self\",4,\"unterminated",
+            "[[1,2,3,\"s\",\"self\",4,\"bad \\x escape\",null,null,5]]",
+            "[[-,2,3,\"s\",\"self\",4,\"3\",null,null,5]]",
+            "[[01,2,3,\"s\",\"self\",4,\"3\",null,null,5]]",
+            "[[99999999999999999999,2,3,\"s\",\"self\",4,\"3\",null,null,5]]",
+        ] {
+            assert_eq!(ratings(text), None, "{text}");
+        }
+    }
+}

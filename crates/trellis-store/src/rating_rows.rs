@@ -16,8 +16,8 @@ use crate::{RaterKind, Rating};
 pub(crate) fn ratings(text: &str) -> Option<Vec<Rating>> {
     let mut r = Reader { text, i: 0 };
     r.expect(b'[')?;
-    // A rating takes about a hundred bytes of text.
-    let mut out = Vec::with_capacity(text.len() / 96);
+    // A rating takes about a hundred bytes of text, rarely less than sixty.
+    let mut out = Vec::with_capacity(text.len() / 60);
     if r.peek()? == b']' {
         r.i += 1;
     } else {

@@ -33,6 +33,9 @@ type Queued = (NewAuditEvent, Audit);
 #[derive(Debug, Default)]
 pub struct ReadAudit {
     queue: Mutex<Vec<Queued>>,
+    /// Held while a batch is written: a flush waits for the batch the writer task has already
+    /// taken, so that everything queued before it is in the log when it returns.
+    writing: tokio::sync::Mutex<()>,
     wake: Notify,
     started: AtomicBool,
 }
@@ -88,8 +91,9 @@ impl ReadAudit {
         *q = batch;
     }
 
-    /// Writes everything queued now.
+    /// Writes everything queued so far, a batch the writer task is already writing included.
     pub async fn flush(&self, store: &Database) -> StoreResult<()> {
+        let _writing = self.writing.lock().await;
         let batch = self.take();
         if batch.is_empty() {
             return Ok(());

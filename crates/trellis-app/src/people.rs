@@ -63,22 +63,41 @@ impl People<'_> {
 }
 
 impl People<'_> {
-    /// A person and what is known of their skills (for readiness), refused unless the actor may
-    /// see them; one read either way. Their own come from the skills read alone (the actor is
-    /// known); anyone else's from their record, whose reporting line decides access.
+    /// A person and what is known of their skills (for readiness), refused as [`People::record`]
+    /// refuses unless the actor may see them. Their own come from the skills read alone (the actor
+    /// is known), less what is not shared with them yet; anyone else's in one read with the
+    /// reporting line that decides access.
     pub async fn observed(
         &self,
         actor: &Actor,
         id: PersonId,
     ) -> AppResult<(Person, HashMap<String, Observed>)> {
         if id == actor.id() {
+            // Decided as for anyone: their own.
             Relation::of(&actor.person, &actor.person, &[]);
             let observed = crate::sharing::own_observed(self.app, id, &today()).await?;
             return Ok((actor.person.clone(), observed));
         }
-        let (record, ..) = self.record(actor, id).await?;
-        let observed = observed_in(&record);
-        Ok((record.person, observed))
+        let seen = match self.app.store().observed_person(id).await {
+            Ok(seen) => seen,
+            Err(StoreError::NotFound(_)) if !is_staff(actor.role()) => {
+                return Err(crate::growth::hidden_person(self.app, actor, id).await);
+            }
+            Err(StoreError::NotFound(_)) => {
+                return Err(AppError::not_found(crate::growth::NO_SUCH_PERSON));
+            }
+            Err(e) => return Err(e.into()),
+        };
+        if !Relation::of(&actor.person, &seen.person, &seen.managers).may_view() {
+            return Err(crate::growth::hidden_person(self.app, actor, id).await);
+        }
+        let observed = crate::growth::observed_by_person(
+            &seen.observations.latest,
+            &seen.observations.evidence_counts,
+        )
+        .remove(&id)
+        .unwrap_or_default();
+        Ok((seen.person, observed))
     }
 }
 

@@ -84,6 +84,7 @@ macro_rules! for_each_story {
             a_hire_writes_the_account_decision_and_plan_or_nothing,
             home_records_gather_what_waits,
             team_records_read_the_team_at_once,
+            observed_people_come_with_their_reporting_line,
             reset_links_are_used_once_before_they_expire,
             reset_links_end_with_the_account_or_another_password,
             sso_sign_ins_are_taken_once_before_they_expire,

@@ -365,3 +365,68 @@ pub async fn team_records_read_the_team_at_once<S: Store>(store: S) {
         Default::default()
     );
 }
+
+pub async fn observed_people_come_with_their_reporting_line<S: Store>(store: S) {
+    let (
+        Team {
+            ann, mia, version, ..
+        },
+        kim,
+    ) = team_below(&store, "Kim").await;
+    let a = store
+        .create_assessment(
+            assessment_of(kim.id, version, "H1"),
+            vec![],
+            &by(kim.id, 10),
+        )
+        .await
+        .unwrap();
+    let rated = vec![rate("sfia/prog", "3"), rate("sfia/test", "2")];
+    store
+        .submit_ratings(
+            a.id,
+            RaterKind::SelfRater,
+            kim.id,
+            rated,
+            a.revision,
+            Some(Stage::Manager),
+            vec![],
+            &by(kim.id, 11),
+        )
+        .await
+        .unwrap();
+    store
+        .add_evidence(
+            evidence(kim.id, "2026-05-01", "Talk", &["sfia/prog"]),
+            &by(kim.id, 12),
+        )
+        .await
+        .unwrap();
+
+    // The person and their line as their record has them, their skills as the observations read.
+    let seen = store.observed_person(kim.id).await.unwrap();
+    let record = store.person_record(kim.id).await.unwrap();
+    assert_eq!(seen.person, record.person);
+    assert_eq!(seen.managers, [ann.id, mia.id], "nearest manager first");
+    assert_eq!(seen.managers, record.managers);
+    let mut expected = store.observations(&[kim.id]).await.unwrap();
+    let mut observed = seen.observations;
+    for o in [&mut observed, &mut expected] {
+        o.latest.sort_by_key(|r| r.id);
+    }
+    assert_eq!(observed, expected);
+    assert_eq!(observed.latest.len(), 2, "Kim's two self-ratings");
+    assert_eq!(
+        observed.evidence_counts,
+        [(kim.id, "sfia/prog".to_owned(), 1)]
+    );
+
+    // At the top of the line, nobody above and nothing known; nobody at all, not found.
+    let top = store.observed_person(mia.id).await.unwrap();
+    assert!(top.managers.is_empty());
+    assert_eq!(top.observations, Default::default());
+    assert!(matches!(
+        store.observed_person(999_999).await,
+        Err(trellis_store::StoreError::NotFound(_))
+    ));
+}

@@ -30,8 +30,9 @@ use serde::{Deserialize, Deserializer};
 
 use crate::{
     Action, AskedInput, Assessment, CheckIn, Evidence, FrameworkVersionId, Goal, HomeRecord,
-    Millis, Notification, Observations, PeerRequest, Person, PersonId, PersonRecord, PlanAction,
-    Rating, StoreError, StoreResult, SystemRole, Team, TeamId, TeamRecord,
+    Millis, Notification, Observations, ObservedPerson, PeerRequest, Person, PersonId,
+    PersonRecord, PlanAction, Rating, StoreError, StoreResult, SystemRole, Team, TeamId,
+    TeamRecord,
 };
 
 /// Reads a [`PersonRecord`]; `NotFound` when the document has no person.
@@ -136,6 +137,28 @@ pub fn home_record(text: &str, latest: Vec<Rating>) -> StoreResult<HomeRecord> {
     record.report_goals.sort_by_key(|g| (g.person_id, g.id));
     Ok(record)
 }
+/// Reads an [`ObservedPerson`]: `{"person", "managers", "evidence_counts"}` and the latest ratings;
+/// `NotFound` when the document has no person.
+pub fn observed_person(
+    text: &str,
+    id: PersonId,
+    latest: Vec<Rating>,
+) -> StoreResult<ObservedPerson> {
+    let doc: ObservedPersonDoc = parse(text, "observed person")?;
+    let person = doc
+        .person
+        .ok_or_else(|| StoreError::NotFound(format!("person {id}")))?
+        .into_person()?;
+    Ok(ObservedPerson {
+        person,
+        managers: doc.managers.unwrap_or_default(),
+        observations: Observations {
+            latest,
+            evidence_counts: doc.evidence_counts.unwrap_or_default(),
+        },
+    })
+}
+
 /// Reads [`Observations`] with their latest ratings, read apart (see [`rating_list`]).
 pub fn observations(text: &str, latest: Vec<Rating>) -> StoreResult<Observations> {
     let doc: ObservationsDoc = parse(text, "observations")?;
@@ -210,6 +233,13 @@ struct HomeDoc {
 #[derive(Deserialize)]
 struct TeamDoc {
     people: Option<Vec<PersonRow>>,
+    evidence_counts: Option<Vec<(PersonId, String, i64)>>,
+}
+
+#[derive(Deserialize)]
+struct ObservedPersonDoc {
+    person: Option<PersonRow>,
+    managers: Option<Vec<PersonId>>,
     evidence_counts: Option<Vec<(PersonId, String, i64)>>,
 }
 

@@ -64,6 +64,16 @@ pub struct TeamRecord {
     pub observations: Observations,
 }
 
+/// A person with who may see them and what is known of their skills: what their readiness needs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ObservedPerson {
+    pub person: Person,
+    /// Their reporting line, nearest manager first (as [`crate::PersonRecord::managers`]).
+    pub managers: Vec<PersonId>,
+    /// Their latest ratings and evidence counts, in no particular order.
+    pub observations: Observations,
+}
+
 pub trait OverviewStore: Send + Sync {
     /// What a person's home page shows, in one read; at most `unread` unread notifications. An
     /// unknown person has an empty record.
@@ -80,4 +90,10 @@ pub trait OverviewStore: Send + Sync {
         manager: PersonId,
         direct_only: bool,
     ) -> impl Future<Output = StoreResult<TeamRecord>> + Send;
+    /// A person, their reporting line and their latest ratings and evidence counts, in one read
+    /// (their whole record is several times longer). `NotFound` when there is no such person.
+    fn observed_person(
+        &self,
+        person: PersonId,
+    ) -> impl Future<Output = StoreResult<ObservedPerson>> + Send;
 }

@@ -178,9 +178,10 @@ mod tests {
     #[test]
     fn reads_what_serde_json_reads() {
         let tricky = "a \"quoted\" word, a back\\slash,\na new line, é and 😀 and a tab\t";
+        let (at, why) = (1_700_000_000_000_i64, "no role");
         let doc = json!([
-            [1, 10, 7, "sfia/prog", "self", 7, "3", null, null, 1_700_000_000_000_i64],
-            [2, 10, 7, "house/comms", "manager", 8, null, "not in this role", tricky, 5],
+            [1, 10, 7, "sfia/prog", "self", 7, "3", null, null, at],
+            [2, 10, 7, "house/comms", "manager", 8, null, why, tricky, 5],
             [3, 11, 7, "sfia/prog", "peer", 9, "4", null, "plain", 6],
             [4, 11, 7, "sfia/prog", "agreed", 8, "4", null, "", -7]
         ]);

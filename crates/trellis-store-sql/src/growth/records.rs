@@ -4,8 +4,8 @@
 
 use sqlx::Row;
 use trellis_store::{
-    Evidence, EvidenceAfter, HomeRecord, Observations, OverviewStore, PersonId, PersonRecord,
-    Rating, StoreResult, TeamRecord, json_rows,
+    Evidence, EvidenceAfter, HomeRecord, Observations, ObservedPerson, OverviewStore, PersonId,
+    PersonRecord, Rating, StoreResult, TeamRecord, json_rows,
 };
 
 use super::rows::{EVIDENCE_COLUMNS, PERSON, exists, listing};
@@ -101,6 +101,20 @@ fn assessment_json<D: Dialect>() -> String {
          created_at, self_submitted_at, self_submitted_by, manager_submitted_at, \
          manager_submitted_by, agreed_at, agreed_by, revision)",
         D::JSON_ARRAY
+    )
+}
+
+/// The column of the reporting line above person `$1`, nearest manager first, for the access rules;
+/// bounded, though the store never lets a line loop.
+fn reporting_line<D: Dialect>() -> String {
+    let (agg, max_line) = (D::JSON_AGG, trellis_store::MAX_REPORTING_LINE);
+    format!(
+        "CAST((WITH RECURSIVE up(id, manager_id, depth) AS (
+                 SELECT id, manager_id, 0 FROM people WHERE id = $1
+                 UNION ALL
+                 SELECT p.id, p.manager_id, up.depth + 1 FROM people p
+                 JOIN up ON p.id = up.manager_id WHERE up.depth < {max_line})
+             SELECT {agg}(id ORDER BY depth) FROM up WHERE depth > 0) AS TEXT)"
     )
 }
 
@@ -217,9 +231,7 @@ pub(super) async fn person_record(db: &Database, person: PersonId) -> StoreResul
         let check_ins = check_ins_of_person::<Db>();
         let (history, history_from) = Db::RATING_HISTORY;
         let collate = Db::COLLATE_C;
-        // The reporting line above the person, nearest first, for the access rules; bounded, though
-        // the store never lets a line loop.
-        let max_line = trellis_store::MAX_REPORTING_LINE;
+        let managers = reporting_line::<Db>();
         let sql = format!(
             "SELECT
                  CAST((SELECT {person_json} FROM people p WHERE p.id = $1) AS TEXT),
@@ -240,12 +252,7 @@ pub(super) async fn person_record(db: &Database, person: PersonId) -> StoreResul
                      UNION SELECT r.peer_id FROM peer_requests r
                            JOIN assessments a ON a.id = r.assessment_id WHERE a.person_id = $1))
                      AS TEXT),
-                 CAST((WITH RECURSIVE up(id, manager_id, depth) AS (
-                         SELECT id, manager_id, 0 FROM people WHERE id = $1
-                         UNION ALL
-                         SELECT p.id, p.manager_id, up.depth + 1 FROM people p
-                         JOIN up ON p.id = up.manager_id WHERE up.depth < {max_line})
-                     SELECT {agg}(id ORDER BY depth) FROM up WHERE depth > 0) AS TEXT),
+                 {managers},
                  {check_ins}{history}
              FROM (SELECT 1) one{history_from}"
         );
@@ -277,6 +284,29 @@ pub(super) async fn person_record(db: &Database, person: PersonId) -> StoreResul
 }
 
 impl OverviewStore for Database {
+    async fn observed_person(&self, person: PersonId) -> StoreResult<ObservedPerson> {
+        let (doc, latest) = db_run!(self, |c| async {
+            let (person_json, managers) = (person_json::<Db>(), reporting_line::<Db>());
+            let (counts, latest) = observation_columns::<Db>("person_id = $1");
+            let sql = format!(
+                "SELECT
+                     CAST((SELECT {person_json} FROM people p WHERE p.id = $1) AS TEXT),
+                     {managers},
+                     {counts},
+                     {latest}"
+            );
+            let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+                .bind(person)
+                .fetch_one(c)
+                .await?;
+            Ok((
+                json_document(&row, &["person", "managers", "evidence_counts"]),
+                latest_ratings(&row, 3),
+            ))
+        })?;
+        json_rows::observed_person(&doc?, person, latest?)
+    }
+
     async fn home_record(&self, person: PersonId, unread: u32) -> StoreResult<HomeRecord> {
         let (doc, latest) = db_run!(self, |c| async {
             let (array, agg) = (Db::JSON_ARRAY, Db::JSON_AGG);
@@ -372,8 +402,7 @@ impl OverviewStore for Database {
                      SELECT p.id FROM people p JOIN below b ON p.manager_id = b.id
                  )"
             };
-            let (counts, latest) =
-                observation_columns::<Db>("person_id IN (SELECT id FROM team)");
+            let (counts, latest) = observation_columns::<Db>("person_id IN (SELECT id FROM team)");
             let sql = format!(
                 "{below},
                  team(id) AS (SELECT id FROM people

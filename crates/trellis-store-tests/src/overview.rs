@@ -40,6 +40,25 @@ async fn team_below<S: Store>(store: &S, kim: &str) -> (Team, Person) {
     (t, kim)
 }
 
+/// Two self-ratings of `kim` (programming 3, testing 2) in an assessment of half-year H1.
+async fn self_rated<S: Store>(store: &S, kim: i64, version: i64) {
+    let a = opened(store, assessment_of(kim, version, "H1"), &by(kim, 10)).await;
+    let rated = vec![rate("sfia/prog", "3"), rate("sfia/test", "2")];
+    store
+        .submit_ratings(
+            a.id,
+            RaterKind::SelfRater,
+            kim,
+            rated,
+            a.revision,
+            Some(Stage::Manager),
+            vec![],
+            &by(kim, 11),
+        )
+        .await
+        .unwrap();
+}
+
 pub async fn home_records_gather_what_waits<S: Store>(store: S) {
     // Below Ann, and a direct report who left: counted below Mia, not shown as her reports.
     let (
@@ -295,26 +314,7 @@ pub async fn team_records_read_the_team_at_once<S: Store>(store: S) {
         },
         kim,
     ) = team_below(&store, "kim").await;
-    let a = opened(
-        &store,
-        assessment_of(kim.id, version, "H1"),
-        &by(kim.id, 10),
-    )
-    .await;
-    let rated = vec![rate("sfia/prog", "3"), rate("sfia/test", "2")];
-    store
-        .submit_ratings(
-            a.id,
-            RaterKind::SelfRater,
-            kim.id,
-            rated,
-            a.revision,
-            Some(Stage::Manager),
-            vec![],
-            &by(kim.id, 11),
-        )
-        .await
-        .unwrap();
+    self_rated(&store, kim.id, version).await;
     store
         .add_evidence(
             evidence(pat.id, "2026-05-01", "Talk", &["sfia/prog"]),
@@ -373,28 +373,7 @@ pub async fn observed_people_come_with_their_reporting_line<S: Store>(store: S) 
         },
         kim,
     ) = team_below(&store, "Kim").await;
-    let a = store
-        .create_assessment(
-            assessment_of(kim.id, version, "H1"),
-            vec![],
-            &by(kim.id, 10),
-        )
-        .await
-        .unwrap();
-    let rated = vec![rate("sfia/prog", "3"), rate("sfia/test", "2")];
-    store
-        .submit_ratings(
-            a.id,
-            RaterKind::SelfRater,
-            kim.id,
-            rated,
-            a.revision,
-            Some(Stage::Manager),
-            vec![],
-            &by(kim.id, 11),
-        )
-        .await
-        .unwrap();
+    self_rated(&store, kim.id, version).await;
     store
         .add_evidence(
             evidence(kim.id, "2026-05-01", "Talk", &["sfia/prog"]),

@@ -175,6 +175,8 @@ impl Tx {
 #[derive(Debug, Clone)]
 pub struct Database {
     pool: Backend<SqlitePool, PgPool>,
+    /// People's rating histories, kept between reads of their records.
+    histories: std::sync::Arc<growth::histories::Histories>,
 }
 
 impl Database {
@@ -228,6 +230,7 @@ impl Database {
             .map_err(|e| StoreError::Backend(format!("cannot open the SQLite database: {e}")))?;
         Ok(Database {
             pool: Backend::Sqlite(pool),
+            histories: Default::default(),
         })
     }
 
@@ -252,6 +255,7 @@ impl Database {
             .map_err(|e| StoreError::Backend(format!("cannot connect to PostgreSQL: {e}")))?;
         Ok(Database {
             pool: Backend::Postgres(pool),
+            histories: Default::default(),
         })
     }
 

@@ -3,11 +3,11 @@
 //! without the erased data, and who left long enough ago for retention.
 
 use trellis_store::{
-    Cadence, CommentKind, EntryKind, NewCheckIn, NewEntry, NewGoal, NewPromotion, Person,
-    PersonUpdate, Privacy, RaterKind, Store, StoreError,
+    Cadence, CommentKind, EntryKind, NewCheckIn, NewEntry, NewGoal, NewPromotion, NewRating,
+    Person, PersonUpdate, Privacy, RaterKind, Stage, Store, StoreError,
 };
 
-use super::growth::{evidence, load_demo};
+use super::growth::{evidence, load_demo, rate};
 use super::{assert_never_logged, by, events_of, next_meeting, notice_for, session, system};
 
 fn pair(person: i64, partner: i64) -> NewCheckIn {
@@ -294,7 +294,27 @@ pub async fn erasure_removes_a_persons_data_and_keeps_what_others_wrote<S: Store
 pub async fn erasure_can_keep_ratings_for_aggregates<S: Store>(store: S) {
     let demo = load_demo(&store, 4, 2).await;
     let (mia, ann) = (&demo.people[0], &demo.people[1]);
+    // Her record read before the erasure, a comment and all, must not be what is read after.
+    let open = store.assessments_of(ann.id).await.unwrap();
+    let open = open.iter().find(|a| a.stage != Stage::Agreed).unwrap();
+    let commented = NewRating {
+        comment: Some("SECRET-COMMENT on Ann".into()),
+        ..rate("demo/skill-01", "2")
+    };
+    store
+        .record_ratings(
+            open.id,
+            RaterKind::Manager,
+            mia.id,
+            vec![commented],
+            open.revision,
+            &by(mia.id, 150),
+        )
+        .await
+        .unwrap();
     let before = store.latest_ratings(&[ann.id]).await.unwrap();
+    let record = store.person_record(ann.id).await.unwrap();
+    assert!(record.rating_history.iter().any(|r| r.comment.is_some()));
     deactivate(&store, ann, 200).await;
     let report = store
         .erase_person(ann.id, true, &by(mia.id, 300))
@@ -315,6 +335,17 @@ pub async fn erasure_can_keep_ratings_for_aggregates<S: Store>(store: S) {
     };
     assert_eq!(levels(&after), levels(&before), "the levels are kept");
     assert!(after.iter().all(|r| r.comment.is_none()), "no comment is");
+    let record_after = store.person_record(ann.id).await.unwrap();
+    assert_eq!(
+        record_after.rating_history.len(),
+        record.rating_history.len()
+    );
+    assert!(
+        record_after
+            .rating_history
+            .iter()
+            .all(|r| r.comment.is_none())
+    );
     assert!(!store.assessments_of(ann.id).await.unwrap().is_empty());
 }
 

@@ -1806,6 +1806,28 @@ pub async fn records_are_read_whole<S: Store>(store: S) {
         store.observations(&[9_999]).await.unwrap(),
         trellis_store::Observations::default()
     );
+
+    // Read again after a new rating, the record has it: a history kept from the read above
+    // does not stand in for the changed one.
+    let revision = store.assessment(newer.id).await.unwrap().revision;
+    store
+        .record_ratings(
+            newer.id,
+            RaterKind::Manager,
+            mia.id,
+            vec![rate("house/comms", "2")],
+            revision,
+            &by(mia.id, 50),
+        )
+        .await
+        .unwrap();
+    let again = store.person_record(ann.id).await.unwrap();
+    assert_eq!(again.rating_history.len(), 5);
+    assert_eq!(
+        again.rating_history,
+        store.rating_history(ann.id).await.unwrap()
+    );
+    assert_eq!(store.person_record(ann.id).await.unwrap(), again);
 }
 
 pub async fn open_assessments_are_what_waits<S: Store>(store: S) {

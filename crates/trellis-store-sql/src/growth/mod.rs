@@ -9,6 +9,7 @@
 pub(crate) mod bulk;
 mod drafts;
 mod evidence;
+pub(crate) mod histories;
 mod records;
 pub(crate) mod rows;
 

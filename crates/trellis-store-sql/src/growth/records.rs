@@ -8,6 +8,7 @@ use trellis_store::{
     PersonRecord, Rating, StoreResult, TeamRecord, json_rows,
 };
 
+use super::histories::{MARK_COLUMNS, Mark};
 use super::rows::{EVIDENCE_COLUMNS, PERSON, exists, listing};
 use crate::dialect::Dialect;
 use crate::{Database, db_run};
@@ -211,9 +212,37 @@ pub(super) async fn observations(db: &Database, people: &[PersonId]) -> StoreRes
 }
 
 pub(super) async fn person_record(db: &Database, person: PersonId) -> StoreResult<PersonRecord> {
+    // A history kept from an earlier read serves while its mark is unchanged; otherwise the whole
+    // record is read again, history included, in one snapshot.
+    if let Some((mark, ratings)) = db.histories.get(person) {
+        let (doc, now, _) = read_record(db, person, false).await?;
+        if now == mark {
+            return record_of(&doc, person, ratings.to_vec());
+        }
+    }
+    let (doc, mark, ratings) = read_record(db, person, true).await?;
+    let ratings = ratings.unwrap_or_default();
+    db.histories.keep(person, mark, &ratings);
+    record_of(&doc, person, ratings)
+}
+
+fn record_of(doc: &str, person: PersonId, ratings: Vec<Rating>) -> StoreResult<PersonRecord> {
+    let mut record = json_rows::person_record(doc, person)?;
+    record.rating_history = ratings;
+    json_rows::sort_record(&mut record);
+    Ok(record)
+}
+
+/// A person's record as one JSON document, the [`Mark`] of their rating history and, when asked
+/// for, the history itself.
+async fn read_record(
+    db: &Database,
+    person: PersonId,
+    with_history: bool,
+) -> StoreResult<(String, Mark, Option<Vec<Rating>>)> {
     // The lists are ordered by `json_rows` (see `sort_record`). Peer raters are named from the
     // peer requests (a short lookup) rather than from a second pass over the rating history.
-    let (doc, ratings) = db_run!(db, |c| async {
+    let (doc, mark, ratings) = db_run!(db, |c| async {
         let (array, agg) = (Db::JSON_ARRAY, Db::JSON_AGG);
         let person_json = person_json::<Db>();
         let assessment_json = assessment_json::<Db>();
@@ -229,7 +258,11 @@ pub(super) async fn person_record(db: &Database, person: PersonId) -> StoreResul
             Db::json_column("skills")
         );
         let check_ins = check_ins_of_person::<Db>();
-        let (history, history_from) = Db::RATING_HISTORY;
+        let (history, history_from) = if with_history {
+            Db::RATING_HISTORY
+        } else {
+            ("", "")
+        };
         let collate = Db::COLLATE_C;
         let managers = reporting_line::<Db>();
         let sql = format!(
@@ -253,7 +286,8 @@ pub(super) async fn person_record(db: &Database, person: PersonId) -> StoreResul
                            JOIN assessments a ON a.id = r.assessment_id WHERE a.person_id = $1))
                      AS TEXT),
                  {managers},
-                 {check_ins}{history}
+                 {check_ins},
+                 {MARK_COLUMNS}{history}
              FROM (SELECT 1) one{history_from}"
         );
         let row = sqlx::query(sqlx::AssertSqlSafe(sql))
@@ -272,15 +306,20 @@ pub(super) async fn person_record(db: &Database, person: PersonId) -> StoreResul
             "managers",
             "check_ins",
         ];
-        Ok((
-            json_document(&row, &keys),
-            Db::rating_history(&row, person)?,
-        ))
+        let n = keys.len();
+        let mark = Mark {
+            ratings: row.try_get(n)?,
+            newest: row.try_get(n + 1)?,
+            erasures: row.try_get(n + 2)?,
+        };
+        let ratings = if with_history {
+            Some(Db::rating_history(&row, person)?)
+        } else {
+            None
+        };
+        Ok((json_document(&row, &keys), mark, ratings))
     })?;
-    let mut record = json_rows::person_record(&doc?, person)?;
-    record.rating_history = ratings;
-    json_rows::sort_record(&mut record);
-    Ok(record)
+    Ok((doc?, mark, ratings))
 }
 
 impl OverviewStore for Database {

@@ -14,7 +14,10 @@ use axum::response::Response;
 use trellis_store::prelude::*;
 use trellis_store::{Audit, Person, PersonId, Session, SystemRole};
 
+use serde::de::DeserializeOwned;
+
 use crate::error::{WebError, is_api_path, problem_response};
+use crate::extract::PathParams;
 use crate::state::AppState;
 use trellis_app::Actor;
 pub use trellis_app::secrets::{
@@ -132,6 +135,40 @@ impl<S: Send + Sync> FromRequestParts<S> for Me {
             Some(c) => Ok(Me(c, ctx)),
             None => Err(WebError::unauthorized()),
         }
+    }
+}
+
+/// The signed-in caller acting on the record the path names: what the handlers of one record's
+/// forms start from, extracted in the order they would be (caller first, then the path).
+#[derive(Debug, Clone)]
+pub struct OnRecord<T> {
+    pub state: AppState,
+    pub ctx: Ctx,
+    pub caller: Caller,
+    pub actor: Actor,
+    pub id: T,
+}
+
+impl<T: DeserializeOwned + Send> FromRequestParts<AppState> for OnRecord<T> {
+    type Rejection = WebError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, WebError> {
+        let Me(caller, ctx) = Me::from_request_parts(parts, state).await?;
+        let PathParams(id) = PathParams::from_request_parts(parts, state).await?;
+        let actor = caller.actor(&ctx);
+        Ok(Self {
+            state: state.clone(),
+            ctx,
+            caller,
+            actor,
+            id,
+        })
+    }
+}
+
+impl<T> OnRecord<T> {
+    pub fn app(&self) -> &trellis_app::App {
+        self.state.app()
     }
 }
 

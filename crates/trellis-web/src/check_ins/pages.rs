@@ -7,13 +7,15 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use trellis_app::access::{Actor, Seat};
-use trellis_app::check_ins::{ActionInput, CheckInView, MAX_TEXT, ScheduleInput, TalkingPoint};
+use trellis_app::check_ins::{
+    ActionInput, CheckInView, CheckIns, MAX_TEXT, ScheduleInput, TalkingPoint,
+};
 use trellis_app::time::{date, date_time, day_ms, now_millis};
 use trellis_app::{AppError, AppResult};
 use trellis_store::prelude::*;
 use trellis_store::{Cadence, CheckIn, EntryKind, NoteShare, PersonId, Privacy};
 
-use crate::auth::{Caller, Ctx, Me};
+use crate::auth::{Caller, Ctx, Me, OnRecord};
 use crate::error::WebError;
 use crate::extract::{PageForm, PathParams, QueryParams};
 use crate::html::form::{Fields, field};
@@ -468,13 +470,21 @@ pub async fn show(
     Ok(render(&page)?.into_response())
 }
 
+/// The series a change is made on, read as the caller may see it.
+async fn open_series<P>(
+    on: &OnRecord<P>,
+    id: i64,
+) -> Result<(CheckIns<'_>, CheckInView), WebError> {
+    let check_ins = on.app().check_ins();
+    let view = check_ins.open(&on.actor, id).await?;
+    Ok((check_ins, view))
+}
+
 /// What a change on the series page did: back to the page (at the part changed), or the page again
 /// with the problem next to the field and what was typed kept.
-async fn after_change<T>(
-    ctx: &Ctx,
-    actor: &Actor,
+async fn after_change<P, T>(
+    on: &OnRecord<P>,
     view: CheckInView,
-    state: &AppState,
     result: AppResult<T>,
     done: &str,
     form: SeriesForms,
@@ -485,19 +495,10 @@ async fn after_change<T>(
         Err(e) => {
             let (errors, status) = problems(e)?;
             // Read again: the refusal may come from a change made meanwhile.
-            let view = state
-                .app()
-                .check_ins()
-                .open(actor, id)
-                .await
-                .unwrap_or(view);
-            let shares = state
-                .app()
-                .check_ins()
-                .shares(&view)
-                .await
-                .unwrap_or_default();
-            let page = series_page(ctx, actor.id(), &view, &shares, form, errors, None);
+            let check_ins = on.app().check_ins();
+            let view = check_ins.open(&on.actor, id).await.unwrap_or(view);
+            let shares = check_ins.shares(&view).await.unwrap_or_default();
+            let page = series_page(&on.ctx, on.actor.id(), &view, &shares, form, errors, None);
             render_status(status, &page)
         }
     }
@@ -505,40 +506,32 @@ async fn after_change<T>(
 
 /// `POST /check-ins/{id}/agenda`: `item`.
 pub async fn add_agenda(
-    State(state): State<AppState>,
-    Me(caller, ctx): Me,
-    PathParams(id): PathParams<i64>,
+    on: OnRecord<i64>,
     PageForm(f): PageForm<Fields>,
 ) -> Result<Response, WebError> {
-    let actor = caller.actor(&ctx);
-    let check_ins = state.app().check_ins();
-    let view = check_ins.open(&actor, id).await?;
+    let (check_ins, view) = open_series(&on, on.id).await?;
     let item = field(&f, "item").unwrap_or_default();
     let added = check_ins
-        .add_to_agenda(&actor, &view, item)
+        .add_to_agenda(&on.actor, &view, item)
         .await
         .map_err(conflict_on("item"));
     let form = SeriesForms {
         item: item.to_owned(),
         ..SeriesForms::default()
     };
-    after_change(&ctx, &actor, view, &state, added, "agenda", form).await
+    after_change(&on, view, added, "agenda", form).await
 }
 
 /// `POST /check-ins/{id}/notes`: `note`, `privacy` (`private` or `shared`).
 pub async fn add_note(
-    State(state): State<AppState>,
-    Me(caller, ctx): Me,
-    PathParams(id): PathParams<i64>,
+    on: OnRecord<i64>,
     PageForm(f): PageForm<Fields>,
 ) -> Result<Response, WebError> {
-    let actor = caller.actor(&ctx);
-    let check_ins = state.app().check_ins();
-    let view = check_ins.open(&actor, id).await?;
+    let (check_ins, view) = open_series(&on, on.id).await?;
     let note = field(&f, "note").unwrap_or_default();
     let privacy = field(&f, "privacy").unwrap_or_default();
     let added = check_ins
-        .add_note(&actor, &view, note, privacy)
+        .add_note(&on.actor, &view, note, privacy)
         .await
         .map_err(conflict_on("note"));
     let form = SeriesForms {
@@ -546,19 +539,15 @@ pub async fn add_note(
         privacy: privacy.to_owned(),
         ..SeriesForms::default()
     };
-    after_change(&ctx, &actor, view, &state, added, "note", form).await
+    after_change(&on, view, added, "note", form).await
 }
 
 /// `POST /check-ins/{id}/actions`: `action` (the text), `owner` (a person id), `due_on`.
 pub async fn add_action(
-    State(state): State<AppState>,
-    Me(caller, ctx): Me,
-    PathParams(id): PathParams<i64>,
+    on: OnRecord<i64>,
     PageForm(f): PageForm<Fields>,
 ) -> Result<Response, WebError> {
-    let actor = caller.actor(&ctx);
-    let check_ins = state.app().check_ins();
-    let view = check_ins.open(&actor, id).await?;
+    let (check_ins, view) = open_series(&on, on.id).await?;
     let form = SeriesForms {
         action: field(&f, "action").unwrap_or_default().to_owned(),
         owner: field(&f, "owner").unwrap_or_default().to_owned(),
@@ -572,80 +561,47 @@ pub async fn add_action(
         due_on: form.due_on.clone(),
     };
     let added = check_ins
-        .add_action(&actor, &view, input)
+        .add_action(&on.actor, &view, input)
         .await
         .map_err(conflict_on("action"));
-    after_change(&ctx, &actor, view, &state, added, "action", form).await
+    after_change(&on, view, added, "action", form).await
 }
 
 /// `POST /check-ins/{id}/actions/{action}/done`.
-pub async fn complete_action(
-    State(state): State<AppState>,
-    Me(caller, ctx): Me,
-    PathParams((id, action)): PathParams<(i64, i64)>,
-) -> Result<Response, WebError> {
-    let actor = caller.actor(&ctx);
-    let check_ins = state.app().check_ins();
-    let view = check_ins.open(&actor, id).await?;
-    let done = check_ins.complete_action(&actor, &view, action).await;
+pub async fn complete_action(on: OnRecord<(i64, i64)>) -> Result<Response, WebError> {
+    let (id, action) = on.id;
+    let (check_ins, view) = open_series(&on, id).await?;
+    let done = check_ins.complete_action(&on.actor, &view, action).await;
     let done = done.map_err(conflict_on(&format!("action-{action}")));
-    after_change(
-        &ctx,
-        &actor,
-        view,
-        &state,
-        done,
-        "action-done",
-        SeriesForms::default(),
-    )
-    .await
+    after_change(&on, view, done, "action-done", SeriesForms::default()).await
 }
 
 /// `POST /check-ins/{id}/held`: the meeting to come was held; the next is planned.
-pub async fn held(
-    State(state): State<AppState>,
-    Me(caller, ctx): Me,
-    PathParams(id): PathParams<i64>,
-) -> Result<Response, WebError> {
-    let actor = caller.actor(&ctx);
-    let check_ins = state.app().check_ins();
-    let view = check_ins.open(&actor, id).await?;
+pub async fn held(on: OnRecord<i64>) -> Result<Response, WebError> {
+    let (check_ins, view) = open_series(&on, on.id).await?;
     let held = check_ins
-        .hold(&actor, &view)
+        .hold(&on.actor, &view)
         .await
         .map_err(conflict_on("held"));
-    after_change(
-        &ctx,
-        &actor,
-        view,
-        &state,
-        held,
-        "held",
-        SeriesForms::default(),
-    )
-    .await
+    after_change(&on, view, held, "held", SeriesForms::default()).await
 }
 
 /// `POST /check-ins/{id}/reschedule`: `on_date`.
 pub async fn reschedule(
-    State(state): State<AppState>,
-    Me(caller, ctx): Me,
-    PathParams(id): PathParams<i64>,
+    on: OnRecord<i64>,
     PageForm(f): PageForm<Fields>,
 ) -> Result<Response, WebError> {
-    let actor = caller.actor(&ctx);
-    let check_ins = state.app().check_ins();
-    let view = check_ins.open(&actor, id).await?;
-    let on = field(&f, "on_date").unwrap_or_default();
+    let (check_ins, view) = open_series(&on, on.id).await?;
+    let on_date = field(&f, "on_date").unwrap_or_default();
     let moved = check_ins
-        .reschedule(&actor, &view, on)
+        .reschedule(&on.actor, &view, on_date)
         .await
         .map_err(conflict_on("on_date"));
     let form = SeriesForms {
-        on_date: on.to_owned(),
+        on_date: on_date.to_owned(),
         ..SeriesForms::default()
     };
-    after_change(&ctx, &actor, view, &state, moved, "moved", form).await
+    after_change(&on, view, moved, "moved", form).await
 }
 
 /// A conflict with what is stored, shown next to the form it came from.
@@ -719,48 +675,24 @@ pub async fn break_glass(
 
 /// `POST /check-ins/{id}/notes/{entry}/shares`: `email`, of whom the person shares the note with.
 pub async fn share_note(
-    State(state): State<AppState>,
-    Me(caller, ctx): Me,
-    PathParams((id, entry)): PathParams<(i64, i64)>,
+    on: OnRecord<(i64, i64)>,
     PageForm(f): PageForm<Fields>,
 ) -> Result<Response, WebError> {
-    let actor = caller.actor(&ctx);
-    let check_ins = state.app().check_ins();
-    let view = check_ins.open(&actor, id).await?;
+    let (id, entry) = on.id;
+    let (check_ins, view) = open_series(&on, id).await?;
     let email = field(&f, "email").unwrap_or_default();
-    let shared = check_ins.share_note(&actor, &view, entry, email).await;
-    after_change(
-        &ctx,
-        &actor,
-        view,
-        &state,
-        shared,
-        "shared",
-        SeriesForms::default(),
-    )
-    .await
+    let shared = check_ins.share_note(&on.actor, &view, entry, email).await;
+    after_change(&on, view, shared, "shared", SeriesForms::default()).await
 }
 
 /// `POST /check-ins/{id}/notes/{entry}/shares/{person}/delete`: takes the share back.
-pub async fn unshare_note(
-    State(state): State<AppState>,
-    Me(caller, ctx): Me,
-    PathParams((id, entry, person)): PathParams<(i64, i64, PersonId)>,
-) -> Result<Response, WebError> {
-    let actor = caller.actor(&ctx);
-    let check_ins = state.app().check_ins();
-    let view = check_ins.open(&actor, id).await?;
-    let taken = check_ins.unshare_note(&actor, &view, entry, person).await;
-    after_change(
-        &ctx,
-        &actor,
-        view,
-        &state,
-        taken,
-        "unshared",
-        SeriesForms::default(),
-    )
-    .await
+pub async fn unshare_note(on: OnRecord<(i64, i64, PersonId)>) -> Result<Response, WebError> {
+    let (id, entry, person) = on.id;
+    let (check_ins, view) = open_series(&on, id).await?;
+    let taken = check_ins
+        .unshare_note(&on.actor, &view, entry, person)
+        .await;
+    after_change(&on, view, taken, "unshared", SeriesForms::default()).await
 }
 
 #[derive(Debug)]

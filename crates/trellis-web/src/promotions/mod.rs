@@ -17,7 +17,7 @@ use trellis_app::promotions::{
 use trellis_model::readiness::ReadinessStatus;
 use trellis_store::{CaseOutcome, CaseStatus, PersonId, PromotionId};
 
-use crate::auth::{Ctx, Me};
+use crate::auth::{Ctx, Me, OnRecord};
 use crate::error::WebError;
 use crate::extract::{PageForm, PathParams, QueryParams};
 use crate::html::form::{Fields, field, number};
@@ -364,16 +364,13 @@ pub async fn open(
 }
 
 async fn case_page(
-    state: &AppState,
-    ctx: &Ctx,
-    actor: &Actor,
-    id: PromotionId,
+    on: &OnRecord<PromotionId>,
     errors: FieldErrors,
     notice: Option<String>,
     sent: Sent,
 ) -> Result<CasePage, WebError> {
-    let v = state.app().promotions().view(actor, id).await?;
-    let emails = panel_emails(state, &v).await?;
+    let v = on.app().promotions().view(&on.actor, on.id).await?;
+    let emails = panel_emails(&on.state, &v).await?;
     let c = case_of(v, emails);
     let chosen_vote = if sent.vote.is_empty() {
         c.my_vote.clone()
@@ -383,7 +380,7 @@ async fn case_page(
     Ok(CasePage {
         chosen_vote,
         frame: Frame::new(
-            Some(ctx),
+            Some(&on.ctx),
             format!("Promotion case: {} for {}", c.person, c.target),
             "people",
         ),
@@ -397,9 +394,7 @@ async fn case_page(
 
 /// `GET /promotions/{id}`.
 pub async fn case(
-    State(state): State<AppState>,
-    Me(caller, ctx): Me,
-    PathParams(id): PathParams<PromotionId>,
+    on: OnRecord<PromotionId>,
     QueryParams(q): QueryParams<DoneQuery>,
 ) -> Result<Response, WebError> {
     let notice = match q.done.as_deref() {
@@ -414,12 +409,8 @@ pub async fn case(
         Some("decided") => Some("The decision is recorded and shared with the person."),
         _ => None,
     };
-    let actor = caller.actor(&ctx);
     let page = case_page(
-        &state,
-        &ctx,
-        &actor,
-        id,
+        &on,
         FieldErrors::default(),
         notice.map(str::to_owned),
         Sent::default(),
@@ -431,154 +422,105 @@ pub async fn case(
 /// After a change to a case: back to its page with what was done, or the page again with the
 /// problem next to its field and what was sent.
 async fn after_change<T>(
-    state: &AppState,
-    ctx: &Ctx,
-    actor: &Actor,
-    id: PromotionId,
+    on: &OnRecord<PromotionId>,
     result: Result<T, AppError>,
     (done, field_at_fault): (&str, &str),
     sent: Sent,
 ) -> Result<Response, WebError> {
     let (status, errors) = match result {
         Ok(_) => {
+            let id = on.id;
             return Ok(Redirect::to(&format!("/promotions/{id}?done={done}")).into_response());
         }
         Err(e) => FieldErrors::of_refusal(e, field_at_fault)?,
     };
-    let page = case_page(state, ctx, actor, id, errors, None, sent).await?;
+    let page = case_page(on, errors, None, sent).await?;
     render_status(status, &page)
 }
 
 /// `POST /promotions/{id}/case`: `case_text`, `revision`.
 pub async fn write(
-    State(state): State<AppState>,
-    Me(caller, ctx): Me,
-    PathParams(id): PathParams<PromotionId>,
+    on: OnRecord<PromotionId>,
     PageForm(f): PageForm<Fields>,
 ) -> Result<Response, WebError> {
-    let actor = caller.actor(&ctx);
     let text = field(&f, "case_text").unwrap_or_default().to_owned();
     let revision = number(&f, "revision");
-    let result = state
+    let result = on
         .app()
         .promotions()
-        .write(&actor, id, &text, revision)
+        .write(&on.actor, on.id, &text, revision)
         .await;
     let sent = Sent {
         case_text: Some(text),
         ..Sent::default()
     };
-    after_change(
-        &state,
-        &ctx,
-        &actor,
-        id,
-        result,
-        ("written", "case_text"),
-        sent,
-    )
-    .await
+    after_change(&on, result, ("written", "case_text"), sent).await
 }
 
 /// `POST /promotions/{id}/comments`: `comment`.
 pub async fn comment(
-    State(state): State<AppState>,
-    Me(caller, ctx): Me,
-    PathParams(id): PathParams<PromotionId>,
+    on: OnRecord<PromotionId>,
     PageForm(f): PageForm<Fields>,
 ) -> Result<Response, WebError> {
-    let actor = caller.actor(&ctx);
     let body = field(&f, "comment").unwrap_or_default().to_owned();
-    let result = state.app().promotions().comment(&actor, id, &body).await;
+    let result = on.app().promotions().comment(&on.actor, on.id, &body).await;
     let sent = Sent {
         comment: body,
         ..Sent::default()
     };
-    after_change(
-        &state,
-        &ctx,
-        &actor,
-        id,
-        result,
-        ("commented", "comment"),
-        sent,
-    )
-    .await
+    after_change(&on, result, ("commented", "comment"), sent).await
 }
 
 /// `POST /promotions/{id}/panel`: `panel`, email addresses one per line.
 pub async fn panel(
-    State(state): State<AppState>,
-    Me(caller, ctx): Me,
-    PathParams(id): PathParams<PromotionId>,
+    on: OnRecord<PromotionId>,
     PageForm(f): PageForm<Fields>,
 ) -> Result<Response, WebError> {
-    let actor = caller.actor(&ctx);
     let emails = field(&f, "panel").unwrap_or_default().to_owned();
-    let result = state
+    let result = on
         .app()
         .promotions()
-        .set_panel(&actor, id, &emails)
+        .set_panel(&on.actor, on.id, &emails)
         .await;
     let sent = Sent {
         panel: Some(emails),
         ..Sent::default()
     };
-    after_change(&state, &ctx, &actor, id, result, ("panel", "panel"), sent).await
+    after_change(&on, result, ("panel", "panel"), sent).await
 }
 
 /// `POST /promotions/{id}/submit`.
-pub async fn submit(
-    State(state): State<AppState>,
-    Me(caller, ctx): Me,
-    PathParams(id): PathParams<PromotionId>,
-) -> Result<Response, WebError> {
-    let actor = caller.actor(&ctx);
-    let result = state.app().promotions().submit(&actor, id).await;
-    after_change(
-        &state,
-        &ctx,
-        &actor,
-        id,
-        result,
-        ("submitted", "submit"),
-        Sent::default(),
-    )
-    .await
+pub async fn submit(on: OnRecord<PromotionId>) -> Result<Response, WebError> {
+    let result = on.app().promotions().submit(&on.actor, on.id).await;
+    after_change(&on, result, ("submitted", "submit"), Sent::default()).await
 }
 
 /// `POST /promotions/{id}/vote`: `vote` (`approve` or `not_yet`), `reason`.
 pub async fn vote(
-    State(state): State<AppState>,
-    Me(caller, ctx): Me,
-    PathParams(id): PathParams<PromotionId>,
+    on: OnRecord<PromotionId>,
     PageForm(f): PageForm<Fields>,
 ) -> Result<Response, WebError> {
-    let actor = caller.actor(&ctx);
     let vote = field(&f, "vote").unwrap_or_default().to_owned();
     let reason = field(&f, "reason").unwrap_or_default().to_owned();
-    let result = state
+    let result = on
         .app()
         .promotions()
-        .vote(&actor, id, &vote, &reason)
+        .vote(&on.actor, on.id, &vote, &reason)
         .await;
     let sent = Sent {
         vote,
         reason,
         ..Sent::default()
     };
-    after_change(&state, &ctx, &actor, id, result, ("voted", "vote"), sent).await
+    after_change(&on, result, ("voted", "vote"), sent).await
 }
 
 /// `POST /promotions/{id}/decision`: `outcome` (`approved` or `not_yet`), `reason`, `missing`
 /// (for not yet), `effective_on` (for approved).
 pub async fn decide(
-    State(state): State<AppState>,
-    Me(caller, ctx): Me,
-    PathParams(id): PathParams<PromotionId>,
+    on: OnRecord<PromotionId>,
     PageForm(f): PageForm<Fields>,
 ) -> Result<Response, WebError> {
-    let actor = caller.actor(&ctx);
     let get = |name: &str| field(&f, name).unwrap_or_default().to_owned();
     let input = DecisionInput {
         outcome: get("outcome"),
@@ -586,25 +528,16 @@ pub async fn decide(
         missing: get("missing"),
         effective_on: get("effective_on"),
     };
-    let result = state
+    let result = on
         .app()
         .promotions()
-        .decide(&actor, id, input.clone())
+        .decide(&on.actor, on.id, input.clone())
         .await;
     let sent = Sent {
         decision: input,
         ..Sent::default()
     };
-    after_change(
-        &state,
-        &ctx,
-        &actor,
-        id,
-        result,
-        ("decided", "outcome"),
-        sent,
-    )
-    .await
+    after_change(&on, result, ("decided", "outcome"), sent).await
 }
 
 /// `GET /promotions/{id}/print`: the case on a page of its own for printing or saving as PDF.

@@ -18,7 +18,7 @@ use trellis_app::calibration::{
 };
 use trellis_store::{AssessmentId, CycleId, CycleStatus};
 
-use crate::auth::{Ctx, Me};
+use crate::auth::{Ctx, Me, OnRecord};
 use crate::error::WebError;
 use crate::extract::{PageForm, PathParams, QueryParams};
 use crate::html::form::{Fields, field};
@@ -205,21 +205,15 @@ fn overview_page(ctx: &Ctx, v: CalibrationView, notice: Option<String>) -> Overv
 
 /// `GET /cycles/{id}/calibration`.
 pub async fn overview(
-    State(state): State<AppState>,
-    Me(caller, ctx): Me,
-    PathParams(id): PathParams<CycleId>,
+    on: OnRecord<CycleId>,
     QueryParams(q): QueryParams<DoneQuery>,
 ) -> Result<Response, WebError> {
-    let view = state
-        .app()
-        .calibration()
-        .overview(&caller.actor(&ctx), id)
-        .await?;
+    let view = on.app().calibration().overview(&on.actor, on.id).await?;
     let notice = match q.done.as_deref() {
         Some("moved") => Some("Outcome moved: it is in the moved list with its reason.".to_owned()),
         _ => None,
     };
-    Ok(render(&overview_page(&ctx, view, notice))?.into_response())
+    Ok(render(&overview_page(&on.ctx, view, notice))?.into_response())
 }
 
 #[derive(Debug, Template)]

@@ -17,9 +17,9 @@ use trellis_app::cycles::{
 use trellis_app::time::{date, day_ms, now_millis};
 use trellis_store::{CycleId, CycleStatus};
 
-use crate::auth::{Ctx, Me};
+use crate::auth::{Ctx, Me, OnRecord};
 use crate::error::WebError;
-use crate::extract::{PageForm, PathParams, QueryParams};
+use crate::extract::{PageForm, QueryParams};
 use crate::html::form::{Fields, field};
 use crate::html::view::FieldErrors;
 use crate::html::{Frame, render, render_status};
@@ -191,16 +191,10 @@ fn cycle_page(
 
 /// `GET /cycles/{id}`.
 pub async fn cycle(
-    State(state): State<AppState>,
-    Me(caller, ctx): Me,
-    PathParams(id): PathParams<CycleId>,
+    on: OnRecord<CycleId>,
     QueryParams(q): QueryParams<DoneQuery>,
 ) -> Result<Response, WebError> {
-    let progress = state
-        .app()
-        .cycles()
-        .progress(&caller.actor(&ctx), id)
-        .await?;
+    let progress = on.app().cycles().progress(&on.actor, on.id).await?;
     let n = q.n.unwrap_or(0);
     let notice = match q.done.as_deref() {
         Some("opened") => Some("Cycle opened as a draft: launch it when it is ready.".to_owned()),
@@ -211,70 +205,50 @@ pub async fn cycle(
         Some("closed") => Some("Cycle closed.".to_owned()),
         _ => None,
     };
-    Ok(render(&cycle_page(&ctx, progress, FieldErrors::default(), notice))?.into_response())
+    let page = cycle_page(&on.ctx, progress, FieldErrors::default(), notice);
+    Ok(render(&page)?.into_response())
 }
 
 /// After a change to a cycle: back to its page with what was done, or the page again with the
 /// problem next to its field.
 async fn after_change(
-    state: &AppState,
-    ctx: &Ctx,
-    actor: &Actor,
-    id: CycleId,
+    on: &OnRecord<CycleId>,
     result: Result<String, AppError>,
     field_at_fault: &str,
 ) -> Result<Response, WebError> {
+    let id = on.id;
     let (status, errors) = match result {
         Ok(done) => return Ok(Redirect::to(&format!("/cycles/{id}?done={done}")).into_response()),
         Err(e) => FieldErrors::of_refusal(e, field_at_fault)?,
     };
-    let progress = state.app().cycles().progress(actor, id).await?;
-    render_status(status, &cycle_page(ctx, progress, errors, None))
+    let progress = on.app().cycles().progress(&on.actor, id).await?;
+    render_status(status, &cycle_page(&on.ctx, progress, errors, None))
 }
 
 /// `POST /cycles/{id}/launch`.
-pub async fn launch(
-    State(state): State<AppState>,
-    Me(caller, ctx): Me,
-    PathParams(id): PathParams<CycleId>,
-) -> Result<Response, WebError> {
-    let actor = caller.actor(&ctx);
-    let launched = state.app().cycles().launch(&actor, id).await;
+pub async fn launch(on: OnRecord<CycleId>) -> Result<Response, WebError> {
+    let launched = on.app().cycles().launch(&on.actor, on.id).await;
     let done = launched.map(|l| format!("launched&n={}", l.assessments));
-    after_change(&state, &ctx, &actor, id, done, "launch").await
+    after_change(&on, done, "launch").await
 }
 
 /// `POST /cycles/{id}/reminders`: `item` (an overdue item's key), or none for every overdue item.
 pub async fn remind(
-    State(state): State<AppState>,
-    Me(caller, ctx): Me,
-    PathParams(id): PathParams<CycleId>,
+    on: OnRecord<CycleId>,
     PageForm(f): PageForm<Fields>,
 ) -> Result<Response, WebError> {
-    let actor = caller.actor(&ctx);
     let item = field(&f, "item").map(str::trim).filter(|s| !s.is_empty());
-    let told = state.app().cycles().remind(&actor, id, item).await;
+    let told = on.app().cycles().remind(&on.actor, on.id, item).await;
     let done = told.map(|n| format!("reminded&n={n}"));
-    after_change(&state, &ctx, &actor, id, done, "overdue").await
+    after_change(&on, done, "overdue").await
 }
 
 /// `POST /cycles/{id}/close`: `shares_on`.
 pub async fn close(
-    State(state): State<AppState>,
-    Me(caller, ctx): Me,
-    PathParams(id): PathParams<CycleId>,
+    on: OnRecord<CycleId>,
     PageForm(f): PageForm<Fields>,
 ) -> Result<Response, WebError> {
-    let actor = caller.actor(&ctx);
     let shares_on = field(&f, "shares_on").unwrap_or_default();
-    let closed = state.app().cycles().close(&actor, id, shares_on).await;
-    after_change(
-        &state,
-        &ctx,
-        &actor,
-        id,
-        closed.map(|_| "closed".into()),
-        "shares_on",
-    )
-    .await
+    let closed = on.app().cycles().close(&on.actor, on.id, shares_on).await;
+    after_change(&on, closed.map(|_| "closed".into()), "shares_on").await
 }

@@ -16,7 +16,7 @@ use trellis_app::{AppError, AppResult};
 use trellis_store::prelude::*;
 use trellis_store::{Interview, OpeningStage};
 
-use crate::auth::{Ctx, Me};
+use crate::auth::{Ctx, Me, OnRecord};
 use crate::error::WebError;
 use crate::extract::{PageForm, PathParams};
 use crate::html::form::{Fields, all_of, field};
@@ -328,29 +328,20 @@ fn opening_page(
 }
 
 /// `GET /hiring/openings/{id}`.
-pub async fn opening(
-    State(state): State<AppState>,
-    Me(caller, ctx): Me,
-    PathParams(id): PathParams<i64>,
-) -> Result<Response, WebError> {
-    let view = state
-        .app()
-        .hiring()
-        .view_opening(&caller.actor(&ctx), id)
-        .await?;
-    let page = opening_page(&ctx, view, Default::default(), FieldErrors::default());
+pub async fn opening(on: OnRecord<i64>) -> Result<Response, WebError> {
+    let id = on.id;
+    let view = on.app().hiring().view_opening(&on.actor, id).await?;
+    let page = opening_page(&on.ctx, view, Default::default(), FieldErrors::default());
     Ok(render(&page)?.into_response())
 }
 
 /// `POST /hiring/openings/{id}`: `advert`, and per stage `stage-N` (its name) with
 /// `dimensions-N` (repeated).
 pub async fn update_opening(
-    State(state): State<AppState>,
-    Me(caller, ctx): Me,
-    PathParams(id): PathParams<i64>,
+    on: OnRecord<i64>,
     PageForm(f): PageForm<Fields>,
 ) -> Result<Response, WebError> {
-    let actor = caller.actor(&ctx);
+    let id = on.id;
     let mut stages = Vec::new();
     let mut interviewers = Vec::new();
     for i in 0..20 {
@@ -366,17 +357,17 @@ pub async fn update_opening(
         interviewers.push(emails.to_owned());
     }
     let advert = field(&f, "advert").unwrap_or_default();
-    let hiring = state.app().hiring();
+    let hiring = on.app().hiring();
     let changed = hiring
-        .update_opening(&actor, id, advert, stages, &interviewers)
+        .update_opening(&on.actor, id, advert, stages, &interviewers)
         .await;
     match problems(changed)? {
         Ok(_) => Ok(Redirect::to(&format!("/hiring/openings/{id}")).into_response()),
         Err((status, errors)) => {
-            let view = hiring.view_opening(&actor, id).await?;
+            let view = hiring.view_opening(&on.actor, id).await?;
             render_status(
                 status,
-                &opening_page(&ctx, view, Default::default(), errors),
+                &opening_page(&on.ctx, view, Default::default(), errors),
             )
         }
     }
@@ -384,23 +375,21 @@ pub async fn update_opening(
 
 /// `POST /hiring/openings/{id}/candidates`: `name`, `contact`, `source`, `consent_on`.
 pub async fn add_candidate(
-    State(state): State<AppState>,
-    Me(caller, ctx): Me,
-    PathParams(id): PathParams<i64>,
+    on: OnRecord<i64>,
     PageForm(f): PageForm<Fields>,
 ) -> Result<Response, WebError> {
-    let actor = caller.actor(&ctx);
+    let id = on.id;
     let typed = ["name", "contact", "source", "consent_on"]
         .map(|k| field(&f, k).unwrap_or_default().to_owned());
-    let hiring = state.app().hiring();
+    let hiring = on.app().hiring();
     let added = hiring
-        .add_candidate(&actor, id, &typed[0], &typed[1], &typed[2], &typed[3])
+        .add_candidate(&on.actor, id, &typed[0], &typed[1], &typed[2], &typed[3])
         .await;
     match problems(added)? {
         Ok(c) => Ok(Redirect::to(&format!("/hiring/candidates/{}", c.id)).into_response()),
         Err((status, errors)) => {
-            let view = hiring.view_opening(&actor, id).await?;
-            render_status(status, &opening_page(&ctx, view, typed, errors))
+            let view = hiring.view_opening(&on.actor, id).await?;
+            render_status(status, &opening_page(&on.ctx, view, typed, errors))
         }
     }
 }
@@ -595,57 +584,46 @@ fn candidate_page(
 }
 
 /// `GET /hiring/candidates/{id}`.
-pub async fn candidate(
-    State(state): State<AppState>,
-    Me(caller, ctx): Me,
-    PathParams(id): PathParams<i64>,
-) -> Result<Response, WebError> {
-    let view = state
-        .app()
-        .hiring()
-        .view_candidate(&caller.actor(&ctx), id)
-        .await?;
-    let page = candidate_page(&ctx, view, Default::default(), FieldErrors::default());
+pub async fn candidate(on: OnRecord<i64>) -> Result<Response, WebError> {
+    let id = on.id;
+    let view = on.app().hiring().view_candidate(&on.actor, id).await?;
+    let page = candidate_page(&on.ctx, view, Default::default(), FieldErrors::default());
     Ok(render(&page)?.into_response())
 }
 
 /// `POST /hiring/candidates/{id}/interviews`: `stage`, `interviewer` (an email), `scheduled_on`.
 pub async fn schedule(
-    State(state): State<AppState>,
-    Me(caller, ctx): Me,
-    PathParams(id): PathParams<i64>,
+    on: OnRecord<i64>,
     PageForm(f): PageForm<Fields>,
 ) -> Result<Response, WebError> {
-    let actor = caller.actor(&ctx);
+    let id = on.id;
     let typed = ["stage", "interviewer", "scheduled_on"]
         .map(|k| field(&f, k).unwrap_or_default().to_owned());
-    let hiring = state.app().hiring();
+    let hiring = on.app().hiring();
     let made = hiring
-        .schedule_interview(&actor, id, &typed[0], &typed[1], &typed[2])
+        .schedule_interview(&on.actor, id, &typed[0], &typed[1], &typed[2])
         .await;
-    after_candidate_change(&state, &ctx, &actor, id, made, typed).await
+    after_candidate_change(&on, made, typed).await
 }
 
 /// `POST /hiring/candidates/{id}/decision`: `decision` (`hire` or `reject`), `reason`, and for a
 /// hire the new account's `email`.
 pub async fn decide(
-    State(state): State<AppState>,
-    Me(caller, ctx): Me,
-    PathParams(id): PathParams<i64>,
+    on: OnRecord<i64>,
     PageForm(f): PageForm<Fields>,
 ) -> Result<Response, WebError> {
-    let actor = caller.actor(&ctx);
+    let id = on.id;
     let reason = field(&f, "reason").unwrap_or_default();
-    let hiring = state.app().hiring();
+    let hiring = on.app().hiring();
     let decided = match field(&f, "decision") {
-        Some("reject") => hiring.reject(&actor, id, reason).await.map(|_| ()),
+        Some("reject") => hiring.reject(&on.actor, id, reason).await.map(|_| ()),
         Some("hire") => {
             let email = field(&f, "email").unwrap_or_default();
-            hiring.hire(&actor, id, email, reason).await.map(|_| ())
+            hiring.hire(&on.actor, id, email, reason).await.map(|_| ())
         }
         _ => {
-            // The caller must be allowed to decide before being told what is missing.
-            hiring.may_decide(&actor, id).await.and_then(|()| {
+            // The on.caller must be allowed to decide before being told what is missing.
+            hiring.may_decide(&on.actor, id).await.and_then(|()| {
                 Err(AppError::field(
                     "decision",
                     "Choose whether to hire or not.",
@@ -653,22 +631,20 @@ pub async fn decide(
             })
         }
     };
-    after_candidate_change(&state, &ctx, &actor, id, decided, Default::default()).await
+    after_candidate_change(&on, decided, Default::default()).await
 }
 
 async fn after_candidate_change<T>(
-    state: &AppState,
-    ctx: &Ctx,
-    actor: &trellis_app::Actor,
-    id: i64,
+    on: &OnRecord<i64>,
     result: AppResult<T>,
     typed: [String; 3],
 ) -> Result<Response, WebError> {
+    let id = on.id;
     match problems(result)? {
         Ok(_) => Ok(Redirect::to(&format!("/hiring/candidates/{id}")).into_response()),
         Err((status, errors)) => {
-            let view = state.app().hiring().view_candidate(actor, id).await?;
-            render_status(status, &candidate_page(ctx, view, typed, errors))
+            let view = on.app().hiring().view_candidate(&on.actor, id).await?;
+            render_status(status, &candidate_page(&on.ctx, view, typed, errors))
         }
     }
 }
@@ -757,28 +733,30 @@ async fn interview_page(
 }
 
 /// `GET /hiring/interviews/{id}`.
-pub async fn interview(
-    State(state): State<AppState>,
-    Me(caller, ctx): Me,
-    PathParams(id): PathParams<i64>,
-) -> Result<Response, WebError> {
-    let actor = caller.actor(&ctx);
-    let page = interview_page(&state, &ctx, &actor, id, None, FieldErrors::default()).await?;
+pub async fn interview(on: OnRecord<i64>) -> Result<Response, WebError> {
+    let id = on.id;
+    let page = interview_page(
+        &on.state,
+        &on.ctx,
+        &on.actor,
+        id,
+        None,
+        FieldErrors::default(),
+    )
+    .await?;
     Ok(render(&page)?.into_response())
 }
 
 /// `POST /hiring/interviews/{id}`: `score-N` per dimension of the stage (1 to 5), `notes`,
 /// `leaning` (`hire` or `no-hire`).
 pub async fn submit(
-    State(state): State<AppState>,
-    Me(caller, ctx): Me,
-    PathParams(id): PathParams<i64>,
+    on: OnRecord<i64>,
     PageForm(f): PageForm<Fields>,
 ) -> Result<Response, WebError> {
-    let actor = caller.actor(&ctx);
-    let hiring = state.app().hiring();
+    let id = on.id;
+    let hiring = on.app().hiring();
     // The dimensions come from the interview itself (404 for anyone but its interviewer).
-    let (_, _, dims) = hiring.interview(&actor, id).await?;
+    let (_, _, dims) = hiring.interview(&on.actor, id).await?;
     let scores: BTreeMap<String, String> = dims
         .iter()
         .enumerate()
@@ -789,7 +767,7 @@ pub async fn submit(
     let notes = field(&f, "notes").unwrap_or_default().to_owned();
     let leaning = field(&f, "leaning").unwrap_or_default().to_owned();
     let done = hiring
-        .submit_scorecard(&actor, id, &scores, &notes, &leaning)
+        .submit_scorecard(&on.actor, id, &scores, &notes, &leaning)
         .await;
     match problems(done)? {
         Ok(i) => {
@@ -797,9 +775,9 @@ pub async fn submit(
         }
         Err((status, errors)) => {
             let page = interview_page(
-                &state,
-                &ctx,
-                &actor,
+                &on.state,
+                &on.ctx,
+                &on.actor,
                 id,
                 Some((scores, notes, leaning)),
                 errors,

@@ -5,21 +5,18 @@
 pub mod api;
 
 use askama::Template;
-use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
-use trellis_app::access::Actor;
 use trellis_app::plans::{GoalsInput, MAX_TEXT, PlanView};
 use trellis_app::time::{date, date_time, day_ms, now_millis};
 use trellis_app::{AppResult, Relation};
 use trellis_store::{CommentKind, PersonId, PlanActionKind};
 
-use crate::auth::{Ctx, Me};
+use crate::auth::{Ctx, OnRecord};
 use crate::error::WebError;
-use crate::extract::{PageForm, PathParams, QueryParams};
+use crate::extract::{PageForm, QueryParams};
 use crate::html::form::{Fields, all_of, field};
 use crate::html::view::{Choice, DoneQuery, FieldErrors};
 use crate::html::{Frame, render, render_status};
-use crate::state::AppState;
 
 #[derive(Debug)]
 struct GapGroup {
@@ -273,12 +270,10 @@ fn plan_page(
 
 /// `GET /people/{id}/plan`.
 pub async fn plan(
-    State(state): State<AppState>,
-    Me(caller, ctx): Me,
-    PathParams(id): PathParams<PersonId>,
+    on: OnRecord<PersonId>,
     QueryParams(q): QueryParams<DoneQuery>,
 ) -> Result<Response, WebError> {
-    let view = state.app().plans().view(&caller.actor(&ctx), id).await?;
+    let view = on.app().plans().view(&on.actor, on.id).await?;
     let notice = match q.done.as_deref() {
         Some("goals") => Some("Goals added to the plan."),
         Some("action") => Some("Action added."),
@@ -291,7 +286,7 @@ pub async fn plan(
         _ => None,
     };
     let page = plan_page(
-        &ctx,
+        &on.ctx,
         view,
         GoalsForm::default(),
         FieldErrors::default(),
@@ -302,10 +297,8 @@ pub async fn plan(
 
 /// After a change: back to the plan at the goal changed, or the plan again with the problem next
 /// to its field.
-async fn after_change<T>(
-    state: &AppState,
-    ctx: &Ctx,
-    actor: &Actor,
+async fn after_change<P, T>(
+    on: &OnRecord<P>,
     person: PersonId,
     result: AppResult<T>,
     done: String,
@@ -319,18 +312,16 @@ async fn after_change<T>(
         }
         Err(e) => FieldErrors::of_refusal(e, "goals-heading")?,
     };
-    let view = state.app().plans().view(actor, person).await?;
-    render_status(status, &plan_page(ctx, view, form, errors, None))
+    let view = on.app().plans().view(&on.actor, person).await?;
+    render_status(status, &plan_page(&on.ctx, view, form, errors, None))
 }
 
 /// `POST /people/{id}/plan/goals`: `gaps` (repeated), `due_on`, `why`.
 pub async fn add_goals(
-    State(state): State<AppState>,
-    Me(caller, ctx): Me,
-    PathParams(id): PathParams<PersonId>,
+    on: OnRecord<PersonId>,
     PageForm(f): PageForm<Fields>,
 ) -> Result<Response, WebError> {
-    let actor = caller.actor(&ctx);
+    let id = on.id;
     let form = GoalsForm {
         gaps: all_of(&f, "gaps"),
         due_on: field(&f, "due_on").unwrap_or_default().to_owned(),
@@ -341,146 +332,108 @@ pub async fn add_goals(
         due_on: form.due_on.clone(),
         why: form.why.clone(),
     };
-    let added = state.app().plans().add_goals(&actor, id, input).await;
-    after_change(&state, &ctx, &actor, id, added, "goals".into(), form).await
+    let added = on.app().plans().add_goals(&on.actor, id, input).await;
+    after_change(&on, id, added, "goals".into(), form).await
 }
 
 /// `POST /people/{id}/plan/goals/{goal}/actions`: `kind`, `action`, `due_on`.
 pub async fn add_action(
-    State(state): State<AppState>,
-    Me(caller, ctx): Me,
-    PathParams((id, goal)): PathParams<(PersonId, i64)>,
+    on: OnRecord<(PersonId, i64)>,
     PageForm(f): PageForm<Fields>,
 ) -> Result<Response, WebError> {
-    let actor = caller.actor(&ctx);
+    let (id, goal) = on.id;
     let kind = field(&f, "kind").unwrap_or_default();
     let text = field(&f, "action").unwrap_or_default();
     let due = field(&f, "due_on").unwrap_or_default();
-    let added = state
+    let added = on
         .app()
         .plans()
-        .add_action(&actor, id, goal, kind, text, due)
+        .add_action(&on.actor, id, goal, kind, text, due)
         .await;
     let done = format!("action#goal-{goal}");
-    after_change(&state, &ctx, &actor, id, added, done, GoalsForm::default()).await
+    after_change(&on, id, added, done, GoalsForm::default()).await
 }
 
 /// `POST /people/{id}/plan/goals/{goal}/actions/{action}/done`.
-pub async fn complete_action(
-    State(state): State<AppState>,
-    Me(caller, ctx): Me,
-    PathParams((id, goal, action)): PathParams<(PersonId, i64, i64)>,
-) -> Result<Response, WebError> {
-    let actor = caller.actor(&ctx);
-    let completed = state
+pub async fn complete_action(on: OnRecord<(PersonId, i64, i64)>) -> Result<Response, WebError> {
+    let (id, goal, action) = on.id;
+    let completed = on
         .app()
         .plans()
-        .complete_action(&actor, id, goal, action)
+        .complete_action(&on.actor, id, goal, action)
         .await;
     let done = format!("action-done#goal-{goal}");
-    after_change(
-        &state,
-        &ctx,
-        &actor,
-        id,
-        completed,
-        done,
-        GoalsForm::default(),
-    )
-    .await
+    after_change(&on, id, completed, done, GoalsForm::default()).await
 }
 
 /// `POST /people/{id}/plan/goals/{goal}/comments`: `comment`, and for managers `kind`
 /// (`comment` or `suggestion`).
 pub async fn comment(
-    State(state): State<AppState>,
-    Me(caller, ctx): Me,
-    PathParams((id, goal)): PathParams<(PersonId, i64)>,
+    on: OnRecord<(PersonId, i64)>,
     PageForm(f): PageForm<Fields>,
 ) -> Result<Response, WebError> {
-    let actor = caller.actor(&ctx);
+    let (id, goal) = on.id;
     let kind = field(&f, "kind").unwrap_or("comment");
     let text = field(&f, "comment").unwrap_or_default();
-    let said = state
+    let said = on
         .app()
         .plans()
-        .comment(&actor, id, goal, kind, text)
+        .comment(&on.actor, id, goal, kind, text)
         .await;
     let done = format!("comment#goal-{goal}");
-    after_change(&state, &ctx, &actor, id, said, done, GoalsForm::default()).await
+    after_change(&on, id, said, done, GoalsForm::default()).await
 }
 
 /// `POST /people/{id}/plan/goals/{goal}/evidence`: `evidence` (an id).
 pub async fn link_evidence(
-    State(state): State<AppState>,
-    Me(caller, ctx): Me,
-    PathParams((id, goal)): PathParams<(PersonId, i64)>,
+    on: OnRecord<(PersonId, i64)>,
     PageForm(f): PageForm<Fields>,
 ) -> Result<Response, WebError> {
-    let actor = caller.actor(&ctx);
+    let (id, goal) = on.id;
     let evidence = field(&f, "evidence")
         .and_then(|v| v.trim().parse().ok())
         .unwrap_or(0);
-    let linked = state
+    let linked = on
         .app()
         .plans()
-        .link_evidence(&actor, id, goal, evidence)
+        .link_evidence(&on.actor, id, goal, evidence)
         .await;
     let done = format!("evidence#goal-{goal}");
-    after_change(&state, &ctx, &actor, id, linked, done, GoalsForm::default()).await
+    after_change(&on, id, linked, done, GoalsForm::default()).await
 }
 
 /// `POST /people/{id}/plan/goals/{goal}/close`.
-pub async fn close_goal(
-    State(state): State<AppState>,
-    Me(caller, ctx): Me,
-    PathParams((id, goal)): PathParams<(PersonId, i64)>,
-) -> Result<Response, WebError> {
-    let actor = caller.actor(&ctx);
-    let closed = state.app().plans().close_goal(&actor, id, goal).await;
+pub async fn close_goal(on: OnRecord<(PersonId, i64)>) -> Result<Response, WebError> {
+    let (id, goal) = on.id;
+    let closed = on.app().plans().close_goal(&on.actor, id, goal).await;
     let done = format!("closed#goal-{goal}");
-    after_change(&state, &ctx, &actor, id, closed, done, GoalsForm::default()).await
+    after_change(&on, id, closed, done, GoalsForm::default()).await
 }
 
 /// `POST /people/{id}/plan/onboarding`: `role_level` (the person's own).
 pub async fn start_onboarding(
-    State(state): State<AppState>,
-    Me(caller, ctx): Me,
-    PathParams(id): PathParams<PersonId>,
+    on: OnRecord<PersonId>,
     PageForm(f): PageForm<Fields>,
 ) -> Result<Response, WebError> {
-    let actor = caller.actor(&ctx);
+    let id = on.id;
     let role_level = field(&f, "role_level").unwrap_or_default();
-    let started = state
+    let started = on
         .app()
         .plans()
-        .start_onboarding(&actor, id, role_level)
+        .start_onboarding(&on.actor, id, role_level)
         .await;
     let done = "onboarding#milestones-heading".to_owned();
-    after_change(
-        &state,
-        &ctx,
-        &actor,
-        id,
-        started,
-        done,
-        GoalsForm::default(),
-    )
-    .await
+    after_change(&on, id, started, done, GoalsForm::default()).await
 }
 
 /// `POST /people/{id}/plan/milestones/{milestone}/done`.
-pub async fn complete_milestone(
-    State(state): State<AppState>,
-    Me(caller, ctx): Me,
-    PathParams((id, milestone)): PathParams<(PersonId, i64)>,
-) -> Result<Response, WebError> {
-    let actor = caller.actor(&ctx);
-    let done = state
+pub async fn complete_milestone(on: OnRecord<(PersonId, i64)>) -> Result<Response, WebError> {
+    let (id, milestone) = on.id;
+    let done = on
         .app()
         .plans()
-        .complete_milestone(&actor, id, milestone)
+        .complete_milestone(&on.actor, id, milestone)
         .await;
     let to = format!("milestone#milestone-{milestone}");
-    after_change(&state, &ctx, &actor, id, done, to, GoalsForm::default()).await
+    after_change(&on, id, done, to, GoalsForm::default()).await
 }

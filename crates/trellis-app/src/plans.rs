@@ -304,7 +304,6 @@ impl Plans<'_> {
         due_on: &str,
     ) -> AppResult<PlanAction> {
         let added = async {
-            self.owned_goal(actor, person, goal).await?;
             let mut problems = Vec::new();
             let kind = PlanActionKind::parse(kind.trim());
             if kind.is_none() {
@@ -333,9 +332,9 @@ impl Plans<'_> {
                 .store()
                 .add_plan_action(new, &actor.audit())
                 .await?)
-        }
-        .await;
-        audited(self.app, actor, "plan.action", person, added)
+        };
+        self.change_own_goal(actor, (person, goal), "plan.action", added)
+            .await
     }
 
     /// Marks an action of a goal done (the person only).
@@ -346,16 +345,14 @@ impl Plans<'_> {
         goal: GoalId,
         action: i64,
     ) -> AppResult<PlanAction> {
+        let store = self.app.store();
         let done = async {
-            self.owned_goal(actor, person, goal).await?;
-            Ok(self
-                .app
-                .store()
+            store
                 .complete_plan_action(goal, action, &actor.audit())
-                .await?)
-        }
-        .await;
-        audited(self.app, actor, "plan.action-done", person, done)
+                .await
+        };
+        self.change_own_goal(actor, (person, goal), "plan.action-done", done)
+            .await
     }
 
     /// A progress note by the person, or a comment or suggestion by a manager in their line (the
@@ -426,11 +423,9 @@ impl Plans<'_> {
         goal: GoalId,
         evidence: i64,
     ) -> AppResult<()> {
+        let store = self.app.store();
         let linked = async {
-            self.owned_goal(actor, person, goal).await?;
-            match self
-                .app
-                .store()
+            match store
                 .link_goal_evidence(goal, evidence, &actor.audit())
                 .await
             {
@@ -440,9 +435,9 @@ impl Plans<'_> {
                 )),
                 other => Ok(other?),
             }
-        }
-        .await;
-        audited(self.app, actor, "plan.evidence", person, linked)
+        };
+        self.change_own_goal(actor, (person, goal), "plan.evidence", linked)
+            .await
     }
 
     /// Closes a goal: met, or no longer wanted (the person only).
@@ -452,12 +447,9 @@ impl Plans<'_> {
         person: PersonId,
         goal: GoalId,
     ) -> AppResult<Goal> {
-        let closed = async {
-            self.owned_goal(actor, person, goal).await?;
-            Ok(self.app.store().close_goal(goal, &actor.audit()).await?)
-        }
-        .await;
-        audited(self.app, actor, "plan.goal-close", person, closed)
+        let closed = async { self.app.store().close_goal(goal, &actor.audit()).await };
+        self.change_own_goal(actor, (person, goal), "plan.goal-close", closed)
+            .await
     }
 
     /// The plan of the actor themselves; anyone else is refused (and the refusal audited).
@@ -467,6 +459,26 @@ impl Plans<'_> {
             return Err(not_owner(self.app, actor, p.id).await);
         }
         self.view(actor, person).await
+    }
+
+    /// A change to one of the actor's own goals: made only once the goal is found theirs, and
+    /// audited as `action` whether made or refused.
+    async fn change_own_goal<T, E>(
+        &self,
+        actor: &Actor,
+        (person, goal): (PersonId, GoalId),
+        action: &str,
+        change: impl Future<Output = Result<T, E>>,
+    ) -> AppResult<T>
+    where
+        AppError: From<E>,
+    {
+        let done = async {
+            self.owned_goal(actor, person, goal).await?;
+            Ok(change.await?)
+        }
+        .await;
+        audited(self.app, actor, action, person, done)
     }
 
     async fn owned_goal(&self, actor: &Actor, person: PersonId, goal: GoalId) -> AppResult<Goal> {

@@ -162,6 +162,22 @@ impl Promotions<'_> {
         }
     }
 
+    /// The case as [`Self::seen`] finds it, refused (and the refusal audited) unless the actor's
+    /// seat `may` do what is asked.
+    async fn seen_if(
+        &self,
+        actor: &Actor,
+        id: PromotionId,
+        may: impl Fn(CaseSeat) -> bool,
+        why: &str,
+    ) -> AppResult<Seen> {
+        let seen = self.seen(actor, id).await?;
+        if !may(seen.seat) {
+            return Err(self.refuse(actor, id, why).await);
+        }
+        Ok(seen)
+    }
+
     /// Refuses a change the actor's seat does not allow (they see the case, so 403), audited.
     async fn refuse(&self, actor: &Actor, id: PromotionId, why: &str) -> AppError {
         access::deny(
@@ -287,16 +303,8 @@ impl Promotions<'_> {
         text: &str,
         expected_revision: Option<i64>,
     ) -> AppResult<PromotionCase> {
-        let seen = self.seen(actor, id).await?;
-        if !seen.seat.may_run() {
-            return Err(self
-                .refuse(
-                    actor,
-                    id,
-                    "The case is written by a manager in the person's line.",
-                )
-                .await);
-        }
+        let why = "The case is written by a manager in the person's line.";
+        self.seen_if(actor, id, CaseSeat::may_run, why).await?;
         let text = typed_text("case_text", text, "case", MAX_CASE, true)
             .map_err(|p| AppError::fields(vec![p]))?;
         self.app
@@ -308,16 +316,8 @@ impl Promotions<'_> {
 
     /// Comments on a draft: the person, or a manager in their line replying.
     pub async fn comment(&self, actor: &Actor, id: PromotionId, body: &str) -> AppResult<()> {
-        let seen = self.seen(actor, id).await?;
-        if !seen.seat.may_comment() {
-            return Err(self
-                .refuse(
-                    actor,
-                    id,
-                    "The panel votes; it does not comment on the draft.",
-                )
-                .await);
-        }
+        let why = "The panel votes; it does not comment on the draft.";
+        let seen = self.seen_if(actor, id, CaseSeat::may_comment, why).await?;
         let body = typed_text("comment", body, "comment", MAX_TEXT, true)
             .map_err(|p| AppError::fields(vec![p]))?;
         let case = &seen.record.case;
@@ -349,16 +349,8 @@ impl Promotions<'_> {
 
     /// Names the panel of a draft, by email, one per line or separated by commas.
     pub async fn set_panel(&self, actor: &Actor, id: PromotionId, emails: &str) -> AppResult<()> {
-        let seen = self.seen(actor, id).await?;
-        if !seen.seat.may_run() {
-            return Err(self
-                .refuse(
-                    actor,
-                    id,
-                    "The panel is named by a manager in the person's line.",
-                )
-                .await);
-        }
+        let why = "The panel is named by a manager in the person's line.";
+        let seen = self.seen_if(actor, id, CaseSeat::may_run, why).await?;
         // The votes are asked of the people named when it was sent: nobody is added or dropped.
         if seen.record.case.status != CaseStatus::Draft {
             return Err(AppError::conflict(
@@ -404,16 +396,8 @@ impl Promotions<'_> {
 
     /// Sends a draft to its panel, each member asked to vote.
     pub async fn submit(&self, actor: &Actor, id: PromotionId) -> AppResult<PromotionCase> {
-        let seen = self.seen(actor, id).await?;
-        if !seen.seat.may_run() {
-            return Err(self
-                .refuse(
-                    actor,
-                    id,
-                    "The case is submitted by a manager in the person's line.",
-                )
-                .await);
-        }
+        let why = "The case is submitted by a manager in the person's line.";
+        let seen = self.seen_if(actor, id, CaseSeat::may_run, why).await?;
         let title = self.target_title(&seen.record.case).await;
         let notices = seen
             .record
@@ -444,12 +428,9 @@ impl Promotions<'_> {
         vote: &str,
         reason: &str,
     ) -> AppResult<PanelSeat> {
-        let seen = self.seen(actor, id).await?;
-        if seen.seat != CaseSeat::Panel {
-            return Err(self
-                .refuse(actor, id, "Only the members of the case's panel vote.")
-                .await);
-        }
+        let on_panel = |seat| seat == CaseSeat::Panel;
+        let why = "Only the members of the case's panel vote.";
+        self.seen_if(actor, id, on_panel, why).await?;
         let mut problems = Vec::new();
         let vote = PanelVote::parse(vote.trim());
         if vote.is_none() {
@@ -488,17 +469,9 @@ impl Promotions<'_> {
         input: DecisionInput,
         today: &str,
     ) -> AppResult<PromotionCase> {
-        let seen = self.seen(actor, id).await?;
-        if !seen.seat.may_run() {
-            return Err(self
-                .refuse(
-                    actor,
-                    id,
-                    "The decision is recorded by the people team or a manager in \
-                        the person's line, not by the panel or the person.",
-                )
-                .await);
-        }
+        let why = "The decision is recorded by the people team or a manager in \
+                        the person's line, not by the panel or the person.";
+        let seen = self.seen_if(actor, id, CaseSeat::may_run, why).await?;
         let mut problems = Vec::new();
         let outcome = CaseOutcome::parse(input.outcome.trim());
         if outcome.is_none() {

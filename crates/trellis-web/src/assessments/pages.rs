@@ -8,10 +8,11 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde_json::json;
 use trellis_app::AppError;
 use trellis_app::growth::{AssessmentCtx, RatingInput, StartInput, Submission};
+use trellis_app::use_cases::Assessments;
 use trellis_store::{AssessmentId, PersonId, RaterKind};
 
 use super::view::{Typed, assessment_page};
-use crate::auth::{Caller, Ctx, Me};
+use crate::auth::{Me, OnRecord};
 use crate::error::WebError;
 use crate::extract::{PageForm, PathParams, QueryParams};
 use crate::html::form::{Fields, all_of, field, number};
@@ -41,16 +42,11 @@ pub async fn start(
 
 /// `GET /assessments/{id}`.
 pub async fn assessment(
-    State(state): State<AppState>,
-    Me(caller, ctx): Me,
-    PathParams(id): PathParams<AssessmentId>,
+    on: OnRecord<AssessmentId>,
     QueryParams(q): QueryParams<DoneQuery>,
 ) -> Result<Response, WebError> {
-    let a = state
-        .app()
-        .assessments()
-        .view(&caller.actor(&ctx), id)
-        .await?;
+    let id = on.id;
+    let a = on.app().assessments().view(&on.actor, id).await?;
     let notice = match q.done.as_deref() {
         Some("self") => Some("Your self-assessment is submitted.".to_owned()),
         Some("manager") => Some("Your ratings are submitted.".to_owned()),
@@ -66,9 +62,9 @@ pub async fn assessment(
         _ => None,
     };
     let page = assessment_page(
-        &state,
-        &caller,
-        &ctx,
+        &on.state,
+        &on.caller,
+        &on.ctx,
         &a,
         None,
         FieldErrors::default(),
@@ -76,8 +72,8 @@ pub async fn assessment(
         notice,
     )
     .await?;
-    state.audit_read(
-        ctx.audit(),
+    on.state.audit_read(
+        on.ctx.audit(),
         "assessment.read",
         a.target(),
         json!({ "person": a.person.id, "view": "assessment-page" }),
@@ -139,50 +135,45 @@ fn submission(
     }
 }
 
+/// The assessment a form is sent on, as the caller may see it.
+async fn open_assessment(
+    on: &OnRecord<AssessmentId>,
+) -> Result<(Assessments<'_>, AssessmentCtx), WebError> {
+    let assessments = on.app().assessments();
+    let a = assessments.view(&on.actor, on.id).await?;
+    Ok((assessments, a))
+}
+
 async fn rate(
-    state: AppState,
-    caller: Caller,
-    ctx: Ctx,
-    id: AssessmentId,
+    on: OnRecord<AssessmentId>,
     f: Fields,
     kind: RaterKind,
 ) -> Result<Response, WebError> {
-    let assessments = state.app().assessments();
-    let a = assessments.view(&caller.actor(&ctx), id).await?;
+    let (assessments, a) = open_assessment(&on).await?;
     let sub = submission(&a, &f, kind, ratings_from);
     let k = match kind {
         RaterKind::SelfRater => "self",
         RaterKind::Manager => "manager",
         _ => "agreed",
     };
-    match assessments.submit(&caller.actor(&ctx), &a, sub).await {
-        Ok(_) => Ok(Redirect::to(&format!("/assessments/{id}?done={k}")).into_response()),
-        Err(refusal) => {
-            refused(
-                &state,
-                &caller,
-                &ctx,
-                id,
-                a,
-                refusal,
-                Typed { fields: f, kind: k },
-            )
-            .await
+    match assessments.submit(&on.actor, &a, sub).await {
+        Ok(_) => {
+            let id = on.id;
+            Ok(Redirect::to(&format!("/assessments/{id}?done={k}")).into_response())
         }
+        Err(refusal) => refused(&on, a, refusal, Typed { fields: f, kind: k }).await,
     }
 }
 
 /// Shows the assessment page again after a refused change: field problems next to the fields with
 /// what was typed (422), or a conflict above what is stored now (409).
 async fn refused(
-    state: &AppState,
-    caller: &Caller,
-    ctx: &Ctx,
-    id: AssessmentId,
+    on: &OnRecord<AssessmentId>,
     a: AssessmentCtx,
     refusal: AppError,
     typed: Typed,
 ) -> Result<Response, WebError> {
+    let (state, caller, ctx) = (&on.state, &on.caller, &on.ctx);
     match refusal {
         AppError::Invalid(problems) => {
             let mut errors = FieldErrors::default();
@@ -194,11 +185,7 @@ async fn refused(
             render_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
         }
         AppError::Conflict { message, .. } => {
-            let fresh = state
-                .app()
-                .assessments()
-                .view(&caller.actor(ctx), id)
-                .await?;
+            let (_, fresh) = open_assessment(on).await?;
             let page = assessment_page(
                 state,
                 caller,
@@ -218,52 +205,44 @@ async fn refused(
 
 /// `POST /assessments/{id}/self`.
 pub async fn rate_self(
-    State(state): State<AppState>,
-    Me(caller, ctx): Me,
-    PathParams(id): PathParams<AssessmentId>,
+    on: OnRecord<AssessmentId>,
     PageForm(f): PageForm<Fields>,
 ) -> Result<Response, WebError> {
-    rate(state, caller, ctx, id, f, RaterKind::SelfRater).await
+    rate(on, f, RaterKind::SelfRater).await
 }
 
 /// `POST /assessments/{id}/manager`.
 pub async fn rate_manager(
-    State(state): State<AppState>,
-    Me(caller, ctx): Me,
-    PathParams(id): PathParams<AssessmentId>,
+    on: OnRecord<AssessmentId>,
     PageForm(f): PageForm<Fields>,
 ) -> Result<Response, WebError> {
-    rate(state, caller, ctx, id, f, RaterKind::Manager).await
+    rate(on, f, RaterKind::Manager).await
 }
 
 /// `POST /assessments/{id}/agreed`.
 pub async fn rate_agreed(
-    State(state): State<AppState>,
-    Me(caller, ctx): Me,
-    PathParams(id): PathParams<AssessmentId>,
+    on: OnRecord<AssessmentId>,
     PageForm(f): PageForm<Fields>,
 ) -> Result<Response, WebError> {
-    rate(state, caller, ctx, id, f, RaterKind::Agreed).await
+    rate(on, f, RaterKind::Agreed).await
 }
 
 /// `POST /assessments/{id}/self/draft`: the self-assessment form, kept as a draft.
 pub async fn save_self_draft(
-    State(state): State<AppState>,
-    Me(caller, ctx): Me,
-    PathParams(id): PathParams<AssessmentId>,
+    on: OnRecord<AssessmentId>,
     PageForm(f): PageForm<Fields>,
 ) -> Result<Response, WebError> {
-    let assessments = state.app().assessments();
-    let a = assessments.view(&caller.actor(&ctx), id).await?;
+    let id = on.id;
+    let (assessments, a) = open_assessment(&on).await?;
     let sub = submission(&a, &f, RaterKind::SelfRater, draft_ratings_from);
-    match assessments.save_draft(&caller.actor(&ctx), &a, sub).await {
+    match assessments.save_draft(&on.actor, &a, sub).await {
         Ok(_) => Ok(Redirect::to(&format!("/assessments/{id}?done=draft")).into_response()),
         Err(refusal) => {
             let typed = Typed {
                 fields: f,
                 kind: "self",
             };
-            refused(&state, &caller, &ctx, id, a, refusal, typed).await
+            refused(&on, a, refusal, typed).await
         }
     }
 }
@@ -284,17 +263,15 @@ fn draft_ratings_from(fields: &Fields, skills: &[String]) -> Vec<RatingInput> {
 
 /// `POST /assessments/{id}/outcome`: `answer` (`confirm` or `dispute`) and `outcome_comment`.
 pub async fn answer_outcome(
-    State(state): State<AppState>,
-    Me(caller, ctx): Me,
-    PathParams(id): PathParams<AssessmentId>,
+    on: OnRecord<AssessmentId>,
     PageForm(f): PageForm<Fields>,
 ) -> Result<Response, WebError> {
-    let assessments = state.app().assessments();
-    let a = assessments.view(&caller.actor(&ctx), id).await?;
+    let id = on.id;
+    let (assessments, a) = open_assessment(&on).await?;
     let answer = field(&f, "answer").map(str::to_owned);
     let comment = field(&f, "outcome_comment").map(str::to_owned);
     match assessments
-        .answer_outcome(&caller.actor(&ctx), &a, answer.as_deref(), comment)
+        .answer_outcome(&on.actor, &a, answer.as_deref(), comment)
         .await
     {
         Ok(o) => {
@@ -309,7 +286,7 @@ pub async fn answer_outcome(
                 fields: f,
                 kind: "answer",
             };
-            refused(&state, &caller, &ctx, id, a, refusal, typed).await
+            refused(&on, a, refusal, typed).await
         }
     }
 }
@@ -317,26 +294,21 @@ pub async fn answer_outcome(
 /// `POST /assessments/{id}/peer-requests`: `peer` (an email address, or `Name <address>`) and
 /// `skills` (repeated).
 pub async fn request_peer(
-    State(state): State<AppState>,
-    Me(caller, ctx): Me,
-    PathParams(id): PathParams<AssessmentId>,
+    on: OnRecord<AssessmentId>,
     PageForm(f): PageForm<Fields>,
 ) -> Result<Response, WebError> {
-    let assessments = state.app().assessments();
-    let a = assessments.view(&caller.actor(&ctx), id).await?;
+    let id = on.id;
+    let (assessments, a) = open_assessment(&on).await?;
     let peer = field(&f, "peer").unwrap_or_default().to_owned();
     let skills = all_of(&f, "skills");
     match assessments
-        .request_peer_by_email(&caller.actor(&ctx), &a, &peer, skills)
+        .request_peer_by_email(&on.actor, &a, &peer, skills)
         .await
     {
         Ok(_) => Ok(Redirect::to(&format!("/assessments/{id}?done=peer#peers")).into_response()),
         Err(refusal) => {
             refused(
-                &state,
-                &caller,
-                &ctx,
-                id,
+                &on,
                 a,
                 refusal,
                 Typed {

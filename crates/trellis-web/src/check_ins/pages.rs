@@ -439,13 +439,11 @@ fn series_page(
 
 /// `GET /check-ins/{id}`: the next meeting, the actions still open, the history.
 pub async fn show(
-    State(state): State<AppState>,
-    Me(caller, ctx): Me,
-    PathParams(id): PathParams<i64>,
+    on: OnRecord<i64>,
     QueryParams(q): QueryParams<DoneQuery>,
 ) -> Result<Response, WebError> {
-    let actor = caller.actor(&ctx);
-    let view = state.app().check_ins().open(&actor, id).await?;
+    let id = on.id;
+    let view = on.app().check_ins().open(&on.actor, id).await?;
     let notice = match q.done.as_deref() {
         Some("agenda") => Some("Added to the agenda."),
         Some("note") => Some("Note saved."),
@@ -457,10 +455,10 @@ pub async fn show(
         Some("unshared") => Some("Note taken back: they no longer read it."),
         _ => None,
     };
-    let shares = state.app().check_ins().shares(&view).await?;
+    let shares = on.app().check_ins().shares(&view).await?;
     let page = series_page(
-        &ctx,
-        actor.id(),
+        &on.ctx,
+        on.actor.id(),
         &view,
         &shares,
         SeriesForms::default(),
@@ -646,24 +644,22 @@ pub async fn break_glass_form(
 
 /// `POST /check-ins/{id}/break-glass`: `reason`.
 pub async fn break_glass(
-    State(state): State<AppState>,
-    Me(caller, ctx): Me,
-    PathParams(id): PathParams<i64>,
+    on: OnRecord<i64>,
     PageForm(f): PageForm<Fields>,
 ) -> Result<Response, WebError> {
-    let actor = caller.actor(&ctx);
+    let id = on.id;
     let reason = field(&f, "reason").unwrap_or_default();
-    match state
+    match on
         .app()
         .check_ins()
-        .break_glass(&actor, id, reason)
+        .break_glass(&on.actor, id, reason)
         .await
     {
         Ok(_) => Ok(Redirect::to(&format!("/check-ins/{id}")).into_response()),
         Err(e) => {
             let (errors, status) = problems(e)?;
             let page = BreakGlassPage {
-                frame: Frame::new(Some(&ctx), "Read a pair's check-ins", "admin"),
+                frame: Frame::new(Some(&on.ctx), "Read a pair's check-ins", "admin"),
                 id,
                 reason: reason.to_owned(),
                 errors,

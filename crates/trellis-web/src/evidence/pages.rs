@@ -3,7 +3,6 @@
 use std::collections::HashMap;
 
 use askama::Template;
-use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde_json::json;
@@ -14,9 +13,9 @@ use trellis_model::Framework;
 use trellis_store::prelude::*;
 use trellis_store::{Evidence, PersonId};
 
-use crate::auth::{Ctx, Me};
+use crate::auth::{Ctx, OnRecord};
 use crate::error::WebError;
-use crate::extract::{PageForm, PathParams, QueryParams};
+use crate::extract::{PageForm, QueryParams};
 use crate::html::form::{Fields, all_of, field};
 use crate::html::view::{Choice, FieldErrors};
 use crate::html::{Frame, render, render_status};
@@ -298,18 +297,17 @@ async fn evidence_page(
 
 /// `GET /people/{id}/evidence`: the evidence log with the form to add to it.
 pub async fn evidence(
-    State(state): State<AppState>,
-    Me(caller, ctx): Me,
-    PathParams(id): PathParams<PersonId>,
+    on: OnRecord<PersonId>,
     QueryParams(q): QueryParams<AddedQuery>,
 ) -> Result<Response, WebError> {
+    let id = on.id;
     let form = EvidenceForm {
         happened_on: date(trellis_app::time::now_millis()),
         ..EvidenceForm::default()
     };
     let page = evidence_page(
-        &state,
-        (&caller.actor(&ctx), &ctx),
+        &on.state,
+        (&on.actor, &on.ctx),
         id,
         q.cursor.as_deref(),
         form,
@@ -325,8 +323,8 @@ pub async fn evidence(
         },
     )
     .await?;
-    state.audit_read(
-        ctx.audit(),
+    on.state.audit_read(
+        on.ctx.audit(),
         "evidence.read",
         format!("person:{id}"),
         json!({ "view": "evidence-page" }),
@@ -337,14 +335,12 @@ pub async fn evidence(
 /// `POST /people/{id}/evidence`: `happened_on`, `title`, `description`, `links` (one per line),
 /// `skills` (repeated), `corroborators` (one per line).
 pub async fn evidence_add(
-    State(state): State<AppState>,
-    Me(caller, ctx): Me,
-    PathParams(id): PathParams<PersonId>,
+    on: OnRecord<PersonId>,
     PageForm(f): PageForm<Fields>,
 ) -> Result<Response, WebError> {
+    let id = on.id;
     let (form, input) = typed_evidence(&f);
-    let actor = caller.actor(&ctx);
-    match state.app().evidence().add(&actor, id, input).await {
+    match on.app().evidence().add(&on.actor, id, input).await {
         Ok(_) => Ok(Redirect::to(&format!("/people/{id}/evidence?added=1")).into_response()),
         Err(refusal) => match refusal {
             AppError::Invalid(problems) => {
@@ -352,8 +348,16 @@ pub async fn evidence_add(
                 for p in problems {
                     errors.add(p.field, p.message);
                 }
-                let page =
-                    evidence_page(&state, (&actor, &ctx), id, None, form, errors, None).await?;
+                let page = evidence_page(
+                    &on.state,
+                    (&on.actor, &on.ctx),
+                    id,
+                    None,
+                    form,
+                    errors,
+                    None,
+                )
+                .await?;
                 render_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
             }
             e => Err(e.into()),
@@ -456,16 +460,12 @@ async fn edit_page(
 
 /// `GET /people/{id}/evidence/{evidence}/edit`: the form that edits a piece of evidence, and the
 /// button that deletes it, for whoever added it and the person it is about.
-pub async fn evidence_edit_form(
-    State(state): State<AppState>,
-    Me(caller, ctx): Me,
-    PathParams((id, evidence)): PathParams<(PersonId, i64)>,
-) -> Result<Response, WebError> {
-    let actor = caller.actor(&ctx);
-    let (person, e) = state
+pub async fn evidence_edit_form(on: OnRecord<(PersonId, i64)>) -> Result<Response, WebError> {
+    let (id, evidence) = on.id;
+    let (person, e) = on
         .app()
         .evidence()
-        .changeable(&actor, id, evidence)
+        .changeable(&on.actor, id, evidence)
         .await?;
     let form = EvidenceForm {
         happened_on: e.happened_on.clone(),
@@ -475,9 +475,17 @@ pub async fn evidence_edit_form(
         skills: e.skills.clone(),
         corroborators: e.corroborators.join("\n"),
     };
-    let page = edit_page(&state, &ctx, &person, &e, form, FieldErrors::default()).await?;
-    state.audit_read(
-        ctx.audit(),
+    let page = edit_page(
+        &on.state,
+        &on.ctx,
+        &person,
+        &e,
+        form,
+        FieldErrors::default(),
+    )
+    .await?;
+    on.state.audit_read(
+        on.ctx.audit(),
         "evidence.read",
         format!("person:{id}"),
         json!({ "view": "evidence-edit", "evidence": evidence }),
@@ -488,17 +496,15 @@ pub async fn evidence_edit_form(
 /// `POST /people/{id}/evidence/{evidence}`: the edited evidence, with the fields of the form that
 /// adds it.
 pub async fn evidence_update(
-    State(state): State<AppState>,
-    Me(caller, ctx): Me,
-    PathParams((id, evidence)): PathParams<(PersonId, i64)>,
+    on: OnRecord<(PersonId, i64)>,
     PageForm(f): PageForm<Fields>,
 ) -> Result<Response, WebError> {
+    let (id, evidence) = on.id;
     let (form, input) = typed_evidence(&f);
-    let actor = caller.actor(&ctx);
-    match state
+    match on
         .app()
         .evidence()
-        .edit(&actor, id, evidence, input)
+        .edit(&on.actor, id, evidence, input)
         .await
     {
         Ok(_) => Ok(Redirect::to(&format!(
@@ -506,16 +512,16 @@ pub async fn evidence_update(
         ))
         .into_response()),
         Err(AppError::Invalid(problems)) => {
-            let (person, e) = state
+            let (person, e) = on
                 .app()
                 .evidence()
-                .changeable(&actor, id, evidence)
+                .changeable(&on.actor, id, evidence)
                 .await?;
             let mut errors = FieldErrors::default();
             for p in problems {
                 errors.add(p.field, p.message);
             }
-            let page = edit_page(&state, &ctx, &person, &e, form, errors).await?;
+            let page = edit_page(&on.state, &on.ctx, &person, &e, form, errors).await?;
             render_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
         }
         Err(e) => Err(e.into()),
@@ -523,15 +529,8 @@ pub async fn evidence_update(
 }
 
 /// `POST /people/{id}/evidence/{evidence}/delete`: deletes it softly.
-pub async fn evidence_delete(
-    State(state): State<AppState>,
-    Me(caller, ctx): Me,
-    PathParams((id, evidence)): PathParams<(PersonId, i64)>,
-) -> Result<Response, WebError> {
-    state
-        .app()
-        .evidence()
-        .delete(&caller.actor(&ctx), id, evidence)
-        .await?;
+pub async fn evidence_delete(on: OnRecord<(PersonId, i64)>) -> Result<Response, WebError> {
+    let (id, evidence) = on.id;
+    on.app().evidence().delete(&on.actor, id, evidence).await?;
     Ok(Redirect::to(&format!("/people/{id}/evidence?deleted=1")).into_response())
 }

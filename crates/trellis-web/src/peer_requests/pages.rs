@@ -13,9 +13,9 @@ use trellis_store::{PeerRequest, RaterKind, Stage};
 
 use crate::assessments::pages::ratings_from;
 use crate::assessments::view::{RatingField, ScaleKey, said, scale_key};
-use crate::auth::{Ctx, Me};
+use crate::auth::{Ctx, Me, OnRecord};
 use crate::error::WebError;
-use crate::extract::{PageForm, PathParams};
+use crate::extract::PageForm;
 use crate::html::form::{Fields, field};
 use crate::html::view::FieldErrors;
 use crate::html::{Frame, render, render_status};
@@ -171,16 +171,12 @@ async fn peer_page(
 }
 
 /// `GET /peer-requests/{id}`: the peer's page, with the form until they answer.
-pub async fn peer_request(
-    State(state): State<AppState>,
-    Me(caller, ctx): Me,
-    PathParams(id): PathParams<i64>,
-) -> Result<Response, WebError> {
-    let actor = caller.actor(&ctx);
-    let (request, a) = state.app().peer_requests().open(&actor, id).await?;
+pub async fn peer_request(on: OnRecord<i64>) -> Result<Response, WebError> {
+    let id = on.id;
+    let (request, a) = on.app().peer_requests().open(&on.actor, id).await?;
     let page = peer_page(
-        &state,
-        &ctx,
+        &on.state,
+        &on.ctx,
         &request,
         &a,
         None,
@@ -188,8 +184,8 @@ pub async fn peer_request(
         None,
     )
     .await?;
-    state.audit_read(
-        ctx.audit(),
+    on.state.audit_read(
+        on.ctx.audit(),
         "assessment.read",
         a.target(),
         json!({ "person": a.person.id, "view": "peer-request", "request": id }),
@@ -199,16 +195,14 @@ pub async fn peer_request(
 
 /// `POST /peer-requests/{id}`: the peer's ratings of the requested skills.
 pub async fn peer_submit(
-    State(state): State<AppState>,
-    Me(caller, ctx): Me,
-    PathParams(id): PathParams<i64>,
+    on: OnRecord<i64>,
     PageForm(f): PageForm<Fields>,
 ) -> Result<Response, WebError> {
-    let peer_requests = state.app().peer_requests();
-    let actor = caller.actor(&ctx);
-    let (request, a) = peer_requests.open(&actor, id).await?;
+    let id = on.id;
+    let peer_requests = on.app().peer_requests();
+    let (request, a) = peer_requests.open(&on.actor, id).await?;
     let ratings = ratings_from(&f, &request.skills);
-    match peer_requests.answer(&actor, &request, &a, ratings).await {
+    match peer_requests.answer(&on.actor, &request, &a, ratings).await {
         Ok(_) => Ok(Redirect::to(&format!("/peer-requests/{id}")).into_response()),
         Err(refusal) => match refusal {
             AppError::Invalid(problems) => {
@@ -216,14 +210,15 @@ pub async fn peer_submit(
                 for p in problems {
                     errors.add(p.field, p.message);
                 }
-                let page = peer_page(&state, &ctx, &request, &a, Some(&f), errors, None).await?;
+                let page =
+                    peer_page(&on.state, &on.ctx, &request, &a, Some(&f), errors, None).await?;
                 render_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
             }
             AppError::Conflict { message, .. } => {
-                let fresh = growth::load_peer_request(state.store(), id).await?;
+                let fresh = growth::load_peer_request(on.state.store(), id).await?;
                 let page = peer_page(
-                    &state,
-                    &ctx,
+                    &on.state,
+                    &on.ctx,
                     &fresh,
                     &a,
                     None,

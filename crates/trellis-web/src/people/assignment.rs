@@ -1,7 +1,6 @@
 //! The people team's form that changes someone's role level (from a date), manager and team.
 
 use askama::Template;
-use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use trellis_app::AppError;
@@ -10,13 +9,12 @@ use trellis_app::time::date;
 use trellis_store::PersonId;
 use trellis_store::prelude::*;
 
-use crate::auth::{Caller, Ctx, Me};
+use crate::auth::OnRecord;
 use crate::error::WebError;
-use crate::extract::{PageForm, PathParams, QueryParams};
+use crate::extract::{PageForm, QueryParams};
 use crate::html::form::{Fields, field};
 use crate::html::view::{Choice, FieldErrors};
 use crate::html::{Frame, render, render_status};
-use crate::state::AppState;
 
 #[derive(Debug)]
 struct TrackChoices {
@@ -100,18 +98,22 @@ struct Done {
 }
 
 async fn page(
-    state: &AppState,
-    caller: &Caller,
-    ctx: &Ctx,
-    id: PersonId,
+    on: &OnRecord<PersonId>,
     typed: Option<Assignment>,
     errors: FieldErrors,
     done: Done,
 ) -> Result<AssignmentPage, WebError> {
-    let actor = caller.actor(ctx);
+    let OnRecord {
+        state,
+        ctx,
+        actor,
+        id,
+        ..
+    } = on;
+    let id = *id;
     let accounts = state.app().accounts();
-    let (person, manager) = accounts.placement(&actor, id).await?;
-    let waiting_change = accounts.waiting_change(&actor, id).await?;
+    let (person, manager) = accounts.placement(actor, id).await?;
+    let waiting_change = accounts.waiting_change(actor, id).await?;
     let store = state.store();
     let teams = store.teams().await?;
     let team_now = person
@@ -136,11 +138,7 @@ async fn page(
     };
     let waiting = waiting_change.map(|w| waiting(w, &tracks));
     let onboarding = if done.saved {
-        state
-            .app()
-            .plans()
-            .onboarding_offer(&caller.actor(ctx), id)
-            .await?
+        state.app().plans().onboarding_offer(actor, id).await?
     } else {
         None
     };
@@ -181,16 +179,11 @@ async fn page(
 
 /// `GET /people/{id}/assignment`.
 pub async fn form(
-    State(state): State<AppState>,
-    Me(caller, ctx): Me,
-    PathParams(id): PathParams<PersonId>,
+    on: OnRecord<PersonId>,
     QueryParams(q): QueryParams<SavedQuery>,
 ) -> Result<Response, WebError> {
     let p = page(
-        &state,
-        &caller,
-        &ctx,
-        id,
+        &on,
         None,
         FieldErrors::default(),
         Done {
@@ -205,11 +198,10 @@ pub async fn form(
 /// `POST /people/{id}/assignment`: `role_level`, `manager` (an email), `team`, `effective_on`,
 /// `revision`.
 pub async fn submit(
-    State(state): State<AppState>,
-    Me(caller, ctx): Me,
-    PathParams(id): PathParams<PersonId>,
+    on: OnRecord<PersonId>,
     PageForm(f): PageForm<Fields>,
 ) -> Result<Response, WebError> {
+    let id = on.id;
     let a = Assignment {
         role_level: field(&f, "role_level").unwrap_or_default().to_owned(),
         manager_email: field(&f, "manager").unwrap_or_default().to_owned(),
@@ -217,11 +209,10 @@ pub async fn submit(
         effective_on: field(&f, "effective_on").unwrap_or_default().to_owned(),
         expected_revision: field(&f, "revision").and_then(|r| r.trim().parse().ok()),
     };
-    let actor = caller.actor(&ctx);
-    match state.app().accounts().assign(&actor, id, a.clone()).await {
+    match on.app().accounts().assign(&on.actor, id, a.clone()).await {
         Ok(Assigned::Now(_)) => {
             // Sessions carry their person (manager, role level): the next request reads them.
-            state.forget_sessions();
+            on.state.forget_sessions();
             Ok(Redirect::to(&format!("/people/{id}/assignment?saved=1")).into_response())
         }
         Ok(Assigned::Later(_)) => {
@@ -232,14 +223,14 @@ pub async fn submit(
             for p in problems {
                 errors.add(p.field, p.message);
             }
-            let p = page(&state, &caller, &ctx, id, Some(a), errors, Done::default()).await?;
+            let p = page(&on, Some(a), errors, Done::default()).await?;
             render_status(StatusCode::UNPROCESSABLE_ENTITY, &p)
         }
         Err(AppError::Conflict { message, .. }) => {
             let mut errors = FieldErrors::default();
             errors.add("role_level", message);
             // Start again from what is stored now.
-            let p = page(&state, &caller, &ctx, id, None, errors, Done::default()).await?;
+            let p = page(&on, None, errors, Done::default()).await?;
             render_status(StatusCode::CONFLICT, &p)
         }
         Err(e) => Err(e.into()),
@@ -248,15 +239,13 @@ pub async fn submit(
 
 /// `POST /people/{id}/assignment/waiting/delete`: cancels the change waiting for its day.
 pub async fn cancel_waiting(
-    State(state): State<AppState>,
-    Me(caller, ctx): Me,
-    PathParams(id): PathParams<PersonId>,
+    on: OnRecord<PersonId>,
     PageForm(_): PageForm<Fields>,
 ) -> Result<Response, WebError> {
-    state
-        .app()
+    let id = on.id;
+    on.app()
         .accounts()
-        .cancel_waiting_change(&caller.actor(&ctx), id)
+        .cancel_waiting_change(&on.actor, id)
         .await?;
     Ok(Redirect::to(&format!("/people/{id}/assignment")).into_response())
 }

@@ -10,16 +10,15 @@ use askama::Template;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use trellis_app::AppError;
-use trellis_app::access::Actor;
 use trellis_app::promotions::{
     CaseSummary, CaseView, CommentView, DecisionInput, EvidenceLine, MAX_CASE, RatingLine, SeatView,
 };
 use trellis_model::readiness::ReadinessStatus;
 use trellis_store::{CaseOutcome, CaseStatus, PersonId, PromotionId};
 
-use crate::auth::{Ctx, Me, OnRecord};
+use crate::auth::{Me, OnRecord};
 use crate::error::WebError;
-use crate::extract::{PageForm, PathParams, QueryParams};
+use crate::extract::{PageForm, QueryParams};
 use crate::html::form::{Fields, field, number};
 use crate::html::view::{Choice, DoneQuery, FieldErrors};
 use crate::html::{Frame, render, render_status};
@@ -297,17 +296,15 @@ pub struct NewQuery {
 }
 
 async fn new_page(
-    state: &AppState,
-    ctx: &Ctx,
-    actor: &Actor,
-    id: PersonId,
+    on: &OnRecord<PersonId>,
     chosen: Option<String>,
     errors: FieldErrors,
 ) -> Result<NewPage, WebError> {
-    let choices = state.app().promotions().choices(actor, id).await?;
+    let id = on.id;
+    let choices = on.app().promotions().choices(&on.actor, id).await?;
     Ok(NewPage {
         frame: Frame::new(
-            Some(ctx),
+            Some(&on.ctx),
             format!("Open a promotion case for {}", choices.person.name),
             "people",
         ),
@@ -326,40 +323,31 @@ async fn new_page(
 
 /// `GET /people/{id}/promotions/new`: `?role_level=` preselects the target.
 pub async fn new_form(
-    State(state): State<AppState>,
-    Me(caller, ctx): Me,
-    PathParams(id): PathParams<PersonId>,
+    on: OnRecord<PersonId>,
     QueryParams(q): QueryParams<NewQuery>,
 ) -> Result<Response, WebError> {
-    let actor = caller.actor(&ctx);
-    let page = new_page(
-        &state,
-        &ctx,
-        &actor,
-        id,
-        q.role_level,
-        FieldErrors::default(),
-    )
-    .await?;
+    let page = new_page(&on, q.role_level, FieldErrors::default()).await?;
     Ok(render(&page)?.into_response())
 }
 
 /// `POST /people/{id}/promotions`: `role_level`.
 pub async fn open(
-    State(state): State<AppState>,
-    Me(caller, ctx): Me,
-    PathParams(id): PathParams<PersonId>,
+    on: OnRecord<PersonId>,
     PageForm(f): PageForm<Fields>,
 ) -> Result<Response, WebError> {
-    let actor = caller.actor(&ctx);
     let role_level = field(&f, "role_level").unwrap_or_default().to_owned();
-    let (status, errors) = match state.app().promotions().open(&actor, id, &role_level).await {
+    let opened = on
+        .app()
+        .promotions()
+        .open(&on.actor, on.id, &role_level)
+        .await;
+    let (status, errors) = match opened {
         Ok(c) => {
             return Ok(Redirect::to(&format!("/promotions/{}?done=opened", c.id)).into_response());
         }
         Err(e) => FieldErrors::of_refusal(e, "role_level")?,
     };
-    let page = new_page(&state, &ctx, &actor, id, Some(role_level), errors).await?;
+    let page = new_page(&on, Some(role_level), errors).await?;
     render_status(status, &page)
 }
 
@@ -541,20 +529,13 @@ pub async fn decide(
 }
 
 /// `GET /promotions/{id}/print`: the case on a page of its own for printing or saving as PDF.
-pub async fn print(
-    State(state): State<AppState>,
-    Me(caller, ctx): Me,
-    PathParams(id): PathParams<PromotionId>,
-) -> Result<Response, WebError> {
-    let v = state
-        .app()
-        .promotions()
-        .view(&caller.actor(&ctx), id)
-        .await?;
+pub async fn print(on: OnRecord<PromotionId>) -> Result<Response, WebError> {
+    let id = on.id;
+    let v = on.app().promotions().view(&on.actor, id).await?;
     let c = case_of(v, String::new());
     let page = PrintPage {
         frame: Frame::new(
-            Some(&ctx),
+            Some(&on.ctx),
             format!("Promotion case: {} for {}", c.person, c.target),
             "",
         ),

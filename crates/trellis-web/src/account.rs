@@ -8,9 +8,9 @@ use serde::Deserialize;
 use serde_json::json;
 use trellis_store::{NewAuditEvent, Outcome};
 
-use crate::auth::{self, Me, password_problem};
+use crate::auth::{self, Me, OnRecord, password_problem};
 use crate::error::WebError;
-use crate::extract::{PageForm, PathParams, QueryParams};
+use crate::extract::{PageForm, QueryParams};
 use crate::html::view::FieldErrors;
 use crate::html::{Frame, render, render_status};
 use crate::state::AppState;
@@ -252,22 +252,23 @@ pub async fn token_create(
     Ok(render(&page)?.into_response())
 }
 
-pub async fn token_revoke(
-    State(state): State<AppState>,
-    Me(caller, ctx): Me,
-    PathParams(id): PathParams<i64>,
-) -> Result<Response, WebError> {
-    let owned = state
+pub async fn token_revoke(on: OnRecord<i64>) -> Result<Response, WebError> {
+    let id = on.id;
+    let owned = on
+        .state
         .store()
-        .api_tokens(caller.id())
+        .api_tokens(on.caller.id())
         .await?
         .into_iter()
         .any(|t| t.id == id);
     if !owned {
         return Err(WebError::not_found_because("You have no such token."));
     }
-    state.store().revoke_api_token(id, &ctx.audit()).await?;
+    on.state
+        .store()
+        .revoke_api_token(id, &on.ctx.audit())
+        .await?;
     // A cached copy of the token would be accepted until it ran out.
-    state.forget_sessions();
+    on.state.forget_sessions();
     Ok(Redirect::to("/account/tokens").into_response())
 }

@@ -10,9 +10,8 @@ use trellis_app::privacy::{self, PersonExport};
 use trellis_app::use_cases::By;
 use trellis_store::PersonId;
 
-use crate::auth::{Caller, Ctx, Me};
+use crate::auth::{Caller, Ctx, Me, OnRecord};
 use crate::error::WebError;
-use crate::extract::PathParams;
 use crate::html::{Frame, render};
 use crate::state::AppState;
 
@@ -61,15 +60,12 @@ pub async fn own_json(
 }
 
 /// Someone's data, for an administrator.
-pub async fn person(
-    State(state): State<AppState>,
-    Me(caller, ctx): Me,
-    PathParams(id): PathParams<PersonId>,
-) -> Result<Response, WebError> {
-    let export = export_for_admin(&state, &caller, &ctx, id).await?;
+pub async fn person(on: OnRecord<PersonId>) -> Result<Response, WebError> {
+    let id = on.id;
+    let export = export_for_admin(&on.state, &on.caller, &on.ctx, id).await?;
     let page = DataPage {
         frame: Frame::new(
-            Some(&ctx),
+            Some(&on.ctx),
             format!("Data held about {}", export.person.name),
             "admin",
         ),
@@ -86,12 +82,9 @@ pub async fn person(
 }
 
 /// Someone's data as a JSON file, for an administrator.
-pub async fn person_json(
-    State(state): State<AppState>,
-    Me(caller, ctx): Me,
-    PathParams(id): PathParams<PersonId>,
-) -> Result<Response, WebError> {
-    json_download(&export_for_admin(&state, &caller, &ctx, id).await?)
+pub async fn person_json(on: OnRecord<PersonId>) -> Result<Response, WebError> {
+    let id = on.id;
+    json_download(&export_for_admin(&on.state, &on.caller, &on.ctx, id).await?)
 }
 
 /// Someone's data as an administrator reads it.

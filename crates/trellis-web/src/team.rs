@@ -13,7 +13,7 @@ use serde::Deserialize;
 use serde_json::json;
 use trellis_store::{Person, PersonId, TeamRecord};
 
-use crate::auth::{Caller, Ctx, Me};
+use crate::auth::{Caller, Ctx, Me, OnRecord};
 use crate::error::WebError;
 use crate::extract::{PathParams, QueryParams, parse_id};
 use crate::html::{Frame, render};
@@ -144,13 +144,12 @@ pub async fn own(
 
 /// `GET /team/{id}`: another manager's team.
 pub async fn of(
-    State(state): State<AppState>,
-    Me(caller, ctx): Me,
-    PathParams(id): PathParams<PersonId>,
+    on: OnRecord<PersonId>,
     QueryParams(q): QueryParams<ScopeQuery>,
 ) -> Result<Response, WebError> {
-    let (manager, _) = growth::person_for(state.app(), &caller.actor(&ctx), id).await?;
-    team_page(&state, &caller, &ctx, manager, q).await
+    let id = on.id;
+    let (manager, _) = growth::person_for(on.app(), &on.actor, id).await?;
+    team_page(&on.state, &on.caller, &on.ctx, manager, q).await
 }
 
 /// `GET /team.csv`: the matrix as CSV, one row per person and requirement, formulas neutralised.

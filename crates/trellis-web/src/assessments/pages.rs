@@ -2,7 +2,6 @@
 //! agreed ratings and peer requests submitted from it. The page itself is built in
 //! [`super::view`].
 
-use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde_json::json;
@@ -12,31 +11,28 @@ use trellis_app::use_cases::Assessments;
 use trellis_store::{AssessmentId, PersonId, RaterKind};
 
 use super::view::{Typed, assessment_page};
-use crate::auth::{Me, OnRecord};
+use crate::auth::OnRecord;
 use crate::error::WebError;
-use crate::extract::{PageForm, PathParams, QueryParams};
+use crate::extract::{PageForm, QueryParams};
 use crate::html::form::{Fields, all_of, field, number};
 use crate::html::view::{DoneQuery, FieldErrors};
 use crate::html::{render, render_status};
-use crate::state::AppState;
 
 // ---------------------------------------------------------------------------------------------
 // Starting an assessment.
 
 /// `POST /people/{id}/assessments`: `role_level`, `framework_version`, optional `cycle`.
 pub async fn start(
-    State(state): State<AppState>,
-    Me(caller, ctx): Me,
-    PathParams(id): PathParams<PersonId>,
+    on: OnRecord<PersonId>,
     PageForm(f): PageForm<Fields>,
 ) -> Result<Response, WebError> {
+    let id = on.id;
     let input = StartInput {
         role_level: field(&f, "role_level").unwrap_or_default().to_owned(),
         framework_version: number(&f, "framework_version"),
         cycle: field(&f, "cycle").map(str::to_owned),
     };
-    let actor = caller.actor(&ctx);
-    let a = state.app().assessments().start(&actor, id, input).await?;
+    let a = on.app().assessments().start(&on.actor, id, input).await?;
     Ok(Redirect::to(&format!("/assessments/{}", a.id)).into_response())
 }
 

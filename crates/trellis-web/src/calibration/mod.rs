@@ -20,7 +20,7 @@ use trellis_store::{AssessmentId, CycleId, CycleStatus};
 
 use crate::auth::{Ctx, Me, OnRecord};
 use crate::error::WebError;
-use crate::extract::{PageForm, PathParams, QueryParams};
+use crate::extract::{PageForm, QueryParams};
 use crate::html::form::{Fields, field};
 use crate::html::view::{DoneQuery, FieldErrors};
 use crate::html::{Frame, render, render_status};
@@ -237,21 +237,19 @@ pub struct SessionQuery {
 
 /// `GET /cycles/{id}/calibration/session?group=manager:<id>|team:<id>`.
 pub async fn session(
-    State(state): State<AppState>,
-    Me(caller, ctx): Me,
-    PathParams(id): PathParams<CycleId>,
+    on: OnRecord<CycleId>,
     QueryParams(q): QueryParams<SessionQuery>,
 ) -> Result<Response, WebError> {
-    let actor = caller.actor(&ctx);
-    let (view, errors, status) = match state
+    let id = on.id;
+    let (view, errors, status) = match on
         .app()
         .calibration()
-        .session(&actor, id, q.group.as_deref())
+        .session(&on.actor, id, q.group.as_deref())
         .await
     {
         Ok(v) => (v, FieldErrors::default(), StatusCode::OK),
         Err(AppError::Invalid(problems)) => {
-            let v = state.app().calibration().session(&actor, id, None).await?;
+            let v = on.app().calibration().session(&on.actor, id, None).await?;
             (v, problems.into(), StatusCode::UNPROCESSABLE_ENTITY)
         }
         Err(e) => return Err(e.into()),
@@ -259,7 +257,7 @@ pub async fn session(
     let c = &view.summary.cycle;
     let page = SessionPage {
         frame: Frame::new(
-            Some(&ctx),
+            Some(&on.ctx),
             format!("Calibration session of {}", c.name),
             "team",
         ),
@@ -317,37 +315,32 @@ fn move_page(ctx: &Ctx, f: MoveForm, form: MoveInput, errors: FieldErrors) -> Mo
 }
 
 /// `GET /cycles/{id}/calibration/assessments/{assessment}`: the move form.
-pub async fn move_form(
-    State(state): State<AppState>,
-    Me(caller, ctx): Me,
-    PathParams((id, assessment)): PathParams<(CycleId, AssessmentId)>,
-) -> Result<Response, WebError> {
-    let f = state
+pub async fn move_form(on: OnRecord<(CycleId, AssessmentId)>) -> Result<Response, WebError> {
+    let (id, assessment) = on.id;
+    let f = on
         .app()
         .calibration()
-        .move_form(&caller.actor(&ctx), id, assessment)
+        .move_form(&on.actor, id, assessment)
         .await?;
-    let page = move_page(&ctx, f, MoveInput::default(), FieldErrors::default());
+    let page = move_page(&on.ctx, f, MoveInput::default(), FieldErrors::default());
     Ok(render(&page)?.into_response())
 }
 
 /// `POST /cycles/{id}/calibration/assessments/{assessment}`: `skill`, `level`, `reason`.
 pub async fn move_outcome(
-    State(state): State<AppState>,
-    Me(caller, ctx): Me,
-    PathParams((id, assessment)): PathParams<(CycleId, AssessmentId)>,
+    on: OnRecord<(CycleId, AssessmentId)>,
     PageForm(f): PageForm<Fields>,
 ) -> Result<Response, WebError> {
+    let (id, assessment) = on.id;
     let get = |name: &str| field(&f, name).unwrap_or_default().to_owned();
     let input = MoveInput {
         skill: get("skill"),
         level: get("level"),
         reason: get("reason"),
     };
-    let actor = caller.actor(&ctx);
-    let calibration = state.app().calibration();
+    let calibration = on.app().calibration();
     let (status, errors) = match calibration
-        .move_outcome(&actor, id, assessment, input.clone())
+        .move_outcome(&on.actor, id, assessment, input.clone())
         .await
     {
         Ok(_) => {
@@ -357,6 +350,6 @@ pub async fn move_outcome(
         }
         Err(e) => FieldErrors::of_refusal(e, "level")?,
     };
-    let form = calibration.move_form(&actor, id, assessment).await?;
-    render_status(status, &move_page(&ctx, form, input, errors))
+    let form = calibration.move_form(&on.actor, id, assessment).await?;
+    render_status(status, &move_page(&on.ctx, form, input, errors))
 }

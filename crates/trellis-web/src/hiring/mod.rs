@@ -18,7 +18,7 @@ use trellis_store::{Interview, OpeningStage};
 
 use crate::auth::{Ctx, Me, OnRecord};
 use crate::error::WebError;
-use crate::extract::{PageForm, PathParams};
+use crate::extract::PageForm;
 use crate::html::form::{Fields, all_of, field};
 use crate::html::view::{Choice, FieldErrors};
 use crate::html::{Frame, render, render_status};
@@ -148,13 +148,9 @@ pub async fn set_retention(
 }
 
 /// `GET /hiring/candidates/{id}/data.json`: everything held about a candidate (the people team).
-pub async fn candidate_data(
-    State(state): State<AppState>,
-    Me(caller, ctx): Me,
-    PathParams(id): PathParams<i64>,
-) -> Result<Response, WebError> {
-    let actor = caller.actor(&ctx);
-    let data = state.app().hiring().export_candidate(&actor, id).await?;
+pub async fn candidate_data(on: OnRecord<i64>) -> Result<Response, WebError> {
+    let id = on.id;
+    let data = on.app().hiring().export_candidate(&on.actor, id).await?;
     let body = serde_json::to_string_pretty(&data)
         .map_err(|e| WebError::internal(format!("the export could not be written: {e}")))?;
     let disposition = format!("attachment; filename=\"trellis-data-candidate-{id}.json\"");

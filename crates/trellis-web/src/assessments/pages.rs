@@ -172,10 +172,7 @@ async fn refused(
     let (state, caller, ctx) = (&on.state, &on.caller, &on.ctx);
     match refusal {
         AppError::Invalid(problems) => {
-            let mut errors = FieldErrors::default();
-            for p in problems {
-                errors.add(p.field, p.message);
-            }
+            let errors = FieldErrors::from(problems);
             let page =
                 assessment_page(state, caller, ctx, &a, Some(typed), errors, None, None).await?;
             render_status(StatusCode::UNPROCESSABLE_ENTITY, &page)

@@ -344,10 +344,7 @@ pub async fn evidence_add(
         Ok(_) => Ok(Redirect::to(&format!("/people/{id}/evidence?added=1")).into_response()),
         Err(refusal) => match refusal {
             AppError::Invalid(problems) => {
-                let mut errors = FieldErrors::default();
-                for p in problems {
-                    errors.add(p.field, p.message);
-                }
+                let errors = FieldErrors::from(problems);
                 let page = evidence_page(
                     &on.state,
                     (&on.actor, &on.ctx),
@@ -517,10 +514,7 @@ pub async fn evidence_update(
                 .evidence()
                 .changeable(&on.actor, id, evidence)
                 .await?;
-            let mut errors = FieldErrors::default();
-            for p in problems {
-                errors.add(p.field, p.message);
-            }
+            let errors = FieldErrors::from(problems);
             let page = edit_page(&on.state, &on.ctx, &person, &e, form, errors).await?;
             render_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
         }

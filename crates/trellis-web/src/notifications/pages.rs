@@ -162,10 +162,7 @@ pub async fn email(
     {
         Ok(_) => Ok(Redirect::to("/notifications?done=email").into_response()),
         Err(AppError::Invalid(problems)) => {
-            let mut errors = FieldErrors::default();
-            for p in problems {
-                errors.add(p.field, p.message);
-            }
+            let errors = FieldErrors::from(problems);
             let page = inbox_page(&state, &caller, &ctx, None, errors, None).await?;
             render_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
         }

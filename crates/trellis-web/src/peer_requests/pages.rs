@@ -206,10 +206,7 @@ pub async fn peer_submit(
         Ok(_) => Ok(Redirect::to(&format!("/peer-requests/{id}")).into_response()),
         Err(refusal) => match refusal {
             AppError::Invalid(problems) => {
-                let mut errors = FieldErrors::default();
-                for p in problems {
-                    errors.add(p.field, p.message);
-                }
+                let errors = FieldErrors::from(problems);
                 let page =
                     peer_page(&on.state, &on.ctx, &request, &a, Some(&f), errors, None).await?;
                 render_status(StatusCode::UNPROCESSABLE_ENTITY, &page)

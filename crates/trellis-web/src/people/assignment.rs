@@ -219,10 +219,7 @@ pub async fn submit(
             Ok(Redirect::to(&format!("/people/{id}/assignment?scheduled=1")).into_response())
         }
         Err(AppError::Invalid(problems)) => {
-            let mut errors = FieldErrors::default();
-            for p in problems {
-                errors.add(p.field, p.message);
-            }
+            let errors = FieldErrors::from(problems);
             let p = page(&on, Some(a), errors, Done::default()).await?;
             render_status(StatusCode::UNPROCESSABLE_ENTITY, &p)
         }

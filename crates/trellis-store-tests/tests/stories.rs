@@ -254,6 +254,164 @@ fn audit_event() -> NewAuditEvent {
     }
 }
 
+/// `$body` with `$pool` the pool of the database, whichever backend it is: the same code, typed
+/// for each backend's pool.
+macro_rules! with_pool {
+    ($store:expr, |$pool:ident| $body:expr) => {
+        match ($store.sqlite_pool(), $store.postgres_pool()) {
+            (Some($pool), _) => $body,
+            (_, Some($pool)) => $body,
+            _ => unreachable!("a database is SQLite or PostgreSQL"),
+        }
+    };
+}
+
+/// Runs one statement on the database as is, for its outcome.
+async fn execute(store: &Database, statement: &'static str) -> Result<(), sqlx::Error> {
+    with_pool!(store, |pool| sqlx::query(statement)
+        .execute(pool)
+        .await
+        .map(drop))
+}
+
+/// Each statement, a change to an append-only table, is refused by the database and says why.
+async fn assert_refused_as_append_only(store: &Database, statements: &[&'static str]) {
+    for &statement in statements {
+        let refused = execute(store, statement).await.unwrap_err();
+        assert!(
+            refused.to_string().contains("append-only"),
+            "{statement}: {refused}"
+        );
+    }
+}
+
+/// The audit log takes new events and refuses `statements` that change or remove them.
+async fn audit_log_is_append_only(store: Database, statements: &[&'static str]) {
+    store.append_audit(audit_event(), &system(1)).await.unwrap();
+    assert_refused_as_append_only(&store, statements).await;
+    let events = store.audit_events(AuditFilter::default()).await.unwrap();
+    assert_eq!(events.len(), 1);
+    assert_eq!(events[0].action, "sign-in");
+}
+
+/// Migrates `store` up to and including migration `version`.
+async fn migrate_to(store: &Database, version: i64) {
+    let migrator = store.migrator();
+    with_pool!(store, |pool| migrator.run_to(version, pool).await.unwrap());
+}
+
+/// A database left at the first migration by an older Trellis, with rows in it, is migrated
+/// forward when `reopen`ed by this one: every migration applied, the rows kept, and migrating
+/// again changes nothing.
+async fn older_database_is_migrated_forward<F, Fut>(store: Database, reopen: F)
+where
+    F: FnOnce() -> Fut,
+    Fut: Future<Output = Database>,
+{
+    let migrator = store.migrator();
+    let first = migrator.iter().next().unwrap().version;
+    assert!(migrator.iter().count() >= 2);
+    migrate_to(&store, first).await;
+    let ann = write_some_rows(&store).await;
+    store.close().await;
+
+    // The next version of Trellis opens it.
+    let store = reopen().await;
+    store.migrate().await.unwrap();
+    assert_rows_kept(&store, ann).await;
+    let applied: i64 = with_pool!(store, |pool| sqlx::query_scalar(APPLIED)
+        .fetch_one(pool)
+        .await
+        .unwrap());
+    assert_eq!(applied, migrator.iter().count() as i64);
+    let update = execute(&store, "UPDATE audit_events SET action = 'tampered'").await;
+    assert!(
+        update.is_err(),
+        "the later migration (append-only audit log) is in force"
+    );
+    store.migrate().await.unwrap();
+    assert_rows_kept(&store, ann).await;
+    store.close().await;
+}
+
+/// How many migrations have been applied.
+const APPLIED: &str = "SELECT count(*) FROM _sqlx_migrations WHERE success";
+
+/// A database that a newer Trellis has migrated (`newer` records its migration) is refused, then
+/// and when `reopen`ed, and its rows are kept.
+async fn newer_database_is_refused<F, Fut>(store: Database, newer: &'static str, reopen: F)
+where
+    F: FnOnce() -> Fut,
+    Fut: Future<Output = Database>,
+{
+    store.migrate().await.unwrap();
+    let ann = write_some_rows(&store).await;
+    with_pool!(store, |pool| drop(
+        sqlx::query(newer)
+            .bind(FUTURE_VERSION)
+            .bind(vec![0_u8; 48])
+            .execute(pool)
+            .await
+            .unwrap()
+    ));
+    assert_refused_as_newer(store.migrate().await);
+    store.close().await;
+
+    let store = reopen().await;
+    assert_refused_as_newer(store.migrate().await);
+    assert_rows_kept(&store, ann).await;
+    store.close().await;
+}
+
+/// Ann, and the starter framework published at `published_at`.
+async fn ann_and_starter<S: Store>(store: &S, published_at: i64) -> (trellis_store::Person, i64) {
+    let ann = store
+        .create_person(new_person("ann@example.com", "Ann"), &system(1))
+        .await
+        .unwrap();
+    let version = store
+        .publish_framework(
+            NewFrameworkVersion {
+                framework_id: "starter".into(),
+                version: "1.0.0".into(),
+                name: "Starter".into(),
+                content: json!({}),
+            },
+            &system(published_at),
+        )
+        .await
+        .unwrap();
+    (ann, version.id)
+}
+
+/// Ann's assessment against the starter framework, opened at 3, with nothing rated yet.
+async fn anns_assessment<S: Store>(
+    store: &S,
+) -> (trellis_store::Person, trellis_store::Assessment) {
+    let (ann, version) = ann_and_starter(store, 2).await;
+    let new = trellis_store::NewAssessment {
+        person_id: ann.id,
+        role_level: "engineering/engineer".into(),
+        framework_version_id: version,
+        cycle: "2026-H1".into(),
+    };
+    let a = store
+        .create_assessment(new, Vec::new(), &by(ann.id, 3))
+        .await
+        .unwrap();
+    (ann, a)
+}
+
+/// A rating of `skill` at `level`, without comment.
+fn rating(skill: &str, level: &str) -> trellis_store::NewRating {
+    trellis_store::NewRating {
+        skill: skill.into(),
+        level: Some(level.into()),
+        not_applicable: None,
+        comment: None,
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // SQLite.
 
@@ -298,81 +456,37 @@ async fn sqlite_connections_are_durable_and_checked() {
 
 #[tokio::test]
 async fn sqlite_audit_log_is_append_only() {
-    on_sqlite(|store| async move {
-        store.append_audit(audit_event(), &system(1)).await.unwrap();
-        let update = sqlx::query("UPDATE audit_events SET action = 'tampered'")
-            .execute(store.sqlite_pool().unwrap())
-            .await;
-        let delete = sqlx::query("DELETE FROM audit_events")
-            .execute(store.sqlite_pool().unwrap())
-            .await;
-        assert!(update.unwrap_err().to_string().contains("append-only"));
-        assert!(delete.unwrap_err().to_string().contains("append-only"));
-        let events = store.audit_events(AuditFilter::default()).await.unwrap();
-        assert_eq!(events.len(), 1);
-        assert_eq!(events[0].action, "sign-in");
+    on_sqlite(|store| {
+        audit_log_is_append_only(
+            store,
+            &[
+                "UPDATE audit_events SET action = 'tampered'",
+                "DELETE FROM audit_events",
+            ],
+        )
     })
     .await;
 }
 
 #[tokio::test]
 async fn sqlite_older_database_is_migrated_forward() {
-    fresh_sqlite(|store, path| async move {
-        let migrator = store.migrator();
-        let first = migrator.iter().next().unwrap().version;
-        assert!(migrator.iter().count() >= 2);
-        migrator
-            .run_to(first, store.sqlite_pool().unwrap())
-            .await
-            .unwrap();
-        let ann = write_some_rows(&store).await;
-        store.close().await;
-
-        // The next version of Trellis opens it.
-        let store = Database::connect(path.to_str().unwrap()).await.unwrap();
-        store.migrate().await.unwrap();
-        assert_rows_kept(&store, ann).await;
-        let applied: i64 =
-            sqlx::query_scalar("SELECT count(*) FROM _sqlx_migrations WHERE success")
-                .fetch_one(store.sqlite_pool().unwrap())
-                .await
-                .unwrap();
-        assert_eq!(applied, migrator.iter().count() as i64);
-        let update = sqlx::query("UPDATE audit_events SET action = 'tampered'")
-            .execute(store.sqlite_pool().unwrap())
-            .await;
-        assert!(
-            update.is_err(),
-            "the later migration (append-only audit log) is in force"
-        );
-        store.migrate().await.unwrap();
-        assert_rows_kept(&store, ann).await;
-        store.close().await;
+    fresh_sqlite(|store, path| {
+        older_database_is_migrated_forward(store, || async move {
+            Database::connect(path.to_str().unwrap()).await.unwrap()
+        })
     })
     .await;
 }
 
 #[tokio::test]
 async fn sqlite_newer_database_is_refused() {
-    fresh_sqlite(|store, path| async move {
-        store.migrate().await.unwrap();
-        let ann = write_some_rows(&store).await;
-        sqlx::query(
+    fresh_sqlite(|store, path| {
+        newer_database_is_refused(
+            store,
             "INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time)
              VALUES (?, 'from a newer Trellis', TRUE, ?, 0)",
+            || async move { Database::connect(path.to_str().unwrap()).await.unwrap() },
         )
-        .bind(FUTURE_VERSION)
-        .bind(vec![0_u8; 48])
-        .execute(store.sqlite_pool().unwrap())
-        .await
-        .unwrap();
-        assert_refused_as_newer(store.migrate().await);
-        store.close().await;
-
-        let store = Database::connect(path.to_str().unwrap()).await.unwrap();
-        assert_refused_as_newer(store.migrate().await);
-        assert_rows_kept(&store, ann).await;
-        store.close().await;
     })
     .await;
 }
@@ -499,86 +613,38 @@ async fn sqlite_crash_writer() {
 
 #[tokio::test]
 async fn postgres_audit_log_is_append_only() {
-    on_postgres(|store| async move {
-        store.append_audit(audit_event(), &system(1)).await.unwrap();
-        for statement in [
-            "UPDATE audit_events SET action = 'tampered'",
-            "DELETE FROM audit_events",
-            "TRUNCATE audit_events",
-        ] {
-            let refused = sqlx::query(statement)
-                .execute(store.postgres_pool().unwrap())
-                .await
-                .unwrap_err();
-            assert!(
-                refused.to_string().contains("append-only"),
-                "{statement}: {refused}"
-            );
-        }
-        let events = store.audit_events(AuditFilter::default()).await.unwrap();
-        assert_eq!(events.len(), 1);
-        assert_eq!(events[0].action, "sign-in");
+    on_postgres(|store| {
+        audit_log_is_append_only(
+            store,
+            &[
+                "UPDATE audit_events SET action = 'tampered'",
+                "DELETE FROM audit_events",
+                "TRUNCATE audit_events",
+            ],
+        )
     })
     .await;
 }
 
 #[tokio::test]
 async fn postgres_older_database_is_migrated_forward() {
-    fresh_postgres(|store, options| async move {
-        let migrator = store.migrator();
-        let first = migrator.iter().next().unwrap().version;
-        assert!(migrator.iter().count() >= 2);
-        migrator
-            .run_to(first, store.postgres_pool().unwrap())
-            .await
-            .unwrap();
-        let ann = write_some_rows(&store).await;
-        store.close().await;
-
-        let store = Database::connect_postgres_with(options).await.unwrap();
-        store.migrate().await.unwrap();
-        assert_rows_kept(&store, ann).await;
-        let applied: i64 =
-            sqlx::query_scalar("SELECT count(*) FROM _sqlx_migrations WHERE success")
-                .fetch_one(store.postgres_pool().unwrap())
-                .await
-                .unwrap();
-        assert_eq!(applied, migrator.iter().count() as i64);
-        let update = sqlx::query("UPDATE audit_events SET action = 'tampered'")
-            .execute(store.postgres_pool().unwrap())
-            .await;
-        assert!(
-            update.is_err(),
-            "the later migration (append-only audit log) is in force"
-        );
-        store.migrate().await.unwrap();
-        assert_rows_kept(&store, ann).await;
-        store.close().await;
+    fresh_postgres(|store, options| {
+        older_database_is_migrated_forward(store, || async move {
+            Database::connect_postgres_with(options).await.unwrap()
+        })
     })
     .await;
 }
 
 #[tokio::test]
 async fn postgres_newer_database_is_refused() {
-    fresh_postgres(|store, options| async move {
-        store.migrate().await.unwrap();
-        let ann = write_some_rows(&store).await;
-        sqlx::query(
+    fresh_postgres(|store, options| {
+        newer_database_is_refused(
+            store,
             "INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time)
              VALUES ($1, 'from a newer Trellis', TRUE, $2, 0)",
+            || async move { Database::connect_postgres_with(options).await.unwrap() },
         )
-        .bind(FUTURE_VERSION)
-        .bind(vec![0_u8; 48])
-        .execute(store.postgres_pool().unwrap())
-        .await
-        .unwrap();
-        assert_refused_as_newer(store.migrate().await);
-        store.close().await;
-
-        let store = Database::connect_postgres_with(options).await.unwrap();
-        assert_refused_as_newer(store.migrate().await);
-        assert_rows_kept(&store, ann).await;
-        store.close().await;
     })
     .await;
 }
@@ -588,44 +654,13 @@ async fn postgres_newer_database_is_refused() {
 
 /// An assessment of a new person with one rating.
 async fn one_rating<S: Store>(store: &S) -> i64 {
-    let ann = store
-        .create_person(new_person("ann@example.com", "Ann"), &system(1))
-        .await
-        .unwrap();
-    let version = store
-        .publish_framework(
-            NewFrameworkVersion {
-                framework_id: "starter".into(),
-                version: "1.0.0".into(),
-                name: "Starter".into(),
-                content: json!({}),
-            },
-            &system(2),
-        )
-        .await
-        .unwrap();
-    let new = trellis_store::NewAssessment {
-        person_id: ann.id,
-        role_level: "engineering/engineer".into(),
-        framework_version_id: version.id,
-        cycle: "2026-H1".into(),
-    };
-    let a = store
-        .create_assessment(new, Vec::new(), &by(ann.id, 3))
-        .await
-        .unwrap();
-    let rating = trellis_store::NewRating {
-        skill: "sfia/prog".into(),
-        level: Some("3".into()),
-        not_applicable: None,
-        comment: None,
-    };
+    let (ann, a) = anns_assessment(store).await;
     store
         .record_ratings(
             a.id,
             trellis_store::RaterKind::SelfRater,
             ann.id,
-            vec![rating],
+            vec![rating("sfia/prog", "3")],
             1,
             &by(ann.id, 4),
         )
@@ -653,16 +688,11 @@ fn load_size() -> (usize, usize) {
 async fn sqlite_ratings_are_append_only() {
     on_sqlite(|store| async move {
         let a = one_rating(&store).await;
-        for statement in ["UPDATE ratings SET level = '5'", "DELETE FROM ratings"] {
-            let refused = sqlx::query(statement)
-                .execute(store.sqlite_pool().unwrap())
-                .await
-                .unwrap_err();
-            assert!(
-                refused.to_string().contains("append-only"),
-                "{statement}: {refused}"
-            );
-        }
+        assert_refused_as_append_only(
+            &store,
+            &["UPDATE ratings SET level = '5'", "DELETE FROM ratings"],
+        )
+        .await;
         assert_eq!(
             store.ratings(a).await.unwrap()[0].level.as_deref(),
             Some("3")
@@ -698,22 +728,17 @@ async fn sqlite_loads_a_demo_organisation() {
 async fn postgres_ratings_are_append_only() {
     on_postgres(|store| async move {
         let a = one_rating(&store).await;
-        for statement in [
-            "UPDATE ratings SET level = '5'",
-            "DELETE FROM ratings",
-            // CASCADE: calibration changes refer to ratings, and a plain TRUNCATE would be
-            // refused for that alone, before the trigger under test is reached.
-            "TRUNCATE ratings CASCADE",
-        ] {
-            let refused = sqlx::query(statement)
-                .execute(store.postgres_pool().unwrap())
-                .await
-                .unwrap_err();
-            assert!(
-                refused.to_string().contains("append-only"),
-                "{statement}: {refused}"
-            );
-        }
+        assert_refused_as_append_only(
+            &store,
+            &[
+                "UPDATE ratings SET level = '5'",
+                "DELETE FROM ratings",
+                // CASCADE: calibration changes refer to ratings, and a plain TRUNCATE would be
+                // refused for that alone, before the trigger under test is reached.
+                "TRUNCATE ratings CASCADE",
+            ],
+        )
+        .await;
         assert_eq!(
             store.ratings(a).await.unwrap()[0].level.as_deref(),
             Some("3")
@@ -751,12 +776,6 @@ const CURRENT_MISMATCHES: &str = "
 async fn rate_more<S: Store>(store: &S, load: &trellis_store_tests::DemoLoad) {
     for (i, p) in load.people.iter().enumerate().take(20) {
         let a = store.assessments_of(p.id).await.unwrap()[0].clone();
-        let rating = trellis_store::NewRating {
-            skill: "demo/skill-03".into(),
-            level: Some("5".into()),
-            not_applicable: None,
-            comment: None,
-        };
         // Even people get a rating newer than the loaded ones, odd people an older one.
         let at = if i % 2 == 0 {
             a.created_at + 10 * 86_400_000
@@ -768,7 +787,7 @@ async fn rate_more<S: Store>(store: &S, load: &trellis_store_tests::DemoLoad) {
                 a.id,
                 trellis_store::RaterKind::SelfRater,
                 p.id,
-                vec![rating],
+                vec![rating("demo/skill-03", "5")],
                 a.revision,
                 &by(p.id, at),
             )
@@ -811,52 +830,16 @@ async fn postgres_current_ratings_follow_the_history() {
 /// Runs statements (several, on PostgreSQL a function and its trigger) on the database as is.
 async fn run_raw(store: &Database, sql: &str) {
     let sql = sqlx::raw_sql(AssertSqlSafe(sql.to_owned()));
-    match (store.sqlite_pool(), store.postgres_pool()) {
-        (Some(pool), _) => drop(sql.execute(pool).await.unwrap()),
-        (_, Some(pool)) => drop(sql.execute(pool).await.unwrap()),
-        _ => unreachable!("a database is SQLite or PostgreSQL"),
-    }
+    with_pool!(store, |pool| drop(sql.execute(pool).await.unwrap()));
 }
 
 /// Submitting ratings and moving the assessment on is one transaction: when the move fails (a
 /// trigger refuses any change of stage), the ratings are not saved either, nor audited; without
 /// the trigger the same call saves both.
 async fn submitted_ratings_are_one_transaction(store: Database, block: &str, unblock: &str) {
-    use trellis_store::{NewAssessment, NewRating, RaterKind, Stage};
-    let ann = store
-        .create_person(new_person("ann@example.com", "Ann"), &system(1))
-        .await
-        .unwrap();
-    let version = store
-        .publish_framework(
-            NewFrameworkVersion {
-                framework_id: "starter".into(),
-                version: "1.0.0".into(),
-                name: "Starter".into(),
-                content: json!({}),
-            },
-            &system(2),
-        )
-        .await
-        .unwrap();
-    let new = NewAssessment {
-        person_id: ann.id,
-        role_level: "engineering/engineer".into(),
-        framework_version_id: version.id,
-        cycle: "2026-H1".into(),
-    };
-    let a = store
-        .create_assessment(new, Vec::new(), &by(ann.id, 3))
-        .await
-        .unwrap();
-    let ratings = || {
-        vec![NewRating {
-            skill: "sfia/prog".into(),
-            level: Some("3".into()),
-            not_applicable: None,
-            comment: None,
-        }]
-    };
+    use trellis_store::{RaterKind, Stage};
+    let (ann, a) = anns_assessment(&store).await;
+    let ratings = || vec![rating("sfia/prog", "3")];
     let audit = by(ann.id, 4);
     let submit = || {
         store.submit_ratings(
@@ -948,11 +931,7 @@ async fn migrate_before(store: &Database, version: i64) {
         .filter(|v| *v < version)
         .max()
         .unwrap();
-    match (store.sqlite_pool(), store.postgres_pool()) {
-        (Some(pool), _) => migrator.run_to(last, pool).await.unwrap(),
-        (_, Some(pool)) => migrator.run_to(last, pool).await.unwrap(),
-        _ => unreachable!(),
-    }
+    migrate_to(store, last).await;
 }
 
 /// Before migration 0006 two starts racing could leave a person with several open assessments
@@ -960,23 +939,7 @@ async fn migrate_before(store: &Database, version: i64) {
 /// oldest), audits each closing, and only then makes it impossible.
 async fn duplicate_open_assessments_are_closed_by_the_migration(store: Database) {
     migrate_before(&store, 6).await;
-    let ann = store
-        .create_person(new_person("ann@example.com", "Ann"), &system(1))
-        .await
-        .unwrap();
-    let version = store
-        .publish_framework(
-            NewFrameworkVersion {
-                framework_id: "starter".into(),
-                version: "1.0.0".into(),
-                name: "Starter".into(),
-                content: json!({}),
-            },
-            &system(1),
-        )
-        .await
-        .unwrap()
-        .id;
+    let (ann, version) = ann_and_starter(&store, 1).await;
     let start = |role_level: &str, at: i64| {
         let store = store.clone();
         let new = trellis_store::NewAssessment {

@@ -4,12 +4,12 @@
 //! reflected in the agreed outcome.
 
 use trellis_store::{
-    CalibrationScope, CycleDeadlines, CycleLaunch, Dimension, GapCount, LevelGap,
-    NewCalibrationChange, NewCycle, PopulationKind, RaterKind, Stage, Store, StoreError,
-    SystemRole,
+    Assessment, CalibrationScope, CycleLaunch, Dimension, GapCount, LevelGap, NewCalibrationChange,
+    NewCycle, Person, PopulationKind, RaterKind, Stage, Store, StoreError, SystemRole,
 };
 
-use super::growth::{rate, team};
+use super::cycles::deadlines;
+use super::growth::{Team, rate, team};
 use super::{by, events_of, new_person};
 
 const ROLE: &str = "engineering/senior-engineer";
@@ -29,6 +29,134 @@ fn gaps() -> Vec<LevelGap> {
         .collect()
 }
 
+/// A cycle of [`ROLE`] named `name` on framework version `version`, due in early 2027.
+fn cycle_of_role(name: &str, version: i64) -> NewCycle {
+    NewCycle {
+        name: name.into(),
+        framework_version_id: version,
+        population_kind: PopulationKind::RoleLevel,
+        population: ROLE.into(),
+        deadlines: deadlines(),
+    }
+}
+
+/// Harriet, of the people team: who runs cycles and calibrates.
+async fn harriet<S: Store>(store: &S, t: &Team) -> Person {
+    let mut hr = new_person("hr@example.com", "Harriet");
+    hr.system_role = SystemRole::PeopleTeam;
+    store.create_person(hr, &by(t.mia.id, 2)).await.unwrap()
+}
+
+/// Submits the rating of sfia/prog at `level` by `rater` as `kind` on assessment `a` (at
+/// revision `rev`), moving it on to the stage `to`.
+#[allow(clippy::too_many_arguments)]
+async fn submit<S: Store>(
+    store: &S,
+    a: i64,
+    kind: RaterKind,
+    rater: i64,
+    level: &str,
+    to: Stage,
+    rev: i64,
+    at: i64,
+) -> Assessment {
+    store
+        .submit_ratings(
+            a,
+            kind,
+            rater,
+            vec![rate("sfia/prog", level)],
+            rev,
+            Some(to),
+            vec![],
+            &by(rater, at),
+        )
+        .await
+        .unwrap()
+}
+
+/// The team and Harriet, a "2027 H1" cycle she launched for Ann and Pat, their assessments as
+/// launched and as rated so far: Ann's agreed one above the required level (her manager having
+/// rated her at `managers_level`), Pat's self-rating at it.
+async fn rated<S: Store>(
+    store: &S,
+    managers_level: &str,
+) -> (
+    Team,
+    Person,
+    i64,
+    Assessment,
+    Assessment,
+    Assessment,
+    Assessment,
+) {
+    let t = team(store).await;
+    let hr = harriet(store, &t).await;
+    let (cycle, made) = launched(store, t.version, hr.id, "2027 H1", &[t.ann.id, t.pat.id]).await;
+    let (ann_a, pat_a) = (made[0].clone(), made[1].clone());
+    let (ann, mia, pat) = (t.ann.id, t.mia.id, t.pat.id);
+    let a = submit(
+        store,
+        ann_a.id,
+        RaterKind::SelfRater,
+        ann,
+        "4",
+        Stage::Manager,
+        1,
+        30,
+    )
+    .await;
+    let a = submit(
+        store,
+        ann_a.id,
+        RaterKind::Manager,
+        mia,
+        managers_level,
+        Stage::Compare,
+        a.revision,
+        31,
+    )
+    .await;
+    let a = submit(
+        store,
+        ann_a.id,
+        RaterKind::Agreed,
+        mia,
+        "4",
+        Stage::Agreed,
+        a.revision,
+        32,
+    )
+    .await;
+    let p = submit(
+        store,
+        pat_a.id,
+        RaterKind::SelfRater,
+        pat,
+        "3",
+        Stage::Manager,
+        1,
+        33,
+    )
+    .await;
+    (t, hr, cycle, ann_a, pat_a, a, p)
+}
+
+/// Pat's manager, Mia, rates him at the required level (his assessment `pat_a` at `rev`).
+async fn pat_rated_by_mia<S: Store>(store: &S, t: &Team, pat_a: i64, rev: i64) -> Assessment {
+    submit(
+        store,
+        pat_a,
+        RaterKind::Manager,
+        t.mia.id,
+        "3",
+        Stage::Compare,
+        rev,
+        41,
+    )
+    .await
+}
+
 /// (gap, count) of one group, by gap.
 fn of(counts: &[GapCount], dimension: Dimension, key: &str) -> Vec<(i64, i64)> {
     let mut out: Vec<(i64, i64)> = counts
@@ -41,106 +169,11 @@ fn of(counts: &[GapCount], dimension: Dimension, key: &str) -> Vec<(i64, i64)> {
 }
 
 pub async fn calibration_changes_move_outcomes_with_a_reason<S: Store>(store: S) {
-    let t = team(&store).await;
-    let mut hr = new_person("hr@example.com", "Harriet");
-    hr.system_role = SystemRole::PeopleTeam;
-    let hr = store.create_person(hr, &by(t.mia.id, 2)).await.unwrap();
-    let cycle = store
-        .create_cycle(
-            NewCycle {
-                name: "2027 H1".into(),
-                framework_version_id: t.version,
-                population_kind: PopulationKind::RoleLevel,
-                population: ROLE.into(),
-                deadlines: CycleDeadlines {
-                    self_due: "2027-01-15".into(),
-                    peer_due: "2027-01-22".into(),
-                    manager_due: "2027-01-29".into(),
-                    calibration_due: "2027-02-05".into(),
-                    agreed_due: "2027-02-12".into(),
-                },
-            },
-            &by(hr.id, 10),
-        )
-        .await
-        .unwrap();
-    let launch = [t.ann.id, t.pat.id]
-        .iter()
-        .map(|p| CycleLaunch {
-            person_id: *p,
-            role_level: ROLE.into(),
-            notices: vec![],
-        })
-        .collect();
-    let made = store
-        .launch_cycle(cycle.id, launch, &by(hr.id, 20))
-        .await
-        .unwrap();
-    let (ann_a, pat_a) = (made[0].clone(), made[1].clone());
-    let submit = |a: i64, kind, rater, level: &str, to, rev, at| {
-        let store = store.clone();
-        let level = level.to_owned();
-        async move {
-            store
-                .submit_ratings(
-                    a,
-                    kind,
-                    rater,
-                    vec![rate("sfia/prog", &level)],
-                    rev,
-                    Some(to),
-                    vec![],
-                    &by(rater, at),
-                )
-                .await
-                .unwrap()
-        }
-    };
-    // Ann: agreed one above the required level; Pat: the manager's rating at it.
-    let a = submit(
-        ann_a.id,
-        RaterKind::SelfRater,
-        t.ann.id,
-        "4",
-        Stage::Manager,
-        1,
-        30,
-    )
-    .await;
-    let a = submit(
-        ann_a.id,
-        RaterKind::Manager,
-        t.mia.id,
-        "4",
-        Stage::Compare,
-        a.revision,
-        31,
-    )
-    .await;
-    let a = submit(
-        ann_a.id,
-        RaterKind::Agreed,
-        t.mia.id,
-        "4",
-        Stage::Agreed,
-        a.revision,
-        32,
-    )
-    .await;
-    let p = submit(
-        pat_a.id,
-        RaterKind::SelfRater,
-        t.pat.id,
-        "3",
-        Stage::Manager,
-        1,
-        33,
-    )
-    .await;
+    let (t, hr, cycle, ann_a, pat_a, a, p) = rated(&store, "4").await;
 
     // Pat's manager has not rated yet: only Ann's outcome counts.
     let counts = store
-        .calibration_counts(cycle.id, CalibrationScope::Everyone, &gaps())
+        .calibration_counts(cycle, CalibrationScope::Everyone, &gaps())
         .await
         .unwrap();
     let mia = t.mia.id.to_string();
@@ -154,22 +187,13 @@ pub async fn calibration_changes_move_outcomes_with_a_reason<S: Store>(store: S)
     };
     assert!(matches!(
         store
-            .record_calibration_change(cycle.id, change(pat_a.id, "3", "Peers"), &by(hr.id, 40))
+            .record_calibration_change(cycle, change(pat_a.id, "3", "Peers"), &by(hr.id, 40))
             .await,
         Err(StoreError::Conflict(_))
     ));
-    let p = submit(
-        pat_a.id,
-        RaterKind::Manager,
-        t.mia.id,
-        "3",
-        Stage::Compare,
-        p.revision,
-        41,
-    )
-    .await;
+    let p = pat_rated_by_mia(&store, &t, pat_a.id, p.revision).await;
     let counts = store
-        .calibration_counts(cycle.id, CalibrationScope::Everyone, &gaps())
+        .calibration_counts(cycle, CalibrationScope::Everyone, &gaps())
         .await
         .unwrap();
     assert_eq!(of(&counts, Dimension::Manager, &mia), vec![(0, 1), (1, 1)]);
@@ -190,25 +214,25 @@ pub async fn calibration_changes_move_outcomes_with_a_reason<S: Store>(store: S)
     // A reason is required; the assessment must be the cycle's; the level must move.
     assert!(matches!(
         store
-            .record_calibration_change(cycle.id, change(ann_a.id, "3", "  "), &by(hr.id, 50))
+            .record_calibration_change(cycle, change(ann_a.id, "3", "  "), &by(hr.id, 50))
             .await,
         Err(StoreError::Invalid(m)) if m.contains("reason")
     ));
     assert!(matches!(
         store
-            .record_calibration_change(cycle.id + 1, change(ann_a.id, "3", "Peers"), &by(hr.id, 50))
+            .record_calibration_change(cycle + 1, change(ann_a.id, "3", "Peers"), &by(hr.id, 50))
             .await,
         Err(StoreError::NotFound(_))
     ));
     assert!(matches!(
         store
-            .record_calibration_change(cycle.id, change(ann_a.id, "4", "Same"), &by(hr.id, 50))
+            .record_calibration_change(cycle, change(ann_a.id, "4", "Same"), &by(hr.id, 50))
             .await,
         Err(StoreError::Conflict(_))
     ));
     assert!(
         store
-            .calibration_changes(cycle.id, CalibrationScope::Everyone)
+            .calibration_changes(cycle, CalibrationScope::Everyone)
             .await
             .unwrap()
             .is_empty(),
@@ -218,7 +242,7 @@ pub async fn calibration_changes_move_outcomes_with_a_reason<S: Store>(store: S)
     // The people team moves Ann's agreed outcome down, saying why.
     let reason = "Compared with the other senior engineers, the evidence shows level 3";
     let moved = store
-        .record_calibration_change(cycle.id, change(ann_a.id, " 3 ", reason), &by(hr.id, 60))
+        .record_calibration_change(cycle, change(ann_a.id, " 3 ", reason), &by(hr.id, 60))
         .await
         .unwrap();
     assert_eq!(
@@ -266,7 +290,7 @@ pub async fn calibration_changes_move_outcomes_with_a_reason<S: Store>(store: S)
     // Pat's outcome is not agreed yet: the manager's rating moves.
     let up = store
         .record_calibration_change(
-            cycle.id,
+            cycle,
             change(pat_a.id, "4", "Led the platform migration"),
             &by(t.mia.id, 70),
         )
@@ -283,12 +307,12 @@ pub async fn calibration_changes_move_outcomes_with_a_reason<S: Store>(store: S)
 
     // The moved list, newest first, and the counts follow.
     let listed = store
-        .calibration_changes(cycle.id, CalibrationScope::Everyone)
+        .calibration_changes(cycle, CalibrationScope::Everyone)
         .await
         .unwrap();
     assert_eq!(listed, vec![up.clone(), moved.clone()]);
     let counts = store
-        .calibration_counts(cycle.id, CalibrationScope::Everyone, &gaps())
+        .calibration_counts(cycle, CalibrationScope::Everyone, &gaps())
         .await
         .unwrap();
     assert_eq!(of(&counts, Dimension::Manager, &mia), vec![(0, 1), (1, 1)]);
@@ -296,38 +320,31 @@ pub async fn calibration_changes_move_outcomes_with_a_reason<S: Store>(store: S)
     // A manager's scope is their reporting line.
     let below = CalibrationScope::Below(t.mia.id);
     assert_eq!(
-        store
-            .calibration_changes(cycle.id, below)
-            .await
-            .unwrap()
-            .len(),
+        store.calibration_changes(cycle, below).await.unwrap().len(),
         2
     );
     let nobody = CalibrationScope::Below(t.ann.id);
     assert!(
         store
-            .calibration_changes(cycle.id, nobody)
+            .calibration_changes(cycle, nobody)
             .await
             .unwrap()
             .is_empty()
     );
     assert!(
         store
-            .calibration_counts(cycle.id, nobody, &gaps())
+            .calibration_counts(cycle, nobody, &gaps())
             .await
             .unwrap()
             .is_empty()
     );
     assert!(matches!(
-        store.calibration_counts(cycle.id + 1, below, &gaps()).await,
+        store.calibration_counts(cycle + 1, below, &gaps()).await,
         Err(StoreError::NotFound(_))
     ));
 
     // The session: both assessments, each kind's newest rating, the people and their manager.
-    let session = store
-        .calibration_session(cycle.id, below, None)
-        .await
-        .unwrap();
+    let session = store.calibration_session(cycle, below, None).await.unwrap();
     assert_eq!(session.assessments.len(), 2);
     let ann_agreed: Vec<_> = session
         .ratings
@@ -340,7 +357,7 @@ pub async fn calibration_changes_move_outcomes_with_a_reason<S: Store>(store: S)
     assert!(people.contains(&t.mia.id) && people.contains(&t.ann.id));
     assert!(
         store
-            .calibration_session(cycle.id, nobody, None)
+            .calibration_session(cycle, nobody, None)
             .await
             .unwrap()
             .assessments
@@ -349,7 +366,7 @@ pub async fn calibration_changes_move_outcomes_with_a_reason<S: Store>(store: S)
 
     // A team narrows the session; who has reports has a population.
     let team_of_none = store
-        .calibration_session(cycle.id, CalibrationScope::Everyone, Some(999))
+        .calibration_session(cycle, CalibrationScope::Everyone, Some(999))
         .await
         .unwrap();
     assert!(team_of_none.assessments.is_empty() && team_of_none.ratings.is_empty());
@@ -358,22 +375,7 @@ pub async fn calibration_changes_move_outcomes_with_a_reason<S: Store>(store: S)
 
     // Assessments loaded under a cycle's name join it when it adopts them, once.
     let later = store
-        .create_cycle(
-            NewCycle {
-                name: "Imported".into(),
-                framework_version_id: t.version,
-                population_kind: PopulationKind::RoleLevel,
-                population: ROLE.into(),
-                deadlines: CycleDeadlines {
-                    self_due: "2027-01-15".into(),
-                    peer_due: "2027-01-22".into(),
-                    manager_due: "2027-01-29".into(),
-                    calibration_due: "2027-02-05".into(),
-                    agreed_due: "2027-02-12".into(),
-                },
-            },
-            &by(hr.id, 80),
-        )
+        .create_cycle(cycle_of_role("Imported", t.version), &by(hr.id, 80))
         .await
         .unwrap();
     store
@@ -417,7 +419,7 @@ pub async fn calibration_changes_move_outcomes_with_a_reason<S: Store>(store: S)
         .await
         .unwrap();
     let left = store
-        .calibration_changes(cycle.id, CalibrationScope::Everyone)
+        .calibration_changes(cycle, CalibrationScope::Everyone)
         .await
         .unwrap();
     assert_eq!(left, vec![up.clone()]);
@@ -446,22 +448,7 @@ async fn launched<S: Store>(
     people: &[i64],
 ) -> (i64, Vec<trellis_store::Assessment>) {
     let cycle = store
-        .create_cycle(
-            NewCycle {
-                name: name.into(),
-                framework_version_id: version,
-                population_kind: PopulationKind::RoleLevel,
-                population: ROLE.into(),
-                deadlines: CycleDeadlines {
-                    self_due: "2027-01-15".into(),
-                    peer_due: "2027-01-22".into(),
-                    manager_due: "2027-01-29".into(),
-                    calibration_due: "2027-02-05".into(),
-                    agreed_due: "2027-02-12".into(),
-                },
-            },
-            &by(by_whom, 10),
-        )
+        .create_cycle(cycle_of_role(name, version), &by(by_whom, 10))
         .await
         .unwrap();
     let launch = people
@@ -480,31 +467,7 @@ async fn launched<S: Store>(
 }
 
 pub async fn calibration_counts_follow_moves_agreement_and_erasure<S: Store>(store: S) {
-    let t = team(&store).await;
-    let mut hr = new_person("hr@example.com", "Harriet");
-    hr.system_role = SystemRole::PeopleTeam;
-    let hr = store.create_person(hr, &by(t.mia.id, 2)).await.unwrap();
-    let (cycle, made) = launched(&store, t.version, hr.id, "2027 H1", &[t.ann.id, t.pat.id]).await;
-    let (ann_a, pat_a) = (made[0].clone(), made[1].clone());
-    let submit = |a: i64, kind, rater, level: &str, to, rev, at| {
-        let store = store.clone();
-        let level = level.to_owned();
-        async move {
-            store
-                .submit_ratings(
-                    a,
-                    kind,
-                    rater,
-                    vec![rate("sfia/prog", &level)],
-                    rev,
-                    Some(to),
-                    vec![],
-                    &by(rater, at),
-                )
-                .await
-                .unwrap()
-        }
-    };
+    let (t, hr, cycle, ann_a, pat_a, a, p) = rated(&store, "5").await;
     let counts = || async {
         let all = store
             .calibration_counts(cycle, CalibrationScope::Everyone, &gaps())
@@ -540,47 +503,8 @@ pub async fn calibration_counts_follow_moves_agreement_and_erasure<S: Store>(sto
     };
     let both = |counts: Vec<(i64, i64)>| (counts.clone(), counts);
 
-    // Before anyone is counted: Ann agreed one above the required level, Pat's self-rating only.
-    let a = submit(
-        ann_a.id,
-        RaterKind::SelfRater,
-        t.ann.id,
-        "4",
-        Stage::Manager,
-        1,
-        30,
-    )
-    .await;
-    let a = submit(
-        ann_a.id,
-        RaterKind::Manager,
-        t.mia.id,
-        "5",
-        Stage::Compare,
-        a.revision,
-        31,
-    )
-    .await;
-    let a = submit(
-        ann_a.id,
-        RaterKind::Agreed,
-        t.mia.id,
-        "4",
-        Stage::Agreed,
-        a.revision,
-        32,
-    )
-    .await;
-    let p = submit(
-        pat_a.id,
-        RaterKind::SelfRater,
-        t.pat.id,
-        "3",
-        Stage::Manager,
-        1,
-        33,
-    )
-    .await;
+    // Before anyone is counted: Ann agreed one above the required level (her manager had her two
+    // above), Pat's self-rating only.
     assert_eq!(
         counts().await,
         both(vec![(1, 1)]),
@@ -588,16 +512,7 @@ pub async fn calibration_counts_follow_moves_agreement_and_erasure<S: Store>(sto
     );
 
     // Counted from now on as each outcome is written: Pat's manager rates at the required level.
-    let p = submit(
-        pat_a.id,
-        RaterKind::Manager,
-        t.mia.id,
-        "3",
-        Stage::Compare,
-        p.revision,
-        41,
-    )
-    .await;
+    let p = pat_rated_by_mia(&store, &t, pat_a.id, p.revision).await;
     assert_eq!(counts().await, both(vec![(0, 1), (1, 1)]));
 
     // Calibration moves Ann's agreed outcome down and Pat's manager's rating up.
@@ -619,6 +534,7 @@ pub async fn calibration_counts_follow_moves_agreement_and_erasure<S: Store>(sto
 
     // Agreement outranks the manager's rating, even when it is dated before the move.
     submit(
+        &store,
         pat_a.id,
         RaterKind::Agreed,
         t.mia.id,
@@ -656,9 +572,7 @@ pub async fn calibration_counts_follow_moves_agreement_and_erasure<S: Store>(sto
 
 pub async fn adopted_assessments_bring_their_outcomes<S: Store>(store: S) {
     let t = team(&store).await;
-    let mut hr = new_person("hr@example.com", "Harriet");
-    hr.system_role = SystemRole::PeopleTeam;
-    let hr = store.create_person(hr, &by(t.mia.id, 2)).await.unwrap();
+    let hr = harriet(&store, &t).await;
     // A cycle of the version is counted (its gaps are recorded) before the other is adopted.
     let (first, _) = launched(&store, t.version, hr.id, "2027 H1", &[t.pat.id]).await;
     assert!(

@@ -10,7 +10,7 @@ use trellis_store::{
 use super::growth::{assessment_of, opened, rate, team};
 use super::{by, events_of, notice_for};
 
-fn deadlines() -> CycleDeadlines {
+pub(crate) fn deadlines() -> CycleDeadlines {
     CycleDeadlines {
         self_due: "2027-01-15".into(),
         peer_due: "2027-01-22".into(),

@@ -259,16 +259,21 @@ pub async fn assessments_move_through_stages<S: Store>(store: S) {
     assert_eq!(store.assessments_of(ann.id).await.unwrap().len(), 2);
 }
 
-pub async fn ratings_keep_history_and_the_newest_counts<S: Store>(store: S) {
-    let Team {
-        ann, mia, version, ..
-    } = team(&store).await;
+/// The team, with Ann's assessment of 2026-H1 opened by her at 10: where rating stories start.
+async fn anns_assessment<S: Store>(store: &S) -> (Team, Assessment) {
+    let t = team(store).await;
     let a = opened(
-        &store,
-        assessment_of(ann.id, version, "2026-H1"),
-        &by(ann.id, 10),
+        store,
+        assessment_of(t.ann.id, t.version, "2026-H1"),
+        &by(t.ann.id, 10),
     )
     .await;
+    (t, a)
+}
+
+pub async fn ratings_keep_history_and_the_newest_counts<S: Store>(store: S) {
+    let (t, a) = anns_assessment(&store).await;
+    let (ann, mia, version) = (t.ann, t.mia, t.version);
     let first = vec![
         rate(" sfia/prog ", " 3 "),
         not_applicable("sfia/test", " no testing in my role "),
@@ -470,19 +475,18 @@ pub async fn ratings_keep_history_and_the_newest_counts<S: Store>(store: S) {
 }
 
 pub async fn bad_ratings_write_nothing<S: Store>(store: S) {
-    let Team {
-        ann,
-        mia,
-        pat,
-        version,
-    } = team(&store).await;
-    let a = opened(
-        &store,
-        assessment_of(ann.id, version, "2026-H1"),
-        &by(ann.id, 10),
-    )
-    .await;
+    let (t, a) = anns_assessment(&store).await;
+    let (ann, mia, pat) = (t.ann, t.mia, t.pat);
     let before = events(&store).await.len();
+    // Submits `ratings` to assessment `id` at `revision` by `rater` as `kind`, audited as `audit`.
+    let record = |id, kind, rater, ratings, revision, audit: Audit| {
+        let store = store.clone();
+        async move {
+            store
+                .record_ratings(id, kind, rater, ratings, revision, &audit)
+                .await
+        }
+    };
     let both = NewRating {
         not_applicable: Some("not my area".into()),
         ..rate("sfia/prog", "3")
@@ -504,73 +508,68 @@ pub async fn bad_ratings_write_nothing<S: Store>(store: S) {
     ];
     for ratings in invalid {
         assert_err!(
-            store
-                .record_ratings(
-                    a.id,
-                    RaterKind::SelfRater,
-                    ann.id,
-                    ratings,
-                    1,
-                    &by(ann.id, 20)
-                )
-                .await,
+            record(
+                a.id,
+                RaterKind::SelfRater,
+                ann.id,
+                ratings,
+                1,
+                by(ann.id, 20)
+            )
+            .await,
             Invalid
         );
     }
     // Peer ratings come only through a peer request; raters must exist.
     assert_err!(
-        store
-            .record_ratings(
-                a.id,
-                RaterKind::Peer,
-                pat.id,
-                vec![rate("sfia/prog", "3")],
-                1,
-                &by(pat.id, 20)
-            )
-            .await,
+        record(
+            a.id,
+            RaterKind::Peer,
+            pat.id,
+            vec![rate("sfia/prog", "3")],
+            1,
+            by(pat.id, 20)
+        )
+        .await,
         Invalid
     );
     assert_err!(
-        store
-            .record_ratings(
-                a.id,
-                RaterKind::Manager,
-                9_999,
-                vec![rate("sfia/prog", "3")],
-                1,
-                &by(mia.id, 20)
-            )
-            .await,
+        record(
+            a.id,
+            RaterKind::Manager,
+            9_999,
+            vec![rate("sfia/prog", "3")],
+            1,
+            by(mia.id, 20)
+        )
+        .await,
         Invalid
     );
     // A stale revision is a concurrent edit.
     for stale in [0, 2] {
         assert_err!(
-            store
-                .record_ratings(
-                    a.id,
-                    RaterKind::SelfRater,
-                    ann.id,
-                    vec![rate("sfia/prog", "3")],
-                    stale,
-                    &by(ann.id, 20)
-                )
-                .await,
+            record(
+                a.id,
+                RaterKind::SelfRater,
+                ann.id,
+                vec![rate("sfia/prog", "3")],
+                stale,
+                by(ann.id, 20)
+            )
+            .await,
             Conflict
         );
     }
     assert_err!(
-        store
-            .record_ratings(
-                9_999,
-                RaterKind::SelfRater,
-                ann.id,
-                vec![rate("sfia/prog", "3")],
-                1,
-                &by(ann.id, 20)
-            )
-            .await,
+        record(
+            9_999,
+            RaterKind::SelfRater,
+            ann.id,
+            vec![rate("sfia/prog", "3")],
+            1,
+            by(ann.id, 20)
+        )
+        .await,
         NotFound
     );
     assert!(store.ratings(a.id).await.unwrap().is_empty());
@@ -590,31 +589,23 @@ pub async fn bad_ratings_write_nothing<S: Store>(store: S) {
             .unwrap();
     }
     assert_err!(
-        store
-            .record_ratings(
-                a.id,
-                RaterKind::Agreed,
-                mia.id,
-                vec![rate("sfia/prog", "3")],
-                current.revision,
-                &by(mia.id, 40)
-            )
-            .await,
+        record(
+            a.id,
+            RaterKind::Agreed,
+            mia.id,
+            vec![rate("sfia/prog", "3")],
+            current.revision,
+            by(mia.id, 40)
+        )
+        .await,
         Conflict
     );
     assert!(store.ratings(a.id).await.unwrap().is_empty());
 }
 
 pub async fn concurrent_ratings_conflict<S: Store>(store: S) {
-    let Team {
-        ann, mia, version, ..
-    } = team(&store).await;
-    let a = opened(
-        &store,
-        assessment_of(ann.id, version, "2026-H1"),
-        &by(ann.id, 10),
-    )
-    .await;
+    let (t, a) = anns_assessment(&store).await;
+    let mia = t.mia;
     let mut tasks = tokio::task::JoinSet::new();
     for i in 0..8 {
         let store = store.clone();
@@ -644,18 +635,8 @@ pub async fn concurrent_ratings_conflict<S: Store>(store: S) {
 }
 
 pub async fn peer_input_is_requested_and_submitted<S: Store>(store: S) {
-    let Team {
-        ann,
-        mia,
-        pat,
-        version,
-    } = team(&store).await;
-    let a = opened(
-        &store,
-        assessment_of(ann.id, version, "2026-H1"),
-        &by(ann.id, 10),
-    )
-    .await;
+    let (t, a) = anns_assessment(&store).await;
+    let (ann, mia, pat, version) = (t.ann, t.mia, t.pat, t.version);
     let skills = vec![
         " sfia/prog ".to_owned(),
         "house/comms".into(),

@@ -35,6 +35,17 @@ fn card(craft: u8, notes: &str) -> Scorecard {
     }
 }
 
+/// An opening for a software engineer, hired by `manager`, through the usual [`stages`].
+fn software_engineer(manager: i64, advert: &str) -> NewOpening {
+    NewOpening {
+        role_level: "engineering/software-engineer".into(),
+        title: "Software Engineer".into(),
+        hiring_manager_id: manager,
+        advert: advert.into(),
+        stages: stages(),
+    }
+}
+
 pub async fn scorecards_are_final_once_the_others_are_read<S: Store>(store: S) {
     let hr = person(&store, "hr@example.com", "Hana").await;
     let boss = person(&store, "boss@example.com", "Bo").await;
@@ -42,16 +53,7 @@ pub async fn scorecards_are_final_once_the_others_are_read<S: Store>(store: S) {
     let jon = person(&store, "jon@example.com", "Jon").await;
 
     let opening = store
-        .create_opening(
-            NewOpening {
-                role_level: "engineering/software-engineer".into(),
-                title: "Software Engineer".into(),
-                hiring_manager_id: boss.id,
-                advert: "## Job advert".into(),
-                stages: stages(),
-            },
-            &by(hr.id, 10),
-        )
+        .create_opening(software_engineer(boss.id, "## Job advert"), &by(hr.id, 10))
         .await
         .unwrap();
     assert_eq!(opening.stages, stages());
@@ -257,16 +259,7 @@ pub async fn scorecards_are_final_once_the_others_are_read<S: Store>(store: S) {
 pub async fn a_hire_writes_the_account_decision_and_plan_or_nothing<S: Store>(store: S) {
     let boss = person(&store, "boss@example.com", "Bo").await;
     let opening = store
-        .create_opening(
-            NewOpening {
-                role_level: "engineering/software-engineer".into(),
-                title: "Software Engineer".into(),
-                hiring_manager_id: boss.id,
-                advert: String::new(),
-                stages: stages(),
-            },
-            &by(boss.id, 10),
-        )
+        .create_opening(software_engineer(boss.id, ""), &by(boss.id, 10))
         .await
         .unwrap();
     let candidate = store

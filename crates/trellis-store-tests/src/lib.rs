@@ -1084,27 +1084,12 @@ pub async fn api_tokens_are_used_and_revoked<S: Store>(store: S) {
 }
 
 pub async fn sign_in_failures_are_counted_in_a_window<S: Store>(store: S) {
-    assert_eq!(
-        store
-            .sign_in_failures("email:ann@example.com", 0)
-            .await
-            .unwrap(),
-        0
-    );
-    assert_eq!(
-        store
-            .record_sign_in_failure("email:ann@example.com", 1_000, 0)
-            .await
-            .unwrap(),
-        1
-    );
-    assert_eq!(
-        store
-            .record_sign_in_failure("email:ann@example.com", 2_000, 0)
-            .await
-            .unwrap(),
-        2
-    );
+    // Ann's failures counted since a time, and one more recorded at a time for a window.
+    let anns = |since| store.sign_in_failures("email:ann@example.com", since);
+    let failed = |at, window| store.record_sign_in_failure("email:ann@example.com", at, window);
+    assert_eq!(anns(0).await.unwrap(), 0);
+    assert_eq!(failed(1_000, 0).await.unwrap(), 1);
+    assert_eq!(failed(2_000, 0).await.unwrap(), 2);
     assert_eq!(
         store
             .record_sign_in_failure("ip:192.0.2.7", 2_000, 0)
@@ -1112,61 +1097,18 @@ pub async fn sign_in_failures_are_counted_in_a_window<S: Store>(store: S) {
             .unwrap(),
         1
     );
-    assert_eq!(
-        store
-            .sign_in_failures("email:ann@example.com", 0)
-            .await
-            .unwrap(),
-        2
-    );
-    assert_eq!(
-        store
-            .sign_in_failures("email:ann@example.com", 1_500)
-            .await
-            .unwrap(),
-        1,
-        "window start is inclusive"
-    );
-    assert_eq!(
-        store
-            .sign_in_failures("email:ann@example.com", 2_000)
-            .await
-            .unwrap(),
-        1
-    );
-    assert_eq!(
-        store
-            .sign_in_failures("email:ann@example.com", 2_001)
-            .await
-            .unwrap(),
-        0
-    );
+    assert_eq!(anns(0).await.unwrap(), 2);
+    assert_eq!(anns(1_500).await.unwrap(), 1, "window start is inclusive");
+    assert_eq!(anns(2_000).await.unwrap(), 1);
+    assert_eq!(anns(2_001).await.unwrap(), 0);
     // Later, the old failures have left the window.
-    assert_eq!(
-        store
-            .record_sign_in_failure("email:ann@example.com", 10_000, 5_000)
-            .await
-            .unwrap(),
-        1
-    );
-    assert_eq!(
-        store
-            .sign_in_failures("email:ann@example.com", 0)
-            .await
-            .unwrap(),
-        1
-    );
+    assert_eq!(failed(10_000, 5_000).await.unwrap(), 1);
+    assert_eq!(anns(0).await.unwrap(), 1);
     store
         .clear_sign_in_failures("email:ann@example.com")
         .await
         .unwrap();
-    assert_eq!(
-        store
-            .sign_in_failures("email:ann@example.com", 0)
-            .await
-            .unwrap(),
-        0
-    );
+    assert_eq!(anns(0).await.unwrap(), 0);
     assert_eq!(
         store.sign_in_failures("ip:192.0.2.7", 0).await.unwrap(),
         1,

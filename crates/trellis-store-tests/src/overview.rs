@@ -305,16 +305,9 @@ pub async fn home_records_gather_what_waits<S: Store>(store: S) {
 
 pub async fn team_records_read_the_team_at_once<S: Store>(store: S) {
     // Kim's name in lower case: sorted as if it were not.
-    let (
-        Team {
-            ann,
-            mia,
-            pat,
-            version,
-        },
-        kim,
-    ) = team_below(&store, "kim").await;
-    self_rated(&store, kim.id, version).await;
+    let (t, kim) = team_below(&store, "kim").await;
+    let (ann, mia, pat) = (&t.ann, &t.mia, &t.pat);
+    self_rated(&store, kim.id, t.version).await;
     store
         .add_evidence(
             evidence(pat.id, "2026-05-01", "Talk", &["sfia/prog"]),

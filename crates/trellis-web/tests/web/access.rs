@@ -15,7 +15,7 @@ use serde_json::json;
 use trellis_store::{Audit, NewPerson, PersonId, PersonUpdate, SystemRole};
 use trellis_web::{Kind, auth, route_specs};
 
-use crate::support::{App, agree_in_store, password_hash};
+use crate::support::{App, agree_in_store, new_person, password_hash};
 use trellis_store::prelude::*;
 
 /// The kinds of caller every route is tried with, each standing in one relation to the member.
@@ -138,14 +138,10 @@ async fn add_person(
     app.store
         .create_person(
             NewPerson {
-                email: email.into(),
-                name: email.split('@').next().unwrap().replace('.', " "),
                 team_id: team,
                 manager_id: manager,
-                role_level: None,
-                role_level_version: None,
-                system_role: role,
                 password_hash: Some(password_hash().to_owned()),
+                ..new_person(email, role)
             },
             &Audit::default(),
         )
@@ -322,22 +318,7 @@ async fn calibrated_cycle(app: &App, version: i64) -> (i64, i64) {
     };
     let c = app
         .store
-        .create_cycle(
-            trellis_store::NewCycle {
-                name: "Calibrated cycle".into(),
-                framework_version_id: version,
-                population_kind: trellis_store::PopulationKind::Team,
-                population: "999999".into(),
-                deadlines: trellis_store::CycleDeadlines {
-                    self_due: in_days(10),
-                    peer_due: in_days(11),
-                    manager_due: in_days(12),
-                    calibration_due: in_days(13),
-                    agreed_due: in_days(14),
-                },
-            },
-            &as_hr,
-        )
+        .create_cycle(cycle_of_nobody("Calibrated cycle", version), &as_hr)
         .await
         .unwrap();
     let made = app
@@ -568,24 +549,7 @@ async fn growth_fixtures(app: &App) -> Growth {
     for name in ["Draft cycle", "Open cycle", "Closing cycle"] {
         let c = app
             .store
-            .create_cycle(
-                trellis_store::NewCycle {
-                    name: name.into(),
-                    framework_version_id: version,
-                    // A team of nobody: launching assesses no one, and leaves the member's
-                    // role levels free for the rows that start assessments.
-                    population_kind: trellis_store::PopulationKind::Team,
-                    population: "999999".into(),
-                    deadlines: trellis_store::CycleDeadlines {
-                        self_due: in_days(10),
-                        peer_due: in_days(11),
-                        manager_due: in_days(12),
-                        calibration_due: in_days(13),
-                        agreed_due: in_days(14),
-                    },
-                },
-                &as_member,
-            )
+            .create_cycle(cycle_of_nobody(name, version), &as_member)
             .await
             .unwrap();
         if name != "Draft cycle" {
@@ -656,6 +620,24 @@ async fn growth_fixtures(app: &App) -> Growth {
         action: action.id,
         note,
         other_check_in: other.id,
+    }
+}
+
+/// A cycle named `name` of a team of nobody, due in the coming two weeks: launching it assesses no
+/// one, and leaves the member's role levels free for the rows that start assessments.
+fn cycle_of_nobody(name: &str, version: i64) -> trellis_store::NewCycle {
+    trellis_store::NewCycle {
+        name: name.into(),
+        framework_version_id: version,
+        population_kind: trellis_store::PopulationKind::Team,
+        population: "999999".into(),
+        deadlines: trellis_store::CycleDeadlines {
+            self_due: in_days(10),
+            peer_due: in_days(11),
+            manager_due: in_days(12),
+            calibration_due: in_days(13),
+            agreed_due: in_days(14),
+        },
     }
 }
 

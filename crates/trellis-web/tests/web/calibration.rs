@@ -8,7 +8,7 @@ use axum::http::StatusCode;
 use trellis_store::prelude::*;
 use trellis_store::{RaterKind, Stage};
 
-use crate::support::{App, rate_in_store, review_with_an_agreed_outcome};
+use crate::support::{App, current_framework, rate_in_store, review_with_an_agreed_outcome};
 
 /// The row of a table whose header cell starts with `label`.
 fn row<'a>(body: &'a str, table: &str, label: &str) -> &'a str {
@@ -39,15 +39,7 @@ pub async fn outcomes_are_calibrated_with_a_reason(app: App) {
     // rated them at it (not agreed yet).
     let (cycle, mine, theirs) =
         review_with_an_agreed_outcome(&app, 2027, "product/product-manager").await;
-    let fw: trellis_model::Framework = serde_json::from_value(
-        app.store
-            .current_framework()
-            .await
-            .unwrap()
-            .unwrap()
-            .content,
-    )
-    .unwrap();
+    let fw = current_framework(&app).await;
     let pm = trellis_model::resolve(&fw, "product/product-manager").unwrap();
     let req = &pm.requirements[0];
     rate_in_store(

@@ -7,7 +7,7 @@ use axum::http::{Method, StatusCode};
 use serde_json::{Value, json};
 use trellis_store::prelude::*;
 
-use crate::support::App;
+use crate::support::{App, below};
 
 const ROLE_LEVEL: &str = "engineering/software-engineer";
 
@@ -84,18 +84,6 @@ async fn rate(app: &App, token: &str, id: i64, kind: &str) {
         )
         .await;
     assert_eq!(res.status, StatusCode::OK, "{kind}: {}", res.body);
-}
-
-fn below(level: &str) -> String {
-    match level {
-        "working" => "foundation".into(),
-        "practitioner" => "working".into(),
-        "expert" => "practitioner".into(),
-        n => match n.parse::<u32>() {
-            Ok(n) if n > 1 => (n - 1).to_string(),
-            _ => n.to_owned(),
-        },
-    }
 }
 
 async fn readiness(app: &App, token: &str, person: i64) -> Value {

@@ -8,7 +8,7 @@ use trellis_store::{
     RaterKind, Stage,
 };
 
-use crate::support::{App, Browser, Resp, agree_in_store};
+use crate::support::{App, Browser, Resp, agree_in_store, below, current_framework};
 use trellis_store::prelude::*;
 
 const NEXT: &str = "engineering/senior-software-engineer";
@@ -95,19 +95,6 @@ async fn readiness(app: &App, token: &str, person: PersonId, role_level: &str) -
         token,
     )
     .await
-}
-
-/// One level below on the starter's scales, or the same when it is the lowest.
-fn below(level: &str) -> String {
-    match level {
-        "working" => "foundation".into(),
-        "practitioner" => "working".into(),
-        "expert" => "practitioner".into(),
-        n => match n.parse::<u32>() {
-            Ok(n) if n > 1 => (n - 1).to_string(),
-            _ => n.to_owned(),
-        },
-    }
 }
 
 /// The member assesses themselves against the next level, the manager rates, they agree, and the
@@ -267,6 +254,22 @@ pub async fn bad_input_is_refused_and_nothing_saved(app: App) {
             .await
         }
     };
+    // The member's self-rating of `ratings` refused as unprocessable, its detail saying `why`:
+    // the problem.
+    let refused_saying = |ratings: Vec<Value>, why: &'static str| {
+        let body = json!({ "kind": "self", "revision": a0.revision, "ratings": ratings });
+        let res = rate(body, member_token.clone());
+        async move {
+            let res = res.await;
+            assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
+            let problem = res.json();
+            assert!(
+                problem["detail"].as_str().unwrap().contains(why),
+                "{problem}"
+            );
+            problem
+        }
+    };
     let unchanged = || async {
         let a = app.store.assessment(id).await.unwrap();
         assert_eq!(a.revision, a0.revision, "nothing was saved");
@@ -275,45 +278,20 @@ pub async fn bad_input_is_refused_and_nothing_saved(app: App) {
     };
 
     // A skill that is not a requirement of the role level.
-    let res = rate(
-        json!({ "kind": "self", "revision": a0.revision, "ratings": ratings("salary-negotiation", json!("1")) }),
-        member_token.clone(),
+    refused_saying(
+        ratings("salary-negotiation", json!("1")),
+        "salary-negotiation",
     )
     .await;
-    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
-    assert!(
-        res.json()["detail"]
-            .as_str()
-            .unwrap()
-            .contains("salary-negotiation")
-    );
     unchanged().await;
-    let not_required = app
-        .store
-        .current_framework()
+    let not_required = current_framework(&app)
         .await
-        .unwrap()
-        .map(|v| serde_json::from_value::<trellis_model::Framework>(v.content).unwrap())
-        .unwrap()
         .skills
         .iter()
         .map(|s| s.id.clone())
         .find(|s| !reqs.iter().any(|(r, _)| r == s))
         .expect("a skill the level does not require");
-    let res = rate(
-        json!({ "kind": "self", "revision": a0.revision, "ratings": ratings(&not_required, json!("1")) }),
-        member_token.clone(),
-    )
-    .await;
-    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(
-        res.json()["detail"]
-            .as_str()
-            .unwrap()
-            .contains("not a requirement"),
-        "{}",
-        res.body
-    );
+    refused_saying(ratings(&not_required, json!("1")), "not a requirement").await;
     unchanged().await;
 
     // A level not on the skill's scale.
@@ -322,20 +300,7 @@ pub async fn bad_input_is_refused_and_nothing_saved(app: App) {
         .map(|(s, l)| json!({ "skill": s, "level": l }))
         .collect();
     bad[0]["level"] = json!("grandmaster");
-    let res = rate(
-        json!({ "kind": "self", "revision": a0.revision, "ratings": bad }),
-        member_token.clone(),
-    )
-    .await;
-    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
-    let problem = res.json();
-    assert!(
-        problem["detail"]
-            .as_str()
-            .unwrap()
-            .contains("not a level of"),
-        "{problem}"
-    );
+    let problem = refused_saying(bad, "not a level of").await;
     assert_eq!(
         problem["field"],
         json!(format!("ratings.{}.level", reqs[0].0))
@@ -349,20 +314,7 @@ pub async fn bad_input_is_refused_and_nothing_saved(app: App) {
         .collect();
     bad[1] = json!({ "skill": reqs[1].0, "level": "n/a" });
     bad.pop();
-    let res = rate(
-        json!({ "kind": "self", "revision": a0.revision, "ratings": bad }),
-        member_token.clone(),
-    )
-    .await;
-    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(
-        res.json()["detail"]
-            .as_str()
-            .unwrap()
-            .contains("does not apply"),
-        "{}",
-        res.body
-    );
+    refused_saying(bad, "does not apply").await;
     unchanged().await;
 
     // The same on the page: 422, the problems next to the fields, what was typed kept.
@@ -395,15 +347,7 @@ pub async fn bad_input_is_refused_and_nothing_saved(app: App) {
     unchanged().await;
     // A new version is published while the start form is open.
     let old_version = version.clone();
-    let mut fw: trellis_model::Framework = serde_json::from_value(
-        app.store
-            .current_framework()
-            .await
-            .unwrap()
-            .unwrap()
-            .content,
-    )
-    .unwrap();
+    let mut fw = current_framework(&app).await;
     fw.version = "1.0.1".into();
     app.store
         .publish_framework(

@@ -7,9 +7,9 @@
 use axum::http::StatusCode;
 use trellis_app::time::today;
 use trellis_store::prelude::*;
-use trellis_store::{CaseStatus, NewPerson, SystemRole};
+use trellis_store::{CaseStatus, SystemRole};
 
-use crate::support::{App, Browser};
+use crate::support::{App, Browser, new_person};
 
 async fn kinds_of(app: &App, person: i64) -> Vec<(String, String)> {
     app.store
@@ -24,16 +24,7 @@ async fn kinds_of(app: &App, person: i64) -> Vec<(String, String)> {
 async fn another(app: &App, email: &str) -> i64 {
     app.store
         .create_person(
-            NewPerson {
-                email: email.into(),
-                name: email.split('@').next().unwrap().replace('.', " "),
-                team_id: None,
-                manager_id: None,
-                role_level: None,
-                role_level_version: None,
-                system_role: SystemRole::Member,
-                password_hash: None,
-            },
+            new_person(email, SystemRole::Member),
             &trellis_store::Audit::default(),
         )
         .await

@@ -10,7 +10,7 @@ use serde_json::json;
 use trellis_store::prelude::*;
 use trellis_store::{Audit, NewPerson, SystemRole};
 
-use crate::support::{App, PASSWORD, Resp};
+use crate::support::{App, PASSWORD, Resp, new_person};
 
 /// Runs `n` copies of `call` at once and returns their answers in the order of their index.
 async fn all_at_once<F, Fut>(n: usize, call: F) -> Vec<Resp>
@@ -188,14 +188,8 @@ pub async fn admins_demoting_each_other_leave_one(app: App) {
         .store
         .create_person(
             NewPerson {
-                email: "second.admin@test.example".into(),
                 name: "Second Admin".into(),
-                team_id: None,
-                manager_id: None,
-                role_level: None,
-                role_level_version: None,
-                system_role: SystemRole::Admin,
-                password_hash: None,
+                ..new_person("second.admin@test.example", SystemRole::Admin)
             },
             &Audit::default(),
         )

@@ -6,6 +6,8 @@ use trellis_store::prelude::*;
 use trellis_store_sql::Database;
 use trellis_web::AppState;
 
+use crate::support::new_person;
+
 async fn http_get(addr: std::net::SocketAddr, path: &str) -> String {
     let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
     let request = format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n");
@@ -75,14 +77,10 @@ async fn read_events_are_written_on_shutdown() {
     let me = store
         .create_person(
             trellis_store::NewPerson {
-                email: "reader@test.example".into(),
                 name: "Reader".into(),
-                team_id: None,
-                manager_id: None,
                 role_level: Some("engineering/software-engineer".into()),
                 role_level_version: Some(1),
-                system_role: trellis_store::SystemRole::Member,
-                password_hash: None,
+                ..new_person("reader@test.example", trellis_store::SystemRole::Member)
             },
             &trellis_store::Audit::default(),
         )

@@ -175,14 +175,12 @@ impl App {
                    level: Option<&str>| {
             let store = store.clone();
             let new = NewPerson {
-                email: email.into(),
-                name: email.split('@').next().unwrap().replace('.', " "),
                 team_id: team,
                 manager_id: manager,
                 role_level: level.map(str::to_owned),
                 role_level_version: level.and(version),
-                system_role: role,
                 password_hash: Some(password_hash().to_owned()),
+                ..new_person(email, role)
             };
             async move {
                 store
@@ -517,6 +515,40 @@ impl App {
             })
             .await
             .unwrap()
+    }
+}
+
+/// One level below on the starter's scales, or the same when it is the lowest.
+pub fn below(level: &str) -> String {
+    match level {
+        "working" => "foundation".into(),
+        "practitioner" => "working".into(),
+        "expert" => "practitioner".into(),
+        n => match n.parse::<u32>() {
+            Ok(n) if n > 1 => (n - 1).to_string(),
+            _ => n.to_owned(),
+        },
+    }
+}
+
+/// The framework currently published, as the model reads it.
+pub async fn current_framework(app: &App) -> trellis_model::Framework {
+    let published = app.store.current_framework().await.unwrap().unwrap();
+    serde_json::from_value(published.content).unwrap()
+}
+
+/// A person of `role` named after their `email` ("ann.lee@…" is "ann lee"), in no team, reporting
+/// to no one, without a role level or a password.
+pub fn new_person(email: &str, role: SystemRole) -> NewPerson {
+    NewPerson {
+        email: email.into(),
+        name: email.split('@').next().unwrap().replace('.', " "),
+        team_id: None,
+        manager_id: None,
+        role_level: None,
+        role_level_version: None,
+        system_role: role,
+        password_hash: None,
     }
 }
 

@@ -261,22 +261,16 @@ async fn a_daily_digest_gathers_a_day() {
     );
 
     // The next one waits a day, then carries what came since.
-    let a = o.org.app.assessments().view(&as_boss, ann_a).await.unwrap();
-    let sub = rated_as_required(&a, RaterKind::Manager);
-    o.org
-        .app
-        .assessments()
-        .submit(&as_boss, &a, sub)
-        .await
-        .unwrap();
-    let a = o.org.app.assessments().view(&as_boss, ann_a).await.unwrap();
-    let sub = rated_as_required(&a, RaterKind::Agreed);
-    o.org
-        .app
-        .assessments()
-        .submit(&as_boss, &a, sub)
-        .await
-        .unwrap();
+    for kind in [RaterKind::Manager, RaterKind::Agreed] {
+        let a = o.org.app.assessments().view(&as_boss, ann_a).await.unwrap();
+        let sub = rated_as_required(&a, kind);
+        o.org
+            .app
+            .assessments()
+            .submit(&as_boss, &a, sub)
+            .await
+            .unwrap();
+    }
     let before = sink.messages().len();
     assert_eq!(
         mail.send_due(&o.org.app, 1_000 + day - 1)

@@ -288,36 +288,21 @@ fn copyrighted_profile_text_is_published_only_with_licensed() {
 
     let page =
         |site: &Path| std::fs::read_to_string(site.join(format!("roles/{id}.html"))).unwrap();
-    let public = tmp.path().join("public");
-    assert!(
-        trellis(&[
-            "build",
-            "--framework",
-            fw,
-            "--out",
-            public.to_str().unwrap()
-        ])
-        .status
-        .success()
-    );
+    // Builds the site of the framework into `out` (with `extra` arguments), and says where.
+    let built = |out: &str, extra: &[&str]| {
+        let site = tmp.path().join(out);
+        let mut args = vec!["build", "--framework", fw, "--out", site.to_str().unwrap()];
+        args.extend_from_slice(extra);
+        assert!(trellis(&args).status.success());
+        site
+    };
+    let public = built("public", &[]);
     assert!(!page(&public).contains(&kpi_text));
     assert!(!page(&public).contains(&promotion) && !page(&public).contains(&question));
     assert!(!page(&public).contains(&html_text(&evidence)));
     assert!(!page(&public).contains(&html_text(&tools_note)));
     assert!(page(&public).contains("<nav class=\"contents profile-contents\""));
-    let private = tmp.path().join("private");
-    assert!(
-        trellis(&[
-            "build",
-            "--framework",
-            fw,
-            "--out",
-            private.to_str().unwrap(),
-            "--licensed"
-        ])
-        .status
-        .success()
-    );
+    let private = built("private", &["--licensed"]);
     assert!(page(&private).contains(&kpi_text));
     assert!(page(&private).contains(&html_text(&promotion)));
     assert!(page(&private).contains(&html_text(&question)));

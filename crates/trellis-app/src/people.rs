@@ -117,18 +117,29 @@ pub async fn visible_to(store: &Database, actor: &Actor) -> AppResult<Vec<Person
 /// same as [`crate::growth::observed_of`], without another read.
 pub fn observed_in(record: &PersonRecord) -> HashMap<String, Observed> {
     let mut out: HashMap<String, Observed> = HashMap::new();
-    for r in &record.rating_history {
-        let o = out.entry(r.skill.clone()).or_default();
-        match r.rater_kind {
-            RaterKind::SelfRater => o.self_rating = rated(r),
-            RaterKind::Manager => o.manager = rated(r),
-            RaterKind::Agreed => o.agreed = rated(r),
-            RaterKind::Peer => {}
+    // Newest first, so that each skill and kind is read once (a person page reads a hundred
+    // ratings or more), and each skill named once.
+    for r in record.rating_history.iter().rev() {
+        let o = match out.get_mut(r.skill.as_str()) {
+            Some(o) => o,
+            None => out.entry(r.skill.clone()).or_default(),
+        };
+        let slot = match r.rater_kind {
+            RaterKind::SelfRater => &mut o.self_rating,
+            RaterKind::Manager => &mut o.manager,
+            RaterKind::Agreed => &mut o.agreed,
+            RaterKind::Peer => continue,
+        };
+        if slot.is_none() {
+            *slot = rated(r);
         }
     }
     for e in &record.evidence {
         for skill in &e.skills {
-            out.entry(skill.clone()).or_default().evidence_count += 1;
+            match out.get_mut(skill.as_str()) {
+                Some(o) => o.evidence_count += 1,
+                None => out.entry(skill.clone()).or_default().evidence_count += 1,
+            }
         }
     }
     out

@@ -4,7 +4,8 @@
 
 use trellis_store::Millis;
 
-const DAY_MS: i64 = 86_400_000;
+/// A day in milliseconds.
+pub const DAY_MS: i64 = 86_400_000;
 
 pub fn now_millis() -> Millis {
     std::time::SystemTime::now()

@@ -421,33 +421,6 @@ fn radar_view(
     }
 }
 
-/// What is known of a person's skills, from their whole rating history (oldest first) and evidence.
-fn observed_from_history(
-    person: PersonId,
-    history: &[trellis_store::Rating],
-    evidence: &[Evidence],
-) -> HashMap<String, Observed> {
-    let mut latest: HashMap<(&str, RaterKind), &trellis_store::Rating> =
-        HashMap::with_capacity(history.len());
-    for r in history {
-        latest.insert((r.skill.as_str(), r.rater_kind), r);
-    }
-    let latest: Vec<trellis_store::Rating> = latest.into_values().cloned().collect();
-    let mut counts: HashMap<&str, i64> = HashMap::new();
-    for e in evidence {
-        for s in &e.skills {
-            *counts.entry(s.as_str()).or_default() += 1;
-        }
-    }
-    let counts: Vec<(PersonId, String, i64)> = counts
-        .into_iter()
-        .map(|(s, n)| (person, s.to_owned(), n))
-        .collect();
-    trellis_app::growth::observed_by_person(&latest, &counts)
-        .remove(&person)
-        .unwrap_or_default()
-}
-
 async fn growth_view(
     state: &AppState,
     caller: &Caller,
@@ -463,7 +436,7 @@ async fn growth_view(
     // The whole history and evidence are here already: the latest ratings and evidence counts
     // follow from them without asking the store again (`observations` serves pages about many
     // people at once).
-    let observed = observed_from_history(p.id, history, evidence);
+    let observed = trellis_app::people::observed_in(record);
     let mut view = GrowthView {
         assessments: Vec::new(),
         starts: Vec::new(),
@@ -560,11 +533,16 @@ async fn growth_view(
     view.evidence = crate::evidence::pages::evidence_views(fw, evidence, &names);
 
     // How each skill moved: the ratings this caller may see, per skill, oldest first.
-    let by_id: HashMap<i64, &trellis_store::Assessment> =
-        assessments.iter().map(|a| (a.id, a)).collect();
+    // Each assessment's link, and each day's date, is written once: a history has a hundred rows
+    // or more, from a few assessments and days.
+    let by_id: HashMap<i64, (&trellis_store::Assessment, String)> = assessments
+        .iter()
+        .map(|a| (a.id, (a, format!("/assessments/{}", a.id))))
+        .collect();
+    let mut day = (i64::MIN, String::new());
     let mut skills: Vec<SkillHistory> = Vec::new();
     for r in history {
-        let Some(a) = by_id.get(&r.assessment_id) else {
+        let Some((a, href)) = by_id.get(&r.assessment_id) else {
             continue;
         };
         if !trellis_app::growth::rating_visible(a, relation, r) {
@@ -579,14 +557,18 @@ async fn growth_view(
                 names.get(&r.rater_id).cloned().unwrap_or_default()
             ),
         };
+        let on = r.at.div_euclid(trellis_app::time::DAY_MS);
+        if on != day.0 {
+            day = (on, date(r.at));
+        }
         let row = HistoryRow {
-            date: date(r.at),
+            date: day.1.clone(),
             by,
             level: trellis_app::growth::rating_text_by(r, |skill, level| {
                 current.level_label(skill, level)
             }),
             comment: r.comment.clone(),
-            href: format!("/assessments/{}", r.assessment_id),
+            href: href.clone(),
         };
         match skills.iter_mut().find(|h| h.skill == r.skill) {
             Some(h) => h.rows.push(row),

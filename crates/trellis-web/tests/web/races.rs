@@ -111,7 +111,7 @@ pub async fn parallel_wrong_passwords_are_checked_five_times(app: App) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn guesses_from_elsewhere_do_not_lock_the_owner_out() {
     let config = trellis_web::Config {
-        first_delay: std::time::Duration::from_millis(400),
+        first_delay: std::time::Duration::from_millis(1000),
         ..crate::support::fast_config()
     };
     crate::support::run_sqlite_with(config, |app| async move {
@@ -128,14 +128,16 @@ async fn guesses_from_elsewhere_do_not_lock_the_owner_out() {
         // The owner, elsewhere, is not held up at all.
         let r = app.sign_in_from(Some(owner), email, PASSWORD).await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-        // After the wait, one more guess is checked; the next waits twice as long.
-        tokio::time::sleep(std::time::Duration::from_millis(450)).await;
+        // After the wait, one more guess is checked; the next waits twice as long (2 s): asked
+        // for after the first wait would have ended, and well before the doubled one does, as a
+        // busy machine may take a few hundred milliseconds to check a password.
+        tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
         let r = app.sign_in_from(Some(attacker), email, "guess").await;
         assert_eq!(r.status, StatusCode::UNAUTHORIZED);
-        tokio::time::sleep(std::time::Duration::from_millis(450)).await;
+        tokio::time::sleep(std::time::Duration::from_millis(1300)).await;
         let r = app.sign_in_from(Some(attacker), email, "guess").await;
-        assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS, "800 ms now");
-        tokio::time::sleep(std::time::Duration::from_millis(400)).await;
+        assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS, "2 s now");
+        tokio::time::sleep(std::time::Duration::from_millis(900)).await;
         let r = app.sign_in_from(Some(attacker), email, PASSWORD).await;
         assert_eq!(
             r.status,

@@ -2,6 +2,7 @@
 //! short while, since another process such as `trellis publish` may publish a newer one) and older
 //! ones by id (published versions never change).
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
@@ -85,14 +86,20 @@ impl Published {
 
     /// A level's label on a skill's scale, as `growth::level_label` gives it.
     pub fn level_label(&self, skill: &str, level: &str) -> String {
+        self.level_label_ref(skill, level).into_owned()
+    }
+
+    /// [`Published::level_label`], borrowed from this version when it has the level: a history
+    /// shows a label per rating.
+    pub fn level_label_ref(&self, skill: &str, level: &str) -> Cow<'_, str> {
         let found = self
             .level_labels
             .binary_search_by(|(id, _)| id.as_str().cmp(skill))
             .ok()
             .and_then(|i| self.level_labels[i].1.iter().find(|(id, _)| id == level));
         match found {
-            Some((_, label)) => label.clone(),
-            None => crate::growth::level_label(&self.framework, skill, level),
+            Some((_, label)) => Cow::Borrowed(label),
+            None => Cow::Owned(crate::growth::level_label(&self.framework, skill, level)),
         }
     }
 

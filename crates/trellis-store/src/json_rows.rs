@@ -11,7 +11,8 @@
 //! come in the order of those structs' fields (lists as JSON arrays). The others:
 //!
 //! - person: id, email, name, team_id, manager_id, role_level, role_level_version,
-//!   role_level_since, system_role, active, password_hash, revision, created_at
+//!   role_level_since, system_role, active, password_hash, revision, created_at (the records of
+//!   pages leave the hash null)
 //! - team: id, name
 //! - evidence count: person_id, skill, count
 //! - name: id, name

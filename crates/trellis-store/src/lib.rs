@@ -706,7 +706,8 @@ pub trait GrowthStore: Send + Sync {
         people: &[PersonId],
     ) -> impl Future<Output = StoreResult<Observations>> + Send;
     /// A person with their team, manager, direct reports and growth records in one read: what
-    /// their page shows. `NotFound` when there is no such person.
+    /// their page shows. `NotFound` when there is no such person. Like every record read for a
+    /// page, its people come without password hashes.
     fn person_record(
         &self,
         person: PersonId,

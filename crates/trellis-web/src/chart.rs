@@ -98,6 +98,12 @@ struct Tenths(f64);
 impl Tenths {
     /// The text, written from the end of `buf`.
     fn text(self, buf: &mut [u8; 24]) -> &str {
+        let start = self.digits(buf);
+        std::str::from_utf8(&buf[start..]).unwrap_or_default()
+    }
+
+    /// Writes the ASCII text at the end of `buf`, returning where it starts.
+    fn digits(self, buf: &mut [u8; 24]) -> usize {
         let tenths = (self.0 * 10.0).round() as i64;
         let abs = tenths.unsigned_abs();
         let mut i = buf.len() - 2;
@@ -116,11 +122,14 @@ impl Tenths {
             i -= 1;
             buf[i] = b'-';
         }
-        std::str::from_utf8(&buf[i..]).unwrap_or_default()
+        i
     }
 
+    /// Pushes the text byte by byte: cheaper than checking a few ASCII bytes are UTF-8.
     fn push_to(self, s: &mut String) {
-        s.push_str(self.text(&mut [0; 24]));
+        let mut buf = [0; 24];
+        let start = self.digits(&mut buf);
+        s.extend(buf[start..].iter().map(|&b| char::from(b)));
     }
 }
 

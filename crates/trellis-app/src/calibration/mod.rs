@@ -504,8 +504,9 @@ impl Calibration<'_> {
                             required: published.level_label(&req.skill, req.level.as_str()),
                             outcome: match outcome {
                                 Some(r) => crate::growth::rating_text_by(r, |s, l| {
-                                    published.level_label(s, l)
-                                }),
+                                    published.level_label_ref(s, l)
+                                })
+                                .into_owned(),
                                 None => "Not rated".into(),
                             },
                             outcome_level: level,

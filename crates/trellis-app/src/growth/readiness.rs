@@ -1,6 +1,7 @@
 //! Readiness: what is known of people's skills (latest ratings, evidence counts), readiness for a
 //! role level, and how ratings and levels read.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -90,15 +91,15 @@ pub fn rating_visible(a: &Assessment, relation: Relation, r: &Rating) -> bool {
 
 /// The level of a rating as people read it: "Practitioner (practitioner)" or "Not applicable".
 pub fn rating_text(fw: &Framework, r: &Rating) -> String {
-    rating_text_by(r, |skill, level| level_label(fw, skill, level))
+    rating_text_by(r, |skill, level| level_label(fw, skill, level).into()).into_owned()
 }
 
-/// [`rating_text`] with levels labelled by `label(skill, level)`.
-pub fn rating_text_by(r: &Rating, label: impl Fn(&str, &str) -> String) -> String {
+/// [`rating_text`] with levels labelled by `label(skill, level)`, which may lend its labels.
+pub fn rating_text_by<'a>(r: &Rating, label: impl Fn(&str, &str) -> Cow<'a, str>) -> Cow<'a, str> {
     match (&r.level, &r.not_applicable) {
-        (_, Some(_)) => "Not applicable".to_owned(),
+        (_, Some(_)) => Cow::Borrowed("Not applicable"),
         (Some(l), None) => label(&r.skill, l),
-        (None, None) => String::new(),
+        (None, None) => Cow::Borrowed(""),
     }
 }
 

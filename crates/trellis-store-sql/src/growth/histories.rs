@@ -18,10 +18,14 @@ use trellis_store::{PersonId, Rating};
 /// at the most.
 const KEPT: usize = 2_048;
 
-/// The columns of a person's [`Mark`], for the record statement, with the person bound as `$1`.
-pub(super) const MARK_COLUMNS: &str = "(SELECT count(*) FROM ratings WHERE person_id = $1),
-     (SELECT max(id) FROM ratings WHERE person_id = $1),
-     (SELECT count(*) FROM erasures WHERE person_id = $1)";
+/// The columns of a person's [`Mark`], for the record statement, with the person bound as `$1`
+/// and [`MARK_FROM`] in its `FROM`.
+pub(super) const MARK_COLUMNS: &str =
+    "mark.n, mark.newest, (SELECT count(*) FROM erasures WHERE person_id = $1)";
+
+/// The rating count and newest rating of a [`Mark`], counted in one pass over the index.
+pub(super) const MARK_FROM: &str =
+    "(SELECT count(*) AS n, max(id) AS newest FROM ratings WHERE person_id = $1) mark";
 
 /// What tells whether a person's rating history has changed since it was read.
 ///

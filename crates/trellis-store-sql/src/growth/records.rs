@@ -8,7 +8,7 @@ use trellis_store::{
     PersonRecord, Rating, StoreResult, TeamRecord, json_rows,
 };
 
-use super::histories::{MARK_COLUMNS, Mark};
+use super::histories::{MARK_COLUMNS, MARK_FROM, Mark};
 use super::rows::{EVIDENCE_COLUMNS, PERSON, exists, listing};
 use crate::dialect::Dialect;
 use crate::{Database, db_run};
@@ -81,16 +81,12 @@ pub(super) async fn evidence_counts(
     })
 }
 
-/// One JSON object from a row of JSON texts, named in order.
-///
-/// Each column is a scalar subquery: nesting them in a JSON object in SQL would make SQLite
-/// parse every one again (a subquery's result loses its JSON subtype and must be wrapped in
-/// `json()`), which costs more than joining the texts here.
-/// A person as a JSON row (see [`json_rows`]), from `people p`.
+/// A person as a JSON row (see [`json_rows`]), from `people p`, without their password hash: no
+/// page shows it, and a hash is the longest text of a row.
 fn person_json<D: Dialect>() -> String {
     format!(
         "{}(p.id, p.email, p.name, p.team_id, p.manager_id, p.role_level, p.role_level_version, \
-         p.role_level_since, p.system_role, p.active, p.password_hash, p.revision, p.created_at)",
+         p.role_level_since, p.system_role, p.active, NULL, p.revision, p.created_at)",
         D::JSON_ARRAY
     )
 }
@@ -163,6 +159,11 @@ where
     json_rows::rating_list(text.unwrap_or("null"))
 }
 
+/// One JSON object from a row of JSON texts, named in order.
+///
+/// Each column is a scalar subquery: nesting them in a JSON object in SQL would make SQLite
+/// parse every one again (a subquery's result loses its JSON subtype and must be wrapped in
+/// `json()`), which costs more than joining the texts here.
 fn json_document<R: Row>(row: &R, keys: &[&str]) -> StoreResult<String>
 where
     usize: sqlx::ColumnIndex<R>,
@@ -288,7 +289,7 @@ async fn read_record(
                  {managers},
                  {check_ins},
                  {MARK_COLUMNS}{history}
-             FROM (SELECT 1) one{history_from}"
+             FROM {MARK_FROM}{history_from}"
         );
         let row = sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(person)

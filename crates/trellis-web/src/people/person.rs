@@ -1,7 +1,9 @@
 //! A person's page: their role level, readiness for it and the next one, the radar of their skills,
 //! their assessments and evidence, for whoever may see them.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use askama::Template;
 use axum::extract::State;
@@ -36,9 +38,11 @@ struct RoleLink {
     href: String,
 }
 
+/// The page borrows the framework's level labels and the record's comments: a history shows a
+/// hundred ratings or more.
 #[derive(Debug, Template)]
 #[template(path = "people/person.html")]
-struct PersonPage {
+struct PersonPage<'a> {
     frame: Frame,
     id: PersonId,
     name: String,
@@ -55,7 +59,7 @@ struct PersonPage {
     edit_href: Option<String>,
     /// The people team's form for role level, manager and team.
     assign_href: Option<String>,
-    growth: GrowthView,
+    growth: GrowthView<'a>,
     check_ins: Vec<CheckInLine>,
 }
 
@@ -94,14 +98,14 @@ struct StartChoice {
 }
 
 #[derive(Debug)]
-struct ReadinessRow {
+struct ReadinessRow<'a> {
     skill: String,
     name: String,
     importance: &'static str,
-    required: String,
-    self_level: String,
-    manager: String,
-    agreed: String,
+    required: Cow<'a, str>,
+    self_level: Cow<'a, str>,
+    manager: Cow<'a, str>,
+    agreed: Cow<'a, str>,
     status: &'static str,
     status_text: &'static str,
     evidence: Vec<crate::assessments::view::EvidenceLink>,
@@ -109,7 +113,7 @@ struct ReadinessRow {
 }
 
 #[derive(Debug)]
-struct ReadinessView {
+struct ReadinessView<'a> {
     /// `current` or `next`, for ids.
     which: &'static str,
     title: String,
@@ -119,51 +123,53 @@ struct ReadinessView {
     score: String,
     summary: String,
     policy: String,
-    rows: Vec<ReadinessRow>,
+    rows: Vec<ReadinessRow<'a>>,
 }
 
 #[derive(Debug)]
-struct RadarRow {
+struct RadarRow<'a> {
     name: String,
-    required: String,
-    self_level: String,
-    manager: String,
+    required: Cow<'a, str>,
+    self_level: Cow<'a, str>,
+    manager: Cow<'a, str>,
 }
 
 #[derive(Debug)]
-struct RadarView {
+struct RadarView<'a> {
     svg: String,
     caption: String,
-    rows: Vec<RadarRow>,
+    rows: Vec<RadarRow<'a>>,
+}
+
+/// A rating in a skill's history. Its day and its assessment's link are shared by the rows that
+/// have them.
+#[derive(Debug)]
+struct HistoryRow<'a> {
+    date: Arc<str>,
+    by: Cow<'a, str>,
+    level: Cow<'a, str>,
+    comment: Option<&'a str>,
+    href: Arc<str>,
 }
 
 #[derive(Debug)]
-struct HistoryRow {
-    date: String,
-    by: String,
-    level: String,
-    comment: Option<String>,
-    href: String,
+struct SkillHistory<'a> {
+    skill: &'a str,
+    name: &'a str,
+    rows: Vec<HistoryRow<'a>>,
 }
 
 #[derive(Debug)]
-struct SkillHistory {
-    skill: String,
-    name: String,
-    rows: Vec<HistoryRow>,
-}
-
-#[derive(Debug)]
-struct GrowthView {
+struct GrowthView<'a> {
     assessments: Vec<AssessmentLink>,
     starts: Vec<StartChoice>,
     start_options: Vec<Choice>,
     framework_version: i64,
     default_cycle: String,
-    readiness: Vec<ReadinessView>,
-    radar: Option<RadarView>,
+    readiness: Vec<ReadinessView<'a>>,
+    radar: Option<RadarView<'a>>,
     evidence: Vec<crate::evidence::pages::EvidenceView>,
-    history: Vec<SkillHistory>,
+    history: Vec<SkillHistory<'a>>,
     pending_requests: usize,
 }
 
@@ -171,6 +177,16 @@ pub async fn person(
     State(state): State<AppState>,
     Me(caller, ctx): Me,
     PathParams(id): PathParams<PersonId>,
+) -> Result<Html<String>, WebError> {
+    // Boxed: the page's future is kilobytes, and each layer of the router would move it.
+    Box::pin(person_page(state, caller, ctx, id)).await
+}
+
+async fn person_page(
+    state: AppState,
+    caller: Caller,
+    ctx: crate::auth::Ctx,
+    id: PersonId,
 ) -> Result<Html<String>, WebError> {
     // Everything the page shows, and who may see it, in one read.
     let (record, relation, withheld) = state.app().people().record(&caller.actor(&ctx), id).await?;
@@ -308,16 +324,16 @@ fn status_words(s: ReadinessStatus) -> (&'static str, &'static str) {
     }
 }
 
-fn readiness_view(
-    current: &Published,
+fn readiness_view<'a>(
+    current: &'a Published,
     which: &'static str,
     r: &Readiness,
     person: PersonId,
     evidence: &[Evidence],
-) -> ReadinessView {
+) -> ReadinessView<'a> {
     let shown = |skill: &str, v: &Option<String>| match v {
-        Some(l) => current.level_label(skill, l),
-        None => "Not rated".to_owned(),
+        Some(l) => current.level_label_ref(skill, l),
+        None => Cow::Borrowed("Not rated"),
     };
     ReadinessView {
         which,
@@ -340,7 +356,7 @@ fn readiness_view(
                     skill: q.skill.clone(),
                     name: q.skill_name.clone(),
                     importance: q.importance.as_str(),
-                    required: current.level_label(&q.skill, q.required.as_str()),
+                    required: current.level_label_ref(&q.skill, q.required.as_str()),
                     self_level: shown(&q.skill, &q.self_level),
                     manager: shown(&q.skill, &q.manager),
                     agreed: shown(&q.skill, &q.agreed),
@@ -362,12 +378,12 @@ fn readiness_view(
     }
 }
 
-fn radar_view(
-    current: &Published,
+fn radar_view<'a>(
+    current: &'a Published,
     person: &Person,
     profile: &Profile,
     observed: &HashMap<String, Observed>,
-) -> RadarView {
+) -> RadarView<'a> {
     let fw = &current.framework;
     let none = Observed::default();
     let level_of = |r: &Option<Rated>| match r {
@@ -392,13 +408,13 @@ fn radar_view(
             manager: share(level_of(&o.manager)),
         });
         let text = |r: &Option<Rated>| match r {
-            Some(Rated::Level(l)) => current.level_label(&req.skill, l.as_str()),
-            Some(Rated::NotApplicable(_)) => "Not applicable".to_owned(),
-            None => "Not rated".to_owned(),
+            Some(Rated::Level(l)) => current.level_label_ref(&req.skill, l.as_str()),
+            Some(Rated::NotApplicable(_)) => Cow::Borrowed("Not applicable"),
+            None => Cow::Borrowed("Not rated"),
         };
         rows.push(RadarRow {
             name: req.skill_name.clone(),
-            required: current.level_label(&req.skill, req.level.as_str()),
+            required: current.level_label_ref(&req.skill, req.level.as_str()),
             self_level: text(&o.self_rating),
             manager: text(&o.manager),
         });
@@ -421,14 +437,14 @@ fn radar_view(
     }
 }
 
-async fn growth_view(
+async fn growth_view<'a>(
     state: &AppState,
     caller: &Caller,
-    record: &PersonRecord,
+    record: &'a PersonRecord,
     relation: trellis_app::Relation,
     withheld: &[trellis_app::sharing::Withheld],
-    current: Option<&Published>,
-) -> Result<GrowthView, WebError> {
+    current: Option<&'a Published>,
+) -> Result<GrowthView<'a>, WebError> {
     let p = &record.person;
     let assessments = &record.assessments;
     let evidence = &record.evidence;
@@ -535,53 +551,52 @@ async fn growth_view(
     // How each skill moved: the ratings this caller may see, per skill, oldest first.
     // Each assessment's link, and each day's date, is written once: a history has a hundred rows
     // or more, from a few assessments and days.
-    let by_id: HashMap<i64, (&trellis_store::Assessment, String)> = assessments
+    // A person has a few assessments: a list is searched faster than a map is hashed.
+    let linked: Vec<(&trellis_store::Assessment, Arc<str>)> = assessments
         .iter()
-        .map(|a| (a.id, (a, format!("/assessments/{}", a.id))))
+        .map(|a| (a, format!("/assessments/{}", a.id).into()))
         .collect();
-    let mut day = (i64::MIN, String::new());
+    let mut day: (i64, Arc<str>) = (i64::MIN, Arc::from(""));
     let mut skills: Vec<SkillHistory> = Vec::new();
     for r in history {
-        let Some((a, href)) = by_id.get(&r.assessment_id) else {
+        let Some((a, href)) = linked.iter().find(|(a, _)| a.id == r.assessment_id) else {
             continue;
         };
         if !trellis_app::growth::rating_visible(a, relation, r) {
             continue;
         }
         let by = match r.rater_kind {
-            RaterKind::SelfRater => "Self".to_owned(),
-            RaterKind::Manager => "Manager".to_owned(),
-            RaterKind::Agreed => "Agreed".to_owned(),
-            RaterKind::Peer => format!(
+            RaterKind::SelfRater => Cow::Borrowed("Self"),
+            RaterKind::Manager => Cow::Borrowed("Manager"),
+            RaterKind::Agreed => Cow::Borrowed("Agreed"),
+            RaterKind::Peer => Cow::Owned(format!(
                 "Peer ({})",
-                names.get(&r.rater_id).cloned().unwrap_or_default()
-            ),
+                names.get(&r.rater_id).map_or("", String::as_str)
+            )),
         };
         let on = r.at.div_euclid(trellis_app::time::DAY_MS);
         if on != day.0 {
-            day = (on, date(r.at));
+            day = (on, date(r.at).into());
         }
         let row = HistoryRow {
             date: day.1.clone(),
             by,
             level: trellis_app::growth::rating_text_by(r, |skill, level| {
-                current.level_label(skill, level)
+                current.level_label_ref(skill, level)
             }),
-            comment: r.comment.clone(),
+            comment: r.comment.as_deref(),
             href: href.clone(),
         };
         match skills.iter_mut().find(|h| h.skill == r.skill) {
             Some(h) => h.rows.push(row),
             None => skills.push(SkillHistory {
-                skill: r.skill.clone(),
-                name: fw
-                    .skill(&r.skill)
-                    .map_or_else(|| r.skill.clone(), |s| s.name.clone()),
+                skill: &r.skill,
+                name: fw.skill(&r.skill).map_or(&r.skill, |s| &s.name),
                 rows: vec![row],
             }),
         }
     }
-    skills.sort_by(|a, b| a.name.cmp(&b.name));
+    skills.sort_by(|a, b| a.name.cmp(b.name));
     view.history = skills;
     Ok(view)
 }

@@ -52,7 +52,7 @@ impl People<'_> {
             return Err(crate::growth::hidden_person(self.app, actor, id).await);
         }
         let mut withheld = Vec::new();
-        if relation == Relation::Myself {
+        if relation == Relation::Myself && record.in_unshared_cycle {
             withheld = crate::sharing::withheld_from(self.app, id, &today()).await?;
             record
                 .rating_history
@@ -64,23 +64,17 @@ impl People<'_> {
 
 impl People<'_> {
     /// A person and what is known of their skills (for readiness), refused as [`People::record`]
-    /// refuses unless the actor may see them. Their own come from the skills read alone (the actor
-    /// is known), less what is not shared with them yet; anyone else's in one read with the
-    /// reporting line that decides access.
+    /// refuses unless the actor may see them: in one read with the reporting line that decides
+    /// access. A person's own are less what is not shared with them yet, asked for only when one
+    /// of their review cycles is not shared.
     pub async fn observed(
         &self,
         actor: &Actor,
         id: PersonId,
     ) -> AppResult<(Person, HashMap<String, Observed>)> {
-        if id == actor.id() {
-            // Decided as for anyone: their own.
-            Relation::of(&actor.person, &actor.person, &[]);
-            let observed = crate::sharing::own_observed(self.app, id, &today()).await?;
-            return Ok((actor.person.clone(), observed));
-        }
         let seen = match self.app.store().observed_person(id).await {
             Ok(seen) => seen,
-            Err(StoreError::NotFound(_)) if !is_staff(actor.role()) => {
+            Err(StoreError::NotFound(_)) if !is_staff(actor.role()) && id != actor.id() => {
                 return Err(crate::growth::hidden_person(self.app, actor, id).await);
             }
             Err(StoreError::NotFound(_)) => {
@@ -88,8 +82,13 @@ impl People<'_> {
             }
             Err(e) => return Err(e.into()),
         };
-        if !Relation::of(&actor.person, &seen.person, &seen.managers).may_view() {
+        let relation = Relation::of(&actor.person, &seen.person, &seen.managers);
+        if !relation.may_view() {
             return Err(crate::growth::hidden_person(self.app, actor, id).await);
+        }
+        if relation == Relation::Myself && seen.in_unshared_cycle {
+            let observed = crate::sharing::own_observed(self.app, id, &today()).await?;
+            return Ok((seen.person, observed));
         }
         let observed = crate::growth::observed_by_person(
             &seen.observations.latest,

@@ -169,6 +169,9 @@ pub async fn cycles_move_through_their_stages_with_deadlines<S: Store>(store: S)
             .unwrap()
             .is_empty()
     );
+    // The records a page reads say as much, so a person's own view asks no more when none is.
+    assert_eq!(unshared_in_records(&store, t.ann.id).await, (true, true));
+    assert_eq!(unshared_in_records(&store, t.pat.id).await, (false, false));
 
     // Its assessment moves through the stages as any other; the records follow.
     let after_self = store
@@ -276,6 +279,7 @@ pub async fn cycles_move_through_their_stages_with_deadlines<S: Store>(store: S)
             .is_empty(),
         "shared: nothing of it is held back"
     );
+    assert_eq!(unshared_in_records(&store, t.ann.id).await, (false, false));
     assert!(
         store
             .cycles_to_share("2027-12-31")
@@ -306,4 +310,11 @@ pub async fn cycles_move_through_their_stages_with_deadlines<S: Store>(store: S)
         store.cycle(cycle.id + 100).await,
         Err(StoreError::NotFound(_))
     ));
+}
+
+/// Whether a person's record and their observed skills each say they are in a cycle not shared.
+async fn unshared_in_records<S: Store>(store: &S, person: trellis_store::PersonId) -> (bool, bool) {
+    let record = store.person_record(person).await.unwrap();
+    let observed = store.observed_person(person).await.unwrap();
+    (record.in_unshared_cycle, observed.in_unshared_cycle)
 }

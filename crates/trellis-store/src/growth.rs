@@ -348,6 +348,10 @@ pub struct PersonRecord {
     /// As [`crate::CheckInStore::check_ins_of`]: the check-in series they are one of the pair of,
     /// with their dates only (never content), next meeting first.
     pub check_ins: Vec<crate::CheckIn>,
+    /// Whether any of their assessments is in a review cycle whose results are not shared yet:
+    /// only then may some of it be withheld from them (see
+    /// [`crate::CycleStore::unshared_cycle_assessments`]).
+    pub in_unshared_cycle: bool,
 }
 
 /// The longest reporting line followed. Lines cannot loop (the store refuses a change that would

@@ -19,7 +19,8 @@
 //! - check-in: the columns of [`CheckIn`] (a series with its dates, never its content)
 //!
 //! A [`PersonRecord`] is the object `{"person", "team", "manager", "reports", "assessments",
-//! "evidence", "ratings", "peer_requests", "names", "managers", "check_ins"}` (`person` null when there is no such person;
+//! "evidence", "ratings", "peer_requests", "names", "managers", "check_ins", "unshared_cycles"}`
+//! (`person` null when there is no such person; `unshared_cycles` 1 or 0;
 //! the lists in any order but `reports`, see [`sort_record`]);
 //! [`Observations`] is `{"evidence_counts": [evidence count]}`, with its latest ratings read apart
 //! by [`rating_list`] (so are a team's and a home page's: they are most of the text). Absent or null
@@ -64,6 +65,7 @@ pub fn person_record(text: &str, id: PersonId) -> StoreResult<PersonRecord> {
         names: doc.names.unwrap_or_default(),
         managers: doc.managers.unwrap_or_default(),
         check_ins: doc.check_ins.unwrap_or_default(),
+        in_unshared_cycle: doc.unshared_cycles.unwrap_or(0) > 0,
     };
     sort_record(&mut record);
     Ok(record)
@@ -138,8 +140,9 @@ pub fn home_record(text: &str, latest: Vec<Rating>) -> StoreResult<HomeRecord> {
     record.report_goals.sort_by_key(|g| (g.person_id, g.id));
     Ok(record)
 }
-/// Reads an [`ObservedPerson`]: `{"person", "managers", "evidence_counts"}` and the latest ratings;
-/// `NotFound` when the document has no person.
+
+/// Reads an [`ObservedPerson`]: `{"person", "managers", "evidence_counts", "unshared_cycles"}` and
+/// the latest ratings; `NotFound` when the document has no person.
 pub fn observed_person(
     text: &str,
     id: PersonId,
@@ -153,6 +156,7 @@ pub fn observed_person(
     Ok(ObservedPerson {
         person,
         managers: doc.managers.unwrap_or_default(),
+        in_unshared_cycle: doc.unshared_cycles.unwrap_or(0) > 0,
         observations: Observations {
             latest,
             evidence_counts: doc.evidence_counts.unwrap_or_default(),
@@ -213,6 +217,8 @@ struct RecordDoc {
     names: Option<Vec<(PersonId, String)>>,
     managers: Option<Vec<PersonId>>,
     check_ins: Option<Vec<CheckIn>>,
+    /// 1 when any of their assessments is in a cycle not shared yet, else 0.
+    unshared_cycles: Option<i64>,
 }
 
 #[derive(Deserialize)]
@@ -242,6 +248,7 @@ struct ObservedPersonDoc {
     person: Option<PersonRow>,
     managers: Option<Vec<PersonId>>,
     evidence_counts: Option<Vec<(PersonId, String, i64)>>,
+    unshared_cycles: Option<i64>,
 }
 
 #[derive(Deserialize)]

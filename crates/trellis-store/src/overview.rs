@@ -72,6 +72,8 @@ pub struct ObservedPerson {
     pub managers: Vec<PersonId>,
     /// Their latest ratings and evidence counts, in no particular order.
     pub observations: Observations,
+    /// As [`crate::PersonRecord::in_unshared_cycle`].
+    pub in_unshared_cycle: bool,
 }
 
 pub trait OverviewStore: Send + Sync {

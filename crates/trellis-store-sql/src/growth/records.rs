@@ -115,6 +115,12 @@ fn reporting_line<D: Dialect>() -> String {
     )
 }
 
+/// The column that tells whether any assessment of person `$1` is in a review cycle whose results
+/// are not shared yet: 1 or 0.
+const UNSHARED_CYCLES: &str = "CAST((SELECT CASE WHEN EXISTS (SELECT 1 FROM assessments a
+         JOIN review_cycles c ON c.id = a.cycle_id
+         WHERE a.person_id = $1 AND c.shared_at IS NULL) THEN 1 ELSE 0 END) AS TEXT)";
+
 /// The column of the check-in series person `$1` is one of the pair of, with their dates.
 fn check_ins_of_person<D: Dialect>() -> String {
     let (array, agg) = (D::JSON_ARRAY, D::JSON_AGG);
@@ -288,6 +294,7 @@ async fn read_record(
                      AS TEXT),
                  {managers},
                  {check_ins},
+                 {UNSHARED_CYCLES},
                  {MARK_COLUMNS}{history}
              FROM {MARK_FROM}{history_from}"
         );
@@ -306,6 +313,7 @@ async fn read_record(
             "names",
             "managers",
             "check_ins",
+            "unshared_cycles",
         ];
         let n = keys.len();
         let mark = Mark {
@@ -333,6 +341,7 @@ impl OverviewStore for Database {
                      CAST((SELECT {person_json} FROM people p WHERE p.id = $1) AS TEXT),
                      {managers},
                      {counts},
+                     {UNSHARED_CYCLES},
                      {latest}"
             );
             let row = sqlx::query(sqlx::AssertSqlSafe(sql))
@@ -340,8 +349,11 @@ impl OverviewStore for Database {
                 .fetch_one(c)
                 .await?;
             Ok((
-                json_document(&row, &["person", "managers", "evidence_counts"]),
-                latest_ratings(&row, 3),
+                json_document(
+                    &row,
+                    &["person", "managers", "evidence_counts", "unshared_cycles"],
+                ),
+                latest_ratings(&row, 4),
             ))
         })?;
         json_rows::observed_person(&doc?, person, latest?)

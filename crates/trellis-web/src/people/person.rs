@@ -22,7 +22,7 @@ use crate::home::PersonLink;
 use crate::html::view::{
     Choice, compare_href, profile_href, role_level_options, role_title, role_title_with_track,
 };
-use crate::html::{Frame, render};
+use crate::html::{Frame, Plain, render};
 use crate::state::{AppState, Published, VersionRef};
 
 #[derive(Debug)]
@@ -101,13 +101,13 @@ struct StartChoice {
 struct ReadinessRow<'a> {
     skill: String,
     name: String,
-    importance: &'static str,
+    importance: Plain<&'static str>,
     required: Cow<'a, str>,
     self_level: Cow<'a, str>,
     manager: Cow<'a, str>,
     agreed: Cow<'a, str>,
-    status: &'static str,
-    status_text: &'static str,
+    status: Plain<&'static str>,
+    status_text: Plain<&'static str>,
     evidence: Vec<crate::assessments::view::EvidenceLink>,
     explanation: String,
 }
@@ -142,14 +142,14 @@ struct RadarView<'a> {
 }
 
 /// A rating in a skill's history. Its day and its assessment's link are shared by the rows that
-/// have them.
+/// have them, and written as they are: digits, dashes and a path.
 #[derive(Debug)]
 struct HistoryRow<'a> {
-    date: Arc<str>,
+    date: Plain<Arc<str>>,
     by: Cow<'a, str>,
     level: Cow<'a, str>,
     comment: Option<&'a str>,
-    href: Arc<str>,
+    href: Plain<Arc<str>>,
 }
 
 #[derive(Debug)]
@@ -177,16 +177,6 @@ pub async fn person(
     State(state): State<AppState>,
     Me(caller, ctx): Me,
     PathParams(id): PathParams<PersonId>,
-) -> Result<Html<String>, WebError> {
-    // Boxed: the page's future is kilobytes, and each layer of the router would move it.
-    Box::pin(person_page(state, caller, ctx, id)).await
-}
-
-async fn person_page(
-    state: AppState,
-    caller: Caller,
-    ctx: crate::auth::Ctx,
-    id: PersonId,
 ) -> Result<Html<String>, WebError> {
     // Everything the page shows, and who may see it, in one read.
     let (record, relation, withheld) = state.app().people().record(&caller.actor(&ctx), id).await?;
@@ -355,13 +345,13 @@ fn readiness_view<'a>(
                 ReadinessRow {
                     skill: q.skill.clone(),
                     name: q.skill_name.clone(),
-                    importance: q.importance.as_str(),
+                    importance: Plain::new(q.importance.as_str()),
                     required: current.level_label_ref(&q.skill, q.required.as_str()),
                     self_level: shown(&q.skill, &q.self_level),
                     manager: shown(&q.skill, &q.manager),
                     agreed: shown(&q.skill, &q.agreed),
-                    status,
-                    status_text,
+                    status: Plain::new(status),
+                    status_text: Plain::new(status_text),
                     evidence: evidence
                         .iter()
                         .filter(|e| e.skills.contains(&q.skill))
@@ -552,11 +542,11 @@ async fn growth_view<'a>(
     // Each assessment's link, and each day's date, is written once: a history has a hundred rows
     // or more, from a few assessments and days.
     // A person has a few assessments: a list is searched faster than a map is hashed.
-    let linked: Vec<(&trellis_store::Assessment, Arc<str>)> = assessments
+    let linked: Vec<(&trellis_store::Assessment, Plain<Arc<str>>)> = assessments
         .iter()
-        .map(|a| (a, format!("/assessments/{}", a.id).into()))
+        .map(|a| (a, Plain::new(format!("/assessments/{}", a.id).into())))
         .collect();
-    let mut day: (i64, Arc<str>) = (i64::MIN, Arc::from(""));
+    let mut day = (i64::MIN, Plain::new(Arc::from("")));
     let mut skills: Vec<SkillHistory> = Vec::new();
     for r in history {
         let Some((a, href)) = linked.iter().find(|(a, _)| a.id == r.assessment_id) else {
@@ -576,7 +566,7 @@ async fn growth_view<'a>(
         };
         let on = r.at.div_euclid(trellis_app::time::DAY_MS);
         if on != day.0 {
-            day = (on, date(r.at).into());
+            day = (on, Plain::new(date(r.at).into()));
         }
         let row = HistoryRow {
             date: day.1.clone(),

@@ -3,7 +3,9 @@
 //! description, series told apart by line pattern and marker shape as well as colour, and always
 //! followed on the page by a table with the same numbers.
 
+use std::collections::HashMap;
 use std::fmt::Write;
+use std::sync::{Arc, Mutex, OnceLock};
 
 /// One axis of a radar chart: a skill, with each series' value as a share of the skill's scale
 /// (0 = nothing, 1 = top of the scale).
@@ -172,53 +174,7 @@ pub(crate) fn radar(id: &str, title: &str, desc: &str, axes: &[RadarAxis]) -> St
         escape(title),
         escape(desc)
     );
-    // Rings at each quarter of the scale, and one spoke per skill.
-    for ring in [0.25, 0.5, 0.75, 1.0] {
-        s.push_str("<polygon class=\"radar-grid\" points=\"");
-        write_points(&mut s, (0..n.max(3)).map(|i| point(i, n.max(3), ring)));
-        s.push_str("\" fill=\"none\" stroke=\"#c9d0d8\" stroke-width=\"1\"/>");
-    }
-    // The centre, formatted once rather than per spoke.
-    let (cx, cy) = (CX.to_string(), CY.to_string());
-    for (i, axis) in axes.iter().enumerate() {
-        let (x, y) = point(i, n, 1.0);
-        push_all(
-            &mut s,
-            &[
-                "<line class=\"radar-spoke\" x1=\"",
-                &cx,
-                "\" y1=\"",
-                &cy,
-                "\" x2=\"",
-            ],
-        );
-        Tenths(x).push_to(&mut s);
-        s.push_str("\" y2=\"");
-        Tenths(y).push_to(&mut s);
-        s.push_str("\" stroke=\"#c9d0d8\" stroke-width=\"1\"/>");
-        let (lx, ly) = point(i, n, 1.13);
-        let anchor = if (lx - CX).abs() < 8.0 {
-            "middle"
-        } else if lx > CX {
-            "start"
-        } else {
-            "end"
-        };
-        s.push_str("<text class=\"radar-label\" x=\"");
-        Tenths(lx).push_to(&mut s);
-        s.push_str("\" y=\"");
-        Tenths(ly + 4.0).push_to(&mut s);
-        push_all(
-            &mut s,
-            &[
-                "\" text-anchor=\"",
-                anchor,
-                "\" font-size=\"12\" fill=\"#1b1f24\">",
-                &escape(&short(&axis.label, 24)),
-                "</text>",
-            ],
-        );
-    }
+    s.push_str(&grid(axes));
     // The series: polygons through each value (a missing value sits at the centre; the table
     // after the chart says "not rated").
     for (k, series) in SERIES.iter().enumerate() {
@@ -285,9 +241,89 @@ pub(crate) fn radar(id: &str, title: &str, desc: &str, axes: &[RadarAxis]) -> St
     s
 }
 
+/// How many grids are remembered: one per role level of the frameworks in use.
+const GRIDS_KEPT: usize = 256;
+
+/// The rings, spokes and labels of a radar chart with these axes. They depend on the skills'
+/// names alone, which a role level's charts share: each grid is drawn once and remembered.
+fn grid(axes: &[RadarAxis]) -> Arc<str> {
+    type Grids = Mutex<HashMap<String, Arc<str>>>;
+    static GRIDS: OnceLock<Grids> = OnceLock::new();
+    let key = axes
+        .iter()
+        .map(|a| a.label.as_str())
+        .collect::<Vec<_>>()
+        .join("\n");
+    let grids = GRIDS.get_or_init(Grids::default);
+    if let Some(drawn) = grids.lock().ok().and_then(|g| g.get(&key).cloned()) {
+        return drawn;
+    }
+    let drawn: Arc<str> = draw_grid(axes).into();
+    if let Ok(mut g) = grids.lock() {
+        if g.len() >= GRIDS_KEPT {
+            g.clear();
+        }
+        g.insert(key, drawn.clone());
+    }
+    drawn
+}
+
+fn draw_grid(axes: &[RadarAxis]) -> String {
+    let n = axes.len();
+    let mut s = String::with_capacity(4 * 1024);
+    // Rings at each quarter of the scale, and one spoke per skill.
+    for ring in [0.25, 0.5, 0.75, 1.0] {
+        s.push_str("<polygon class=\"radar-grid\" points=\"");
+        write_points(&mut s, (0..n.max(3)).map(|i| point(i, n.max(3), ring)));
+        s.push_str("\" fill=\"none\" stroke=\"#c9d0d8\" stroke-width=\"1\"/>");
+    }
+    // The centre, formatted once rather than per spoke.
+    let (cx, cy) = (CX.to_string(), CY.to_string());
+    for (i, axis) in axes.iter().enumerate() {
+        let (x, y) = point(i, n, 1.0);
+        push_all(
+            &mut s,
+            &[
+                "<line class=\"radar-spoke\" x1=\"",
+                &cx,
+                "\" y1=\"",
+                &cy,
+                "\" x2=\"",
+            ],
+        );
+        Tenths(x).push_to(&mut s);
+        s.push_str("\" y2=\"");
+        Tenths(y).push_to(&mut s);
+        s.push_str("\" stroke=\"#c9d0d8\" stroke-width=\"1\"/>");
+        let (lx, ly) = point(i, n, 1.13);
+        let anchor = if (lx - CX).abs() < 8.0 {
+            "middle"
+        } else if lx > CX {
+            "start"
+        } else {
+            "end"
+        };
+        s.push_str("<text class=\"radar-label\" x=\"");
+        Tenths(lx).push_to(&mut s);
+        s.push_str("\" y=\"");
+        Tenths(ly + 4.0).push_to(&mut s);
+        push_all(
+            &mut s,
+            &[
+                "\" text-anchor=\"",
+                anchor,
+                "\" font-size=\"12\" fill=\"#1b1f24\">",
+                &escape(&short(&axis.label, 24)),
+                "</text>",
+            ],
+        );
+    }
+    s
+}
+
 /// The legend: line pattern and marker as well as colour. The same on every chart, so written once.
 fn legend() -> &'static str {
-    static LEGEND: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    static LEGEND: OnceLock<String> = OnceLock::new();
     LEGEND.get_or_init(|| {
         let mut s = String::new();
         for (k, series) in SERIES.iter().enumerate() {
@@ -391,6 +427,37 @@ mod tests {
         let mut s = String::new();
         write_points(&mut s, [(1.0, 2.0), (3.04, 4.0)].into_iter());
         assert_eq!(s, "1.0,2.0 3.0,4.0");
+    }
+
+    #[test]
+    fn a_grid_is_drawn_once_for_its_skills() {
+        let axes = |labels: &[&str], value: f64| -> Vec<RadarAxis> {
+            labels
+                .iter()
+                .map(|l| RadarAxis {
+                    label: (*l).into(),
+                    required: Some(value),
+                    self_rating: None,
+                    manager: Some(value),
+                })
+                .collect()
+        };
+        let three = ["Grid one", "Grid two", "Grid three"];
+        let first = axes(&three, 0.5);
+        let drawn = grid(&first);
+        assert_eq!(*drawn, draw_grid(&first));
+        assert!(
+            Arc::ptr_eq(&drawn, &grid(&axes(&three, 0.75))),
+            "remembered"
+        );
+        let other = axes(&["Grid one", "Grid two", "Grid four"], 0.5);
+        assert_eq!(*grid(&other), draw_grid(&other));
+        assert_ne!(*grid(&other), *drawn);
+        // The values are drawn for each chart all the same.
+        let a = radar("r", "t", "d", &first);
+        let b = radar("r", "t", "d", &axes(&three, 0.75));
+        assert!(a.contains(&*drawn) && b.contains(&*drawn));
+        assert_ne!(a, b);
     }
 
     #[test]

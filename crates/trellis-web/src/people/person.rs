@@ -376,17 +376,19 @@ fn radar_view<'a>(
 ) -> RadarView<'a> {
     let fw = &current.framework;
     let none = Observed::default();
-    let level_of = |r: &Option<Rated>| match r {
-        Some(Rated::Level(l)) => Some(l.as_str().to_owned()),
-        _ => None,
-    };
+    fn level_of(r: &Option<Rated>) -> Option<&str> {
+        match r {
+            Some(Rated::Level(l)) => Some(l.as_str()),
+            _ => None,
+        }
+    }
     let mut axes = Vec::new();
     let mut rows = Vec::new();
     for req in &profile.requirements {
         let o = observed.get(&req.skill).unwrap_or(&none);
-        let share = |level: Option<String>| {
+        let share = |level: Option<&str>| {
             level
-                .and_then(|l| trellis_app::growth::rank_of(fw, &req.skill, &l))
+                .and_then(|l| trellis_app::growth::rank_of(fw, &req.skill, l))
                 .map(|(r, n)| chart::share(r, n))
         };
         let required = trellis_app::growth::rank_of(fw, &req.skill, req.level.as_str())

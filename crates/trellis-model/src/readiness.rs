@@ -12,7 +12,7 @@ use indexmap::IndexMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::framework::{Framework, Importance, LevelId};
+use crate::framework::{Framework, Importance, LevelId, Scale};
 use crate::resolve::{EffectiveRequirement, Profile};
 
 /// What "ready for this role level" means in a framework.
@@ -215,7 +215,7 @@ impl Readiness {
 
 fn shown(rated: &Option<Rated>) -> Option<String> {
     rated.as_ref().map(|r| match r {
-        Rated::Level(l) => l.to_string(),
+        Rated::Level(l) => l.as_str().to_owned(),
         Rated::NotApplicable(_) => "n/a".to_owned(),
     })
 }
@@ -247,21 +247,16 @@ pub fn readiness(
 }
 
 /// The label of a level on a skill's scale, or the id when the level is not on it.
-fn label(fw: &Framework, skill: &str, level: &str) -> String {
-    fw.skill(skill)
-        .and_then(|s| fw.scale(&s.scale))
+fn label(scale: Option<&Scale>, level: &str) -> String {
+    scale
         .and_then(|scale| scale.level(level))
         .map_or_else(|| level.to_owned(), |l| l.label.clone())
 }
 
-fn rank(fw: &Framework, skill: &str, level: &str) -> Option<usize> {
-    fw.skill(skill)
-        .and_then(|s| fw.scale(&s.scale))
-        .and_then(|scale| scale.rank(level))
-}
-
 fn assess(fw: &Framework, req: &EffectiveRequirement, seen: &Observed) -> RequirementReadiness {
-    let required = label(fw, &req.skill, req.level.as_str());
+    // The skill's scale, found once: a team's readiness assesses a hundred requirements.
+    let scale = fw.skill(&req.skill).and_then(|s| fw.scale(&s.scale));
+    let required = label(scale, req.level.as_str());
     // The manager's view decides until an outcome is agreed; a self rating alone never does.
     let (decisive, who) = match (&seen.agreed, &seen.manager) {
         (Some(r), _) => (Some(r), "Agreed"),
@@ -273,12 +268,12 @@ fn assess(fw: &Framework, req: &EffectiveRequirement, seen: &Observed) -> Requir
             ReadinessStatus::NotApplicable,
             format!("Not applicable: {reason}"),
         ),
-        Some(Rated::Level(level)) => match rank(fw, &req.skill, level.as_str()) {
+        Some(Rated::Level(level)) => match scale.and_then(|sc| sc.rank(level.as_str())) {
             Some(r) if r >= req.rank => (
                 ReadinessStatus::Met,
                 format!(
                     "{who} {}, which meets the required {required}.",
-                    label(fw, &req.skill, level.as_str())
+                    label(scale, level.as_str())
                 ),
             ),
             Some(r) => {
@@ -287,7 +282,7 @@ fn assess(fw: &Framework, req: &EffectiveRequirement, seen: &Observed) -> Requir
                     ReadinessStatus::NotMet,
                     format!(
                         "{who} {}; {required} is required ({short} level{} short).",
-                        label(fw, &req.skill, level.as_str()),
+                        label(scale, level.as_str()),
                         if short == 1 { "" } else { "s" }
                     ),
                 )
@@ -304,7 +299,7 @@ fn assess(fw: &Framework, req: &EffectiveRequirement, seen: &Observed) -> Requir
                 ReadinessStatus::NotMet,
                 format!(
                     "Self-rated {}, not yet rated by a manager; {required} is required.",
-                    label(fw, &req.skill, level.as_str())
+                    label(scale, level.as_str())
                 ),
             ),
             _ => (

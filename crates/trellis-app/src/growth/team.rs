@@ -129,7 +129,8 @@ pub fn gap(fw: &Framework, r: &RequirementReadiness) -> Option<i64> {
     Some(have as i64 - need as i64)
 }
 
-fn cell(fw: &Framework, person: &Person, r: &RequirementReadiness) -> Cell {
+/// The cell of a requirement whose [`gap`] is `gap`.
+fn cell(fw: &Framework, person: &Person, r: &RequirementReadiness, gap: Option<i64>) -> Cell {
     let href = Some(format!("/people/{}#req-{}", person.id, r.skill));
     let required = level_label(fw, &r.skill, r.required.as_str());
     let who = format!("{}, {}", person.name, r.skill_name);
@@ -141,7 +142,7 @@ fn cell(fw: &Framework, person: &Person, r: &RequirementReadiness) -> Cell {
             href,
         };
     }
-    match gap(fw, r) {
+    match gap {
         None => Cell {
             class: "gap-unknown",
             text: "?".into(),
@@ -238,15 +239,15 @@ pub fn matrix(fw: &Framework, members: &[Member]) -> Matrix {
             }
             for r in m.readiness.iter().flat_map(|r| &r.requirements) {
                 let i = position[&r.skill];
-                cells[i] = cell(fw, &m.person, r);
+                // Each gap is reckoned once: it ranks two levels on the skill's scale.
+                let g = gap(fw, r);
+                cells[i] = cell(fw, &m.person, r, g);
                 match r.status {
                     // Not rated yet is not a gap.
-                    ReadinessStatus::NotMet if gap(fw, r).is_some() => {
-                        unmet[i].push(m.person.name.clone())
-                    }
+                    ReadinessStatus::NotMet if g.is_some() => unmet[i].push(m.person.name.clone()),
                     ReadinessStatus::NotMet => {}
                     ReadinessStatus::Met => {
-                        if gap(fw, r).is_some_and(|g| g >= 0) {
+                        if g.is_some_and(|g| g >= 0) {
                             holders[i].push((m.person.name.clone(), m.person.id));
                         }
                     }

@@ -92,20 +92,47 @@ impl Published {
     /// [`Published::level_label`], borrowed from this version when it has the level: a history
     /// shows a label per rating.
     pub fn level_label_ref(&self, skill: &str, level: &str) -> Cow<'_, str> {
-        let found = self
+        self.skill_levels(skill).label(level)
+    }
+
+    /// The level labels of one skill, found once for the many levels a page shows of it.
+    pub fn skill_levels<'s>(&self, skill: &'s str) -> SkillLevels<'_, 's> {
+        let labels = self
             .level_labels
             .binary_search_by(|(id, _)| id.as_str().cmp(skill))
-            .ok()
-            .and_then(|i| self.level_labels[i].1.iter().find(|(id, _)| id == level));
-        match found {
-            Some((_, label)) => Cow::Borrowed(label),
-            None => Cow::Owned(crate::growth::level_label(&self.framework, skill, level)),
+            .map_or(&[][..], |i| &self.level_labels[i].1[..]);
+        SkillLevels {
+            published: self,
+            skill,
+            labels,
         }
     }
 
     /// The effective profile of a role level of this version, by its full id.
     pub fn profile(&self, role_level: &str) -> Option<Arc<Profile>> {
         self.profiles.get(role_level).cloned()
+    }
+}
+
+/// The level labels of one skill of a [`Published`] version (see [`Published::skill_levels`]).
+#[derive(Debug, Clone, Copy)]
+pub struct SkillLevels<'a, 's> {
+    published: &'a Published,
+    skill: &'s str,
+    labels: &'a [(String, String)],
+}
+
+impl<'a> SkillLevels<'a, '_> {
+    /// A level's label, as [`Published::level_label_ref`] gives it.
+    pub fn label(&self, level: &str) -> Cow<'a, str> {
+        match self.labels.iter().find(|(id, _)| id == level) {
+            Some((_, label)) => Cow::Borrowed(label),
+            None => Cow::Owned(crate::growth::level_label(
+                &self.published.framework,
+                self.skill,
+                level,
+            )),
+        }
     }
 }
 

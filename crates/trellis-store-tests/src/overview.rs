@@ -396,6 +396,23 @@ pub async fn observed_people_come_with_their_reporting_line<S: Store>(store: S) 
     // At the top of the line, nobody above and nothing known; nobody at all, not found.
     let top = store.observed_person(mia.id).await.unwrap();
     assert!(top.managers.is_empty());
+
+    // Long lines, below Kim: each person's whole line, nearest first, whether it is short enough
+    // to be joined or long enough to be walked (the store joins up to eight levels).
+    let mut line = vec![kim.id, ann.id, mia.id];
+    for depth in 4..=11 {
+        let below = reporting_to(
+            &store,
+            &format!("deep{depth}@example.com"),
+            &format!("Deep {depth}"),
+            line[0],
+        )
+        .await;
+        let seen = store.observed_person(below.id).await.unwrap();
+        assert_eq!(seen.managers, line, "{} managers above", line.len());
+        assert_eq!(store.person_record(below.id).await.unwrap().managers, line);
+        line.insert(0, below.id);
+    }
     assert_eq!(top.observations, Default::default());
     assert!(matches!(
         store.observed_person(999_999).await,

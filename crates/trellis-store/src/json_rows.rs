@@ -20,8 +20,9 @@
 //!
 //! A [`PersonRecord`] is the object `{"person", "team", "manager", "reports", "assessments",
 //! "evidence", "ratings", "peer_requests", "names", "managers", "check_ins", "unshared_cycles"}`
-//! (`person` null when there is no such person; `unshared_cycles` 1 or 0;
-//! the lists in any order but `reports`, see [`sort_record`]);
+//! (`person` null when there is no such person; `unshared_cycles` 1 or 0; `managers` nearest
+//! first, where nulls are left out; the other lists in any order but `reports`, see
+//! [`sort_record`]);
 //! [`Observations`] is `{"evidence_counts": [evidence count]}`, with its latest ratings read apart
 //! by [`rating_list`] (so are a team's and a home page's: they are most of the text). Absent or null
 //! lists read as empty.
@@ -63,7 +64,7 @@ pub fn person_record(text: &str, id: PersonId) -> StoreResult<PersonRecord> {
         rating_history: doc.ratings.unwrap_or_default(),
         peer_requests: doc.peer_requests.unwrap_or_default(),
         names: doc.names.unwrap_or_default(),
-        managers: doc.managers.unwrap_or_default(),
+        managers: doc.managers.into_iter().flatten().flatten().collect(),
         check_ins: doc.check_ins.unwrap_or_default(),
         in_unshared_cycle: doc.unshared_cycles.unwrap_or(0) > 0,
     };
@@ -155,7 +156,7 @@ pub fn observed_person(
         .into_person()?;
     Ok(ObservedPerson {
         person,
-        managers: doc.managers.unwrap_or_default(),
+        managers: doc.managers.into_iter().flatten().flatten().collect(),
         in_unshared_cycle: doc.unshared_cycles.unwrap_or(0) > 0,
         observations: Observations {
             latest,
@@ -215,7 +216,7 @@ struct RecordDoc {
     ratings: Option<Vec<Rating>>,
     peer_requests: Option<Vec<PeerRequest>>,
     names: Option<Vec<(PersonId, String)>>,
-    managers: Option<Vec<PersonId>>,
+    managers: Option<Vec<Option<PersonId>>>,
     check_ins: Option<Vec<CheckIn>>,
     /// 1 when any of their assessments is in a cycle not shared yet, else 0.
     unshared_cycles: Option<i64>,
@@ -246,7 +247,7 @@ struct TeamDoc {
 #[derive(Deserialize)]
 struct ObservedPersonDoc {
     person: Option<PersonRow>,
-    managers: Option<Vec<PersonId>>,
+    managers: Option<Vec<Option<PersonId>>>,
     evidence_counts: Option<Vec<(PersonId, String, i64)>>,
     unshared_cycles: Option<i64>,
 }
@@ -257,17 +258,27 @@ struct ObservationsDoc {
 }
 
 /// SQLite has no boolean type: `active` arrives as 0 or 1 there, as a JSON boolean from PostgreSQL.
+///
+/// Read by a visitor of its own: an untagged enum would buffer the value and build an error for
+/// each variant that does not match, for every person of a page.
 fn flag<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum Flag {
-        Bool(bool),
-        Int(i64),
+    struct Flag;
+    impl serde::de::Visitor<'_> for Flag {
+        type Value = bool;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a boolean, or 0 or 1")
+        }
+        fn visit_bool<E: serde::de::Error>(self, b: bool) -> Result<bool, E> {
+            Ok(b)
+        }
+        fn visit_i64<E: serde::de::Error>(self, n: i64) -> Result<bool, E> {
+            Ok(n != 0)
+        }
+        fn visit_u64<E: serde::de::Error>(self, n: u64) -> Result<bool, E> {
+            Ok(n != 0)
+        }
     }
-    Ok(match Flag::deserialize(d)? {
-        Flag::Bool(b) => b,
-        Flag::Int(n) => n != 0,
-    })
+    d.deserialize_any(Flag)
 }
 
 #[derive(Deserialize)]
@@ -353,6 +364,11 @@ mod tests {
 
         let pg = text.replace(r#""member", 1,"#, r#""member", false,"#);
         assert!(!person_record(&pg, 7).unwrap().person.active);
+        let inactive = text.replace(r#""member", 1,"#, r#""member", 0,"#);
+        assert!(!person_record(&inactive, 7).unwrap().person.active);
+        let wrong = text.replace(r#""member", 1,"#, r#""member", "yes","#);
+        let err = person_record(&wrong, 7).unwrap_err().to_string();
+        assert!(err.contains("a boolean, or 0 or 1"), "{err}");
     }
 
     #[test]

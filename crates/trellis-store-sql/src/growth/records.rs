@@ -103,17 +103,37 @@ fn assessment_json<D: Dialect>() -> String {
 
 /// The column of the reporting line above person `$1`, nearest manager first, for the access rules;
 /// bounded, though the store never lets a line loop.
+///
+/// The first [`LINE_JOINED`] managers come from a chain of joins, padded with nulls (which
+/// `json_rows` drops); only a longer line is walked by a recursive query, whose work table costs
+/// more than the joins.
 fn reporting_line<D: Dialect>() -> String {
-    let (agg, max_line) = (D::JSON_AGG, trellis_store::MAX_REPORTING_LINE);
+    let (array, agg, max_line) = (
+        D::JSON_ARRAY,
+        D::JSON_AGG,
+        trellis_store::MAX_REPORTING_LINE,
+    );
+    let ids = (1..=LINE_JOINED)
+        .map(|i| format!("m{i}.id"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let joins: String = (1..=LINE_JOINED)
+        .map(|i| format!(" LEFT JOIN people m{i} ON m{i}.id = m{}.manager_id", i - 1))
+        .collect();
     format!(
-        "CAST((WITH RECURSIVE up(id, manager_id, depth) AS (
+        "CAST((SELECT CASE WHEN m{LINE_JOINED}.manager_id IS NULL THEN {array}({ids}) ELSE
+             (WITH RECURSIVE up(id, manager_id, depth) AS (
                  SELECT id, manager_id, 0 FROM people WHERE id = $1
                  UNION ALL
                  SELECT p.id, p.manager_id, up.depth + 1 FROM people p
                  JOIN up ON p.id = up.manager_id WHERE up.depth < {max_line})
-             SELECT {agg}(id ORDER BY depth) FROM up WHERE depth > 0) AS TEXT)"
+             SELECT {agg}(id ORDER BY depth) FROM up WHERE depth > 0) END
+         FROM people m0{joins} WHERE m0.id = $1) AS TEXT)"
     )
 }
+
+/// How many levels of a reporting line [`reporting_line`] joins before it walks.
+const LINE_JOINED: usize = 8;
 
 /// The column that tells whether any assessment of person `$1` is in a review cycle whose results
 /// are not shared yet: 1 or 0.
@@ -175,13 +195,17 @@ where
     usize: sqlx::ColumnIndex<R>,
     for<'r> Option<&'r str>: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
 {
-    let mut doc = String::from("{");
+    let mut doc = String::with_capacity(1024);
+    doc.push('{');
     for (i, key) in keys.iter().enumerate() {
         let value: Option<&str> = row.try_get(i).map_err(crate::db_error)?;
         if i > 0 {
             doc.push(',');
         }
-        doc.push_str(&format!("\"{key}\":{}", value.unwrap_or("null")));
+        doc.push('"');
+        doc.push_str(key);
+        doc.push_str("\":");
+        doc.push_str(value.unwrap_or("null"));
     }
     doc.push('}');
     Ok(doc)

@@ -24,6 +24,7 @@ use crate::html::view::{
 };
 use crate::html::{Frame, Plain, render};
 use crate::state::{AppState, Published, VersionRef};
+use trellis_app::frameworks::SkillLevels;
 
 #[derive(Debug)]
 struct Link {
@@ -321,8 +322,8 @@ fn readiness_view<'a>(
     person: PersonId,
     evidence: &[Evidence],
 ) -> ReadinessView<'a> {
-    let shown = |skill: &str, v: &Option<String>| match v {
-        Some(l) => current.level_label_ref(skill, l),
+    let shown = |levels: &SkillLevels<'a, '_>, v: &Option<String>| match v {
+        Some(l) => levels.label(l),
         None => Cow::Borrowed("Not rated"),
     };
     ReadinessView {
@@ -342,14 +343,15 @@ fn readiness_view<'a>(
             .iter()
             .map(|q| {
                 let (status, status_text) = status_words(q.status);
+                let levels = current.skill_levels(&q.skill);
                 ReadinessRow {
                     skill: q.skill.clone(),
                     name: q.skill_name.clone(),
                     importance: Plain::new(q.importance.as_str()),
-                    required: current.level_label_ref(&q.skill, q.required.as_str()),
-                    self_level: shown(&q.skill, &q.self_level),
-                    manager: shown(&q.skill, &q.manager),
-                    agreed: shown(&q.skill, &q.agreed),
+                    required: levels.label(q.required.as_str()),
+                    self_level: shown(&levels, &q.self_level),
+                    manager: shown(&levels, &q.manager),
+                    agreed: shown(&levels, &q.agreed),
                     status: Plain::new(status),
                     status_text: Plain::new(status_text),
                     evidence: evidence
@@ -399,14 +401,15 @@ fn radar_view<'a>(
             self_rating: share(level_of(&o.self_rating)),
             manager: share(level_of(&o.manager)),
         });
+        let levels = current.skill_levels(&req.skill);
         let text = |r: &Option<Rated>| match r {
-            Some(Rated::Level(l)) => current.level_label_ref(&req.skill, l.as_str()),
+            Some(Rated::Level(l)) => levels.label(l.as_str()),
             Some(Rated::NotApplicable(_)) => Cow::Borrowed("Not applicable"),
             None => Cow::Borrowed("Not rated"),
         };
         rows.push(RadarRow {
             name: req.skill_name.clone(),
-            required: current.level_label_ref(&req.skill, req.level.as_str()),
+            required: levels.label(req.level.as_str()),
             self_level: text(&o.self_rating),
             manager: text(&o.manager),
         });
@@ -550,6 +553,8 @@ async fn growth_view<'a>(
         .collect();
     let mut day = (i64::MIN, Plain::new(Arc::from("")));
     let mut skills: Vec<SkillHistory> = Vec::new();
+    // Beside each skill's history, its level labels, found once.
+    let mut levels: Vec<SkillLevels> = Vec::new();
     for r in history {
         let Some((a, href)) = linked.iter().find(|(a, _)| a.id == r.assessment_id) else {
             continue;
@@ -570,23 +575,25 @@ async fn growth_view<'a>(
         if on != day.0 {
             day = (on, Plain::new(date(r.at).into()));
         }
-        let row = HistoryRow {
+        let i = match skills.iter().position(|h| h.skill == r.skill) {
+            Some(i) => i,
+            None => {
+                skills.push(SkillHistory {
+                    skill: &r.skill,
+                    name: fw.skill(&r.skill).map_or(&r.skill, |s| &s.name),
+                    rows: Vec::new(),
+                });
+                levels.push(current.skill_levels(&r.skill));
+                skills.len() - 1
+            }
+        };
+        skills[i].rows.push(HistoryRow {
             date: day.1.clone(),
             by,
-            level: trellis_app::growth::rating_text_by(r, |skill, level| {
-                current.level_label_ref(skill, level)
-            }),
+            level: trellis_app::growth::rating_text_by(r, |_, level| levels[i].label(level)),
             comment: r.comment.as_deref(),
             href: href.clone(),
-        };
-        match skills.iter_mut().find(|h| h.skill == r.skill) {
-            Some(h) => h.rows.push(row),
-            None => skills.push(SkillHistory {
-                skill: &r.skill,
-                name: fw.skill(&r.skill).map_or(&r.skill, |s| &s.name),
-                rows: vec![row],
-            }),
-        }
+        });
     }
     skills.sort_by(|a, b| a.name.cmp(b.name));
     view.history = skills;

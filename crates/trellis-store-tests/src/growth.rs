@@ -7,9 +7,9 @@ use std::time::{Duration, Instant};
 
 use serde_json::json;
 use trellis_store::{
-    Assessment, Audit, AuditFilter, BulkAssessment, FrameworkVersionId, Millis, NewAssessment,
-    NewAuditEvent, NewEvidence, NewPerson, NewRating, Outcome, Person, PersonId, RaterKind, Rating,
-    Stage, Store, StoreError, SystemRole,
+    Assessment, Audit, AuditFilter, BulkAssessment, FrameworkVersionId, LatestRating, Millis,
+    NewAssessment, NewAuditEvent, NewEvidence, NewPerson, NewRating, Outcome, Person, PersonId,
+    RaterKind, Rating, Stage, Store, StoreError, SystemRole,
 };
 
 use super::{
@@ -1778,14 +1778,17 @@ pub async fn records_are_read_whole<S: Store>(store: S) {
 
     // Observations: the newest ratings and evidence counts of several people at once.
     let people = [ann.id, mia.id, pat.id, 9_999];
-    let seen = store.observations(&people).await.unwrap();
-    assert_eq!(seen.latest, store.latest_ratings(&people).await.unwrap());
+    let mut seen = store.observations(&people).await.unwrap();
+    let latest = store.latest_ratings(&people).await.unwrap();
+    super::sort_latest(&mut seen.latest);
+    let expected: Vec<LatestRating> = latest.iter().map(LatestRating::from).collect();
+    assert_eq!(seen.latest, expected);
     assert_eq!(
         seen.evidence_counts,
         store.evidence_counts(&people).await.unwrap()
     );
     assert_eq!(
-        summary(&seen.latest),
+        summary(&latest),
         [
             row("sfia/prog", RaterKind::Manager, "5"),
             row("sfia/prog", RaterKind::Peer, "4"),

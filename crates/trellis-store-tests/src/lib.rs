@@ -194,6 +194,17 @@ async fn reporting_to<S: Store>(store: &S, email: &str, name: &str, manager: Per
     store.create_person(new, &system(1)).await.unwrap()
 }
 
+/// Latest ratings in one order, by person, skill and kind of rater: the store reads them in any.
+fn sort_latest(latest: &mut [trellis_store::LatestRating]) {
+    latest.sort_by(|a, b| {
+        (a.person_id, &a.skill, a.rater_kind.as_str()).cmp(&(
+            b.person_id,
+            &b.skill,
+            b.rater_kind.as_str(),
+        ))
+    });
+}
+
 /// The whole audit log, newest first (the stories stay below the listing cap).
 async fn events<S: Store>(store: &S) -> Vec<AuditEvent> {
     store.audit_events(AuditFilter::default()).await.unwrap()

@@ -278,7 +278,7 @@ pub async fn home_records_gather_what_waits<S: Store>(store: S) {
     let mut seen = home.observations.clone();
     let mut expected = store.observations(&us).await.unwrap();
     for o in [&mut seen, &mut expected] {
-        o.latest.sort_by_key(|r| r.id);
+        super::sort_latest(&mut o.latest);
     }
     assert_eq!(seen, expected);
     assert!(!seen.latest.is_empty() && !seen.evidence_counts.is_empty());
@@ -329,7 +329,7 @@ pub async fn team_records_read_the_team_at_once<S: Store>(store: S) {
         let mut seen = record.observations.clone();
         let mut expected = store.observations(&ids).await.unwrap();
         for o in [&mut seen, &mut expected] {
-            o.latest.sort_by_key(|r| r.id);
+            super::sort_latest(&mut o.latest);
         }
         assert_eq!(seen, expected);
     }
@@ -384,7 +384,7 @@ pub async fn observed_people_come_with_their_reporting_line<S: Store>(store: S) 
     let mut expected = store.observations(&[kim.id]).await.unwrap();
     let mut observed = seen.observations;
     for o in [&mut observed, &mut expected] {
-        o.latest.sort_by_key(|r| r.id);
+        super::sort_latest(&mut o.latest);
     }
     assert_eq!(observed, expected);
     assert_eq!(observed.latest.len(), 2, "Kim's two self-ratings");

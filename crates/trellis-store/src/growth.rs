@@ -153,6 +153,31 @@ pub struct Rating {
     pub at: Millis,
 }
 
+/// What readiness reads of a person's latest rating of a skill by one kind of rater: the level,
+/// or why the skill does not apply. Pages about many people read their latest ratings so, without
+/// the rest of each [`Rating`] (ids, rater, comment, time), which would be most of what the
+/// database writes out for them.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct LatestRating {
+    pub person_id: PersonId,
+    pub skill: String,
+    pub rater_kind: RaterKind,
+    pub level: Option<String>,
+    pub not_applicable: Option<String>,
+}
+
+impl From<&Rating> for LatestRating {
+    fn from(r: &Rating) -> LatestRating {
+        LatestRating {
+            person_id: r.person_id,
+            skill: r.skill.clone(),
+            rater_kind: r.rater_kind,
+            level: r.level.clone(),
+            not_applicable: r.not_applicable.clone(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct NewRating {
     pub skill: String,
@@ -316,8 +341,8 @@ pub struct BulkAssessment {
 /// What is known of some people's skills, read at once: what readiness is computed from.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Observations {
-    /// As [`crate::GrowthStore::latest_ratings`] returns them.
-    pub latest: Vec<Rating>,
+    /// As [`crate::GrowthStore::latest_ratings`] returns them, in any order.
+    pub latest: Vec<LatestRating>,
     /// As [`crate::GrowthStore::evidence_counts`] returns them.
     pub evidence_counts: Vec<(PersonId, String, i64)>,
 }

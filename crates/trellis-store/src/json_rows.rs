@@ -24,8 +24,8 @@
 //! first, where nulls are left out; the other lists in any order but `reports`, see
 //! [`sort_record`]);
 //! [`Observations`] is `{"evidence_counts": [evidence count]}`, with its latest ratings read apart
-//! by [`rating_list`] (so are a team's and a home page's: they are most of the text). Absent or null
-//! lists read as empty.
+//! by [`latest_list`] (so are a team's and a home page's: they are most of the text). Absent or
+//! null lists read as empty.
 
 use std::cmp::Reverse;
 
@@ -33,8 +33,8 @@ use serde::{Deserialize, Deserializer};
 
 use crate::{
     Action, AskedInput, Assessment, CheckIn, Evidence, FrameworkVersionId, Goal, HomeRecord,
-    Millis, Notification, Observations, ObservedPerson, PeerRequest, Person, PersonId,
-    PersonRecord, PlanAction, Rating, StoreError, StoreResult, SystemRole, Team, TeamId,
+    LatestRating, Millis, Notification, Observations, ObservedPerson, PeerRequest, Person,
+    PersonId, PersonRecord, PlanAction, Rating, StoreError, StoreResult, SystemRole, Team, TeamId,
     TeamRecord,
 };
 
@@ -104,7 +104,7 @@ fn dated_first(day: &Option<String>, id: i64) -> (bool, Option<String>, i64) {
 /// `[name]` or null. An asked input is
 /// request id, requested at, assessment id, person id, person name, role level, framework version
 /// id; the others as above.
-pub fn home_record(text: &str, latest: Vec<Rating>) -> StoreResult<HomeRecord> {
+pub fn home_record(text: &str, latest: Vec<LatestRating>) -> StoreResult<HomeRecord> {
     let doc: HomeDoc = parse(text, "home record")?;
     let mut record = HomeRecord {
         manager_name: doc.manager.map(|(name,)| name),
@@ -147,7 +147,7 @@ pub fn home_record(text: &str, latest: Vec<Rating>) -> StoreResult<HomeRecord> {
 pub fn observed_person(
     text: &str,
     id: PersonId,
-    latest: Vec<Rating>,
+    latest: Vec<LatestRating>,
 ) -> StoreResult<ObservedPerson> {
     let doc: ObservedPersonDoc = parse(text, "observed person")?;
     let person = doc
@@ -166,7 +166,7 @@ pub fn observed_person(
 }
 
 /// Reads [`Observations`] with their latest ratings, read apart (see [`rating_list`]).
-pub fn observations(text: &str, latest: Vec<Rating>) -> StoreResult<Observations> {
+pub fn observations(text: &str, latest: Vec<LatestRating>) -> StoreResult<Observations> {
     let doc: ObservationsDoc = parse(text, "observations")?;
     Ok(Observations {
         latest,
@@ -176,7 +176,7 @@ pub fn observations(text: &str, latest: Vec<Rating>) -> StoreResult<Observations
 
 /// Reads a [`TeamRecord`]: `{"people", "evidence_counts"}` and the latest ratings, the people in
 /// order.
-pub fn team_record(text: &str, latest: Vec<Rating>) -> StoreResult<TeamRecord> {
+pub fn team_record(text: &str, latest: Vec<LatestRating>) -> StoreResult<TeamRecord> {
     let doc: TeamDoc = parse(text, "team record")?;
     Ok(TeamRecord {
         people: doc
@@ -198,6 +198,16 @@ pub fn rating_list(text: &str) -> StoreResult<Vec<Rating>> {
         return Ok(rows);
     }
     let rows: Option<Vec<Rating>> = parse(text, "ratings")?;
+    Ok(rows.unwrap_or_default())
+}
+
+/// Reads a JSON array of latest ratings (see [`LatestRating`]):
+/// `[person_id, skill, rater_kind, level, not_applicable]` each.
+pub fn latest_list(text: &str) -> StoreResult<Vec<LatestRating>> {
+    if let Some(rows) = crate::rating_rows::latest_ratings(text) {
+        return Ok(rows);
+    }
+    let rows: Option<Vec<LatestRating>> = parse(text, "latest ratings")?;
     Ok(rows.unwrap_or_default())
 }
 

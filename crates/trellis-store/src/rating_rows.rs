@@ -1,5 +1,7 @@
 //! A reader for a list of ratings as the database writes it, the longest list of a person's
-//! record: every rating of every assessment, read on each person page.
+//! record: every rating of every assessment, read on each person page. It reads the latest
+//! ratings of pages about many people as well, `[[person_id, "skill", "kind", "level" | null,
+//! "reason" | null], ...]`.
 //!
 //! serde_json reads it through its general machinery, which made it the costliest part of decoding
 //! the page. This reader knows the one shape, `[[id, assessment_id, person_id, "skill", "kind",
@@ -10,19 +12,34 @@
 
 use std::borrow::Cow;
 
-use crate::{RaterKind, Rating};
+use crate::{LatestRating, RaterKind, Rating};
 
 /// The ratings of `text`, or `None` when it is not exactly a list of them.
 pub(crate) fn ratings(text: &str) -> Option<Vec<Rating>> {
+    // A rating takes about a hundred bytes of text, rarely less than sixty.
+    list(text, 60, Reader::rating)
+}
+
+/// The latest ratings of `text`, `[[person_id, "skill", "kind", "level" | null, "reason" | null],
+/// ...]`, or `None` when it is not exactly a list of them.
+pub(crate) fn latest_ratings(text: &str) -> Option<Vec<LatestRating>> {
+    list(text, 30, Reader::latest_rating)
+}
+
+/// The items of the JSON list `text`, each read by `item`, of at least `least` bytes each.
+fn list<'a, T>(
+    text: &'a str,
+    least: usize,
+    item: impl Fn(&mut Reader<'a>) -> Option<T>,
+) -> Option<Vec<T>> {
     let mut r = Reader { text, i: 0 };
     r.expect(b'[')?;
-    // A rating takes about a hundred bytes of text, rarely less than sixty.
-    let mut out = Vec::with_capacity(text.len() / 60);
+    let mut out = Vec::with_capacity(text.len() / least);
     if r.peek()? == b']' {
         r.i += 1;
     } else {
         loop {
-            out.push(r.rating()?);
+            out.push(item(&mut r)?);
             match r.next()? {
                 b',' => {}
                 b']' => break,
@@ -127,6 +144,27 @@ impl<'a> Reader<'a> {
         Some(None)
     }
 
+    fn latest_rating(&mut self) -> Option<LatestRating> {
+        self.expect(b'[')?;
+        let person_id = self.int()?;
+        self.expect(b',')?;
+        let skill = self.string()?.into_owned();
+        self.expect(b',')?;
+        let rater_kind = RaterKind::parse(&self.string()?)?;
+        self.expect(b',')?;
+        let level = self.optional_string()?;
+        self.expect(b',')?;
+        let not_applicable = self.optional_string()?;
+        self.expect(b']')?;
+        Some(LatestRating {
+            person_id,
+            skill,
+            rater_kind,
+            level,
+            not_applicable,
+        })
+    }
+
     fn rating(&mut self) -> Option<Rating> {
         self.expect(b'[')?;
         let id = self.int()?;
@@ -168,8 +206,8 @@ impl<'a> Reader<'a> {
 mod tests {
     use serde_json::json;
 
-    use super::ratings;
-    use crate::Rating;
+    use super::{latest_ratings, ratings};
+    use crate::{LatestRating, RaterKind, Rating};
 
     fn by_serde(text: &str) -> Vec<Rating> {
         serde_json::from_str(text).unwrap()
@@ -198,6 +236,31 @@ mod tests {
         let escaped = r#"[[1,2,3,"s","self",4,"\u00e9\ud83d\ude00",null,null,5]]"#;
         assert_eq!(ratings(escaped), Some(by_serde(escaped)));
         assert_eq!(ratings(escaped).unwrap()[0].level.as_deref(), Some("é😀"));
+    }
+
+    #[test]
+    fn reads_latest_ratings_as_serde_json_does() {
+        let doc = json!([
+            [7, "sfia/prog", "self", "3", null],
+            [8, "house/comms", "agreed", null, "a \"quoted\" reason"]
+        ]);
+        let text = doc.to_string();
+        let fast = latest_ratings(&text).expect("a list of latest ratings");
+        let slow: Vec<LatestRating> = serde_json::from_str(&text).unwrap();
+        assert_eq!(fast, slow);
+        assert_eq!(fast[1].rater_kind, RaterKind::Agreed);
+        assert_eq!(
+            fast[1].not_applicable.as_deref(),
+            Some("a \"quoted\" reason")
+        );
+        assert_eq!(latest_ratings("[]"), Some(Vec::new()));
+        for wrong in [
+            "[[7,\"s\",\"self\",\"3\"]]",
+            "[[7,\"s\",\"boss\",\"3\",null]]",
+            "[[1,2,3,\"s\",\"self\",4,\"3\",null,null,5]]",
+        ] {
+            assert_eq!(latest_ratings(wrong), None, "{wrong}");
+        }
     }
 
     #[test]

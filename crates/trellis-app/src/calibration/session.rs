@@ -8,7 +8,7 @@ use serde_json::json;
 use trellis_model::readiness::ReadinessStatus;
 use trellis_store::prelude::*;
 use trellis_store::{
-    AssessmentId, CalibrationScope, CycleId, CycleStatus, Person, PersonId, Stage,
+    AssessmentId, CalibrationScope, CycleId, CycleStatus, LatestRating, Person, PersonId, Stage,
 };
 
 use super::Calibration;
@@ -182,7 +182,8 @@ impl Calibration<'_> {
             }
         };
         let people: HashMap<PersonId, &Person> = records.people.iter().map(|p| (p.id, p)).collect();
-        let observed = observed_by_person(&records.ratings, &records.evidence_counts);
+        let latest: Vec<LatestRating> = records.ratings.iter().map(LatestRating::from).collect();
+        let observed = observed_by_person(&latest, &records.evidence_counts);
         let moved = store.calibration_changes(id, session_scope).await?;
         let empty = HashMap::new();
         let fw = &published.framework;

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use trellis_model::readiness::{Observed, Rated, Readiness, readiness};
 use trellis_model::{Framework, Profile};
 use trellis_store::prelude::*;
-use trellis_store::{Assessment, PersonId, RaterKind, Rating, Stage, StoreError};
+use trellis_store::{Assessment, LatestRating, PersonId, RaterKind, Rating, Stage, StoreError};
 use trellis_store_sql::Database;
 
 use crate::access::Relation;
@@ -19,7 +19,12 @@ use crate::frameworks::Published;
 // Readiness.
 
 pub(crate) fn rated(r: &Rating) -> Option<Rated> {
-    match (&r.not_applicable, &r.level) {
+    rated_as(&r.level, &r.not_applicable)
+}
+
+/// What a rating says: a level, or why the skill does not apply.
+fn rated_as(level: &Option<String>, not_applicable: &Option<String>) -> Option<Rated> {
+    match (not_applicable, level) {
         (Some(reason), _) => Some(Rated::NotApplicable(reason.clone())),
         (None, Some(level)) => Some(Rated::Level(trellis_model::LevelId(level.clone()))),
         (None, None) => None,
@@ -29,7 +34,7 @@ pub(crate) fn rated(r: &Rating) -> Option<Rated> {
 /// What is known of each person's skills, from the latest ratings and the evidence counts of many
 /// people at once.
 pub fn observed_by_person(
-    latest: &[Rating],
+    latest: &[LatestRating],
     counts: &[(PersonId, String, i64)],
 ) -> HashMap<PersonId, HashMap<String, Observed>> {
     let mut out: HashMap<PersonId, HashMap<String, Observed>> = HashMap::new();
@@ -40,9 +45,9 @@ pub fn observed_by_person(
             .entry(r.skill.clone())
             .or_default();
         match r.rater_kind {
-            RaterKind::SelfRater => o.self_rating = rated(r),
-            RaterKind::Manager => o.manager = rated(r),
-            RaterKind::Agreed => o.agreed = rated(r),
+            RaterKind::SelfRater => o.self_rating = rated_as(&r.level, &r.not_applicable),
+            RaterKind::Manager => o.manager = rated_as(&r.level, &r.not_applicable),
+            RaterKind::Agreed => o.agreed = rated_as(&r.level, &r.not_applicable),
             RaterKind::Peer => {}
         }
     }

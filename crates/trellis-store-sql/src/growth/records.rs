@@ -4,8 +4,8 @@
 
 use sqlx::Row;
 use trellis_store::{
-    Evidence, EvidenceAfter, HomeRecord, Observations, ObservedPerson, OverviewStore, PersonId,
-    PersonRecord, Rating, StoreResult, TeamRecord, json_rows,
+    Evidence, EvidenceAfter, HomeRecord, LatestRating, Observations, ObservedPerson, OverviewStore,
+    PersonId, PersonRecord, Rating, StoreResult, TeamRecord, json_rows,
 };
 
 use super::histories::{MARK_COLUMNS, MARK_FROM, Mark};
@@ -167,22 +167,23 @@ fn observation_columns<D: Dialect>(who: &str) -> (String, String) {
                    WHERE {who} GROUP BY person_id, skill) e) AS TEXT)"
     );
     let latest = format!(
-        "CAST((SELECT {agg}({array}(rating_id, assessment_id, person_id, skill, rater_kind,
-                 rater_id, level, not_applicable, comment, at))
-             FROM current_ratings WHERE {who}) AS TEXT)"
+        "CAST((SELECT {agg}({array}({LATEST_COLUMNS})) FROM current_ratings WHERE {who}) AS TEXT)"
     );
     (counts, latest)
 }
 
-/// Column `i` of `row`, a list of ratings, read by the reader made for them rather than as part
-/// of the document: a team's latest ratings are most of its text.
-fn latest_ratings<R: Row>(row: &R, i: usize) -> StoreResult<Vec<Rating>>
+/// The columns of a [`LatestRating`] as `json_rows` reads them, from `current_ratings`.
+const LATEST_COLUMNS: &str = "person_id, skill, rater_kind, level, not_applicable";
+
+/// Column `i` of `row`, a list of latest ratings, read by the reader made for them rather than as
+/// part of the document: a team's latest ratings are most of its text.
+fn latest_ratings<R: Row>(row: &R, i: usize) -> StoreResult<Vec<LatestRating>>
 where
     usize: sqlx::ColumnIndex<R>,
     for<'r> Option<&'r str>: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
 {
     let text: Option<&str> = row.try_get(i).map_err(crate::db_error)?;
-    json_rows::rating_list(text.unwrap_or("null"))
+    json_rows::latest_list(text.unwrap_or("null"))
 }
 
 /// One JSON object from a row of JSON texts, named in order.
@@ -223,12 +224,8 @@ pub(super) async fn observations(db: &Database, people: &[PersonId]) -> StoreRes
                  CAST((SELECT {agg}({array}(person_id, skill, n) ORDER BY person_id, skill)
                      FROM (SELECT person_id, skill, count(*) AS n FROM evidence_skills
                            WHERE {who} GROUP BY person_id, skill) e) AS TEXT),
-                 CAST((SELECT {agg}({array}(id, assessment_id, person_id, skill, rater_kind,
-                           rater_id, level, not_applicable, comment, at)
-                           ORDER BY person_id, skill, rater_kind)
-                     FROM (SELECT rating_id AS id, assessment_id, person_id, skill, rater_kind,
-                               rater_id, level, not_applicable, comment, at
-                           FROM current_ratings WHERE {who}) r) AS TEXT)"
+                 CAST((SELECT {agg}({array}({LATEST_COLUMNS}))
+                     FROM current_ratings WHERE {who}) AS TEXT)"
         );
         let row = sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(Db::ids(people))

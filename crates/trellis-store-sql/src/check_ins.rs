@@ -11,7 +11,7 @@ use trellis_store::{
 };
 
 use crate::growth::actor;
-use crate::growth::rows::require_people;
+use crate::growth::rows::{one_in, require_people};
 use crate::notifications::{remind_once, write_notices};
 use crate::{Connection, Database, append, db_run, success};
 
@@ -38,12 +38,13 @@ pub(crate) fn target(id: CheckInId) -> String {
 }
 
 pub(crate) async fn series(conn: &mut impl Connection, id: CheckInId) -> StoreResult<CheckIn> {
-    db_run!(conn, |c| sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "{CHECK_IN_SELECT} WHERE c.id = $1"
-    )))
-    .bind(id)
-    .fetch_optional(c))?
-    .ok_or_else(|| StoreError::NotFound(format!("check-in {id}")))
+    one_in(
+        conn,
+        format!("{CHECK_IN_SELECT} WHERE c.id = $1"),
+        "check-in",
+        id,
+    )
+    .await
 }
 
 /// The meeting of the series still to be held, which changes go to; `Conflict` when it is not

@@ -9,7 +9,7 @@ use trellis_store::{
 };
 
 use crate::growth::actor;
-use crate::growth::rows::require_people;
+use crate::growth::rows::{one_in, require_people};
 use crate::people::create_person_in;
 use crate::plans::{create_goals_in, create_milestones_in};
 use crate::{Connection, Database, Tx, append, db_run, success};
@@ -26,30 +26,23 @@ const INTERVIEW_SELECT: &str = "SELECT i.id, i.candidate_id, i.stage, i.intervie
      i.revealed_at FROM interviews i JOIN people p ON p.id = i.interviewer_id";
 
 async fn opening_in(conn: &mut impl Connection, id: OpeningId) -> StoreResult<Opening> {
-    db_run!(conn, |c| sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "SELECT {OPENING_COLUMNS} FROM openings o WHERE o.id = $1"
-    )))
-    .bind(id)
-    .fetch_optional(c))?
-    .ok_or_else(|| StoreError::NotFound(format!("opening {id}")))
+    let sql = format!("SELECT {OPENING_COLUMNS} FROM openings o WHERE o.id = $1");
+    one_in(conn, sql, "opening", id).await
 }
 
 async fn candidate_in(conn: &mut impl Connection, id: CandidateId) -> StoreResult<Candidate> {
-    db_run!(conn, |c| sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "SELECT {CANDIDATE_COLUMNS} FROM candidates c WHERE c.id = $1"
-    )))
-    .bind(id)
-    .fetch_optional(c))?
-    .ok_or_else(|| StoreError::NotFound(format!("candidate {id}")))
+    let sql = format!("SELECT {CANDIDATE_COLUMNS} FROM candidates c WHERE c.id = $1");
+    one_in(conn, sql, "candidate", id).await
 }
 
 async fn interview_in(conn: &mut impl Connection, id: InterviewId) -> StoreResult<Interview> {
-    db_run!(conn, |c| sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "{INTERVIEW_SELECT} WHERE i.id = $1"
-    )))
-    .bind(id)
-    .fetch_optional(c))?
-    .ok_or_else(|| StoreError::NotFound(format!("interview {id}")))
+    one_in(
+        conn,
+        format!("{INTERVIEW_SELECT} WHERE i.id = $1"),
+        "interview",
+        id,
+    )
+    .await
 }
 
 fn checked_stages(stages: &Stages) -> StoreResult<()> {

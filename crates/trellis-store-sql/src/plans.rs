@@ -10,7 +10,7 @@ use trellis_store::{
 
 use crate::dialect::Dialect;
 use crate::growth::actor;
-use crate::growth::rows::require_people;
+use crate::growth::rows::{one_in, require_people};
 use crate::notifications::{remind_once, write_notices};
 use crate::{Connection, Database, Tx, append, db_run, success};
 
@@ -49,12 +49,8 @@ fn day(field: &str, value: Option<String>) -> StoreResult<Option<String>> {
 }
 
 async fn goal_in(conn: &mut impl Connection, id: GoalId) -> StoreResult<Goal> {
-    db_run!(conn, |c| sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "SELECT {GOAL_COLUMNS} FROM plan_goals g WHERE g.id = $1"
-    )))
-    .bind(id)
-    .fetch_optional(c))?
-    .ok_or_else(|| StoreError::NotFound(format!("goal {id}")))
+    let sql = format!("SELECT {GOAL_COLUMNS} FROM plan_goals g WHERE g.id = $1");
+    one_in(conn, sql, "goal", id).await
 }
 
 fn target(goal: &Goal) -> String {

@@ -13,7 +13,7 @@ use trellis_store::{
 };
 
 use crate::dialect::{Dialect, Values};
-use crate::{Connection, Database, db_run};
+use crate::{Backend, Connection, Database, db_run};
 
 pub(crate) const ASSESSMENT_COLUMNS: &str = "id, person_id, role_level, framework_version_id, \
      cycle, stage, created_by, created_at, self_submitted_at, self_submitted_by, \
@@ -33,14 +33,37 @@ pub(crate) enum Lock {
     Share,
 }
 
-macro_rules! lock_clause {
-    ($lock:expr) => {
-        match $lock {
-            Lock::None => "",
-            Lock::Update => Db::FOR_UPDATE,
-            Lock::Share => Db::FOR_SHARE,
+impl Lock {
+    /// The clause that ends a statement reading with this lock on `conn`'s database.
+    fn clause(self, conn: &mut impl Connection) -> &'static str {
+        fn of<D: Dialect>(lock: Lock) -> &'static str {
+            match lock {
+                Lock::None => "",
+                Lock::Update => D::FOR_UPDATE,
+                Lock::Share => D::FOR_SHARE,
+            }
         }
-    };
+        match conn.on() {
+            Backend::Sqlite(_) => of::<sqlx::Sqlite>(self),
+            Backend::Postgres(_) => of::<sqlx::Postgres>(self),
+        }
+    }
+}
+
+/// The row `sql` selects by the id bound as `$1`; `NotFound` naming it a `what` when there is none.
+pub(crate) async fn one_in<T>(
+    conn: &mut impl Connection,
+    sql: String,
+    what: &str,
+    id: i64,
+) -> StoreResult<T>
+where
+    T: Send + Unpin + for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow>,
+{
+    let found: Option<T> = db_run!(conn, |c| sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(id)
+        .fetch_optional(c))?;
+    found.ok_or_else(|| StoreError::NotFound(format!("{what} {id}")))
 }
 
 pub(crate) async fn assessment_in(
@@ -48,16 +71,11 @@ pub(crate) async fn assessment_in(
     id: AssessmentId,
     lock: Lock,
 ) -> StoreResult<Assessment> {
-    db_run!(conn, |c| {
-        let sql = format!(
-            "SELECT {ASSESSMENT_COLUMNS} FROM assessments WHERE id = $1{}",
-            lock_clause!(lock)
-        );
-        sqlx::query_as(sqlx::AssertSqlSafe(sql))
-            .bind(id)
-            .fetch_optional(c)
-    })?
-    .ok_or_else(|| StoreError::NotFound(format!("assessment {id}")))
+    let sql = format!(
+        "SELECT {ASSESSMENT_COLUMNS} FROM assessments WHERE id = $1{}",
+        lock.clause(conn)
+    );
+    one_in(conn, sql, "assessment", id).await
 }
 
 pub(crate) async fn peer_request_in(
@@ -65,16 +83,11 @@ pub(crate) async fn peer_request_in(
     id: i64,
     lock: Lock,
 ) -> StoreResult<PeerRequest> {
-    db_run!(conn, |c| {
-        let sql = format!(
-            "SELECT {PEER_REQUEST_COLUMNS} FROM peer_requests WHERE id = $1{}",
-            lock_clause!(lock)
-        );
-        sqlx::query_as(sqlx::AssertSqlSafe(sql))
-            .bind(id)
-            .fetch_optional(c)
-    })?
-    .ok_or_else(|| StoreError::NotFound(format!("peer request {id}")))
+    let sql = format!(
+        "SELECT {PEER_REQUEST_COLUMNS} FROM peer_requests WHERE id = $1{}",
+        lock.clause(conn)
+    );
+    one_in(conn, sql, "peer request", id).await
 }
 
 /// `Invalid` naming the first of `ids` that is not in `table`.

@@ -39,11 +39,12 @@ pub fn observed_by_person(
 ) -> HashMap<PersonId, HashMap<String, Observed>> {
     let mut out: HashMap<PersonId, HashMap<String, Observed>> = HashMap::new();
     for r in latest {
-        let o = out
-            .entry(r.person_id)
-            .or_default()
-            .entry(r.skill.clone())
-            .or_default();
+        let skills = out.entry(r.person_id).or_default();
+        // A skill is named by many ratings: its name is copied for the first only.
+        let o = match skills.get_mut(r.skill.as_str()) {
+            Some(o) => o,
+            None => skills.entry(r.skill.clone()).or_default(),
+        };
         match r.rater_kind {
             RaterKind::SelfRater => o.self_rating = rated_as(&r.level, &r.not_applicable),
             RaterKind::Manager => o.manager = rated_as(&r.level, &r.not_applicable),
@@ -52,11 +53,12 @@ pub fn observed_by_person(
         }
     }
     for (person, skill, n) in counts {
-        out.entry(*person)
-            .or_default()
-            .entry(skill.clone())
-            .or_default()
-            .evidence_count = usize::try_from(*n).unwrap_or(0);
+        let skills = out.entry(*person).or_default();
+        let o = match skills.get_mut(skill.as_str()) {
+            Some(o) => o,
+            None => skills.entry(skill.clone()).or_default(),
+        };
+        o.evidence_count = usize::try_from(*n).unwrap_or(0);
     }
     out
 }

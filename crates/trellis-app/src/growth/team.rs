@@ -132,45 +132,44 @@ pub fn gap(fw: &Framework, r: &RequirementReadiness) -> Option<i64> {
 /// The cell of a requirement whose [`gap`] is `gap`.
 fn cell(fw: &Framework, person: &Person, r: &RequirementReadiness, gap: Option<i64>) -> Cell {
     let href = Some(format!("/people/{}#req-{}", person.id, r.skill));
-    let required = level_label(fw, &r.skill, r.required.as_str());
-    let who = format!("{}, {}", person.name, r.skill_name);
+    // A matrix has a cell per person and skill: each label is written in one go.
+    let (who, skill) = (&person.name, &r.skill_name);
     if r.status == ReadinessStatus::NotApplicable {
         return Cell {
             class: "gap-na",
             text: "n/a".into(),
-            label: format!("{who}: not applicable"),
+            label: format!("{who}, {skill}: not applicable"),
             href,
         };
     }
+    let required = level_label(fw, &r.skill, r.required.as_str());
     match gap {
         None => Cell {
             class: "gap-unknown",
             text: "?".into(),
-            label: format!("{who}: not yet rated by a manager; {required} required"),
+            label: format!("{who}, {skill}: not yet rated by a manager; {required} required"),
             href,
         },
-        Some(g) if g >= 0 => Cell {
+        Some(0) => Cell {
             class: "gap-met",
-            text: if g == 0 {
-                "✓ 0".into()
-            } else {
-                format!("✓ +{g}")
-            },
-            label: if g == 0 {
-                format!("{who}: meets the required {required}")
-            } else {
-                format!(
-                    "{who}: {g} level{} above the required {required}",
-                    if g == 1 { "" } else { "s" }
-                )
-            },
+            text: "✓ 0".into(),
+            label: format!("{who}, {skill}: meets the required {required}"),
+            href,
+        },
+        Some(g) if g > 0 => Cell {
+            class: "gap-met",
+            text: format!("✓ +{g}"),
+            label: format!(
+                "{who}, {skill}: {g} level{} above the required {required}",
+                if g == 1 { "" } else { "s" }
+            ),
             href,
         },
         Some(g) => Cell {
             class: if g == -1 { "gap-1" } else { "gap-2" },
             text: format!("▼ {}", -g),
             label: format!(
-                "{who}: {} level{} below the required {required}",
+                "{who}, {skill}: {} level{} below the required {required}",
                 -g,
                 if g == -1 { "" } else { "s" }
             ),

@@ -37,6 +37,8 @@ mod promotions;
 mod resets;
 mod scheduled;
 mod sso;
+#[cfg(feature = "testing")]
+pub mod testing;
 
 use std::ops::DerefMut;
 use std::str::FromStr;

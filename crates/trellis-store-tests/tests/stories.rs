@@ -10,13 +10,11 @@
 use std::future::Future;
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
-use std::str::FromStr;
-use std::sync::atomic::{AtomicU32, Ordering};
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 
 use serde_json::json;
+use sqlx::AssertSqlSafe;
 use sqlx::postgres::PgConnectOptions;
-use sqlx::{AssertSqlSafe, Connection, PgConnection};
 use trellis_store::prelude::*;
 use trellis_store::{
     AuditFilter, NewAuditEvent, NewFrameworkVersion, Outcome, PersonUpdate, StoreError,
@@ -54,26 +52,6 @@ where
     .await;
 }
 
-/// The admin URL of the PostgreSQL server to test on, if there is one.
-fn postgres_admin_url() -> Option<String> {
-    match std::env::var("TRELLIS_TEST_POSTGRES_URL") {
-        Ok(url) if !url.trim().is_empty() => Some(url),
-        _ if std::env::var("TRELLIS_REQUIRE_POSTGRES").as_deref() == Ok("1") => {
-            panic!(
-                "TRELLIS_REQUIRE_POSTGRES=1 but TRELLIS_TEST_POSTGRES_URL is not set: run scripts/test"
-            )
-        }
-        _ => {
-            eprintln!(
-                "note: PostgreSQL test skipped: TRELLIS_TEST_POSTGRES_URL is not set (scripts/test sets it)"
-            );
-            None
-        }
-    }
-}
-
-static DATABASES: AtomicU32 = AtomicU32::new(0);
-
 /// Runs `test` on a new, empty (not migrated) PostgreSQL database, dropped afterwards even when
 /// the test fails.
 async fn fresh_postgres<F, Fut>(test: F)
@@ -81,41 +59,7 @@ where
     F: FnOnce(Database, PgConnectOptions) -> Fut,
     Fut: Future<Output = ()> + Send + 'static,
 {
-    let Some(admin_url) = postgres_admin_url() else {
-        return;
-    };
-    let nanos = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap()
-        .subsec_nanos();
-    let name = format!(
-        "trellis_test_{}_{}_{nanos}",
-        std::process::id(),
-        DATABASES.fetch_add(1, Ordering::Relaxed)
-    );
-    let mut admin = PgConnection::connect(&admin_url)
-        .await
-        .expect("cannot connect to TRELLIS_TEST_POSTGRES_URL");
-    sqlx::query(AssertSqlSafe(format!("CREATE DATABASE {name}")))
-        .execute(&mut admin)
-        .await
-        .unwrap();
-    let options = PgConnectOptions::from_str(&admin_url)
-        .unwrap()
-        .database(&name);
-    let store = Database::connect_postgres_with(options.clone())
-        .await
-        .unwrap();
-    // A task of its own, so that a failing test still gets its database dropped.
-    let outcome = tokio::spawn(test(store.clone(), options)).await;
-    store.close().await;
-    sqlx::query(AssertSqlSafe(format!("DROP DATABASE {name} WITH (FORCE)")))
-        .execute(&mut admin)
-        .await
-        .unwrap();
-    if let Err(failure) = outcome {
-        std::panic::resume_unwind(failure.into_panic());
-    }
+    trellis_store_sql::testing::on_throwaway_postgres("trellis_test", test).await;
 }
 
 async fn on_postgres<F, Fut>(story: F)

@@ -4,17 +4,13 @@
 
 use std::future::Future;
 use std::net::SocketAddr;
-use std::str::FromStr;
 use std::sync::OnceLock;
-use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use axum::Router;
 use axum::body::Body;
 use axum::extract::ConnectInfo;
 use axum::http::{HeaderMap, Method, Request, StatusCode, header};
-use sqlx::postgres::PgConnectOptions;
-use sqlx::{AssertSqlSafe, Connection, PgConnection};
 use tower::ServiceExt;
 use trellis_app::bootstrap;
 use trellis_store::prelude::*;
@@ -699,65 +695,16 @@ where
     store.close().await;
 }
 
-/// The admin URL of the PostgreSQL server to test on, if any. `TRELLIS_REQUIRE_POSTGRES=1` makes a
-/// missing one a failure, so that CI cannot pass without running these tests.
-fn postgres_admin_url() -> Option<String> {
-    match std::env::var("TRELLIS_TEST_POSTGRES_URL") {
-        Ok(url) if !url.trim().is_empty() => Some(url),
-        _ if std::env::var("TRELLIS_REQUIRE_POSTGRES").as_deref() == Ok("1") => {
-            panic!("TRELLIS_REQUIRE_POSTGRES=1 but TRELLIS_TEST_POSTGRES_URL is not set")
-        }
-        _ => {
-            eprintln!("note: PostgreSQL test skipped: TRELLIS_TEST_POSTGRES_URL is not set");
-            None
-        }
-    }
-}
-
-static DATABASES: AtomicU32 = AtomicU32::new(0);
-
 /// Runs a test on a new PostgreSQL database, dropped afterwards even when the test fails.
 pub async fn run_postgres<F, Fut>(test: F)
 where
     F: FnOnce(App) -> Fut + Send + 'static,
     Fut: Future<Output = ()> + Send + 'static,
 {
-    let Some(admin_url) = postgres_admin_url() else {
-        return;
-    };
-    let nanos = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap()
-        .subsec_nanos();
-    let name = format!(
-        "trellis_web_test_{}_{}_{nanos}",
-        std::process::id(),
-        DATABASES.fetch_add(1, Ordering::Relaxed)
-    );
-    let mut admin = PgConnection::connect(&admin_url)
-        .await
-        .expect("cannot connect to TRELLIS_TEST_POSTGRES_URL");
-    sqlx::query(AssertSqlSafe(format!("CREATE DATABASE {name}")))
-        .execute(&mut admin)
-        .await
-        .unwrap();
-    let options = PgConnectOptions::from_str(&admin_url)
-        .unwrap()
-        .database(&name);
-    let store = Database::connect_postgres_with(options).await.unwrap();
-    let outcome = tokio::spawn({
-        let store = store.clone();
-        async move { test(App::new(store, fast_config()).await).await }
+    trellis_store_sql::testing::on_throwaway_postgres("trellis_web_test", |store, _| async move {
+        test(App::new(store, fast_config()).await).await;
     })
     .await;
-    store.close().await;
-    sqlx::query(AssertSqlSafe(format!("DROP DATABASE {name} WITH (FORCE)")))
-        .execute(&mut admin)
-        .await
-        .unwrap();
-    if let Err(failure) = outcome {
-        std::panic::resume_unwind(failure.into_panic());
-    }
 }
 
 /// Runs each named scenario (an `async fn(App)` generic over the store) on SQLite and on

@@ -144,60 +144,55 @@ impl<'a> Reader<'a> {
         Some(None)
     }
 
-    fn latest_rating(&mut self) -> Option<LatestRating> {
+    /// A comma, then what `read` reads: the next column of a row.
+    fn then<T>(&mut self, read: impl FnOnce(&mut Self) -> Option<T>) -> Option<T> {
+        self.expect(b',')?;
+        read(self)
+    }
+
+    fn owned_string(&mut self) -> Option<String> {
+        self.string().map(Cow::into_owned)
+    }
+
+    fn rater_kind(&mut self) -> Option<RaterKind> {
+        RaterKind::parse(&self.string()?)
+    }
+
+    /// The columns of a row in order, between its brackets (a struct expression reads its fields
+    /// in the order they are written).
+    fn row<T>(&mut self, columns: impl FnOnce(&mut Self) -> Option<T>) -> Option<T> {
         self.expect(b'[')?;
-        let person_id = self.int()?;
-        self.expect(b',')?;
-        let skill = self.string()?.into_owned();
-        self.expect(b',')?;
-        let rater_kind = RaterKind::parse(&self.string()?)?;
-        self.expect(b',')?;
-        let level = self.optional_string()?;
-        self.expect(b',')?;
-        let not_applicable = self.optional_string()?;
+        let row = columns(self)?;
         self.expect(b']')?;
-        Some(LatestRating {
-            person_id,
-            skill,
-            rater_kind,
-            level,
-            not_applicable,
+        Some(row)
+    }
+
+    fn latest_rating(&mut self) -> Option<LatestRating> {
+        self.row(|r| {
+            Some(LatestRating {
+                person_id: r.int()?,
+                skill: r.then(Self::owned_string)?,
+                rater_kind: r.then(Self::rater_kind)?,
+                level: r.then(Self::optional_string)?,
+                not_applicable: r.then(Self::optional_string)?,
+            })
         })
     }
 
     fn rating(&mut self) -> Option<Rating> {
-        self.expect(b'[')?;
-        let id = self.int()?;
-        self.expect(b',')?;
-        let assessment_id = self.int()?;
-        self.expect(b',')?;
-        let person_id = self.int()?;
-        self.expect(b',')?;
-        let skill = self.string()?.into_owned();
-        self.expect(b',')?;
-        let rater_kind = RaterKind::parse(&self.string()?)?;
-        self.expect(b',')?;
-        let rater_id = self.int()?;
-        self.expect(b',')?;
-        let level = self.optional_string()?;
-        self.expect(b',')?;
-        let not_applicable = self.optional_string()?;
-        self.expect(b',')?;
-        let comment = self.optional_string()?;
-        self.expect(b',')?;
-        let at = self.int()?;
-        self.expect(b']')?;
-        Some(Rating {
-            id,
-            assessment_id,
-            person_id,
-            skill,
-            rater_kind,
-            rater_id,
-            level,
-            not_applicable,
-            comment,
-            at,
+        self.row(|r| {
+            Some(Rating {
+                id: r.int()?,
+                assessment_id: r.then(Self::int)?,
+                person_id: r.then(Self::int)?,
+                skill: r.then(Self::owned_string)?,
+                rater_kind: r.then(Self::rater_kind)?,
+                rater_id: r.then(Self::int)?,
+                level: r.then(Self::optional_string)?,
+                not_applicable: r.then(Self::optional_string)?,
+                comment: r.then(Self::optional_string)?,
+                at: r.then(Self::int)?,
+            })
         })
     }
 }

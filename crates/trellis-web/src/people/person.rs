@@ -9,6 +9,7 @@ use askama::Template;
 use axum::extract::State;
 use axum::response::Html;
 use serde_json::json;
+use trellis_app::frameworks::SkillLevels;
 use trellis_app::time::date;
 use trellis_model::Profile;
 use trellis_model::readiness::{Observed, Rated, Readiness, ReadinessStatus};
@@ -24,7 +25,6 @@ use crate::html::view::{
 };
 use crate::html::{Frame, Plain, render};
 use crate::state::{AppState, Published, VersionRef};
-use trellis_app::frameworks::SkillLevels;
 
 #[derive(Debug)]
 struct Link {

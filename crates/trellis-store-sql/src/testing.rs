@@ -25,26 +25,32 @@ fn postgres_admin_url() -> Option<String> {
                 "TRELLIS_REQUIRE_POSTGRES=1 but TRELLIS_TEST_POSTGRES_URL is not set: run scripts/test"
             )
         }
-        _ => {
-            eprintln!(
-                "note: PostgreSQL test skipped: TRELLIS_TEST_POSTGRES_URL is not set (scripts/test sets it)"
-            );
-            None
-        }
+        _ => None,
     }
+}
+
+/// Whether a test ran on PostgreSQL: the test suite says so when it did not, on its own output.
+#[must_use = "a skipped test should say so"]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ran {
+    Yes,
+    /// Skipped: no server named; the line to print.
+    Skipped(&'static str),
 }
 
 static DATABASES: AtomicU32 = AtomicU32::new(0);
 
 /// Runs `test` on a new, empty (not migrated) PostgreSQL database named after `prefix`, dropped
-/// afterwards even when the test fails; does nothing when there is no server to test on.
-pub async fn on_throwaway_postgres<F, Fut>(prefix: &str, test: F)
+/// afterwards even when the test fails; skipped when there is no server to test on.
+pub async fn on_throwaway_postgres<F, Fut>(prefix: &str, test: F) -> Ran
 where
     F: FnOnce(Database, PgConnectOptions) -> Fut,
     Fut: Future<Output = ()> + Send + 'static,
 {
     let Some(admin_url) = postgres_admin_url() else {
-        return;
+        return Ran::Skipped(
+            "note: PostgreSQL test skipped: TRELLIS_TEST_POSTGRES_URL is not set (scripts/test sets it)",
+        );
     };
     let nanos = SystemTime::now()
         .duration_since(UNIX_EPOCH)
@@ -78,4 +84,5 @@ where
     if let Err(failure) = outcome {
         std::panic::resume_unwind(failure.into_panic());
     }
+    Ran::Yes
 }

@@ -20,6 +20,7 @@ use trellis_store::{
     AuditFilter, NewAuditEvent, NewFrameworkVersion, Outcome, PersonUpdate, StoreError,
 };
 use trellis_store_sql::Database;
+use trellis_store_sql::testing::Ran;
 use trellis_store_tests::{by, new_person, system};
 
 // ---------------------------------------------------------------------------------------------
@@ -59,7 +60,10 @@ where
     F: FnOnce(Database, PgConnectOptions) -> Fut,
     Fut: Future<Output = ()> + Send + 'static,
 {
-    trellis_store_sql::testing::on_throwaway_postgres("trellis_test", test).await;
+    let ran = trellis_store_sql::testing::on_throwaway_postgres("trellis_test", test).await;
+    if let Ran::Skipped(note) = ran {
+        eprintln!("{note}");
+    }
 }
 
 async fn on_postgres<F, Fut>(story: F)

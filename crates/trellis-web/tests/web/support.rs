@@ -19,6 +19,7 @@ use trellis_store::{
     RaterKind, Session, Stage, SystemRole,
 };
 use trellis_store_sql::Database;
+use trellis_store_sql::testing::{Ran, on_throwaway_postgres};
 use trellis_web::{AppState, Config, auth};
 
 /// The password of every fixture account.
@@ -701,10 +702,13 @@ where
     F: FnOnce(App) -> Fut + Send + 'static,
     Fut: Future<Output = ()> + Send + 'static,
 {
-    trellis_store_sql::testing::on_throwaway_postgres("trellis_web_test", |store, _| async move {
+    let ran = on_throwaway_postgres("trellis_web_test", |store, _| async move {
         test(App::new(store, fast_config()).await).await;
     })
     .await;
+    if let Ran::Skipped(note) = ran {
+        eprintln!("{note}");
+    }
 }
 
 /// Runs each named scenario (an `async fn(App)` generic over the store) on SQLite and on

@@ -99,7 +99,7 @@ async fn team_page(
     };
     let fw = state.current_framework().await?;
     let m = match &fw {
-        Some(c) => team::matrix(&c.framework, &members),
+        Some(c) => team::matrix(c, &members),
         None => team::Matrix::empty(),
     };
     audit_team(state, ctx, "team.read", manager.id, &members);

@@ -143,7 +143,10 @@ pub fn what_if(
         after_people.push(p);
     }
     let after = team::members(published, after_people, observed);
-    let (before_m, after_m) = (team::matrix(fw, &members), team::matrix(fw, &after));
+    let (before_m, after_m) = (
+        team::matrix(published, &members),
+        team::matrix(published, &after),
+    );
     let (held_before, held_after) = (holders(fw, &members), holders(fw, &after));
 
     let mut needs: Vec<Need> = Vec::new();

@@ -11,7 +11,7 @@ use trellis_model::readiness::{Observed, Readiness, ReadinessStatus, Requirement
 use trellis_model::{Framework, Importance};
 use trellis_store::{Person, PersonId};
 
-use super::{level_label, rank_of};
+use super::rank_of;
 use crate::frameworks::Published;
 
 /// One person of the team with their readiness for their own role level.
@@ -130,7 +130,12 @@ pub fn gap(fw: &Framework, r: &RequirementReadiness) -> Option<i64> {
 }
 
 /// The cell of a requirement whose [`gap`] is `gap`.
-fn cell(fw: &Framework, person: &Person, r: &RequirementReadiness, gap: Option<i64>) -> Cell {
+fn cell(
+    published: &Published,
+    person: &Person,
+    r: &RequirementReadiness,
+    gap: Option<i64>,
+) -> Cell {
     let href = Some(format!("/people/{}#req-{}", person.id, r.skill));
     // A matrix has a cell per person and skill: each label is written in one go.
     let (who, skill) = (&person.name, &r.skill_name);
@@ -142,7 +147,7 @@ fn cell(fw: &Framework, person: &Person, r: &RequirementReadiness, gap: Option<i
             href,
         };
     }
-    let required = level_label(fw, &r.skill, r.required.as_str());
+    let required = published.level_label_ref(&r.skill, r.required.as_str());
     match gap {
         None => Cell {
             class: "gap-unknown",
@@ -178,7 +183,8 @@ fn cell(fw: &Framework, person: &Person, r: &RequirementReadiness, gap: Option<i
     }
 }
 
-pub fn matrix(fw: &Framework, members: &[Member]) -> Matrix {
+pub fn matrix(published: &Published, members: &[Member]) -> Matrix {
+    let fw = &published.framework;
     // Columns: every skill some member's role level requires, most widely required first.
     let mut columns: Vec<Column> = Vec::new();
     let mut index: HashMap<&str, usize> = HashMap::new();
@@ -240,7 +246,7 @@ pub fn matrix(fw: &Framework, members: &[Member]) -> Matrix {
                 let i = position[&r.skill];
                 // Each gap is reckoned once: it ranks two levels on the skill's scale.
                 let g = gap(fw, r);
-                cells[i] = cell(fw, &m.person, r, g);
+                cells[i] = cell(published, &m.person, r, g);
                 match r.status {
                     // Not rated yet is not a gap.
                     ReadinessStatus::NotMet if g.is_some() => unmet[i].push(m.person.name.clone()),

@@ -57,7 +57,7 @@ pub(crate) trait Dialect: sqlx::Database {
     /// JSON builders: an array of values, and an aggregate of rows into an array.
     const JSON_ARRAY: &'static str;
     const JSON_AGG: &'static str;
-    /// The select list and joins that bring a person's rating history (person `$1`) into the
+    /// The select list and `FROM` that bring a person's rating history (person `$1`) into the
     /// statement of `person_record`; read back by [`Dialect::rating_history`].
     const RATING_HISTORY: (&'static str, &'static str);
 
@@ -325,7 +325,7 @@ impl Dialect for Postgres {
     // costs PostgreSQL more than anything else in the statement.
     const RATING_HISTORY: (&'static str, &'static str) = (
         ", r.*",
-        " CROSS JOIN (SELECT array_agg(id) AS ids, array_agg(assessment_id) AS assessments, \
+        " FROM (SELECT array_agg(id) AS ids, array_agg(assessment_id) AS assessments, \
          array_agg(skill) AS skills, array_agg(rater_kind) AS kinds, \
          array_agg(rater_id) AS raters, array_agg(level) AS levels, \
          array_agg(not_applicable) AS reasons, array_agg(comment) AS comments, \

@@ -1448,6 +1448,35 @@ pub async fn bulk_loads_are_complete_and_audited_once<S: Store>(store: S) {
         0
     );
     assert_eq!(events(&store).await.len(), before);
+
+    // A record read (and its history kept) before a bulk load of more ratings shows them after it:
+    // bulk loads count their ratings as single ones do.
+    let p = &everyone[57];
+    let read = |id| {
+        let store = &store;
+        async move { store.person_record(id).await.unwrap().rating_history }
+    };
+    assert_eq!(read(p.id).await.len(), 8 * DEMO_SKILLS);
+    assert_eq!(
+        read(p.id).await.len(),
+        8 * DEMO_SKILLS,
+        "from the kept history"
+    );
+    let mut later = demo_assessments(std::slice::from_ref(p), load.version, 2);
+    let mut later = later.swap_remove(0);
+    later.assessment.cycle = "2030-H1".into();
+    store
+        .bulk_create_assessments(vec![later], &system(10))
+        .await
+        .unwrap();
+    let history = read(p.id).await;
+    assert_eq!(history.len(), 11 * DEMO_SKILLS);
+    assert!(
+        history
+            .windows(2)
+            .all(|w| (w[0].at, w[0].id) < (w[1].at, w[1].id))
+    );
+    assert_eq!(read(everyone[58].id).await.len(), 8 * DEMO_SKILLS);
 }
 
 pub async fn growth_ids_are_checked<S: Store>(store: S) {

@@ -82,10 +82,17 @@ pub fn sort_record(record: &mut PersonRecord) {
     record
         .evidence
         .sort_by(|a, b| (&b.happened_on, b.id).cmp(&(&a.happened_on, a.id)));
-    record.rating_history.sort_by_key(|r| (r.at, r.id));
+    sort_history(&mut record.rating_history);
     record.peer_requests.sort_by_key(|q| Reverse(q.id));
+    // Names come once per mention (the databases do not remove repeats): one of each is kept.
     record.names.sort_by_key(|(id, _)| *id);
+    record.names.dedup_by_key(|(id, _)| *id);
     sort_check_ins(&mut record.check_ins);
+}
+
+/// Puts a rating history in its documented order: oldest first.
+pub fn sort_history(ratings: &mut [Rating]) {
+    ratings.sort_by_key(|r| (r.at, r.id));
 }
 
 /// As `check_ins_of`: the next meeting first, series without one last.
@@ -400,7 +407,7 @@ mod tests {
                 "ratings": [{}, {}, {}],
                 "evidence": [{}, {}, {}],
                 "peer_requests": [[1, 1, 7, ["s"], 8, 1, null], [3, 1, 7, ["s"], 8, 1, null]],
-                "names": [[9, "Cy"], [8, "Bo"]]}}"#,
+                "names": [[9, "Cy"], [8, "Bo"], [9, "Cy"]]}}"#,
             assessment(1, 10),
             assessment(3, 30),
             assessment(2, 30),
@@ -429,7 +436,11 @@ mod tests {
             "latest day first"
         );
         assert_eq!(ids(r.peer_requests.iter().map(|q| q.id).collect()), [3, 1]);
-        assert_eq!(ids(r.names.iter().map(|n| n.0).collect()), [8, 9]);
+        assert_eq!(
+            ids(r.names.iter().map(|n| n.0).collect()),
+            [8, 9],
+            "one of each"
+        );
     }
 
     #[test]

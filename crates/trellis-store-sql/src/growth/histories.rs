@@ -3,10 +3,11 @@
 //! A person's rating history is most of what their record costs the database to build (about a
 //! hundred ratings after three cycles), yet it only ever grows: the database refuses to change or
 //! remove a rating unless its person is being erased (the triggers of migration 0015). So a
-//! history read once is still whole while its person has as many ratings, the same newest one and
-//! no erasure: a [`Mark`] the record statement reads from the index in a few steps. The mark is
-//! read in the same statement as the rest of the record, so what is kept is checked against the
-//! database itself: several servers on one PostgreSQL each keep their own and stay right.
+//! history read once is still whole while its person has as many ratings and no erasure: a
+//! [`Mark`] the record statement reads in two lookups, the count being kept by the database as
+//! ratings are written (migration 0022). The mark is read in the same statement as the rest of the
+//! record, so what is kept is checked against the database itself: several servers on one
+//! PostgreSQL each keep their own and stay right.
 
 use std::collections::HashMap;
 use std::fmt;
@@ -18,23 +19,17 @@ use trellis_store::{PersonId, Rating};
 /// at the most.
 const KEPT: usize = 2_048;
 
-/// The columns of a person's [`Mark`], for the record statement, with the person bound as `$1`
-/// and [`MARK_FROM`] in its `FROM`.
-pub(super) const MARK_COLUMNS: &str =
-    "mark.n, mark.newest, (SELECT count(*) FROM erasures WHERE person_id = $1)";
-
-/// The rating count and newest rating of a [`Mark`], counted in one pass over the index.
-pub(super) const MARK_FROM: &str =
-    "(SELECT count(*) AS n, max(id) AS newest FROM ratings WHERE person_id = $1) mark";
+/// The columns of a person's [`Mark`], for the record statement, with the person bound as `$1`.
+pub(super) const MARK_COLUMNS: &str = "COALESCE((SELECT ratings FROM rating_counts \
+     WHERE person_id = $1), 0), (SELECT count(*) FROM erasures WHERE person_id = $1)";
 
 /// What tells whether a person's rating history has changed since it was read.
 ///
-/// Any new rating raises the count (ids may be taken out of order on PostgreSQL, but each one
-/// counts), and nothing else can change a history without an erasure, which is part of the mark.
+/// Any new rating raises the count, which the database changes in the transaction that writes the
+/// rating; nothing else can change a history without an erasure, which is part of the mark.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) struct Mark {
     pub(super) ratings: i64,
-    pub(super) newest: Option<i64>,
     pub(super) erasures: i64,
 }
 
@@ -102,11 +97,7 @@ mod tests {
     }
 
     fn mark(ratings: i64, erasures: i64) -> Mark {
-        Mark {
-            ratings,
-            newest: Some(ratings),
-            erasures,
-        }
+        Mark { ratings, erasures }
     }
 
     #[test]

@@ -8,7 +8,7 @@ use trellis_store::{
     PersonId, PersonRecord, Rating, StoreResult, TeamRecord, json_rows,
 };
 
-use super::histories::{MARK_COLUMNS, MARK_FROM, Mark};
+use super::histories::{MARK_COLUMNS, Mark};
 use super::rows::{EVIDENCE_COLUMNS, PERSON, exists, listing};
 use crate::dialect::Dialect;
 use crate::{Database, db_run};
@@ -249,15 +249,16 @@ pub(super) async fn person_record(db: &Database, person: PersonId) -> StoreResul
         }
     }
     let (doc, mark, ratings) = read_record(db, person, true).await?;
-    let ratings = ratings.unwrap_or_default();
+    let mut ratings = ratings.unwrap_or_default();
+    json_rows::sort_history(&mut ratings);
     db.histories.keep(person, mark, &ratings);
     record_of(&doc, person, ratings)
 }
 
+/// The record of `doc` with its rating history, `ratings` in their order.
 fn record_of(doc: &str, person: PersonId, ratings: Vec<Rating>) -> StoreResult<PersonRecord> {
     let mut record = json_rows::person_record(doc, person)?;
     record.rating_history = ratings;
-    json_rows::sort_record(&mut record);
     Ok(record)
 }
 
@@ -269,7 +270,9 @@ async fn read_record(
     with_history: bool,
 ) -> StoreResult<(String, Mark, Option<Vec<Rating>>)> {
     // The lists are ordered by `json_rows` (see `sort_record`). Peer raters are named from the
-    // peer requests (a short lookup) rather than from a second pass over the rating history.
+    // peer requests (a short lookup) rather than from a second pass over the rating history; the
+    // names come as often as they are referred to (`sort_record` keeps one of each), which spares
+    // the database a temporary table to remove the repeats.
     let (doc, mark, ratings) = db_run!(db, |c| async {
         let (array, agg) = (Db::JSON_ARRAY, Db::JSON_AGG);
         let person_json = person_json::<Db>();
@@ -308,16 +311,15 @@ async fn read_record(
                      WHERE person_id = $1 AND deleted_at IS NULL) AS TEXT),
                  CAST((SELECT {agg}({request_json}) FROM peer_requests WHERE peer_id = $1)
                      AS TEXT),
-                 CAST((SELECT {agg}({array}(id, name)) FROM people WHERE id IN (
-                     SELECT created_by FROM evidence WHERE person_id = $1
-                     UNION SELECT r.peer_id FROM peer_requests r
-                           JOIN assessments a ON a.id = r.assessment_id WHERE a.person_id = $1))
-                     AS TEXT),
+                 CAST((SELECT {agg}({array}(p.id, p.name)) FROM (
+                     SELECT created_by AS id FROM evidence WHERE person_id = $1
+                     UNION ALL SELECT r.peer_id FROM assessments a
+                           JOIN peer_requests r ON r.assessment_id = a.id WHERE a.person_id = $1)
+                     n JOIN people p ON p.id = n.id) AS TEXT),
                  {managers},
                  {check_ins},
                  {UNSHARED_CYCLES},
-                 {MARK_COLUMNS}{history}
-             FROM {MARK_FROM}{history_from}"
+                 {MARK_COLUMNS}{history}{history_from}"
         );
         let row = sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(person)
@@ -339,8 +341,7 @@ async fn read_record(
         let n = keys.len();
         let mark = Mark {
             ratings: row.try_get(n)?,
-            newest: row.try_get(n + 1)?,
-            erasures: row.try_get(n + 2)?,
+            erasures: row.try_get(n + 1)?,
         };
         let ratings = if with_history {
             Some(Db::rating_history(&row, person)?)

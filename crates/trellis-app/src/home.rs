@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 
-use trellis_model::readiness::Observed;
+use trellis_model::readiness::ObservedSkills;
 use trellis_store::prelude::*;
 use trellis_store::{Millis, Notification, Person, PersonId, RaterKind, Stage};
 
@@ -61,11 +61,7 @@ pub struct Overview {
 
 use_case_area!(Home, home);
 
-fn glance(
-    published: &Published,
-    role_level: &str,
-    observed: &HashMap<String, Observed>,
-) -> Option<Glance> {
+fn glance(published: &Published, role_level: &str, observed: &ObservedSkills) -> Option<Glance> {
     let (profile, r) = readiness_for(published, role_level, observed)?;
     Some(Glance {
         role_level: role_level.to_owned(),
@@ -92,7 +88,7 @@ impl Home<'_> {
             observed.insert(me.id, own);
         }
         let published = self.app.current_framework().await?;
-        let no_ratings = HashMap::new();
+        let no_ratings = ObservedSkills::default();
         let of = |id: PersonId| observed.get(&id).unwrap_or(&no_ratings);
 
         let mut out = Overview {

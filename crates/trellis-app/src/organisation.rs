@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 
+use trellis_model::readiness::ObservedSkills;
 use trellis_store::PersonId;
 use trellis_store::prelude::*;
 
@@ -112,7 +113,7 @@ impl Organisation<'_> {
         let ids: Vec<PersonId> = people.iter().map(|p| p.id).collect();
         let seen = store.observations(&ids).await?;
         let observed = observed_by_person(&seen.latest, &seen.evidence_counts);
-        let none = HashMap::new();
+        let none = ObservedSkills::default();
         let team_names: HashMap<i64, String> = store
             .teams()
             .await?

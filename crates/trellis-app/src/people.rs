@@ -1,8 +1,6 @@
 //! People: whom an actor may see, and a person's whole record read once with the access decision.
 
-use std::collections::HashMap;
-
-use trellis_model::readiness::Observed;
+use trellis_model::readiness::ObservedSkills;
 use trellis_store::prelude::*;
 use trellis_store::{Person, PersonId, PersonRecord, RaterKind, StoreError, SystemRole};
 
@@ -71,7 +69,7 @@ impl People<'_> {
         &self,
         actor: &Actor,
         id: PersonId,
-    ) -> AppResult<(Person, HashMap<String, Observed>)> {
+    ) -> AppResult<(Person, ObservedSkills)> {
         let seen = match self.app.store().observed_person(id).await {
             Ok(seen) => seen,
             Err(StoreError::NotFound(_)) if !is_staff(actor.role()) && id != actor.id() => {
@@ -114,8 +112,8 @@ pub async fn visible_to(store: &Database, actor: &Actor) -> AppResult<Vec<Person
 /// What is known of a person's skills from their record: the newest rating of each kind per skill
 /// (the record's history is oldest first) and how many pieces of evidence support each skill. The
 /// same as [`crate::growth::observed_of`], without another read.
-pub fn observed_in(record: &PersonRecord) -> HashMap<String, Observed> {
-    let mut out: HashMap<String, Observed> = HashMap::new();
+pub fn observed_in(record: &PersonRecord) -> ObservedSkills {
+    let mut out = ObservedSkills::default();
     // Newest first, so that each skill and kind is read once (a person page reads a hundred
     // ratings or more), and each skill named once.
     for r in record.rating_history.iter().rev() {

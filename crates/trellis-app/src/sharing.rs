@@ -9,7 +9,7 @@
 
 use std::collections::HashMap;
 
-use trellis_model::readiness::Observed;
+use trellis_model::readiness::ObservedSkills;
 use trellis_store::prelude::*;
 use trellis_store::{
     Assessment, AssessmentId, CycleStatus, PersonId, RaterKind, Rating, ReviewCycle,
@@ -96,11 +96,7 @@ pub fn hidden(withheld: &[Withheld], r: &Rating) -> bool {
 /// What a person themselves may see of their skills on `today`: their observations without the
 /// ratings of cycles not shared yet. One read more than [`crate::growth::observed_of`] only when
 /// something is withheld, since the newest rating they may see is then an older one.
-pub async fn own_observed(
-    app: &App,
-    person: PersonId,
-    today: &str,
-) -> AppResult<HashMap<String, Observed>> {
+pub async fn own_observed(app: &App, person: PersonId, today: &str) -> AppResult<ObservedSkills> {
     let withheld = withheld_from(app, person, today).await?;
     observed_without(app, person, &withheld).await
 }
@@ -110,7 +106,7 @@ pub async fn observed_without(
     app: &App,
     person: PersonId,
     withheld: &[Withheld],
-) -> AppResult<HashMap<String, Observed>> {
+) -> AppResult<ObservedSkills> {
     if withheld.is_empty() {
         return crate::growth::observed_of(app.store(), person).await;
     }

@@ -151,6 +151,11 @@ pub enum Rated {
     NotApplicable(String),
 }
 
+/// What is known of each skill of a person, by skill id. A person page looks skills up by the
+/// hundred: hashed with foldhash (seeded per map) rather than SipHash, whose resistance to crafted
+/// keys costs more than these ids, all a framework's, need.
+pub type ObservedSkills = HashMap<String, Observed, foldhash::fast::RandomState>;
+
 /// What is known about one skill of a person: the latest rating of each kind and the evidence.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Observed {
@@ -221,11 +226,7 @@ fn shown(rated: &Option<Rated>) -> Option<String> {
 }
 
 /// Readiness of a person for the role level of `profile`, under the framework's policy.
-pub fn readiness(
-    fw: &Framework,
-    profile: &Profile,
-    observed: &HashMap<String, Observed>,
-) -> Readiness {
+pub fn readiness(fw: &Framework, profile: &Profile, observed: &ObservedSkills) -> Readiness {
     let policy = fw.readiness.clone().unwrap_or_default();
     let none = Observed::default();
     let requirements: Vec<RequirementReadiness> = profile

@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use serde_json::json;
-use trellis_model::readiness::ReadinessStatus;
+use trellis_model::readiness::{ObservedSkills, ReadinessStatus};
 use trellis_store::prelude::*;
 use trellis_store::{
     AssessmentId, CalibrationScope, CycleId, CycleStatus, LatestRating, Person, PersonId, Stage,
@@ -185,7 +185,7 @@ impl Calibration<'_> {
         let latest: Vec<LatestRating> = records.ratings.iter().map(LatestRating::from).collect();
         let observed = observed_by_person(&latest, &records.evidence_counts);
         let moved = store.calibration_changes(id, session_scope).await?;
-        let empty = HashMap::new();
+        let empty = ObservedSkills::default();
         let fw = &published.framework;
         let open = summary.cycle.status != CycleStatus::Closed;
         let mut rows: Vec<SessionRow> = records

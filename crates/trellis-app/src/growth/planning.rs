@@ -90,7 +90,7 @@ fn holders(fw: &Framework, members: &[Member]) -> HashMap<String, Vec<String>> {
 pub fn what_if(
     published: &Published,
     members: Vec<Member>,
-    observed: &HashMap<PersonId, HashMap<String, trellis_model::readiness::Observed>>,
+    observed: &HashMap<PersonId, trellis_model::readiness::ObservedSkills>,
     scenario: &Scenario,
 ) -> WhatIf {
     let fw = &published.framework;
@@ -217,7 +217,7 @@ pub fn what_if(
 
 #[cfg(test)]
 mod tests {
-    use trellis_model::readiness::{Observed, Rated};
+    use trellis_model::readiness::{Observed, ObservedSkills, Rated};
     use trellis_store::SystemRole;
 
     use super::*;
@@ -240,14 +240,14 @@ mod tests {
     fn team(
         published: &Published,
         below: &str,
-    ) -> (Vec<Member>, HashMap<PersonId, HashMap<String, Observed>>) {
+    ) -> (Vec<Member>, HashMap<PersonId, ObservedSkills>) {
         let fw = &published.framework;
         let people = vec![
             person(1, "Ada", SE),
             person(2, "Bea", SE),
             person(3, "Cy", SENIOR),
         ];
-        let mut observed: HashMap<PersonId, HashMap<String, Observed>> = HashMap::new();
+        let mut observed: HashMap<PersonId, ObservedSkills> = HashMap::new();
         for p in &people {
             let profile = published.profile(p.role_level.as_deref().unwrap()).unwrap();
             for r in &profile.requirements {

@@ -5,7 +5,7 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use trellis_model::readiness::{Observed, Rated, Readiness, readiness};
+use trellis_model::readiness::{ObservedSkills, Rated, Readiness, readiness};
 use trellis_model::{Framework, Profile};
 use trellis_store::prelude::*;
 use trellis_store::{Assessment, LatestRating, PersonId, RaterKind, Rating, Stage, StoreError};
@@ -36,8 +36,8 @@ fn rated_as(level: &Option<String>, not_applicable: &Option<String>) -> Option<R
 pub fn observed_by_person(
     latest: &[LatestRating],
     counts: &[(PersonId, String, i64)],
-) -> HashMap<PersonId, HashMap<String, Observed>> {
-    let mut out: HashMap<PersonId, HashMap<String, Observed>> = HashMap::new();
+) -> HashMap<PersonId, ObservedSkills> {
+    let mut out: HashMap<PersonId, ObservedSkills> = HashMap::new();
     for r in latest {
         let skills = out.entry(r.person_id).or_default();
         // A skill is named by many ratings: its name is copied for the first only.
@@ -64,10 +64,7 @@ pub fn observed_by_person(
 }
 
 /// What is known of one person's skills.
-pub async fn observed_of(
-    store: &Database,
-    person: PersonId,
-) -> AppResult<HashMap<String, Observed>> {
+pub async fn observed_of(store: &Database, person: PersonId) -> AppResult<ObservedSkills> {
     let seen = store.observations(&[person]).await?;
     Ok(observed_by_person(&seen.latest, &seen.evidence_counts)
         .remove(&person)
@@ -78,7 +75,7 @@ pub async fn observed_of(
 pub fn readiness_for(
     published: &Published,
     role_level: &str,
-    observed: &HashMap<String, Observed>,
+    observed: &ObservedSkills,
 ) -> Option<(Arc<Profile>, Readiness)> {
     let profile = published.profile(role_level)?;
     let r = readiness(&published.framework, &profile, observed);

@@ -7,7 +7,7 @@
 
 use std::collections::HashMap;
 
-use trellis_model::readiness::{Observed, Readiness, ReadinessStatus, RequirementReadiness};
+use trellis_model::readiness::{ObservedSkills, Readiness, ReadinessStatus, RequirementReadiness};
 use trellis_model::{Framework, Importance};
 use trellis_store::{Person, PersonId};
 
@@ -87,9 +87,9 @@ pub struct Matrix {
 pub fn members(
     published: &Published,
     people: Vec<Person>,
-    observed: &HashMap<PersonId, HashMap<String, Observed>>,
+    observed: &HashMap<PersonId, ObservedSkills>,
 ) -> Vec<Member> {
-    let empty = HashMap::new();
+    let empty = ObservedSkills::default();
     people
         .into_iter()
         .map(|person| {

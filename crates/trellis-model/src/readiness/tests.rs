@@ -120,7 +120,7 @@ fn level(l: &str) -> Option<Rated> {
     Some(Rated::Level(LevelId::from(l)))
 }
 
-fn observed(pairs: &[(&str, Observed)]) -> HashMap<String, Observed> {
+fn observed(pairs: &[(&str, Observed)]) -> ObservedSkills {
     pairs
         .iter()
         .map(|(k, v)| ((*k).to_owned(), v.clone()))
@@ -448,8 +448,7 @@ fn craft_readiness(count: usize, met: usize, policy: ReadinessPolicy) -> Readine
         })
         .collect();
     let profile = resolve(&fw, "t/one").unwrap();
-    let seen: HashMap<String, Observed> =
-        (0..met).map(|i| (format!("s{i}"), manager("2"))).collect();
+    let seen: ObservedSkills = (0..met).map(|i| (format!("s{i}"), manager("2"))).collect();
     readiness(&fw, &profile, &seen)
 }
 

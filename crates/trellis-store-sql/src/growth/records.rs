@@ -11,7 +11,7 @@ use trellis_store::{
 use super::histories::{MARK_COLUMNS, Mark};
 use super::rows::{EVIDENCE_COLUMNS, PERSON, exists, listing};
 use crate::dialect::Dialect;
-use crate::{Database, db_run};
+use crate::{Database, db_run, statement};
 
 pub(super) async fn evidence_of(db: &Database, person: PersonId) -> StoreResult<Vec<Evidence>> {
     let sql = format!(
@@ -217,16 +217,18 @@ pub(super) async fn observations(db: &Database, people: &[PersonId]) -> StoreRes
         return Ok(Observations::default());
     }
     let (doc, latest) = db_run!(db, |c| async {
-        let (array, agg) = (Db::JSON_ARRAY, Db::JSON_AGG);
-        let who = Db::in_ids("person_id", 1);
-        let sql = format!(
-            "SELECT
-                 CAST((SELECT {agg}({array}(person_id, skill, n) ORDER BY person_id, skill)
-                     FROM (SELECT person_id, skill, count(*) AS n FROM evidence_skills
-                           WHERE {who} GROUP BY person_id, skill) e) AS TEXT),
-                 CAST((SELECT {agg}({array}({LATEST_COLUMNS}))
-                     FROM current_ratings WHERE {who}) AS TEXT)"
-        );
+        let sql = statement!({
+            let (array, agg) = (Db::JSON_ARRAY, Db::JSON_AGG);
+            let who = Db::in_ids("person_id", 1);
+            format!(
+                "SELECT
+                     CAST((SELECT {agg}({array}(person_id, skill, n) ORDER BY person_id, skill)
+                         FROM (SELECT person_id, skill, count(*) AS n FROM evidence_skills
+                               WHERE {who} GROUP BY person_id, skill) e) AS TEXT),
+                     CAST((SELECT {agg}({array}({LATEST_COLUMNS}))
+                         FROM current_ratings WHERE {who}) AS TEXT)"
+            )
+        });
         let row = sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(Db::ids(people))
             .fetch_one(c)
@@ -274,53 +276,11 @@ async fn read_record(
     // names come as often as they are referred to (`sort_record` keeps one of each), which spares
     // the database a temporary table to remove the repeats.
     let (doc, mark, ratings) = db_run!(db, |c| async {
-        let (array, agg) = (Db::JSON_ARRAY, Db::JSON_AGG);
-        let person_json = person_json::<Db>();
-        let assessment_json = assessment_json::<Db>();
-        let evidence_json = format!(
-            "{array}(id, person_id, happened_on, title, description, {}, {}, {}, created_by, \
-             created_at)",
-            Db::json_column("links"),
-            Db::json_column("skills"),
-            Db::json_column("corroborators")
-        );
-        let request_json = format!(
-            "{array}(id, assessment_id, peer_id, {}, requested_by, requested_at, submitted_at)",
-            Db::json_column("skills")
-        );
-        let check_ins = check_ins_of_person::<Db>();
-        let (history, history_from) = if with_history {
-            Db::RATING_HISTORY
+        let sql = if with_history {
+            statement!(record_statement::<Db>(true))
         } else {
-            ("", "")
+            statement!(record_statement::<Db>(false))
         };
-        let collate = Db::COLLATE_C;
-        let managers = reporting_line::<Db>();
-        let sql = format!(
-            "SELECT
-                 CAST((SELECT {person_json} FROM people p WHERE p.id = $1) AS TEXT),
-                 CAST((SELECT {array}(t.id, t.name) FROM teams t
-                     WHERE t.id = (SELECT team_id FROM people WHERE id = $1)) AS TEXT),
-                 CAST((SELECT {person_json} FROM people p
-                     WHERE p.id = (SELECT manager_id FROM people WHERE id = $1)) AS TEXT),
-                 CAST((SELECT {agg}({person_json} ORDER BY lower(p.name){collate}, p.id)
-                     FROM people p WHERE p.manager_id = $1 AND p.id <> $1) AS TEXT),
-                 CAST((SELECT {agg}({assessment_json}) FROM assessments WHERE person_id = $1)
-                     AS TEXT),
-                 CAST((SELECT {agg}({evidence_json}) FROM evidence
-                     WHERE person_id = $1 AND deleted_at IS NULL) AS TEXT),
-                 CAST((SELECT {agg}({request_json}) FROM peer_requests WHERE peer_id = $1)
-                     AS TEXT),
-                 CAST((SELECT {agg}({array}(p.id, p.name)) FROM (
-                     SELECT created_by AS id FROM evidence WHERE person_id = $1
-                     UNION ALL SELECT r.peer_id FROM assessments a
-                           JOIN peer_requests r ON r.assessment_id = a.id WHERE a.person_id = $1)
-                     n JOIN people p ON p.id = n.id) AS TEXT),
-                 {managers},
-                 {check_ins},
-                 {UNSHARED_CYCLES},
-                 {MARK_COLUMNS}{history}{history_from}"
-        );
         let row = sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(person)
             .fetch_one(c)
@@ -353,19 +313,72 @@ async fn read_record(
     Ok((doc?, mark, ratings))
 }
 
+/// The statement of [`read_record`], with the history's columns or without.
+fn record_statement<D: Dialect>(with_history: bool) -> String {
+    let (array, agg) = (D::JSON_ARRAY, D::JSON_AGG);
+    let person_json = person_json::<D>();
+    let assessment_json = assessment_json::<D>();
+    let evidence_json = format!(
+        "{array}(id, person_id, happened_on, title, description, {}, {}, {}, created_by, \
+         created_at)",
+        D::json_column("links"),
+        D::json_column("skills"),
+        D::json_column("corroborators")
+    );
+    let request_json = format!(
+        "{array}(id, assessment_id, peer_id, {}, requested_by, requested_at, submitted_at)",
+        D::json_column("skills")
+    );
+    let check_ins = check_ins_of_person::<D>();
+    let (history, history_from) = if with_history {
+        D::RATING_HISTORY
+    } else {
+        ("", "")
+    };
+    let collate = D::COLLATE_C;
+    let managers = reporting_line::<D>();
+    format!(
+        "SELECT
+             CAST((SELECT {person_json} FROM people p WHERE p.id = $1) AS TEXT),
+             CAST((SELECT {array}(t.id, t.name) FROM teams t
+                 WHERE t.id = (SELECT team_id FROM people WHERE id = $1)) AS TEXT),
+             CAST((SELECT {person_json} FROM people p
+                 WHERE p.id = (SELECT manager_id FROM people WHERE id = $1)) AS TEXT),
+             CAST((SELECT {agg}({person_json} ORDER BY lower(p.name){collate}, p.id)
+                 FROM people p WHERE p.manager_id = $1 AND p.id <> $1) AS TEXT),
+             CAST((SELECT {agg}({assessment_json}) FROM assessments WHERE person_id = $1)
+                 AS TEXT),
+             CAST((SELECT {agg}({evidence_json}) FROM evidence
+                 WHERE person_id = $1 AND deleted_at IS NULL) AS TEXT),
+             CAST((SELECT {agg}({request_json}) FROM peer_requests WHERE peer_id = $1)
+                 AS TEXT),
+             CAST((SELECT {agg}({array}(p.id, p.name)) FROM (
+                 SELECT created_by AS id FROM evidence WHERE person_id = $1
+                 UNION ALL SELECT r.peer_id FROM assessments a
+                       JOIN peer_requests r ON r.assessment_id = a.id WHERE a.person_id = $1)
+                 n JOIN people p ON p.id = n.id) AS TEXT),
+             {managers},
+             {check_ins},
+             {UNSHARED_CYCLES},
+             {MARK_COLUMNS}{history}{history_from}"
+    )
+}
+
 impl OverviewStore for Database {
     async fn observed_person(&self, person: PersonId) -> StoreResult<ObservedPerson> {
         let (doc, latest) = db_run!(self, |c| async {
-            let (person_json, managers) = (person_json::<Db>(), reporting_line::<Db>());
-            let (counts, latest) = observation_columns::<Db>("person_id = $1");
-            let sql = format!(
-                "SELECT
-                     CAST((SELECT {person_json} FROM people p WHERE p.id = $1) AS TEXT),
-                     {managers},
-                     {counts},
-                     {UNSHARED_CYCLES},
-                     {latest}"
-            );
+            let sql = statement!({
+                let (person_json, managers) = (person_json::<Db>(), reporting_line::<Db>());
+                let (counts, latest) = observation_columns::<Db>("person_id = $1");
+                format!(
+                    "SELECT
+                         CAST((SELECT {person_json} FROM people p WHERE p.id = $1) AS TEXT),
+                         {managers},
+                         {counts},
+                         {UNSHARED_CYCLES},
+                         {latest}"
+                )
+            });
             let row = sqlx::query(sqlx::AssertSqlSafe(sql))
                 .bind(person)
                 .fetch_one(c)

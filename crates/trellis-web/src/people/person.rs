@@ -12,7 +12,7 @@ use serde_json::json;
 use trellis_app::frameworks::SkillLevels;
 use trellis_app::time::date;
 use trellis_model::Profile;
-use trellis_model::readiness::{Observed, Rated, Readiness, ReadinessStatus};
+use trellis_model::readiness::{Observed, ObservedSkills, Rated, Readiness, ReadinessStatus};
 use trellis_store::{Evidence, Person, PersonId, PersonRecord, RaterKind, Stage, SystemRole};
 
 use crate::auth::{Caller, Me};
@@ -318,7 +318,7 @@ fn status_words(s: ReadinessStatus) -> (&'static str, &'static str) {
 fn readiness_view<'a>(
     current: &'a Published,
     which: &'static str,
-    r: &Readiness,
+    r: Readiness,
     person: PersonId,
     evidence: &[Evidence],
 ) -> ReadinessView<'a> {
@@ -336,34 +336,41 @@ fn readiness_view<'a>(
         } else {
             "no ratings yet".to_owned()
         },
-        summary: r.summary.clone(),
-        policy: r.policy_description.clone(),
+        summary: r.summary,
+        policy: r.policy_description,
         rows: r
             .requirements
-            .iter()
+            .into_iter()
             .map(|q| {
                 let (status, status_text) = status_words(q.status);
                 let levels = current.skill_levels(&q.skill);
+                let (required, self_level, manager, agreed) = (
+                    levels.label(q.required.as_str()),
+                    shown(&levels, &q.self_level),
+                    shown(&levels, &q.manager),
+                    shown(&levels, &q.agreed),
+                );
+                let evidence = evidence
+                    .iter()
+                    .filter(|e| e.skills.contains(&q.skill))
+                    .map(|e| crate::assessments::view::EvidenceLink {
+                        title: e.title.clone(),
+                        date: e.happened_on.clone(),
+                        href: format!("/people/{person}#evidence-{}", e.id),
+                    })
+                    .collect();
                 ReadinessRow {
-                    skill: q.skill.clone(),
-                    name: q.skill_name.clone(),
+                    skill: q.skill,
+                    name: q.skill_name,
                     importance: Plain::new(q.importance.as_str()),
-                    required: levels.label(q.required.as_str()),
-                    self_level: shown(&levels, &q.self_level),
-                    manager: shown(&levels, &q.manager),
-                    agreed: shown(&levels, &q.agreed),
+                    required,
+                    self_level,
+                    manager,
+                    agreed,
                     status: Plain::new(status),
                     status_text: Plain::new(status_text),
-                    evidence: evidence
-                        .iter()
-                        .filter(|e| e.skills.contains(&q.skill))
-                        .map(|e| crate::assessments::view::EvidenceLink {
-                            title: e.title.clone(),
-                            date: e.happened_on.clone(),
-                            href: format!("/people/{person}#evidence-{}", e.id),
-                        })
-                        .collect(),
-                    explanation: q.explanation.clone(),
+                    evidence,
+                    explanation: q.explanation,
                 }
             })
             .collect(),
@@ -374,7 +381,7 @@ fn radar_view<'a>(
     current: &'a Published,
     person: &Person,
     profile: &Profile,
-    observed: &HashMap<String, Observed>,
+    observed: &ObservedSkills,
 ) -> RadarView<'a> {
     let fw = &current.framework;
     let none = Observed::default();
@@ -511,7 +518,7 @@ async fn growth_view<'a>(
             open: open_for(rl),
         });
         view.readiness
-            .push(readiness_view(current, "current", &r, p.id, evidence));
+            .push(readiness_view(current, "current", r, p.id, evidence));
         view.radar = Some(radar_view(current, p, &profile, &observed));
         if let Some(next) = &profile.next
             && let Some((next_profile, nr)) =
@@ -524,7 +531,7 @@ async fn growth_view<'a>(
                 open: open_for(next),
             });
             view.readiness
-                .push(readiness_view(current, "next", &nr, p.id, evidence));
+                .push(readiness_view(current, "next", nr, p.id, evidence));
         }
     }
 

@@ -22,10 +22,19 @@ pub struct Published {
     /// The effective profile of every role level by full id, resolved once: a page about a person
     /// needs two or three, a team page one per role level.
     profiles: HashMap<String, Arc<Profile>>,
-    /// How each level of each skill reads (see `growth::level_label`): (skill id, [(level id,
-    /// label)]) ordered by skill id. A person page shows a few hundred, and a binary search over
-    /// short ids costs less than hashing them.
-    level_labels: Vec<(String, Vec<(String, String)>)>,
+    /// How each level of each skill reads (see `growth::level_label`): (skill id, its levels)
+    /// ordered by skill id. A person page shows a few hundred, and a binary search over short ids
+    /// costs less than hashing them.
+    level_labels: Vec<(String, Vec<LevelLabel>)>,
+}
+
+/// A level of a skill's scale and its label, as text and escaped for HTML once for the version
+/// rather than on every page that shows it.
+#[derive(Debug)]
+struct LevelLabel {
+    id: String,
+    text: String,
+    html: String,
 }
 
 impl Published {
@@ -54,7 +63,7 @@ impl Published {
                 Some((id, Arc::new(profile)))
             })
             .collect();
-        let mut level_labels: Vec<(String, Vec<(String, String)>)> = framework
+        let mut level_labels: Vec<(String, Vec<LevelLabel>)> = framework
             .skills
             .iter()
             .map(|skill| {
@@ -65,9 +74,16 @@ impl Published {
                             .levels
                             .iter()
                             .map(|l| {
-                                let id = l.id.as_str();
-                                let label = crate::growth::level_label(&framework, &skill.id, id);
-                                (id.to_owned(), label)
+                                let text = crate::growth::level_label(
+                                    &framework,
+                                    &skill.id,
+                                    l.id.as_str(),
+                                );
+                                LevelLabel {
+                                    id: l.id.as_str().to_owned(),
+                                    html: crate::privacy::escape(&text),
+                                    text,
+                                }
                             })
                             .collect()
                     })
@@ -119,20 +135,29 @@ impl Published {
 pub struct SkillLevels<'a, 's> {
     published: &'a Published,
     skill: &'s str,
-    labels: &'a [(String, String)],
+    labels: &'a [LevelLabel],
 }
 
 impl<'a> SkillLevels<'a, '_> {
     /// A level's label, as [`Published::level_label_ref`] gives it.
     pub fn label(&self, level: &str) -> Cow<'a, str> {
-        match self.labels.iter().find(|(id, _)| id == level) {
-            Some((_, label)) => Cow::Borrowed(label),
-            None => Cow::Owned(crate::growth::level_label(
-                &self.published.framework,
-                self.skill,
-                level,
-            )),
+        match self.labels.iter().find(|l| l.id == level) {
+            Some(l) => Cow::Borrowed(&l.text),
+            None => Cow::Owned(self.computed(level)),
         }
+    }
+
+    /// [`SkillLevels::label`] escaped for HTML (see [`crate::privacy::escape`]).
+    pub fn label_html(&self, level: &str) -> Cow<'a, str> {
+        match self.labels.iter().find(|l| l.id == level) {
+            Some(l) => Cow::Borrowed(&l.html),
+            None => Cow::Owned(crate::privacy::escape(&self.computed(level))),
+        }
+    }
+
+    /// The label of a level the version's scale does not have.
+    fn computed(&self, level: &str) -> String {
+        crate::growth::level_label(&self.published.framework, self.skill, level)
     }
 }
 
@@ -292,15 +317,42 @@ mod tests {
                 .map(|l| l.id.as_str())
                 .chain(["n/a", "99"])
             {
+                let computed = crate::growth::level_label(fw, &skill.id, level);
+                assert_eq!(p.level_label(&skill.id, level), computed);
                 assert_eq!(
-                    p.level_label(&skill.id, level),
-                    crate::growth::level_label(fw, &skill.id, level)
+                    p.skill_levels(&skill.id).label_html(level),
+                    crate::privacy::escape(&computed)
                 );
                 checked += 1;
             }
         }
         assert!(checked > 50);
         assert_eq!(p.level_label("no-such-skill", "3"), "3");
+    }
+
+    #[test]
+    fn labels_for_pages_are_escaped_once() {
+        let starter = Published::starter();
+        let mut framework = starter.framework.clone();
+        let scale = &mut framework.scales[0];
+        scale.levels[0].label = "Q&A <b>".into();
+        let (scale_id, level) = (scale.id.clone(), scale.levels[0].id.to_string());
+        let skill = framework
+            .skills
+            .iter()
+            .find(|s| s.scale == scale_id)
+            .unwrap()
+            .id
+            .clone();
+        let p = Published::new(starter.summary.clone(), framework);
+        let levels = p.skill_levels(&skill);
+        assert!(levels.label(&level).contains("Q&A <b>"));
+        assert!(levels.label_html(&level).contains("Q&amp;A &lt;b&gt;"));
+        assert_eq!(
+            levels.label_html("<9>"),
+            "&lt;9&gt;",
+            "a level the scale lacks"
+        );
     }
 }
 

@@ -430,16 +430,23 @@ fn is_time(name: &str) -> bool {
 /// Text made safe to place in HTML, as text or in a quoted attribute.
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
+    // The text between the characters to escape is copied a run at a time: charts escape a few
+    // hundred bytes per page, mostly plain.
+    let mut plain = 0;
+    for (i, b) in text.bytes().enumerate() {
+        let entity = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
+            _ => continue,
+        };
+        out.push_str(&text[plain..i]);
+        out.push_str(entity);
+        plain = i + 1;
     }
+    out.push_str(&text[plain..]);
     out
 }
 
@@ -453,6 +460,9 @@ mod tests {
             escape(r#"<script>alert("x")</script> & 'y'"#),
             "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;y&#39;"
         );
+        assert_eq!(escape("naïve ☃<é>ü"), "naïve ☃&lt;é&gt;ü");
+        assert_eq!(escape("plain"), "plain");
+        assert_eq!(escape(""), "");
         let mut html = String::new();
         value_html(
             &mut html,

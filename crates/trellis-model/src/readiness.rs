@@ -248,10 +248,11 @@ pub fn readiness(fw: &Framework, profile: &Profile, observed: &ObservedSkills) -
 }
 
 /// The label of a level on a skill's scale, or the id when the level is not on it.
-fn label(scale: Option<&Scale>, level: &str) -> String {
+/// A level's label on `scale`, or the level itself when the scale does not have it.
+fn label<'a>(scale: Option<&'a Scale>, level: &'a str) -> &'a str {
     scale
         .and_then(|scale| scale.level(level))
-        .map_or_else(|| level.to_owned(), |l| l.label.clone())
+        .map_or(level, |l| l.label.as_str())
 }
 
 fn assess(fw: &Framework, req: &EffectiveRequirement, seen: &Observed) -> RequirementReadiness {
@@ -320,7 +321,7 @@ fn assess(fw: &Framework, req: &EffectiveRequirement, seen: &Observed) -> Requir
         category: req.category.clone(),
         importance: req.importance,
         required: req.level.clone(),
-        required_label: required,
+        required_label: required.to_owned(),
         self_level: shown(&seen.self_rating),
         manager: shown(&seen.manager),
         agreed: shown(&seen.agreed),

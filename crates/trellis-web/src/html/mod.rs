@@ -101,6 +101,29 @@ impl<T: AsRef<str>> askama::FastWritable for Plain<T> {
 
 impl<T: AsRef<str>> askama::filters::HtmlSafe for Plain<T> {}
 
+/// Text escaped for HTML already, written as it is: a framework's level labels, which each
+/// published version escapes once (`SkillLevels::label_html`) for the hundreds a page shows.
+#[derive(Debug, Clone)]
+pub(crate) struct Escaped<T>(pub(crate) T);
+
+impl<T: AsRef<str>> std::fmt::Display for Escaped<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.0.as_ref())
+    }
+}
+
+impl<T: AsRef<str>> askama::FastWritable for Escaped<T> {
+    fn write_into(
+        &self,
+        dest: &mut dyn std::fmt::Write,
+        _: &dyn askama::Values,
+    ) -> askama::Result<()> {
+        Ok(dest.write_str(self.0.as_ref())?)
+    }
+}
+
+impl<T: AsRef<str>> askama::filters::HtmlSafe for Escaped<T> {}
+
 pub(crate) fn render<T: Template>(t: &T) -> Result<Html<String>, WebError> {
     // Most pages fit in the first buffer, so a page is not copied again and again as it grows.
     let mut page = String::with_capacity(T::SIZE_HINT.max(PAGE_BUFFER));

@@ -10,6 +10,7 @@ use axum::extract::State;
 use axum::response::Html;
 use serde_json::json;
 use trellis_app::frameworks::SkillLevels;
+use trellis_app::privacy::escape;
 use trellis_app::time::date;
 use trellis_model::Profile;
 use trellis_model::readiness::{Observed, ObservedSkills, Rated, Readiness, ReadinessStatus};
@@ -23,7 +24,7 @@ use crate::home::PersonLink;
 use crate::html::view::{
     Choice, compare_href, profile_href, role_level_options, role_title, role_title_with_track,
 };
-use crate::html::{Frame, Plain, render};
+use crate::html::{Escaped, Frame, Plain, render};
 use crate::state::{AppState, Published, VersionRef};
 
 #[derive(Debug)]
@@ -103,10 +104,10 @@ struct ReadinessRow<'a> {
     skill: String,
     name: String,
     importance: Plain<&'static str>,
-    required: Cow<'a, str>,
-    self_level: Cow<'a, str>,
-    manager: Cow<'a, str>,
-    agreed: Cow<'a, str>,
+    required: Escaped<Cow<'a, str>>,
+    self_level: Escaped<Cow<'a, str>>,
+    manager: Escaped<Cow<'a, str>>,
+    agreed: Escaped<Cow<'a, str>>,
     status: Plain<&'static str>,
     status_text: Plain<&'static str>,
     evidence: Vec<crate::assessments::view::EvidenceLink>,
@@ -130,9 +131,9 @@ struct ReadinessView<'a> {
 #[derive(Debug)]
 struct RadarRow<'a> {
     name: String,
-    required: Cow<'a, str>,
-    self_level: Cow<'a, str>,
-    manager: Cow<'a, str>,
+    required: Escaped<Cow<'a, str>>,
+    self_level: Escaped<Cow<'a, str>>,
+    manager: Escaped<Cow<'a, str>>,
 }
 
 #[derive(Debug)]
@@ -143,12 +144,13 @@ struct RadarView<'a> {
 }
 
 /// A rating in a skill's history. Its day and its assessment's link are shared by the rows that
-/// have them, and written as they are: digits, dashes and a path.
+/// have them, and written as they are: digits, dashes and a path. Who rated and the level come
+/// escaped: fixed words, a peer's name escaped here, the version's escaped labels.
 #[derive(Debug)]
 struct HistoryRow<'a> {
     date: Plain<Arc<str>>,
-    by: Cow<'a, str>,
-    level: Cow<'a, str>,
+    by: Escaped<Cow<'a, str>>,
+    level: Escaped<Cow<'a, str>>,
     comment: Option<&'a str>,
     href: Plain<Arc<str>>,
 }
@@ -322,9 +324,11 @@ fn readiness_view<'a>(
     person: PersonId,
     evidence: &[Evidence],
 ) -> ReadinessView<'a> {
-    let shown = |levels: &SkillLevels<'a, '_>, v: &Option<String>| match v {
-        Some(l) => levels.label(l),
-        None => Cow::Borrowed("Not rated"),
+    let shown = |levels: &SkillLevels<'a, '_>, v: &Option<String>| {
+        Escaped(match v {
+            Some(l) => levels.label_html(l),
+            None => Cow::Borrowed("Not rated"),
+        })
     };
     ReadinessView {
         which,
@@ -345,7 +349,7 @@ fn readiness_view<'a>(
                 let (status, status_text) = status_words(q.status);
                 let levels = current.skill_levels(&q.skill);
                 let (required, self_level, manager, agreed) = (
-                    levels.label(q.required.as_str()),
+                    Escaped(levels.label_html(q.required.as_str())),
                     shown(&levels, &q.self_level),
                     shown(&levels, &q.manager),
                     shown(&levels, &q.agreed),
@@ -409,14 +413,16 @@ fn radar_view<'a>(
             manager: share(level_of(&o.manager)),
         });
         let levels = current.skill_levels(&req.skill);
-        let text = |r: &Option<Rated>| match r {
-            Some(Rated::Level(l)) => levels.label(l.as_str()),
-            Some(Rated::NotApplicable(_)) => Cow::Borrowed("Not applicable"),
-            None => Cow::Borrowed("Not rated"),
+        let text = |r: &Option<Rated>| {
+            Escaped(match r {
+                Some(Rated::Level(l)) => levels.label_html(l.as_str()),
+                Some(Rated::NotApplicable(_)) => Cow::Borrowed("Not applicable"),
+                None => Cow::Borrowed("Not rated"),
+            })
         };
         rows.push(RadarRow {
             name: req.skill_name.clone(),
-            required: levels.label(req.level.as_str()),
+            required: Escaped(levels.label_html(req.level.as_str())),
             self_level: text(&o.self_rating),
             manager: text(&o.manager),
         });
@@ -575,7 +581,7 @@ async fn growth_view<'a>(
             RaterKind::Agreed => Cow::Borrowed("Agreed"),
             RaterKind::Peer => Cow::Owned(format!(
                 "Peer ({})",
-                names.get(&r.rater_id).map_or("", String::as_str)
+                escape(names.get(&r.rater_id).map_or("", String::as_str))
             )),
         };
         let on = r.at.div_euclid(trellis_app::time::DAY_MS);
@@ -596,8 +602,10 @@ async fn growth_view<'a>(
         };
         skills[i].rows.push(HistoryRow {
             date: day.1.clone(),
-            by,
-            level: trellis_app::growth::rating_text_by(r, |_, level| levels[i].label(level)),
+            by: Escaped(by),
+            level: Escaped(trellis_app::growth::rating_text_by(r, |_, level| {
+                levels[i].label_html(level)
+            })),
             comment: r.comment.as_deref(),
             href: href.clone(),
         });

@@ -757,11 +757,26 @@ pub async fn person_page_chart_and_evidence(app: App) {
         .await
         .unwrap();
     assert_eq!(loaded, 1);
+    // The peer's name is escaped like any other text of the page.
+    app.store
+        .update_person(
+            app.ids.member_b,
+            PersonUpdate {
+                name: Some("member b <i>&</i>".into()),
+                ..Default::default()
+            },
+            &Audit::default(),
+        )
+        .await
+        .unwrap();
     let page = app.get(&format!("/people/{member}"), Some(&mb)).await;
     assert_eq!(page.status, StatusCode::OK);
     let history = &page.body[page.body.find("id=\"history-testing\"").expect("history")..];
     let history = &history[..history.find("</table>").unwrap()];
-    assert!(history.contains("Peer (member b)"), "{history}");
+    assert!(
+        history.contains("Peer (member b &lt;i&gt;&amp;&lt;/i&gt;)"),
+        "{history}"
+    );
     assert!(
         history.contains("Reviewed every suite with me"),
         "{history}"

@@ -21,8 +21,9 @@
 //! A [`PersonRecord`] is the object `{"person", "team", "manager", "reports", "assessments",
 //! "evidence", "ratings", "peer_requests", "names", "managers", "check_ins", "unshared_cycles"}`
 //! (`person` null when there is no such person; `unshared_cycles` 1 or 0; `managers` nearest
-//! first, where nulls are left out; the other lists in any order but `reports`, see
-//! [`sort_record`]);
+//! first, where nulls are left out; `reports` a list of named persons; the lists in any order, see
+//! [`sort_record`]). A named person is `[name as the database lower-cases it, person]`: lists of
+//! people are put in order of those names here (see [`by_name`]);
 //! [`Observations`] is `{"evidence_counts": [evidence count]}`, with its latest ratings read apart
 //! by [`latest_list`] (so are a team's and a home page's: they are most of the text). Absent or
 //! null lists read as empty.
@@ -53,12 +54,7 @@ pub fn person_record(text: &str, id: PersonId) -> StoreResult<PersonRecord> {
         person,
         team: doc.team.map(|t| Team { id: t.0, name: t.1 }),
         manager,
-        direct_reports: doc
-            .reports
-            .unwrap_or_default()
-            .into_iter()
-            .map(PersonRow::into_person)
-            .collect::<StoreResult<_>>()?,
+        direct_reports: by_name(doc.reports)?,
         assessments: doc.assessments.unwrap_or_default(),
         evidence: doc.evidence.unwrap_or_default(),
         rating_history: doc.ratings.unwrap_or_default(),
@@ -74,7 +70,7 @@ pub fn person_record(text: &str, id: PersonId) -> StoreResult<PersonRecord> {
 
 /// Puts the lists of a record in their documented order. The databases build them unordered: an
 /// aggregate with its own `ORDER BY` sorts each list again, which costs more than sorting here.
-/// (The direct reports are ordered in SQL: by the database's lower-casing of names.)
+/// (The direct reports are put in order as they are read, by [`by_name`].)
 pub fn sort_record(record: &mut PersonRecord) {
     record
         .assessments
@@ -107,7 +103,7 @@ fn dated_first(day: &Option<String>, id: i64) -> (bool, Option<String>, i64) {
 
 /// Reads a [`HomeRecord`]: the object `{"manager", "team", "reports", "below", "open", "check_ins", "asked",
 /// "actions", "plan_actions", "evidence_counts", "unread", "goals"}` and the latest ratings, its lists in any
-/// order but `reports` (ordered by the database's lower-casing of names); manager and team are
+/// order (`reports` named persons, put in order by [`by_name`]); manager and team are
 /// `[name]` or null. An asked input is
 /// request id, requested at, assessment id, person id, person name, role level, framework version
 /// id; the others as above.
@@ -116,12 +112,7 @@ pub fn home_record(text: &str, latest: Vec<LatestRating>) -> StoreResult<HomeRec
     let mut record = HomeRecord {
         manager_name: doc.manager.map(|(name,)| name),
         team_name: doc.team.map(|(name,)| name),
-        reports: doc
-            .reports
-            .unwrap_or_default()
-            .into_iter()
-            .map(PersonRow::into_person)
-            .collect::<StoreResult<_>>()?,
+        reports: by_name(doc.reports)?,
         below: doc.below.unwrap_or_default(),
         open_assessments: doc.open.unwrap_or_default(),
         check_ins: doc.check_ins.unwrap_or_default(),
@@ -181,17 +172,12 @@ pub fn observations(text: &str, latest: Vec<LatestRating>) -> StoreResult<Observ
     })
 }
 
-/// Reads a [`TeamRecord`]: `{"people", "evidence_counts"}` and the latest ratings, the people in
-/// order.
+/// Reads a [`TeamRecord`]: `{"people", "evidence_counts"}` and the latest ratings, the people
+/// named persons in any order (put in order by [`by_name`]).
 pub fn team_record(text: &str, latest: Vec<LatestRating>) -> StoreResult<TeamRecord> {
     let doc: TeamDoc = parse(text, "team record")?;
     Ok(TeamRecord {
-        people: doc
-            .people
-            .unwrap_or_default()
-            .into_iter()
-            .map(PersonRow::into_person)
-            .collect::<StoreResult<_>>()?,
+        people: by_name(doc.people)?,
         observations: Observations {
             latest,
             evidence_counts: doc.evidence_counts.unwrap_or_default(),
@@ -227,7 +213,7 @@ struct RecordDoc {
     person: Option<PersonRow>,
     team: Option<(TeamId, String)>,
     manager: Option<PersonRow>,
-    reports: Option<Vec<PersonRow>>,
+    reports: Option<Vec<NamedPerson>>,
     assessments: Option<Vec<Assessment>>,
     evidence: Option<Vec<Evidence>>,
     ratings: Option<Vec<Rating>>,
@@ -243,7 +229,7 @@ struct RecordDoc {
 struct HomeDoc {
     manager: Option<(String,)>,
     team: Option<(String,)>,
-    reports: Option<Vec<PersonRow>>,
+    reports: Option<Vec<NamedPerson>>,
     below: Option<usize>,
     open: Option<Vec<Assessment>>,
     check_ins: Option<Vec<CheckIn>>,
@@ -257,7 +243,7 @@ struct HomeDoc {
 
 #[derive(Deserialize)]
 struct TeamDoc {
-    people: Option<Vec<PersonRow>>,
+    people: Option<Vec<NamedPerson>>,
     evidence_counts: Option<Vec<(PersonId, String, i64)>>,
 }
 
@@ -296,6 +282,18 @@ fn flag<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
         }
     }
     d.deserialize_any(Flag)
+}
+
+/// A person with their name as the database lower-cases it, the key lists of people are ordered by.
+type NamedPerson = (String, PersonRow);
+
+/// People in order of their names as the database lower-cases them, byte by byte (SQLite's order,
+/// and PostgreSQL's with `COLLATE "C"`), then by id. Ordered here rather than by the aggregate
+/// that lists them, which sorts through a temporary table that costs more than the list.
+fn by_name(people: Option<Vec<NamedPerson>>) -> StoreResult<Vec<Person>> {
+    let mut people = people.unwrap_or_default();
+    people.sort_by(|(a, p), (b, q)| (a, p.0).cmp(&(b, q.0)));
+    people.into_iter().map(|(_, p)| p.into_person()).collect()
 }
 
 #[derive(Deserialize)]
@@ -440,6 +438,35 @@ mod tests {
             ids(r.names.iter().map(|n| n.0).collect()),
             [8, 9],
             "one of each"
+        );
+    }
+
+    #[test]
+    fn people_are_put_in_order_of_their_names_as_the_database_lower_cased_them() {
+        let person = |id: i64, name: &str| {
+            format!(
+                r#"["{}", [{id}, "p{id}@x.org", "{name}", null, null, null, null, null, "member", 1, null, 1, 5]]"#,
+                name.to_lowercase()
+            )
+        };
+        let text = format!(
+            r#"{{"people": [{}, {}, {}, {}, {}]}}"#,
+            person(5, "Zed"),
+            person(4, "bo"),
+            person(9, "Émile"),
+            person(3, "Cy"),
+            person(2, "Bo")
+        );
+        let team = team_record(&text, Vec::new()).unwrap();
+        let order: Vec<(i64, &str)> = team
+            .people
+            .iter()
+            .map(|p| (p.id, p.name.as_str()))
+            .collect();
+        // Byte order: the same names by id, and non-ASCII letters after z.
+        assert_eq!(
+            order,
+            [(2, "Bo"), (4, "bo"), (3, "Cy"), (5, "Zed"), (9, "Émile")]
         );
     }
 

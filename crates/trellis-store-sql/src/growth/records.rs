@@ -156,6 +156,17 @@ fn check_ins_of_person<D: Dialect>() -> String {
     )
 }
 
+/// A column listing the people `filter` selects (as `p`), in no order, each with their name as the
+/// database lower-cases it, for `json_rows` to put in order: an aggregate ordered here would sort
+/// through a temporary table, which costs more than the list.
+fn people_by_name<D: Dialect>(filter: &str) -> String {
+    let (array, agg, person_json) = (D::JSON_ARRAY, D::JSON_AGG, person_json::<D>());
+    format!(
+        "CAST((SELECT {agg}({array}(lower(p.name), {person_json})) FROM people p WHERE {filter})
+             AS TEXT)"
+    )
+}
+
 /// The two columns of [`Observations`] of the people `who` selects: their evidence counts for the
 /// document, and their latest ratings, which go last in the statement and are read apart from the
 /// document (see [`latest_ratings`]). Both in no particular order.
@@ -335,7 +346,7 @@ fn record_statement<D: Dialect>(with_history: bool) -> String {
     } else {
         ("", "")
     };
-    let collate = D::COLLATE_C;
+    let reports = people_by_name::<D>("p.manager_id = $1 AND p.id <> $1");
     let managers = reporting_line::<D>();
     format!(
         "SELECT
@@ -344,8 +355,7 @@ fn record_statement<D: Dialect>(with_history: bool) -> String {
                  WHERE t.id = (SELECT team_id FROM people WHERE id = $1)) AS TEXT),
              CAST((SELECT {person_json} FROM people p
                  WHERE p.id = (SELECT manager_id FROM people WHERE id = $1)) AS TEXT),
-             CAST((SELECT {agg}({person_json} ORDER BY lower(p.name){collate}, p.id)
-                 FROM people p WHERE p.manager_id = $1 AND p.id <> $1) AS TEXT),
+             {reports},
              CAST((SELECT {agg}({assessment_json}) FROM assessments WHERE person_id = $1)
                  AS TEXT),
              CAST((SELECT {agg}({evidence_json}) FROM evidence
@@ -397,9 +407,9 @@ impl OverviewStore for Database {
     async fn home_record(&self, person: PersonId, unread: u32) -> StoreResult<HomeRecord> {
         let (doc, latest) = db_run!(self, |c| async {
             let (array, agg) = (Db::JSON_ARRAY, Db::JSON_AGG);
-            let (person_json, assessment_json) = (person_json::<Db>(), assessment_json::<Db>());
+            let assessment_json = assessment_json::<Db>();
             let check_ins = check_ins_of_person::<Db>();
-            let collate = Db::COLLATE_C;
+            let reports = people_by_name::<Db>("p.id IN (SELECT id FROM mine)");
             // `mine`: the active direct reports; `us`: them and the person. The limit is written
             // in, not bound: SQLite prepares a statement again each time its LIMIT is bound, and
             // this one is long.
@@ -417,8 +427,7 @@ impl OverviewStore for Database {
                          WHERE m.id = (SELECT manager_id FROM people WHERE id = $1)) AS TEXT),
                      CAST((SELECT {array}(t.name) FROM teams t
                          WHERE t.id = (SELECT team_id FROM people WHERE id = $1)) AS TEXT),
-                     CAST((SELECT {agg}({person_json} ORDER BY lower(p.name){collate}, p.id)
-                         FROM people p WHERE p.id IN (SELECT id FROM mine)) AS TEXT),
+                     {reports},
                      CAST((SELECT count(*) FROM below WHERE id <> $1) AS TEXT),
                      CAST((SELECT {agg}({assessment_json}) FROM assessments
                          WHERE {us} AND stage <> 'agreed') AS TEXT),
@@ -477,29 +486,11 @@ impl OverviewStore for Database {
 
     async fn team_record(&self, manager: PersonId, direct_only: bool) -> StoreResult<TeamRecord> {
         let (doc, latest) = db_run!(self, |c| async {
-            let (agg, person_json) = (Db::JSON_AGG, person_json::<Db>());
-            let collate = Db::COLLATE_C;
-            // UNION (not UNION ALL) stops at people already seen, should a loop ever get in.
-            let below = if direct_only {
-                "WITH below(id) AS (SELECT id FROM people WHERE manager_id = $1)"
+            let sql = if direct_only {
+                statement!(team_statement::<Db>(true))
             } else {
-                "WITH RECURSIVE below(id) AS (
-                     SELECT id FROM people WHERE manager_id = $1
-                     UNION
-                     SELECT p.id FROM people p JOIN below b ON p.manager_id = b.id
-                 )"
+                statement!(team_statement::<Db>(false))
             };
-            let (counts, latest) = observation_columns::<Db>("person_id IN (SELECT id FROM team)");
-            let sql = format!(
-                "{below},
-                 team(id) AS (SELECT id FROM people
-                     WHERE id IN (SELECT id FROM below) AND id <> $1 AND active)
-                 SELECT
-                     CAST((SELECT {agg}({person_json} ORDER BY lower(p.name){collate}, p.id)
-                         FROM people p WHERE p.id IN (SELECT id FROM team)) AS TEXT),
-                     {counts},
-                     {latest}"
-            );
             let row = sqlx::query(sqlx::AssertSqlSafe(sql))
                 .bind(manager)
                 .fetch_one(c)
@@ -511,4 +502,30 @@ impl OverviewStore for Database {
         })?;
         json_rows::team_record(&doc?, latest?)
     }
+}
+
+/// The statement of `team_record`: the people below the manager (`$1`), or only those reporting
+/// to them directly.
+fn team_statement<D: Dialect>(direct_only: bool) -> String {
+    let people = people_by_name::<D>("p.id IN (SELECT id FROM team)");
+    // UNION (not UNION ALL) stops at people already seen, should a loop ever get in.
+    let below = if direct_only {
+        "WITH below(id) AS (SELECT id FROM people WHERE manager_id = $1)"
+    } else {
+        "WITH RECURSIVE below(id) AS (
+             SELECT id FROM people WHERE manager_id = $1
+             UNION
+             SELECT p.id FROM people p JOIN below b ON p.manager_id = b.id
+         )"
+    };
+    let (counts, latest) = observation_columns::<D>("person_id IN (SELECT id FROM team)");
+    format!(
+        "{below},
+         team(id) AS (SELECT id FROM people
+             WHERE id IN (SELECT id FROM below) AND id <> $1 AND active)
+         SELECT
+             {people},
+             {counts},
+             {latest}"
+    )
 }

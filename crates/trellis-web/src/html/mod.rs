@@ -65,46 +65,28 @@ impl Frame {
     }
 }
 
-/// Renders a page template.
+/// Text written as it is, with nothing escaped: [`Plain`] text, or text escaped for HTML already
+/// (a framework's level labels, which each published version escapes once with
+/// `SkillLevels::label_html`, for the hundreds a page shows). Never anything a person typed that is
+/// not escaped. (askama's `Safe` marks the same, but is neither `Debug` nor `Clone`.)
+#[derive(Debug, Clone)]
+pub(crate) struct Escaped<T>(pub(crate) T);
+
 /// Text the server writes from numbers and fixed words (a day, the link `/assessments/12`), which
 /// has nothing to escape: templates write it as it is, sparing the escaper a few hundred short
-/// strings on a long page. Never for anything a person typed. (askama's `Safe` marks the same, but is
-/// neither `Debug` nor `Clone`, and does not check in debug builds that there is nothing to escape.)
-#[derive(Debug, Clone)]
-pub(crate) struct Plain<T>(T);
+/// strings on a long page. Never for anything a person typed. [`Plain::new`] checks in debug
+/// builds that there is nothing to escape.
+pub(crate) type Plain<T> = Escaped<T>;
 
-impl<T: AsRef<str>> Plain<T> {
+impl<T: AsRef<str>> Escaped<T> {
     pub(crate) fn new(text: T) -> Plain<T> {
         debug_assert!(
             !text.as_ref().contains(['<', '>', '&', '"', '\'']),
             "plain text has nothing to escape"
         );
-        Plain(text)
+        Escaped(text)
     }
 }
-
-impl<T: AsRef<str>> std::fmt::Display for Plain<T> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.0.as_ref())
-    }
-}
-
-impl<T: AsRef<str>> askama::FastWritable for Plain<T> {
-    fn write_into(
-        &self,
-        dest: &mut dyn std::fmt::Write,
-        _: &dyn askama::Values,
-    ) -> askama::Result<()> {
-        Ok(dest.write_str(self.0.as_ref())?)
-    }
-}
-
-impl<T: AsRef<str>> askama::filters::HtmlSafe for Plain<T> {}
-
-/// Text escaped for HTML already, written as it is: a framework's level labels, which each
-/// published version escapes once (`SkillLevels::label_html`) for the hundreds a page shows.
-#[derive(Debug, Clone)]
-pub(crate) struct Escaped<T>(pub(crate) T);
 
 impl<T: AsRef<str>> std::fmt::Display for Escaped<T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -124,6 +106,7 @@ impl<T: AsRef<str>> askama::FastWritable for Escaped<T> {
 
 impl<T: AsRef<str>> askama::filters::HtmlSafe for Escaped<T> {}
 
+/// Renders a page template.
 pub(crate) fn render<T: Template>(t: &T) -> Result<Html<String>, WebError> {
     // Most pages fit in the first buffer, so a page is not copied again and again as it grows.
     let mut page = String::with_capacity(T::SIZE_HINT.max(PAGE_BUFFER));

@@ -101,10 +101,10 @@ macro_rules! db_run {
 }
 pub(crate) use db_run;
 
-/// The text of a statement assembled from [`Dialect`] fragments, built on first use and kept: the
-/// long statements of pages cost more to assemble than to run, were they built for every read.
-/// Each use has its own text, so it belongs inside the body of [`db_run!`], which is written out
-/// once per database.
+/// The text of a statement assembled from [`Dialect`] fragments, built on first use and kept:
+/// assembling the long statements of pages on every read cost a few percent of the page. Each use
+/// has its own text, so it belongs inside the body of [`db_run!`], which is written out once per
+/// database.
 macro_rules! statement {
     ($build:expr) => {{
         static TEXT: ::std::sync::OnceLock<String> = ::std::sync::OnceLock::new();
